@@ -1,0 +1,66 @@
+"""Tableau de bord: what a member sees first."""
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from models.schemas.common import (
+    ClaimStatus,
+    ContractKind,
+    ContractLevel,
+    ContractState,
+    Payee,
+    PaymentState,
+    Relationship,
+)
+
+
+class BeneficiarySummary(BaseModel):
+    id: int
+    first_name: str
+    last_name: str
+    relationship: Relationship
+    birth_date: date
+
+
+class ContractSummary(BaseModel):
+    id: int
+    code: str  # e.g. C40SOCLE
+    name: str  # e.g. "Santé Socle"
+    kind: ContractKind
+    level: ContractLevel
+    state: ContractState
+    start_date: date
+    end_date: date | None = None
+    employer: str | None = None  # collective contracts: through whom
+    beneficiaries: list[BeneficiarySummary]
+
+
+class ClaimSummary(BaseModel):
+    id: int
+    reference: str
+    care_date: date
+    beneficiary_name: str
+    label: str  # "Consultation chez le médecin généraliste", "Frais de santé"…
+    charged: Decimal
+    amo_paid: Decimal
+    amc_paid: Decimal
+    out_of_pocket: Decimal
+    status: ClaimStatus
+    payee: Payee | None = None
+    payee_label: str | None = None  # "votre pharmacien", when paid to a professional
+    payment_state: PaymentState | None = None
+    payment_date: date | None = None
+    account_suffix: str | None = None  # last 4 characters of the IBAN paid into
+    rejection_reason: str | None = None
+
+
+class Dashboard(BaseModel):
+    member_number: str
+    first_name: str
+    last_name: str
+    contracts: list[ContractSummary]
+    latest_claims: list[ClaimSummary]  # the 3 latest, newest first
+    unread_messages: int
+    areas: list[str]  # the areas of the portal that exist on this server, e.g. ["dashboard"]
