@@ -1,0 +1,5 @@
+import sys
+
+from espace.cli import main
+
+sys.exit(main())
