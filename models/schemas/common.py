@@ -75,3 +75,29 @@ class AccountState(StrEnum):
     locked = "locked"
     password_expired = "password_expired"
     disabled = "disabled"
+
+
+class Sex(StrEnum):
+    female = "F"
+    male = "M"
+
+
+class NoemieLinkState(StrEnum):
+    active = "active"
+    pending = "pending"  # requested, waiting for the AMO
+    inactive = "inactive"
+
+
+class SectorScope(StrEnum):
+    """Which doctors a guarantee line applies to (OPTAM / non-OPTAM lines differ in real tables)."""
+
+    any = "any"
+    optam = "optam"  # secteur 1, or secteur 2 with OPTAM
+    non_optam = "non_optam"
+
+
+class ClaimSource(StrEnum):
+    noemie = "noemie"  # télétransmission from the AMO
+    paper = "paper"
+    online = "online"  # sent through the portal
+    third_party = "third_party"  # tiers payant flow from the professional

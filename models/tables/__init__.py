@@ -1,0 +1,43 @@
+"""SQLModel tables (server side only), one module per entity family.
+
+Importing this package registers every table, so ``SQLModel.metadata`` is complete (Alembic relies on
+it). This package never imports ``server`` or ``tui``.
+"""
+
+from models.tables.account import Account, AuthSession
+from models.tables.audit import AuditEvent
+from models.tables.claim import Claim, ClaimLine, ClaimLineAmc, Payment
+from models.tables.contract import (
+    Contract,
+    ContractBeneficiary,
+    ContributionInstalment,
+    ContributionSchedule,
+    GuaranteeLine,
+    GuaranteeTable,
+)
+from models.tables.document import Document
+from models.tables.member import Beneficiary, Member
+from models.tables.messaging import Message, MessageThread
+from models.tables.outbox import MailOutbox
+
+__all__ = [
+    "Account",
+    "AuditEvent",
+    "AuthSession",
+    "Beneficiary",
+    "Claim",
+    "ClaimLine",
+    "ClaimLineAmc",
+    "Contract",
+    "ContractBeneficiary",
+    "ContributionInstalment",
+    "ContributionSchedule",
+    "Document",
+    "GuaranteeLine",
+    "GuaranteeTable",
+    "MailOutbox",
+    "Member",
+    "Message",
+    "MessageThread",
+    "Payment",
+]
