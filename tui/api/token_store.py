@@ -1,0 +1,137 @@
+"""Where the session token is kept between two launches of the client.
+
+In the operating system's keyring (`keyring`: Secret Service, macOS Keychain, Windows Credential
+Locker) when a usable one exists; otherwise **only in memory**, so the session ends with the client.
+Never in a plain-text file: the keyring's "fail" and "null" backends, a chainer with nothing to chain,
+and the plain-text backends of `keyrings.alt` all count as "no usable keyring".
+
+Tests inject `MemoryTokenStore`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Protocol
+
+SERVICE = "espace-adherent"
+
+MEMORY_ONLY_NOTICE = (
+    "Aucun trousseau de mots de passe du système n'est disponible : votre session est gardée en mémoire "
+    "seulement et se termine à la fermeture du client (rien n'est écrit sur le disque)."
+)
+
+# Backends that would write the secret in clear, or not at all.
+_REFUSED_BACKENDS = {
+    ("keyring.backends.fail", "Keyring"),
+    ("keyring.backends.null", "Keyring"),
+    ("keyrings.alt.file", "PlaintextKeyring"),
+    ("keyrings.alt.file", "EncryptedKeyring"),  # asks a password on a terminal it does not own
+}
+
+
+class TokenStore(Protocol):
+    persistent: bool
+    """True when a token survives the end of the client."""
+
+    description: str
+    """One French sentence saying where the token is kept."""
+
+    def get(self, server: str) -> str | None: ...
+
+    def set(self, server: str, token: str) -> None: ...
+
+    def delete(self, server: str) -> None: ...
+
+
+class MemoryTokenStore:
+    persistent = False
+
+    def __init__(self, description: str = "Session gardée en mémoire seulement.") -> None:
+        self.description = description
+        self._tokens: dict[str, str] = {}
+
+    def get(self, server: str) -> str | None:
+        return self._tokens.get(server)
+
+    def set(self, server: str, token: str) -> None:
+        self._tokens[server] = token
+
+    def delete(self, server: str) -> None:
+        self._tokens.pop(server, None)
+
+
+class KeyringTokenStore:
+    """The OS keyring; if it fails at run time (locked, bus gone) the token falls back to memory."""
+
+    persistent = True
+
+    def __init__(self, backend: object, service: str = SERVICE) -> None:
+        self._backend = backend
+        self._service = service
+        self._fallback = MemoryTokenStore(MEMORY_ONLY_NOTICE)
+        self.description = f"Session gardée dans le trousseau du système ({_backend_name(backend)})."
+
+    def _failed(self) -> None:
+        self.persistent = False
+        self.description = MEMORY_ONLY_NOTICE
+
+    def get(self, server: str) -> str | None:
+        if not self.persistent:
+            return self._fallback.get(server)
+        try:
+            return self._backend.get_password(self._service, server)  # type: ignore[attr-defined]
+        except Exception:  # keyring.errors.KeyringError and D-Bus errors alike
+            self._failed()
+            return None
+
+    def set(self, server: str, token: str) -> None:
+        if self.persistent:
+            try:
+                self._backend.set_password(self._service, server, token)  # type: ignore[attr-defined]
+                return
+            except Exception:
+                self._failed()
+        self._fallback.set(server, token)
+
+    def delete(self, server: str) -> None:
+        self._fallback.delete(server)
+        if self.persistent:
+            # Nothing stored, or the keyring went away: either way no token is left behind.
+            with contextlib.suppress(Exception):
+                self._backend.delete_password(self._service, server)  # type: ignore[attr-defined]
+
+
+def _backend_name(backend: object) -> str:
+    return getattr(backend, "name", None) or type(backend).__name__
+
+
+def _usable(backend: object) -> bool:
+    cls = type(backend)
+    if (cls.__module__, cls.__name__) in _REFUSED_BACKENDS:
+        return False
+    if cls.__module__.startswith("keyrings.alt"):
+        return False  # file-based backends of keyrings.alt: never a file
+    if cls.__module__ == "keyring.backends.chainer":
+        chained = [b for b in getattr(backend, "backends", []) if _usable(b)]
+        return bool(chained)
+    return True
+
+
+def usable_keyring() -> object | None:
+    """The OS keyring backend if one that keeps secrets properly is available, else None."""
+    try:
+        import keyring  # imported here: a few entry points are scanned, only when needed
+    except ImportError:
+        return None
+    try:
+        backend = keyring.get_keyring()
+    except Exception:
+        return None
+    return backend if _usable(backend) else None
+
+
+def default_token_store() -> TokenStore:
+    backend = usable_keyring()
+    if backend is None:
+        return MemoryTokenStore(MEMORY_ONLY_NOTICE)
+    return KeyringTokenStore(backend)

@@ -1,0 +1,197 @@
+"""THE action registry: every action of the client is declared here once, with its id, its keys and its
+French description. It feeds the Textual bindings, the footer, the help screen, the command palette and
+the linear mode's menus. Keys are remappable by id from the config file (see `tui.flows.config`).
+
+Keys use Textual's key names ("ctrl+q", "f1", "question_mark"), which are plain strings: no Textual here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+# Where an action is available.
+EVERYWHERE = "app"  # any screen, logged in or not
+SESSION = "session"  # once logged in, on the main screens
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    keys: tuple[str, ...]
+    description: str
+    """French, imperative or noun phrase, shown in the footer, the help and the palette."""
+    context: str = EVERYWHERE
+    area: str | None = None
+    """The portal area this action opens; shown only when the server lists it in `Dashboard.areas`."""
+    footer: bool = True
+    linear: bool = True
+    """Offered in the linear mode's numbered menu."""
+    short: str | None = None
+    """A shorter label for the footer, when the description is long."""
+
+    @property
+    def footer_label(self) -> str:
+        return self.short or self.description
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("dashboard", ("t",), "Tableau de bord", context=SESSION, area="dashboard"),
+    Action("refresh", ("ctrl+r", "f5"), "Actualiser l'écran", context=SESSION, short="Actualiser"),
+    Action("logout", ("ctrl+l",), "Se déconnecter", context=SESSION, short="Déconnexion"),
+    Action("help", ("f1", "question_mark"), "Aide : liste des touches", short="Aide"),
+    Action(
+        "command_palette",
+        ("ctrl+p",),
+        "Palette de commandes : chercher une action par son nom",
+        short="Commandes",
+        linear=False,
+    ),
+    Action(
+        "theme",
+        ("f2",),
+        "Changer de thème (couleurs du terminal, clair, contrasté)",
+        short="Thème",
+        footer=False,
+        linear=False,
+    ),
+    Action("quit", ("q", "ctrl+q"), "Quitter", short="Quitter"),
+)
+
+BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
+
+# Characters a user may write in the config file, and Textual's names for them.
+_CHARACTER_KEYS = {
+    "?": "question_mark",
+    "!": "exclamation_mark",
+    "/": "slash",
+    "+": "plus",
+    "-": "minus",
+    ":": "colon",
+    ";": "semicolon",
+    ",": "comma",
+    ".": "full_stop",
+    " ": "space",
+}
+_KEY_RE = re.compile(r"^((ctrl|shift|alt|super|meta)\+)*([a-z0-9_]+|[A-Z])$")
+
+# How keys are written for people (help screen, palette, linear mode).
+_KEY_WORDS = {
+    "question_mark": "?",
+    "exclamation_mark": "!",
+    "slash": "/",
+    "plus": "+",
+    "minus": "-",
+    "colon": ":",
+    "semicolon": ";",
+    "comma": ",",
+    "full_stop": ".",
+    "space": "Espace",
+    "escape": "Échap",
+    "enter": "Entrée",
+    "tab": "Tab",
+    "delete": "Suppr",
+    "backspace": "Retour arrière",
+    "up": "Haut",
+    "down": "Bas",
+    "left": "Gauche",
+    "right": "Droite",
+    "home": "Début",
+    "end": "Fin",
+    "pageup": "Page préc.",
+    "pagedown": "Page suiv.",
+}
+_MODIFIER_WORDS = {"ctrl": "Ctrl", "shift": "Maj", "alt": "Alt", "super": "Super", "meta": "Méta"}
+
+
+class InvalidKey(ValueError):
+    """A key name that cannot be used; the message is French."""
+
+
+def normalize_key(key: str) -> str:
+    """Turn what a person writes ("Ctrl+D", "?", "F1") into Textual's key name ("ctrl+d", ...)."""
+    raw = key.strip()
+    if raw in _CHARACTER_KEYS:
+        return _CHARACTER_KEYS[raw]
+    if not raw:
+        raise InvalidKey("touche vide")
+    *modifiers, last = raw.split("+") if raw != "+" else ["+"]
+    last = _CHARACTER_KEYS.get(last, last if len(last) == 1 else last.lower())
+    name = "+".join([m.lower() for m in modifiers] + [last])
+    if not _KEY_RE.match(name):
+        raise InvalidKey(f"touche inconnue : « {key} »")
+    return name
+
+
+def key_label(key: str) -> str:
+    """A key as people read it: "ctrl+q" -> "Ctrl+Q", "question_mark" -> "?", "f1" -> "F1"."""
+    *modifiers, last = key.split("+")
+    if last in _KEY_WORDS:
+        word = _KEY_WORDS[last]
+    elif re.fullmatch(r"f\d{1,2}", last):
+        word = last.upper()
+    elif len(last) == 1:
+        word = last.upper() if modifiers else last
+    else:
+        word = last.replace("_", " ")
+    return "+".join([_MODIFIER_WORDS.get(m, m) for m in modifiers] + [word])
+
+
+def keys_label(keys: Iterable[str]) -> str:
+    """All the keys of an action: "F1 ou ?"."""
+    return " ou ".join(key_label(k) for k in keys)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The actions with their keys after the user's remapping."""
+
+    actions: tuple[Action, ...] = ACTIONS
+
+    def __getitem__(self, action_id: str) -> Action:
+        for action in self.actions:
+            if action.id == action_id:
+                return action
+        raise KeyError(action_id)
+
+    def remapped(self, keymap: Mapping[str, tuple[str, ...]]) -> Registry:
+        return Registry(
+            tuple(replace(a, keys=keymap[a.id]) if a.id in keymap else a for a in self.actions)
+        )
+
+    def available(self, *, logged_in: bool, areas: Iterable[str] | None = None) -> tuple[Action, ...]:
+        """The actions a person can use now: session actions once logged in, areas the server lists."""
+        area_set = set(areas) if areas is not None else None
+        result = []
+        for action in self.actions:
+            if action.context == SESSION and not logged_in:
+                continue
+            if action.area is not None and (area_set is None or action.area not in area_set):
+                continue
+            result.append(action)
+        return tuple(result)
+
+    def keymap(self) -> dict[str, str]:
+        """Binding id -> comma-separated keys, the shape Textual's `App.set_keymap` takes."""
+        return {a.id: ",".join(a.keys) for a in self.actions}
+
+    def conflicts(self) -> list[str]:
+        """French sentences for keys bound to two actions of the same context."""
+        seen: dict[tuple[str, str], str] = {}
+        problems = []
+        for action in self.actions:
+            contexts = {EVERYWHERE, SESSION} if action.context == EVERYWHERE else {action.context}
+            for key in action.keys:
+                for context in contexts:
+                    other = seen.get((context, key))
+                    if other is not None and other != action.id:
+                        problems.append(
+                            f"La touche {key_label(key)} est donnée à « {self[other].description} » "
+                            f"et à « {action.description} »."
+                        )
+                    seen[(context, key)] = action.id
+        return sorted(set(problems))
+
+
+DEFAULT_REGISTRY = Registry()

@@ -1,0 +1,169 @@
+"""THE wording of statuses: every enumeration value the API speaks becomes plain French here, and only
+here. Both front ends call these functions; a test fails when a status has no words.
+
+A status says who got the money; a rejection says why and what to do next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from models.domain.dates import format_date
+from models.domain.money import format_eur
+from models.schemas.common import (
+    AccountState,
+    ClaimStatus,
+    ContractKind,
+    ContractLevel,
+    ContractState,
+    Payee,
+    PaymentKind,
+    PaymentState,
+    Relationship,
+    Role,
+    ThreadStatus,
+)
+from models.schemas.dashboard import BeneficiarySummary, ClaimSummary, ContractSummary
+
+DateFormat = Callable[[date], str]
+
+WORDS: dict[Enum, str] = {
+    Role.member: "Adhérent",
+    Role.agent: "Conseiller",
+    Role.supervisor: "Superviseur",
+    ContractKind.collective: "Contrat collectif (par votre employeur)",
+    ContractKind.individual: "Contrat individuel",
+    ContractLevel.base: "Complémentaire santé",
+    ContractLevel.supplementary: "Surcomplémentaire (rembourse en plus de votre complémentaire)",
+    ContractState.active: "Actif",
+    ContractState.suspended: "Garanties suspendues",
+    ContractState.terminated: "Résilié",
+    ContractState.portability: "Portabilité",
+    ClaimStatus.received: "Reçu",
+    ClaimStatus.awaiting_document: "En attente de justificatif",
+    ClaimStatus.processing: "En traitement",
+    ClaimStatus.paid: "Remboursé",
+    ClaimStatus.rejected: "Rejeté",
+    Payee.member: "Versé à vous",
+    Payee.provider: "Réglé au professionnel de santé (tiers payant)",
+    PaymentState.planned: "Paiement prévu",
+    PaymentState.done: "Paiement effectué",
+    PaymentState.returned: "Virement revenu impayé",
+    PaymentKind.payment: "Remboursement",
+    PaymentKind.overpayment_recovery: "Récupération d'un trop-perçu",
+    ThreadStatus.sent: "Envoyé",
+    ThreadStatus.in_progress: "En cours de traitement",
+    ThreadStatus.answered: "Réponse reçue",
+    ThreadStatus.closed: "Clos",
+    Relationship.member: "Assuré principal",
+    Relationship.spouse: "Conjoint",
+    Relationship.child: "Enfant",
+    Relationship.other: "Autre bénéficiaire",
+    AccountState.never_activated: "Compte pas encore activé",
+    AccountState.email_unconfirmed: "Adresse e-mail à confirmer",
+    AccountState.active: "Actif",
+    AccountState.locked: "Bloqué temporairement",
+    AccountState.password_expired: "Mot de passe à renouveler",
+    AccountState.disabled: "Fermé",
+}
+
+
+def status_words(value: Enum) -> str:
+    """The French words for any status of the API. Raises KeyError for a value without words (a test
+    walks every enumeration so that this never happens in the field)."""
+    return WORDS[value]
+
+
+def amount(value: Decimal) -> str:
+    return format_eur(value)
+
+
+def claim_status_sentence(claim: ClaimSummary) -> str:
+    """The status, with the reason and the next step for a rejection."""
+    words = status_words(claim.status)
+    if claim.status is ClaimStatus.rejected:
+        reason = (claim.rejection_reason or "motif non précisé").rstrip(".")
+        return f"{words} – {reason}. Pour en savoir plus ou contester, écrivez au service adhérent"
+    if claim.status is ClaimStatus.awaiting_document:
+        return f"{words} : déposez-le dans votre espace ou envoyez-le par courrier"
+    return words
+
+
+def payment_sentence(claim: ClaimSummary, dates: DateFormat = format_date) -> str:
+    """Who got the money, and when: "Versé sur votre compte …1234 le 15/07/2025"."""
+    when = f" le {dates(claim.payment_date)}" if claim.payment_date else ""
+    to_provider = claim.payee is Payee.provider
+    if claim.payment_state is PaymentState.returned:
+        return "Virement revenu impayé : RIB à vérifier (envoyez un nouveau RIB au service adhérent)"
+    if claim.payment_state is PaymentState.done:
+        if to_provider:
+            return f"Réglé à {claim.payee_label or 'votre professionnel de santé'}{when}"
+        account = f" …{claim.account_suffix}" if claim.account_suffix else ""
+        return f"Versé sur votre compte{account}{when}"
+    if claim.payment_state is PaymentState.planned:
+        if to_provider:
+            return f"Paiement prévu{when}, à {claim.payee_label or 'votre professionnel de santé'}"
+        return f"Paiement prévu{when}"
+    if claim.status is ClaimStatus.rejected:
+        return "Aucun paiement"
+    if claim.status is ClaimStatus.paid:
+        return "Remboursé, paiement en préparation"
+    return "Paiement après traitement de votre demande"
+
+
+def person_name(beneficiary: BeneficiarySummary) -> str:
+    return f"{beneficiary.first_name} {beneficiary.last_name}"
+
+
+def contract_state_sentence(contract: ContractSummary, dates: DateFormat = format_date) -> str:
+    state = contract.state
+    if state is ContractState.active:
+        return f"Actif depuis le {dates(contract.start_date)}"
+    if state is ContractState.suspended:
+        return (
+            "Garanties suspendues : des cotisations sont impayées et vos soins ne sont plus remboursés "
+            "jusqu'au paiement ; contactez le service adhérent pour régulariser"
+        )
+    if state is ContractState.terminated:
+        end = f" le {dates(contract.end_date)}" if contract.end_date else ""
+        return f"Résilié{end} : vos soins postérieurs ne sont plus remboursés"
+    end = f" jusqu'au {dates(contract.end_date)}" if contract.end_date else ""
+    return f"Portabilité : vos garanties sont maintenues après votre départ de l'employeur{end}"
+
+
+def contract_kind_sentence(contract: ContractSummary) -> str:
+    if contract.kind is ContractKind.collective and contract.employer:
+        return f"Contrat collectif (par votre employeur, {contract.employer})"
+    return status_words(contract.kind)
+
+
+def contract_sentence(contract: ContractSummary, dates: DateFormat = format_date) -> str:
+    """One sentence: "Santé Socle : Contrat collectif (par votre employeur, Michelin) ; Actif depuis le …"."""
+    parts = [contract_kind_sentence(contract)]
+    if contract.level is ContractLevel.supplementary:
+        parts.append(status_words(contract.level))
+    parts.append(contract_state_sentence(contract, dates))
+    return f"{contract.name} : " + " ; ".join(parts)
+
+
+def beneficiaries_sentence(contract: ContractSummary) -> str:
+    if not contract.beneficiaries:
+        return "Personnes couvertes : aucune"
+    people = [
+        f"{person_name(b)} ("
+        + ("vous" if b.relationship is Relationship.member else status_words(b.relationship).lower())
+        + ")"
+        for b in contract.beneficiaries
+    ]
+    return "Personnes couvertes : " + ", ".join(people)
+
+
+def unread_sentence(count: int) -> str:
+    if count <= 0:
+        return "Aucun message non lu"
+    if count == 1:
+        return "Vous avez 1 message non lu"
+    return f"Vous avez {count} messages non lus"
