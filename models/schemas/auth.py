@@ -20,3 +20,14 @@ class SessionOut(BaseModel):
     display_name: str
     expires_at: datetime = Field(description="Expiration absolue de la session (UTC)")
     idle_expires_at: datetime = Field(description="Expiration faute d'activité (UTC), repoussée à chaque requête")
+
+
+class SessionInfo(BaseModel):
+    """Who am I: the account behind the bearer token and its session's deadlines."""
+
+    account_id: int
+    role: Role
+    display_name: str
+    member_number: str | None = Field(default=None, description="N° adhérent (adhérents seulement)")
+    expires_at: datetime = Field(description="Expiration absolue de la session (UTC)")
+    idle_expires_at: datetime = Field(description="Expiration faute d'activité (UTC)")

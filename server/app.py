@@ -1,0 +1,96 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+from sqlalchemy import Engine
+
+from models.schemas.simulation import SimulationResult
+from server.clock import Clock, SystemClock
+from server.db import SessionScope, create_db_engine, session_scope_for
+from server.errors import install_error_handlers
+from server.logs import configure_logging
+from server.routes import api_router
+from server.settings import Settings
+
+API_TITLE = "Espace Adhérent"
+API_VERSION = "1"
+# Models described in the document although no route validates them (the simulator passes the
+# engine's JSON through untouched).
+DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (SimulationResult,)
+
+access_log = logging.getLogger("espace.access")
+
+
+def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    def build() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=API_TITLE, version=API_VERSION, routes=app.routes, description=app.description
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in DOCUMENTED_MODELS:
+                model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                components.update(model_schema.pop("$defs", {}))
+                components[model.__name__] = model_schema
+            schema["components"]["schemas"] = dict(sorted(components.items()))
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    return build
+
+
+def create_app(
+    settings: Settings,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    session_scope: SessionScope | None = None,
+) -> FastAPI:
+    """``session_scope`` (a factory of ``with``-able sessions) wins over ``engine``; tests pass one
+    that hands out their transaction-bound session. Without either, an engine is built from
+    ``settings.database_url``."""
+    configure_logging(settings.log_level)
+    if session_scope is None:
+        engine = engine or create_db_engine(settings.database_url)
+        session_scope = session_scope_for(engine)
+    app = FastAPI(
+        title=API_TITLE,
+        version=API_VERSION,
+        description="API de l'Espace Adhérent : les adhérents et les conseillers, dans le terminal.",
+    )
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    app.state.engine = engine
+    app.state.session_scope = session_scope
+    install_error_handlers(app)
+    app.include_router(api_router)
+    app.openapi = _openapi(app)  # type: ignore[method-assign]
+
+    @app.middleware("http")
+    async def log_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        access_log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response
+
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For ``uvicorn --factory server.app:app_factory``: settings from the environment."""
+    return create_app(Settings())

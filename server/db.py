@@ -1,0 +1,50 @@
+"""Engines and sessions. SQLite: WAL and foreign keys on every connection. PostgreSQL: psycopg 3."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from server.settings import normalise_database_url
+
+SessionScope = Callable[[], AbstractContextManager[Session]]
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def create_db_engine(database_url: str, *, echo: bool = False) -> Engine:
+    url = make_url(normalise_database_url(database_url))
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def session_scope_for(engine: Engine) -> SessionScope:
+    """A factory of sessions, each closed when its ``with`` block ends. This is what seeding and jobs
+    use: ``with session_scope_for(engine)() as session: ...; session.commit()``."""
+
+    @contextmanager
+    def scope() -> Iterator[Session]:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+
+    return scope

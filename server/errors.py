@@ -1,0 +1,197 @@
+"""The one error model, everywhere: every failure answers with ``models.schemas.errors.ErrorResponse``.
+
+Services raise ``ApiError``; the handlers below also turn FastAPI/Starlette errors, request validation
+errors (translated into French, field by field), the engine's ``InvalidRequest`` and anything
+unexpected (500, logged, no traceback sent) into that model.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from models.schemas.errors import ErrorDetail, ErrorResponse
+
+log = logging.getLogger("espace.server")
+
+
+class ApiError(Exception):
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        details: list[ErrorDetail] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.details = details or []
+        self.headers = headers
+
+
+BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+def not_authenticated(code: str = "not_authenticated", message: str | None = None) -> ApiError:
+    return ApiError(
+        401,
+        code,
+        message or "Vous devez être connecté : identifiez-vous pour continuer.",
+        headers=BEARER_CHALLENGE,
+    )
+
+
+def forbidden(code: str = "forbidden", message: str | None = None) -> ApiError:
+    return ApiError(403, code, message or "Cet espace ne vous est pas accessible.")
+
+
+_STATUS_WORDING: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "La demande est mal formée."),
+    401: ("not_authenticated", "Vous devez être connecté : identifiez-vous pour continuer."),
+    403: ("forbidden", "Cet espace ne vous est pas accessible."),
+    404: ("not_found", "Cette page ou cette ressource n'existe pas."),
+    405: ("method_not_allowed", "Cette opération n'est pas permise à cette adresse."),
+    413: ("payload_too_large", "La demande est trop volumineuse."),
+    415: ("unsupported_media_type", "Format de demande non pris en charge : envoyez du JSON."),
+    429: ("too_many_requests", "Trop de demandes : patientez un instant puis réessayez."),
+}
+INTERNAL_MESSAGE = (
+    "Une erreur inattendue s'est produite de notre côté. Réessayez dans quelques instants ; "
+    "si elle persiste, contactez le service adhérent."
+)
+
+# pydantic error type -> French message (``{…}`` filled from the error's ctx)
+_FRENCH_ERRORS: dict[str, str] = {
+    "missing": "champ obligatoire",
+    "json_invalid": "JSON invalide : le corps de la demande n'a pas pu être lu",
+    "json_type": "JSON attendu",
+    "string_type": "doit être du texte",
+    "string_too_short": "trop court (au moins {min_length} caractère(s))",
+    "string_too_long": "trop long (au plus {max_length} caractères)",
+    "string_pattern_mismatch": "format invalide",
+    "int_type": "doit être un nombre entier",
+    "int_parsing": "doit être un nombre entier",
+    "int_from_float": "doit être un nombre entier",
+    "float_type": "doit être un nombre",
+    "float_parsing": "doit être un nombre",
+    "decimal_type": "doit être un nombre",
+    "decimal_parsing": "doit être un nombre",
+    "decimal_max_digits": "nombre trop grand (au plus {max_digits} chiffres)",
+    "decimal_max_places": "au plus {decimal_places} décimale(s)",
+    "finite_number": "doit être un nombre fini",
+    "bool_type": "doit être vrai ou faux",
+    "bool_parsing": "doit être vrai ou faux",
+    "date_type": "doit être une date (AAAA-MM-JJ)",
+    "date_parsing": "date invalide (format attendu : AAAA-MM-JJ)",
+    "date_from_datetime_parsing": "date invalide (format attendu : AAAA-MM-JJ)",
+    "datetime_type": "doit être une date et une heure",
+    "datetime_parsing": "date et heure invalides",
+    "greater_than": "doit être strictement supérieur à {gt}",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than": "doit être strictement inférieur à {lt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "enum": "valeur non autorisée (valeurs possibles : {expected})",
+    "literal_error": "valeur non autorisée (valeurs possibles : {expected})",
+    "dict_type": "doit être un objet JSON",
+    "model_type": "doit être un objet JSON",
+    "model_attributes_type": "doit être un objet JSON",
+    "list_type": "doit être une liste",
+    "too_short": "trop peu d'éléments (au moins {min_length})",
+    "too_long": "trop d'éléments (au plus {max_length})",
+    "extra_forbidden": "champ inconnu",
+    "union_tag_invalid": "type d'objet inconnu",
+    "value_error": "valeur invalide",
+}
+
+
+def french_validation_message(error: dict[str, Any]) -> str:
+    template = _FRENCH_ERRORS.get(error.get("type", ""), "valeur invalide")
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        return template.split(" (")[0]
+
+
+def _field_path(loc: tuple[Any, ...] | list[Any]) -> str | None:
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
+    # A union body (object or list) adds the branch name to the location: drop it.
+    parts = [p for p in parts if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or None
+
+
+def validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
+    details: list[ErrorDetail] = []
+    for error in errors:
+        detail = ErrorDetail(
+            field=_field_path(error.get("loc", ())), message=french_validation_message(error)
+        )
+        if detail not in details:
+            details.append(detail)
+    return details
+
+
+def _response(status_code: int, body: ErrorResponse, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status_code, content=body.model_dump(mode="json"), headers=headers)
+
+
+def invalid_request_response(details: list[ErrorDetail]) -> JSONResponse:
+    first = details[0] if details else None
+    message = "La demande contient des erreurs"
+    if first is not None:
+        message += f" : {first.field + ' : ' if first.field else ''}{first.message}."
+    return _response(422, ErrorResponse(code="invalid_request", message=message, details=details))
+
+
+async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    body = ErrorResponse(code=exc.code, message=exc.message, details=exc.details)
+    return _response(exc.status_code, body, exc.headers)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code, message = _STATUS_WORDING.get(exc.status_code, ("http_error", "La demande n'a pas abouti."))
+    return _response(exc.status_code, ErrorResponse(code=code, message=message), exc.headers)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return invalid_request_response(validation_details(list(exc.errors())))
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", extra={"path": request.url.path, "method": request.method})
+    return _response(500, ErrorResponse(code="internal_error", message=INTERNAL_MESSAGE))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route: each listed status answers with ErrorResponse."""
+    descriptions = {
+        **{s: w[1] for s, w in _STATUS_WORDING.items()},
+        422: "Demande invalide",
+        500: "Erreur interne",
+    }
+    return {
+        status: {"model": ErrorResponse, "description": descriptions.get(status, "Erreur")}
+        for status in (*statuses, 500)
+    }

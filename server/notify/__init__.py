@@ -1,0 +1,1 @@
+"""Outgoing notifications: the mail outbox and its SMTP sender."""

@@ -1,0 +1,132 @@
+"""Mail outbox. ``enqueue_mail`` adds a row to the caller's transaction (a rolled-back event sends
+nothing); ``send_due_mails`` delivers what is due over SMTP, one commit per mail, and on failure keeps
+the mail queued with its attempt counted and a growing delay. A mail is marked sent only after the
+SMTP server accepted it: at worst it is sent twice, never lost."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Protocol
+
+from sqlmodel import Session, col, select
+
+from models.tables import MailOutbox
+from server.clock import Clock
+from server.db import SessionScope
+from server.settings import Settings
+
+log = logging.getLogger("espace.outbox")
+
+
+class SmtpClient(Protocol):
+    def send_message(self, msg: EmailMessage) -> object: ...
+    def quit(self) -> object: ...
+
+
+SmtpFactory = Callable[[Settings], SmtpClient]
+
+
+def default_smtp(settings: Settings) -> SmtpClient:
+    return smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+
+
+def enqueue_mail(session: Session, clock: Clock, *, to: str, subject: str, body: str) -> MailOutbox:
+    now = clock.now()
+    mail = MailOutbox(to=to, subject=subject, body=body, created_at=now, next_attempt_at=now)
+    session.add(mail)
+    return mail
+
+
+def _message(mail: MailOutbox, settings: Settings) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = settings.mail_from
+    msg["To"] = mail.to
+    msg["Subject"] = mail.subject
+    msg["Date"] = format_datetime(mail.created_at)
+    msg["Message-ID"] = make_msgid(idstring=f"outbox-{mail.id}")
+    msg.set_content(mail.body)
+    return msg
+
+
+def _retry_delay(settings: Settings, attempts: int) -> timedelta:
+    return min(settings.outbox_retry_base * (2 ** max(attempts - 1, 0)), settings.outbox_retry_max)
+
+
+def _mark_failed(
+    session: Session, clock: Clock, settings: Settings, mail: MailOutbox, error: Exception
+) -> None:
+    mail.attempts += 1
+    mail.last_error = f"{type(error).__name__}: {error}"[:1000]
+    mail.next_attempt_at = clock.now() + _retry_delay(settings, mail.attempts)
+    session.add(mail)
+    session.commit()
+    log.warning(
+        "mail not sent", extra={"mail_id": mail.id, "attempts": mail.attempts, "error": mail.last_error}
+    )
+
+
+def _due_ids(session: Session, clock: Clock, limit: int) -> list[int]:
+    return list(
+        session.exec(
+            select(MailOutbox.id)
+            .where(col(MailOutbox.sent_at).is_(None), MailOutbox.next_attempt_at <= clock.now())
+            .order_by(col(MailOutbox.next_attempt_at), col(MailOutbox.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def send_due_mails(
+    session_scope: SessionScope, clock: Clock, settings: Settings, smtp_factory: SmtpFactory = default_smtp
+) -> SendReport:
+    report = SendReport()
+    with session_scope() as session:
+        ids = _due_ids(session, clock, settings.outbox_batch_size)
+        if not ids:
+            return report
+        try:
+            smtp: SmtpClient | None = smtp_factory(settings)
+        except (OSError, smtplib.SMTPException) as exc:
+            smtp, connect_error = None, exc
+        for mail_id in ids:
+            # Lock the row on PostgreSQL so that two job processes never send the same mail at once.
+            mail = session.exec(
+                select(MailOutbox)
+                .where(MailOutbox.id == mail_id, col(MailOutbox.sent_at).is_(None))
+                .with_for_update(skip_locked=True)
+            ).first()
+            if mail is None:
+                continue
+            if smtp is None:
+                _mark_failed(session, clock, settings, mail, connect_error)
+                report.failed += 1
+                continue
+            try:
+                smtp.send_message(_message(mail, settings))
+            except (OSError, smtplib.SMTPException) as exc:
+                _mark_failed(session, clock, settings, mail, exc)
+                report.failed += 1
+                continue
+            mail.sent_at = clock.now()
+            mail.last_error = None
+            session.add(mail)
+            session.commit()
+            report.sent += 1
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                log.info("smtp quit failed", exc_info=True)
+    return report

@@ -1,0 +1,9 @@
+"""Thin routes: parse, call one service function, return a schema."""
+
+from fastapi import APIRouter
+
+from server.routes import auth, dashboard, health, simulations
+
+api_router = APIRouter(prefix="/api/v1")
+for module in (health, auth, dashboard, simulations):
+    api_router.include_router(module.router)

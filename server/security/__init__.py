@@ -1,0 +1,1 @@
+"""Security helpers: password hashing, opaque session tokens."""

@@ -1,0 +1,1 @@
+"""Rules live here: ownership, states, audit, outbox. Routes call one function of these modules."""
