@@ -1,0 +1,518 @@
+"""The reimbursement engine: AMO share, deductions, then each complementary contract in paying order.
+
+Pure: no clock, no I/O. Every line is computed in Decimal and rounded to the cent, half up, and the
+three shares always add up to what was charged (amo_paid + amc_paid + out_of_pocket = charged).
+
+Order of the AMC computation for one contract (reimbursement-rules.md §4):
+  1. the guarantee line's own formula, in what is left after the AMO and earlier contracts;
+  2. the contrat responsable caps (100 % Santé limits, non-OPTAM, optics, hearing aids);
+  3. the hors-parcours rule (only the normal ticket modérateur is paid);
+  4. the periodic ceilings (already_used, shared by the lines of one care event).
+All of them are upper bounds, so the result does not depend on their order; the order only fixes
+which explanation is given.
+
+Inferences where the rules file is silent (documented in the report and in tariffs.json):
+  - "RO inclus" lines (N% BR, N% FR, forfait RO inclus, 100% Santé) of a later contract count what
+    earlier contracts paid: a surcomplémentaire "200% BR" tops the total up to 200 % BR. "Hors RO"
+    lines (TM + N% BR, forfait hors RO) add on top, within what is left.
+  - maternité and C2S are exemptions from the ticket modérateur (100 % AMO within the BR) and from
+    PF/franchises, as the rules file lists them (§1, §2).
+  - hors parcours lowers the rate by 40 points from the normal one (70 % -> 30 %; 100 % -> 60 % for an
+    ALD), and the parcours does not apply under 16 nor to a psychiatrist consulted at 16–25.
+  - the non-OPTAM caps also apply to secteur 3 doctors (not signatories of the OPTAM).
+  - the renewal period only stops the mutuelle's share; the AMO share is shown unchanged.
+  - daily and annual caps of PF/franchises are counted within the request or care event only (the
+    stateless form does not know the rest of the year).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from models.domain.dates import add_years, format_date
+from models.domain.money import MAX_AMOUNT, ZERO, format_eur, format_percent, round_half_up, to_json_amount
+from models.domain.notation import Guarantee, Kind, Period, describe
+from models.domain.request import (
+    InvalidRequest,
+    SimulationRequest,
+    parse_request,
+    parse_requests,
+)
+from models.domain.tariffs import OPTICS_KINDS, ActTariff, TariffError, TariffSet, tariff_set_for
+
+NON_OPTAM_SECTORS = ("2", "3")
+DEFAULT_NAMES = ("base", "surcomplementaire")
+_EXEMPTION_WORDS = {"maternite": "maternité", "c2s": "complémentaire santé solidaire"}
+
+
+@dataclass(frozen=True)
+class Deduction:
+    kind: str  # "participation_forfaitaire" or "franchise"
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class ContractPayment:
+    contract: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    act: str
+    charged: Decimal
+    br: Decimal
+    amo_rate: Decimal
+    amo_gross: Decimal
+    deductions: tuple[Deduction, ...]
+    amo_paid: Decimal
+    amc: tuple[ContractPayment, ...]
+    amc_paid: Decimal
+    out_of_pocket: Decimal
+    tariff_version: str
+    explanation: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the response of the contract (amounts as "19.00", rates as "0.70")."""
+        return {
+            "br": to_json_amount(self.br),
+            "amo_rate": f"{self.amo_rate:.2f}",
+            "amo_gross": to_json_amount(self.amo_gross),
+            "deductions": [{"kind": d.kind, "amount": to_json_amount(d.amount)} for d in self.deductions],
+            "amo_paid": to_json_amount(self.amo_paid),
+            "amc": [{"contract": p.contract, "amount": to_json_amount(p.amount)} for p in self.amc],
+            "amc_paid": to_json_amount(self.amc_paid),
+            "out_of_pocket": to_json_amount(self.out_of_pocket),
+            "tariff_version": self.tariff_version,
+            "explanation": list(self.explanation),
+        }
+
+
+@dataclass
+class _EventState:
+    """What the lines of one care event share, consumed in order."""
+
+    daily_counts: defaultdict[tuple[str, dt.date], int] = field(default_factory=lambda: defaultdict(int))
+    annual_deductions: defaultdict[tuple[str, int], Decimal] = field(
+        default_factory=lambda: defaultdict(Decimal)
+    )
+    ceilings_used: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    optics_total: Decimal = ZERO  # AMO gross + AMC of the classe B équipement so far
+    frame_total: Decimal = ZERO
+    lens_kinds: list[str] = field(default_factory=list)
+
+
+def _names(count: int, contract_names: Sequence[str] | None) -> list[str]:
+    if contract_names is not None:
+        if len(contract_names) != count:
+            raise InvalidRequest("guarantees", "il faut un nom de contrat par ligne de garantie")
+        return list(contract_names)
+    return [DEFAULT_NAMES[i] if i < len(DEFAULT_NAMES) else str(i + 1) for i in range(count)]
+
+
+def _level(g: Guarantee, charged: Decimal, br: Decimal, limit: Decimal | None) -> Decimal | None:
+    """What an "AMO included" line allows in total (AMO and earlier contracts included)."""
+    if g.kind is Kind.PERCENT_BR:
+        return round_half_up(g.rate * br)
+    if g.kind is Kind.PERCENT_FR:
+        return round_half_up(g.rate * charged)
+    if g.kind is Kind.SANTE_100:
+        return limit
+    return None
+
+
+def _forfait(g: Guarantee, quantity: int) -> Decimal:
+    # "par jour" and "par oreille" forfaits are per unit of the line (days, ears).
+    return g.value * quantity if g.period in (Period.DAY, Period.EAR) else g.value
+
+
+def _formula(
+    g: Guarantee,
+    charged: Decimal,
+    br: Decimal,
+    amo_gross: Decimal,
+    paid_before: Decimal,
+    limit: Decimal | None,
+    quantity: int,
+) -> Decimal:
+    """The guarantee line's own amount (contract §Guarantee notation), before any cap."""
+    left = charged - amo_gross - paid_before
+    if g.kind is Kind.TM_PLUS_BR:
+        own = (br - amo_gross) + round_half_up(g.rate * br)
+    elif g.kind is Kind.FORFAIT_ON_TOP:
+        own = _forfait(g, quantity)
+    else:
+        level = _forfait(g, quantity) if g.kind is Kind.FORFAIT_INCLUDED else _level(g, charged, br, limit)
+        assert level is not None
+        own = min(charged, level) - amo_gross - paid_before
+    return max(ZERO, min(own, left))
+
+
+def _deduction_exemption(request: SimulationRequest) -> str | None:
+    if request.patient.age is not None and request.patient.age < 18:
+        return "moins de 18 ans"
+    for exemption in sorted(request.patient.exemptions):
+        return _EXEMPTION_WORDS[exemption]
+    return None
+
+
+def _rate(request: SimulationRequest, act: ActTariff, tariffs: TariffSet) -> tuple[Decimal, Decimal, str]:
+    """(rate applied, normal rate in the parcours, reason shown)."""
+    if act.amo_rate == 0:
+        return ZERO, ZERO, ""
+    normal, reason = act.amo_rate, ""
+    if act.tm_exemptible:
+        if request.ald:
+            normal, reason = Decimal(1), " (affection de longue durée)"
+        elif request.at_mp:
+            normal, reason = Decimal(1), " (accident du travail ou maladie professionnelle)"
+        elif request.patient.exemptions:
+            normal = Decimal(1)
+            reason = f" ({_EXEMPTION_WORDS[sorted(request.patient.exemptions)[0]]})"
+    age = request.patient.age
+    direct = (
+        act.direct_access is not None
+        and age is not None
+        and act.direct_access[0] <= age <= act.direct_access[1]
+    )
+    child = age is not None and age < tariffs.parcours_from_age
+    if act.parcours and not request.pathway and not direct and not child:
+        return (
+            max(ZERO, normal - tariffs.hors_parcours_penalty),
+            normal,
+            " (hors parcours de soins coordonnés)",
+        )
+    return normal, normal, reason
+
+
+def _line_br(request: SimulationRequest, act: ActTariff, basket: str | None, sector: str) -> Decimal:
+    if request.br is not None:
+        return request.br
+    if act.br_from == "charged":
+        return request.charged
+    if act.br_from == "request":
+        raise InvalidRequest(
+            "br",
+            f"la base de remboursement est obligatoire pour l'acte {act.code} ({act.label}) : "
+            "elle dépend de l'acte réalisé",
+        )
+    unit = act.unit_br(sector, request.patient.age, basket, reduced=request.ald or request.at_mp)
+    assert unit is not None
+    return round_half_up(unit * request.quantity)
+
+
+def _simulate_line(
+    request: SimulationRequest, state: _EventState, contract_names: Sequence[str] | None
+) -> SimulationResult:
+    if not request.guarantees:
+        raise InvalidRequest(
+            "guarantee",
+            "indiquez la garantie (par exemple « 100% BR ») ; sans garantie, la simulation n'est possible "
+            "que depuis votre espace adhérent",
+        )
+    try:
+        tariffs = tariff_set_for(request.date)
+        act = tariffs.act(request.act)
+    except TariffError as exc:
+        raise InvalidRequest("date", str(exc)) from None
+    basket = request.basket or ("libre" if act.baskets else None)
+    if basket is not None and basket not in act.baskets:
+        raise InvalidRequest(
+            "basket",
+            f"le panier « {basket} » n'existe pas pour l'acte {act.code} le {format_date(request.date)}",
+        )
+    basket_tariff = act.baskets.get(basket) if basket else None
+    limit = None
+    if basket_tariff is not None and basket_tariff.limit is not None:
+        limit = round_half_up(basket_tariff.limit * request.quantity)
+    for index, g in enumerate(request.guarantees):
+        if g.kind is Kind.SANTE_100 and (basket != "100-sante" or limit is None):
+            name = "guarantee" if len(request.guarantees) == 1 else f"guarantees[{index}]"
+            raise InvalidRequest(
+                name,
+                "« 100% Santé » ne s'applique qu'aux soins et équipements du panier 100 % Santé "
+                "(basket « 100-sante »)",
+            )
+    names = _names(len(request.guarantees), contract_names)
+    charged = request.charged
+    say: list[str] = [f"Barème de la Sécurité sociale du {format_date(tariffs.effective_from)} ({act.label})"]
+
+    # Base de remboursement: never above what was charged (the AMO never pays more than the fee).
+    br = _line_br(request, act, basket, request.sector)
+    if br > charged:
+        br = charged
+        say.append(f"Base de remboursement : {format_eur(br)} (ramenée au montant facturé)")
+    else:
+        say.append(f"Base de remboursement : {format_eur(br)}")
+    if request.sector == "3" and act.doctor and request.br is None:
+        say.append("Médecin non conventionné : la Sécurité sociale applique le tarif d'autorité")
+
+    rate, normal_rate, reason = _rate(request, act, tariffs)
+    amo_gross = round_half_up(br * rate)
+    if rate == 0:
+        say.append(f"La Sécurité sociale ne rembourse pas cet acte ({act.label})")
+    else:
+        say.append(f"Taux de la Sécurité sociale : {format_percent(rate)}{reason}")
+
+    # Deductions: kept back from the AMO payment, never below zero, never repaid by the mutuelle.
+    deductions: list[Deduction] = []
+    if act.deduction is not None:
+        rule = tariffs.deductions[act.deduction]
+        exemption = _deduction_exemption(request)
+        word = (
+            "Participation forfaitaire" if rule.kind == "participation_forfaitaire" else "Franchise médicale"
+        )
+        if exemption:
+            say.append(f"{word} non appliquée : {exemption}")
+        else:
+            count = request.quantity if act.deduction_per == "unit" else 1
+            if rule.daily_max_count is not None:
+                used = state.daily_counts[(rule.key, request.date)]
+                count = max(0, min(count, rule.daily_max_count - used))
+                state.daily_counts[(rule.key, request.date)] = used + count
+            annual_key = (rule.kind, request.date.year)
+            amount = min(count * rule.amount, rule.annual_cap - state.annual_deductions[annual_key])
+            amount = max(ZERO, min(amount, amo_gross - sum((d.amount for d in deductions), ZERO)))
+            if amount > 0:
+                state.annual_deductions[annual_key] += amount
+                deductions.append(Deduction(rule.kind, amount))
+                say.append(f"{word} de {format_eur(amount)} non remboursable (contrat responsable)")
+    deducted = sum((d.amount for d in deductions), ZERO)
+    amo_paid = amo_gross - deducted
+    if rate > 0:
+        say.append(f"La Sécurité sociale vous rembourse {format_eur(amo_paid)}")
+
+    # Caps on the total the mutuelle(s) pay for this line, each with the sentence that explains it.
+    caps: list[tuple[Decimal, str]] = []
+    if basket == "100-sante" and limit is not None:
+        caps.append((max(ZERO, min(charged, limit) - amo_gross), ""))
+    if basket == "maitrise" and limit is not None:
+        caps.append(
+            (
+                max(ZERO, limit - amo_gross),
+                f"Tarif maîtrisé : prise en charge dans la limite de {format_eur(limit)}, "
+                "Sécurité sociale incluse",
+            )
+        )
+    classe_b_optics = act.optics is not None and basket == "libre"
+    if classe_b_optics:
+        equipment_cap = tariffs.caps.optics_cap(state.lens_kinds)
+        caps.append(
+            (
+                max(ZERO, equipment_cap - state.optics_total - amo_gross),
+                f"Plafond du contrat responsable pour un équipement optique : {format_eur(equipment_cap)}, "
+                "Sécurité sociale incluse",
+            )
+        )
+        if act.optics == "frame":
+            frame_cap = tariffs.caps.optics_frame
+            caps.append(
+                (
+                    max(ZERO, frame_cap - state.frame_total - amo_gross),
+                    f"Plafond du contrat responsable pour la monture : {format_eur(frame_cap)}, "
+                    "Sécurité sociale incluse",
+                )
+            )
+    if act.renewal == "hearing" and basket == "libre" and tariffs.caps.hearing_per_ear is not None:
+        ear_cap = tariffs.caps.hearing_per_ear * request.quantity
+        caps.append(
+            (
+                max(ZERO, ear_cap - amo_gross),
+                f"Plafond du contrat responsable : {format_eur(tariffs.caps.hearing_per_ear)} par oreille, "
+                "Sécurité sociale incluse",
+            )
+        )
+    if rate < normal_rate:
+        normal_tm = round_half_up(br * (1 - normal_rate))
+        caps.append(
+            (
+                normal_tm,
+                "Hors parcours de soins : votre mutuelle ne rembourse ni la majoration du ticket modérateur "
+                "ni les dépassements d'honoraires (contrat responsable)",
+            )
+        )
+    renewal_from = _renewal_date(request, act, tariffs)
+    if renewal_from is not None:
+        caps.append((ZERO, ""))
+
+    cumulative_caps = _non_optam_caps(request, act, basket, br, amo_gross, normal_rate)
+
+    # Each contract in paying order.
+    payments: list[ContractPayment] = []
+    paid = ZERO
+    contract_sentences: list[str] = []
+    binding: list[str] = []
+    for index, g in enumerate(request.guarantees):
+        own = _formula(g, charged, br, amo_gross, paid, limit, request.quantity)
+        if basket == "100-sante" and limit is not None:
+            # A contrat responsable must cover the 100 % Santé panier in full, whatever its line says.
+            own = max(own, min(charged, limit) - amo_gross - paid)
+        bounds: list[tuple[Decimal, str]] = [(cap - paid, text) for cap, text in caps]
+        if cumulative_caps is not None:
+            cap, text = cumulative_caps[index]
+            bounds.append((cap - paid, text))
+        ceiling_key = None
+        if g.is_forfait and g.period in (Period.YEAR, Period.EQUIPMENT, Period.EAR):
+            ceiling_key = (index, str(g))
+            if ceiling_key not in state.ceilings_used:
+                state.ceilings_used[ceiling_key] = (
+                    request.already_used[index] if index < len(request.already_used) else ZERO
+                )
+            remaining = max(ZERO, _forfait(g, request.quantity) - state.ceilings_used[ceiling_key])
+            bounds.append(
+                (remaining, f"Il reste {format_eur(remaining)} sur le plafond de la garantie « {g} »")
+            )
+        amount = own
+        for bound, text in bounds:
+            if bound < amount:
+                amount = max(ZERO, bound)
+                if text and text not in binding:
+                    binding.append(text)
+        amount = round_half_up(amount)
+        if ceiling_key is not None:
+            state.ceilings_used[ceiling_key] += amount
+        paid += amount
+        who = "Votre mutuelle" if len(request.guarantees) == 1 else f"Votre contrat « {names[index]} »"
+        if amount > 0:
+            payments.append(ContractPayment(names[index], amount))
+            contract_sentences.append(
+                f"{who} prend en charge {format_eur(amount)} (garantie : {describe(g)})"
+            )
+        else:
+            contract_sentences.append(
+                f"{who} ne prend rien en charge sur cette ligne (garantie : {describe(g)})"
+            )
+
+    if classe_b_optics:
+        state.optics_total += amo_gross + paid
+        if act.optics == "frame":
+            state.frame_total += amo_gross + paid
+    if renewal_from is not None:
+        years = _renewal_years(request, act, tariffs)
+        unit = "an" if years == 1 else "ans"
+        say.append(
+            f"Votre mutuelle ne rembourse pas cet équipement : le précédent date du "
+            f"{format_date(request.last_equipment)} (un équipement tous les {years} {unit})"  # type: ignore[arg-type]
+        )
+        say.append(f"Prochain équipement remboursable à partir du {format_date(renewal_from)}")
+    say.extend(binding)
+    say.extend(contract_sentences)
+    out_of_pocket = charged - amo_paid - paid
+    say.append(f"Reste à votre charge : {format_eur(out_of_pocket)}")
+    return SimulationResult(
+        act=act.code,
+        charged=charged,
+        br=br,
+        amo_rate=rate,
+        amo_gross=amo_gross,
+        deductions=tuple(deductions),
+        amo_paid=amo_paid,
+        amc=tuple(payments),
+        amc_paid=paid,
+        out_of_pocket=out_of_pocket,
+        tariff_version=tariffs.version,
+        explanation=tuple(say),
+    )
+
+
+def _renewal_years(request: SimulationRequest, act: ActTariff, tariffs: TariffSet) -> int:
+    if act.renewal == "optics" and request.patient.age is not None and request.patient.age < 16:
+        return tariffs.renewal_years["optics_under_16"]
+    return tariffs.renewal_years[act.renewal or "optics"]
+
+
+def _renewal_date(request: SimulationRequest, act: ActTariff, tariffs: TariffSet) -> dt.date | None:
+    """The date from which a new équipement is covered, when the care falls before it."""
+    if act.renewal is None or request.last_equipment is None:
+        return None
+    next_date = add_years(request.last_equipment, _renewal_years(request, act, tariffs))
+    return next_date if request.date < next_date else None
+
+
+def _non_optam_caps(
+    request: SimulationRequest,
+    act: ActTariff,
+    basket: str | None,
+    br: Decimal,
+    amo_gross: Decimal,
+    normal_rate: Decimal,
+) -> list[tuple[Decimal, str]] | None:
+    """Cumulative caps of the contracts for a doctor outside the OPTAM (R871-2 CSS, S40).
+
+    The same guarantee lines are first applied to an OPTAM doctor, at their nominal level (charged at
+    the maximum amount, so that the cap does not depend on the fee): the dépassement each contract
+    then covers, in % of the BR, minus 20 points and at most 100 % BR, is what it may cover here.
+    """
+    if not act.doctor or request.sector not in NON_OPTAM_SECTORS:
+        return None
+    tariffs = tariff_set_for(request.date)
+    optam_br = request.br if request.br is not None else _line_br(request, act, basket, "2-optam")
+    if optam_br == 0:
+        return [(br - amo_gross, "")] * len(request.guarantees)
+    optam_amo = round_half_up(optam_br * normal_rate)
+    points = tariffs.caps.non_optam_points_below_optam
+    ceiling = tariffs.caps.non_optam_excess_max
+    caps = []
+    paid = ZERO
+    for g in request.guarantees:
+        paid += _formula(g, MAX_AMOUNT, optam_br, optam_amo, paid, None, request.quantity)
+        optam_excess = (optam_amo + paid - optam_br) / optam_br
+        allowed = min(ceiling, max(ZERO, optam_excess - points))
+        total = round_half_up(br * (1 + allowed))
+        caps.append(
+            (
+                max(ZERO, total - amo_gross),
+                "Médecin non adhérent à l'OPTAM : au titre du contrat responsable, la prise en charge "
+                f"est limitée à {format_eur(total)} ({format_percent(1 + allowed)} de la base de "
+                "remboursement), Sécurité sociale incluse",
+            )
+        )
+    return caps
+
+
+def simulate_event(
+    requests: Sequence[SimulationRequest], *, contract_names: Sequence[str] | None = None
+) -> list[SimulationResult]:
+    """The lines of one care event, in order, sharing periodic ceilings, daily deduction caps and the
+    contrat responsable ceiling of one optical équipement."""
+    state = _EventState()
+    for request in requests:
+        try:
+            act = tariff_set_for(request.date).acts.get(request.act)
+        except TariffError:
+            act = None
+        if act is not None and act.optics in OPTICS_KINDS and (request.basket or "libre") == "libre":
+            state.lens_kinds.extend([act.optics] * request.quantity)
+    results = []
+    for index, request in enumerate(requests):
+        try:
+            results.append(_simulate_line(request, state, contract_names))
+        except InvalidRequest as exc:
+            if len(requests) == 1:
+                raise
+            raise InvalidRequest(f"[{index}].{exc.field}", exc.message) from None
+    return results
+
+
+def simulate(request: SimulationRequest, *, contract_names: Sequence[str] | None = None) -> SimulationResult:
+    return simulate_event([request], contract_names=contract_names)[0]
+
+
+def run_simulation_json(
+    payload: dict[str, Any] | list[Any], today: dt.date, *, contract_names: Sequence[str] | None = None
+) -> dict[str, Any] | list[dict[str, Any]]:
+    """What `espace simulate` and the endpoint call: parse, simulate, return the JSON response.
+
+    Raises InvalidRequest (French message, field path) for anything the contract refuses.
+    """
+    if isinstance(payload, list):
+        results = simulate_event(parse_requests(payload, today), contract_names=contract_names)
+        return [result.to_json() for result in results]
+    if isinstance(payload, dict):
+        return simulate(parse_request(payload, today), contract_names=contract_names).to_json()
+    raise InvalidRequest("", "la demande doit être un objet JSON ou une liste d'objets")
