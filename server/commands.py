@@ -12,11 +12,13 @@ from pydantic import ValidationError
 from server.settings import Settings
 
 
-def _settings(**overrides: object) -> Settings | None:
+def _settings(*, report: bool = True, **overrides: object) -> Settings | None:
     """The settings from the environment, or None after printing why they are refused (in French)."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
+        if not report:
+            return None
         for error in exc.errors():
             message = str(error.get("msg", "")).removeprefix("Value error, ")
             field = ".".join(str(p) for p in error.get("loc", ()))
@@ -76,7 +78,7 @@ def _engine(settings: Settings):
 
 def db(args: argparse.Namespace) -> int:
     # Migrations and seeding do not need the secret: accept the demo default here.
-    settings = _settings() or _settings(demo_mode=True)
+    settings = _settings(report=False) or _settings(demo_mode=True)
     if settings is None:
         return 2
     from server.migrate import upgrade
@@ -107,7 +109,7 @@ def db(args: argparse.Namespace) -> int:
 
 
 def jobs(args: argparse.Namespace) -> int:
-    settings = _settings() or _settings(demo_mode=True)
+    settings = _settings(report=False) or _settings(demo_mode=True)
     if settings is None:
         return 2
     from server.clock import SystemClock
