@@ -14,6 +14,7 @@ from enum import Enum
 from models.schemas.auth import SessionOut
 from tui.api import errors
 from tui.api.client import ApiClient
+from tui.api.token_store import TokenStore
 
 IDENTIFIER_LABEL = "N° adhérent ou adresse e-mail"
 PASSWORD_LABEL = "Mot de passe"
@@ -56,11 +57,8 @@ class AuthenticatedSession:
     """The result of the flow: the API client, now holding the token, and the session's facts."""
 
     api: ApiClient
-    session: SessionOut
-
-    @property
-    def display_name(self) -> str:
-        return self.session.display_name
+    session: SessionOut | None
+    """None when the session was resumed from the token store (the server knows the rest)."""
 
 
 @dataclass(frozen=True)
@@ -162,3 +160,38 @@ class LoginFlow:
         if problems:
             return LoginOutcome(message=" ".join(p.message for p in problems), field=problems[0].field)
         return await self.submit()
+
+
+async def resume(api: ApiClient, store: TokenStore) -> AuthenticatedSession | None:
+    """Pick up the session kept by the token store, if the server still honours it."""
+    token = store.get(api.base_url)
+    if not token:
+        return None
+    api.use_token(token)
+    try:
+        await api.dashboard()
+    except errors.SessionExpired:
+        store.delete(api.base_url)
+        return None
+    except errors.ApiError:
+        api.forget_session()  # server unreachable or failing: the login screen will say so
+        return None
+    return AuthenticatedSession(api, None)
+
+
+def remember(outcome: LoginOutcome, store: TokenStore) -> None:
+    if outcome.session is not None and outcome.session.api.token:
+        store.set(outcome.session.api.base_url, outcome.session.api.token)
+
+
+async def logout(session: AuthenticatedSession, store: TokenStore) -> str:
+    """End the session on the server and forget the token; returns the French confirmation.
+
+    The token is forgotten locally even when the server cannot be reached (it ends by itself)."""
+    store.delete(session.api.base_url)
+    try:
+        await session.api.logout()
+    except errors.ApiError as exc:
+        session.api.forget_session()
+        return f"{LOGGED_OUT} (Le serveur n'a pas pu être prévenu : {exc.message})"
+    return LOGGED_OUT

@@ -15,15 +15,19 @@ from models.domain.dates import format_date
 from models.domain.money import format_eur
 from models.schemas.common import (
     AccountState,
+    ClaimSource,
     ClaimStatus,
     ContractKind,
     ContractLevel,
     ContractState,
+    NoemieLinkState,
     Payee,
     PaymentKind,
     PaymentState,
     Relationship,
     Role,
+    SectorScope,
+    Sex,
     ThreadStatus,
 )
 from models.schemas.dashboard import BeneficiarySummary, ClaimSummary, ContractSummary
@@ -68,6 +72,18 @@ WORDS: dict[Enum, str] = {
     AccountState.locked: "Bloqué temporairement",
     AccountState.password_expired: "Mot de passe à renouveler",
     AccountState.disabled: "Fermé",
+    Sex.female: "Femme",
+    Sex.male: "Homme",
+    NoemieLinkState.active: "Télétransmission active : l'Assurance Maladie nous envoie vos remboursements",
+    NoemieLinkState.pending: "Télétransmission demandée, en attente de l'Assurance Maladie",
+    NoemieLinkState.inactive: "Télétransmission inactive : envoyez-nous vos décomptes de l'Assurance Maladie",
+    SectorScope.any: "Tous les médecins",
+    SectorScope.optam: "Médecins de secteur 1 ou signataires de l'OPTAM (dépassements maîtrisés)",
+    SectorScope.non_optam: "Médecins non signataires de l'OPTAM (dépassements d'honoraires libres)",
+    ClaimSource.noemie: "Transmis automatiquement par l'Assurance Maladie",
+    ClaimSource.paper: "Envoyé par courrier",
+    ClaimSource.online: "Envoyé depuis votre espace",
+    ClaimSource.third_party: "Transmis par le professionnel de santé (tiers payant)",
 }
 
 

@@ -1,0 +1,206 @@
+"""The full-screen client (Textual).
+
+Login is a modal pushed first; its result (an authenticated session: the API client with its token) is
+handed to the dashboard screen. Every HTTP call runs in a worker that posts a message; handlers change
+the widgets. Every action comes from the registry of `tui.flows.actions` (bindings, footer, help,
+command palette), with the keys remapped from the config file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.command import CommandPalette, Provider
+from textual.message import Message
+from textual.theme import Theme
+
+from tui.api.client import ApiClient
+from tui.api.token_store import MemoryTokenStore, TokenStore
+from tui.bindings import bindings_from_registry
+from tui.commands import RegistryCommands
+from tui.flows import login as login_flow
+from tui.flows.actions import SESSION, Action
+from tui.flows.clock import Clock, SystemClock
+from tui.flows.config import THEMES, ClientConfig
+from tui.flows.login import AuthenticatedSession
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.help import HelpScreen
+from tui.screens.login import LoginScreen
+from tui.screens.welcome import WelcomeScreen
+
+HIGH_CONTRAST = Theme(
+    name="contraste",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffff00",
+    warning="#ffff00",
+    error="#ff6060",
+    success="#00ff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    boost="#000000",
+    dark=True,
+)
+
+
+class EspaceApp(App[int]):
+    TITLE = "Espace Adhérent"
+    CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
+    BINDINGS = bindings_from_registry()  # ids from the registry; the user's keys come via set_keymap
+    # The registry, not Textual's English system commands.
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {RegistryCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    class LoggedOut(Message):
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    class Resumed(Message):
+        def __init__(self, session: AuthenticatedSession | None) -> None:
+            super().__init__()
+            self.session = session
+
+    def __init__(
+        self,
+        api: ApiClient | None = None,
+        *,
+        api_factory: Callable[[], ApiClient] | None = None,
+        clock: Clock | None = None,
+        token_store: TokenStore | None = None,
+        config: ClientConfig | None = None,
+    ) -> None:
+        super().__init__()
+        self.animation_level = "none"
+        if api is None:
+            if api_factory is None:
+                raise ValueError("EspaceApp needs an ApiClient or an api_factory")
+            api = api_factory()
+        self.api = api
+        self.clock = clock or api.clock or SystemClock()
+        self.token_store = token_store or MemoryTokenStore()
+        self.config = config or ClientConfig()
+        self.registry = self.config.registry()
+        self.session: AuthenticatedSession | None = None
+        self.areas: list[str] = []
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = self.config.theme
+
+    # -- start, login, logout -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.registry.keymap())
+        self.push_screen(WelcomeScreen())
+        for warning in self.config.warnings:
+            self.notify(warning, title="Configuration", severity="warning", timeout=10)
+        if self.token_store.get(self.api.base_url):
+            self._resume()
+        else:
+            self.show_login()
+
+    async def on_unmount(self) -> None:
+        await self.api.aclose()
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def _resume(self) -> None:
+        self.post_message(self.Resumed(await login_flow.resume(self.api, self.token_store)))
+
+    @on(Resumed)
+    def _resumed(self, message: Resumed) -> None:
+        if message.session is None:
+            self.show_login()
+        else:
+            self._logged_in(message.session)
+
+    def show_login(self, notice: str | None = None, *, is_error: bool = False) -> None:
+        self.push_screen(LoginScreen(self.api, notice=notice, notice_is_error=is_error), self._logged_in)
+
+    def _logged_in(self, session: AuthenticatedSession | None) -> None:
+        if session is None:
+            return
+        self.session = session
+        if session.api.token:
+            self.token_store.set(session.api.base_url, session.api.token)
+        self.push_screen(DashboardScreen(session, self.registry))
+        self.refresh_bindings()
+
+    def _back_to_login(self, notice: str, *, is_error: bool = False) -> None:
+        self.session = None
+        self.areas = []
+        while len(self.screen_stack) > 2:  # the default screen and the welcome screen stay
+            self.pop_screen()
+        self.show_login(notice, is_error=is_error)
+
+    def session_ended(self, message: str) -> None:
+        """The server ended the session (expiry): forget it and ask to log in again."""
+        self.token_store.delete(self.api.base_url)
+        self._back_to_login(message, is_error=True)
+
+    def set_areas(self, areas: list[str]) -> None:
+        self.areas = list(areas)
+        self.refresh_bindings()
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def _logout(self, session: AuthenticatedSession) -> None:
+        self.post_message(self.LoggedOut(await login_flow.logout(session, self.token_store)))
+
+    @on(LoggedOut)
+    def _logged_out(self, message: LoggedOut) -> None:
+        self._back_to_login(message.message)
+
+    # -- actions (all declared in tui.flows.actions) ------------------------------------------------
+
+    def available_actions(self) -> list[Action]:
+        """The registry's actions usable now, for the palette and the help screen."""
+        return [a for a in self.registry.available(logged_in=self.session is not None, areas=self.areas)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        try:
+            declared = self.registry[action]
+        except KeyError:
+            return True  # Textual's own actions
+        if declared.context == SESSION:
+            if self.session is None or not isinstance(self.screen, DashboardScreen):
+                return False
+            if declared.area is not None and declared.area not in self.areas:
+                return False
+        return True
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.available_actions()))
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder="Chercher une action…", id="--command-palette")
+            )
+
+    def action_logout(self) -> None:
+        if self.session is not None:
+            screen = self.screen
+            if isinstance(screen, DashboardScreen):
+                screen.status.info("Déconnexion en cours…")
+            self._logout(self.session)
+
+    def action_refresh(self) -> None:
+        if isinstance(self.screen, DashboardScreen):
+            self.screen.refresh_data()
+
+    def action_dashboard(self) -> None:
+        if isinstance(self.screen, DashboardScreen):
+            self.screen.refresh_data()
+
+    def action_theme(self) -> None:
+        current = self.theme if self.theme in THEMES else THEMES[0]
+        self.theme = THEMES[(THEMES.index(current) + 1) % len(THEMES)]
+        self.notify(f"Thème : {self.theme}", timeout=3)
+
+    async def action_quit(self) -> None:
+        self.exit(0)

@@ -1,0 +1,78 @@
+"""`espace tui`: choose the face (full-screen or linear), build the API client, run.
+
+The client must start fast: nothing here (nor in `tui.app`) imports the server, SQLModel or FastAPI;
+the full-screen client's modules are imported only when it is chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Mapping
+from typing import TextIO
+
+from tui.api import errors
+from tui.api.client import DEFAULT_SERVER, ApiClient
+from tui.api.token_store import default_token_store
+from tui.flows.config import load_config
+
+SERVER_ENV = "ESPACE_SERVER"
+
+
+def server_url(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    return getattr(args, "server", None) or env.get(SERVER_ENV) or DEFAULT_SERVER
+
+
+def wants_linear(
+    args: argparse.Namespace, environ: Mapping[str, str] | None = None, stdout: TextIO | None = None
+) -> bool:
+    """`--linear`, or automatically when the terminal is dumb or the output is not a terminal."""
+    env = os.environ if environ is None else environ
+    out = stdout or sys.stdout
+    if getattr(args, "linear", False) or env.get("TERM") == "dumb":
+        return True
+    try:
+        return not out.isatty()
+    except (AttributeError, ValueError):
+        return True
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        api = ApiClient(server_url(args))
+    except errors.ApiError as exc:
+        print(f"Erreur : {exc.message}", file=sys.stderr)
+        return 2
+    config = load_config()
+    store = default_token_store()
+    if wants_linear(args):
+        return _run_linear(api, store, config)
+    from tui.app import EspaceApp
+
+    app = EspaceApp(api, token_store=store, config=config)
+    code = app.run()
+    return int(code or 0)
+
+
+def _run_linear(api: ApiClient, store, config) -> int:
+    from tui.linear import LinearClient
+
+    notices = list(config.warnings)
+    if not store.persistent:
+        notices.append(store.description)
+
+    async def main() -> int:
+        try:
+            client = LinearClient(api, token_store=store, registry=config.registry(), notices=notices)
+            return await client.run()
+        finally:
+            await api.aclose()
+
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:
+        print("\nAu revoir.")
+        return 130

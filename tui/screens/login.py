@@ -1,0 +1,107 @@
+"""Login: a modal pushed before anything else. Its result, an authenticated session (the API client
+holding the token), is handed to the main screens."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from tui.api.client import ApiClient
+from tui.flows import login as login_flow
+from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome
+from tui.widgets.status import StatusLine
+
+TITLE = "Connexion à votre espace adhérent"
+HINT = "Entrée : valider · Tab : champ suivant · F1 : aide · Ctrl+Q : quitter"
+
+
+class LoginScreen(ModalScreen[AuthenticatedSession]):
+    AUTO_FOCUS = "#identifier"
+
+    class Finished(Message):
+        """Posted by the login worker with the flow's outcome."""
+
+        def __init__(self, outcome: LoginOutcome) -> None:
+            super().__init__()
+            self.outcome = outcome
+
+    def __init__(self, api: ApiClient, *, notice: str | None = None, notice_is_error: bool = False) -> None:
+        super().__init__(id="login")
+        self.api = api
+        self.flow = LoginFlow(api)
+        self._notice = notice
+        self._notice_is_error = notice_is_error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="login-box"):
+            yield Static(TITLE, id="login-title", markup=False)
+            yield Label(login_flow.IDENTIFIER_LABEL, id="identifier-label")
+            yield Input(
+                id="identifier",
+                placeholder="ex. 1000001 ou prenom.nom@example.fr",
+                select_on_focus=False,
+                max_length=254,
+            )
+            yield Label(login_flow.PASSWORD_LABEL, id="password-label")
+            yield Input(id="password", password=True, select_on_focus=False, max_length=1024)
+            yield Button("Se connecter", id="submit", variant="primary")
+            yield StatusLine(id="login-status")
+            yield Static(HINT, id="login-hint", markup=False)
+
+    def on_mount(self) -> None:
+        status = self.query_one(StatusLine)
+        if self._notice:
+            (status.error if self._notice_is_error else status.info)(self._notice)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#login-status", StatusLine)
+
+    @on(Input.Submitted, "#identifier")
+    def _identifier_entered(self) -> None:
+        if not self.query_one("#password", Input).value:
+            self.query_one("#password", Input).focus()
+        else:
+            self._submit()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#submit")
+    def _submit(self) -> None:
+        identifier = self.query_one("#identifier", Input)
+        password = self.query_one("#password", Input)
+        problems = self.flow.fill(identifier.value, password.value)
+        if problems:
+            self.status.error(" ".join(p.message for p in problems))
+            self.query_one(f"#{problems[0].field}", Input).focus()
+            return
+        password.value = ""  # the flow holds it until it is sent, then forgets it
+        self.status.info(login_flow.SUBMITTING)
+        self.query_one("#submit", Button).disabled = True
+        self._send()
+
+    @work(exclusive=True, group="login", exit_on_error=False)
+    async def _send(self) -> None:
+        outcome = await self.flow.submit()
+        self.post_message(self.Finished(outcome))
+
+    @on(Finished)
+    def _finished(self, message: Finished) -> None:
+        self.query_one("#submit", Button).disabled = False
+        outcome = message.outcome
+        if outcome.session is not None:
+            self.status.info(outcome.message)
+            self.dismiss(outcome.session)
+            return
+        self.status.error(outcome.message)
+        self.query_one(f"#{outcome.field or 'password'}", Input).focus()
+
+    def on_worker_state_changed(self, event) -> None:  # a bug in the client: say so, do not crash
+        from textual.worker import WorkerState
+
+        if event.state is WorkerState.ERROR and event.worker.group == "login":
+            self.query_one("#submit", Button).disabled = False
+            self.status.error(login_flow.UNEXPECTED)

@@ -1,0 +1,1 @@
+"""Small widgets of the full-screen client."""
