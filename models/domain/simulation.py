@@ -217,9 +217,12 @@ def _simulate_line(
         )
     try:
         tariffs = tariff_set_for(request.date)
-        act = tariffs.act(request.act)
     except TariffError as exc:
         raise InvalidRequest("date", str(exc)) from None
+    try:
+        act = tariffs.act(request.act)
+    except TariffError as exc:
+        raise InvalidRequest("act", str(exc)) from None
     basket = request.basket or ("libre" if act.baskets else None)
     if basket is not None and basket not in act.baskets:
         raise InvalidRequest(
