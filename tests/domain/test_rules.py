@@ -102,9 +102,7 @@ def test_ald_gives_100_percent_but_keeps_the_deductions():
 def test_franchises_are_per_box_and_capped_per_day():
     boxes = run(act="PH7", charged="21.80", quantity=10)
     assert boxes.deductions[0].amount == D("10.00")
-    sessions = simulate_event(
-        parse_requests([{"act": "AMK", "charged": "16.13", "guarantee": "100% BR"}] * 5, TODAY)
-    )
+    sessions = simulate_event(parse_requests([{"act": "AMK", "charged": "16.13", "guarantee": "100% BR"}] * 5, TODAY))
     # 1 € per paramedical act, at most 4 € a day.
     assert [r.deductions[0].amount if r.deductions else D(0) for r in sessions] == [D(1)] * 4 + [D(0)]
 
@@ -186,9 +184,7 @@ def test_hearing_aid_cap_per_ear():
 
 
 def test_renewal_period_stops_the_mutuelle_and_says_from_when():
-    result = run(
-        act="MONTURE", charged="150", guarantee="forfait 100 € RO inclus", last_equipment="2025-03-12"
-    )
+    result = run(act="MONTURE", charged="150", guarantee="forfait 100 € RO inclus", last_equipment="2025-03-12")
     assert result.amc_paid == D("0.00")
     assert "Prochain équipement remboursable à partir du 12/03/2027" in result.explanation
     child = run(
