@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
@@ -32,9 +33,7 @@ access_log = logging.getLogger("espace.access")
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     def build() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = get_openapi(
-                title=API_TITLE, version=API_VERSION, routes=app.routes, description=app.description
-            )
+            schema = get_openapi(title=API_TITLE, version=API_VERSION, routes=app.routes, description=app.description)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             for model in DOCUMENTED_MODELS:
                 model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -94,3 +93,14 @@ def create_app(
 def app_factory() -> FastAPI:
     """For ``uvicorn --factory server.app:app_factory``: settings from the environment."""
     return create_app(Settings())
+
+
+def api_operations(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) the app's API routes answer, included routers flattened (the access
+    matrix test compares it with its rows)."""
+    return {
+        (method, context.path)
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        for method in (context.methods or set()) - {"HEAD", "OPTIONS"}
+    }

@@ -135,9 +135,7 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str | None:
 def validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
     details: list[ErrorDetail] = []
     for error in errors:
-        detail = ErrorDetail(
-            field=_field_path(error.get("loc", ())), message=french_validation_message(error)
-        )
+        detail = ErrorDetail(field=_field_path(error.get("loc", ())), message=french_validation_message(error))
         if detail not in details:
             details.append(detail)
     return details

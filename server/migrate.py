@@ -21,7 +21,5 @@ def alembic_config(database_url: str | None = None, connection: Connection | Non
     return config
 
 
-def upgrade(
-    database_url: str | None = None, *, connection: Connection | None = None, revision: str = "head"
-) -> None:
+def upgrade(database_url: str | None = None, *, connection: Connection | None = None, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url, connection), revision)

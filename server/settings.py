@@ -29,7 +29,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default=DEFAULT_DATABASE_URL,
-        validation_alias=AliasChoices("database_url", "ESPACE_DATABASE_URL", "DATABASE_URL"),
+        validation_alias=AliasChoices("ESPACE_DATABASE_URL", "DATABASE_URL"),
     )
     demo_mode: bool = False
     secret_key: str = DEFAULT_SECRET_KEY

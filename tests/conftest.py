@@ -230,8 +230,7 @@ class Factory:
             login_email=(login_email or (member.email if member else f"conseiller{n}@mutuelle.example")),
             password_hash=hash_password(self.settings, password) if password else None,
             state=state,
-            display_name=display_name
-            or (f"{member.first_name} {member.last_name}" if member else f"Conseiller {n}"),
+            display_name=display_name or (f"{member.first_name} {member.last_name}" if member else f"Conseiller {n}"),
             created_at=self.clock.now(),
         )
         self._save(account)

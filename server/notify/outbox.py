@@ -64,17 +64,13 @@ def _retry_delay(settings: Settings, attempts: int) -> timedelta:
     return min(settings.outbox_retry_base * (2 ** max(attempts - 1, 0)), settings.outbox_retry_max)
 
 
-def _mark_failed(
-    session: Session, clock: Clock, settings: Settings, mail: MailOutbox, error: Exception
-) -> None:
+def _mark_failed(session: Session, clock: Clock, settings: Settings, mail: MailOutbox, error: Exception) -> None:
     mail.attempts += 1
     mail.last_error = f"{type(error).__name__}: {error}"[:1000]
     mail.next_attempt_at = clock.now() + _retry_delay(settings, mail.attempts)
     session.add(mail)
     session.commit()
-    log.warning(
-        "mail not sent", extra={"mail_id": mail.id, "attempts": mail.attempts, "error": mail.last_error}
-    )
+    log.warning("mail not sent", extra={"mail_id": mail.id, "attempts": mail.attempts, "error": mail.last_error})
 
 
 def _due_ids(session: Session, clock: Clock, limit: int) -> list[int]:

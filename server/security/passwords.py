@@ -28,9 +28,7 @@ def verify_password(settings: Settings, password_hash: str | None, password: str
     still verified so that an unknown identifier costs the same time as a wrong password."""
     hasher = hasher_for(settings)
     if password_hash is None:
-        password_hash = _dummy_hash(
-            settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_parallelism
-        )
+        password_hash = _dummy_hash(settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_parallelism)
         verify = False
     else:
         verify = True

@@ -71,11 +71,7 @@ def _find_account(session: Session, identifier: str) -> Account | None:
 
 
 def _refusal(account: Account, now: datetime) -> tuple[str, str] | None:
-    if (
-        account.state == AccountState.locked
-        and account.locked_until is not None
-        and account.locked_until <= now
-    ):
+    if account.state == AccountState.locked and account.locked_until is not None and account.locked_until <= now:
         account.state = AccountState.active  # the temporary lock has run out
         account.locked_until = None
         account.failed_attempts = 0
@@ -168,9 +164,7 @@ def login(
 def authenticate(session: Session, clock: Clock, settings: Settings, token: str) -> Authenticated:
     """The account behind a bearer token, or 401. Bumps the session's last-seen time."""
     now = clock.now()
-    auth_session = session.exec(
-        select(AuthSession).where(AuthSession.token_hash == hash_token(token))
-    ).first()
+    auth_session = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
     if auth_session is None or auth_session.revoked_at is not None:
         raise not_authenticated("session_invalid", SESSION_INVALID)
     if now >= auth_session.expires_at or now >= _idle_deadline(auth_session, settings):

@@ -33,9 +33,7 @@ ZERO = Decimal("0.00")
 
 def _contracts(session: Session, member_id: int) -> list[ContractSummary]:
     contracts = session.exec(
-        select(Contract)
-        .where(Contract.member_id == member_id)
-        .order_by(col(Contract.start_date), col(Contract.id))
+        select(Contract).where(Contract.member_id == member_id).order_by(col(Contract.start_date), col(Contract.id))
     ).all()
     rows = session.exec(
         select(ContractBeneficiary.contract_id, Beneficiary)
@@ -47,9 +45,7 @@ def _contracts(session: Session, member_id: int) -> list[ContractSummary]:
     for contract_id, beneficiary in rows:
         by_contract[contract_id].append(BeneficiarySummary.model_validate(beneficiary, from_attributes=True))
     # base contracts first, each followed by the surcomplémentaires built on it
-    contracts = sorted(
-        contracts, key=lambda c: (c.base_contract_id or c.id or 0, c.base_contract_id is not None)
-    )
+    contracts = sorted(contracts, key=lambda c: (c.base_contract_id or c.id or 0, c.base_contract_id is not None))
     return [
         ContractSummary.model_validate(
             {**contract.model_dump(), "beneficiaries": by_contract.get(contract.id or 0, [])}

@@ -107,9 +107,7 @@ async def test_session_idle_expiry_moves_with_activity(client, make, clock):
 async def test_session_absolute_expiry_despite_activity(client, make, clock, settings):
     member = make.member()
     make.account(member)
-    token = (await client.post(LOGIN, json={"identifier": member.member_number, "password": PASSWORD})).json()[
-        "token"
-    ]
+    token = (await client.post(LOGIN, json={"identifier": member.member_number, "password": PASSWORD})).json()["token"]
     steps = int(settings.session_absolute_lifetime / timedelta(minutes=10))
     for _ in range(steps - 1):
         clock.advance(minutes=10)

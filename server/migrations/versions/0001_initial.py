@@ -132,9 +132,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contract")),
     )
     with op.batch_alter_table("contract", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_contract_guarantee_table_id"), ["guarantee_table_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_contract_guarantee_table_id"), ["guarantee_table_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contract_member_id"), ["member_id"], unique=False)
 
     op.create_table(
@@ -173,9 +171,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_event_action"), ["action"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_audit_event_actor_account_id"), ["actor_account_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_event_actor_account_id"), ["actor_account_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_event_at"), ["at"], unique=False)
 
     op.create_table(
@@ -189,9 +185,7 @@ def upgrade() -> None:
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("user_agent", sa.String(length=300), nullable=True),
         sa.Column("ip", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["account_id"], ["account.id"], name=op.f("fk_auth_session_account_id_account")
-        ),
+        sa.ForeignKeyConstraint(["account_id"], ["account.id"], name=op.f("fk_auth_session_account_id_account")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_session")),
     )
     with op.batch_alter_table("auth_session", schema=None) as batch_op:
@@ -239,9 +233,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("contract_id", "beneficiary_id", name=op.f("pk_contract_beneficiary")),
     )
     with op.batch_alter_table("contract_beneficiary", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_contract_beneficiary_beneficiary_id"), ["beneficiary_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_contract_beneficiary_beneficiary_id"), ["beneficiary_id"], unique=False)
 
     op.create_table(
         "contribution_schedule",
@@ -255,9 +247,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contribution_schedule")),
     )
     with op.batch_alter_table("contribution_schedule", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_contribution_schedule_contract_id"), ["contract_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_contribution_schedule_contract_id"), ["contract_id"], unique=False)
 
     op.create_table(
         "claim_line",
@@ -298,9 +288,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contribution_instalment")),
     )
     with op.batch_alter_table("contribution_instalment", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_contribution_instalment_schedule_id"), ["schedule_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_contribution_instalment_schedule_id"), ["schedule_id"], unique=False)
 
     op.create_table(
         "message_thread",
@@ -313,9 +301,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("answer_due_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["claim_id"], ["claim.id"], name=op.f("fk_message_thread_claim_id_claim")),
-        sa.ForeignKeyConstraint(
-            ["member_id"], ["member.id"], name=op.f("fk_message_thread_member_id_member")
-        ),
+        sa.ForeignKeyConstraint(["member_id"], ["member.id"], name=op.f("fk_message_thread_member_id_member")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_message_thread")),
     )
     with op.batch_alter_table("message_thread", schema=None) as batch_op:
@@ -348,9 +334,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["claim_line_id"], ["claim_line.id"], name=op.f("fk_claim_line_amc_claim_line_id_claim_line")
         ),
-        sa.ForeignKeyConstraint(
-            ["contract_id"], ["contract.id"], name=op.f("fk_claim_line_amc_contract_id_contract")
-        ),
+        sa.ForeignKeyConstraint(["contract_id"], ["contract.id"], name=op.f("fk_claim_line_amc_contract_id_contract")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_claim_line_amc")),
     )
     with op.batch_alter_table("claim_line_amc", schema=None) as batch_op:
@@ -369,9 +353,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["author_account_id"], ["account.id"], name=op.f("fk_message_author_account_id_account")
         ),
-        sa.ForeignKeyConstraint(
-            ["thread_id"], ["message_thread.id"], name=op.f("fk_message_thread_id_message_thread")
-        ),
+        sa.ForeignKeyConstraint(["thread_id"], ["message_thread.id"], name=op.f("fk_message_thread_id_message_thread")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_message")),
     )
     with op.batch_alter_table("message", schema=None) as batch_op:

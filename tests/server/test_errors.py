@@ -1,0 +1,44 @@
+"""One error model everywhere, French messages, no traceback leak."""
+
+from __future__ import annotations
+
+import httpx
+
+from models.schemas.errors import ErrorResponse
+from server.app import create_app
+
+
+async def test_validation_errors_are_french_and_name_the_field(client):
+    response = await client.post("/api/v1/auth/login", json={"identifier": "", "password": 12})
+    assert response.status_code == 422
+    body = ErrorResponse.model_validate(response.json())
+    by_field = {d.field: d.message for d in body.details}
+    assert by_field["identifier"].startswith("trop court")
+    assert by_field["password"] == "doit être du texte"
+    missing = await client.post("/api/v1/auth/login", json={"identifier": "123"})
+    assert {d["field"]: d["message"] for d in missing.json()["details"]} == {"password": "champ obligatoire"}
+
+
+async def test_unknown_route_and_wrong_method_use_the_error_model(client):
+    for method, path, status in (("GET", "/api/v1/nulle-part", 404), ("GET", "/api/v1/auth/login", 405)):
+        response = await client.request(method, path)
+        assert response.status_code == status
+        body = ErrorResponse.model_validate(response.json())
+        assert body.message and body.code
+
+
+async def test_unexpected_error_is_a_french_500_without_traceback(settings, clock, session_scope):
+    app = create_app(settings, clock=clock, session_scope=session_scope)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret interne: table xyz")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/boom")
+    assert response.status_code == 500
+    body = response.json()
+    assert body["code"] == "internal_error"
+    assert "inattendue" in body["message"]
+    assert "secret interne" not in response.text and "Traceback" not in response.text
