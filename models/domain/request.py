@@ -8,6 +8,7 @@ here: the default date of care is the `today` the caller passes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -86,7 +87,10 @@ class SimulationRequest:
 
 
 def _shown(value: Any) -> str:
-    return f"« {value} »" if isinstance(value, str) else f"« {value!r} »"
+    # Show the value as the person wrote it in JSON: a Decimal or a number as its digits, not its repr.
+    if isinstance(value, str | Decimal | int | float) and not isinstance(value, bool):
+        return f"« {value} »"
+    return f"« {json.dumps(value, ensure_ascii=False, default=str)} »"
 
 
 def _amount(value: Any, name: str) -> Decimal:
