@@ -119,7 +119,8 @@ class EspaceApp(App[int]):
             self._logged_in(message.session)
 
     def show_login(self, notice: str | None = None, *, is_error: bool = False) -> None:
-        self.push_screen(LoginScreen(self.api, notice=notice, notice_is_error=is_error), self._logged_in)
+        screen = LoginScreen(self.api, notice=notice, notice_is_error=is_error, registry=self.registry)
+        self.push_screen(screen, self._logged_in)
 
     def _logged_in(self, session: AuthenticatedSession | None) -> None:
         if session is None:

@@ -46,6 +46,7 @@ ACTIONS: tuple[Action, ...] = (
         ("ctrl+p",),
         "Palette de commandes : chercher une action par son nom",
         short="Commandes",
+        footer=False,  # Textual's footer shows the palette's key on its right already
         linear=False,
     ),
     Action(
@@ -117,7 +118,8 @@ def normalize_key(key: str) -> str:
     if not raw:
         raise InvalidKey("touche vide")
     *modifiers, last = raw.split("+") if raw != "+" else ["+"]
-    last = _CHARACTER_KEYS.get(last, last if len(last) == 1 else last.lower())
+    # A lone letter keeps its case ("D" is shift+d); after a modifier, Textual names it in lower case.
+    last = _CHARACTER_KEYS.get(last, last if len(last) == 1 and not modifiers else last.lower())
     name = "+".join([m.lower() for m in modifiers] + [last])
     if not _KEY_RE.match(name):
         raise InvalidKey(f"touche inconnue : « {key} »")

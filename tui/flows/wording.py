@@ -34,63 +34,95 @@ from models.schemas.dashboard import BeneficiarySummary, ClaimSummary, ContractS
 
 DateFormat = Callable[[date], str]
 
-WORDS: dict[Enum, str] = {
-    Role.member: "Adhérent",
-    Role.agent: "Conseiller",
-    Role.supervisor: "Superviseur",
-    ContractKind.collective: "Contrat collectif (par votre employeur)",
-    ContractKind.individual: "Contrat individuel",
-    ContractLevel.base: "Complémentaire santé",
-    ContractLevel.supplementary: "Surcomplémentaire (rembourse en plus de votre complémentaire)",
-    ContractState.active: "Actif",
-    ContractState.suspended: "Garanties suspendues",
-    ContractState.terminated: "Résilié",
-    ContractState.portability: "Portabilité",
-    ClaimStatus.received: "Reçu",
-    ClaimStatus.awaiting_document: "En attente de justificatif",
-    ClaimStatus.processing: "En traitement",
-    ClaimStatus.paid: "Remboursé",
-    ClaimStatus.rejected: "Rejeté",
-    Payee.member: "Versé à vous",
-    Payee.provider: "Réglé au professionnel de santé (tiers payant)",
-    PaymentState.planned: "Paiement prévu",
-    PaymentState.done: "Paiement effectué",
-    PaymentState.returned: "Virement revenu impayé",
-    PaymentKind.payment: "Remboursement",
-    PaymentKind.overpayment_recovery: "Récupération d'un trop-perçu",
-    ThreadStatus.sent: "Envoyé",
-    ThreadStatus.in_progress: "En cours de traitement",
-    ThreadStatus.answered: "Réponse reçue",
-    ThreadStatus.closed: "Clos",
-    Relationship.member: "Assuré principal",
-    Relationship.spouse: "Conjoint",
-    Relationship.child: "Enfant",
-    Relationship.other: "Autre bénéficiaire",
-    AccountState.never_activated: "Compte pas encore activé",
-    AccountState.email_unconfirmed: "Adresse e-mail à confirmer",
-    AccountState.active: "Actif",
-    AccountState.locked: "Bloqué temporairement",
-    AccountState.password_expired: "Mot de passe à renouveler",
-    AccountState.disabled: "Fermé",
-    Sex.female: "Femme",
-    Sex.male: "Homme",
-    NoemieLinkState.active: "Télétransmission active : l'Assurance Maladie nous envoie vos remboursements",
-    NoemieLinkState.pending: "Télétransmission demandée, en attente de l'Assurance Maladie",
-    NoemieLinkState.inactive: "Télétransmission inactive : envoyez-nous vos décomptes de l'Assurance Maladie",
-    SectorScope.any: "Tous les médecins",
-    SectorScope.optam: "Médecins de secteur 1 ou signataires de l'OPTAM (dépassements maîtrisés)",
-    SectorScope.non_optam: "Médecins non signataires de l'OPTAM (dépassements d'honoraires libres)",
-    ClaimSource.noemie: "Transmis automatiquement par l'Assurance Maladie",
-    ClaimSource.paper: "Envoyé par courrier",
-    ClaimSource.online: "Envoyé depuis votre espace",
-    ClaimSource.third_party: "Transmis par le professionnel de santé (tiers payant)",
+# Keyed by enumeration, then member: StrEnum members of different enumerations that share a value
+# (ContractState.active, AccountState.active) compare and hash equal, so one flat dict would mix them.
+WORDS: dict[type[Enum], dict[str, str]] = {
+    Role: {
+        Role.member.name: "Adhérent",
+        Role.agent.name: "Conseiller",
+        Role.supervisor.name: "Superviseur",
+    },
+    ContractKind: {
+        ContractKind.collective.name: "Contrat collectif (par votre employeur)",
+        ContractKind.individual.name: "Contrat individuel",
+    },
+    ContractLevel: {
+        ContractLevel.base.name: "Complémentaire santé",
+        ContractLevel.supplementary.name: "Surcomplémentaire (rembourse en plus de votre complémentaire)",
+    },
+    ContractState: {
+        ContractState.active.name: "Actif",
+        ContractState.suspended.name: "Garanties suspendues",
+        ContractState.terminated.name: "Résilié",
+        ContractState.portability.name: "Portabilité",
+    },
+    ClaimStatus: {
+        ClaimStatus.received.name: "Reçu",
+        ClaimStatus.awaiting_document.name: "En attente de justificatif",
+        ClaimStatus.processing.name: "En traitement",
+        ClaimStatus.paid.name: "Remboursé",
+        ClaimStatus.rejected.name: "Rejeté",
+    },
+    Payee: {
+        Payee.member.name: "Versé à vous",
+        Payee.provider.name: "Réglé au professionnel de santé (tiers payant)",
+    },
+    PaymentState: {
+        PaymentState.planned.name: "Paiement prévu",
+        PaymentState.done.name: "Paiement effectué",
+        PaymentState.returned.name: "Virement revenu impayé",
+    },
+    PaymentKind: {
+        PaymentKind.payment.name: "Remboursement",
+        PaymentKind.overpayment_recovery.name: "Récupération d'un trop-perçu",
+    },
+    ThreadStatus: {
+        ThreadStatus.sent.name: "Envoyé",
+        ThreadStatus.in_progress.name: "En cours de traitement",
+        ThreadStatus.answered.name: "Réponse reçue",
+        ThreadStatus.closed.name: "Clos",
+    },
+    Relationship: {
+        Relationship.member.name: "Assuré principal",
+        Relationship.spouse.name: "Conjoint",
+        Relationship.child.name: "Enfant",
+        Relationship.other.name: "Autre bénéficiaire",
+    },
+    AccountState: {
+        AccountState.never_activated.name: "Compte pas encore activé",
+        AccountState.email_unconfirmed.name: "Adresse e-mail à confirmer",
+        AccountState.active.name: "Actif",
+        AccountState.locked.name: "Bloqué temporairement",
+        AccountState.password_expired.name: "Mot de passe à renouveler",
+        AccountState.disabled.name: "Fermé",
+    },
+    Sex: {
+        Sex.female.name: "Femme",
+        Sex.male.name: "Homme",
+    },
+    NoemieLinkState: {
+        NoemieLinkState.active.name: "Télétransmission active : l'Assurance Maladie nous envoie vos remboursements",
+        NoemieLinkState.pending.name: "Télétransmission demandée, en attente de l'Assurance Maladie",
+        NoemieLinkState.inactive.name: "Télétransmission inactive : envoyez-nous vos décomptes de l'Assurance Maladie",
+    },
+    SectorScope: {
+        SectorScope.any.name: "Tous les médecins",
+        SectorScope.optam.name: "Médecins de secteur 1 ou signataires de l'OPTAM (dépassements maîtrisés)",
+        SectorScope.non_optam.name: "Médecins non signataires de l'OPTAM (dépassements d'honoraires libres)",
+    },
+    ClaimSource: {
+        ClaimSource.noemie.name: "Transmis automatiquement par l'Assurance Maladie",
+        ClaimSource.paper.name: "Envoyé par courrier",
+        ClaimSource.online.name: "Envoyé depuis votre espace",
+        ClaimSource.third_party.name: "Transmis par le professionnel de santé (tiers payant)",
+    },
 }
 
 
 def status_words(value: Enum) -> str:
     """The French words for any status of the API. Raises KeyError for a value without words (a test
     walks every enumeration so that this never happens in the field)."""
-    return WORDS[value]
+    return WORDS[type(value)][value.name]
 
 
 def amount(value: Decimal) -> str:

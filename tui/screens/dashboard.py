@@ -56,7 +56,7 @@ class DashboardScreen(Screen[None]):
             yield Vertical(id="contracts")
             yield Static("", id="claims-heading", classes="heading", markup=False)
             yield Vertical(id="claims")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_data()

@@ -31,7 +31,6 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box") as box:
             box.border_title = TITLE
-            yield Static(TITLE, id="help-title", markup=False)
             yield Static("\n".join(help_lines(self.actions)), id="help-keys", markup=False)
             yield Static(
                 "Tab et Maj+Tab : passer d'un élément à l'autre · Échap : fermer cette aide",

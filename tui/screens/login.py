@@ -12,11 +12,20 @@ from textual.widgets import Button, Input, Label, Static
 
 from tui.api.client import ApiClient
 from tui.flows import login as login_flow
+from tui.flows.actions import DEFAULT_REGISTRY, Registry, keys_label
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome
 from tui.widgets.status import StatusLine
 
 TITLE = "Connexion à votre espace adhérent"
-HINT = "Entrée : valider · Tab : champ suivant · F1 : aide · Ctrl+Q : quitter"
+
+
+def login_hint(registry: Registry) -> str:
+    """Only keys that work while typing in a field: not the plain letters (they go into the field)."""
+
+    def usable(action_id: str) -> str:
+        return keys_label(k for k in registry[action_id].keys if len(k) > 1 and k != "question_mark")
+
+    return f"Entrée : valider · Tab : champ suivant · {usable('help')} : aide · {usable('quit')} : quitter"
 
 
 class LoginScreen(ModalScreen[AuthenticatedSession]):
@@ -29,8 +38,16 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
             super().__init__()
             self.outcome = outcome
 
-    def __init__(self, api: ApiClient, *, notice: str | None = None, notice_is_error: bool = False) -> None:
+    def __init__(
+        self,
+        api: ApiClient,
+        *,
+        notice: str | None = None,
+        notice_is_error: bool = False,
+        registry: Registry = DEFAULT_REGISTRY,
+    ) -> None:
         super().__init__(id="login")
+        self.registry = registry
         self.api = api
         self.flow = LoginFlow(api)
         self._notice = notice
@@ -50,7 +67,7 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
             yield Input(id="password", password=True, select_on_focus=False, max_length=1024)
             yield Button("Se connecter", id="submit", variant="primary")
             yield StatusLine(id="login-status")
-            yield Static(HINT, id="login-hint", markup=False)
+            yield Static(login_hint(self.registry), id="login-hint", markup=False)
 
     def on_mount(self) -> None:
         status = self.query_one(StatusLine)

@@ -11,4 +11,4 @@ class WelcomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Espace Adhérent", id="welcome-title", markup=False)
         yield Static("Connectez-vous pour accéder à votre espace.", id="welcome-text", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
