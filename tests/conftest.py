@@ -92,12 +92,13 @@ def _throwaway_postgres(base_url: str, worker: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     requested = _requested_url()
     if requested is None:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'espace-test.db'}"
     elif make_url(requested).get_backend_name() == "postgresql":
-        with _throwaway_postgres(requested, worker_id) as url:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1… under xdist
+        with _throwaway_postgres(requested, worker) as url:
             yield url
     else:
         yield requested
