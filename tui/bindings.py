@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from tui.flows.actions import DEFAULT_REGISTRY, Registry
+from tui.flows.actions import DEFAULT_REGISTRY, EVERYWHERE, Registry
 
 
 def bindings_from_registry(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
@@ -19,4 +19,21 @@ def bindings_from_registry(registry: Registry = DEFAULT_REGISTRY) -> list[Bindin
             id=action.id,
         )
         for action in registry.actions
+    ]
+
+
+def modal_bindings(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
+    """For modal screens, which hide the app's bindings: the actions available everywhere, run on the
+    app. Same ids, so a remapped key applies here too."""
+    return [
+        Binding(
+            ",".join(action.keys),
+            f"app.{action.id}",
+            action.footer_label,
+            show=action.footer,
+            tooltip=action.description,
+            id=action.id,
+        )
+        for action in registry.actions
+        if action.context == EVERYWHERE
     ]

@@ -3,14 +3,18 @@ holding the token), is handed to the main screens."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tui.api.client import ApiClient
+from tui.bindings import modal_bindings
 from tui.flows import login as login_flow
 from tui.flows.actions import DEFAULT_REGISTRY, Registry, keys_label
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome
@@ -30,6 +34,7 @@ def login_hint(registry: Registry) -> str:
 
 class LoginScreen(ModalScreen[AuthenticatedSession]):
     AUTO_FOCUS = "#identifier"
+    BINDINGS: ClassVar[list[BindingType]] = modal_bindings()  # type: ignore[assignment]
 
     class Finished(Message):
         """Posted by the login worker with the flow's outcome."""
