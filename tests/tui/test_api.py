@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from models.schemas.dashboard import Dashboard
+from tests.conftest import PASSWORD
 from tui.api import errors
 from tui.api.client import ApiClient, check_server_url, is_loopback_host
 from tui.api.token_store import KeyringTokenStore, MemoryTokenStore, _usable
@@ -30,9 +31,9 @@ def test_plain_http_elsewhere_is_refused_in_french(url):
     assert "n'est pas chiffrée" in refused.value.message
 
 
-def test_https_anywhere_and_the_in_process_transport_are_accepted(app):
+def test_https_anywhere_and_the_in_process_transport_are_accepted(demo_app):
     assert ApiClient("https://espace.example.fr").base_url == "https://espace.example.fr"
-    assert ApiClient("http://testserver", transport=httpx.ASGITransport(app=app)).base_url == "http://testserver"
+    assert ApiClient("http://testserver", transport=httpx.ASGITransport(app=demo_app)).base_url == "http://testserver"
     with pytest.raises(errors.InsecureServer):  # any other transport gets no exemption
         ApiClient("http://testserver", transport=httpx.MockTransport(lambda r: httpx.Response(200)))
     with pytest.raises(errors.InsecureServer):
@@ -137,13 +138,13 @@ async def test_wrong_password_is_invalid_credentials_with_the_servers_words(api,
     assert api.token is None
 
 
-async def test_a_locked_account_gets_the_servers_french_message(api, make):
+async def test_a_locked_account_gets_the_servers_french_message(api, demo_make):
     from models.schemas.common import AccountState
 
-    member = make.member(member_number="1000099")
-    make.account(member, state=AccountState.disabled)
+    member = demo_make.member(member_number="1000099")
+    demo_make.account(member, state=AccountState.disabled)
     with pytest.raises(errors.AccountBlocked) as blocked:
-        await api.login("1000099", "Correct-Cheval-Pile-42")
+        await api.login("1000099", PASSWORD)
     assert "service adhérent" in blocked.value.message
 
 

@@ -44,11 +44,13 @@ async def test_login_by_keys_then_the_dashboard_reads_in_words(api, coralie, tok
         text = screen_text(app)
         assert "Tableau de bord" in text
         assert "Bienvenue dans votre espace, Coralie" in text
-        assert "Date : 10/11/2026 ; Acte : Frais de santé" in text
-        assert "Remboursé : 6,94\u00a0€ ; Statut : Remboursé" in text
-        assert "Paiement : Versé sur votre compte …4321 le 14/11/2026" in text
+        assert "Date : 18/11/2026 ; Acte : Frais de santé" in text
+        assert "Remboursé : 6,94\u00a0€ ; Statut : Remboursé ; Pour : Coralie VIDAL" in text
+        assert "Paiement : Versé sur votre compte …8145 le 22/11/2026" in text
+        assert "Paiement : Réglé à votre pharmacien le 09/11/2026" in text  # Enzo's tiers payant
         assert "Aucun message non lu" in text
-        assert "Santé Socle : Contrat collectif (par votre employeur, Michelin)" in text
+        assert "Santé Salariés : Contrat collectif (par votre employeur, Manufacture Arverne" in text
+        assert "Personnes couvertes : Coralie VIDAL (vous), Enzo VIDAL (enfant), Lina VIDAL (enfant)" in text
         assert token_store.get(api.base_url) == api.token  # kept for the next launch
         assert app.animation_level == "none"
 
