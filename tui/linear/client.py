@@ -74,13 +74,15 @@ class LinearClient:
             return False
 
     def ask(self, prompt: str) -> str:
-        self.stdout.write(f"{prompt} : ")
+        interactive = self._interactive()
+        # On a terminal the answer follows the prompt; otherwise the line ends at the colon.
+        self.stdout.write(f"{prompt} :" + (" " if interactive else ""))
         self.stdout.flush()
         line = self.stdin.readline()
         if not line:
             self.say()
             raise _EndOfInput
-        if not self._interactive():
+        if not interactive:
             self.say()  # the answer was not echoed: end the prompt's line so output stays line-based
         return line.rstrip("\r\n")
 
