@@ -67,7 +67,7 @@ class SessionOut(BaseModel):
     idle_expires_at: datetime = Field(description="Expiration faute d'activité (UTC), repoussée à chaque requête")
     password_expired: bool = Field(
         default=False,
-        description="Session restreinte : seul le changement de mot de passe est permis (403 password_expired ailleurs)",
+        description="Session restreinte : seul le changement de mot de passe est permis (403 ailleurs)",
     )
 
 
@@ -243,4 +243,3 @@ class TotpConfirmRequest(BaseModel):
 
 class RecoveryCodes(BaseModel):
     recovery_codes: list[str] = Field(description="10 codes de secours, montrés une seule fois")
-
