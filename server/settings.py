@@ -55,6 +55,44 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # --- issue 4: account security (docs: README « Sécurité », shared/design/security-rules.md) ---
+    # AES-256-GCM key for TOTP secrets and NIR at rest: 32 bytes, base64 (urlsafe or standard).
+    # Demo mode derives one from the secret key when it is missing; production refuses to start.
+    encryption_key: str | None = None
+    service_phone: str = "09 69 36 12 34"
+    service_hours: str = "du lundi au vendredi de 8 h 30 à 18 h"
+    public_base_url: str = "http://127.0.0.1:8765"  # links in mails point here
+    # Lockout (per identifier, counted before the password check) and per-address limit.
+    login_max_failures: int = 3
+    login_lockout: timedelta = timedelta(minutes=15)
+    login_ip_max_attempts: int = 30  # per client address and window; load tests raise it
+    login_ip_window: timedelta = timedelta(minutes=15)
+    activation_max_failures: int = 3  # activation by code, per member number
+    activation_identity_max_failures: int = 2  # activation by identity: stricter than login
+    activation_lockout: timedelta = timedelta(minutes=30)
+    trusted_proxies: list[str] = Field(default_factory=list)  # addresses whose X-Forwarded-For is believed
+    # Human check (text question).
+    challenge_ttl: timedelta = timedelta(minutes=5)
+    # Second factor.
+    second_factor_code_ttl: timedelta = timedelta(minutes=10)
+    second_factor_max_wrong: int = 5
+    second_factor_max_resends: int = 3
+    second_factor_resend_interval: timedelta = timedelta(seconds=30)
+    totp_issuer: str = "Espace Adhérent"
+    totp_valid_window: int = 1  # time-steps accepted on either side of now
+    recovery_code_count: int = 10
+    trusted_device_lifetime: timedelta = timedelta(days=90)
+    # Mail links and codes.
+    email_confirmation_ttl: timedelta = timedelta(hours=24)
+    password_reset_ttl: timedelta = timedelta(hours=24)
+    # Passwords.
+    password_history: int = 5
+    member_password_max_age: timedelta | None = timedelta(days=180)  # None: no forced renewal (NIST, CNIL)
+    staff_password_max_age: timedelta | None = timedelta(days=90)
+    # Housekeeping.
+    idempotency_ttl: timedelta = timedelta(hours=24)
+    purge_grace: timedelta = timedelta(days=1)  # expired rows are kept this long, then purged
+
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:
@@ -67,6 +105,11 @@ class Settings(BaseSettings):
                 "La clé secrète par défaut n'est acceptée qu'en mode démonstration : définissez "
                 'ESPACE_SECRET_KEY (une longue valeur aléatoire, par exemple `python -c "import secrets; '
                 'print(secrets.token_urlsafe(48))"`), ou ESPACE_DEMO_MODE=1 pour une démonstration.'
+            )
+        if not self.demo_mode and not self.encryption_key:
+            raise ValueError(
+                "ESPACE_ENCRYPTION_KEY est obligatoire hors mode démonstration (32 octets en base64, par exemple "
+                '`python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())"`).'
             )
         return self
 

@@ -19,6 +19,16 @@ from models.tables.document import Document
 from models.tables.member import Beneficiary, Member
 from models.tables.messaging import Message, MessageThread
 from models.tables.outbox import MailOutbox
+from models.tables.security import (
+    HumanChallengeRow,
+    IdempotencyKey,
+    LoginThrottle,
+    MailToken,
+    PasswordHistory,
+    PendingLoginRow,
+    RecoveryCode,
+    TrustedDevice,
+)
 
 __all__ = [
     "Account",
@@ -35,9 +45,17 @@ __all__ = [
     "Document",
     "GuaranteeLine",
     "GuaranteeTable",
+    "HumanChallengeRow",
+    "IdempotencyKey",
+    "LoginThrottle",
     "MailOutbox",
+    "MailToken",
     "Member",
     "Message",
     "MessageThread",
+    "PasswordHistory",
     "Payment",
+    "PendingLoginRow",
+    "RecoveryCode",
+    "TrustedDevice",
 ]

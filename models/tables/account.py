@@ -23,7 +23,9 @@ class Account(SQLModel, table=True):
     locked_until: datetime | None = utc_field(nullable=True)
     password_changed_at: datetime | None = utc_field(nullable=True)
     email_confirmed_at: datetime | None = utc_field(nullable=True)
-    totp_secret: str | None = Field(default=None, max_length=255)  # staff second factor (encrypted later)
+    totp_secret: str | None = Field(default=None, max_length=255)  # AES-GCM (server.security.crypto)
+    totp_confirmed_at: datetime | None = utc_field(nullable=True)  # None while an enrolment is pending
+    totp_last_step: int | None = None  # last accepted time-step: a code is never accepted twice
     display_name: str = Field(max_length=200)
     created_at: datetime = utc_field()
 

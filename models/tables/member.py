@@ -19,14 +19,15 @@ class Member(SQLModel, table=True):
     last_name: str = Field(max_length=100)
     birth_date: date
     sex: Sex = enum_field(Sex)
-    nir: str | None = Field(default=None, max_length=15)
+    nir: str | None = Field(default=None, max_length=255)  # AES-GCM (server.security.crypto)
+    nir_hash: str | None = Field(default=None, max_length=64, index=True)  # HMAC, for lookups
     email: str | None = Field(default=None, max_length=254, index=True)
     mobile: str | None = Field(default=None, max_length=20)
     address_line1: str = Field(default="", max_length=200)
     address_line2: str | None = Field(default=None, max_length=200)
     postal_code: str = Field(default="", max_length=10)
     city: str = Field(default="", max_length=100)
-    # The extranet access code sent by post (letters), hashed like a password; None once used.
+    # The extranet access code sent by post (letters), HMAC'd (server.security.crypto); None once used.
     access_code_hash: str | None = Field(default=None, max_length=255)
     created_at: datetime = utc_field()
 
@@ -43,6 +44,6 @@ class Beneficiary(SQLModel, table=True):
     last_name: str = Field(max_length=100)
     birth_date: date
     sex: Sex = enum_field(Sex)
-    nir: str | None = Field(default=None, max_length=15)
+    nir: str | None = Field(default=None, max_length=255)  # AES-GCM (server.security.crypto)
     ald: bool = False
     noemie_link: NoemieLinkState = enum_field(NoemieLinkState, default=NoemieLinkState.inactive)

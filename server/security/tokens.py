@@ -1,4 +1,6 @@
-"""Opaque session tokens: random, meaningless, and stored only as their SHA-256."""
+"""Opaque tokens (sessions, trusted devices, mail links): 256 random bits, stored only as their
+SHA-256 (they carry their own entropy, so no key is needed); short codes are drawn by ``secrets``
+and stored HMAC'd (``server.security.crypto.keyed_hash``) because they are guessable offline."""
 
 from __future__ import annotations
 
@@ -12,3 +14,13 @@ def new_token() -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_digits(length: int = 6) -> str:
+    return f"{secrets.randbelow(10**length):0{length}d}"
+
+
+def new_recovery_code() -> str:
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
