@@ -29,6 +29,7 @@ from models.tables.security import (
     RecoveryCode,
     TrustedDevice,
 )
+from models.tables.simulation import SavedSimulation
 
 __all__ = [
     "Account",
@@ -57,5 +58,6 @@ __all__ = [
     "Payment",
     "PendingLoginRow",
     "RecoveryCode",
+    "SavedSimulation",
     "TrustedDevice",
 ]
