@@ -14,7 +14,26 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from models.schemas.auth import LoginRequest, SessionOut
+from models.schemas import auth as schemas
+from models.schemas.auth import (
+    Accepted,
+    HumanChallenge,
+    LoginRequest,
+    LoginResult,
+    LoginStatus,
+    PasswordCheckResult,
+    PendingLogin,
+    RecoveryCodes,
+    SecondFactorMethod,
+    SecondFactorResult,
+    SessionExtended,
+    SessionInfo,
+    SessionListItem,
+    SessionOut,
+    Terms,
+    TotpEnrollment,
+    TrustedDeviceOut,
+)
 from models.schemas.dashboard import Dashboard
 from models.schemas.errors import ErrorDetail, ErrorResponse
 from tui.api import errors
@@ -25,6 +44,29 @@ API_PREFIX = "/api/v1"
 USER_AGENT = "espace-tui/0.1"
 
 Model = TypeVar("Model", bound=BaseModel)
+
+# The routes of issue 4, in one place (the server's contract is `models.schemas.auth`).
+PATHS = {
+    "challenge": "/auth/challenge",
+    "login": "/auth/login",
+    "second_factor": "/auth/second-factor",
+    "resend": "/auth/second-factor/resend",
+    "activate_code": "/auth/activate/code",
+    "activate_identity": "/auth/activate/identity",
+    "confirm_email": "/auth/confirm-email",
+    "terms": "/auth/terms",
+    "forgot_password": "/auth/password/forgot",
+    "reset_password": "/auth/password/reset",
+    "recover_identifier": "/auth/identifier/recover",
+    "check_password": "/auth/password/check",
+    "change_password": "/me/password",
+    "session_info": "/me/session",
+    "extend": "/me/session/extend",
+    "sessions": "/me/sessions",
+    "trusted_devices": "/me/trusted-devices",
+    "totp_enroll": "/me/totp/enroll",
+    "totp_confirm": "/me/totp/confirm",
+}
 
 
 def is_loopback_host(host: str) -> bool:
@@ -142,15 +184,141 @@ class ApiClient:
         response = await self._request("GET", "/health")
         return self._json(response)
 
-    async def login(self, identifier: str, password: str) -> SessionOut:
-        body = LoginRequest(identifier=identifier, password=password)
-        response = await self._request("POST", "/auth/login", json=body.model_dump(), login=True)
-        session = self._parse(response, SessionOut)
+    def _install_session(self, session: SessionOut) -> None:
         self._session = session
         self._token = session.token
         self._last_activity = self.clock.now()
         self._idle_window = max(session.idle_expires_at - self._last_activity, timedelta(0))
-        return session
+
+    async def challenge(self) -> HumanChallenge:
+        """A human-check question (text, for a terminal and a screen reader)."""
+        response = await self._request("POST", PATHS["challenge"])
+        return self._parse(response, HumanChallenge)
+
+    async def login(
+        self,
+        identifier: str,
+        password: str,
+        *,
+        challenge_id: str | None = None,
+        challenge_answer: str | None = None,
+        trusted_device_token: str | None = None,
+    ) -> LoginResult:
+        """Authenticated at once (a trusted device, or no second factor), or a pending login."""
+        body = LoginRequest(
+            identifier=identifier,
+            password=password,
+            challenge_id=challenge_id,
+            challenge_answer=challenge_answer,
+            trusted_device_token=trusted_device_token,
+        )
+        response = await self._request("POST", PATHS["login"], json=body.model_dump(mode="json"), login=True)
+        result = self._parse(response, LoginResult)
+        if result.status is LoginStatus.authenticated:
+            if result.session is None:
+                raise errors.UnexpectedResponse(status=response.status_code)
+            self._install_session(result.session)
+        elif result.pending is None:
+            raise errors.UnexpectedResponse(status=response.status_code)
+        return result
+
+    async def second_factor(
+        self, pending_id: str, code: str, *, trust_device: bool = False, device_name: str | None = None
+    ) -> SecondFactorResult:
+        body = schemas.SecondFactorRequest(
+            pending_id=pending_id, code=code, trust_device=trust_device, device_name=device_name
+        )
+        response = await self._request("POST", PATHS["second_factor"], json=body.model_dump(mode="json"), login=True)
+        result = self._parse(response, SecondFactorResult)
+        self._install_session(result.session)
+        return result
+
+    async def resend_code(self, pending_id: str, method: SecondFactorMethod | None = None) -> PendingLogin:
+        body = schemas.ResendRequest(pending_id=pending_id, method=method)
+        response = await self._request("POST", PATHS["resend"], json=body.model_dump(mode="json"), login=True)
+        return self._parse(response, PendingLogin)
+
+    async def terms(self) -> Terms:
+        return self._parse(await self._request("GET", PATHS["terms"]), Terms)
+
+    async def activate_by_code(self, body: schemas.ActivationByCode) -> Accepted:
+        return await self._accepted(PATHS["activate_code"], body)
+
+    async def activate_by_identity(self, body: schemas.ActivationByIdentity) -> Accepted:
+        return await self._accepted(PATHS["activate_identity"], body)
+
+    async def confirm_email(self, identifier: str, code: str) -> Accepted:
+        return await self._accepted(
+            PATHS["confirm_email"], schemas.ConfirmEmailRequest(identifier=identifier, code=code)
+        )
+
+    async def forgot_password(
+        self, identifier: str, *, challenge_id: str | None = None, challenge_answer: str | None = None
+    ) -> Accepted:
+        body = schemas.ForgotPasswordRequest(
+            identifier=identifier, challenge_id=challenge_id, challenge_answer=challenge_answer
+        )
+        return await self._accepted(PATHS["forgot_password"], body)
+
+    async def reset_password(self, identifier: str, code: str, new_password: str) -> Accepted:
+        body = schemas.ResetPasswordRequest(identifier=identifier, code=code, new_password=new_password)
+        return await self._accepted(PATHS["reset_password"], body)
+
+    async def recover_identifier(self, body: schemas.RecoverIdentifierRequest) -> Accepted:
+        return await self._accepted(PATHS["recover_identifier"], body)
+
+    async def check_password(self, password: str) -> PasswordCheckResult:
+        body = schemas.PasswordCheckRequest(password=password)
+        response = await self._request(
+            "POST", PATHS["check_password"], json=body.model_dump(mode="json"), auth=self._token is not None
+        )
+        return self._parse(response, PasswordCheckResult)
+
+    async def change_password(self, current_password: str, new_password: str) -> None:
+        body = schemas.ChangePasswordRequest(current_password=current_password, new_password=new_password)
+        await self._request("POST", PATHS["change_password"], json=body.model_dump(mode="json"), auth=True)
+        if self._session is not None and self._session.password_expired:
+            self._session = self._session.model_copy(update={"password_expired": False})
+
+    async def session_info(self) -> SessionInfo:
+        return self._parse(await self._request("GET", PATHS["session_info"], auth=True), SessionInfo)
+
+    async def extend_session(self) -> SessionExtended:
+        response = await self._request("POST", PATHS["extend"], auth=True)
+        extended = self._parse(response, SessionExtended)
+        if self._session is not None:
+            self._session = self._session.model_copy(
+                update={"expires_at": extended.expires_at, "idle_expires_at": extended.idle_expires_at}
+            )
+            self._last_activity = self.clock.now()
+            self._idle_window = max(extended.idle_expires_at - self._last_activity, timedelta(0))
+        return extended
+
+    async def sessions(self) -> list[SessionListItem]:
+        response = await self._request("GET", PATHS["sessions"], auth=True)
+        return self._parse_list(response, SessionListItem)
+
+    async def revoke_session(self, session_id: int) -> None:
+        await self._request("DELETE", f"{PATHS['sessions']}/{session_id}", auth=True)
+
+    async def trusted_devices(self) -> list[TrustedDeviceOut]:
+        response = await self._request("GET", PATHS["trusted_devices"], auth=True)
+        return self._parse_list(response, TrustedDeviceOut)
+
+    async def revoke_trusted_device(self, device_id: int) -> None:
+        await self._request("DELETE", f"{PATHS['trusted_devices']}/{device_id}", auth=True)
+
+    async def totp_enroll(self) -> TotpEnrollment:
+        return self._parse(await self._request("POST", PATHS["totp_enroll"], auth=True), TotpEnrollment)
+
+    async def totp_confirm(self, code: str) -> RecoveryCodes:
+        body = schemas.TotpConfirmRequest(code=code)
+        response = await self._request("POST", PATHS["totp_confirm"], json=body.model_dump(mode="json"), auth=True)
+        return self._parse(response, RecoveryCodes)
+
+    async def _accepted(self, path: str, body: BaseModel) -> Accepted:
+        response = await self._request("POST", path, json=body.model_dump(mode="json"))
+        return self._parse(response, Accepted)
 
     async def logout(self) -> None:
         """End the session on the server; the local token is forgotten whatever happens."""
@@ -264,6 +432,15 @@ class ApiClient:
         try:
             return response.json()
         except ValueError as exc:
+            raise errors.UnexpectedResponse(status=response.status_code) from exc
+
+    def _parse_list(self, response: httpx.Response, model: type[Model]) -> list[Model]:
+        data = self._json(response)
+        if not isinstance(data, list):
+            raise errors.UnexpectedResponse(status=response.status_code)
+        try:
+            return [model.model_validate(item) for item in data]
+        except ValidationError as exc:
             raise errors.UnexpectedResponse(status=response.status_code) from exc
 
     def _parse(self, response: httpx.Response, model: type[Model]) -> Model:

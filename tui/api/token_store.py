@@ -19,6 +19,11 @@ MEMORY_ONLY_NOTICE = (
     "Aucun trousseau de mots de passe du système n'est disponible : votre session est gardée en mémoire "
     "seulement et se termine à la fermeture du client (rien n'est écrit sur le disque)."
 )
+REMEMBER_MEMORY_ONLY = (
+    "Aucun trousseau de mots de passe du système n'est disponible : votre identifiant et cet appareil "
+    "de confiance sont retenus en mémoire seulement, jusqu'à la fermeture du client (rien n'est écrit "
+    "sur le disque)."
+)
 
 # Backends that would write the secret in clear, or not at all.
 _REFUSED_BACKENDS = {
@@ -42,6 +47,27 @@ class TokenStore(Protocol):
 
     def delete(self, server: str) -> None: ...
 
+    # "Se souvenir de moi": the identifier and the trusted-device token, beside the session token.
+
+    def get_item(self, server: str, name: str) -> str | None: ...
+
+    def set_item(self, server: str, name: str, value: str) -> None: ...
+
+    def delete_item(self, server: str, name: str) -> None: ...
+
+
+IDENTIFIER = "identifier"
+"""Item name of the remembered identifier ("Se souvenir de moi")."""
+
+
+def device_item(identifier: str) -> str:
+    """Item name of the trusted-device token of one identifier (several members may share a computer)."""
+    return f"trusted-device:{identifier.strip().lower()}"
+
+
+def _item_key(server: str, name: str) -> str:
+    return f"{server}#{name}"
+
 
 class MemoryTokenStore:
     persistent = False
@@ -58,6 +84,15 @@ class MemoryTokenStore:
 
     def delete(self, server: str) -> None:
         self._tokens.pop(server, None)
+
+    def get_item(self, server: str, name: str) -> str | None:
+        return self._tokens.get(_item_key(server, name))
+
+    def set_item(self, server: str, name: str, value: str) -> None:
+        self._tokens[_item_key(server, name)] = value
+
+    def delete_item(self, server: str, name: str) -> None:
+        self._tokens.pop(_item_key(server, name), None)
 
 
 class KeyringTokenStore:
@@ -99,6 +134,15 @@ class KeyringTokenStore:
             # Nothing stored, or the keyring went away: either way no token is left behind.
             with contextlib.suppress(Exception):
                 self._backend.delete_password(self._service, server)  # type: ignore[attr-defined]
+
+    def get_item(self, server: str, name: str) -> str | None:
+        return self.get(_item_key(server, name))
+
+    def set_item(self, server: str, name: str, value: str) -> None:
+        self.set(_item_key(server, name), value)
+
+    def delete_item(self, server: str, name: str) -> None:
+        self.delete(_item_key(server, name))
 
 
 def _backend_name(backend: object) -> str:

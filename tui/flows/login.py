@@ -9,12 +9,21 @@ password is forgotten.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 
-from models.schemas.auth import SessionOut
+from models.domain.dates import format_date_long, format_time
+from models.schemas.auth import (
+    CHALLENGE_REQUIRED_FIELD,
+    HumanChallenge,
+    PendingLogin,
+    SecondFactorMethod,
+    SessionOut,
+)
 from tui.api import errors
 from tui.api.client import ApiClient
-from tui.api.token_store import TokenStore
+from tui.api.token_store import IDENTIFIER, REMEMBER_MEMORY_ONLY, TokenStore, device_item
+from tui.flows.clock import PARIS
 
 IDENTIFIER_LABEL = "N° adhérent ou adresse e-mail"
 PASSWORD_LABEL = "Mot de passe"
@@ -24,6 +33,35 @@ IDENTIFIER_TOO_LONG = "Cet identifiant est trop long : 254 caractères au plus."
 SUBMITTING = "Connexion en cours…"
 LOGGED_IN = "Vous êtes connecté·e."
 LOGGED_OUT = "Vous êtes déconnecté·e."
+CHALLENGE_LABEL = "Vérification de sécurité : votre réponse"
+CHALLENGE_MISSING = "Répondez à la question de vérification de sécurité."
+CHALLENGE_INTRO = "Vérification de sécurité (pour s'assurer qu'une personne se connecte) :"
+CODE_LABEL = "Code reçu (6 chiffres)"
+CODE_LABEL_TOTP = "Code de votre application d'authentification (6 chiffres) ou code de secours"
+CODE_MISSING = "Indiquez le code reçu."
+CODE_CHECKING = "Vérification du code…"
+TRUST_QUESTION = "Se fier à cet appareil ?"
+TRUST_EXPLAIN = (
+    "Sur un appareil de confiance, le code n'est plus demandé pendant 3 mois. "
+    "Répondez « Non merci » sur un ordinateur partagé."
+)
+TRUST_YES = "Oui"
+TRUST_NO = "Non merci"
+TRUSTED = "Cet appareil est maintenant un appareil de confiance jusqu'au {date}."
+NOT_TRUSTED = "Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion."
+REMEMBER_LABEL = "Se souvenir de moi (garder mon identifiant sur cet appareil)"
+RESENDING = "Envoi d'un nouveau code…"
+NO_RESEND_LEFT = "Plus aucun renvoi possible : recommencez la connexion pour recevoir un nouveau code."
+PASSWORD_EXPIRED_NOTICE = (
+    "Votre mot de passe a expiré : choisissez-en un nouveau pour accéder à votre espace."
+)
+DEVICE_NAME = "Client terminal Espace Adhérent"
+
+METHOD_WORDS = {
+    SecondFactorMethod.email: "par e-mail",
+    SecondFactorMethod.sms: "par SMS",
+    SecondFactorMethod.totp: "par l'application d'authentification",
+}
 UNEXPECTED = (
     "Une erreur inattendue est survenue dans le client. Réessayez ; si cela persiste, "
     "contactez le service adhérent."
@@ -33,8 +71,43 @@ UNEXPECTED = (
 class Step(Enum):
     IDENTIFIER = "identifier"
     PASSWORD = "password"
+    CHALLENGE = "challenge"
     SUBMIT = "submit"
+    CODE = "code"
+    TRUST = "trust"
+    SEND_CODE = "send_code"
     DONE = "done"
+
+
+def clock_time(value: datetime) -> str:
+    """An instant as French reads it, in Paris time: "14 h 32"."""
+    return format_time(value.astimezone(PARIS).time())
+
+
+def code_validity(pending: PendingLogin) -> str:
+    """Said once, never as a countdown."""
+    return f"Code valable jusqu'à {clock_time(pending.code_expires_at)}."
+
+
+def code_sent_sentence(pending: PendingLogin) -> str:
+    """E.g. "Un code à 6 chiffres a été envoyé par e-mail à l****y@hotmail.fr."."""
+    if pending.method is SecondFactorMethod.totp:
+        return "Saisissez le code à 6 chiffres affiché par votre application d'authentification."
+    where = f" à {pending.destination}" if pending.destination else ""
+    return f"Un code à 6 chiffres a été envoyé {METHOD_WORDS[pending.method]}{where}."
+
+
+def resends_sentence(pending: PendingLogin) -> str:
+    if pending.method is SecondFactorMethod.totp:
+        return ""
+    if pending.resends_left <= 0:
+        return "Plus aucun renvoi possible."
+    plural = "s" if pending.resends_left > 1 else ""
+    return f"Renvois possibles : {pending.resends_left} renvoi{plural} restant{plural}."
+
+
+def other_methods(pending: PendingLogin) -> list[SecondFactorMethod]:
+    return [m for m in pending.methods if m is not pending.method]
 
 
 @dataclass(frozen=True)
@@ -69,6 +142,12 @@ class LoginOutcome:
     field: str | None = None
     """The field to go back to (the password after wrong credentials)."""
     retry_possible: bool = True
+    pending: PendingLogin | None = None
+    """Set when the password was right and a second factor is now asked."""
+    challenge: HumanChallenge | None = None
+    """Set when the next attempt needs a human check: ask this question."""
+    password_expired: bool = False
+    """The session is restricted: only the password change is allowed."""
 
     @property
     def ok(self) -> bool:
@@ -89,11 +168,25 @@ def check(identifier: str, password: str) -> list[FieldError]:
 
 
 class LoginFlow:
-    def __init__(self, api: ApiClient) -> None:
+    """Identifier, password (and the human check when the server asks for it), then, when the server
+    asks for it, the second factor: the code, then "Se fier à cet appareil ?", then the code is sent."""
+
+    def __init__(self, api: ApiClient, store: TokenStore | None = None) -> None:
         self.api = api
+        self.store = store
         self.step = Step.IDENTIFIER
         self.identifier = ""
         self._password = ""
+        self.challenge: HumanChallenge | None = None
+        self._challenge_answer = ""
+        self.pending: PendingLogin | None = None
+        self._code = ""
+        self.trust: bool | None = None
+        self.remember = False
+        self._memory_notice_given = False
+        if store is not None:
+            self.identifier = store.get_item(api.base_url, IDENTIFIER) or ""
+            self.remember = bool(self.identifier)
 
     # -- step by step (linear mode) -----------------------------------------------------------------
 
@@ -102,6 +195,11 @@ class LoginFlow:
             return Prompt("identifier", IDENTIFIER_LABEL, secret=False, default=self.identifier or None)
         if self.step is Step.PASSWORD:
             return Prompt("password", PASSWORD_LABEL, secret=True)
+        if self.step is Step.CHALLENGE:
+            return Prompt("challenge", CHALLENGE_LABEL, secret=False)
+        if self.step is Step.CODE:
+            totp = self.pending is not None and self.pending.method is SecondFactorMethod.totp
+            return Prompt("code", CODE_LABEL_TOTP if totp else CODE_LABEL, secret=False)
         raise RuntimeError(f"nothing to ask at step {self.step}")
 
     def answer(self, text: str) -> str | None:
@@ -118,41 +216,168 @@ class LoginFlow:
             if not text:
                 return PASSWORD_MISSING
             self._password = text
+            self.step = Step.CHALLENGE if self.challenge is not None else Step.SUBMIT
+            return None
+        if self.step is Step.CHALLENGE:
+            if not text.strip():
+                return CHALLENGE_MISSING
+            self._challenge_answer = text.strip()
             self.step = Step.SUBMIT
             return None
+        if self.step is Step.CODE:
+            return self.enter_code(text)
         raise RuntimeError(f"no answer expected at step {self.step}")
 
     # -- both fields at once (full-screen) ----------------------------------------------------------
 
-    def fill(self, identifier: str, password: str) -> list[FieldError]:
+    def fill(self, identifier: str, password: str, challenge_answer: str = "") -> list[FieldError]:
         problems = check(identifier, password)
+        if self.challenge is not None and not challenge_answer.strip():
+            problems.append(FieldError("challenge", CHALLENGE_MISSING))
         self.identifier = identifier.strip()
         if problems:
             self._password = ""
             self.step = Step.PASSWORD if self.identifier else Step.IDENTIFIER
             return problems
         self._password = password
+        self._challenge_answer = challenge_answer.strip()
         self.step = Step.SUBMIT
         return []
+
+    def _device_token(self) -> str | None:
+        if self.store is None or not self.identifier:
+            return None
+        return self.store.get_item(self.api.base_url, device_item(self.identifier))
+
+    async def _fetch_challenge(self) -> HumanChallenge | None:
+        try:
+            return await self.api.challenge()
+        except errors.ApiError:
+            return None
 
     async def submit(self) -> LoginOutcome:
         """Send the credentials; on failure go back to the step to correct, keeping the identifier."""
         if self.step is not Step.SUBMIT:
             raise RuntimeError("fill or answer the fields before submitting")
         password, self._password = self._password, ""
+        challenge, self.challenge = self.challenge, None
+        answer, self._challenge_answer = self._challenge_answer, ""
         try:
-            session = await self.api.login(self.identifier, password)
-        except (errors.InvalidCredentials, errors.ValidationFailed) as exc:
+            result = await self.api.login(
+                self.identifier,
+                password,
+                challenge_id=challenge.id if challenge else None,
+                challenge_answer=answer or None,
+                trusted_device_token=self._device_token(),
+            )
+        except (errors.InvalidCredentials, errors.ValidationFailed, errors.AccountBlocked) as exc:
             self.step = Step.IDENTIFIER  # the identifier is offered again as the default
-            return LoginOutcome(message=exc.message, field="password")
-        except errors.AccountBlocked as exc:
-            self.step = Step.IDENTIFIER
-            return LoginOutcome(message=exc.message, field="identifier")
+            if any(d.field == CHALLENGE_REQUIRED_FIELD for d in exc.details):
+                self.challenge = await self._fetch_challenge()
+            field = "identifier" if isinstance(exc, errors.AccountBlocked) else "password"
+            return LoginOutcome(message=exc.message, field=field, challenge=self.challenge)
         except errors.ApiError as exc:  # network, timeout, throttled, server error, insecure address
             self.step = Step.IDENTIFIER
             return LoginOutcome(message=exc.message, field="password")
+        if result.pending is not None and result.session is None:
+            self.pending = result.pending
+            self.step = Step.CODE
+            return LoginOutcome(message=code_sent_sentence(result.pending), pending=result.pending)
+        return self._authenticated(result.session)
+
+    def _authenticated(self, session: SessionOut | None) -> LoginOutcome:
         self.step = Step.DONE
-        return LoginOutcome(session=AuthenticatedSession(self.api, session), message=LOGGED_IN)
+        self.pending = None
+        self._remember_identifier()
+        expired = bool(session is not None and session.password_expired)
+        message = PASSWORD_EXPIRED_NOTICE if expired else LOGGED_IN
+        return LoginOutcome(
+            session=AuthenticatedSession(self.api, session), message=message, password_expired=expired
+        )
+
+    # -- second factor --------------------------------------------------------------------------------
+
+    def enter_code(self, text: str) -> str | None:
+        code = "".join(text.split())
+        if not code:
+            return CODE_MISSING
+        totp = self.pending is not None and self.pending.method is SecondFactorMethod.totp
+        if not totp and not (code.isdigit() and len(code) == 6):
+            return "Le code reçu compte 6 chiffres."
+        self._code = code
+        self.step = Step.TRUST if self.trust is None else Step.SEND_CODE
+        return None
+
+    def choose_trust(self, trust: bool) -> None:
+        self.trust = trust
+        self.step = Step.SEND_CODE
+
+    async def send_code(self) -> LoginOutcome:
+        if self.step is not Step.SEND_CODE or self.pending is None:
+            raise RuntimeError("enter the code and answer the trust question first")
+        code, self._code = self._code, ""
+        try:
+            result = await self.api.second_factor(
+                self.pending.id, code, trust_device=bool(self.trust), device_name=DEVICE_NAME if self.trust else None
+            )
+        except (errors.InvalidCredentials, errors.ValidationFailed) as exc:
+            self.step = Step.CODE
+            return LoginOutcome(message=exc.message, field="code", pending=self.pending)
+        except (errors.AccountBlocked, errors.Forbidden, errors.NotFound) as exc:
+            # the pending login is over (too many wrong codes, expired): start again
+            self.pending = None
+            self.step = Step.IDENTIFIER
+            return LoginOutcome(message=exc.message, field="password", retry_possible=False)
+        except errors.ApiError as exc:
+            self.step = Step.CODE
+            return LoginOutcome(message=exc.message, field="code", pending=self.pending)
+        outcome = self._authenticated(result.session)
+        notes = [outcome.message]
+        if self.trust and result.trusted_device_token:
+            if self.store is not None:
+                self.store.set_item(self.api.base_url, device_item(self.identifier), result.trusted_device_token)
+            until = result.trusted_device_expires_at
+            notes.insert(0, TRUSTED.format(date=format_date_long(until.astimezone(PARIS).date())) if until
+                         else "Cet appareil est maintenant un appareil de confiance.")
+        elif self.trust is False:
+            notes.insert(0, NOT_TRUSTED)
+        return LoginOutcome(
+            session=outcome.session, message=" ".join(notes), password_expired=outcome.password_expired
+        )
+
+    async def resend(self, method: SecondFactorMethod | None = None) -> LoginOutcome:
+        """"Renvoyer un code" (or another channel): the old code stops working."""
+        if self.pending is None:
+            raise RuntimeError("no pending login")
+        if method in (None, self.pending.method) and self.pending.resends_left <= 0:
+            return LoginOutcome(message=NO_RESEND_LEFT, field="code", pending=self.pending)
+        try:
+            pending = await self.api.resend_code(self.pending.id, method)
+        except errors.ApiError as exc:
+            return LoginOutcome(message=exc.message, field="code", pending=self.pending)
+        self.pending = pending
+        self.step = Step.CODE
+        return LoginOutcome(
+            message=f"Nouveau code envoyé. {code_sent_sentence(pending)} {code_validity(pending)}",
+            pending=pending,
+        )
+
+    # -- "Se souvenir de moi" ---------------------------------------------------------------------------
+
+    def _remember_identifier(self) -> None:
+        if self.store is None:
+            return
+        if self.remember:
+            self.store.set_item(self.api.base_url, IDENTIFIER, self.identifier)
+        else:
+            self.store.delete_item(self.api.base_url, IDENTIFIER)
+
+    def memory_only_notice(self) -> str | None:
+        """Said once per client: where no keyring exists, what is remembered stays in memory only."""
+        if self.store is None or self.store.persistent or self._memory_notice_given:
+            return None
+        self._memory_notice_given = True
+        return REMEMBER_MEMORY_ONLY
 
     async def run(self, identifier: str, password: str) -> LoginOutcome:
         """Check locally, then submit: what the full-screen form does on Enter."""

@@ -1,0 +1,632 @@
+"""The account flows of issue 4, shared by both front ends (no Textual): Première connexion (Mes infos →
+Validation → Bienvenue), Mot de passe oublié, Retrouver mon identifiant, Changer mon mot de passe, the
+session-expiry warning, Mes appareils de confiance and the open sessions, and the enrolment of an
+authenticator app.
+
+Each flow checks locally what can be checked (an early French message: the NIR key, a date, the
+password policy as the member types), then calls the API and says in words what happened. Anonymous
+requests that could reveal whether an account exists always get the same answer from the server; the
+flows repeat it as is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+from models.domain.dates import format_date_long
+from models.domain.identifiers import NirError, validate_nir
+from models.schemas import auth as schemas
+from models.schemas.auth import (
+    HumanChallenge,
+    PolicyViolation,
+    SessionListItem,
+    Terms,
+    TotpEnrollment,
+    TrustedDeviceOut,
+)
+from tui.api import errors
+from tui.api.client import ApiClient
+from tui.flows.clock import PARIS
+from tui.flows.login import FieldError, clock_time
+from tui.flows.password import PolicyCheck, default_policy
+
+# -- shared checks -------------------------------------------------------------------------------------
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def parse_birth_date(text: str) -> date | None:
+    """"18/04/1979" (or 18-04-1979, 18.04.1979) -> date; None if it is not a real date."""
+    match = re.fullmatch(r"\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*", text)
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def check_member_number(value: str) -> str | None:
+    if not value.strip():
+        return "Indiquez votre n° adhérent."
+    if not value.strip().isdigit():
+        return "Le n° adhérent ne contient que des chiffres (exemple : 1234567)."
+    return None
+
+
+def check_nir(value: str) -> str | None:
+    if not value.strip():
+        return "Indiquez votre n° de sécurité sociale (15 caractères avec la clé)."
+    try:
+        validate_nir(value)
+    except NirError as exc:
+        message = str(exc)
+        return f"N° de sécurité sociale : {message[0].upper()}{message[1:]}."
+    return None
+
+
+def check_birth_date(value: str, today: date | None = None) -> str | None:
+    parsed = parse_birth_date(value)
+    if parsed is None:
+        return "Indiquez votre date de naissance au format JJ/MM/AAAA (exemple : 18/04/1979)."
+    if today is not None and parsed > today:
+        return "La date de naissance ne peut pas être dans le futur."
+    return None
+
+
+def check_email(value: str) -> str | None:
+    if not _EMAIL_RE.match(value.strip()):
+        return "Indiquez une adresse e-mail valide (exemple : prenom.nom@example.fr)."
+    return None
+
+
+def policy_lines(violations: Sequence[PolicyViolation]) -> list[str]:
+    """Every broken rule in words (never a colour alone)."""
+    if not violations:
+        return ["Le mot de passe respecte toutes les règles."]
+    return [f"À corriger : {v.message}" for v in violations]
+
+
+def check_new_password(
+    password: str, confirmation: str, policy: PolicyCheck, field_name: str = "new_password"
+) -> list[FieldError]:
+    problems = []
+    if not password:
+        problems.append(FieldError(field_name, "Choisissez un mot de passe."))
+    else:
+        violations = policy(password)
+        if violations:
+            problems.append(
+                FieldError(field_name, "Le mot de passe ne respecte pas les règles : "
+                           + " ".join(v.message for v in violations))
+            )
+    if password and confirmation != password:
+        problems.append(FieldError("confirmation", "Les deux mots de passe ne sont pas identiques."))
+    return problems
+
+
+def _server_problems(exc: errors.ApiError) -> list[FieldError]:
+    details = [FieldError(d.field or "form", d.message) for d in exc.details if d.message]
+    return details or [FieldError("form", exc.message)]
+
+
+@dataclass
+class Result:
+    """What a step said: a confirmation, or the problems (field, French message) to correct."""
+
+    message: str = ""
+    problems: list[FieldError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def text(self) -> str:
+        return self.message if self.ok else " ".join(p.message for p in self.problems)
+
+
+# -- Première connexion ----------------------------------------------------------------------------------
+
+
+class ActivationMode(Enum):
+    CODE = "code"
+    IDENTITY = "identity"
+
+
+class ActivationStep(Enum):
+    INFOS = 1
+    VALIDATION = 2
+    WELCOME = 3
+
+
+STEP_NAMES = {
+    ActivationStep.INFOS: "Mes infos",
+    ActivationStep.VALIDATION: "Validation",
+    ActivationStep.WELCOME: "Bienvenue",
+}
+ACTIVATION_TITLE = "Première connexion"
+ACTIVATION_INTRO = (
+    "Pour votre première connexion, nous avons besoin de quelques informations pour créer votre compte. "
+    "Elles figurent sur votre carte de tiers payant et sur le courrier de bienvenue."
+)
+TERMS_ACCEPT_LABEL = "J'ai lu et j'accepte les conditions générales d'utilisation"
+TERMS_MISSING = "Pour créer votre compte, acceptez les conditions générales d'utilisation."
+CONFIRM_CODE_LABEL = "Code reçu par e-mail"
+WELCOME = (
+    "Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° adhérent ou votre "
+    "adresse e-mail et le mot de passe choisi."
+)
+
+
+def activation_heading(step: ActivationStep) -> str:
+    return f"{ACTIVATION_TITLE} – étape {step.value} sur 3 : {STEP_NAMES[step]}"
+
+
+@dataclass
+class ActivationInfos:
+    member_number: str = ""
+    access_code: str = ""
+    last_name: str = ""
+    first_name: str = ""
+    birth_date: str = ""
+    nir: str = ""
+    email: str = ""
+    password: str = ""
+    confirmation: str = ""
+    accept_terms: bool = False
+    challenge_answer: str = ""
+
+
+class ActivationFlow:
+    def __init__(
+        self,
+        api: ApiClient,
+        mode: ActivationMode = ActivationMode.CODE,
+        *,
+        policy: PolicyCheck | None = None,
+        today: date | None = None,
+    ) -> None:
+        self.api = api
+        self.mode = mode
+        self.step = ActivationStep.INFOS
+        self.terms: Terms | None = None
+        self.challenge: HumanChallenge | None = None
+        self.email = ""
+        self.member_number = ""
+        self._policy = policy
+        self.today = today
+
+    @property
+    def heading(self) -> str:
+        return activation_heading(self.step)
+
+    def policy_for(self, infos: ActivationInfos) -> PolicyCheck:
+        if self._policy is not None:
+            return self._policy
+        return default_policy(
+            member_number=infos.member_number.strip() or None,
+            last_name=infos.last_name.strip() or None,
+            first_name=infos.first_name.strip() or None,
+            birth_date=parse_birth_date(infos.birth_date),
+        )
+
+    async def load(self) -> Result:
+        """The CGU and the human-check question, before the form is shown."""
+        try:
+            self.terms = await self.api.terms()
+            self.challenge = await self.api.challenge()
+        except errors.ApiError as exc:
+            return Result(problems=[FieldError("form", exc.message)])
+        return Result()
+
+    async def new_challenge(self) -> None:
+        try:
+            self.challenge = await self.api.challenge()
+        except errors.ApiError:
+            self.challenge = None
+
+    def check(self, infos: ActivationInfos) -> list[FieldError]:
+        problems: list[FieldError] = []
+
+        def add(field_name: str, message: str | None) -> None:
+            if message:
+                problems.append(FieldError(field_name, message))
+
+        add("member_number", check_member_number(infos.member_number))
+        if self.mode is ActivationMode.CODE:
+            code = infos.access_code.strip()
+            if not code:
+                add("access_code", "Indiquez le code d'accès reçu par courrier (8 lettres).")
+            elif not code.isalpha():
+                add("access_code", "Le code d'accès ne contient que des lettres (exemple : abcdefgh).")
+        else:
+            if not infos.last_name.strip():
+                add("last_name", "Indiquez votre nom.")
+            if not infos.first_name.strip():
+                add("first_name", "Indiquez votre prénom.")
+            add("birth_date", check_birth_date(infos.birth_date, self.today))
+            add("nir", check_nir(infos.nir))
+        add("email", check_email(infos.email))
+        problems.extend(
+            check_new_password(infos.password, infos.confirmation, self.policy_for(infos), "password")
+        )
+        if not infos.accept_terms:
+            add("accept_terms", TERMS_MISSING)
+        if self.challenge is not None and not infos.challenge_answer.strip():
+            add("challenge", "Répondez à la question de vérification de sécurité.")
+        return problems
+
+    async def submit(self, infos: ActivationInfos) -> Result:
+        problems = self.check(infos)
+        if problems:
+            return Result(problems=problems)
+        challenge = self.challenge
+        common = {
+            "member_number": infos.member_number.strip(),
+            "email": infos.email.strip(),
+            "password": infos.password,
+            "accept_terms": infos.accept_terms,
+            "challenge_id": challenge.id if challenge else None,
+            "challenge_answer": infos.challenge_answer.strip() or None,
+        }
+        try:
+            if self.mode is ActivationMode.CODE:
+                body_code = schemas.ActivationByCode(access_code=infos.access_code.strip().lower(), **common)
+                accepted = await self.api.activate_by_code(body_code)
+            else:
+                birth = parse_birth_date(infos.birth_date)
+                assert birth is not None
+                body_identity = schemas.ActivationByIdentity(
+                    last_name=infos.last_name.strip(),
+                    first_name=infos.first_name.strip(),
+                    birth_date=birth,
+                    nir=validate_nir(infos.nir),
+                    **common,
+                )
+                accepted = await self.api.activate_by_identity(body_identity)
+        except errors.ApiError as exc:
+            await self.new_challenge()  # a challenge is single use
+            return Result(problems=_server_problems(exc))
+        self.member_number = infos.member_number.strip()
+        self.email = infos.email.strip()
+        self.step = ActivationStep.VALIDATION
+        return Result(message=self.sent_message(accepted.message))
+
+    def sent_message(self, server_message: str = "") -> str:
+        told = f"Un e-mail de confirmation vous a été envoyé à {self.email}."
+        rest = (
+            " Il contient un lien et un code, valables 24 heures : collez le code ci-dessous "
+            "pour confirmer votre adresse."
+        )
+        return told + rest + (f" ({server_message})" if server_message and server_message not in told else "")
+
+    async def confirm(self, code: str) -> Result:
+        value = "".join(code.split())
+        if not value:
+            return Result(problems=[FieldError("code", "Collez le code reçu par e-mail.")])
+        try:
+            await self.api.confirm_email(self.member_number, value)
+        except errors.ApiError as exc:
+            return Result(problems=[FieldError("code", exc.message)])
+        self.step = ActivationStep.WELCOME
+        return Result(message=WELCOME)
+
+
+# -- Mot de passe oublié ---------------------------------------------------------------------------------
+
+FORGOT_TITLE = "Mot de passe oublié"
+FORGOT_INTRO = (
+    "Indiquez votre n° adhérent ou votre adresse e-mail : si un compte correspond, un e-mail vous est "
+    "envoyé avec un code valable 24 heures. Changer votre mot de passe débloque aussi votre compte."
+)
+FORGOT_SENT = "Si un compte correspond, un e-mail vous a été envoyé. Collez ci-dessous le code qu'il contient."
+RESET_DONE = (
+    "Votre mot de passe est changé et votre compte débloqué. Connectez-vous avec votre nouveau mot de "
+    "passe ; le code de connexion vous sera demandé."
+)
+
+
+class ResetStep(Enum):
+    IDENTIFIER = 1
+    CODE = 2
+    DONE = 3
+
+
+class ResetFlow:
+    def __init__(self, api: ApiClient, *, policy: PolicyCheck | None = None) -> None:
+        self.api = api
+        self.step = ResetStep.IDENTIFIER
+        self.identifier = ""
+        self.challenge: HumanChallenge | None = None
+        self._policy = policy
+
+    @property
+    def policy(self) -> PolicyCheck:
+        return self._policy or default_policy(
+            member_number=self.identifier if self.identifier.isdigit() else None
+        )
+
+    async def load(self) -> Result:
+        try:
+            self.challenge = await self.api.challenge()
+        except errors.ApiError as exc:
+            return Result(problems=[FieldError("form", exc.message)])
+        return Result()
+
+    async def request(self, identifier: str, challenge_answer: str) -> Result:
+        problems = []
+        if not identifier.strip():
+            problems.append(FieldError("identifier", "Indiquez votre n° adhérent ou votre adresse e-mail."))
+        if self.challenge is not None and not challenge_answer.strip():
+            problems.append(FieldError("challenge", "Répondez à la question de vérification de sécurité."))
+        if problems:
+            return Result(problems=problems)
+        challenge, self.challenge = self.challenge, None
+        try:
+            await self.api.forgot_password(
+                identifier.strip(),
+                challenge_id=challenge.id if challenge else None,
+                challenge_answer=challenge_answer.strip() or None,
+            )
+        except errors.ApiError as exc:
+            await self.load()
+            return Result(problems=_server_problems(exc))
+        self.identifier = identifier.strip()
+        self.step = ResetStep.CODE
+        return Result(message=FORGOT_SENT)
+
+    async def reset(self, code: str, new_password: str, confirmation: str) -> Result:
+        value = "".join(code.split())
+        problems = [] if value else [FieldError("code", "Collez le code reçu par e-mail.")]
+        problems.extend(check_new_password(new_password, confirmation, self.policy))
+        if problems:
+            return Result(problems=problems)
+        try:
+            await self.api.reset_password(self.identifier, value, new_password)
+        except errors.ApiError as exc:
+            return Result(problems=_server_problems(exc))
+        self.step = ResetStep.DONE
+        return Result(message=RESET_DONE)
+
+
+# -- Retrouver mon identifiant ---------------------------------------------------------------------------
+
+RECOVER_TITLE = "Retrouver mon identifiant"
+RECOVER_INTRO = (
+    "Indiquez votre nom, votre prénom, votre date de naissance et votre n° de sécurité sociale : si un "
+    "compte correspond, votre n° adhérent vous est envoyé par e-mail (jamais affiché ici)."
+)
+RECOVER_SENT = "Si un compte correspond, votre identifiant vous a été envoyé par e-mail."
+
+
+class RecoverFlow:
+    def __init__(self, api: ApiClient, *, today: date | None = None) -> None:
+        self.api = api
+        self.today = today
+        self.done = False
+
+    def check(self, last_name: str, first_name: str, birth_date: str, nir: str) -> list[FieldError]:
+        problems = []
+        if not last_name.strip():
+            problems.append(FieldError("last_name", "Indiquez votre nom."))
+        if not first_name.strip():
+            problems.append(FieldError("first_name", "Indiquez votre prénom."))
+        message = check_birth_date(birth_date, self.today)
+        if message:
+            problems.append(FieldError("birth_date", message))
+        message = check_nir(nir)
+        if message:
+            problems.append(FieldError("nir", message))
+        return problems
+
+    async def submit(self, last_name: str, first_name: str, birth_date: str, nir: str) -> Result:
+        problems = self.check(last_name, first_name, birth_date, nir)
+        if problems:
+            return Result(problems=problems)
+        born = parse_birth_date(birth_date)
+        assert born is not None
+        body = schemas.RecoverIdentifierRequest(
+            last_name=last_name.strip(), first_name=first_name.strip(), birth_date=born, nir=validate_nir(nir)
+        )
+        try:
+            await self.api.recover_identifier(body)
+        except errors.ApiError as exc:
+            return Result(problems=_server_problems(exc))
+        self.done = True
+        return Result(message=RECOVER_SENT)
+
+
+# -- Changer mon mot de passe ----------------------------------------------------------------------------
+
+CHANGE_TITLE = "Changer mon mot de passe"
+CHANGE_FORCED = (
+    "Votre mot de passe a expiré : pour accéder à votre espace, choisissez-en un nouveau. "
+    "Tant qu'il n'est pas changé, rien d'autre n'est possible."
+)
+CHANGE_DONE = "Votre mot de passe est changé. Vos appareils de confiance ont été oubliés."
+
+
+class ChangePasswordFlow:
+    def __init__(self, api: ApiClient, *, policy: PolicyCheck | None = None, forced: bool = False) -> None:
+        self.api = api
+        self.forced = forced
+        self._policy = policy
+        self.done = False
+
+    @property
+    def policy(self) -> PolicyCheck:
+        return self._policy or default_policy()
+
+    async def submit(self, current: str, new_password: str, confirmation: str) -> Result:
+        problems = [] if current else [FieldError("current_password", "Indiquez votre mot de passe actuel.")]
+        problems.extend(check_new_password(new_password, confirmation, self.policy))
+        if not problems and current == new_password:
+            problems.append(FieldError("new_password", "Le nouveau mot de passe doit être différent de l'actuel."))
+        if problems:
+            return Result(problems=problems)
+        try:
+            await self.api.change_password(current, new_password)
+        except errors.ApiError as exc:
+            return Result(problems=_server_problems(exc))
+        self.done = True
+        return Result(message=CHANGE_DONE)
+
+
+# -- the session-expiry warning --------------------------------------------------------------------------
+
+WARN_AHEAD_SECONDS = 90.0
+"""At least 60 s ahead (the guide); 90 s leaves time to read the warning and press the key."""
+EXPIRY_TITLE = "Votre session va bientôt expirer"
+EXTEND_LABEL = "Prolonger"
+EXTENDED = "Session prolongée jusqu'à {time}, faute d'activité d'ici là."
+
+
+def expiry_warning(api: ApiClient) -> str:
+    """Said once: the time the session ends, never a countdown."""
+    left = api.seconds_before_idle_expiry() or 0.0
+    ends = api.clock.now().timestamp() + max(left, 0.0)
+    at = datetime.fromtimestamp(ends, tz=PARIS)
+    return (
+        f"Sans activité, votre session se terminera à {clock_time(at)}. "
+        "Choisissez « Prolonger » pour rester connecté·e ; ce que vous avez saisi est conservé."
+    )
+
+
+class ExpiryWatch:
+    """Decides, from the client's clock, when to warn; the front end only calls `due()` regularly."""
+
+    def __init__(self, api: ApiClient, ahead: float = WARN_AHEAD_SECONDS) -> None:
+        self.api = api
+        self.ahead = ahead
+        self.warned = False
+
+    def due(self) -> bool:
+        """True once when the idle expiry is less than `ahead` seconds away."""
+        left = self.api.seconds_before_idle_expiry()
+        if left is None:
+            return False
+        if left > self.ahead:
+            self.warned = False
+            return False
+        if self.warned:
+            return False
+        self.warned = True
+        return True
+
+    async def extend(self) -> Result:
+        try:
+            extended = await self.api.extend_session()
+        except errors.ApiError as exc:
+            return Result(problems=[FieldError("form", exc.message)])
+        self.warned = False
+        return Result(message=EXTENDED.format(time=clock_time(extended.idle_expires_at)))
+
+
+# -- Mes appareils de confiance, mes sessions ------------------------------------------------------------
+
+DEVICES_TITLE = "Mes appareils de confiance"
+SESSIONS_TITLE = "Mes sessions ouvertes"
+NO_DEVICES = "Aucun appareil de confiance : le code vous est demandé à chaque connexion."
+DEVICE_REVOKED = "Appareil « {name} » retiré : le code lui sera de nouveau demandé."
+SESSION_REVOKED = "Session fermée."
+
+
+def _day(value: datetime) -> str:
+    return format_date_long(value.astimezone(PARIS).date())
+
+
+def device_line(device: TrustedDeviceOut) -> str:
+    used = f" ; Dernière utilisation : {_day(device.last_used_at)}" if device.last_used_at else ""
+    return (
+        f"Appareil : {device.name} ; Ajouté le : {_day(device.created_at)} ; "
+        f"Valable jusqu'au : {_day(device.expires_at)}{used}"
+    )
+
+
+def session_line(item: SessionListItem) -> str:
+    where = item.user_agent or "client inconnu"
+    current = " (cette session)" if item.current else ""
+    return (
+        f"Session : {where}{current} ; Ouverte le : {_day(item.created_at)} à {clock_time(item.created_at)} ; "
+        f"Dernière activité : {clock_time(item.last_seen_at)}"
+    )
+
+
+@dataclass
+class SecurityView:
+    devices: list[TrustedDeviceOut] = field(default_factory=list)
+    sessions: list[SessionListItem] = field(default_factory=list)
+    error: str | None = None
+
+
+async def load_security(api: ApiClient) -> SecurityView:
+    try:
+        return SecurityView(devices=await api.trusted_devices(), sessions=await api.sessions())
+    except errors.ApiError as exc:
+        return SecurityView(error=exc.message)
+
+
+async def revoke_device(api: ApiClient, device: TrustedDeviceOut) -> Result:
+    try:
+        await api.revoke_trusted_device(device.id)
+    except errors.ApiError as exc:
+        return Result(problems=[FieldError("form", exc.message)])
+    return Result(message=DEVICE_REVOKED.format(name=device.name))
+
+
+async def revoke_session(api: ApiClient, item: SessionListItem) -> Result:
+    try:
+        await api.revoke_session(item.id)
+    except errors.ApiError as exc:
+        return Result(problems=[FieldError("form", exc.message)])
+    return Result(message=SESSION_REVOKED)
+
+
+# -- application d'authentification ----------------------------------------------------------------------
+
+TOTP_TITLE = "Application d'authentification"
+TOTP_INTRO = (
+    "Scannez ce QR code avec votre application d'authentification (ou saisissez le secret ci-dessous), "
+    "puis indiquez le code à 6 chiffres qu'elle affiche."
+)
+TOTP_CODES_WARNING = (
+    "Voici vos 10 codes de secours. Notez-les et gardez-les en lieu sûr : ils ne seront plus jamais "
+    "affichés. Chacun remplace une seule fois le code de l'application si vous perdez votre téléphone."
+)
+TOTP_DONE = "Application d'authentification activée : elle vous donnera désormais le code de connexion."
+
+
+def group_secret(secret: str) -> str:
+    """The base32 secret in groups of four, easier to type: "JBSW Y3DP …"."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+class TotpFlow:
+    def __init__(self, api: ApiClient) -> None:
+        self.api = api
+        self.enrollment: TotpEnrollment | None = None
+        self.recovery_codes: list[str] = []
+
+    async def start(self) -> Result:
+        try:
+            self.enrollment = await self.api.totp_enroll()
+        except errors.ApiError as exc:
+            return Result(problems=[FieldError("form", exc.message)])
+        return Result(message=TOTP_INTRO)
+
+    async def confirm(self, code: str) -> Result:
+        value = "".join(code.split())
+        if not (value.isdigit() and len(value) == 6):
+            return Result(problems=[FieldError("code", "Le code de l'application compte 6 chiffres.")])
+        try:
+            self.recovery_codes = (await self.api.totp_confirm(value)).recovery_codes
+        except errors.ApiError as exc:
+            return Result(problems=[FieldError("code", exc.message)])
+        return Result(message=TOTP_DONE)
+
+
