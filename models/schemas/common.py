@@ -101,3 +101,68 @@ class ClaimSource(StrEnum):
     paper = "paper"
     online = "online"  # sent through the portal
     third_party = "third_party"  # tiers payant flow from the professional
+
+
+# --- issue 7: messagerie, démarches, notifications ---
+
+
+class ThreadCategory(StrEnum):
+    question = "question"  # question sur un remboursement
+    explanation = "explanation"  # explication d'un rejet ou d'une prise en charge partielle
+    reclamation = "reclamation"  # réclamation (ACPR 2022-R-01 deadlines)
+    appointment = "appointment"  # demande de rendez-vous téléphonique (preferred slots)
+    other = "other"
+
+
+class ComplaintOutcome(StrEnum):
+    upheld = "upheld"  # réclamation fondée: the member gets what was asked
+    partial = "partial"  # partly upheld: a refusal for the rest (the médiateur is named)
+    refused = "refused"  # refused (the médiateur is named)
+
+
+class RequestKind(StrEnum):
+    reimbursement = "reimbursement"  # demander un remboursement (facture acquittée, décompte 2e mutuelle)
+    document = "document"  # dépôt de documents
+    accident = "accident"  # déclarer un accident
+    hospital = "hospital"  # prise en charge hospitalière
+    quote = "quote"  # devis / demande de prise en charge
+
+
+class RequestStatus(StrEnum):
+    received = "received"  # reçue (accusé de réception envoyé)
+    in_progress = "in_progress"  # en cours de traitement
+    accepted = "accepted"  # acceptée / traitée
+    refused = "refused"  # refusée (with the reason)
+
+
+class ReimbursementBasis(StrEnum):
+    paid_invoice = "paid_invoice"  # facture acquittée
+    other_insurer_statement = "other_insurer_statement"  # décompte d'une première mutuelle
+
+
+class DocumentType(StrEnum):
+    paid_invoice = "paid_invoice"
+    quote = "quote"
+    prescription = "prescription"
+    amo_rights_certificate = "amo_rights_certificate"
+    other_insurer_statement = "other_insurer_statement"
+    proof_of_address = "proof_of_address"
+    bank_details = "bank_details"  # RIB
+    birth_certificate = "birth_certificate"
+    school_certificate = "school_certificate"
+    accident_report = "accident_report"
+    other = "other"
+
+
+class QuoteDomain(StrEnum):
+    dental = "dental"
+    optical = "optical"
+    hearing = "hearing"
+
+
+class NotificationKind(StrEnum):
+    reimbursement = "reimbursement"  # nouveau remboursement
+    rejection = "rejection"  # rejet
+    answer = "answer"  # réponse reçue dans la messagerie
+    ceiling = "ceiling"  # plafond consommé à 80 %
+    request_status = "request_status"  # une démarche a changé de statut

@@ -19,6 +19,7 @@ from models.tables.document import Document
 from models.tables.member import Beneficiary, Member
 from models.tables.messaging import Message, MessageThread
 from models.tables.outbox import MailOutbox
+from models.tables.requests import MemberRequest, Notification
 from models.tables.security import (
     HumanChallengeRow,
     IdempotencyKey,
@@ -52,8 +53,10 @@ __all__ = [
     "MailOutbox",
     "MailToken",
     "Member",
+    "MemberRequest",
     "Message",
     "MessageThread",
+    "Notification",
     "PasswordHistory",
     "Payment",
     "PendingLoginRow",

@@ -24,3 +24,5 @@ class Document(SQLModel, table=True):
     claim_id: int | None = Field(default=None, foreign_key="claim.id", index=True)
     thread_id: int | None = Field(default=None, foreign_key="message_thread.id", index=True)
     message_id: int | None = Field(default=None, foreign_key="message.id")
+    request_id: int | None = Field(default=None, foreign_key="member_request.id", index=True)  # issue 7
+    description: str | None = Field(default=None, max_length=1000)

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from models.schemas.common import ThreadStatus
-from models.tables._types import enum_field, text_field, utc_field
+from models.schemas.common import ComplaintOutcome, ThreadStatus
+from models.tables._types import enum_field, enum_type, text_field, utc_field
 
 
 class MessageThread(SQLModel, table=True):
@@ -21,6 +21,14 @@ class MessageThread(SQLModel, table=True):
     claim_id: int | None = Field(default=None, foreign_key="claim.id")
     created_at: datetime = utc_field()
     answer_due_at: datetime | None = utc_field(nullable=True)
+    # issue 7: a link to a saved simulation, the réclamation's deadlines (ACPR 2022-R-01) and outcome,
+    # the preferred slots of a demande de rendez-vous téléphonique.
+    simulation_id: int | None = Field(default=None, foreign_key="saved_simulation.id")
+    acknowledge_due_at: datetime | None = utc_field(nullable=True)
+    acknowledged_at: datetime | None = utc_field(nullable=True)
+    outcome: ComplaintOutcome | None = Field(default=None, sa_type=enum_type(ComplaintOutcome), nullable=True)
+    preferred_slots: str | None = Field(default=None, max_length=300)
+    last_message_at: datetime | None = utc_field(nullable=True)
 
 
 class Message(SQLModel, table=True):
