@@ -1,0 +1,1 @@
+"""PDF documents of the mutuelle (tableau de garanties, relevés), on one shared layout."""
