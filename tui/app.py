@@ -20,10 +20,12 @@ from textual.theme import Theme
 
 from tui.api.client import ApiClient
 from tui.api.token_store import MemoryTokenStore, TokenStore
-from tui.bindings import bindings_from_registry
+from tui.bindings import bindings_from_registry, install_extra_bindings
 from tui.commands import RegistryCommands
 from tui.flows import login as login_flow
-from tui.flows.actions import SESSION, Action
+from tui.flows import mailbox
+from tui.flows.account import ExpiryWatch
+from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, SESSION, Action
 from tui.flows.clock import Clock, SystemClock
 from tui.flows.config import THEMES, ClientConfig
 from tui.flows.login import AuthenticatedSession
@@ -75,6 +77,7 @@ class EspaceApp(App[int]):
         clock: Clock | None = None,
         token_store: TokenStore | None = None,
         config: ClientConfig | None = None,
+        demo_maildir: Path | None = None,
     ) -> None:
         super().__init__()
         self.animation_level = "none"
@@ -86,7 +89,12 @@ class EspaceApp(App[int]):
         self.clock = clock or api.clock or SystemClock()
         self.token_store = token_store or MemoryTokenStore()
         self.config = config or ClientConfig()
-        self.registry = self.config.registry()
+        # The demo mailbox exists only in demo mode (ESPACE_DEMO_MAILDIR, set by the demo launcher).
+        self.demo_maildir = demo_maildir if demo_maildir is not None else mailbox.demo_maildir()
+        self.registry = self.config.registry(DEFAULT_REGISTRY.with_demo(self.demo_maildir is not None))
+        install_extra_bindings(self, self.registry)
+        self.expiry_watch: ExpiryWatch | None = None
+        self._expiry_timer = None
         self.session: AuthenticatedSession | None = None
         self.areas: list[str] = []
         self.register_theme(HIGH_CONTRAST)
@@ -119,7 +127,9 @@ class EspaceApp(App[int]):
             self._logged_in(message.session)
 
     def show_login(self, notice: str | None = None, *, is_error: bool = False) -> None:
-        screen = LoginScreen(self.api, notice=notice, notice_is_error=is_error, registry=self.registry)
+        screen = LoginScreen(
+            self.api, notice=notice, notice_is_error=is_error, registry=self.registry, token_store=self.token_store
+        )
         self.push_screen(screen, self._logged_in)
 
     def _logged_in(self, session: AuthenticatedSession | None) -> None:
@@ -128,11 +138,45 @@ class EspaceApp(App[int]):
         self.session = session
         if session.api.token:
             self.token_store.set(session.api.base_url, session.api.token)
+        self.expiry_watch = ExpiryWatch(session.api)
+        if self._expiry_timer is None:
+            self._expiry_timer = self.set_interval(5, self.check_expiry, name="expiry")
+        if session.session is not None and session.session.password_expired:
+            # the restricted session of an expired password: only the change is possible
+            from tui.screens.account import ChangePasswordScreen
+
+            self.push_screen(ChangePasswordScreen(session.api, forced=True), self._forced_change_done)
+            return
         self.push_screen(DashboardScreen(session, self.registry))
         self.refresh_bindings()
 
+    def _forced_change_done(self, message: str | None) -> None:
+        if self.session is None:
+            return
+        if message is None:  # Échap on the forced change: leave rather than stay half logged in
+            self._logout(self.session)
+            return
+        self.push_screen(DashboardScreen(self.session, self.registry))
+        self.refresh_bindings()
+        self.notify(message, timeout=8)
+
+    def check_expiry(self) -> None:
+        """Called by a timer (tests call it after moving the FrozenClock): warn ahead of idle expiry."""
+        from tui.screens.account import ExpiryWarningScreen
+
+        watch = self.expiry_watch
+        if self.session is None or watch is None or isinstance(self.screen, ExpiryWarningScreen):
+            return
+        if watch.due():
+            self.push_screen(ExpiryWarningScreen(watch), self._expiry_answered)
+
+    def _expiry_answered(self, message: str | None) -> None:
+        if message:
+            self.notify(message, timeout=5)
+
     def _back_to_login(self, notice: str, *, is_error: bool = False) -> None:
         self.session = None
+        self.expiry_watch = None
         self.areas = []
         while len(self.screen_stack) > 2:  # the default screen and the welcome screen stay
             self.pop_screen()
@@ -171,6 +215,8 @@ class EspaceApp(App[int]):
                 return False
             if declared.area is not None and declared.area not in self.areas:
                 return False
+        if declared.context == ANONYMOUS:
+            return self.session is None and isinstance(self.screen, LoginScreen)
         return True
 
     def action_help(self) -> None:
@@ -197,6 +243,63 @@ class EspaceApp(App[int]):
     def action_dashboard(self) -> None:
         if isinstance(self.screen, DashboardScreen):
             self.screen.refresh_data()
+
+    # -- issue 4: the account ------------------------------------------------------------------------
+
+    def _login_identifier(self) -> str:
+        screen = self.screen
+        if isinstance(screen, LoginScreen):
+            return screen.query_one("#identifier").value  # type: ignore[attr-defined]
+        return ""
+
+    def _back_with_identifier(self, identifier: str | None) -> None:
+        screen = self.screen
+        if identifier and isinstance(screen, LoginScreen):
+            screen.query_one("#identifier").value = identifier  # type: ignore[attr-defined]
+            screen.query_one("#password").focus()
+
+    def action_activate(self) -> None:
+        from tui.screens.account import ActivationScreen
+
+        self.push_screen(ActivationScreen(self.api), self._back_with_identifier)
+
+    def action_forgot_password(self) -> None:
+        from tui.screens.account import ForgotPasswordScreen
+
+        self.push_screen(ForgotPasswordScreen(self.api, self._login_identifier()), self._back_with_identifier)
+
+    def action_forgot_identifier(self) -> None:
+        from tui.screens.account import RecoverIdentifierScreen
+
+        self.push_screen(RecoverIdentifierScreen(self.api))
+
+    def action_change_password(self) -> None:
+        from tui.screens.account import ChangePasswordScreen
+
+        if self.session is not None:
+            self.push_screen(ChangePasswordScreen(self.session.api), self._changed_password)
+
+    def _changed_password(self, message: str | None) -> None:
+        if message:
+            self.notify(message, timeout=8)
+
+    def action_security(self) -> None:
+        from tui.screens.account import SecurityScreen
+
+        if self.session is not None:
+            self.push_screen(SecurityScreen(self.session.api))
+
+    def action_totp_enroll(self) -> None:
+        from tui.screens.account import TotpScreen
+
+        if self.session is not None:
+            self.push_screen(TotpScreen(self.session.api), self._changed_password)
+
+    def action_demo_mailbox(self) -> None:
+        from tui.screens.account import MailboxScreen
+
+        if self.demo_maildir is not None and not isinstance(self.screen, MailboxScreen):
+            self.push_screen(MailboxScreen(self.demo_maildir))
 
     def action_theme(self) -> None:
         current = self.theme if self.theme in THEMES else THEMES[0]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
 
-from tui.flows.actions import DEFAULT_REGISTRY, EVERYWHERE, Registry
+from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, EVERYWHERE, Registry
 
 
 def bindings_from_registry(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
@@ -37,3 +38,43 @@ def modal_bindings(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
         for action in registry.actions
         if action.context == EVERYWHERE
     ]
+
+
+def anonymous_bindings(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
+    """The login screen's own actions (Première connexion, Mot de passe oublié…), run on the app."""
+    return [
+        Binding(
+            ",".join(action.keys),
+            f"app.{action.id}",
+            action.footer_label,
+            show=action.footer,
+            tooltip=action.description,
+            id=action.id,
+        )
+        for action in registry.actions
+        if action.context == ANONYMOUS
+    ]
+
+
+def install_extra_bindings(node: DOMNode, registry: Registry, *, prefix: str = "", modal: bool = False) -> None:
+    """Bind on one node the actions of `registry` that the class-level bindings lack (the demo-only
+    actions): they exist only in the registry that has them, never as a hidden binding elsewhere."""
+    known = {a.id for a in DEFAULT_REGISTRY.actions}
+    extra = [
+        a for a in registry.actions if a.id not in known and (not modal or a.context == EVERYWHERE)
+    ]
+    if not extra:
+        return
+    mapping = {key: list(bindings) for key, bindings in node._bindings.key_to_bindings.items()}
+    node._bindings = BindingsMap.from_keys(mapping)
+    for action in extra:
+        binding = Binding(
+            ",".join(action.keys),
+            f"{prefix}{action.id}",
+            action.footer_label,
+            show=action.footer,
+            tooltip=action.description,
+            id=action.id,
+        )
+        for single in Binding.make_bindings([binding]):
+            node._bindings._add_binding(single)

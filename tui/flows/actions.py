@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 # Where an action is available.
 EVERYWHERE = "app"  # any screen, logged in or not
 SESSION = "session"  # once logged in, on the main screens
+ANONYMOUS = "anonymous"  # before logging in, on the login screen
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,23 @@ ACTIONS: tuple[Action, ...] = (
         linear=False,
     ),
     Action("quit", ("q", "ctrl+q"), "Quitter", short="Quitter"),
+    # issue 4: the account (keys that work while typing in a field: F-keys)
+    Action("activate", ("f3",), "Première connexion : activer mon compte", context=ANONYMOUS,
+           short="1re connexion"),
+    Action("forgot_password", ("f4",), "Mot de passe oublié ?", context=ANONYMOUS, short="Mot de passe oublié"),
+    Action("forgot_identifier", ("f6",), "Identifiant oublié ?", context=ANONYMOUS,
+           short="Identifiant oublié"),
+    Action("change_password", ("f7",), "Changer mon mot de passe", context=SESSION, short="Mot de passe"),
+    Action("security", ("f8",), "Mes appareils de confiance et mes sessions ouvertes", context=SESSION,
+           short="Appareils"),
+    Action("totp_enroll", ("ctrl+t",), "Activer une application d'authentification", context=SESSION,
+           short="Appli d'authentification", footer=False),
 )
+
+DEMO_ACTIONS: tuple[Action, ...] = (
+    Action("demo_mailbox", ("f9",), "Boîte aux lettres de démonstration", short="Courriels démo"),
+)
+"""Registered only in demo mode (the demo launcher sets ESPACE_DEMO_MAILDIR)."""
 
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
@@ -169,6 +186,8 @@ class Registry:
         for action in self.actions:
             if action.context == SESSION and not logged_in:
                 continue
+            if action.context == ANONYMOUS and logged_in:
+                continue
             if action.area is not None and (area_set is None or action.area not in area_set):
                 continue
             result.append(action)
@@ -183,7 +202,7 @@ class Registry:
         seen: dict[tuple[str, str], str] = {}
         problems = []
         for action in self.actions:
-            contexts = {EVERYWHERE, SESSION} if action.context == EVERYWHERE else {action.context}
+            contexts = {EVERYWHERE, SESSION, ANONYMOUS} if action.context == EVERYWHERE else {action.context}
             for key in action.keys:
                 for context in contexts:
                     other = seen.get((context, key))
@@ -194,6 +213,14 @@ class Registry:
                         )
                     seen[(context, key)] = action.id
         return sorted(set(problems))
+
+
+    def with_demo(self, demo: bool) -> Registry:
+        """The registry plus the demo-only actions when in demo mode; unchanged otherwise."""
+        if not demo:
+            return self
+        known = {a.id for a in self.actions}
+        return Registry(self.actions + tuple(a for a in DEMO_ACTIONS if a.id not in known))
 
 
 DEFAULT_REGISTRY = Registry()

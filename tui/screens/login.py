@@ -8,15 +8,16 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui.api.client import ApiClient
-from tui.bindings import modal_bindings
+from tui.api.token_store import TokenStore
+from tui.bindings import anonymous_bindings, install_extra_bindings, modal_bindings
 from tui.flows import login as login_flow
-from tui.flows.actions import DEFAULT_REGISTRY, Registry, keys_label
+from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, Registry, keys_label
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome
 from tui.widgets.status import StatusLine
 
@@ -29,12 +30,18 @@ def login_hint(registry: Registry) -> str:
     def usable(action_id: str) -> str:
         return keys_label(k for k in registry[action_id].keys if len(k) > 1 and k != "question_mark")
 
-    return f"Entrée : valider · Tab : champ suivant · {usable('help')} : aide · {usable('quit')} : quitter"
+    links = " · ".join(
+        f"{keys_label(a.keys)} : {a.description}" for a in registry.actions if a.context == ANONYMOUS
+    )
+    return (
+        f"Entrée : valider · Tab : champ suivant · {usable('help')} : aide · {usable('quit')} : quitter\n"
+        f"{links}"
+    )
 
 
 class LoginScreen(ModalScreen[AuthenticatedSession]):
     AUTO_FOCUS = "#identifier"
-    BINDINGS: ClassVar[list[BindingType]] = modal_bindings()  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [*modal_bindings(), *anonymous_bindings()]  # type: ignore[assignment]
 
     class Finished(Message):
         """Posted by the login worker with the flow's outcome."""
@@ -50,19 +57,25 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
         notice: str | None = None,
         notice_is_error: bool = False,
         registry: Registry = DEFAULT_REGISTRY,
+        token_store: TokenStore | None = None,
+        identifier: str | None = None,
     ) -> None:
         super().__init__(id="login")
+        install_extra_bindings(self, registry, prefix="app.", modal=True)
         self.registry = registry
         self.api = api
-        self.flow = LoginFlow(api)
+        self.flow = LoginFlow(api, token_store)
+        if identifier:
+            self.flow.identifier = identifier
         self._notice = notice
         self._notice_is_error = notice_is_error
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="login-box"):
+        with VerticalScroll(id="login-box"):
             yield Static(TITLE, id="login-title", markup=False)
             yield Label(login_flow.IDENTIFIER_LABEL, id="identifier-label")
             yield Input(
+                self.flow.identifier,
                 id="identifier",
                 placeholder="ex. 1000001 ou prenom.nom@example.fr",
                 select_on_focus=False,
@@ -70,12 +83,17 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
             )
             yield Label(login_flow.PASSWORD_LABEL, id="password-label")
             yield Input(id="password", password=True, select_on_focus=False, max_length=1024)
+            yield Static("", id="challenge-question", markup=False, classes="-hidden")
+            yield Input(id="challenge", select_on_focus=False, max_length=100, classes="-hidden")
+            yield Checkbox(login_flow.REMEMBER_LABEL, self.flow.remember, id="remember", compact=True)
             yield Button("Se connecter", id="submit", variant="primary")
             yield StatusLine(id="login-status")
             yield Static(login_hint(self.registry), id="login-hint", markup=False)
 
     def on_mount(self) -> None:
         status = self.query_one(StatusLine)
+        if self.flow.identifier:
+            self.query_one("#password", Input).focus()
         if self._notice:
             (status.error if self._notice_is_error else status.info)(self._notice)
 
@@ -91,11 +109,39 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
             self._submit()
 
     @on(Input.Submitted, "#password")
+    def _password_entered(self) -> None:
+        if self.flow.challenge is not None and not self.query_one("#challenge", Input).value.strip():
+            self.query_one("#challenge", Input).focus()
+        else:
+            self._submit()
+
+    @on(Checkbox.Changed, "#remember")
+    def _remember(self, event: Checkbox.Changed) -> None:
+        self.flow.remember = event.value
+        if event.value:
+            notice = self.flow.memory_only_notice()
+            if notice:
+                self.status.info(notice)
+
+    def show_challenge(self) -> None:
+        question = self.query_one("#challenge-question", Static)
+        answer = self.query_one("#challenge", Input)
+        answer.value = ""
+        if self.flow.challenge is None:
+            question.set_class(True, "-hidden")
+            answer.set_class(True, "-hidden")
+            return
+        question.update(f"{login_flow.CHALLENGE_INTRO} {self.flow.challenge.question}")
+        question.set_class(False, "-hidden")
+        answer.set_class(False, "-hidden")
+
+    @on(Input.Submitted, "#challenge")
     @on(Button.Pressed, "#submit")
     def _submit(self) -> None:
         identifier = self.query_one("#identifier", Input)
         password = self.query_one("#password", Input)
-        problems = self.flow.fill(identifier.value, password.value)
+        challenge = self.query_one("#challenge", Input)
+        problems = self.flow.fill(identifier.value, password.value, challenge.value)
         if problems:
             self.status.error(" ".join(p.message for p in problems))
             self.query_one(f"#{problems[0].field}", Input).focus()
@@ -118,8 +164,24 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
             self.status.info(outcome.message)
             self.dismiss(outcome.session)
             return
+        if outcome.pending is not None:
+            from tui.screens.account import CodeScreen
+
+            self.status.info(outcome.message)
+            self.app.push_screen(CodeScreen(self.flow), self._code_done)
+            return
         self.status.error(outcome.message)
+        self.show_challenge()
         self.query_one(f"#{outcome.field or 'password'}", Input).focus()
+
+    def _code_done(self, outcome: LoginOutcome | None) -> None:
+        if outcome is None:
+            return
+        if outcome.session is not None:
+            self.dismiss(outcome.session)
+            return
+        self.status.error(outcome.message)
+        self.query_one("#password", Input).focus()
 
     def on_worker_state_changed(self, event) -> None:  # a bug in the client: say so, do not crash
         from textual.worker import WorkerState

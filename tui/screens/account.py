@@ -1,0 +1,800 @@
+"""The account screens of issue 4: the code screen, "Se fier à cet appareil ?", Première connexion,
+Mot de passe oublié, Retrouver mon identifiant, Changer mon mot de passe, the session-expiry warning,
+Mes appareils de confiance, the authenticator app, and (demo only) the demo mailbox.
+
+They only lay out what the flows of `tui.flows.account` and `tui.flows.login` decide. Every HTTP call
+runs in an exclusive worker that posts a `Done` message; a handler updates the widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.worker import WorkerState
+
+from models.schemas.auth import SecondFactorMethod
+from tui.api.client import ApiClient
+from tui.bindings import modal_bindings
+from tui.flows import account as flows
+from tui.flows import login as login_flow
+from tui.flows import mailbox
+from tui.flows.login import LoginFlow, LoginOutcome, Step
+from tui.flows.password import RULES_SUMMARY, PolicyCheck
+from tui.widgets.status import StatusLine
+
+BACK_HINT = "Tab : champ suivant · Entrée : valider · Échap : retour"
+
+
+class Done(Message):
+    """Posted by a screen's worker: what to do with the flow's answer, run on the screen's thread."""
+
+    def __init__(self, apply: Callable[[], None]) -> None:
+        super().__init__()
+        self.apply = apply
+
+
+class AccountScreen(ModalScreen[Any]):
+    """A bordered box that scrolls at 80×24, a status line that speaks in words, Échap to go back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *modal_bindings(),
+        Binding("escape", "close", "Retour", id="close_screen"),
+    ]
+    TITLE_TEXT = ""
+    HINT = BACK_HINT
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="account-box", classes="account-box") as box:
+            box.border_title = self.TITLE_TEXT
+            yield Static(self.TITLE_TEXT, id="account-title", classes="account-title", markup=False)
+            yield from self.body()
+            yield StatusLine(id="account-status")
+            yield Static(self.HINT, id="account-hint", classes="account-hint", markup=False)
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#account-status", StatusLine)
+
+    def field(self, name: str) -> Input:
+        return self.query_one(f"#{name}", Input)
+
+    def value(self, name: str) -> str:
+        return self.field(name).value
+
+    def show_result(self, result: flows.Result) -> None:
+        if result.ok:
+            self.status.info(result.message)
+            return
+        self.status.error(result.text())
+        first = result.problems[0].field
+        targets = self.query(f"#{first}")
+        if first != "form" and targets:
+            targets.first().focus()
+
+    def run_flow(self, call: Callable[[], Awaitable[Any]], then: Callable[[Any], None]) -> None:
+        """Run one HTTP step in the screen's exclusive worker; `then` gets its result on the UI side."""
+        self.status.info("Envoi en cours…")
+        self._worker(call, then)
+
+    @work(exclusive=True, group="account", exit_on_error=False)
+    async def _worker(self, call: Callable[[], Awaitable[Any]], then: Callable[[Any], None]) -> None:
+        result = await call()
+        self.post_message(Done(lambda: then(result)))
+
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        message.apply()
+
+    def on_worker_state_changed(self, event) -> None:  # a bug in the client: say so, do not crash
+        if event.state is WorkerState.ERROR and event.worker.group == "account":
+            self.status.error(login_flow.UNEXPECTED)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def password_input(name: str) -> Input:
+    # Paste allowed (Textual's Input accepts it); never a per-character entry.
+    return Input(id=name, password=True, select_on_focus=False, max_length=128)
+
+
+class PolicyLines(Static):
+    """The broken rules, in words, updated as the member types."""
+
+    def __init__(self, *, id: str = "policy") -> None:
+        super().__init__(RULES_SUMMARY, id=id, markup=False)
+
+    def show(self, password: str, policy: PolicyCheck) -> None:
+        if not password:
+            self.update(RULES_SUMMARY)
+            return
+        self.update("\n".join(flows.policy_lines(policy(password))))
+
+
+# -- second factor ---------------------------------------------------------------------------------------
+
+
+class TrustScreen(ModalScreen[bool]):
+    """« Se fier à cet appareil ? » Oui / Non merci."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *modal_bindings(),
+        Binding("o", "answer(True)", "Oui", id="trust_yes"),
+        Binding("n,escape", "answer(False)", "Non merci", id="trust_no"),
+    ]
+    AUTO_FOCUS = "#trust-yes"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="trust-box", classes="account-box"):
+            yield Static(login_flow.TRUST_QUESTION, id="trust-question", classes="account-title", markup=False)
+            yield Static(login_flow.TRUST_EXPLAIN, id="trust-explain", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(f"{login_flow.TRUST_YES} (O)", id="trust-yes", variant="primary")
+                yield Button(f"{login_flow.TRUST_NO} (N)", id="trust-no")
+
+    @on(Button.Pressed, "#trust-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#trust-no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+    def action_answer(self, trust: bool) -> None:
+        self.dismiss(trust)
+
+
+class CodeScreen(AccountScreen):
+    """The code screen: masked destination, validity said once, « Renvoyer un code », another channel."""
+
+    TITLE_TEXT = "Code de connexion"
+    AUTO_FOCUS = "#code"
+
+    def __init__(self, flow: LoginFlow) -> None:
+        super().__init__(id="code-screen")
+        self.flow = flow
+
+    def _sentences(self) -> str:
+        pending = self.flow.pending
+        assert pending is not None
+        parts = [login_flow.code_sent_sentence(pending)]
+        if pending.method is not SecondFactorMethod.totp:
+            parts.append(login_flow.code_validity(pending))
+            parts.append(login_flow.resends_sentence(pending))
+        return " ".join(parts)
+
+    def body(self) -> ComposeResult:
+        pending = self.flow.pending
+        assert pending is not None
+        yield Static(self._sentences(), id="code-sent", markup=False)
+        yield Label(self.flow.prompt().label if self.flow.step is Step.CODE else login_flow.CODE_LABEL)
+        yield Input(id="code", select_on_focus=False, max_length=32, placeholder="ex. 123456")
+        with Horizontal(classes="buttons"):
+            yield Button("Valider", id="code-submit", variant="primary")
+            if pending.method is not SecondFactorMethod.totp:
+                yield Button("Renvoyer un code", id="resend")
+            for method in login_flow.other_methods(pending):
+                yield Button(f"Code {login_flow.METHOD_WORDS[method]}", id=f"method-{method.value}")
+
+    @on(Input.Submitted, "#code")
+    @on(Button.Pressed, "#code-submit")
+    def _submit(self) -> None:
+        problem = self.flow.enter_code(self.value("code"))
+        if problem:
+            self.status.error(problem)
+            self.field("code").focus()
+            return
+        self.field("code").value = ""
+        if self.flow.step is Step.TRUST:
+            self.app.push_screen(TrustScreen(id="trust"), self._trusted)
+        else:
+            self._send()
+
+    def _trusted(self, trust: bool | None) -> None:
+        self.flow.choose_trust(bool(trust))
+        self._send()
+
+    def _send(self) -> None:
+        self.status.info(login_flow.CODE_CHECKING)
+        self.run_flow(self.flow.send_code, self._sent)
+
+    def _sent(self, outcome: LoginOutcome) -> None:
+        if outcome.session is not None:
+            self.dismiss(outcome)
+            return
+        self.status.error(outcome.message)
+        if not outcome.retry_possible:
+            self.dismiss(outcome)
+            return
+        self.field("code").focus()
+
+    @on(Button.Pressed, "#resend")
+    def _resend(self) -> None:
+        self.status.info(login_flow.RESENDING)
+        self.run_flow(self.flow.resend, self._resent)
+
+    @on(Button.Pressed)
+    def _other_method(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        if button_id.startswith("method-"):
+            method = SecondFactorMethod(button_id.removeprefix("method-"))
+            self.status.info(login_flow.RESENDING)
+            self.run_flow(lambda: self.flow.resend(method), self._resent)
+
+    def _resent(self, outcome: LoginOutcome) -> None:
+        if outcome.pending is not None and outcome.message.startswith("Nouveau code"):
+            self.query_one("#code-sent", Static).update(self._sentences())
+            self.status.info(outcome.message)
+            if outcome.pending.method is SecondFactorMethod.totp or outcome.pending.resends_left <= 0:
+                for button in self.query("#resend"):
+                    button.disabled = True
+        else:
+            self.status.error(outcome.message)
+        self.field("code").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(LoginOutcome(message="Connexion abandonnée : recommencez quand vous voulez."))
+
+
+# -- Première connexion ----------------------------------------------------------------------------------
+
+
+class ActivationScreen(AccountScreen):
+    TITLE_TEXT = flows.ACTIVATION_TITLE
+
+    def __init__(self, api: ApiClient, *, policy: PolicyCheck | None = None) -> None:
+        super().__init__(id="activation")
+        self.flow = flows.ActivationFlow(api, policy=policy, today=api.clock.today())
+        self.infos = flows.ActivationInfos()
+        self.loaded = False
+
+    def body(self) -> ComposeResult:
+        flow = self.flow
+        yield Static(flow.heading, id="step-heading", classes="heading", markup=False)
+        if flow.step is flows.ActivationStep.INFOS:
+            yield from self._infos()
+        elif flow.step is flows.ActivationStep.VALIDATION:
+            yield Static(flow.sent_message(), id="sent", markup=False)
+            yield Label(flows.CONFIRM_CODE_LABEL)
+            yield Input(id="code", select_on_focus=False, max_length=32)
+            yield Button("Confirmer mon adresse", id="confirm", variant="primary")
+        else:
+            yield Static(flows.WELCOME, id="welcome", markup=False)
+            yield Button("Me connecter", id="to-login", variant="primary")
+
+    def _infos(self) -> ComposeResult:
+        flow, infos = self.flow, self.infos
+        identity = flow.mode is flows.ActivationMode.IDENTITY
+        yield Static(flows.ACTIVATION_INTRO, markup=False)
+        yield Button(
+            "Je n'ai pas de code d'accès : utiliser mon identité" if not identity
+            else "J'ai un code d'accès : l'utiliser",
+            id="switch-mode",
+        )
+        yield Label("N° adhérent (chiffres seulement)")
+        yield Input(infos.member_number, id="member_number", select_on_focus=False, max_length=16)
+        if identity:
+            yield Label("Nom")
+            yield Input(infos.last_name, id="last_name", select_on_focus=False, max_length=100)
+            yield Label("Prénom")
+            yield Input(infos.first_name, id="first_name", select_on_focus=False, max_length=100)
+            yield Label("Date de naissance (JJ/MM/AAAA)")
+            yield Input(infos.birth_date, id="birth_date", select_on_focus=False, max_length=10)
+            yield Label("N° de sécurité sociale (15 caractères avec la clé)")
+            yield Input(infos.nir, id="nir", select_on_focus=False, max_length=21)
+        else:
+            yield Label("Code d'accès (8 lettres, sur le courrier de bienvenue)")
+            yield Input(infos.access_code, id="access_code", select_on_focus=False, max_length=32)
+        yield Label("Adresse e-mail (elle servira aussi d'identifiant)")
+        yield Input(infos.email, id="email", select_on_focus=False, max_length=254)
+        yield Label("Choisissez votre mot de passe")
+        yield password_input("password")
+        yield PolicyLines()
+        yield Label("Confirmez le mot de passe")
+        yield password_input("confirmation")
+        terms = flow.terms
+        yield Static(
+            f"{terms.title} (version {terms.version})\n{terms.text}" if terms else "Conditions générales d'utilisation",
+            id="terms",
+            markup=False,
+        )
+        yield Checkbox(flows.TERMS_ACCEPT_LABEL, infos.accept_terms, id="accept_terms")
+        question = flow.challenge.question if flow.challenge else "Chargement de la question…"
+        yield Static(f"{login_flow.CHALLENGE_INTRO} {question}", id="challenge-question", markup=False)
+        yield Input(id="challenge", select_on_focus=False, max_length=100)
+        yield Button("Créer mon compte", id="create", variant="primary")
+
+    def on_mount(self) -> None:
+        if not self.loaded:
+            self.status.info("Chargement des conditions générales et de la question de sécurité…")
+            self.run_flow(self.flow.load, self._loaded)
+
+    async def _loaded(self, result: flows.Result) -> None:
+        self.loaded = True
+        if not result.ok:
+            self.show_result(result)
+            return
+        await self._redraw()
+        self.status.clear()
+
+    async def _redraw(self, focus: str | None = "member_number") -> None:
+        await self.recompose()
+        if focus and self.query(f"#{focus}"):
+            self.query_one(f"#{focus}").focus()
+
+    def _collect(self) -> None:
+        infos = self.infos
+        for name in ("member_number", "access_code", "last_name", "first_name", "birth_date", "nir", "email",
+                     "password", "confirmation", "challenge_answer"):
+            widget_id = "challenge" if name == "challenge_answer" else name
+            found = self.query(f"#{widget_id}")
+            if found:
+                setattr(infos, name, found.first(Input).value)
+        boxes = self.query("#accept_terms")
+        if boxes:
+            infos.accept_terms = boxes.first(Checkbox).value
+
+    @on(Input.Changed, "#password")
+    def _live_policy(self, event: Input.Changed) -> None:
+        self._collect()
+        self.query_one(PolicyLines).show(event.value, self.flow.policy_for(self.infos))
+
+    @on(Button.Pressed, "#switch-mode")
+    async def _switch(self) -> None:
+        self._collect()
+        self.flow.mode = (
+            flows.ActivationMode.IDENTITY if self.flow.mode is flows.ActivationMode.CODE else flows.ActivationMode.CODE
+        )
+        await self._redraw("member_number")
+
+    @on(Input.Changed, "#nir")
+    def _nir_typed(self, event: Input.Changed) -> None:
+        compact = "".join(event.value.split())
+        if len(compact) >= 15:
+            problem = flows.check_nir(compact)
+            if problem:
+                self.status.error(problem)
+            else:
+                self.status.info("N° de sécurité sociale : la clé est correcte.")
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        if event.input.id == "code":
+            self._confirm()
+        elif event.input.id == "challenge":
+            self._create()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#create")
+    def _create(self) -> None:
+        self._collect()
+        infos = self.infos
+        self.run_flow(lambda: self.flow.submit(infos), self._created)
+        infos.password = infos.confirmation = ""
+
+    async def _created(self, result: flows.Result) -> None:
+        if result.ok:
+            await self._redraw("code")
+            self.status.info(result.message)
+            return
+        # the challenge is single use: show the new question, keep what was typed (passwords aside)
+        if self.query("#challenge-question") and self.flow.challenge is not None:
+            self.query_one("#challenge-question", Static).update(
+                f"{login_flow.CHALLENGE_INTRO} {self.flow.challenge.question}"
+            )
+            self.field("challenge").value = ""
+        self.show_result(result)
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        code = self.value("code")
+        self.run_flow(lambda: self.flow.confirm(code), self._confirmed)
+
+    async def _confirmed(self, result: flows.Result) -> None:
+        if result.ok:
+            await self._redraw("to-login")
+            self.status.info(result.message)
+        else:
+            self.show_result(result)
+
+    @on(Button.Pressed, "#to-login")
+    def _to_login(self) -> None:
+        self.dismiss(self.flow.member_number)
+
+
+# -- Mot de passe oublié ---------------------------------------------------------------------------------
+
+
+class ForgotPasswordScreen(AccountScreen):
+    TITLE_TEXT = flows.FORGOT_TITLE
+
+    def __init__(self, api: ApiClient, identifier: str = "", *, policy: PolicyCheck | None = None) -> None:
+        super().__init__(id="forgot-password")
+        self.flow = flows.ResetFlow(api, policy=policy)
+        self.identifier = identifier
+
+    def body(self) -> ComposeResult:
+        step = self.flow.step
+        if step is flows.ResetStep.IDENTIFIER:
+            yield Static(flows.FORGOT_INTRO, markup=False)
+            yield Label(login_flow.IDENTIFIER_LABEL)
+            yield Input(self.identifier, id="identifier", select_on_focus=False, max_length=254)
+            question = self.flow.challenge.question if self.flow.challenge else "Chargement de la question…"
+            yield Static(f"{login_flow.CHALLENGE_INTRO} {question}", id="challenge-question", markup=False)
+            yield Input(id="challenge", select_on_focus=False, max_length=100)
+            yield Button("Recevoir un e-mail", id="request", variant="primary")
+        elif step is flows.ResetStep.CODE:
+            yield Static(flows.FORGOT_SENT, id="sent", markup=False)
+            yield Label("Code reçu par e-mail")
+            yield Input(id="code", select_on_focus=False, max_length=32)
+            yield Label("Nouveau mot de passe")
+            yield password_input("new_password")
+            yield PolicyLines()
+            yield Label("Confirmez le nouveau mot de passe")
+            yield password_input("confirmation")
+            yield Button("Changer mon mot de passe", id="reset", variant="primary")
+        else:
+            yield Static(flows.RESET_DONE, id="done", markup=False)
+            yield Button("Me connecter", id="to-login", variant="primary")
+
+    def on_mount(self) -> None:
+        if self.flow.challenge is None and self.flow.step is flows.ResetStep.IDENTIFIER:
+            self.run_flow(self.flow.load, self._loaded)
+
+    async def _loaded(self, result: flows.Result) -> None:
+        if result.ok:
+            await self.recompose()
+            self.query_one("#identifier").focus()
+            self.status.clear()
+        else:
+            self.show_result(result)
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        if event.input.id == "challenge":
+            self._request()
+        elif event.input.id == "confirmation":
+            self._reset()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#request")
+    def _request(self) -> None:
+        self.identifier = self.value("identifier")
+        answer = self.value("challenge")
+        self.run_flow(lambda: self.flow.request(self.identifier, answer), self._requested)
+
+    async def _requested(self, result: flows.Result) -> None:
+        await self.recompose()
+        if result.ok:
+            self.query_one("#code").focus()
+        self.show_result(result)
+
+    @on(Input.Changed, "#new_password")
+    def _live_policy(self, event: Input.Changed) -> None:
+        self.query_one(PolicyLines).show(event.value, self.flow.policy)
+
+    @on(Button.Pressed, "#reset")
+    def _reset(self) -> None:
+        code, new, confirmation = self.value("code"), self.value("new_password"), self.value("confirmation")
+        self.run_flow(lambda: self.flow.reset(code, new, confirmation), self._done_reset)
+
+    async def _done_reset(self, result: flows.Result) -> None:
+        if result.ok:
+            await self.recompose()
+            self.query_one("#to-login").focus()
+        self.show_result(result)
+
+    @on(Button.Pressed, "#to-login")
+    def _to_login(self) -> None:
+        self.dismiss(self.flow.identifier)
+
+
+# -- Retrouver mon identifiant ---------------------------------------------------------------------------
+
+
+class RecoverIdentifierScreen(AccountScreen):
+    TITLE_TEXT = flows.RECOVER_TITLE
+    AUTO_FOCUS = "#last_name"
+
+    def __init__(self, api: ApiClient) -> None:
+        super().__init__(id="recover-identifier")
+        self.flow = flows.RecoverFlow(api, today=api.clock.today())
+
+    def body(self) -> ComposeResult:
+        yield Static(flows.RECOVER_INTRO, markup=False)
+        yield Label("Nom")
+        yield Input(id="last_name", select_on_focus=False, max_length=100)
+        yield Label("Prénom")
+        yield Input(id="first_name", select_on_focus=False, max_length=100)
+        yield Label("Date de naissance (JJ/MM/AAAA)")
+        yield Input(id="birth_date", select_on_focus=False, max_length=10)
+        yield Label("N° de sécurité sociale (15 caractères avec la clé)")
+        yield Input(id="nir", select_on_focus=False, max_length=21)
+        yield Button("Recevoir mon identifiant par e-mail", id="recover", variant="primary")
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        if event.input.id == "nir":
+            self._recover()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#recover")
+    def _recover(self) -> None:
+        values = [self.value(n) for n in ("last_name", "first_name", "birth_date", "nir")]
+        self.run_flow(lambda: self.flow.submit(*values), self.show_result)
+
+
+# -- Changer mon mot de passe ----------------------------------------------------------------------------
+
+
+class ChangePasswordScreen(AccountScreen):
+    TITLE_TEXT = flows.CHANGE_TITLE
+    AUTO_FOCUS = "#current_password"
+
+    def __init__(self, api: ApiClient, *, forced: bool = False, policy: PolicyCheck | None = None) -> None:
+        super().__init__(id="change-password")
+        self.flow = flows.ChangePasswordFlow(api, policy=policy, forced=forced)
+
+    def body(self) -> ComposeResult:
+        if self.flow.forced:
+            yield Static(flows.CHANGE_FORCED, id="forced", classes="warning", markup=False)
+        yield Label("Mot de passe actuel")
+        yield password_input("current_password")
+        yield Label("Nouveau mot de passe")
+        yield password_input("new_password")
+        yield PolicyLines()
+        yield Label("Confirmez le nouveau mot de passe")
+        yield password_input("confirmation")
+        yield Button("Changer mon mot de passe", id="change", variant="primary")
+
+    @on(Input.Changed, "#new_password")
+    def _live_policy(self, event: Input.Changed) -> None:
+        self.query_one(PolicyLines).show(event.value, self.flow.policy)
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        if event.input.id == "confirmation":
+            self._change()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#change")
+    def _change(self) -> None:
+        values = [self.value(n) for n in ("current_password", "new_password", "confirmation")]
+        self.run_flow(lambda: self.flow.submit(*values), self._changed)
+
+    def _changed(self, result: flows.Result) -> None:
+        if result.ok:
+            self.dismiss(result.message)
+        else:
+            self.show_result(result)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# -- the session-expiry warning --------------------------------------------------------------------------
+
+
+class ExpiryWarningScreen(AccountScreen):
+    TITLE_TEXT = flows.EXPIRY_TITLE
+    AUTO_FOCUS = "#extend"
+    HINT = "Entrée : prolonger · Échap : fermer cet avertissement"
+
+    def __init__(self, watch: flows.ExpiryWatch) -> None:
+        super().__init__(id="expiry-warning")
+        self.watch = watch
+
+    def body(self) -> ComposeResult:
+        yield Static(flows.expiry_warning(self.watch.api), id="expiry-text", markup=False)
+        with Horizontal(classes="buttons"):
+            yield Button(flows.EXTEND_LABEL, id="extend", variant="primary")
+            yield Button("Fermer", id="dismiss-warning")
+
+    @on(Button.Pressed, "#extend")
+    def _extend(self) -> None:
+        self.run_flow(self.watch.extend, self._extended)
+
+    def _extended(self, result: flows.Result) -> None:
+        if result.ok:
+            self.dismiss(result.message)
+        else:
+            self.show_result(result)
+
+    @on(Button.Pressed, "#dismiss-warning")
+    def _close(self) -> None:
+        self.dismiss(None)
+
+
+# -- Mes appareils de confiance, mes sessions ------------------------------------------------------------
+
+
+class SecurityScreen(AccountScreen):
+    TITLE_TEXT = flows.DEVICES_TITLE
+    HINT = "Tab : élément suivant · Entrée : retirer l'élément choisi · Échap : retour"
+
+    def __init__(self, api: ApiClient) -> None:
+        super().__init__(id="security")
+        self.api = api
+        self.view = flows.SecurityView()
+        self.loaded = False
+
+    def body(self) -> ComposeResult:
+        if not self.loaded:
+            yield Static("Chargement…", markup=False)
+            return
+        if not self.view.devices:
+            yield Static(flows.NO_DEVICES, id="no-devices", markup=False)
+        for index, device in enumerate(self.view.devices):
+            yield Static(flows.device_line(device), markup=False, classes="record")
+            yield Button(f"Retirer « {device.name} »", id=f"device-{index}")
+        yield Static(flows.SESSIONS_TITLE, classes="heading", markup=False)
+        for index, item in enumerate(self.view.sessions):
+            yield Static(flows.session_line(item), markup=False, classes="record")
+            if not item.current:
+                yield Button("Fermer cette session", id=f"session-{index}")
+
+    def on_mount(self) -> None:
+        self._load()
+
+    def _load(self, message: str | None = None) -> None:
+        async def call() -> flows.SecurityView:
+            return await flows.load_security(self.api)
+
+        async def then(view: flows.SecurityView) -> None:
+            self.loaded = True
+            self.view = view
+            await self.recompose()
+            if view.error:
+                self.status.error(view.error)
+            elif message:
+                self.status.info(message)
+            else:
+                self.status.info(f"{len(view.devices)} appareil(s) de confiance, {len(view.sessions)} session(s).")
+
+        self.run_flow(call, then)
+
+    @on(Button.Pressed)
+    def _revoke(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        if button_id.startswith("device-"):
+            device = self.view.devices[int(button_id.removeprefix("device-"))]
+            self.run_flow(lambda: flows.revoke_device(self.api, device), self._revoked)
+        elif button_id.startswith("session-"):
+            item = self.view.sessions[int(button_id.removeprefix("session-"))]
+            self.run_flow(lambda: flows.revoke_session(self.api, item), self._revoked)
+
+    def _revoked(self, result: flows.Result) -> None:
+        if result.ok:
+            self._load(result.message)
+        else:
+            self.show_result(result)
+
+
+# -- application d'authentification ----------------------------------------------------------------------
+
+
+class TotpScreen(AccountScreen):
+    TITLE_TEXT = flows.TOTP_TITLE
+
+    def __init__(self, api: ApiClient) -> None:
+        super().__init__(id="totp")
+        self.flow = flows.TotpFlow(api)
+
+    def body(self) -> ComposeResult:
+        flow = self.flow
+        if flow.recovery_codes:
+            yield Static(flows.TOTP_DONE, markup=False)
+            yield Static(flows.TOTP_CODES_WARNING, classes="warning", markup=False)
+            yield Static("\n".join(flow.recovery_codes), id="recovery-codes", markup=False)
+            yield Button("J'ai noté mes codes", id="noted", variant="primary")
+            return
+        if flow.enrollment is None:
+            yield Static("Préparation de l'application d'authentification…", markup=False)
+            return
+        yield Static(flows.TOTP_INTRO, markup=False)
+        yield Static("\n".join(flow.enrollment.qr_lines), id="qr", markup=False)
+        yield Static(f"Secret (à saisir à la main) : {flows.group_secret(flow.enrollment.secret)}",
+                     id="secret", markup=False)
+        yield Label("Code affiché par l'application (6 chiffres)")
+        yield Input(id="code", select_on_focus=False, max_length=6)
+        yield Button("Activer", id="confirm", variant="primary")
+
+    def on_mount(self) -> None:
+        self.run_flow(self.flow.start, self._started)
+
+    async def _started(self, result: flows.Result) -> None:
+        await self.recompose()
+        if result.ok:
+            self.query_one("#code").focus()
+            self.status.clear()
+        else:
+            self.show_result(result)
+
+    @on(Input.Submitted, "#code")
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        code = self.value("code")
+        self.run_flow(lambda: self.flow.confirm(code), self._confirmed)
+
+    async def _confirmed(self, result: flows.Result) -> None:
+        if result.ok:
+            await self.recompose()
+            self.query_one("#noted").focus()
+        self.show_result(result)
+
+    @on(Button.Pressed, "#noted")
+    def _noted(self) -> None:
+        self.dismiss(flows.TOTP_DONE)
+
+
+# -- the demo mailbox ------------------------------------------------------------------------------------
+
+
+class MailboxScreen(AccountScreen):
+    TITLE_TEXT = mailbox.TITLE
+    HINT = "Haut/Bas : choisir un courriel · Tab : lire · Entrée ou F5 : actualiser · Échap : retour"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *AccountScreen.BINDINGS,
+        Binding("f5", "reload", "Actualiser", id="reload_mailbox"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(id="demo-mailbox")
+        self.path = path
+        self.mails: list[mailbox.DemoMail] = []
+
+    def body(self) -> ComposeResult:
+        yield Static(f"Dossier : {self.path}", id="mailbox-path", markup=False)
+        yield OptionList(id="mails")
+        yield Static("", id="mail-body", markup=False)
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.mails, problem = mailbox.load(self.path)
+        options = self.query_one("#mails", OptionList)
+        options.clear_options()
+        options.add_options([m.summary() for m in self.mails])
+        if problem:
+            self.status.error(problem)
+        elif not self.mails:
+            self.status.info(mailbox.EMPTY)
+        else:
+            self.status.info(f"{len(self.mails)} courriel(s), le plus récent en premier.")
+            options.highlighted = 0
+            self._show(0)
+        options.focus()
+
+    @on(OptionList.OptionHighlighted, "#mails")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show(event.option_index)
+
+    @on(OptionList.OptionSelected, "#mails")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._show(event.option_index)
+
+    def _show(self, index: int) -> None:
+        if 0 <= index < len(self.mails):
+            mail = self.mails[index]
+            self.query_one("#mail-body", Static).update(
+                f"Objet : {mail.subject}\nÀ : {mail.to}\nDate : {mail.when}\n\n{mail.body}"
+            )
+
+
