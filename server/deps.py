@@ -14,7 +14,7 @@ from models.schemas.common import Role
 from models.tables import Account, Member
 from server.clock import Clock
 from server.errors import forbidden, not_authenticated
-from server.services.auth import Authenticated, authenticate
+from server.services.auth import Authenticated, authenticate, require_fresh_password
 from server.settings import Settings
 
 bearer_scheme = HTTPBearer(
@@ -42,7 +42,7 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_current_auth(
+def get_current_auth_even_expired(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
@@ -51,6 +51,15 @@ def get_current_auth(
     if credentials is None or not credentials.credentials:
         raise not_authenticated()
     return authenticate(session, clock, settings, credentials.credentials)
+
+
+# The restricted session of an expired password: only the routes that take this one answer.
+CurrentAuthEvenExpired = Annotated[Authenticated, Depends(get_current_auth_even_expired)]
+
+
+def get_current_auth(current: CurrentAuthEvenExpired) -> Authenticated:
+    """Every other route: 403 password_expired while the password must be changed."""
+    return require_fresh_password(current)
 
 
 CurrentAuth = Annotated[Authenticated, Depends(get_current_auth)]
@@ -76,7 +85,17 @@ CurrentMember = Annotated[Member, Depends(get_current_member)]
 
 
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address: the peer, or, when the peer is a trusted proxy (setting
+    ``trusted_proxies``), the last X-Forwarded-For hop that is not itself a trusted proxy."""
+    peer = request.client.host if request.client else None
+    trusted = set(request.app.state.settings.trusted_proxies)
+    if peer is None or peer not in trusted:
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop[:64]
+    return peer
 
 
 ClientIp = Annotated[str | None, Depends(client_ip)]

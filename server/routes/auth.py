@@ -1,19 +1,65 @@
+"""Connexion, première connexion, mot de passe, sessions, appareils de confiance, TOTP. Thin: each
+route parses, calls one service function and returns a schema."""
+
+from __future__ import annotations
+
+import json
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.responses import HTMLResponse
 
-from models.schemas.auth import LoginRequest, SessionInfo, SessionOut
-from server.deps import ClientIp, ClockDep, CurrentAuth, SessionDep, SettingsDep
+from models.schemas.auth import (
+    Accepted,
+    ActivationByCode,
+    ActivationByIdentity,
+    ChangePasswordRequest,
+    ConfirmEmailRequest,
+    ForgotPasswordRequest,
+    HumanChallenge,
+    LoginRequest,
+    LoginResult,
+    PasswordCheckRequest,
+    PasswordCheckResult,
+    PendingLogin,
+    RecoverIdentifierRequest,
+    RecoveryCodes,
+    ResendRequest,
+    ResetPasswordRequest,
+    SecondFactorRequest,
+    SecondFactorResult,
+    SessionExtended,
+    SessionInfo,
+    SessionListItem,
+    Terms,
+    TotpConfirmRequest,
+    TotpEnrollment,
+    TrustedDeviceOut,
+)
+from server.deps import ClientIp, ClockDep, CurrentAuth, CurrentAuthEvenExpired, SessionDep, SettingsDep
 from server.errors import error_responses
+from server.services import account as accounts
 from server.services import auth as service
+from server.services import challenge
 
 router = APIRouter(tags=["connexion"])
+UserAgent = Annotated[str | None, Header()]
+
+
+@router.post(
+    "/auth/challenge",
+    response_model=HumanChallenge,
+    responses=error_responses(422),
+    summary="Question de vérification (lisible par un lecteur d'écran)",
+)
+def new_challenge(session: SessionDep, clock: ClockDep, settings: SettingsDep) -> HumanChallenge:
+    return challenge.issue(session, clock, settings)
 
 
 @router.post(
     "/auth/login",
-    response_model=SessionOut,
-    responses=error_responses(401, 403, 422),
+    response_model=LoginResult,
+    responses=error_responses(401, 403, 422, 429),
     summary="Se connecter (n° adhérent ou e-mail, mot de passe)",
 )
 def login(
@@ -22,9 +68,201 @@ def login(
     clock: ClockDep,
     settings: SettingsDep,
     ip: ClientIp,
-    user_agent: Annotated[str | None, Header()] = None,
-) -> SessionOut:
+    user_agent: UserAgent = None,
+) -> LoginResult:
     return service.login(session, clock, settings, body, ip=ip, user_agent=user_agent)
+
+
+@router.post(
+    "/auth/second-factor",
+    response_model=SecondFactorResult,
+    responses=error_responses(401, 422),
+    summary="Saisir le code reçu (ou de l'application)",
+)
+def second_factor(
+    body: SecondFactorRequest,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+    user_agent: UserAgent = None,
+) -> SecondFactorResult:
+    return service.second_factor(session, clock, settings, body, ip=ip, user_agent=user_agent)
+
+
+@router.post(
+    "/auth/second-factor/resend",
+    response_model=PendingLogin,
+    responses=error_responses(401, 422, 429),
+    summary="Renvoyer un code",
+)
+def resend(
+    body: ResendRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> PendingLogin:
+    return service.resend(session, clock, settings, body, ip=ip)
+
+
+@router.post(
+    "/auth/activation/code",
+    status_code=202,
+    response_model=Accepted,
+    responses=error_responses(422),
+    summary="Première connexion avec le code d'accès",
+)
+def activate_by_code(
+    body: ActivationByCode, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> Accepted:
+    return accounts.activate_by_code(session, clock, settings, body, ip=ip)
+
+
+@router.post(
+    "/auth/activation/identity",
+    status_code=202,
+    response_model=Accepted,
+    responses=error_responses(422),
+    summary="Première connexion avec son identité et son NIR",
+)
+def activate_by_identity(
+    body: ActivationByIdentity, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> Accepted:
+    return accounts.activate_by_identity(session, clock, settings, body, ip=ip)
+
+
+def _confirm_page(title: str, action: str, token: str, button: str, *, with_password: bool) -> HTMLResponse:
+    """Opening the link (a GET) consumes nothing: the page asks to confirm, then POSTs the JSON."""
+    field = '<p><label>Nouveau mot de passe <input type="password" id="pw"></label></p>' if with_password else ""
+    body = f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><h1>{title}</h1><p>Ce lien ne fait rien tant que vous ne confirmez pas.</p>{field}
+<p><button id="go">{button}</button></p><p id="out" role="status"></p>
+<p>Vous pouvez aussi saisir le code reçu par e-mail dans l'application Espace Adhérent.</p>
+<script>document.getElementById("go").onclick=async()=>{{const b={{token:{json.dumps(token)}}};
+const pw=document.getElementById("pw");if(pw)b.new_password=pw.value;
+const r=await fetch({json.dumps(action)},{{method:"POST",
+headers:{{"Content-Type":"application/json"}},body:JSON.stringify(b)}});
+document.getElementById("out").textContent=(await r.json()).message;}};</script></body></html>"""
+    return HTMLResponse(body, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+@router.get(
+    "/auth/confirm-email", response_class=HTMLResponse, summary="Page du lien de confirmation (ne consomme rien)"
+)
+def confirm_email_page(token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    return _confirm_page(
+        "Confirmer votre adresse e-mail",
+        "/api/v1/auth/confirm-email",
+        token,
+        "Confirmer mon adresse",
+        with_password=False,
+    )
+
+
+@router.post(
+    "/auth/confirm-email",
+    response_model=Accepted,
+    responses=error_responses(400, 422),
+    summary="Confirmer l'adresse e-mail (jeton du lien, ou identifiant et code)",
+)
+def confirm_email(
+    body: ConfirmEmailRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> Accepted:
+    return accounts.confirm_email(session, clock, settings, body, ip=ip)
+
+
+@router.get("/auth/terms", response_model=Terms, summary="Conditions générales d'utilisation")
+def terms() -> Terms:
+    return Terms(version=accounts.TERMS_VERSION, title=accounts.TERMS_TITLE, text=accounts.TERMS_TEXT)
+
+
+@router.post(
+    "/auth/password/forgot",
+    status_code=202,
+    response_model=Accepted,
+    responses=error_responses(422),
+    summary="Mot de passe oublié",
+)
+def forgot(
+    body: ForgotPasswordRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> Accepted:
+    return accounts.forgot_password(session, clock, settings, body, ip=ip)
+
+
+@router.get(
+    "/auth/password/reset", response_class=HTMLResponse, summary="Page du lien de réinitialisation (ne consomme rien)"
+)
+def reset_page(token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    return _confirm_page(
+        "Choisir un nouveau mot de passe",
+        "/api/v1/auth/password/reset",
+        token,
+        "Changer mon mot de passe",
+        with_password=True,
+    )
+
+
+@router.post(
+    "/auth/password/reset",
+    response_model=Accepted,
+    responses=error_responses(400, 422),
+    summary="Réinitialiser le mot de passe (jeton ou identifiant et code)",
+)
+def reset(
+    body: ResetPasswordRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> Accepted:
+    return accounts.reset_password(session, clock, settings, body, ip=ip)
+
+
+@router.post(
+    "/auth/identifier/recover",
+    status_code=202,
+    response_model=Accepted,
+    responses=error_responses(422),
+    summary="Retrouver mon identifiant (envoyé par e-mail)",
+)
+def recover(
+    body: RecoverIdentifierRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> Accepted:
+    return accounts.recover_identifier(session, clock, settings, body, ip=ip)
+
+
+@router.post(
+    "/auth/password/change",
+    response_model=Accepted,
+    responses=error_responses(401, 422),
+    summary="Changer mon mot de passe (permis aussi quand il a expiré)",
+)
+def change_password(
+    body: ChangePasswordRequest,
+    current: CurrentAuthEvenExpired,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+) -> Accepted:
+    return accounts.change_password(session, clock, settings, current, body, ip=ip)
+
+
+@router.post(
+    "/auth/password/check",
+    response_model=PasswordCheckResult,
+    responses=error_responses(401, 422),
+    summary="Vérifier un mot de passe contre les règles (en direct)",
+)
+def check_password(
+    body: PasswordCheckRequest, current: CurrentAuthEvenExpired, session: SessionDep
+) -> PasswordCheckResult:
+    return accounts.check_password(session, current, body.password)
+
+
+@router.post(
+    "/auth/session/extend",
+    response_model=SessionExtended,
+    responses=error_responses(401),
+    summary="Prolonger la session",
+)
+def extend(
+    current: CurrentAuthEvenExpired, session: SessionDep, clock: ClockDep, settings: SettingsDep
+) -> SessionExtended:
+    return service.extend(session, clock, settings, current)
 
 
 @router.post(
@@ -34,7 +272,7 @@ def login(
     responses=error_responses(401),
     summary="Se déconnecter (la session est révoquée côté serveur)",
 )
-def logout(current: CurrentAuth, session: SessionDep, clock: ClockDep, ip: ClientIp) -> Response:
+def logout(current: CurrentAuthEvenExpired, session: SessionDep, clock: ClockDep, ip: ClientIp) -> Response:
     service.logout(session, clock, current, ip=ip)
     return Response(status_code=204)
 
@@ -45,5 +283,71 @@ def logout(current: CurrentAuth, session: SessionDep, clock: ClockDep, ip: Clien
     responses=error_responses(401),
     summary="Qui suis-je : le compte et l'échéance de la session",
 )
-def me_session(current: CurrentAuth, session: SessionDep, settings: SettingsDep) -> SessionInfo:
+def me_session(current: CurrentAuthEvenExpired, session: SessionDep, settings: SettingsDep) -> SessionInfo:
     return service.session_info(session, settings, current)
+
+
+@router.get(
+    "/me/sessions",
+    response_model=list[SessionListItem],
+    responses=error_responses(401, 403),
+    summary="Mes sessions ouvertes",
+)
+def my_sessions(current: CurrentAuth, session: SessionDep, clock: ClockDep) -> list[SessionListItem]:
+    return accounts.list_sessions(session, clock, current)
+
+
+@router.delete(
+    "/me/sessions/{session_id}",
+    status_code=204,
+    response_class=Response,
+    responses=error_responses(401, 403, 404),
+    summary="Fermer une de mes sessions",
+)
+def end_session(session_id: int, current: CurrentAuth, session: SessionDep, clock: ClockDep, ip: ClientIp) -> Response:
+    accounts.revoke_session(session, clock, current, session_id, ip=ip)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/me/trusted-devices",
+    response_model=list[TrustedDeviceOut],
+    responses=error_responses(401, 403),
+    summary="Mes appareils de confiance",
+)
+def my_devices(current: CurrentAuth, session: SessionDep, clock: ClockDep) -> list[TrustedDeviceOut]:
+    return accounts.list_devices(session, clock, current)
+
+
+@router.delete(
+    "/me/trusted-devices/{device_id}",
+    status_code=204,
+    response_class=Response,
+    responses=error_responses(401, 403, 404),
+    summary="Retirer un appareil de confiance",
+)
+def remove_device(device_id: int, current: CurrentAuth, session: SessionDep, clock: ClockDep, ip: ClientIp) -> Response:
+    accounts.revoke_device(session, clock, current, device_id, ip=ip)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/me/totp/enroll",
+    response_model=TotpEnrollment,
+    responses=error_responses(401, 403),
+    summary="Application d'authentification : QR code et secret",
+)
+def totp_enroll(current: CurrentAuth, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> TotpEnrollment:
+    return accounts.totp_enroll(session, clock, settings, current)
+
+
+@router.post(
+    "/me/totp/confirm",
+    response_model=RecoveryCodes,
+    responses=error_responses(401, 403, 422),
+    summary="Confirmer l'application (codes de secours, montrés une fois)",
+)
+def totp_confirm(
+    body: TotpConfirmRequest, current: CurrentAuth, session: SessionDep, clock: ClockDep, settings: SettingsDep
+) -> RecoveryCodes:
+    return accounts.totp_confirm(session, clock, settings, current, body.code)

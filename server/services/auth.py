@@ -1,62 +1,102 @@
-"""Login, logout and the resolution of a bearer token into an account.
+"""Login (password, then second factor or a trusted device), sessions, logout.
 
-Sessions are rows (several server processes share them); the token is only ever stored hashed.
+Every refusal of a login is the same 401 (unknown, wrong, locked, inactive, refused human check) and
+costs exactly one argon2 computation: against the stored hash when the identifier exists, is not
+locked, is in a state that may log in and passed the human check; against a dummy hash otherwise.
+The attempt is counted before anything is checked (``server.services.throttle``).
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+import pyotp
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
-from models.schemas.auth import LoginRequest, SessionInfo, SessionOut
+from models.schemas.auth import (
+    CHALLENGE_REQUIRED_FIELD,
+    PASSWORD_EXPIRED_CODE,
+    LoginRequest,
+    LoginResult,
+    LoginStatus,
+    PendingLogin,
+    ResendRequest,
+    SecondFactorMethod,
+    SecondFactorRequest,
+    SecondFactorResult,
+    SessionExtended,
+    SessionInfo,
+    SessionOut,
+)
 from models.schemas.common import AccountState, Role
-from models.tables import Account, AuthSession, Member
+from models.schemas.errors import ErrorDetail
+from models.tables import Account, AuthSession, Member, PendingLoginRow, RecoveryCode, TrustedDevice
 from server.clock import Clock
-from server.errors import ApiError, not_authenticated
+from server.errors import ApiError, forbidden, not_authenticated
+from server.notify.sms import provider_for
+from server.security.crypto import decrypt, keyed_hash, same
 from server.security.passwords import hash_password, needs_rehash, verify_password
-from server.security.tokens import hash_token, new_token
-from server.services import audit
+from server.security.tokens import hash_token, new_digits, new_token
+from server.services import audit, challenge, mails, throttle
 from server.settings import Settings
 
-INVALID_CREDENTIALS = "Identifiant ou mot de passe incorrect."
 SESSION_EXPIRED = "Votre session a expiré : reconnectez-vous."
 SESSION_INVALID = "Votre session n'est plus valable : reconnectez-vous."
+PASSWORD_EXPIRED_MESSAGE = (
+    "Votre mot de passe a expiré : changez-le pour accéder à votre espace (seul le changement de mot de "
+    "passe est possible pour l'instant)."
+)
+CODE_REFUSED = "Code incorrect ou expiré."
+PENDING_ENDED = "Trop de codes erronés ou connexion expirée : reconnectez-vous avec votre mot de passe."
 # Written at most this often, so that reading pages does not write a row each time.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+CAN_LOG_IN = {AccountState.active, AccountState.password_expired, AccountState.locked}
 
-_REFUSED_STATES: dict[AccountState, tuple[str, str]] = {
-    AccountState.never_activated: (
-        "account_not_activated",
-        "Votre espace n'est pas encore activé : activez-le avec votre numéro d'adhérent et le code "
-        "d'accès reçu par courrier (« Première connexion »).",
-    ),
-    AccountState.email_unconfirmed: (
-        "email_unconfirmed",
-        "Votre adresse e-mail n'est pas encore confirmée : ouvrez le lien ou saisissez le code reçu "
-        "par e-mail pour terminer l'activation de votre espace.",
-    ),
-    AccountState.locked: (
-        "account_locked",
-        "Votre accès est temporairement bloqué : réessayez dans 15 minutes, ou utilisez « Mot de passe "
-        "oublié » pour le débloquer aussitôt.",
-    ),
-    AccountState.disabled: (
-        "account_disabled",
-        "Votre accès est désactivé : contactez le service adhérent pour le rétablir.",
-    ),
-}
+PT = PendingLoginRow.__table__  # type: ignore[attr-defined]
+AT = Account.__table__  # type: ignore[attr-defined]
+
+
+def invalid_credentials_message(settings: Settings) -> str:
+    return (
+        "Identifiant ou mot de passe incorrect. Après 3 essais, l'accès est bloqué 15 minutes ; « Mot de passe "
+        f"oublié » le débloque aussitôt. Service adhérent : {settings.service_phone}, {settings.service_hours}."
+    )
+
+
+def invalid_credentials(settings: Settings) -> ApiError:
+    return ApiError(
+        401,
+        "invalid_credentials",
+        invalid_credentials_message(settings),
+        details=[
+            ErrorDetail(
+                field=CHALLENGE_REQUIRED_FIELD,
+                message="Au prochain essai, répondez d'abord à une question de vérification.",
+            )
+        ],
+    )
 
 
 @dataclass(frozen=True)
 class Authenticated:
     account: Account
     auth_session: AuthSession
+    password_expired: bool = False
 
 
-def _find_account(session: Session, identifier: str) -> Account | None:
+# --- lookups -------------------------------------------------------------------------------------
+
+
+def normalise_identifier(identifier: str) -> str:
     identifier = identifier.strip()
+    return identifier.lower() if "@" in identifier else identifier.replace(" ", "")
+
+
+def find_account(session: Session, identifier: str) -> Account | None:
+    identifier = normalise_identifier(identifier)
     if identifier.isdigit():
         statement = (
             select(Account)
@@ -64,22 +104,49 @@ def _find_account(session: Session, identifier: str) -> Account | None:
             .where(Member.member_number == identifier, Account.role == Role.member)
         )
     elif "@" in identifier:
-        statement = select(Account).where(Account.login_email == identifier.lower())
+        statement = select(Account).where(Account.login_email == identifier)
     else:
         return None
     return session.exec(statement).first()
 
 
-def _refusal(account: Account, now: datetime) -> tuple[str, str] | None:
-    if account.state == AccountState.locked and account.locked_until is not None and account.locked_until <= now:
-        account.state = AccountState.active  # the temporary lock has run out
-        account.locked_until = None
-        account.failed_attempts = 0
-    return _REFUSED_STATES.get(account.state)
+def account_email(session: Session, account: Account) -> str | None:
+    if account.login_email:
+        return account.login_email
+    member = session.get(Member, account.member_id) if account.member_id else None
+    return member.email if member else None
 
 
-def _idle_deadline(auth_session: AuthSession, settings: Settings) -> datetime:
-    return min(auth_session.last_seen_at + settings.session_idle_timeout, auth_session.expires_at)
+def password_is_expired(account: Account, settings: Settings, now: datetime) -> bool:
+    if account.state == AccountState.password_expired:
+        return True
+    max_age = settings.member_password_max_age if account.role == Role.member else settings.staff_password_max_age
+    return (
+        max_age is not None and account.password_changed_at is not None and account.password_changed_at + max_age <= now
+    )
+
+
+def _account_locked(account: Account, now: datetime) -> bool:
+    """The lock a conseiller or the demo put on the account row (the counter's lock is separate)."""
+    return account.state == AccountState.locked and (account.locked_until is None or account.locked_until > now)
+
+
+def valid_trusted_device(
+    session: Session, account: Account | None, token: str | None, now: datetime
+) -> TrustedDevice | None:
+    if account is None or not token or account.role != Role.member:
+        return None
+    device = session.exec(select(TrustedDevice).where(TrustedDevice.token_hash == hash_token(token))).first()
+    if device is None or device.account_id != account.id or device.revoked_at is not None or device.expires_at <= now:
+        return None
+    return device
+
+
+def throttle_keys_of(account: Account) -> list[str]:
+    return [f"login:account:{account.id}"]
+
+
+# --- login ---------------------------------------------------------------------------------------
 
 
 def login(
@@ -90,46 +157,366 @@ def login(
     *,
     ip: str | None = None,
     user_agent: str | None = None,
-) -> SessionOut:
+) -> LoginResult:
     now = clock.now()
-    account = _find_account(session, request.identifier)
-    refusal = _refusal(account, now) if account is not None else None
-    # One hash computation per attempt: a dummy one when there is no stored hash to check.
-    checked_hash = account.password_hash if account is not None and refusal is None else None
-    password_ok = verify_password(settings, checked_hash, request.password)
-
-    if account is not None and refusal is not None:
-        audit.record(
-            session,
-            clock,
-            "login_refused",
-            actor_account_id=account.id,
-            target_type="account",
-            target_id=account.id,
-            detail={"state": account.state.value},
-            ip=ip,
-        )
+    per_address = throttle.count_attempt(
+        session,
+        settings,
+        now,
+        f"login:ip:{ip or '-'}",
+        max_failures=settings.login_ip_max_attempts,
+        lockout=settings.login_ip_window,
+    )
+    account = find_account(session, request.identifier)
+    device = valid_trusted_device(session, account, request.trusted_device_token, now)
+    if device is not None:
+        key = f"login:device:{device.id}"  # failures from elsewhere do not block this device
+    elif account is not None:
+        key = f"login:account:{account.id}"
+    else:
+        key = f"login:identifier:{normalise_identifier(request.identifier)}"
+    count = throttle.count_attempt(
+        session, settings, now, key, max_failures=settings.login_max_failures, lockout=settings.login_lockout
+    )
+    challenge_needed = count.attempts > 1
+    challenge_ok = (not challenge_needed) or challenge.consume(
+        session, settings, now, request.challenge_id, request.challenge_answer
+    )
+    check_stored = (
+        account is not None
+        and account.password_hash is not None
+        and account.state in CAN_LOG_IN
+        and not _account_locked(account, now)
+        and not count.blocked
+        and not per_address.blocked
+        and challenge_ok
+    )
+    stored_hash = account.password_hash if check_stored and account is not None else None
+    password_ok = verify_password(settings, stored_hash, request.password)  # the one argon2 computation
+    reason = (
+        "ok"
+        if password_ok
+        else "address_limit"
+        if per_address.blocked
+        else "locked"
+        if count.blocked or (account is not None and _account_locked(account, now))
+        else "challenge"
+        if not challenge_ok
+        else "unknown"
+        if account is None
+        else "state"
+        if account.state not in CAN_LOG_IN
+        else "wrong_password"
+    )
+    audit.record(
+        session,
+        clock,
+        "login_attempt",
+        actor_account_id=account.id if account else None,
+        target_type="account" if account else None,
+        target_id=account.id if account else None,
+        detail={"checked": "stored" if check_stored else "dummy", "result": reason, "attempt": count.attempts},
+        ip=ip,
+    )
+    if not password_ok:
+        if account is not None and check_stored and count.just_locked and count.locked_until is not None:
+            to = account_email(session, account)
+            if to:
+                mails.account_locked(session, clock, settings, to, count.locked_until)
+            audit.record(session, clock, "account_locked", target_type="account", target_id=account.id, ip=ip)
         session.commit()
-        raise ApiError(403, refusal[0], refusal[1])
-    if account is None or not password_ok:
-        if account is not None:
-            account.failed_attempts += 1
-            session.add(account)
-        audit.record(
-            session,
-            clock,
-            "login_failure",
-            actor_account_id=account.id if account else None,
-            detail={"reason": "unknown_identifier" if account is None else "wrong_password"},
-            ip=ip,
-        )
-        session.commit()
-        raise ApiError(401, "invalid_credentials", INVALID_CREDENTIALS)
+        if per_address.blocked:
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                "Trop d'essais depuis votre adresse : patientez quelques minutes avant de réessayer.",
+            )
+        raise invalid_credentials(settings)
 
-    assert account.id is not None and account.password_hash is not None
+    assert account is not None and account.id is not None and account.password_hash is not None
+    throttle.reset(session, settings, key)
+    if account.state == AccountState.locked:  # an expired lock of the row
+        account.state = AccountState.active
+        account.locked_until = None
     account.failed_attempts = 0
     if needs_rehash(settings, account.password_hash):
         account.password_hash = hash_password(settings, request.password)
+    session.add(account)
+    if device is not None:
+        device.last_used_at = now
+        session.add(device)
+        out = create_session(session, clock, settings, account, ip=ip, user_agent=user_agent)
+        audit.record(
+            session, clock, "login_success", actor_account_id=account.id, detail={"via": "trusted_device"}, ip=ip
+        )
+        session.commit()
+        return LoginResult(status=LoginStatus.authenticated, session=out)
+    pending = _start_pending(session, clock, settings, account, ip=ip)
+    session.commit()
+    return LoginResult(status=LoginStatus.second_factor_required, pending=pending)
+
+
+# --- second factor -------------------------------------------------------------------------------
+
+
+def _methods(session: Session, account: Account) -> list[SecondFactorMethod]:
+    methods: list[SecondFactorMethod] = []
+    if account.totp_secret and account.totp_confirmed_at is not None:
+        methods.append(SecondFactorMethod.totp)
+    if account.role != Role.member and methods:
+        return methods  # staff: the authenticator app every time
+    if account_email(session, account):
+        methods.append(SecondFactorMethod.email)
+    member = session.get(Member, account.member_id) if account.member_id else None
+    if member is not None and member.mobile:
+        methods.append(SecondFactorMethod.sms)
+    return methods
+
+
+def mask_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    if len(local) <= 2:
+        return f"{local[:1]}****@{domain}"
+    return f"{local[0]}****{local[-1]}@{domain}"
+
+
+def mask_phone(phone: str) -> str:
+    digits = "".join(c for c in phone if c.isdigit())
+    if digits.startswith("33") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return f"{digits[:2]} ** ** ** {digits[-2:]}" if len(digits) >= 4 else "** ** ** **"
+
+
+def _code_hash(settings: Settings, pending_hash: str, code: str) -> str:
+    return keyed_hash(settings, "second-factor", f"{pending_hash}:{code}")
+
+
+def _send_code(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    account: Account,
+    row: PendingLoginRow,
+    method: SecondFactorMethod,
+) -> str | None:
+    """Draws a new code (voiding the old one), sends it; returns the masked destination."""
+    now = clock.now()
+    row.method = method.value
+    row.last_sent_at = now
+    if method == SecondFactorMethod.totp:
+        row.code_hash = None
+        row.code_expires_at = now + settings.second_factor_code_ttl
+        return None
+    code = new_digits(6)
+    row.code_hash = _code_hash(settings, row.id_hash, code)
+    row.code_expires_at = now + settings.second_factor_code_ttl
+    if method == SecondFactorMethod.email:
+        to = account_email(session, account)
+        assert to is not None
+        mails.second_factor_code(session, clock, to, code, row.code_expires_at)
+        return mask_email(to)
+    member = session.get(Member, account.member_id) if account.member_id else None
+    assert member is not None and member.mobile
+    provider_for(settings).send(session, clock, member.mobile, mails.sms_code_text(code, row.code_expires_at))
+    return mask_phone(member.mobile)
+
+
+def _destination(session: Session, account: Account, method: SecondFactorMethod) -> str | None:
+    if method == SecondFactorMethod.email:
+        to = account_email(session, account)
+        return mask_email(to) if to else None
+    if method == SecondFactorMethod.sms:
+        member = session.get(Member, account.member_id) if account.member_id else None
+        return mask_phone(member.mobile) if member and member.mobile else None
+    return None
+
+
+def _pending_out(
+    session: Session, settings: Settings, account: Account, row: PendingLoginRow, pending_id: str
+) -> PendingLogin:
+    method = SecondFactorMethod(row.method)
+    return PendingLogin(
+        id=pending_id,
+        methods=_methods(session, account),
+        method=method,
+        destination=_destination(session, account, method),
+        code_expires_at=row.code_expires_at,
+        resends_left=max(settings.second_factor_max_resends - row.resends, 0),
+        resend_available_at=row.last_sent_at + settings.second_factor_resend_interval,
+    )
+
+
+def _start_pending(
+    session: Session, clock: Clock, settings: Settings, account: Account, *, ip: str | None
+) -> PendingLogin:
+    assert account.id is not None
+    now = clock.now()
+    methods = _methods(session, account)
+    if not methods:
+        raise ApiError(
+            403,
+            "no_second_factor",
+            f"Aucun moyen de vous envoyer un code : contactez le service adhérent au {settings.service_phone}.",
+        )
+    pending_id = new_token()
+    row = PendingLoginRow(
+        id_hash=hash_token(pending_id),
+        account_id=account.id,
+        method=methods[0].value,
+        code_expires_at=now,
+        last_sent_at=now,
+        created_at=now,
+    )
+    _send_code(session, clock, settings, account, row, methods[0])
+    session.add(row)
+    audit.record(
+        session, clock, "second_factor_sent", actor_account_id=account.id, detail={"method": row.method}, ip=ip
+    )
+    return _pending_out(session, settings, account, row, pending_id)
+
+
+def _live_pending(session: Session, clock: Clock, pending_id: str) -> PendingLoginRow:
+    row = session.get(PendingLoginRow, hash_token(pending_id))
+    if row is None or row.consumed_at is not None or row.ended_at is not None:
+        raise ApiError(401, "pending_login_invalid", PENDING_ENDED)
+    return row
+
+
+def resend(
+    session: Session, clock: Clock, settings: Settings, request: ResendRequest, *, ip: str | None
+) -> PendingLogin:
+    now = clock.now()
+    row = _live_pending(session, clock, request.pending_id)
+    account = session.get(Account, row.account_id)
+    assert account is not None
+    method = request.method or SecondFactorMethod(row.method)
+    if method not in _methods(session, account):
+        raise ApiError(
+            422, "method_unavailable", "Ce moyen de recevoir un code n'est pas disponible pour votre compte."
+        )
+    if row.resends >= settings.second_factor_max_resends:
+        raise ApiError(429, "too_many_resends", "Vous avez déjà demandé 3 nouveaux codes : reconnectez-vous.")
+    if now < row.last_sent_at + settings.second_factor_resend_interval:
+        raise ApiError(429, "resend_too_soon", "Patientez 30 secondes avant de demander un nouveau code.")
+    row.resends += 1
+    _send_code(session, clock, settings, account, row, method)  # the old code is void
+    session.add(row)
+    audit.record(
+        session, clock, "second_factor_resent", actor_account_id=account.id, detail={"method": method.value}, ip=ip
+    )
+    session.commit()
+    return _pending_out(session, settings, account, row, request.pending_id)
+
+
+def totp_step_accepted(session: Session, settings: Settings, account: Account, code: str, now: datetime) -> bool:
+    """Accepts a TOTP code once: the accepted time-step is stored by a conditional UPDATE."""
+    if not account.totp_secret or not code.isdigit() or len(code) != 6:
+        return False
+    totp = pyotp.TOTP(decrypt(settings, account.totp_secret))
+    current = int(now.timestamp()) // totp.interval
+    for step in range(current - settings.totp_valid_window, current + settings.totp_valid_window + 1):
+        if same(totp.at(step * totp.interval), code):
+            updated = session.execute(
+                sa.update(AT)
+                .where(AT.c.id == account.id, sa.or_(AT.c.totp_last_step.is_(None), AT.c.totp_last_step < step))
+                .values(totp_last_step=step)
+            )
+            return updated.rowcount == 1
+    return False
+
+
+def recovery_code_accepted(session: Session, settings: Settings, account: Account, code: str, now: datetime) -> bool:
+    code_hash = keyed_hash(settings, "recovery-code", f"{account.id}:{code.strip().lower()}")
+    rc = RecoveryCode.__table__  # type: ignore[attr-defined]
+    updated = session.execute(
+        sa.update(rc)
+        .where(rc.c.account_id == account.id, rc.c.code_hash == code_hash, rc.c.used_at.is_(None))
+        .values(used_at=now)
+    )
+    return updated.rowcount == 1
+
+
+def second_factor(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    request: SecondFactorRequest,
+    *,
+    ip: str | None = None,
+    user_agent: str | None = None,
+) -> SecondFactorResult:
+    now = clock.now()
+    row = _live_pending(session, clock, request.pending_id)
+    account = session.get(Account, row.account_id)
+    assert account is not None and account.id is not None
+    code = request.code.strip().replace(" ", "")
+    if now >= row.code_expires_at:
+        ok = False
+    elif row.method == SecondFactorMethod.totp.value:
+        ok = totp_step_accepted(session, settings, account, code, now) or (
+            len(code) > 6 and recovery_code_accepted(session, settings, account, code, now)
+        )
+    else:
+        ok = row.code_hash is not None and same(row.code_hash, _code_hash(settings, row.id_hash, code))
+    if ok:  # consume: one conditional UPDATE (a parallel use of the same code gets nothing)
+        ok = (
+            session.execute(
+                sa.update(PT)
+                .where(PT.c.id_hash == row.id_hash, PT.c.consumed_at.is_(None), PT.c.ended_at.is_(None))
+                .values(consumed_at=now)
+            ).rowcount
+            == 1
+        )
+    if not ok:
+        session.execute(
+            sa.update(PT)
+            .where(PT.c.id_hash == row.id_hash)
+            .values(
+                wrong_codes=PT.c.wrong_codes + 1,
+                ended_at=sa.case((PT.c.wrong_codes + 1 >= settings.second_factor_max_wrong, now), else_=PT.c.ended_at),
+            )
+        )
+        audit.record(session, clock, "second_factor_failure", actor_account_id=account.id, ip=ip)
+        session.commit()
+        raise ApiError(401, "code_invalid", CODE_REFUSED)
+    out = create_session(session, clock, settings, account, ip=ip, user_agent=user_agent)
+    result = SecondFactorResult(session=out)
+    if request.trust_device and account.role == Role.member:
+        token = new_token()
+        device = TrustedDevice(
+            account_id=account.id,
+            token_hash=hash_token(token),
+            name=(request.device_name or user_agent or "Terminal")[:100],
+            created_at=now,
+            expires_at=now + settings.trusted_device_lifetime,
+        )
+        session.add(device)
+        result.trusted_device_token = token
+        result.trusted_device_expires_at = device.expires_at
+        audit.record(session, clock, "trusted_device_added", actor_account_id=account.id, ip=ip)
+    audit.record(session, clock, "login_success", actor_account_id=account.id, detail={"via": row.method}, ip=ip)
+    session.commit()
+    return result
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+
+def _idle_deadline(auth_session: AuthSession, settings: Settings) -> datetime:
+    return min(auth_session.last_seen_at + settings.session_idle_timeout, auth_session.expires_at)
+
+
+def create_session(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    account: Account,
+    *,
+    ip: str | None = None,
+    user_agent: str | None = None,
+) -> SessionOut:
+    assert account.id is not None
+    now = clock.now()
     token = new_token()
     auth_session = AuthSession(
         token_hash=hash_token(token),
@@ -140,24 +527,14 @@ def login(
         user_agent=(user_agent or "")[:300] or None,
         ip=ip,
     )
-    session.add(account)
     session.add(auth_session)
-    audit.record(
-        session,
-        clock,
-        "login_success",
-        actor_account_id=account.id,
-        target_type="account",
-        target_id=account.id,
-        ip=ip,
-    )
-    session.commit()
     return SessionOut(
         token=token,
         role=account.role,
         display_name=account.display_name,
         expires_at=auth_session.expires_at,
         idle_expires_at=_idle_deadline(auth_session, settings),
+        password_expired=password_is_expired(account, settings, now),
     )
 
 
@@ -170,13 +547,29 @@ def authenticate(session: Session, clock: Clock, settings: Settings, token: str)
     if now >= auth_session.expires_at or now >= _idle_deadline(auth_session, settings):
         raise not_authenticated("session_expired", SESSION_EXPIRED)
     account = session.get(Account, auth_session.account_id)
-    if account is None or account.state in _REFUSED_STATES:
+    if account is None or account.state in (AccountState.disabled, AccountState.never_activated):
         raise not_authenticated("session_invalid", SESSION_INVALID)
     if now - auth_session.last_seen_at >= LAST_SEEN_RESOLUTION:
         auth_session.last_seen_at = now
         session.add(auth_session)
         session.commit()
-    return Authenticated(account=account, auth_session=auth_session)
+    return Authenticated(
+        account=account, auth_session=auth_session, password_expired=password_is_expired(account, settings, now)
+    )
+
+
+def require_fresh_password(current: Authenticated) -> Authenticated:
+    if current.password_expired:
+        raise forbidden(PASSWORD_EXPIRED_CODE, PASSWORD_EXPIRED_MESSAGE)
+    return current
+
+
+def extend(session: Session, clock: Clock, settings: Settings, current: Authenticated) -> SessionExtended:
+    auth_session = current.auth_session
+    auth_session.last_seen_at = clock.now()
+    session.add(auth_session)
+    session.commit()
+    return SessionExtended(expires_at=auth_session.expires_at, idle_expires_at=_idle_deadline(auth_session, settings))
 
 
 def logout(session: Session, clock: Clock, current: Authenticated, *, ip: str | None = None) -> None:
@@ -195,6 +588,20 @@ def logout(session: Session, clock: Clock, current: Authenticated, *, ip: str | 
     session.commit()
 
 
+def revoke_everything(session: Session, clock: Clock, account_id: int, *, keep_session_id: int | None = None) -> None:
+    """Ends every session (but ``keep_session_id``) and every trusted device of the account."""
+    now = clock.now()
+    st = AuthSession.__table__  # type: ignore[attr-defined]
+    dt = TrustedDevice.__table__  # type: ignore[attr-defined]
+    condition = sa.and_(st.c.account_id == account_id, st.c.revoked_at.is_(None))
+    if keep_session_id is not None:
+        condition = sa.and_(condition, st.c.id != keep_session_id)
+    session.execute(sa.update(st).where(condition).values(revoked_at=now))
+    session.execute(
+        sa.update(dt).where(dt.c.account_id == account_id, dt.c.revoked_at.is_(None)).values(revoked_at=now)
+    )
+
+
 def session_info(session: Session, settings: Settings, current: Authenticated) -> SessionInfo:
     account = current.account
     member = session.get(Member, account.member_id) if account.member_id is not None else None
@@ -206,4 +613,13 @@ def session_info(session: Session, settings: Settings, current: Authenticated) -
         member_number=member.member_number if member else None,
         expires_at=current.auth_session.expires_at,
         idle_expires_at=_idle_deadline(current.auth_session, settings),
+        password_expired=current.password_expired,
     )
+
+
+def pending_ids_of(session: Session, account_id: int) -> list[str]:
+    return list(session.exec(select(PendingLoginRow.id_hash).where(col(PendingLoginRow.account_id) == account_id)))
+
+
+def random_id() -> str:
+    return secrets.token_urlsafe(18)

@@ -1,0 +1,117 @@
+"""The French mails (and SMS) of account security, queued in the outbox of the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from server.clock import PARIS, Clock
+from server.notify.outbox import enqueue_mail
+from server.settings import Settings
+
+SIGNATURE = "\n\nLe service adhérent\n(Ce message est automatique : merci de ne pas y répondre.)"
+
+
+def _at(moment: datetime) -> str:
+    local = moment.astimezone(PARIS)
+    return f"{local:%d/%m/%Y} à {local.hour} h {local:%M}"
+
+
+def _contact(settings: Settings) -> str:
+    return f"Le service adhérent répond au {settings.service_phone}, {settings.service_hours}."
+
+
+def second_factor_code(session: Session, clock: Clock, to: str, code: str, expires_at: datetime) -> None:
+    enqueue_mail(
+        session,
+        clock,
+        to=to,
+        subject="Votre code de connexion",
+        body=(
+            f"Bonjour,\n\nVotre code de connexion à l'Espace Adhérent : {code}\n"
+            f"Il est valable jusqu'au {_at(expires_at)} et ne sert qu'une fois.\n"
+            "Si vous n'êtes pas à l'origine de cette connexion, changez votre mot de passe." + SIGNATURE
+        ),
+    )
+
+
+def sms_code_text(code: str, expires_at: datetime) -> str:
+    return f"Espace Adherent : votre code de connexion est {code} (valable jusqu'a {_at(expires_at)})."
+
+
+def account_locked(session: Session, clock: Clock, settings: Settings, to: str, until: datetime) -> None:
+    enqueue_mail(
+        session,
+        clock,
+        to=to,
+        subject="Votre accès est bloqué temporairement",
+        body=(
+            "Bonjour,\n\nTrois essais de mot de passe erronés ont bloqué l'accès à votre Espace Adhérent "
+            f"jusqu'au {_at(until)}.\nSi c'était vous, patientez ou utilisez « Mot de passe oublié », qui le "
+            "débloque aussitôt. Si ce n'était pas vous, votre mot de passe n'a pas été trouvé ; vous pouvez "
+            f"néanmoins le changer.\n{_contact(settings)}" + SIGNATURE
+        ),
+    )
+
+
+def email_confirmation(
+    session: Session, clock: Clock, settings: Settings, to: str, token: str, code: str, expires_at: datetime
+) -> None:
+    link = f"{settings.public_base_url}/api/v1/auth/confirm-email?token={token}"
+    enqueue_mail(
+        session,
+        clock,
+        to=to,
+        subject="Confirmez votre adresse e-mail",
+        body=(
+            "Bonjour,\n\nPour terminer l'activation de votre Espace Adhérent, ouvrez ce lien :\n"
+            f"{link}\n\nou saisissez ce code dans l'application : {code}\n"
+            f"Le lien et le code sont valables jusqu'au {_at(expires_at)}." + SIGNATURE
+        ),
+    )
+
+
+def password_reset(
+    session: Session, clock: Clock, settings: Settings, to: str, token: str, code: str, expires_at: datetime
+) -> None:
+    link = f"{settings.public_base_url}/api/v1/auth/password/reset?token={token}"
+    enqueue_mail(
+        session,
+        clock,
+        to=to,
+        subject="Réinitialiser votre mot de passe",
+        body=(
+            "Bonjour,\n\nVous avez demandé à réinitialiser votre mot de passe. Ouvrez ce lien :\n"
+            f"{link}\n\nou saisissez ce code dans l'application : {code}\n"
+            f"Valable une seule fois, jusqu'au {_at(expires_at)}. Si vous n'avez rien demandé, ignorez ce "
+            "message : votre mot de passe reste inchangé." + SIGNATURE
+        ),
+    )
+
+
+def password_changed(session: Session, clock: Clock, settings: Settings, to: str) -> None:
+    enqueue_mail(
+        session,
+        clock,
+        to=to,
+        subject="Votre mot de passe a été changé",
+        body=(
+            "Bonjour,\n\nLe mot de passe de votre Espace Adhérent vient d'être changé ; vos autres sessions et "
+            "vos appareils de confiance ont été déconnectés.\nSi vous n'êtes pas à l'origine de ce changement, "
+            f"contactez-nous sans attendre. {_contact(settings)}" + SIGNATURE
+        ),
+    )
+
+
+def identifier_reminder(session: Session, clock: Clock, to: str, member_number: str) -> None:
+    enqueue_mail(
+        session,
+        clock,
+        to=to,
+        subject="Votre identifiant",
+        body=(
+            f"Bonjour,\n\nVotre identifiant (n° adhérent) pour l'Espace Adhérent est : {member_number}\n"
+            "Vous pouvez aussi vous connecter avec votre adresse e-mail." + SIGNATURE
+        ),
+    )
