@@ -13,6 +13,14 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from models.schemas.messaging import MessageCreate, ThreadCreate
+from models.schemas.requests import (
+    AccidentCreate,
+    DocumentDepositCreate,
+    HospitalCoverCreate,
+    QuoteCreate,
+    ReimbursementRequestCreate,
+)
 from models.schemas.simulation import SimulationResult
 from server.clock import Clock, SystemClock
 from server.db import SessionScope, create_db_engine, session_scope_for
@@ -25,7 +33,17 @@ API_TITLE = "Espace Adhérent"
 API_VERSION = "1"
 # Models described in the document although no route validates them (the simulator passes the
 # engine's JSON through untouched).
-DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (SimulationResult,)
+DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
+    SimulationResult,
+    # issue 7: bodies read by hand (streamed with a size limit), declared here
+    ThreadCreate,
+    MessageCreate,
+    ReimbursementRequestCreate,
+    DocumentDepositCreate,
+    AccidentCreate,
+    HospitalCoverCreate,
+    QuoteCreate,
+)
 
 access_log = logging.getLogger("espace.access")
 

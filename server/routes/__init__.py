@@ -7,3 +7,9 @@ from server.routes import auth, dashboard, health, simulations
 api_router = APIRouter(prefix="/api/v1")
 for module in (health, auth, dashboard, simulations):
     api_router.include_router(module.router)
+
+# issue 7: messagerie, démarches, notifications
+from server.routes import messaging, notifications, requests  # noqa: E402
+
+for module in (messaging, requests, notifications):
+    api_router.include_router(module.router)
