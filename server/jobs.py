@@ -10,6 +10,7 @@ from collections.abc import Callable
 from server.clock import Clock
 from server.db import SessionScope
 from server.notify.outbox import SendReport, SmtpFactory, default_smtp, send_due_mails
+from server.services.demo_progress import advance_demo
 from server.settings import Settings
 
 log = logging.getLogger("espace.jobs")
@@ -18,6 +19,10 @@ log = logging.getLogger("espace.jobs")
 def run_pass(
     session_scope: SessionScope, clock: Clock, settings: Settings, smtp_factory: SmtpFactory = default_smtp
 ) -> SendReport:
+    # issue 7: in demo mode, démarches, online claims and messages move forward (their mails go out below)
+    demo = advance_demo(session_scope, clock, settings)
+    if demo.requests or demo.claims or demo.threads:
+        log.info("demo pass", extra={"requests": demo.requests, "claims": demo.claims, "threads": demo.threads})
     report = send_due_mails(session_scope, clock, settings, smtp_factory)
     if report.sent or report.failed:
         log.info("outbox pass", extra={"sent": report.sent, "failed": report.failed})

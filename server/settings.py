@@ -66,6 +66,17 @@ class Settings(BaseSettings):
     mediator_website: str = "https://www.mediateur-mutualite.fr"
     demo_step: timedelta = timedelta(seconds=30)  # demo job: a request or claim moves on after this long
 
+    # --- issue 7: messagerie, démarches, uploads (README « Messagerie et démarches ») ---
+    upload_max_bytes: int = 10 * 1024 * 1024  # PDF, JPEG, PNG: all the files of one request together (MESE)
+    upload_max_files: int = 5
+    message_answer_business_days: int = 2  # "réponse sous 48 h ouvrées" (jours ouvrés, Monday–Friday)
+    complaint_acknowledge_business_days: int = 10  # ACPR 2022-R-01: jours ouvrables (Monday–Saturday)
+    complaint_answer_months: int = 2  # ACPR 2022-R-01
+    mediator_name: str = "Médiateur de la Mutualité française"
+    mediator_address: str = "FNMF, Service du Médiateur, 255 rue de Vaugirard, 75719 Paris Cedex 15"
+    mediator_website: str = "https://www.mediateur-mutualite.fr"
+    demo_step: timedelta = timedelta(seconds=30)  # demo job: a request or claim moves on after this long
+
     # --- issue 4: account security (docs: README « Sécurité », shared/design/security-rules.md) ---
     # AES-256-GCM key for TOTP secrets and NIR at rest: 32 bytes, base64 (urlsafe or standard).
     # Demo mode derives one from the secret key when it is missing; production refuses to start.

@@ -1,0 +1,115 @@
+"""Messagerie sécurisée (issue 7). Thin: parse, call one service function, return a schema."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse, Response
+
+from models.schemas.messaging import Inbox, MessageCreate, ThreadCreate, ThreadDetail
+from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
+from server.errors import error_responses
+from server.routes._body import IdempotencyKeyHeader, ParsedBody, json_body, json_body_openapi
+from server.services import documents, messaging
+from server.services.idempotent_create import run_once
+
+router = APIRouter(tags=["messagerie"])
+
+
+@router.get(
+    "/me/threads",
+    response_model=Inbox,
+    responses=error_responses(401, 403),
+    summary="Mes conversations, avec les messages non lus",
+)
+def my_threads(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Inbox:
+    return messaging.inbox(session, clock, member)
+
+
+@router.post(
+    "/me/threads",
+    status_code=201,
+    response_model=ThreadDetail,
+    responses=error_responses(401, 403, 413, 415, 422),
+    openapi_extra=json_body_openapi(ThreadCreate),
+    summary="Écrire un nouveau message (pièces jointes en base64 ; Idempotency-Key accepté)",
+)
+def create_thread(
+    member: CurrentMember,
+    account: CurrentAccount,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    body: Annotated[ParsedBody[ThreadCreate], Depends(json_body(ThreadCreate))],
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    status, content = run_once(
+        session,
+        clock,
+        account,
+        idempotency_key,
+        body.digest,
+        lambda: messaging.create_thread(session, clock, settings, member, account, body.value),
+    )
+    return JSONResponse(content, status_code=status)
+
+
+@router.get(
+    "/me/threads/{thread_id}",
+    response_model=ThreadDetail,
+    responses=error_responses(401, 403, 404),
+    summary="Lire une conversation (ses messages deviennent lus)",
+)
+def read_thread(
+    thread_id: int, member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep
+) -> ThreadDetail:
+    return messaging.read_thread(session, clock, settings, member, thread_id)
+
+
+@router.post(
+    "/me/threads/{thread_id}/messages",
+    status_code=201,
+    response_model=ThreadDetail,
+    responses=error_responses(401, 403, 404, 409, 413, 415, 422),
+    openapi_extra=json_body_openapi(MessageCreate),
+    summary="Répondre dans une conversation (Idempotency-Key accepté)",
+)
+def post_message(
+    thread_id: int,
+    member: CurrentMember,
+    account: CurrentAccount,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    body: Annotated[ParsedBody[MessageCreate], Depends(json_body(MessageCreate))],
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    status, content = run_once(
+        session,
+        clock,
+        account,
+        idempotency_key,
+        body.digest,
+        lambda: messaging.post_message(session, clock, settings, member, account, thread_id, body.value),
+    )
+    return JSONResponse(content, status_code=status)
+
+
+@router.get(
+    "/me/documents/{document_id}",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}, "description": "Le fichier"},
+        **error_responses(401, 403, 404),
+    },
+    summary="Télécharger une de mes pièces (pièce jointe ou document déposé)",
+)
+def download_document(document_id: int, member: CurrentMember, session: SessionDep) -> Response:
+    document = documents.member_document(session, member.id or 0, document_id)
+    return Response(
+        document.content,
+        media_type=document.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{document.filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

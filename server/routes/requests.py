@@ -1,0 +1,108 @@
+"""Démarches en ligne and "Mes démarches" (issue 7). Every creating POST accepts ``Idempotency-Key``."""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from models.schemas.requests import (
+    AccidentCreate,
+    DocumentDepositCreate,
+    HospitalCoverCreate,
+    QuoteCreate,
+    ReimbursementRequestCreate,
+    RequestDetail,
+    RequestList,
+)
+from models.tables import Member
+from server.clock import Clock
+from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
+from server.errors import error_responses
+from server.routes._body import IdempotencyKeyHeader, ParsedBody, json_body, json_body_openapi
+from server.services import requests as service
+from server.services.idempotent_create import run_once
+from server.settings import Settings
+
+router = APIRouter(tags=["démarches"])
+
+Creator = Callable[[Session, Clock, Settings, Member, Any], RequestDetail]
+
+
+@router.get(
+    "/me/requests",
+    response_model=RequestList,
+    responses=error_responses(401, 403),
+    summary="Mes démarches : chaque demande et son statut",
+)
+def my_requests(member: CurrentMember, session: SessionDep) -> RequestList:
+    return service.list_requests(session, member)
+
+
+@router.get(
+    "/me/requests/{request_id}",
+    response_model=RequestDetail,
+    responses=error_responses(401, 403, 404),
+    summary="Une démarche, sa réponse et ses documents",
+)
+def my_request(request_id: int, member: CurrentMember, session: SessionDep) -> RequestDetail:
+    return service.get_request(session, member, request_id)
+
+
+def _creating_route(path: str, model: type[BaseModel], creator: Creator, summary: str) -> None:
+    @router.post(
+        path,
+        status_code=201,
+        response_model=RequestDetail,
+        responses=error_responses(401, 403, 413, 415, 422),
+        openapi_extra=json_body_openapi(model),
+        summary=summary,
+        name=f"create_{path.rsplit('/', 1)[-1]}",
+    )
+    def create(
+        member: CurrentMember,
+        account: CurrentAccount,
+        session: SessionDep,
+        clock: ClockDep,
+        settings: SettingsDep,
+        body: Annotated[ParsedBody[Any], Depends(json_body(model))],
+        idempotency_key: IdempotencyKeyHeader = None,
+    ) -> JSONResponse:
+        status, content = run_once(
+            session,
+            clock,
+            account,
+            idempotency_key,
+            body.digest,
+            lambda: creator(session, clock, settings, member, body.value),
+        )
+        return JSONResponse(content, status_code=status)
+
+
+_creating_route(
+    "/me/requests/reimbursements",
+    ReimbursementRequestCreate,
+    service.create_reimbursement,
+    "Demander un remboursement (facture acquittée ou décompte d'une autre mutuelle)",
+)
+_creating_route(
+    "/me/requests/documents",
+    DocumentDepositCreate,
+    service.create_document_deposit,
+    "Déposer des documents (un seul type de demande par dépôt)",
+)
+_creating_route("/me/requests/accidents", AccidentCreate, service.create_accident, "Déclarer un accident")
+_creating_route(
+    "/me/requests/hospital-covers",
+    HospitalCoverCreate,
+    service.create_hospital_cover,
+    "Demander une prise en charge hospitalière",
+)
+_creating_route(
+    "/me/requests/quotes",
+    QuoteCreate,
+    service.create_quote,
+    "Envoyer un devis : estimation immédiate, réponse d'un conseiller ensuite",
+)
