@@ -137,7 +137,7 @@ class FakeAuthServer:
         if path == "/auth/terms":
             return httpx.Response(200, json={"version": "2026-01", "title": "Conditions générales d'utilisation",
                                              "text": "Vos données de santé sont protégées."})
-        if path == "/auth/activate/code":
+        if path == "/auth/activation/code":
             if not self._challenge_ok(body):
                 return _error(422, "La réponse à la vérification de sécurité est incorrecte.", "challenge")
             account = self.accounts.get(body["member_number"])
@@ -178,7 +178,7 @@ class FakeAuthServer:
         if member is None:
             return _error(401, "Session expirée.")
         account = self.accounts[member]
-        if path == "/me/password":
+        if path == "/auth/password/change":
             if body["current_password"] != account.password:
                 return _error(422, "Mot de passe actuel incorrect.", "current_password")
             account.password = body["new_password"]
@@ -186,7 +186,7 @@ class FakeAuthServer:
             return httpx.Response(204)
         if account.password_expired:
             return _error(403, "Mot de passe expiré.", code="password_expired")
-        if path == "/me/session/extend":
+        if path == "/auth/session/extend":
             self.extended += 1
             s = self._session(account)
             return httpx.Response(200, json={"expires_at": s["expires_at"], "idle_expires_at": s["idle_expires_at"]})

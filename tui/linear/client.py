@@ -10,15 +10,19 @@ from __future__ import annotations
 import getpass
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from tui.api import errors
 from tui.api.client import ApiClient
 from tui.api.token_store import MemoryTokenStore, TokenStore
+from tui.flows import account as flows
 from tui.flows import login as login_flow
+from tui.flows import mailbox
 from tui.flows.actions import DEFAULT_REGISTRY, Action, Registry, keys_label
 from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, build_view
-from tui.flows.login import AuthenticatedSession, LoginFlow, Step
+from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome, Step
+from tui.flows.password import RULES_SUMMARY
 
 TITLE = "Espace Adhérent – mode linéaire"
 MENU_HEADING = "Que voulez-vous faire ?"
@@ -41,7 +45,10 @@ class LinearClient:
         registry: Registry = DEFAULT_REGISTRY,
         read_secret: Callable[[str], str] | None = None,
         notices: list[str] | None = None,
+        demo_maildir: Path | None = None,
     ) -> None:
+        self.demo_maildir = demo_maildir if demo_maildir is not None else mailbox.demo_maildir()
+        registry = registry.with_demo(self.demo_maildir is not None)
         self.api = api
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
@@ -117,11 +124,66 @@ class LinearClient:
         self.say(GOODBYE)
         return 0
 
+    def choose(self, heading: str, options: list[str]) -> int:
+        """A numbered menu; returns the index chosen (0-based), asking again after a wrong answer."""
+        while True:
+            self.heading(heading)
+            for number, option in enumerate(options, start=1):
+                self.say(f"{number}. {option}")
+            choice = self.ask(f"Votre choix (1 à {len(options)})").strip()
+            if choice.isdigit() and 1 <= int(choice) <= len(options):
+                return int(choice) - 1
+            self.error(f"choix invalide : « {choice} ». Tapez un nombre de 1 à {len(options)}.")
+
+    def ask_field(self, label: str, default: str | None = None) -> str:
+        return self.ask(f"{label} (Entrée pour garder {default})" if default else label) or (default or "")
+
+    def show_result(self, result: flows.Result) -> bool:
+        if result.ok:
+            if result.message:
+                self.say(result.message)
+            return True
+        for problem in result.problems:
+            self.error(problem.message)
+        return False
+
+    def welcome_actions(self) -> list[Action]:
+        anonymous = [a for a in self.registry.available(logged_in=False) if a.context == "anonymous"]
+        demo = [a for a in self.registry.actions if a.id == "demo_mailbox"]
+        return anonymous + demo
+
     async def login(self) -> AuthenticatedSession:
-        flow = LoginFlow(self.api)
+        """The welcome menu (se connecter, première connexion, oublis, démo), until logged in."""
+        flow = LoginFlow(self.api, self.token_store)  # kept: the identifier and a pending human check
+        while True:
+            extra = self.welcome_actions()
+            options = ["Se connecter", *[a.description for a in extra], "Quitter"]
+            index = self.choose("Accueil", options)
+            if index == 0:
+                session = await self.log_in(flow)
+                if session is not None:
+                    return session
+                continue
+            if index == len(options) - 1:
+                raise _EndOfInput
+            action = extra[index - 1].id
+            if action == "activate":
+                flow.identifier = await self.activate() or flow.identifier
+            elif action == "forgot_password":
+                flow.identifier = await self.forgot_password() or flow.identifier
+            elif action == "forgot_identifier":
+                await self.forgot_identifier()
+            elif action == "demo_mailbox":
+                self.show_mailbox()
+
+    async def log_in(self, flow: LoginFlow) -> AuthenticatedSession | None:
+        """One attempt; after a refusal, back to the Accueil menu (Mot de passe oublié is there)."""
+        flow.step = Step.IDENTIFIER
         self.heading("Connexion")
         while True:
             prompt = flow.prompt()
+            if prompt.field == "challenge" and flow.challenge is not None:
+                self.say(f"{login_flow.CHALLENGE_INTRO} {flow.challenge.question}")
             if prompt.secret:
                 text = self.ask_secret(prompt.label)
             elif prompt.default:
@@ -136,11 +198,195 @@ class LinearClient:
                 continue
             self.say(login_flow.SUBMITTING)
             outcome = await flow.submit()
+            if outcome.pending is not None:
+                outcome = await self.second_factor(flow, outcome)
             if outcome.session is not None:
                 login_flow.remember(outcome, self.token_store)
                 self.say(outcome.message)
+                if outcome.password_expired and not await self.change_password(outcome.session, forced=True):
+                    await login_flow.logout(outcome.session, self.token_store)
+                    return None
                 return outcome.session
             self.error(outcome.message)
+            return None
+
+    async def second_factor(self, flow: LoginFlow, outcome: LoginOutcome) -> LoginOutcome:
+        """The code screen: destination, validity said once, « r » to resend."""
+        pending = flow.pending
+        assert pending is not None
+        self.heading("Code de connexion")
+        self.say(outcome.message)
+        self.say(login_flow.code_validity(pending))
+        resends = login_flow.resends_sentence(pending)
+        if resends:
+            self.say(resends)
+        while True:
+            text = self.ask(f"{flow.prompt().label} (ou « r » pour renvoyer un code)")
+            if text.strip().lower() == "r":
+                resent = await flow.resend()
+                (self.say if resent.message.startswith("Nouveau code") else self.error)(resent.message)
+                continue
+            problem = flow.enter_code(text)
+            if problem:
+                self.error(problem)
+                continue
+            if flow.step is Step.TRUST:
+                self.say(login_flow.TRUST_EXPLAIN)
+                answer = self.choose(login_flow.TRUST_QUESTION, [login_flow.TRUST_YES, login_flow.TRUST_NO])
+                flow.choose_trust(answer == 0)
+            self.say(login_flow.CODE_CHECKING)
+            result = await flow.send_code()
+            if result.session is not None or not result.retry_possible:
+                return result
+            self.error(result.message)
+
+    async def activate(self) -> str | None:
+        """Première connexion, in 3 steps; returns the member number once the account is activated."""
+        api = self.api
+        mode_index = self.choose(
+            flows.ACTIVATION_TITLE,
+            ["Avec mon code d'accès (courrier de bienvenue)", "Avec mon identité (n° de sécurité sociale)"],
+        )
+        mode = flows.ActivationMode.CODE if mode_index == 0 else flows.ActivationMode.IDENTITY
+        flow = flows.ActivationFlow(api, mode, today=api.clock.today())
+        self.heading(flow.heading)
+        self.say(flows.ACTIVATION_INTRO)
+        if not self.show_result(await flow.load()):
+            return None
+        infos = flows.ActivationInfos()
+        while flow.step is flows.ActivationStep.INFOS:
+            infos.member_number = self.ask_field("N° adhérent (chiffres seulement)", infos.member_number or None)
+            if mode is flows.ActivationMode.CODE:
+                infos.access_code = self.ask_field("Code d'accès (8 lettres)", infos.access_code or None)
+            else:
+                infos.last_name = self.ask_field("Nom", infos.last_name or None)
+                infos.first_name = self.ask_field("Prénom", infos.first_name or None)
+                infos.birth_date = self.ask_field("Date de naissance (JJ/MM/AAAA)", infos.birth_date or None)
+                infos.nir = self.ask_field("N° de sécurité sociale (15 caractères)", infos.nir or None)
+                nir_problem = flows.check_nir(infos.nir)
+                if nir_problem:
+                    self.error(nir_problem)
+            infos.email = self.ask_field("Adresse e-mail", infos.email or None)
+            self.say(f"Règles du mot de passe : {RULES_SUMMARY}")
+            infos.password = self.ask_secret("Choisissez votre mot de passe")
+            for line in flows.policy_lines(flow.policy_for(infos)(infos.password)):
+                self.say(line)
+            infos.confirmation = self.ask_secret("Confirmez le mot de passe")
+            if flow.terms is not None:
+                self.heading(f"{flow.terms.title} (version {flow.terms.version})")
+                self.say(flow.terms.text)
+            infos.accept_terms = self.choose(flows.TERMS_ACCEPT_LABEL + " ?", ["Oui", "Non"]) == 0
+            if flow.challenge is not None:
+                self.say(f"{login_flow.CHALLENGE_INTRO} {flow.challenge.question}")
+                infos.challenge_answer = self.ask(login_flow.CHALLENGE_LABEL)
+            result = await flow.submit(infos)
+            if not self.show_result(result):
+                continue
+        self.heading(flow.heading)
+        while flow.step is flows.ActivationStep.VALIDATION:
+            self.show_result(await flow.confirm(self.ask(flows.CONFIRM_CODE_LABEL)))
+        self.heading(flow.heading)
+        return flow.member_number
+
+    async def forgot_password(self) -> str | None:
+        flow = flows.ResetFlow(self.api)
+        self.heading(flows.FORGOT_TITLE)
+        self.say(flows.FORGOT_INTRO)
+        if not self.show_result(await flow.load()):
+            return None
+        while flow.step is flows.ResetStep.IDENTIFIER:
+            identifier = self.ask(login_flow.IDENTIFIER_LABEL)
+            answer = ""
+            if flow.challenge is not None:
+                self.say(f"{login_flow.CHALLENGE_INTRO} {flow.challenge.question}")
+                answer = self.ask(login_flow.CHALLENGE_LABEL)
+            self.show_result(await flow.request(identifier, answer))
+        while flow.step is flows.ResetStep.CODE:
+            code = self.ask("Code reçu par e-mail")
+            self.say(f"Règles du mot de passe : {RULES_SUMMARY}")
+            new = self.ask_secret("Nouveau mot de passe")
+            for line in flows.policy_lines(flow.policy(new)):
+                self.say(line)
+            confirmation = self.ask_secret("Confirmez le nouveau mot de passe")
+            self.show_result(await flow.reset(code, new, confirmation))
+        return flow.identifier
+
+    async def forgot_identifier(self) -> None:
+        flow = flows.RecoverFlow(self.api, today=self.api.clock.today())
+        self.heading(flows.RECOVER_TITLE)
+        self.say(flows.RECOVER_INTRO)
+        while not flow.done:
+            values = [self.ask(label) for label in
+                      ("Nom", "Prénom", "Date de naissance (JJ/MM/AAAA)", "N° de sécurité sociale (15 caractères)")]
+            self.show_result(await flow.submit(*values))
+
+    async def change_password(self, session: AuthenticatedSession, *, forced: bool = False) -> bool:
+        flow = flows.ChangePasswordFlow(session.api, forced=forced)
+        self.heading(flows.CHANGE_TITLE)
+        if forced:
+            self.say(flows.CHANGE_FORCED)
+        for _ in range(3):
+            current = self.ask_secret("Mot de passe actuel")
+            self.say(f"Règles du mot de passe : {RULES_SUMMARY}")
+            new = self.ask_secret("Nouveau mot de passe")
+            for line in flows.policy_lines(flow.policy(new)):
+                self.say(line)
+            confirmation = self.ask_secret("Confirmez le nouveau mot de passe")
+            if self.show_result(await flow.submit(current, new, confirmation)):
+                return True
+        return False
+
+    async def security(self, session: AuthenticatedSession) -> None:
+        view = await flows.load_security(session.api)
+        if view.error:
+            self.error(view.error)
+            return
+        self.heading(f"{flows.DEVICES_TITLE} ({len(view.devices)})")
+        if not view.devices:
+            self.say(flows.NO_DEVICES)
+        for device in view.devices:
+            self.say(flows.device_line(device))
+        self.heading(f"{flows.SESSIONS_TITLE} ({len(view.sessions)})")
+        for item in view.sessions:
+            self.say(flows.session_line(item))
+        options = [f"Retirer l'appareil « {d.name} »" for d in view.devices]
+        others = [s for s in view.sessions if not s.current]
+        options += [f"Fermer la session : {flows.session_line(s)}" for s in others]
+        if not options:
+            return
+        index = self.choose("Retirer un appareil ou fermer une session ?", [*options, "Retour"])
+        if index < len(view.devices):
+            self.show_result(await flows.revoke_device(session.api, view.devices[index]))
+        elif index < len(options):
+            self.show_result(await flows.revoke_session(session.api, others[index - len(view.devices)]))
+
+    async def totp(self, session: AuthenticatedSession) -> None:
+        flow = flows.TotpFlow(session.api)
+        self.heading(flows.TOTP_TITLE)
+        if not self.show_result(await flow.start()):
+            return
+        assert flow.enrollment is not None
+        self.say(f"Secret (à saisir à la main dans l'application) : {flows.group_secret(flow.enrollment.secret)}")
+        while not flow.recovery_codes:
+            if not self.show_result(await flow.confirm(self.ask("Code affiché par l'application (6 chiffres)"))):
+                continue
+        self.say(flows.TOTP_CODES_WARNING)
+        for code in flow.recovery_codes:
+            self.say(code)
+
+    def show_mailbox(self) -> None:
+        if self.demo_maildir is None:
+            return
+        mails, problem = mailbox.load(self.demo_maildir)
+        self.heading(f"{mailbox.TITLE} ({len(mails)})")
+        if problem:
+            self.error(problem)
+        elif not mails:
+            self.say(mailbox.EMPTY)
+        for mail in mails:
+            self.say(mail.summary())
+            for line in mail.body.splitlines():
+                self.say(f"  {line}")
 
     def menu_actions(self, areas: list[str]) -> list[Action]:
         return [a for a in self.registry.available(logged_in=True, areas=areas) if a.linear]
@@ -209,3 +455,11 @@ class LinearClient:
                 return "logout"
             elif action.id == "quit":
                 return "quit"
+            elif action.id == "change_password":
+                await self.change_password(session)
+            elif action.id == "security":
+                await self.security(session)
+            elif action.id == "totp_enroll":
+                await self.totp(session)
+            elif action.id == "demo_mailbox":
+                self.show_mailbox()
