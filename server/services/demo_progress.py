@@ -177,7 +177,7 @@ def _advance_claim(
             amo_gross=line.amo_paid or Decimal("0.00"),
             amo_paid=line.amo_paid or Decimal("0.00"),
             amc_paid=line.amc_paid or Decimal("0.00"),
-            out_of_pocket=line.out_of_pocket or Decimal("0.00"),
+            out_of_pocket=amount if line.out_of_pocket is None else line.out_of_pocket,
             engine_result={"explanation": line.explanation, "estimated_by": "demo job"},
             tariff_version="demo",
         )

@@ -90,6 +90,13 @@ def _last_message_at(session: Session, thread: MessageThread) -> datetime:
     return last or thread.created_at
 
 
+def _category(value: str) -> ThreadCategory:
+    try:
+        return ThreadCategory(value)
+    except ValueError:  # a category of an older import ("demande"): shown as "autre"
+        return ThreadCategory.other
+
+
 def _overdue(thread: MessageThread, now: datetime) -> bool:
     waiting = thread.status in (ThreadStatus.sent, ThreadStatus.in_progress)
     return waiting and thread.answer_due_at is not None and thread.answer_due_at < now
@@ -99,7 +106,7 @@ def _summary_fields(session: Session, thread: MessageThread, unread: int, now: d
     return {
         "id": thread.id or 0,
         "subject": thread.subject,
-        "category": ThreadCategory(thread.category) if thread.category in ThreadCategory else ThreadCategory.other,
+        "category": _category(thread.category),
         "status": thread.status,
         "created_at": thread.created_at,
         "last_message_at": _last_message_at(session, thread),

@@ -428,19 +428,29 @@ def estimate(
     out: list[QuoteEstimateLine] = []
     for index, (act, label, charged) in enumerate(lines):
         notations = _guarantees_for(session, member, beneficiary, act)
-        request: dict[str, Any] = {"act": act, "charged": str(charged), "date": paris_today(clock).isoformat()}
-        if notations:
-            request["guarantees"] = notations
-        else:
-            request["guarantee"] = "0% BR"
+        if not notations:
+            out.append(
+                QuoteEstimateLine(
+                    act=act,
+                    label=label,
+                    charged=charged,
+                    amc_paid=Decimal("0.00"),
+                    explanation=["Aucune ligne de vos garanties ne couvre cet acte : la mutuelle ne rembourse rien."],
+                )
+            )
+            continue
+        request: dict[str, Any] = {
+            "act": act,
+            "charged": str(charged),
+            "date": paris_today(clock).isoformat(),
+            "guarantees": notations,
+        }
         try:
             result = run_simulation_json(request, paris_today(clock))
         except InvalidRequest as exc:
             raise _field_error(f"lines[{index}]", exc.message, f"Ligne {index + 1} du devis : {exc.message}") from exc
         assert isinstance(result, dict)
         explanation = list(result.get("explanation", []))
-        if not notations:
-            explanation.append("Aucune ligne de vos garanties ne couvre cet acte : la mutuelle ne rembourse rien.")
         out.append(
             QuoteEstimateLine(
                 act=act,

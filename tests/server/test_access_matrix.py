@@ -12,6 +12,7 @@ import pytest
 from models.schemas.common import Role
 from server.app import api_operations
 from tests.conftest import PASSWORD, bearer
+from tests.server.issue7_world import ISSUE7_ROWS, issue7_objects
 
 ACTORS = ("anonymous", "member_a", "member_b", "agent", "supervisor")
 
@@ -31,6 +32,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/simulations"): EVERYONE_OK,
 }
 
+MATRIX.update({key: row(*cells) for key, cells in ISSUE7_ROWS.items()})  # issue 7
+
 SIMULATION = {"act": "G", "charged": "30", "guarantee": "100% BR", "date": "2026-06-15"}
 
 
@@ -45,6 +48,7 @@ def world(make):
     }
     contract = make.contract(member_a)
     claim = make.claim(member_a, contract=contract, care_date=date(2026, 11, 2))
+    make.issue7 = issue7_objects(make.session, make.clock, member_a, make.principal(member_a).id)
     return {
         "accounts": accounts,
         "path_params": {"member_id": member_a.id, "contract_id": contract.id, "claim_id": claim.id},
@@ -65,8 +69,8 @@ def test_every_route_is_in_the_matrix(app):
 async def test_every_cell_of_the_matrix(app, client, make, world):
     mismatches = []
     for (method, path), expected in sorted(MATRIX.items()):
-        url = path.format(**world["path_params"])
-        body = world["bodies"].get((method, path))
+        url = path.format(**world["path_params"], **make.issue7["path_params"])
+        body = world["bodies"].get((method, path), make.issue7["bodies"].get((method, path)))
         for actor, status in expected.items():
             account = world["accounts"].get(actor)
             # a fresh session per cell: a logout in one cell must not change the next
