@@ -1,11 +1,12 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 
 from models.schemas.simulation import SimulationRequest
 from server.clock import paris_today
-from server.deps import ClockDep
+from server.deps import ClockDep, SessionDep, SettingsDep, bearer_scheme
 from server.errors import error_responses
 from server.services import simulation as service
 
@@ -31,7 +32,7 @@ _REQUEST_SCHEMA = SimulationRequest.model_json_schema()
                 }
             },
         },
-        **error_responses(422),
+        **error_responses(401, 403, 404, 422),
     },
     openapi_extra={
         "requestBody": {
@@ -48,10 +49,20 @@ _REQUEST_SCHEMA = SimulationRequest.model_json_schema()
             },
         }
     },
-    summary="Simuler un remboursement (sans connexion)",
+    summary="Simuler un remboursement",
+    description=(
+        "Sans connexion : la demande porte la garantie (« guarantee » ou « guarantees »). Un adhérent "
+        "connecté peut à la place indiquer « beneficiary_id » : ses contrats, ses plafonds déjà consommés "
+        "et la date de son dernier équipement sont alors utilisés (404 pour une personne d'un autre adhérent)."
+    ),
 )
 def simulate(
     payload: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],
     clock: ClockDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> JSONResponse:
-    return JSONResponse(service.simulate(payload, paris_today(clock)))
+    token = credentials.credentials if credentials else None
+    today = paris_today(clock)
+    return JSONResponse(service.simulate(payload, today, session=session, clock=clock, settings=settings, token=token))

@@ -1,15 +1,27 @@
-"""The stateless simulator: the engine's JSON in, the engine's JSON out."""
+"""The simulator: the engine's JSON in, the engine's JSON out.
+
+Stateless form (anyone): the request carries its guarantee lines. Member form (a logged-in member): a
+request names a ``beneficiary_id`` and no guarantee; `server.services.guarantees` then takes the lines
+of that beneficiary's contracts, the ceilings already used and the last équipement.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from sqlmodel import Session
+
+from models.schemas.common import Role
 from models.schemas.errors import ErrorDetail
-from server.errors import ApiError
+from models.tables import Member
+from server.clock import Clock
+from server.errors import ApiError, forbidden, not_authenticated
+from server.services import auth as auth_service
+from server.settings import Settings
 
 
-def simulate(payload: dict[str, Any] | list[dict[str, Any]], today: date) -> Any:
+def _stateless(payload: dict[str, Any] | list[dict[str, Any]], today: date) -> Any:
     # Imported here: the engine is a pure module of its own, loaded when first needed.
     from models.domain.simulation import InvalidRequest, run_simulation_json
 
@@ -25,3 +37,40 @@ def simulate(payload: dict[str, Any] | list[dict[str, Any]], today: date) -> Any
             f"La simulation n'a pas pu être faite : {prefix}{message}",
             details=[ErrorDetail(field=field, message=message)],
         ) from exc
+
+
+def member_for_token(session: Session, clock: Clock, settings: Settings, token: str | None) -> Member:
+    """The member behind a bearer token, with the same answers as the ``CurrentMember`` dependency
+    (401 without a valid session, 403 for staff or a password to change)."""
+    if not token:
+        raise not_authenticated(
+            message="La simulation sur vos propres contrats demande d'être connecté : identifiez-vous, "
+            "ou indiquez la garantie (« guarantee »)."
+        )
+    current = auth_service.authenticate(session, clock, settings, token)
+    fresh = getattr(auth_service, "require_fresh_password", None)
+    if fresh is not None:
+        current = fresh(current)
+    account = current.account
+    member = session.get(Member, account.member_id) if account.member_id is not None else None
+    if account.role != Role.member or member is None:
+        raise forbidden("members_only", "Cet espace est réservé aux adhérents.")
+    return member
+
+
+def simulate(
+    payload: dict[str, Any] | list[dict[str, Any]],
+    today: date,
+    *,
+    session: Session | None = None,
+    clock: Clock | None = None,
+    settings: Settings | None = None,
+    token: str | None = None,
+) -> Any:
+    from server.services import guarantees
+
+    if guarantees.is_member_form(payload):
+        assert session is not None and clock is not None and settings is not None
+        member = member_for_token(session, clock, settings, token)
+        return guarantees.member_simulation(session, member, payload, today)
+    return _stateless(payload, today)

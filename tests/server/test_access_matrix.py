@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from models.schemas.common import Role
+from models.tables import GuaranteeLine
 from server.app import api_operations
 from tests.conftest import PASSWORD, bearer
 from tests.server.issue7_world import ISSUE7_ROWS, issue7_objects
@@ -30,6 +31,11 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/me/session"): row(401, 200, 200, 200, 200),
     ("GET", "/api/v1/me/dashboard"): row(401, 200, 200, 403, 403),
     ("POST", "/api/v1/simulations"): EVERYONE_OK,
+    ("GET", "/api/v1/me/guarantees"): row(401, 200, 200, 403, 403),
+    ("GET", "/api/v1/me/guarantees/pdf"): row(401, 200, 200, 403, 403),
+    # body: member A's own beneficiary; member B gets 404, never A's figures
+    ("POST", "/api/v1/me/simulations"): row(401, 201, 404, 403, 403),
+    ("GET", "/api/v1/me/simulations"): row(401, 200, 200, 403, 403),
 }
 
 MATRIX.update({key: row(*cells) for key, cells in ISSUE7_ROWS.items()})  # issue 7
@@ -48,6 +54,14 @@ def world(make):
     }
     contract = make.contract(member_a)
     claim = make.claim(member_a, contract=contract, care_date=date(2026, 11, 2))
+    make.session.add(
+        GuaranteeLine(
+            table_id=contract.guarantee_table_id, care_category="soins_courants", act_codes=["G"],
+            notation="100% BR", label="Consultations de généraliste",
+        )
+    )
+    make.session.commit()
+    member_a_simulation = {"act": "G", "charged": "30", "beneficiary_id": str(make.principal(member_a).id)}
     make.issue7 = issue7_objects(make.session, make.clock, member_a, make.principal(member_a).id)
     return {
         "accounts": accounts,
@@ -55,6 +69,7 @@ def world(make):
         "bodies": {
             ("POST", "/api/v1/auth/login"): {"identifier": member_a.member_number, "password": PASSWORD},
             ("POST", "/api/v1/simulations"): SIMULATION,
+            ("POST", "/api/v1/me/simulations"): {"scenarios": [member_a_simulation]},
         },
     }
 

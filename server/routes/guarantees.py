@@ -1,0 +1,63 @@
+"""Mes garanties (with the PDF of the table) and the simulations kept in the member's space."""
+
+from fastapi import APIRouter, status
+from fastapi.responses import Response
+
+from models.schemas.guarantees import MyGuarantees, SavedSimulationCreate, SavedSimulationOut
+from server.clock import paris_today
+from server.deps import ClockDep, CurrentMember, SessionDep
+from server.errors import error_responses
+from server.services import guarantees as service
+
+router = APIRouter(tags=["garanties"])
+
+
+@router.get(
+    "/me/guarantees",
+    response_model=MyGuarantees,
+    responses=error_responses(401, 403),
+    summary="Mes garanties : contrats, tableau par poste, plafonds consommés, prochains équipements",
+)
+def my_guarantees(member: CurrentMember, session: SessionDep, clock: ClockDep) -> MyGuarantees:
+    return service.my_guarantees(session, member, paris_today(clock))
+
+
+@router.get(
+    "/me/guarantees/pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "Le tableau de garanties en PDF"},
+        **error_responses(401, 403),
+    },
+    summary="Mon tableau de garanties en PDF",
+)
+def my_guarantees_pdf(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Response:
+    content = service.my_guarantees_pdf(session, member, paris_today(clock))
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="tableau-de-garanties.pdf"'},
+    )
+
+
+@router.post(
+    "/me/simulations",
+    response_model=SavedSimulationOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(401, 403, 404, 422),
+    summary="Enregistrer une simulation dans mon espace (recalculée par le serveur)",
+)
+def save_simulation(
+    body: SavedSimulationCreate, member: CurrentMember, session: SessionDep, clock: ClockDep
+) -> SavedSimulationOut:
+    return service.save_simulation(session, member, body, clock, paris_today(clock))
+
+
+@router.get(
+    "/me/simulations",
+    response_model=list[SavedSimulationOut],
+    responses=error_responses(401, 403),
+    summary="Mes simulations enregistrées, les plus récentes d'abord",
+)
+def saved_simulations(member: CurrentMember, session: SessionDep) -> list[SavedSimulationOut]:
+    return service.saved_simulations(session, member)
