@@ -8,6 +8,8 @@ runs in an exclusive worker that posts a `Done` message; a handler updates the w
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -37,7 +39,7 @@ BACK_HINT = "Tab : champ suivant · Entrée : valider · Échap : retour"
 class Done(Message):
     """Posted by a screen's worker: what to do with the flow's answer, run on the screen's thread."""
 
-    def __init__(self, apply: Callable[[], None]) -> None:
+    def __init__(self, apply: Callable[[], Any]) -> None:
         super().__init__()
         self.apply = apply
 
@@ -83,19 +85,21 @@ class AccountScreen(ModalScreen[Any]):
         if first != "form" and targets:
             targets.first().focus()
 
-    def run_flow(self, call: Callable[[], Awaitable[Any]], then: Callable[[Any], None]) -> None:
+    def run_flow(self, call: Callable[[], Awaitable[Any]], then: Callable[[Any], Any]) -> None:
         """Run one HTTP step in the screen's exclusive worker; `then` gets its result on the UI side."""
         self.status.info("Envoi en cours…")
         self._worker(call, then)
 
     @work(exclusive=True, group="account", exit_on_error=False)
-    async def _worker(self, call: Callable[[], Awaitable[Any]], then: Callable[[Any], None]) -> None:
+    async def _worker(self, call: Callable[[], Awaitable[Any]], then: Callable[[Any], Any]) -> None:
         result = await call()
         self.post_message(Done(lambda: then(result)))
 
     @on(Done)
-    def _done(self, message: Done) -> None:
-        message.apply()
+    async def _done(self, message: Done) -> None:
+        outcome = message.apply()
+        if inspect.isawaitable(outcome):  # handlers that recompose the screen are coroutines
+            await outcome
 
     def on_worker_state_changed(self, event) -> None:  # a bug in the client: say so, do not crash
         if event.state is WorkerState.ERROR and event.worker.group == "account":
@@ -381,9 +385,9 @@ class ActivationScreen(AccountScreen):
     @on(Button.Pressed, "#create")
     def _create(self) -> None:
         self._collect()
-        infos = self.infos
-        self.run_flow(lambda: self.flow.submit(infos), self._created)
-        infos.password = infos.confirmation = ""
+        submitted = dataclasses.replace(self.infos)
+        self.run_flow(lambda: self.flow.submit(submitted), self._created)
+        self.infos.password = self.infos.confirmation = ""  # the worker holds its own copy
 
     async def _created(self, result: flows.Result) -> None:
         if result.ok:
