@@ -37,6 +37,20 @@ class ClaimLine(SQLModel, table=True):
     explanation): history is never recomputed with later tariffs."""
 
     __tablename__ = "claim_line"
+    # Covering index of the list of claims: its totals and its text filter read only this index, never
+    # the wide rows (the engine's JSON lives in them).
+    __table_args__ = (
+        sa.Index(
+            "ix_claim_line_claim_amounts",
+            "claim_id",
+            "act",
+            "label",
+            "charged",
+            "amo_paid",
+            "amc_paid",
+            "out_of_pocket",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True)

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from server.routes import auth, dashboard, guarantees, health, simulations
+from server.routes import auth, claims, dashboard, guarantees, health, simulations
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (health, auth, dashboard, simulations, guarantees):
+for module in (health, auth, dashboard, simulations, guarantees, claims):
     api_router.include_router(module.router)
 
 # issue 7: messagerie, démarches, notifications

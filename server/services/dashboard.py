@@ -27,7 +27,7 @@ from models.tables import (
 )
 
 LATEST_CLAIMS = 3
-AREAS = ["dashboard"]
+AREAS = ["dashboard", "claims"]
 ZERO = Decimal("0.00")
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
 from models.schemas.common import Role
-from models.tables import GuaranteeLine
+from models.tables import GuaranteeLine, Payment
 from server.app import api_operations
 from tests.conftest import PASSWORD, bearer
 from tests.server.issue7_world import ISSUE7_ROWS, issue7_objects
@@ -36,6 +37,14 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # body: member A's own beneficiary; member B gets 404, never A's figures
     ("POST", "/api/v1/me/simulations"): row(401, 201, 404, 403, 403),
     ("GET", "/api/v1/me/simulations"): row(401, 200, 200, 403, 403),
+    # issue 6, remboursements: member B gets 404 for member A's claim and payment, its own lists otherwise
+    ("GET", "/api/v1/me/claims"): row(401, 200, 200, 403, 403),
+    ("GET", "/api/v1/me/claims/options"): row(401, 200, 200, 403, 403),
+    ("GET", "/api/v1/me/claims/export"): row(401, 200, 200, 403, 403),
+    ("GET", "/api/v1/me/claims/{claim_id}"): row(401, 200, 404, 403, 403),
+    ("GET", "/api/v1/me/payments/{payment_id}/statement"): row(401, 200, 404, 403, 403),
+    ("GET", "/api/v1/me/statements/period"): row(401, 200, 200, 403, 403),
+    ("GET", "/api/v1/me/statements/annual/{year}"): row(401, 200, 200, 403, 403),
 }
 
 MATRIX.update({key: row(*cells) for key, cells in ISSUE7_ROWS.items()})  # issue 7
@@ -65,7 +74,11 @@ def world(make):
     make.issue7 = issue7_objects(make.session, make.clock, member_a, make.principal(member_a).id)
     return {
         "accounts": accounts,
-        "path_params": {"member_id": member_a.id, "contract_id": contract.id, "claim_id": claim.id},
+        "path_params": {
+            "member_id": member_a.id, "contract_id": contract.id, "claim_id": claim.id,
+            "payment_id": make.session.exec(select(Payment.id).where(Payment.claim_id == claim.id)).one(),
+            "year": 2026,
+        },
         "bodies": {
             ("POST", "/api/v1/auth/login"): {"identifier": member_a.member_number, "password": PASSWORD},
             ("POST", "/api/v1/simulations"): SIMULATION,

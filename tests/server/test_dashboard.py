@@ -20,11 +20,8 @@ async def test_dashboard_shows_the_three_latest_claims_newest_first(client, make
     response = await client.get(DASHBOARD, headers=bearer(make.session_token(account)))
     assert response.status_code == 200
     body = response.json()
-    assert (body["member_number"], body["first_name"], body["areas"]) == (
-        member.member_number,
-        "Camille",
-        ["dashboard"],
-    )
+    assert (body["member_number"], body["first_name"]) == (member.member_number, "Camille")
+    assert {"dashboard", "claims"} <= set(body["areas"])
     expected = [c.reference for c in sorted(claims, key=lambda c: c.care_date, reverse=True)[:3]]
     assert [c["reference"] for c in body["latest_claims"]] == expected
     latest = body["latest_claims"][0]

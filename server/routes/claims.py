@@ -1,0 +1,128 @@
+"""Mes remboursements: thin routes over `server.services.claims` and `server.pdf.statements`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response
+
+from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions, ClaimQuery
+from server.clock import paris_today
+from server.deps import ClockDep, CurrentMember, SessionDep
+from server.errors import error_responses
+from server.pdf import statements as pdf
+from server.services import claims as service
+
+router = APIRouter(tags=["remboursements"])
+
+PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}, "description": "PDF"}
+}
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": "CSV (UTF-8 avec BOM, séparateur « ; », virgule décimale)",
+    }
+}
+
+
+def _file(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        content=content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@router.get(
+    "/me/claims",
+    response_model=ClaimList,
+    responses=error_responses(401, 403, 422),
+    summary="Mes remboursements : liste filtrée, triée, paginée, avec les totaux du filtre",
+)
+def my_claims(
+    member: CurrentMember, session: SessionDep, clock: ClockDep, query: Annotated[ClaimQuery, Query()]
+) -> ClaimList:
+    return service.list_claims(session, member, query, paris_today(clock))
+
+
+@router.get(
+    "/me/claims/options",
+    response_model=ClaimOptions,
+    responses=error_responses(401, 403),
+    summary="Ce que les filtres et les relevés peuvent proposer à ce foyer",
+)
+def my_claim_options(member: CurrentMember, session: SessionDep, clock: ClockDep) -> ClaimOptions:
+    return service.options(session, member, paris_today(clock))
+
+
+@router.get(
+    "/me/claims/export",
+    response_class=Response,
+    responses={**CSV_RESPONSE, **error_responses(401, 403, 422)},
+    summary="Export CSV de la liste filtrée (toutes les pages)",
+)
+def export_my_claims(
+    member: CurrentMember, session: SessionDep, clock: ClockDep, query: Annotated[ClaimQuery, Query()]
+) -> Response:
+    today = paris_today(clock)
+    _applied, items = service.all_claims(session, member, query, today)
+    return _file(service.claims_csv(items), "text/csv; charset=utf-8", f"remboursements-{today:%Y-%m-%d}.csv")
+
+
+@router.get(
+    "/me/claims/{claim_id}",
+    response_model=ClaimDetail,
+    responses=error_responses(401, 403, 404),
+    summary="Le détail d'un remboursement, ligne par ligne",
+)
+def my_claim(member: CurrentMember, session: SessionDep, claim_id: int) -> ClaimDetail:
+    return service.claim_detail(session, member, claim_id)
+
+
+@router.get(
+    "/me/payments/{payment_id}/statement",
+    response_class=Response,
+    responses={**PDF_RESPONSE, **error_responses(401, 403, 404)},
+    summary="Relevé de prestations d'un paiement (PDF)",
+)
+def my_payment_statement(member: CurrentMember, session: SessionDep, clock: ClockDep, payment_id: int) -> Response:
+    items = service.payment_statement(session, member, payment_id)
+    content = pdf.payment_statement_pdf(member, items, paris_today(clock))
+    return _file(content, "application/pdf", f"releve-prestations-{items[0].payment.payment_date:%Y-%m-%d}.pdf")
+
+
+@router.get(
+    "/me/statements/period",
+    response_class=Response,
+    responses={**PDF_RESPONSE, **error_responses(401, 403, 422)},
+    summary="Relevé de prestations de tous les paiements d'une période, en un fichier (PDF)",
+)
+def my_period_statement(
+    member: CurrentMember,
+    session: SessionDep,
+    clock: ClockDep,
+    date_from: Annotated[date | None, Query(description="premier jour (paiements) ; défaut : il y a 24 mois")] = None,
+    date_to: Annotated[date | None, Query(description="dernier jour (paiements) ; défaut : aujourd'hui")] = None,
+) -> Response:
+    today = paris_today(clock)
+    start = date_from or service.months_before(today, service.DEFAULT_MONTHS)
+    end = date_to or today
+    items = service.period_statement(session, member, start, end)
+    content = pdf.period_statement_pdf(member, items, start, end, today)
+    return _file(content, "application/pdf", f"releve-prestations-{start:%Y-%m-%d}-au-{end:%Y-%m-%d}.pdf")
+
+
+@router.get(
+    "/me/statements/annual/{year}",
+    response_class=Response,
+    responses={**PDF_RESPONSE, **error_responses(401, 403, 404, 422)},
+    summary="Relevé annuel des prestations d'une année civile (les 7 dernières années) (PDF)",
+)
+def my_annual_statement(
+    member: CurrentMember, session: SessionDep, clock: ClockDep, year: Annotated[int, Path(ge=1900, le=2999)]
+) -> Response:
+    today = paris_today(clock)
+    lines = service.annual_statement(session, member, year, today)
+    return _file(pdf.annual_statement_pdf(member, year, lines, today), "application/pdf", f"releve-annuel-{year}.pdf")

@@ -1,0 +1,629 @@
+"""Mes remboursements: the household's claims, filtered, sorted and paged, with totals computed by the
+database; the détail of one claim; the CSV export and the rows of the relevés.
+
+Ownership lives here: every statement is bound to the logged-in member's id, and a claim or a payment
+of another household answers 404 (never 403: its existence is not disclosed).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, exists, false, func, or_
+from sqlmodel import Session, col, select
+
+from models.domain.dates import add_years
+from models.schemas.claims import (
+    DEFAULT_MONTHS,
+    MAX_PAGE_SIZE,
+    STATEMENT_YEARS,
+    BeneficiaryChoice,
+    CategoryChoice,
+    ClaimDetail,
+    ClaimFilters,
+    ClaimLineDetail,
+    ClaimList,
+    ClaimListItem,
+    ClaimOptions,
+    ClaimQuery,
+    ClaimSortKey,
+    ClaimTotals,
+    ContractShare,
+    Deduction,
+    DocumentSummary,
+    PaymentDetail,
+    SortOrder,
+    care_category_label,
+)
+from models.schemas.common import ClaimStatus, PaymentKind, PaymentState
+from models.tables import Beneficiary, Claim, ClaimLine, ClaimLineAmc, Contract, Document, Member, Payment
+from server.errors import ApiError
+
+ZERO = Decimal("0.00")
+STATUS_ORDER = [
+    ClaimStatus.received,
+    ClaimStatus.awaiting_document,
+    ClaimStatus.processing,
+    ClaimStatus.paid,
+    ClaimStatus.rejected,
+]
+DEDUCTION_LABELS = {
+    "participation_forfaitaire": "Participation forfaitaire",
+    "franchise": "Franchise médicale",
+}
+
+
+def claim_not_found() -> ApiError:
+    return ApiError(404, "claim_not_found", "Ce remboursement n'existe pas ou ne concerne pas votre foyer.")
+
+
+def payment_not_found() -> ApiError:
+    return ApiError(404, "payment_not_found", "Ce paiement n'existe pas ou ne concerne pas votre foyer.")
+
+
+def fold(text: str) -> str:
+    """For the text filter: case and accents ignored ("echographie" finds "Échographie")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(value if value is not None else 0).quantize(ZERO)
+
+
+def months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for dom in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, dom)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def effective_filters(filters: ClaimFilters, today: date) -> ClaimFilters:
+    """The default period (the last 24 months) when none is given; text trimmed, empty means none."""
+    update: dict[str, Any] = {}
+    if filters.date_from is None and filters.date_to is None:
+        update["date_from"] = months_before(today, DEFAULT_MONTHS)
+    if filters.text is not None and not filters.text.strip():
+        update["text"] = None
+    elif filters.text is not None:
+        update["text"] = filters.text.strip()
+    return filters.model_copy(update=update)
+
+
+# -- the filtered set, in SQL ----------------------------------------------------------------------
+
+
+def _regularisation_exists() -> ColumnElement[bool]:
+    return exists().where(
+        Payment.claim_id == Claim.id,
+        or_(Payment.kind == PaymentKind.overpayment_recovery, col(Payment.amount) < 0),
+    )
+
+
+def _claim_conditions(member_id: int, filters: ClaimFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Claim.member_id == member_id]
+    if filters.date_from is not None:
+        conditions.append(col(Claim.care_date) >= filters.date_from)
+    if filters.date_to is not None:
+        conditions.append(col(Claim.care_date) <= filters.date_to)
+    if filters.beneficiary_id is not None:
+        conditions.append(Claim.beneficiary_id == filters.beneficiary_id)
+    if filters.care_category is not None:
+        conditions.append(Claim.care_category == filters.care_category)
+    if filters.status:
+        conditions.append(col(Claim.status).in_(list(filters.status)))
+    return conditions
+
+
+def _matching_labels(session: Session, conditions: list[ColumnElement[bool]], text: str) -> list[str]:
+    """The act labels of this household (within the other filters) that contain the text, folded.
+
+    Folding is done here in Python, identically on SQLite and PostgreSQL (neither folds accents the
+    same way by itself); the household has a few dozen distinct labels."""
+    wanted = fold(text)
+    pairs = session.exec(
+        select(ClaimLine.act, ClaimLine.label)
+        .join(Claim, Claim.id == ClaimLine.claim_id)  # type: ignore[arg-type]
+        .where(*conditions)
+        .distinct()
+    ).all()
+    return sorted({label for act, label in pairs if wanted in fold(label) or wanted in fold(act)})
+
+
+def _filtered(session: Session, member_id: int, filters: ClaimFilters) -> Any:
+    """One row per claim of the filter with its amounts: claim ⋈ beneficiary ⟕ claim_line, grouped by
+    claim (the amounts come from the covering index of claim_line), amount range in HAVING."""
+    conditions = _claim_conditions(member_id, filters)
+    charged = func.coalesce(func.sum(ClaimLine.charged), 0)
+    regularisation = _regularisation_exists()
+    where = list(conditions)
+    having: list[ColumnElement[bool]] = []
+    if filters.amount_min is not None:
+        having.append(charged >= filters.amount_min)
+    if filters.amount_max is not None:
+        having.append(charged <= filters.amount_max)
+    if filters.regularisation is not None:
+        where.append(regularisation if filters.regularisation else ~regularisation)
+    if filters.payee is not None:
+        where.append(exists().where(Payment.claim_id == Claim.id, Payment.payee == filters.payee))
+    if filters.text:
+        labels = _matching_labels(session, conditions, filters.text)
+        if labels:
+            inner = ClaimLine.__table__.alias("text_line")  # type: ignore[attr-defined]
+            where.append(exists().where(inner.c.claim_id == Claim.id, inner.c.label.in_(labels)))
+        else:
+            where.append(false())
+    statement = (
+        select(
+            col(Claim.id).label("id"),
+            col(Claim.reference).label("reference"),
+            col(Claim.care_date).label("care_date"),
+            col(Claim.beneficiary_id).label("beneficiary_id"),
+            col(Beneficiary.first_name).label("first_name"),
+            col(Beneficiary.last_name).label("last_name"),
+            col(Claim.label).label("label"),
+            col(Claim.care_category).label("care_category"),
+            col(Claim.status).label("status"),
+            col(Claim.rejection_reason).label("rejection_reason"),
+            charged.label("charged"),
+            func.coalesce(func.sum(ClaimLine.amo_paid), 0).label("amo_paid"),
+            func.coalesce(func.sum(ClaimLine.amc_paid), 0).label("amc_paid"),
+            func.coalesce(func.sum(ClaimLine.out_of_pocket), 0).label("out_of_pocket"),
+            regularisation.label("regularisation"),
+        )
+        .join(Beneficiary, Beneficiary.id == Claim.beneficiary_id)  # type: ignore[arg-type]
+        .outerjoin(ClaimLine, ClaimLine.claim_id == Claim.id)  # type: ignore[arg-type]
+        .where(*where)
+        .group_by(col(Claim.id), col(Beneficiary.id))
+    )
+    return statement.having(*having) if having else statement
+
+
+def _sort_columns(filtered: Any, sort: ClaimSortKey, order: SortOrder) -> list[Any]:
+    c = filtered.selected_columns
+    keys: dict[ClaimSortKey, list[Any]] = {
+        ClaimSortKey.care_date: [c.care_date],
+        ClaimSortKey.charged: [c.charged],
+        ClaimSortKey.amc_paid: [c.amc_paid],
+        ClaimSortKey.amo_paid: [c.amo_paid],
+        ClaimSortKey.out_of_pocket: [c.out_of_pocket],
+        ClaimSortKey.beneficiary: [c.first_name, c.last_name],
+        ClaimSortKey.status: [case({s.value: i for i, s in enumerate(STATUS_ORDER)}, value=c.status, else_=99)],
+    }
+    columns = [*keys[sort], c.id]
+    return [column.desc() if order is SortOrder.desc else column.asc() for column in columns]
+
+
+def _latest_payments(session: Session, claim_ids: Sequence[int]) -> dict[int, Payment]:
+    latest: dict[int, Payment] = {}
+    if not claim_ids:
+        return latest
+    for payment in session.exec(
+        select(Payment)
+        .where(col(Payment.claim_id).in_(list(claim_ids)), Payment.kind == PaymentKind.payment)
+        .order_by(col(Payment.payment_date), col(Payment.id))
+    ).all():
+        latest[payment.claim_id] = payment
+    return latest
+
+
+def _items(session: Session, rows: Sequence[Any]) -> list[ClaimListItem]:
+    payments = _latest_payments(session, [row.id for row in rows])
+    items = []
+    for row in rows:
+        payment = payments.get(row.id)
+        items.append(
+            ClaimListItem(
+                id=row.id,
+                reference=row.reference,
+                care_date=row.care_date,
+                beneficiary_id=row.beneficiary_id,
+                beneficiary_name=f"{row.first_name} {row.last_name}",
+                label=row.label,
+                care_category=row.care_category,
+                charged=_money(row.charged),
+                amo_paid=_money(row.amo_paid),
+                amc_paid=_money(row.amc_paid),
+                out_of_pocket=_money(row.out_of_pocket),
+                status=ClaimStatus(row.status),
+                payee=payment.payee if payment else None,
+                payee_label=payment.payee_label if payment else None,
+                payment_state=payment.state if payment else None,
+                payment_date=payment.payment_date if payment else None,
+                account_suffix=payment.iban_suffix if payment else None,
+                rejection_reason=row.rejection_reason,
+                regularisation=bool(row.regularisation),
+            )
+        )
+    return items
+
+
+def list_claims(session: Session, member: Member, query: ClaimQuery, today: date) -> ClaimList:
+    """One page of the household's claims for the filter, sorted, with the totals of the whole filter
+    (two statements: the totals, then the page; then the page's latest payments)."""
+    assert member.id is not None
+    sort, order = query.sort, query.order
+    page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
+    page = max(1, query.page)
+    applied = effective_filters(query.filters(), today)
+    filtered = _filtered(session, member.id, applied)
+    sub = filtered.subquery("filtered")
+    count, charged, amo, amc, rac = session.exec(
+        select(
+            func.count(),
+            func.sum(sub.c.charged),
+            func.sum(sub.c.amo_paid),
+            func.sum(sub.c.amc_paid),
+            func.sum(sub.c.out_of_pocket),
+        ).select_from(sub)
+    ).one()
+    totals = ClaimTotals(
+        count=int(count or 0),
+        charged=_money(charged),
+        amo_paid=_money(amo),
+        amc_paid=_money(amc),
+        out_of_pocket=_money(rac),
+    )
+    rows = (
+        session.exec(
+            filtered.order_by(*_sort_columns(filtered, sort, order)).limit(page_size).offset((page - 1) * page_size)
+        ).all()
+        if totals.count
+        else []
+    )
+    return ClaimList(
+        items=_items(session, rows),
+        totals=totals,
+        page=page,
+        page_size=page_size,
+        pages=max(1, math.ceil(totals.count / page_size)),
+        sort=sort,
+        order=order,
+        filters=applied,
+    )
+
+
+def all_claims(
+    session: Session, member: Member, query: ClaimQuery, today: date
+) -> tuple[ClaimFilters, list[ClaimListItem]]:
+    """Every claim of the filter, sorted, without paging (the CSV export)."""
+    assert member.id is not None
+    applied = effective_filters(query.filters(), today)
+    filtered = _filtered(session, member.id, applied)
+    rows = session.exec(filtered.order_by(*_sort_columns(filtered, query.sort, query.order))).all()
+    return applied, _items(session, rows)
+
+
+def options(session: Session, member: Member, today: date) -> ClaimOptions:
+    assert member.id is not None
+    beneficiaries = session.exec(
+        select(Beneficiary)
+        .where(Beneficiary.member_id == member.id)
+        .order_by(col(Beneficiary.birth_date), col(Beneficiary.id))
+    ).all()
+    categories = session.exec(select(Claim.care_category).where(Claim.member_id == member.id).distinct()).all()
+    return ClaimOptions(
+        beneficiaries=[BeneficiaryChoice(id=b.id or 0, name=f"{b.first_name} {b.last_name}") for b in beneficiaries],
+        care_categories=sorted(
+            (CategoryChoice(code=code, label=care_category_label(code)) for code in categories),
+            key=lambda c: c.label,
+        ),
+        statement_years=statement_years(today),
+        default_date_from=months_before(today, DEFAULT_MONTHS),
+    )
+
+
+def statement_years(today: date) -> list[int]:
+    """The calendar years of the relevé annuel: this year and the 6 before it."""
+    return [today.year - i for i in range(STATEMENT_YEARS)]
+
+
+# -- the détail --------------------------------------------------------------------------------------
+
+
+def _owned_claim(session: Session, member: Member, claim_id: int) -> Claim:
+    claim = session.exec(select(Claim).where(Claim.id == claim_id, Claim.member_id == member.id)).first()
+    if claim is None:
+        raise claim_not_found()
+    return claim
+
+
+def _deductions(engine_result: dict[str, Any], total: Decimal) -> list[Deduction]:
+    found = [
+        Deduction(
+            kind=str(d.get("kind", "")),
+            label=DEDUCTION_LABELS.get(str(d.get("kind", "")), str(d.get("kind", "")).replace("_", " ")),
+            amount=_money(d.get("amount")),
+        )
+        for d in engine_result.get("deductions") or []
+        if isinstance(d, dict)
+    ]
+    if not found and total:
+        found = [Deduction(kind="deduction", label="Retenue de la Sécurité sociale", amount=_money(total))]
+    return found
+
+
+def claim_detail(session: Session, member: Member, claim_id: int) -> ClaimDetail:
+    claim = _owned_claim(session, member, claim_id)
+    beneficiary = session.get(Beneficiary, claim.beneficiary_id)
+    assert beneficiary is not None
+    name = f"{beneficiary.first_name} {beneficiary.last_name}"
+    lines = session.exec(
+        select(ClaimLine).where(ClaimLine.claim_id == claim.id).order_by(col(ClaimLine.position), col(ClaimLine.id))
+    ).all()
+    shares: dict[int, list[ContractShare]] = {}
+    for line_id, contract_id, contract_name, amount in session.exec(
+        select(ClaimLineAmc.claim_line_id, ClaimLineAmc.contract_id, Contract.name, ClaimLineAmc.amount)
+        .join(Contract, Contract.id == ClaimLineAmc.contract_id)  # type: ignore[arg-type]
+        .where(col(ClaimLineAmc.claim_line_id).in_([line.id for line in lines]))
+        .order_by(col(ClaimLineAmc.id))
+    ).all():
+        shares.setdefault(line_id, []).append(
+            ContractShare(contract_id=contract_id, contract_name=contract_name, amount=_money(amount))
+        )
+    payments = session.exec(
+        select(Payment).where(Payment.claim_id == claim.id).order_by(col(Payment.payment_date), col(Payment.id))
+    ).all()
+    documents = session.exec(
+        select(Document.id, Document.kind, Document.filename, Document.content_type, Document.size, Document.created_at)
+        .where(Document.claim_id == claim.id, Document.member_id == member.id)
+        .order_by(col(Document.created_at), col(Document.id))
+    ).all()
+    details = [
+        ClaimLineDetail(
+            position=line.position,
+            care_date=claim.care_date,
+            beneficiary_name=name,
+            act=line.act,
+            label=line.label,
+            quantity=line.quantity,
+            charged=_money(line.charged),
+            br=_money(line.br),
+            amo_rate=Decimal(line.amo_rate),
+            amo_gross=_money(line.amo_gross),
+            deductions=_deductions(line.engine_result or {}, Decimal(line.deductions)),
+            amo_paid=_money(line.amo_paid),
+            amc=shares.get(line.id or 0, []),
+            amc_paid=_money(line.amc_paid),
+            out_of_pocket=_money(line.out_of_pocket),
+            explanation=[str(e) for e in (line.engine_result or {}).get("explanation") or []],
+            tariff_version=line.tariff_version,
+        )
+        for line in lines
+    ]
+    regularisation = any(p.kind is PaymentKind.overpayment_recovery or p.amount < 0 for p in payments)
+    return ClaimDetail(
+        id=claim.id or 0,
+        reference=claim.reference,
+        care_date=claim.care_date,
+        received_date=claim.received_date,
+        beneficiary_id=claim.beneficiary_id,
+        beneficiary_name=name,
+        label=claim.label,
+        care_category=claim.care_category,
+        status=claim.status,
+        source=claim.source,
+        provider_name=claim.provider_name,
+        rejection_reason=claim.rejection_reason,
+        next_step=claim.next_step,
+        lines=details,
+        totals=ClaimTotals(
+            count=1,
+            charged=sum((d.charged for d in details), ZERO),
+            amo_paid=sum((d.amo_paid for d in details), ZERO),
+            amc_paid=sum((d.amc_paid for d in details), ZERO),
+            out_of_pocket=sum((d.out_of_pocket for d in details), ZERO),
+        ),
+        payments=[
+            PaymentDetail(
+                id=p.id or 0,
+                payee=p.payee,
+                payee_label=p.payee_label,
+                amount=_money(p.amount),
+                kind=p.kind,
+                state=p.state,
+                payment_date=p.payment_date,
+                account_suffix=p.iban_suffix,
+                return_reason=p.return_reason,
+            )
+            for p in payments
+        ],
+        documents=[DocumentSummary.model_validate(row, from_attributes=True) for row in documents],
+        regularisation=regularisation,
+    )
+
+
+# -- CSV -----------------------------------------------------------------------------------------------
+
+CSV_HEADERS = (
+    "Date des soins",
+    "Référence",
+    "Bénéficiaire",
+    "Poste de soins",
+    "Acte",
+    "Statut",
+    "Montant dépensé (€)",
+    "Remboursé Sécurité sociale (€)",
+    "Remboursé mutuelle (€)",
+    "Reste à charge (€)",
+    "Payé à",
+    "Date du paiement",
+    "Régularisation",
+)
+STATUS_WORDS = {
+    ClaimStatus.received: "Reçu",
+    ClaimStatus.awaiting_document: "En attente de justificatif",
+    ClaimStatus.processing: "En traitement",
+    ClaimStatus.paid: "Remboursé",
+    ClaimStatus.rejected: "Rejeté",
+}
+
+
+def csv_amount(value: Decimal) -> str:
+    """Decimal comma, no thousands separator, no currency sign: a spreadsheet reads it as a number."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+def claims_csv(items: Iterable[ClaimListItem]) -> bytes:
+    """French headers, ``;`` separator (the comma is the decimal separator in French), UTF-8 with a
+    byte-order mark: Excel in a French locale then opens it with accents and amounts right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADERS)
+    for item in items:
+        payee = ""
+        if item.payee is not None:
+            payee = "Vous" if item.payee.value == "member" else (item.payee_label or "Professionnel de santé")
+        writer.writerow(
+            (
+                item.care_date.strftime("%d/%m/%Y"),
+                item.reference,
+                item.beneficiary_name,
+                care_category_label(item.care_category),
+                item.label,
+                STATUS_WORDS[item.status],
+                csv_amount(item.charged),
+                csv_amount(item.amo_paid),
+                csv_amount(item.amc_paid),
+                csv_amount(item.out_of_pocket),
+                payee,
+                item.payment_date.strftime("%d/%m/%Y") if item.payment_date else "",
+                "Oui" if item.regularisation else "Non",
+            )
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# -- the rows of the relevés -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    care_date: date
+    beneficiary_name: str
+    reference: str
+    label: str
+    charged: Decimal
+    br: Decimal
+    amo_rate: Decimal
+    amo_paid: Decimal
+    amc_paid: Decimal
+    out_of_pocket: Decimal
+
+
+@dataclass(frozen=True)
+class StatementPayment:
+    payment: Payment
+    claim_reference: str
+    lines: list[StatementLine]
+
+
+def _statement_lines(session: Session, claim_ids: Sequence[int]) -> dict[int, list[StatementLine]]:
+    by_claim: dict[int, list[StatementLine]] = {}
+    if not claim_ids:
+        return by_claim
+    rows = session.exec(
+        select(
+            Claim.id,
+            Claim.care_date,
+            Claim.reference,
+            Beneficiary.first_name,
+            Beneficiary.last_name,
+            ClaimLine.label,
+            ClaimLine.charged,
+            ClaimLine.br,
+            ClaimLine.amo_rate,
+            ClaimLine.amo_paid,
+            ClaimLine.amc_paid,
+            ClaimLine.out_of_pocket,
+        )
+        .join(Claim, Claim.id == ClaimLine.claim_id)  # type: ignore[arg-type]
+        .join(Beneficiary, Beneficiary.id == Claim.beneficiary_id)  # type: ignore[arg-type]
+        .where(col(Claim.id).in_(list(claim_ids)))
+        .order_by(col(Claim.care_date), col(Claim.id), col(ClaimLine.position), col(ClaimLine.id))
+    ).all()
+    for cid, care_date, reference, first, last, label, charged, br, rate, amo, amc, rac in rows:
+        by_claim.setdefault(cid, []).append(
+            StatementLine(
+                care_date,
+                f"{first} {last}",
+                reference,
+                label,
+                _money(charged),
+                _money(br),
+                Decimal(rate),
+                _money(amo),
+                _money(amc),
+                _money(rac),
+            )
+        )
+    return by_claim
+
+
+def _statement_payments(session: Session, member: Member, *conditions: ColumnElement[bool]) -> list[StatementPayment]:
+    rows = session.exec(
+        select(Payment, Claim.reference)
+        .join(Claim, Claim.id == Payment.claim_id)  # type: ignore[arg-type]
+        .where(Claim.member_id == member.id, *conditions)
+        .order_by(col(Payment.payment_date), col(Payment.id))
+    ).all()
+    lines = _statement_lines(session, sorted({p.claim_id for p, _ in rows}))
+    return [StatementPayment(p, reference, lines.get(p.claim_id, [])) for p, reference in rows]
+
+
+def payment_statement(session: Session, member: Member, payment_id: int) -> list[StatementPayment]:
+    found = _statement_payments(session, member, Payment.id == payment_id)
+    if not found:
+        raise payment_not_found()
+    return found
+
+
+def period_statement(session: Session, member: Member, date_from: date, date_to: date) -> list[StatementPayment]:
+    if date_to < date_from:
+        raise ApiError(422, "invalid_period", "La période est invalide : la date de fin précède la date de début.")
+    if date_to > add_years(date_from, STATEMENT_YEARS):
+        raise ApiError(422, "invalid_period", f"La période est trop longue : au plus {STATEMENT_YEARS} ans.")
+    return _statement_payments(
+        session, member, col(Payment.payment_date) >= date_from, col(Payment.payment_date) <= date_to
+    )
+
+
+def annual_statement(session: Session, member: Member, year: int, today: date) -> list[StatementLine]:
+    """Every line whose claim was paid (a payment done) in the calendar year, by date of care."""
+    if year not in statement_years(today):
+        raise ApiError(
+            404,
+            "statement_not_available",
+            f"Le relevé annuel est disponible pour les années {today.year - STATEMENT_YEARS + 1} à {today.year}.",
+        )
+    claim_ids = session.exec(
+        select(Claim.id)
+        .join(Payment, Payment.claim_id == Claim.id)  # type: ignore[arg-type]
+        .where(
+            Claim.member_id == member.id,
+            Claim.status == ClaimStatus.paid,
+            Payment.kind == PaymentKind.payment,
+            Payment.state == PaymentState.done,
+            col(Payment.payment_date) >= date(year, 1, 1),
+            col(Payment.payment_date) <= date(year, 12, 31),
+        )
+        .distinct()
+    ).all()
+    lines = _statement_lines(session, [cid for cid in claim_ids if cid is not None])
+    return sorted(
+        (line for claim_lines in lines.values() for line in claim_lines),
+        key=lambda line: (line.care_date, line.reference),
+    )
