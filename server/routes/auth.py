@@ -144,7 +144,10 @@ document.getElementById("out").textContent=(await r.json()).message;}};</script>
 
 
 @router.get(
-    "/auth/confirm-email", response_class=HTMLResponse, summary="Page du lien de confirmation (ne consomme rien)"
+    "/auth/confirm-email",
+    response_class=HTMLResponse,
+    responses=error_responses(422),
+    summary="Page du lien de confirmation (ne consomme rien)",
 )
 def confirm_email_page(token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     return _confirm_page(
@@ -168,7 +171,9 @@ def confirm_email(
     return accounts.confirm_email(session, clock, settings, body, ip=ip)
 
 
-@router.get("/auth/terms", response_model=Terms, summary="Conditions générales d'utilisation")
+@router.get(
+    "/auth/terms", response_model=Terms, responses=error_responses(), summary="Conditions générales d'utilisation"
+)
 def terms() -> Terms:
     return Terms(version=accounts.TERMS_VERSION, title=accounts.TERMS_TITLE, text=accounts.TERMS_TEXT)
 
@@ -187,7 +192,10 @@ def forgot(
 
 
 @router.get(
-    "/auth/password/reset", response_class=HTMLResponse, summary="Page du lien de réinitialisation (ne consomme rien)"
+    "/auth/password/reset",
+    response_class=HTMLResponse,
+    responses=error_responses(422),
+    summary="Page du lien de réinitialisation (ne consomme rien)",
 )
 def reset_page(token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     return _confirm_page(

@@ -5,14 +5,15 @@ with member A's objects, so member B's cell says what another member gets (404, 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 
 from models.schemas.common import Role
-from models.tables import GuaranteeLine, Payment
+from models.tables import AuthSession, GuaranteeLine, Payment, TrustedDevice
 from server.app import api_operations
+from server.security.tokens import hash_token
 from tests.conftest import PASSWORD, bearer
 from tests.server.issue7_world import ISSUE7_ROWS, issue7_objects
 
@@ -28,6 +29,27 @@ EVERYONE_OK = row(200, 200, 200, 200, 200)
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/health"): EVERYONE_OK,
     ("POST", "/api/v1/auth/login"): EVERYONE_OK,  # body: member A's credentials
+    ("POST", "/api/v1/auth/challenge"): EVERYONE_OK,
+    ("POST", "/api/v1/auth/second-factor"): row(401, 401, 401, 401, 401),  # unknown pending login
+    ("POST", "/api/v1/auth/second-factor/resend"): row(401, 401, 401, 401, 401),
+    ("POST", "/api/v1/auth/activation/code"): row(422, 422, 422, 422, 422),  # no human check in the body
+    ("POST", "/api/v1/auth/activation/identity"): row(422, 422, 422, 422, 422),
+    ("GET", "/api/v1/auth/confirm-email"): EVERYONE_OK,
+    ("POST", "/api/v1/auth/confirm-email"): row(400, 400, 400, 400, 400),  # unknown token
+    ("GET", "/api/v1/auth/terms"): EVERYONE_OK,
+    ("POST", "/api/v1/auth/password/forgot"): row(422, 422, 422, 422, 422),  # no human check
+    ("GET", "/api/v1/auth/password/reset"): EVERYONE_OK,
+    ("POST", "/api/v1/auth/password/reset"): row(400, 400, 400, 400, 400),  # unknown token
+    ("POST", "/api/v1/auth/identifier/recover"): row(202, 202, 202, 202, 202),
+    ("POST", "/api/v1/auth/password/change"): row(401, 422, 422, 422, 422),  # wrong current password
+    ("POST", "/api/v1/auth/password/check"): row(401, 200, 200, 200, 200),
+    ("POST", "/api/v1/auth/session/extend"): row(401, 200, 200, 200, 200),
+    ("GET", "/api/v1/me/sessions"): row(401, 200, 200, 200, 200),
+    ("DELETE", "/api/v1/me/sessions/{session_id}"): row(401, 204, 404, 404, 404),
+    ("GET", "/api/v1/me/trusted-devices"): row(401, 200, 200, 200, 200),
+    ("DELETE", "/api/v1/me/trusted-devices/{device_id}"): row(401, 204, 404, 404, 404),
+    ("POST", "/api/v1/me/totp/enroll"): row(401, 200, 200, 200, 200),
+    ("POST", "/api/v1/me/totp/confirm"): row(401, 422, 422, 422, 422),  # wrong code
     ("POST", "/api/v1/auth/logout"): row(401, 204, 204, 204, 204),
     ("GET", "/api/v1/me/session"): row(401, 200, 200, 200, 200),
     ("GET", "/api/v1/me/dashboard"): row(401, 200, 200, 403, 403),
@@ -63,25 +85,75 @@ def world(make):
     }
     contract = make.contract(member_a)
     claim = make.claim(member_a, contract=contract, care_date=date(2026, 11, 2))
+    make.issue7 = issue7_objects(make.session, make.clock, member_a, make.principal(member_a).id)
     make.session.add(
         GuaranteeLine(
-            table_id=contract.guarantee_table_id, care_category="soins_courants", act_codes=["G"],
-            notation="100% BR", label="Consultations de généraliste",
+            table_id=contract.guarantee_table_id,
+            care_category="soins_courants",
+            act_codes=["G"],
+            notation="100% BR",
+            label="Consultations de généraliste",
         )
     )
     make.session.commit()
+    device = TrustedDevice(
+        account_id=accounts["member_a"].id,
+        token_hash="0" * 64,
+        name="Terminal",
+        created_at=make.clock.now(),
+        expires_at=make.clock.now() + timedelta(days=90),
+    )
+    make.session.add(device)
+    make.session.commit()
+    a_session_id = make.session.exec(
+        select(AuthSession.id).where(AuthSession.token_hash == hash_token(make.session_token(accounts["member_a"])))
+    ).one()
     member_a_simulation = {"act": "G", "charged": "30", "beneficiary_id": str(make.principal(member_a).id)}
-    make.issue7 = issue7_objects(make.session, make.clock, member_a, make.principal(member_a).id)
     return {
         "accounts": accounts,
         "path_params": {
-            "member_id": member_a.id, "contract_id": contract.id, "claim_id": claim.id,
+            "member_id": member_a.id,
+            "contract_id": contract.id,
+            "claim_id": claim.id,
+            "session_id": a_session_id,
+            "device_id": device.id,
             "payment_id": make.session.exec(select(Payment.id).where(Payment.claim_id == claim.id)).one(),
             "year": 2026,
         },
         "bodies": {
             ("POST", "/api/v1/auth/login"): {"identifier": member_a.member_number, "password": PASSWORD},
             ("POST", "/api/v1/simulations"): SIMULATION,
+            ("POST", "/api/v1/auth/second-factor"): {"pending_id": "inconnu", "code": "123456"},
+            ("POST", "/api/v1/auth/second-factor/resend"): {"pending_id": "inconnu"},
+            ("POST", "/api/v1/auth/activation/code"): {
+                "member_number": member_a.member_number,
+                "access_code": "lavandes",
+                "email": "a@exemple.fr",
+                "password": "Un-Mot-De-Passe-Solide-1",
+                "accept_terms": True,
+            },
+            ("POST", "/api/v1/auth/activation/identity"): {
+                "member_number": member_a.member_number,
+                "last_name": "Durand",
+                "first_name": "Alice",
+                "birth_date": "1980-05-17",
+                "nir": "280057512345673",
+                "email": "a@exemple.fr",
+                "password": "Un-Mot-De-Passe-Solide-1",
+                "accept_terms": True,
+            },
+            ("POST", "/api/v1/auth/confirm-email"): {"token": "inconnu"},
+            ("POST", "/api/v1/auth/password/forgot"): {"identifier": member_a.member_number},
+            ("POST", "/api/v1/auth/password/reset"): {"token": "inconnu", "new_password": "Un-Mot-De-Passe-Solide-1"},
+            ("POST", "/api/v1/auth/identifier/recover"): {
+                "last_name": "Durand",
+                "first_name": "Alice",
+                "birth_date": "1980-05-17",
+                "nir": "280057512345673",
+            },
+            ("POST", "/api/v1/auth/password/change"): {"current_password": "faux", "new_password": "x"},
+            ("POST", "/api/v1/auth/password/check"): {"password": "essai"},
+            ("POST", "/api/v1/me/totp/confirm"): {"code": "000000"},
             ("POST", "/api/v1/me/simulations"): {"scenarios": [member_a_simulation]},
         },
     }

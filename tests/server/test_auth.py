@@ -1,158 +1,212 @@
-"""Login, sessions and logout."""
+"""Login (password, second factor, trusted device), lockout, enumeration parity, sessions."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+import pytest
+from argon2 import PasswordHasher
 from sqlmodel import select
 
-from models.schemas.common import AccountState, Role
-from models.tables import AuditEvent, AuthSession
-from server.security.tokens import hash_token
+from models.schemas.common import AccountState
+from models.tables import AuditEvent
 from tests.conftest import PASSWORD, bearer
+from tests.server.auth_helpers import LOGIN, SECOND, challenge, code_in, last_mail, login_fully
 
-LOGIN = "/api/v1/auth/login"
 ME = "/api/v1/me/session"
 
 
-async def test_login_by_member_number_and_by_email(client, make):
-    member = make.member(member_number="20240001", email="Camille.Durand@Exemple.fr")
+@pytest.fixture
+def hashes(monkeypatch):
+    calls: list[str] = []
+    original = PasswordHasher.verify
+
+    def spy(self, hash_, password):
+        calls.append(hash_)
+        return original(self, hash_, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", spy)
+    return calls
+
+
+async def test_login_by_member_number_and_by_email_with_the_emailed_code(client, make, db_session):
+    member = make.member(member_number="20240001", email="camille.durand@exemple.fr")
     make.account(member, login_email="camille.durand@exemple.fr")
-    for identifier in ("20240001", " 20240001 ", "camille.durand@exemple.fr", "CAMILLE.Durand@exemple.fr"):
-        response = await client.post(LOGIN, json={"identifier": identifier, "password": PASSWORD})
-        assert response.status_code == 200, (identifier, response.text)
-        body = response.json()
-        assert body["role"] == "member"
-        assert body["display_name"] == "Camille Durand"
-        me = await client.get(ME, headers=bearer(body["token"]))
-        assert me.status_code == 200
-        assert me.json()["member_number"] == "20240001"
+    for identifier in ("20240001", "CAMILLE.Durand@exemple.fr"):
+        body = await login_fully(client, db_session, identifier, PASSWORD, "camille.durand@exemple.fr")
+        me = await client.get(ME, headers=bearer(body["session"]["token"]))
+        assert me.status_code == 200 and me.json()["member_number"] == "20240001"
 
 
-async def test_wrong_password_and_unknown_identifier_look_the_same(client, make, db_session):
-    member = make.member(member_number="20240002")
-    account = make.account(member)
-    answers = [
-        await client.post(LOGIN, json={"identifier": "20240002", "password": "mauvais"}),
-        await client.post(LOGIN, json={"identifier": "99999999", "password": "mauvais"}),
-        await client.post(LOGIN, json={"identifier": "personne@exemple.fr", "password": PASSWORD}),
-        await client.post(LOGIN, json={"identifier": "n'importe quoi", "password": PASSWORD}),
-    ]
+async def test_refusals_are_identical_and_cost_one_hash_each(client, make, hashes, settings):
+    known = make.member(member_number="20240002")
+    make.account(known)
+    locked = make.member(member_number="20240003")
+    make.account(locked, state=AccountState.locked)
+    inactive = make.member(member_number="20240004")
+    make.account(inactive, state=AccountState.disabled)
+    unconfirmed = make.member(member_number="20240005")
+    make.account(unconfirmed, state=AccountState.email_unconfirmed)
+    answers = []
+    for identifier, password in (
+        ("20240002", "mauvais"),
+        ("99999999", "mauvais"),
+        ("20240003", PASSWORD),
+        ("20240004", PASSWORD),
+        ("20240005", PASSWORD),
+        ("n'importe quoi", PASSWORD),
+    ):
+        before = len(hashes)
+        answers.append(await client.post(LOGIN, json={"identifier": identifier, "password": password}))
+        assert len(hashes) - before == 1, identifier
     assert {a.status_code for a in answers} == {401}
     assert len({a.content for a in answers}) == 1
-    assert answers[0].json()["code"] == "invalid_credentials"
-    assert answers[0].json()["message"] == "Identifiant ou mot de passe incorrect."
-    db_session.refresh(account)
-    assert account.failed_attempts == 1
-    failures = db_session.exec(select(AuditEvent).where(AuditEvent.action == "login_failure")).all()
-    assert len(failures) == 4
-    assert all("mauvais" not in str(f.detail) and PASSWORD not in str(f.detail) for f in failures)
+    body = answers[0].json()
+    assert body["code"] == "invalid_credentials"
+    assert body["message"].startswith(
+        "Identifiant ou mot de passe incorrect. Après 3 essais, l'accès est bloqué 15 minutes"
+    )
+    assert settings.service_phone in body["message"]
+    assert body["details"][0]["field"] == "challenge"
 
 
-async def test_refused_account_states_get_403_with_what_to_do(client, make):
-    cases = {
-        AccountState.never_activated: ("account_not_activated", "code d'accès"),
-        AccountState.locked: ("account_locked", "Mot de passe oublié"),
-        AccountState.disabled: ("account_disabled", "service adhérent"),
-        AccountState.email_unconfirmed: ("email_unconfirmed", "e-mail"),
-    }
-    for state, (code, hint) in cases.items():
-        member = make.member()
-        make.account(member, state=state, password=None if state == AccountState.never_activated else PASSWORD)
-        response = await client.post(LOGIN, json={"identifier": member.member_number, "password": PASSWORD})
-        assert response.status_code == 403, state
-        assert response.json()["code"] == code
-        assert hint in response.json()["message"]
-
-
-async def test_a_temporary_lock_that_has_run_out_lets_the_member_in(client, make, clock):
-    member = make.member()
-    account = make.account(member, state=AccountState.locked)
-    account.locked_until = clock.now() - timedelta(seconds=1)
-    make._save(account)
-    response = await client.post(LOGIN, json={"identifier": member.member_number, "password": PASSWORD})
-    assert response.status_code == 200
-
-
-async def test_token_is_stored_hashed_only_and_login_is_audited(client, make, db_session):
-    member = make.member()
+async def test_locked_after_three_free_at_fifteen_minutes_and_emailed(client, make, db_session, clock, hashes):
+    member = make.member(member_number="20240010", email="l.lock@exemple.fr")
     account = make.account(member)
-    response = await client.post(LOGIN, json={"identifier": member.member_number, "password": PASSWORD})
-    token = response.json()["token"]
-    assert len(token) >= 43  # 32 random bytes, url-safe
-    stored = db_session.exec(select(AuthSession).where(AuthSession.account_id == account.id)).one()
-    assert stored.token_hash == hash_token(token)
-    assert token not in {str(v) for v in stored.model_dump().values()}
-    events = db_session.exec(select(AuditEvent).where(AuditEvent.actor_account_id == account.id)).all()
-    assert [e.action for e in events] == ["login_success"]
+    real = account.password_hash
+    for _ in range(3):
+        extra = await challenge(client)
+        r = await client.post(LOGIN, json={"identifier": "20240010", "password": "mauvais", **extra})
+        assert r.status_code == 401
+    assert hashes.count(real) == 3  # the first attempt needs no challenge; the others answered one
+    assert "bloqué" in last_mail(db_session, "l.lock@exemple.fr").subject
+    extra = await challenge(client)
+    r = await client.post(LOGIN, json={"identifier": "20240010", "password": PASSWORD, **extra})
+    assert r.status_code == 401 and hashes.count(real) == 3  # locked: the right password is not even checked
+    clock.advance(minutes=15, seconds=1)
+    r = await client.post(LOGIN, json={"identifier": "20240010", "password": PASSWORD})
+    assert r.status_code == 200 and r.json()["status"] == "second_factor_required"
 
 
-async def test_session_idle_expiry_moves_with_activity(client, make, clock):
-    member = make.member()
-    make.account(member)
-    login = (await client.post(LOGIN, json={"identifier": member.member_number, "password": PASSWORD})).json()
-    headers = bearer(login["token"])
-    assert login["idle_expires_at"] != login["expires_at"]
-    clock.advance(minutes=14)
-    assert (await client.get(ME, headers=headers)).status_code == 200
-    clock.advance(minutes=14)
-    assert (await client.get(ME, headers=headers)).status_code == 200  # 28 min after login, 14 idle
-    clock.advance(minutes=15)
-    expired = await client.get(ME, headers=headers)
-    assert expired.status_code == 401
-    assert expired.json()["code"] == "session_expired"
-    assert "reconnectez-vous" in expired.json()["message"]
-
-
-async def test_session_absolute_expiry_despite_activity(client, make, clock, settings):
-    member = make.member()
-    make.account(member)
-    token = (await client.post(LOGIN, json={"identifier": member.member_number, "password": PASSWORD})).json()["token"]
-    steps = int(settings.session_absolute_lifetime / timedelta(minutes=10))
-    for _ in range(steps - 1):
-        clock.advance(minutes=10)
-        assert (await client.get(ME, headers=bearer(token))).status_code == 200
-    clock.advance(minutes=10)  # exactly 12 h after login
-    response = await client.get(ME, headers=bearer(token))
-    assert response.status_code == 401
-    assert response.json()["code"] == "session_expired"
-
-
-async def test_logout_revokes_the_session(client, make, db_session, clock):
-    member = make.member()
+async def test_human_check_missing_or_reused_is_refused_without_checking_the_password(client, make, hashes):
+    member = make.member(member_number="20240011")
     account = make.account(member)
+    await client.post(LOGIN, json={"identifier": "20240011", "password": "mauvais"})
+    r = await client.post(LOGIN, json={"identifier": "20240011", "password": PASSWORD})
+    assert r.status_code == 401 and hashes.count(account.password_hash) == 1
+    extra = await challenge(client)
+    r = await client.post(LOGIN, json={"identifier": "20240011", "password": "mauvais", **extra})
+    assert hashes.count(account.password_hash) == 2
+    r = await client.post(LOGIN, json={"identifier": "20240011", "password": PASSWORD, **extra})  # reused
+    assert r.status_code == 401 and hashes.count(account.password_hash) == 2
+
+
+async def test_second_factor_resend_voids_the_old_code_and_codes_are_bound_to_their_login(
+    client, make, db_session, clock, caplog
+):
+    member = make.member(member_number="20240020", email="sf@exemple.fr")
+    make.account(member)
+    a = (await client.post(LOGIN, json={"identifier": "20240020", "password": PASSWORD})).json()["pending"]
+    assert a["destination"] == "s****f@exemple.fr" or a["destination"].startswith("s")
+    code_a = code_in(last_mail(db_session, "sf@exemple.fr"))
+    b = (await client.post(LOGIN, json={"identifier": "20240020", "password": PASSWORD})).json()["pending"]
+    code_b = code_in(last_mail(db_session, "sf@exemple.fr"))
+    if code_a != code_b:
+        r = await client.post(SECOND, json={"pending_id": b["id"], "code": code_a})
+        assert r.status_code == 401  # the code of login A does not open login B
+    r = await client.post("/api/v1/auth/second-factor/resend", json={"pending_id": a["id"]})
+    assert r.status_code == 429  # 30 s between two sends
+    clock.advance(seconds=30)
+    r = await client.post("/api/v1/auth/second-factor/resend", json={"pending_id": a["id"]})
+    assert r.status_code == 200 and r.json()["resends_left"] == 2
+    new_a = code_in(last_mail(db_session, "sf@exemple.fr"))
+    if new_a != code_a:
+        assert (await client.post(SECOND, json={"pending_id": a["id"], "code": code_a})).status_code == 401
+    clock.advance(minutes=10, seconds=1)
+    assert (await client.post(SECOND, json={"pending_id": a["id"], "code": new_a})).status_code == 401  # TTL
+    for text in caplog.messages:
+        assert code_a not in text and new_a not in text
+
+
+async def test_five_wrong_codes_end_the_pending_login(client, make, db_session):
+    member = make.member(member_number="20240021", email="five@exemple.fr")
+    make.account(member)
+    pending = (await client.post(LOGIN, json={"identifier": "20240021", "password": PASSWORD})).json()["pending"]
+    code = code_in(last_mail(db_session, "five@exemple.fr"))
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        await client.post(SECOND, json={"pending_id": pending["id"], "code": wrong})
+    assert (await client.post(SECOND, json={"pending_id": pending["id"], "code": code})).status_code == 401
+
+
+async def test_trusted_device_skips_the_code_until_90_days_and_is_not_blocked_by_others(
+    client, make, db_session, clock
+):
+    member = make.member(member_number="20240030", email="td@exemple.fr")
+    make.account(member)
+    other = make.member(member_number="20240031", email="other@exemple.fr")
+    make.account(other)
+    body = await login_fully(client, db_session, "20240030", PASSWORD, "td@exemple.fr", trust_device=True)
+    token = body["trusted_device_token"]
+    other_token = (await login_fully(client, db_session, "20240031", PASSWORD, "other@exemple.fr", trust_device=True))[
+        "trusted_device_token"
+    ]
+    for _ in range(4):  # a stranger locks the member number
+        await client.post(LOGIN, json={"identifier": "20240030", "password": "mauvais"})
+    r = await client.post(LOGIN, json={"identifier": "20240030", "password": PASSWORD, "trusted_device_token": token})
+    assert r.status_code == 200 and r.json()["status"] == "authenticated"
+    r = await client.post(LOGIN, json={"identifier": "20240031", "password": PASSWORD, "trusted_device_token": token})
+    assert r.json()["status"] == "second_factor_required"  # another member's token
+    del other_token
+    clock.advance(days=90, seconds=1)
+    r = await client.post(LOGIN, json={"identifier": "20240030", "password": PASSWORD, "trusted_device_token": token})
+    assert r.json()["status"] == "second_factor_required"
+
+
+async def test_idle_expiry_and_logout_then_reuse(client, make, clock):
+    account = make.account(make.member())
     token = make.session_token(account)
+    assert (await client.get(ME, headers=bearer(token))).status_code == 200
     assert (await client.post("/api/v1/auth/logout", headers=bearer(token))).status_code == 204
-    again = await client.get(ME, headers=bearer(token))
-    assert again.status_code == 401
-    assert again.json()["code"] == "session_invalid"
-    stored = db_session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).one()
-    assert stored.revoked_at == clock.now()
-    actions = db_session.exec(select(AuditEvent.action).where(AuditEvent.actor_account_id == account.id)).all()
-    assert actions == ["logout"]
+    assert (await client.get(ME, headers=bearer(token))).status_code == 401
+    token = make.session_token(account)
+    clock.advance(minutes=15, seconds=1)
+    assert (await client.get(ME, headers=bearer(token))).status_code == 401
 
 
-async def test_missing_or_bad_token_is_401_with_bearer_challenge(client):
-    for headers in ({}, bearer("pas-un-jeton"), {"Authorization": "Basic abc"}):
-        response = await client.get(ME, headers=headers)
-        assert response.status_code == 401
-        assert response.headers["www-authenticate"] == "Bearer"
-        assert response.json()["message"].endswith("continuer.") or "reconnectez" in response.json()["message"]
+async def test_session_absolute_expiry_despite_activity(client, make, clock):
+    account = make.account(make.member())
+    token = make.session_token(account)
+    for _ in range(60):
+        clock.advance(minutes=14)
+        r = await client.post("/api/v1/auth/session/extend", headers=bearer(token))
+        if r.status_code == 401:
+            break
+    assert (await client.get(ME, headers=bearer(token))).status_code == 401
 
 
-async def test_staff_get_a_session_with_their_role_and_no_member_area(client, make):
-    agent = make.account(role=Role.agent, login_email="agent@mutuelle.example", display_name="Léa Conseil")
-    response = await client.post(LOGIN, json={"identifier": "agent@mutuelle.example", "password": PASSWORD})
-    assert response.status_code == 200
-    assert response.json()["role"] == "agent"
-    headers = bearer(response.json()["token"])
-    assert (await client.get(ME, headers=headers)).json()["account_id"] == agent.id
-    dashboard = await client.get("/api/v1/me/dashboard", headers=headers)
-    assert dashboard.status_code == 403
-    assert dashboard.json()["code"] == "members_only"
+async def test_expired_password_gives_a_restricted_session(client, make, clock, db_session):
+    member = make.member()
+    account = make.account(member)
+    account.password_changed_at = clock.now()
+    db_session.add(account)
+    db_session.commit()
+    token = make.session_token(account)
+    assert (await client.get("/api/v1/me/dashboard", headers=bearer(token))).status_code == 200
+    clock.advance(days=180)
+    token = make.session_token(account)
+    r = await client.get("/api/v1/me/dashboard", headers=bearer(token))
+    assert r.status_code == 403 and r.json()["code"] == "password_expired"
+    assert (await client.get("/api/v1/me/trusted-devices", headers=bearer(token))).status_code == 403
+    assert (await client.get(ME, headers=bearer(token))).json()["password_expired"] is True
+    new = "Autre-Chemin-Vert-77"
+    r = await client.post(
+        "/api/v1/auth/password/change", json={"current_password": PASSWORD, "new_password": new}, headers=bearer(token)
+    )
+    assert r.status_code == 200, r.text
+    assert (await client.get("/api/v1/me/dashboard", headers=bearer(token))).status_code == 200
 
 
-async def test_staff_cannot_log_in_with_a_member_number(client, make):
-    make.account(role=Role.supervisor, login_email="chef@mutuelle.example")
-    response = await client.post(LOGIN, json={"identifier": "12345678", "password": PASSWORD})
-    assert response.status_code == 401
+async def test_audit_holds_no_password(client, make, db_session):
+    make.account(make.member(member_number="20240040"))
+    await client.post(LOGIN, json={"identifier": "20240040", "password": "mauvais-secret"})
+    events = db_session.exec(select(AuditEvent)).all()
+    assert events and all("mauvais-secret" not in str(e.detail) for e in events)

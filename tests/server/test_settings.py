@@ -20,7 +20,7 @@ def test_default_secret_is_refused_outside_demo_mode():
     assert "ESPACE_SECRET_KEY" in str(refused.value)
     assert "mode démonstration" in str(refused.value)
     assert Settings(demo_mode=True).demo_mode
-    assert Settings(demo_mode=False, secret_key="x" * 48).secret_key == "x" * 48
+    assert Settings(demo_mode=False, secret_key="x" * 48, encryption_key="A" * 43).secret_key == "x" * 48
 
 
 def test_database_url_from_plain_database_url_and_espace_prefix(monkeypatch):
