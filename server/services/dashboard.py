@@ -27,7 +27,7 @@ from models.tables import (
 )
 
 LATEST_CLAIMS = 3
-AREAS = ["dashboard", "claims"]
+AREAS = ["dashboard", "claims", "guarantees", "simulator"]
 ZERO = Decimal("0.00")
 
 

@@ -36,6 +36,8 @@ from models.schemas.auth import (
 )
 from models.schemas.dashboard import Dashboard
 from models.schemas.errors import ErrorDetail, ErrorResponse
+from models.schemas.guarantees import MyGuarantees, SavedSimulationCreate, SavedSimulationOut
+from models.schemas.simulation import SimulationResult
 from tui.api import errors
 from tui.flows.clock import Clock, SystemClock
 
@@ -334,6 +336,27 @@ class ApiClient:
     async def dashboard(self) -> Dashboard:
         response = await self._request("GET", "/me/dashboard", auth=True)
         return self._parse(response, Dashboard)
+
+    # -- garanties and simulateur (issue 5) ---------------------------------------------------------
+
+    async def guarantees(self) -> MyGuarantees:
+        return self._parse(await self._request("GET", "/me/guarantees", auth=True), MyGuarantees)
+
+    async def guarantees_pdf(self) -> bytes:
+        return (await self._request("GET", "/me/guarantees/pdf", auth=True)).content
+
+    async def simulate(self, request: dict[str, Any]) -> SimulationResult:
+        """The member form (``beneficiary_id``, no guarantee): the member's own contracts and ceilings."""
+        response = await self._request("POST", "/simulations", json=request, auth=self._token is not None)
+        return self._parse(response, SimulationResult)
+
+    async def save_simulation(self, scenarios: list[dict[str, Any]]) -> SavedSimulationOut:
+        body = SavedSimulationCreate(scenarios=scenarios)
+        response = await self._request("POST", "/me/simulations", json=body.model_dump(mode="json"), auth=True)
+        return self._parse(response, SavedSimulationOut)
+
+    async def saved_simulations(self) -> list[SavedSimulationOut]:
+        return self._parse_list(await self._request("GET", "/me/simulations", auth=True), SavedSimulationOut)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -39,6 +39,8 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     Action("dashboard", ("t",), "Tableau de bord", context=SESSION, area="dashboard"),
+    Action("guarantees", ("g",), "Mes garanties", context=SESSION, area="guarantees", short="Garanties"),
+    Action("simulator", ("s",), "Simuler un remboursement", context=SESSION, area="simulator", short="Simulateur"),
     Action("refresh", ("ctrl+r", "f5"), "Actualiser l'écran", context=SESSION, short="Actualiser"),
     Action("logout", ("ctrl+l",), "Se déconnecter", context=SESSION, short="Déconnexion"),
     Action("help", ("f1", "question_mark"), "Aide : liste des touches", short="Aide"),

@@ -23,6 +23,7 @@ from tui.flows.actions import DEFAULT_REGISTRY, Action, Registry, keys_label
 from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, build_view
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome, Step
 from tui.flows.password import RULES_SUMMARY
+from tui.linear import guarantees as linear_guarantees
 
 TITLE = "Espace Adhérent – mode linéaire"
 MENU_HEADING = "Que voulez-vous faire ?"
@@ -463,3 +464,7 @@ class LinearClient:
                 await self.totp(session)
             elif action.id == "demo_mailbox":
                 self.show_mailbox()
+            elif action.id == "guarantees":
+                await linear_guarantees.show_guarantees(self, session)
+            elif action.id == "simulator":
+                await linear_guarantees.run_simulator(self, session)

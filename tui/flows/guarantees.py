@@ -1,0 +1,143 @@
+"""Mes garanties as a view-model: every sentence already in words, for both faces (full screen and
+linear). Ceilings are drawn as a bar by the full-screen client AND written as text
+("Dentaire : 120,00 € utilisés sur 350,00 € cette année"): never a bar alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from models.domain.dates import format_date, format_date_long
+from models.domain.money import format_eur
+from models.schemas.common import ContractLevel, ContractState, Relationship
+from models.schemas.guarantees import CeilingUse, ContractGuarantees, EquipmentRenewal, MyGuarantees
+
+HEADING = "Mes garanties"
+LOADING = "Chargement de vos garanties…"
+NO_CONTRACT = "Aucun contrat."
+BAR_WIDTH = 20
+_STATES = {
+    ContractState.active: "en cours",
+    ContractState.suspended: "garanties suspendues",
+    ContractState.terminated: "résilié",
+    ContractState.portability: "portabilité des droits",
+}
+
+
+def bar(used: Decimal, limit: Decimal, width: int = BAR_WIDTH) -> str:
+    """ "[██████░░░░░░░░░░░░░░]": the share used, in blocks (doubled by the sentence, never alone)."""
+    ratio = Decimal(0) if limit <= 0 else min(Decimal(1), max(Decimal(0), used / limit))
+    filled = int((ratio * width).to_integral_value())
+    return "[" + "█" * filled + "░" * (width - filled) + "]"
+
+
+def ceiling_sentence(ceiling: CeilingUse, dates: Callable[[date], str] = format_date) -> str:
+    used, limit = format_eur(ceiling.used), format_eur(ceiling.limit)
+    head = f"{ceiling.category_label} : {used} utilisés sur {limit}"
+    if ceiling.period == "year":
+        when = "cette année"
+    elif ceiling.period_start is None:
+        when = "(aucun équipement en cours)"
+    else:
+        when = f"pour l'équipement du {dates(ceiling.period_start)}"
+    if ceiling.period == "ear":
+        when += ", pour les deux oreilles"
+    return f"{head} {when} ({ceiling.line_label}, {ceiling.contract_name})"
+
+
+def equipment_sentence(
+    first_name: str, item: EquipmentRenewal, today: date, dates: Callable[[date], str] = format_date
+) -> str:
+    what = "lunettes" if item.kind == "optics" else "aides auditives"
+    if item.next_date > today:
+        return (
+            f"{first_name} : prochain équipement remboursable à partir du {dates(item.next_date)} "
+            f"({what} du {dates(item.last_date)})"
+        )
+    return f"{first_name} : nouvel équipement remboursable dès maintenant ({what} du {dates(item.last_date)})"
+
+
+@dataclass(frozen=True)
+class LineView:
+    label: str
+    description: str
+    notation: str
+    example: str | None
+
+    def lines(self) -> list[str]:
+        rows = [f"{self.label} : {self.description} (au tableau : {self.notation})"]
+        if self.example:
+            rows.append(self.example)
+        return rows
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    label: str
+    lines: tuple[LineView, ...]
+
+
+@dataclass(frozen=True)
+class ContractView:
+    title: str
+    sentence: str
+    categories: tuple[CategoryView, ...]
+
+
+@dataclass(frozen=True)
+class CeilingView:
+    sentence: str
+    bar: str
+
+
+@dataclass(frozen=True)
+class PersonView:
+    name: str
+    ceilings: tuple[CeilingView, ...]
+    equipment: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GuaranteesView:
+    heading: str
+    contracts: tuple[ContractView, ...]
+    people: tuple[PersonView, ...]
+
+
+def _contract(contract: ContractGuarantees, dates: Callable[[date], str]) -> ContractView:
+    level = "surcomplémentaire" if contract.level is ContractLevel.supplementary else "contrat de base"
+    sentence = f"{contract.name} : {level}, {_STATES[contract.state]}, depuis le {dates(contract.start_date)}"
+    categories = tuple(
+        CategoryView(
+            category.label,
+            tuple(
+                LineView(line.label, line.description, line.notation, line.example.sentence if line.example else None)
+                for line in category.lines
+            ),
+        )
+        for category in contract.categories
+    )
+    return ContractView(contract.name, sentence, categories)
+
+
+def build_view(guarantees: MyGuarantees, *, long_dates: bool = False) -> GuaranteesView:
+    dates = format_date_long if long_dates else format_date
+    people = []
+    for person in guarantees.beneficiaries:
+        name = f"{person.first_name} {person.last_name}"
+        if person.relationship is Relationship.member:
+            name += " (vous)"
+        people.append(
+            PersonView(
+                name,
+                tuple(CeilingView(ceiling_sentence(c, dates), bar(c.used, c.limit)) for c in person.ceilings),
+                tuple(equipment_sentence(person.first_name, e, guarantees.as_of, dates) for e in person.equipment),
+            )
+        )
+    return GuaranteesView(
+        heading=HEADING,
+        contracts=tuple(_contract(c, dates) for c in guarantees.contracts),
+        people=tuple(people),
+    )

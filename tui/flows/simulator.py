@@ -1,0 +1,205 @@
+"""The simulateur de reste à charge as a Textual-free flow: what to ask (the beneficiary, the poste,
+the act from a searchable French list, the amount, and the question a member can answer instead of
+"secteur 2 OPTAM"), what to check, what to send, and the result in words. Both faces use it."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from models.domain.money import format_eur
+from models.domain.tariffs import tariff_set_for
+from models.schemas.guarantees import BeneficiaryCover
+from models.schemas.simulation import SimulationResult
+
+HEADING = "Simulateur de remboursement"
+POSTES: tuple[tuple[str, str], ...] = (
+    ("soins_courants", "Consultations et soins courants"),
+    ("pharmacie", "Pharmacie"),
+    ("dentaire", "Dentaire"),
+    ("optique", "Optique"),
+    ("aides_auditives", "Aides auditives"),
+    ("hospitalisation", "Hospitalisation"),
+)
+# the tariff data's own categories, grouped as the postes of a tableau de garanties
+_POSTE_OF = {
+    "consultations": "soins_courants",
+    "auxiliaires": "soins_courants",
+    "biologie": "soins_courants",
+    "transport": "soins_courants",
+}
+
+EXCESS_QUESTION = "Votre médecin pratique-t-il des dépassements d'honoraires ?"
+OPTAM_QUESTION = (
+    "A-t-il signé l'OPTAM, l'option de pratique tarifaire maîtrisée (dépassements modérés, mieux "
+    "remboursés ; indiqué sur annuaire.ameli.fr) ?"
+)
+YES, NO, UNKNOWN = "oui", "non", "nsp"
+ANSWERS: tuple[tuple[str, str], ...] = ((YES, "Oui"), (NO, "Non"), (UNKNOWN, "Je ne sais pas"))
+BASKET_QUESTION = "Quel panier ?"
+BASKETS = {
+    "PROTHESE": (
+        ("100-sante", "100 % Santé (sans reste à charge)"),
+        ("maitrise", "Tarif maîtrisé"),
+        ("libre", "Tarif libre"),
+    ),
+    "optique": (("100-sante", "100 % Santé (classe A, sans reste à charge)"), ("libre", "Tarif libre (classe B)")),
+    "AUDIO": (("100-sante", "100 % Santé (classe I, sans reste à charge)"), ("libre", "Tarif libre (classe II)")),
+}
+BR_QUESTION = "Base de remboursement indiquée sur la feuille de soins ou le devis (en euros)"
+AMOUNT_QUESTION = "Montant facturé (en euros)"
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if unicodedata.category(c) != "Mn")
+
+
+@dataclass(frozen=True)
+class ActChoice:
+    code: str
+    label: str
+    poste: str
+    doctor: bool
+    needs_br: bool
+    baskets: tuple[tuple[str, str], ...]
+
+
+def acts(today: date) -> tuple[ActChoice, ...]:
+    """Every act the engine knows on ``today``, with its French label, sorted by label."""
+    found = []
+    for act in tariff_set_for(today).acts.values():
+        poste = _POSTE_OF.get(act.care_category, act.care_category)
+        baskets = BASKETS.get(act.code) or (BASKETS["optique"] if poste == "optique" else ())
+        found.append(ActChoice(act.code, act.label, poste, act.doctor, act.br_from == "request", baskets))
+    return tuple(sorted(found, key=lambda a: _fold(a.label)))
+
+
+def search(choices: tuple[ActChoice, ...], poste: str | None, text: str = "") -> tuple[ActChoice, ...]:
+    """The acts of ``poste`` whose label (accents and case ignored) holds every word of ``text``."""
+    words = _fold(text).split()
+    return tuple(a for a in choices if (poste is None or a.poste == poste) and all(w in _fold(a.label) for w in words))
+
+
+def sectors(excess: str | None, optam: str | None) -> list[str]:
+    """The doctor's sector(s) to simulate from the member's answers; two give the range."""
+    if excess == NO:
+        return ["1"]
+    if excess == YES and optam == YES:
+        return ["2-optam"]
+    if excess == YES and optam == NO:
+        return ["2"]
+    return ["2-optam", "2"]
+
+
+def parse_euros(text: str) -> Decimal | None:
+    cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "").replace(",", ".").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value < 0 or value > 100_000 or value != value.quantize(Decimal("0.01")):
+        return None
+    return value.quantize(Decimal("0.01"))
+
+
+@dataclass
+class SimulatorForm:
+    beneficiary_id: int | None = None
+    poste: str | None = None
+    act: ActChoice | None = None
+    charged: str = ""
+    br: str = ""
+    excess: str | None = None
+    optam: str | None = None
+    basket: str | None = None
+
+    @property
+    def asks_excess(self) -> bool:
+        return self.act is not None and self.act.doctor
+
+    @property
+    def asks_optam(self) -> bool:
+        return self.asks_excess and self.excess == YES
+
+    def problems(self) -> list[str]:
+        """What is missing or wrong, in French, in the order of the form."""
+        found = []
+        if self.beneficiary_id is None:
+            found.append("Choisissez la personne soignée.")
+        if self.act is None:
+            found.append("Choisissez l'acte dans la liste.")
+        if parse_euros(self.charged) is None:
+            found.append("Indiquez le montant facturé en euros, par exemple 60 ou 60,50.")
+        if self.act is not None and self.act.needs_br and parse_euros(self.br) is None:
+            found.append("Indiquez la base de remboursement en euros (elle figure sur la feuille de soins).")
+        if self.act is not None and self.act.baskets and self.basket is None:
+            found.append("Choisissez le panier.")
+        return found
+
+    def scenarios(self) -> list[dict[str, Any]]:
+        """The member-form request(s): one, or two (OPTAM and not) when the member does not know."""
+        assert not self.problems() and self.act is not None
+        base: dict[str, Any] = {
+            "beneficiary_id": str(self.beneficiary_id),
+            "act": self.act.code,
+            "charged": str(parse_euros(self.charged)),
+        }
+        if self.act.needs_br:
+            base["br"] = str(parse_euros(self.br))
+        if self.basket is not None:
+            base["basket"] = self.basket
+        if not self.asks_excess:
+            return [base]
+        return [{**base, "sector": sector} for sector in sectors(self.excess, self.optam)]
+
+
+@dataclass(frozen=True)
+class ResultView:
+    figures: tuple[str, ...]
+    explanations: tuple[tuple[str, tuple[str, ...]], ...]
+    """(heading, sentences) per scenario."""
+    is_range: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+
+def _span(values: list[Decimal]) -> str:
+    low, high = min(values), max(values)
+    return format_eur(low) if low == high else f"de {format_eur(low)} à {format_eur(high)}"
+
+
+SCENARIO_HEADINGS = {
+    "2-optam": "Si votre médecin est adhérent à l'OPTAM",
+    "2": "Si votre médecin n'est pas adhérent à l'OPTAM",
+}
+
+
+def result_view(requests: list[dict[str, Any]], results: list[SimulationResult]) -> ResultView:
+    """Sécurité sociale, each contract of the mutuelle, what remains to pay; min–max for a range."""
+    is_range = len(results) > 1
+    figures = [f"Sécurité sociale : {_span([Decimal(r.amo_paid) for r in results])}"]
+    contracts: list[str] = []
+    for result in results:
+        for share in result.amc:
+            if share.contract not in contracts:
+                contracts.append(share.contract)
+    for name in contracts:
+        amounts = [sum((Decimal(s.amount) for s in r.amc if s.contract == name), Decimal("0.00")) for r in results]
+        figures.append(f"{name} : {_span(amounts)}")
+    if not contracts:
+        figures.append("Votre mutuelle : 0,00\u00a0€")
+    figures.append(f"Reste à votre charge : {_span([Decimal(r.out_of_pocket) for r in results])}")
+    explanations = []
+    for request, result in zip(requests, results, strict=True):
+        heading = (
+            SCENARIO_HEADINGS.get(request.get("sector", ""), "Détail du calcul") if is_range else "Détail du calcul"
+        )
+        explanations.append((heading, tuple(result.explanation)))
+    notes = ("Vous ne savez pas si votre médecin adhère à l'OPTAM : voici la fourchette.",) if is_range else ()
+    return ResultView(tuple(figures), tuple(explanations), is_range, notes)
+
+
+def beneficiary_choices(people: list[BeneficiaryCover]) -> list[tuple[int, str]]:
+    return [(p.id, f"{p.first_name} {p.last_name}") for p in people]

@@ -1,0 +1,131 @@
+"""The linear face of Mes garanties and of the simulator (flows `tui.flows.guarantees` and
+`tui.flows.simulator`): headings, one labelled line per record, numbered choices, no bar drawing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tui.api import errors
+from tui.flows import guarantees as guarantees_flow
+from tui.flows import simulator as flow
+from tui.flows.login import AuthenticatedSession
+
+if TYPE_CHECKING:
+    from tui.linear.client import LinearClient
+
+
+async def show_guarantees(client: LinearClient, session: AuthenticatedSession) -> None:
+    try:
+        data = await session.api.guarantees()
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    view = guarantees_flow.build_view(data, long_dates=True)
+    client.heading(f"{view.heading} ({len(view.contracts)} contrat{'s' if len(view.contracts) > 1 else ''})")
+    if not view.contracts:
+        client.say(guarantees_flow.NO_CONTRACT)
+    for contract in view.contracts:
+        client.heading(contract.title)
+        client.say(contract.sentence)
+        for category in contract.categories:
+            client.say(f"-- {category.label} --")
+            for line in category.lines:
+                for row in line.lines():
+                    client.say(row)
+    client.heading("Vos plafonds et vos prochains équipements")
+    for person in view.people:
+        client.say(f"-- {person.name} --")
+        if not person.ceilings and not person.equipment:
+            client.say("Aucun plafond en euros sur ses garanties en cours.")
+        for ceiling in person.ceilings:
+            client.say(ceiling.sentence)
+        for sentence in person.equipment:
+            client.say(sentence)
+
+
+def _pick(client: LinearClient, heading: str, options: list[str]) -> int:
+    return client.choose(heading, options)
+
+
+async def run_simulator(client: LinearClient, session: AuthenticatedSession) -> None:
+    api = session.api
+    client.heading(flow.HEADING)
+    try:
+        people = (await api.guarantees()).beneficiaries
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    if not people:
+        client.say("Aucune personne couverte par vos contrats : la simulation n'est pas possible.")
+        return
+    form = flow.SimulatorForm()
+    choices = flow.beneficiary_choices(people)
+    form.beneficiary_id = choices[_pick(client, "Pour qui ?", [name for _, name in choices])][0]
+    form.poste = flow.POSTES[_pick(client, "Quel poste de soins ?", [label for _, label in flow.POSTES])][0]
+    known = flow.acts(api.clock.now().date())
+    while form.act is None:
+        text = client.ask("Rechercher l'acte (quelques lettres, Entrée pour tout voir)")
+        found = flow.search(known, form.poste, text)
+        if not found:
+            client.error(f"aucun acte ne correspond à « {text} » dans ce poste. Essayez un autre mot.")
+            continue
+        form.act = found[_pick(client, f"Actes trouvés ({len(found)})", [a.label for a in found])]
+    while flow.parse_euros(form.charged) is None:
+        form.charged = client.ask(flow.AMOUNT_QUESTION)
+        if flow.parse_euros(form.charged) is None:
+            client.error("montant invalide : tapez un nombre en euros, par exemple 60 ou 60,50.")
+    if form.act.needs_br:
+        while flow.parse_euros(form.br) is None:
+            form.br = client.ask(flow.BR_QUESTION)
+            if flow.parse_euros(form.br) is None:
+                client.error("montant invalide : tapez un nombre en euros, par exemple 28,92.")
+    if form.act.baskets:
+        form.basket = form.act.baskets[_pick(client, flow.BASKET_QUESTION, [b for _, b in form.act.baskets])][0]
+    answers = [label for _, label in flow.ANSWERS]
+    if form.asks_excess:
+        form.excess = flow.ANSWERS[_pick(client, flow.EXCESS_QUESTION, answers)][0]
+        if form.asks_optam:
+            form.optam = flow.ANSWERS[_pick(client, flow.OPTAM_QUESTION, answers)][0]
+    scenarios = form.scenarios()
+    client.say("Simulation en cours…")
+    try:
+        results = [await api.simulate(request) for request in scenarios]
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    view = flow.result_view(scenarios, results)
+    client.heading("Résultat de la simulation")
+    for note in view.notes:
+        client.say(note)
+    for figure in view.figures:
+        client.say(figure)
+    for heading, sentences in view.explanations:
+        client.say(f"-- {heading} --")
+        for sentence in sentences:
+            client.say(sentence)
+    if _pick(client, "Enregistrer cette simulation dans votre espace ?", ["Oui", "Non"]) == 0:
+        try:
+            await api.save_simulation(scenarios)
+        except errors.ApiError as exc:
+            client.error(exc.message)
+            return
+        client.say("Simulation enregistrée dans votre espace.")
+        await show_saved(client, session)
+
+
+async def show_saved(client: LinearClient, session: AuthenticatedSession) -> None:
+    try:
+        saved = await session.api.saved_simulations()
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    client.heading(f"Mes simulations enregistrées ({len(saved)})")
+    if not saved:
+        client.say("Aucune simulation enregistrée.")
+    for item in saved:
+        view = flow.result_view(item.requests, item.results)
+        rest = next(f for f in view.figures if f.startswith("Reste"))
+        client.say(
+            f"Pour : {item.beneficiary_name} ; Acte : {item.act_label} ; Montant : "
+            f"{flow.format_eur(item.charged)} ; {rest}"
+        )
