@@ -252,6 +252,10 @@ class CodeScreen(AccountScreen):
         self.dismiss(LoginOutcome(message="Connexion abandonnée : recommencez quand vous voulez."))
 
 
+def _terms_label(on: bool) -> str:
+    return f"{flows.TERMS_ACCEPT_LABEL} : {'oui' if on else 'non'}"
+
+
 # -- Première connexion ----------------------------------------------------------------------------------
 
 
@@ -314,7 +318,7 @@ class ActivationScreen(AccountScreen):
             id="terms",
             markup=False,
         )
-        yield Checkbox(flows.TERMS_ACCEPT_LABEL, infos.accept_terms, id="accept_terms")
+        yield Checkbox(_terms_label(infos.accept_terms), infos.accept_terms, id="accept_terms")
         question = flow.challenge.question if flow.challenge else "Chargement de la question…"
         yield Static(f"{login_flow.CHALLENGE_INTRO} {question}", id="challenge-question", markup=False)
         yield Input(id="challenge", select_on_focus=False, max_length=100)
@@ -349,6 +353,10 @@ class ActivationScreen(AccountScreen):
         boxes = self.query("#accept_terms")
         if boxes:
             infos.accept_terms = boxes.first(Checkbox).value
+
+    @on(Checkbox.Changed, "#accept_terms")
+    def _terms(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = _terms_label(event.value)  # the state in words, not a colour alone
 
     @on(Input.Changed, "#password")
     def _live_policy(self, event: Input.Changed) -> None:

@@ -39,6 +39,10 @@ def login_hint(registry: Registry) -> str:
     )
 
 
+def _remember_label(on: bool) -> str:
+    return f"{login_flow.REMEMBER_LABEL} : {'oui' if on else 'non'}"
+
+
 class LoginScreen(ModalScreen[AuthenticatedSession]):
     AUTO_FOCUS = "#identifier"
     BINDINGS: ClassVar[list[BindingType]] = [*modal_bindings(), *anonymous_bindings()]  # type: ignore[assignment]
@@ -85,7 +89,7 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
             yield Input(id="password", password=True, select_on_focus=False, max_length=1024)
             yield Static("", id="challenge-question", markup=False, classes="-hidden")
             yield Input(id="challenge", select_on_focus=False, max_length=100, classes="-hidden")
-            yield Checkbox(login_flow.REMEMBER_LABEL, self.flow.remember, id="remember", compact=True)
+            yield Checkbox(_remember_label(self.flow.remember), self.flow.remember, id="remember", compact=True)
             yield Button("Se connecter", id="submit", variant="primary")
             yield StatusLine(id="login-status")
             yield Static(login_hint(self.registry), id="login-hint", markup=False)
@@ -118,6 +122,7 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
     @on(Checkbox.Changed, "#remember")
     def _remember(self, event: Checkbox.Changed) -> None:
         self.flow.remember = event.value
+        event.checkbox.label = _remember_label(event.value)  # the state in words, not a colour alone
         if event.value:
             notice = self.flow.memory_only_notice()
             if notice:
