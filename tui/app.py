@@ -244,6 +244,28 @@ class EspaceApp(App[int]):
         if isinstance(self.screen, DashboardScreen):
             self.screen.refresh_data()
 
+    # -- issue 7: messagerie, démarches, notifications ----------------------------------------------
+
+    def _open_messaging(self, screen_name: str) -> None:
+        from tui.flows.messaging import Drafts
+        from tui.screens import messaging as screens
+
+        if self.session is None:
+            return
+        drafts = getattr(self, "drafts", None)
+        if drafts is None:
+            drafts = self.drafts = Drafts()  # kept in memory for the session
+        self.push_screen(getattr(screens, screen_name)(self.session.api, drafts))
+
+    def action_messaging(self) -> None:
+        self._open_messaging("MessagingScreen")
+
+    def action_requests(self) -> None:
+        self._open_messaging("RequestsScreen")
+
+    def action_notifications(self) -> None:
+        self._open_messaging("NotificationsScreen")
+
     # -- issue 4: the account ------------------------------------------------------------------------
 
     def _login_identifier(self) -> str:

@@ -27,7 +27,7 @@ from models.tables import (
 )
 
 LATEST_CLAIMS = 3
-AREAS = ["dashboard", "claims", "guarantees", "simulator"]
+AREAS = ["dashboard", "messaging", "requests", "notifications", "claims", "guarantees", "simulator"]
 ZERO = Decimal("0.00")
 
 

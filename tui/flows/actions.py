@@ -41,6 +41,13 @@ ACTIONS: tuple[Action, ...] = (
     Action("dashboard", ("t",), "Tableau de bord", context=SESSION, area="dashboard"),
     Action("guarantees", ("g",), "Mes garanties", context=SESSION, area="guarantees", short="Garanties"),
     Action("simulator", ("s",), "Simuler un remboursement", context=SESSION, area="simulator", short="Simulateur"),
+    # issue 7
+    Action("messaging", ("m",), "Messagerie : mes messages au service adhérent", context=SESSION, area="messaging",
+           short="Messagerie"),
+    Action("requests", ("d",), "Mes démarches : chaque demande et son statut", context=SESSION, area="requests",
+           short="Démarches"),
+    Action("notifications", ("n",), "Mes notifications", context=SESSION, area="notifications",
+           short="Notifications"),
     Action("refresh", ("ctrl+r", "f5"), "Actualiser l'écran", context=SESSION, short="Actualiser"),
     Action("logout", ("ctrl+l",), "Se déconnecter", context=SESSION, short="Déconnexion"),
     Action("help", ("f1", "question_mark"), "Aide : liste des touches", short="Aide"),

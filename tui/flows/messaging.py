@@ -1,0 +1,221 @@
+"""Messagerie, "Mes démarches" and notifications, without Textual: what to show (labelled lines), the
+drafts the composer keeps, and attachments read from a path (with completion). Both front ends use it.
+
+Drafts live in memory for the session (a ``Drafts`` object held by the app): leaving the composer keeps
+what was typed; quitting the client forgets it (nothing written to disk).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from models.domain.dates import format_date
+from models.schemas.common import RequestStatus, ThreadCategory, ThreadStatus
+from models.schemas.messaging import Inbox, ThreadDetail, ThreadSummary, UploadedFile
+from models.schemas.notifications import NotificationList, NotificationOut
+from models.schemas.requests import RequestDetail, RequestSummary
+from tui.flows import wording
+from tui.flows.clock import PARIS
+
+DateFormat = Callable[[date], str]
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ACCEPTED_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
+NEW = 0  # the draft key of a new message
+
+MESSAGING_HEADING = "Messagerie"
+REQUESTS_HEADING = "Mes démarches"
+NOTIFICATIONS_HEADING = "Notifications"
+NO_THREADS = "Aucun message pour l'instant. Écrivez-nous : nous répondons sous 48 h ouvrées."
+NO_REQUESTS = "Aucune démarche pour l'instant."
+NO_NOTIFICATIONS = "Aucune notification."
+SENT = "Message envoyé. Un accusé de réception vous est adressé par email."
+
+
+class AttachmentError(ValueError):
+    """A French sentence: what is wrong with the file and what to do."""
+
+
+@dataclass
+class Draft:
+    subject: str = ""
+    category: ThreadCategory = ThreadCategory.question
+    body: str = ""
+    slots: str = ""
+    attachments: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.subject.strip() or self.body.strip() or self.attachments)
+
+
+class Drafts:
+    """Drafts by thread id (``NEW`` for a new message), kept in memory for the session."""
+
+    def __init__(self) -> None:
+        self._drafts: dict[int, Draft] = {}
+
+    def get(self, key: int) -> Draft:
+        return self._drafts.setdefault(key, Draft())
+
+    def discard(self, key: int) -> None:
+        self._drafts.pop(key, None)
+
+    def has(self, key: int) -> bool:
+        return key in self._drafts and not self._drafts[key].empty
+
+
+def load_attachment(path: str) -> UploadedFile:
+    """The file at ``path`` (``~`` allowed) as an upload; only its base name is sent (the server renames it)."""
+    target = Path(os.path.expanduser(path.strip()))
+    if not path.strip():
+        raise AttachmentError("Indiquez le chemin du fichier à joindre.")
+    if not target.is_file():
+        raise AttachmentError(f"Fichier introuvable : {target}. Vérifiez le chemin (Tab complète le nom).")
+    if target.suffix.lower() not in ACCEPTED_SUFFIXES:
+        raise AttachmentError("Seuls les fichiers PDF, JPEG ou PNG sont acceptés.")
+    size = target.stat().st_size
+    if size > MAX_ATTACHMENT_BYTES:
+        raise AttachmentError("Fichier trop volumineux : 10 Mo au plus. Réduisez la résolution du scan.")
+    try:
+        content = target.read_bytes()
+    except OSError as exc:
+        raise AttachmentError(f"Le fichier n'a pas pu être lu : {exc.strerror or exc}.") from exc
+    return UploadedFile(filename=target.name, content_base64=base64.b64encode(content).decode())
+
+
+def complete_path(prefix: str, limit: int = 50) -> list[str]:
+    """Completions of a path being typed: directories end with "/", files are PDF, JPEG or PNG."""
+    expanded = os.path.expanduser(prefix) if prefix else ""
+    directory, start = os.path.split(expanded)
+    base = Path(directory or ".")
+    try:
+        entries = sorted(base.iterdir(), key=lambda p: p.name.lower())
+    except OSError:
+        return []
+    shown_dir = prefix[: len(prefix) - len(start)]
+    out = []
+    for entry in entries:
+        if not entry.name.startswith(start) or (entry.name.startswith(".") and not start.startswith(".")):
+            continue
+        if entry.is_dir():
+            out.append(f"{shown_dir}{entry.name}/")
+        elif entry.suffix.lower() in ACCEPTED_SUFFIXES:
+            out.append(f"{shown_dir}{entry.name}")
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _day(at: datetime, dates: DateFormat) -> str:
+    return dates(at.astimezone(PARIS).date())
+
+
+def thread_line(thread: ThreadSummary, dates: DateFormat = format_date) -> str:
+    unread = f"Non lu ({thread.unread_count}) ; " if thread.unread_count else ""
+    parts = [
+        f"{unread}{thread.subject}",
+        wording.status_words(thread.category),
+        f"Statut : {wording.status_words(thread.status)}",
+    ]
+    if thread.status in (ThreadStatus.sent, ThreadStatus.in_progress) and thread.answer_due_at:
+        late = " (en retard)" if thread.overdue else ""
+        parts.append(f"Réponse promise au plus tard le {_day(thread.answer_due_at, dates)}{late}")
+    parts.append(f"Dernier message le {_day(thread.last_message_at, dates)}")
+    return " ; ".join(parts)
+
+
+def inbox_summary(inbox: Inbox) -> str:
+    count = len(inbox.threads)
+    return f"{count} conversation{'s' if count > 1 else ''} ; " + wording.unread_sentence(inbox.unread_total)
+
+
+def thread_lines(thread: ThreadDetail, dates: DateFormat = format_date) -> list[str]:
+    lines = [
+        f"Sujet : {thread.subject}",
+        f"Catégorie : {wording.status_words(thread.category)} ; Statut : {wording.status_words(thread.status)}",
+    ]
+    if thread.preferred_slots:
+        lines.append(f"Créneaux souhaités : {thread.preferred_slots}")
+    if thread.complaint is not None:
+        c = thread.complaint
+        ack = (
+            f"Accusé de réception le {_day(c.acknowledged_at, dates)}"
+            if c.acknowledged_at
+            else f"Accusé de réception au plus tard le {_day(c.acknowledge_due_at, dates)} (10 jours ouvrables)"
+        )
+        lines.append(f"{ack} ; réponse au plus tard le {_day(c.answer_due_at, dates)} (2 mois)")
+        if c.outcome is not None:
+            lines.append(f"Décision : {wording.status_words(c.outcome)}")
+        if c.mediator is not None:
+            lines.append(f"Médiateur : {c.mediator.name}, {c.mediator.address} ; {c.mediator.website}")
+    elif thread.status in (ThreadStatus.sent, ThreadStatus.in_progress) and thread.answer_due_at:
+        lines.append(f"Réponse sous 48 h ouvrées : au plus tard le {_day(thread.answer_due_at, dates)}")
+    return lines
+
+
+def message_lines(thread: ThreadDetail, dates: DateFormat = format_date) -> list[list[str]]:
+    blocks = []
+    for m in thread.messages:
+        local = m.sent_at.astimezone(PARIS)
+        head = f"{m.author_name}, le {dates(local.date())} à {local.hour} h {local.minute:02d}"
+        if not m.read:
+            head += " (nouveau)"
+        block = [head, *m.body.splitlines()]
+        block += [f"Pièce jointe : {a.filename} ({_size(a.size)})" for a in m.attachments]
+        blocks.append(block)
+    return blocks
+
+
+def _size(size: int) -> str:
+    return (
+        f"{size / 1024:.0f} Ko".replace(".", ",")
+        if size < 1024 * 1024
+        else f"{size / 1048576:.1f} Mo".replace(".", ",")
+    )
+
+
+def request_line(r: RequestSummary, dates: DateFormat = format_date) -> str:
+    parts = [
+        f"{r.reference} : {r.title}",
+        wording.status_words(r.kind),
+        f"Statut : {wording.status_words(r.status)}",
+    ]
+    if r.beneficiary_name:
+        parts.append(f"Pour : {r.beneficiary_name}")
+    if r.claim_status is not None:
+        parts.append(f"Remboursement : {wording.status_words(r.claim_status)}")
+    parts.append(f"Mise à jour le {_day(r.updated_at, dates)}")
+    return " ; ".join(parts)
+
+
+def request_detail_lines(r: RequestDetail, dates: DateFormat = format_date) -> list[str]:
+    lines = [request_line(r, dates)]
+    if r.description:
+        lines.append(f"Description : {r.description}")
+    if r.estimate is not None:
+        from models.domain.money import format_eur
+
+        lines.append(
+            f"Estimation immédiate : {format_eur(r.estimate.amc_paid)} par la mutuelle, "
+            f"{format_eur(r.estimate.out_of_pocket)} à votre charge (sur {format_eur(r.estimate.charged)})"
+        )
+    if r.answer:
+        lines.append(f"Réponse : {r.answer}")
+    elif r.status in (RequestStatus.received, RequestStatus.in_progress):
+        lines.append("Réponse : pas encore (vous serez prévenu par une notification et un email)")
+    lines += [f"Document : {d.filename}" for d in r.documents]
+    return lines
+
+
+def notification_line(n: NotificationOut, dates: DateFormat = format_date) -> str:
+    state = "Lue" if n.read else "Non lue"
+    return f"{state} ; {wording.status_words(n.kind)} ; {n.title} ; le {_day(n.created_at, dates)}\n{n.body}"
+
+
+def notifications_summary(items: NotificationList) -> str:
+    return f"{len(items.items)} notification(s), dont {items.unread} non lue(s)"

@@ -1,0 +1,387 @@
+"""Messagerie (inbox, thread, composer), "Mes démarches" and notifications, full screen.
+
+The words come from ``tui.flows.messaging``; every HTTP call runs in a worker that posts a message; the
+handlers update the widgets. All by keyboard: Entrée opens, ``e`` writes (or answers), Échap goes back,
+Ctrl+S sends; in the composer the attachment path completes with Tab (``Input`` suggestions).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.suggester import Suggester
+from textual.widgets import Footer, Input, Label, ListItem, ListView, Select, Static, TextArea
+
+from models.schemas.common import ThreadCategory
+from models.schemas.messaging import MessageCreate, ThreadCreate
+from tui.api import errors
+from tui.api.client import ApiClient
+from tui.api.messaging import MessagingApi, new_key
+from tui.flows import messaging as flow
+from tui.flows import wording
+from tui.widgets.status import StatusLine
+
+
+class PathSuggester(Suggester):
+    """Completes the attachment path (Tab or → accepts the suggestion)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        options = flow.complete_path(value, limit=1)
+        return options[0] if options else None
+
+
+class _Loaded(Message):
+    def __init__(self, payload: Any) -> None:
+        super().__init__()
+        self.payload = payload
+
+
+class _Failed(Message):
+    def __init__(self, error: errors.ApiError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class _ApiScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Retour", id="back")]
+    HEADING = ""
+
+    def __init__(self, api: ApiClient, drafts: flow.Drafts, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.api = api
+        self.messaging = MessagingApi(api)
+        self.drafts = drafts
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    @on(_Failed)
+    def _failed(self, message: _Failed) -> None:
+        if isinstance(message.error, errors.SessionExpired):
+            end = getattr(self.app, "session_ended", None)
+            if end is not None:
+                end(message.error.message)
+                return
+        self.status.error(message.error.message)
+
+
+class MessagingScreen(_ApiScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_ApiScreen.BINDINGS,
+        Binding("e", "write", "Écrire un message", id="write"),
+        Binding("f5", "reload", "Actualiser", id="reload", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"== {flow.MESSAGING_HEADING} ==", classes="heading", markup=False)
+        yield StatusLine(id="messaging-status")
+        yield Static("", id="inbox-summary", markup=False)
+        yield ListView(id="threads")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.status.info("Chargement de vos messages…")
+        self._load()
+
+    @work(exclusive=True, group="inbox", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            self.post_message(_Loaded(await self.messaging.inbox()))
+        except errors.ApiError as exc:
+            self.post_message(_Failed(exc))
+
+    @on(_Loaded)
+    async def _loaded(self, message: _Loaded) -> None:
+        inbox = message.payload
+        self.status.clear()
+        self.query_one("#inbox-summary", Static).update(flow.inbox_summary(inbox))
+        threads = self.query_one("#threads", ListView)
+        await threads.clear()
+        if not inbox.threads:
+            self.status.info(flow.NO_THREADS)
+        await threads.extend(
+            ListItem(Label(flow.thread_line(t), markup=False), id=f"thread-{t.id}") for t in inbox.threads
+        )
+        threads.focus()
+
+    @on(ListView.Selected, "#threads")
+    def _open(self, event: ListView.Selected) -> None:
+        thread_id = int((event.item.id or "thread-0").split("-")[1])
+        self.app.push_screen(ThreadScreen(self.api, self.drafts, thread_id))
+
+    def action_write(self) -> None:
+        self.app.push_screen(ComposerScreen(self.api, self.drafts, flow.NEW))
+
+
+class ThreadScreen(_ApiScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [*_ApiScreen.BINDINGS, Binding("e", "write", "Répondre", id="reply")]
+
+    def __init__(self, api: ApiClient, drafts: flow.Drafts, thread_id: int) -> None:
+        super().__init__(api, drafts)
+        self.thread_id = thread_id
+
+    def compose(self) -> ComposeResult:
+        yield Static("== Conversation ==", classes="heading", markup=False)
+        yield StatusLine(id="thread-status")
+        with VerticalScroll(id="thread-body"):
+            yield Vertical(id="thread-head")
+            yield Vertical(id="thread-messages")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._load()
+
+    def on_screen_resume(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="thread", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            self.post_message(_Loaded(await self.messaging.thread(self.thread_id)))
+        except errors.ApiError as exc:
+            self.post_message(_Failed(exc))
+
+    @on(_Loaded)
+    async def _loaded(self, message: _Loaded) -> None:
+        thread = message.payload
+        head = self.query_one("#thread-head", Vertical)
+        await head.remove_children()
+        await head.mount_all(Static(line, markup=False) for line in flow.thread_lines(thread))
+        body = self.query_one("#thread-messages", Vertical)
+        await body.remove_children()
+        for block in flow.message_lines(thread):
+            await body.mount(Static("\n".join(block), markup=False, classes="message"))
+        self.query_one("#thread-body", VerticalScroll).focus()
+
+    def action_write(self) -> None:
+        self.app.push_screen(ComposerScreen(self.api, self.drafts, self.thread_id))
+
+
+class ComposerScreen(_ApiScreen):
+    """A new message (subject, category, slots) or an answer; the draft is kept when leaving (Échap)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_ApiScreen.BINDINGS,
+        Binding("ctrl+s", "send", "Envoyer", id="send"),
+        Binding("ctrl+j", "attach", "Joindre le fichier", id="attach"),
+        Binding("ctrl+d", "drop_attachment", "Retirer la dernière pièce", id="drop"),
+    ]
+
+    def __init__(self, api: ApiClient, drafts: flow.Drafts, key: int) -> None:
+        super().__init__(api, drafts)
+        self.key = key
+        self.draft = drafts.get(key)
+        self.idempotency_key = new_key()
+
+    def compose(self) -> ComposeResult:
+        new = self.key == flow.NEW
+        yield Static("== Nouveau message ==" if new else "== Répondre ==", classes="heading", markup=False)
+        yield StatusLine(id="composer-status")
+        with VerticalScroll():
+            if new:
+                yield Select(
+                    [(wording.status_words(c), c) for c in ThreadCategory],
+                    value=self.draft.category,
+                    allow_blank=False,
+                    id="category",
+                    prompt="Catégorie",
+                )
+                yield Input(self.draft.subject, placeholder="Sujet", id="subject", max_length=200)
+                yield Input(self.draft.slots, placeholder="Créneaux pour vous rappeler (rendez-vous)", id="slots")
+            yield TextArea(self.draft.body, id="body", show_line_numbers=False)
+            yield Input(
+                placeholder="Chemin d'une pièce jointe (Tab complète, Entrée joint)",
+                id="attachment",
+                suggester=PathSuggester(),
+            )
+            yield Static(self._attachments_text(), id="attachments", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        (self.query_one("#subject", Input) if self.key == flow.NEW else self.query_one("#body", TextArea)).focus()
+
+    def _attachments_text(self) -> str:
+        if not self.draft.attachments:
+            return "Pièces jointes : aucune (PDF, JPEG ou PNG, 10 Mo au plus)"
+        return "Pièces jointes : " + ", ".join(self.draft.attachments)
+
+    def _save_draft(self) -> None:
+        if self.key == flow.NEW:
+            self.draft.subject = self.query_one("#subject", Input).value
+            self.draft.slots = self.query_one("#slots", Input).value
+            value = self.query_one("#category", Select).value
+            if isinstance(value, ThreadCategory):
+                self.draft.category = value
+        self.draft.body = self.query_one("#body", TextArea).text
+
+    def action_back(self) -> None:
+        self._save_draft()
+        if not self.draft.empty:
+            self.app.notify("Brouillon conservé pour cette session.")
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#attachment")
+    def _submitted(self) -> None:
+        self.action_attach()
+
+    def action_attach(self) -> None:
+        field = self.query_one("#attachment", Input)
+        try:
+            flow.load_attachment(field.value)
+        except flow.AttachmentError as exc:
+            self.status.error(str(exc))
+            return
+        self.draft.attachments.append(field.value.strip())
+        field.value = ""
+        self.query_one("#attachments", Static).update(self._attachments_text())
+        self.status.info("Pièce jointe ajoutée.")
+
+    def action_drop_attachment(self) -> None:
+        if self.draft.attachments:
+            self.draft.attachments.pop()
+            self.query_one("#attachments", Static).update(self._attachments_text())
+
+    def action_send(self) -> None:
+        self._save_draft()
+        try:
+            files = [flow.load_attachment(p) for p in self.draft.attachments]
+        except flow.AttachmentError as exc:
+            self.status.error(str(exc))
+            return
+        if not self.draft.body.strip():
+            self.status.error("Écrivez votre message avant de l'envoyer.")
+            return
+        self.status.info("Envoi en cours…")
+        self._send(files)
+
+    @work(exclusive=True, group="send", exit_on_error=False)
+    async def _send(self, files: list[Any]) -> None:
+        d = self.draft
+        try:
+            if self.key == flow.NEW:
+                body = ThreadCreate(
+                    subject=d.subject.strip() or "(sans sujet)",
+                    category=d.category,
+                    body=d.body,
+                    preferred_slots=d.slots.strip() or None,
+                    attachments=files,
+                )
+                result = await self.messaging.create_thread(body, self.idempotency_key)
+            else:
+                result = await self.messaging.reply(
+                    self.key, MessageCreate(body=d.body, attachments=files), self.idempotency_key
+                )
+        except errors.ApiError as exc:
+            self.post_message(_Failed(exc))
+            return
+        self.post_message(_Loaded(result))
+
+    @on(_Loaded)
+    def _sent(self, message: _Loaded) -> None:
+        self.drafts.discard(self.key)
+        self.app.notify(flow.SENT)
+        self.dismiss(None)
+
+
+class RequestsScreen(_ApiScreen):
+    def compose(self) -> ComposeResult:
+        yield Static(f"== {flow.REQUESTS_HEADING} ==", classes="heading", markup=False)
+        yield StatusLine(id="requests-status")
+        yield ListView(id="requests")
+        yield Static("", id="request-detail", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="requests", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            self.post_message(_Loaded(await self.messaging.requests()))
+        except errors.ApiError as exc:
+            self.post_message(_Failed(exc))
+
+    @on(_Loaded)
+    async def _loaded(self, message: _Loaded) -> None:
+        payload = message.payload
+        if hasattr(payload, "items"):
+            listing = self.query_one("#requests", ListView)
+            await listing.clear()
+            if not payload.items:
+                self.status.info(flow.NO_REQUESTS)
+            await listing.extend(
+                ListItem(Label(flow.request_line(r), markup=False), id=f"request-{r.id}") for r in payload.items
+            )
+            listing.focus()
+        else:
+            self.query_one("#request-detail", Static).update("\n".join(flow.request_detail_lines(payload)))
+
+    @on(ListView.Selected, "#requests")
+    def _open(self, event: ListView.Selected) -> None:
+        self._detail(int((event.item.id or "request-0").split("-")[1]))
+
+    @work(exclusive=True, group="request", exit_on_error=False)
+    async def _detail(self, request_id: int) -> None:
+        try:
+            self.post_message(_Loaded(await self.messaging.request(request_id)))
+        except errors.ApiError as exc:
+            self.post_message(_Failed(exc))
+
+
+class NotificationsScreen(_ApiScreen):
+    def compose(self) -> ComposeResult:
+        yield Static(f"== {flow.NOTIFICATIONS_HEADING} ==", classes="heading", markup=False)
+        yield StatusLine(id="notifications-status")
+        yield Static("", id="notifications-summary", markup=False)
+        yield ListView(id="notifications")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="notifications", exit_on_error=False)
+    async def _load(self, mark: int | None = None) -> None:
+        try:
+            if mark is not None:
+                await self.messaging.mark_read(mark)
+            self.post_message(_Loaded(await self.messaging.notifications()))
+        except errors.ApiError as exc:
+            self.post_message(_Failed(exc))
+
+    @on(_Loaded)
+    async def _loaded(self, message: _Loaded) -> None:
+        items = message.payload
+        self.query_one("#notifications-summary", Static).update(flow.notifications_summary(items))
+        listing = self.query_one("#notifications", ListView)
+        index = listing.index
+        await listing.clear()
+        if not items.items:
+            self.status.info(flow.NO_NOTIFICATIONS)
+        await listing.extend(
+            ListItem(Label(flow.notification_line(n), markup=False), id=f"notification-{n.id}") for n in items.items
+        )
+        listing.index = index
+        listing.focus()
+
+    @on(ListView.Selected, "#notifications")
+    def _read(self, event: ListView.Selected) -> None:
+        self._load(int((event.item.id or "notification-0").split("-")[1]))
