@@ -377,8 +377,9 @@ class ApiClient:
         json: Any = None,
         auth: bool = False,
         login: bool = False,
+        extra_headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(extra_headers or {})  # issue 7: Idempotency-Key
         if auth:
             if self._token is None:
                 raise errors.NotAuthenticated()
