@@ -138,6 +138,9 @@ def run(args: argparse.Namespace) -> int:
         ESPACE_PORT=str(port),
         ESPACE_SMTP_HOST="127.0.0.1",
         ESPACE_SMTP_PORT=str(smtp_port),
+        # Only the demo sets this: the client then offers a reader of the local mailbox (to read the
+        # codes it sent); outside a demo the reader does not exist.
+        ESPACE_DEMO_MAILDIR=str(maildir),
     )
     base_url = f"http://127.0.0.1:{port}"
 
@@ -157,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
         _say(f"Serveur prêt sur {base_url} (journal : {server_log}).")
         from tui.main import run as run_client
 
+        os.environ["ESPACE_DEMO_MAILDIR"] = str(maildir)
         code = run_client(argparse.Namespace(linear=args.linear, server=base_url))
     _say("Démo arrêtée : serveur, tâches de fond et courrier local sont fermés.")
     return code
