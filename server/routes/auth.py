@@ -145,8 +145,8 @@ document.getElementById("out").textContent=(await r.json()).message;}};</script>
 
 @router.get(
     "/auth/confirm-email",
-    response_class=HTMLResponse,
-    responses=error_responses(422),
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}}, "description": "Page HTML"}, **error_responses(422)},
     summary="Page du lien de confirmation (ne consomme rien)",
 )
 def confirm_email_page(token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
@@ -193,8 +193,8 @@ def forgot(
 
 @router.get(
     "/auth/password/reset",
-    response_class=HTMLResponse,
-    responses=error_responses(422),
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}}, "description": "Page HTML"}, **error_responses(422)},
     summary="Page du lien de réinitialisation (ne consomme rien)",
 )
 def reset_page(token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
