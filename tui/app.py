@@ -323,6 +323,18 @@ class EspaceApp(App[int]):
         if self.demo_maildir is not None and not isinstance(self.screen, MailboxScreen):
             self.push_screen(MailboxScreen(self.demo_maildir))
 
+    def action_guarantees(self) -> None:
+        from tui.screens.guarantees import GuaranteesScreen
+
+        if self.session is not None:
+            self.push_screen(GuaranteesScreen(self.session))
+
+    def action_simulator(self) -> None:
+        from tui.screens.simulator import SimulatorScreen
+
+        if self.session is not None:
+            self.push_screen(SimulatorScreen(self.session))
+
     def action_theme(self) -> None:
         current = self.theme if self.theme in THEMES else THEMES[0]
         self.theme = THEMES[(THEMES.index(current) + 1) % len(THEMES)]

@@ -1,0 +1,106 @@
+"""The full-screen garanties and simulator at 80×24 against the real server app (demo world), driven by
+keys; the session is resumed from the token store so the login steps do not matter here."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from textual.widgets import OptionList, Select, Static
+
+from models.tables import Account
+from tui.app import EspaceApp
+from tui.screens.guarantees import GuaranteesScreen
+from tui.screens.simulator import SimulatorScreen
+
+
+@pytest.fixture
+def lea_token(demo_session, demo_make):
+    account = demo_session.exec(select(Account).where(Account.login_email == "lea.rimon@example.fr")).one()
+    return demo_make.session_token(account)
+
+
+async def settle(pilot) -> None:
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def text_of(app) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query(Static))
+
+
+async def test_guarantees_screen_shows_bars_and_sentences(api, token_store, lea_token):
+    token_store.set(api.base_url, lea_token)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, GuaranteesScreen)
+        text = text_of(app)
+        assert "Zoé : prochain équipement remboursable à partir du 25/08/2027 (lunettes du 25/08/2026)" in text
+        assert "[████████████████████] Optique : 100,00\u00a0€ utilisés sur 100,00\u00a0€" in text
+        assert "jusqu'à 150\u00a0% de la base de remboursement, Sécurité sociale incluse (au tableau : 150% BR)" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, GuaranteesScreen)
+
+
+async def test_a_simulation_by_keys_with_the_range_then_saved(api, token_store, lea_token):
+    token_store.set(api.base_url, lea_token)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SimulatorScreen)
+        people = screen.query_one("#who", Select)
+        people.focus()
+        await pilot.press("enter", "down", "down", "enter")  # the prompt, Léa, then Samuel
+        await pilot.pause()
+        assert str(people.selection) == str(screen.form.beneficiary_id)
+        screen.query_one("#poste", Select).value = "soins_courants"
+        await pilot.pause()
+        screen.query_one("#search").focus()
+        await pilot.pause()
+        await pilot.press(*"specialiste")
+        await pilot.pause()
+        acts = screen.query_one("#acts", OptionList)
+        assert acts.option_count == 1
+        acts.focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert screen.form.act is not None and screen.form.act.code == "CS"
+        screen.query_one("#charged").focus()
+        await pilot.pause()
+        await pilot.press(*"80")
+        screen.query_one("#excess", Select).value = "nsp"
+        await pilot.pause()
+        app.screen.query_one("#simulate").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        result = str(screen.query_one("#result", Static).render())
+        assert "Sécurité sociale : de 14,10\u00a0€ à 20,05\u00a0€" in result
+        assert "Reste à votre charge : de 19,00\u00a0€ à 40,60\u00a0€" in result
+        assert "Si votre médecin n'est pas adhérent à l'OPTAM :" in result
+        app.screen.query_one("#save").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.status.text == "Simulation enregistrée dans votre espace."
+        saved = str(screen.query_one("#saved", Static).render())
+        assert saved.startswith("Mes simulations enregistrées (1)")
+        assert "Samuel RIMON ; Consultation de médecin spécialiste ; 80,00\u00a0€" in saved
+
+
+async def test_missing_fields_are_said_before_anything_is_sent(api, token_store, lea_token):
+    token_store.set(api.base_url, lea_token)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#simulate").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.status.text.startswith("Erreur : Choisissez la personne soignée.")

@@ -1,0 +1,85 @@
+"""Mes garanties: each contract by poste (plain French, example in euros), then each person's ceilings
+as a bar AND a sentence, and the next équipement. Words come from `tui.flows.guarantees`."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui.api import errors
+from tui.flows.guarantees import HEADING, LOADING, NO_CONTRACT, GuaranteesView, build_view
+from tui.flows.login import AuthenticatedSession
+from tui.widgets.status import StatusLine
+
+
+class GuaranteesScreen(Screen[None]):
+    BINDINGS = (Binding("escape", "app.pop_screen", "Retour au tableau de bord", id="back"),)
+
+    class Loaded(Message):
+        def __init__(self, view: GuaranteesView) -> None:
+            super().__init__()
+            self.view = view
+
+    class Failed(Message):
+        def __init__(self, error: errors.ApiError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, session: AuthenticatedSession) -> None:
+        super().__init__(id="guarantees")
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="guarantees-body"):
+            yield Static(HEADING, classes="heading", markup=False)
+            yield StatusLine(id="guarantees-status")
+            yield Static("Vos plafonds et vos prochains équipements", classes="heading", markup=False)
+            yield Vertical(id="people")
+            yield Vertical(id="contracts")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(StatusLine).info(LOADING)
+        self._load()
+
+    @work(exclusive=True, group="guarantees", exit_on_error=False)
+    async def _load(self) -> None:
+        try:
+            data = await self.session.api.guarantees()
+        except errors.ApiError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.Loaded(build_view(data)))
+
+    @on(Loaded)
+    async def _loaded(self, message: Loaded) -> None:
+        view = message.view
+        self.query_one(StatusLine).clear()
+        people = self.query_one("#people", Vertical)
+        await people.remove_children()
+        for person in view.people:
+            await people.mount(Static(person.name, classes="subheading", markup=False))
+            for ceiling in person.ceilings:
+                await people.mount(Static(f"{ceiling.bar} {ceiling.sentence}", markup=False, classes="ceiling"))
+            for sentence in person.equipment:
+                await people.mount(Static(sentence, markup=False, classes="equipment"))
+        contracts = self.query_one("#contracts", Vertical)
+        await contracts.remove_children()
+        if not view.contracts:
+            await contracts.mount(Static(NO_CONTRACT, markup=False))
+        for contract in view.contracts:
+            await contracts.mount(Static(contract.title, classes="heading", markup=False))
+            await contracts.mount(Static(contract.sentence, markup=False))
+            for category in contract.categories:
+                await contracts.mount(Static(category.label, classes="subheading", markup=False))
+                for line in category.lines:
+                    await contracts.mount(Static("\n".join(line.lines()), markup=False, classes="guarantee-line"))
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.query_one(StatusLine).error(message.error.message)

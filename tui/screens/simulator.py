@@ -1,0 +1,222 @@
+"""The simulateur: the person, the poste, the act from a searchable French list, the amount, and
+the question a member can answer ("Votre médecin pratique-t-il des dépassements d'honoraires ?");
+the result (Sécurité sociale, each contract, what remains to pay, the explanation), saved on demand,
+and the saved simulations. What to ask and what to say come from `tui.flows.simulator`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from tui.api import errors
+from tui.flows import simulator as flow
+from tui.flows.login import AuthenticatedSession
+from tui.widgets.status import StatusLine
+
+ANSWERS = [(label, key) for key, label in flow.ANSWERS]
+
+
+class SimulatorScreen(Screen[None]):
+    BINDINGS = (Binding("escape", "app.pop_screen", "Retour au tableau de bord", id="back"),)
+
+    class People(Message):
+        def __init__(self, people: list[tuple[int, str]]) -> None:
+            super().__init__()
+            self.people = people
+
+    class Done(Message):
+        def __init__(self, scenarios: list[dict[str, Any]], results: list[Any]) -> None:
+            super().__init__()
+            self.scenarios = scenarios
+            self.results = results
+
+    class Saved(Message):
+        def __init__(self, lines: list[str]) -> None:
+            super().__init__()
+            self.lines = lines
+
+    class Failed(Message):
+        def __init__(self, error: errors.ApiError) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, session: AuthenticatedSession) -> None:
+        super().__init__(id="simulator")
+        self.session = session
+        self.form = flow.SimulatorForm()
+        self.known = flow.acts(session.api.clock.now().date())
+        self.found: tuple[flow.ActChoice, ...] = ()
+        self.last: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="simulator-body"):
+            yield Static(flow.HEADING, classes="heading", markup=False)
+            yield StatusLine(id="simulator-status")
+            yield Label("Pour qui ?")
+            yield Select[int]([], prompt="Choisir la personne", id="who")
+            yield Label("Poste de soins")
+            yield Select[str]([(label, key) for key, label in flow.POSTES], prompt="Choisir le poste", id="poste")
+            yield Label("Acte (tapez quelques lettres pour chercher)")
+            yield Input(placeholder="ex. spécialiste, couronne, monture", id="search")
+            yield OptionList(id="acts")
+            yield Label(flow.AMOUNT_QUESTION)
+            yield Input(placeholder="ex. 60 ou 60,50", id="charged")
+            with Vertical(id="br-box", classes="-hidden"):
+                yield Label(flow.BR_QUESTION)
+                yield Input(id="br")
+            with Vertical(id="basket-box", classes="-hidden"):
+                yield Label(flow.BASKET_QUESTION)
+                yield Select[str]([], prompt="Choisir le panier", id="basket")
+            with Vertical(id="excess-box", classes="-hidden"):
+                yield Label(flow.EXCESS_QUESTION)
+                yield Select[str](ANSWERS, prompt="Oui / Non / Je ne sais pas", id="excess")
+            with Vertical(id="optam-box", classes="-hidden"):
+                yield Label(flow.OPTAM_QUESTION)
+                yield Select[str](ANSWERS, prompt="Oui / Non / Je ne sais pas", id="optam")
+            with Horizontal(id="simulator-buttons"):
+                yield Button("Simuler", id="simulate", variant="primary")
+                yield Button("Enregistrer", id="save", disabled=True)
+            yield Static("", id="result", markup=False)
+            yield Static("", id="saved", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._people()
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#simulator-status", StatusLine)
+
+    # -- workers: they post messages, handlers change the widgets -----------------------------------
+
+    @work(exclusive=True, group="simulator", exit_on_error=False)
+    async def _people(self) -> None:
+        try:
+            data = await self.session.api.guarantees()
+        except errors.ApiError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.People(flow.beneficiary_choices(data.beneficiaries)))
+
+    @work(exclusive=True, group="simulator", exit_on_error=False)
+    async def _simulate(self, scenarios: list[dict[str, Any]]) -> None:
+        try:
+            results = [await self.session.api.simulate(s) for s in scenarios]
+        except errors.ApiError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.Done(scenarios, results))
+
+    @work(exclusive=True, group="simulator", exit_on_error=False)
+    async def _save(self, scenarios: list[dict[str, Any]]) -> None:
+        try:
+            await self.session.api.save_simulation(scenarios)
+            saved = await self.session.api.saved_simulations()
+        except errors.ApiError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        lines = [f"Mes simulations enregistrées ({len(saved)})"]
+        for item in saved:
+            rest = next(f for f in flow.result_view(item.requests, item.results).figures if f.startswith("Reste"))
+            lines.append(f"{item.beneficiary_name} ; {item.act_label} ; {flow.format_eur(item.charged)} ; {rest}")
+        self.post_message(self.Saved(lines))
+
+    # -- handlers -----------------------------------------------------------------------------------
+
+    @on(People)
+    def _got_people(self, message: People) -> None:
+        self.query_one("#who", Select).set_options([(name, pid) for pid, name in message.people])
+
+    @on(Select.Changed, "#who")
+    def _who(self, event: Select.Changed) -> None:
+        self.form.beneficiary_id = None if event.value is Select.BLANK else int(event.value)  # type: ignore[arg-type]
+
+    @on(Select.Changed, "#poste")
+    def _poste(self, event: Select.Changed) -> None:
+        self.form.poste = None if event.value is Select.BLANK else str(event.value)
+        self._refresh_acts()
+
+    @on(Input.Changed, "#search")
+    def _search(self) -> None:
+        self._refresh_acts()
+
+    def _refresh_acts(self) -> None:
+        self.found = flow.search(self.known, self.form.poste, self.query_one("#search", Input).value)
+        acts = self.query_one("#acts", OptionList)
+        acts.clear_options()
+        acts.add_options([Option(a.label, id=a.code) for a in self.found])
+
+    @on(OptionList.OptionHighlighted, "#acts")
+    @on(OptionList.OptionSelected, "#acts")
+    def _act(self, event: OptionList.OptionHighlighted | OptionList.OptionSelected) -> None:
+        self.form.act = next((a for a in self.found if a.code == event.option.id), None)
+        act = self.form.act
+        self.query_one("#br-box").set_class(not (act and act.needs_br), "-hidden")
+        self.query_one("#basket-box").set_class(not (act and act.baskets), "-hidden")
+        if act and act.baskets:
+            self.query_one("#basket", Select).set_options([(label, key) for key, label in act.baskets])
+        self.form.basket = None
+        self.query_one("#excess-box").set_class(not self.form.asks_excess, "-hidden")
+        self._show_optam()
+
+    @on(Select.Changed, "#basket")
+    def _basket(self, event: Select.Changed) -> None:
+        self.form.basket = None if event.value is Select.BLANK else str(event.value)
+
+    @on(Select.Changed, "#excess")
+    def _excess(self, event: Select.Changed) -> None:
+        self.form.excess = None if event.value is Select.BLANK else str(event.value)
+        self._show_optam()
+
+    @on(Select.Changed, "#optam")
+    def _optam(self, event: Select.Changed) -> None:
+        self.form.optam = None if event.value is Select.BLANK else str(event.value)
+
+    def _show_optam(self) -> None:
+        self.query_one("#optam-box").set_class(not self.form.asks_optam, "-hidden")
+
+    @on(Button.Pressed, "#simulate")
+    def _submit(self) -> None:
+        self.form.charged = self.query_one("#charged", Input).value
+        self.form.br = self.query_one("#br", Input).value
+        problems = self.form.problems()
+        if problems:
+            self.status.error(" ".join(problems))
+            return
+        self.status.info("Simulation en cours…")
+        self._simulate(self.form.scenarios())
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        if self.last:
+            self.status.info("Enregistrement en cours…")
+            self._save(self.last)
+
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        view = flow.result_view(message.scenarios, message.results)
+        self.last = message.scenarios
+        self.status.clear()
+        lines = ["Résultat de la simulation", *view.notes, *view.figures]
+        for heading, sentences in view.explanations:
+            lines.append(f"{heading} :")
+            lines.extend(f"  {s}" for s in sentences)
+        self.query_one("#result", Static).update("\n".join(lines))
+        self.query_one("#save", Button).disabled = False
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self.status.info("Simulation enregistrée dans votre espace.")
+        self.query_one("#saved", Static).update("\n".join(message.lines))
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.status.error(message.error.message)
