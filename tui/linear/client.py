@@ -24,6 +24,7 @@ from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, build_view
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome, Step
 from tui.flows.password import RULES_SUMMARY
 from tui.linear import guarantees as linear_guarantees
+from tui.linear import messaging as linear_messaging
 
 TITLE = "Espace Adhérent – mode linéaire"
 MENU_HEADING = "Que voulez-vous faire ?"
@@ -464,6 +465,12 @@ class LinearClient:
                 await self.totp(session)
             elif action.id == "demo_mailbox":
                 self.show_mailbox()
+            elif action.id == "messaging":  # issue 7
+                await linear_messaging.show_inbox(self, session)
+            elif action.id == "requests":
+                await linear_messaging.show_requests(self, session)
+            elif action.id == "notifications":
+                await linear_messaging.show_notifications(self, session)
             elif action.id == "guarantees":
                 await linear_guarantees.show_guarantees(self, session)
             elif action.id == "simulator":

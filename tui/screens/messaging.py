@@ -121,6 +121,8 @@ class MessagingScreen(_ApiScreen):
         await threads.extend(
             ListItem(Label(flow.thread_line(t), markup=False), id=f"thread-{t.id}") for t in inbox.threads
         )
+        if inbox.threads:
+            threads.index = 0
         threads.focus()
 
     @on(ListView.Selected, "#threads")
@@ -331,6 +333,8 @@ class RequestsScreen(_ApiScreen):
             await listing.extend(
                 ListItem(Label(flow.request_line(r), markup=False), id=f"request-{r.id}") for r in payload.items
             )
+            if payload.items:
+                listing.index = 0
             listing.focus()
         else:
             self.query_one("#request-detail", Static).update("\n".join(flow.request_detail_lines(payload)))
@@ -379,7 +383,7 @@ class NotificationsScreen(_ApiScreen):
         await listing.extend(
             ListItem(Label(flow.notification_line(n), markup=False), id=f"notification-{n.id}") for n in items.items
         )
-        listing.index = index
+        listing.index = index if index is not None or not items.items else 0
         listing.focus()
 
     @on(ListView.Selected, "#notifications")

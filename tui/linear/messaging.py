@@ -1,0 +1,152 @@
+"""The linear mode's messagerie, "Mes démarches" and notifications: same flows as the full screen
+(``tui.flows.messaging``), as numbered menus and labelled lines; dates read out in full."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.domain.dates import format_date_long
+from models.schemas.common import ThreadCategory
+from models.schemas.messaging import MessageCreate, ThreadCreate
+from tui.api import errors
+from tui.api.messaging import MessagingApi, new_key
+from tui.flows import messaging as flow
+from tui.flows import wording
+from tui.flows.login import AuthenticatedSession
+
+BACK = "Revenir au menu"
+WRITE = "Écrire un nouveau message"
+
+
+async def show_inbox(client: Any, session: AuthenticatedSession) -> None:
+    api = MessagingApi(session.api)
+    if not hasattr(client, "drafts"):
+        client.drafts = flow.Drafts()  # kept in memory for the session
+    while True:
+        try:
+            inbox = await api.inbox()
+        except errors.ApiError as exc:
+            client.error(exc.message)
+            return
+        client.heading(f"{flow.MESSAGING_HEADING} ({len(inbox.threads)})")
+        client.say(flow.inbox_summary(inbox))
+        options = [flow.thread_line(t, format_date_long) for t in inbox.threads] + [WRITE, BACK]
+        choice = client.choose("Ouvrir une conversation", options)
+        if choice == len(options) - 1:
+            return
+        if choice == len(options) - 2:
+            await write(client, api, flow.NEW)
+            continue
+        await read_thread(client, api, inbox.threads[choice].id)
+
+
+async def read_thread(client: Any, api: MessagingApi, thread_id: int) -> None:
+    try:
+        thread = await api.thread(thread_id)
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    client.heading(f"Conversation : {thread.subject}")
+    for line in flow.thread_lines(thread, format_date_long):
+        client.say(line)
+    for block in flow.message_lines(thread, format_date_long):
+        client.say("-- " + block[0])
+        for line in block[1:]:
+            client.say(line)
+    if client.choose("Et maintenant ?", ["Répondre", BACK]) == 0:
+        await write(client, api, thread_id)
+
+
+async def write(client: Any, api: MessagingApi, key: int) -> None:
+    draft = client.drafts.get(key) if hasattr(client, "drafts") else flow.Draft()
+    if key == flow.NEW:
+        categories = list(ThreadCategory)
+        draft.category = categories[client.choose("Catégorie", [wording.status_words(c) for c in categories])]
+        draft.subject = client.ask_field("Sujet", draft.subject or None)
+        if draft.category == ThreadCategory.appointment:
+            draft.slots = client.ask_field("Créneaux où vous rappeler", draft.slots or None)
+    draft.body = client.ask_field("Votre message (une ligne)", draft.body or None)
+    files = []
+    while True:
+        path = client.ask("Chemin d'une pièce jointe (PDF, JPEG ou PNG ; Entrée : aucune de plus)").strip()
+        if not path:
+            break
+        try:
+            files.append(flow.load_attachment(path))
+        except flow.AttachmentError as exc:
+            client.error(str(exc))
+            continue
+        draft.attachments.append(path)
+        client.say(f"Pièce jointe ajoutée : {path}")
+    if not draft.body.strip():
+        client.error("message vide : rien n'a été envoyé (le brouillon est gardé).")
+        return
+    try:
+        if key == flow.NEW:
+            body = ThreadCreate(
+                subject=draft.subject.strip() or "(sans sujet)",
+                category=draft.category,
+                body=draft.body,
+                preferred_slots=draft.slots.strip() or None,
+                attachments=files,
+            )
+            thread = await api.create_thread(body, new_key())
+        else:
+            thread = await api.reply(key, MessageCreate(body=draft.body, attachments=files), new_key())
+    except errors.ApiError as exc:
+        client.error(f"{exc.message} (le brouillon est gardé).")
+        return
+    if hasattr(client, "drafts"):
+        client.drafts.discard(key)
+    client.say(flow.SENT)
+    for line in flow.thread_lines(thread, format_date_long)[1:]:
+        client.say(line)
+
+
+async def show_requests(client: Any, session: AuthenticatedSession) -> None:
+    api = MessagingApi(session.api)
+    try:
+        listing = await api.requests()
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    client.heading(f"{flow.REQUESTS_HEADING} ({len(listing.items)})")
+    if not listing.items:
+        client.say(flow.NO_REQUESTS)
+        return
+    options = [flow.request_line(r, format_date_long) for r in listing.items] + [BACK]
+    choice = client.choose("Voir le détail d'une démarche", options)
+    if choice == len(options) - 1:
+        return
+    try:
+        detail = await api.request(listing.items[choice].id)
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    for line in flow.request_detail_lines(detail, format_date_long):
+        client.say(line)
+
+
+async def show_notifications(client: Any, session: AuthenticatedSession) -> None:
+    api = MessagingApi(session.api)
+    try:
+        items = await api.notifications()
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    client.heading(f"{flow.NOTIFICATIONS_HEADING} ({len(items.items)})")
+    client.say(flow.notifications_summary(items))
+    if not items.items:
+        client.say(flow.NO_NOTIFICATIONS)
+    for n in items.items:
+        for line in flow.notification_line(n, format_date_long).splitlines():
+            client.say(line)
+    for n in items.items:
+        if not n.read:
+            try:
+                await api.mark_read(n.id)
+            except errors.ApiError as exc:
+                client.error(exc.message)
+                return
+    if any(not n.read for n in items.items):
+        client.say("Les notifications affichées sont maintenant marquées comme lues.")
