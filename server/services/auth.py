@@ -8,13 +8,12 @@ The attempt is counted before anything is checked (``server.services.throttle``)
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from models.schemas.auth import (
     CHALLENGE_REQUIRED_FIELD,
@@ -140,10 +139,6 @@ def valid_trusted_device(
     if device is None or device.account_id != account.id or device.revoked_at is not None or device.expires_at <= now:
         return None
     return device
-
-
-def throttle_keys_of(account: Account) -> list[str]:
-    return [f"login:account:{account.id}"]
 
 
 # --- login ---------------------------------------------------------------------------------------
@@ -615,11 +610,3 @@ def session_info(session: Session, settings: Settings, current: Authenticated) -
         idle_expires_at=_idle_deadline(current.auth_session, settings),
         password_expired=current.password_expired,
     )
-
-
-def pending_ids_of(session: Session, account_id: int) -> list[str]:
-    return list(session.exec(select(PendingLoginRow.id_hash).where(col(PendingLoginRow.account_id) == account_id)))
-
-
-def random_id() -> str:
-    return secrets.token_urlsafe(18)
