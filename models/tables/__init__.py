@@ -5,6 +5,7 @@ it). This package never imports ``server`` or ``tui``.
 """
 
 from models.tables.account import Account, AuthSession
+from models.tables.agent import CallLog, IdentityCheck, InternalNote, MemberAlert, QueueAssignment
 from models.tables.audit import AuditEvent
 from models.tables.claim import Claim, ClaimLine, ClaimLineAmc, Payment
 from models.tables.contract import (
@@ -36,6 +37,7 @@ __all__ = [
     "Account",
     "AuditEvent",
     "AuthSession",
+    "CallLog",
     "Beneficiary",
     "Claim",
     "ClaimLine",
@@ -48,11 +50,14 @@ __all__ = [
     "GuaranteeLine",
     "GuaranteeTable",
     "HumanChallengeRow",
+    "IdentityCheck",
+    "InternalNote",
     "IdempotencyKey",
     "LoginThrottle",
     "MailOutbox",
     "MailToken",
     "Member",
+    "MemberAlert",
     "MemberRequest",
     "Message",
     "MessageThread",
@@ -60,6 +65,7 @@ __all__ = [
     "PasswordHistory",
     "Payment",
     "PendingLoginRow",
+    "QueueAssignment",
     "RecoveryCode",
     "SavedSimulation",
     "TrustedDevice",

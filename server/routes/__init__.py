@@ -13,3 +13,8 @@ from server.routes import messaging, notifications, requests  # noqa: E402
 
 for module in (messaging, requests, notifications):
     api_router.include_router(module.router)
+
+# issue 9: console conseiller
+from server.routes import agent  # noqa: E402
+
+api_router.include_router(agent.router)

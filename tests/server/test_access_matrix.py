@@ -15,6 +15,7 @@ from models.tables import AuthSession, GuaranteeLine, Payment, TrustedDevice
 from server.app import api_operations
 from server.security.tokens import hash_token
 from tests.conftest import PASSWORD, bearer
+from tests.server.agent_world import AGENT_ROWS, agent_objects
 from tests.server.issue7_world import ISSUE7_ROWS, issue7_objects
 
 ACTORS = ("anonymous", "member_a", "member_b", "agent", "supervisor")
@@ -70,6 +71,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
 }
 
 MATRIX.update({key: row(*cells) for key, cells in ISSUE7_ROWS.items()})  # issue 7
+MATRIX.update({key: row(*cells) for key, cells in AGENT_ROWS.items()})  # issue 9
 
 SIMULATION = {"act": "G", "charged": "30", "guarantee": "100% BR", "date": "2026-06-15"}
 
@@ -86,6 +88,8 @@ def world(make):
     contract = make.contract(member_a)
     claim = make.claim(member_a, contract=contract, care_date=date(2026, 11, 2))
     make.issue7 = issue7_objects(make.session, make.clock, member_a, make.principal(member_a).id)
+    make.agent = agent_objects(make.session, make.clock, member_a, make.principal(member_a).id, accounts)  # issue 9
+    make.agent["path_params"]["item_id"] = make.issue7["path_params"]["thread_id"]
     make.session.add(
         GuaranteeLine(
             table_id=contract.guarantee_table_id,
@@ -169,8 +173,10 @@ def test_every_route_is_in_the_matrix(app):
 async def test_every_cell_of_the_matrix(app, client, make, world):
     mismatches = []
     for (method, path), expected in sorted(MATRIX.items()):
-        url = path.format(**world["path_params"], **make.issue7["path_params"])
-        body = world["bodies"].get((method, path), make.issue7["bodies"].get((method, path)))
+        url = path.format(**world["path_params"], **make.issue7["path_params"], **make.agent["path_params"])
+        body = world["bodies"].get(
+            (method, path), make.issue7["bodies"].get((method, path), make.agent["bodies"].get((method, path)))
+        )
         for actor, status in expected.items():
             account = world["accounts"].get(actor)
             # a fresh session per cell: a logout in one cell must not change the next

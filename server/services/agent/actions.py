@@ -1,0 +1,392 @@
+"""Acting for the member, on the phone, after the identity check: each action takes a reason and an
+optional ticket, tells the member by email (or by a courrier for a new code d'accès), and writes one audit
+row "done for" the member with the conseiller's identity. The conseiller never sets nor sees a password,
+a code or a link: they go to the member's mailbox or letterbox only."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Any
+
+from sqlmodel import Session, select
+
+from models.schemas.agent import (
+    ActionDone,
+    ActionReason,
+    AgentSimulation,
+    AgentThreadCreate,
+    ContactChange,
+    SimulationDone,
+)
+from models.schemas.common import AccountState, Role
+from models.schemas.errors import ErrorDetail
+from models.schemas.messaging import ThreadCreate
+from models.tables import Account, Member
+from server.clock import Clock, paris_today
+from server.errors import ApiError
+from server.notify.outbox import enqueue_mail
+from server.security.crypto import access_code_hash
+from server.services import guarantees, mails, messaging, throttle
+from server.services.account import CONFIRMATION, RESET, _issue_mail_token
+from server.services.agent.common import done_for, locked_until, member_account
+from server.services.agent.identity import require_access
+from server.services.auth import revoke_everything
+from server.settings import Settings
+
+SIGNATURE = mails.SIGNATURE
+ACCESS_CODE_LETTERS = 8
+
+
+def _why(body: ActionReason) -> dict[str, Any]:
+    return {"reason": body.reason.strip(), **({"ticket": body.ticket.strip()} if body.ticket else {})}
+
+
+def _tell(session: Session, clock: Clock, member: Member, subject: str, text: str, agent: Account) -> bool:
+    if not member.email:
+        return False
+    enqueue_mail(
+        session,
+        clock,
+        to=member.email,
+        subject=subject,
+        body=(
+            f"Bonjour {member.first_name} {member.last_name},\n\n{text}\n"
+            f"Cette opération a été faite à votre demande par {agent.display_name}, conseiller du service adhérent. "
+            "Si vous n'avez rien demandé, appelez-nous sans attendre." + SIGNATURE
+        ),
+    )
+    return True
+
+
+def _done(event_id: int | None, action: str, message: str, told: bool) -> ActionDone:
+    if not told:
+        message += " (aucun e-mail enregistré : l'adhérent n'a pas été prévenu par e-mail)"
+    return ActionDone(action=action, message=message, audit_id=event_id or 0, member_told=told)
+
+
+def _account_or_409(session: Session, member: Member) -> Account:
+    account = member_account(session, member.id or 0)
+    if account is None or account.state == AccountState.never_activated:
+        raise ApiError(409, "never_activated", "Ce compte n'a jamais été activé : renvoyez plutôt un code d'accès.")
+    return account
+
+
+def unlock(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    agent: Account,
+    member_id: int,
+    body: ActionReason,
+    *,
+    ip: str | None,
+) -> ActionDone:
+    member, access = require_access(session, clock, agent, member_id)
+    account = _account_or_409(session, member)
+    assert account.id is not None
+    now = clock.now()
+    was = locked_until(session, settings, account, now)
+    if account.state == AccountState.locked:
+        account.state = AccountState.active
+    account.locked_until = None
+    account.failed_attempts = 0
+    session.add(account)
+    throttle.reset(session, settings, f"login:account:{account.id}")
+    revoke_everything(session, clock, account.id)  # a conseiller's unlock also ends the trusted devices
+    told = _tell(
+        session,
+        clock,
+        member,
+        "Votre accès est débloqué",
+        "L'accès à votre Espace Adhérent est débloqué : vous pouvez vous connecter. Par sécurité, vos appareils "
+        "de confiance et vos sessions ouvertes ont été déconnectés.",
+        agent,
+    )
+    event = done_for(
+        session,
+        clock,
+        agent,
+        "agent_unlock",
+        member_id,
+        detail={**_why(body), "was_locked_until": was.isoformat() if was else None, "check_id": access.id},
+        ip=ip,
+    )
+    session.commit()
+    return _done(event.id, "unlock", "Compte débloqué ; appareils de confiance et sessions déconnectés.", told)
+
+
+def send_reset_link(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    agent: Account,
+    member_id: int,
+    body: ActionReason,
+    *,
+    ip: str | None,
+) -> ActionDone:
+    member, access = require_access(session, clock, agent, member_id)
+    account = _account_or_409(session, member)
+    to = member.email or account.login_email
+    if not to:
+        raise ApiError(409, "no_email", "Aucun e-mail enregistré : changez d'abord l'e-mail (identité vérifiée).")
+    token, code, expires = _issue_mail_token(session, clock, settings, account, RESET)
+    mails.password_reset(session, clock, settings, to, token, code, expires)
+    event = done_for(
+        session, clock, agent, "agent_reset_link", member_id, detail={**_why(body), "check_id": access.id}, ip=ip
+    )
+    session.commit()
+    return _done(event.id, "reset_link", f"Lien de réinitialisation envoyé à {to} (valable 24 h, une fois).", True)
+
+
+def _new_access_code() -> str:
+    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(ACCESS_CODE_LETTERS))
+
+
+def resend_activation(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    agent: Account,
+    member_id: int,
+    body: ActionReason,
+    *,
+    ip: str | None,
+) -> ActionDone:
+    """Email not confirmed: a new confirmation email. Never activated: a new code d'accès by post (a
+    courrier queued in the outbox, to the printing sink in the demo); the old code stops working."""
+    member, access = require_access(session, clock, agent, member_id)
+    assert member.id is not None
+    account = member_account(session, member.id)
+    if account is not None and account.state == AccountState.email_unconfirmed and account.login_email:
+        token, code, expires = _issue_mail_token(session, clock, settings, account, CONFIRMATION)
+        mails.email_confirmation(session, clock, settings, account.login_email, token, code, expires)
+        event = done_for(
+            session,
+            clock,
+            agent,
+            "agent_activation_resent",
+            member_id,
+            detail={**_why(body), "via": "email", "check_id": access.id},
+            ip=ip,
+        )
+        session.commit()
+        return _done(event.id, "activation", f"E-mail de confirmation renvoyé à {account.login_email}.", True)
+    if account is not None and account.state != AccountState.never_activated:
+        raise ApiError(409, "already_active", "Ce compte est déjà activé : envoyez plutôt un lien de réinitialisation.")
+    if account is None:
+        account = Account(
+            role=Role.member,
+            member_id=member.id,
+            state=AccountState.never_activated,
+            display_name=f"{member.first_name} {member.last_name}",
+            created_at=clock.now(),
+        )
+        session.add(account)
+    code = _new_access_code()
+    member.access_code_hash = access_code_hash(settings, code)
+    session.add(member)
+    address = "\n".join(
+        p for p in (member.address_line1, member.address_line2, f"{member.postal_code} {member.city}") if p
+    )
+    enqueue_mail(
+        session,
+        clock,
+        to=f"courrier+{member.member_number}@{settings.sms_sink_domain}",
+        subject=f"Courrier : nouveau code d'accès pour {member.first_name} {member.last_name}",
+        body=(
+            f"{member.first_name} {member.last_name}\n{address}\n\nMadame, Monsieur,\n\nVoici votre code d'accès à "
+            f"l'Espace Adhérent : {code}\nPour activer votre espace, saisissez votre n° adhérent "
+            f"({member.member_number}) et ce code dans « Première connexion ». L'ancien code ne fonctionne plus."
+            + SIGNATURE
+        ),
+    )
+    _tell(
+        session,
+        clock,
+        member,
+        "Un nouveau code d'accès vous est envoyé par courrier",
+        "Un nouveau code d'accès à votre Espace Adhérent part par courrier à votre adresse postale.",
+        agent,
+    )
+    event = done_for(
+        session,
+        clock,
+        agent,
+        "agent_access_code_posted",
+        member_id,
+        detail={**_why(body), "via": "courrier", "check_id": access.id},
+        ip=ip,
+    )
+    session.commit()
+    return _done(event.id, "activation", "Nouveau code d'accès envoyé par courrier (l'ancien ne marche plus).", True)
+
+
+def change_contact(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    agent: Account,
+    member_id: int,
+    body: ContactChange,
+    *,
+    ip: str | None,
+) -> ActionDone:
+    member, access = require_access(session, clock, agent, member_id, verified=True)
+    assert member.id is not None
+    if not body.email and not body.mobile:
+        raise ApiError(422, "nothing_to_change", "Indiquez le nouvel e-mail ou le nouveau mobile.")
+    account = member_account(session, member.id)
+    changed: dict[str, Any] = {}
+    old_email = member.email
+    if body.email:
+        email = body.email.strip().lower()
+        if "@" not in email or "." not in email.rsplit("@", 1)[-1]:
+            raise ApiError(
+                422,
+                "invalid_email",
+                "Adresse e-mail invalide.",
+                details=[ErrorDetail(field="email", message="adresse invalide")],
+            )
+        taken = session.exec(select(Account).where(Account.login_email == email)).first()
+        if taken is not None and (account is None or taken.id != account.id):
+            raise ApiError(409, "email_taken", "Cette adresse est déjà l'identifiant d'un autre compte.")
+        member.email = email
+        if account is not None and account.login_email is not None:
+            account.login_email = email
+            session.add(account)
+        changed["email"] = True
+    if body.mobile:
+        digits = "".join(c for c in body.mobile if c.isdigit() or c == "+")
+        if len(digits.lstrip("+")) < 9:
+            raise ApiError(
+                422,
+                "invalid_mobile",
+                "Numéro de mobile invalide.",
+                details=[ErrorDetail(field="mobile", message="numéro invalide")],
+            )
+        member.mobile = digits
+        changed["mobile"] = True
+    session.add(member)
+    what = " et ".join(
+        w for w, k in (("votre adresse e-mail", "email"), ("votre numéro de mobile", "mobile")) if k in changed
+    )
+    text = f"Nous avons changé {what} dans votre dossier."
+    told = _tell(session, clock, member, "Vos coordonnées ont changé", text, agent)
+    if old_email and old_email != member.email:
+        enqueue_mail(
+            session,
+            clock,
+            to=old_email,
+            subject="Vos coordonnées ont changé",
+            body=f"Bonjour,\n\n{text} Cette adresse ne recevra plus nos messages. Si vous n'avez rien demandé, "
+            "appelez-nous sans attendre." + SIGNATURE,
+        )
+    event = done_for(
+        session,
+        clock,
+        agent,
+        "agent_contact_changed",
+        member_id,
+        detail={**_why(body), "fields": sorted(changed), "check_id": access.id},
+        ip=ip,
+    )
+    session.commit()
+    return _done(event.id, "contact", f"Coordonnées changées : {what.replace('votre ', '')}.", told)
+
+
+def revoke_access(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    agent: Account,
+    member_id: int,
+    body: ActionReason,
+    *,
+    ip: str | None,
+) -> ActionDone:
+    member, access = require_access(session, clock, agent, member_id)
+    account = _account_or_409(session, member)
+    assert account.id is not None
+    revoke_everything(session, clock, account.id)
+    told = _tell(
+        session,
+        clock,
+        member,
+        "Vos appareils et sessions sont déconnectés",
+        "Tous vos appareils de confiance et vos sessions ouvertes ont été déconnectés : la prochaine connexion "
+        "redemandera votre code.",
+        agent,
+    )
+    event = done_for(
+        session, clock, agent, "agent_sessions_revoked", member_id, detail={**_why(body), "check_id": access.id}, ip=ip
+    )
+    session.commit()
+    return _done(event.id, "revoke", "Appareils de confiance et sessions déconnectés.", told)
+
+
+def simulate(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    agent: Account,
+    member_id: int,
+    body: AgentSimulation,
+    *,
+    ip: str | None,
+) -> SimulationDone:
+    member, access = require_access(session, clock, agent, member_id)
+    payload: Any = body.scenarios[0] if len(body.scenarios) == 1 else list(body.scenarios)
+    result = guarantees.member_simulation(session, member, payload, paris_today(clock))
+    event = done_for(
+        session,
+        clock,
+        agent,
+        "agent_simulation",
+        member_id,
+        detail={**_why(body), "lines": len(body.scenarios), "check_id": access.id},
+        ip=ip,
+    )
+    session.commit()
+    return SimulationDone(
+        action="simulation",
+        message="Simulation faite sur les contrats de l'adhérent.",
+        audit_id=event.id or 0,
+        member_told=False,
+        result=result,
+    )
+
+
+def open_thread(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    agent: Account,
+    member_id: int,
+    body: AgentThreadCreate,
+    *,
+    ip: str | None,
+) -> ActionDone:
+    """A thread in the member's messagerie, opened for them: the first message is the conseiller's."""
+    member, access = require_access(session, clock, agent, member_id)
+    detail = messaging.create_thread(
+        session,
+        clock,
+        settings,
+        member,
+        agent,
+        ThreadCreate(subject=body.subject, category=body.category, body=body.body),
+    )
+    told = member.email is not None  # create_thread queued its accusé de réception
+    event = done_for(
+        session,
+        clock,
+        agent,
+        "agent_thread_opened",
+        member_id,
+        detail={**_why(body), "thread_id": detail.id, "check_id": access.id},
+        ip=ip,
+    )
+    session.commit()
+    return _done(event.id, "thread", f"Conversation « {body.subject} » ouverte dans la messagerie de l'adhérent.", told)

@@ -1,0 +1,134 @@
+"""« Qui appelle ? » — search as you type, by n° adhérent, nom + prénom (+ date de naissance), NIR, email or
+phone. Each kind of query reads one index (member_number, lower(last_name)/lower(first_name), nir_hash,
+email, mobile); the NIR is never decrypted: its keyed hash is compared. Results carry what tells homonyms
+apart (birth year and age, city, contracts), never what answers the identity questions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+from stdnum.fr import nir as stdnum_nir
+
+from models.schemas.agent import MemberHit, MemberSearch
+from models.schemas.common import Role
+from models.tables import Account, Contract, Member
+from server.security.crypto import nir_lookup_hash
+from server.services.guarantees import age_on
+from server.settings import Settings
+
+LIMIT = 20
+KIND_WORDS = {"collective": "collectif", "individual": "individuel"}
+STATE_WORDS = {"active": "actif", "suspended": "suspendu", "terminated": "résilié", "portability": "portabilité"}
+_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def _prefix_range(column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[bool]:
+    """``column`` starts with ``prefix``: a range the index answers, and a LIKE for the exact rule."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return sa.and_(column >= prefix, column < upper, column.like(f"{escaped}%", escape="\\"))
+
+
+def _fold_query(text: str) -> str:
+    return unicodedata.normalize("NFC", text.strip().lower())
+
+
+def _conditions(settings: Settings, query: str) -> tuple[str, sa.ColumnElement[bool]] | None:
+    q = query.strip()
+    compact = q.replace(" ", "").replace(".", "")
+    digits = re.sub(r"\D", "", q)
+    if "@" in q:
+        return "email", col(Member.email) == q.lower()
+    if compact.isdigit() and len(compact) in (13, 15) and stdnum_nir.is_valid(compact):
+        return "nir", col(Member.nir_hash) == nir_lookup_hash(settings, compact)
+    if compact.startswith("+") or (compact.isdigit() and len(compact) == 10 and compact.startswith("0")):
+        national = "0" + digits[2:] if digits.startswith("33") else digits
+        spaced = " ".join(national[i : i + 2] for i in range(0, len(national), 2))
+        return "phone", col(Member.mobile).in_({national, spaced, "+33" + national[1:], q})
+    if compact.isdigit():
+        if len(compact) < 3:
+            return None
+        return "member_number", _prefix_range(col(Member.member_number), compact)
+    birth: date | None = None
+    found = _DATE.search(q)
+    if found:
+        day, month, year = (int(x) for x in found.groups())
+        try:
+            birth = date(year, month, day)
+        except ValueError:
+            birth = None
+        q = _DATE.sub(" ", q)
+    words = [w for w in re.split(r"[\s,]+", _fold_query(q)) if w]
+    if not words or len(words[0]) < 2:
+        return None
+    last = sa.func.lower(Member.last_name)
+    first = sa.func.lower(Member.first_name)
+    condition: sa.ColumnElement[bool] = _prefix_range(last, words[0])
+    if len(words) > 1:
+        condition = sa.and_(condition, _prefix_range(first, words[1]))
+    if birth is not None:
+        condition = sa.and_(condition, col(Member.birth_date) == birth)
+    return "name", condition
+
+
+def _contracts(session: Session, member_ids: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if not member_ids:
+        return out
+    for c in session.exec(
+        select(Contract).where(col(Contract.member_id).in_(member_ids)).order_by(col(Contract.id))
+    ).all():
+        out.setdefault(c.member_id, []).append(
+            f"{c.name} ({KIND_WORDS.get(c.kind, c.kind)}, {STATE_WORDS.get(c.state, c.state)})"
+        )
+    return out
+
+
+def search(session: Session, settings: Settings, query: str, today: date) -> MemberSearch:
+    found = _conditions(settings, query)
+    if found is None:
+        return MemberSearch(query=query, hits=[])
+    matched_on, condition = found
+    rows = session.exec(
+        select(Member)
+        .where(condition)
+        .order_by(sa.func.lower(Member.last_name), sa.func.lower(Member.first_name), col(Member.birth_date))
+        .limit(LIMIT + 1)
+    ).all()
+    truncated = len(rows) > LIMIT
+    rows = rows[:LIMIT]
+    ids = [m.id for m in rows if m.id is not None]
+    contracts = _contracts(session, ids)
+    states = (
+        dict(
+            session.exec(
+                select(Account.member_id, Account.state).where(
+                    col(Account.member_id).in_(ids), Account.role == Role.member
+                )
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    hits = [
+        MemberHit(
+            id=m.id or 0,
+            member_number=m.member_number,
+            last_name=m.last_name,
+            first_name=m.first_name,
+            birth_year=m.birth_date.year,
+            age=age_on(m.birth_date, today),
+            city=m.city,
+            postal_code=m.postal_code,
+            contracts=contracts.get(m.id or 0, []),
+            account_state=states.get(m.id),
+            matched_on=matched_on,
+        )
+        for m in rows
+    ]
+    return MemberSearch(query=query, hits=hits, truncated=truncated)
