@@ -7,6 +7,7 @@ token store is in memory.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -120,3 +121,107 @@ def unreachable_api(clock: FrozenClock) -> ApiClient:
         raise httpx.ConnectError("Connection refused", request=request)
 
     return ApiClient("http://127.0.0.1:8765", transport=httpx.MockTransport(refuse), clock=clock)
+
+
+# -- logging in as a member would (issue 4: login, then the second-factor code) ---------------------------
+
+
+def code_from_outbox(session: Session, identifier: str) -> str:
+    """The 6-digit code of the latest mail (or SMS, through the outbox sink) sent to the member behind
+    ``identifier`` (n° adhérent or e-mail), read from the `mail_outbox` table as the demo mailbox would."""
+    from sqlmodel import col, select
+
+    from models.tables import MailOutbox, Member
+    from server.services.auth import account_email, find_account
+
+    account = find_account(session, identifier)
+    if account is None:  # not activated yet (première connexion): the member's own address
+        member = session.exec(select(Member).where(Member.member_number == identifier)).first()
+        address = member.email if member is not None else identifier
+    else:
+        address = account_email(session, account)
+    addresses = {address}
+    member = session.get(Member, account.member_id) if account is not None and account.member_id else None
+    if member is not None and member.mobile:
+        addresses.add(f"sms+{''.join(c for c in member.mobile if c.isdigit())}")
+    for mail in session.exec(select(MailOutbox).order_by(col(MailOutbox.id).desc())).all():
+        if mail.to in addresses or mail.to.split("@")[0] in addresses:
+            found = re.search(r"\b(\d{6})\b", mail.body)
+            assert found, mail.body
+            return found[1]
+    raise AssertionError(f"no code in the outbox for {identifier}")
+
+
+def solve_challenge(question: str) -> str:
+    """The answer a person would give to the server's text human check."""
+    from tests.server.auth_helpers import solve
+
+    return solve(question.rsplit(" : ", 1)[-1] if question.startswith("Vérification") else question)
+
+
+CodeReader = Callable[[str], str]
+
+
+@pytest.fixture
+def read_code(demo_session: Session) -> CodeReader:
+    """``read_code(identifier)``: the latest code sent to that member (mail or SMS in the outbox)."""
+    return lambda identifier: code_from_outbox(demo_session, identifier)
+
+
+async def settle(pilot: Any, rounds: int = 4) -> None:
+    """Let the workers finish and the messages they post be handled."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.fixture
+def login_through_ui(read_code: CodeReader) -> Callable[..., Any]:
+    """``await login_through_ui(pilot, identifier, password, trust=False)``: types the identifier and the
+    password on the login screen, then the code read from the outbox on the code screen, then answers
+    « Se fier à cet appareil ? » (Non merci unless ``trust``). Stops wherever the server leads instead
+    (a trusted device skips the code; a refusal stays on the login screen)."""
+
+    async def login(pilot: Any, identifier: str, password: str, *, trust: bool = False) -> None:
+        from tui.screens.account import CodeScreen, TrustScreen
+
+        await pilot.press(*identifier, "enter", *password, "enter")
+        await settle(pilot)
+        if isinstance(pilot.app.screen, CodeScreen):
+            await pilot.press(*read_code(identifier), "enter")
+            await settle(pilot)
+        if isinstance(pilot.app.screen, TrustScreen):
+            await pilot.press("o" if trust else "n")
+            await settle(pilot)
+
+    return login
+
+
+async def log_in_api(api: ApiClient, read_code: CodeReader, identifier: str, password: str) -> ApiClient:
+    """Through the real routes: POST /auth/login, then /auth/second-factor with the outbox code."""
+    result = await api.login(identifier, password)
+    if result.pending is not None and result.session is None:
+        await api.second_factor(result.pending.id, read_code(identifier))
+    assert api.token is not None
+    return api
+
+
+@pytest.fixture
+async def logged_in_api(api: ApiClient, read_code: CodeReader, coralie: DemoMember) -> ApiClient:
+    """Coralie's authenticated ApiClient, logged in through the login and second-factor routes."""
+    return await log_in_api(api, read_code, coralie.member_number, coralie.password)
+
+
+@pytest.fixture
+def log_in_as(api: ApiClient, read_code: CodeReader, token_store: MemoryTokenStore) -> Callable[..., Any]:
+    """``await log_in_as(member_number)``: logs that demo member in through the real routes and keeps the
+    token in the token store, so an app or linear client started next resumes the session (for tests
+    about something other than the login screens)."""
+
+    async def log_in(identifier: str, password: str = DEMO_PASSWORD) -> str:
+        await log_in_api(api, read_code, identifier, password)
+        assert api.token is not None
+        token_store.set(api.base_url, api.token)
+        return api.token
+
+    return log_in

@@ -114,8 +114,16 @@ async def test_an_authenticated_call_without_login_says_so():
 # -- against the real server ----------------------------------------------------------------------
 
 
-async def test_login_dashboard_logout_on_the_real_server(api, coralie):
-    session = await api.login(coralie.member_number, coralie.password)
+async def test_login_second_factor_dashboard_logout_on_the_real_server(api, coralie, read_code):
+    result = await api.login(coralie.member_number, coralie.password)
+    assert result.session is None and api.token is None  # the password alone is not enough
+    assert result.pending is not None and result.pending.destination == "c****l@example.fr"
+    code = read_code(coralie.member_number)  # from the mail in the outbox
+    with pytest.raises(errors.InvalidCredentials):
+        await api.second_factor(result.pending.id, "000000" if code != "000000" else "111111")
+    assert api.token is None
+    done = await api.second_factor(result.pending.id, code)
+    session = done.session
     assert api.token == session.token and session.display_name.startswith("Coralie")
     assert api.seconds_before_idle_expiry() > 0
     dashboard = await api.dashboard()
@@ -131,6 +139,11 @@ async def test_login_dashboard_logout_on_the_real_server(api, coralie):
     assert api.token is None
 
 
+async def test_the_logged_in_api_fixture_went_through_the_routes(logged_in_api):
+    assert logged_in_api.session is not None and logged_in_api.session.display_name.startswith("Coralie")
+    assert (await logged_in_api.dashboard()).first_name == "Coralie"
+
+
 async def test_wrong_password_is_invalid_credentials_with_the_servers_words(api, coralie):
     with pytest.raises(errors.InvalidCredentials) as refused:
         await api.login(coralie.member_number, "pas-le-bon")
@@ -138,14 +151,15 @@ async def test_wrong_password_is_invalid_credentials_with_the_servers_words(api,
     assert api.token is None
 
 
-async def test_a_locked_account_gets_the_servers_french_message(api, demo_make):
+async def test_a_disabled_account_gets_the_same_answer_as_a_wrong_password(api, demo_make):
     from models.schemas.common import AccountState
 
     member = demo_make.member(member_number="1000099")
     demo_make.account(member, state=AccountState.disabled)
-    with pytest.raises(errors.AccountBlocked) as blocked:
+    with pytest.raises(errors.InvalidCredentials) as refused:  # no enumeration by message or status
         await api.login("1000099", PASSWORD)
-    assert "service adhérent" in blocked.value.message
+    assert refused.value.message.startswith("Identifiant ou mot de passe incorrect")
+    assert "service adhérent" in refused.value.message.lower()
 
 
 # -- token store ----------------------------------------------------------------------------------
