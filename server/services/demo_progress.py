@@ -36,12 +36,22 @@ from models.schemas.common import (
     ThreadCategory,
     ThreadStatus,
 )
-from models.tables import Account, Beneficiary, Claim, ClaimLine, Member, MemberRequest, MessageThread, Payment
+from models.tables import (
+    Account,
+    Beneficiary,
+    Claim,
+    ClaimLine,
+    ClaimLineAmc,
+    Member,
+    MemberRequest,
+    MessageThread,
+    Payment,
+)
 from server.clock import Clock, paris_today
 from server.db import SessionScope
-from server.services import messaging
+from server.services import ceiling_alerts, messaging
 from server.services.notifications import notify
-from server.services.requests import estimate
+from server.services.requests import engine_line
 from server.settings import Settings
 
 STATUS_WORDS = {
@@ -164,31 +174,56 @@ def _advance_claim(
         )
         return
     amount = Decimal(details["amount"])
-    figures = estimate(session, clock, member, beneficiary, [(act, claim.label, amount)])
-    line = figures.lines[0]
-    session.add(
-        ClaimLine(
-            claim_id=claim.id or 0,
-            act=act,
-            label=claim.label,
-            charged=amount,
-            br=Decimal("0.00"),
-            amo_rate=Decimal("0"),
-            amo_gross=line.amo_paid or Decimal("0.00"),
-            amo_paid=line.amo_paid or Decimal("0.00"),
-            amc_paid=line.amc_paid or Decimal("0.00"),
-            out_of_pocket=amount if line.out_of_pocket is None else line.out_of_pocket,
-            engine_result={"explanation": line.explanation, "estimated_by": "demo job"},
-            tariff_version="demo",
-        )
+    today = paris_today(clock)
+    before = ceiling_alerts.snapshot(session, member, beneficiary.id or 0, today)
+    # The engine's whole result is kept on the line (BR, AMO rate, deductions, each contract's share):
+    # history is never recomputed, and « Mes garanties » counts the shares against the ceilings.
+    result, contract_ids = engine_line(session, clock, member, beneficiary, act, amount, claim.care_date)
+    zero = Decimal("0.00")
+    if result is None:
+        result = {
+            "br": "0.00",
+            "amo_rate": "0",
+            "amo_gross": "0.00",
+            "deductions": [],
+            "amo_paid": "0.00",
+            "amc": [],
+            "amc_paid": "0.00",
+            "out_of_pocket": str(amount),
+            "tariff_version": "demo",
+            "explanation": ["Aucune ligne de vos garanties ne couvre cet acte : la mutuelle ne rembourse rien."],
+        }
+    claim_line = ClaimLine(
+        claim_id=claim.id or 0,
+        act=act,
+        label=claim.label,
+        charged=amount,
+        br=Decimal(result["br"]),
+        amo_rate=Decimal(result["amo_rate"]),
+        amo_gross=Decimal(result["amo_gross"]),
+        deductions=sum((Decimal(d["amount"]) for d in result.get("deductions", [])), zero),
+        amo_paid=Decimal(result["amo_paid"]),
+        amc_paid=Decimal(result["amc_paid"]),
+        out_of_pocket=Decimal(result["out_of_pocket"]),
+        engine_result={**result, "estimated_by": "demo job"},
+        tariff_version=str(result["tariff_version"]),
     )
+    session.add(claim_line)
+    session.flush()
+    for contract_id, share in zip(contract_ids, result["amc"], strict=False):
+        if Decimal(share["amount"]) > 0:
+            session.add(
+                ClaimLineAmc(claim_line_id=claim_line.id or 0, contract_id=contract_id, amount=Decimal(share["amount"]))
+            )
+    session.flush()
+    amc_paid = Decimal(result["amc_paid"])
     paid_on = paris_today(clock) + timedelta(days=2)
     session.add(
         Payment(
             claim_id=claim.id or 0,
             payee=Payee.member,
             payee_label="vous",
-            amount=figures.amc_paid,
+            amount=amc_paid,
             state=PaymentState.planned,
             payment_date=paid_on,
         )
@@ -202,10 +237,11 @@ def _advance_claim(
         member,
         NotificationKind.reimbursement,
         f"Nouveau remboursement : {claim.label}",
-        f"La mutuelle vous rembourse {format_eur(figures.amc_paid)} pour « {claim.label} » ; virement prévu "
+        f"La mutuelle vous rembourse {format_eur(amc_paid)} pour « {claim.label} » ; virement prévu "
         f"le {format_date(paid_on)}.",
         claim_id=claim.id,
     )
+    ceiling_alerts.notify_crossed(session, clock, settings, member, beneficiary, before, today, claim_id=claim.id)
 
 
 def _advance_thread(

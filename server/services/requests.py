@@ -9,7 +9,7 @@ caller commits once (``idempotent_create.run_once``). A beneficiary must be one 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -396,6 +396,12 @@ def create_hospital_cover(
 
 
 def _guarantees_for(session: Session, member: Member, beneficiary: Beneficiary, act: str) -> list[str]:
+    return [notation for _, notation in covering_lines(session, member, beneficiary, act)]
+
+
+def covering_lines(session: Session, member: Member, beneficiary: Beneficiary, act: str) -> list[tuple[int, str]]:
+    """(contract id, notation) of the line paying ``act`` in each of the beneficiary's contracts, base
+    first: the order the engine pays them in (its ``amc`` list follows the guarantees given)."""
     contracts = session.exec(
         select(Contract)
         .join(ContractBeneficiary, ContractBeneficiary.contract_id == Contract.id)  # type: ignore[arg-type]
@@ -406,7 +412,7 @@ def _guarantees_for(session: Session, member: Member, beneficiary: Beneficiary, 
         )
     ).all()
     contracts = sorted(contracts, key=lambda c: (c.level != ContractLevel.base, c.id or 0))
-    notations = []
+    found: list[tuple[int, str]] = []
     for contract in contracts:
         for line in session.exec(
             select(GuaranteeLine)
@@ -414,9 +420,9 @@ def _guarantees_for(session: Session, member: Member, beneficiary: Beneficiary, 
             .order_by(col(GuaranteeLine.position), col(GuaranteeLine.id))
         ).all():
             if act in (line.act_codes or []):
-                notations.append(line.notation)
+                found.append((contract.id or 0, line.notation))
                 break
-    return notations
+    return found
 
 
 def estimate(
@@ -470,6 +476,34 @@ def estimate(
         amc_paid=sum((x.amc_paid or zero for x in out), zero),
         out_of_pocket=sum((x.out_of_pocket or zero for x in out), zero),
     )
+
+
+def engine_line(
+    session: Session,
+    clock: Clock,
+    member: Member,
+    beneficiary: Beneficiary,
+    act: str,
+    charged: Decimal,
+    care_date: date | None = None,
+) -> tuple[dict[str, Any] | None, list[int]]:
+    """The engine's whole result for one act (BR, AMO rate, deductions, each contract's share, tariff
+    version, explanation) and the contract ids its ``amc`` list pays in order; ``None`` when no line of
+    the beneficiary's contracts covers the act."""
+    from models.domain.simulation import run_simulation_json
+
+    covering = covering_lines(session, member, beneficiary, act)
+    if not covering:
+        return None, []
+    request: dict[str, Any] = {
+        "act": act,
+        "charged": str(charged),
+        "date": (care_date or paris_today(clock)).isoformat(),
+        "guarantees": [notation for _, notation in covering],
+    }
+    result = run_simulation_json(request, paris_today(clock))
+    assert isinstance(result, dict)
+    return result, [contract_id for contract_id, _ in covering]
 
 
 def create_quote(
