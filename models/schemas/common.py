@@ -126,6 +126,13 @@ class RequestKind(StrEnum):
     accident = "accident"  # déclarer un accident
     hospital = "hospital"  # prise en charge hospitalière
     quote = "quote"  # devis / demande de prise en charge
+    # issue 8, « Mon profil »
+    family_add = "family_add"  # ajout d'un ayant droit (conjoint, enfant)
+    family_remove = "family_remove"  # retrait d'un ayant droit
+    noemie = "noemie"  # activation de la télétransmission NOEMIE
+    card_duplicate = "card_duplicate"  # duplicata de la carte de tiers payant
+    address_change = "address_change"  # changement d'adresse avec justificatif de domicile
+    termination = "termination"  # résiliation en ligne
 
 
 class RequestStatus(StrEnum):
@@ -150,6 +157,7 @@ class DocumentType(StrEnum):
     bank_details = "bank_details"  # RIB
     birth_certificate = "birth_certificate"
     school_certificate = "school_certificate"
+    union_certificate = "union_certificate"  # issue 8: acte de mariage, PACS ou concubinage (moins de 3 mois)
     accident_report = "accident_report"
     other = "other"
 

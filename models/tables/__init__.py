@@ -20,6 +20,7 @@ from models.tables.document import Document
 from models.tables.member import Beneficiary, Member
 from models.tables.messaging import Message, MessageThread
 from models.tables.outbox import MailOutbox
+from models.tables.profile import BankAccount, ContactChange, MemberPreferences, StepUp
 from models.tables.requests import MemberRequest, Notification
 from models.tables.security import (
     HumanChallengeRow,
@@ -37,11 +38,13 @@ __all__ = [
     "Account",
     "AuditEvent",
     "AuthSession",
+    "BankAccount",
     "CallLog",
     "Beneficiary",
     "Claim",
     "ClaimLine",
     "ClaimLineAmc",
+    "ContactChange",
     "Contract",
     "ContractBeneficiary",
     "ContributionInstalment",
@@ -58,6 +61,7 @@ __all__ = [
     "MailToken",
     "Member",
     "MemberAlert",
+    "MemberPreferences",
     "MemberRequest",
     "Message",
     "MessageThread",
@@ -68,5 +72,6 @@ __all__ = [
     "QueueAssignment",
     "RecoveryCode",
     "SavedSimulation",
+    "StepUp",
     "TrustedDevice",
 ]

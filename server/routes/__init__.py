@@ -18,3 +18,8 @@ for module in (messaging, requests, notifications):
 from server.routes import agent  # noqa: E402
 
 api_router.include_router(agent.router)
+
+# issue 8: « Mon profil »
+from server.routes import profile  # noqa: E402
+
+api_router.include_router(profile.router)

@@ -17,6 +17,7 @@ from server.security.tokens import hash_token
 from tests.conftest import PASSWORD, bearer
 from tests.server.agent_world import AGENT_ROWS, agent_objects
 from tests.server.issue7_world import ISSUE7_ROWS, issue7_objects
+from tests.server.profile_world import PROFILE_ROWS, profile_bodies
 
 ACTORS = ("anonymous", "member_a", "member_b", "agent", "supervisor")
 
@@ -71,6 +72,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
 }
 
 MATRIX.update({key: row(*cells) for key, cells in ISSUE7_ROWS.items()})  # issue 7
+MATRIX.update({key: row(*cells) for key, cells in PROFILE_ROWS.items()})  # issue 8
 MATRIX.update({key: row(*cells) for key, cells in AGENT_ROWS.items()})  # issue 9
 
 SIMULATION = {"act": "G", "charged": "30", "guarantee": "100% BR", "date": "2026-06-15"}
@@ -88,6 +90,7 @@ def world(make):
     contract = make.contract(member_a)
     claim = make.claim(member_a, contract=contract, care_date=date(2026, 11, 2))
     make.issue7 = issue7_objects(make.session, make.clock, member_a, make.principal(member_a).id)
+    make.profile = profile_bodies(make.principal(member_a).id, contract.id)  # issue 8
     make.agent = agent_objects(make.session, make.clock, member_a, make.principal(member_a).id, accounts)  # issue 9
     make.agent["path_params"]["item_id"] = make.issue7["path_params"]["thread_id"]
     make.session.add(
@@ -177,6 +180,7 @@ async def test_every_cell_of_the_matrix(app, client, make, world):
         body = world["bodies"].get(
             (method, path), make.issue7["bodies"].get((method, path), make.agent["bodies"].get((method, path)))
         )
+        body = make.profile.get((method, path), body)  # issue 8
         for actor, status in expected.items():
             account = world["accounts"].get(actor)
             # a fresh session per cell: a logout in one cell must not change the next

@@ -1,0 +1,461 @@
+"""« Mon profil » (issue 8): coordonnées, préférences, second facteur récent, RIB, ayants droit,
+télétransmission, cotisations, carte de tiers payant, attestation, documents, vie du contrat, Mes données.
+
+Every creating POST accepts ``Idempotency-Key``; the bodies carrying files are read by ``_body.json_body``
+(size counted while streaming)."""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from models.schemas.profile import (
+    AddressChange,
+    BankAccountIn,
+    BankAccountPurpose,
+    BankAccounts,
+    Card,
+    ChangeResult,
+    ContactChannel,
+    ContactConfirm,
+    ContractDocuments,
+    ContractLife,
+    Contributions,
+    EmailChange,
+    Family,
+    FamilyAdd,
+    FamilyRemove,
+    MobileChange,
+    NoemieActivation,
+    PendingStarted,
+    Preferences,
+    Profile,
+    RequestCreated,
+    RetirementQuestion,
+    StepUpChallenge,
+    StepUpStatus,
+    StepUpVerify,
+    TerminationCreate,
+    ThreadOpened,
+)
+from models.tables import Beneficiary, Contract, ContractBeneficiary, Member
+from server.clock import Clock, paris_today
+from server.deps import ClockDep, CurrentAccount, CurrentAuth, CurrentMember, SessionDep, SettingsDep
+from server.errors import error_responses
+from server.pdf.card import card_pdf
+from server.pdf.certificate import certificate_pdf, reglement_pdf
+from server.routes._body import ParsedBody, json_body, json_body_openapi
+from server.routes._idempotency import IdempotencyDep
+from server.services import profile as service
+from server.services import profile_contract as life
+from server.services import profile_family as family
+from server.settings import Settings
+
+router = APIRouter(tags=["profil"])
+
+PDF_RESPONSE = {200: {"content": {"application/pdf": {}}, "description": "Le document en PDF"}}
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    return Response(
+        content=content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- coordonnées, préférences ----------------------------------------------------------------------
+
+
+@router.get("/me/profile", response_model=Profile, responses=error_responses(401, 403), summary="Mes coordonnées")
+def my_profile(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Profile:
+    return service.profile(session, clock, member)
+
+
+@router.put(
+    "/me/profile/address",
+    response_model=ChangeResult,
+    responses=error_responses(401, 403, 413, 415, 422),
+    openapi_extra=json_body_openapi(AddressChange),
+    summary="Changer d'adresse postale (justificatif de domicile pour un changement de commune)",
+)
+def change_address(
+    member: CurrentMember,
+    account: CurrentAccount,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    body: Annotated[ParsedBody[AddressChange], Depends(json_body(AddressChange))],
+) -> ChangeResult:
+    return service.change_address(session, clock, settings, member, account, body.value)
+
+
+@router.post(
+    "/me/profile/email",
+    response_model=PendingStarted,
+    responses=error_responses(401, 403, 422),
+    summary="Nouvelle adresse e-mail : un code lui est envoyé, l'ancienne est prévenue",
+)
+def start_email_change(
+    body: EmailChange,
+    member: CurrentMember,
+    account: CurrentAccount,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> PendingStarted:
+    return service.start_email_change(session, clock, settings, member, account, body.email)
+
+
+@router.post(
+    "/me/profile/email/confirm",
+    response_model=ChangeResult,
+    responses=error_responses(401, 403, 409, 422),
+    summary="Confirmer la nouvelle adresse e-mail avec le code reçu",
+)
+def confirm_email_change(
+    body: ContactConfirm,
+    member: CurrentMember,
+    account: CurrentAccount,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> ChangeResult:
+    return service.confirm_contact(session, clock, settings, member, account, ContactChannel.email, body.code)
+
+
+@router.post(
+    "/me/profile/mobile",
+    response_model=PendingStarted,
+    responses=error_responses(401, 403, 422),
+    summary="Nouveau numéro de mobile : un code lui est envoyé par SMS",
+)
+def start_mobile_change(
+    body: MobileChange,
+    member: CurrentMember,
+    account: CurrentAccount,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> PendingStarted:
+    return service.start_mobile_change(session, clock, settings, member, account, body.mobile)
+
+
+@router.post(
+    "/me/profile/mobile/confirm",
+    response_model=ChangeResult,
+    responses=error_responses(401, 403, 422),
+    summary="Confirmer le nouveau numéro de mobile avec le code reçu par SMS",
+)
+def confirm_mobile_change(
+    body: ContactConfirm,
+    member: CurrentMember,
+    account: CurrentAccount,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> ChangeResult:
+    return service.confirm_contact(session, clock, settings, member, account, ContactChannel.mobile, body.code)
+
+
+@router.put(
+    "/me/profile/preferences",
+    response_model=Profile,
+    responses=error_responses(401, 403, 422),
+    summary="Décomptes par e-mail ou par courrier ; canaux des notifications",
+)
+def set_preferences(
+    body: Preferences, member: CurrentMember, account: CurrentAccount, session: SessionDep, clock: ClockDep
+) -> Profile:
+    return service.set_preferences(session, clock, member, account, body)
+
+
+# --- second facteur récent, RIB ----------------------------------------------------------------------
+
+
+@router.post(
+    "/me/step-up",
+    response_model=StepUpChallenge,
+    responses=error_responses(401, 403, 422),
+    summary="Redonner un second facteur (avant un changement de RIB) : envoie un code",
+)
+def start_step_up(
+    current: CurrentAuth, member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep
+) -> StepUpChallenge:
+    return service.start_step_up(session, clock, settings, current, member)
+
+
+@router.post(
+    "/me/step-up/verify",
+    response_model=StepUpStatus,
+    responses=error_responses(401, 403, 422),
+    summary="Vérifier le code : un RIB peut être changé pendant 5 minutes",
+)
+def verify_step_up(
+    body: StepUpVerify,
+    current: CurrentAuth,
+    member: CurrentMember,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> StepUpStatus:
+    return service.verify_step_up(session, clock, settings, current, body.code)
+
+
+@router.get(
+    "/me/bank-accounts",
+    response_model=BankAccounts,
+    responses=error_responses(401, 403),
+    summary="Mes RIB : remboursement (contrat ou bénéficiaire) et prélèvement avec son mandat SEPA",
+)
+def my_bank_accounts(current: CurrentAuth, member: CurrentMember, session: SessionDep, clock: ClockDep) -> BankAccounts:
+    return service.bank_accounts(session, clock, current, member)
+
+
+def _bank_route(path: str, purpose: BankAccountPurpose, summary: str) -> None:
+    @router.put(
+        path,
+        response_model=BankAccounts,
+        responses=error_responses(401, 403, 404, 422),
+        summary=summary,
+        name=f"set_{purpose.value}_bank_account",
+    )
+    def set_bank_account(
+        body: BankAccountIn,
+        current: CurrentAuth,
+        member: CurrentMember,
+        session: SessionDep,
+        clock: ClockDep,
+        settings: SettingsDep,
+    ) -> BankAccounts:
+        return service.set_bank_account(session, clock, settings, current, member, purpose, body)
+
+
+_bank_route(
+    "/me/bank-accounts/reimbursement",
+    BankAccountPurpose.reimbursement,
+    "Changer le RIB de remboursement (second facteur de moins de 5 minutes)",
+)
+_bank_route(
+    "/me/bank-accounts/direct-debit",
+    BankAccountPurpose.direct_debit,
+    "Changer le RIB de prélèvement et signer le mandat SEPA (contrat individuel, second facteur récent)",
+)
+
+
+# --- ayants droit, télétransmission, carte : démarches -------------------------------------------------
+
+Creator = Callable[[Session, Clock, Settings, Member, Any], RequestCreated]
+
+
+def _creating_route(path: str, model: type[BaseModel] | None, creator: Creator, summary: str) -> None:
+    if model is None:
+
+        @router.post(
+            path,
+            status_code=201,
+            response_model=RequestCreated,
+            responses=error_responses(401, 403, 422),
+            summary=summary,
+            name=f"create_{path.strip('/').replace('/', '_').replace('-', '_')}",
+        )
+        def create_without_body(
+            member: CurrentMember,
+            account: CurrentAccount,
+            session: SessionDep,
+            clock: ClockDep,
+            settings: SettingsDep,
+            idempotency: IdempotencyDep,
+        ) -> JSONResponse:
+            return idempotency.run(
+                session, clock, account, None, lambda: creator(session, clock, settings, member, None)
+            )
+
+        return
+
+    @router.post(
+        path,
+        status_code=201,
+        response_model=RequestCreated,
+        responses=error_responses(401, 403, 404, 413, 415, 422),
+        openapi_extra=json_body_openapi(model),
+        summary=summary,
+        name=f"create_{path.strip('/').replace('/', '_').replace('-', '_')}",
+    )
+    def create(
+        member: CurrentMember,
+        account: CurrentAccount,
+        session: SessionDep,
+        clock: ClockDep,
+        settings: SettingsDep,
+        body: Annotated[ParsedBody[Any], Depends(json_body(model))],
+        idempotency: IdempotencyDep,
+    ) -> JSONResponse:
+        return idempotency.run(
+            session, clock, account, body, lambda: creator(session, clock, settings, member, body.value)
+        )
+
+
+@router.get(
+    "/me/family",
+    response_model=Family,
+    responses=error_responses(401, 403),
+    summary="Mes ayants droit, leur télétransmission et mes demandes en cours",
+)
+def my_family(member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> Family:
+    return family.family(session, clock, settings, member)
+
+
+_creating_route(
+    "/me/family/additions",
+    FamilyAdd,
+    family.request_addition,
+    "Demander l'ajout d'un conjoint ou d'un enfant, avec les justificatifs (contrat individuel)",
+)
+_creating_route(
+    "/me/family/removals",
+    FamilyRemove,
+    family.request_removal,
+    "Demander le retrait d'un ayant droit (contrat individuel)",
+)
+_creating_route(
+    "/me/noemie/activations",
+    NoemieActivation,
+    family.request_noemie,
+    "Demander la télétransmission NOEMIE pour un bénéficiaire (attestation de droits jointe)",
+)
+_creating_route(
+    "/me/card/duplicates", None, family.request_card_duplicate, "Demander un duplicata de la carte de tiers payant"
+)
+_creating_route(
+    "/me/contract-life/terminations",
+    TerminationCreate,
+    life.request_termination,
+    "Résilier en ligne (contrat individuel, après un an d'adhésion)",
+)
+
+
+# --- cotisations, carte, documents --------------------------------------------------------------------
+
+
+@router.get(
+    "/me/contributions",
+    response_model=Contributions,
+    responses=error_responses(401, 403),
+    summary="Mes cotisations : dû cette année, échéancier, impayés (ou « sur votre bulletin de salaire »)",
+)
+def my_contributions(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Contributions:
+    return family.contributions(session, clock, member)
+
+
+@router.get("/me/card", response_model=Card, responses=error_responses(401, 403), summary="Ma carte de tiers payant")
+def my_card(member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> Card:
+    return family.card(session, clock, settings, member)
+
+
+@router.get(
+    "/me/card/pdf",
+    response_class=Response,
+    responses={**PDF_RESPONSE, **error_responses(401, 403)},
+    summary="Ma carte de tiers payant en PDF",
+)
+def my_card_pdf(member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> Response:
+    return _pdf(
+        card_pdf(member, family.card(session, clock, settings, member), paris_today(clock)), "carte-tiers-payant.pdf"
+    )
+
+
+@router.get(
+    "/me/certificate/pdf",
+    response_class=Response,
+    responses={**PDF_RESPONSE, **error_responses(401, 403)},
+    summary="Attestation d'adhésion en PDF",
+)
+def my_certificate(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Response:
+    contracts = session.exec(
+        select(Contract).where(Contract.member_id == member.id).order_by(Contract.start_date)
+    ).all()  # type: ignore[arg-type]
+    rows = []
+    for contract in contracts:
+        people = session.exec(
+            select(Beneficiary)
+            .join(ContractBeneficiary, ContractBeneficiary.beneficiary_id == Beneficiary.id)  # type: ignore[arg-type]
+            .where(ContractBeneficiary.contract_id == contract.id)
+            .order_by(Beneficiary.birth_date)  # type: ignore[arg-type]
+        ).all()
+        rows.append((contract, list(people)))
+    return _pdf(certificate_pdf(member, rows, paris_today(clock)), "attestation-adhesion.pdf")
+
+
+@router.get(
+    "/me/contract-documents",
+    response_model=ContractDocuments,
+    responses=error_responses(401, 403),
+    summary="Documents contractuels",
+)
+def my_contract_documents(member: CurrentMember, session: SessionDep) -> ContractDocuments:
+    return life.contract_documents(session, member)
+
+
+@router.get(
+    "/me/contract-documents/reglement-mutualiste",
+    response_class=Response,
+    responses={**PDF_RESPONSE, **error_responses(401, 403)},
+    summary="Règlement mutualiste (extrait) en PDF",
+)
+def reglement(member: CurrentMember, clock: ClockDep) -> Response:
+    return _pdf(reglement_pdf(paris_today(clock)), "reglement-mutualiste.pdf")
+
+
+# --- vie du contrat, Mes données ----------------------------------------------------------------------
+
+
+@router.get(
+    "/me/contract-life",
+    response_model=ContractLife,
+    responses=error_responses(401, 403),
+    summary="Vie du contrat : portabilité, futur(e) retraité(e), résiliation",
+)
+def my_contract_life(member: CurrentMember, session: SessionDep, clock: ClockDep) -> ContractLife:
+    return life.contract_life(session, clock, member)
+
+
+@router.post(
+    "/me/contract-life/retirement-questions",
+    status_code=201,
+    response_model=ThreadOpened,
+    responses=error_responses(401, 403, 404, 422),
+    summary="Futur(e) retraité(e) : poser la question à un conseiller (ouvre un échange dans la messagerie)",
+)
+def ask_retirement(
+    body: RetirementQuestion,
+    member: CurrentMember,
+    account: CurrentAccount,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session, clock, account, body, lambda: life.ask_retirement(session, clock, settings, member, account, body)
+    )
+
+
+@router.get(
+    "/me/data-export",
+    responses={
+        200: {"content": {"application/json": {}}, "description": "Mes données (JSON)"},
+        **error_responses(401, 403),
+    },
+    summary="Mes données : tout ce que l'espace conserve sur moi, en un fichier JSON (RGPD)",
+)
+def my_data(
+    member: CurrentMember, account: CurrentAccount, session: SessionDep, clock: ClockDep, settings: SettingsDep
+) -> JSONResponse:
+    content = life.data_export(session, clock, settings, member, account)
+    return JSONResponse(
+        content, headers={"Content-Disposition": f'attachment; filename="mes-donnees-{member.member_number}.json"'}
+    )

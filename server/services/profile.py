@@ -1,0 +1,729 @@
+"""« Mon profil » (issue 8): coordonnées, préférences, second facteur récent (step-up), RIB.
+
+Every change is written in the caller's transaction with its audit row and its mails (outbox), and the
+member is told at the address in use *before* the change. Ayants droit, télétransmission, cotisations,
+carte, attestation and contract life are in ``server.services.family`` and ``server.services.contract_life``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from models.domain.contact import (
+    ContactError,
+    format_mobile,
+    mask_iban,
+    validate_bic,
+    validate_email,
+    validate_iban,
+    validate_mobile,
+    validate_postal_code,
+)
+from models.domain.dates import format_date
+from models.schemas.common import ContractKind, ContractLevel, ContractState, DocumentType, RequestKind
+from models.schemas.errors import ErrorDetail
+from models.schemas.profile import (
+    Address,
+    AddressChange,
+    BankAccountIn,
+    BankAccountOut,
+    BankAccountPurpose,
+    BankAccounts,
+    ChangeResult,
+    ContactChannel,
+    NotificationChannel,
+    PendingContact,
+    PendingStarted,
+    Preferences,
+    Profile,
+    StatementChannel,
+    StepUpChallenge,
+    StepUpMethod,
+    StepUpStatus,
+)
+from models.tables import (
+    Account,
+    BankAccount,
+    Beneficiary,
+    ContactChange,
+    Contract,
+    Member,
+    MemberPreferences,
+    StepUp,
+)
+from server.clock import PARIS, Clock, paris_today
+from server.errors import ApiError
+from server.notify.outbox import enqueue_mail
+from server.notify.sms import provider_for
+from server.security.crypto import encrypt, keyed_hash, same
+from server.security.tokens import new_digits
+from server.services import audit, documents
+from server.services.auth import Authenticated, mask_email, mask_phone, totp_step_accepted
+from server.services.requests import _new_request
+from server.settings import Settings
+
+# A RIB change needs a second factor given in the last 5 minutes (MESE; ASVS 6.4 re-authentication).
+STEP_UP_WINDOW = timedelta(minutes=5)
+STEP_UP_CODE_TTL = timedelta(minutes=10)
+EMAIL_CODE_TTL = timedelta(hours=24)  # as the email confirmation of issue 4
+SMS_CODE_TTL = timedelta(minutes=10)
+MAX_WRONG_CODES = 5
+IN_FORCE = (ContractState.active, ContractState.suspended, ContractState.portability)
+
+STEP_UP_REQUIRED = (
+    "Pour modifier un RIB, confirmez d'abord que c'est bien vous : demandez un code (second facteur) puis "
+    "saisissez-le ; il vous laisse 5 minutes pour enregistrer le changement."
+)
+SIGNATURE = "\n\nLe service adhérent\n(Ce message est automatique : merci de ne pas y répondre.)"
+NOT_YOU = "\n\nSi vous n'êtes pas à l'origine de ce changement, appelez sans attendre le service adhérent."
+
+
+def invalid(field: str, error: str | ContactError, sentence: str | None = None) -> ApiError:
+    message = str(error)
+    return ApiError(
+        422,
+        "invalid_request",
+        sentence or (message[0].upper() + message[1:] + "."),
+        details=[ErrorDetail(field=field, message=message)],
+    )
+
+
+def _at(moment: datetime) -> str:
+    local = moment.astimezone(PARIS)
+    return f"{local:%d/%m/%Y} à {local.hour} h {local:%M}"
+
+
+def _tell(session: Session, clock: Clock, member: Member, subject: str, body: str, to: str | None = None) -> None:
+    address = to or member.email
+    if address:
+        enqueue_mail(
+            session,
+            clock,
+            to=address,
+            subject=subject,
+            body=f"Bonjour {member.first_name} {member.last_name},\n\n{body}{NOT_YOU}{SIGNATURE}",
+        )
+
+
+# --- contracts -------------------------------------------------------------------------------------
+
+
+def contracts_in_force(session: Session, member: Member) -> list[Contract]:
+    return list(
+        session.exec(
+            select(Contract)
+            .where(Contract.member_id == member.id, col(Contract.state).in_(IN_FORCE))
+            .order_by(col(Contract.start_date), col(Contract.id))
+        ).all()
+    )
+
+
+def collective_contract(session: Session, member: Member) -> Contract | None:
+    for contract in contracts_in_force(session, member):
+        if contract.kind == ContractKind.collective and contract.level == ContractLevel.base:
+            return contract
+    return None
+
+
+def individual_contract(session: Session, member: Member) -> Contract | None:
+    for contract in contracts_in_force(session, member):
+        if contract.kind == ContractKind.individual and contract.level == ContractLevel.base:
+            return contract
+    return None
+
+
+# --- préférences -----------------------------------------------------------------------------------
+
+
+def preferences_of(session: Session, member: Member) -> Preferences:
+    row = session.get(MemberPreferences, member.id)
+    if row is None:
+        return Preferences(
+            statements=StatementChannel.email, channels=[NotificationChannel.portal, NotificationChannel.email]
+        )
+    return Preferences(statements=row.statements, channels=[NotificationChannel(c) for c in row.channels])
+
+
+def notification_channels(session: Session, member: Member) -> list[NotificationChannel]:
+    """Where a notification goes besides the portal (issue 7 may call this): the member's choice,
+    without a channel the member has no address for. The portal is always there."""
+    chosen = preferences_of(session, member).channels
+    usable = [NotificationChannel.portal]
+    if NotificationChannel.email in chosen and member.email:
+        usable.append(NotificationChannel.email)
+    if NotificationChannel.sms in chosen and member.mobile:
+        usable.append(NotificationChannel.sms)
+    return usable
+
+
+def set_preferences(session: Session, clock: Clock, member: Member, account: Account, body: Preferences) -> Profile:
+    channels = sorted({NotificationChannel.portal, *body.channels}, key=list(NotificationChannel).index)
+    if NotificationChannel.sms in channels and not member.mobile:
+        raise invalid(
+            "channels", "aucun mobile enregistré", "Enregistrez d'abord un numéro de mobile pour recevoir des SMS."
+        )
+    if body.statements == StatementChannel.email and not member.email:
+        raise invalid("statements", "aucune adresse e-mail", "Enregistrez d'abord une adresse e-mail.")
+    row = session.get(MemberPreferences, member.id) or MemberPreferences(
+        member_id=member.id or 0, updated_at=clock.now()
+    )
+    row.statements = body.statements
+    row.channels = [c.value for c in channels]
+    row.updated_at = clock.now()
+    session.add(row)
+    audit.record(
+        session, clock, "preferences_changed", actor_account_id=account.id, target_type="member", target_id=member.id
+    )
+    session.commit()
+    return profile(session, clock, member)
+
+
+# --- coordonnées -----------------------------------------------------------------------------------
+
+
+def _pending(session: Session, clock: Clock, member: Member) -> list[ContactChange]:
+    return list(
+        session.exec(
+            select(ContactChange)
+            .where(
+                ContactChange.member_id == member.id,
+                col(ContactChange.confirmed_at).is_(None),
+                col(ContactChange.cancelled_at).is_(None),
+                ContactChange.expires_at > clock.now(),
+                ContactChange.wrong_codes < MAX_WRONG_CODES,
+            )
+            .order_by(col(ContactChange.id))
+        ).all()
+    )
+
+
+def _pending_out(row: ContactChange) -> PendingContact:
+    shown = row.new_value if row.channel == ContactChannel.email else format_mobile(row.new_value)
+    return PendingContact(channel=row.channel, destination=shown, expires_at=row.expires_at)
+
+
+def profile(session: Session, clock: Clock, member: Member) -> Profile:
+    collective = collective_contract(session, member)
+    address = (
+        Address(
+            line1=member.address_line1,
+            line2=member.address_line2,
+            postal_code=member.postal_code,
+            city=member.city,
+        )
+        if member.address_line1 and member.postal_code and member.city
+        else None
+    )
+    return Profile(
+        member_number=member.member_number,
+        first_name=member.first_name,
+        last_name=member.last_name,
+        birth_date=member.birth_date,
+        address=address,
+        email=member.email,
+        mobile=format_mobile(member.mobile) if member.mobile else None,
+        pending=[_pending_out(r) for r in _pending(session, clock, member)],
+        preferences=preferences_of(session, member),
+        collective=collective is not None,
+        employer=collective.employer if collective else None,
+    )
+
+
+def _address_lines(line1: str, line2: str | None, postal_code: str, city: str) -> str:
+    return "\n".join(x for x in (line1, line2, f"{postal_code} {city}".strip()) if x)
+
+
+def change_address(
+    session: Session, clock: Clock, settings: Settings, member: Member, account: Account, body: AddressChange
+) -> ChangeResult:
+    """Applied at once. A move to another commune (postal code changes) needs a justificatif de domicile,
+    filed as a démarche « Changement d'adresse » that a conseiller checks."""
+    try:
+        postal_code = validate_postal_code(body.address.postal_code)
+    except ContactError as error:
+        raise invalid("address.postal_code", error) from None
+    line1, city = body.address.line1.strip(), body.address.city.strip().upper()
+    line2 = (body.address.line2 or "").strip() or None
+    if not line1:
+        raise invalid("address.line1", "champ obligatoire", "Saisissez le numéro et la voie.")
+    if not city:
+        raise invalid("address.city", "champ obligatoire", "Saisissez la commune.")
+    moves = postal_code != member.postal_code
+    if moves and body.proof is None:
+        raise invalid(
+            "proof",
+            "justificatif de domicile requis",
+            "Pour un changement de commune, joignez un justificatif de domicile de moins de 3 mois (facture "
+            "d'énergie, de téléphone, quittance de loyer, avis d'imposition) : PDF, JPEG ou PNG.",
+        )
+    files = documents.check_files([body.proof], settings, field="proof") if body.proof else []
+    old = _address_lines(member.address_line1, member.address_line2, member.postal_code, member.city)
+    new = _address_lines(line1, line2, postal_code, city)
+    _tell(
+        session,
+        clock,
+        member,
+        "Votre adresse postale a été modifiée",
+        f"L'adresse postale de votre Espace Adhérent a été modifiée le {_at(clock.now())}.\n\nAncienne adresse :\n"
+        f"{old or '(aucune)'}\n\nNouvelle adresse :\n{new}",
+    )
+    member.address_line1, member.address_line2, member.postal_code, member.city = line1, line2, postal_code, city
+    session.add(member)
+    reference = None
+    if files:
+        row = _new_request(
+            session,
+            clock,
+            member,
+            RequestKind.address_change,
+            "Changement d'adresse",
+            beneficiary=None,
+            details={"postal_code": postal_code, "city": city},
+        )
+        documents.store(
+            session,
+            clock,
+            member.id or 0,
+            files,
+            kind=DocumentType.proof_of_address.value,
+            stem=f"justificatif-domicile-{row.id}",
+            request_id=row.id,
+        )
+        reference = row.reference
+    audit.record(
+        session, clock, "address_changed", actor_account_id=account.id, target_type="member", target_id=member.id
+    )
+    session.commit()
+    message = "Votre adresse est enregistrée."
+    if reference:
+        message += f" Le justificatif est transmis à un conseiller (démarche {reference})."
+    return ChangeResult(message=message, request_reference=reference, profile=profile(session, clock, member))
+
+
+def _contact_code_hash(settings: Settings, member: Member, channel: ContactChannel, value: str, code: str) -> str:
+    return keyed_hash(settings, "contact-change", f"{member.id}:{channel.value}:{value}:{code}")
+
+
+def _new_pending(
+    session: Session, clock: Clock, settings: Settings, member: Member, channel: ContactChannel, value: str
+) -> tuple[ContactChange, str]:
+    now = clock.now()
+    for old in _pending(session, clock, member):
+        if old.channel == channel:
+            old.cancelled_at = now
+            session.add(old)
+    code = new_digits(6)
+    row = ContactChange(
+        member_id=member.id or 0,
+        channel=channel,
+        new_value=value,
+        code_hash=_contact_code_hash(settings, member, channel, value, code),
+        created_at=now,
+        expires_at=now + (EMAIL_CODE_TTL if channel == ContactChannel.email else SMS_CODE_TTL),
+    )
+    session.add(row)
+    return row, code
+
+
+def start_email_change(
+    session: Session, clock: Clock, settings: Settings, member: Member, account: Account, email: str
+) -> PendingStarted:
+    try:
+        value = validate_email(email)
+    except ContactError as error:
+        raise invalid("email", error) from None
+    if member.email and value == member.email.lower():
+        raise invalid("email", "adresse inchangée", "C'est déjà votre adresse e-mail.")
+    row, code = _new_pending(session, clock, settings, member, ContactChannel.email, value)
+    enqueue_mail(
+        session,
+        clock,
+        to=value,
+        subject="Confirmez votre nouvelle adresse e-mail",
+        body=(
+            f"Bonjour {member.first_name} {member.last_name},\n\nPour confirmer cette adresse pour votre Espace "
+            f"Adhérent, saisissez ce code dans « Mon profil » : {code}\nIl est valable jusqu'au "
+            f"{_at(row.expires_at)}. Tant qu'il n'est pas saisi, l'ancienne adresse reste utilisée." + SIGNATURE
+        ),
+    )
+    _tell(
+        session,
+        clock,
+        member,
+        "Demande de changement de votre adresse e-mail",
+        f"Une nouvelle adresse e-mail ({mask_email(value)}) a été demandée pour votre Espace Adhérent le "
+        f"{_at(clock.now())}. Elle ne sera utilisée qu'après la saisie du code qui lui a été envoyé.",
+    )
+    audit.record(
+        session, clock, "email_change_started", actor_account_id=account.id, target_type="member", target_id=member.id
+    )
+    session.commit()
+    return PendingStarted(
+        message=f"Un code a été envoyé à {value}. Saisissez-le pour confirmer la nouvelle adresse.",
+        pending=_pending_out(row),
+    )
+
+
+def start_mobile_change(
+    session: Session, clock: Clock, settings: Settings, member: Member, account: Account, mobile: str
+) -> PendingStarted:
+    try:
+        value = validate_mobile(mobile)
+    except ContactError as error:
+        raise invalid("mobile", error) from None
+    if member.mobile and value == validate_mobile(member.mobile):
+        raise invalid("mobile", "numéro inchangé", "C'est déjà votre numéro de mobile.")
+    row, code = _new_pending(session, clock, settings, member, ContactChannel.mobile, value)
+    provider_for(settings).send(
+        session,
+        clock,
+        value,
+        f"Espace Adherent : votre code de confirmation du nouveau numero est {code} "
+        f"(valable jusqu'a {_at(row.expires_at)}).",
+    )
+    _tell(
+        session,
+        clock,
+        member,
+        "Demande de changement de votre numéro de mobile",
+        f"Un nouveau numéro de mobile ({mask_phone(value)}) a été demandé pour votre Espace Adhérent le "
+        f"{_at(clock.now())}. Il ne sera utilisé qu'après la saisie du code qui lui a été envoyé par SMS.",
+    )
+    audit.record(
+        session, clock, "mobile_change_started", actor_account_id=account.id, target_type="member", target_id=member.id
+    )
+    session.commit()
+    return PendingStarted(
+        message=f"Un code a été envoyé par SMS au {format_mobile(value)}. Saisissez-le pour confirmer le numéro.",
+        pending=_pending_out(row),
+    )
+
+
+CODE_REFUSED = "Code incorrect ou expiré : vérifiez-le, ou demandez un nouveau code."
+
+
+def confirm_contact(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    member: Member,
+    account: Account,
+    channel: ContactChannel,
+    code: str,
+) -> ChangeResult:
+    row = next((r for r in reversed(_pending(session, clock, member)) if r.channel == channel), None)
+    if row is None:
+        raise invalid(
+            "code", "aucun changement en attente", "Aucun changement en attente (ou le code a expiré) : recommencez."
+        )
+    expected = _contact_code_hash(settings, member, channel, row.new_value, code.strip())
+    if not same(expected, row.code_hash):
+        row.wrong_codes += 1
+        session.add(row)
+        session.commit()
+        raise invalid("code", "code incorrect", CODE_REFUSED)
+    now = clock.now()
+    row.confirmed_at = now
+    session.add(row)
+    if channel == ContactChannel.email:
+        taken = session.exec(
+            select(Account.id).where(Account.login_email == row.new_value, Account.id != account.id)
+        ).first()
+        if taken is not None:
+            raise ApiError(409, "email_taken", "Cette adresse e-mail est déjà l'identifiant d'un autre compte.")
+        old = member.email
+        _tell(
+            session,
+            clock,
+            member,
+            "Votre adresse e-mail a été changée",
+            f"Votre adresse e-mail a été remplacée par {mask_email(row.new_value)} le {_at(now)}. Les prochains "
+            "messages iront à la nouvelle adresse, et elle devient votre identifiant de connexion.",
+            to=old,
+        )
+        member.email = row.new_value
+        if account.login_email is not None:
+            account.login_email = row.new_value
+            account.email_confirmed_at = now
+            session.add(account)
+        message = "Votre nouvelle adresse e-mail est confirmée : c'est aussi votre identifiant de connexion."
+    else:
+        _tell(
+            session,
+            clock,
+            member,
+            "Votre numéro de mobile a été changé",
+            f"Votre numéro de mobile a été remplacé par {mask_phone(row.new_value)} le {_at(now)}.",
+        )
+        if member.mobile:
+            provider_for(settings).send(
+                session, clock, member.mobile, "Espace Adherent : votre numero de mobile vient d'etre remplace."
+            )
+        member.mobile = row.new_value
+        message = "Votre nouveau numéro de mobile est confirmé."
+    session.add(member)
+    audit.record(
+        session,
+        clock,
+        f"{channel.value}_changed",
+        actor_account_id=account.id,
+        target_type="member",
+        target_id=member.id,
+    )
+    session.commit()
+    return ChangeResult(message=message, profile=profile(session, clock, member))
+
+
+# --- second facteur récent (step-up) -----------------------------------------------------------------
+
+
+def step_up_valid_until(session: Session, clock: Clock, current: Authenticated) -> datetime | None:
+    verified = session.exec(
+        select(StepUp.verified_at)
+        .where(StepUp.auth_session_id == current.auth_session.id, col(StepUp.verified_at).is_not(None))
+        .order_by(col(StepUp.verified_at).desc())
+    ).first()
+    if verified is None:
+        return None
+    until = verified + STEP_UP_WINDOW
+    return until if clock.now() <= until else None
+
+
+def require_step_up(session: Session, clock: Clock, current: Authenticated) -> None:
+    if step_up_valid_until(session, clock, current) is None:
+        raise ApiError(403, "step_up_required", STEP_UP_REQUIRED)
+
+
+def _step_up_hash(settings: Settings, row_id: int, code: str) -> str:
+    return keyed_hash(settings, "step-up", f"{row_id}:{code}")
+
+
+def start_step_up(
+    session: Session, clock: Clock, settings: Settings, current: Authenticated, member: Member
+) -> StepUpChallenge:
+    account, now = current.account, clock.now()
+    if account.totp_secret and account.totp_confirmed_at:
+        method = StepUpMethod.totp
+    elif member.mobile:
+        method = StepUpMethod.sms
+    elif member.email:
+        method = StepUpMethod.email
+    else:
+        raise ApiError(422, "no_second_factor", "Aucun moyen de vous envoyer un code : appelez le service adhérent.")
+    row = StepUp(
+        auth_session_id=current.auth_session.id or 0,
+        method=method.value,
+        created_at=now,
+        expires_at=now + STEP_UP_CODE_TTL,
+    )
+    session.add(row)
+    session.flush()
+    destination = None
+    if method == StepUpMethod.totp:
+        message = "Saisissez le code à 6 chiffres de votre application d'authentification."
+    else:
+        code = new_digits(6)
+        row.code_hash = _step_up_hash(settings, row.id or 0, code)
+        text = f"Espace Adherent : code de confirmation {code} (modification de vos coordonnees bancaires)."
+        if method == StepUpMethod.sms:
+            destination = mask_phone(member.mobile or "")
+            provider_for(settings).send(session, clock, member.mobile or "", text)
+        else:
+            destination = mask_email(member.email or "")
+            enqueue_mail(
+                session,
+                clock,
+                to=member.email or "",
+                subject="Votre code de confirmation",
+                body=(
+                    f"Bonjour,\n\nVotre code pour confirmer une modification de vos coordonnées bancaires : {code}\n"
+                    f"Il est valable jusqu'au {_at(row.expires_at)} et ne sert qu'une fois." + NOT_YOU + SIGNATURE
+                ),
+            )
+        message = f"Un code a été envoyé {'par SMS au' if method == StepUpMethod.sms else 'à'} {destination}."
+    session.add(row)
+    audit.record(session, clock, "step_up_started", actor_account_id=account.id, detail={"method": method.value})
+    session.commit()
+    return StepUpChallenge(method=method, destination=destination, expires_at=row.expires_at, message=message)
+
+
+def verify_step_up(
+    session: Session, clock: Clock, settings: Settings, current: Authenticated, code: str
+) -> StepUpStatus:
+    now = clock.now()
+    row = session.exec(
+        select(StepUp)
+        .where(
+            StepUp.auth_session_id == current.auth_session.id,
+            col(StepUp.verified_at).is_(None),
+            StepUp.expires_at > now,
+            StepUp.wrong_codes < MAX_WRONG_CODES,
+        )
+        .order_by(col(StepUp.id).desc())
+    ).first()
+    if row is None:
+        raise invalid("code", "aucun code en attente", "Aucun code en attente (ou il a expiré) : demandez un code.")
+    code = code.strip()
+    if row.method == StepUpMethod.totp.value:
+        accepted = totp_step_accepted(session, settings, current.account, code, now)
+    else:
+        accepted = row.code_hash is not None and same(_step_up_hash(settings, row.id or 0, code), row.code_hash)
+    if not accepted:
+        row.wrong_codes += 1
+        session.add(row)
+        audit.record(session, clock, "step_up_failure", actor_account_id=current.account.id)
+        session.commit()
+        raise invalid("code", "code incorrect", CODE_REFUSED)
+    row.verified_at = now
+    session.add(row)
+    audit.record(session, clock, "step_up_verified", actor_account_id=current.account.id)
+    session.commit()
+    until = now + STEP_UP_WINDOW
+    return StepUpStatus(
+        valid_until=until,
+        message=f"Identité confirmée : vous pouvez modifier un RIB jusqu'à {until.astimezone(PARIS):%H h %M}.",
+    )
+
+
+# --- RIB -----------------------------------------------------------------------------------------------
+
+
+def _bank_out(session: Session, row: BankAccount) -> BankAccountOut:
+    beneficiary = session.get(Beneficiary, row.beneficiary_id) if row.beneficiary_id else None
+    return BankAccountOut(
+        id=row.id or 0,
+        purpose=row.purpose,
+        iban_masked=row.iban_masked,
+        bic=row.bic,
+        holder=row.holder,
+        beneficiary_id=row.beneficiary_id,
+        beneficiary_name=f"{beneficiary.first_name} {beneficiary.last_name}" if beneficiary else None,
+        since=row.created_at.astimezone(PARIS).date(),
+        mandate_rum=row.mandate_rum,
+        mandate_signed_on=row.mandate_signed_on,
+    )
+
+
+def _current_accounts(session: Session, member: Member) -> list[BankAccount]:
+    return list(
+        session.exec(
+            select(BankAccount)
+            .where(BankAccount.member_id == member.id, col(BankAccount.replaced_at).is_(None))
+            .order_by(col(BankAccount.beneficiary_id).is_not(None), col(BankAccount.id))
+        ).all()
+    )
+
+
+def bank_accounts(session: Session, clock: Clock, current: Authenticated, member: Member) -> BankAccounts:
+    rows = _current_accounts(session, member)
+    allowed = individual_contract(session, member) is not None
+    return BankAccounts(
+        reimbursement=[_bank_out(session, r) for r in rows if r.purpose == BankAccountPurpose.reimbursement],
+        direct_debit=next((_bank_out(session, r) for r in rows if r.purpose == BankAccountPurpose.direct_debit), None),
+        direct_debit_allowed=allowed,
+        step_up_valid_until=step_up_valid_until(session, clock, current),
+        message=None
+        if allowed
+        else "Vos cotisations ne sont pas prélevées par la mutuelle (contrat collectif : sur votre bulletin de "
+        "salaire).",
+    )
+
+
+def _member_beneficiary(session: Session, member: Member, beneficiary_id: int, field: str) -> Beneficiary:
+    beneficiary = session.get(Beneficiary, beneficiary_id)
+    if beneficiary is None or beneficiary.member_id != member.id:
+        raise ApiError(
+            404,
+            "not_found",
+            "Cette personne n'est pas un bénéficiaire de vos contrats.",
+            details=[ErrorDetail(field=field, message="bénéficiaire inconnu")],
+        )
+    return beneficiary
+
+
+def set_bank_account(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    current: Authenticated,
+    member: Member,
+    purpose: BankAccountPurpose,
+    body: BankAccountIn,
+) -> BankAccounts:
+    try:
+        iban = validate_iban(body.iban)
+    except ContactError as error:
+        raise invalid("iban", error) from None
+    try:
+        bic = validate_bic(body.bic, iban)
+    except ContactError as error:
+        raise invalid("bic", error) from None
+    holder = " ".join(body.holder.split())
+    if len(holder) < 2:
+        raise invalid("holder", "titulaire manquant", "Saisissez le nom du titulaire du compte.")
+    beneficiary = None
+    if body.beneficiary_id is not None:
+        if purpose == BankAccountPurpose.direct_debit:
+            raise invalid(
+                "beneficiary_id", "un seul RIB de prélèvement", "Le RIB de prélèvement vaut pour tout le contrat."
+            )
+        beneficiary = _member_beneficiary(session, member, body.beneficiary_id, "beneficiary_id")
+    if purpose == BankAccountPurpose.direct_debit and individual_contract(session, member) is None:
+        raise ApiError(
+            403,
+            "no_direct_debit",
+            "Vos cotisations sont réglées sur votre bulletin de salaire (contrat collectif) : il n'y a pas de RIB de "
+            "prélèvement à enregistrer.",
+        )
+    require_step_up(session, clock, current)
+    now = clock.now()
+    for old in _current_accounts(session, member):
+        if old.purpose == purpose and old.beneficiary_id == (beneficiary.id if beneficiary else None):
+            old.replaced_at = now
+            session.add(old)
+    row = BankAccount(
+        member_id=member.id or 0,
+        purpose=purpose,
+        beneficiary_id=beneficiary.id if beneficiary else None,
+        iban=encrypt(settings, iban),
+        iban_masked=mask_iban(iban),
+        bic=bic,
+        holder=holder[:140],
+        created_at=now,
+    )
+    if purpose == BankAccountPurpose.direct_debit:
+        row.mandate_rum = f"ESP-{member.member_number}-{now.astimezone(PARIS):%Y%m%d%H%M%S}"
+        row.mandate_signed_on = paris_today(clock)
+    session.add(row)
+    what = (
+        "Le RIB de prélèvement de vos cotisations"
+        if purpose == BankAccountPurpose.direct_debit
+        else "Le RIB de remboursement"
+        + (f" de {beneficiary.first_name} {beneficiary.last_name}" if beneficiary else " de votre contrat")
+    )
+    mandate = (
+        f"\nUn nouveau mandat de prélèvement SEPA a été signé en ligne (RUM {row.mandate_rum}, le "
+        f"{format_date(row.mandate_signed_on or date.today())})."
+        if row.mandate_rum
+        else ""
+    )
+    _tell(
+        session,
+        clock,
+        member,
+        "Vos coordonnées bancaires ont été modifiées",
+        f"{what} a été modifié le {_at(now)} : {row.iban_masked} ({holder}).{mandate}",
+    )
+    audit.record(
+        session,
+        clock,
+        "bank_account_changed",
+        actor_account_id=current.account.id,
+        target_type="member",
+        target_id=member.id,
+        detail={"purpose": purpose.value, "beneficiary_id": row.beneficiary_id},
+    )
+    session.commit()
+    return bank_accounts(session, clock, current, member)
