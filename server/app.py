@@ -57,6 +57,18 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 components.update(model_schema.pop("$defs", {}))
                 components[model.__name__] = model_schema
+            # path parameters make FastAPI add its own 422 model; this app answers every error with ErrorResponse
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    for code, response in operation.get("responses", {}).items():
+                        content = response.get("content", {}).get("application/json", {})
+                        if code.startswith("4") and content.get("schema", {}).get("$ref", "").endswith(
+                            "/HTTPValidationError"
+                        ):
+                            content["schema"] = {"$ref": "#/components/schemas/ErrorResponse"}
+                            response["description"] = "Demande invalide"
+            for unused in ("HTTPValidationError", "ValidationError"):
+                components.pop(unused, None)
             schema["components"]["schemas"] = dict(sorted(components.items()))
             app.openapi_schema = schema
         return app.openapi_schema

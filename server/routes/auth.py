@@ -309,7 +309,7 @@ def my_sessions(current: CurrentAuth, session: SessionDep, clock: ClockDep) -> l
     "/me/sessions/{session_id}",
     status_code=204,
     response_class=Response,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, 422),
     summary="Fermer une de mes sessions",
 )
 def end_session(session_id: int, current: CurrentAuth, session: SessionDep, clock: ClockDep, ip: ClientIp) -> Response:
@@ -331,7 +331,7 @@ def my_devices(current: CurrentAuth, session: SessionDep, clock: ClockDep) -> li
     "/me/trusted-devices/{device_id}",
     status_code=204,
     response_class=Response,
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, 422),
     summary="Retirer un appareil de confiance",
 )
 def remove_device(device_id: int, current: CurrentAuth, session: SessionDep, clock: ClockDep, ip: ClientIp) -> Response:

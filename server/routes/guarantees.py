@@ -1,12 +1,13 @@
 """Mes garanties (with the PDF of the table) and the simulations kept in the member's space."""
 
 from fastapi import APIRouter, status
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from models.schemas.guarantees import MyGuarantees, SavedSimulationCreate, SavedSimulationOut
 from server.clock import paris_today
-from server.deps import ClockDep, CurrentMember, SessionDep
+from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep
 from server.errors import error_responses
+from server.routes._idempotency import IdempotencyDep
 from server.services import guarantees as service
 
 router = APIRouter(tags=["garanties"])
@@ -45,12 +46,19 @@ def my_guarantees_pdf(member: CurrentMember, session: SessionDep, clock: ClockDe
     response_model=SavedSimulationOut,
     status_code=status.HTTP_201_CREATED,
     responses=error_responses(401, 403, 404, 422),
-    summary="Enregistrer une simulation dans mon espace (recalculée par le serveur)",
+    summary="Enregistrer une simulation dans mon espace (recalculée par le serveur ; Idempotency-Key accepté)",
 )
 def save_simulation(
-    body: SavedSimulationCreate, member: CurrentMember, session: SessionDep, clock: ClockDep
-) -> SavedSimulationOut:
-    return service.save_simulation(session, member, body, clock, paris_today(clock))
+    body: SavedSimulationCreate,
+    member: CurrentMember,
+    account: CurrentAccount,
+    session: SessionDep,
+    clock: ClockDep,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session, clock, account, body, lambda: service.save_simulation(session, member, body, clock, paris_today(clock))
+    )
 
 
 @router.get(

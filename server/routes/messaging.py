@@ -8,9 +8,9 @@ from fastapi.responses import JSONResponse, Response
 from models.schemas.messaging import Inbox, MessageCreate, ThreadCreate, ThreadDetail
 from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
 from server.errors import error_responses
-from server.routes._body import IdempotencyKeyHeader, ParsedBody, json_body, json_body_openapi
+from server.routes._body import ParsedBody, json_body, json_body_openapi
+from server.routes._idempotency import IdempotencyDep
 from server.services import documents, messaging
-from server.services.idempotent_create import run_once
 
 router = APIRouter(tags=["messagerie"])
 
@@ -40,17 +40,15 @@ def create_thread(
     clock: ClockDep,
     settings: SettingsDep,
     body: Annotated[ParsedBody[ThreadCreate], Depends(json_body(ThreadCreate))],
-    idempotency_key: IdempotencyKeyHeader = None,
+    idempotency: IdempotencyDep,
 ) -> JSONResponse:
-    status, content = run_once(
+    return idempotency.run(
         session,
         clock,
         account,
-        idempotency_key,
-        body.digest,
+        body,
         lambda: messaging.create_thread(session, clock, settings, member, account, body.value),
     )
-    return JSONResponse(content, status_code=status)
 
 
 @router.get(
@@ -81,17 +79,15 @@ def post_message(
     clock: ClockDep,
     settings: SettingsDep,
     body: Annotated[ParsedBody[MessageCreate], Depends(json_body(MessageCreate))],
-    idempotency_key: IdempotencyKeyHeader = None,
+    idempotency: IdempotencyDep,
 ) -> JSONResponse:
-    status, content = run_once(
+    return idempotency.run(
         session,
         clock,
         account,
-        idempotency_key,
-        body.digest,
+        body,
         lambda: messaging.post_message(session, clock, settings, member, account, thread_id, body.value),
     )
-    return JSONResponse(content, status_code=status)
 
 
 @router.get(

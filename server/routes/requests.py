@@ -21,9 +21,9 @@ from models.tables import Member
 from server.clock import Clock
 from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
 from server.errors import error_responses
-from server.routes._body import IdempotencyKeyHeader, ParsedBody, json_body, json_body_openapi
+from server.routes._body import ParsedBody, json_body, json_body_openapi
+from server.routes._idempotency import IdempotencyDep
 from server.services import requests as service
-from server.services.idempotent_create import run_once
 from server.settings import Settings
 
 router = APIRouter(tags=["démarches"])
@@ -68,17 +68,11 @@ def _creating_route(path: str, model: type[BaseModel], creator: Creator, summary
         clock: ClockDep,
         settings: SettingsDep,
         body: Annotated[ParsedBody[Any], Depends(json_body(model))],
-        idempotency_key: IdempotencyKeyHeader = None,
+        idempotency: IdempotencyDep,
     ) -> JSONResponse:
-        status, content = run_once(
-            session,
-            clock,
-            account,
-            idempotency_key,
-            body.digest,
-            lambda: creator(session, clock, settings, member, body.value),
+        return idempotency.run(
+            session, clock, account, body, lambda: creator(session, clock, settings, member, body.value)
         )
-        return JSONResponse(content, status_code=status)
 
 
 _creating_route(

@@ -766,8 +766,7 @@ def save_simulation(
         created_at=clock.now(),
     )
     session.add(row)
-    session.commit()
-    session.refresh(row)
+    session.flush()  # the id; the caller commits (with its Idempotency-Key row, server.routes._idempotency)
     return _saved_out(row, beneficiary)
 
 
