@@ -104,27 +104,33 @@ async def write(client: Any, api: MessagingApi, key: int) -> None:
 
 
 async def show_requests(client: Any, session: AuthenticatedSession) -> None:
+    from tui.flows.request_forms import NEW_REQUEST
+    from tui.linear.request_forms import new_request
+
     api = MessagingApi(session.api)
-    try:
-        listing = await api.requests()
-    except errors.ApiError as exc:
-        client.error(exc.message)
-        return
-    client.heading(f"{flow.REQUESTS_HEADING} ({len(listing.items)})")
-    if not listing.items:
-        client.say(flow.NO_REQUESTS)
-        return
-    options = [flow.request_line(r, format_date_long) for r in listing.items] + [BACK]
-    choice = client.choose("Voir le détail d'une démarche", options)
-    if choice == len(options) - 1:
-        return
-    try:
-        detail = await api.request(listing.items[choice].id)
-    except errors.ApiError as exc:
-        client.error(exc.message)
-        return
-    for line in flow.request_detail_lines(detail, format_date_long):
-        client.say(line)
+    while True:
+        try:
+            listing = await api.requests()
+        except errors.ApiError as exc:
+            client.error(exc.message)
+            return
+        client.heading(f"{flow.REQUESTS_HEADING} ({len(listing.items)})")
+        if not listing.items:
+            client.say(flow.NO_REQUESTS)
+        options = [flow.request_line(r, format_date_long) for r in listing.items] + [NEW_REQUEST, BACK]
+        choice = client.choose("Voir le détail d'une démarche, ou en créer une", options)
+        if choice == len(options) - 1:
+            return
+        if choice == len(options) - 2:
+            await new_request(client, session)
+            continue
+        try:
+            detail = await api.request(listing.items[choice].id)
+        except errors.ApiError as exc:
+            client.error(exc.message)
+            return
+        for line in flow.request_detail_lines(detail, format_date_long):
+            client.say(line)
 
 
 async def show_notifications(client: Any, session: AuthenticatedSession) -> None:

@@ -15,7 +15,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, ListItem, ListView, Select, Static, TextArea
 
 from models.schemas.common import ThreadCategory
@@ -25,18 +24,8 @@ from tui.api.client import ApiClient
 from tui.api.messaging import MessagingApi, new_key
 from tui.flows import messaging as flow
 from tui.flows import wording
+from tui.widgets.attachments import AttachmentPicker
 from tui.widgets.status import StatusLine
-
-
-class PathSuggester(Suggester):
-    """Completes the attachment path (Tab or → accepts the suggestion)."""
-
-    def __init__(self) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-
-    async def get_suggestion(self, value: str) -> str | None:
-        options = flow.complete_path(value, limit=1)
-        return options[0] if options else None
 
 
 class _Loaded(Message):
@@ -210,21 +199,11 @@ class ComposerScreen(_ApiScreen):
                 yield Input(self.draft.subject, placeholder="Sujet", id="subject", max_length=200)
                 yield Input(self.draft.slots, placeholder="Créneaux pour vous rappeler (rendez-vous)", id="slots")
             yield TextArea(self.draft.body, id="body", show_line_numbers=False)
-            yield Input(
-                placeholder="Chemin d'une pièce jointe (Tab complète, Entrée joint)",
-                id="attachment",
-                suggester=PathSuggester(),
-            )
-            yield Static(self._attachments_text(), id="attachments", markup=False)
+            yield AttachmentPicker(self.draft.attachments, id="attachments")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         (self.query_one("#subject", Input) if self.key == flow.NEW else self.query_one("#body", TextArea)).focus()
-
-    def _attachments_text(self) -> str:
-        if not self.draft.attachments:
-            return "Pièces jointes : aucune (PDF, JPEG ou PNG, 10 Mo au plus)"
-        return "Pièces jointes : " + ", ".join(self.draft.attachments)
 
     def _save_draft(self) -> None:
         if self.key == flow.NEW:
@@ -241,26 +220,19 @@ class ComposerScreen(_ApiScreen):
             self.app.notify("Brouillon conservé pour cette session.")
         self.dismiss(None)
 
-    @on(Input.Submitted, "#attachment")
-    def _submitted(self) -> None:
-        self.action_attach()
-
     def action_attach(self) -> None:
-        field = self.query_one("#attachment", Input)
-        try:
-            flow.load_attachment(field.value)
-        except flow.AttachmentError as exc:
-            self.status.error(str(exc))
-            return
-        self.draft.attachments.append(field.value.strip())
-        field.value = ""
-        self.query_one("#attachments", Static).update(self._attachments_text())
-        self.status.info("Pièce jointe ajoutée.")
+        self.query_one(AttachmentPicker).attach()
 
     def action_drop_attachment(self) -> None:
-        if self.draft.attachments:
-            self.draft.attachments.pop()
-            self.query_one("#attachments", Static).update(self._attachments_text())
+        self.query_one(AttachmentPicker).drop_last()
+
+    @on(AttachmentPicker.Problem)
+    def _attachment_problem(self, message: AttachmentPicker.Problem) -> None:
+        self.status.error(message.text)
+
+    @on(AttachmentPicker.Changed)
+    def _attachment_changed(self, message: AttachmentPicker.Changed) -> None:
+        self.status.info(message.text)
 
     def action_send(self) -> None:
         self._save_draft()

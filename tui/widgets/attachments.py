@@ -1,0 +1,157 @@
+"""The attachment component of the messagerie and the démarche forms: a path typed with completion (Tab or
+→ accepts the suggestion, Entrée joins the file), the list of joined files, and a directory tree to pick a
+file by keyboard (Ctrl+O). The file is checked by ``tui.flows.messaging.load_attachment``; a problem is
+posted as ``AttachmentPicker.Problem`` for the screen's status line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import DirectoryTree, Footer, Input, Static
+
+from tui.flows import messaging as flow
+
+
+class PathSuggester(Suggester):
+    """Completes the attachment path (Tab or → accepts the suggestion)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        options = flow.complete_path(value, limit=1)
+        return options[0] if options else None
+
+
+class _AcceptedFiles(DirectoryTree):
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            p
+            for p in paths
+            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in flow.ACCEPTED_SUFFIXES)
+        ]
+
+
+class FilePickerScreen(ModalScreen[str | None]):
+    """A directory tree of PDF, JPEG and PNG files: arrows move, Entrée opens a folder or picks a file."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Annuler", id="cancel")]
+
+    def __init__(self, start: str) -> None:
+        super().__init__()
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="file-picker"):
+            yield Static("== Choisir un fichier (PDF, JPEG ou PNG) ==", classes="heading", markup=False)
+            yield _AcceptedFiles(self.start, id="file-tree")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#file-tree", DirectoryTree).focus()
+
+    @on(DirectoryTree.FileSelected)
+    def _picked(self, event: DirectoryTree.FileSelected) -> None:
+        self.dismiss(str(event.path))
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class AttachmentPicker(Vertical):
+    """Joined files are kept in ``paths`` (the list given, changed in place, e.g. a draft's)."""
+
+    DEFAULT_CSS = """
+    AttachmentPicker { height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "browse", "Parcourir les dossiers", id="browse"),
+    ]
+
+    class Problem(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Changed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(
+        self,
+        paths: list[str] | None = None,
+        *,
+        limit: int = 5,
+        placeholder: str = "Chemin d'une pièce jointe (Tab complète, Entrée joint, Ctrl+O parcourt)",
+        input_id: str = "attachment",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.paths = paths if paths is not None else []
+        self.limit = limit
+        self.placeholder = placeholder
+        self.input_id = input_id
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=self.placeholder, id=self.input_id, suggester=PathSuggester())
+        yield Static(self.summary(), classes="attachments", markup=False)
+
+    def summary(self) -> str:
+        if not self.paths:
+            return "Pièces jointes : aucune (PDF, JPEG ou PNG, 10 Mo au plus)"
+        return "Pièces jointes : " + ", ".join(self.paths)
+
+    def _refresh(self, said: str) -> None:
+        self.query_one(".attachments", Static).update(self.summary())
+        self.post_message(self.Changed(said))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.attach()
+
+    def attach(self, path: str | None = None) -> bool:
+        field = self.query_one(Input)
+        value = (field.value if path is None else path).strip()
+        if len(self.paths) >= self.limit:
+            self.post_message(self.Problem(f"{self.limit} fichier{'s' if self.limit > 1 else ''} au plus."))
+            return False
+        try:
+            flow.load_attachment(value)
+        except flow.AttachmentError as exc:
+            self.post_message(self.Problem(str(exc)))
+            return False
+        self.paths.append(value)
+        field.value = ""
+        self._refresh(f"Pièce jointe ajoutée : {os.path.basename(value)}.")
+        return True
+
+    def drop_last(self) -> None:
+        if self.paths:
+            removed = self.paths.pop()
+            self._refresh(f"Pièce jointe retirée : {os.path.basename(removed)}.")
+
+    def action_browse(self) -> None:
+        typed = os.path.expanduser(self.query_one(Input).value.strip())
+        start = typed if typed and os.path.isdir(typed) else os.path.dirname(typed) or os.getcwd()
+        if not os.path.isdir(start):
+            start = os.getcwd()
+
+        def picked(path: str | None) -> None:
+            if path:
+                self.attach(path)
+            self.query_one(Input).focus()
+
+        self.app.push_screen(FilePickerScreen(start), picked)
