@@ -147,7 +147,17 @@ class EspaceApp(App[int]):
 
             self.push_screen(ChangePasswordScreen(session.api, forced=True), self._forced_change_done)
             return
+        if session.session is not None and session.session.role != "member":  # issue 9: staff land in their console
+            self._open_console(session)
+            return
         self.push_screen(DashboardScreen(session, self.registry))
+        self.refresh_bindings()
+
+    def _open_console(self, session: AuthenticatedSession) -> None:
+        from tui.api.agent import AgentApi
+        from tui.screens.agent import AgentConsoleScreen
+
+        self.push_screen(AgentConsoleScreen(AgentApi(session.api), session.session.display_name if session.session else ""))
         self.refresh_bindings()
 
     def _forced_change_done(self, message: str | None) -> None:
@@ -212,7 +222,11 @@ class EspaceApp(App[int]):
             return True  # Textual's own actions
         if declared.context == SESSION:
             if self.session is None or not isinstance(self.screen, DashboardScreen):
-                return False
+                from tui.screens.agent import AgentConsoleScreen  # issue 9: logout, help from the console
+
+                if not (self.session is not None and isinstance(self.screen, AgentConsoleScreen) and declared.area is None):
+                    return False
+                return True
             if declared.area is not None and declared.area not in self.areas:
                 return False
         if declared.context == ANONYMOUS:

@@ -398,7 +398,12 @@ async def resume(api: ApiClient, store: TokenStore) -> AuthenticatedSession | No
     except errors.SessionExpired:
         store.delete(api.base_url)
         return None
-    except errors.ApiError:
+    except errors.PasswordExpired:  # a restricted session: the front end asks for the new password
+        return AuthenticatedSession(api, None)
+    except errors.Forbidden:  # issue 9: a conseiller's session has no dashboard: their console
+        try:
+            info = await api.session_info()
+        except errors.ApiError:
         api.forget_session()  # server unreachable or failing: the login screen will say so
         return None
     return AuthenticatedSession(api, None)

@@ -278,3 +278,33 @@ def unread_sentence(count: int) -> str:
     if count == 1:
         return "Vous avez 1 message non lu"
     return f"Vous avez {count} messages non lus"
+
+
+# --- issue 9: console conseiller ------------------------------------------------------------------
+
+from models.schemas.agent import AlertKind, CallerKind, CallOutcome, QueueKind  # noqa: E402
+
+WORDS.update(
+    {
+        CallerKind: {
+            CallerKind.member.name: "l'adhérent",
+            CallerKind.beneficiary.name: "un ayant droit",
+            CallerKind.guardian.name: "un tuteur",
+            CallerKind.professional.name: "un professionnel de santé",
+        },
+        CallOutcome: {
+            CallOutcome.resolved.name: "résolu",
+            CallOutcome.follow_up.name: "suite à donner",
+            CallOutcome.transferred.name: "transféré",
+            CallOutcome.not_verified.name: "identité non vérifiée, rien communiqué",
+        },
+        AlertKind: {
+            AlertKind.complaint_due.name: "réclamation à échéance",
+            AlertKind.rib_rejected.name: "RIB rejeté",
+            AlertKind.npai.name: "courrier revenu NPAI",
+            AlertKind.unpaid.name: "cotisations impayées",
+            AlertKind.guardianship.name: "tutelle",
+        },
+        QueueKind: {QueueKind.thread.name: "message", QueueKind.request.name: "démarche"},
+    }
+)

@@ -1,0 +1,89 @@
+"""The console conseiller's API (issue 9), over an ``ApiClient``: no Textual, typed answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.schemas.agent import (
+    ActionDone,
+    AgentAnswer,
+    AuditPage,
+    Banner,
+    CallLogCreate,
+    CallLogOut,
+    Dossier,
+    IdentityCheckCreate,
+    IdentityCheckOut,
+    InternalNoteCreate,
+    InternalNoteOut,
+    MemberSearch,
+    Queue,
+    QueueItem,
+    QueueRequest,
+    QueueThread,
+    RequestDecision,
+)
+from tui.api.client import ApiClient
+
+# Actions for the member that take only a reason and a ticket: id -> path under /agent/members/{id}/
+SIMPLE_ACTIONS = {"unlock": "unlock", "reset_link": "reset-link", "activation": "activation", "revoke": "revoke"}
+
+
+class AgentApi:
+    def __init__(self, api: ApiClient) -> None:
+        self.api = api
+
+    async def _get(self, path: str, model: Any, params: Any = None) -> Any:
+        return self.api._parse(await self.api._request("GET", path, auth=True, params=params), model)
+
+    async def _post(self, path: str, model: Any, body: Any = None) -> Any:
+        json = body.model_dump(mode="json", exclude_none=True) if hasattr(body, "model_dump") else body
+        return self.api._parse(await self.api._request("POST", path, json=json, auth=True), model)
+
+    async def search(self, query: str) -> MemberSearch:
+        return await self._get("/agent/members", MemberSearch, params={"q": query})
+
+    async def check_identity(self, member_id: int, body: IdentityCheckCreate) -> IdentityCheckOut:
+        return await self._post(f"/agent/members/{member_id}/identity-checks", IdentityCheckOut, body)
+
+    async def banner(self, member_id: int) -> Banner:
+        return await self._get(f"/agent/members/{member_id}/banner", Banner)
+
+    async def dossier(self, member_id: int) -> Dossier:
+        return await self._get(f"/agent/members/{member_id}/dossier", Dossier)
+
+    async def act(
+        self, member_id: int, action: str, reason: str, ticket: str | None = None, **extra: Any
+    ) -> ActionDone:
+        path = SIMPLE_ACTIONS.get(action, action)
+        body = {"reason": reason, **({"ticket": ticket} if ticket else {}), **extra}
+        return await self._post(f"/agent/members/{member_id}/{path}", ActionDone, body)
+
+    async def log_call(self, member_id: int, body: CallLogCreate) -> CallLogOut:
+        return await self._post(f"/agent/members/{member_id}/calls", CallLogOut, body)
+
+    async def queue(self, mine: bool = False) -> Queue:
+        return await self._get("/agent/queue", Queue, params={"mine": "true"} if mine else None)
+
+    async def assign(self, kind: str, item_id: int) -> QueueItem:
+        return await self._post(f"/agent/queue/{kind}/{item_id}/assign", QueueItem)
+
+    async def thread(self, thread_id: int) -> QueueThread:
+        return await self._get(f"/agent/threads/{thread_id}", QueueThread)
+
+    async def answer(self, thread_id: int, body: AgentAnswer) -> ActionDone:
+        return await self._post(f"/agent/threads/{thread_id}/answer", ActionDone, body)
+
+    async def note(self, kind: str, item_id: int, text: str) -> InternalNoteOut:
+        path = "threads" if kind == "thread" else "requests"
+        return await self._post(f"/agent/{path}/{item_id}/notes", InternalNoteOut, InternalNoteCreate(body=text))
+
+    async def request(self, request_id: int) -> QueueRequest:
+        return await self._get(f"/agent/requests/{request_id}", QueueRequest)
+
+    async def decide(self, request_id: int, body: RequestDecision) -> ActionDone:
+        return await self._post(f"/agent/requests/{request_id}/decision", ActionDone, body)
+
+    async def audit(self, **filters: Any) -> AuditPage:
+        params = {k: str(v) for k, v in filters.items() if v is not None}
+        return await self._get("/agent/audit", AuditPage, params=params)

@@ -1,0 +1,513 @@
+"""The console conseiller (full screen): « Qui appelle ? » with results as you type, the identity check
+as a short checklist, then the banner and the dossier; every action on one key (and in the command
+palette); the queue. Workers call the API and post messages; handlers change the widgets. The words
+come from ``tui.flows.agent``."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from models.schemas.agent import (
+    AgentAnswer,
+    CallLogCreate,
+    CallOutcome,
+    IdentityCheckOut,
+    MemberHit,
+    QueueItem,
+)
+from models.schemas.common import ComplaintOutcome, ThreadCategory
+from tui.api import errors
+from tui.api.agent import AgentApi
+from tui.flows import agent as flow
+
+
+class ConsoleCommands(Provider):
+    """The console's actions in the command palette (the same ids and words as the keys)."""
+
+    def _run(self, action_id: str) -> None:
+        screen = self.screen
+        self.app.call_later(screen.run_action, action_id)
+
+    async def discover(self) -> Hits:
+        for action_id, key, words in flow.CONSOLE_ACTIONS:
+            yield DiscoveryHit(words, partial(self._run, action_id), help=f"Touche : {key}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for action_id, key, words in flow.CONSOLE_ACTIONS:
+            score = matcher.match(words)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(words), partial(self._run, action_id), text=words, help=f"Touche : {key}"
+                )
+
+
+class Result(Message):
+    def __init__(self, kind: str, payload: Any = None, error: str | None = None) -> None:
+        super().__init__()
+        self.kind = kind
+        self.payload = payload
+        self.error = error
+
+
+def _error_text(exc: Exception) -> str:
+    return str(exc) or "Erreur inattendue."
+
+
+# --- modals --------------------------------------------------------------------------------------
+
+
+class FormScreen(ModalScreen[dict[str, str] | None]):
+    """A short form: labelled inputs, Entrée passes to the next field and submits on the last, Échap cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Annuler", id="agent.form.cancel")]
+
+    def __init__(self, title: str, fields: list[tuple[str, str, str]], note: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields  # (id, label, placeholder)
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="agent-form"):
+            yield Label(self.title_text, id="form-title")
+            if self.note:
+                yield Static(self.note, id="form-note")
+            for field_id, label, placeholder in self.fields:
+                yield Label(label)
+                yield Input(placeholder=placeholder, id=field_id)
+            yield Static("", id="form-error")
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.submit()
+
+    def values(self) -> dict[str, str]:
+        return {i.id or "": i.value for i in self.query(Input)}
+
+    def submit(self) -> None:
+        self.dismiss(self.values())
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#form-error", Static).update(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class IdentityScreen(FormScreen):
+    """The identity check as a checklist: what the caller said, compared by the server."""
+
+    class Checked(Message):
+        def __init__(self, result: IdentityCheckOut | None, error: str | None) -> None:
+            super().__init__()
+            self.result = result
+            self.error = error
+
+    def __init__(self, agent: AgentApi, hit: MemberHit) -> None:
+        super().__init__(
+            f"Vérifier l'identité — {hit.last_name} {hit.first_name} (n° {hit.member_number})",
+            [
+                ("last_name", "Nom", "tel que dit par l'appelant"),
+                ("first_name", "Prénom", ""),
+                ("birth_date", "Date de naissance", flow.PARIS_HINT),
+                ("last_reimbursement", "Dernier remboursement : date ou montant", "15/07/2025 ou 6,94"),
+                ("reason", "Motif si la vérification échoue (signalé au superviseur)", "facultatif"),
+            ],
+            note="Demandez, ne lisez pas : le serveur compare les réponses au dossier.",
+        )
+        self.agent = agent
+        self.hit = hit
+
+    def submit(self) -> None:
+        checklist = flow.Checklist(**{k: v for k, v in self.values().items()})
+        body = checklist.build()
+        if body is None:
+            self.show_error(" ; ".join(checklist.errors.values()))
+            return
+        self._check(body)
+
+    @work(exclusive=True, exit_on_error=False)
+    async def _check(self, body: Any) -> None:
+        try:
+            self.post_message(self.Checked(await self.agent.check_identity(self.hit.id, body), None))
+        except errors.ApiError as exc:
+            self.post_message(self.Checked(None, _error_text(exc)))
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        if message.result is None:
+            self.show_error(message.error or "")
+        elif message.result.access_granted:
+            self.dismiss({"granted": "1"})
+        else:
+            self.show_error("\n".join(flow.check_lines(message.result)))
+
+
+class TextScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Fermer", id="agent.text.close")]
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="agent-text"):
+            yield Static("\n".join(self.lines))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+
+class QueueScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Retour", id="agent.queue.back"),
+        Binding("p", "take", "Prendre", id="agent.queue.take"),
+        Binding("r", "answer", "Répondre", id="agent.queue.answer"),
+        Binding("i", "note", "Note interne", id="agent.queue.note"),
+    ]
+
+    def __init__(self, agent: AgentApi) -> None:
+        super().__init__()
+        self.agent = agent
+        self.items: list[QueueItem] = []
+        self.current: QueueItem | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("File : messages par échéance, réclamations, rendez-vous, démarches", id="queue-title")
+        yield OptionList(id="queue")
+        yield VerticalScroll(Static("", id="queue-detail"))
+        yield Static("", id="queue-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(exclusive=True, exit_on_error=False)
+    async def load(self) -> None:
+        try:
+            self.post_message(Result("queue", await self.agent.queue()))
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
+
+    @on(Result)
+    def _result(self, message: Result) -> None:
+        status = self.query_one("#queue-status", Static)
+        if message.error:
+            status.update(message.error)
+        elif message.kind == "queue":
+            self.items = list(message.payload.items)
+            options = self.query_one("#queue", OptionList)
+            options.clear_options()
+            options.add_options([Option(flow.queue_line(i), id=f"{i.kind}-{i.id}") for i in self.items])
+            options.focus()
+            if self.items:
+                options.highlighted = 0
+            status.update(f"{len(self.items)} élément(s) en attente.")
+        elif message.kind == "thread":
+            self.query_one("#queue-detail", Static).update("\n".join(flow.thread_lines(message.payload)))
+        elif message.kind == "done":
+            status.update(message.payload)
+            if self.current is not None:
+                self._open(self.current)
+
+    @on(OptionList.OptionSelected, "#queue")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.current = self.items[event.option_index]
+        self._open(self.current)
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def _open(self, item: QueueItem) -> None:
+        try:
+            if item.kind == "thread":
+                self.post_message(Result("thread", await self.agent.thread(item.id)))
+            else:
+                req = await self.agent.request(item.id)
+                lines = [
+                    flow.queue_line(req.item),
+                    req.description or "",
+                    *(f"{k} : {v}" for k, v in req.details.items()),
+                ]
+                lines += [f"Note : {n.agent_name} : {n.body}" for n in req.notes]
+                self.post_message(Result("request_lines", lines))
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
+
+    @on(Result)
+    def _request_lines(self, message: Result) -> None:
+        if message.kind == "request_lines":
+            self.query_one("#queue-detail", Static).update("\n".join(message.payload))
+
+    def _selected_item(self) -> QueueItem | None:
+        if self.current is None:
+            options = self.query_one("#queue", OptionList)
+            if options.highlighted is not None and self.items:
+                self.current = self.items[options.highlighted]
+        return self.current
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_take(self) -> None:
+        item = self._selected_item()
+        if item is not None:
+            self._run(self.agent.assign(item.kind, item.id), "Attribué à moi.")
+
+    def action_answer(self) -> None:
+        item = self._selected_item()
+        if item is None:
+            return
+        if item.kind == "thread":
+            fields = [("body", "Réponse à l'adhérent", "")]
+            if item.category == ThreadCategory.reclamation:
+                fields.append(
+                    ("outcome", "Issue : f (fondée), p (partielle), r (refusée : le médiateur est nommé)", "f/p/r")
+                )
+            self.app.push_screen(FormScreen("Répondre", fields), partial(self._answered, item))
+        else:
+            fields = [("accept", "Accepter ? o/n", "o"), ("body", "Réponse (motif d'un refus)", "")]
+            self.app.push_screen(FormScreen("Traiter la démarche", fields), partial(self._decided, item))
+
+    def _answered(self, item: QueueItem, values: dict[str, str] | None) -> None:
+        if not values or not values.get("body", "").strip():
+            return
+        outcome = {"f": ComplaintOutcome.upheld, "p": ComplaintOutcome.partial, "r": ComplaintOutcome.refused}.get(
+            values.get("outcome", "").strip().lower()[:1]
+        )
+        self._run(self.agent.answer(item.id, AgentAnswer(body=values["body"], outcome=outcome)), None)
+
+    def _decided(self, item: QueueItem, values: dict[str, str] | None) -> None:
+        from models.schemas.agent import RequestDecision
+
+        if not values or len(values.get("body", "").strip()) < 3:
+            return
+        accept = values.get("accept", "o").strip().lower().startswith("o")
+        self._run(self.agent.decide(item.id, RequestDecision(accept=accept, answer=values["body"])), None)
+
+    def action_note(self) -> None:
+        item = self._selected_item()
+        if item is not None:
+            self.app.push_screen(
+                FormScreen("Note interne (jamais montrée à l'adhérent)", [("body", "Note", "")]),
+                partial(self._noted, item),
+            )
+
+    def _noted(self, item: QueueItem, values: dict[str, str] | None) -> None:
+        if values and values.get("body", "").strip():
+            self._run(self.agent.note(item.kind, item.id, values["body"]), "Note interne ajoutée.")
+
+    @work(exit_on_error=False)
+    async def _run(self, call: Any, done_words: str | None) -> None:
+        try:
+            result = await call
+            self.post_message(Result("done", done_words or getattr(result, "message", "Fait.")))
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
+
+
+# --- the console ---------------------------------------------------------------------------------
+
+
+class AgentConsoleScreen(Screen[None]):
+    COMMANDS: ClassVar[set[Any]] = {ConsoleCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, action_id, flow.SHORT[action_id], id=action_id, tooltip=words)
+        for action_id, key, words in flow.CONSOLE_ACTIONS
+    ]
+
+    def __init__(self, agent: AgentApi, display_name: str = "") -> None:
+        super().__init__()
+        self.agent = agent
+        self.display_name = display_name
+        self.hits: list[MemberHit] = []
+        self.member_id: int | None = None
+        self._keep_status = False
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"Console conseiller {('— ' + self.display_name) if self.display_name else ''}", id="console-title")
+        yield Input(placeholder="Qui appelle ? n° adhérent, nom prénom (date), NIR, e-mail, mobile", id="search")
+        yield OptionList(id="hits")
+        yield Static("", id="banner")
+        yield VerticalScroll(Static("", id="dossier"), id="dossier-scroll")
+        yield Static("", id="console-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    # search as you type
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        if len(event.value.strip()) >= 2:
+            self._search(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _to_results(self) -> None:
+        hits = self.query_one("#hits", OptionList)
+        hits.focus()
+        if self.hits:
+            hits.highlighted = 0
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def _search(self, query: str) -> None:
+        try:
+            self.post_message(Result("hits", await self.agent.search(query)))
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
+
+    @on(OptionList.OptionSelected, "#hits")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        hit = self.hits[event.option_index]
+        self.app.push_screen(IdentityScreen(self.agent, hit), partial(self._after_check, hit))
+
+    def _after_check(self, hit: MemberHit, result: dict[str, str] | None) -> None:
+        if result:
+            self.member_id = hit.id
+            self._load_dossier(hit.id)
+
+    @work(exclusive=True, group="dossier", exit_on_error=False)
+    async def _load_dossier(self, member_id: int) -> None:
+        try:
+            self.post_message(Result("dossier", await self.agent.dossier(member_id)))
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
+
+    @on(Result)
+    def _result(self, message: Result) -> None:
+        status = self.query_one("#console-status", Static)
+        if message.error:
+            status.update(message.error)
+            return
+        if message.kind == "hits":
+            self.hits = list(message.payload.hits)
+            options = self.query_one("#hits", OptionList)
+            options.clear_options()
+            options.add_options([Option(flow.hit_line(h)) for h in self.hits])
+            status.update(f"{len(self.hits)} résultat(s)" + (" (affinez)" if message.payload.truncated else ""))
+        elif message.kind == "dossier":
+            self.query_one("#hits", OptionList).clear_options()
+            self.query_one("#banner", Static).update("\n".join(flow.banner_lines(message.payload.banner)))
+            self.query_one("#dossier", Static).update("\n".join(flow.dossier_lines(message.payload)))
+            self.query_one("#dossier-scroll").focus()
+            if not self._keep_status:
+                status.update(
+                    "Dossier ouvert : u débloquer, l lien, a activation, x déconnecter, c coordonnées, j journal."
+                )
+            self._keep_status = False
+        elif message.kind == "done":
+            status.update(message.payload)
+            if self.member_id is not None:
+                self._keep_status = True
+                self._load_dossier(self.member_id)
+
+    # actions
+    def action_agent_search(self) -> None:
+        self.member_id = None
+        self.query_one("#banner", Static).update("")
+        self.query_one("#dossier", Static).update("")
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.focus()
+
+    def _need_dossier(self) -> int | None:
+        if self.member_id is None:
+            self.query_one("#console-status", Static).update("Ouvrez d'abord un dossier (recherche puis vérification).")
+        return self.member_id
+
+    def _with_reason(self, action: str, title: str, extra_fields: list[tuple[str, str, str]] | None = None) -> None:
+        member_id = self._need_dossier()
+        if member_id is None:
+            return
+        fields = [
+            *(extra_fields or []),
+            ("reason", "Motif", "dit par l'adhérent"),
+            ("ticket", "Ticket (facultatif)", ""),
+        ]
+        self.app.push_screen(FormScreen(title, fields), partial(self._act, member_id, action))
+
+    def _act(self, member_id: int, action: str, values: dict[str, str] | None) -> None:
+        if not values or len(values.get("reason", "").strip()) < 3:
+            if values is not None:
+                self.query_one("#console-status", Static).update("Un motif (3 caractères au moins) est obligatoire.")
+            return
+        extra = {k: v.strip() for k, v in values.items() if k in ("email", "mobile") and v.strip()}
+        self._call(self.agent.act(member_id, action, values["reason"], values.get("ticket") or None, **extra))
+
+    @work(exit_on_error=False)
+    async def _call(self, call: Any) -> None:
+        try:
+            result = await call
+            self.post_message(Result("done", getattr(result, "message", "Fait.")))
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
+
+    def action_agent_unlock(self) -> None:
+        self._with_reason("unlock", "Débloquer l'accès")
+
+    def action_agent_reset_link(self) -> None:
+        self._with_reason("reset_link", "Envoyer un lien de réinitialisation (le mot de passe n'est jamais vu)")
+
+    def action_agent_activation(self) -> None:
+        self._with_reason("activation", "Renvoyer l'activation")
+
+    def action_agent_revoke(self) -> None:
+        self._with_reason("revoke", "Déconnecter appareils de confiance et sessions")
+
+    def action_agent_contact(self) -> None:
+        self._with_reason(
+            "contact",
+            "Changer l'e-mail ou le mobile (identité vérifiée)",
+            [("email", "Nouvel e-mail", "laisser vide si inchangé"), ("mobile", "Nouveau mobile", "06…")],
+        )
+
+    def action_agent_call_log(self) -> None:
+        member_id = self._need_dossier()
+        if member_id is None:
+            return
+        fields = [
+            ("motif", "Motif de l'appel", ""),
+            ("outcome", "Issue : r (résolu), s (suite à donner), t (transféré), n (non vérifié)", "r"),
+            ("note", "Note pour le prochain conseiller", ""),
+        ]
+        self.app.push_screen(FormScreen("Noter l'appel", fields), partial(self._logged, member_id))
+
+    def _logged(self, member_id: int, values: dict[str, str] | None) -> None:
+        if not values or not values.get("motif", "").strip():
+            return
+        outcome = {
+            "r": CallOutcome.resolved,
+            "s": CallOutcome.follow_up,
+            "t": CallOutcome.transferred,
+            "n": CallOutcome.not_verified,
+        }
+        body = CallLogCreate(
+            motif=values["motif"],
+            outcome=outcome.get(values.get("outcome", "r").strip()[:1].lower(), CallOutcome.resolved),
+            note=values.get("note") or None,
+        )
+        self._call(self.agent.log_call(member_id, body))
+
+    def action_agent_queue(self) -> None:
+        self.app.push_screen(QueueScreen(self.agent))
