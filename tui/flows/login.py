@@ -398,12 +398,27 @@ async def resume(api: ApiClient, store: TokenStore) -> AuthenticatedSession | No
     except errors.SessionExpired:
         store.delete(api.base_url)
         return None
-    except errors.PasswordExpired:  # a restricted session: the front end asks for the new password
-        return AuthenticatedSession(api, None)
     except errors.Forbidden:  # issue 9: a conseiller's session has no dashboard: their console
         try:
             info = await api.session_info()
         except errors.ApiError:
+            api.forget_session()
+            return None
+        if info.role == "member":
+            api.forget_session()
+            return None
+        return AuthenticatedSession(
+            api,
+            SessionOut(
+                token=token,
+                role=info.role,
+                display_name=info.display_name,
+                expires_at=info.expires_at,
+                idle_expires_at=info.idle_expires_at,
+                password_expired=info.password_expired,
+            ),
+        )
+    except errors.ApiError:
         api.forget_session()  # server unreachable or failing: the login screen will say so
         return None
     return AuthenticatedSession(api, None)
