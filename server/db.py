@@ -31,7 +31,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE: take the write lock at BEGIN (waiting up to busy_timeout). A deferred transaction that
+    # reads and then writes fails at once with SQLITE_BUSY when another process wrote in between — two
+    # server processes on one SQLite file answered 500 in the lockout race test (test_auth_lockout_race).
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_db_engine(database_url: str, *, echo: bool = False) -> Engine:
