@@ -141,11 +141,11 @@ class EspaceApp(App[int]):
         self.expiry_watch = ExpiryWatch(session.api)
         if self._expiry_timer is None:
             self._expiry_timer = self.set_interval(5, self.check_expiry, name="expiry")
-        if session.session is not None and session.session.password_expired:
+        # A 403 password_expired from any route, on any screen, opens the forced change.
+        session.api.on_password_expired = lambda: self.call_later(self.force_password_change)
+        if session.api.password_expired or (session.session is not None and session.session.password_expired):
             # the restricted session of an expired password: only the change is possible
-            from tui.screens.account import ChangePasswordScreen
-
-            self.push_screen(ChangePasswordScreen(session.api, forced=True), self._forced_change_done)
+            self.force_password_change()
             return
         if session.session is not None and session.session.role != "member":  # issue 9: staff land in their console
             self._open_console(session)
@@ -166,9 +166,19 @@ class EspaceApp(App[int]):
         if message is None:  # Échap on the forced change: leave rather than stay half logged in
             self._logout(self.session)
             return
-        self.push_screen(DashboardScreen(self.session, self.registry))
+        if not any(isinstance(s, DashboardScreen) for s in self.screen_stack):
+            self.push_screen(DashboardScreen(self.session, self.registry))
+        elif isinstance(self.screen, DashboardScreen):
+            self.screen.refresh_data()
         self.refresh_bindings()
         self.notify(message, timeout=8)
+
+    def force_password_change(self) -> None:
+        from tui.screens.account import ChangePasswordScreen
+
+        if self.session is None or isinstance(self.screen, ChangePasswordScreen):
+            return
+        self.push_screen(ChangePasswordScreen(self.session.api, forced=True), self._forced_change_done)
 
     def check_expiry(self) -> None:
         """Called by a timer (tests call it after moving the FrozenClock): warn ahead of idle expiry."""

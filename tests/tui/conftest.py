@@ -126,29 +126,38 @@ def unreachable_api(clock: FrozenClock) -> ApiClient:
 # -- logging in as a member would (issue 4: login, then the second-factor code) ---------------------------
 
 
+CODE_PATTERNS = (
+    re.compile(r"code[^\n]*?: (\d{6,8})\b"),  # "Votre code de connexion … : 123456", "ce code … : 12345678"
+    re.compile(r"code de connexion est (\d{6})\b"),  # the SMS text
+)
+
+
 def code_from_outbox(session: Session, identifier: str) -> str:
-    """The 6-digit code of the latest mail (or SMS, through the outbox sink) sent to the member behind
-    ``identifier`` (n° adhérent or e-mail), read from the `mail_outbox` table as the demo mailbox would."""
+    """The code (6 digits to log in, 8 to confirm an address or reset a password) of the latest mail, or
+    SMS through the outbox sink, sent to the member behind ``identifier`` (n° adhérent or e-mail), read
+    from the `mail_outbox` table as the demo mailbox would show it. Mails without a code are skipped."""
     from sqlmodel import col, select
 
     from models.tables import MailOutbox, Member
     from server.services.auth import account_email, find_account
 
+    addresses: set[str] = {identifier.strip().lower()} if "@" in identifier else set()
     account = find_account(session, identifier)
-    if account is None:  # not activated yet (première connexion): the member's own address
-        member = session.exec(select(Member).where(Member.member_number == identifier)).first()
-        address = member.email if member is not None else identifier
-    else:
-        address = account_email(session, account)
-    addresses = {address}
     member = session.get(Member, account.member_id) if account is not None and account.member_id else None
+    if member is None:
+        member = session.exec(select(Member).where(Member.member_number == identifier.strip())).first()
+    if account is not None and (email := account_email(session, account)):
+        addresses.add(email)
+    if member is not None and member.email:
+        addresses.add(member.email)
     if member is not None and member.mobile:
         addresses.add(f"sms+{''.join(c for c in member.mobile if c.isdigit())}")
     for mail in session.exec(select(MailOutbox).order_by(col(MailOutbox.id).desc())).all():
-        if mail.to in addresses or mail.to.split("@")[0] in addresses:
-            found = re.search(r"\b(\d{6})\b", mail.body)
-            assert found, mail.body
-            return found[1]
+        if mail.to not in addresses and mail.to.split("@")[0] not in addresses:
+            continue
+        for pattern in CODE_PATTERNS:
+            if found := pattern.search(mail.body):
+                return found[1]
     raise AssertionError(f"no code in the outbox for {identifier}")
 
 
@@ -177,18 +186,27 @@ async def settle(pilot: Any, rounds: int = 4) -> None:
 
 @pytest.fixture
 def login_through_ui(read_code: CodeReader) -> Callable[..., Any]:
-    """``await login_through_ui(pilot, identifier, password, trust=False)``: types the identifier and the
-    password on the login screen, then the code read from the outbox on the code screen, then answers
-    « Se fier à cet appareil ? » (Non merci unless ``trust``). Stops wherever the server leads instead
-    (a trusted device skips the code; a refusal stays on the login screen)."""
+    """``await login_through_ui(pilot, identifier, password, trust=False)``: types the identifier (None:
+    keep the field's value) and the password on the login screen, answers the human check when one is
+    asked, types the code read from the outbox on the code screen, then answers « Se fier à cet
+    appareil ? » (Non merci unless ``trust``). Stops wherever the server leads instead (a trusted device
+    skips the code; a refusal stays on the login screen)."""
 
-    async def login(pilot: Any, identifier: str, password: str, *, trust: bool = False) -> None:
+    async def login(pilot: Any, identifier: str | None, password: str, *, trust: bool = False) -> None:
         from tui.screens.account import CodeScreen, TrustScreen
+        from tui.screens.login import LoginScreen
 
-        await pilot.press(*identifier, "enter", *password, "enter")
+        screen = pilot.app.screen
+        assert isinstance(screen, LoginScreen), screen
+        if identifier is not None:  # None: keep what the field holds (after a refusal)
+            await pilot.press(*identifier, "enter")
+        await pilot.press(*password, "enter")
         await settle(pilot)
+        if pilot.app.screen is screen and screen.flow.challenge is not None and pilot.app.focused.id == "challenge":
+            await pilot.press(*solve_challenge(screen.flow.challenge.question), "enter")
+            await settle(pilot)
         if isinstance(pilot.app.screen, CodeScreen):
-            await pilot.press(*read_code(identifier), "enter")
+            await pilot.press(*read_code(screen.flow.identifier), "enter")
             await settle(pilot)
         if isinstance(pilot.app.screen, TrustScreen):
             await pilot.press("o" if trust else "n")

@@ -11,7 +11,7 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
 
-from .conftest import unreachable_api
+from .conftest import log_in_api, unreachable_api
 
 
 def screen_text(app: EspaceApp) -> str:
@@ -27,19 +27,14 @@ async def settle(app: EspaceApp, pilot) -> None:
         await pilot.pause()
 
 
-async def log_in(pilot, identifier: str, password: str) -> None:
-    await pilot.press(*identifier, "enter", *password, "enter")
-    await settle(pilot.app, pilot)
-
-
-async def test_login_by_keys_then_the_dashboard_reads_in_words(api, coralie, token_store):
+async def test_login_by_keys_then_the_dashboard_reads_in_words(api, coralie, token_store, login_through_ui):
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
         assert app.focused.id == "identifier"
         assert app.screen.query_one("#password", Input).password
-        await log_in(pilot, coralie.member_number, coralie.password)
+        await login_through_ui(pilot, coralie.member_number, coralie.password)
         assert isinstance(app.screen, DashboardScreen)
         text = screen_text(app)
         assert "Tableau de bord" in text
@@ -55,19 +50,20 @@ async def test_login_by_keys_then_the_dashboard_reads_in_words(api, coralie, tok
         assert app.animation_level == "none"
 
 
-async def test_wrong_password_says_so_in_french_and_keeps_the_identifier(api, coralie, token_store):
+async def test_wrong_password_says_so_in_french_and_keeps_the_identifier(api, coralie, token_store, login_through_ui):
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await log_in(pilot, coralie.member_number, "pas-le-bon")
+        await pilot.press(*coralie.member_number, "enter", *"pas-le-bon", "enter")
+        await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen)
         status = str(app.screen.query_one("#login-status").render())
         assert status.startswith("Erreur : Identifiant ou mot de passe incorrect")
         assert app.screen.query_one("#identifier", Input).value == coralie.member_number
         assert app.screen.query_one("#password", Input).value == ""
         assert app.focused.id == "password"
-        await pilot.press(*coralie.password, "enter")
-        await settle(app, pilot)
+        assert "Vérification de sécurité" in screen_text(app)  # a second attempt needs the human check
+        await login_through_ui(pilot, None, coralie.password)
         assert isinstance(app.screen, DashboardScreen)
 
 
@@ -88,7 +84,8 @@ async def test_a_network_error_is_a_message_not_a_crash(client_clock, token_stor
     app = EspaceApp(unreachable_api(client_clock), token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await log_in(pilot, "1000001", "secret")
+        await pilot.press(*"1000001", "enter", *"secret", "enter")
+        await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen)
         status = str(app.screen.query_one("#login-status").render())
         assert status == (
@@ -98,11 +95,11 @@ async def test_a_network_error_is_a_message_not_a_crash(client_clock, token_stor
         assert app.is_running and app.screen.query_one("#identifier", Input).value == "1000001"
 
 
-async def test_logout_returns_to_login_and_says_so(api, coralie, token_store):
+async def test_logout_returns_to_login_and_says_so(api, coralie, token_store, login_through_ui):
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await log_in(pilot, coralie.member_number, coralie.password)
+        await login_through_ui(pilot, coralie.member_number, coralie.password)
         token = api.token
         await pilot.press("ctrl+l")
         await settle(app, pilot)
@@ -118,12 +115,12 @@ async def test_logout_returns_to_login_and_says_so(api, coralie, token_store):
             raise AssertionError("the server still honours a logged-out token")
 
 
-async def test_a_remapped_key_works_and_the_help_lists_it(api, coralie, token_store):
+async def test_a_remapped_key_works_and_the_help_lists_it(api, coralie, token_store, login_through_ui):
     config = parse_config('[keys]\nlogout = "ctrl+d"\n')
     app = EspaceApp(api, token_store=token_store, config=config)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await log_in(pilot, coralie.member_number, coralie.password)
+        await login_through_ui(pilot, coralie.member_number, coralie.password)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -150,13 +147,13 @@ async def test_help_lists_every_available_action_from_the_registry(api, token_st
         assert isinstance(app.screen, LoginScreen)
 
 
-async def test_the_command_palette_lists_the_registry(api, coralie, token_store):
+async def test_the_command_palette_lists_the_registry(api, coralie, token_store, login_through_ui):
     from tui.commands import RegistryCommands
 
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await log_in(pilot, coralie.member_number, coralie.password)
+        await login_through_ui(pilot, coralie.member_number, coralie.password)
         provider = RegistryCommands(app.screen)
         discovered = [hit.text async for hit in provider.discover()]
         assert discovered == [
@@ -172,11 +169,11 @@ async def test_the_command_palette_lists_the_registry(api, coralie, token_store)
         assert isinstance(app.screen, LoginScreen)
 
 
-async def test_an_expired_session_goes_back_to_login_with_a_message(api, coralie, token_store):
+async def test_an_expired_session_goes_back_to_login_with_a_message(api, coralie, token_store, login_through_ui):
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await log_in(pilot, coralie.member_number, coralie.password)
+        await login_through_ui(pilot, coralie.member_number, coralie.password)
         api.use_token("jeton-inconnu")  # as if the server had ended the session
         await pilot.press("f5")
         await settle(app, pilot)
@@ -185,8 +182,8 @@ async def test_an_expired_session_goes_back_to_login_with_a_message(api, coralie
         assert status == "Erreur : Votre session a expiré. Reconnectez-vous."
 
 
-async def test_a_kept_session_is_resumed_at_start(api, coralie, token_store):
-    await api.login(coralie.member_number, coralie.password)
+async def test_a_kept_session_is_resumed_at_start(api, coralie, token_store, read_code):
+    await log_in_api(api, read_code, coralie.member_number, coralie.password)
     token_store.set(api.base_url, api.token)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,6 +8,7 @@ French message. The session token lives in this object's memory; persisting it i
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from models.schemas import auth as schemas
 from models.schemas.auth import (
+    PASSWORD_EXPIRED_CODE,
     Accepted,
     HumanChallenge,
     LoginRequest,
@@ -118,6 +120,7 @@ class ApiClient:
     NotAuthenticated = errors.NotAuthenticated
     SessionExpired = errors.SessionExpired
     Forbidden = errors.Forbidden
+    PasswordExpired = errors.PasswordExpired
     NotFound = errors.NotFound
     Throttled = errors.Throttled
     ValidationFailed = errors.ValidationFailed
@@ -145,6 +148,10 @@ class ApiClient:
         self._token: str | None = None
         self._last_activity: datetime | None = None
         self._idle_window: timedelta | None = None
+        self.password_expired = False
+        """Set when the server answered 403 ``password_expired`` to any route (the restricted session)."""
+        self.on_password_expired: Callable[[], None] | None = None
+        """Called then, so the front end opens the forced password change wherever the member is."""
 
     # -- session ------------------------------------------------------------------------------------
 
@@ -187,6 +194,7 @@ class ApiClient:
         return self._json(response)
 
     def _install_session(self, session: SessionOut) -> None:
+        self.password_expired = session.password_expired
         self._session = session
         self._token = session.token
         self._last_activity = self.clock.now()
@@ -279,6 +287,7 @@ class ApiClient:
     async def change_password(self, current_password: str, new_password: str) -> None:
         body = schemas.ChangePasswordRequest(current_password=current_password, new_password=new_password)
         await self._request("POST", PATHS["change_password"], json=body.model_dump(mode="json"), auth=True)
+        self.password_expired = False
         if self._session is not None and self._session.password_expired:
             self._session = self._session.model_copy(update={"password_expired": False})
 
@@ -412,6 +421,11 @@ class ApiClient:
         if status == 403:
             if login:
                 return errors.AccountBlocked(message, **kwargs)
+            if code == PASSWORD_EXPIRED_CODE and auth:
+                self.password_expired = True
+                if self.on_password_expired is not None:
+                    self.on_password_expired()
+                return errors.PasswordExpired(message, **kwargs)
             return errors.Forbidden(message, **kwargs)
         if status == 404:
             return errors.NotFound(message, **kwargs)

@@ -17,6 +17,7 @@ __all__ = [
     "NetworkError",
     "NotAuthenticated",
     "NotFound",
+    "PasswordExpired",
     "ServerError",
     "SessionExpired",
     "Throttled",
@@ -83,6 +84,12 @@ class SessionExpired(ApiError):
 
 class Forbidden(ApiError):
     default_message = "Cette action ne vous est pas permise."
+
+
+class PasswordExpired(Forbidden):
+    """403 ``password_expired``: the session only allows the password change."""
+
+    default_message = "Votre mot de passe a expiré : choisissez-en un nouveau pour continuer."
 
 
 class NotFound(ApiError):

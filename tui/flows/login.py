@@ -398,6 +398,8 @@ async def resume(api: ApiClient, store: TokenStore) -> AuthenticatedSession | No
     except errors.SessionExpired:
         store.delete(api.base_url)
         return None
+    except errors.PasswordExpired:  # a restricted session: the front end asks for the new password
+        return AuthenticatedSession(api, None)
     except errors.Forbidden:  # issue 9: a conseiller's session has no dashboard: their console
         try:
             info = await api.session_info()

@@ -432,6 +432,12 @@ class LinearClient:
         """The numbered menu, until logout ("logout") or quit ("quit")."""
         areas = await self.show_dashboard(session)
         while True:
+            if session.api.password_expired:  # a 403 password_expired from any route
+                if not await self.change_password(session, forced=True):
+                    self.say(await login_flow.logout(session, self.token_store))
+                    return "logout"
+                areas = await self.show_dashboard(session)
+                continue
             if areas is None and not session.api.is_authenticated:  # session over: log in again
                 self.token_store.delete(session.api.base_url)
                 return "logout"

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
@@ -57,10 +57,18 @@ class AccountScreen(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="account-box", classes="account-box") as box:
             box.border_title = self.TITLE_TEXT
-            yield Static(self.TITLE_TEXT, id="account-title", classes="account-title", markup=False)
+            # Docked at the top of the box: the title, the step and the status stay in view however far
+            # the fields scroll at 80×24.
+            with Vertical(id="account-head", classes="account-head"):
+                yield Static(self.TITLE_TEXT, id="account-title", classes="account-title", markup=False)
+                yield from self.head()
+                yield StatusLine(id="account-status")
             yield from self.body()
-            yield StatusLine(id="account-status")
             yield Static(self.HINT, id="account-hint", classes="account-hint", markup=False)
+
+    def head(self) -> ComposeResult:
+        """What stays in view above the fields (a step heading)."""
+        yield from ()
 
     def body(self) -> ComposeResult:
         yield from ()
@@ -268,9 +276,11 @@ class ActivationScreen(AccountScreen):
         self.infos = flows.ActivationInfos()
         self.loaded = False
 
+    def head(self) -> ComposeResult:
+        yield Static(self.flow.heading, id="step-heading", classes="heading", markup=False)
+
     def body(self) -> ComposeResult:
         flow = self.flow
-        yield Static(flow.heading, id="step-heading", classes="heading", markup=False)
         if flow.step is flows.ActivationStep.INFOS:
             yield from self._infos()
         elif flow.step is flows.ActivationStep.VALIDATION:

@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
@@ -76,7 +76,11 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="login-box"):
-            yield Static(TITLE, id="login-title", markup=False)
+            # Docked at the top of the box: the title and the error stay in view however far the
+            # fields scroll at 80×24 (human check shown, the Accueil links below).
+            with Vertical(id="login-head"):
+                yield Static(TITLE, id="login-title", markup=False)
+                yield StatusLine(id="login-status")
             yield Label(login_flow.IDENTIFIER_LABEL, id="identifier-label")
             yield Input(
                 self.flow.identifier,
@@ -91,7 +95,6 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
             yield Input(id="challenge", select_on_focus=False, max_length=100, classes="-hidden")
             yield Checkbox(_remember_label(self.flow.remember), self.flow.remember, id="remember", compact=True)
             yield Button("Se connecter", id="submit", variant="primary")
-            yield StatusLine(id="login-status")
             yield Static(login_hint(self.registry), id="login-hint", markup=False)
 
     def on_mount(self) -> None:
