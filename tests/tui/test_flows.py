@@ -49,7 +49,9 @@ def test_bindings_come_from_the_registry():
 
 def test_session_actions_and_areas_are_offered_only_when_they_exist():
     logged_out = {a.id for a in DEFAULT_REGISTRY.available(logged_in=False)}
-    assert logged_out == {"help", "command_palette", "theme", "quit"}
+    assert logged_out == {
+        "help", "command_palette", "theme", "quit", "activate", "forgot_password", "forgot_identifier"
+    }
     no_area = {a.id for a in DEFAULT_REGISTRY.available(logged_in=True, areas=[])}
     assert "dashboard" not in no_area and "logout" in no_area
     assert "dashboard" in {a.id for a in DEFAULT_REGISTRY.available(logged_in=True, areas=["dashboard"])}
@@ -236,7 +238,7 @@ def test_local_checks_before_sending():
     assert check("1000001", "x") == []
 
 
-async def test_login_flow_step_by_step_against_the_server(api, coralie):
+async def test_login_flow_step_by_step_against_the_server(api, coralie, read_code):
     flow = LoginFlow(api)
     assert flow.prompt().label == "N° adhérent ou adresse e-mail" and not flow.prompt().secret
     assert flow.answer("   ") == IDENTIFIER_MISSING and flow.step is Step.IDENTIFIER
@@ -250,8 +252,20 @@ async def test_login_flow_step_by_step_against_the_server(api, coralie):
     assert flow.prompt().default == coralie.member_number
     assert flow.answer("") is None and flow.identifier == coralie.member_number
     flow.answer(coralie.password)
+    assert flow.challenge is not None and flow.step is Step.CHALLENGE  # a second attempt: the human check
+    from .conftest import solve_challenge
+
+    assert flow.answer(solve_challenge(flow.challenge.question)) is None
     outcome = await flow.submit()
-    assert outcome.ok and outcome.message == "Vous êtes connecté·e."
+    assert not outcome.ok and outcome.pending is not None and flow.step is Step.CODE
+    assert outcome.message == "Un code à 6 chiffres a été envoyé par e-mail à c****l@example.fr."
+    assert flow.answer("12") == "Le code reçu compte 6 chiffres."
+    assert flow.answer(read_code(coralie.member_number)) is None and flow.step is Step.TRUST
+    flow.choose_trust(False)
+    outcome = await flow.send_code()
+    assert outcome.ok and outcome.message == (
+        "Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Vous êtes connecté·e."
+    )
     assert outcome.session.api.token and flow.step is Step.DONE
 
 
