@@ -7,6 +7,7 @@ token store is in memory.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -165,7 +166,7 @@ def solve_challenge(question: str) -> str:
     """The answer a person would give to the server's text human check."""
     from tests.server.auth_helpers import solve
 
-    return solve(question.rsplit(" : ", 1)[-1] if question.startswith("Vérification") else question)
+    return solve(question.partition(") : ")[2] if question.startswith("Vérification") else question)
 
 
 CodeReader = Callable[[str], str]
@@ -243,3 +244,52 @@ def log_in_as(api: ApiClient, read_code: CodeReader, token_store: MemoryTokenSto
         return api.token
 
     return log_in
+
+
+class ScriptedInput(io.StringIO):
+    """Standard input for the linear mode whose answers may be computed when asked: a callable answer is
+    called at that moment (to read a code just sent from the outbox, or a menu number from the output)."""
+
+    def __init__(self, answers: list[str | Callable[[], str]]) -> None:
+        super().__init__()
+        self.answers = list(answers)
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        if not self.answers:
+            return ""
+        answer = self.answers.pop(0)
+        return (answer() if callable(answer) else answer) + "\n"
+
+
+def menu_number(out: io.StringIO, label: str) -> Callable[[], str]:
+    """The number of ``label`` in the latest numbered menu printed on ``out``, when asked."""
+
+    def find() -> str:
+        for line in reversed(out.getvalue().splitlines()):
+            number, _, text = line.partition(". ")
+            if number.isdigit() and text == label:
+                return number
+        raise AssertionError(f"« {label} » is not in the menu")
+
+    return find
+
+
+def challenge_answer(out: io.StringIO) -> Callable[[], str]:
+    """The answer to the latest human-check question printed on ``out``, when asked."""
+
+    def find() -> str:
+        for line in reversed(out.getvalue().splitlines()):
+            if line.startswith("Vérification de sécurité (pour"):
+                return solve_challenge(line)
+        raise AssertionError("no human check was asked")
+
+    return find
+
+
+@pytest.fixture
+def fixed_challenges(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's human-check questions drawn from a seeded generator: transcripts and snapshots that
+    show a question stay the same from run to run."""
+    import random
+
+    monkeypatch.setattr("server.services.challenge._rng", random.Random(2026))

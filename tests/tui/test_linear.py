@@ -6,18 +6,49 @@ import io
 
 from tui.linear import LinearClient
 
-from .conftest import unreachable_api
+from .conftest import ScriptedInput, challenge_answer, menu_number, unreachable_api
 
-EXPECTED_STDOUT = """\
-Espace Adhérent – mode linéaire
+ACCUEIL = """\
+== Accueil ==
+1. Se connecter
+2. Première connexion : activer mon compte
+3. Mot de passe oublié ?
+4. Identifiant oublié ?
+5. Quitter
+Votre choix (1 à 5) :
+"""
+
+EXPECTED_LOGIN = (
+    "Espace Adhérent – mode linéaire\n"
+    + ACCUEIL
+    + """\
 == Connexion ==
 N° adhérent ou adresse e-mail :
 Mot de passe :
 Connexion en cours…
+"""
+    + ACCUEIL
+    + """\
+== Connexion ==
 N° adhérent ou adresse e-mail (Entrée pour garder 1204587) :
 Mot de passe :
+Vérification de sécurité (pour s'assurer qu'une personne se connecte) : Combien font six plus neuf ? \
+Répondez en chiffres.
+Vérification de sécurité : votre réponse :
 Connexion en cours…
-Vous êtes connecté·e.
+== Code de connexion ==
+Un code à 6 chiffres a été envoyé par e-mail à c****l@example.fr.
+Code valable jusqu'à 10 h 10.
+Renvois possibles : 3 renvois restants.
+Code reçu (6 chiffres) (ou « r » pour renvoyer un code) :
+Sur un appareil de confiance, le code n'est plus demandé pendant 3 mois. Répondez « Non merci » sur un \
+ordinateur partagé.
+== Se fier à cet appareil ? ==
+1. Oui
+2. Non merci
+Votre choix (1 à 2) :
+Vérification du code…
+Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Vous êtes connecté·e.
 == Tableau de bord ==
 Bienvenue dans votre espace, Coralie
 N° adhérent : 1204587
@@ -35,53 +66,42 @@ Statut : Remboursé ; Paiement : Réglé à votre pharmacien le 9 novembre 2026
 == Messagerie ==
 Aucun message non lu
 == Que voulez-vous faire ? ==
-1. Tableau de bord
-2. Actualiser l'écran
-3. Se déconnecter
-4. Aide : liste des touches
-5. Quitter
-Votre choix (1 à 5) :
-== Que voulez-vous faire ? ==
-1. Tableau de bord
-2. Actualiser l'écran
-3. Se déconnecter
-4. Aide : liste des touches
-5. Quitter
-Votre choix (1 à 5) :
-Vous êtes déconnecté·e.
-== Connexion ==
-N° adhérent ou adresse e-mail :
-Au revoir.
 """
+)
 
-EXPECTED_STDERR = """\
-Erreur : Identifiant ou mot de passe incorrect.
-Erreur : choix invalide : « 9 ». Tapez un nombre de 1 à 5.
-"""
+EXPECTED_END = "Vous êtes déconnecté·e.\n" + ACCUEIL + "Au revoir.\n"
 
 
-async def test_linear_transcript(api, coralie, token_store):
-    stdin = io.StringIO(f"{coralie.member_number}\nmauvais\n\n{coralie.password}\n9\n3\n")
+async def test_linear_transcript(api, coralie, token_store, read_code, fixed_challenges):
+    """Against the real app: a wrong password, then the human check, the code read from the outbox,
+    « Non merci », the tableau de bord, a wrong menu choice, Se déconnecter."""
     stdout, stderr = io.StringIO(), io.StringIO()
+    stdin = ScriptedInput(["1", coralie.member_number, "mauvais", "1", "", coralie.password, challenge_answer(stdout),
+                           lambda: read_code(coralie.member_number), "2", "99", menu_number(stdout, "Se déconnecter")])
     code = await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store).run()
     assert code == 0
-    assert stdout.getvalue() == EXPECTED_STDOUT
-    assert stderr.getvalue() == EXPECTED_STDERR
-    assert "\x1b" not in stdout.getvalue()  # no colour, no cursor movement
+    out = stdout.getvalue()
+    assert out.startswith(EXPECTED_LOGIN), out
+    assert out.endswith(EXPECTED_END)
+    errors = stderr.getvalue().splitlines()
+    assert errors[0].startswith("Erreur : Identifiant ou mot de passe incorrect. Après 3 essais")
+    assert errors[1].startswith("Erreur : choix invalide : « 99 ». Tapez un nombre de 1 à ") and len(errors) == 2
+    assert "\x1b" not in out  # no colour, no cursor movement
     assert api.token is None and token_store.get(api.base_url) is None
 
 
-async def test_linear_help_and_quit(api, coralie, token_store):
-    stdin = io.StringIO(f"{coralie.email}\n{coralie.password}\n4\n5\n")
+async def test_linear_help_and_quit(api, coralie, token_store, read_code):
     stdout, stderr = io.StringIO(), io.StringIO()
+    stdin = ScriptedInput(["1", coralie.email, coralie.password, lambda: read_code(coralie.email), "2",
+                           menu_number(stdout, "Aide : liste des touches"), menu_number(stdout, "Quitter")])
     await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store).run()
     out = stdout.getvalue()
     assert "== Aide ==\n" in out and "Ctrl+L : Se déconnecter\n" in out and "F1 ou ? : Aide" in out
-    assert out.endswith("Votre choix (1 à 5) :\nAu revoir.\n") and stderr.getvalue() == ""
+    assert out.endswith(") :\nAu revoir.\n") and stderr.getvalue() == ""
 
 
 async def test_linear_network_error_goes_to_stderr(client_clock, token_store):
-    stdin = io.StringIO("1204587\nsecret\n")
+    stdin = io.StringIO("1\n1204587\nsecret\n")
     stdout, stderr = io.StringIO(), io.StringIO()
     api = unreachable_api(client_clock)
     code = await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store).run()
@@ -89,11 +109,11 @@ async def test_linear_network_error_goes_to_stderr(client_clock, token_store):
     assert stderr.getvalue() == (
         "Erreur : Le serveur ne répond pas. Vérifiez que le service est démarré (espace serve) puis réessayez.\n"
     )
-    assert stdout.getvalue().endswith("(Entrée pour garder 1204587) :\nAu revoir.\n")
+    assert stdout.getvalue().endswith("Connexion en cours…\n" + ACCUEIL + "Au revoir.\n")
 
 
 async def test_linear_empty_answers_are_refused_in_words(api, token_store):
-    stdin = io.StringIO("\n1204587\n\n")
+    stdin = io.StringIO("1\n\n1204587\n\n")
     stdout, stderr = io.StringIO(), io.StringIO()
     await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store).run()
     assert stderr.getvalue() == (
@@ -101,10 +121,10 @@ async def test_linear_empty_answers_are_refused_in_words(api, token_store):
     )
 
 
-async def test_linear_password_is_read_without_echo_on_a_terminal(api, coralie, token_store):
+async def test_linear_password_is_read_without_echo_on_a_terminal(api, coralie, token_store, read_code):
     asked = []
 
-    class Tty(io.StringIO):
+    class Tty(ScriptedInput):
         def isatty(self) -> bool:
             return True
 
@@ -112,7 +132,7 @@ async def test_linear_password_is_read_without_echo_on_a_terminal(api, coralie, 
         asked.append(prompt)
         return coralie.password
 
-    stdin = Tty(f"{coralie.member_number}\n5\n")
+    stdin = Tty(["1", coralie.member_number, lambda: read_code(coralie.member_number), "2", "99"])
     stdout = io.StringIO()
     client = LinearClient(api, stdin=stdin, stdout=stdout, stderr=io.StringIO(), token_store=token_store,
                           read_secret=secret)

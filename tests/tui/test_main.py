@@ -61,7 +61,7 @@ def test_linear_mode_without_server_exits_cleanly(tmp_path):
            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     result = subprocess.run(
         [sys.executable, "-m", "espace", "tui", "--server", f"http://127.0.0.1:{port}"],
-        input="1204587\nsecret\n",
+        input="1\n1204587\nsecret\n",  # Accueil: 1. Se connecter
         capture_output=True,
         text=True,
         env=env,
