@@ -6,13 +6,10 @@ from __future__ import annotations
 from tui.app import EspaceApp
 
 
-def _log_in(coralie):
+def _log_in(coralie, login_through_ui):
     async def run_before(pilot) -> None:
         await pilot.pause()
-        await pilot.press(*coralie.member_number, "enter", *coralie.password, "enter")
-        for _ in range(3):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+        await login_through_ui(pilot, coralie.member_number, coralie.password)
 
     return run_before
 
@@ -21,7 +18,7 @@ def test_login_screen_80x24(snap_compare, api, token_store):
     assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24))
 
 
-def test_login_error_80x24(snap_compare, api, token_store, coralie):
+def test_login_error_80x24(snap_compare, api, token_store, coralie, fixed_challenges):
     async def run_before(pilot) -> None:
         await pilot.pause()
         await pilot.press(*coralie.member_number, "enter", *"mauvais", "enter")
@@ -31,25 +28,25 @@ def test_login_error_80x24(snap_compare, api, token_store, coralie):
     assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_dashboard_80x24(snap_compare, api, token_store, coralie):
+def test_dashboard_80x24(snap_compare, api, token_store, coralie, login_through_ui):
     app = EspaceApp(api, token_store=token_store)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_log_in(coralie))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_log_in(coralie, login_through_ui))
 
 
-def test_dashboard_120x40(snap_compare, api, token_store, coralie):
+def test_dashboard_120x40(snap_compare, api, token_store, coralie, login_through_ui):
     app = EspaceApp(api, token_store=token_store)
-    assert snap_compare(app, terminal_size=(120, 40), run_before=_log_in(coralie))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_log_in(coralie, login_through_ui))
 
 
-def test_dashboard_no_color_80x24(snap_compare, api, token_store, coralie, monkeypatch):
+def test_dashboard_no_color_80x24(snap_compare, api, token_store, coralie, monkeypatch, login_through_ui):
     monkeypatch.setenv("NO_COLOR", "1")
     app = EspaceApp(api, token_store=token_store)
     assert app.no_color
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_log_in(coralie))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_log_in(coralie, login_through_ui))
 
 
-def test_help_80x24(snap_compare, api, token_store, coralie):
-    login = _log_in(coralie)
+def test_help_80x24(snap_compare, api, token_store, coralie, login_through_ui):
+    login = _log_in(coralie, login_through_ui)
 
     async def run_before(pilot) -> None:
         await login(pilot)
@@ -59,8 +56,8 @@ def test_help_80x24(snap_compare, api, token_store, coralie):
     assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_dashboard_high_contrast_80x24(snap_compare, api, token_store, coralie):
+def test_dashboard_high_contrast_80x24(snap_compare, api, token_store, coralie, login_through_ui):
     from tui.flows.config import ClientConfig
 
     app = EspaceApp(api, token_store=token_store, config=ClientConfig(theme="contraste"))
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_log_in(coralie))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_log_in(coralie, login_through_ui))
