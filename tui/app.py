@@ -290,6 +290,33 @@ class EspaceApp(App[int]):
     def action_notifications(self) -> None:
         self._open_messaging("NotificationsScreen")
 
+    def _open_request_form(self, action_id: str | None) -> None:
+        from tui.screens.request_forms import NewRequestScreen, RequestFormScreen
+
+        if self.session is None:
+            return
+        today = self.clock.today()
+        api = self.session.api
+        self.push_screen(RequestFormScreen(api, action_id, today) if action_id else NewRequestScreen(api, today))
+
+    def action_new_request(self) -> None:
+        self._open_request_form(None)
+
+    def action_new_reimbursement(self) -> None:
+        self._open_request_form("new_reimbursement")
+
+    def action_new_document(self) -> None:
+        self._open_request_form("new_document")
+
+    def action_new_accident(self) -> None:
+        self._open_request_form("new_accident")
+
+    def action_new_hospital(self) -> None:
+        self._open_request_form("new_hospital")
+
+    def action_new_quote(self) -> None:
+        self._open_request_form("new_quote")
+
     # -- issue 4: the account ------------------------------------------------------------------------
 
     def _login_identifier(self) -> str:

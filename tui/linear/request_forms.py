@@ -79,7 +79,10 @@ async def fill_and_send(client: Any, api: MessagingApi, state: forms.FormState, 
             for sentence in exc.sentences():
                 client.error(sentence)
             client.say("Corrigez les champs signalés :")
-            to_ask = [f for f in state.spec.fields if f.name in exc.errors]
+            wrong = set(exc.errors)
+            if "admission_fax" in wrong:  # « au moins le fax ou l'email »: both are asked again
+                wrong.add("admission_email")
+            to_ask = [f for f in state.spec.fields if f.name in wrong]
     else:
         client.error("formulaire abandonné après plusieurs essais : rien n'a été envoyé.")
         return False

@@ -277,15 +277,30 @@ class ComposerScreen(_ApiScreen):
 
 
 class RequestsScreen(_ApiScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_ApiScreen.BINDINGS,
+        Binding("plus", "new_request", "Nouvelle démarche", id="new_request_here"),
+    ]
+
     def compose(self) -> ComposeResult:
         yield Static(f"== {flow.REQUESTS_HEADING} ==", classes="heading", markup=False)
         yield StatusLine(id="requests-status")
+        yield Static("+ Nouvelle démarche : touche +", id="new-request-hint", markup=False)
         yield ListView(id="requests")
         yield Static("", id="request-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._load()
+
+    def on_screen_resume(self) -> None:
+        self._load()
+
+    def action_new_request(self) -> None:
+        from tui.screens.request_forms import NewRequestScreen
+
+        clock = getattr(self.app, "clock", None)
+        self.app.push_screen(NewRequestScreen(self.api, clock.today() if clock else None))
 
     @work(exclusive=True, group="requests", exit_on_error=False)
     async def _load(self) -> None:

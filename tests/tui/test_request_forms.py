@@ -1,0 +1,348 @@
+"""The démarche forms: the flow's checks (French, FINESS, fax or email, "62,50", "15/07/2025"), the
+Idempotency-Key kept for a retry after a lost answer (never two démarches), Pilot tests at 80×24 creating
+a démarche with an attachment and seeing it in « Mes démarches », snapshots of every form (empty and with
+a validation error), the list and the notifications, and linear transcripts."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from models.schemas.requests import HospitalCoverCreate, ReimbursementRequestCreate
+from models.tables import MemberRequest
+from tests.server.issue7_world import PDF
+from tests.tui.conftest import SERVER, settle
+from tui.api.client import ApiClient
+from tui.api.messaging import MessagingApi
+from tui.app import EspaceApp
+from tui.flows import request_forms as forms
+from tui.linear import LinearClient
+from tui.linear.request_forms import fill_and_send
+from tui.screens.messaging import RequestsScreen
+from tui.screens.request_forms import NewRequestScreen, RequestFormScreen
+
+TODAY = date(2026, 11, 23)
+CTX = forms.FormContext("1204587", (forms.Person(1, "Coralie VIDAL"), forms.Person(2, "Hugo VIDAL")), TODAY)
+
+
+@pytest.fixture
+async def coralie_token(log_in_as, coralie):
+    """Coralie logged in through the real routes (shared helper of tests/tui/conftest.py)."""
+    return await log_in_as(coralie.member_number)
+
+
+def state(action_id: str, **values: str) -> forms.FormState:
+    s = forms.FormState(forms.form_for(action_id, CTX))
+    s.values.update(values)
+    return s
+
+
+def test_reimbursement_form_reads_french_amounts_and_dates(tmp_path):
+    invoice = tmp_path / "facture.pdf"
+    invoice.write_bytes(PDF)
+    s = state(
+        "new_reimbursement", basis="paid_invoice", beneficiary="2", care_date="15/07/2025", label="Ostéopathie",
+        amount="62,50",
+    )
+    s.files.append(str(invoice))
+    body = forms.build(s, CTX)
+    assert isinstance(body, ReimbursementRequestCreate)
+    assert (body.amount, body.care_date, body.beneficiary_id) == (Decimal("62.50"), date(2025, 7, 15), 2)
+    assert body.file.filename == "facture.pdf" and body.other_insurer is None
+
+
+def test_every_problem_is_named_in_french():
+    s = state("new_reimbursement", basis="other_insurer_statement", care_date="2025-07-15", amount="62,505")
+    with pytest.raises(forms.FormErrors) as caught:
+        forms.build(s, CTX)
+    errors = caught.value.errors
+    assert caught.value.first == "beneficiary"
+    assert errors["care_date"] == (
+        "Date des soins : écrivez la date au format JJ/MM/AAAA, par exemple 15/07/2025 (reçu : « 2025-07-15 »)."
+    )
+    assert errors["amount"].startswith("Montant payé : écrivez un montant en euros, par exemple 62,50")
+    assert errors["other_insurer"].endswith("indiquez le nom de votre première mutuelle (celle du décompte joint).")
+    assert errors["files"] == "Justificatif (fichier) : joignez le fichier (PDF, JPEG ou PNG)."
+    future = state("new_reimbursement", care_date="24/11/2026")
+    with pytest.raises(forms.FormErrors) as caught:
+        forms.build(future, CTX)
+    assert "ne peut pas être après aujourd'hui (23/11/2026)" in caught.value.errors["care_date"]
+
+
+def test_hospital_cover_checks_finess_locally_and_needs_fax_or_email():
+    base = {
+        "member_number": "1204587", "beneficiary": "1", "establishment": "CHU Estaing", "entry_date": "01/12/2026",
+    }
+    with pytest.raises(forms.FormErrors) as caught:
+        forms.build(state("new_hospital", **base, finess="750712185"), CTX)
+    assert caught.value.errors["finess"].endswith("la clé de contrôle (dernier chiffre) ne correspond pas.")
+    assert caught.value.errors["admission_fax"].endswith(
+        "il est nécessaire de saisir au moins le fax ou l'email du service d'admission."
+    )
+    body = forms.build(state("new_hospital", **base, finess="75 071 218 4", admission_email="adm@chu.fr"), CTX)
+    assert isinstance(body, HospitalCoverCreate) and body.finess == "750712184" and body.admission_fax is None
+    with pytest.raises(forms.FormErrors) as caught:
+        forms.build(state("new_hospital", **{**base, "member_number": "999"}, admission_fax="0473750000"), CTX)
+    assert "ce n'est pas votre n° adhérent (1204587)" in caught.value.errors["member_number"]
+
+
+def test_documents_one_type_per_upload_within_its_category(tmp_path):
+    scan = tmp_path / "rib.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
+    s = state("new_document", category="adhesion", document_type="prescription", beneficiary="1", description="RIB")
+    s.files.append(str(scan))
+    with pytest.raises(forms.FormErrors) as caught:
+        forms.build(s, CTX)
+    assert caught.value.errors == {"document_type": "Type de document : choisissez une des valeurs proposées."}
+    s.values["document_type"] = "bank_details"
+    assert forms.build(s, CTX).document_type == "bank_details"
+
+
+def test_quote_lines_and_accident_tiers():
+    s = state("new_quote", domain="optical", beneficiary="1", provider_name="Optique Lafayette",
+              line1_act="MONTURE", line1_amount="150", line2_act="VERRE_SIMPLE", line2_amount="")
+    with pytest.raises(forms.FormErrors) as caught:
+        forms.build(s, CTX)
+    assert list(caught.value.errors) == ["line2_amount"]
+    s.values["line2_amount"] = "80,00"
+    body = forms.build(s, CTX)
+    assert [(line.act, line.charged) for line in body.lines] == [("MONTURE", Decimal("150.00")),
+                                                                  ("VERRE_SIMPLE", Decimal("80.00"))]
+    accident = state("new_accident", beneficiary="1", accident_date="20/11/2026", place="Rue", circumstances="Chute",
+                     third_party="oui")
+    with pytest.raises(forms.FormErrors) as caught:
+        forms.build(accident, CTX)
+    assert caught.value.errors == {"third_party_details": "Le tiers et son assureur : à remplir."}
+
+
+def test_the_idempotency_key_is_kept_for_the_same_form_and_renewed_for_another():
+    keys = iter(["k1", "k2", "k3"])
+    submission = forms.Submission(make_key=lambda: next(keys))
+    body = forms.build(state("new_hospital", member_number="1204587", beneficiary="1", establishment="CHU",
+                             entry_date="01/12/2026", admission_fax="04 73 75 00 00"), CTX)
+    assert submission.key_for(body) == "k1"
+    assert submission.key_for(body) == "k1"  # sent again after a network error: same key
+    changed = body.model_copy(update={"establishment": "Clinique"})
+    assert submission.key_for(changed) == "k2"  # a different démarche: a new key
+    submission.done()
+    assert submission.key_for(changed) == "k3"  # a new submission after success
+
+
+# -- against the real server app ----------------------------------------------------------------------------
+
+
+class LoseFirstAnswer(httpx.ASGITransport):
+    """Forwards every request to the app, but loses the answer of the first POST (the server did create the
+    démarche; the client only sees a network error), as a dropped connection would."""
+
+    lost = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        if request.method == "POST" and "/me/requests/" in request.url.path and not self.lost:
+            self.lost += 1
+            await response.aread()
+            raise httpx.ReadError("connection reset", request=request)
+        return response
+
+
+async def test_a_retry_after_a_lost_answer_never_creates_twice(demo_app, client_clock, log_in_as, coralie,
+                                                               demo_session, tmp_path):
+    token = await log_in_as(coralie.member_number)
+    flaky = LoseFirstAnswer(app=demo_app)
+    api = ApiClient(SERVER, transport=flaky, clock=client_clock)
+    api.use_token(token)
+    dashboard = await api.dashboard()
+    ctx = forms.FormContext.from_dashboard(dashboard, client_clock.today())
+    s = forms.FormState(forms.form_for("new_hospital", ctx))
+    stdout, stderr = io.StringIO(), io.StringIO()
+    answers = ["", "1", "CHU Estaing", "750712184", "01/12/2026", "04 73 75 00 00", "", "1"]
+    client = LinearClient(api, stdin=io.StringIO("\n".join(answers) + "\n"), stdout=stdout, stderr=stderr)
+    s.values["member_number"] = ctx.member_number  # « Entrée pour garder »
+    assert await fill_and_send(client, MessagingApi(api), s, ctx)
+    assert flaky.lost == 1
+    assert "Renvoyez le formulaire" in stderr.getvalue() or "renvoyez le formulaire" in stderr.getvalue()
+    assert "elle ne sera jamais enregistrée deux fois" in stderr.getvalue()
+    assert "Nouvel envoi de la même demande (même numéro unique)." in stdout.getvalue()
+    created = demo_session.exec(select(MemberRequest).where(MemberRequest.kind == "hospital")).all()
+    assert len([r for r in created if (r.details or {}).get("establishment") == "CHU Estaing"]) == 1
+
+
+def screen_text(app) -> str:
+    from textual.widgets import Label, Static
+
+    return "\n".join(str(w.render()) for w in [*app.screen.query(Static), *app.screen.query(Label)])
+
+
+async def choose(pilot, widget_id: str, downs: int) -> None:
+    pilot.app.screen.query_one(f"#{widget_id}").focus()
+    await pilot.press("enter", *["down"] * downs, "enter")
+    await pilot.pause()
+
+
+async def test_create_a_reimbursement_request_with_an_attachment_and_see_it_in_mes_demarches(
+    api, token_store, log_in_as, coralie, tmp_path, demo_session
+):
+    invoice = tmp_path / "facture-osteo.pdf"
+    invoice.write_bytes(PDF)
+    await log_in_as(coralie.member_number)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, RequestsScreen)
+        assert "+ Nouvelle démarche" in screen_text(app)
+        await pilot.press("plus")
+        await pilot.pause()
+        assert isinstance(app.screen, NewRequestScreen)
+        await pilot.press("enter")  # Demander un remboursement
+        await settle(pilot)
+        assert isinstance(app.screen, RequestFormScreen)
+        await choose(pilot, "basis", 1)  # facture acquittée
+        await choose(pilot, "beneficiary", 1)
+        app.screen.query_one("#care_date").focus()
+        await pilot.press(*"15/11/2026", "tab", *"Séance d'ostéopathie", "tab", *"62,50", "tab", "tab")
+        await pilot.press(*str(invoice), "enter")
+        await pilot.pause()
+        assert "Pièces jointes : " in screen_text(app) and "facture-osteo.pdf" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RequestsScreen), screen_text(app)
+        await settle(pilot)
+        assert "Séance d'ostéopathie" in screen_text(app)
+        assert "Statut : Reçue (accusé de réception" in screen_text(app)
+    row = demo_session.exec(select(MemberRequest).where(MemberRequest.title.contains("ostéopathie"))).one()
+    assert row.kind == "reimbursement" and row.claim_id is not None
+
+
+async def test_a_form_with_errors_says_them_and_sends_nothing(api, token_store, log_in_as, coralie, demo_session):
+    await log_in_as(coralie.member_number)
+    app = EspaceApp(api, token_store=token_store)
+    before = len(demo_session.exec(select(MemberRequest)).all())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("H")  # the registry's key for the hospital form, from the tableau de bord
+        await settle(pilot)
+        assert isinstance(app.screen, RequestFormScreen)
+        assert app.screen.query_one("#member_number").value == coralie.member_number
+        app.screen.query_one("#finess").focus()
+        await pilot.press(*"750712185")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Erreur : N° FINESS de l'hôpital ou de la clinique : n° FINESS invalide" in text
+        assert "au moins le fax ou l'email du service d'admission" in text
+    assert len(demo_session.exec(select(MemberRequest)).all()) == before
+
+
+# -- snapshots at 80×24 -------------------------------------------------------------------------------------
+
+
+FORMS = ["new_reimbursement", "new_document", "new_accident", "new_hospital", "new_quote"]
+KEYS = {"new_reimbursement": "R", "new_document": "D", "new_accident": "A", "new_hospital": "H", "new_quote": "V"}
+
+
+@pytest.mark.parametrize("action_id", FORMS)
+@pytest.mark.parametrize("with_error", [False, True], ids=["empty", "error"])
+def test_form_snapshot(snap_compare, api, token_store, coralie_token, action_id, with_error):
+    async def open_form(pilot):
+        await settle(pilot)
+        await pilot.press(KEYS[action_id])
+        await settle(pilot)
+        if with_error:
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+
+    assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=open_form)
+
+
+def test_requests_list_snapshot(snap_compare, api, token_store, coralie_token):
+    async def open_list(pilot):
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+
+    assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=open_list)
+
+
+def test_notifications_snapshot(snap_compare, api, token_store, coralie_token):
+    async def open_list(pilot):
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+
+    assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=open_list)
+
+
+# -- linear transcripts ------------------------------------------------------------------------------------
+
+
+async def _linear(api, token_store, coralie_token, answers_after_menu):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    client = LinearClient(api, stdin=io.StringIO(""), stdout=stdout, stderr=stderr, token_store=token_store)
+    api.use_token(coralie_token)
+    menu = [a.id for a in client.menu_actions((await api.dashboard()).areas)]
+    listing = await MessagingApi(api).requests()
+    new_choice = str(len(listing.items) + 1)
+    back_choice = str(len(listing.items) + 3)  # one more démarche in the list afterwards
+    lines = [str(menu.index("requests") + 1), new_choice, *answers_after_menu, back_choice,
+             str(menu.index("quit") + 1)]
+    client.stdin = io.StringIO("\n".join(lines) + "\n")
+    assert await client.run() == 0
+    out = stdout.getvalue()
+    return out[out.index("== Mes démarches ("):], stderr.getvalue()
+
+
+async def test_linear_transcript_of_a_reimbursement_request(api, token_store, coralie_token, tmp_path):
+    invoice = tmp_path / "facture.pdf"
+    invoice.write_bytes(PDF)
+    answers = [
+        "1",  # Demander un remboursement
+        "1",  # facture acquittée
+        "1",  # the first beneficiary
+        "15-13-2026",  # not a date: asked again after the form
+        "Séance d'ostéopathie",
+        "62,50",
+        str(invoice),
+        "",
+        "15/11/2026",  # the corrected date
+    ]
+    transcript, errors = await _linear(api, token_store, coralie_token, answers)
+    print(transcript)
+    print(errors)
+    assert "== Demander un remboursement ==" in transcript
+    assert "Erreur : Date des soins : écrivez la date au format JJ/MM/AAAA" in errors
+    assert "Fichier ajouté : " in transcript
+    assert "Démarche envoyée : Remboursement : Séance d'ostéopathie, référence D2026-" in transcript
+    assert "statut « Reçue (accusé de réception envoyé par email) »" in transcript
+    assert "« Mes remboursements », au statut « Reçu »" in transcript
+    assert "\x1b" not in transcript
+
+
+async def test_linear_transcript_of_a_hospital_cover_request(api, token_store, coralie_token):
+    answers = [
+        "4",  # Prise en charge hospitalière
+        "",  # n° adhérent: kept
+        "1",
+        "CHU Estaing",
+        "750712185",  # a wrong key
+        "01/12/2026",
+        "",
+        "",
+        "750712184",  # corrected FINESS
+        "",  # fax
+        "admissions@chu-clermont.fr",
+    ]
+    transcript, errors = await _linear(api, token_store, coralie_token, answers)
+    print(transcript)
+    print(errors)
+    assert "== Prise en charge hospitalière ==" in transcript
+    assert "Erreur : N° FINESS de l'hôpital ou de la clinique : n° FINESS invalide" in errors
+    assert "au moins le fax ou l'email du service d'admission" in errors
+    assert "Démarche envoyée : Prise en charge" in transcript or "Démarche envoyée : " in transcript
