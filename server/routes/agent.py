@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 
 from models.schemas.agent import (
     ActionDone,
@@ -47,6 +48,7 @@ from models.tables import Account
 from server.clock import paris_today
 from server.deps import ClientIp, ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
 from server.errors import error_responses, forbidden
+from server.routes._idempotency import IdempotencyDep
 from server.services.agent import actions, calls, dossier, identity, queue, search, supervision
 
 router = APIRouter(tags=["conseiller"])
@@ -104,8 +106,15 @@ def check_identity(
     clock: ClockDep,
     settings: SettingsDep,
     ip: ClientIp,
-) -> IdentityCheckOut:
-    return identity.check_identity(session, clock, settings, agent, member_id, body, ip=ip)
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session,
+        clock,
+        agent,
+        body,
+        lambda: identity.check_identity(session, clock, settings, agent, member_id, body, ip=ip),
+    )
 
 
 # --- banner and dossier --------------------------------------------------------------------------
@@ -348,8 +357,15 @@ def open_thread(
     clock: ClockDep,
     settings: SettingsDep,
     ip: ClientIp,
-) -> ActionDone:
-    return actions.open_thread(session, clock, settings, agent, member_id, body, ip=ip)
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session,
+        clock,
+        agent,
+        body,
+        lambda: actions.open_thread(session, clock, settings, agent, member_id, body, ip=ip),
+    )
 
 
 @router.post(
@@ -360,9 +376,17 @@ def open_thread(
     summary="Noter l'appel (motif, issue, note)",
 )
 def log_call(
-    member_id: int, body: CallLogCreate, agent: Staff, session: SessionDep, clock: ClockDep, ip: ClientIp
-) -> CallLogOut:
-    return calls.log_call(session, clock, agent, member_id, body, ip=ip)
+    member_id: int,
+    body: CallLogCreate,
+    agent: Staff,
+    session: SessionDep,
+    clock: ClockDep,
+    ip: ClientIp,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session, clock, agent, body, lambda: calls.log_call(session, clock, agent, member_id, body, ip=ip)
+    )
 
 
 # --- the queue -----------------------------------------------------------------------------------
@@ -428,9 +452,21 @@ def answer(
     summary="Note interne (jamais montrée à l'adhérent)",
 )
 def thread_note(
-    thread_id: int, body: InternalNoteCreate, agent: Staff, session: SessionDep, clock: ClockDep, ip: ClientIp
-) -> InternalNoteOut:
-    return queue.add_note(session, clock, agent, QueueKind.thread, thread_id, body, ip=ip)
+    thread_id: int,
+    body: InternalNoteCreate,
+    agent: Staff,
+    session: SessionDep,
+    clock: ClockDep,
+    ip: ClientIp,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session,
+        clock,
+        agent,
+        body,
+        lambda: queue.add_note(session, clock, agent, QueueKind.thread, thread_id, body, ip=ip),
+    )
 
 
 @router.get(
@@ -469,9 +505,21 @@ def decide(
     summary="Note interne sur une démarche",
 )
 def request_note(
-    request_id: int, body: InternalNoteCreate, agent: Staff, session: SessionDep, clock: ClockDep, ip: ClientIp
-) -> InternalNoteOut:
-    return queue.add_note(session, clock, agent, QueueKind.request, request_id, body, ip=ip)
+    request_id: int,
+    body: InternalNoteCreate,
+    agent: Staff,
+    session: SessionDep,
+    clock: ClockDep,
+    ip: ClientIp,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session,
+        clock,
+        agent,
+        body,
+        lambda: queue.add_note(session, clock, agent, QueueKind.request, request_id, body, ip=ip),
+    )
 
 
 # --- supervision ---------------------------------------------------------------------------------
@@ -525,9 +573,21 @@ def staff_list(supervisor: Supervisor, session: SessionDep) -> list[StaffOut]:
     summary="Créer un compte conseiller (lien pour choisir le mot de passe envoyé à son adresse)",
 )
 def staff_create(
-    body: StaffCreate, supervisor: Supervisor, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
-) -> StaffOut:
-    return supervision.create_staff(session, clock, settings, supervisor, body, ip=ip)
+    body: StaffCreate,
+    supervisor: Supervisor,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session,
+        clock,
+        supervisor,
+        body,
+        lambda: supervision.create_staff(session, clock, settings, supervisor, body, ip=ip),
+    )
 
 
 @router.post(
