@@ -29,6 +29,7 @@ from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, SESSION, Action
 from tui.flows.clock import Clock, SystemClock
 from tui.flows.config import THEMES, ClientConfig
 from tui.flows.login import AuthenticatedSession
+from tui.screens.claims import ClaimsScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
@@ -267,6 +268,14 @@ class EspaceApp(App[int]):
     def action_dashboard(self) -> None:
         if isinstance(self.screen, DashboardScreen):
             self.screen.refresh_data()
+
+    def action_claims(self) -> None:
+        self.open_claims()
+
+    def open_claims(self, claim_id: int | None = None) -> None:
+        """Mes remboursements (issue 6), from the dashboard; with a claim id, straight to its détail."""
+        if self.session is not None and isinstance(self.screen, DashboardScreen):
+            self.push_screen(ClaimsScreen(self.session, self.clock.today(), open_claim_id=claim_id))
 
     # -- issue 7: messagerie, démarches, notifications ----------------------------------------------
 

@@ -8,8 +8,10 @@ French message. The session token lives in this object's memory; persisting it i
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
@@ -36,6 +38,7 @@ from models.schemas.auth import (
     TotpEnrollment,
     TrustedDeviceOut,
 )
+from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions, ClaimQuery
 from models.schemas.dashboard import Dashboard
 from models.schemas.errors import ErrorDetail, ErrorResponse
 from models.schemas.guarantees import MyGuarantees, SavedSimulationCreate, SavedSimulationOut
@@ -105,6 +108,23 @@ def check_server_url(base_url: str, transport: httpx.AsyncBaseTransport | None =
         f"Adresse de serveur invalide : « {base_url} ». Elle doit commencer par https:// "
         "(ou http:// vers cette machine)."
     )
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file the server sent: its bytes and the name it suggests."""
+
+    filename: str
+    content: bytes
+
+
+_FILENAME = re.compile(r'filename="?([^";]+)"?')
+
+
+def _download(response: httpx.Response, fallback: str) -> Download:
+    found = _FILENAME.search(response.headers.get("content-disposition", ""))
+    name = found.group(1) if found else fallback
+    return Download(name.replace("/", "_").replace("\\", "_"), response.content)
 
 
 class ApiClient:
@@ -367,6 +387,36 @@ class ApiClient:
     async def saved_simulations(self) -> list[SavedSimulationOut]:
         return self._parse_list(await self._request("GET", "/me/simulations", auth=True), SavedSimulationOut)
 
+    # -- remboursements (issue 6) ---------------------------------------------------------------------
+
+    async def claims(self, query: ClaimQuery | None = None) -> ClaimList:
+        params = (query or ClaimQuery()).params()
+        return self._parse(await self._request("GET", "/me/claims", auth=True, params=params), ClaimList)
+
+    async def claim_options(self) -> ClaimOptions:
+        return self._parse(await self._request("GET", "/me/claims/options", auth=True), ClaimOptions)
+
+    async def claim(self, claim_id: int) -> ClaimDetail:
+        return self._parse(await self._request("GET", f"/me/claims/{claim_id}", auth=True), ClaimDetail)
+
+    async def claims_csv(self, query: ClaimQuery | None = None) -> Download:
+        params = [(k, v) for k, v in (query or ClaimQuery()).params() if k not in ("page", "page_size")]
+        response = await self._request("GET", "/me/claims/export", auth=True, params=params)
+        return _download(response, "remboursements.csv")
+
+    async def payment_statement(self, payment_id: int) -> Download:
+        response = await self._request("GET", f"/me/payments/{payment_id}/statement", auth=True)
+        return _download(response, "releve-prestations.pdf")
+
+    async def period_statement(self, date_from: date | None, date_to: date | None) -> Download:
+        params = {k: v.isoformat() for k, v in (("date_from", date_from), ("date_to", date_to)) if v is not None}
+        response = await self._request("GET", "/me/statements/period", auth=True, params=params)
+        return _download(response, "releve-prestations.pdf")
+
+    async def annual_statement(self, year: int) -> Download:
+        response = await self._request("GET", f"/me/statements/annual/{year}", auth=True)
+        return _download(response, f"releve-annuel-{year}.pdf")
+
     async def aclose(self) -> None:
         await self._http.aclose()
 
@@ -387,6 +437,7 @@ class ApiClient:
         auth: bool = False,
         login: bool = False,
         extra_headers: dict[str, str] | None = None,
+        params: Any = None,
     ) -> httpx.Response:
         headers: dict[str, str] = dict(extra_headers or {})  # issue 7: Idempotency-Key
         if auth:
@@ -394,7 +445,7 @@ class ApiClient:
                 raise errors.NotAuthenticated()
             headers["Authorization"] = f"Bearer {self._token}"
         try:
-            response = await self._http.request(method, API_PREFIX + path, json=json, headers=headers)
+            response = await self._http.request(method, API_PREFIX + path, json=json, headers=headers, params=params)
         except httpx.TimeoutException as exc:
             raise errors.TimeoutError() from exc
         except httpx.TransportError as exc:  # connection refused, DNS, TLS, reset…

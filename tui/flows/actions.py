@@ -39,6 +39,7 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     Action("dashboard", ("t",), "Tableau de bord", context=SESSION, area="dashboard"),
+    Action("claims", ("r",), "Mes remboursements", context=SESSION, area="claims", short="Remboursements"),
     Action("guarantees", ("g",), "Mes garanties", context=SESSION, area="guarantees", short="Garanties"),
     Action("simulator", ("s",), "Simuler un remboursement", context=SESSION, area="simulator", short="Simulateur"),
     # issue 7

@@ -23,6 +23,7 @@ from tui.flows.actions import DEFAULT_REGISTRY, Action, Registry, keys_label
 from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, build_view
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome, Step
 from tui.flows.password import RULES_SUMMARY
+from tui.linear import claims as linear_claims
 from tui.linear import guarantees as linear_guarantees
 from tui.linear import messaging as linear_messaging
 
@@ -477,6 +478,8 @@ class LinearClient:
                 await linear_messaging.show_requests(self, session)
             elif action.id == "notifications":
                 await linear_messaging.show_notifications(self, session)
+            elif action.id == "claims":  # issue 6
+                await linear_claims.run_claims(self, session)
             elif action.id == "guarantees":
                 await linear_guarantees.show_guarantees(self, session)
             elif action.id == "simulator":

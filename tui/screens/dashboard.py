@@ -3,8 +3,11 @@ unread messages. The words come from `tui.flows.dashboard`; this screen only lay
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -28,11 +31,18 @@ from tui.widgets.status import StatusLine
 
 
 class DashboardScreen(Screen[None]):
+    # issue 6: the 3 latest reimbursements open their détail in Mes remboursements
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(str(n), f"open_latest({n - 1})", f"Remboursement {n}", show=False, id=f"dashboard.claim{n}")
+        for n in (1, 2, 3)
+    ]
+
     class Loaded(Message):
-        def __init__(self, view: DashboardView, areas: list[str]) -> None:
+        def __init__(self, view: DashboardView, areas: list[str], claim_ids: tuple[int, ...] = ()) -> None:
             super().__init__()
             self.view = view
             self.areas = areas
+            self.claim_ids = claim_ids
 
     class Failed(Message):
         def __init__(self, error: errors.ApiError) -> None:
@@ -61,6 +71,11 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_data()
 
+    def action_open_latest(self, index: int) -> None:
+        ids = getattr(self, "latest_claim_ids", ())
+        if index < len(ids) and hasattr(self.app, "open_claims"):
+            self.app.open_claims(ids[index])
+
     @property
     def status(self) -> StatusLine:
         return self.query_one("#dashboard-status", StatusLine)
@@ -76,7 +91,8 @@ class DashboardScreen(Screen[None]):
         except errors.ApiError as exc:
             self.post_message(self.Failed(exc))
             return
-        self.post_message(self.Loaded(build_view(dashboard, registry=self.registry), dashboard.areas))
+        claim_ids = tuple(c.id for c in dashboard.latest_claims[:3])
+        self.post_message(self.Loaded(build_view(dashboard, registry=self.registry), dashboard.areas, claim_ids))
 
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:
@@ -99,6 +115,10 @@ class DashboardScreen(Screen[None]):
         if not view.claims:
             await claims.mount(Static(NO_CLAIMS, markup=False))
         await claims.mount_all(RecordLines(record, classes="claim") for record in view.claims)
+        self.latest_claim_ids = message.claim_ids
+        if view.claims and "claims" in message.areas:
+            hint = f"Touches 1 à {len(view.claims)} : le détail ; {keys_label(self.registry['claims'].keys)} : tous"
+            await claims.mount(Static(hint + " mes remboursements", markup=False, classes="hint"))
         app = self.app
         if hasattr(app, "set_areas"):
             app.set_areas(message.areas)

@@ -1,0 +1,439 @@
+"""Mes remboursements in the client: the pure filter model and words (no UI), Pilot tests of the table,
+the filters, the détail and the exports at 80×24 against the real server app with the demo world, and
+the linear face. The session is resumed from a token put in the token store (no login screens: issue 4
+owns those)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from textual.widgets import DataTable, Static
+
+from models.schemas.claims import (
+    BeneficiaryChoice,
+    CategoryChoice,
+    ClaimDetail,
+    ClaimLineDetail,
+    ClaimOptions,
+    ClaimSortKey,
+    ClaimTotals,
+    ContractShare,
+    Deduction,
+    PaymentDetail,
+    SortOrder,
+)
+from models.schemas.common import ClaimSource, ClaimStatus, Payee, PaymentKind, PaymentState
+from models.tables import Account, Member
+from tests.conftest import TEST_NOW
+from tui.app import EspaceApp
+from tui.flows import claims as flow
+from tui.flows.actions import DEFAULT_REGISTRY
+from tui.screens.claims import ClaimDetailScreen, ClaimsScreen
+from tui.screens.dashboard import DashboardScreen
+
+TODAY = TEST_NOW.date()
+LEA = "3810274"  # Léa RIMON: régularisation, tiers payant, rejet, dossiers en cours
+CORALIE = "1204587"
+
+
+# -- the pure model ------------------------------------------------------------------------------------
+
+OPTIONS = ClaimOptions(
+    beneficiaries=[BeneficiaryChoice(id=1, name="Léa RIMON"), BeneficiaryChoice(id=2, name="Zoé RIMON")],
+    care_categories=[
+        CategoryChoice(code="optique", label="Optique"),
+        CategoryChoice(code="pharmacie", label="Pharmacie"),
+    ],
+    statement_years=[2026, 2025],
+    default_date_from=date(2024, 11, 23),
+)
+
+
+def test_the_default_filter_is_24_months_newest_first():
+    model = flow.ClaimFilterModel(TODAY)
+    query = model.query()
+    assert (query.date_from, query.date_to, query.sort, query.order, query.page) == (
+        None, None, ClaimSortKey.care_date, SortOrder.desc, 1,
+    )
+    assert model.query().params() == []  # the defaults are the server's: nothing to send
+    assert model.sentence(OPTIONS) == "Période : 24 derniers mois ; Tri : date des soins, décroissant"
+
+
+def test_each_key_changes_one_filter_and_goes_back_to_page_one():
+    model = flow.ClaimFilterModel(TODAY).next_page(5).next_page(5)
+    assert model.page == 3
+    model = model.next_status()
+    assert (model.status, model.page) == ((ClaimStatus.paid,), 1)
+    model = model.next_beneficiary(OPTIONS).next_beneficiary(OPTIONS)
+    assert model.beneficiary_id == 2
+    model = model.next_category(OPTIONS).next_payee().next_payee().toggle_regularisation().with_text("  écho ")
+    model = model.with_amounts("20-100,5").next_period().next_sort()
+    assert model.sentence(OPTIONS) == (
+        "Période : 12 derniers mois ; Pour : Zoé RIMON ; Poste : Optique ; Statut : Remboursé ; "
+        "Paiements réglés aux professionnels de santé ; Avec régularisation (trop-perçu) ; "
+        "Montant dépensé : de 20,00\u00a0€ à 100,50\u00a0€ ; Texte : « écho » ; Tri : montant dépensé, décroissant"
+    )
+    query = model.query()
+    assert (query.date_from, query.date_to) == (date(2025, 11, 23), TODAY)
+    assert (query.amount_min, query.amount_max, query.text) == (Decimal("20"), Decimal("100.5"), "écho")
+    assert query.payee is Payee.provider and query.regularisation is True
+    cleared = model.cleared()
+    assert cleared.sentence(OPTIONS) == "Période : 24 derniers mois ; Tri : montant dépensé, décroissant"
+
+
+def test_cycles_come_back_to_everything():
+    model = flow.ClaimFilterModel(TODAY)
+    for _ in flow.STATUS_CYCLE:
+        model = model.next_status()
+    assert model.status == ()
+    for _ in range(3):
+        model = model.next_beneficiary(OPTIONS)
+    assert model.beneficiary_id is None
+    assert model.reversed().order is SortOrder.asc
+    assert model.previous_page().page == 1
+    assert model.next_page(1).page == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20-100", (Decimal("20"), Decimal("100"))),
+        ("20 à 100 €", (Decimal("20"), Decimal("100"))),
+        ("de 20,5 a 30", (Decimal("20.5"), Decimal("30"))),
+        ("20-", (Decimal("20"), None)),
+        ("-100", (None, Decimal("100"))),
+        ("45,50", (Decimal("45.50"), Decimal("45.50"))),
+        ("", (None, None)),
+    ],
+)
+def test_amount_ranges_are_read_like_people_write_them(text, expected):
+    assert flow.parse_amount_range(text) == expected
+
+
+@pytest.mark.parametrize("text", ["cent euros", "100-20", "-", "1.234"])
+def test_unreadable_amounts_say_so_in_french(text):
+    with pytest.raises(flow.AmountError):
+        flow.parse_amount_range(text)
+
+
+def test_rows_say_the_status_in_words_beside_the_icon():
+    assert flow.status_cell(ClaimStatus.rejected) == "✗ Rejeté"
+    assert flow.status_cell(ClaimStatus.paid) == "✓ Remboursé"
+    for status in ClaimStatus:
+        assert flow.status_cell(status).split(" ", 1)[1]
+    totals = ClaimTotals(count=2, charged=Decimal("50"), amo_paid=Decimal("30"), amc_paid=Decimal("15"),
+                         out_of_pocket=Decimal("5"))
+    assert flow.totals_line(totals) == (
+        "2 remboursements ; Dépensé : 50,00\u00a0€ ; Sécurité sociale : 30,00\u00a0€ ; Mutuelle : 15,00\u00a0€ ; "
+        "Reste à charge : 5,00\u00a0€"
+    )
+
+
+def _detail(**changes) -> ClaimDetail:
+    line = ClaimLineDetail(
+        position=0, care_date=date(2026, 11, 18), beneficiary_name="Coralie VIDAL", act="PH7",
+        label="Médicaments remboursés à 65 %", quantity=1, charged=Decimal("19.82"), br=Decimal("19.82"),
+        amo_rate=Decimal("0.65"), amo_gross=Decimal("12.88"),
+        deductions=[Deduction(kind="franchise", label="Franchise médicale", amount=Decimal("1.00"))],
+        amo_paid=Decimal("11.88"), amc=[ContractShare(contract_id=1, contract_name="Santé Salariés",
+                                                      amount=Decimal("6.94"))],
+        amc_paid=Decimal("6.94"), out_of_pocket=Decimal("1.00"),
+        explanation=["Franchise médicale de 1,00 € non remboursable", "Reste à votre charge : 1,00 €"],
+        tariff_version="2026-01-01",
+    )
+    base = dict(
+        id=1, reference="D1", care_date=date(2026, 11, 18), received_date=date(2026, 11, 20), beneficiary_id=1,
+        beneficiary_name="Coralie VIDAL", label="Frais de santé", care_category="pharmacie",
+        status=ClaimStatus.paid, source=ClaimSource.noemie, lines=[line],
+        totals=ClaimTotals(count=1, charged=Decimal("19.82"), amo_paid=Decimal("11.88"), amc_paid=Decimal("6.94"),
+                           out_of_pocket=Decimal("1.00")),
+        payments=[PaymentDetail(id=1, payee=Payee.member, payee_label="vous", amount=Decimal("6.94"),
+                                kind=PaymentKind.payment, state=PaymentState.done, payment_date=date(2026, 11, 22),
+                                account_suffix="8145")],
+        documents=[],
+    )
+    base.update(changes)
+    return ClaimDetail(**base)
+
+
+def test_the_detail_reads_as_labelled_lines_with_the_why():
+    text = flow.detail_text(_detail())
+    assert "== Répartition ==" in text
+    assert "Remboursé par la Sécurité sociale : 11,88\u00a0€" in text
+    assert "Reste à votre charge : 1,00\u00a0€" in text
+    assert "Base de remboursement : 19,82\u00a0€ ; Taux de la Sécurité sociale : 65\u00a0%" in text
+    assert "Franchise médicale (retenue par la Sécurité sociale) : 1,00\u00a0€" in text
+    assert "Part mutuelle, Santé Salariés : 6,94\u00a0€" in text
+    assert f"== {flow.WHY_HEADING} ==" in text
+    assert "– Franchise médicale de 1,00 € non remboursable" in text
+    assert "6,94\u00a0€ versés sur votre compte …8145 le 22/11/2026 (effectué)" in text
+    assert all(len(line) <= 100 for line in text)  # no 14-column row
+
+
+def test_a_rejection_says_why_and_what_to_do():
+    text = flow.detail_text(_detail(status=ClaimStatus.rejected, rejection_reason="Plafond annuel atteint",
+                                    next_step="Écrivez au service adhérent", payments=[]))
+    assert "Motif du rejet : Plafond annuel atteint" in text
+    assert "Que faire : Écrivez au service adhérent" in text
+    assert "Aucun paiement : remboursement rejeté" in text
+
+
+def test_payments_say_who_got_the_money_planned_or_done():
+    planned = PaymentDetail(id=2, payee=Payee.provider, payee_label="votre pharmacien", amount=Decimal("3"),
+                            kind=PaymentKind.payment, state=PaymentState.planned, payment_date=date(2026, 12, 1))
+    assert flow.detail_payment_sentence(planned) == "3,00\u00a0€ à régler à votre pharmacien le 01/12/2026 (prévu)"
+    recovery = planned.model_copy(update={"amount": Decimal("-5"), "kind": PaymentKind.overpayment_recovery})
+    assert flow.detail_payment_sentence(recovery) == "Récupération d'un trop-perçu de 5,00\u00a0€ le 01/12/2026"
+
+
+def test_download_dir_order(tmp_path):
+    assert flow.download_dir({"ESPACE_DOWNLOAD_DIR": str(tmp_path / "x"), "XDG_DOWNLOAD_DIR": "/y"}) == tmp_path / "x"
+    assert flow.download_dir({"XDG_DOWNLOAD_DIR": str(tmp_path / "y")}) == tmp_path / "y"
+    assert flow.download_dir({}, home=tmp_path) == tmp_path / "Downloads"
+    (tmp_path / "Téléchargements").mkdir()
+    assert flow.download_dir({}, home=tmp_path) == tmp_path / "Téléchargements"
+
+
+def test_saving_never_overwrites(tmp_path):
+    first = flow.save_download(b"a", "releve.pdf", tmp_path / "d")
+    second = flow.save_download(b"b", "../releve.pdf", tmp_path / "d")
+    assert (first.name, second.name) == ("releve.pdf", "releve (2).pdf")
+    assert first.read_bytes() == b"a"
+
+
+def test_the_registry_gives_r_to_mes_remboursements_without_clash():
+    action = DEFAULT_REGISTRY["claims"]
+    assert (action.keys, action.area, action.description) == (("r",), "claims", "Mes remboursements")
+    assert DEFAULT_REGISTRY.conflicts() == []
+    keys = [k for a in flow.CLAIMS_ACTIONS for k in a.keys]
+    assert len(keys) == len(set(keys))
+
+
+# -- the full-screen client --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def resume_as(demo_session, demo_make, token_store, api):
+    """Put a live session of the demo member in the token store: the app resumes it at start."""
+
+    def put(member_number: str) -> None:
+        account = demo_session.exec(
+            select(Account).join(Member, Member.id == Account.member_id).where(Member.member_number == member_number)
+        ).one()
+        token_store.set(api.base_url, demo_make.session_token(account))
+
+    return put
+
+
+@pytest.fixture
+def downloads(tmp_path, monkeypatch) -> Path:
+    target = tmp_path / "téléchargements"
+    monkeypatch.setenv("ESPACE_DOWNLOAD_DIR", str(target))
+    return target
+
+
+async def settle(app, pilot) -> None:
+    for _ in range(4):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def texts(app) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query(Static))
+
+
+def table_rows(app) -> list[list[str]]:
+    table = app.screen.query_one(DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def open_claims(app, pilot) -> ClaimsScreen:
+    await settle(app, pilot)
+    assert isinstance(app.screen, DashboardScreen)
+    await pilot.press("r")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ClaimsScreen)
+    return app.screen
+
+
+async def test_r_opens_the_list_with_filters_and_totals_in_words(api, token_store, resume_as):
+    resume_as(LEA)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_claims(app, pilot)
+        text = texts(app)
+        assert "Filtres : Période : 24 derniers mois ; Tri : date des soins, décroissant" in text
+        result = screen.result
+        assert result is not None and len(table_rows(app)) == min(50, result.totals.count) > 5
+        assert f"Mes remboursements ({result.totals.count})" in text
+        assert flow.totals_line(result.totals) in text
+        dates = [datetime.strptime(r[0], "%d/%m/%Y").date() for r in table_rows(app)]
+        assert dates == sorted(dates, reverse=True)
+        assert {r[-1] for r in table_rows(app)} >= {"✓ Remboursé", "… En traitement"}
+        assert result.totals.count > 50 and "Page 1 sur 2 (+ / − : changer de page)" in text
+        await pilot.press("plus")
+        await settle(app, pilot)
+        assert len(table_rows(app)) == result.totals.count - 50
+        assert "Page 2 sur 2" in texts(app)
+        await pilot.press("minus")
+        await settle(app, pilot)
+        assert screen.model.page == 1 and len(table_rows(app)) == 50
+
+
+async def test_filter_keys_change_the_list_and_the_filter_bar(api, token_store, resume_as):
+    resume_as(LEA)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_claims(app, pilot)
+        everything = screen.result.totals.count
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert "Statut : Remboursé" in texts(app)
+        assert {r[-1] for r in table_rows(app)} == {"✓ Remboursé"}
+        assert screen.result.totals.count < everything
+        await pilot.press("s", "s", "s")  # en traitement ou reçu, en attente, rejeté
+        await settle(app, pilot)
+        assert "Statut : Rejeté" in texts(app)
+        assert {r[-1] for r in table_rows(app)} == {"✗ Rejeté"}
+        await pilot.press("x", "g")
+        await settle(app, pilot)
+        assert "Avec régularisation (trop-perçu)" in texts(app)
+        rows = table_rows(app)
+        assert rows and all(r[1].endswith("(régularisé)") for r in rows)
+        await pilot.press("x", "slash", *"monture", "enter")
+        await settle(app, pilot)
+        assert "Texte : « monture »" in texts(app)
+        assert screen.result.totals.count >= 1
+        await pilot.press("x", "o")
+        await settle(app, pilot)
+        charged = [i.charged for i in screen.result.items]
+        assert charged == sorted(charged, reverse=True)
+        assert "Tri : montant dépensé, décroissant" in texts(app)
+
+
+async def test_a_wrong_amount_is_said_and_the_list_stays(api, token_store, resume_as):
+    resume_as(LEA)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_claims(app, pilot)
+        before = screen.result.totals.count
+        await pilot.press("a", *"cent", "enter")
+        await settle(app, pilot)
+        assert "Erreur : Montant illisible" in texts(app)
+        await pilot.press("escape")
+        await pilot.press("a", *"30-", "enter")
+        await settle(app, pilot)
+        assert "Montant dépensé : au moins 30,00\u00a0€" in texts(app)
+        assert screen.result.totals.count < before
+        assert all(i.charged >= 30 for i in screen.result.items)
+
+
+async def test_enter_opens_the_detail_with_the_split_and_the_why(api, token_store, resume_as):
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_claims(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClaimDetailScreen)
+        text = texts(app)
+        assert "Remboursement du 18/11/2026 – Frais de santé" in text
+        assert "Remboursé par la Sécurité sociale : 11,88\u00a0€" in text
+        assert "Remboursé par votre mutuelle : 6,94\u00a0€" in text
+        assert "Reste à votre charge : 1,00\u00a0€" in text
+        assert flow.WHY_HEADING in text
+        assert "6,94\u00a0€ versés sur votre compte …8145 le 22/11/2026 (effectué)" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimsScreen)
+
+
+async def test_the_dashboards_latest_reimbursements_open_here(api, token_store, resume_as):
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Touches 1 à 3 : le détail ; r : tous mes remboursements" in texts(app)
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClaimDetailScreen)
+        assert "Remboursé par votre mutuelle : 6,94\u00a0€" in texts(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimsScreen)
+
+
+async def test_exports_show_progress_then_the_saved_path(api, token_store, resume_as, downloads):
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_claims(app, pilot)
+        said: list[str] = []
+        info = screen.status.info
+        screen.status.info = lambda message: (said.append(message), info(message))  # type: ignore[method-assign]
+        await pilot.press("e")
+        await settle(app, pilot)
+        [csv_file] = downloads.glob("*.csv")
+        assert said == ["Export CSV en cours…", f"Fichier CSV enregistré : {csv_file}"]  # progress, then the path
+        assert f"Fichier CSV enregistré : {csv_file}" in screen.status.text
+        rows = list(csv.reader(io.StringIO(csv_file.read_bytes().decode("utf-8-sig")), delimiter=";"))
+        assert len(rows) - 1 == screen.result.totals.count
+        await pilot.press("l")
+        await settle(app, pilot)
+        [pdf] = downloads.glob("releve-prestations-*.pdf")
+        assert f"Relevé de prestations enregistré : {pdf}" in screen.status.text
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the year before this one
+        await settle(app, pilot)
+        annual = downloads / f"releve-annuel-{TODAY.year - 1}.pdf"
+        assert annual.read_bytes().startswith(b"%PDF")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert "Relevé de prestations enregistré" in app.screen.status.text
+
+
+# -- looks -------------------------------------------------------------------------------------------------
+
+
+def _to_claims(detail: bool = False):
+    async def run_before(pilot) -> None:
+        await settle(pilot.app, pilot)
+        await pilot.press("r")
+        await settle(pilot.app, pilot)
+        if detail:
+            await pilot.press("enter")
+            await settle(pilot.app, pilot)
+
+    return run_before
+
+
+def test_claims_80x24(snap_compare, api, token_store, resume_as):
+    resume_as(LEA)
+    assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=_to_claims())
+
+
+def test_claims_120x40(snap_compare, api, token_store, resume_as):
+    resume_as(LEA)
+    assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(120, 40), run_before=_to_claims())
+
+
+def test_claim_detail_80x24(snap_compare, api, token_store, resume_as):
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_to_claims(detail=True))
+
+
+def test_claim_detail_120x40(snap_compare, api, token_store, resume_as):
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_to_claims(detail=True))

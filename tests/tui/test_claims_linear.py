@@ -1,0 +1,87 @@
+"""Mes remboursements in the linear mode: standard input in, an append-only transcript out."""
+
+from __future__ import annotations
+
+import io
+
+from sqlmodel import select
+
+from models.tables import Account, Member
+from tui.flows.login import AuthenticatedSession
+from tui.linear import LinearClient
+from tui.linear.claims import MENU, run_claims
+
+LEA = "3810274"
+
+
+def _session(api, demo_session, demo_make, member_number: str) -> AuthenticatedSession:
+    account = demo_session.exec(
+        select(Account).join(Member, Member.id == Account.member_id).where(Member.member_number == member_number)
+    ).one()
+    api.use_token(demo_make.session_token(account))
+    return AuthenticatedSession(api, None)
+
+
+def _choice(action: str) -> str:
+    return str([a for a, _ in MENU].index(action) + 1)
+
+
+async def _run(api, demo_session, demo_make, answers: list[str]) -> tuple[str, str]:
+    stdin, stdout, stderr = io.StringIO("\n".join(answers) + "\n"), io.StringIO(), io.StringIO()
+    client = LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr)
+    await run_claims(client, _session(api, demo_session, demo_make, LEA))
+    return stdout.getvalue(), stderr.getvalue()
+
+
+async def test_linear_list_search_detail_and_export(api, demo_session, demo_make, tmp_path, monkeypatch):
+    monkeypatch.setenv("ESPACE_DOWNLOAD_DIR", str(tmp_path))
+    answers = [_choice("search"), "monture", _choice("open"), "1", _choice("export_csv"), "42", _choice("back")]
+    out, err = await _run(api, demo_session, demo_make, answers)
+    lines = out.splitlines()
+    [csv_file] = tmp_path.glob("*.csv")
+    expected_in_order = [
+        "== Mes remboursements (88) ==",
+        "Filtres : Période : 24 derniers mois ; Tri : date des soins, décroissant",
+        "88 remboursements ; Dépensé : 4\u00a0980,39\u00a0€ ; Sécurité sociale : 1\u00a0454,95\u00a0€ ; "
+        "Mutuelle : 2\u00a0226,33\u00a0€ ; Reste à charge : 1\u00a0299,11\u00a0€ ; Page 1 sur 2",
+        "== Mes remboursements : que voulez-vous faire ? ==",
+        "Votre choix (1 à 18) :",
+        "Texte de l'acte (vide : tous) :",
+        "Filtres appliqués : Période : 24 derniers mois ; Texte : « monture » ; Tri : date des soins, décroissant",
+        "== Mes remboursements (3) ==",
+        "Numéro du remboursement (1 à 3) :",
+        "== Remboursement du 29 octobre 2026 – Équipement optique ==",
+        "Statut : ✗ Rejeté",
+        "Reçu le : 1er novembre 2026 (envoyé par courrier)",
+        "== Répartition ==",
+        "Reste à votre charge : 389,91\u00a0€",
+        "== Ligne 1 sur 3 ==",
+        "Acte : Monture de lunettes (code MONTURE)",
+        "== Pourquoi ce reste à charge ? ==",
+        "– Prochain équipement remboursable à partir du 24/09/2027",
+        "== Paiements ==",
+        "Aucun paiement : remboursement rejeté",
+        "Fichier CSV : préparation en cours…",
+        f"Fichier CSV enregistré : {csv_file}",
+    ]
+    position = 0
+    for wanted in expected_in_order:
+        assert wanted in lines[position:], wanted
+        position = lines.index(wanted, position) + 1
+    records = [line for line in lines if line.startswith("1. Date : ")]
+    assert records[-1].startswith("1. Date : 29 octobre 2026 ; Pour : Léa RIMON ; Acte : Équipement optique ; ")
+    assert "Statut : Rejeté – Renouvellement de l'équipement optique" in records[-1]
+    assert err == "Erreur : choix invalide : « 42 ». Tapez un nombre de 1 à 18.\n"
+    assert not any("\x1b" in line for line in lines)  # no cursor movement, no colour codes
+
+
+async def test_linear_wrong_amount_and_annual_statement(api, demo_session, demo_make, tmp_path, monkeypatch):
+    monkeypatch.setenv("ESPACE_DOWNLOAD_DIR", str(tmp_path))
+    answers = [_choice("amount"), "beaucoup", _choice("annual_statement"), "1990", _choice("annual_statement"),
+               "2025", _choice("back")]
+    out, err = await _run(api, demo_session, demo_make, answers)
+    assert err.splitlines() == [
+        "Erreur : montant illisible : écrivez par exemple « 20-100 », « 20- » ou « -100 » (en euros)",
+        "Erreur : année invalide : « 1990 ». Choisissez entre 2020 et 2026.",
+    ]
+    assert f"Relevé annuel 2025 enregistré : {tmp_path / 'releve-annuel-2025.pdf'}" in out.splitlines()

@@ -1,0 +1,521 @@
+"""Mes remboursements, without Textual: the filters and the sort as a pure model (each key press makes a
+new `ClaimFilterModel`), the filter bar written out in words, the table's rows, the totals line, the
+détail as labelled lines with "Pourquoi ce reste à charge ?", and where downloaded files go.
+
+Both faces (full-screen and linear) use these; a screen only lays them out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from models.domain.dates import format_date, format_date_long
+from models.domain.money import format_eur, format_percent
+from models.schemas.claims import (
+    DEFAULT_MONTHS,
+    ClaimDetail,
+    ClaimList,
+    ClaimListItem,
+    ClaimOptions,
+    ClaimQuery,
+    ClaimSortKey,
+    ClaimTotals,
+    PaymentDetail,
+    SortOrder,
+    care_category_label,
+)
+from models.schemas.common import ClaimStatus, Payee, PaymentKind, PaymentState
+from tui.flows import wording
+from tui.flows.actions import Action
+from tui.flows.dashboard import LabelledField
+
+HEADING = "Mes remboursements"
+LOADING = "Chargement des remboursements…"
+NO_CLAIMS = "Aucun remboursement ne correspond à ces filtres."
+WHY_HEADING = "Pourquoi ce reste à charge ?"
+PAGE_SIZE = 50
+
+# Where a status icon helps the eye; the word is always there too (never colour or icon alone).
+STATUS_ICONS: dict[ClaimStatus, str] = {
+    ClaimStatus.received: "○",
+    ClaimStatus.awaiting_document: "!",
+    ClaimStatus.processing: "…",
+    ClaimStatus.paid: "✓",
+    ClaimStatus.rejected: "✗",
+}
+STATUS_CYCLE: tuple[tuple[ClaimStatus, ...], ...] = (
+    (),
+    (ClaimStatus.paid,),
+    (ClaimStatus.processing, ClaimStatus.received),
+    (ClaimStatus.awaiting_document,),
+    (ClaimStatus.rejected,),
+)
+SORT_CYCLE = (
+    ClaimSortKey.care_date,
+    ClaimSortKey.charged,
+    ClaimSortKey.amc_paid,
+    ClaimSortKey.out_of_pocket,
+    ClaimSortKey.beneficiary,
+    ClaimSortKey.status,
+)
+SORT_WORDS = {
+    ClaimSortKey.care_date: "date des soins",
+    ClaimSortKey.charged: "montant dépensé",
+    ClaimSortKey.amc_paid: "remboursé par la mutuelle",
+    ClaimSortKey.amo_paid: "remboursé par la Sécurité sociale",
+    ClaimSortKey.out_of_pocket: "reste à charge",
+    ClaimSortKey.beneficiary: "bénéficiaire",
+    ClaimSortKey.status: "statut",
+}
+PAYEE_WORDS = {Payee.member: "versés à vous", Payee.provider: "réglés aux professionnels de santé"}
+
+# The keys of the Mes remboursements screen: declared once here (id, keys, French description) for the
+# screen's bindings and footer and for the linear mode's menu.
+CLAIMS_ACTIONS: tuple[Action, ...] = (
+    Action("open", ("enter",), "Voir le détail du remboursement", short="Détail"),
+    Action("search", ("slash",), "Chercher un acte (texte)", short="Chercher"),
+    Action("status", ("s",), "Filtrer par statut", short="Statut"),
+    Action("person", ("f",), "Filtrer par bénéficiaire", short="Pour"),
+    Action("category", ("c",), "Filtrer par poste de soins", short="Poste"),
+    Action("period", ("p",), "Changer la période", short="Période"),
+    Action("payee", ("v",), "Filtrer par destinataire du paiement (versé à)", short="Versé à"),
+    Action("regularisation", ("g",), "Seulement les régularisations (trop-perçus)", short="Régul.", footer=False),
+    Action("amount", ("a",), "Filtrer par montant dépensé (de … à …)", short="Montant", footer=False),
+    Action("sort", ("o",), "Changer le tri", short="Trier"),
+    Action("reverse", ("i",), "Inverser l'ordre du tri", short="Inverser", footer=False),
+    Action("clear", ("x",), "Effacer les filtres", short="Effacer"),
+    Action("next_page", ("plus", "pagedown"), "Page suivante", short="Page +", footer=False),
+    Action("previous_page", ("minus", "pageup"), "Page précédente", short="Page −", footer=False),
+    Action("export_csv", ("e",), "Exporter la liste en CSV (tableur)", short="CSV"),
+    Action("period_statement", ("l",), "Relevé de prestations de la période (PDF)", short="Relevé"),
+    Action("annual_statement", ("y",), "Relevé annuel des prestations (PDF)", short="Annuel", footer=False),
+    Action("back", ("escape",), "Revenir au tableau de bord", short="Retour"),
+)
+
+
+def months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for dom in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, dom)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    date_from: date | None
+    date_to: date | None
+
+
+def period_presets(today: date) -> tuple[Period, ...]:
+    """The periods offered by the period key, in order; the first one is the server's default."""
+    return (
+        Period(f"{DEFAULT_MONTHS} derniers mois", None, None),
+        Period("12 derniers mois", months_before(today, 12), today),
+        Period("3 derniers mois", months_before(today, 3), today),
+        Period(f"Année {today.year}", date(today.year, 1, 1), date(today.year, 12, 31)),
+        Period(f"Année {today.year - 1}", date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+        Period("7 dernières années", date(today.year - 6, 1, 1), today),
+    )
+
+
+class AmountError(ValueError):
+    """A French sentence for an amount range that cannot be read."""
+
+
+_NUMBER = r"\d+(?:[.,]\d{1,2})?"
+_RANGE = re.compile(rf"^\s*(?:de\s*)?({_NUMBER})?\s*€?\s*(?:(-|à|a)\s*({_NUMBER})?)?\s*€?\s*$", re.IGNORECASE)
+
+
+def parse_amount_range(text: str) -> tuple[Decimal | None, Decimal | None]:
+    """ "20-100", "20 à 100", "20-" (at least), "-100" (at most), "45,50" (exactly): euros, decimal comma
+    or point. Empty: no amount filter."""
+    if not text.strip():
+        return None, None
+    match = _RANGE.match(text)
+    if not match or not (match.group(1) or match.group(3)):
+        raise AmountError("montant illisible : écrivez par exemple « 20-100 », « 20- » ou « -100 » (en euros)")
+    try:
+        low = Decimal(match.group(1).replace(",", ".")) if match.group(1) else None
+        high = Decimal(match.group(3).replace(",", ".")) if match.group(3) else None
+    except InvalidOperation as exc:  # pragma: no cover - the pattern only lets digits through
+        raise AmountError("montant illisible") from exc
+    if not match.group(2):
+        high = low  # one amount: exactly that
+    if low is not None and high is not None and high < low:
+        raise AmountError("le montant minimum dépasse le maximum")
+    return low, high
+
+
+def _cycle(values: Sequence[object], current: object) -> object:
+    items = list(values)
+    index = items.index(current) if current in items else -1
+    return items[(index + 1) % len(items)]
+
+
+@dataclass(frozen=True)
+class ClaimFilterModel:
+    """The list's filters, sort and page. Every change answers a new model, back on page 1 (except the
+    page moves themselves)."""
+
+    today: date
+    period_index: int = 0
+    beneficiary_id: int | None = None
+    care_category: str | None = None
+    status: tuple[ClaimStatus, ...] = ()
+    regularisation: bool | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    payee: Payee | None = None
+    text: str = ""
+    sort: ClaimSortKey = ClaimSortKey.care_date
+    order: SortOrder = SortOrder.desc
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    def _new(self, **changes: object) -> ClaimFilterModel:
+        return replace(self, page=1, **changes)  # type: ignore[arg-type]
+
+    @property
+    def period(self) -> Period:
+        return period_presets(self.today)[self.period_index]
+
+    def next_period(self) -> ClaimFilterModel:
+        return self._new(period_index=(self.period_index + 1) % len(period_presets(self.today)))
+
+    def next_status(self) -> ClaimFilterModel:
+        return self._new(status=_cycle(STATUS_CYCLE, self.status))
+
+    def next_beneficiary(self, options: ClaimOptions) -> ClaimFilterModel:
+        return self._new(beneficiary_id=_cycle([None, *(b.id for b in options.beneficiaries)], self.beneficiary_id))
+
+    def next_category(self, options: ClaimOptions) -> ClaimFilterModel:
+        return self._new(care_category=_cycle([None, *(c.code for c in options.care_categories)], self.care_category))
+
+    def next_payee(self) -> ClaimFilterModel:
+        return self._new(payee=_cycle([None, Payee.member, Payee.provider], self.payee))
+
+    def toggle_regularisation(self) -> ClaimFilterModel:
+        return self._new(regularisation=None if self.regularisation else True)
+
+    def with_text(self, text: str) -> ClaimFilterModel:
+        return self._new(text=text.strip())
+
+    def with_amounts(self, text: str) -> ClaimFilterModel:
+        low, high = parse_amount_range(text)
+        return self._new(amount_min=low, amount_max=high)
+
+    def next_sort(self) -> ClaimFilterModel:
+        sort = _cycle(SORT_CYCLE, self.sort)
+        order = SortOrder.asc if sort is ClaimSortKey.beneficiary or sort is ClaimSortKey.status else SortOrder.desc
+        return self._new(sort=sort, order=order)
+
+    def reversed(self) -> ClaimFilterModel:
+        return self._new(order=SortOrder.asc if self.order is SortOrder.desc else SortOrder.desc)
+
+    def cleared(self) -> ClaimFilterModel:
+        return ClaimFilterModel(self.today, sort=self.sort, order=self.order, page_size=self.page_size)
+
+    def next_page(self, pages: int) -> ClaimFilterModel:
+        return replace(self, page=min(self.page + 1, max(1, pages)))
+
+    def previous_page(self) -> ClaimFilterModel:
+        return replace(self, page=max(1, self.page - 1))
+
+    def query(self) -> ClaimQuery:
+        period = self.period
+        return ClaimQuery(
+            date_from=period.date_from,
+            date_to=period.date_to,
+            beneficiary_id=self.beneficiary_id,
+            care_category=self.care_category,
+            status=list(self.status),
+            regularisation=self.regularisation,
+            amount_min=self.amount_min,
+            amount_max=self.amount_max,
+            payee=self.payee,
+            text=self.text or None,
+            sort=self.sort,
+            order=self.order,
+            page=self.page,
+            page_size=self.page_size,
+        )
+
+    def describe(self, options: ClaimOptions | None = None) -> list[str]:
+        """The active filters written out, the period always first, then the sort."""
+        parts = [f"Période : {self.period.label}"]
+        if self.beneficiary_id is not None:
+            names = {b.id: b.name for b in options.beneficiaries} if options else {}
+            parts.append(f"Pour : {names.get(self.beneficiary_id, 'bénéficiaire choisi')}")
+        if self.care_category is not None:
+            parts.append(f"Poste : {care_category_label(self.care_category)}")
+        if self.status:
+            parts.append("Statut : " + " ou ".join(wording.status_words(s) for s in self.status))
+        if self.payee is not None:
+            parts.append(f"Paiements {PAYEE_WORDS[self.payee]}")
+        if self.regularisation:
+            parts.append("Avec régularisation (trop-perçu)")
+        if self.amount_min is not None or self.amount_max is not None:
+            parts.append("Montant dépensé : " + amount_range_words(self.amount_min, self.amount_max))
+        if self.text:
+            parts.append(f"Texte : « {self.text} »")
+        direction = "croissant" if self.order is SortOrder.asc else "décroissant"
+        parts.append(f"Tri : {SORT_WORDS[self.sort]}, {direction}")
+        return parts
+
+    def sentence(self, options: ClaimOptions | None = None) -> str:
+        return " ; ".join(self.describe(options))
+
+
+def amount_range_words(low: Decimal | None, high: Decimal | None) -> str:
+    if low is not None and high is not None:
+        return f"exactement {format_eur(low)}" if low == high else f"de {format_eur(low)} à {format_eur(high)}"
+    if low is not None:
+        return f"au moins {format_eur(low)}"
+    return f"au plus {format_eur(high or Decimal(0))}"
+
+
+# -- the list ---------------------------------------------------------------------------------------------
+
+COLUMNS = ("Date", "Pour", "Acte", "Dépensé", "Mutuelle", "Reste à charge", "Statut")
+NARROW_COLUMNS = ("Date", "Acte", "Mutuelle", "Statut")
+WIDE_FROM = 110
+"""Below this many columns the table keeps date, act, mutuelle and status (the rest is in the totals
+line and the détail): at 80×24 every column stays visible, no horizontal scrolling."""
+NARROW_LABEL = 24
+WIDE_LABEL = 28
+
+
+def columns(width: int) -> tuple[str, ...]:
+    return COLUMNS if width >= WIDE_FROM else NARROW_COLUMNS
+
+
+def status_cell(status: ClaimStatus) -> str:
+    return f"{STATUS_ICONS[status]} {wording.status_words(status)}"
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def row_cells(item: ClaimListItem, width: int = WIDE_FROM) -> tuple[str, ...]:
+    suffix = " (régularisé)" if item.regularisation else ""
+    if width < WIDE_FROM:
+        return (
+            format_date(item.care_date),
+            _shorten(item.label, NARROW_LABEL - len(suffix)) + suffix,
+            format_eur(item.amc_paid),
+            status_cell(item.status),
+        )
+    return (
+        format_date(item.care_date),
+        item.beneficiary_name.split(" ")[0],
+        _shorten(item.label, WIDE_LABEL - len(suffix)) + suffix,
+        format_eur(item.charged),
+        format_eur(item.amc_paid),
+        format_eur(item.out_of_pocket),
+        status_cell(item.status),
+    )
+
+
+def totals_line(totals: ClaimTotals) -> str:
+    count = totals.count
+    what = "Aucun remboursement" if count == 0 else f"{count} remboursement{'s' if count > 1 else ''}"
+    return (
+        f"{what} ; Dépensé : {format_eur(totals.charged)} ; Sécurité sociale : {format_eur(totals.amo_paid)} ; "
+        f"Mutuelle : {format_eur(totals.amc_paid)} ; Reste à charge : {format_eur(totals.out_of_pocket)}"
+    )
+
+
+def page_line(result: ClaimList) -> str:
+    return f"Page {result.page} sur {result.pages}"
+
+
+def heading(result: ClaimList | None) -> str:
+    return f"{HEADING} ({result.totals.count})" if result is not None else HEADING
+
+
+def list_record(item: ClaimListItem, dates: Callable[[date], str] = format_date) -> str:
+    """One claim as one labelled line (linear mode)."""
+    fields = [
+        LabelledField("Date", dates(item.care_date)),
+        LabelledField("Pour", item.beneficiary_name),
+        LabelledField("Acte", item.label),
+        LabelledField("Dépensé", format_eur(item.charged)),
+        LabelledField("Sécurité sociale", format_eur(item.amo_paid)),
+        LabelledField("Mutuelle", format_eur(item.amc_paid)),
+        LabelledField("Reste à charge", format_eur(item.out_of_pocket)),
+        LabelledField("Statut", wording.claim_status_sentence(item)),
+        LabelledField("Paiement", wording.payment_sentence(item, dates)),
+    ]
+    if item.regularisation:
+        fields.append(LabelledField("Régularisation", "oui (trop-perçu)"))
+    return " ; ".join(str(f) for f in fields)
+
+
+# -- the détail ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    lines: tuple[str, ...] = field(default_factory=tuple)
+
+
+def detail_payment_sentence(payment: PaymentDetail, dates: Callable[[date], str] = format_date) -> str:
+    when = dates(payment.payment_date)
+    if payment.kind is PaymentKind.overpayment_recovery or payment.amount < 0:
+        return f"Récupération d'un trop-perçu de {format_eur(abs(payment.amount))} le {when}"
+    if payment.state is PaymentState.returned:
+        reason = f" ({payment.return_reason.rstrip('.')})" if payment.return_reason else ""
+        return (
+            f"Virement de {format_eur(payment.amount)} du {when} revenu impayé{reason} : "
+            "envoyez un nouveau RIB au service adhérent"
+        )
+    if payment.payee is Payee.provider:
+        if payment.state is PaymentState.done:
+            return f"{format_eur(payment.amount)} réglés à {payment.payee_label} le {when} (effectué)"
+        return f"{format_eur(payment.amount)} à régler à {payment.payee_label} le {when} (prévu)"
+    account = f" …{payment.account_suffix}" if payment.account_suffix else ""
+    if payment.state is PaymentState.done:
+        return f"{format_eur(payment.amount)} versés sur votre compte{account} le {when} (effectué)"
+    return f"{format_eur(payment.amount)} à verser sur votre compte{account} le {when} (prévu)"
+
+
+def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Section]:
+    """The détail as labelled lines, readable at 80 columns and line by line."""
+    dates = format_date_long if long_dates else format_date
+    totals = detail.totals
+    status = f"{STATUS_ICONS[detail.status]} {wording.status_words(detail.status)}"
+    summary = [
+        f"Référence : {detail.reference}",
+        f"Date des soins : {dates(detail.care_date)}",
+        f"Pour : {detail.beneficiary_name}",
+        f"Poste de soins : {care_category_label(detail.care_category)}",
+        f"Statut : {status}",
+        f"Reçu le : {dates(detail.received_date)} ({_first_lower(wording.status_words(detail.source))})",
+    ]
+    if detail.provider_name:
+        summary.append(f"Professionnel de santé : {detail.provider_name}")
+    if detail.status is ClaimStatus.rejected:
+        summary.append(f"Motif du rejet : {detail.rejection_reason or 'non précisé'}")
+        summary.append(f"Que faire : {detail.next_step or 'écrivez au service adhérent depuis la messagerie'}")
+    elif detail.status is ClaimStatus.awaiting_document:
+        summary.append(f"Que faire : {detail.next_step or 'déposez le justificatif demandé dans votre espace'}")
+    sections = [
+        Section(f"Remboursement du {dates(detail.care_date)} – {detail.label}", tuple(summary)),
+        Section(
+            "Répartition",
+            (
+                f"Montant dépensé : {format_eur(totals.charged)}",
+                f"Remboursé par la Sécurité sociale : {format_eur(totals.amo_paid)}",
+                f"Remboursé par votre mutuelle : {format_eur(totals.amc_paid)}",
+                f"Reste à votre charge : {format_eur(totals.out_of_pocket)}",
+            ),
+        ),
+    ]
+    for number, line in enumerate(detail.lines, start=1):
+        rows = [
+            f"Acte : {line.label} (code {line.act})" + (f", quantité {line.quantity}" if line.quantity != 1 else ""),
+            f"Date des soins : {dates(line.care_date)} ; Pour : {line.beneficiary_name}",
+            f"Montant dépensé : {format_eur(line.charged)}",
+            f"Base de remboursement : {format_eur(line.br)} ; Taux de la Sécurité sociale : "
+            f"{format_percent(line.amo_rate)}",
+        ]
+        for deduction in line.deductions:
+            rows.append(f"{deduction.label} (retenue par la Sécurité sociale) : {format_eur(deduction.amount)}")
+        rows.append(f"Part Sécurité sociale : {format_eur(line.amo_paid)}")
+        if line.amc:
+            for share in line.amc:
+                rows.append(f"Part mutuelle, {share.contract_name} : {format_eur(share.amount)}")
+        else:
+            rows.append(f"Part mutuelle : {format_eur(line.amc_paid)}")
+        rows.append(f"Reste à charge : {format_eur(line.out_of_pocket)}")
+        title = f"Ligne {number} sur {len(detail.lines)}" if len(detail.lines) > 1 else "Détail de l'acte"
+        sections.append(Section(title, tuple(rows)))
+        if line.explanation:
+            sections.append(Section(WHY_HEADING, tuple(f"– {text}" for text in line.explanation)))
+    if detail.payments:
+        sections.append(Section("Paiements", tuple(detail_payment_sentence(p, dates) for p in detail.payments)))
+    else:
+        waiting = (
+            "Aucun paiement : remboursement rejeté"
+            if detail.status is ClaimStatus.rejected
+            else ("Aucun paiement pour l'instant : il sera fait après le traitement")
+        )
+        sections.append(Section("Paiements", (waiting,)))
+    if detail.documents:
+        sections.append(
+            Section(
+                "Documents joints",
+                tuple(
+                    f"{d.filename} ({_size(d.size)}, déposé le {dates(d.created_at.date())})" for d in detail.documents
+                ),
+            )
+        )
+    return sections
+
+
+def _first_lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} octets"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} Ko"
+    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
+
+
+def detail_text(detail: ClaimDetail, *, long_dates: bool = False) -> list[str]:
+    """Every line of the détail, headings as "== … ==" (the linear mode prints this)."""
+    out: list[str] = []
+    for section in detail_sections(detail, long_dates=long_dates):
+        out.append(f"== {section.title} ==")
+        out.extend(section.lines)
+    return out
+
+
+# -- downloads -------------------------------------------------------------------------------------------
+
+
+def download_dir(environ: Mapping[str, str] | None = None, home: Path | None = None) -> Path:
+    """Where exported files go: $ESPACE_DOWNLOAD_DIR (tests, or a choice of the member), else
+    $XDG_DOWNLOAD_DIR, else ~/Téléchargements when it exists (a French desktop), else ~/Downloads."""
+    env = os.environ if environ is None else environ
+    for name in ("ESPACE_DOWNLOAD_DIR", "XDG_DOWNLOAD_DIR"):
+        value = env.get(name, "").strip()
+        if value:
+            return Path(os.path.expandvars(value)).expanduser()
+    base = home or Path.home()
+    french = base / "Téléchargements"
+    return french if french.is_dir() else base / "Downloads"
+
+
+def save_download(content: bytes, filename: str, directory: Path) -> Path:
+    """Write the file without overwriting: "releve.pdf", then "releve (2).pdf"…"""
+    directory.mkdir(parents=True, exist_ok=True)
+    name = Path(filename).name or "fichier"
+    target = directory / name
+    stem, suffix = target.stem, target.suffix
+    number = 2
+    while target.exists():
+        target = directory / f"{stem} ({number}){suffix}"
+        number += 1
+    target.write_bytes(content)
+    return target
+
+
+def saved_sentence(path: Path, what: str) -> str:
+    return f"{what} enregistré : {path}"

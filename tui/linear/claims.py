@@ -1,0 +1,160 @@
+"""The linear face of Mes remboursements (flow `tui.flows.claims`): a heading with the count, the
+filters written out, the totals, one labelled line per claim, then a numbered menu of what to do
+(filters, sort, pages, détail, exports). Same model as the full-screen table."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from models.domain.dates import format_date_long
+from tui.api import errors
+from tui.flows import claims as flow
+from tui.flows.login import AuthenticatedSession
+
+if TYPE_CHECKING:
+    from tui.linear.client import LinearClient
+
+MENU = (
+    ("status", "Filtrer par statut (au choix suivant)"),
+    ("person", "Filtrer par bénéficiaire (au choix suivant)"),
+    ("category", "Filtrer par poste de soins (au choix suivant)"),
+    ("period", "Changer la période (au choix suivant)"),
+    ("payee", "Filtrer par destinataire du paiement (au choix suivant)"),
+    ("regularisation", "Seulement les régularisations (oui / non)"),
+    ("amount", "Filtrer par montant dépensé"),
+    ("search", "Chercher un acte (texte)"),
+    ("sort", "Changer le tri"),
+    ("reverse", "Inverser l'ordre du tri"),
+    ("next_page", "Page suivante"),
+    ("previous_page", "Page précédente"),
+    ("open", "Voir le détail d'un remboursement"),
+    ("export_csv", "Exporter la liste en CSV"),
+    ("period_statement", "Relevé de prestations de la période (PDF)"),
+    ("annual_statement", "Relevé annuel des prestations (PDF)"),
+    ("clear", "Effacer les filtres"),
+    ("back", "Revenir au menu principal"),
+)
+
+
+async def _show(client: LinearClient, session: AuthenticatedSession, model: flow.ClaimFilterModel, options):
+    try:
+        result = await session.api.claims(model.query())
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return None
+    client.heading(flow.heading(result))
+    client.say("Filtres : " + model.sentence(options))
+    client.say(flow.totals_line(result.totals) + f" ; {flow.page_line(result)}")
+    if not result.items:
+        client.say(flow.NO_CLAIMS)
+    start = (result.page - 1) * result.page_size
+    for number, item in enumerate(result.items, start=start + 1):
+        client.say(f"{number}. " + flow.list_record(item, format_date_long))
+    return result
+
+
+async def _save(client: LinearClient, call, what: str) -> None:
+    client.say(f"{what} : préparation en cours…")
+    try:
+        download = await call
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    path = flow.save_download(download.content, download.filename, flow.download_dir())
+    client.say(flow.saved_sentence(path, what))
+
+
+async def show_claim(client: LinearClient, session: AuthenticatedSession, claim_id: int) -> None:
+    try:
+        detail = await session.api.claim(claim_id)
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    for line in flow.detail_text(detail, long_dates=True):
+        client.say(line)
+
+
+async def run_claims(client: LinearClient, session: AuthenticatedSession) -> None:
+    model = flow.ClaimFilterModel(session.api.clock.today())
+    try:
+        options = await session.api.claim_options()
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    result = await _show(client, session, model, options)
+    while True:
+        client.heading("Mes remboursements : que voulez-vous faire ?")
+        for number, (_id, label) in enumerate(MENU, start=1):
+            client.say(f"{number}. {label}")
+        choice = client.ask(f"Votre choix (1 à {len(MENU)})").strip()
+        if not choice.isdigit() or not 1 <= int(choice) <= len(MENU):
+            client.error(f"choix invalide : « {choice} ». Tapez un nombre de 1 à {len(MENU)}.")
+            continue
+        action = MENU[int(choice) - 1][0]
+        new = model
+        if action == "back":
+            return
+        if action == "status":
+            new = model.next_status()
+        elif action == "person":
+            new = model.next_beneficiary(options)
+        elif action == "category":
+            new = model.next_category(options)
+        elif action == "period":
+            new = model.next_period()
+        elif action == "payee":
+            new = model.next_payee()
+        elif action == "regularisation":
+            new = model.toggle_regularisation()
+        elif action == "amount":
+            try:
+                new = model.with_amounts(client.ask("Montant dépensé (20-100, 20- ou -100 ; vide : tous)"))
+            except flow.AmountError as exc:
+                client.error(str(exc))
+                continue
+        elif action == "search":
+            new = model.with_text(client.ask("Texte de l'acte (vide : tous)"))
+        elif action == "sort":
+            new = model.next_sort()
+        elif action == "reverse":
+            new = model.reversed()
+        elif action == "next_page":
+            new = model.next_page(result.pages if result else 1)
+        elif action == "previous_page":
+            new = model.previous_page()
+        elif action == "clear":
+            new = model.cleared()
+        elif action == "open":
+            items = result.items if result else []
+            if not items:
+                client.error("aucun remboursement dans la liste.")
+                continue
+            start = (result.page - 1) * result.page_size if result else 0
+            answer = client.ask(f"Numéro du remboursement ({start + 1} à {start + len(items)})").strip()
+            if not answer.isdigit() or not start + 1 <= int(answer) <= start + len(items):
+                client.error(f"numéro invalide : « {answer} ».")
+                continue
+            await show_claim(client, session, items[int(answer) - start - 1].id)
+            continue
+        elif action == "export_csv":
+            await _save(client, session.api.claims_csv(model.query()), "Fichier CSV")
+            continue
+        elif action == "period_statement":
+            period = model.period
+            await _save(
+                client,
+                session.api.period_statement(period.date_from or options.default_date_from, period.date_to),
+                "Relevé de prestations",
+            )
+            continue
+        elif action == "annual_statement":
+            years = options.statement_years
+            answer = client.ask(f"Année ({years[-1]} à {years[0]})").strip()
+            if not answer.isdigit() or int(answer) not in years:
+                client.error(f"année invalide : « {answer} ». Choisissez entre {years[-1]} et {years[0]}.")
+                continue
+            await _save(client, session.api.annual_statement(int(answer)), f"Relevé annuel {answer}")
+            continue
+        model = new
+        client.say("Filtres appliqués : " + model.sentence(options))
+        result = await _show(client, session, model, options)
