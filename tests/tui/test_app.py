@@ -160,7 +160,7 @@ async def test_the_command_palette_lists_the_registry(api, coralie, token_store,
             a.description for a in app.available_actions() if a.id != "command_palette"
         ]
         found = [hit.text async for hit in provider.search("déconn")]
-        assert found == ["Se déconnecter"]
+        assert "Se déconnecter" in found  # fuzzy: other actions may match "déconn" too
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "CommandPalette"
