@@ -46,7 +46,11 @@ def test_reimbursement_form_reads_french_amounts_and_dates(tmp_path):
     invoice = tmp_path / "facture.pdf"
     invoice.write_bytes(PDF)
     s = state(
-        "new_reimbursement", basis="paid_invoice", beneficiary="2", care_date="15/07/2025", label="Ostéopathie",
+        "new_reimbursement",
+        basis="paid_invoice",
+        beneficiary="2",
+        care_date="15/07/2025",
+        label="Ostéopathie",
         amount="62,50",
     )
     s.files.append(str(invoice))
@@ -76,7 +80,10 @@ def test_every_problem_is_named_in_french():
 
 def test_hospital_cover_checks_finess_locally_and_needs_fax_or_email():
     base = {
-        "member_number": "1204587", "beneficiary": "1", "establishment": "CHU Estaing", "entry_date": "01/12/2026",
+        "member_number": "1204587",
+        "beneficiary": "1",
+        "establishment": "CHU Estaing",
+        "entry_date": "01/12/2026",
     }
     with pytest.raises(forms.FormErrors) as caught:
         forms.build(state("new_hospital", **base, finess="750712185"), CTX)
@@ -104,17 +111,33 @@ def test_documents_one_type_per_upload_within_its_category(tmp_path):
 
 
 def test_quote_lines_and_accident_tiers():
-    s = state("new_quote", domain="optical", beneficiary="1", provider_name="Optique Lafayette",
-              line1_act="MONTURE", line1_amount="150", line2_act="VERRE_SIMPLE", line2_amount="")
+    s = state(
+        "new_quote",
+        domain="optical",
+        beneficiary="1",
+        provider_name="Optique Lafayette",
+        line1_act="MONTURE",
+        line1_amount="150",
+        line2_act="VERRE_SIMPLE",
+        line2_amount="",
+    )
     with pytest.raises(forms.FormErrors) as caught:
         forms.build(s, CTX)
     assert list(caught.value.errors) == ["line2_amount"]
     s.values["line2_amount"] = "80,00"
     body = forms.build(s, CTX)
-    assert [(line.act, line.charged) for line in body.lines] == [("MONTURE", Decimal("150.00")),
-                                                                  ("VERRE_SIMPLE", Decimal("80.00"))]
-    accident = state("new_accident", beneficiary="1", accident_date="20/11/2026", place="Rue", circumstances="Chute",
-                     third_party="oui")
+    assert [(line.act, line.charged) for line in body.lines] == [
+        ("MONTURE", Decimal("150.00")),
+        ("VERRE_SIMPLE", Decimal("80.00")),
+    ]
+    accident = state(
+        "new_accident",
+        beneficiary="1",
+        accident_date="20/11/2026",
+        place="Rue",
+        circumstances="Chute",
+        third_party="oui",
+    )
     with pytest.raises(forms.FormErrors) as caught:
         forms.build(accident, CTX)
     assert caught.value.errors == {"third_party_details": "Le tiers et son assureur : à remplir."}
@@ -123,8 +146,17 @@ def test_quote_lines_and_accident_tiers():
 def test_the_idempotency_key_is_kept_for_the_same_form_and_renewed_for_another():
     keys = iter(["k1", "k2", "k3"])
     submission = forms.Submission(make_key=lambda: next(keys))
-    body = forms.build(state("new_hospital", member_number="1204587", beneficiary="1", establishment="CHU",
-                             entry_date="01/12/2026", admission_fax="04 73 75 00 00"), CTX)
+    body = forms.build(
+        state(
+            "new_hospital",
+            member_number="1204587",
+            beneficiary="1",
+            establishment="CHU",
+            entry_date="01/12/2026",
+            admission_fax="04 73 75 00 00",
+        ),
+        CTX,
+    )
     assert submission.key_for(body) == "k1"
     assert submission.key_for(body) == "k1"  # sent again after a network error: same key
     changed = body.model_copy(update={"establishment": "Clinique"})
@@ -151,8 +183,9 @@ class LoseFirstAnswer(httpx.ASGITransport):
         return response
 
 
-async def test_a_retry_after_a_lost_answer_never_creates_twice(demo_app, client_clock, log_in_as, coralie,
-                                                               demo_session, tmp_path):
+async def test_a_retry_after_a_lost_answer_never_creates_twice(
+    demo_app, client_clock, log_in_as, coralie, demo_session, tmp_path
+):
     token = await log_in_as(coralie.member_number)
     flaky = LoseFirstAnswer(app=demo_app)
     api = ApiClient(SERVER, transport=flaky, clock=client_clock)
@@ -291,12 +324,11 @@ async def _linear(api, token_store, coralie_token, answers_after_menu):
     listing = await MessagingApi(api).requests()
     new_choice = str(len(listing.items) + 1)
     back_choice = str(len(listing.items) + 3)  # one more démarche in the list afterwards
-    lines = [str(menu.index("requests") + 1), new_choice, *answers_after_menu, back_choice,
-             str(menu.index("quit") + 1)]
+    lines = [str(menu.index("requests") + 1), new_choice, *answers_after_menu, back_choice, str(menu.index("quit") + 1)]
     client.stdin = io.StringIO("\n".join(lines) + "\n")
     assert await client.run() == 0
     out = stdout.getvalue()
-    return out[out.index("== Mes démarches ("):], stderr.getvalue()
+    return out[out.index("== Mes démarches (") :], stderr.getvalue()
 
 
 async def test_linear_transcript_of_a_reimbursement_request(api, token_store, coralie_token, tmp_path):

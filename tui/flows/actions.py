@@ -49,7 +49,7 @@ ACTIONS: tuple[Action, ...] = (
            short="Démarches"),
     Action("notifications", ("n",), "Mes notifications", context=SESSION, area="notifications",
            short="Notifications"),
-    Action("new_request", ("plus",), "Nouvelle démarche : remboursement, documents, accident, hospitalisation, devis",
+    Action("new_request", ("plus",), "Nouvelle démarche (choisir le formulaire)",
            context=SESSION, area="requests", short="Nouvelle démarche", footer=False, linear=False),
     Action("new_reimbursement", ("R",), "Demander un remboursement (facture acquittée, décompte d'une autre mutuelle)",
            context=SESSION, area="requests", footer=False, linear=False),
