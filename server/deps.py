@@ -65,6 +65,23 @@ def get_current_auth(current: CurrentAuthEvenExpired) -> Authenticated:
 CurrentAuth = Annotated[Authenticated, Depends(get_current_auth)]
 
 
+def get_optional_auth(
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Authenticated | None:
+    """Routes open to everyone that do more for a caller who is logged in (the simulator's member
+    form): None without a bearer token; with one, the same rules as ``CurrentAuth`` (401 for a session
+    that is not valid, 403 password_expired while the password must be changed)."""
+    if credentials is None or not credentials.credentials:
+        return None
+    return require_fresh_password(authenticate(session, clock, settings, credentials.credentials))
+
+
+OptionalAuth = Annotated[Authenticated | None, Depends(get_optional_auth)]
+
+
 def get_current_account(current: CurrentAuth) -> Account:
     return current.account
 

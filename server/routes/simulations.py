@@ -1,12 +1,11 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials
 
 from models.schemas.simulation import SimulationRequest
 from server.clock import paris_today
-from server.deps import ClockDep, SessionDep, SettingsDep, bearer_scheme
+from server.deps import ClockDep, OptionalAuth, SessionDep
 from server.errors import error_responses
 from server.services import simulation as service
 
@@ -60,9 +59,7 @@ def simulate(
     payload: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],
     clock: ClockDep,
     session: SessionDep,
-    settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    current: OptionalAuth,
 ) -> JSONResponse:
-    token = credentials.credentials if credentials else None
     today = paris_today(clock)
-    return JSONResponse(service.simulate(payload, today, session=session, clock=clock, settings=settings, token=token))
+    return JSONResponse(service.simulate(payload, today, session=session, current=current))

@@ -15,10 +15,8 @@ from sqlmodel import Session
 from models.schemas.common import Role
 from models.schemas.errors import ErrorDetail
 from models.tables import Member
-from server.clock import Clock
 from server.errors import ApiError, forbidden, not_authenticated
-from server.services import auth as auth_service
-from server.settings import Settings
+from server.services.auth import Authenticated
 
 
 def _stateless(payload: dict[str, Any] | list[dict[str, Any]], today: date) -> Any:
@@ -39,18 +37,15 @@ def _stateless(payload: dict[str, Any] | list[dict[str, Any]], today: date) -> A
         ) from exc
 
 
-def member_for_token(session: Session, clock: Clock, settings: Settings, token: str | None) -> Member:
-    """The member behind a bearer token, with the same answers as the ``CurrentMember`` dependency
-    (401 without a valid session, 403 for staff or a password to change)."""
-    if not token:
+def member_for_auth(session: Session, current: Authenticated | None) -> Member:
+    """The member behind the caller (``server.deps.OptionalAuth``: the session already checked, the
+    password-expired rule already applied), with the ``CurrentMember`` answers: 401 without a session,
+    403 for staff."""
+    if current is None:
         raise not_authenticated(
             message="La simulation sur vos propres contrats demande d'être connecté : identifiez-vous, "
             "ou indiquez la garantie (« guarantee »)."
         )
-    current = auth_service.authenticate(session, clock, settings, token)
-    fresh = getattr(auth_service, "require_fresh_password", None)
-    if fresh is not None:
-        current = fresh(current)
     account = current.account
     member = session.get(Member, account.member_id) if account.member_id is not None else None
     if account.role != Role.member or member is None:
@@ -63,14 +58,12 @@ def simulate(
     today: date,
     *,
     session: Session | None = None,
-    clock: Clock | None = None,
-    settings: Settings | None = None,
-    token: str | None = None,
+    current: Authenticated | None = None,
 ) -> Any:
     from server.services import guarantees
 
     if guarantees.is_member_form(payload):
-        assert session is not None and clock is not None and settings is not None
-        member = member_for_token(session, clock, settings, token)
+        assert session is not None
+        member = member_for_auth(session, current)
         return guarantees.member_simulation(session, member, payload, today)
     return _stateless(payload, today)

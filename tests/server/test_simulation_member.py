@@ -225,6 +225,22 @@ async def test_the_member_form_needs_a_member_session(client, family, make):
     assert (await client.post(SIMULATIONS, json=request, headers=bearer(agent))).status_code == 403
 
 
+async def test_an_expired_password_gets_the_403_of_every_route(client, family, make, clock, db_session):
+    """The member form takes ``server.deps.OptionalAuth``: the restricted session of an expired password
+    is refused as on every other route, and so is an invalid token, even on the stateless form."""
+    account = make.account(make.member(first_name="Paul"))
+    account.password_changed_at = clock.now() - timedelta(days=400)
+    db_session.add(account)
+    db_session.commit()
+    token = make.session_token(account)
+    request = {"act": "CS", "charged": "60", "beneficiary_id": str(family["lea"].id)}
+    for body in (request, {"act": "G", "charged": "30", "guarantee": "100% BR"}):
+        response = await client.post(SIMULATIONS, json=body, headers=bearer(token))
+        assert response.status_code == 403 and response.json()["code"] == "password_expired"
+        assert (await client.post(SIMULATIONS, json=body, headers=bearer("pas-un-jeton"))).status_code == 401
+    assert (await client.post(SIMULATIONS, json=request, headers=bearer(family["token"]))).status_code == 200
+
+
 async def test_an_act_no_contract_covers_is_a_french_422(client, family):
     response = await client.post(
         SIMULATIONS, json={"act": "G", "charged": "30", "beneficiary_id": str(family["lea"].id)},
