@@ -1,7 +1,12 @@
 """Mail outbox. ``enqueue_mail`` adds a row to the caller's transaction (a rolled-back event sends
 nothing); ``send_due_mails`` delivers what is due over SMTP, one commit per mail, and on failure keeps
 the mail queued with its attempt counted and a growing delay. A mail is marked sent only after the
-SMTP server accepted it: at worst it is sent twice, never lost."""
+SMTP server accepted it: at worst it is sent twice, never lost.
+
+Once sent, a mail's body is blanked (``SENT_BODY``): it held links and codes in clear (activation, second
+factor, reset) and the outbox is not an archive. ``to``, ``subject`` and ``sent_at`` stay, for the audit
+trail. Blanking at send time rather than purging after ``purge_grace``: a purge would leave a live 24 h
+reset link readable in the database for that long after delivery."""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from server.db import SessionScope
 from server.settings import Settings
 
 log = logging.getLogger("espace.outbox")
+SENT_BODY = "(contenu effacé après envoi)"
 
 
 class SmtpClient(Protocol):
@@ -116,6 +122,7 @@ def send_due_mails(
                 report.failed += 1
                 continue
             mail.sent_at = clock.now()
+            mail.body = SENT_BODY  # links and codes do not outlive delivery
             mail.last_error = None
             session.add(mail)
             session.commit()

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from models.tables import MailOutbox
 from server.jobs import run_pass
-from server.notify.outbox import enqueue_mail
+from server.notify.outbox import SENT_BODY, enqueue_mail
 
 
 class Sink:
@@ -102,6 +102,25 @@ def test_a_failing_smtp_leaves_the_mail_queued_and_retries_later(db_session, clo
     assert run_pass(session_scope, clock, working).sent == 1
     assert len(sink.envelopes) == 1
     assert _mails(db_session)[0].sent_at == clock.now()
+
+
+def test_a_sent_mail_loses_its_body_but_keeps_to_subject_and_sent_at(
+    db_session, clock, settings, session_scope, smtp_sink
+):
+    sink, port = smtp_sink
+    body = "Votre code : 48213907, ou ce lien : http://x/confirm?token=Zq9-secret-token"
+    enqueue_mail(db_session, clock, to="camille@exemple.fr", subject="Confirmez votre adresse", body=body)
+    db_session.commit()
+    closed = settings.model_copy(update={"smtp_port": _free_port()})
+    run_pass(session_scope, clock, closed)
+    assert _mails(db_session)[0].body == body  # not delivered yet: kept for the retry
+    clock.advance(settings.outbox_retry_base)
+    assert run_pass(session_scope, clock, settings.model_copy(update={"smtp_port": port})).sent == 1
+    assert "48213907" in message_from_bytes(sink.envelopes[0].content, policy=default_policy).get_content()
+    [mail] = _mails(db_session)
+    assert (mail.to, mail.subject, mail.sent_at) == ("camille@exemple.fr", "Confirmez votre adresse", clock.now())
+    assert mail.body == SENT_BODY
+    assert "48213907" not in mail.body and "token" not in mail.body
 
 
 def test_retry_delay_grows_and_is_capped(db_session, clock, settings, session_scope):
