@@ -158,6 +158,12 @@ class ForgotPasswordRequest(ChallengeAnswer):
     identifier: str = Field(min_length=1, max_length=254)
 
 
+class ResendConfirmationRequest(ChallengeAnswer):
+    """Renvoyer l'e-mail de confirmation: n° adhérent or the email given at activation."""
+
+    identifier: str = Field(min_length=1, max_length=254)
+
+
 class ResetPasswordRequest(BaseModel):
     """Either the token of the link, or the identifier and the code of the mail."""
 

@@ -24,6 +24,7 @@ from models.schemas.auth import (
     PendingLogin,
     RecoverIdentifierRequest,
     RecoveryCodes,
+    ResendConfirmationRequest,
     ResendRequest,
     ResetPasswordRequest,
     SecondFactorRequest,
@@ -169,6 +170,19 @@ def confirm_email(
     body: ConfirmEmailRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
 ) -> Accepted:
     return accounts.confirm_email(session, clock, settings, body, ip=ip)
+
+
+@router.post(
+    "/auth/confirm-email/resend",
+    status_code=202,
+    response_model=Accepted,
+    responses=error_responses(422),
+    summary="Renvoyer l'e-mail de confirmation (même réponse que le compte existe ou non)",
+)
+def resend_confirmation(
+    body: ResendConfirmationRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> Accepted:
+    return accounts.resend_confirmation(session, clock, settings, body, ip=ip)
 
 
 @router.get(

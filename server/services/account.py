@@ -27,6 +27,7 @@ from models.schemas.auth import (
     PolicyViolation,
     RecoverIdentifierRequest,
     RecoveryCodes,
+    ResendConfirmationRequest,
     ResetPasswordRequest,
     SessionListItem,
     TotpEnrollment,
@@ -61,6 +62,10 @@ FORGOT_ACCEPTED = (
 RECOVER_ACCEPTED = (
     "Si ces informations correspondent à un adhérent, son identifiant vient d'être envoyé à son adresse "
     "e-mail. Il n'est jamais affiché à l'écran."
+)
+RESEND_CONFIRMATION_ACCEPTED = (
+    "Si un compte en attente de confirmation correspond à cet identifiant, un nouvel e-mail de confirmation "
+    "vient d'être envoyé à son adresse : ouvrez le lien ou saisissez le code reçu (valable 24 heures)."
 )
 TOKEN_REFUSED = "Ce lien ou ce code n'est pas valable (déjà utilisé, expiré ou erroné) : demandez-en un nouveau."
 CHALLENGE_FAILED = "La réponse à la question de vérification est manquante ou erronée : demandez une nouvelle question."
@@ -371,6 +376,37 @@ def confirm_email(
     audit.record(session, clock, "email_confirmed", actor_account_id=account.id, ip=ip)
     session.commit()
     return Accepted(message="Votre adresse e-mail est confirmée : vous pouvez vous connecter.")
+
+
+def resend_confirmation(
+    session: Session, clock: Clock, settings: Settings, body: ResendConfirmationRequest, *, ip: str | None
+) -> Accepted:
+    """Always the same 202; a fresh link and code only for an account still waiting for its confirmation.
+    The earlier ones stay valid until they expire (each is single use)."""
+    now = clock.now()
+    _require_challenge(session, settings, now, body.challenge_id, body.challenge_answer)
+    account = find_account(session, body.identifier)
+    sent = False
+    if account is not None and account.state == AccountState.email_unconfirmed:
+        counted = throttle.count_attempt(
+            session, settings, now, f"resend-confirmation:{account.id}", max_failures=3, lockout=settings.login_lockout
+        )
+        to = account_email(session, account)
+        if to and not counted.blocked:
+            token, code, expires = _issue_mail_token(session, clock, settings, account, CONFIRMATION)
+            mails.email_confirmation(session, clock, settings, to, token, code, expires)
+            sent = True
+    audit.record(
+        session,
+        clock,
+        "email_confirmation_resent",
+        detail={"sent": sent},
+        target_type="account" if account else None,
+        target_id=account.id if account else None,
+        ip=ip,
+    )
+    session.commit()
+    return Accepted(message=RESEND_CONFIRMATION_ACCEPTED)
 
 
 # --- password forgotten, identifier ---------------------------------------------------------------

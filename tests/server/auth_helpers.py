@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlmodel import Session, col, select
 
 from models.domain.human_check import DAYS, NUMBERS, ORDINALS
 from models.tables import MailOutbox
+from server.logs import JsonFormatter
 
 LOGIN = "/api/v1/auth/login"
 SECOND = "/api/v1/auth/second-factor"
@@ -56,3 +60,25 @@ async def login_fully(client, db: Session, identifier: str, password: str, email
     second = await client.post(SECOND, json={"pending_id": body["pending"]["id"], "code": code, **extra})
     assert second.status_code == 200, second.text
     return second.json()
+
+
+@contextmanager
+def espace_logs() -> Iterator[list[str]]:
+    """Every record of the project's loggers (``espace.*``, which do not propagate to the root), formatted
+    as the production JSON lines, extra fields included."""
+    lines: list[str] = []
+    formatter = JsonFormatter()
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(formatter.format(record))
+
+    logger, handler = logging.getLogger("espace"), Collect(logging.DEBUG)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield lines
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)

@@ -38,6 +38,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/auth/activation/identity"): row(422, 422, 422, 422, 422),
     ("GET", "/api/v1/auth/confirm-email"): EVERYONE_OK,
     ("POST", "/api/v1/auth/confirm-email"): row(400, 400, 400, 400, 400),  # unknown token
+    ("POST", "/api/v1/auth/confirm-email/resend"): row(422, 422, 422, 422, 422),  # no human check
     ("GET", "/api/v1/auth/terms"): EVERYONE_OK,
     ("POST", "/api/v1/auth/password/forgot"): row(422, 422, 422, 422, 422),  # no human check
     ("GET", "/api/v1/auth/password/reset"): EVERYONE_OK,
@@ -151,6 +152,7 @@ def world(make):
             },
             ("POST", "/api/v1/auth/confirm-email"): {"token": "inconnu"},
             ("POST", "/api/v1/auth/password/forgot"): {"identifier": member_a.member_number},
+            ("POST", "/api/v1/auth/confirm-email/resend"): {"identifier": member_a.member_number},
             ("POST", "/api/v1/auth/password/reset"): {"token": "inconnu", "new_password": "Un-Mot-De-Passe-Solide-1"},
             ("POST", "/api/v1/auth/identifier/recover"): {
                 "last_name": "Durand",
