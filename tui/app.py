@@ -395,6 +395,23 @@ class EspaceApp(App[int]):
         if self.session is not None:
             self.push_screen(SimulatorScreen(self.session))
 
+    def action_guarantees_pdf(self) -> None:
+        """The PDF of the table, said in the Mes garanties screen's status line (opened if needed)."""
+        from tui.screens.guarantees import GuaranteesScreen
+
+        if self.session is None:
+            return
+        if isinstance(self.screen, GuaranteesScreen):
+            self.screen.action_download_pdf()
+        else:
+            self.push_screen(GuaranteesScreen(self.session, download=True))
+
+    def action_saved_simulations(self) -> None:
+        from tui.screens.simulator import SavedSimulationsScreen
+
+        if self.session is not None and not isinstance(self.screen, SavedSimulationsScreen):
+            self.push_screen(SavedSimulationsScreen(self.session))
+
     def action_theme(self) -> None:
         current = self.theme if self.theme in THEMES else THEMES[0]
         self.theme = THEMES[(THEMES.index(current) + 1) % len(THEMES)]

@@ -42,6 +42,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("claims", ("r",), "Mes remboursements", context=SESSION, area="claims", short="Remboursements"),
     Action("guarantees", ("g",), "Mes garanties", context=SESSION, area="guarantees", short="Garanties"),
     Action("simulator", ("s",), "Simuler un remboursement", context=SESSION, area="simulator", short="Simulateur"),
+    Action("guarantees_pdf", ("G",), "Télécharger mon tableau de garanties (PDF)", context=SESSION,
+           area="guarantees", short="Tableau PDF", footer=False),
+    Action("saved_simulations", ("S",), "Mes simulations enregistrées", context=SESSION, area="simulator",
+           short="Mes simulations", footer=False),
     # issue 7
     Action("messaging", ("m",), "Messagerie : mes messages au service adhérent", context=SESSION, area="messaging",
            short="Messagerie"),

@@ -8,11 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from models.domain.dates import format_date, format_date_long
 from models.domain.money import format_eur
 from models.schemas.common import ContractLevel, ContractState, Relationship
 from models.schemas.guarantees import CeilingUse, ContractGuarantees, EquipmentRenewal, MyGuarantees
+from tui.api import errors
+from tui.api.client import ApiClient
+from tui.flows.claims import download_dir, save_download
 
 HEADING = "Mes garanties"
 LOADING = "Chargement de vos garanties…"
@@ -140,4 +144,41 @@ def build_view(guarantees: MyGuarantees, *, long_dates: bool = False) -> Guarant
         heading=HEADING,
         contracts=tuple(_contract(c, dates) for c in guarantees.contracts),
         people=tuple(people),
+    )
+
+
+# -- the PDF of the table ----------------------------------------------------------------------------
+
+PDF_FILENAME = "tableau-de-garanties.pdf"
+PDF_PREPARING = "Tableau de garanties (PDF) : préparation en cours…"
+
+
+@dataclass(frozen=True)
+class PdfSaved:
+    path: Path | None
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        return self.path is not None
+
+
+async def save_table_pdf(api: ApiClient, directory: Path | None = None) -> PdfSaved:
+    """Download the member's tableau de garanties as a PDF into the downloads folder (the one the
+    claims exports use: `tui.flows.claims.download_dir`) and say in words where it went."""
+    try:
+        content = await api.guarantees_pdf()
+    except errors.ApiError as exc:
+        return PdfSaved(None, exc.message)
+    target = directory if directory is not None else download_dir()
+    try:
+        path = save_download(content, PDF_FILENAME, target)
+    except OSError as exc:
+        return PdfSaved(
+            None,
+            f"Le tableau de garanties n'a pas pu être enregistré dans le dossier {target} "
+            f"({exc.strerror or exc}). Choisissez un autre dossier avec la variable ESPACE_DOWNLOAD_DIR.",
+        )
+    return PdfSaved(
+        path, f"Votre tableau de garanties (PDF) est enregistré dans le dossier {path.parent}, sous le nom {path.name}."
     )

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from models.domain.dates import format_date, format_date_long
 from models.domain.money import format_eur
 from models.domain.tariffs import tariff_set_for
-from models.schemas.guarantees import BeneficiaryCover
+from models.schemas.guarantees import BeneficiaryCover, SavedSimulationOut
 from models.schemas.simulation import SimulationResult
+from tui.api import errors
+from tui.api.client import ApiClient
+from tui.flows.clock import PARIS
 
 HEADING = "Simulateur de remboursement"
 POSTES: tuple[tuple[str, str], ...] = (
@@ -203,3 +207,44 @@ def result_view(requests: list[dict[str, Any]], results: list[SimulationResult])
 
 def beneficiary_choices(people: list[BeneficiaryCover]) -> list[tuple[int, str]]:
     return [(p.id, f"{p.first_name} {p.last_name}") for p in people]
+
+
+# -- Mes simulations enregistrées ------------------------------------------------------------------------
+
+SAVED_TITLE = "Mes simulations enregistrées"
+SAVED_LOADING = "Chargement de vos simulations enregistrées…"
+NO_SAVED = "Aucune simulation enregistrée. Après une simulation, choisissez « Enregistrer » pour la retrouver ici."
+
+
+def saved_heading(count: int) -> str:
+    return f"{SAVED_TITLE} ({count})"
+
+
+def saved_line(item: SavedSimulationOut, *, long_dates: bool = False) -> str:
+    """One saved simulation as one labelled line, its figures recomputed in words (min–max for a range)."""
+    dates = format_date_long if long_dates else format_date
+    rest = next(f for f in result_view(item.requests, item.results).figures if f.startswith("Reste"))
+    created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
+    return (
+        f"Le : {dates(created.astimezone(PARIS).date())} ; Pour : {item.beneficiary_name} ; "
+        f"Acte : {item.act_label} ; Montant : {format_eur(item.charged)} ; {rest}"
+    )
+
+
+@dataclass(frozen=True)
+class SavedList:
+    lines: tuple[str, ...]
+    error: str | None = None
+
+    @property
+    def heading(self) -> str:
+        return saved_heading(len(self.lines))
+
+
+async def load_saved(api: ApiClient, *, long_dates: bool = False) -> SavedList:
+    """The member's saved simulations, newest first, without having to save a new one."""
+    try:
+        saved = await api.saved_simulations()
+    except errors.ApiError as exc:
+        return SavedList((), exc.message)
+    return SavedList(tuple(saved_line(item, long_dates=long_dates) for item in saved))

@@ -484,3 +484,7 @@ class LinearClient:
                 await linear_guarantees.show_guarantees(self, session)
             elif action.id == "simulator":
                 await linear_guarantees.run_simulator(self, session)
+            elif action.id == "guarantees_pdf":
+                await linear_guarantees.save_pdf(self, session)
+            elif action.id == "saved_simulations":
+                await linear_guarantees.show_saved(self, session)

@@ -114,18 +114,21 @@ async def run_simulator(client: LinearClient, session: AuthenticatedSession) -> 
 
 
 async def show_saved(client: LinearClient, session: AuthenticatedSession) -> None:
-    try:
-        saved = await session.api.saved_simulations()
-    except errors.ApiError as exc:
-        client.error(exc.message)
+    """Mes simulations enregistrées: one labelled line each, without having to save a new one."""
+    saved = await flow.load_saved(session.api, long_dates=True)
+    if saved.error:
+        client.error(saved.error)
         return
-    client.heading(f"Mes simulations enregistrées ({len(saved)})")
-    if not saved:
-        client.say("Aucune simulation enregistrée.")
-    for item in saved:
-        view = flow.result_view(item.requests, item.results)
-        rest = next(f for f in view.figures if f.startswith("Reste"))
-        client.say(
-            f"Pour : {item.beneficiary_name} ; Acte : {item.act_label} ; Montant : "
-            f"{flow.format_eur(item.charged)} ; {rest}"
-        )
+    client.heading(saved.heading)
+    if not saved.lines:
+        client.say(flow.NO_SAVED)
+    for line in saved.lines:
+        client.say(line)
+
+
+async def save_pdf(client: LinearClient, session: AuthenticatedSession) -> None:
+    """Télécharger mon tableau de garanties (PDF): saved in the downloads folder, the path said."""
+    client.heading("Tableau de garanties (PDF)")
+    client.say(guarantees_flow.PDF_PREPARING)
+    saved = await guarantees_flow.save_table_pdf(session.api)
+    (client.say if saved.ok else client.error)(saved.message)

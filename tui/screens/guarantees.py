@@ -12,13 +12,29 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.api import errors
-from tui.flows.guarantees import HEADING, LOADING, NO_CONTRACT, GuaranteesView, build_view
+from tui.flows.actions import BY_ID
+from tui.flows.guarantees import (
+    HEADING,
+    LOADING,
+    NO_CONTRACT,
+    PDF_PREPARING,
+    GuaranteesView,
+    PdfSaved,
+    build_view,
+    save_table_pdf,
+)
 from tui.flows.login import AuthenticatedSession
 from tui.widgets.status import StatusLine
 
+_PDF = BY_ID["guarantees_pdf"]
+
 
 class GuaranteesScreen(Screen[None]):
-    BINDINGS = (Binding("escape", "app.pop_screen", "Retour au tableau de bord", id="back"),)
+    BINDINGS = (
+        Binding("escape", "app.pop_screen", "Retour au tableau de bord", id="back"),
+        # the registry's action (same id, so a remapped key applies), shown in this screen's footer
+        Binding(",".join(_PDF.keys), "download_pdf", _PDF.footer_label, tooltip=_PDF.description, id=_PDF.id),
+    )
 
     class Loaded(Message):
         def __init__(self, view: GuaranteesView) -> None:
@@ -30,14 +46,20 @@ class GuaranteesScreen(Screen[None]):
             super().__init__()
             self.error = error
 
-    def __init__(self, session: AuthenticatedSession) -> None:
+    class PdfDone(Message):
+        def __init__(self, saved: PdfSaved) -> None:
+            super().__init__()
+            self.saved = saved
+
+    def __init__(self, session: AuthenticatedSession, *, download: bool = False) -> None:
         super().__init__(id="guarantees")
         self.session = session
+        self.download_on_mount = download
 
     def compose(self) -> ComposeResult:
+        yield Static(HEADING, classes="heading", markup=False)
+        yield StatusLine(id="guarantees-status")
         with VerticalScroll(id="guarantees-body"):
-            yield Static(HEADING, classes="heading", markup=False)
-            yield StatusLine(id="guarantees-status")
             yield Static("Vos plafonds et vos prochains équipements", classes="heading", markup=False)
             yield Vertical(id="people")
             yield Vertical(id="contracts")
@@ -46,6 +68,22 @@ class GuaranteesScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(StatusLine).info(LOADING)
         self._load()
+        if self.download_on_mount:
+            self.action_download_pdf()
+
+    def action_download_pdf(self) -> None:
+        """Key G (action ``guarantees_pdf``): the PDF of the table into the downloads folder."""
+        self.query_one(StatusLine).info(PDF_PREPARING)
+        self._download_pdf()
+
+    @work(exclusive=True, group="guarantees-pdf", exit_on_error=False)
+    async def _download_pdf(self) -> None:
+        self.post_message(self.PdfDone(await save_table_pdf(self.session.api)))
+
+    @on(PdfDone)
+    def _pdf_done(self, message: PdfDone) -> None:
+        status = self.query_one(StatusLine)
+        (status.info if message.saved.ok else status.error)(message.saved.message)
 
     @work(exclusive=True, group="guarantees", exit_on_error=False)
     async def _load(self) -> None:
@@ -59,7 +97,8 @@ class GuaranteesScreen(Screen[None]):
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:
         view = message.view
-        self.query_one(StatusLine).clear()
+        if self.query_one(StatusLine).text == LOADING:  # not the PDF's sentence
+            self.query_one(StatusLine).clear()
         people = self.query_one("#people", Vertical)
         await people.remove_children()
         for person in view.people:

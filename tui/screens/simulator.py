@@ -123,11 +123,7 @@ class SimulatorScreen(Screen[None]):
         except errors.ApiError as exc:
             self.post_message(self.Failed(exc))
             return
-        lines = [f"Mes simulations enregistrées ({len(saved)})"]
-        for item in saved:
-            rest = next(f for f in flow.result_view(item.requests, item.results).figures if f.startswith("Reste"))
-            lines.append(f"{item.beneficiary_name} ; {item.act_label} ; {flow.format_eur(item.charged)} ; {rest}")
-        self.post_message(self.Saved(lines))
+        self.post_message(self.Saved([flow.saved_heading(len(saved)), *(flow.saved_line(i) for i in saved)]))
 
     # -- handlers -----------------------------------------------------------------------------------
 
@@ -220,3 +216,48 @@ class SimulatorScreen(Screen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self.status.error(message.error.message)
+
+
+class SavedSimulationsScreen(Screen[None]):
+    """Mes simulations enregistrées (key S, the palette): the list, without saving a new one."""
+
+    BINDINGS = (Binding("escape", "app.pop_screen", "Retour", id="back"),)
+
+    class Loaded(Message):
+        def __init__(self, saved: flow.SavedList) -> None:
+            super().__init__()
+            self.saved = saved
+
+    def __init__(self, session: AuthenticatedSession) -> None:
+        super().__init__(id="saved-simulations")
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Static(flow.SAVED_TITLE, id="saved-heading", classes="heading", markup=False)
+        yield StatusLine(id="saved-status")
+        with VerticalScroll(id="saved-body"):
+            yield Vertical(id="saved-list")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(StatusLine).info(flow.SAVED_LOADING)
+        self._load()
+
+    @work(exclusive=True, group="saved-simulations", exit_on_error=False)
+    async def _load(self) -> None:
+        self.post_message(self.Loaded(await flow.load_saved(self.session.api)))
+
+    @on(Loaded)
+    async def _loaded(self, message: Loaded) -> None:
+        saved, status = message.saved, self.query_one(StatusLine)
+        if saved.error:
+            status.error(saved.error)
+            return
+        status.clear()
+        self.query_one("#saved-heading", Static).update(saved.heading)
+        box = self.query_one("#saved-list", Vertical)
+        await box.remove_children()
+        if not saved.lines:
+            await box.mount(Static(flow.NO_SAVED, markup=False))
+        for line in saved.lines:
+            await box.mount(Static(line, markup=False, classes="saved-simulation"))
