@@ -59,7 +59,11 @@ def test_the_default_filter_is_24_months_newest_first():
     model = flow.ClaimFilterModel(TODAY)
     query = model.query()
     assert (query.date_from, query.date_to, query.sort, query.order, query.page) == (
-        None, None, ClaimSortKey.care_date, SortOrder.desc, 1,
+        None,
+        None,
+        ClaimSortKey.care_date,
+        SortOrder.desc,
+        1,
     )
     assert model.query().params() == []  # the defaults are the server's: nothing to send
     assert model.sentence(OPTIONS) == "Période : 24 derniers mois ; Tri : date des soins, décroissant"
@@ -127,8 +131,9 @@ def test_rows_say_the_status_in_words_beside_the_icon():
     assert flow.status_cell(ClaimStatus.paid) == "✓ Remboursé"
     for status in ClaimStatus:
         assert flow.status_cell(status).split(" ", 1)[1]
-    totals = ClaimTotals(count=2, charged=Decimal("50"), amo_paid=Decimal("30"), amc_paid=Decimal("15"),
-                         out_of_pocket=Decimal("5"))
+    totals = ClaimTotals(
+        count=2, charged=Decimal("50"), amo_paid=Decimal("30"), amc_paid=Decimal("15"), out_of_pocket=Decimal("5")
+    )
     assert flow.totals_line(totals) == (
         "2 remboursements ; Dépensé : 50,00\u00a0€ ; Sécurité sociale : 30,00\u00a0€ ; Mutuelle : 15,00\u00a0€ ; "
         "Reste à charge : 5,00\u00a0€"
@@ -137,25 +142,55 @@ def test_rows_say_the_status_in_words_beside_the_icon():
 
 def _detail(**changes) -> ClaimDetail:
     line = ClaimLineDetail(
-        position=0, care_date=date(2026, 11, 18), beneficiary_name="Coralie VIDAL", act="PH7",
-        label="Médicaments remboursés à 65 %", quantity=1, charged=Decimal("19.82"), br=Decimal("19.82"),
-        amo_rate=Decimal("0.65"), amo_gross=Decimal("12.88"),
+        position=0,
+        care_date=date(2026, 11, 18),
+        beneficiary_name="Coralie VIDAL",
+        act="PH7",
+        label="Médicaments remboursés à 65 %",
+        quantity=1,
+        charged=Decimal("19.82"),
+        br=Decimal("19.82"),
+        amo_rate=Decimal("0.65"),
+        amo_gross=Decimal("12.88"),
         deductions=[Deduction(kind="franchise", label="Franchise médicale", amount=Decimal("1.00"))],
-        amo_paid=Decimal("11.88"), amc=[ContractShare(contract_id=1, contract_name="Santé Salariés",
-                                                      amount=Decimal("6.94"))],
-        amc_paid=Decimal("6.94"), out_of_pocket=Decimal("1.00"),
+        amo_paid=Decimal("11.88"),
+        amc=[ContractShare(contract_id=1, contract_name="Santé Salariés", amount=Decimal("6.94"))],
+        amc_paid=Decimal("6.94"),
+        out_of_pocket=Decimal("1.00"),
         explanation=["Franchise médicale de 1,00 € non remboursable", "Reste à votre charge : 1,00 €"],
         tariff_version="2026-01-01",
     )
     base = dict(
-        id=1, reference="D1", care_date=date(2026, 11, 18), received_date=date(2026, 11, 20), beneficiary_id=1,
-        beneficiary_name="Coralie VIDAL", label="Frais de santé", care_category="pharmacie",
-        status=ClaimStatus.paid, source=ClaimSource.noemie, lines=[line],
-        totals=ClaimTotals(count=1, charged=Decimal("19.82"), amo_paid=Decimal("11.88"), amc_paid=Decimal("6.94"),
-                           out_of_pocket=Decimal("1.00")),
-        payments=[PaymentDetail(id=1, payee=Payee.member, payee_label="vous", amount=Decimal("6.94"),
-                                kind=PaymentKind.payment, state=PaymentState.done, payment_date=date(2026, 11, 22),
-                                account_suffix="8145")],
+        id=1,
+        reference="D1",
+        care_date=date(2026, 11, 18),
+        received_date=date(2026, 11, 20),
+        beneficiary_id=1,
+        beneficiary_name="Coralie VIDAL",
+        label="Frais de santé",
+        care_category="pharmacie",
+        status=ClaimStatus.paid,
+        source=ClaimSource.noemie,
+        lines=[line],
+        totals=ClaimTotals(
+            count=1,
+            charged=Decimal("19.82"),
+            amo_paid=Decimal("11.88"),
+            amc_paid=Decimal("6.94"),
+            out_of_pocket=Decimal("1.00"),
+        ),
+        payments=[
+            PaymentDetail(
+                id=1,
+                payee=Payee.member,
+                payee_label="vous",
+                amount=Decimal("6.94"),
+                kind=PaymentKind.payment,
+                state=PaymentState.done,
+                payment_date=date(2026, 11, 22),
+                account_suffix="8145",
+            )
+        ],
         documents=[],
     )
     base.update(changes)
@@ -177,16 +212,29 @@ def test_the_detail_reads_as_labelled_lines_with_the_why():
 
 
 def test_a_rejection_says_why_and_what_to_do():
-    text = flow.detail_text(_detail(status=ClaimStatus.rejected, rejection_reason="Plafond annuel atteint",
-                                    next_step="Écrivez au service adhérent", payments=[]))
+    text = flow.detail_text(
+        _detail(
+            status=ClaimStatus.rejected,
+            rejection_reason="Plafond annuel atteint",
+            next_step="Écrivez au service adhérent",
+            payments=[],
+        )
+    )
     assert "Motif du rejet : Plafond annuel atteint" in text
     assert "Que faire : Écrivez au service adhérent" in text
     assert "Aucun paiement : remboursement rejeté" in text
 
 
 def test_payments_say_who_got_the_money_planned_or_done():
-    planned = PaymentDetail(id=2, payee=Payee.provider, payee_label="votre pharmacien", amount=Decimal("3"),
-                            kind=PaymentKind.payment, state=PaymentState.planned, payment_date=date(2026, 12, 1))
+    planned = PaymentDetail(
+        id=2,
+        payee=Payee.provider,
+        payee_label="votre pharmacien",
+        amount=Decimal("3"),
+        kind=PaymentKind.payment,
+        state=PaymentState.planned,
+        payment_date=date(2026, 12, 1),
+    )
     assert flow.detail_payment_sentence(planned) == "3,00\u00a0€ à régler à votre pharmacien le 01/12/2026 (prévu)"
     recovery = planned.model_copy(update={"amount": Decimal("-5"), "kind": PaymentKind.overpayment_recovery})
     assert flow.detail_payment_sentence(recovery) == "Récupération d'un trop-perçu de 5,00\u00a0€ le 01/12/2026"

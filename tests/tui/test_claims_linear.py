@@ -77,8 +77,15 @@ async def test_linear_list_search_detail_and_export(api, demo_session, demo_make
 
 async def test_linear_wrong_amount_and_annual_statement(api, demo_session, demo_make, tmp_path, monkeypatch):
     monkeypatch.setenv("ESPACE_DOWNLOAD_DIR", str(tmp_path))
-    answers = [_choice("amount"), "beaucoup", _choice("annual_statement"), "1990", _choice("annual_statement"),
-               "2025", _choice("back")]
+    answers = [
+        _choice("amount"),
+        "beaucoup",
+        _choice("annual_statement"),
+        "1990",
+        _choice("annual_statement"),
+        "2025",
+        _choice("back"),
+    ]
     out, err = await _run(api, demo_session, demo_make, answers)
     assert err.splitlines() == [
         "Erreur : montant illisible : écrivez par exemple « 20-100 », « 20- » ou « -100 » (en euros)",
