@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from pydantic import BaseModel
 
@@ -56,6 +57,22 @@ class ClaimSummary(BaseModel):
     rejection_reason: str | None = None
 
 
+class DashboardAlertKind(StrEnum):
+    guarantees_suspended = "guarantees_suspended"  # garanties suspendues (L221-7 Code de la mutualité)
+    unpaid_instalment = "unpaid_instalment"  # échéance impayée, garanties not (yet) suspended
+    contract_terminated = "contract_terminated"  # contrat résilié since a date
+    portability_ending = "portability_ending"  # portabilité des droits ending soon
+
+
+class DashboardAlert(BaseModel):
+    """A banner of the dashboard, about a contract: what happened and what to do, in French."""
+
+    kind: DashboardAlertKind
+    message: str
+    contract_id: int | None = None
+    amount_due: Decimal | None = None  # unpaid instalments already due, for the two contribution alerts
+
+
 class Dashboard(BaseModel):
     member_number: str
     first_name: str
@@ -64,3 +81,5 @@ class Dashboard(BaseModel):
     latest_claims: list[ClaimSummary]  # the 3 latest, newest first
     unread_messages: int
     areas: list[str]  # the areas of the portal that exist on this server, e.g. ["dashboard"]
+    alerts: list[DashboardAlert] = []  # contract banners, most urgent first (seen only once logged in)
+    amount_due: Decimal | None = None  # total of the unpaid instalments already due, if any

@@ -1,7 +1,8 @@
 from fastapi import APIRouter
 
 from models.schemas.dashboard import Dashboard
-from server.deps import CurrentAccount, CurrentMember, SessionDep
+from server.clock import paris_today
+from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
 from server.errors import error_responses
 from server.services import dashboard as service
 
@@ -14,5 +15,9 @@ router = APIRouter(tags=["tableau de bord"])
     responses=error_responses(401, 403),
     summary="Tableau de bord de l'adhérent connecté",
 )
-def my_dashboard(member: CurrentMember, account: CurrentAccount, session: SessionDep) -> Dashboard:
-    return service.dashboard(session, member, account)
+def my_dashboard(
+    member: CurrentMember, account: CurrentAccount, session: SessionDep, clock: ClockDep, settings: SettingsDep
+) -> Dashboard:
+    return service.dashboard(
+        session, member, account, paris_today(clock), phone=settings.service_phone, hours=settings.service_hours
+    )

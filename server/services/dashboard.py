@@ -6,13 +6,23 @@ Every query is filtered by the member's id here, in the service: a member never 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.schemas.common import PaymentKind
-from models.schemas.dashboard import BeneficiarySummary, ClaimSummary, ContractSummary, Dashboard
+from models.domain.dates import format_date
+from models.domain.money import format_eur
+from models.schemas.common import ContractState, PaymentKind
+from models.schemas.dashboard import (
+    BeneficiarySummary,
+    ClaimSummary,
+    ContractSummary,
+    Dashboard,
+    DashboardAlert,
+    DashboardAlertKind,
+)
 from models.tables import (
     Account,
     Beneficiary,
@@ -20,6 +30,8 @@ from models.tables import (
     ClaimLine,
     Contract,
     ContractBeneficiary,
+    ContributionInstalment,
+    ContributionSchedule,
     Member,
     Message,
     MessageThread,
@@ -125,8 +137,88 @@ def _unread_messages(session: Session, member_id: int, account_id: int | None) -
     return int(session.exec(statement).one())
 
 
-def dashboard(session: Session, member: Member, account: Account) -> Dashboard:
+def _unpaid_by_contract(session: Session, member_id: int, today: date) -> dict[int, Decimal]:
+    rows = session.exec(
+        select(ContributionSchedule.contract_id, func.sum(ContributionInstalment.amount))
+        .join(ContributionSchedule, ContributionSchedule.id == ContributionInstalment.schedule_id)  # type: ignore[arg-type]
+        .join(Contract, Contract.id == ContributionSchedule.contract_id)  # type: ignore[arg-type]
+        .where(
+            Contract.member_id == member_id,
+            col(ContributionInstalment.paid_at).is_(None),
+            ContributionInstalment.due_date <= today,
+        )
+        .group_by(col(ContributionSchedule.contract_id))
+    ).all()
+    return {contract_id: Decimal(total).quantize(ZERO) for contract_id, total in rows if total}
+
+
+def _alerts(session: Session, member_id: int, today: date, phone: str, hours: str) -> list[DashboardAlert]:
+    """Contract banners: garanties suspendues, échéance impayée, contrat résilié, portabilité ending soon."""
+    contracts = session.exec(select(Contract).where(Contract.member_id == member_id).order_by(col(Contract.id))).all()
+    unpaid = _unpaid_by_contract(session, member_id, today)
+    how_to_pay = (
+        f"Pour régler, appelez le service adhérent au {phone} ({hours}) : paiement par carte bancaire, ou "
+        "virement avec votre n° d'adhérent en référence. Vos garanties reprennent le lendemain du paiement, à midi."
+    )
+    alerts: list[DashboardAlert] = []
+    for c in contracts:
+        due = unpaid.get(c.id or 0)
+        if c.state is ContractState.suspended:
+            amount = f" : {format_eur(due)} de cotisations impayées" if due else ""
+            alerts.append(
+                DashboardAlert(
+                    kind=DashboardAlertKind.guarantees_suspended,
+                    message=f"Vos garanties « {c.name} » sont suspendues{amount}. Vos soins ne sont pas "
+                    f"remboursés tant que la somme due n'est pas réglée. {how_to_pay}",
+                    contract_id=c.id,
+                    amount_due=due,
+                )
+            )
+        elif due and c.state is not ContractState.terminated:
+            alerts.append(
+                DashboardAlert(
+                    kind=DashboardAlertKind.unpaid_instalment,
+                    message=f"Échéance impayée sur « {c.name} » : {format_eur(due)}. Sans règlement, vos "
+                    f"garanties peuvent être suspendues. {how_to_pay}",
+                    contract_id=c.id,
+                    amount_due=due,
+                )
+            )
+        if c.state is ContractState.terminated:
+            since = f" depuis le {format_date(c.end_date)}" if c.end_date else ""
+            alerts.append(
+                DashboardAlert(
+                    kind=DashboardAlertKind.contract_terminated,
+                    message=f"Votre contrat « {c.name} » est résilié{since} : les soins postérieurs ne sont "
+                    "plus remboursés. Vos remboursements et documents passés restent consultables ici.",
+                    contract_id=c.id,
+                )
+            )
+        elif c.state is ContractState.portability and c.end_date and today <= c.end_date <= today + PORTABILITY_WARNING:
+            alerts.append(
+                DashboardAlert(
+                    kind=DashboardAlertKind.portability_ending,
+                    message=f"Votre portabilité des droits « {c.name} » prend fin le {format_date(c.end_date)} : "
+                    f"pour rester couvert(e), demandez un contrat individuel au {phone}.",
+                    contract_id=c.id,
+                )
+            )
+    order = list(DashboardAlertKind)
+    return sorted(alerts, key=lambda a: order.index(a.kind))
+
+
+def dashboard(
+    session: Session,
+    member: Member,
+    account: Account,
+    today: date | None = None,
+    *,
+    phone: str = "",
+    hours: str = "",
+) -> Dashboard:
     assert member.id is not None
+    alerts = _alerts(session, member.id, today, phone, hours) if today is not None else []
+    dues = [a.amount_due for a in alerts if a.amount_due]
     return Dashboard(
         member_number=member.member_number,
         first_name=member.first_name,
@@ -135,4 +227,6 @@ def dashboard(session: Session, member: Member, account: Account) -> Dashboard:
         latest_claims=_latest_claims(session, member.id),
         unread_messages=_unread_messages(session, member.id, account.id),
         areas=list(AREAS),
+        alerts=alerts,
+        amount_due=sum(dues, start=ZERO) if dues else None,
     )
