@@ -41,6 +41,7 @@ from models.tables import (
 LATEST_CLAIMS = 3
 AREAS = ["dashboard", "messaging", "requests", "notifications", "claims", "guarantees", "simulator"]
 ZERO = Decimal("0.00")
+PORTABILITY_WARNING = timedelta(days=60)  # "portabilité ending soon": within two months
 
 
 def _contracts(session: Session, member_id: int) -> list[ContractSummary]:
