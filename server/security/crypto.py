@@ -74,8 +74,15 @@ def decrypt_optional(settings: Settings, stored: str | None) -> str | None:
 
 
 def nir_lookup_hash(settings: Settings, nir: str) -> str:
-    """The keyed hash stored beside an encrypted NIR (searches by NIR compare this)."""
-    return keyed_hash(settings, "nir", nir.replace(" ", "").upper())
+    """The keyed hash stored beside an encrypted NIR (searches by NIR compare this). A NIR typed without
+    its 2-digit key (13 characters, as on some forms) is hashed with its computed key, so it finds the
+    stored 15-character one."""
+    compact = nir.replace(" ", "").replace(".", "").upper()
+    if len(compact) == 13:
+        digits = compact[:5] + {"2A": "19", "2B": "18"}.get(compact[5:7], compact[5:7]) + compact[7:]  # Corsica
+        if digits.isdigit():
+            compact += f"{97 - int(digits) % 97:02d}"
+    return keyed_hash(settings, "nir", compact)
 
 
 def access_code_hash(settings: Settings, code: str) -> str:
