@@ -77,9 +77,14 @@ class DashboardView:
     unread: str
     areas: tuple[AreaKey, ...]
     """The keys to the portal's areas that exist on this server (and in this client)."""
+    alerts: tuple[str, ...] = ()
+    """The server's contract banners (garanties suspendues with the amount due and how to pay, échéance
+    impayée, contrat résilié, portabilité ending), already in French."""
 
     @property
     def warnings(self) -> tuple[str, ...]:
+        if self.alerts:  # the server's banners already tell the suspension, with the amount due
+            return self.alerts
         return tuple(c.warning for c in self.contracts if c.warning)
 
 
@@ -130,4 +135,5 @@ def build_view(
         claims=claims,
         unread=wording.unread_sentence(dashboard.unread_messages),
         areas=area_keys(dashboard.areas, registry),
+        alerts=tuple(f"Attention : {a.message}" for a in dashboard.alerts),
     )
