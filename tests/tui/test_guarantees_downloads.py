@@ -79,8 +79,9 @@ async def test_pdf_folder_that_cannot_be_written_is_said_in_words(api, token_sto
     blocker = tmp_path / "fichier"
     blocker.write_text("pas un dossier")
     saved = await guarantees_flow.save_table_pdf(session.api, blocker)
-    assert not saved.ok and saved.message.startswith(f"Le tableau de garanties n'a pas pu être enregistré dans le "
-                                                     f"dossier {blocker}")
+    assert not saved.ok and saved.message.startswith(
+        f"Le tableau de garanties n'a pas pu être enregistré dans le dossier {blocker}"
+    )
 
 
 async def test_pilot_key_g_on_mes_garanties_saves_the_pdf(api, token_store, lea_token, downloads):
@@ -94,13 +95,14 @@ async def test_pilot_key_g_on_mes_garanties_saves_the_pdf(api, token_store, lea_
         await pilot.press("G")
         await settle(pilot)
         status = str(app.screen.query_one("#guarantees-status").render())
-        assert status == (f"Votre tableau de garanties (PDF) est enregistré dans le dossier {downloads}, "
-                          "sous le nom tableau-de-garanties.pdf.")
+        assert status == (
+            f"Votre tableau de garanties (PDF) est enregistré dans le dossier {downloads}, "
+            "sous le nom tableau-de-garanties.pdf."
+        )
         assert (downloads / "tableau-de-garanties.pdf").read_bytes().startswith(b"%PDF-")
 
 
-async def test_pilot_key_g_from_the_dashboard_opens_mes_garanties_with_the_pdf(api, token_store, lea_token,
-                                                                             downloads):
+async def test_pilot_key_g_from_the_dashboard_opens_mes_garanties_with_the_pdf(api, token_store, lea_token, downloads):
     token_store.set(api.base_url, lea_token)
     app = EspaceApp(api, token_store=token_store, demo_maildir=None)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -134,8 +136,10 @@ async def test_linear_mes_simulations_lists_without_saving_a_new_one(api, token_
     assert err == ""
     start = out.index("== Mes simulations enregistrées (1) ==\n")
     listed = out[start:].splitlines()[1]
-    assert listed.startswith("Le : 23 novembre 2026 ; Pour : Léa RIMON ; Acte : Consultation de médecin spécialiste ; "
-                             "Montant : 80,00\u00a0€ ; Reste à votre charge : "), listed
+    assert listed.startswith(
+        "Le : 23 novembre 2026 ; Pour : Léa RIMON ; Acte : Consultation de médecin spécialiste ; "
+        "Montant : 80,00\u00a0€ ; Reste à votre charge : "
+    ), listed
     assert "== Simulateur de remboursement ==" not in out  # nothing asked, nothing saved
 
 

@@ -23,8 +23,9 @@ async def _run(api, token_store, answers_for) -> tuple[str, str]:
     """``answers_for(stdout)`` gives the answers (some computed when asked, from what was printed)."""
     stdout, stderr = io.StringIO(), io.StringIO()
     stdin = ScriptedInput(answers_for(stdout))
-    code = await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store,
-                              demo_maildir=None).run()
+    code = await LinearClient(
+        api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store, demo_maildir=None
+    ).run()
     assert code == 0
     return stdout.getvalue(), stderr.getvalue()
 
@@ -85,18 +86,37 @@ N° adhérent : 1203356
 """
 
 
-async def test_linear_activation_of_nathalie_then_login_with_the_code(api, token_store, read_code,
-                                                                       fixed_challenges):
+async def test_linear_activation_of_nathalie_then_login_with_the_code(api, token_store, read_code, fixed_challenges):
     """Nathalie ROUSSEAU (1203356), never activated, code d'accès « lavandes »: a password the policy
     refuses, then the right one, the confirmation code from the outbox, Bienvenue, then her first login
     (the identifier kept, the second-factor code from the outbox, « Non merci »)."""
 
     def answers(out):
-        return ["2", "1", "1203356", "lavandes", NATHALIE_EMAIL, "court", "court", "1", challenge_answer(out),
-                "", "", "", NEW_PASSWORD, NEW_PASSWORD, "1", challenge_answer(out),
-                lambda: read_code(NATHALIE_EMAIL),
-                "1", "", NEW_PASSWORD, lambda: read_code("1203356"), "2",
-                menu_number(out, "Quitter")]
+        return [
+            "2",
+            "1",
+            "1203356",
+            "lavandes",
+            NATHALIE_EMAIL,
+            "court",
+            "court",
+            "1",
+            challenge_answer(out),
+            "",
+            "",
+            "",
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+            "1",
+            challenge_answer(out),
+            lambda: read_code(NATHALIE_EMAIL),
+            "1",
+            "",
+            NEW_PASSWORD,
+            lambda: read_code("1203356"),
+            "2",
+            menu_number(out, "Quitter"),
+        ]
 
     out, err = await _run(api, token_store, answers)
     assert out.startswith(ACTIVATION), out
@@ -112,9 +132,18 @@ async def test_linear_activation_of_nathalie_then_login_with_the_code(api, token
 
 async def test_linear_login_with_code_trust_then_again_without_code(api, coralie, token_store, read_code):
     def answers(out):
-        return ["1", coralie.member_number, coralie.password, lambda: read_code(coralie.member_number), "1",
-                menu_number(out, "Se déconnecter"),
-                "1", coralie.member_number, coralie.password, menu_number(out, "Quitter")]
+        return [
+            "1",
+            coralie.member_number,
+            coralie.password,
+            lambda: read_code(coralie.member_number),
+            "1",
+            menu_number(out, "Se déconnecter"),
+            "1",
+            coralie.member_number,
+            coralie.password,
+            menu_number(out, "Quitter"),
+        ]
 
     out, err = await _run(api, token_store, answers)
     assert err == ""
@@ -124,19 +153,42 @@ async def test_linear_login_with_code_trust_then_again_without_code(api, coralie
     assert out.endswith("Au revoir.\n")
 
 
-async def test_linear_three_bad_passwords_lock_then_reset_then_login(api, coralie, token_store, read_code,
-                                                                     fixed_challenges):
+async def test_linear_three_bad_passwords_lock_then_reset_then_login(
+    api, coralie, token_store, read_code, fixed_challenges
+):
     number = coralie.member_number
 
     def answers(out):
-        return ["1", number, "mauvais",
-                "1", "", "mauvais", challenge_answer(out),
-                "1", "", "mauvais", challenge_answer(out),
-                "1", "", coralie.password, challenge_answer(out),  # locked: even the right one is refused
-                menu_number(out, "Mot de passe oublié ?"), number, challenge_answer(out),
-                lambda: read_code(number), NEW_PASSWORD, NEW_PASSWORD,
-                "1", "", NEW_PASSWORD, challenge_answer(out), lambda: read_code(number), "2",
-                menu_number(out, "Quitter")]
+        return [
+            "1",
+            number,
+            "mauvais",
+            "1",
+            "",
+            "mauvais",
+            challenge_answer(out),
+            "1",
+            "",
+            "mauvais",
+            challenge_answer(out),
+            "1",
+            "",
+            coralie.password,
+            challenge_answer(out),  # locked: even the right one is refused
+            menu_number(out, "Mot de passe oublié ?"),
+            number,
+            challenge_answer(out),
+            lambda: read_code(number),
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+            "1",
+            "",
+            NEW_PASSWORD,
+            challenge_answer(out),
+            lambda: read_code(number),
+            "2",
+            menu_number(out, "Quitter"),
+        ]
 
     out, err = await _run(api, token_store, answers)
     assert err.count("Erreur : Identifiant ou mot de passe incorrect. Après 3 essais, l'accès est bloqué") == 4

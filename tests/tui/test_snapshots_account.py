@@ -142,10 +142,16 @@ def test_forgot_password_new_password_80x24(snap_compare, app, coralie, read_cod
 def _demo_maildir(root: Path) -> Path:
     box = std_mailbox.Maildir(str(root / "mail"), create=True)
     for subject, date, body in (
-        ("Bienvenue dans votre Espace Adhérent", "Mon, 23 Nov 2026 08:30:00 +0000",
-         "Bonjour Coralie,\nVotre espace est prêt."),
-        ("Votre code de connexion", "Mon, 23 Nov 2026 09:00:00 +0000",
-         "Votre code de connexion à l'Espace Adhérent : 314159\nIl est valable 10 minutes."),
+        (
+            "Bienvenue dans votre Espace Adhérent",
+            "Mon, 23 Nov 2026 08:30:00 +0000",
+            "Bonjour Coralie,\nVotre espace est prêt.",
+        ),
+        (
+            "Votre code de connexion",
+            "Mon, 23 Nov 2026 09:00:00 +0000",
+            "Votre code de connexion à l'Espace Adhérent : 314159\nIl est valable 10 minutes.",
+        ),
     ):
         message = EmailMessage()
         message["Subject"], message["To"], message["Date"] = subject, "coralie.vidal@example.fr", date
