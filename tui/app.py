@@ -395,6 +395,12 @@ class EspaceApp(App[int]):
         if self.session is not None:
             self.push_screen(SimulatorScreen(self.session))
 
+    def action_profile(self) -> None:  # issue 8
+        from tui.screens.profile import ProfileScreen
+
+        if self.session is not None:
+            self.push_screen(ProfileScreen(self.session))
+
     def action_guarantees_pdf(self) -> None:
         """The PDF of the table, said in the Mes garanties screen's status line (opened if needed)."""
         from tui.screens.guarantees import GuaranteesScreen

@@ -39,7 +39,7 @@ from models.tables import (
 )
 
 LATEST_CLAIMS = 3
-AREAS = ["dashboard", "messaging", "requests", "notifications", "claims", "guarantees", "simulator"]
+AREAS = ["dashboard", "messaging", "requests", "notifications", "claims", "guarantees", "simulator", "profile"]
 ZERO = Decimal("0.00")
 PORTABILITY_WARNING = timedelta(days=60)  # "portabilité ending soon": within two months
 

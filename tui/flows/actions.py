@@ -53,6 +53,9 @@ ACTIONS: tuple[Action, ...] = (
            short="Démarches"),
     Action("notifications", ("n",), "Mes notifications", context=SESSION, area="notifications",
            short="Notifications"),
+    # issue 8
+    Action("profile", ("p",), "Mon profil : coordonnées, RIB, famille, carte, documents, mes données",
+           context=SESSION, area="profile", short="Profil"),
     Action("new_request", ("plus",), "Nouvelle démarche (choisir le formulaire)",
            context=SESSION, area="requests", short="Nouvelle démarche", footer=False, linear=False),
     Action("new_reimbursement", ("R",), "Demander un remboursement (facture acquittée, décompte d'une autre mutuelle)",

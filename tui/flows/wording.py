@@ -308,3 +308,57 @@ WORDS.update(
         QueueKind: {QueueKind.thread.name: "message", QueueKind.request.name: "démarche"},
     }
 )
+
+
+# --- issue 8, « Mon profil » -----------------------------------------------------------------------
+from models.schemas.profile import (  # noqa: E402
+    BankAccountPurpose,
+    ContactChannel,
+    ContributionsKind,
+    NotificationChannel,
+    StatementChannel,
+    StepUpMethod,
+    UnionKind,
+)
+
+WORDS[RequestKind].update(
+    {
+        RequestKind.family_add.name: "Ajout d'un ayant droit",
+        RequestKind.family_remove.name: "Retrait d'un ayant droit",
+        RequestKind.noemie.name: "Activation de la télétransmission",
+        RequestKind.card_duplicate.name: "Duplicata de la carte de tiers payant",
+        RequestKind.address_change.name: "Changement d'adresse",
+        RequestKind.termination.name: "Résiliation",
+    }
+)
+WORDS[DocumentType][DocumentType.union_certificate.name] = "Acte de mariage, PACS ou concubinage"
+WORDS.update(
+    {
+        StatementChannel: {StatementChannel.email.name: "Par e-mail", StatementChannel.post.name: "Par courrier"},
+        NotificationChannel: {
+            NotificationChannel.portal.name: "Dans l'espace",
+            NotificationChannel.email.name: "Par e-mail",
+            NotificationChannel.sms.name: "Par SMS",
+        },
+        BankAccountPurpose: {
+            BankAccountPurpose.reimbursement.name: "RIB de remboursement",
+            BankAccountPurpose.direct_debit.name: "RIB de prélèvement",
+        },
+        ContactChannel: {ContactChannel.email.name: "Adresse e-mail", ContactChannel.mobile.name: "Mobile"},
+        StepUpMethod: {
+            StepUpMethod.totp.name: "Application d'authentification",
+            StepUpMethod.email.name: "Code par e-mail",
+            StepUpMethod.sms.name: "Code par SMS",
+        },
+        UnionKind: {
+            UnionKind.marriage.name: "Mariage",
+            UnionKind.pacs.name: "PACS",
+            UnionKind.cohabitation.name: "Concubinage",
+        },
+        ContributionsKind: {
+            ContributionsKind.individual.name: "Contrat individuel",
+            ContributionsKind.collective.name: "Contrat collectif",
+            ContributionsKind.none.name: "Aucun contrat",
+        },
+    }
+)

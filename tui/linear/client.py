@@ -484,6 +484,10 @@ class LinearClient:
                 await linear_guarantees.show_guarantees(self, session)
             elif action.id == "simulator":
                 await linear_guarantees.run_simulator(self, session)
+            elif action.id == "profile":  # issue 8
+                from tui.linear.profile import run_profile
+
+                await run_profile(self, session)
             elif action.id == "guarantees_pdf":
                 await linear_guarantees.save_pdf(self, session)
             elif action.id == "saved_simulations":

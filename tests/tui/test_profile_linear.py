@@ -1,0 +1,67 @@
+"""« Mon profil » in the linear mode against the real server app (demo world): sections in words, the
+card drawn as text, and the RIB change refused with a wrong second-factor code."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlmodel import select
+
+from models.tables import Account
+from tui.linear import LinearClient
+
+
+def _token(demo_session, demo_make, email: str) -> str:
+    account = demo_session.exec(select(Account).where(Account.login_email == email)).one()
+    return demo_make.session_token(account)
+
+
+def _number(out: str, label: str) -> str:
+    for line in out.splitlines():
+        if line.endswith(f". {label}") and line.split(".")[0].strip().isdigit():
+            return line.split(".")[0].strip()
+    raise AssertionError(label)
+
+
+async def _run(api, token_store, token: str, answers: list[str]) -> tuple[str, str]:
+    token_store.set(api.base_url, token)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    stdin = io.StringIO("".join(f"{a}\n" for a in answers))
+    await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store).run()
+    return stdout.getvalue(), stderr.getvalue()
+
+
+@pytest.fixture
+def coralie(demo_session, demo_make):
+    return _token(demo_session, demo_make, "coralie.vidal@example.fr")
+
+
+async def test_linear_profile_family_on_a_collective_contract(api, token_store, coralie):
+    out, _ = await _run(api, token_store, coralie, [])
+    menu = _number(out, "Mon profil : coordonnées, RIB, famille, carte, documents, mes données")
+    out, _ = await _run(api, token_store, coralie, [menu, "4", "11"])
+    assert "== Ayants droit et télétransmission ==" in out
+    assert "Enzo VIDAL (enfant)" in out
+    assert "passe par votre employeur" in out
+
+
+async def test_linear_profile_card_and_contributions(api, token_store, coralie):
+    out, _ = await _run(api, token_store, coralie, [])
+    menu = _number(out, "Mon profil : coordonnées, RIB, famille, carte, documents, mes données")
+    out, err = await _run(api, token_store, coralie, [menu, "5", "6", "3", "11"])
+    assert "sur votre bulletin de salaire" in out
+    assert "CARTE DE TIERS PAYANT" in out and "N° AMC 775 659 923" in out and "PHAR" in out
+    assert err == ""
+
+
+async def test_linear_rib_change_with_a_wrong_code_is_refused(api, token_store, coralie):
+    out, _ = await _run(api, token_store, coralie, [])
+    menu = _number(out, "Mon profil : coordonnées, RIB, famille, carte, documents, mes données")
+    answers = [menu, "3", "1", "FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP", "Coralie Vidal", "000000", "11"]
+    out, err = await _run(api, token_store, coralie, answers)
+    assert "Un code a été envoyé" in out
+    assert "Code incorrect ou expiré" in err
+    bad = [menu, "3", "1", "FR76 3000 6000 0112 3456 7890 188", "AGRIFRPP", "11"]
+    _, err = await _run(api, token_store, coralie, bad)
+    assert "la clé de l'IBAN" in err

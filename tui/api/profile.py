@@ -1,0 +1,90 @@
+"""« Mon profil » of the API (issue 8), over an ``ApiClient``. Creating POSTs send an ``Idempotency-Key``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from models.schemas.profile import (
+    BankAccountIn,
+    BankAccounts,
+    Card,
+    ChangeResult,
+    ContractDocuments,
+    ContractLife,
+    Contributions,
+    Family,
+    PendingStarted,
+    Preferences,
+    Profile,
+    RequestCreated,
+    StepUpChallenge,
+    StepUpStatus,
+)
+from tui.api.client import ApiClient
+
+
+class ProfileApi:
+    def __init__(self, api: ApiClient) -> None:
+        self.api = api
+
+    async def _get(self, path: str) -> Any:
+        return await self.api._request("GET", path, auth=True)
+
+    async def _send(self, method: str, path: str, body: Any = None, *, key: bool = False) -> Any:
+        headers = {"Idempotency-Key": str(uuid.uuid4())} if key else None
+        return await self.api._request(method, path, json=body, auth=True, extra_headers=headers)
+
+    async def profile(self) -> Profile:
+        return self.api._parse(await self._get("/me/profile"), Profile)
+
+    async def start_email(self, email: str) -> PendingStarted:
+        return self.api._parse(await self._send("POST", "/me/profile/email", {"email": email}), PendingStarted)
+
+    async def confirm_email(self, code: str) -> ChangeResult:
+        return self.api._parse(await self._send("POST", "/me/profile/email/confirm", {"code": code}), ChangeResult)
+
+    async def start_mobile(self, mobile: str) -> PendingStarted:
+        return self.api._parse(await self._send("POST", "/me/profile/mobile", {"mobile": mobile}), PendingStarted)
+
+    async def confirm_mobile(self, code: str) -> ChangeResult:
+        return self.api._parse(await self._send("POST", "/me/profile/mobile/confirm", {"code": code}), ChangeResult)
+
+    async def set_preferences(self, preferences: Preferences) -> Profile:
+        body = preferences.model_dump(mode="json")
+        return self.api._parse(await self._send("PUT", "/me/profile/preferences", body), Profile)
+
+    async def start_step_up(self) -> StepUpChallenge:
+        return self.api._parse(await self._send("POST", "/me/step-up"), StepUpChallenge)
+
+    async def verify_step_up(self, code: str) -> StepUpStatus:
+        return self.api._parse(await self._send("POST", "/me/step-up/verify", {"code": code}), StepUpStatus)
+
+    async def bank_accounts(self) -> BankAccounts:
+        return self.api._parse(await self._get("/me/bank-accounts"), BankAccounts)
+
+    async def set_bank_account(self, purpose: str, body: BankAccountIn) -> BankAccounts:
+        path = "/me/bank-accounts/" + ("direct-debit" if purpose == "direct_debit" else "reimbursement")
+        return self.api._parse(await self._send("PUT", path, body.model_dump(mode="json")), BankAccounts)
+
+    async def family(self) -> Family:
+        return self.api._parse(await self._get("/me/family"), Family)
+
+    async def contributions(self) -> Contributions:
+        return self.api._parse(await self._get("/me/contributions"), Contributions)
+
+    async def card(self) -> Card:
+        return self.api._parse(await self._get("/me/card"), Card)
+
+    async def card_duplicate(self) -> RequestCreated:
+        return self.api._parse(await self._send("POST", "/me/card/duplicates", key=True), RequestCreated)
+
+    async def documents(self) -> ContractDocuments:
+        return self.api._parse(await self._get("/me/contract-documents"), ContractDocuments)
+
+    async def contract_life(self) -> ContractLife:
+        return self.api._parse(await self._get("/me/contract-life"), ContractLife)
+
+    async def download(self, path: str) -> bytes:
+        """A PDF or the data export; ``path`` as the server lists it (starting with /api/v1)."""
+        return (await self._get(path.removeprefix("/api/v1"))).content
