@@ -1,4 +1,5 @@
-"""The issue 4 flows without Textual, against a fake of the server contract (tests/tui/fake_auth.py)."""
+"""The issue 4 flows without Textual, against the REAL server app (demo world, in process): codes are
+read from the outbox, the human check is answered as a person would."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from tests.conftest import TEST_NOW
@@ -15,112 +17,115 @@ from tui.flows import account as flows
 from tui.flows import login as login_flow
 from tui.flows import mailbox
 from tui.flows.actions import DEFAULT_REGISTRY
-from tui.flows.clock import FrozenClock
 from tui.flows.login import LoginFlow, Step
 
-from .fake_auth import FakeAuthServer
+from .conftest import solve_challenge
 
-PASSWORD = "Tilleul-Azur-2026!"
-
-
-@pytest.fixture
-def fake() -> FakeAuthServer:
-    return FakeAuthServer(FrozenClock(TEST_NOW))
+PASSWORD = "Tilleul-Azur-2026!"  # the demo world's password (fixtures.world.DEMO_PASSWORD)
+NEW_PASSWORD = "Glycine-Bleue-2027?"
+GENERIC_401_START = "Identifiant ou mot de passe incorrect. Après 3 essais, l'accès est bloqué 15 minutes"
+CORALIE = "1204587"
 
 
-async def _login_with_code(fake: FakeAuthServer, store: MemoryTokenStore, trust: bool) -> login_flow.LoginOutcome:
-    flow = LoginFlow(fake.api(), store)
-    assert flow.answer("1204587") is None and flow.answer(PASSWORD) is None
+@pytest.fixture(autouse=True)
+def _demo_password():
+    from fixtures.world import DEMO_PASSWORD
+
+    assert DEMO_PASSWORD == PASSWORD
+
+
+async def _login_with_code(api, read_code, store: MemoryTokenStore, trust: bool) -> login_flow.LoginOutcome:
+    flow = LoginFlow(api, store)
+    assert flow.answer(CORALIE) is None and flow.answer(PASSWORD) is None
     outcome = await flow.submit()
     assert outcome.pending is not None and flow.step is Step.CODE
-    assert outcome.message == "Un code à 6 chiffres a été envoyé par e-mail à c****e@example.fr."
+    assert outcome.message == "Un code à 6 chiffres a été envoyé par e-mail à c****l@example.fr."
     assert login_flow.code_validity(outcome.pending) == "Code valable jusqu'à 10 h 10."
     assert flow.answer("12") == "Le code reçu compte 6 chiffres."
-    assert flow.answer(fake.last_code()) is None and flow.step is Step.TRUST
+    assert flow.answer(read_code(CORALIE)) is None and flow.step is Step.TRUST
     flow.choose_trust(trust)
     return await flow.send_code()
 
 
-async def test_login_with_code_then_trusted_device_skips_the_code(fake):
+async def test_login_with_code_then_trusted_device_skips_the_code(api, read_code):
     store = MemoryTokenStore()
-    outcome = await _login_with_code(fake, store, trust=True)
+    outcome = await _login_with_code(api, read_code, store, trust=True)
     assert outcome.session is not None
     assert outcome.message == (
         "Cet appareil est maintenant un appareil de confiance jusqu'au 21 février 2027. Vous êtes connecté·e."
     )
-    assert store.get_item("http://127.0.0.1:8765", device_item("1204587"))
-    again = LoginFlow(fake.api(), store)
-    again.fill("1204587", PASSWORD)
+    assert store.get_item(api.base_url, device_item(CORALIE))
+    again = LoginFlow(api, store)
+    again.fill(CORALIE, PASSWORD)
     second = await again.submit()
     assert second.session is not None and second.pending is None
 
 
-async def test_non_merci_keeps_asking_the_code(fake):
+async def test_non_merci_keeps_asking_the_code(api, read_code):
     store = MemoryTokenStore()
-    outcome = await _login_with_code(fake, store, trust=False)
+    outcome = await _login_with_code(api, read_code, store, trust=False)
     assert outcome.message.startswith("Cet appareil n'est pas retenu")
-    flow = LoginFlow(fake.api(), store)
-    flow.fill("1204587", PASSWORD)
+    flow = LoginFlow(api, store)
+    flow.fill(CORALIE, PASSWORD)
     assert (await flow.submit()).pending is not None
 
 
-async def test_wrong_code_goes_back_to_the_code_and_resend_counts(fake):
-    flow = LoginFlow(fake.api(), MemoryTokenStore())
-    flow.fill("1204587", PASSWORD)
+async def test_wrong_code_goes_back_to_the_code_and_resend_counts(api, read_code, clock, client_clock):
+    flow = LoginFlow(api, MemoryTokenStore())
+    flow.fill(CORALIE, PASSWORD)
     await flow.submit()
-    assert flow.enter_code("000000") is None
+    wrong = "000000" if read_code(CORALIE) != "000000" else "111111"
+    assert flow.enter_code(wrong) is None
     flow.choose_trust(False)
-    wrong = await flow.send_code()
-    assert wrong.session is None and wrong.field == "code" and flow.step is Step.CODE
+    refused = await flow.send_code()
+    assert refused.session is None and refused.field == "code" and flow.step is Step.CODE
+    early = await flow.resend()
+    assert early.message == "Patientez 30 secondes avant de demander un nouveau code."
+    for moving in (clock, client_clock):
+        moving.advance(seconds=30)
     resent = await flow.resend()
     assert resent.message.startswith("Nouveau code envoyé. Un code à 6 chiffres a été envoyé par e-mail")
     assert login_flow.resends_sentence(flow.pending) == "Renvois possibles : 2 renvois restants."
-    assert flow.enter_code(fake.last_code()) is None and flow.step is Step.SEND_CODE  # trust answered once
+    assert flow.enter_code(read_code(CORALIE)) is None and flow.step is Step.SEND_CODE  # trust answered once
     assert (await flow.send_code()).session is not None
 
 
-async def test_a_failure_brings_the_human_check_then_lockout_then_reset_unlocks(fake):
-    api = fake.api()
+async def test_a_failure_brings_the_human_check_then_lockout_then_reset_unlocks(api, read_code):
     flow = LoginFlow(api)
-    flow.fill("1204587", "mauvais")
+    flow.fill(CORALIE, "mauvais")
     first = await flow.submit()
-    assert first.message == fake_message() and first.challenge is not None
+    assert first.message.startswith(GENERIC_401_START) and first.challenge is not None
     assert flow.prompt().field == "identifier"
     flow.answer("")
     flow.answer("mauvais")
     assert flow.prompt().label == login_flow.CHALLENGE_LABEL
     assert flow.answer("") == login_flow.CHALLENGE_MISSING
-    flow.answer("5")
+    flow.answer(solve_challenge(flow.challenge.question))
     await flow.submit()
-    flow.fill("1204587", "mauvais", "5")
+    flow.fill(CORALIE, "mauvais", solve_challenge(flow.challenge.question))
     await flow.submit()
-    flow.fill("1204587", PASSWORD, "5")
+    flow.fill(CORALIE, PASSWORD, solve_challenge(flow.challenge.question))
     locked = await flow.submit()
-    assert locked.session is None and locked.pending is None and locked.message == fake_message()
+    assert locked.session is None and locked.pending is None and locked.message.startswith(GENERIC_401_START)
     reset = flows.ResetFlow(api)
     assert (await reset.load()).ok and reset.challenge is not None
-    sent = await reset.request("1204587", "5")
+    sent = await reset.request(CORALIE, solve_challenge(reset.challenge.question))
     assert sent.message == flows.FORGOT_SENT and reset.step is flows.ResetStep.CODE
-    weak = await reset.reset(fake.last_code(), "court", "court")
+    weak = await reset.reset(read_code(CORALIE), "court", "court")
     assert not weak.ok and "au moins 12 caractères" in weak.text()
-    done = await reset.reset(fake.last_code(), "Glycine-Bleue-2027?", "Glycine-Bleue-2027?")
+    done = await reset.reset(read_code(CORALIE), NEW_PASSWORD, NEW_PASSWORD)
     assert done.message == flows.RESET_DONE
-    flow.fill("1204587", "Glycine-Bleue-2027?", "5")
+    flow.fill(CORALIE, NEW_PASSWORD, solve_challenge(flow.challenge.question) if flow.challenge else "")
     assert (await flow.submit()).pending is not None
 
 
-def fake_message() -> str:
-    from .fake_auth import GENERIC_401
-
-    return GENERIC_401
-
-
-async def test_activation_by_code_then_confirmation(fake):
-    flow = flows.ActivationFlow(fake.api(), today=TEST_NOW.date())
+async def test_activation_by_code_then_confirmation(api, read_code):
+    flow = flows.ActivationFlow(api, today=TEST_NOW.date())
     assert flow.heading == "Première connexion – étape 1 sur 3 : Mes infos"
     assert (await flow.load()).ok and flow.terms is not None and flow.challenge is not None
-    infos = flows.ActivationInfos(member_number="12a", access_code="lav4ndes", email="x", password="abc",
-                                  confirmation="abd")
+    infos = flows.ActivationInfos(
+        member_number="12a", access_code="lav4ndes", email="x", password="abc", confirmation="abd"
+    )
     problems = {p.field: p.message for p in flow.check(infos)}
     assert problems["member_number"] == "Le n° adhérent ne contient que des chiffres (exemple : 1234567)."
     assert problems["access_code"].startswith("Le code d'accès ne contient que des lettres")
@@ -128,32 +133,43 @@ async def test_activation_by_code_then_confirmation(fake):
     assert "Ajoutez au moins une lettre majuscule." in problems["password"]
     assert problems["confirmation"] == "Les deux mots de passe ne sont pas identiques."
     assert problems["accept_terms"] == flows.TERMS_MISSING and "challenge" in problems
-    good = flows.ActivationInfos(member_number="1203356", access_code="lavandes",
-                                 email="nathalie.rousseau@example.fr", password="Glycine-Bleue-2027?",
-                                 confirmation="Glycine-Bleue-2027?", accept_terms=True, challenge_answer="5")
+    good = flows.ActivationInfos(
+        member_number="1203356",
+        access_code="lavandes",
+        email="nathalie.rousseau@example.fr",
+        password=NEW_PASSWORD,
+        confirmation=NEW_PASSWORD,
+        accept_terms=True,
+        challenge_answer=solve_challenge(flow.challenge.question),
+    )
     sent = await flow.submit(good)
     assert sent.ok and flow.heading == "Première connexion – étape 2 sur 3 : Validation"
     assert sent.message.startswith("Un e-mail de confirmation vous a été envoyé à nathalie.rousseau@example.fr.")
-    assert not (await flow.confirm("000000")).ok
-    welcome = await flow.confirm(fake.last_code())
+    code = read_code("nathalie.rousseau@example.fr")
+    assert not (await flow.confirm("00000000" if code != "00000000" else "11111111")).ok
+    welcome = await flow.confirm(code)
     assert welcome.message == flows.WELCOME and flow.heading.endswith("étape 3 sur 3 : Bienvenue")
 
 
-def test_identity_checks_the_nir_key_locally(fake):
-    flow = flows.ActivationFlow(fake.api(), flows.ActivationMode.IDENTITY, today=TEST_NOW.date())
-    infos = flows.ActivationInfos(member_number="1207710", last_name="MARTIN", first_name="Sophie",
-                                  birth_date="31/02/1992", nir="2 92 12 75 056 123 00")
+def test_identity_checks_the_nir_key_locally(api):
+    flow = flows.ActivationFlow(api, flows.ActivationMode.IDENTITY, today=TEST_NOW.date())
+    infos = flows.ActivationInfos(
+        member_number="1207710",
+        last_name="MARTIN",
+        first_name="Sophie",
+        birth_date="31/02/1992",
+        nir="2 92 12 75 056 123 00",
+    )
     problems = {p.field: p.message for p in flow.check(infos)}
     assert problems["birth_date"].startswith("Indiquez votre date de naissance au format JJ/MM/AAAA")
     assert problems["nir"] == (
-        "N° de sécurité sociale : La clé (les deux derniers chiffres) ne correspond pas au numéro de "
-        "sécurité sociale."
+        "N° de sécurité sociale : La clé (les deux derniers chiffres) ne correspond pas au numéro de sécurité sociale."
     )
     assert flows.check_nir("1 85 05 78 006 084 91") is None
 
 
-def test_the_policy_is_checked_with_what_the_client_knows(fake):
-    flow = flows.ActivationFlow(fake.api(), flows.ActivationMode.IDENTITY)
+def test_the_policy_is_checked_with_what_the_client_knows(api):
+    flow = flows.ActivationFlow(api, flows.ActivationMode.IDENTITY)
     infos = flows.ActivationInfos(member_number="1207710", last_name="Martin", first_name="Sophie")
     lines = flows.policy_lines(flow.policy_for(infos)("Martin1207710!"))
     assert "À corriger : Le mot de passe ne doit pas contenir votre numéro d'adhérent." in lines
@@ -161,44 +177,46 @@ def test_the_policy_is_checked_with_what_the_client_knows(fake):
     assert flows.policy_lines([]) == ["Le mot de passe respecte toutes les règles."]
 
 
-async def test_expiry_watch_warns_once_and_extend_pushes_it_back(fake):
-    clock = fake.clock
-    flow = LoginFlow(fake.api(), MemoryTokenStore())
-    flow.fill("1204587", PASSWORD)
+async def _session(api, read_code, trust: bool = False):
+    flow = LoginFlow(api, MemoryTokenStore())
+    flow.fill(CORALIE, PASSWORD)
     await flow.submit()
-    flow.enter_code(fake.last_code())
-    flow.choose_trust(False)
-    session = (await flow.send_code()).session
+    flow.enter_code(read_code(CORALIE))
+    flow.choose_trust(trust)
+    return (await flow.send_code()).session
+
+
+async def test_expiry_watch_warns_once_and_extend_pushes_it_back(api, read_code, clock, client_clock):
+    session = await _session(api, read_code)
     watch = flows.ExpiryWatch(session.api)
     assert not watch.due()
-    clock.advance(minutes=13, seconds=40)  # 80 s left
+    for moving in (clock, client_clock):  # the server's and the client's
+        moving.advance(minutes=13, seconds=40)  # 80 s left
     assert watch.due() and not watch.due()  # said once
     assert flows.expiry_warning(session.api).startswith("Sans activité, votre session se terminera à 10 h 15.")
     extended = await watch.extend()
     assert extended.message == "Session prolongée jusqu'à 10 h 28, faute d'activité d'ici là."
-    assert not watch.due() and fake.extended == 1
+    assert not watch.due()
 
 
-async def test_identifier_recovery_always_says_the_same(fake):
-    flow = flows.RecoverFlow(fake.api(), today=TEST_NOW.date())
+async def test_identifier_recovery_always_says_the_same(api):
+    flow = flows.RecoverFlow(api, today=TEST_NOW.date())
     bad = await flow.submit("", "Sophie", "18/04/1979", "123")
     assert [p.field for p in bad.problems] == ["last_name", "nir"]
     done = await flow.submit("MARTIN", "Sophie", "18/04/1979", "1 85 05 78 006 084 91")
     assert done.message == flows.RECOVER_SENT
 
 
-async def test_totp_enrolment_shows_ten_codes_once(fake):
-    flow = LoginFlow(fake.api(), MemoryTokenStore())
-    flow.fill("1204587", PASSWORD)
-    await flow.submit()
-    flow.enter_code(fake.last_code())
-    flow.choose_trust(True)
-    session = (await flow.send_code()).session
+async def test_totp_enrolment_shows_ten_codes_once(api, read_code, client_clock, monkeypatch):
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    monkeypatch.setattr("pyotp.random_base32", lambda *args, **kwargs: secret)  # in the server, in process
+    session = await _session(api, read_code, trust=True)
     totp = flows.TotpFlow(session.api)
     assert (await totp.start()).message == flows.TOTP_INTRO
-    assert flows.group_secret(totp.enrollment.secret) == "JBSW Y3DP EHPK 3PXP"
+    assert flows.group_secret(totp.enrollment.secret) == "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP"
     assert not (await totp.confirm("12")).ok
-    assert (await totp.confirm("123456")).message == flows.TOTP_DONE and len(totp.recovery_codes) == 10
+    code = pyotp.TOTP(secret).at(client_clock.now())
+    assert (await totp.confirm(code)).message == flows.TOTP_DONE and len(totp.recovery_codes) == 10
     view = await flows.load_security(session.api)
     assert len(view.devices) == 1 and view.sessions[0].current
     assert flows.device_line(view.devices[0]).startswith("Appareil : Client terminal Espace Adhérent ; Ajouté le")
@@ -207,11 +225,11 @@ async def test_totp_enrolment_shows_ten_codes_once(fake):
     assert (await flows.load_security(session.api)).devices == []
 
 
-def test_remember_me_keeps_the_identifier_and_says_memory_only_once(fake):
+def test_remember_me_keeps_the_identifier_and_says_memory_only_once(api):
     store = MemoryTokenStore()
-    store.set_item("http://127.0.0.1:8765", IDENTIFIER, "1204587")
-    flow = LoginFlow(fake.api(), store)
-    assert flow.identifier == "1204587" and flow.remember
+    store.set_item(api.base_url, IDENTIFIER, CORALIE)
+    flow = LoginFlow(api, store)
+    assert flow.identifier == CORALIE and flow.remember
     assert flow.memory_only_notice().startswith("Aucun trousseau de mots de passe du système")
     assert flow.memory_only_notice() is None
 
