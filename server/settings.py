@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     # Mail links and codes.
     email_confirmation_ttl: timedelta = timedelta(hours=24)
     password_reset_ttl: timedelta = timedelta(hours=24)
+    # issue 9: a passed identity check (or a flagged reason) opens the dossier to that conseiller this long
+    agent_dossier_access: timedelta = timedelta(hours=2)
     # Passwords.
     password_history: int = 5
     member_password_max_age: timedelta | None = timedelta(days=180)  # None: no forced renewal (NIST, CNIL)

@@ -94,3 +94,18 @@ def make_nir(sex: str, birth_date: dt.date, department: str, commune: str | int,
     first = "2" if sex == "F" else "1"
     body = f"{first}{birth_date.year % 100:02d}{birth_date.month:02d}{place}{order:03d}"
     return validate_nir(body + stdnum_nir.calc_check_digits(body))
+
+
+# --- names, as a conseiller types them ---------------------------------------------------------------
+
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'", "ʼ": "'"})
+
+
+def fold_name(text: str) -> str:
+    """A name as searched: lower case, accents stripped, spaces collapsed ("MÜLLER" -> "muller",
+    "Hélène" -> "helene", "Œuvray" -> "oeuvray"). Stored beside the name so an index answers prefixes."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.split())

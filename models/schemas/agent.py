@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -197,6 +198,23 @@ class ActionReason(BaseModel):
 class ContactChange(ActionReason):
     email: str | None = Field(default=None, max_length=254)
     mobile: str | None = Field(default=None, max_length=20)
+
+
+class CardToProfessional(ActionReason):
+    """The carte de tiers payant, as a PDF, to a professional's email (a pharmacy, a hospital)."""
+
+    email: str = Field(min_length=3, max_length=254, description="E-mail du professionnel de santé")
+    professional: str | None = Field(default=None, max_length=200, description="Qui : « Pharmacie du Centre »")
+
+
+class MemberAlertRecord(ActionReason):
+    """Record (or clear) an alert no other table holds: courrier revenu NPAI, tutelle or curatelle."""
+
+    kind: Literal["npai", "guardianship"]
+    note: str | None = Field(
+        default=None, max_length=500, description="Tutelle : la mesure et le tuteur (« curatelle renforcée, UDAF 63 »)"
+    )
+    clear: bool = Field(default=False, description="Lever l'alerte (adresse corrigée, mesure levée)")
 
 
 class AgentThreadCreate(ActionReason):

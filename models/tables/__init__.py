@@ -19,7 +19,7 @@ from models.tables.contract import (
 from models.tables.document import Document
 from models.tables.member import Beneficiary, Member
 from models.tables.messaging import Message, MessageThread
-from models.tables.outbox import MailOutbox
+from models.tables.outbox import MailAttachment, MailOutbox
 from models.tables.profile import BankAccount, ContactChange, MemberPreferences, StepUp
 from models.tables.requests import MemberRequest, Notification
 from models.tables.security import (
@@ -39,8 +39,8 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "BankAccount",
-    "CallLog",
     "Beneficiary",
+    "CallLog",
     "Claim",
     "ClaimLine",
     "ClaimLineAmc",
@@ -53,10 +53,11 @@ __all__ = [
     "GuaranteeLine",
     "GuaranteeTable",
     "HumanChallengeRow",
+    "IdempotencyKey",
     "IdentityCheck",
     "InternalNote",
-    "IdempotencyKey",
     "LoginThrottle",
+    "MailAttachment",
     "MailOutbox",
     "MailToken",
     "Member",

@@ -89,9 +89,8 @@ class MemberAlert(SQLModel, table=True):
     cleared_at: datetime | None = utc_field(nullable=True)
 
 
-# Search as you type: name prefixes (case-folded, on both databases), phone, and the audit by member.
+# Search as you type: phone, and the audit by member (name prefixes: ``member.search_*``, indexed there).
 _member = Member.__table__  # type: ignore[attr-defined]
 _audit = AuditEvent.__table__  # type: ignore[attr-defined]
-sa.Index("ix_member_lower_last_first", sa.func.lower(_member.c.last_name), sa.func.lower(_member.c.first_name))
 sa.Index("ix_member_mobile", _member.c.mobile)
 sa.Index("ix_audit_event_target_at", _audit.c.target_type, _audit.c.target_id, _audit.c.at)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from models.domain.identifiers import fold_name
 from models.schemas.common import NoemieLinkState, Relationship, Sex
 from models.tables._types import enum_field, utc_field
 
 
 class Member(SQLModel, table=True):
     __tablename__ = "member"
+    __table_args__ = (sa.Index("ix_member_search_name", "search_last_name", "search_first_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     member_number: str = Field(max_length=16, unique=True, index=True)  # digits only
@@ -30,6 +33,9 @@ class Member(SQLModel, table=True):
     # The extranet access code sent by post (letters), HMAC'd (server.security.crypto); None once used.
     access_code_hash: str | None = Field(default=None, max_length=255)
     created_at: datetime = utc_field()
+    # The names as searched (``fold_name``: lower case, no accents), filled on every write (below).
+    search_last_name: str = Field(default="", max_length=100)
+    search_first_name: str = Field(default="", max_length=100)
 
 
 class Beneficiary(SQLModel, table=True):
@@ -47,3 +53,10 @@ class Beneficiary(SQLModel, table=True):
     nir: str | None = Field(default=None, max_length=255)  # AES-GCM (server.security.crypto)
     ald: bool = False
     noemie_link: NoemieLinkState = enum_field(NoemieLinkState, default=NoemieLinkState.inactive)
+
+
+@sa.event.listens_for(Member, "before_insert")
+@sa.event.listens_for(Member, "before_update")
+def _fill_search_names(_mapper: object, _connection: object, member: Member) -> None:
+    member.search_last_name = fold_name(member.last_name or "")
+    member.search_first_name = fold_name(member.first_name or "")

@@ -6,13 +6,16 @@ SMTP server accepted it: at worst it is sent twice, never lost.
 Once sent, a mail's body is blanked (``SENT_BODY``): it held links and codes in clear (activation, second
 factor, reset) and the outbox is not an archive. ``to``, ``subject`` and ``sent_at`` stay, for the audit
 trail. Blanking at send time rather than purging after ``purge_grace``: a purge would leave a live 24 h
-reset link readable in the database for that long after delivery."""
+reset link readable in the database for that long after delivery.
+
+Attachments (``mail_attachment``, the carte de tiers payant sent to a professional) go out as MIME parts
+of a multipart mail and are deleted with the blanking of the body once the mail is sent."""
 
 from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -21,7 +24,7 @@ from typing import Protocol
 
 from sqlmodel import Session, col, select
 
-from models.tables import MailOutbox
+from models.tables import MailAttachment, MailOutbox
 from server.clock import Clock
 from server.db import SessionScope
 from server.settings import Settings
@@ -48,14 +51,35 @@ class SendReport:
     failed: int = 0
 
 
-def enqueue_mail(session: Session, clock: Clock, *, to: str, subject: str, body: str) -> MailOutbox:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "application/pdf"
+    data: bytes
+
+
+def enqueue_mail(
+    session: Session, clock: Clock, *, to: str, subject: str, body: str, attachments: Sequence[Attachment] = ()
+) -> MailOutbox:
     now = clock.now()
     mail = MailOutbox(to=to, subject=subject, body=body, created_at=now, next_attempt_at=now)
     session.add(mail)
+    if attachments:
+        session.flush()  # the attachments need the mail's id
+        for a in attachments:
+            session.add(
+                MailAttachment(mail_id=mail.id or 0, filename=a.filename, content_type=a.content_type, data=a.data)
+            )
     return mail
 
 
-def _message(mail: MailOutbox, settings: Settings) -> EmailMessage:
+def _attachments(session: Session, mail: MailOutbox) -> list[MailAttachment]:
+    return list(
+        session.exec(select(MailAttachment).where(MailAttachment.mail_id == mail.id).order_by(col(MailAttachment.id)))
+    )
+
+
+def _message(mail: MailOutbox, settings: Settings, attachments: Sequence[MailAttachment] = ()) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = settings.mail_from
     msg["To"] = mail.to
@@ -63,6 +87,9 @@ def _message(mail: MailOutbox, settings: Settings) -> EmailMessage:
     msg["Date"] = format_datetime(mail.created_at)
     msg["Message-ID"] = make_msgid(idstring=f"outbox-{mail.id}")
     msg.set_content(mail.body)
+    for a in attachments:
+        maintype, _, subtype = a.content_type.partition("/")
+        msg.add_attachment(a.data, maintype=maintype, subtype=subtype or "octet-stream", filename=a.filename)
     return msg
 
 
@@ -115,14 +142,17 @@ def send_due_mails(
                 _mark_failed(session, clock, settings, mail, connect_error)
                 report.failed += 1
                 continue
+            attachments = _attachments(session, mail)
             try:
-                smtp.send_message(_message(mail, settings))
+                smtp.send_message(_message(mail, settings, attachments))
             except (OSError, smtplib.SMTPException) as exc:
                 _mark_failed(session, clock, settings, mail, exc)
                 report.failed += 1
                 continue
             mail.sent_at = clock.now()
             mail.body = SENT_BODY  # links and codes do not outlive delivery
+            for attachment in attachments:  # nor do the files sent with it
+                session.delete(attachment)
             mail.last_error = None
             session.add(mail)
             session.commit()

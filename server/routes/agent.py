@@ -20,6 +20,7 @@ from models.schemas.agent import (
     Banner,
     CallLogCreate,
     CallLogOut,
+    CardToProfessional,
     ContactChange,
     Dossier,
     DossierAccessList,
@@ -28,6 +29,7 @@ from models.schemas.agent import (
     IdentityCheckOut,
     InternalNoteCreate,
     InternalNoteOut,
+    MemberAlertRecord,
     MemberSearch,
     Queue,
     QueueItem,
@@ -322,6 +324,42 @@ def revoke(
     ip: ClientIp,
 ) -> ActionDone:
     return actions.revoke_access(session, clock, settings, agent, member_id, body, ip=ip)
+
+
+@router.post(
+    "/agent/members/{member_id}/card",
+    response_model=ActionDone,
+    responses=ACTION_ERRORS,
+    summary="Envoyer la carte de tiers payant (PDF) à un professionnel de santé ; l'adhérent est prévenu",
+)
+def email_card(
+    member_id: int,
+    body: CardToProfessional,
+    agent: Staff,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+) -> ActionDone:
+    return actions.email_card(session, clock, settings, agent, member_id, body, ip=ip)
+
+
+@router.post(
+    "/agent/members/{member_id}/alerts",
+    response_model=ActionDone,
+    responses=ACTION_ERRORS,
+    summary="Enregistrer ou lever une alerte : courrier revenu NPAI, tutelle / curatelle",
+)
+def record_alert(
+    member_id: int,
+    body: MemberAlertRecord,
+    agent: Staff,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+) -> ActionDone:
+    return actions.record_alert(session, clock, settings, agent, member_id, body, ip=ip)
 
 
 @router.post(

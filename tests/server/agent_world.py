@@ -50,6 +50,8 @@ def agent_objects(
         ("POST", "/api/v1/agent/members/{member_id}/activation"): why,
         ("POST", "/api/v1/agent/members/{member_id}/contact"): {**why, "mobile": "0611223344"},
         ("POST", "/api/v1/agent/members/{member_id}/revoke"): why,
+        ("POST", "/api/v1/agent/members/{member_id}/card"): {**why, "email": "pharmacie@exemple.fr"},
+        ("POST", "/api/v1/agent/members/{member_id}/alerts"): {**why, "kind": "npai"},
         ("POST", "/api/v1/agent/members/{member_id}/simulations"): {
             **why,
             "scenarios": [{"act": "G", "charged": "30", "beneficiary_id": str(beneficiary_id)}],
@@ -89,6 +91,8 @@ AGENT_ROWS: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
     ("POST", "/api/v1/agent/members/{member_id}/activation"): (401, 403, 403, 409, 409),  # A is already active
     ("POST", "/api/v1/agent/members/{member_id}/contact"): STAFF,
     ("POST", "/api/v1/agent/members/{member_id}/revoke"): STAFF,
+    ("POST", "/api/v1/agent/members/{member_id}/card"): STAFF,
+    ("POST", "/api/v1/agent/members/{member_id}/alerts"): STAFF,
     ("POST", "/api/v1/agent/members/{member_id}/simulations"): STAFF,
     ("POST", "/api/v1/agent/members/{member_id}/threads"): (401, 403, 403, 201, 201),
     ("POST", "/api/v1/agent/members/{member_id}/calls"): (401, 403, 403, 201, 201),

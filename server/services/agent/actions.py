@@ -9,25 +9,29 @@ import secrets
 import string
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from models.domain.contact import ContactError, validate_email
 from models.schemas.agent import (
     ActionDone,
     ActionReason,
     AgentSimulation,
     AgentThreadCreate,
+    CardToProfessional,
     ContactChange,
+    MemberAlertRecord,
     SimulationDone,
 )
 from models.schemas.common import AccountState, Role
 from models.schemas.errors import ErrorDetail
 from models.schemas.messaging import ThreadCreate
-from models.tables import Account, Member
+from models.tables import Account, Member, MemberAlert
 from server.clock import Clock, paris_today
 from server.errors import ApiError
-from server.notify.outbox import enqueue_mail
+from server.notify.outbox import Attachment, enqueue_mail
+from server.pdf.card import card_pdf
 from server.security.crypto import access_code_hash
-from server.services import guarantees, mails, messaging, throttle
+from server.services import guarantees, mails, messaging, profile_family, throttle
 from server.services.account import CONFIRMATION, RESET, _issue_mail_token
 from server.services.agent.common import done_for, locked_until, member_account
 from server.services.agent.identity import require_access
@@ -390,3 +394,113 @@ def open_thread(
     )
     session.commit()
     return _done(event.id, "thread", f"Conversation « {body.subject} » ouverte dans la messagerie de l'adhérent.", told)
+
+
+def email_card(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    agent: Account,
+    member_id: int,
+    body: CardToProfessional,
+    *,
+    ip: str | None,
+) -> ActionDone:
+    """The carte de tiers payant (the PDF of the member's « Ma carte ») to a professional's email, as an
+    attachment; the member is told to whom it went."""
+    member, access = require_access(session, clock, agent, member_id)
+    try:
+        to = validate_email(body.email)
+    except ContactError as exc:
+        raise ApiError(
+            422,
+            "invalid_email",
+            f"Adresse e-mail du professionnel invalide : {exc}.",
+            details=[ErrorDetail(field="email", message=str(exc))],
+        ) from exc
+    card = profile_family.card(session, clock, settings, member)
+    if not card.available:
+        raise ApiError(409, "no_card", card.message or "Pas de carte de tiers payant valable pour cet adhérent.")
+    who = (body.professional or "").strip() or to
+    pdf = card_pdf(member, card, paris_today(clock))
+    enqueue_mail(
+        session,
+        clock,
+        to=to,
+        subject=f"Carte de tiers payant de {member.first_name} {member.last_name}",
+        body=(
+            f"Bonjour,\n\nÀ la demande de {member.first_name} {member.last_name} (n° adhérent {member.member_number}), "
+            "voici sa carte de tiers payant en pièce jointe (PDF)." + SIGNATURE
+        ),
+        attachments=[Attachment("carte-tiers-payant.pdf", "application/pdf", pdf)],
+    )
+    told = _tell(
+        session,
+        clock,
+        member,
+        "Votre carte de tiers payant a été envoyée",
+        f"Votre carte de tiers payant a été envoyée par e-mail à {who}.",
+        agent,
+    )
+    event = done_for(
+        session,
+        clock,
+        agent,
+        "agent_card_sent",
+        member_id,
+        detail={**_why(body), "to": to, "professional": body.professional, "check_id": access.id},
+        ip=ip,
+    )
+    session.commit()
+    return _done(event.id, "card", f"Carte de tiers payant envoyée à {who} ({to}).", told)
+
+
+ALERT_WORDS = {"npai": "courrier revenu NPAI", "guardianship": "tutelle / curatelle"}
+
+
+def record_alert(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    agent: Account,
+    member_id: int,
+    body: MemberAlertRecord,
+    *,
+    ip: str | None,
+) -> ActionDone:
+    """Record (or clear) « courrier revenu NPAI » or « sous tutelle/curatelle »: the banner's alerts.
+    Internal flags: the member is not emailed (an NPAI address or a legal measure is not news to tell)."""
+    member, access = require_access(session, clock, agent, member_id)
+    now = clock.now()
+    open_rows = session.exec(
+        select(MemberAlert).where(
+            MemberAlert.member_id == member_id, MemberAlert.kind == body.kind, col(MemberAlert.cleared_at).is_(None)
+        )
+    ).all()
+    words = ALERT_WORDS[body.kind]
+    if body.clear:
+        if not open_rows:
+            raise ApiError(409, "no_alert", f"Aucune alerte « {words} » en cours pour cet adhérent.")
+        for row in open_rows:
+            row.cleared_at = now
+            session.add(row)
+        message = f"Alerte levée : {words}."
+    else:
+        note = (body.note or "").strip() or None
+        if open_rows:
+            open_rows[0].note = note or open_rows[0].note
+            session.add(open_rows[0])
+        else:
+            session.add(MemberAlert(member_id=member.id or 0, kind=body.kind, note=note, created_at=now))
+        message = f"Alerte enregistrée : {words}" + (f" ({note})." if note else ".")
+    event = done_for(
+        session,
+        clock,
+        agent,
+        "agent_alert_cleared" if body.clear else "agent_alert_recorded",
+        member_id,
+        detail={**_why(body), "kind": body.kind, "check_id": access.id},
+        ip=ip,
+    )
+    session.commit()
+    return ActionDone(action="alert", message=message, audit_id=event.id or 0, member_told=False)

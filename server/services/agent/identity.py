@@ -1,12 +1,12 @@
 """The identity check (MNPEM's phone procedure): nom, prénom, date de naissance and the date or the amount
 of the last reimbursement — or the NIR with the nom. The server compares the caller's answers with the
 dossier and keeps one boolean per question (never the answers). A passed check opens the dossier to this
-conseiller for ``DOSSIER_ACCESS``; a failed one opens it only with a written reason, flagged for a
-supervisor. ``require_access`` guards every dossier route."""
+conseiller for ``settings.agent_dossier_access`` (ESPACE_AGENT_DOSSIER_ACCESS, 2 h by default); a failed
+one opens it only with a written reason, flagged for a supervisor. ``require_access`` guards every dossier route."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -22,7 +22,6 @@ from server.services.account import _fold
 from server.services.agent.common import done_for, get_member
 from server.settings import Settings
 
-DOSSIER_ACCESS = timedelta(hours=2)  # one call, with its follow-up; a new call needs a new check
 MIN_REASON = 10
 
 
@@ -102,7 +101,7 @@ def check_identity(
         reason=reason if not passed else None,
         flagged=not passed and granted,
         created_at=now,
-        access_until=now + DOSSIER_ACCESS if granted else None,
+        access_until=now + settings.agent_dossier_access if granted else None,
     )
     session.add(row)
     session.flush()

@@ -1,18 +1,19 @@
 """« Qui appelle ? » — search as you type, by n° adhérent, nom + prénom (+ date de naissance), NIR, email or
-phone. Each kind of query reads one index (member_number, lower(last_name)/lower(first_name), nir_hash,
-email, mobile); the NIR is never decrypted: its keyed hash is compared. Results carry what tells homonyms
-apart (birth year and age, city, contracts), never what answers the identity questions."""
+phone. Each kind of query reads one index: member_number; search_last_name/search_first_name (the names
+folded by ``fold_name``: lower case, accents stripped, so « muller » finds MÜLLER and « helene » Hélène);
+nir_hash; email; mobile. The NIR is never decrypted: its keyed hash is compared. Results carry what tells
+homonyms apart (birth year and age, city, contracts), never what answers the identity questions."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from models.domain.identifiers import fold_name
 from models.schemas.agent import MemberHit, MemberSearch
 from models.schemas.common import Role
 from models.tables import Account, Contract, Member
@@ -34,7 +35,7 @@ def _prefix_range(column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElemen
 
 
 def _fold_query(text: str) -> str:
-    return unicodedata.normalize("NFC", text.strip().lower())
+    return fold_name(text)
 
 
 def _conditions(settings: Settings, query: str) -> tuple[str, sa.ColumnElement[bool]] | None:
@@ -65,8 +66,8 @@ def _conditions(settings: Settings, query: str) -> tuple[str, sa.ColumnElement[b
     words = [w for w in re.split(r"[\s,]+", _fold_query(q)) if w]
     if not words or len(words[0]) < 2:
         return None
-    last = sa.func.lower(Member.last_name)
-    first = sa.func.lower(Member.first_name)
+    last = col(Member.search_last_name)
+    first = col(Member.search_first_name)
     condition: sa.ColumnElement[bool] = _prefix_range(last, words[0])
     if len(words) > 1:
         condition = sa.and_(condition, _prefix_range(first, words[1]))
@@ -96,7 +97,7 @@ def search(session: Session, settings: Settings, query: str, today: date) -> Mem
     rows = session.exec(
         select(Member)
         .where(condition)
-        .order_by(sa.func.lower(Member.last_name), sa.func.lower(Member.first_name), col(Member.birth_date))
+        .order_by(col(Member.search_last_name), col(Member.search_first_name), col(Member.birth_date))
         .limit(LIMIT + 1)
     ).all()
     truncated = len(rows) > LIMIT

@@ -39,6 +39,7 @@ MEMBER_WORDS = {
     "agent_sessions_revoked": "a déconnecté vos appareils et sessions",
     "agent_simulation": "a fait une simulation sur votre contrat",
     "agent_thread_opened": "a ouvert une conversation pour vous",
+    "agent_card_sent": "a envoyé votre carte de tiers payant à un professionnel de santé",
     "thread_opened": "a lu votre message",
     "thread_answered": "a répondu à votre message",
     "request_opened": "a consulté votre démarche",

@@ -1,0 +1,257 @@
+"""Console conseiller (issue 9), the finishing work: accent- and case-insensitive name search on an indexed
+folded column (filled on write and by migration 0008), the dossier access as a setting (FrozenClock), the
+carte de tiers payant emailed to a professional as a PDF attachment (outbox row, then a real SMTP server on
+loopback), and the NPAI / tutelle alerts recorded by a conseiller."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from models.domain.identifiers import fold_name
+from models.schemas.common import Role
+from models.tables import AuditEvent, MailAttachment, MailOutbox, Member, MemberAlert
+from server.app import create_app
+from server.jobs import run_pass
+from server.settings import Settings
+from tests.conftest import bearer
+from tests.server.test_outbox import smtp_sink  # noqa: F401  (the aiosmtpd fixture)
+
+
+@pytest.fixture
+def desk(make):
+    muller = make.member(first_name="Hélène", last_name="MÜLLER", birth_date=date(1961, 3, 9), city="Colmar")
+    other = make.member(first_name="Hélène", last_name="MULLERT", birth_date=date(1990, 1, 2), city="Metz")
+    contract = make.contract(muller)
+    make.claim(muller, contract=contract, care_date=date(2026, 11, 2), amc_paid="9.00")
+    make.account(muller)
+    agent = make.account(role=Role.agent, display_name="Julien ROCHE")
+    return {"member": muller, "other": other, "agent": bearer(make.session_token(agent)), "agent_id": agent.id}
+
+
+async def open_dossier(client, desk) -> None:
+    m = desk["member"]
+    response = await client.post(
+        f"/api/v1/agent/members/{m.id}/identity-checks",
+        json={
+            "last_name": "muller",
+            "first_name": "Helene",
+            "birth_date": m.birth_date.isoformat(),
+            "last_reimbursement_amount": "9",
+        },
+        headers=desk["agent"],
+    )
+    assert response.status_code == 201 and response.json()["passed"] is True, response.text
+
+
+def test_fold_name():
+    assert fold_name("MÜLLER") == "muller"
+    assert fold_name("  Hélène ") == "helene"
+    assert fold_name("Œuvray-Lefèvre") == "oeuvray-lefevre"
+    assert fold_name("N’Diaye") == "n'diaye"
+
+
+async def test_name_search_ignores_accents_and_case(client, desk):
+    m = desk["member"]
+    for q in ("muller", "MULLER", "müller", "Muller helene", "MÜLLER Hélène", "mull hel"):
+        hits = (await client.get("/api/v1/agent/members", params={"q": q}, headers=desk["agent"])).json()["hits"]
+        assert m.id in [h["id"] for h in hits], q
+        assert all(h["matched_on"] == "name" for h in hits)
+    only = (await client.get("/api/v1/agent/members", params={"q": "mullert"}, headers=desk["agent"])).json()["hits"]
+    assert [h["id"] for h in only] == [desk["other"].id]
+    # the hit shows the name as written in the dossier
+    hit = next(
+        h
+        for h in (await client.get("/api/v1/agent/members", params={"q": "muller h"}, headers=desk["agent"])).json()[
+            "hits"
+        ]
+        if h["id"] == m.id
+    )
+    assert (hit["last_name"], hit["first_name"]) == ("MÜLLER", "Hélène")
+
+
+def test_the_search_columns_are_filled_on_write_and_indexed(db_session, make):
+    member = make.member(first_name="Éloïse", last_name="DE LA FONTAINE")
+    assert (member.search_last_name, member.search_first_name) == ("de la fontaine", "eloise")
+    member.last_name = "LEFÈVRE"
+    db_session.add(member)
+    db_session.commit()
+    db_session.refresh(member)
+    assert member.search_last_name == "lefevre"
+    indexes = {i["name"]: i["column_names"] for i in sa.inspect(db_session.connection()).get_indexes("member")}
+    assert indexes["ix_member_search_name"] == ["search_last_name", "search_first_name"]
+
+
+def test_migration_0008_fills_existing_rows(tmp_path):
+    """Rows written before 0008 (no search columns) are folded by the migration itself."""
+    from alembic import command
+
+    from server.db import create_db_engine
+    from server.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "0007")
+    engine = create_db_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO member (member_number, first_name, last_name, birth_date, sex, address_line1, "
+                    "postal_code, city, created_at) VALUES ('4242', 'Hélène', 'MÜLLER', '1961-03-09', 'F', '', '', '', "
+                    "'2026-01-01 00:00:00')"
+                )
+            )
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            row = conn.execute(sa.text("SELECT search_last_name, search_first_name FROM member")).one()
+        assert tuple(row) == ("muller", "helene")
+    finally:
+        engine.dispose()
+
+
+async def walk(client, clock, url, headers, total: timedelta) -> None:
+    """Move the clock by ``total`` in 10-minute steps, reading the banner at each (the session's idle
+    timeout is 15 minutes): the dossier stays open all along."""
+    step = timedelta(minutes=10)
+    while total > timedelta(0):
+        clock.advance(min(step, total))
+        total -= step
+        assert (await client.get(url, headers=headers)).status_code == 200
+
+
+async def test_dossier_access_lasts_the_setting(settings, clock, session_scope, make, desk):
+    short = settings.model_copy(update={"agent_dossier_access": timedelta(minutes=30)})
+    app = create_app(short, clock=clock, session_scope=session_scope)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        await open_dossier(client, desk)
+        url = f"/api/v1/agent/members/{desk['member'].id}/banner"
+        await walk(client, clock, url, desk["agent"], timedelta(minutes=29, seconds=59))
+        clock.advance(seconds=2)
+        closed = await client.get(url, headers=desk["agent"])
+        assert closed.status_code == 403 and closed.json()["code"] == "identity_check_required"
+
+
+def test_the_dossier_access_setting_is_read_from_the_environment(monkeypatch):
+    assert Settings(demo_mode=True).agent_dossier_access == timedelta(hours=2)
+    monkeypatch.setenv("ESPACE_AGENT_DOSSIER_ACCESS", "PT45M")
+    assert Settings(demo_mode=True).agent_dossier_access == timedelta(minutes=45)
+
+
+async def test_default_dossier_access_is_two_hours(client, clock, desk):
+    await open_dossier(client, desk)
+    url = f"/api/v1/agent/members/{desk['member'].id}/banner"
+    await walk(client, clock, url, desk["agent"], timedelta(hours=1, minutes=59, seconds=59))
+    clock.advance(seconds=2)
+    assert (await client.get(url, headers=desk["agent"])).status_code == 403
+
+
+async def test_card_to_a_professional_is_an_attachment_audited_and_told(
+    client,
+    desk,
+    db_session,
+    clock,
+    settings,
+    session_scope,
+    smtp_sink,  # noqa: F811
+):
+    m = desk["member"]
+    await open_dossier(client, desk)
+    url = f"/api/v1/agent/members/{m.id}/card"
+    bad = await client.post(url, json={"reason": "Pharmacie", "email": "pharmacie@@x"}, headers=desk["agent"])
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_email")
+    done = await client.post(
+        url,
+        json={
+            "reason": "Demande de la pharmacie",
+            "ticket": "T-9",
+            "email": "Contact@Pharmacie-Centre.fr",
+            "professional": "Pharmacie du Centre",
+        },
+        headers=desk["agent"],
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["member_told"] is True and "Pharmacie du Centre" in done.json()["message"]
+    db_session.expire_all()
+    mail = db_session.exec(select(MailOutbox).where(MailOutbox.to == "contact@pharmacie-centre.fr")).one()
+    [attachment] = db_session.exec(select(MailAttachment).where(MailAttachment.mail_id == mail.id)).all()
+    assert (attachment.filename, attachment.content_type) == ("carte-tiers-payant.pdf", "application/pdf")
+    assert attachment.data.startswith(b"%PDF")
+    told = db_session.exec(select(MailOutbox).where(MailOutbox.to == m.email)).all()
+    assert any("Pharmacie du Centre" in t.body for t in told)
+    event = db_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_card_sent")).one()
+    assert (event.actor_account_id, event.target_id) == (desk["agent_id"], str(m.id))
+    assert event.detail["to"] == "contact@pharmacie-centre.fr" and event.detail["ticket"] == "T-9"
+    # the sender: a multipart mail with the PDF part, to a real SMTP server on loopback
+    sink, port = smtp_sink
+    report = run_pass(session_scope, clock, settings.model_copy(update={"smtp_port": port}))
+    assert report.sent >= 2
+    envelope = next(e for e in sink.envelopes if e.rcpt_tos == ["contact@pharmacie-centre.fr"])
+    received = message_from_bytes(envelope.content, policy=default_policy)
+    assert received.is_multipart()
+    [part] = list(received.iter_attachments())
+    assert (part.get_content_type(), part.get_filename()) == ("application/pdf", "carte-tiers-payant.pdf")
+    assert part.get_content().startswith(b"%PDF")
+    assert "carte de tiers payant" in received.get_body(("plain",)).get_content()
+    db_session.expire_all()
+    assert db_session.exec(select(MailAttachment)).all() == []  # not kept once sent
+
+
+async def test_no_card_without_a_contract(client, make, desk):
+    m = desk["other"]
+    await client.post(
+        f"/api/v1/agent/members/{m.id}/identity-checks",
+        json={
+            "last_name": m.last_name,
+            "first_name": m.first_name,
+            "birth_date": m.birth_date.isoformat(),
+            "reason": "Appel d'un professionnel, pas de remboursement",
+        },
+        headers=desk["agent"],
+    )
+    response = await client.post(
+        f"/api/v1/agent/members/{m.id}/card",
+        json={"reason": "pharmacie", "email": "p@exemple.fr"},
+        headers=desk["agent"],
+    )
+    assert (response.status_code, response.json()["code"]) == (409, "no_card")
+
+
+async def test_npai_and_tutelle_alerts_feed_the_banner(client, desk, db_session):
+    m = desk["member"]
+    await open_dossier(client, desk)
+    url = f"/api/v1/agent/members/{m.id}/alerts"
+    banner_url = f"/api/v1/agent/members/{m.id}/banner"
+    assert (await client.get(banner_url, headers=desk["agent"])).json()["alerts"] == []
+    npai = await client.post(url, json={"reason": "Courrier du 12/11 revenu", "kind": "npai"}, headers=desk["agent"])
+    assert npai.status_code == 200 and npai.json()["member_told"] is False
+    tutelle = await client.post(
+        url,
+        json={"reason": "Jugement reçu", "kind": "guardianship", "note": "curatelle renforcée, UDAF 68"},
+        headers=desk["agent"],
+    )
+    assert tutelle.json()["message"] == "Alerte enregistrée : tutelle / curatelle (curatelle renforcée, UDAF 68)."
+    alerts = (await client.get(banner_url, headers=desk["agent"])).json()["alerts"]
+    assert {a["kind"] for a in alerts} == {"npai", "guardianship"}
+    assert any("UDAF 68" in a["text"] for a in alerts)
+    again = await client.post(url, json={"reason": "Deuxième retour", "kind": "npai"}, headers=desk["agent"])
+    assert again.status_code == 200
+    assert len(db_session.exec(select(MemberAlert).where(MemberAlert.member_id == m.id)).all()) == 2  # not doubled
+    cleared = await client.post(
+        url, json={"reason": "Nouvelle adresse donnée", "kind": "npai", "clear": True}, headers=desk["agent"]
+    )
+    assert cleared.json()["message"] == "Alerte levée : courrier revenu NPAI."
+    alerts = (await client.get(banner_url, headers=desk["agent"])).json()["alerts"]
+    assert [a["kind"] for a in alerts] == ["guardianship"]
+    nothing = await client.post(url, json={"reason": "Rien", "kind": "npai", "clear": True}, headers=desk["agent"])
+    assert nothing.status_code == 409
+    actions = [e.action for e in db_session.exec(select(AuditEvent).where(AuditEvent.target_id == str(m.id))).all()]
+    assert actions.count("agent_alert_recorded") == 3 and actions.count("agent_alert_cleared") == 1
+    assert db_session.exec(select(Member).where(Member.id == m.id)).one()
