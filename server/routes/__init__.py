@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from server.routes import auth, claims, dashboard, guarantees, health, simulations
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (health, auth, dashboard, simulations, guarantees, claims):
+for module in (health, auth, dashboard, simulations, claims, guarantees):
     api_router.include_router(module.router)
 
 # issue 7: messagerie, démarches, notifications
