@@ -158,7 +158,8 @@ class EspaceApp(App[int]):
         from tui.api.agent import AgentApi
         from tui.screens.agent import AgentConsoleScreen
 
-        self.push_screen(AgentConsoleScreen(AgentApi(session.api), session.session.display_name if session.session else ""))
+        name = session.session.display_name if session.session else ""
+        self.push_screen(AgentConsoleScreen(AgentApi(session.api), name))
         self.refresh_bindings()
 
     def _forced_change_done(self, message: str | None) -> None:
@@ -224,7 +225,16 @@ class EspaceApp(App[int]):
 
     def available_actions(self) -> list[Action]:
         """The registry's actions usable now, for the palette and the help screen."""
-        return [a for a in self.registry.available(logged_in=self.session is not None, areas=self.areas)]
+        info = self.session.session if self.session is not None else None
+        staff = info is not None and info.role in ("agent", "supervisor")  # issue 9: the console's actions
+        return list(
+            self.registry.available(
+                logged_in=self.session is not None,
+                areas=self.areas,
+                console=staff,
+                supervisor=staff and info is not None and info.role == "supervisor",
+            )
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         try:
@@ -235,9 +245,8 @@ class EspaceApp(App[int]):
             if self.session is None or not isinstance(self.screen, DashboardScreen):
                 from tui.screens.agent import AgentConsoleScreen  # issue 9: logout, help from the console
 
-                if not (self.session is not None and isinstance(self.screen, AgentConsoleScreen) and declared.area is None):
-                    return False
-                return True
+                in_console = self.session is not None and isinstance(self.screen, AgentConsoleScreen)
+                return in_console and declared.area is None
             if declared.area is not None and declared.area not in self.areas:
                 return False
         if declared.context == ANONYMOUS:

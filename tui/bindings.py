@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
-from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, EVERYWHERE, Registry
+from tui.flows.actions import AGENT, ANONYMOUS, DEFAULT_REGISTRY, EVERYWHERE, Registry
 
 
 def bindings_from_registry(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
-    """One binding per action, carrying the action's id so that `App.set_keymap` remaps it."""
+    """One binding per action, carrying the action's id so that `App.set_keymap` remaps it. The console
+    conseiller's actions are bound on its screens (``agent_bindings``), not on the app."""
     return [
         Binding(
             ",".join(action.keys),
@@ -20,6 +21,24 @@ def bindings_from_registry(registry: Registry = DEFAULT_REGISTRY) -> list[Bindin
             id=action.id,
         )
         for action in registry.actions
+        if action.context != AGENT
+    ]
+
+
+def agent_bindings(registry: Registry = DEFAULT_REGISTRY, *, screen: str | None = None) -> list[Binding]:
+    """The console conseiller's actions (context AGENT) bound on one of its screens (``screen``: None for
+    the console, "queue" for the file), with the registry's ids, keys, footer labels and descriptions."""
+    return [
+        Binding(
+            ",".join(action.keys),
+            action.id,
+            action.footer_label,
+            show=action.footer,
+            tooltip=action.description,
+            id=action.id,
+        )
+        for action in registry.actions
+        if action.context == AGENT and action.screen == screen
     ]
 
 

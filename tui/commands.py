@@ -7,7 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.flows.actions import Action, keys_label
+from tui.flows.actions import AGENT, Action, keys_label
 
 
 class RegistryCommands(Provider):
@@ -17,7 +17,8 @@ class RegistryCommands(Provider):
         return list(available()) if available is not None else []
 
     def _run(self, action: Action) -> None:
-        self.app.call_later(self.app.run_action, action.id)
+        # the console conseiller's actions live on its screens, the others on the app
+        self.app.call_later(self.app.run_action, f"screen.{action.id}" if action.context == AGENT else action.id)
 
     async def discover(self) -> Hits:
         for action in self._actions():

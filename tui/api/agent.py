@@ -12,6 +12,7 @@ from models.schemas.agent import (
     CallLogCreate,
     CallLogOut,
     Dossier,
+    FlaggedCheck,
     IdentityCheckCreate,
     IdentityCheckOut,
     InternalNoteCreate,
@@ -22,11 +23,23 @@ from models.schemas.agent import (
     QueueRequest,
     QueueThread,
     RequestDecision,
+    SimulationDone,
+    StaffCreate,
+    StaffOut,
 )
 from tui.api.client import ApiClient
 
 # Actions for the member that take only a reason and a ticket: id -> path under /agent/members/{id}/
-SIMPLE_ACTIONS = {"unlock": "unlock", "reset_link": "reset-link", "activation": "activation", "revoke": "revoke"}
+SIMPLE_ACTIONS = {
+    "unlock": "unlock",
+    "reset_link": "reset-link",
+    "activation": "activation",
+    "revoke": "revoke",
+    "contact": "contact",
+    "card": "card",  # + email, professional
+    "alert": "alerts",  # + kind, note, clear
+    "thread": "threads",  # + subject, body, category
+}
 
 
 class AgentApi:
@@ -87,3 +100,21 @@ class AgentApi:
     async def audit(self, **filters: Any) -> AuditPage:
         params = {k: str(v) for k, v in filters.items() if v is not None}
         return await self._get("/agent/audit", AuditPage, params=params)
+
+    async def simulate(
+        self, member_id: int, reason: str, scenario: dict[str, object], ticket: str | None = None
+    ) -> SimulationDone:
+        body = {"reason": reason, "scenarios": [scenario], **({"ticket": ticket} if ticket else {})}
+        return await self._post(f"/agent/members/{member_id}/simulations", SimulationDone, body)
+
+    async def flagged(self) -> list[FlaggedCheck]:
+        return self.api._parse_list(await self.api._request("GET", "/agent/flagged-checks", auth=True), FlaggedCheck)
+
+    async def staff(self) -> list[StaffOut]:
+        return self.api._parse_list(await self.api._request("GET", "/agent/staff", auth=True), StaffOut)
+
+    async def create_staff(self, body: StaffCreate) -> StaffOut:
+        return await self._post("/agent/staff", StaffOut, body)
+
+    async def disable_staff(self, account_id: int) -> StaffOut:
+        return await self._post(f"/agent/staff/{account_id}/disable", StaffOut)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 EVERYWHERE = "app"  # any screen, logged in or not
 SESSION = "session"  # once logged in, on the main screens
 ANONYMOUS = "anonymous"  # before logging in, on the login screen
+AGENT = "agent"  # the console conseiller only (staff sessions), never in the member space
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class Action:
     """Offered in the linear mode's numbered menu."""
     short: str | None = None
     """A shorter label for the footer, when the description is long."""
+    screen: str | None = None
+    """For console actions: the console screen that binds it (None: the console itself; "queue": the file)."""
+    supervisor: bool = False
+    """A supervisor's action (audit, flagged checks, conseiller accounts): hidden from other conseillers."""
 
     @property
     def footer_label(self) -> str:
@@ -101,11 +106,52 @@ ACTIONS: tuple[Action, ...] = (
     Action("security", ("f8",), "Mes appareils de confiance et mes sessions ouvertes", context=SESSION,
            short="Appareils"),
     Action("totp_enroll", ("ctrl+t",), "Activer une application d'authentification", context=SESSION,
+# issue 9: the console conseiller (context AGENT: only in a staff session; the keys are the console's own).
+AGENT_ACTIONS: tuple[Action, ...] = (
+    Action("agent_search", ("ctrl+f",), "Nouvel appel : qui appelle ? (recherche)", context=AGENT,
+           short="Nouvel appel"),
+    Action("agent_unlock", ("u",), "Débloquer l'accès de l'adhérent", context=AGENT, short="Débloquer"),
+    Action("agent_reset_link", ("l",), "Envoyer un lien de réinitialisation du mot de passe", context=AGENT,
+           short="Lien mdp"),
+    Action("agent_activation", ("a",), "Renvoyer l'activation (e-mail, ou code d'accès par courrier)",
+           context=AGENT, short="Activation"),
+    Action("agent_revoke", ("x",), "Déconnecter appareils de confiance et sessions", context=AGENT,
+           short="Déconnecter"),
+    Action("agent_contact", ("c",), "Changer l'e-mail ou le mobile de l'adhérent", context=AGENT,
+           short="Coordonnées"),
+    Action("agent_card", ("e",), "Envoyer la carte de tiers payant à un professionnel de santé", context=AGENT,
+           short="Carte TP", footer=False),
+    Action("agent_alert", ("n",), "Signaler : courrier revenu NPAI, tutelle ou curatelle", context=AGENT,
+           short="NPAI/tutelle", footer=False),
+    Action("agent_simulation", ("s",), "Simuler un remboursement sur le contrat de l'adhérent", context=AGENT,
+           short="Simulation", footer=False),
+    Action("agent_thread", ("m",), "Ouvrir une conversation dans la messagerie de l'adhérent", context=AGENT,
+           short="Message", footer=False),
+    Action("agent_call_log", ("j",), "Noter l'appel dans le journal (motif, issue, note)", context=AGENT,
+           short="Journal"),
+    Action("agent_queue", ("f",), "File d'attente : messages, réclamations, démarches", context=AGENT,
+           short="File"),
+    Action("agent_take", ("p",), "Prendre l'élément de la file (l'attribuer à moi)", context=AGENT,
+           screen="queue", short="Prendre"),
+    Action("agent_answer", ("r",), "Répondre à l'adhérent ou traiter la démarche", context=AGENT,
+           screen="queue", short="Répondre"),
+    Action("agent_note", ("i",), "Écrire une note interne (jamais montrée à l'adhérent)", context=AGENT,
+           screen="queue", short="Note interne"),
+    Action("agent_audit", ("J",), "Journal d'audit filtré (superviseur)", context=AGENT, short="Audit",
+           supervisor=True, footer=False),
+    Action("agent_flagged", ("V",), "Vérifications d'identité signalées (superviseur)", context=AGENT,
+           short="Signalements", supervisor=True, footer=False),
+    Action("agent_staff", ("C",), "Comptes conseillers : créer, désactiver (superviseur)", context=AGENT,
+           short="Conseillers", supervisor=True, footer=False),
+)
+
            short="Appli d'authentification", footer=False),
 )
 
 DEMO_ACTIONS: tuple[Action, ...] = (
     Action("demo_mailbox", ("f9",), "Boîte aux lettres de démonstration", short="Courriels démo"),
+ACTIONS = ACTIONS + AGENT_ACTIONS
+
 )
 """Registered only in demo mode (the demo launcher sets ESPACE_DEMO_MAILDIR)."""
 
@@ -211,8 +257,22 @@ class Registry:
             tuple(replace(a, keys=keymap[a.id]) if a.id in keymap else a for a in self.actions)
         )
 
-    def available(self, *, logged_in: bool, areas: Iterable[str] | None = None) -> tuple[Action, ...]:
-        """The actions a person can use now: session actions once logged in, areas the server lists."""
+    def available(
+        self,
+        *,
+        logged_in: bool,
+        areas: Iterable[str] | None = None,
+        console: bool = False,
+        supervisor: bool = False,
+    ) -> tuple[Action, ...]:
+        """The actions a person can use now: session actions once logged in, areas the server lists; in
+        the console conseiller (``console``), its actions instead of the member areas."""
+            if action.context == AGENT:
+                if console and (supervisor or not action.supervisor):
+                    result.append(action)
+                continue
+            if console and action.area is not None:
+                continue
         area_set = set(areas) if areas is not None else None
         result = []
         for action in self.actions:
@@ -234,7 +294,11 @@ class Registry:
         seen: dict[tuple[str, str], str] = {}
         problems = []
         for action in self.actions:
-            contexts = {EVERYWHERE, SESSION, ANONYMOUS} if action.context == EVERYWHERE else {action.context}
+            contexts = {EVERYWHERE, SESSION, ANONYMOUS, AGENT} if action.context == EVERYWHERE else {action.context}
+            if action.context == SESSION and action.area is None:
+                contexts.add(AGENT)  # logout, refresh, password… are live in the console too
+            if action.context == AGENT and action.screen is not None:
+                contexts = {f"{AGENT}:{action.screen}"}  # bound on its own screen (the queue)
             for key in action.keys:
                 for context in contexts:
                     other = seen.get((context, key))

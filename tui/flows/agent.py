@@ -9,17 +9,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from models.domain.dates import format_date
+from models.domain.dates import format_date, format_date_long
 from models.domain.money import format_eur
 from models.schemas.agent import (
+    AuditPage,
     Banner,
     CallerKind,
     Dossier,
+    FlaggedCheck,
     IdentityCheckCreate,
     IdentityCheckOut,
     MemberHit,
     QueueItem,
     QueueThread,
+    StaffOut,
 )
 from models.schemas.common import ContractKind, ContractState
 from tui.flows.wording import status_words
@@ -33,28 +36,34 @@ STATE = {
     ContractState.portability: "portabilité",
 }
 
-# The console's single keys, by action id (the registry in ``tui.flows.actions`` carries the same ids).
-CONSOLE_ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("agent_search", "ctrl+f", "Nouvel appel : qui appelle ?"),
-    ("agent_unlock", "u", "Débloquer l'accès de l'adhérent"),
-    ("agent_reset_link", "l", "Envoyer un lien de réinitialisation"),
-    ("agent_activation", "a", "Renvoyer l'activation (e-mail ou code par courrier)"),
-    ("agent_revoke", "x", "Déconnecter appareils de confiance et sessions"),
-    ("agent_contact", "c", "Changer l'e-mail ou le mobile"),
-    ("agent_call_log", "j", "Noter l'appel (journal)"),
-    ("agent_queue", "f", "File : messages, réclamations, démarches"),
-)
+# The console's actions (ids, keys, French words) are declared in the single registry,
+# ``tui.flows.actions.AGENT_ACTIONS`` (context "agent"): bindings, footer, help, palette and linear menu.
 
-SHORT = {
-    "agent_search": "Nouvel appel",
-    "agent_unlock": "Débloquer",
-    "agent_reset_link": "Lien mdp",
-    "agent_activation": "Activation",
-    "agent_revoke": "Déconnecter",
-    "agent_contact": "Coordonnées",
-    "agent_call_log": "Journal",
-    "agent_queue": "File",
-}
+CALLERS: tuple[tuple[CallerKind, str], ...] = (
+    (CallerKind.member, "l'adhérent"),
+    (CallerKind.beneficiary, "un ayant droit"),
+    (CallerKind.guardian, "un tuteur ou un curateur"),
+    (CallerKind.professional, "un professionnel de santé"),
+)
+OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("resolved", "résolu pendant l'appel"),
+    ("follow_up", "suite à donner"),
+    ("transferred", "transféré"),
+    ("not_verified", "identité non vérifiée : rien communiqué"),
+)
+ALERTS: tuple[tuple[str, bool, str], ...] = (
+    ("npai", False, "Courrier revenu NPAI (n'habite pas à l'adresse indiquée)"),
+    ("guardianship", False, "Sous tutelle ou curatelle (avec la mesure et le tuteur)"),
+    ("npai", True, "Lever l'alerte NPAI (adresse corrigée)"),
+    ("guardianship", True, "Lever l'alerte tutelle / curatelle"),
+)
+MIN_REASON = 3
+
+
+def reason_problem(reason: str) -> str | None:
+    if len(reason.strip()) < MIN_REASON:
+        return "Un motif (3 caractères au moins) est obligatoire."
+    return None
 
 
 def hit_line(hit: MemberHit) -> str:
@@ -231,3 +240,188 @@ def check_lines(result: IdentityCheckOut) -> list[str]:
         f"[{'x' if ok else ' '}] {labels.get(k, k)} : {'concordant' if ok else 'NON concordant'}"
         for k, ok in result.checks.items()
     ] + [result.message]
+
+
+# --- labelled lines (the linear mode; one record per line) ---------------------------------------
+
+
+def hit_record(number: int, hit: MemberHit) -> str:
+    contracts = ", ".join(hit.contracts) or "aucun contrat"
+    return (
+        f"{number}. Nom : {hit.last_name} {hit.first_name} ; Né(e) en : {hit.birth_year} ({hit.age} ans) ; "
+        f"Ville : {hit.city or 'inconnue'} ({hit.postal_code}) ; N° adhérent : {hit.member_number} ; "
+        f"Contrats : {contracts}"
+    )
+
+
+def banner_records(b: Banner) -> list[str]:
+    contract = (
+        f"{b.contract_name} ({KIND[b.contract_kind]}, {STATE[b.contract_state]})"
+        if b.contract_kind is not None and b.contract_state is not None
+        else "aucun contrat"
+    )
+    lines = [
+        f"Nom : {b.last_name} {b.first_name}",
+        f"Né(e) le : {format_date_long(b.birth_date)}",
+        f"N° adhérent : {b.member_number}",
+        f"Contrat : {contract}",
+        f"Compte : {b.account_words}",
+        f"Identité : {b.identity_words}",
+        "Alertes : " + (" ; ".join(a.text for a in b.alerts) if b.alerts else "aucune"),
+        f"Dernier contact : {b.last_contact or 'aucun'}",
+    ]
+    if not b.last_reimbursements:
+        lines.append("Derniers remboursements : aucun")
+    for r in b.last_reimbursements:
+        lines.append(
+            f"Remboursement : Date : {format_date_long(r.care_date)} ; Acte : {r.label} ; "
+            f"Remboursé : {format_eur(r.amc_paid)} ; Statut : {status_words(r.status)}"
+        )
+    return lines
+
+
+def queue_record(number: int, item: QueueItem) -> str:
+    what = (
+        status_words(item.category)
+        if item.category is not None
+        else status_words(item.request_kind)
+        if item.request_kind
+        else ""
+    )
+    parts = [
+        f"{number}. Type : {what}",
+        f"Adhérent : {item.member_name} (n° {item.member_number})",
+        f"Objet : {item.title}",
+        f"Reçu le : {format_date_long(item.received_at.date())}",
+    ]
+    if item.due_at:
+        parts.append(f"Échéance : {format_date_long(item.due_at.date())}" + (" (en retard)" if item.overdue else ""))
+    if item.preferred_slots:
+        parts.append(f"Créneaux : {item.preferred_slots}")
+    parts.append(f"Pris par : {item.assigned_to or 'personne'}")
+    return " ; ".join(parts)
+
+
+# --- the console's action forms, as requests (both front ends) -----------------------------------
+
+ALERT_KEYS = {"n": ("npai", False), "t": ("guardianship", False), "-n": ("npai", True), "-t": ("guardianship", True)}
+
+
+def action_body(
+    action: str, values: dict[str, str], beneficiary_ids: list[int] | None = None
+) -> dict[str, object] | str:
+    """The extra fields of an action for the member (beyond reason and ticket), or a French problem."""
+    problem = reason_problem(values.get("reason", ""))
+    if problem:
+        return problem
+    v = {k: (x or "").strip() for k, x in values.items()}
+    if action == "contact":
+        extra = {k: v[k] for k in ("email", "mobile") if v.get(k)}
+        return extra or "Indiquez le nouvel e-mail ou le nouveau mobile."
+    if action == "card":
+        if "@" not in v.get("email", ""):
+            return "Indiquez l'e-mail du professionnel (ex. pharmacie@exemple.fr)."
+        return {"email": v["email"], **({"professional": v["professional"]} if v.get("professional") else {})}
+    if action == "alert":
+        found = ALERT_KEYS.get(v.get("kind", "").lower())
+        if found is None:
+            return "Tapez n (NPAI), t (tutelle / curatelle), -n ou -t pour lever l'alerte."
+        kind, clear = found
+        return {"kind": kind, "clear": clear, **({"note": v["note"]} if v.get("note") else {})}
+    if action == "thread":
+        if not v.get("subject") or not v.get("body"):
+            return "L'objet et le message sont obligatoires."
+        return {"subject": v["subject"], "body": v["body"]}
+    if action == "simulation":
+        amount = parse_amount(v.get("charged", ""))
+        if not v.get("act") or amount is None:
+            return "Indiquez le code de l'acte (G, CS, PHAR…) et le montant payé (30 ou 30,50)."
+        ids = beneficiary_ids or []
+        index = int(v["beneficiary"]) - 1 if v.get("beneficiary", "1").isdigit() else 0
+        if not ids or not 0 <= index < len(ids):
+            return "Choisissez le bénéficiaire par son numéro dans la liste du dossier."
+        return {"act": v["act"].upper(), "charged": str(amount), "beneficiary_id": str(ids[index])}
+    return {}
+
+
+def simulation_lines(result: object) -> list[str]:
+    """The engine's answer as labelled lines: what the Sécurité sociale, the contract and the member pay."""
+    rows = result if isinstance(result, list) else [result]
+    lines = []
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        figures = []
+        for key, words in (
+            ("charged", "Payé"),
+            ("amo_paid", "Sécurité sociale"),
+            ("amc_paid", "Mutuelle"),
+            ("out_of_pocket", "Reste à charge"),
+        ):
+            if row.get(key) is not None:
+                figures.append(f"{words} : {format_eur(Decimal(str(row[key])))}")
+        lines.append(" ; ".join(figures) or "Simulation faite.")
+    return lines or ["Simulation faite."]
+
+
+# --- supervision ---------------------------------------------------------------------------------
+
+
+def audit_lines(page: AuditPage) -> list[str]:
+    if not page.items:
+        return ["Aucune ligne pour ces filtres."]
+    lines = [
+        f"Le : {_at(row.at)} ; Conseiller : {row.actor_name or '—'} ; "
+        f"Action : {ACTION_WORDS.get(row.action, row.action)} ; Adhérent : {row.member_number or '—'}"
+        + (f" ; Motif : {row.detail['reason']}" if row.detail.get("reason") else "")
+        for row in page.items
+    ]
+    if page.truncated:
+        lines.append("(liste tronquée : affinez les filtres)")
+    return lines
+
+
+def flagged_lines(checks: list[FlaggedCheck]) -> list[str]:
+    if not checks:
+        return ["Aucune vérification signalée."]
+    return [
+        f"Le : {_at(c.at)} ; Conseiller : {c.agent_name} ; Adhérent : {c.member_name} (n° {c.member_number}) ; "
+        f"Motif : {c.reason or '—'} ; Non concordant : "
+        + (", ".join(k for k, ok in c.checks.items() if not ok) or "rien")
+        for c in checks
+    ]
+
+
+def staff_lines(staff: list[StaffOut]) -> list[str]:
+    return [
+        f"Nom : {s.display_name} ; E-mail : {s.email or '—'} ; Rôle : {ROLE_WORDS.get(s.role, s.role)} ; "
+        f"État : {'désactivé' if s.state == 'disabled' else 'actif'} ; "
+        f"Application d'authentification : {'oui' if s.totp_enrolled else 'non'}"
+        for s in staff
+    ]
+
+
+ROLE_WORDS = {"agent": "conseiller", "supervisor": "superviseur", "member": "adhérent"}
+ACTION_WORDS = {
+    "identity_check": "vérification d'identité",
+    "dossier_opened": "ouverture du dossier",
+    "dossier_read": "lecture du dossier",
+    "call_logged": "appel noté",
+    "thread_answered": "réponse à un message",
+    "request_decided": "démarche traitée",
+    "internal_note": "note interne",
+    "queue_assigned": "prise dans la file",
+    "staff_created": "conseiller créé",
+    "staff_disabled": "conseiller désactivé",
+    "agent_unlock": "déblocage",
+    "agent_reset_link": "lien de réinitialisation",
+    "agent_activation_resent": "activation renvoyée",
+    "agent_access_code_posted": "code d'accès par courrier",
+    "agent_contact_changed": "coordonnées changées",
+    "agent_sessions_revoked": "appareils et sessions déconnectés",
+    "agent_card_sent": "carte de tiers payant envoyée",
+    "agent_alert_recorded": "alerte enregistrée",
+    "agent_alert_cleared": "alerte levée",
+    "agent_simulation": "simulation",
+    "agent_thread_opened": "conversation ouverte",
+}

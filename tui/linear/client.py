@@ -431,6 +431,10 @@ class LinearClient:
 
     async def main_menu(self, session: AuthenticatedSession) -> str:
         """The numbered menu, until logout ("logout") or quit ("quit")."""
+        if session.session is not None and session.session.role != "member":  # issue 9: staff land in their console
+            from tui.linear.agent import run_console
+
+            return await run_console(self, session)
         areas = await self.show_dashboard(session)
         while True:
             if session.api.password_expired:  # a 403 password_expired from any route

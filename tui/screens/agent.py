@@ -11,7 +11,6 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -29,28 +28,8 @@ from models.schemas.agent import (
 from models.schemas.common import ComplaintOutcome, ThreadCategory
 from tui.api import errors
 from tui.api.agent import AgentApi
+from tui.bindings import agent_bindings
 from tui.flows import agent as flow
-
-
-class ConsoleCommands(Provider):
-    """The console's actions in the command palette (the same ids and words as the keys)."""
-
-    def _run(self, action_id: str) -> None:
-        screen = self.screen
-        self.app.call_later(screen.run_action, action_id)
-
-    async def discover(self) -> Hits:
-        for action_id, key, words in flow.CONSOLE_ACTIONS:
-            yield DiscoveryHit(words, partial(self._run, action_id), help=f"Touche : {key}")
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for action_id, key, words in flow.CONSOLE_ACTIONS:
-            score = matcher.match(words)
-            if score > 0:
-                yield Hit(
-                    score, matcher.highlight(words), partial(self._run, action_id), text=words, help=f"Touche : {key}"
-                )
 
 
 class Result(Message):
@@ -184,9 +163,7 @@ class TextScreen(ModalScreen[None]):
 class QueueScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Retour", id="agent.queue.back"),
-        Binding("p", "take", "Prendre", id="agent.queue.take"),
-        Binding("r", "answer", "Répondre", id="agent.queue.answer"),
-        Binding("i", "note", "Note interne", id="agent.queue.note"),
+        *agent_bindings(screen="queue"),  # prendre, répondre, note interne: from the registry
     ]
 
     def __init__(self, agent: AgentApi) -> None:
@@ -270,12 +247,12 @@ class QueueScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def action_take(self) -> None:
+    def action_agent_take(self) -> None:
         item = self._selected_item()
         if item is not None:
             self._run(self.agent.assign(item.kind, item.id), "Attribué à moi.")
 
-    def action_answer(self) -> None:
+    def action_agent_answer(self) -> None:
         item = self._selected_item()
         if item is None:
             return
@@ -306,7 +283,7 @@ class QueueScreen(Screen[None]):
         accept = values.get("accept", "o").strip().lower().startswith("o")
         self._run(self.agent.decide(item.id, RequestDecision(accept=accept, answer=values["body"])), None)
 
-    def action_note(self) -> None:
+    def action_agent_note(self) -> None:
         item = self._selected_item()
         if item is not None:
             self.app.push_screen(
@@ -331,11 +308,8 @@ class QueueScreen(Screen[None]):
 
 
 class AgentConsoleScreen(Screen[None]):
-    COMMANDS: ClassVar[set[Any]] = {ConsoleCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, action_id, flow.SHORT[action_id], id=action_id, tooltip=words)
-        for action_id, key, words in flow.CONSOLE_ACTIONS
-    ]
+    # The registry's console actions (context "agent"); the palette and the help list them through the app.
+    BINDINGS: ClassVar[list[BindingType]] = agent_bindings()
 
     def __init__(self, agent: AgentApi, display_name: str = "") -> None:
         super().__init__()
@@ -343,6 +317,7 @@ class AgentConsoleScreen(Screen[None]):
         self.display_name = display_name
         self.hits: list[MemberHit] = []
         self.member_id: int | None = None
+        self.beneficiary_ids: list[int] = []
         self._keep_status = False
 
     def compose(self) -> ComposeResult:
@@ -407,6 +382,7 @@ class AgentConsoleScreen(Screen[None]):
             options.add_options([Option(flow.hit_line(h)) for h in self.hits])
             status.update(f"{len(self.hits)} résultat(s)" + (" (affinez)" if message.payload.truncated else ""))
         elif message.kind == "dossier":
+            self.beneficiary_ids = [b.id for b in message.payload.profile.beneficiaries]
             self.query_one("#hits", OptionList).clear_options()
             self.query_one("#banner", Static).update("\n".join(flow.banner_lines(message.payload.banner)))
             self.query_one("#dossier", Static).update("\n".join(flow.dossier_lines(message.payload)))
@@ -452,8 +428,14 @@ class AgentConsoleScreen(Screen[None]):
             if values is not None:
                 self.query_one("#console-status", Static).update("Un motif (3 caractères au moins) est obligatoire.")
             return
-        extra = {k: v.strip() for k, v in values.items() if k in ("email", "mobile") and v.strip()}
-        self._call(self.agent.act(member_id, action, values["reason"], values.get("ticket") or None, **extra))
+        built = flow.action_body(action, values, self.beneficiary_ids)
+        if isinstance(built, str):
+            self.query_one("#console-status", Static).update(built)
+            return
+        if action == "simulation":
+            self._call(self.agent.simulate(member_id, values["reason"], built, values.get("ticket") or None))
+            return
+        self._call(self.agent.act(member_id, action, values["reason"], values.get("ticket") or None, **built))
 
     @work(exit_on_error=False)
     async def _call(self, call: Any) -> None:
@@ -511,3 +493,69 @@ class AgentConsoleScreen(Screen[None]):
 
     def action_agent_queue(self) -> None:
         self.app.push_screen(QueueScreen(self.agent))
+
+    def action_agent_card(self) -> None:
+        self._with_reason(
+            "card",
+            "Envoyer la carte de tiers payant à un professionnel",
+            [("email", "E-mail du professionnel", "pharmacie@exemple.fr"), ("professional", "Qui", "Pharmacie…")],
+        )
+
+    def action_agent_alert(self) -> None:
+        self._with_reason(
+            "alert",
+            "Signaler : n (courrier revenu NPAI) ou t (tutelle / curatelle) ; - devant pour lever",
+            [("kind", "n, t, -n ou -t", "n"), ("note", "Mesure et tuteur (tutelle)", "")],
+        )
+
+    def action_agent_thread(self) -> None:
+        self._with_reason(
+            "thread",
+            "Ouvrir une conversation pour l'adhérent",
+            [("subject", "Objet", ""), ("body", "Message", "")],
+        )
+
+    def action_agent_simulation(self) -> None:
+        self._with_reason(
+            "simulation",
+            "Simuler un remboursement (code acte et montant payé)",
+            [
+                ("act", "Code de l'acte", "G"),
+                ("charged", "Montant payé", "30"),
+                ("beneficiary", "Bénéficiaire (n° dans la liste du dossier)", "1"),
+            ],
+        )
+
+    def _agent_lines(self, call: Any) -> None:
+        self._show_lines(call)
+
+    @work(exit_on_error=False)
+    async def _show_lines(self, call: Any) -> None:
+        try:
+            lines = await call
+            self.post_message(Result("lines", lines))
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
+
+    @on(Result)
+    def _lines(self, message: Result) -> None:
+        if message.kind == "lines":
+            self.app.push_screen(TextScreen(message.payload))
+
+    async def _audit_lines(self) -> list[str]:
+        return flow.audit_lines(await self.agent.audit())
+
+    async def _flagged_lines(self) -> list[str]:
+        return flow.flagged_lines(await self.agent.flagged())
+
+    async def _staff_lines(self) -> list[str]:
+        return flow.staff_lines(await self.agent.staff())
+
+    def action_agent_audit(self) -> None:
+        self._show_lines(self._audit_lines())
+
+    def action_agent_flagged(self) -> None:
+        self._show_lines(self._flagged_lines())
+
+    def action_agent_staff(self) -> None:
+        self._show_lines(self._staff_lines())

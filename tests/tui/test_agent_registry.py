@@ -1,0 +1,64 @@
+"""The console conseiller's actions come from the single registry (context "agent"): id, keys and French
+words for each; the console's bindings, the help (F1) and the command palette list them; a palette entry
+runs the console's action; the member space never offers them."""
+
+from __future__ import annotations
+
+from tui.app import EspaceApp
+from tui.bindings import agent_bindings
+from tui.commands import RegistryCommands
+from tui.flows.actions import AGENT, DEFAULT_REGISTRY, keys_label
+from tui.screens.agent import AgentConsoleScreen, QueueScreen
+from tui.screens.help import HelpScreen
+
+from .test_agent_console import julien_token, screen_text, settle  # noqa: F401  (fixture)
+
+AGENT_IDS = {a.id for a in DEFAULT_REGISTRY.actions if a.context == AGENT}
+
+
+def test_every_registry_action_has_an_id_keys_and_french_words():
+    for action in DEFAULT_REGISTRY.actions:
+        assert action.id and action.keys and action.description, action
+        assert all(keys_label(k) for k in action.keys)
+    assert {"agent_unlock", "agent_reset_link", "agent_card", "agent_alert", "agent_call_log"} <= AGENT_IDS
+    assert DEFAULT_REGISTRY.conflicts() == []
+    console = {b.id for b in agent_bindings()}
+    queue = {b.id for b in agent_bindings(screen="queue")}
+    assert console | queue == AGENT_IDS and queue == {"agent_take", "agent_answer", "agent_note"}
+    assert {b.id for b in AgentConsoleScreen.BINDINGS if hasattr(b, "id")} == console
+    assert queue <= {b.id for b in QueueScreen.BINDINGS if hasattr(b, "id")}
+    member = {a.id for a in DEFAULT_REGISTRY.available(logged_in=True, areas=["claims", "profile"])}
+    assert not member & AGENT_IDS
+    agent = {a.id for a in DEFAULT_REGISTRY.available(logged_in=True, console=True)}
+    assert AGENT_IDS - agent == {"agent_audit", "agent_flagged", "agent_staff"}  # supervisor only
+    assert {a.id for a in DEFAULT_REGISTRY.available(logged_in=True, console=True, supervisor=True)} >= AGENT_IDS
+
+
+async def test_the_console_palette_and_help_list_the_registry(api, token_store, julien_token):  # noqa: F811
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgentConsoleScreen)
+        available = app.available_actions()
+        provider = RegistryCommands(app.screen)
+        discovered = [hit.text async for hit in provider.discover()]
+        assert discovered == [a.description for a in available if a.id != "command_palette"]
+        for action in available:  # every action of the console is reachable from the palette
+            if action.context == AGENT and action.screen is None:
+                assert action.description in discovered
+        assert "Mes remboursements" not in discovered  # a member area: not in the console
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-keys").render())
+        assert "u : Débloquer l'accès de l'adhérent" in text
+        assert "e : Envoyer la carte de tiers payant à un professionnel de santé" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        # a palette entry runs the console's own action
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Noter l'appel", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgentConsoleScreen)
+        assert "Ouvrez d'abord un dossier" in screen_text(app)

@@ -1,0 +1,406 @@
+"""The console conseiller in the linear mode (no Textual): « Qui appelle ? », the search, the results as
+labelled records, the identity check as a short numbered checklist, the banner as labelled lines, the
+numbered actions for the member (each asks the reason and an optional ticket and is confirmed in
+words), the queue, and the supervisor's audit, flagged checks and conseiller accounts. Same flows and
+words as the full-screen console (``tui.flows.agent``); the menus come from the action registry."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from models.schemas.agent import AgentAnswer, CallLogCreate, CallOutcome, MemberHit, RequestDecision, StaffCreate
+from models.schemas.common import ComplaintOutcome, Role, ThreadCategory
+from tui.api import errors
+from tui.api.agent import AgentApi
+from tui.flows import agent as flow
+from tui.flows import login as login_flow
+from tui.flows.actions import Action
+
+if TYPE_CHECKING:
+    from tui.flows.login import AuthenticatedSession
+    from tui.linear.client import LinearClient
+
+TOP = ("agent_search", "agent_queue", "agent_audit", "agent_flagged", "agent_staff", "help", "logout", "quit")
+DOSSIER = (
+    "agent_unlock",
+    "agent_reset_link",
+    "agent_activation",
+    "agent_revoke",
+    "agent_contact",
+    "agent_card",
+    "agent_alert",
+    "agent_simulation",
+    "agent_thread",
+    "agent_call_log",
+)
+QUEUE = ("agent_take", "agent_answer", "agent_note")
+END_CALL = "Fin de l'appel : revenir à l'accueil de la console"
+BACK = "Retour"
+SKIP = "Entrée pour passer"
+
+
+class Console:
+    def __init__(self, client: LinearClient, session: AuthenticatedSession) -> None:
+        self.c = client
+        self.session = session
+        self.api = AgentApi(session.api)
+        info = session.session
+        self.supervisor = info is not None and info.role == Role.supervisor
+        self.name = info.display_name if info is not None else ""
+        available = client.registry.available(logged_in=True, console=True, supervisor=self.supervisor)
+        self.actions = {a.id: a for a in available}
+
+    def _menu(self, ids: tuple[str, ...]) -> list[Action]:
+        return [self.actions[i] for i in ids if i in self.actions]
+
+    async def _try(self, call: Any) -> Any:
+        try:
+            return await call
+        except errors.ApiError as exc:
+            self.c.error(exc.message)
+            return None
+
+    # -- the console's home --------------------------------------------------------------------------
+
+    async def run(self) -> str:
+        self.c.heading(f"Console conseiller – {self.name}" if self.name else "Console conseiller")
+        while True:
+            actions = self._menu(TOP)
+            action = actions[self.c.choose("Que voulez-vous faire ?", [a.description for a in actions])]
+            if action.id == "agent_search":
+                await self.call()
+            elif action.id == "agent_queue":
+                await self.queue()
+            elif action.id == "agent_audit":
+                await self.audit()
+            elif action.id == "agent_flagged":
+                await self.flagged()
+            elif action.id == "agent_staff":
+                await self.staff()
+            elif action.id == "help":
+                self.c.show_help(list(self.actions.values()))
+            elif action.id == "logout":
+                self.c.say(await login_flow.logout(self.session, self.c.token_store))
+                return "logout"
+            elif action.id == "quit":
+                return "quit"
+
+    # -- a call --------------------------------------------------------------------------------------
+
+    async def call(self) -> None:
+        kinds = flow.CALLERS
+        caller = kinds[self.c.choose("Qui appelle ?", [words.capitalize() for _, words in kinds])][0]
+        hit = await self.find()
+        if hit is None:
+            return
+        if not await self.check(hit, caller):
+            return
+        await self.dossier(hit, caller)
+
+    async def find(self) -> MemberHit | None:
+        while True:
+            query = self.c.ask("Recherche : n° adhérent, nom prénom (date de naissance), NIR, e-mail ou mobile").strip()
+            if not query:
+                return None
+            found = await self._try(self.api.search(query))
+            if found is None:
+                continue
+            self.c.heading(f"Résultats ({len(found.hits)})")
+            if not found.hits:
+                self.c.say("Aucun adhérent ne correspond. Essayez le n° adhérent ou le nom seul (Entrée : abandonner).")
+                continue
+            for number, hit in enumerate(found.hits, start=1):
+                self.c.say(flow.hit_record(number, hit))
+            if found.truncated:
+                self.c.say("Liste tronquée : ajoutez le prénom ou la date de naissance.")
+            while True:
+                answer = self.c.ask(f"Numéro du résultat (1 à {len(found.hits)}, Entrée : nouvelle recherche)").strip()
+                if not answer:
+                    break
+                if answer.isdigit() and 1 <= int(answer) <= len(found.hits):
+                    return found.hits[int(answer) - 1]
+                self.c.error(f"choix invalide : « {answer} ». Tapez un nombre de 1 à {len(found.hits)}.")
+
+    async def check(self, hit: MemberHit, caller: Any) -> bool:
+        self.c.heading(f"Vérification d'identité : {hit.last_name} {hit.first_name} (n° {hit.member_number})")
+        self.c.say("Demandez, ne lisez pas : le serveur compare les réponses au dossier.")
+        while True:
+            checklist = flow.Checklist(caller_kind=caller)
+            checklist.last_name = self.c.ask("1. Nom")
+            checklist.first_name = self.c.ask("2. Prénom")
+            checklist.birth_date = self.c.ask(f"3. Date de naissance ({flow.PARIS_HINT})")
+            checklist.last_reimbursement = self.c.ask(
+                f"4. Dernier remboursement : date ({flow.PARIS_HINT}) ou montant (6,94) ; {SKIP}"
+            )
+            checklist.nir = self.c.ask(f"5. N° de sécurité sociale, à la place du 4 ; {SKIP}")
+            body = checklist.build()
+            if body is not None:
+                break
+            for problem in checklist.errors.values():
+                self.c.error(problem)
+        result = await self._try(self.api.check_identity(hit.id, body))
+        if result is None:
+            return False
+        for line in flow.check_lines(result):
+            self.c.say(line)
+        while not result.access_granted:
+            reason = self.c.ask(
+                "Motif écrit pour ouvrir quand même (signalé au superviseur, 10 caractères au moins ; "
+                "Entrée : ne pas ouvrir)"
+            ).strip()
+            if not reason:
+                self.c.say("Dossier non ouvert : rien n'est communiqué à l'appelant.")
+                return False
+            retry = await self._try(self.api.check_identity(hit.id, body.model_copy(update={"reason": reason})))
+            if retry is not None:
+                result = retry
+                self.c.say(result.message)
+        return True
+
+    async def dossier(self, hit: MemberHit, caller: Any) -> None:
+        dossier = await self._try(self.api.dossier(hit.id))
+        if dossier is None:
+            return
+        beneficiaries = [b.id for b in dossier.profile.beneficiaries]
+        self.c.heading(f"Dossier de {hit.first_name} {hit.last_name}")
+        for line in flow.banner_records(dossier.banner):
+            self.c.say(line)
+        for number, b in enumerate(dossier.profile.beneficiaries, start=1):
+            self.c.say(f"Bénéficiaire {number} : {b.first_name} {b.last_name}")
+        who = f"{hit.first_name} {hit.last_name}"
+        while True:
+            actions = self._menu(DOSSIER)
+            options = [a.description for a in actions] + [END_CALL]
+            index = self.c.choose(f"Actions pour {who}", options)
+            if index == len(actions):
+                return
+            action = actions[index]
+            if action.id == "agent_call_log":
+                await self.log_call(hit, caller)
+            else:
+                await self.act(hit, action, beneficiaries)
+
+    def _fields(self, action_id: str) -> dict[str, str]:
+        ask = self.c.ask
+        if action_id == "agent_contact":
+            return {"email": ask(f"Nouvel e-mail ({SKIP})"), "mobile": ask(f"Nouveau mobile ({SKIP})")}
+        if action_id == "agent_card":
+            return {
+                "email": ask("E-mail du professionnel"),
+                "professional": ask(f"Qui (ex. Pharmacie du Centre ; {SKIP})"),
+            }
+        if action_id == "agent_alert":
+            kinds = flow.ALERTS
+            kind, clear, _ = kinds[self.c.choose("Quelle alerte ?", [words for _, _, words in kinds])]
+            key = ("-" if clear else "") + ("n" if kind == "npai" else "t")
+            note = "" if clear or kind == "npai" else ask("Mesure et tuteur (ex. curatelle renforcée, UDAF 63)")
+            return {"kind": key, "note": note}
+        if action_id == "agent_thread":
+            return {"subject": ask("Objet"), "body": ask("Message à l'adhérent")}
+        if action_id == "agent_simulation":
+            return {
+                "act": ask("Code de l'acte (G, CS, PHAR…)"),
+                "charged": ask("Montant payé (30 ou 30,50)"),
+                "beneficiary": ask("Bénéficiaire (son numéro ci-dessus)"),
+            }
+        return {}
+
+    async def act(self, hit: MemberHit, action: Action, beneficiaries: list[int]) -> None:
+        kind = action.id.removeprefix("agent_")
+        self.c.heading(action.description)
+        values = self._fields(action.id)
+        values["reason"] = self.c.ask("Motif (dit par l'appelant)")
+        values["ticket"] = self.c.ask(f"Référence de ticket ({SKIP})")
+        built = flow.action_body(kind, values, beneficiaries)
+        if isinstance(built, str):
+            self.c.error(built)
+            return
+        question = f"Confirmer : « {action.description} » pour {hit.first_name} {hit.last_name} ?"
+        if self.c.choose(question, ["Oui, confirmer", "Non, annuler"]) != 0:
+            self.c.say("Annulé : rien n'a été fait.")
+            return
+        ticket = values["ticket"].strip() or None
+        if kind == "simulation":
+            done = await self._try(self.api.simulate(hit.id, values["reason"], built, ticket))
+            if done is not None:
+                self.c.say(done.message)
+                for line in flow.simulation_lines(done.result):
+                    self.c.say(line)
+            return
+        done = await self._try(self.api.act(hit.id, kind, values["reason"], ticket, **built))
+        if done is not None:
+            self.c.say(done.message)
+            if done.member_told:
+                self.c.say("L'adhérent est prévenu par e-mail.")
+
+    async def log_call(self, hit: MemberHit, caller: Any) -> None:
+        self.c.heading("Noter l'appel")
+        motif = self.c.ask("Motif de l'appel")
+        outcome = flow.OUTCOMES[self.c.choose("Issue de l'appel", [w.capitalize() for _, w in flow.OUTCOMES])][0]
+        note = self.c.ask(f"Note pour le prochain conseiller ({SKIP})").strip() or None
+        ticket = self.c.ask(f"Référence de ticket ({SKIP})").strip() or None
+        if not motif.strip():
+            self.c.error("Le motif de l'appel est obligatoire.")
+            return
+        body = CallLogCreate(caller_kind=caller, motif=motif, outcome=CallOutcome(outcome), note=note, ticket=ticket)
+        if await self._try(self.api.log_call(hit.id, body)) is not None:
+            self.c.say(f"Appel noté : {motif} ({dict(flow.OUTCOMES)[outcome]}).")
+
+    # -- the queue -----------------------------------------------------------------------------------
+
+    async def queue(self) -> None:
+        while True:
+            queue = await self._try(self.api.queue())
+            if queue is None:
+                return
+            self.c.heading(f"File ({len(queue.items)})")
+            if not queue.items:
+                self.c.say("Rien en attente.")
+                return
+            for number, item in enumerate(queue.items, start=1):
+                self.c.say(flow.queue_record(number, item))
+            answer = self.c.ask(f"Numéro de l'élément (1 à {len(queue.items)}, Entrée : retour)").strip()
+            if not answer:
+                return
+            if not (answer.isdigit() and 1 <= int(answer) <= len(queue.items)):
+                self.c.error(f"choix invalide : « {answer} ». Tapez un nombre de 1 à {len(queue.items)}.")
+                continue
+            await self.item(queue.items[int(answer) - 1])
+
+    async def item(self, item: Any) -> None:
+        while True:
+            if item.kind == "thread":
+                detail = await self._try(self.api.thread(item.id))
+                lines = flow.thread_lines(detail) if detail is not None else []
+            else:
+                detail = await self._try(self.api.request(item.id))
+                lines = [flow.queue_line(detail.item), detail.description or ""] if detail is not None else []
+                if detail is not None:
+                    lines += [f"{k} : {v}" for k, v in detail.details.items()]
+                    lines += [f"Note interne : {n.agent_name} : {n.body}" for n in detail.notes]
+            if detail is None:
+                return
+            self.c.heading(item.title)
+            for line in lines:
+                if line:
+                    self.c.say(line)
+            actions = self._menu(QUEUE)
+            index = self.c.choose("Que faire ?", [a.description for a in actions] + [BACK])
+            if index == len(actions):
+                return
+            action_id = actions[index].id
+            if action_id == "agent_take":
+                if await self._try(self.api.assign(item.kind, item.id)) is not None:
+                    self.c.say("Attribué à vous.")
+            elif action_id == "agent_note":
+                text = self.c.ask("Note interne (jamais montrée à l'adhérent)").strip()
+                if text and await self._try(self.api.note(item.kind, item.id, text)) is not None:
+                    self.c.say("Note interne ajoutée.")
+            elif item.kind == "thread":
+                await self.answer(item)
+            else:
+                await self.decide(item)
+
+    async def answer(self, item: Any) -> None:
+        body = self.c.ask("Réponse à l'adhérent").strip()
+        outcome = None
+        if item.category == ThreadCategory.reclamation:
+            options = [
+                (ComplaintOutcome.upheld, "Fondée"),
+                (ComplaintOutcome.partial, "Partiellement fondée"),
+                (ComplaintOutcome.refused, "Refusée (le médiateur est nommé dans la réponse)"),
+            ]
+            outcome = options[self.c.choose("Issue de la réclamation", [w for _, w in options])][0]
+        if not body:
+            self.c.error("La réponse est vide : rien n'est envoyé.")
+            return
+        done = await self._try(self.api.answer(item.id, AgentAnswer(body=body, outcome=outcome)))
+        if done is not None:
+            self.c.say(done.message)
+
+    async def decide(self, item: Any) -> None:
+        accept = self.c.choose("Décision", ["Accepter", "Refuser"]) == 0
+        answer = self.c.ask("Réponse à l'adhérent (le motif, pour un refus)").strip()
+        if len(answer) < 3:
+            self.c.error("Écrivez une réponse (3 caractères au moins).")
+            return
+        done = await self._try(self.api.decide(item.id, RequestDecision(accept=accept, answer=answer)))
+        if done is not None:
+            self.c.say(done.message)
+
+    # -- supervision ---------------------------------------------------------------------------------
+
+    async def audit(self) -> None:
+        self.c.heading("Journal d'audit")
+        filters: dict[str, Any] = {}
+        staff = await self._try(self.api.staff()) or []
+        if staff:
+            index = self.c.choose("Conseiller", ["Tous", *(s.display_name for s in staff)])
+            if index:
+                filters["agent_id"] = staff[index - 1].id
+        number = self.c.ask(f"N° adhérent ({SKIP} : tous)").strip()
+        if number:
+            found = await self._try(self.api.search(number))
+            hits = [h for h in (found.hits if found else []) if h.member_number == number]
+            if not hits:
+                self.c.error(f"aucun adhérent n° {number}.")
+                return
+            filters["member_id"] = hits[0].id
+        for key, label in (("date_from", "Du"), ("date_to", "Au")):
+            text = self.c.ask(f"{label} ({flow.PARIS_HINT} ; {SKIP})").strip()
+            if text:
+                day = flow.parse_date(text)
+                if day is None:
+                    self.c.error(f"date invalide : « {text} » ({flow.PARIS_HINT}).")
+                    return
+                filters[key] = day.isoformat()
+        page = await self._try(self.api.audit(**filters))
+        if page is None:
+            return
+        self.c.heading(f"Journal d'audit ({len(page.items)})")
+        for line in flow.audit_lines(page):
+            self.c.say(line)
+
+    async def flagged(self) -> None:
+        checks = await self._try(self.api.flagged())
+        if checks is None:
+            return
+        self.c.heading(f"Vérifications signalées ({len(checks)})")
+        for line in flow.flagged_lines(checks):
+            self.c.say(line)
+
+    async def staff(self) -> None:
+        staff = await self._try(self.api.staff())
+        if staff is None:
+            return
+        self.c.heading(f"Comptes conseillers ({len(staff)})")
+        for line in flow.staff_lines(staff):
+            self.c.say(line)
+        active = [s for s in staff if s.state != "disabled"]
+        options = ["Créer un compte conseiller", *(f"Désactiver {s.display_name}" for s in active), BACK]
+        index = self.c.choose("Que faire ?", options)
+        if index == 0:
+            name = self.c.ask("Nom affiché (Prénom NOM)")
+            email = self.c.ask("E-mail professionnel")
+            role = Role.supervisor if self.c.choose("Rôle", ["Conseiller", "Superviseur"]) == 1 else Role.agent
+            try:
+                body = StaffCreate(email=email.strip(), display_name=name.strip(), role=role)
+            except ValueError:
+                self.c.error("Le nom et l'e-mail sont obligatoires.")
+                return
+            created = await self._try(self.api.create_staff(body))
+            if created is not None:
+                self.c.say(
+                    f"Compte créé pour {created.display_name} : un lien pour choisir son mot de passe part à "
+                    f"{created.email} ; l'application d'authentification sera demandée à la première connexion."
+                )
+        elif index <= len(active):
+            target = active[index - 1]
+            if self.c.choose(f"Confirmer : désactiver {target.display_name} ?", ["Oui, désactiver", "Non"]) == 0:
+                done = await self._try(self.api.disable_staff(target.id or 0))
+                if done is not None:
+                    self.c.say(f"Compte de {done.display_name} désactivé : ses sessions sont fermées.")
+
+
+async def run_console(client: LinearClient, session: AuthenticatedSession) -> str:
+    return await Console(client, session).run()
