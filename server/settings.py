@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8765"  # links in mails point here
     # Lockout (per identifier, counted before the password check) and per-address limit.
     login_max_failures: int = 3
+    # issue 8: a RIB change needs a second factor given within step_up_window; a step-up code lasts step_up_code_ttl
+    step_up_window: timedelta = timedelta(minutes=5)
+    step_up_code_ttl: timedelta = timedelta(minutes=10)
     login_lockout: timedelta = timedelta(minutes=15)
     login_ip_max_attempts: int = 30  # per client address and window; load tests raise it
     login_ip_window: timedelta = timedelta(minutes=15)

@@ -58,9 +58,6 @@ ACTIONS: tuple[Action, ...] = (
            short="Démarches"),
     Action("notifications", ("n",), "Mes notifications", context=SESSION, area="notifications",
            short="Notifications"),
-    # issue 8
-    Action("profile", ("p",), "Mon profil : coordonnées, RIB, famille, carte, documents, mes données",
-           context=SESSION, area="profile", short="Profil"),
     Action("new_request", ("plus",), "Nouvelle démarche (choisir le formulaire)",
            context=SESSION, area="requests", short="Nouvelle démarche", footer=False, linear=False),
     Action("new_reimbursement", ("R",), "Demander un remboursement (facture acquittée, décompte d'une autre mutuelle)",
@@ -106,6 +103,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("security", ("f8",), "Mes appareils de confiance et mes sessions ouvertes", context=SESSION,
            short="Appareils"),
     Action("totp_enroll", ("ctrl+t",), "Activer une application d'authentification", context=SESSION,
+           short="Appli d'authentification", footer=False),
+)
+
 # issue 9: the console conseiller (context AGENT: only in a staff session; the keys are the console's own).
 AGENT_ACTIONS: tuple[Action, ...] = (
     Action("agent_search", ("ctrl+f",), "Nouvel appel : qui appelle ? (recherche)", context=AGENT,
@@ -145,15 +145,12 @@ AGENT_ACTIONS: tuple[Action, ...] = (
            short="Conseillers", supervisor=True, footer=False),
 )
 
-           short="Appli d'authentification", footer=False),
-)
-
 DEMO_ACTIONS: tuple[Action, ...] = (
     Action("demo_mailbox", ("f9",), "Boîte aux lettres de démonstration", short="Courriels démo"),
-ACTIONS = ACTIONS + AGENT_ACTIONS
-
 )
 """Registered only in demo mode (the demo launcher sets ESPACE_DEMO_MAILDIR)."""
+
+ACTIONS = ACTIONS + AGENT_ACTIONS
 
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
@@ -267,15 +264,15 @@ class Registry:
     ) -> tuple[Action, ...]:
         """The actions a person can use now: session actions once logged in, areas the server lists; in
         the console conseiller (``console``), its actions instead of the member areas."""
+        area_set = set(areas) if areas is not None else None
+        result = []
+        for action in self.actions:
             if action.context == AGENT:
                 if console and (supervisor or not action.supervisor):
                     result.append(action)
                 continue
             if console and action.area is not None:
                 continue
-        area_set = set(areas) if areas is not None else None
-        result = []
-        for action in self.actions:
             if action.context == SESSION and not logged_in:
                 continue
             if action.context == ANONYMOUS and logged_in:
