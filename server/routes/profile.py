@@ -211,8 +211,10 @@ def verify_step_up(
     responses=error_responses(401, 403),
     summary="Mes RIB : remboursement (contrat ou bénéficiaire) et prélèvement avec son mandat SEPA",
 )
-def my_bank_accounts(current: CurrentAuth, member: CurrentMember, session: SessionDep, clock: ClockDep) -> BankAccounts:
-    return service.bank_accounts(session, clock, current, member)
+def my_bank_accounts(
+    current: CurrentAuth, member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep
+) -> BankAccounts:
+    return service.bank_accounts(session, clock, settings, current, member)
 
 
 def _bank_route(path: str, purpose: BankAccountPurpose, summary: str) -> None:

@@ -1,6 +1,6 @@
 """Notifications: a row the client lists, and the same news by email through the outbox, both in the
-caller's transaction. Every member gets both until the préférences of the profil (issue 8) let them
-choose."""
+caller's transaction. The email (and an SMS) follows the member's préférences of the profil (issue 8:
+``server.services.profile.notification_channels``; by default the portal and the email)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,17 @@ def notify(
         claim_id=claim_id,
     )
     session.add(row)
-    if member.email:
+    # Lazy: the profile service imports the démarches, which notify.
+    from models.schemas.profile import NotificationChannel
+    from server.notify.sms import provider_for
+    from server.services.profile import notification_channels
+
+    channels = notification_channels(session, member)
+    if NotificationChannel.sms in channels and member.mobile:
+        provider_for(settings).send(
+            session, clock, member.mobile, f"Espace Adherent : {title}. Le detail est dans votre espace."
+        )
+    if NotificationChannel.email in channels and member.email:
         enqueue_mail(
             session,
             clock,

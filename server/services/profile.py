@@ -64,9 +64,8 @@ from server.services.auth import Authenticated, mask_email, mask_phone, totp_ste
 from server.services.requests import _new_request
 from server.settings import Settings
 
-# A RIB change needs a second factor given in the last 5 minutes (MESE; ASVS 6.4 re-authentication).
-STEP_UP_WINDOW = timedelta(minutes=5)
-STEP_UP_CODE_TTL = timedelta(minutes=10)
+# A RIB change needs a second factor given in the last 5 minutes (MESE; ASVS 6.4 re-authentication): the
+# window and the code's validity are settings (``step_up_window``, ``step_up_code_ttl``).
 EMAIL_CODE_TTL = timedelta(hours=24)  # as the email confirmation of issue 4
 SMS_CODE_TTL = timedelta(minutes=10)
 MAX_WRONG_CODES = 5
@@ -479,7 +478,7 @@ def confirm_contact(
 # --- second facteur récent (step-up) -----------------------------------------------------------------
 
 
-def step_up_valid_until(session: Session, clock: Clock, current: Authenticated) -> datetime | None:
+def step_up_valid_until(session: Session, clock: Clock, settings: Settings, current: Authenticated) -> datetime | None:
     verified = session.exec(
         select(StepUp.verified_at)
         .where(StepUp.auth_session_id == current.auth_session.id, col(StepUp.verified_at).is_not(None))
@@ -487,12 +486,12 @@ def step_up_valid_until(session: Session, clock: Clock, current: Authenticated) 
     ).first()
     if verified is None:
         return None
-    until = verified + STEP_UP_WINDOW
+    until = verified + settings.step_up_window
     return until if clock.now() <= until else None
 
 
-def require_step_up(session: Session, clock: Clock, current: Authenticated) -> None:
-    if step_up_valid_until(session, clock, current) is None:
+def require_step_up(session: Session, clock: Clock, settings: Settings, current: Authenticated) -> None:
+    if step_up_valid_until(session, clock, settings, current) is None:
         raise ApiError(403, "step_up_required", STEP_UP_REQUIRED)
 
 
@@ -516,7 +515,7 @@ def start_step_up(
         auth_session_id=current.auth_session.id or 0,
         method=method.value,
         created_at=now,
-        expires_at=now + STEP_UP_CODE_TTL,
+        expires_at=now + settings.step_up_code_ttl,
     )
     session.add(row)
     session.flush()
@@ -580,7 +579,7 @@ def verify_step_up(
     session.add(row)
     audit.record(session, clock, "step_up_verified", actor_account_id=current.account.id)
     session.commit()
-    until = now + STEP_UP_WINDOW
+    until = now + settings.step_up_window
     return StepUpStatus(
         valid_until=until,
         message=f"Identité confirmée : vous pouvez modifier un RIB jusqu'à {until.astimezone(PARIS):%H h %M}.",
@@ -616,14 +615,16 @@ def _current_accounts(session: Session, member: Member) -> list[BankAccount]:
     )
 
 
-def bank_accounts(session: Session, clock: Clock, current: Authenticated, member: Member) -> BankAccounts:
+def bank_accounts(
+    session: Session, clock: Clock, settings: Settings, current: Authenticated, member: Member
+) -> BankAccounts:
     rows = _current_accounts(session, member)
     allowed = individual_contract(session, member) is not None
     return BankAccounts(
         reimbursement=[_bank_out(session, r) for r in rows if r.purpose == BankAccountPurpose.reimbursement],
         direct_debit=next((_bank_out(session, r) for r in rows if r.purpose == BankAccountPurpose.direct_debit), None),
         direct_debit_allowed=allowed,
-        step_up_valid_until=step_up_valid_until(session, clock, current),
+        step_up_valid_until=step_up_valid_until(session, clock, settings, current),
         message=None
         if allowed
         else "Vos cotisations ne sont pas prélevées par la mutuelle (contrat collectif : sur votre bulletin de "
@@ -677,7 +678,7 @@ def set_bank_account(
             "Vos cotisations sont réglées sur votre bulletin de salaire (contrat collectif) : il n'y a pas de RIB de "
             "prélèvement à enregistrer.",
         )
-    require_step_up(session, clock, current)
+    require_step_up(session, clock, settings, current)
     now = clock.now()
     for old in _current_accounts(session, member):
         if old.purpose == purpose and old.beneficiary_id == (beneficiary.id if beneficiary else None):
@@ -726,4 +727,4 @@ def set_bank_account(
         detail={"purpose": purpose.value, "beneficiary_id": row.beneficiary_id},
     )
     session.commit()
-    return bank_accounts(session, clock, current, member)
+    return bank_accounts(session, clock, settings, current, member)
