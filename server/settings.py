@@ -89,9 +89,6 @@ class Settings(BaseSettings):
     # issue 8: a RIB change needs a second factor given within step_up_window; a step-up code lasts step_up_code_ttl
     step_up_window: timedelta = timedelta(minutes=5)
     step_up_code_ttl: timedelta = timedelta(minutes=10)
-    # issue 8: a RIB change needs a second factor given within step_up_window; a step-up code lasts step_up_code_ttl
-    step_up_window: timedelta = timedelta(minutes=5)
-    step_up_code_ttl: timedelta = timedelta(minutes=10)
     login_lockout: timedelta = timedelta(minutes=15)
     login_ip_max_attempts: int = 30  # per client address and window; load tests raise it
     login_ip_window: timedelta = timedelta(minutes=15)

@@ -41,11 +41,36 @@ def run_migrations_online() -> None:
     engine = create_db_engine(config.get_main_option("sqlalchemy.url") or "")
     try:
         with engine.connect() as connection:
-            _configure(connection)
-            with context.begin_transaction():
-                context.run_migrations()
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=False)
+            try:
+                _configure(connection)
+                with context.begin_transaction():
+                    context.run_migrations()
+                    if sqlite:
+                        _check_foreign_keys(connection)
+            finally:
+                if sqlite:
+                    _sqlite_foreign_keys(connection, on=True)
     finally:
         engine.dispose()
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    """SQLite alters a table by rebuilding it (batch mode): dropping the old copy of a referenced table
+    fails while foreign keys are enforced. The pragma is a no-op inside a transaction, so it goes straight
+    to the driver connection, which runs in autocommit (see server.db), before the migration begins."""
+    driver_connection = connection.connection.driver_connection
+    assert driver_connection is not None
+    driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """With enforcement off, check every reference before committing: a broken one aborts the upgrade."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"Migration refusée : {len(broken)} référence(s) cassée(s), par exemple {broken[0]}")
 
 
 if context.is_offline_mode():
