@@ -130,6 +130,7 @@ def unreachable_api(clock: FrozenClock) -> ApiClient:
 CODE_PATTERNS = (
     re.compile(r"code[^\n]*?: (\d{6,8})\b"),  # "Votre code de connexion … : 123456", "ce code … : 12345678"
     re.compile(r"code de connexion est (\d{6})\b"),  # the SMS text
+    re.compile(r"code de confirmation (\d{6})\b"),  # issue 8: the step-up SMS before a RIB change
 )
 
 

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from models.schemas.profile import (
+    AddressChange,
     BankAccountIn,
     BankAccounts,
     Card,
@@ -14,12 +15,18 @@ from models.schemas.profile import (
     ContractLife,
     Contributions,
     Family,
+    FamilyAdd,
+    FamilyRemove,
+    NoemieActivation,
     PendingStarted,
     Preferences,
     Profile,
     RequestCreated,
+    RetirementQuestion,
     StepUpChallenge,
     StepUpStatus,
+    TerminationCreate,
+    ThreadOpened,
 )
 from tui.api.client import ApiClient
 
@@ -31,9 +38,35 @@ class ProfileApi:
     async def _get(self, path: str) -> Any:
         return await self.api._request("GET", path, auth=True)
 
-    async def _send(self, method: str, path: str, body: Any = None, *, key: bool = False) -> Any:
-        headers = {"Idempotency-Key": str(uuid.uuid4())} if key else None
+    async def _send(self, method: str, path: str, body: Any = None, *, key: bool | str = False) -> Any:
+        """``key``: True for a fresh Idempotency-Key, or the key itself (the same one when a form is sent
+        again after a network error, so the request is never created twice)."""
+        headers = {"Idempotency-Key": key if isinstance(key, str) else str(uuid.uuid4())} if key else None
         return await self.api._request(method, path, json=body, auth=True, extra_headers=headers)
+
+    async def _create(self, path: str, body: Any, key: str | None, model: type[Any]) -> Any:
+        payload = body.model_dump(mode="json") if body is not None else None
+        return self.api._parse(await self._send("POST", path, payload, key=key or True), model)
+
+    async def change_address(self, body: AddressChange) -> ChangeResult:
+        return self.api._parse(
+            await self._send("PUT", "/me/profile/address", body.model_dump(mode="json")), ChangeResult
+        )
+
+    async def family_add(self, body: FamilyAdd, *, key: str | None = None) -> RequestCreated:
+        return await self._create("/me/family/additions", body, key, RequestCreated)
+
+    async def family_remove(self, body: FamilyRemove, *, key: str | None = None) -> RequestCreated:
+        return await self._create("/me/family/removals", body, key, RequestCreated)
+
+    async def noemie(self, body: NoemieActivation, *, key: str | None = None) -> RequestCreated:
+        return await self._create("/me/noemie/activations", body, key, RequestCreated)
+
+    async def terminate(self, body: TerminationCreate, *, key: str | None = None) -> RequestCreated:
+        return await self._create("/me/contract-life/terminations", body, key, RequestCreated)
+
+    async def ask_retirement(self, body: RetirementQuestion, *, key: str | None = None) -> ThreadOpened:
+        return await self._create("/me/contract-life/retirement-questions", body, key, ThreadOpened)
 
     async def profile(self) -> Profile:
         return self.api._parse(await self._get("/me/profile"), Profile)
@@ -76,8 +109,8 @@ class ProfileApi:
     async def card(self) -> Card:
         return self.api._parse(await self._get("/me/card"), Card)
 
-    async def card_duplicate(self) -> RequestCreated:
-        return self.api._parse(await self._send("POST", "/me/card/duplicates", key=True), RequestCreated)
+    async def card_duplicate(self, *, key: str | None = None) -> RequestCreated:
+        return self.api._parse(await self._send("POST", "/me/card/duplicates", key=key or True), RequestCreated)
 
     async def documents(self) -> ContractDocuments:
         return self.api._parse(await self._get("/me/contract-documents"), ContractDocuments)

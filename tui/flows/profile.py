@@ -1,18 +1,48 @@
 """« Mon profil » without Textual: the sections, each rendered as plain lines (statuses in words), the
-carte de tiers payant drawn with box characters, and the RIB change with its step-up. Shared by the
-full-screen screen and the linear mode."""
+carte de tiers payant drawn with box characters, and every action of the profile (``ACTIONS``: e-mail,
+mobile, address with its justificatif, préférences, RIB with the step-up code, ayants droit, NOEMIE,
+duplicata, résiliation, futur(e) retraité(e), PDFs and Mes données saved to the downloads folder).
+
+An action is a coroutine ``run(action_id, api, face)``: it asks through ``face.form`` (a ``Form`` of
+``Ask`` fields, checked by ``problem`` on both faces, and by ``Form.check`` as the member types), asks a
+yes/no with ``face.confirm``, and says the outcome with ``face.say``. The full-screen client and the
+linear mode are the two ``Face`` implementations; the rules (what to ask, in which order, what to check,
+when nothing is sent) live here only. Creating calls carry an ``Idempotency-Key`` (``tui.api.profile``)."""
 
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
 
 from models.domain.contact import ContactError, validate_bic, validate_iban
 from models.domain.dates import format_date
 from models.domain.money import format_eur
-from models.schemas.common import ContractKind, Relationship
-from models.schemas.profile import BankAccountOut, Card
+from models.schemas.common import ContractKind, DocumentType, NoemieLinkState, Relationship, Sex
+from models.schemas.profile import (
+    Address,
+    AddressChange,
+    BankAccountIn,
+    BankAccountOut,
+    Card,
+    FamilyAdd,
+    FamilyRemove,
+    Justificatif,
+    NoemieActivation,
+    NotificationChannel,
+    Preferences,
+    RetirementQuestion,
+    StatementChannel,
+    TerminationCreate,
+    UnionKind,
+)
 from tui.api.profile import ProfileApi
+from tui.flows.claims import download_dir, save_download, saved_sentence
+from tui.flows.messaging import AttachmentError, load_attachment
+from tui.flows.request_forms import parse_date
 from tui.flows.wording import status_words
 
 
@@ -46,6 +76,11 @@ DATA_LINES = [
     "Tout ce que l'espace conserve sur vous (identité, contrats, remboursements, démarches, messages, RIB,",
     "connexions) en un fichier JSON, comme le prévoit le RGPD (droit d'accès et de portabilité).",
 ]
+
+
+def _lower_first(text: str) -> str:
+    """« Par SMS » -> « par SMS » (lower() would say « par sms »)."""
+    return text[:1].lower() + text[1:]
 
 
 def _bank_line(row: BankAccountOut) -> str:
@@ -113,7 +148,7 @@ async def section_lines(api: ProfileApi, section: str, *, width: int = 76) -> li
         prefs = (await api.profile()).preferences
         return [
             f"Décomptes : {status_words(prefs.statements).lower()}",
-            "Notifications : " + ", ".join(status_words(c).lower() for c in prefs.channels),
+            "Notifications : " + ", ".join(_lower_first(status_words(c)) for c in prefs.channels),
         ]
     if section == "bank":
         accounts = await api.bank_accounts()
@@ -178,3 +213,569 @@ def check_rib(iban: str, bic: str) -> str | None:
     except ContactError as error:
         return str(error)
     return None
+
+
+def check_rib_typed(values: dict[str, Any]) -> str | None:
+    """As the member types: the IBAN once something is typed, the BIC once both are (no nagging about an
+    empty field until the form is sent)."""
+    iban, bic = str(values.get("iban", "")).strip(), str(values.get("bic", "")).strip()
+    if not iban:
+        return None
+    try:
+        compact = validate_iban(iban)
+        if bic:
+            validate_bic(bic, compact)
+    except ContactError as error:
+        return str(error)
+    return None
+
+
+# -- the actions: forms, a face, one coroutine per action ---------------------------------------------------
+
+TEXT, CHOICE, FILE, CODE, DATE, LONG = "text", "choice", "file", "code", "date", "long"
+DATE_HINT = "JJ/MM/AAAA, par exemple 15/07/2025"
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One field: ``choices`` are (value, words); a FILE field holds a list of paths (``limit`` files)."""
+
+    name: str
+    label: str
+    kind: str = TEXT
+    choices: tuple[tuple[str, str], ...] = ()
+    required: bool = True
+    hint: str = ""
+    default: str = ""
+    limit: int = 1
+    when: Callable[[Values], bool] | None = None  # asked only when this holds for the answers so far
+
+
+@dataclass(frozen=True)
+class Form:
+    title: str
+    intro: tuple[str, ...]
+    asks: tuple[Ask, ...]
+    check: Callable[[Values], str | None] | None = None  # also run as the member types
+    submit: str = "Valider"
+
+
+class Face(Protocol):
+    async def form(self, form: Form) -> Values | None:
+        """The answers once ``problem(form, answers)`` is None; None when the member gives up."""
+
+    async def confirm(self, question: str) -> bool: ...
+
+    def say(self, text: str) -> None: ...
+
+
+def problem(form: Form, values: Values) -> str | None:
+    """The French message of the first problem of a filled form (both faces call it before sending)."""
+    for ask in form.asks:
+        if ask.when is not None and not ask.when(values):
+            continue
+        value = values.get(ask.name, [] if ask.kind == FILE else "")
+        if ask.kind == FILE:
+            if ask.required and not value:
+                return f"Joignez : {ask.label.lower()} (PDF, JPEG ou PNG)."
+            for path in value:
+                try:
+                    load_attachment(path)
+                except AttachmentError as exc:
+                    return str(exc)
+            continue
+        text = str(value).strip()
+        if not text:
+            if ask.required:
+                return f"Champ obligatoire : {ask.label}."
+            continue
+        if ask.kind == CHOICE and text not in {v for v, _ in ask.choices}:
+            return f"{ask.label} : choisissez parmi " + ", ".join(w for _, w in ask.choices) + "."
+        if ask.kind == DATE and parse_date(text) is None:
+            return f"{ask.label} : date non valable ({DATE_HINT})."
+    return form.check(values) if form.check else None
+
+
+@dataclass(frozen=True)
+class ProfileAction:
+    id: str
+    section: str
+    key: str
+    label: str
+
+
+ACTIONS: tuple[ProfileAction, ...] = (
+    ProfileAction("email", "contact", "e", "Changer mon adresse e-mail"),
+    ProfileAction("mobile", "contact", "m", "Changer mon numéro de mobile"),
+    ProfileAction("address", "contact", "a", "Changer mon adresse postale"),
+    ProfileAction("preferences", "preferences", "c", "Choisir mes décomptes et mes notifications"),
+    ProfileAction("rib_reimbursement", "bank", "r", "Changer le RIB de remboursement"),
+    ProfileAction("rib_direct_debit", "bank", "l", "Changer le RIB de prélèvement"),
+    ProfileAction("family_add", "family", "j", "Ajouter un conjoint ou un enfant"),
+    ProfileAction("family_remove", "family", "x", "Retirer un ayant droit"),
+    ProfileAction("noemie", "family", "n", "Demander la télétransmission (NOEMIE)"),
+    ProfileAction("card_pdf", "card", "k", "Enregistrer la carte en PDF"),
+    ProfileAction("card_duplicate", "card", "u", "Demander un duplicata de la carte"),
+    ProfileAction("certificate_pdf", "documents", "k", "Enregistrer l'attestation d'adhésion (PDF)"),
+    ProfileAction("reglement_pdf", "documents", "b", "Enregistrer le règlement mutualiste (PDF)"),
+    ProfileAction("retirement", "contract", "f", "Futur(e) retraité(e) : poser ma question à un conseiller"),
+    ProfileAction("termination", "contract", "z", "Résilier mon contrat en ligne"),
+    ProfileAction("data_export", "data", "k", "Enregistrer mes données (JSON)"),
+)
+DOWNLOADS: dict[str, tuple[str, str, str]] = {  # action id: (API path, file name, what, for the sentence)
+    "card_pdf": ("/me/card/pdf", "carte-tiers-payant.pdf", "PDF de la carte de tiers payant"),
+    "certificate_pdf": ("/me/certificate/pdf", "attestation-adhesion.pdf", "PDF de l'attestation d'adhésion"),
+    "reglement_pdf": (
+        "/me/contract-documents/reglement-mutualiste",
+        "reglement-mutualiste.pdf",
+        "Règlement mutualiste",
+    ),
+    "data_export": ("/me/data-export", "mes-donnees.json", "Fichier « Mes données »"),
+}
+NOTHING_SENT = "Rien n'a été envoyé."
+
+
+def actions_of(section: str) -> list[ProfileAction]:
+    return [a for a in ACTIONS if a.section == section]
+
+
+def action(action_id: str) -> ProfileAction:
+    return next(a for a in ACTIONS if a.id == action_id)
+
+
+@dataclass
+class Keys:
+    """One Idempotency-Key per submission: sending the same form again after a network error reuses it."""
+
+    by_call: dict[str, str] = field(default_factory=dict)
+
+    def __call__(self, call: str) -> str:
+        return self.by_call.setdefault(call, str(uuid.uuid4()))
+
+
+def _files(values: Values, name: str) -> list[str]:
+    return list(values.get(name) or [])
+
+
+def _justificatifs(values: Values, names: dict[str, DocumentType]) -> list[Justificatif]:
+    return [
+        Justificatif(type=kind, file=load_attachment(path))
+        for name, kind in names.items()
+        for path in _files(values, name)
+    ]
+
+
+YES_NO = (("oui", "Oui"), ("non", "Non"))
+
+
+async def _code_change(api: ProfileApi, face: Face, channel: str) -> None:
+    email = channel == "email"
+    first = Form(
+        "Nouvelle adresse e-mail" if email else "Nouveau numéro de mobile",
+        (
+            "Un code vous sera envoyé à la nouvelle adresse ; l'ancienne est prévenue du changement."
+            if email
+            else "Un code vous sera envoyé par SMS au nouveau numéro.",
+        ),
+        (Ask("value", "Nouvelle adresse e-mail" if email else "Nouveau numéro de mobile (ex. 06 12 34 56 78)"),),
+    )
+    values = await face.form(first)
+    if values is None:
+        return
+    started = await (api.start_email(values["value"]) if email else api.start_mobile(values["value"]))
+    face.say(started.message)
+    code = await face.form(
+        Form("Code reçu", (started.message,), (Ask("code", "Code reçu" if email else "Code reçu par SMS", CODE),))
+    )
+    if code is None:
+        face.say("Changement non confirmé : l'ancienne valeur reste en place.")
+        return
+    done = await (api.confirm_email(code["code"]) if email else api.confirm_mobile(code["code"]))
+    face.say(done.message)
+
+
+async def _address(api: ProfileApi, face: Face) -> None:
+    profile = await api.profile()
+    current = profile.address
+    form = Form(
+        "Nouvelle adresse postale",
+        ("Pour un changement de commune, un justificatif de domicile de moins de 3 mois vous sera demandé.",),
+        (
+            Ask("line1", "Numéro et voie", default=current.line1 if current else ""),
+            Ask("line2", "Complément (bâtiment, appartement…)", required=False),
+            Ask("postal_code", "Code postal (5 chiffres)", default=current.postal_code if current else ""),
+            Ask("city", "Commune", default=current.city if current else ""),
+        ),
+    )
+    values = await face.form(form)
+    if values is None:
+        return
+    address = Address(
+        line1=values["line1"].strip(),
+        line2=values.get("line2", "").strip() or None,
+        postal_code=values["postal_code"].strip(),
+        city=values["city"].strip(),
+    )
+    proof = None
+    if current is None or address.postal_code.replace(" ", "") != current.postal_code.replace(" ", ""):
+        files = await face.form(
+            Form(
+                "Justificatif de domicile",
+                (
+                    "Vous changez de commune : joignez un justificatif de domicile de moins de 3 mois (facture "
+                    "d'énergie, de téléphone, quittance de loyer, avis d'imposition).",
+                ),
+                (Ask("proof", "Justificatif de domicile", FILE),),
+            )
+        )
+        if files is None:
+            face.say(NOTHING_SENT)
+            return
+        proof = load_attachment(files["proof"][0])
+    face.say((await api.change_address(AddressChange(address=address, proof=proof))).message)
+
+
+def preferences_form(current: Preferences) -> Form:
+    return Form(
+        "Préférences",
+        ("Vos notifications restent toujours visibles dans l'espace ; choisissez aussi l'e-mail ou le SMS.",),
+        (
+            Ask(
+                "statements",
+                "Décomptes",
+                CHOICE,
+                (("email", "Par e-mail"), ("post", "Par courrier")),
+                default=current.statements.value,
+            ),
+            Ask(
+                "email",
+                "Notifications par e-mail",
+                CHOICE,
+                YES_NO,
+                default="oui" if NotificationChannel.email in current.channels else "non",
+            ),
+            Ask(
+                "sms",
+                "Notifications par SMS",
+                CHOICE,
+                YES_NO,
+                default="oui" if NotificationChannel.sms in current.channels else "non",
+            ),
+        ),
+    )
+
+
+async def _preferences(api: ProfileApi, face: Face) -> None:
+    values = await face.form(preferences_form((await api.profile()).preferences))
+    if values is None:
+        return
+    channels = [NotificationChannel.portal]
+    channels += [NotificationChannel.email] if values["email"] == "oui" else []
+    channels += [NotificationChannel.sms] if values["sms"] == "oui" else []
+    saved = await api.set_preferences(Preferences(statements=StatementChannel(values["statements"]), channels=channels))
+    prefs = saved.preferences
+    face.say(
+        f"Préférences enregistrées. Décomptes : {status_words(prefs.statements).lower()} ; notifications : "
+        + ", ".join(_lower_first(status_words(c)) for c in prefs.channels)
+        + "."
+    )
+
+
+def rib_form(purpose: str, people: list[tuple[str, str]]) -> Form:
+    asks = [
+        Ask("iban", "IBAN", hint="ex. FR76 3000 6000 0112 3456 7890 189"),
+        Ask("bic", "BIC", hint="8 ou 11 caractères, ex. BNPAFRPP"),
+        Ask("holder", "Titulaire du compte"),
+    ]
+    if purpose == "reimbursement" and people:
+        asks.append(Ask("beneficiary", "Pour qui", CHOICE, (("all", "Tout le contrat"), *people), default="all"))
+    title = "RIB de prélèvement" if purpose == "direct_debit" else "RIB de remboursement"
+    intro = (
+        "L'IBAN et le BIC sont vérifiés pendant la saisie. Ensuite, un code de confirmation vous est demandé.",
+        *(("Le nouveau mandat de prélèvement SEPA est signé en ligne.",) if purpose == "direct_debit" else ()),
+    )
+    return Form(title, intro, tuple(asks), check=check_rib_typed, submit="Continuer")
+
+
+async def _rib(api: ProfileApi, face: Face, purpose: str) -> None:
+    if purpose == "direct_debit":
+        accounts = await api.bank_accounts()
+        if not accounts.direct_debit_allowed:
+            face.say(accounts.message or "Pas de RIB de prélèvement pour votre contrat.")
+            return
+        people: list[tuple[str, str]] = []
+    else:
+        family = await api.family()
+        people = [(str(m.id), f"{m.first_name} {m.last_name}") for m in family.members]
+    values = await face.form(rib_form(purpose, people))
+    if values is None:
+        return
+    who = values.get("beneficiary") or "all"
+    body = BankAccountIn(
+        iban=values["iban"],
+        bic=values["bic"],
+        holder=values["holder"],
+        beneficiary_id=None if who == "all" else int(who),
+    )
+    challenge = await api.start_step_up()
+    code = await face.form(step_up_form(challenge.message))
+    if code is None:
+        face.say("RIB inchangé : " + NOTHING_SENT.lower())
+        return
+    face.say((await api.verify_step_up(code["code"])).message)
+    await api.set_bank_account(purpose, body)
+    face.say("RIB enregistré ; un e-mail vous le confirme.")
+
+
+def step_up_form(message: str) -> Form:
+    return Form(
+        "Confirmer que c'est bien vous",
+        (message, "Le code permet de modifier un RIB pendant 5 minutes."),
+        (Ask("code", "Code de confirmation", CODE),),
+    )
+
+
+def family_add_form() -> Form:
+    return Form(
+        "Ajouter un ayant droit",
+        ("La demande est étudiée par un conseiller ; les justificatifs sont demandés à l'étape suivante.",),
+        (
+            Ask("relationship", "Lien", CHOICE, (("child", "Enfant"), ("spouse", "Conjoint"))),
+            Ask("first_name", "Prénom"),
+            Ask("last_name", "Nom"),
+            Ask("birth_date", "Date de naissance", DATE, hint=DATE_HINT),
+            Ask("sex", "Sexe", CHOICE, (("F", "Féminin"), ("M", "Masculin"))),
+            Ask(
+                "union",
+                "Union (conjoint)",
+                CHOICE,
+                (("marriage", "Mariage"), ("pacs", "PACS"), ("cohabitation", "Concubinage")),
+                required=False,
+                when=lambda v: v.get("relationship") == "spouse",
+            ),
+            Ask("nir", "N° de sécurité sociale (facultatif)", required=False),
+        ),
+        check=lambda v: (
+            "Pour un conjoint, précisez : mariage, PACS ou concubinage."
+            if v.get("relationship") == "spouse" and not v.get("union")
+            else None
+        ),
+    )
+
+
+def _age(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def family_documents(
+    relationship: str, birth: date, union: str | None, today: date
+) -> dict[str, tuple[str, DocumentType]]:
+    """The justificatifs the mutuelle asks for (the server checks the same): field name: (words, type)."""
+    if relationship == "spouse":
+        union_words = {"marriage": "Acte de mariage", "pacs": "Attestation de PACS"}.get(
+            union or "", "Attestation de concubinage"
+        )
+        return {
+            "union_doc": (f"{union_words} de moins de 3 mois", DocumentType.union_certificate),
+            "amo_doc": (
+                "Attestation de droits de l'Assurance Maladie du conjoint",
+                DocumentType.amo_rights_certificate,
+            ),
+        }
+    documents = {"birth_doc": ("Acte de naissance (ou livret de famille)", DocumentType.birth_certificate)}
+    if _age(birth, today) >= 16:
+        documents["school_doc"] = ("Certificat de scolarité (plus de 16 ans)", DocumentType.school_certificate)
+    return documents
+
+
+async def _family_allowed(api: ProfileApi, face: Face) -> Any:
+    family = await api.family()
+    if not family.requests_allowed:
+        face.say((family.employer_message or "Aucune demande n'est possible en ligne.") + " " + NOTHING_SENT)
+        return None
+    return family
+
+
+async def _family_add(api: ProfileApi, face: Face, today: date, keys: Keys) -> None:
+    if await _family_allowed(api, face) is None:
+        return
+    values = await face.form(family_add_form())
+    if values is None:
+        return
+    birth = parse_date(values["birth_date"]) or today
+    documents = family_documents(values["relationship"], birth, values.get("union") or None, today)
+    files = await face.form(
+        Form(
+            "Justificatifs",
+            ("PDF, JPEG ou PNG, 10 Mo au plus en tout.",),
+            tuple(Ask(name, words, FILE) for name, (words, _) in documents.items()),
+        )
+    )
+    if files is None:
+        face.say(NOTHING_SENT)
+        return
+    body = FamilyAdd(
+        relationship=Relationship(values["relationship"]),
+        first_name=values["first_name"].strip(),
+        last_name=values["last_name"].strip(),
+        birth_date=birth,
+        sex=Sex(values["sex"]),
+        nir=values.get("nir", "").strip() or None,
+        union=UnionKind(values["union"]) if values.get("relationship") == "spouse" and values.get("union") else None,
+        justificatifs=_justificatifs(files, {name: kind for name, (_, kind) in documents.items()}),
+    )
+    face.say((await api.family_add(body, key=keys("family_add"))).message)
+
+
+async def _family_remove(api: ProfileApi, face: Face, keys: Keys) -> None:
+    family = await _family_allowed(api, face)
+    if family is None:
+        return
+    people = tuple(
+        (str(m.id), f"{m.first_name} {m.last_name}")
+        for m in family.members
+        if m.relationship is not Relationship.member
+    )
+    if not people:
+        face.say("Aucun ayant droit à retirer : vous êtes seul(e) sur le contrat.")
+        return
+    values = await face.form(
+        Form(
+            "Retirer un ayant droit",
+            ("Un conseiller étudie la demande et vous répond dans « Mes démarches ».",),
+            (
+                Ask("beneficiary", "Qui", CHOICE, people),
+                Ask("reason", "Motif (ex. mutuelle de son employeur, divorce)", LONG),
+                Ask("files", "Justificatif (facultatif)", FILE, required=False),
+            ),
+        )
+    )
+    if values is None:
+        return
+    name = dict(people)[values["beneficiary"]]
+    if not await face.confirm(f"Demander le retrait de {name} ?"):
+        face.say(NOTHING_SENT)
+        return
+    body = FamilyRemove(
+        beneficiary_id=int(values["beneficiary"]),
+        reason=values["reason"].strip(),
+        justificatifs=_justificatifs(values, {"files": DocumentType.other}),
+    )
+    face.say((await api.family_remove(body, key=keys("family_remove"))).message)
+
+
+async def _noemie(api: ProfileApi, face: Face, keys: Keys) -> None:
+    family = await api.family()
+    people = tuple(
+        (str(m.id), f"{m.first_name} {m.last_name}") for m in family.members if m.noemie is NoemieLinkState.inactive
+    )
+    if not people:
+        face.say("La télétransmission est déjà active ou demandée pour chacun : rien à demander.")
+        return
+    values = await face.form(
+        Form(
+            "Télétransmission (NOEMIE)",
+            ("L'Assurance Maladie nous enverra vos remboursements : plus besoin d'envoyer vos décomptes.",),
+            (
+                Ask("beneficiary", "Pour qui", CHOICE, people),
+                Ask("attestation", "Attestation de droits de l'Assurance Maladie", FILE),
+            ),
+        )
+    )
+    if values is None:
+        return
+    body = NoemieActivation(
+        beneficiary_id=int(values["beneficiary"]), attestation=load_attachment(values["attestation"][0])
+    )
+    face.say((await api.noemie(body, key=keys("noemie"))).message)
+
+
+async def _termination(api: ProfileApi, face: Face, keys: Keys) -> None:
+    contracts = (await api.contract_life()).contracts
+    allowed = tuple((str(c.id), c.name) for c in contracts if c.termination_allowed)
+    if not allowed:
+        for c in contracts:
+            face.say(f"{c.name} : {c.termination_message}")
+        face.say(NOTHING_SENT)
+        return
+    values = await face.form(
+        Form(
+            "Résilier en ligne",
+            ("La résiliation prend effet un mois après votre demande ; vous recevez une confirmation.",),
+            (Ask("contract", "Contrat", CHOICE, allowed), Ask("reason", "Motif", LONG)),
+        )
+    )
+    if values is None:
+        return
+    name = dict(allowed)[values["contract"]]
+    if not await face.confirm(f"Résilier le contrat « {name} » ? Cette demande est définitive."):
+        face.say("Contrat conservé : " + NOTHING_SENT.lower())
+        return
+    body = TerminationCreate(contract_id=int(values["contract"]), reason=values["reason"].strip())
+    face.say((await api.terminate(body, key=keys("termination"))).message)
+
+
+async def _retirement(api: ProfileApi, face: Face, keys: Keys) -> None:
+    contracts = (await api.contract_life()).contracts
+    collective = tuple((str(c.id), c.name) for c in contracts if c.kind is ContractKind.collective)
+    if not collective:
+        face.say("La question « Futur(e) retraité(e) » concerne les contrats collectifs d'entreprise. " + NOTHING_SENT)
+        return
+    values = await face.form(
+        Form(
+            "Futur(e) retraité(e)",
+            ("Un conseiller vous répond dans la messagerie (loi Evin : 6 mois pour garder une couverture).",),
+            (
+                Ask("contract", "Contrat", CHOICE, collective, default=collective[0][0]),
+                Ask("date", "Date de départ prévue (facultatif)", DATE, required=False, hint=DATE_HINT),
+                Ask("question", "Votre question", LONG),
+            ),
+        )
+    )
+    if values is None:
+        return
+    body = RetirementQuestion(
+        contract_id=int(values["contract"]),
+        retirement_date=parse_date(values.get("date", "")) if values.get("date") else None,
+        question=values["question"].strip(),
+    )
+    face.say((await api.ask_retirement(body, key=keys("retirement"))).message)
+
+
+async def save_document(api: ProfileApi, action_id: str, directory: Any = None) -> str:
+    """Saved in the downloads folder (``tui.flows.claims.download_dir``), the path said in words."""
+    path, filename, what = DOWNLOADS[action_id]
+    target = directory if directory is not None else download_dir()
+    saved = save_download(await api.download(path), filename, target)
+    return saved_sentence(saved, what)
+
+
+async def run(action_id: str, api: ProfileApi, face: Face, *, today: date, keys: Keys | None = None) -> None:
+    """One action of the profile, from its first question to the sentence that says what happened. API
+    errors (``tui.api.errors.ApiError``) are left to the face, which says them in French."""
+    keys = keys or Keys()
+    if action_id in ("email", "mobile"):
+        await _code_change(api, face, action_id)
+    elif action_id == "address":
+        await _address(api, face)
+    elif action_id == "preferences":
+        await _preferences(api, face)
+    elif action_id in ("rib_reimbursement", "rib_direct_debit"):
+        await _rib(api, face, action_id.removeprefix("rib_"))
+    elif action_id == "family_add":
+        await _family_add(api, face, today, keys)
+    elif action_id == "family_remove":
+        await _family_remove(api, face, keys)
+    elif action_id == "noemie":
+        await _noemie(api, face, keys)
+    elif action_id == "card_duplicate":
+        face.say((await api.card_duplicate(key=keys("card_duplicate"))).message)
+    elif action_id in DOWNLOADS:
+        face.say(await save_document(api, action_id))
+    elif action_id == "termination":
+        await _termination(api, face, keys)
+    elif action_id == "retirement":
+        await _retirement(api, face, keys)
+    else:
+        raise ValueError(action_id)

@@ -1,80 +1,91 @@
 """The linear face of « Mon profil » (flows `tui.flows.profile`): numbered sections, labelled lines, and
-the actions of each section as numbered choices."""
+the actions of each section as numbered choices. The questions, their order and their checks are the
+flow's (``flow.run`` with a ``LinearFace``): a text field is one question, a choice a numbered menu, a
+file a path; ``Form.check`` runs after each answer (the IBAN and the BIC are checked as they are given)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from models.schemas.profile import BankAccountIn
 from tui.api import errors
 from tui.api.profile import ProfileApi
 from tui.flows import profile as flow
 from tui.flows.login import AuthenticatedSession
+from tui.flows.messaging import AttachmentError, load_attachment
 
 if TYPE_CHECKING:
     from tui.linear.client import LinearClient
 
 BACK = "Retour"
+NONE = "Aucun"
+SECURITY = ("Changer mon mot de passe", "Mes appareils de confiance et mes sessions")
 
 
-async def _save(client: LinearClient, api: ProfileApi, path: str, default: str) -> None:
-    target = client.ask(f"Fichier où enregistrer (Entrée : {default})") or default
-    Path(target).write_bytes(await api.download(path))
-    client.say(f"Enregistré dans {target}.")
+class LinearFace:
+    """``flow.Face`` on standard input and output."""
 
+    def __init__(self, client: LinearClient) -> None:
+        self.client = client
 
-async def _change_rib(client: LinearClient, api: ProfileApi, purpose: str) -> None:
-    iban = client.ask("IBAN (ex. FR76 3000 6000 0112 3456 7890 189)")
-    bic = client.ask("BIC (8 ou 11 caractères)")
-    problem = flow.check_rib(iban, bic)
-    if problem:
-        client.error(problem)
-        return
-    holder = client.ask("Titulaire du compte")
-    challenge = await api.start_step_up()
-    client.say(challenge.message)
-    status = await api.verify_step_up(client.ask("Code"))
-    client.say(status.message)
-    await api.set_bank_account(purpose, BankAccountIn(iban=iban, bic=bic, holder=holder))
-    client.say("RIB enregistré ; un e-mail vous le confirme.")
+    def _file(self, ask: flow.Ask) -> list[str]:
+        paths: list[str] = []
+        while len(paths) < ask.limit:
+            suffix = " (Entrée : aucun)" if not ask.required or paths else ""
+            path = self.client.ask(f"{ask.label} : chemin du fichier PDF, JPEG ou PNG{suffix}").strip()
+            if not path:
+                break
+            try:
+                load_attachment(path)
+            except AttachmentError as exc:
+                self.client.error(str(exc))
+                continue
+            paths.append(path)
+            self.client.say(f"Pièce jointe ajoutée : {path}.")
+        return paths
+
+    async def form(self, form: flow.Form) -> flow.Values | None:
+        self.client.heading(form.title)
+        for line in form.intro:
+            self.client.say(line)
+        values: flow.Values = {}
+        for ask in form.asks:
+            if ask.when is not None and not ask.when(values):
+                continue
+            if ask.kind == flow.CHOICE:
+                options = list(ask.choices) + ([] if ask.required else [("", NONE)])
+                values[ask.name] = options[self.client.choose(ask.label, [words for _, words in options])][0]
+            elif ask.kind == flow.FILE:
+                values[ask.name] = self._file(ask)
+            else:
+                prompt = ask.label + (f" ({ask.hint})" if ask.hint else "")
+                prompt += f" (Entrée : {ask.default})" if ask.default else ""
+                values[ask.name] = self.client.ask(prompt).strip() or ask.default
+            if form.check is not None and (problem := form.check(values)):
+                self.client.error(problem)
+                return None
+        if problem := flow.problem(form, values):
+            self.client.error(problem)
+            return None
+        return values
+
+    async def confirm(self, question: str) -> bool:
+        return self.client.choose(question, ["Oui", "Non"]) == 0
+
+    def say(self, text: str) -> None:
+        self.client.say(text)
 
 
 async def _act(client: LinearClient, session: AuthenticatedSession, api: ProfileApi, section: str) -> None:
-    options: dict[str, list[str]] = {
-        "contact": ["Changer mon adresse e-mail", "Changer mon numéro de mobile"],
-        "bank": ["Changer le RIB de remboursement", "Changer le RIB de prélèvement"],
-        "card": ["Enregistrer la carte en PDF", "Demander un duplicata"],
-        "documents": ["Enregistrer l'attestation d'adhésion (PDF)", "Enregistrer le règlement mutualiste (PDF)"],
-        "data": ["Enregistrer mes données (JSON)"],
-        "security": ["Changer mon mot de passe", "Mes appareils de confiance et mes sessions"],
-    }
-    choices = options.get(section)
-    if not choices:
+    actions = flow.actions_of(section)
+    labels = [a.label for a in actions] + (list(SECURITY) if section == "security" else [])
+    if not labels:
         return
-    index = client.choose("Que voulez-vous faire ?", [*choices, BACK])
-    if index >= len(choices):
+    index = client.choose("Que voulez-vous faire ?", [*labels, BACK])
+    if index >= len(labels):
         return
-    picked = choices[index]
-    if picked == "Changer mon adresse e-mail":
-        client.say((await api.start_email(client.ask("Nouvelle adresse e-mail"))).message)
-        client.say((await api.confirm_email(client.ask("Code reçu"))).message)
-    elif picked == "Changer mon numéro de mobile":
-        client.say((await api.start_mobile(client.ask("Nouveau numéro de mobile"))).message)
-        client.say((await api.confirm_mobile(client.ask("Code reçu par SMS"))).message)
-    elif picked.startswith("Changer le RIB"):
-        await _change_rib(client, api, "direct_debit" if "prélèvement" in picked else "reimbursement")
-    elif picked == "Enregistrer la carte en PDF":
-        await _save(client, api, "/me/card/pdf", "carte-tiers-payant.pdf")
-    elif picked == "Demander un duplicata":
-        client.say((await api.card_duplicate()).message)
-    elif picked.startswith("Enregistrer l'attestation"):
-        await _save(client, api, "/me/certificate/pdf", "attestation-adhesion.pdf")
-    elif picked.startswith("Enregistrer le règlement"):
-        await _save(client, api, "/me/contract-documents/reglement-mutualiste", "reglement-mutualiste.pdf")
-    elif picked.startswith("Enregistrer mes données"):
-        await _save(client, api, "/me/data-export", "mes-donnees.json")
-    elif picked == "Changer mon mot de passe":
+    if index < len(actions):
+        await flow.run(actions[index].id, api, LinearFace(client), today=session.api.clock.today())
+    elif labels[index] == SECURITY[0]:
         await client.change_password(session)
     else:
         await client.security(session)
