@@ -26,7 +26,12 @@ def _build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="lance le serveur HTTP")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="nombre de processus serveur (plusieurs : PostgreSQL obligatoire, derrière un mandataire inverse)",
+    )
 
     tui = sub.add_parser("tui", help="lance le client")
     tui.add_argument("--linear", action="store_true", help="mode linéaire, pour les lecteurs d'écran")

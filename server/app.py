@@ -87,7 +87,12 @@ def create_app(
     ``settings.database_url``."""
     configure_logging(settings.log_level)
     if session_scope is None:
-        engine = engine or create_db_engine(settings.database_url)
+        engine = engine or create_db_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout_seconds,
+        )
         session_scope = session_scope_for(engine)
     app = FastAPI(
         title=API_TITLE,

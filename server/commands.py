@@ -11,6 +11,17 @@ from pydantic import ValidationError
 
 from server.settings import Settings
 
+# pydantic's parsing errors, in French (the range and choice checks already speak French: settings.py)
+_FRENCH_TYPE_ERRORS = {
+    "int_parsing": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "bool_parsing": "valeur booléenne attendue (1/0, true/false)",
+    "time_delta_parsing": "durée attendue au format ISO 8601 (PT15M pour 15 minutes, P1D pour un jour)",
+    "list_type": 'liste attendue, en JSON (par exemple ["10.0.0.1"])',
+    "json_invalid": "JSON invalide",
+    "missing": "réglage obligatoire",
+}
+
 
 def _settings(*, report: bool = True, **overrides: object) -> Settings | None:
     """The settings from the environment, or None after printing why they are refused (in French)."""
@@ -20,7 +31,8 @@ def _settings(*, report: bool = True, **overrides: object) -> Settings | None:
         if not report:
             return None
         for error in exc.errors():
-            message = str(error.get("msg", "")).removeprefix("Value error, ")
+            message = _FRENCH_TYPE_ERRORS.get(str(error.get("type")), str(error.get("msg", "")))
+            message = message.removeprefix("Value error, ")
             field = ".".join(str(p) for p in error.get("loc", ()))
             print(f"Configuration refusée{' (' + field + ')' if field else ''} : {message}", file=sys.stderr)
         return None
@@ -66,6 +78,8 @@ def serve(args: argparse.Namespace) -> int:
         workers=max(1, args.workers),
         log_level=settings.log_level.lower(),
         access_log=False,  # the app writes its own structured access log
+        # issue 11: on SIGTERM, stop accepting and let the requests in flight finish (at most this long)
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
     return 0
 

@@ -37,7 +37,17 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_db_engine(database_url: str, *, echo: bool = False) -> Engine:
+def create_db_engine(
+    database_url: str,
+    *,
+    echo: bool = False,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    pool_timeout: float = 30.0,
+) -> Engine:
+    """``pool_*``: PostgreSQL only (settings ``db_pool_size``, ``db_max_overflow``,
+    ``db_pool_timeout_seconds``); each server process holds at most ``pool_size + max_overflow``
+    connections, so N processes need N × that many below PostgreSQL's ``max_connections``."""
     url = make_url(normalise_database_url(database_url))
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -46,7 +56,14 @@ def create_db_engine(database_url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+    )
 
 
 def session_scope_for(engine: Engine) -> SessionScope:

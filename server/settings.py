@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Self
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "demo-secret-key-change-me"
@@ -22,6 +22,75 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+SMS_PROVIDERS = ("outbox", "file")
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+# counts that make no sense at 0 (a pool of 0 connections, a batch of 0 mails, 0 allowed failures…)
+AT_LEAST_ONE = frozenset(
+    {
+        "db_pool_size",
+        "outbox_batch_size",
+        "argon2_time_cost",
+        "argon2_memory_cost",
+        "argon2_parallelism",
+        "upload_max_bytes",
+        "upload_max_files",
+        "login_max_failures",
+        "login_ip_max_attempts",
+        "activation_max_failures",
+        "activation_identity_max_failures",
+        "second_factor_max_wrong",
+        "recovery_code_count",
+    }
+)
+
+
+def check_database_url(url: str) -> str:
+    """A URL SQLAlchemy can read, for SQLite or PostgreSQL (psycopg 3); a French message otherwise."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    url = normalise_database_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(
+            f"adresse de base de données illisible ({url!r}) : attendu sqlite:///chemin/espace.db "
+            "ou postgresql://utilisateur@hôte:5432/base"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ValueError(f"base de données non prise en charge ({backend}) : SQLite ou PostgreSQL seulement")
+    if backend == "postgresql" and (parsed.get_driver_name() != "psycopg" or not parsed.database):
+        raise ValueError(
+            "adresse PostgreSQL incomplète ou pilote inconnu : attendu postgresql://utilisateur@hôte:5432/base "
+            "(pilote psycopg 3)"
+        )
+    return url
+
+
+def check_setting_range(name: str, value: object) -> object:
+    """The checks shared by every setting of a kind: durations positive, counts not negative, ports valid."""
+    variable = f"ESPACE_{name.upper()}"
+    if isinstance(value, timedelta) and value <= timedelta(0):
+        raise ValueError(f"{variable} doit être une durée strictement positive (reçu : {value.total_seconds():g} s)")
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if name in ("port", "smtp_port") and not 0 <= value <= 65535:
+            raise ValueError(f"{variable} doit être un port entre 0 et 65535 (reçu : {value})")
+        if name in AT_LEAST_ONE and value < 1:
+            raise ValueError(f"{variable} doit valoir au moins 1 (reçu : {value})")
+        if value < 0:
+            raise ValueError(f"{variable} ne peut pas être négatif (reçu : {value})")
+        if isinstance(value, float) and name.endswith("_seconds") and value <= 0:
+            raise ValueError(f"{variable} doit être une durée strictement positive, en secondes (reçu : {value})")
+    if name == "sms_provider" and value not in SMS_PROVIDERS:
+        raise ValueError(f"{variable} inconnu ({value!r}) : choisissez parmi {', '.join(SMS_PROVIDERS)}")
+    if name == "log_level" and str(value).upper() not in LOG_LEVELS:
+        raise ValueError(f"{variable} inconnu ({value!r}) : choisissez parmi {', '.join(LOG_LEVELS)}")
+    return value
 
 
 class Settings(BaseSettings):
@@ -66,17 +135,6 @@ class Settings(BaseSettings):
     mediator_website: str = "https://www.mediateur-mutualite.fr"
     demo_step: timedelta = timedelta(seconds=30)  # demo job: a request or claim moves on after this long
 
-    # --- issue 7: messagerie, démarches, uploads (README « Messagerie et démarches ») ---
-    upload_max_bytes: int = 10 * 1024 * 1024  # PDF, JPEG, PNG: all the files of one request together (MESE)
-    upload_max_files: int = 5
-    message_answer_business_days: int = 2  # "réponse sous 48 h ouvrées" (jours ouvrés, Monday–Friday)
-    complaint_acknowledge_business_days: int = 10  # ACPR 2022-R-01: jours ouvrables (Monday–Saturday)
-    complaint_answer_months: int = 2  # ACPR 2022-R-01
-    mediator_name: str = "Médiateur de la Mutualité française"
-    mediator_address: str = "FNMF, Service du Médiateur, 255 rue de Vaugirard, 75719 Paris Cedex 15"
-    mediator_website: str = "https://www.mediateur-mutualite.fr"
-    demo_step: timedelta = timedelta(seconds=30)  # demo job: a request or claim moves on after this long
-
     # --- issue 4: account security (docs: README « Sécurité », shared/design/security-rules.md) ---
     # AES-256-GCM key for TOTP secrets and NIR at rest: 32 bytes, base64 (urlsafe or standard).
     # Demo mode derives one from the secret key when it is missing; production refuses to start.
@@ -86,9 +144,6 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8765"  # links in mails point here
     # Lockout (per identifier, counted before the password check) and per-address limit.
     login_max_failures: int = 3
-    # issue 8: a RIB change needs a second factor given within step_up_window; a step-up code lasts step_up_code_ttl
-    step_up_window: timedelta = timedelta(minutes=5)
-    step_up_code_ttl: timedelta = timedelta(minutes=10)
     login_lockout: timedelta = timedelta(minutes=15)
     login_ip_max_attempts: int = 30  # per client address and window; load tests raise it
     login_ip_window: timedelta = timedelta(minutes=15)
@@ -100,6 +155,9 @@ class Settings(BaseSettings):
     challenge_ttl: timedelta = timedelta(minutes=5)
     # Second factor.
     second_factor_code_ttl: timedelta = timedelta(minutes=10)
+    # issue 8: a RIB change needs a second factor given within step_up_window; a step-up code lasts step_up_code_ttl
+    step_up_window: timedelta = timedelta(minutes=5)
+    step_up_code_ttl: timedelta = timedelta(minutes=10)
     second_factor_max_wrong: int = 5
     second_factor_max_resends: int = 3
     second_factor_resend_interval: timedelta = timedelta(seconds=30)
@@ -110,8 +168,6 @@ class Settings(BaseSettings):
     # Mail links and codes.
     email_confirmation_ttl: timedelta = timedelta(hours=24)
     password_reset_ttl: timedelta = timedelta(hours=24)
-    # issue 9: a passed identity check (or a flagged reason) opens the dossier to that conseiller this long
-    agent_dossier_access: timedelta = timedelta(hours=2)
     # Passwords.
     password_history: int = 5
     member_password_max_age: timedelta | None = timedelta(days=180)  # None: no forced renewal (NIST, CNIL)
@@ -123,11 +179,28 @@ class Settings(BaseSettings):
     idempotency_ttl: timedelta = timedelta(hours=24)
     purge_grace: timedelta = timedelta(days=1)  # expired rows are kept this long, then purged
     audit_retention: timedelta = timedelta(days=365)  # CNIL: 6 months to 1 year
+    # issue 9: a passed identity check (or a flagged reason) opens the dossier to that conseiller this long
+    agent_dossier_access: timedelta = timedelta(hours=2)
+    # --- issue 11: production (README « Déploiement ») ---
+    db_pool_size: int = 5  # PostgreSQL: connections kept open per server process
+    db_max_overflow: int = 10  # PostgreSQL: extra connections opened under load, per process
+    db_pool_timeout_seconds: float = 30.0  # wait for a free connection before answering 500
+    shutdown_grace_seconds: float = 30.0  # on SIGTERM: requests in flight get this long to finish
 
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:
         return normalise_database_url(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        return check_database_url(value)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _check_range(cls, value: object, info: ValidationInfo) -> object:
+        return check_setting_range(info.field_name or "", value)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Self:

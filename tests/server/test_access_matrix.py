@@ -30,6 +30,7 @@ EVERYONE_OK = row(200, 200, 200, 200, 200)
 
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/health"): EVERYONE_OK,
+    ("GET", "/api/v1/ready"): EVERYONE_OK,  # issue 11: database reachable, migrations at head
     ("POST", "/api/v1/auth/login"): EVERYONE_OK,  # body: member A's credentials
     ("POST", "/api/v1/auth/challenge"): EVERYONE_OK,
     ("POST", "/api/v1/auth/second-factor"): row(401, 401, 401, 401, 401),  # unknown pending login

@@ -8,19 +8,13 @@ mode otherwise. No sleep: the servers are ready when uvicorn says so on its log.
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from models.schemas.common import AccountState, Relationship, Role, Sex
@@ -30,55 +24,17 @@ from server.db import create_db_engine
 from server.migrate import upgrade
 from server.security.passwords import hash_password
 from server.settings import Settings
-from tests.conftest import PASSWORD, TEST_DATABASE_ENV, _throwaway_postgres
+from tests.conftest import PASSWORD
 from tests.server.auth_helpers import solve
+from tests.server.live_server import committed_database, server
 
-ROOT = Path(__file__).resolve().parents[2]
 PARALLEL = 20
-CHEAP_ARGON2 = {"ESPACE_ARGON2_TIME_COST": "1", "ESPACE_ARGON2_MEMORY_COST": "8", "ESPACE_ARGON2_PARALLELISM": "1"}
 
 
 @pytest.fixture
 def committed_url(tmp_path) -> Iterator[str]:
-    requested = os.environ.get(TEST_DATABASE_ENV)
-    if requested and make_url(requested).get_backend_name() == "postgresql":
-        with _throwaway_postgres(requested, "race") as url:
-            yield url
-    else:
-        yield f"sqlite:///{tmp_path / 'race.db'}"
-
-
-@contextmanager
-def server(url: str) -> Iterator[str]:
-    env = {
-        **os.environ,
-        **CHEAP_ARGON2,
-        "ESPACE_DATABASE_URL": url,
-        "ESPACE_DEMO_MODE": "1",
-        "ESPACE_LOG_LEVEL": "WARNING",
-        "ESPACE_LOGIN_IP_MAX_ATTEMPTS": "1000",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "server.app:app_factory", "--host", "127.0.0.1", "--port", "0"],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stderr is not None
-        base = None
-        for line in process.stderr:  # blocks until uvicorn has bound its port
-            if m := re.search(r"Uvicorn running on (http://127\.0\.0\.1:\d+)", line):
-                base = m[1]
-                break
-        assert base, "le serveur n'a pas démarré"
-        threading.Thread(target=process.stderr.read, daemon=True).start()  # keep draining its log
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with committed_database(tmp_path, "race") as url:
+        yield url
 
 
 def _seed(url: str) -> int:

@@ -7,7 +7,12 @@ import json
 from server.openapi import OPENAPI_PATH, current, render
 
 REGENERATE = ".venv/bin/python -m server.openapi"
-ANONYMOUS = {("get", "/api/v1/health"), ("post", "/api/v1/auth/login"), ("post", "/api/v1/simulations")} | {
+ANONYMOUS = {
+    ("get", "/api/v1/health"),
+    ("get", "/api/v1/ready"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/simulations"),
+} | {
     (method, f"/api/v1/auth/{path}")
     for method, path in (
         ("post", "challenge"),
