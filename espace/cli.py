@@ -43,6 +43,10 @@ def _build_parser() -> argparse.ArgumentParser:
     seed = db_sub.add_parser("seed", help="charge le monde de démo, ou génère une grande base")
     seed.add_argument("--members", type=int, default=None, help="nombre d'adhérents à générer")
     seed.add_argument("--seed", type=int, default=1, help="graine du générateur (déterministe)")
+    backup = db_sub.add_parser("backup", help="sauvegarde la base (SQLite : copie en ligne ; PostgreSQL : pg_dump)")
+    backup.add_argument("path", help="fichier de sauvegarde à écrire")
+    restore = db_sub.add_parser("restore", help="restaure une sauvegarde (remplace les données actuelles)")
+    restore.add_argument("path", help="fichier de sauvegarde à lire")
 
     simulate = sub.add_parser("simulate", help="simule un remboursement (JSON en entrée et en sortie)")
     simulate.add_argument("file", help="fichier JSON, ou - pour l'entrée standard")

@@ -119,6 +119,19 @@ def db(args: argparse.Namespace) -> int:
             generate(engine, members=args.members, seed=args.seed)
         print("Données chargées.", file=sys.stderr)
         return 0
+    if args.db_command in ("backup", "restore"):
+        from pathlib import Path
+
+        from server.backup import BackupError, backup, restore
+
+        try:
+            (backup if args.db_command == "backup" else restore)(settings.database_url, Path(args.path))
+        except BackupError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        done = "Sauvegarde écrite dans" if args.db_command == "backup" else "Base restaurée depuis"
+        print(f"{done} {args.path} ({_describe(settings.database_url)}).", file=sys.stderr)
+        return 0
     raise AssertionError(f"unhandled db command {args.db_command}")
 
 
