@@ -15,6 +15,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App
 from textual.command import CommandPalette, Provider
+from textual.geometry import Offset
 from textual.message import Message
 from textual.theme import Theme
 
@@ -34,6 +35,7 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
 from tui.screens.welcome import WelcomeScreen
+from tui.widgets.cursor import focus_cursor, own_cursor
 
 HIGH_CONTRAST = Theme(
     name="contraste",
@@ -100,6 +102,24 @@ class EspaceApp(App[int]):
         self.areas: list[str] = []
         self.register_theme(HIGH_CONTRAST)
         self.theme = self.config.theme
+
+    # -- the terminal cursor follows the focus (braille displays track it) ---------------------------
+
+    @property  # type: ignore[override]
+    def cursor_position(self) -> Offset:
+        """Where Textual puts the terminal cursor: the text field's own cursor, else the focused row,
+        option or item (see `tui.widgets.cursor`)."""
+        try:
+            focused = self.focused
+        except Exception:  # no screen yet
+            focused = None
+        if focused is None or own_cursor(focused):
+            return self._text_cursor
+        return focus_cursor(focused)
+
+    @cursor_position.setter
+    def cursor_position(self, offset: Offset) -> None:
+        self._text_cursor = offset
 
     # -- start, login, logout -----------------------------------------------------------------------
 

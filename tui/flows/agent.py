@@ -25,16 +25,11 @@ from models.schemas.agent import (
     StaffOut,
 )
 from models.schemas.common import ContractKind, ContractState
-from tui.flows.wording import status_words
+from tui.flows.wording import inline_words, status_words
 
 PARIS_HINT = "JJ/MM/AAAA"
-KIND = {ContractKind.collective: "collectif", ContractKind.individual: "individuel"}
-STATE = {
-    ContractState.active: "actif",
-    ContractState.suspended: "garanties suspendues",
-    ContractState.terminated: "résilié",
-    ContractState.portability: "portabilité",
-}
+KIND = {kind: inline_words(kind, "console") for kind in ContractKind}  # words: tui.flows.wording
+STATE = {state: inline_words(state, "console") for state in ContractState}
 
 # The console's actions (ids, keys, French words) are declared in the single registry,
 # ``tui.flows.actions.AGENT_ACTIONS`` (context "agent"): bindings, footer, help, palette and linear menu.

@@ -64,16 +64,8 @@ SORT_CYCLE = (
     ClaimSortKey.beneficiary,
     ClaimSortKey.status,
 )
-SORT_WORDS = {
-    ClaimSortKey.care_date: "date des soins",
-    ClaimSortKey.charged: "montant dépensé",
-    ClaimSortKey.amc_paid: "remboursé par la mutuelle",
-    ClaimSortKey.amo_paid: "remboursé par la Sécurité sociale",
-    ClaimSortKey.out_of_pocket: "reste à charge",
-    ClaimSortKey.beneficiary: "bénéficiaire",
-    ClaimSortKey.status: "statut",
-}
-PAYEE_WORDS = {Payee.member: "versés à vous", Payee.provider: "réglés aux professionnels de santé"}
+SORT_WORDS = {key: wording.status_words(key) for key in ClaimSortKey}  # the words live in tui.flows.wording
+PAYEE_WORDS = {payee: wording.payee_totals_words(payee) for payee in Payee}
 
 # The keys of the Mes remboursements screen: declared once here (id, keys, French description) for the
 # screen's bindings and footer and for the linear mode's menu.
@@ -269,7 +261,7 @@ class ClaimFilterModel:
             parts.append("Montant dépensé : " + amount_range_words(self.amount_min, self.amount_max))
         if self.text:
             parts.append(f"Texte : « {self.text} »")
-        direction = "croissant" if self.order is SortOrder.asc else "décroissant"
+        direction = wording.status_words(self.order)
         parts.append(f"Tri : {SORT_WORDS[self.sort]}, {direction}")
         return parts
 

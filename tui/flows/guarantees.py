@@ -17,17 +17,13 @@ from models.schemas.guarantees import CeilingUse, ContractGuarantees, EquipmentR
 from tui.api import errors
 from tui.api.client import ApiClient
 from tui.flows.claims import download_dir, save_download
+from tui.flows.wording import inline_words
 
 HEADING = "Mes garanties"
 LOADING = "Chargement de vos garanties…"
 NO_CONTRACT = "Aucun contrat."
 BAR_WIDTH = 20
-_STATES = {
-    ContractState.active: "en cours",
-    ContractState.suspended: "garanties suspendues",
-    ContractState.terminated: "résilié",
-    ContractState.portability: "portabilité des droits",
-}
+_STATES = {state: inline_words(state, "guarantees") for state in ContractState}  # words: tui.flows.wording
 
 
 def bar(used: Decimal, limit: Decimal, width: int = BAR_WIDTH) -> str:

@@ -24,6 +24,7 @@ from tui.api import errors
 from tui.api.client import ApiClient
 from tui.api.token_store import IDENTIFIER, REMEMBER_MEMORY_ONLY, TokenStore, device_item
 from tui.flows.clock import PARIS
+from tui.flows.wording import status_words
 
 IDENTIFIER_LABEL = "N° adhérent ou adresse e-mail"
 PASSWORD_LABEL = "Mot de passe"
@@ -57,11 +58,7 @@ PASSWORD_EXPIRED_NOTICE = (
 )
 DEVICE_NAME = "Client terminal Espace Adhérent"
 
-METHOD_WORDS = {
-    SecondFactorMethod.email: "par e-mail",
-    SecondFactorMethod.sms: "par SMS",
-    SecondFactorMethod.totp: "par l'application d'authentification",
-}
+METHOD_WORDS = {method: status_words(method) for method in SecondFactorMethod}  # from tui.flows.wording
 UNEXPECTED = (
     "Une erreur inattendue est survenue dans le client. Réessayez ; si cela persiste, "
     "contactez le service adhérent."

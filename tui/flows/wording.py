@@ -362,3 +362,77 @@ WORDS.update(
         },
     }
 )
+
+
+# --- issue 10: the enumerations still worded elsewhere, brought here ----------------------------------
+from models.schemas.auth import LoginStatus, SecondFactorMethod  # noqa: E402
+from models.schemas.claims import ClaimSortKey, SortOrder  # noqa: E402
+from models.schemas.dashboard import DashboardAlertKind  # noqa: E402
+
+WORDS.update(
+    {
+        SecondFactorMethod: {  # "Un code … a été envoyé par e-mail"
+            SecondFactorMethod.email.name: "par e-mail",
+            SecondFactorMethod.sms.name: "par SMS",
+            SecondFactorMethod.totp.name: "par l'application d'authentification",
+        },
+        LoginStatus: {
+            LoginStatus.authenticated.name: "Connecté·e",
+            LoginStatus.second_factor_required.name: "Code de connexion demandé",
+        },
+        ClaimSortKey: {  # "Tri : date des soins, décroissant"
+            ClaimSortKey.care_date.name: "date des soins",
+            ClaimSortKey.charged.name: "montant dépensé",
+            ClaimSortKey.amc_paid.name: "remboursé par la mutuelle",
+            ClaimSortKey.amo_paid.name: "remboursé par la Sécurité sociale",
+            ClaimSortKey.out_of_pocket.name: "reste à charge",
+            ClaimSortKey.beneficiary.name: "bénéficiaire",
+            ClaimSortKey.status.name: "statut",
+        },
+        SortOrder: {SortOrder.asc.name: "croissant", SortOrder.desc.name: "décroissant"},
+        DashboardAlertKind: {
+            DashboardAlertKind.guarantees_suspended.name: "Garanties suspendues",
+            DashboardAlertKind.unpaid_instalment.name: "Cotisation impayée",
+            DashboardAlertKind.contract_terminated.name: "Contrat résilié",
+            DashboardAlertKind.portability_ending.name: "Fin de la portabilité des droits",
+        },
+    }
+)
+
+PAYEE_TOTALS: dict[str, str] = {
+    Payee.member.name: "versés à vous",
+    Payee.provider.name: "réglés aux professionnels de santé",
+}
+"""The claims filter bar's plural ("Paiements versés à vous"), beside `status_words(Payee…)`."""
+
+
+def payee_totals_words(payee: Payee) -> str:
+    return PAYEE_TOTALS[payee.name]
+
+
+INLINE_WORDS: dict[str, dict[type[Enum], dict[str, str]]] = {
+    # the console's dossier: "Santé Pro (collectif, actif)"
+    "console": {
+        ContractKind: {ContractKind.collective.name: "collectif", ContractKind.individual.name: "individuel"},
+        ContractState: {
+            ContractState.active.name: "actif",
+            ContractState.suspended.name: "garanties suspendues",
+            ContractState.terminated.name: "résilié",
+            ContractState.portability.name: "portabilité",
+        },
+    },
+    # Mes garanties: "Santé Salariés : Complémentaire santé, en cours, depuis le …"
+    "guarantees": {
+        ContractState: {
+            ContractState.active.name: "en cours",
+            ContractState.suspended.name: "garanties suspendues",
+            ContractState.terminated.name: "résilié",
+            ContractState.portability.name: "portabilité des droits",
+        },
+    },
+}
+"""Lower-case forms used inside a sentence, by where they are shown: still here, never elsewhere."""
+
+
+def inline_words(value: Enum, where: str) -> str:
+    return INLINE_WORDS[where][type(value)][value.name]

@@ -1,0 +1,345 @@
+"""Issue 10: the audit tests that guard the accessibility rules of ../shared/design/tui-guide.md.
+
+The registry (every action: id, key, French description, help entry, palette), the one status function,
+the linear mode's bytes (no ANSI escape, no box drawing, errors on stderr), NO_COLOR, animations, the
+automatic linear mode, paste into a password field, and the terminal cursor following the focus (field
+or row) for braille displays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import enum
+import importlib
+import io
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from textual import events
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Input, ListView, OptionList
+
+import models.schemas
+from models.tables import Account, Member
+from tui.app import EspaceApp
+from tui.flows import wording
+from tui.flows.actions import ACTIONS, AGENT, ANONYMOUS, DEFAULT_REGISTRY, SESSION, keys_label, normalize_key
+from tui.linear import LinearClient
+from tui.main import wants_linear
+from tui.screens.help import help_lines
+
+from .conftest import ScriptedInput, menu_number
+
+TUI = Path(__file__).resolve().parents[2] / "tui"
+LEA = "3810274"
+CORALIE = "1204587"
+SOPHIE = "3810522"
+JULIEN = "julien.roche@mutuelle-demo.example"
+AUDIT_SUPERVISOR_AREAS = ["dashboard", "claims", "guarantees", "simulator", "messaging", "requests",
+                          "notifications", "profile"]
+
+
+async def settle(app, pilot) -> None:
+    for _ in range(4):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.fixture
+def resume_as(demo_session, demo_make, token_store, api):
+    """A live session of a demo account in the token store: the app (or the linear mode) resumes it."""
+
+    def put(member_number: str | None = None, *, email: str | None = None) -> None:
+        query = select(Account)
+        if email is not None:
+            query = query.where(Account.login_email == email)
+        else:
+            query = query.join(Member, Member.id == Account.member_id).where(Member.member_number == member_number)
+        token_store.set(api.base_url, demo_make.session_token(demo_session.exec(query).one()))
+
+    return put
+
+
+# -- the registry -------------------------------------------------------------------------------------
+
+FRENCH = re.compile(r"[a-zàâçéèêëîïôûùüÿœ]", re.IGNORECASE)
+ENGLISH_WORDS = {"the", "open", "show", "close", "quit", "help", "search", "toggle", "back", "settings"}
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.id)
+def test_every_action_has_an_id_a_key_a_french_description_and_a_help_entry(action):
+    assert re.fullmatch(r"[a-z][a-z0-9_.]*", action.id), action.id
+    assert action.keys, f"{action.id} has no key"
+    for key in action.keys:
+        assert normalize_key(key) == key, f"{action.id}: {key} is not a Textual key name"
+        assert keys_label([key])
+    assert re.search(r"[a-zàâçéèêëîïôûùüÿœ]", action.description) and action.description[0].isupper()
+    assert not set(action.description.lower().split()) & ENGLISH_WORDS, action.description
+    assert f"{keys_label(action.keys)} : {action.description}" in help_lines([action])
+
+
+def test_every_action_is_reachable_from_the_palette():
+    """The palette lists `available_actions()`: the union over a visitor, a member with every area and a
+    supervisor in the console covers the whole registry (the palette itself aside)."""
+    reachable = {
+        a.id
+        for a in (
+            *DEFAULT_REGISTRY.available(logged_in=False),
+            *DEFAULT_REGISTRY.available(logged_in=True, areas=AUDIT_SUPERVISOR_AREAS),
+            *DEFAULT_REGISTRY.available(logged_in=True, console=True, supervisor=True),
+        )
+    }
+    assert {a.id for a in ACTIONS} - reachable == set()  # the palette's own entry is left out of its list
+    assert {a.context for a in ACTIONS} <= {"app", SESSION, ANONYMOUS, AGENT} | {
+        a.context for a in ACTIONS if a.context.startswith("screen:")
+    }
+
+
+async def test_the_palette_shows_every_available_action_with_its_key(api, token_store, resume_as):
+    from tui.commands import RegistryCommands
+
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        provider = RegistryCommands(app.screen)
+        hits = [hit async for hit in provider.discover()]
+        shown = {str(hit.display) for hit in hits}
+        expected = {a.description for a in app.available_actions() if a.id != "command_palette"}
+        assert shown == expected
+        assert all(hit.help and hit.help.startswith("Touche : ") for hit in hits)
+
+
+# -- the one status function ----------------------------------------------------------------------------
+
+
+def _schema_enums() -> list[type[enum.Enum]]:
+    found: dict[str, type[enum.Enum]] = {}
+    for info in pkgutil.iter_modules(models.schemas.__path__):
+        module = importlib.import_module(f"models.schemas.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, enum.Enum) and value.__module__ == module.__name__:
+                found[value.__name__] = value
+    return sorted(found.values(), key=lambda e: e.__name__)
+
+
+@pytest.mark.parametrize("schema_enum", _schema_enums(), ids=lambda e: f"{e.__module__.split('.')[-1]}.{e.__name__}")
+def test_every_enumeration_of_the_schemas_has_words(schema_enum):
+    for value in schema_enum:
+        words = wording.status_words(value)
+        assert words and FRENCH.search(words), f"{schema_enum.__name__}.{value.name}"
+
+
+def _words_outside_wording() -> list[str]:
+    """Dict literals keyed by a member of a schema enumeration (``ClaimStatus.paid: "…"``) whose values
+    are words, anywhere in tui/ but wording.py; and comparisons of such a member that choose a word."""
+    names = {e.__name__ for e in _schema_enums()}
+    problems = []
+    for path in sorted(TUI.rglob("*.py")):
+        if path.name == "wording.py" and path.parent.name == "flows":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Dict):
+                continue
+            for key, value in zip(node.keys, node.values, strict=True):
+                enum_key = (
+                    isinstance(key, ast.Attribute)
+                    and isinstance(key.value, ast.Name)
+                    and key.value.id in names
+                )
+                worded = isinstance(value, ast.Constant) and isinstance(value.value, str) and FRENCH.search(value.value)
+                if enum_key and worded:
+                    problems.append(f"{path.relative_to(TUI.parent)}:{node.lineno} {key.value.id}.{key.attr}")
+    return problems
+
+
+def test_no_module_but_wording_maps_an_enumeration_to_words():
+    assert _words_outside_wording() == []
+
+
+# -- the linear mode's bytes ------------------------------------------------------------------------------
+
+ANSI = re.compile(r"\x1b|\x9b")
+BOX = re.compile(r"[\u2500-\u257f\u2580-\u259f]")  # box drawing and block elements
+
+
+async def test_linear_flows_emit_plain_lines_and_errors_start_with_erreur(api, token_store, resume_as):
+    resume_as(LEA)
+    out, err = io.StringIO(), io.StringIO()
+    answers = [
+        menu_number(out, "Mes remboursements"),
+        "abc",  # a wrong choice: said on stderr
+        "",
+    ]
+    stdin = ScriptedInput(answers)
+    client = LinearClient(api, stdin=stdin, stdout=out, stderr=err, token_store=token_store)
+    assert await client.run() == 0
+    text, errors_text = out.getvalue(), err.getvalue()
+    assert "== Mes remboursements" in text
+    for label, stream in (("stdout", text), ("stderr", errors_text)):
+        assert not ANSI.search(stream), f"ANSI escape on {label}"
+        assert not BOX.search(stream), f"box drawing on {label}: {BOX.findall(stream)[:5]}"
+    assert errors_text and all(line.startswith("Erreur : ") for line in errors_text.splitlines())
+
+
+async def test_linear_guarantees_and_dashboard_have_no_escape_nor_box(api, token_store, resume_as):
+    resume_as(CORALIE)
+    out, err = io.StringIO(), io.StringIO()
+    stdin = ScriptedInput([menu_number(out, "Mes garanties"), menu_number(out, "Aide : liste des touches"), "99"])
+    client = LinearClient(api, stdin=stdin, stdout=out, stderr=err, token_store=token_store)
+    assert await client.run() == 0
+    text = out.getvalue()
+    assert "== Tableau de bord ==" in text and "== Aide ==" in text
+    assert not ANSI.search(text + err.getvalue())
+    assert not BOX.search(text), BOX.findall(text)[:5]
+    assert err.getvalue().startswith("Erreur : choix invalide")
+
+
+# -- the full-screen client's defaults ------------------------------------------------------------------------
+
+
+async def test_no_color_is_honoured_and_animations_are_off(api, token_store, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        assert any(type(f).__name__ in ("NoColor", "Monochrome") for f in app._filters)
+        assert app.animation_level == "none"
+
+
+async def test_animations_are_off_without_no_color_too(api, token_store, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.animation_level == "none"
+        assert not app.no_color
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("linear", "env", "tty", "expected"),
+    [
+        (False, {"TERM": "xterm-256color"}, True, False),
+        (False, {"TERM": "dumb"}, True, True),
+        (False, {"TERM": "xterm"}, False, True),  # a pipe
+        (True, {"TERM": "xterm"}, True, True),
+        (False, {}, True, False),
+    ],
+)
+def test_the_linear_mode_is_chosen_automatically(linear, env, tty, expected):
+    stdout = _Tty() if tty else io.StringIO()
+    assert wants_linear(argparse.Namespace(linear=linear), env, stdout) is expected
+
+
+async def test_paste_goes_into_the_password_field(api, token_store):
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        password = app.screen.query_one("#password", Input)
+        assert password.password
+        password.focus()
+        await pilot.pause()
+        password.post_message(events.Paste("motdepasse-colle 2026"))
+        await pilot.pause()
+        assert password.value == "motdepasse-colle 2026"
+        assert app.cursor_position == password.cursor_screen_offset
+
+
+# -- the cursor follows the focused field or row (braille displays) ------------------------------------------
+
+
+def _row_y(widget) -> int:
+    if isinstance(widget, DataTable):
+        region = widget._get_row_region(widget.cursor_row)
+        return widget.content_region.y + region.y - int(widget.scroll_offset.y)
+    if isinstance(widget, OptionList):
+        return widget.content_region.y + widget._index_to_line[widget.highlighted] - int(widget.scroll_offset.y)
+    assert isinstance(widget, ListView)
+    return widget.highlighted_child.region.y
+
+
+async def test_the_cursor_follows_the_claims_table_row(api, token_store, resume_as):
+    resume_as(LEA)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        table.focus()
+        await pilot.pause()
+        first = app.cursor_position
+        assert first.y == _row_y(table)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert app.cursor_position.y == _row_y(table) == first.y + 2
+        for _ in range(20):  # past the visible rows: the table scrolls, the cursor stays on the row
+            await pilot.press("down")
+        await pilot.pause()
+        assert app.cursor_position.y == _row_y(table)
+        assert table.content_region.y <= app.cursor_position.y < table.content_region.bottom
+
+
+async def test_the_cursor_follows_the_inbox_and_the_notifications(api, token_store, resume_as):
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for key, list_id in (("m", "#threads"), ("n", "#notifications")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            listing = app.screen.query_one(list_id, ListView)
+            listing.focus()
+            await pilot.pause()
+            if listing.highlighted_child is not None:
+                assert app.cursor_position.y == _row_y(listing)
+                if len(listing.children) > 1:
+                    await pilot.press("down")
+                    await pilot.pause()
+                    assert app.cursor_position.y == _row_y(listing)
+            else:
+                assert app.cursor_position == listing.content_region.offset
+            await pilot.press("escape")
+            await settle(app, pilot)
+
+
+async def test_the_cursor_is_on_the_first_visible_line_of_mes_garanties(api, token_store, resume_as):
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("g")
+        await settle(app, pilot)
+        body = app.screen.query_one("#guarantees-body", VerticalScroll)
+        body.focus()
+        await pilot.pause()
+        assert app.cursor_position == body.content_region.offset
+
+
+async def test_the_cursor_follows_the_console_search_results(api, token_store, resume_as):
+    resume_as(email=JULIEN)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"martin so")
+        await settle(app, pilot)
+        await pilot.press("enter")  # to the results
+        await pilot.pause()
+        hits = app.screen.query_one("#hits", OptionList)
+        assert app.focused is hits and hits.option_count >= 2
+        assert app.cursor_position.y == _row_y(hits)
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.cursor_position.y == _row_y(hits)
+        assert app.cursor_position.x == hits.content_region.x
