@@ -97,3 +97,85 @@ def server(url: str, **env: str) -> Iterator[str]:
         yield live.base
     finally:
         stop_server(live)
+
+
+def seed_members(url: str, count: int, *, first_number: int = 31_000_000) -> list[tuple[str, str, int]]:
+    """``count`` active members with a password (``tests.conftest.PASSWORD``), committed; returns
+    (member number, e-mail, principal beneficiary id) for each."""
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from models.schemas.common import AccountState, Relationship, Role, Sex
+    from models.tables import Account, Beneficiary, Member
+    from server.clock import SystemClock
+    from server.db import create_db_engine
+    from server.security.passwords import hash_password
+    from server.settings import Settings
+    from tests.conftest import PASSWORD
+
+    settings = Settings(
+        database_url=url, demo_mode=True, argon2_time_cost=1, argon2_memory_cost=8, argon2_parallelism=1
+    )
+    engine = create_db_engine(url)
+    now = SystemClock().now()
+    seeded: list[tuple[str, str, int]] = []
+    with Session(engine) as session:
+        for n in range(count):
+            number, email = str(first_number + n), f"panne{n}@exemple.fr"
+            member = Member(
+                member_number=number, first_name="Sam", last_name=f"Panne{n}", birth_date=date(1980, 1, 1 + n),
+                sex=Sex.female, email=email, created_at=now,
+            )  # fmt: skip
+            session.add(member)
+            session.flush()
+            principal = Beneficiary(
+                member_id=member.id, relationship=Relationship.member, first_name=member.first_name,
+                last_name=member.last_name, birth_date=member.birth_date, sex=member.sex,
+            )  # fmt: skip
+            session.add(principal)
+            session.add(
+                Account(
+                    role=Role.member, member_id=member.id, login_email=email,
+                    password_hash=hash_password(settings, PASSWORD), state=AccountState.active,
+                    display_name=f"Sam Panne{n}", created_at=now,
+                )
+            )  # fmt: skip
+            session.flush()
+            assert principal.id is not None
+            seeded.append((number, email, principal.id))
+        session.commit()
+    engine.dispose()
+    return seeded
+
+
+def login_live(client: object, url: str, identifier: str, email: str) -> str:
+    """Log in through the real routes of a live server (``client``: an ``httpx.Client`` on it), reading the
+    second-factor code from the committed mail_outbox table. Returns the session token."""
+    import httpx
+    from sqlmodel import Session, col, select
+
+    from models.tables import MailOutbox
+    from server.db import create_db_engine
+    from tests.conftest import PASSWORD
+    from tests.server.auth_helpers import code_in
+
+    assert isinstance(client, httpx.Client)
+    first = client.post("/api/v1/auth/login", json={"identifier": identifier, "password": PASSWORD})
+    assert first.status_code == 200, first.text
+    body = first.json()
+    if body["status"] == "authenticated":
+        return str(body["session"]["token"])
+    engine = create_db_engine(url)
+    try:
+        with Session(engine) as session:
+            mail = session.exec(
+                select(MailOutbox).where(MailOutbox.to == email).order_by(col(MailOutbox.id).desc())
+            ).first()
+            assert mail is not None, email
+            code = code_in(mail)
+    finally:
+        engine.dispose()
+    second = client.post("/api/v1/auth/second-factor", json={"pending_id": body["pending"]["id"], "code": code})
+    assert second.status_code == 200, second.text
+    return str(second.json()["session"]["token"])
