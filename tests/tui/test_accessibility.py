@@ -343,3 +343,35 @@ async def test_the_cursor_follows_the_console_search_results(api, token_store, r
         await pilot.pause()
         assert app.cursor_position.y == _row_y(hits)
         assert app.cursor_position.x == hits.content_region.x
+
+
+# -- the session-expiry warning in the linear mode ---------------------------------------------------------
+
+
+async def test_linear_mode_warns_once_before_a_prompt_and_offers_prolonger(
+    api, token_store, resume_as, client_clock, clock
+):
+    resume_as(CORALIE)
+    out, err = io.StringIO(), io.StringIO()
+    dashboard = menu_number(out, "Tableau de bord")
+    help_choice = menu_number(out, "Aide : liste des touches")  # no request: the idle time keeps running
+
+    def idle_until_near_expiry() -> str:
+        left = api.seconds_before_idle_expiry()
+        assert left is not None and left > 80
+        client_clock.advance(seconds=left - 75)  # 75 s left: inside the 90 s warning window
+        clock.advance(seconds=left - 75)  # the server's clock too (it is the judge of the expiry)
+        return help_choice()
+
+    stdin = ScriptedInput([idle_until_near_expiry, "1", dashboard])
+    client = LinearClient(api, stdin=stdin, stdout=out, stderr=err, token_store=token_store)
+    assert await client.run() == 0
+    text = out.getvalue()
+    warning = "Sans activité, votre session se terminera à "
+    assert text.count(warning) == 1  # said once, never repeated, never counted down
+    assert "== Votre session va bientôt expirer ==\n1. Prolonger\n2. Ne pas prolonger\n" in text
+    after = text.split("== Votre session va bientôt expirer ==", 1)[1]
+    assert "Session prolongée jusqu'à " in after
+    assert api.seconds_before_idle_expiry() > 80  # extended: the next prompt has no warning
+    assert not re.search(r"\d+ (s|secondes) restantes", text)
+    assert err.getvalue() == ""

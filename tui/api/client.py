@@ -213,6 +213,10 @@ class ApiClient:
         response = await self._request("GET", "/health")
         return self._json(response)
 
+    def mirror_session(self, session: SessionOut) -> None:
+        """After a resume: mirror the session's expiry times (from GET session info) to warn ahead."""
+        self._install_session(session)
+
     def _install_session(self, session: SessionOut) -> None:
         self.password_expired = session.password_expired
         self._session = session

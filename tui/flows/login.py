@@ -420,6 +420,21 @@ async def resume(api: ApiClient, store: TokenStore) -> AuthenticatedSession | No
     except errors.ApiError:
         api.forget_session()  # server unreachable or failing: the login screen will say so
         return None
+    # issue 10: the session's times, so that the expiry warning (« Prolonger ») also works after a resume
+    try:
+        info = await api.session_info()
+    except errors.ApiError:
+        return AuthenticatedSession(api, None)
+    api.mirror_session(
+        SessionOut(
+            token=token,
+            role=info.role,
+            display_name=info.display_name,
+            expires_at=info.expires_at,
+            idle_expires_at=info.idle_expires_at,
+            password_expired=info.password_expired,
+        )
+    )
     return AuthenticatedSession(api, None)
 
 

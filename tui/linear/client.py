@@ -32,6 +32,10 @@ MENU_HEADING = "Que voulez-vous faire ?"
 GOODBYE = "Au revoir."
 
 
+EXPIRY_LATER = "Ne pas prolonger"
+EXPIRY_NOT_EXTENDED = "Session non prolongée : sans activité, il faudra vous reconnecter."
+
+
 class _EndOfInput(Exception):
     """Standard input is closed: leave quietly."""
 
@@ -422,6 +426,24 @@ class LinearClient:
         self.say(view.unread)
         return dashboard.areas
 
+    async def warn_expiry(self, session: AuthenticatedSession) -> None:
+        """Before a prompt, when the idle expiry is near: the time it ends, said once in words, and a
+        numbered « Prolonger » choice (the same `ExpiryWatch` as the full-screen client)."""
+        watch = getattr(self, "_expiry_watch", None)
+        if watch is None or watch.api is not session.api:
+            watch = self._expiry_watch = flows.ExpiryWatch(session.api)
+        if not watch.due():
+            return
+        self.say(flows.expiry_warning(session.api))
+        if self.choose(flows.EXPIRY_TITLE, [flows.EXTEND_LABEL, EXPIRY_LATER]) != 0:
+            self.say(EXPIRY_NOT_EXTENDED)
+            return
+        result = await watch.extend()
+        if result.ok:
+            self.say(result.message)
+        else:
+            self.error(result.text())
+
     def show_help(self, actions: list[Action]) -> None:
         self.heading("Aide")
         self.say("Tapez le numéro d'une action puis Entrée. Fin de l'entrée (Ctrl+D) : quitter.")
@@ -446,6 +468,7 @@ class LinearClient:
             if areas is None and not session.api.is_authenticated:  # session over: log in again
                 self.token_store.delete(session.api.base_url)
                 return "logout"
+            await self.warn_expiry(session)  # issue 10: said once, before the prompt, never a countdown
             actions = self.menu_actions(areas or [])
             self.heading(MENU_HEADING)
             for number, action in enumerate(actions, start=1):
