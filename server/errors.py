@@ -161,6 +161,10 @@ async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        # issue 11 (fuzzing): FastAPI's answer to a body that is not even text (invalid UTF-8) was an
+        # undeclared 400; it is the same mistake as malformed JSON: 422 invalid_request, as declared
+        return invalid_request_response([ErrorDetail(field=None, message=_FRENCH_ERRORS["json_invalid"])])
     code, message = _STATUS_WORDING.get(exc.status_code, ("http_error", "La demande n'a pas abouti."))
     return _response(exc.status_code, ErrorResponse(code=code, message=message), exc.headers)
 
@@ -175,7 +179,21 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return _response(500, ErrorResponse(code="internal_error", message=INTERNAL_MESSAGE))
 
 
+# issue 11 (fuzzing): an identifier in the path larger than any database integer column (PostgreSQL
+# INTEGER: 2³¹ - 1) names nothing. It used to reach the query and fail there (SQLite OverflowError,
+# PostgreSQL NumericValueOutOfRange): a 500. Answered 404 before routing, like any unknown identifier.
+MAX_ID = 2**31 - 1
+
+
+async def _id_out_of_range(request: Request, call_next: Any) -> Any:
+    if any(part.isdigit() and len(part) >= 10 and int(part) > MAX_ID for part in request.url.path.split("/")):
+        code, message = _STATUS_WORDING[404]
+        return _response(404, ErrorResponse(code=code, message=message))
+    return await call_next(request)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.middleware("http")(_id_out_of_range)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
