@@ -26,7 +26,7 @@ from tui.commands import RegistryCommands
 from tui.flows import login as login_flow
 from tui.flows import mailbox
 from tui.flows.account import ExpiryWatch
-from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, SESSION, Action
+from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, SCREEN, SESSION, Action
 from tui.flows.clock import Clock, SystemClock
 from tui.flows.config import THEMES, ClientConfig
 from tui.flows.login import AuthenticatedSession
@@ -247,14 +247,14 @@ class EspaceApp(App[int]):
         """The registry's actions usable now, for the palette and the help screen."""
         info = self.session.session if self.session is not None else None
         staff = info is not None and info.role in ("agent", "supervisor")  # issue 9: the console's actions
-        return list(
-            self.registry.available(
-                logged_in=self.session is not None,
-                areas=self.areas,
-                console=staff,
-                supervisor=staff and info is not None and info.role == "supervisor",
-            )
+        actions = self.registry.available(
+            logged_in=self.session is not None,
+            areas=self.areas,
+            console=staff,
+            supervisor=staff and info is not None and info.role == "supervisor",
+            screen=getattr(self.screen, "ACTION_SCREEN", None),  # issue 10: this screen's own keys
         )
+        return sorted(actions, key=lambda a: a.context != SCREEN)  # the screen's keys first, then the others
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         try:

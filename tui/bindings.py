@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
-from tui.flows.actions import AGENT, ANONYMOUS, DEFAULT_REGISTRY, EVERYWHERE, Registry
+from tui.flows.actions import AGENT, ANONYMOUS, DEFAULT_REGISTRY, EVERYWHERE, SCREEN, Registry
 
 
 def bindings_from_registry(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
@@ -21,7 +21,24 @@ def bindings_from_registry(registry: Registry = DEFAULT_REGISTRY) -> list[Bindin
             id=action.id,
         )
         for action in registry.actions
-        if action.context != AGENT
+        if action.context not in (AGENT, SCREEN)
+    ]
+
+
+def screen_bindings(screen: str, registry: Registry = DEFAULT_REGISTRY, *, skip: tuple[str, ...] = ()) -> list[Binding]:
+    """One screen's own keys (context SCREEN), bound on that screen with the registry's ids ("claims.sort"),
+    so that `App.set_keymap` remaps them from the config file like any other action."""
+    return [
+        Binding(
+            ",".join(action.keys),
+            action.method,
+            action.footer_label,
+            show=action.footer,
+            tooltip=action.description,
+            id=action.id,
+        )
+        for action in registry.actions
+        if action.context == SCREEN and action.screen == screen and action.id not in skip
     ]
 
 

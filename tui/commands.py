@@ -7,7 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.flows.actions import AGENT, Action, keys_label
+from tui.flows.actions import AGENT, SCREEN, Action, keys_label
 
 
 class RegistryCommands(Provider):
@@ -18,7 +18,8 @@ class RegistryCommands(Provider):
 
     def _run(self, action: Action) -> None:
         # the console conseiller's actions live on its screens, the others on the app
-        self.app.call_later(self.app.run_action, f"screen.{action.id}" if action.context == AGENT else action.id)
+        on_screen = action.context in (AGENT, SCREEN)
+        self.app.call_later(self.app.run_action, f"screen.{action.method}" if on_screen else action.id)
 
     async def discover(self) -> Hits:
         for action in self._actions():

@@ -27,7 +27,16 @@ import models.schemas
 from models.tables import Account, Member
 from tui.app import EspaceApp
 from tui.flows import wording
-from tui.flows.actions import ACTIONS, AGENT, ANONYMOUS, DEFAULT_REGISTRY, SESSION, keys_label, normalize_key
+from tui.flows.actions import (
+    ACTIONS,
+    AGENT,
+    ANONYMOUS,
+    DEFAULT_REGISTRY,
+    SCREEN,
+    SESSION,
+    keys_label,
+    normalize_key,
+)
 from tui.linear import LinearClient
 from tui.main import wants_linear
 from tui.screens.help import help_lines
@@ -91,12 +100,12 @@ def test_every_action_is_reachable_from_the_palette():
             *DEFAULT_REGISTRY.available(logged_in=False),
             *DEFAULT_REGISTRY.available(logged_in=True, areas=AUDIT_SUPERVISOR_AREAS),
             *DEFAULT_REGISTRY.available(logged_in=True, console=True, supervisor=True),
+            *DEFAULT_REGISTRY.available(logged_in=True, areas=["claims"], screen="claims"),
         )
     }
     assert {a.id for a in ACTIONS} - reachable == set()  # the palette's own entry is left out of its list
-    assert {a.context for a in ACTIONS} <= {"app", SESSION, ANONYMOUS, AGENT} | {
-        a.context for a in ACTIONS if a.context.startswith("screen:")
-    }
+    assert {a.context for a in ACTIONS} <= {"app", SESSION, ANONYMOUS, AGENT, SCREEN}
+    assert all(a.screen and a.id.startswith(f"{a.screen}.") for a in ACTIONS if a.context == SCREEN)
 
 
 async def test_the_palette_shows_every_available_action_with_its_key(api, token_store, resume_as):
@@ -375,3 +384,46 @@ async def test_linear_mode_warns_once_before_a_prompt_and_offers_prolonger(
     assert api.seconds_before_idle_expiry() > 80  # extended: the next prompt has no warning
     assert not re.search(r"\d+ (s|secondes) restantes", text)
     assert err.getvalue() == ""
+
+
+# -- a screen's own keys are in the registry: help, palette, remapping ------------------------------------
+
+
+def test_a_screen_key_is_remapped_from_the_config_file():
+    from tui.flows.config import parse_config
+
+    config = parse_config('[keys]\nclaims.sort = "k"\n"claims.clear" = "ctrl+e"\n')
+    assert config.warnings == []
+    assert config.keymap == {"claims.sort": ("k",), "claims.clear": ("ctrl+e",)}
+
+
+async def test_a_remapped_screen_key_works_and_help_and_palette_list_the_screen_keys(api, token_store, resume_as):
+    from tui.commands import RegistryCommands
+    from tui.flows.config import parse_config
+    from tui.screens.claims import ClaimsScreen
+    from tui.screens.help import HelpScreen
+
+    resume_as(LEA)
+    app = EspaceApp(api, token_store=token_store, config=parse_config('[keys]\nclaims.sort = "k"\n'))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ClaimsScreen)
+        before = screen.model.sort
+        await pilot.press("o")  # the old key does nothing now
+        await settle(app, pilot)
+        assert screen.model.sort == before
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert screen.model.sort != before
+        hits = {str(hit.display): hit.help async for hit in RegistryCommands(screen).discover()}
+        assert hits["Changer le tri"] == "Touche : k"
+        assert "Filtrer par statut" in hits and "Mes remboursements" in hits
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        lines = help_lines(app.screen.actions)
+        assert lines[0] == "Entrée : Voir le détail du remboursement"  # this screen's keys first
+        assert "k : Changer le tri" in lines and "r : Mes remboursements" in lines

@@ -42,7 +42,7 @@ def test_bindings_come_from_the_registry():
     from tui.bindings import bindings_from_registry
 
     bindings = {b.id: b for b in bindings_from_registry()}
-    assert set(bindings) == {a.id for a in DEFAULT_REGISTRY.actions if a.context != "agent"}
+    assert set(bindings) == {a.id for a in DEFAULT_REGISTRY.actions if a.context not in ("agent", "screen")}
     assert bindings["help"].key == "f1,question_mark" and bindings["help"].action == "help"
     assert bindings["logout"].tooltip == "Se déconnecter"
 

@@ -16,6 +16,7 @@ EVERYWHERE = "app"  # any screen, logged in or not
 SESSION = "session"  # once logged in, on the main screens
 ANONYMOUS = "anonymous"  # before logging in, on the login screen
 AGENT = "agent"  # the console conseiller only (staff sessions), never in the member space
+SCREEN = "screen"  # issue 10: one screen's own keys (``Action.screen`` names it; the id is "screen.name")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,12 @@ class Action:
     @property
     def footer_label(self) -> str:
         return self.short or self.description
+
+    @property
+    def method(self) -> str:
+        """The Textual action a binding runs: a screen action's id without its screen ("claims.sort" ->
+        "sort"), on the screen that binds it."""
+        return self.id.split(".", 1)[1] if self.context == SCREEN else self.id
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -145,12 +152,38 @@ AGENT_ACTIONS: tuple[Action, ...] = (
            short="Conseillers", supervisor=True, footer=False),
 )
 
+# issue 10: the keys of one screen, in the same registry (bindings, footer, help, palette, remapping by id:
+# ``[keys] "claims.sort" = "t"``). Entrée on the claims table opens the row (DataTable.RowSelected).
+SCREEN_ACTIONS: tuple[Action, ...] = tuple(
+    Action(f"claims.{id_}", keys, description, context=SCREEN, screen="claims", short=short, footer=footer)
+    for id_, keys, description, short, footer in (
+        ("open", ("enter",), "Voir le détail du remboursement", "Détail", False),
+        ("search", ("slash",), "Chercher un acte (texte)", "Chercher", True),
+        ("status", ("s",), "Filtrer par statut", "Statut", True),
+        ("person", ("f",), "Filtrer par bénéficiaire", "Pour", True),
+        ("category", ("c",), "Filtrer par poste de soins", "Poste", True),
+        ("period", ("p",), "Changer la période", "Période", True),
+        ("payee", ("v",), "Filtrer par destinataire du paiement (versé à)", "Versé à", True),
+        ("regularisation", ("g",), "Seulement les régularisations (trop-perçus)", "Régul.", False),
+        ("amount", ("a",), "Filtrer par montant dépensé (de … à …)", "Montant", False),
+        ("sort", ("o",), "Changer le tri", "Trier", True),
+        ("reverse", ("i",), "Inverser l'ordre du tri", "Inverser", False),
+        ("clear", ("x",), "Effacer les filtres", "Effacer", True),
+        ("next_page", ("plus", "pagedown"), "Page suivante", "Page +", False),
+        ("previous_page", ("minus", "pageup"), "Page précédente", "Page −", False),
+        ("export_csv", ("e",), "Exporter la liste en CSV (tableur)", "CSV", True),
+        ("period_statement", ("l",), "Relevé de prestations de la période (PDF)", "Relevé", True),
+        ("annual_statement", ("y",), "Relevé annuel des prestations (PDF)", "Annuel", False),
+        ("back", ("escape",), "Revenir au tableau de bord", "Retour", True),
+    )
+)
+
 DEMO_ACTIONS: tuple[Action, ...] = (
     Action("demo_mailbox", ("f9",), "Boîte aux lettres de démonstration", short="Courriels démo"),
 )
 """Registered only in demo mode (the demo launcher sets ESPACE_DEMO_MAILDIR)."""
 
-ACTIONS = ACTIONS + AGENT_ACTIONS
+ACTIONS = ACTIONS + AGENT_ACTIONS + SCREEN_ACTIONS
 
 BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
 
@@ -261,12 +294,17 @@ class Registry:
         areas: Iterable[str] | None = None,
         console: bool = False,
         supervisor: bool = False,
+        screen: str | None = None,
     ) -> tuple[Action, ...]:
         """The actions a person can use now: session actions once logged in, areas the server lists; in
         the console conseiller (``console``), its actions instead of the member areas."""
         area_set = set(areas) if areas is not None else None
         result = []
         for action in self.actions:
+            if action.context == SCREEN:  # the current screen's own keys, listed first by the help
+                if logged_in and screen is not None and action.screen == screen:
+                    result.append(action)
+                continue
             if action.context == AGENT:
                 if console and (supervisor or not action.supervisor):
                     result.append(action)
@@ -296,6 +334,8 @@ class Registry:
                 contexts.add(AGENT)  # logout, refresh, password… are live in the console too
             if action.context == AGENT and action.screen is not None:
                 contexts = {f"{AGENT}:{action.screen}"}  # bound on its own screen (the queue)
+            if action.context == SCREEN:
+                contexts = {f"{SCREEN}:{action.screen}"}
             for key in action.keys:
                 for context in contexts:
                     other = seen.get((context, key))

@@ -32,7 +32,7 @@ from models.schemas.claims import (
 )
 from models.schemas.common import ClaimStatus, Payee, PaymentKind, PaymentState
 from tui.flows import wording
-from tui.flows.actions import Action
+from tui.flows.actions import SCREEN_ACTIONS, Action
 from tui.flows.dashboard import LabelledField
 
 HEADING = "Mes remboursements"
@@ -67,28 +67,9 @@ SORT_CYCLE = (
 SORT_WORDS = {key: wording.status_words(key) for key in ClaimSortKey}  # the words live in tui.flows.wording
 PAYEE_WORDS = {payee: wording.payee_totals_words(payee) for payee in Payee}
 
-# The keys of the Mes remboursements screen: declared once here (id, keys, French description) for the
-# screen's bindings and footer and for the linear mode's menu.
-CLAIMS_ACTIONS: tuple[Action, ...] = (
-    Action("open", ("enter",), "Voir le détail du remboursement", short="Détail"),
-    Action("search", ("slash",), "Chercher un acte (texte)", short="Chercher"),
-    Action("status", ("s",), "Filtrer par statut", short="Statut"),
-    Action("person", ("f",), "Filtrer par bénéficiaire", short="Pour"),
-    Action("category", ("c",), "Filtrer par poste de soins", short="Poste"),
-    Action("period", ("p",), "Changer la période", short="Période"),
-    Action("payee", ("v",), "Filtrer par destinataire du paiement (versé à)", short="Versé à"),
-    Action("regularisation", ("g",), "Seulement les régularisations (trop-perçus)", short="Régul.", footer=False),
-    Action("amount", ("a",), "Filtrer par montant dépensé (de … à …)", short="Montant", footer=False),
-    Action("sort", ("o",), "Changer le tri", short="Trier"),
-    Action("reverse", ("i",), "Inverser l'ordre du tri", short="Inverser", footer=False),
-    Action("clear", ("x",), "Effacer les filtres", short="Effacer"),
-    Action("next_page", ("plus", "pagedown"), "Page suivante", short="Page +", footer=False),
-    Action("previous_page", ("minus", "pageup"), "Page précédente", short="Page −", footer=False),
-    Action("export_csv", ("e",), "Exporter la liste en CSV (tableur)", short="CSV"),
-    Action("period_statement", ("l",), "Relevé de prestations de la période (PDF)", short="Relevé"),
-    Action("annual_statement", ("y",), "Relevé annuel des prestations (PDF)", short="Annuel", footer=False),
-    Action("back", ("escape",), "Revenir au tableau de bord", short="Retour"),
-)
+# The keys of the Mes remboursements screen: declared in THE registry (`tui.flows.actions.SCREEN_ACTIONS`,
+# ids "claims.…", remappable from the config file); here, the same actions for the linear mode's menu.
+CLAIMS_ACTIONS: tuple[Action, ...] = tuple(a for a in SCREEN_ACTIONS if a.screen == "claims")
 
 
 def months_before(day: date, months: int) -> date:

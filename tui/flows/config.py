@@ -57,6 +57,11 @@ def parse_config(text: str, base: Registry = DEFAULT_REGISTRY) -> ClientConfig:
         config.warnings.append("La section [keys] doit associer un nom d'action à une touche ; ignorée.")
         keys = {}
     known = {a.id for a in base.actions}
+    # a screen's keys: `claims.sort = "t"` (a dotted TOML key) or `[keys.claims]` are one nested table
+    keys = {
+        **{k: v for k, v in keys.items() if not isinstance(v, dict)},
+        **{f"{k}.{sub}": v for k, table in keys.items() if isinstance(table, dict) for sub, v in table.items()},
+    }
     for action_id, value in keys.items():
         if action_id not in known:
             config.warnings.append(

@@ -23,26 +23,14 @@ from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions
 from models.schemas.common import PaymentKind, PaymentState
 from tui.api import errors
 from tui.api.client import Download
+from tui.bindings import screen_bindings
 from tui.flows import claims as flow
-from tui.flows.actions import Action
+from tui.flows.actions import DEFAULT_REGISTRY
 from tui.flows.login import UNEXPECTED, AuthenticatedSession
 from tui.screens.help import HelpScreen
 from tui.widgets.status import StatusLine
 
-
-def screen_bindings(actions: tuple[Action, ...]) -> list[Binding]:
-    return [
-        Binding(
-            ",".join(a.keys),
-            a.id,
-            a.footer_label,
-            show=a.footer,
-            tooltip=a.description,
-            id=f"claims.{a.id}",
-        )
-        for a in actions
-        if a.id != "open"  # Entrée on the table selects the row (DataTable.RowSelected)
-    ]
+_HELP = DEFAULT_REGISTRY["help"]
 
 
 class _Failed(Message):
@@ -88,9 +76,12 @@ class YearScreen(ModalScreen[int | None]):
 
 class ClaimsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        *screen_bindings(flow.CLAIMS_ACTIONS),
-        Binding("f1,question_mark", "help", "Aide", id="claims.help", tooltip="Les touches de cet écran"),
+        *screen_bindings("claims", skip=("claims.open",)),  # Entrée on the table: DataTable.RowSelected
+        # the registry's help (same id: a remapped key applies), shown in this screen's footer before Quitter
+        Binding(",".join(_HELP.keys), "app.help", _HELP.footer_label, tooltip=_HELP.description, id=_HELP.id),
     ]
+    ACTION_SCREEN = "claims"
+    """Its keys in the registry (help, palette): `available_actions` lists them first on this screen."""
 
     class Loaded(Message):
         def __init__(self, model: flow.ClaimFilterModel, result: ClaimList) -> None:
@@ -228,9 +219,9 @@ class ClaimsScreen(Screen[None]):
         self.notify(message.sentence, timeout=8)
 
     def action_help(self) -> None:
-        """F1 here lists this screen's keys first, then the application's."""
+        """F1 here lists this screen's keys first, then the application's (both from the registry)."""
         available = getattr(self.app, "available_actions", list)
-        self.app.push_screen(HelpScreen([*flow.CLAIMS_ACTIONS, *available()]))
+        self.app.push_screen(HelpScreen(available()))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and str(event.worker.group).startswith("claims"):
