@@ -1,6 +1,8 @@
-"""« Mon profil »: the sections in a list on the left (arrows, Entrée), the chosen section's lines on the
-right, words from `tui.flows.profile`. Actions that change something (e-mail, mobile, RIB with its code,
-duplicata, downloads) are in the linear mode for now; Sécurité opens issue 4's screens (F7, F8, Ctrl+T)."""
+"""« Mon profil »: the sections in a list on the left (arrows), the chosen section's lines on the right,
+words from `tui.flows.profile`. Each section's actions (``flow.ACTIONS``) are on a key shown in the footer
+and in a menu (Entrée on the section); an action runs ``flow.run`` in a worker with a ``ScreenFace`` (modal
+forms, the step-up code, a yes/no), as the linear mode does. Sécurité opens issue 4's screens (F7, F8,
+Ctrl+T)."""
 
 from __future__ import annotations
 
@@ -17,13 +19,15 @@ from tui.api import errors
 from tui.api.profile import ProfileApi
 from tui.flows import profile as flow
 from tui.flows.login import AuthenticatedSession
+from tui.flows.messaging import AttachmentError
+from tui.screens.profile_forms import ActionMenuScreen, ScreenFace
 from tui.widgets.status import StatusLine
 
 
 class ProfileScreen(Screen[None]):
     BINDINGS = (
         Binding("escape", "app.pop_screen", "Retour au tableau de bord", id="back"),
-        Binding("u", "duplicate", "Duplicata de carte", id="card_duplicate"),
+        *(Binding(a.key, f"profile_action('{a.id}')", a.label, id=f"profile_{a.id}") for a in flow.ACTIONS),
     )
     DEFAULT_CSS = """
     #profile-sections { width: 30; }
@@ -46,6 +50,7 @@ class ProfileScreen(Screen[None]):
         self.session = session
         self.api = ProfileApi(session.api)
         self.section = flow.SECTIONS[0].id
+        self.notice: str | None = None  # what the last action said, kept when the section is reloaded
 
     def compose(self) -> ComposeResult:
         yield Static(flow.HEADING, classes="heading", markup=False)
@@ -64,7 +69,48 @@ class ProfileScreen(Screen[None]):
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id and event.option.id != self.section:
             self.section = event.option.id
+            self.notice = None
             self._load(self.section)
+            self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, "#profile-sections")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        actions = flow.actions_of(self.section)
+        if not actions:
+            return
+        title = next(s.title for s in flow.SECTIONS if s.id == self.section)
+
+        def picked(action_id: str | None) -> None:
+            if action_id:
+                self._run_action(action_id)
+
+        self.app.push_screen(ActionMenuScreen(title, actions), picked)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "profile_action" and parameters:
+            return flow.action(str(parameters[0])).section == self.section
+        return True
+
+    def action_profile_action(self, action_id: str) -> None:
+        self._run_action(action_id)
+
+    @work(exclusive=True, group="profile-action", exit_on_error=False)
+    async def _run_action(self, action_id: str) -> None:
+        status = self.query_one("#profile-status", StatusLine)
+        face = ScreenFace(self, status)
+        try:
+            await flow.run(action_id, self.api, face, today=self.session.api.clock.today())
+        except errors.ApiError as exc:
+            self.notice = None
+            status.error(exc.message)
+            return
+        except AttachmentError as exc:
+            status.error(str(exc))
+            return
+        finally:
+            self.query_one("#profile-sections", OptionList).focus()
+        self.notice = face.said[-1] if face.said else None
+        self._load(self.section)
 
     @work(exclusive=True, group="profile", exit_on_error=False)
     async def _load(self, section: str) -> None:
@@ -80,19 +126,13 @@ class ProfileScreen(Screen[None]):
     def _loaded(self, message: Loaded) -> None:
         if message.section != self.section:
             return
-        self.query_one(StatusLine).clear()
+        if self.notice:
+            self.query_one(StatusLine).info(self.notice)
+        else:
+            self.query_one(StatusLine).clear()
         title = next(s.title for s in flow.SECTIONS if s.id == message.section)
         self.query_one("#profile-lines", Static).update("\n".join([title, "", *message.lines]))
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self.query_one(StatusLine).error(message.error.message)
-
-    @work(exclusive=True, group="profile-action", exit_on_error=False)
-    async def action_duplicate(self) -> None:
-        try:
-            created = await self.api.card_duplicate()
-        except errors.ApiError as exc:
-            self.post_message(self.Failed(exc))
-            return
-        self.query_one(StatusLine).info(created.message)

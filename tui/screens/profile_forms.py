@@ -1,0 +1,210 @@
+"""The full-screen face of the profile's actions (``tui.flows.profile.Face``): a modal form built from a
+flow ``Form`` (text fields, choices, the shared attachment widget for files), checked by the flow as the
+member types (``Form.check``) and before it is sent (``flow.problem``); a yes/no modal; and ``ScreenFace``,
+which pushes them from the screen's worker and says the outcome on the screen's status line."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from tui.flows import profile as flow
+from tui.widgets.attachments import AttachmentPicker
+from tui.widgets.status import StatusLine
+
+
+class ProfileFormScreen(ModalScreen[dict[str, Any] | None]):
+    """Tab moves between fields, Entrée goes to the next field (on the last one it sends), Ctrl+S sends,
+    Échap cancels. A problem is said in words on the form's status line; nothing is sent until it is gone."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Envoyer", id="form_submit"),
+        Binding("escape", "cancel", "Annuler", id="form_cancel"),
+    ]
+    DEFAULT_CSS = """
+    ProfileFormScreen { align: center middle; }
+    #profile-form { width: 76; height: auto; max-height: 22; border: round $accent; padding: 0 1; }
+    #profile-form-fields { height: auto; max-height: 14; }
+    #profile-form Label { margin-top: 1; }
+    """
+
+    def __init__(self, form: flow.Form) -> None:
+        super().__init__()
+        self.form = form
+        self.files: dict[str, list[str]] = {a.name: [] for a in form.asks if a.kind == flow.FILE}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="profile-form"):
+            yield Static(f"== {self.form.title} ==", classes="heading", markup=False)
+            for line in self.form.intro:
+                yield Static(line, markup=False)
+            with VerticalScroll(id="profile-form-fields"):
+                for ask in self.form.asks:
+                    label = ask.label + ("" if ask.required else " (facultatif)")
+                    yield Label(label + (f" – {ask.hint}" if ask.hint else ""), markup=False)
+                    if ask.kind == flow.CHOICE:
+                        yield Select(
+                            [(words, value) for value, words in ask.choices],
+                            value=ask.default if ask.default else Select.NULL,
+                            allow_blank=not ask.required or not ask.default,
+                            prompt="Choisir (Entrée)",
+                            id=f"field-{ask.name}",
+                        )
+                    elif ask.kind == flow.FILE:
+                        yield AttachmentPicker(
+                            self.files[ask.name], limit=ask.limit, input_id=f"field-{ask.name}", id=f"files-{ask.name}"
+                        )
+                    else:
+                        yield Input(value=ask.default, id=f"field-{ask.name}", placeholder=ask.hint or ask.label)
+            yield StatusLine(id="profile-form-status")
+            yield Static(f"Ctrl+S : {self.form.submit.lower()} ; Échap : annuler", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(f"#field-{self.form.asks[0].name}").focus()
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for ask in self.form.asks:
+            if ask.kind == flow.FILE:
+                values[ask.name] = list(self.files[ask.name])
+            elif ask.kind == flow.CHOICE:
+                chosen = self.query_one(f"#field-{ask.name}", Select).value
+                values[ask.name] = "" if chosen is Select.NULL else str(chosen)
+            else:
+                values[ask.name] = self.query_one(f"#field-{ask.name}", Input).value
+        return values
+
+    def _typed(self) -> None:
+        problem = self.form.check(self.values()) if self.form.check else None
+        status = self.query_one("#profile-form-status", StatusLine)
+        if problem:
+            status.error(problem)
+        else:
+            status.clear()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self, event: Input.Changed | Select.Changed) -> None:
+        if isinstance(event, Input.Changed) and not (event.input.id or "").startswith("field-"):
+            return
+        self._typed()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        fields = [w for w in self.query("Input, Select") if w.id and w.id.startswith("field-")]
+        if fields and event.input is fields[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    @on(AttachmentPicker.Problem)
+    def _file_problem(self, event: AttachmentPicker.Problem) -> None:
+        self.query_one("#profile-form-status", StatusLine).error(event.text)
+
+    @on(AttachmentPicker.Changed)
+    def _file_changed(self, event: AttachmentPicker.Changed) -> None:
+        self.query_one("#profile-form-status", StatusLine).info(event.text)
+
+    def action_submit(self) -> None:
+        values = self.values()
+        problem = flow.problem(self.form, values)
+        if problem:
+            self.query_one("#profile-form-status", StatusLine).error(problem)
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: « o » or Entrée on « Oui », « n » or Échap for no."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "answer(True)", "Oui", id="confirm_yes"),
+        Binding("n,escape", "answer(False)", "Non", id="confirm_no"),
+    ]
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    #profile-confirm { width: 70; height: auto; border: round $warning; padding: 0 1; }
+    #profile-confirm OptionList { height: auto; }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="profile-confirm"):
+            yield Static(self.question, markup=False)
+            yield OptionList(Option("Non", id="no"), Option("Oui", id="yes"), id="confirm-options")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ActionMenuScreen(ModalScreen[str | None]):
+    """The actions of a section (Entrée on a section): arrows, Entrée; Échap goes back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Retour", id="menu_back")]
+    DEFAULT_CSS = """
+    ActionMenuScreen { align: center middle; }
+    #profile-actions-menu { width: 70; height: auto; border: round $accent; padding: 0 1; }
+    #profile-actions-menu OptionList { height: auto; }
+    """
+
+    def __init__(self, title: str, actions: list[flow.ProfileAction]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.actions = actions
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="profile-actions-menu"):
+            yield Static(f"== {self.title_text} : que voulez-vous faire ? ==", classes="heading", markup=False)
+            yield OptionList(*[Option(f"{a.label} (touche {a.key})", id=a.id) for a in self.actions])
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class ScreenFace:
+    """``flow.Face`` over Textual: to be used from a worker of ``screen`` (``push_screen_wait``)."""
+
+    def __init__(self, screen: Screen[Any], status: StatusLine) -> None:
+        self.screen = screen
+        self.status = status
+        self.said: list[str] = []
+
+    async def form(self, form: flow.Form) -> dict[str, Any] | None:
+        return await self.screen.app.push_screen_wait(ProfileFormScreen(form))
+
+    async def confirm(self, question: str) -> bool:
+        return bool(await self.screen.app.push_screen_wait(ConfirmScreen(question)))
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+        self.status.info(text)
