@@ -67,6 +67,13 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
                         ):
                             content["schema"] = {"$ref": "#/components/schemas/ErrorResponse"}
                             response["description"] = "Demande invalide"
+                    # issue 11 (fuzzing): a body that is not even text (invalid UTF-8) answers 400 bad_request
+                    # on every route that reads one; declared where it was missing
+                    if "requestBody" in operation and "400" not in operation.get("responses", {}):
+                        operation["responses"]["400"] = {
+                            "description": "La demande est mal formée.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+                        }
             for unused in ("HTTPValidationError", "ValidationError"):
                 components.pop(unused, None)
             schema["components"]["schemas"] = dict(sorted(components.items()))

@@ -161,10 +161,6 @@ async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
-        # issue 11 (fuzzing): FastAPI's answer to a body that is not even text (invalid UTF-8) was an
-        # undeclared 400; it is the same mistake as malformed JSON: 422 invalid_request, as declared
-        return invalid_request_response([ErrorDetail(field=None, message=_FRENCH_ERRORS["json_invalid"])])
     code, message = _STATUS_WORDING.get(exc.status_code, ("http_error", "La demande n'a pas abouti."))
     return _response(exc.status_code, ErrorResponse(code=code, message=message), exc.headers)
 
