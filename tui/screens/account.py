@@ -503,6 +503,8 @@ class ForgotPasswordScreen(AccountScreen):
         await self.recompose()
         if result.ok:
             self.query_one("#code").focus()
+            self.status.clear()  # the step's first line already says it (it was shown twice at 80×24)
+            return
         self.show_result(result)
 
     @on(Input.Changed, "#new_password")
@@ -572,9 +574,12 @@ class ChangePasswordScreen(AccountScreen):
         super().__init__(id="change-password")
         self.flow = flows.ChangePasswordFlow(api, policy=policy, forced=forced)
 
-    def body(self) -> ComposeResult:
+    def head(self) -> ComposeResult:
+        # issue 10: docked above the fields, so the policy lines no longer scroll it out of view at 80×24
         if self.flow.forced:
             yield Static(flows.CHANGE_FORCED, id="forced", classes="warning", markup=False)
+
+    def body(self) -> ComposeResult:
         yield Label("Mot de passe actuel")
         yield password_input("current_password")
         yield Label("Nouveau mot de passe")
@@ -730,12 +735,14 @@ class TotpScreen(AccountScreen):
             yield Static("Préparation de l'application d'authentification…", markup=False)
             return
         yield Static(flows.TOTP_INTRO, markup=False)
-        yield Static("\n".join(flow.enrollment.qr_lines), id="qr", markup=False)
+        # issue 10: the secret in text first (what a screen reader or a braille display reads), then the
+        # field, then the QR code, which no longer pushes the secret and the field out of view at 80×24
         yield Static(f"Secret (à saisir à la main) : {flows.group_secret(flow.enrollment.secret)}",
                      id="secret", markup=False)
         yield Label("Code affiché par l'application (6 chiffres)")
         yield Input(id="code", select_on_focus=False, max_length=6)
         yield Button("Activer", id="confirm", variant="primary")
+        yield Static("\n".join(flow.enrollment.qr_lines), id="qr", markup=False)
 
     def on_mount(self) -> None:
         self.run_flow(self.flow.start, self._started)
