@@ -1,0 +1,102 @@
+"""The client's cold start, measured (prints figures; not a test).
+
+Each run is a fresh interpreter (`python -c`) that imports the client, builds `EspaceApp` with a stub API
+(an httpx mock transport: nothing is listening, nothing is asked), runs it headless and exits on its first
+`Ready` (the welcome screen mounted and painted). The reference is a bare Textual app doing the same with
+one screen and one label. The two kinds alternate; the figures are medians of the time from the spawn of
+the process to `Ready` (and to the process's exit), and the ratio client / bare (issue 11: goal ≤ 1.3×).
+
+    python -m bench.startup_bench              # 10 runs of each
+    python -m bench.startup_bench --runs 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CLIENT = """
+import time
+import httpx
+from tui.api.client import ApiClient
+from tui.app import EspaceApp
+
+class Bench(EspaceApp):
+    def on_ready(self) -> None:
+        print(time.time(), flush=True)
+        self.exit(0)
+
+api = ApiClient("http://127.0.0.1:8765", transport=httpx.MockTransport(lambda request: httpx.Response(503)))
+Bench(api).run(headless=True, size=(80, 24))
+"""
+
+BARE = """
+import time
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Label
+
+class Welcome(Screen):
+    def compose(self):
+        yield Label("Bienvenue")
+
+class Bench(App):
+    def on_mount(self) -> None:
+        self.push_screen(Welcome())
+
+    def on_ready(self) -> None:
+        print(time.time(), flush=True)
+        self.exit(0)
+
+Bench().run(headless=True, size=(80, 24))
+"""
+
+
+def one_run(code: str) -> tuple[float, float]:
+    """(seconds from spawn to Ready, seconds from spawn to exit) of one fresh interpreter."""
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    ended = time.time()
+    if done.returncode != 0 or not done.stdout.strip():
+        raise SystemExit(f"échec du démarrage (code {done.returncode}) :\n{done.stderr[-2000:]}")
+    ready = float(done.stdout.strip().splitlines()[-1])
+    return ready - started, ended - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.startup_bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10, help="runs of each kind (alternating)")
+    args = parser.parse_args(argv)
+
+    one_run(BARE)  # warm the file cache (bytecode, shared libraries) before anything is counted
+    one_run(CLIENT)
+    samples: dict[str, list[tuple[float, float]]] = {"bare": [], "client": []}
+    for _ in range(args.runs):
+        samples["bare"].append(one_run(BARE))
+        samples["client"].append(one_run(CLIENT))
+
+    print(f"Démarrage à froid, headless 80×24, {args.runs} exécutions alternées de chaque (médianes, ms)")
+    print(f"{'':28} {'→ Ready':>10} {'→ sortie':>10} {'min → Ready':>12} {'max → Ready':>12}")
+    medians: dict[str, float] = {}
+    for kind, label in (("bare", "Textual nu (1 écran)"), ("client", "client (tui.app, API factice)")):
+        ready = [r for r, _ in samples[kind]]
+        total = [t for _, t in samples[kind]]
+        medians[kind] = statistics.median(ready)
+        print(
+            f"{label:28} {medians[kind] * 1000:10.0f} {statistics.median(total) * 1000:10.0f}"
+            f" {min(ready) * 1000:12.0f} {max(ready) * 1000:12.0f}"
+        )
+    print(f"ratio client / Textual nu (→ Ready) : {medians['client'] / medians['bare']:.2f}× (objectif ≤ 1,3×)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
