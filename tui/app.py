@@ -384,6 +384,11 @@ class EspaceApp(App[int]):
 
         self.push_screen(RecoverIdentifierScreen(self.api))
 
+    def action_resend_confirmation(self) -> None:
+        from tui.screens.confirmation import ResendConfirmationScreen
+
+        self.push_screen(ResendConfirmationScreen(self.api, self._login_identifier()), self._back_with_identifier)
+
     def action_change_password(self) -> None:
         from tui.screens.account import ChangePasswordScreen
 

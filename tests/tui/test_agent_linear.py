@@ -96,7 +96,8 @@ async def test_a_whole_call_in_the_linear_mode(api, token_store, demo_session, c
     assert "Appel noté : Accès bloqué (résolu pendant l'appel).\n" in out
     assert out.endswith(
         "Vous êtes déconnecté·e.\n== Accueil ==\n1. Se connecter\n2. Première connexion : activer mon compte\n"
-        "3. Mot de passe oublié ?\n4. Identifiant oublié ?\n5. Quitter\nVotre choix (1 à 5) :\nAu revoir.\n"
+        "3. Mot de passe oublié ?\n4. Identifiant oublié ?\n5. Renvoyer l'e-mail de confirmation\n6. Quitter\n"
+        "Votre choix (1 à 6) :\nAu revoir.\n"
     )
     assert "\x1b" not in out
     demo_session.expire_all()

@@ -50,7 +50,8 @@ def test_bindings_come_from_the_registry():
 def test_session_actions_and_areas_are_offered_only_when_they_exist():
     logged_out = {a.id for a in DEFAULT_REGISTRY.available(logged_in=False)}
     assert logged_out == {
-        "help", "command_palette", "theme", "quit", "activate", "forgot_password", "forgot_identifier"
+        "help", "command_palette", "theme", "quit", "activate", "forgot_password", "forgot_identifier",
+        "resend_confirmation",
     }
     no_area = {a.id for a in DEFAULT_REGISTRY.available(logged_in=True, areas=[])}
     assert "dashboard" not in no_area and "logout" in no_area

@@ -14,8 +14,9 @@ ACCUEIL = """\
 2. Première connexion : activer mon compte
 3. Mot de passe oublié ?
 4. Identifiant oublié ?
-5. Quitter
-Votre choix (1 à 5) :
+5. Renvoyer l'e-mail de confirmation
+6. Quitter
+Votre choix (1 à 6) :
 """
 
 EXPECTED_LOGIN = (

@@ -37,8 +37,9 @@ Espace Adhérent – mode linéaire
 2. Première connexion : activer mon compte
 3. Mot de passe oublié ?
 4. Identifiant oublié ?
-5. Quitter
-Votre choix (1 à 5) :
+5. Renvoyer l'e-mail de confirmation
+6. Quitter
+Votre choix (1 à 6) :
 == Première connexion ==
 1. Avec mon code d'accès (courrier de bienvenue)
 2. Avec mon identité (n° de sécurité sociale)
@@ -61,8 +62,9 @@ e-mail et le mot de passe choisi.
 2. Première connexion : activer mon compte
 3. Mot de passe oublié ?
 4. Identifiant oublié ?
-5. Quitter
-Votre choix (1 à 5) :
+5. Renvoyer l'e-mail de confirmation
+6. Quitter
+Votre choix (1 à 6) :
 == Connexion ==
 N° adhérent ou adresse e-mail (Entrée pour garder 1203356) :
 Mot de passe :

@@ -61,6 +61,7 @@ PATHS = {
     "activate_code": "/auth/activation/code",
     "activate_identity": "/auth/activation/identity",
     "confirm_email": "/auth/confirm-email",
+    "resend_confirmation": "/auth/confirm-email/resend",
     "terms": "/auth/terms",
     "forgot_password": "/auth/password/forgot",
     "reset_password": "/auth/password/reset",
@@ -285,6 +286,15 @@ class ApiClient:
         return await self._accepted(
             PATHS["confirm_email"], schemas.ConfirmEmailRequest(identifier=identifier, code=code)
         )
+
+    async def resend_confirmation(
+        self, identifier: str, *, challenge_id: str | None = None, challenge_answer: str | None = None
+    ) -> Accepted:
+        """Renvoyer l'e-mail de confirmation: always 202, the same message whether the account exists or not."""
+        body = schemas.ResendConfirmationRequest(
+            identifier=identifier, challenge_id=challenge_id, challenge_answer=challenge_answer
+        )
+        return await self._accepted(PATHS["resend_confirmation"], body)
 
     async def forgot_password(
         self, identifier: str, *, challenge_id: str | None = None, challenge_answer: str | None = None

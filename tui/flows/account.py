@@ -1,7 +1,7 @@
 """The account flows of issue 4, shared by both front ends (no Textual): Première connexion (Mes infos →
-Validation → Bienvenue), Mot de passe oublié, Retrouver mon identifiant, Changer mon mot de passe, the
-session-expiry warning, Mes appareils de confiance and the open sessions, and the enrolment of an
-authenticator app.
+Validation → Bienvenue), Renvoyer l'e-mail de confirmation, Mot de passe oublié, Retrouver mon identifiant,
+Changer mon mot de passe, the session-expiry warning, Mes appareils de confiance and the open sessions, and
+the enrolment of an authenticator app.
 
 Each flow checks locally what can be checked (an early French message: the NIR key, a date, the
 password policy as the member types), then calls the API and says in words what happened. Anonymous
@@ -315,6 +315,78 @@ class ActivationFlow:
             return Result(problems=[FieldError("code", exc.message)])
         self.step = ActivationStep.WELCOME
         return Result(message=WELCOME)
+
+
+# -- Renvoyer l'e-mail de confirmation -------------------------------------------------------------------
+
+RESEND_CONFIRMATION_TITLE = "Renvoyer l'e-mail de confirmation"
+RESEND_CONFIRMATION_INTRO = (
+    "Votre compte est créé mais votre adresse e-mail n'est pas encore confirmée ? Indiquez votre n° adhérent "
+    "ou votre adresse e-mail : un nouvel e-mail de confirmation (un lien et un code, valables 24 heures) "
+    "vous sera envoyé."
+)
+RESEND_CONFIRMATION_PASTE = (
+    "Collez ci-dessous le code à 8 chiffres de l'e-mail pour confirmer votre adresse (ou ouvrez son lien)."
+)
+
+
+class ResendConfirmationStep(Enum):
+    IDENTIFIER = 1
+    CODE = 2
+    DONE = 3
+
+
+class ResendConfirmationFlow:
+    """Identifier and human check, then the server's message (the same whether the account exists or
+    not), then the code pasted: the confirm-email step of `ActivationFlow`, reused as is."""
+
+    def __init__(self, api: ApiClient) -> None:
+        self.api = api
+        self.step = ResendConfirmationStep.IDENTIFIER
+        self.challenge: HumanChallenge | None = None
+        self.confirmation = ActivationFlow(api)  # only its confirm step (member_number = the identifier)
+        self.server_message = ""
+
+    @property
+    def identifier(self) -> str:
+        return self.confirmation.member_number
+
+    async def load(self) -> Result:
+        try:
+            self.challenge = await self.api.challenge()
+        except errors.ApiError as exc:
+            return Result(problems=[FieldError("form", exc.message)])
+        return Result()
+
+    async def request(self, identifier: str, challenge_answer: str) -> Result:
+        problems = []
+        if not identifier.strip():
+            problems.append(FieldError("identifier", "Indiquez votre n° adhérent ou votre adresse e-mail."))
+        if self.challenge is not None and not challenge_answer.strip():
+            problems.append(FieldError("challenge", "Répondez à la question de vérification de sécurité."))
+        if problems:
+            return Result(problems=problems)
+        challenge, self.challenge = self.challenge, None  # single use
+        try:
+            accepted = await self.api.resend_confirmation(
+                identifier.strip(),
+                challenge_id=challenge.id if challenge else None,
+                challenge_answer=challenge_answer.strip() or None,
+            )
+        except errors.ApiError as exc:
+            await self.load()
+            return Result(problems=_server_problems(exc))
+        self.confirmation.member_number = identifier.strip()
+        self.confirmation.step = ActivationStep.VALIDATION
+        self.server_message = accepted.message
+        self.step = ResendConfirmationStep.CODE
+        return Result(message=accepted.message)
+
+    async def confirm(self, code: str) -> Result:
+        result = await self.confirmation.confirm(code)
+        if result.ok:
+            self.step = ResendConfirmationStep.DONE
+        return result
 
 
 # -- Mot de passe oublié ---------------------------------------------------------------------------------

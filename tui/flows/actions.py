@@ -106,6 +106,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("forgot_password", ("f4",), "Mot de passe oublié ?", context=ANONYMOUS, short="Mot de passe oublié"),
     Action("forgot_identifier", ("f6",), "Identifiant oublié ?", context=ANONYMOUS,
            short="Identifiant oublié"),
+    Action("resend_confirmation", ("f5",), "Renvoyer l'e-mail de confirmation", context=ANONYMOUS,
+           short="E-mail de confirmation"),
     Action("change_password", ("f7",), "Changer mon mot de passe", context=SESSION, short="Mot de passe"),
     Action("security", ("f8",), "Mes appareils de confiance et mes sessions ouvertes", context=SESSION,
            short="Appareils"),

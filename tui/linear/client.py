@@ -180,6 +180,8 @@ class LinearClient:
                 flow.identifier = await self.forgot_password() or flow.identifier
             elif action == "forgot_identifier":
                 await self.forgot_identifier()
+            elif action == "resend_confirmation":
+                flow.identifier = await self.resend_confirmation() or flow.identifier
             elif action == "demo_mailbox":
                 self.show_mailbox()
 
@@ -316,6 +318,29 @@ class LinearClient:
                 self.say(line)
             confirmation = self.ask_secret("Confirmez le nouveau mot de passe")
             self.show_result(await flow.reset(code, new, confirmation))
+        return flow.identifier
+
+    async def resend_confirmation(self) -> str | None:
+        """Renvoyer l'e-mail de confirmation, then the code pasted (the activation's confirm step); returns
+        the identifier once the address is confirmed."""
+        flow = flows.ResendConfirmationFlow(self.api)
+        self.heading(flows.RESEND_CONFIRMATION_TITLE)
+        self.say(flows.RESEND_CONFIRMATION_INTRO)
+        if not self.show_result(await flow.load()):
+            return None
+        while flow.step is flows.ResendConfirmationStep.IDENTIFIER:
+            identifier = self.ask(login_flow.IDENTIFIER_LABEL)
+            answer = ""
+            if flow.challenge is not None:
+                self.say(f"{login_flow.CHALLENGE_INTRO} {flow.challenge.question}")
+                answer = self.ask(login_flow.CHALLENGE_LABEL)
+            self.show_result(await flow.request(identifier, answer))
+        self.say(flows.RESEND_CONFIRMATION_PASTE)
+        while flow.step is flows.ResendConfirmationStep.CODE:
+            code = self.ask(f"{flows.CONFIRM_CODE_LABEL} (Entrée pour plus tard)")
+            if not code.strip():
+                return None
+            self.show_result(await flow.confirm(code))
         return flow.identifier
 
     async def forgot_identifier(self) -> None:

@@ -1,0 +1,98 @@
+"""Renvoyer l'e-mail de confirmation (login screen, F5): the identifier and the human check, the server's
+message (the same whether the account exists or not), then the code of the new mail pasted to confirm
+the address. The screen only lays out `tui.flows.account.ResendConfirmationFlow`."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Button, Input, Label, Static
+
+from tui.api.client import ApiClient
+from tui.flows import account as flows
+from tui.flows import login as login_flow
+from tui.screens.account import AccountScreen
+
+Step = flows.ResendConfirmationStep
+
+
+class ResendConfirmationScreen(AccountScreen):
+    """Dismissed with the identifier once the address is confirmed (the login screen keeps it)."""
+
+    TITLE_TEXT = flows.RESEND_CONFIRMATION_TITLE
+
+    def __init__(self, api: ApiClient, identifier: str = "") -> None:
+        super().__init__(id="resend-confirmation")
+        self.flow = flows.ResendConfirmationFlow(api)
+        self.identifier = identifier
+
+    def body(self) -> ComposeResult:
+        step = self.flow.step
+        if step is Step.IDENTIFIER:
+            yield Static(flows.RESEND_CONFIRMATION_INTRO, markup=False)
+            yield Label(login_flow.IDENTIFIER_LABEL)
+            yield Input(self.identifier, id="identifier", select_on_focus=False, max_length=254)
+            question = self.flow.challenge.question if self.flow.challenge else "Chargement de la question…"
+            yield Static(f"{login_flow.CHALLENGE_INTRO} {question}", id="challenge-question", markup=False)
+            yield Input(id="challenge", select_on_focus=False, max_length=100)
+            yield Button("Renvoyer l'e-mail", id="request", variant="primary")
+        elif step is Step.CODE:
+            yield Static(f"{self.flow.server_message}\n{flows.RESEND_CONFIRMATION_PASTE}", id="sent", markup=False)
+            yield Label(flows.CONFIRM_CODE_LABEL)
+            yield Input(id="code", select_on_focus=False, max_length=32)
+            yield Button("Confirmer mon adresse", id="confirm", variant="primary")
+        else:
+            yield Static(flows.WELCOME, id="welcome", markup=False)
+            yield Button("Me connecter", id="to-login", variant="primary")
+
+    def on_mount(self) -> None:
+        if self.flow.challenge is None and self.flow.step is Step.IDENTIFIER:
+            self.run_flow(self.flow.load, self._loaded)
+
+    async def _loaded(self, result: flows.Result) -> None:
+        if result.ok:
+            await self.recompose()
+            self.query_one("#identifier").focus()
+            self.status.clear()
+        else:
+            self.show_result(result)
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        if event.input.id == "challenge":
+            self._request()
+        elif event.input.id == "code":
+            self._confirm()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#request")
+    def _request(self) -> None:
+        self.identifier = self.value("identifier")
+        answer = self.value("challenge")
+        self.run_flow(lambda: self.flow.request(self.identifier, answer), self._requested)
+
+    async def _requested(self, result: flows.Result) -> None:
+        await self.recompose()
+        if result.ok:
+            self.query_one("#code").focus()
+            self.status.clear()  # the step's text says it already
+            return
+        self.show_result(result)
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        code = self.value("code")
+        self.run_flow(lambda: self.flow.confirm(code), self._confirmed)
+
+    async def _confirmed(self, result: flows.Result) -> None:
+        if result.ok:
+            await self.recompose()
+            self.query_one("#to-login").focus()
+            self.status.clear()  # the welcome text says it already
+        else:
+            self.show_result(result)
+
+    @on(Button.Pressed, "#to-login")
+    def _to_login(self) -> None:
+        self.dismiss(self.flow.identifier)
