@@ -585,22 +585,30 @@ def _not_found() -> ApiError:
     return ApiError(404, "not_found", "Cette page ou cette ressource n'existe pas.")
 
 
-def revoke_session(session: Session, clock: Clock, current: Authenticated, session_id: int, *, ip: str | None) -> None:
-    row = session.get(AuthSession, session_id)
+def _revoke_own(
+    session: Session,
+    clock: Clock,
+    current: Authenticated,
+    row: AuthSession | TrustedDevice | None,
+    *,
+    action: str,
+    target_type: str,
+    ip: str | None,
+) -> None:
+    """Revoke one of the member's own sessions or devices; anyone else's (or an unknown id) is a 404."""
     if row is None or row.account_id != current.account.id or row.revoked_at is not None:
         raise _not_found()
     row.revoked_at = clock.now()
     session.add(row)
     audit.record(
-        session,
-        clock,
-        "session_revoked",
-        actor_account_id=current.account.id,
-        target_type="auth_session",
-        target_id=row.id,
-        ip=ip,
+        session, clock, action, actor_account_id=current.account.id, target_type=target_type, target_id=row.id, ip=ip
     )
     session.commit()
+
+
+def revoke_session(session: Session, clock: Clock, current: Authenticated, session_id: int, *, ip: str | None) -> None:
+    row = session.get(AuthSession, session_id)
+    _revoke_own(session, clock, current, row, action="session_revoked", target_type="auth_session", ip=ip)
 
 
 def list_devices(session: Session, clock: Clock, current: Authenticated) -> list[TrustedDeviceOut]:
@@ -624,20 +632,7 @@ def list_devices(session: Session, clock: Clock, current: Authenticated) -> list
 
 def revoke_device(session: Session, clock: Clock, current: Authenticated, device_id: int, *, ip: str | None) -> None:
     row = session.get(TrustedDevice, device_id)
-    if row is None or row.account_id != current.account.id or row.revoked_at is not None:
-        raise _not_found()
-    row.revoked_at = clock.now()
-    session.add(row)
-    audit.record(
-        session,
-        clock,
-        "trusted_device_revoked",
-        actor_account_id=current.account.id,
-        target_type="trusted_device",
-        target_id=row.id,
-        ip=ip,
-    )
-    session.commit()
+    _revoke_own(session, clock, current, row, action="trusted_device_revoked", target_type="trusted_device", ip=ip)
 
 
 def qr_lines(data: str) -> list[str]:
