@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 from collections.abc import Awaitable, Callable
+from enum import Enum
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -437,16 +438,77 @@ class ActivationScreen(AccountScreen):
         self.dismiss(self.flow.member_number)
 
 
+# -- the identifier + human check screens (Mot de passe oublié, Renvoyer l'e-mail de confirmation) -------
+
+
+class ChallengeRequestScreen(AccountScreen):
+    """The identifier and the human check (its question loaded on mount), an e-mail requested, then a code
+    step, then « Me connecter » (dismissed with the identifier). A subclass sets `flow` (with `step`,
+    `challenge`, `identifier`, `load()` and `request(identifier, answer)`), `IDENTIFIER_STEP`, the input
+    whose Entrée submits the code step (`LAST_INPUT`) and that submission (`_submit_code`)."""
+
+    IDENTIFIER_STEP: ClassVar[Enum]
+    LAST_INPUT: ClassVar[str]
+    flow: Any
+
+    def __init__(self, identifier: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.identifier = identifier
+
+    def on_mount(self) -> None:
+        if self.flow.challenge is None and self.flow.step is self.IDENTIFIER_STEP:
+            self.run_flow(self.flow.load, self._loaded)
+
+    async def _loaded(self, result: flows.Result) -> None:
+        if result.ok:
+            await self.recompose()
+            self.query_one("#identifier").focus()
+            self.status.clear()
+        else:
+            self.show_result(result)
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        if event.input.id == "challenge":
+            self._request()
+        elif event.input.id == self.LAST_INPUT:
+            self._submit_code()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#request")
+    def _request(self) -> None:
+        self.identifier = self.value("identifier")
+        answer = self.value("challenge")
+        self.run_flow(lambda: self.flow.request(self.identifier, answer), self._requested)
+
+    async def _requested(self, result: flows.Result) -> None:
+        await self.recompose()
+        if result.ok:
+            self.query_one("#code").focus()
+            self.status.clear()  # the step's first line already says it (it was shown twice at 80×24)
+            return
+        self.show_result(result)
+
+    def _submit_code(self) -> None:
+        raise NotImplementedError
+
+    @on(Button.Pressed, "#to-login")
+    def _to_login(self) -> None:
+        self.dismiss(self.flow.identifier)
+
+
 # -- Mot de passe oublié ---------------------------------------------------------------------------------
 
 
-class ForgotPasswordScreen(AccountScreen):
+class ForgotPasswordScreen(ChallengeRequestScreen):
     TITLE_TEXT = flows.FORGOT_TITLE
+    IDENTIFIER_STEP = flows.ResetStep.IDENTIFIER
+    LAST_INPUT = "confirmation"
 
     def __init__(self, api: ApiClient, identifier: str = "", *, policy: PolicyCheck | None = None) -> None:
-        super().__init__(id="forgot-password")
+        super().__init__(identifier, id="forgot-password")
         self.flow = flows.ResetFlow(api, policy=policy)
-        self.identifier = identifier
 
     def body(self) -> ComposeResult:
         step = self.flow.step
@@ -472,47 +534,12 @@ class ForgotPasswordScreen(AccountScreen):
             yield Static(flows.RESET_DONE, id="done", markup=False)
             yield Button("Me connecter", id="to-login", variant="primary")
 
-    def on_mount(self) -> None:
-        if self.flow.challenge is None and self.flow.step is flows.ResetStep.IDENTIFIER:
-            self.run_flow(self.flow.load, self._loaded)
-
-    async def _loaded(self, result: flows.Result) -> None:
-        if result.ok:
-            await self.recompose()
-            self.query_one("#identifier").focus()
-            self.status.clear()
-        else:
-            self.show_result(result)
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        if event.input.id == "challenge":
-            self._request()
-        elif event.input.id == "confirmation":
-            self._reset()
-        else:
-            self.focus_next()
-
-    @on(Button.Pressed, "#request")
-    def _request(self) -> None:
-        self.identifier = self.value("identifier")
-        answer = self.value("challenge")
-        self.run_flow(lambda: self.flow.request(self.identifier, answer), self._requested)
-
-    async def _requested(self, result: flows.Result) -> None:
-        await self.recompose()
-        if result.ok:
-            self.query_one("#code").focus()
-            self.status.clear()  # the step's first line already says it (it was shown twice at 80×24)
-            return
-        self.show_result(result)
-
     @on(Input.Changed, "#new_password")
     def _live_policy(self, event: Input.Changed) -> None:
         self.query_one(PolicyLines).show(event.value, self.flow.policy)
 
     @on(Button.Pressed, "#reset")
-    def _reset(self) -> None:
+    def _submit_code(self) -> None:
         code, new, confirmation = self.value("code"), self.value("new_password"), self.value("confirmation")
         self.run_flow(lambda: self.flow.reset(code, new, confirmation), self._done_reset)
 
@@ -521,10 +548,6 @@ class ForgotPasswordScreen(AccountScreen):
             await self.recompose()
             self.query_one("#to-login").focus()
         self.show_result(result)
-
-    @on(Button.Pressed, "#to-login")
-    def _to_login(self) -> None:
-        self.dismiss(self.flow.identifier)
 
 
 # -- Retrouver mon identifiant ---------------------------------------------------------------------------

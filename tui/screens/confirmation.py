@@ -11,20 +11,21 @@ from textual.widgets import Button, Input, Label, Static
 from tui.api.client import ApiClient
 from tui.flows import account as flows
 from tui.flows import login as login_flow
-from tui.screens.account import AccountScreen
+from tui.screens.account import ChallengeRequestScreen
 
 Step = flows.ResendConfirmationStep
 
 
-class ResendConfirmationScreen(AccountScreen):
+class ResendConfirmationScreen(ChallengeRequestScreen):
     """Dismissed with the identifier once the address is confirmed (the login screen keeps it)."""
 
     TITLE_TEXT = flows.RESEND_CONFIRMATION_TITLE
+    IDENTIFIER_STEP = Step.IDENTIFIER
+    LAST_INPUT = "code"
 
     def __init__(self, api: ApiClient, identifier: str = "") -> None:
-        super().__init__(id="resend-confirmation")
+        super().__init__(identifier, id="resend-confirmation")
         self.flow = flows.ResendConfirmationFlow(api)
-        self.identifier = identifier
 
     def body(self) -> ComposeResult:
         step = self.flow.step
@@ -45,43 +46,8 @@ class ResendConfirmationScreen(AccountScreen):
             yield Static(flows.WELCOME, id="welcome", markup=False)
             yield Button("Me connecter", id="to-login", variant="primary")
 
-    def on_mount(self) -> None:
-        if self.flow.challenge is None and self.flow.step is Step.IDENTIFIER:
-            self.run_flow(self.flow.load, self._loaded)
-
-    async def _loaded(self, result: flows.Result) -> None:
-        if result.ok:
-            await self.recompose()
-            self.query_one("#identifier").focus()
-            self.status.clear()
-        else:
-            self.show_result(result)
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        if event.input.id == "challenge":
-            self._request()
-        elif event.input.id == "code":
-            self._confirm()
-        else:
-            self.focus_next()
-
-    @on(Button.Pressed, "#request")
-    def _request(self) -> None:
-        self.identifier = self.value("identifier")
-        answer = self.value("challenge")
-        self.run_flow(lambda: self.flow.request(self.identifier, answer), self._requested)
-
-    async def _requested(self, result: flows.Result) -> None:
-        await self.recompose()
-        if result.ok:
-            self.query_one("#code").focus()
-            self.status.clear()  # the step's text says it already
-            return
-        self.show_result(result)
-
     @on(Button.Pressed, "#confirm")
-    def _confirm(self) -> None:
+    def _submit_code(self) -> None:
         code = self.value("code")
         self.run_flow(lambda: self.flow.confirm(code), self._confirmed)
 
@@ -92,7 +58,3 @@ class ResendConfirmationScreen(AccountScreen):
             self.status.clear()  # the welcome text says it already
         else:
             self.show_result(result)
-
-    @on(Button.Pressed, "#to-login")
-    def _to_login(self) -> None:
-        self.dismiss(self.flow.identifier)
