@@ -12,12 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.command import CommandPalette, Provider
 from textual.geometry import Offset
 from textual.message import Message
 from textual.theme import Theme
+from textual.widgets import Input, TextArea
 
 from tui.api.client import ApiClient
 from tui.api.token_store import MemoryTokenStore, TokenStore
@@ -122,6 +123,12 @@ class EspaceApp(App[int]):
         self._text_cursor = offset
 
     # -- start, login, logout -----------------------------------------------------------------------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A steady text cursor: blinking distracts (WCAG 2.2.2), a braille display loses a cursor that is
+        gone half the time, and what a screen shows must not depend on the moment it is looked at."""
+        if isinstance(event.widget, Input | TextArea):
+            event.widget.cursor_blink = False
 
     def on_mount(self) -> None:
         self.set_keymap(self.registry.keymap())

@@ -427,3 +427,16 @@ async def test_a_remapped_screen_key_works_and_help_and_palette_list_the_screen_
         lines = help_lines(app.screen.actions)
         assert lines[0] == "Entrée : Voir le détail du remboursement"  # this screen's keys first
         assert "k : Changer le tri" in lines and "r : Mes remboursements" in lines
+
+
+async def test_the_text_cursor_does_not_blink(api, token_store):
+    """Every focused text field keeps a steady cursor (no blinking, WCAG 2.2.2)."""
+    from textual.widgets import Input
+
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        focused = app.focused
+        assert isinstance(focused, Input)
+        await pilot.pause()
+        assert focused.cursor_blink is False
