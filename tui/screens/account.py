@@ -491,7 +491,8 @@ class ChallengeRequestScreen(AccountScreen):
         self.show_result(result)
 
     def _submit_code(self) -> None:
-        raise NotImplementedError
+        """The last step, which differs per screen (new password, or the confirmation code)."""
+        raise NotImplementedError(f"{type(self).__name__} must say what its last step submits")
 
     @on(Button.Pressed, "#to-login")
     def _to_login(self) -> None:
