@@ -15,6 +15,7 @@ from fixtures.world import AGENT_TOTP, DEMO_PASSWORD, SUPERVISOR_TOTP
 from models.schemas.common import AccountState
 from models.tables import Account, AuditEvent, CallLog, IdentityCheck, Member
 from server.services.agent.identity import last_reimbursement
+from tests.tui.transcripts import ACCUEIL
 from tui.linear import LinearClient
 
 from .conftest import ScriptedInput, menu_number
@@ -94,11 +95,7 @@ async def test_a_whole_call_in_the_linear_mode(api, token_store, demo_session, c
         "Compte débloqué ; appareils de confiance et sessions déconnectés.\nL'adhérent est prévenu par e-mail.\n" in out
     )
     assert "Appel noté : Accès bloqué (résolu pendant l'appel).\n" in out
-    assert out.endswith(
-        "Vous êtes déconnecté·e.\n== Accueil ==\n1. Se connecter\n2. Première connexion : activer mon compte\n"
-        "3. Mot de passe oublié ?\n4. Identifiant oublié ?\n5. Renvoyer l'e-mail de confirmation\n6. Quitter\n"
-        "Votre choix (1 à 6) :\nAu revoir.\n"
-    )
+    assert out.endswith("Vous êtes déconnecté·e.\n" + ACCUEIL + "Au revoir.\n")
     assert "\x1b" not in out
     demo_session.expire_all()
     account = demo_session.exec(select(Account).where(Account.member_id == sophie.id)).one()

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import io
 
+from tests.tui.transcripts import ACCUEIL, code_then_not_trusted
 from tui.linear import LinearClient
 
 from .conftest import ScriptedInput, challenge_answer, menu_number, unreachable_api
-
-ACCUEIL = """\
-== Accueil ==
-1. Se connecter
-2. Première connexion : activer mon compte
-3. Mot de passe oublié ?
-4. Identifiant oublié ?
-5. Renvoyer l'e-mail de confirmation
-6. Quitter
-Votre choix (1 à 6) :
-"""
 
 EXPECTED_LOGIN = (
     "Espace Adhérent – mode linéaire\n"
@@ -37,20 +27,7 @@ Vérification de sécurité (pour s'assurer qu'une personne se connecte) : Combi
 Répondez en chiffres.
 Vérification de sécurité : votre réponse :
 Connexion en cours…
-== Code de connexion ==
-Un code à 6 chiffres a été envoyé par e-mail à c****l@example.fr.
-Code valable jusqu'à 10 h 10.
-Renvois possibles : 3 renvois restants.
-Code reçu (6 chiffres) (ou « r » pour renvoyer un code) :
-Sur un appareil de confiance, le code n'est plus demandé pendant 3 mois. Répondez « Non merci » sur un \
-ordinateur partagé.
-== Se fier à cet appareil ? ==
-1. Oui
-2. Non merci
-Votre choix (1 à 2) :
-Vérification du code…
-Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Vous êtes connecté·e.
-== Tableau de bord ==
+""" + code_then_not_trusted("c****l@example.fr") + """== Tableau de bord ==
 Bienvenue dans votre espace, Coralie
 N° adhérent : 1204587
 == Mon contrat (1) ==

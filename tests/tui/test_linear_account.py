@@ -11,6 +11,7 @@ from sqlmodel import select
 from fixtures.world import DEMO_PASSWORD
 from models.schemas.common import AccountState
 from models.tables import Account
+from tests.tui.transcripts import ACCUEIL, code_then_not_trusted
 from tui.linear import LinearClient
 
 from .conftest import ScriptedInput, challenge_answer, log_in_api, menu_number
@@ -32,15 +33,7 @@ async def _run(api, token_store, answers_for) -> tuple[str, str]:
 
 ACTIVATION = """\
 Espace Adhérent – mode linéaire
-== Accueil ==
-1. Se connecter
-2. Première connexion : activer mon compte
-3. Mot de passe oublié ?
-4. Identifiant oublié ?
-5. Renvoyer l'e-mail de confirmation
-6. Quitter
-Votre choix (1 à 6) :
-== Première connexion ==
+""" + ACCUEIL + """== Première connexion ==
 1. Avec mon code d'accès (courrier de bienvenue)
 2. Avec mon identité (n° de sécurité sociale)
 Votre choix (1 à 2) :
@@ -57,32 +50,11 @@ Code reçu par e-mail :
 Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° adhérent ou votre adresse \
 e-mail et le mot de passe choisi.
 == Première connexion – étape 3 sur 3 : Bienvenue ==
-== Accueil ==
-1. Se connecter
-2. Première connexion : activer mon compte
-3. Mot de passe oublié ?
-4. Identifiant oublié ?
-5. Renvoyer l'e-mail de confirmation
-6. Quitter
-Votre choix (1 à 6) :
-== Connexion ==
+""" + ACCUEIL + """== Connexion ==
 N° adhérent ou adresse e-mail (Entrée pour garder 1203356) :
 Mot de passe :
 Connexion en cours…
-== Code de connexion ==
-Un code à 6 chiffres a été envoyé par e-mail à n****u@example.fr.
-Code valable jusqu'à 10 h 10.
-Renvois possibles : 3 renvois restants.
-Code reçu (6 chiffres) (ou « r » pour renvoyer un code) :
-Sur un appareil de confiance, le code n'est plus demandé pendant 3 mois. Répondez « Non merci » sur un \
-ordinateur partagé.
-== Se fier à cet appareil ? ==
-1. Oui
-2. Non merci
-Votre choix (1 à 2) :
-Vérification du code…
-Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Vous êtes connecté·e.
-== Tableau de bord ==
+""" + code_then_not_trusted("n****u@example.fr") + """== Tableau de bord ==
 Bienvenue dans votre espace, Nathalie
 N° adhérent : 1203356
 """

@@ -9,6 +9,7 @@ import io
 from textual.widgets import Input, Static
 
 from fixtures.world import DEMO_PASSWORD
+from tests.tui.transcripts import ACCUEIL, code_then_not_trusted
 from tui.app import EspaceApp
 from tui.flows import account as flows
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY
@@ -103,15 +104,7 @@ async def test_linear_kevin_resends_confirms_then_logs_in(api, token_store, read
 
 
 TRANSCRIPT = """Espace Adhérent – mode linéaire
-== Accueil ==
-1. Se connecter
-2. Première connexion : activer mon compte
-3. Mot de passe oublié ?
-4. Identifiant oublié ?
-5. Renvoyer l'e-mail de confirmation
-6. Quitter
-Votre choix (1 à 6) :
-== Renvoyer l'e-mail de confirmation ==
+""" + ACCUEIL + """== Renvoyer l'e-mail de confirmation ==
 Votre compte est créé mais votre adresse e-mail n'est pas encore confirmée ? Indiquez votre n° adhérent ou \
 votre adresse e-mail : un nouvel e-mail de confirmation (un lien et un code, valables 24 heures) vous sera envoyé.
 N° adhérent ou adresse e-mail :
@@ -123,32 +116,11 @@ Collez ci-dessous le code à 8 chiffres de l'e-mail pour confirmer votre adresse
 Code reçu par e-mail (Entrée pour plus tard) :
 Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° adhérent ou votre adresse \
 e-mail et le mot de passe choisi.
-== Accueil ==
-1. Se connecter
-2. Première connexion : activer mon compte
-3. Mot de passe oublié ?
-4. Identifiant oublié ?
-5. Renvoyer l'e-mail de confirmation
-6. Quitter
-Votre choix (1 à 6) :
-== Connexion ==
+""" + ACCUEIL + """== Connexion ==
 N° adhérent ou adresse e-mail (Entrée pour garder 1209934) :
 Mot de passe :
 Connexion en cours…
-== Code de connexion ==
-Un code à 6 chiffres a été envoyé par e-mail à k****n@example.fr.
-Code valable jusqu'à 10 h 10.
-Renvois possibles : 3 renvois restants.
-Code reçu (6 chiffres) (ou « r » pour renvoyer un code) :
-Sur un appareil de confiance, le code n'est plus demandé pendant 3 mois. Répondez « Non merci » sur un \
-ordinateur partagé.
-== Se fier à cet appareil ? ==
-1. Oui
-2. Non merci
-Votre choix (1 à 2) :
-Vérification du code…
-Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Vous êtes connecté·e.
-== Tableau de bord ==
+""" + code_then_not_trusted("k****n@example.fr") + """== Tableau de bord ==
 Bienvenue dans votre espace, Kévin
 N° adhérent : 1209934
 """

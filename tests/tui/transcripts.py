@@ -1,0 +1,32 @@
+"""Fragments of the linear mode's expected transcripts that several flows share, written once: a new
+entry in the Accueil menu, or a change in the code step, is then one edit, not one per test file."""
+
+ACCUEIL = """\
+== Accueil ==
+1. Se connecter
+2. Première connexion : activer mon compte
+3. Mot de passe oublié ?
+4. Identifiant oublié ?
+5. Renvoyer l'e-mail de confirmation
+6. Quitter
+Votre choix (1 à 6) :
+"""
+
+
+def code_then_not_trusted(masked_email: str) -> str:
+    """The second-factor step by e-mail, answered « Non merci » to « Se fier à cet appareil ? »."""
+    return f"""\
+== Code de connexion ==
+Un code à 6 chiffres a été envoyé par e-mail à {masked_email}.
+Code valable jusqu'à 10 h 10.
+Renvois possibles : 3 renvois restants.
+Code reçu (6 chiffres) (ou « r » pour renvoyer un code) :
+Sur un appareil de confiance, le code n'est plus demandé pendant 3 mois. Répondez « Non merci » sur un \
+ordinateur partagé.
+== Se fier à cet appareil ? ==
+1. Oui
+2. Non merci
+Votre choix (1 à 2) :
+Vérification du code…
+Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Vous êtes connecté·e.
+"""
