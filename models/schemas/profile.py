@@ -122,6 +122,7 @@ class StepUpChallenge(BaseModel):
     method: StepUpMethod
     destination: str | None = Field(default=None, description="Où le code a été envoyé (masqué)")
     expires_at: datetime | None = None
+    window_minutes: int = Field(description="Une fois le code saisi, minutes pendant lesquelles un RIB peut changer")
     message: str
 
 
@@ -164,6 +165,9 @@ class BankAccounts(BaseModel):
     direct_debit: BankAccountOut | None
     direct_debit_allowed: bool = Field(description="Contrat individuel : cotisations prélevées")
     step_up_valid_until: datetime | None = Field(description="Jusqu'à quand un changement de RIB est permis")
+    step_up_window_minutes: int = Field(
+        description="Un changement de RIB demande un second facteur donné dans ce nombre de minutes"
+    )
     message: str | None = None
 
 

@@ -192,7 +192,7 @@ def start_step_up(
     "/me/step-up/verify",
     response_model=StepUpStatus,
     responses=error_responses(401, 403, 422),
-    summary="Vérifier le code : un RIB peut être changé pendant 5 minutes",
+    summary="Vérifier le code : un RIB peut être changé pendant quelques minutes (window_minutes)",
 )
 def verify_step_up(
     body: StepUpVerify,
@@ -239,7 +239,7 @@ def _bank_route(path: str, purpose: BankAccountPurpose, summary: str) -> None:
 _bank_route(
     "/me/bank-accounts/reimbursement",
     BankAccountPurpose.reimbursement,
-    "Changer le RIB de remboursement (second facteur de moins de 5 minutes)",
+    "Changer le RIB de remboursement (second facteur récent : step_up_window_minutes)",
 )
 _bank_route(
     "/me/bank-accounts/direct-debit",

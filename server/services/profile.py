@@ -64,17 +64,27 @@ from server.services.auth import Authenticated, mask_email, mask_phone, totp_ste
 from server.services.requests import _new_request
 from server.settings import Settings
 
-# A RIB change needs a second factor given in the last 5 minutes (MESE; ASVS 6.4 re-authentication): the
-# window and the code's validity are settings (``step_up_window``, ``step_up_code_ttl``).
+# A RIB change needs a recent second factor (MESE: 5 minutes; ASVS 6.4 re-authentication): the window and
+# the code's validity are settings (``step_up_window``, ``step_up_code_ttl``), told to the client in minutes.
 EMAIL_CODE_TTL = timedelta(hours=24)  # as the email confirmation of issue 4
 SMS_CODE_TTL = timedelta(minutes=10)
 MAX_WRONG_CODES = 5
 IN_FORCE = (ContractState.active, ContractState.suspended, ContractState.portability)
 
-STEP_UP_REQUIRED = (
-    "Pour modifier un RIB, confirmez d'abord que c'est bien vous : demandez un code (second facteur) puis "
-    "saisissez-le ; il vous laisse 5 minutes pour enregistrer le changement."
-)
+
+def step_up_minutes(settings: Settings) -> int:
+    """The step-up window in whole minutes, as the member reads it (at least 1)."""
+    return max(1, int(settings.step_up_window.total_seconds() // 60))
+
+
+def step_up_required(settings: Settings) -> str:
+    minutes = step_up_minutes(settings)
+    return (
+        "Pour modifier un RIB, confirmez d'abord que c'est bien vous : demandez un code (second facteur) puis "
+        f"saisissez-le ; il vous laisse {minutes} minute{'s' if minutes > 1 else ''} pour enregistrer le changement."
+    )
+
+
 SIGNATURE = "\n\nLe service adhérent\n(Ce message est automatique : merci de ne pas y répondre.)"
 NOT_YOU = "\n\nSi vous n'êtes pas à l'origine de ce changement, appelez sans attendre le service adhérent."
 
@@ -492,7 +502,7 @@ def step_up_valid_until(session: Session, clock: Clock, settings: Settings, curr
 
 def require_step_up(session: Session, clock: Clock, settings: Settings, current: Authenticated) -> None:
     if step_up_valid_until(session, clock, settings, current) is None:
-        raise ApiError(403, "step_up_required", STEP_UP_REQUIRED)
+        raise ApiError(403, "step_up_required", step_up_required(settings))
 
 
 def _step_up_hash(settings: Settings, row_id: int, code: str) -> str:
@@ -545,7 +555,13 @@ def start_step_up(
     session.add(row)
     audit.record(session, clock, "step_up_started", actor_account_id=account.id, detail={"method": method.value})
     session.commit()
-    return StepUpChallenge(method=method, destination=destination, expires_at=row.expires_at, message=message)
+    return StepUpChallenge(
+        method=method,
+        destination=destination,
+        expires_at=row.expires_at,
+        window_minutes=step_up_minutes(settings),
+        message=message,
+    )
 
 
 def verify_step_up(
@@ -625,6 +641,7 @@ def bank_accounts(
         direct_debit=next((_bank_out(session, r) for r in rows if r.purpose == BankAccountPurpose.direct_debit), None),
         direct_debit_allowed=allowed,
         step_up_valid_until=step_up_valid_until(session, clock, settings, current),
+        step_up_window_minutes=step_up_minutes(settings),
         message=None
         if allowed
         else "Vos cotisations ne sont pas prélevées par la mutuelle (contrat collectif : sur votre bulletin de "

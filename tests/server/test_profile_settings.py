@@ -35,12 +35,16 @@ async def test_the_step_up_window_and_code_validity_are_settings(client, make, d
     started = await client.post(f"{ME}/step-up", headers=headers)
     assert started.status_code == 200, started.text
     assert started.json()["expires_at"].startswith((clock.now() + timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M"))
+    assert started.json()["window_minutes"] == 2  # the client words the window from this, never from a constant
+    accounts = await client.get(f"{ME}/bank-accounts", headers=headers)
+    assert accounts.json()["step_up_window_minutes"] == 2
     sms = _outbox(db_session, "sms+0611223344@sms.demo.invalid")[-1]
     verified = await client.post(f"{ME}/step-up/verify", json={"code": code_in(sms)}, headers=headers)
     assert verified.status_code == 200, verified.text
     clock.advance(timedelta(minutes=2, seconds=1))
     late = await client.put(f"{ME}/bank-accounts/reimbursement", json=RIB, headers=headers)
     assert late.status_code == 403 and late.json()["code"] == "step_up_required"
+    assert "il vous laisse 2 minutes pour enregistrer le changement" in late.json()["message"]
 
 
 async def test_notifications_follow_the_preferences(client, make, db_session, clock, settings):

@@ -5,58 +5,17 @@ sent); snapshots of every section, of the RIB form with a validation error and o
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
 from models.tables import Account, BankAccount, MemberRequest
 from tests.tui.conftest import settle
+from tests.tui.profile_helpers import PDF, SECTIONS, lines_of, on_form, open_section, status_of, type_text, until
 from tui.app import EspaceApp
 from tui.screens.profile_forms import ProfileFormScreen
 from tui.widgets.status import StatusLine
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-SECTIONS = (
-    "contact",
-    "preferences",
-    "bank",
-    "family",
-    "contributions",
-    "card",
-    "documents",
-    "contract",
-    "data",
-    "security",
-)
-
-
-async def _type(pilot, text: str) -> None:
-    await pilot.press(*["space" if c == " " else c for c in text])
-
-
-async def _until(pilot, condition) -> None:
-    """While an action's worker waits for a form, ``settle`` would wait for it too: pause until the
-    condition holds instead (a bounded number of event-loop turns, no clock)."""
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause()
-    raise AssertionError("the screen did not get there")
-
-
-def _form(app, title: str) -> bool:
-    return isinstance(app.screen, ProfileFormScreen) and app.screen.form.title == title
-
-
-def _status(app) -> str:
-    return app.screen.query_one("#profile-status", StatusLine).text
-
-
-async def _open_section(pilot, section: str) -> None:
-    await pilot.press("p")
-    await settle(pilot)
-    for _ in range(SECTIONS.index(section)):
-        await pilot.press("down")
-    await settle(pilot)
 
 
 async def test_rib_change_with_the_step_up_code(api, token_store, log_in_as, read_code, demo_session):
@@ -64,28 +23,49 @@ async def test_rib_change_with_the_step_up_code(api, token_store, log_in_as, rea
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await _open_section(pilot, "bank")
+        await open_section(pilot, "bank")
         await pilot.press("r")
-        await _until(pilot, lambda: _form(app, "RIB de remboursement"))
-        await _type(pilot, "FR7630006000011234567890188")
+        await until(pilot, lambda: on_form(app, "RIB de remboursement"))
+        await type_text(pilot, "FR7630006000011234567890188")
         await pilot.pause()
         assert "la clé de l'IBAN" in app.screen.query_one("#profile-form-status", StatusLine).text
         await pilot.press("backspace", "9", "enter")
-        await _type(pilot, "AGRIFRPP")
+        await type_text(pilot, "AGRIFRPP")
         await pilot.press("enter")
-        await _type(pilot, "Coralie Vidal")
+        await type_text(pilot, "Coralie Vidal")
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: _form(app, "Confirmer que c'est bien vous"))
-        await _type(pilot, read_code("1204587"))
+        await until(pilot, lambda: on_form(app, "Confirmer que c'est bien vous"))
+        await type_text(pilot, read_code("1204587"))
         await pilot.press("enter")
-        await _until(pilot, lambda: app.screen.id == "profile")
+        await until(pilot, lambda: app.screen.id == "profile")
         await settle(pilot)
         assert app.screen.id == "profile"
-        assert _status(app) == "RIB enregistré ; un e-mail vous le confirme."
+        assert status_of(app) == "RIB enregistré ; un e-mail vous le confirme."
         lines = str(app.screen.query_one("#profile-lines").render())
         assert "FR76 **** **** **** **** ***0 189 – AGRIFRPP – titulaire Coralie Vidal – pour tout le contrat" in lines
     row = demo_session.exec(select(BankAccount).where(BankAccount.holder == "Coralie Vidal")).one()
     assert row.replaced_at is None and row.beneficiary_id is None
+
+
+async def test_step_up_window_is_the_servers_setting(api, token_store, log_in_as, settings):
+    settings.step_up_window = timedelta(minutes=7)
+    await log_in_as("1204587")
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_section(pilot, "bank")
+        assert "qui vous laisse ensuite 7 minutes pour enregistrer le RIB" in lines_of(app)
+        await pilot.press("r")
+        await until(pilot, lambda: on_form(app, "RIB de remboursement"))
+        await type_text(pilot, "FR7630006000011234567890189")
+        await pilot.press("enter")
+        await type_text(pilot, "AGRIFRPP")
+        await pilot.press("enter")
+        await type_text(pilot, "Coralie Vidal")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: on_form(app, "Confirmer que c'est bien vous"))
+        intro = [str(w.render()) for w in app.screen.query("#profile-form > Static")]
+        assert "Le code permet de modifier un RIB pendant 7 minutes." in intro
 
 
 async def test_add_a_child_on_an_individual_contract(api, token_store, log_in_as, demo_session, tmp_path):
@@ -95,35 +75,35 @@ async def test_add_a_child_on_an_individual_contract(api, token_store, log_in_as
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await _open_section(pilot, "family")
+        await open_section(pilot, "family")
         await pilot.press("enter")  # the section's actions
         await settle(pilot)
         await pilot.press("enter")  # « Ajouter un conjoint ou un enfant »
-        await _until(pilot, lambda: _form(app, "Ajouter un ayant droit"))
+        await until(pilot, lambda: on_form(app, "Ajouter un ayant droit"))
         form = app.screen
         assert isinstance(form, ProfileFormScreen) and form.form.title == "Ajouter un ayant droit"
         await pilot.press("enter", "down", "enter")  # the Select opens on « Choisir », ↓ « Enfant », Entrée
         await pilot.press("tab")
-        await _type(pilot, "Jules")
+        await type_text(pilot, "Jules")
         await pilot.press("enter")
-        await _type(pilot, "Giraud")
+        await type_text(pilot, "Giraud")
         await pilot.press("enter")
-        await _type(pilot, "02/03/2026")
+        await type_text(pilot, "02/03/2026")
         await pilot.press("enter", "enter", "down", "down", "enter")  # Sexe : Masculin
         assert form.values()["relationship"] == "child" and form.values()["sex"] == "M"
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: _form(app, "Justificatifs"))
+        await until(pilot, lambda: on_form(app, "Justificatifs"))
         files = app.screen
         assert isinstance(files, ProfileFormScreen) and files.form.title == "Justificatifs"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Joignez : acte de naissance" in files.query_one("#profile-form-status", StatusLine).text
-        await _type(pilot, str(birth))
+        await type_text(pilot, str(birth))
         await pilot.press("enter")  # joins the file
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: app.screen.id == "profile")
+        await until(pilot, lambda: app.screen.id == "profile")
         await settle(pilot)
-        assert "enregistrée : un conseiller vérifie les justificatifs" in _status(app)
+        assert "enregistrée : un conseiller vérifie les justificatifs" in status_of(app)
     request = demo_session.exec(
         select(MemberRequest).where(MemberRequest.title == "Ajout d'un enfant : Jules Giraud")
     ).one()
@@ -136,11 +116,11 @@ async def test_collective_contract_refusal_sends_nothing(api, token_store, log_i
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await _open_section(pilot, "family")
+        await open_section(pilot, "family")
         await pilot.press("j")
         await settle(pilot)
         assert app.screen.id == "profile"  # no form
-        assert "passe par votre employeur" in _status(app) and _status(app).endswith("Rien n'a été envoyé.")
+        assert "passe par votre employeur" in status_of(app) and status_of(app).endswith("Rien n'a été envoyé.")
     assert len(demo_session.exec(select(MemberRequest)).all()) == before
 
 
@@ -163,7 +143,7 @@ def _keys(*keys: str, form: str | None = None):
             else:
                 await settle(pilot)
         if form is not None:
-            await _until(pilot, lambda: _form(pilot.app, form))
+            await until(pilot, lambda: on_form(pilot.app, form))
         await pilot.pause()
 
     return run_before

@@ -5,40 +5,18 @@ card saved to the downloads folder."""
 
 from __future__ import annotations
 
-import io
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from models.tables import BankAccount, MemberRequest
-from tests.tui.conftest import ScriptedInput, menu_number
-from tui.linear import LinearClient
-
-PROFILE = "Mon profil : coordonnées, RIB, famille, carte, documents, mes données"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _in_order(lines: list[str], expected: list[str]) -> None:
-    position = 0
-    for wanted in expected:
-        found = next((i for i in range(position, len(lines)) if wanted in lines[i]), None)
-        assert found is not None, f"« {wanted} » not found after line {position}:\n" + "\n".join(lines[position:])
-        position = found + 1
+from tests.tui.profile_helpers import PDF, PROFILE, in_order, run_linear
 
 
 @pytest.fixture
 def linear(api, token_store):
-    """``await linear(answers)`` where an answer may be ``("menu", label)``: the number of that label in
-    the latest menu printed."""
-
-    async def run(answers):
-        stdout, stderr = io.StringIO(), io.StringIO()
-        resolved = [menu_number(stdout, a[1]) if isinstance(a, tuple) else a for a in answers]
-        client = LinearClient(api, stdin=ScriptedInput(resolved), stdout=stdout, stderr=stderr, token_store=token_store)
-        await client.run()
-        return stdout.getvalue().splitlines(), stderr.getvalue()
-
-    return run
+    return lambda answers: run_linear(api, token_store, answers)
 
 
 async def test_linear_rib_change_with_the_step_up_code(linear, log_in_as, read_code, demo_session):
@@ -57,7 +35,7 @@ async def test_linear_rib_change_with_the_step_up_code(linear, log_in_as, read_c
         ]
     )
     assert err == ""
-    _in_order(
+    in_order(
         lines,
         [
             "== RIB de remboursement et de prélèvement ==",
@@ -75,6 +53,35 @@ async def test_linear_rib_change_with_the_step_up_code(linear, log_in_as, read_c
     )
     rows = demo_session.exec(select(BankAccount).where(BankAccount.replaced_at.is_(None))).all()  # type: ignore[union-attr]
     assert any(r.holder == "Coralie Vidal" and r.beneficiary_id is not None for r in rows)
+
+
+async def test_linear_step_up_window_is_the_servers_setting(linear, log_in_as, read_code, settings):
+    settings.step_up_window = timedelta(minutes=7)
+    await log_in_as("1204587")
+    lines, err = await linear(
+        [
+            ("menu", PROFILE),
+            ("menu", "RIB de remboursement et de prélèvement"),
+            ("menu", "Changer le RIB de remboursement"),
+            "FR76 3000 6000 0112 3456 7890 189",
+            "AGRIFRPP",
+            "Coralie Vidal",
+            ("menu", "Tout le contrat"),
+            lambda: read_code("1204587"),
+            ("menu", "Retour"),
+        ]
+    )
+    assert err == ""
+    in_order(
+        lines,
+        [
+            "qui vous laisse ensuite 7 minutes pour enregistrer le RIB.",
+            "== Confirmer que c'est bien vous ==",
+            "Le code permet de modifier un RIB pendant 7 minutes.",
+            "RIB enregistré ; un e-mail vous le confirme.",
+        ],
+    )
+    assert not any("5 minutes" in line for line in lines)
 
 
 async def test_linear_rib_with_a_wrong_key_is_refused_as_typed(linear, log_in_as):
@@ -112,7 +119,7 @@ async def test_linear_add_a_child_on_an_individual_contract(linear, log_in_as, d
         ]
     )
     assert err == ""
-    _in_order(
+    in_order(
         lines,
         [
             "== Ajouter un ayant droit ==",
@@ -144,7 +151,7 @@ async def test_linear_collective_contract_sends_nothing(linear, log_in_as, demo_
         ]
     )
     assert err == ""
-    _in_order(lines, ["== Ayants droit et télétransmission ==", "passe par votre employeur", "Rien n'a été envoyé."])
+    in_order(lines, ["== Ayants droit et télétransmission ==", "passe par votre employeur", "Rien n'a été envoyé."])
     assert not any(line == "== Ajouter un ayant droit ==" for line in lines)
     assert len(demo_session.exec(select(MemberRequest)).all()) == before
 
@@ -166,7 +173,7 @@ async def test_linear_preferences_and_card_saved(linear, log_in_as, tmp_path, mo
         ]
     )
     assert err == ""
-    _in_order(
+    in_order(
         lines,
         [
             "Préférences enregistrées. Décomptes : par courrier ; notifications : dans l'espace, par SMS.",

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from models.domain.contact import ContactError, validate_bic, validate_iban
 from models.domain.dates import format_date
 from models.domain.money import format_eur
-from models.schemas.common import ContractKind, DocumentType, NoemieLinkState, Relationship, Sex
+from models.schemas.common import ContractKind, DocumentType, NoemieLinkState, Relationship, RequestStatus, Sex
 from models.schemas.profile import (
     Address,
     AddressChange,
@@ -36,6 +36,7 @@ from models.schemas.profile import (
     Preferences,
     RetirementQuestion,
     StatementChannel,
+    StepUpChallenge,
     TerminationCreate,
     UnionKind,
 )
@@ -159,7 +160,10 @@ async def section_lines(api: ProfileApi, section: str, *, width: int = 76) -> li
             lines.append(f"  {_bank_line(accounts.direct_debit)}")
         else:
             lines.append("  " + (accounts.message or "aucun RIB de prélèvement enregistré"))
-        lines.append("Changer un RIB demande un code (second facteur) donné dans les 5 dernières minutes.")
+        lines.append(
+            "Changer un RIB demande un code (second facteur), qui vous laisse ensuite "
+            f"{minutes_words(accounts.step_up_window_minutes)} pour enregistrer le RIB."
+        )
         return lines
     if section == "family":
         family = await api.family()
@@ -167,11 +171,13 @@ async def section_lines(api: ProfileApi, section: str, *, width: int = 76) -> li
         for m in family.members:
             who = "vous" if m.relationship is Relationship.member else status_words(m.relationship).lower()
             lines.append(f"{m.first_name} {m.last_name} ({who}), né(e) le {format_date(m.birth_date)}")
+            if m.nir_masked:
+                lines.append(f"  NIR {m.nir_masked}")
             lines.append(f"  {status_words(m.noemie)}")
         if family.employer_message:
             lines.append(family.employer_message)
         for r in family.requests:
-            lines.append(f"Demande {r.reference} : {r.title} – {r.status}")
+            lines.append(f"Demande {r.reference} : {r.title} – {status_words(RequestStatus(r.status))}")
         return lines
     if section == "contributions":
         c = await api.contributions()
@@ -519,7 +525,7 @@ async def _rib(api: ProfileApi, face: Face, purpose: str) -> None:
         beneficiary_id=None if who == "all" else int(who),
     )
     challenge = await api.start_step_up()
-    code = await face.form(step_up_form(challenge.message))
+    code = await face.form(step_up_form(challenge))
     if code is None:
         face.say("RIB inchangé : " + NOTHING_SENT.lower())
         return
@@ -528,10 +534,15 @@ async def _rib(api: ProfileApi, face: Face, purpose: str) -> None:
     face.say("RIB enregistré ; un e-mail vous le confirme.")
 
 
-def step_up_form(message: str) -> Form:
+def minutes_words(minutes: int) -> str:
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
+
+
+def step_up_form(challenge: StepUpChallenge) -> Form:
+    """The window is the server's setting (``window_minutes``), never a figure written here."""
     return Form(
         "Confirmer que c'est bien vous",
-        (message, "Le code permet de modifier un RIB pendant 5 minutes."),
+        (challenge.message, f"Le code permet de modifier un RIB pendant {minutes_words(challenge.window_minutes)}."),
         (Ask("code", "Code de confirmation", CODE),),
     )
 
