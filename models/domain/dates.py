@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, time
 
 MONTHS = (
@@ -45,3 +46,11 @@ def add_years(value: date, years: int) -> date:
         return value.replace(year=value.year + years)
     except ValueError:
         return date(value.year + years, 3, 1)
+
+
+def add_months(value: date, months: int) -> date:
+    """Same day `months` later, as a French legal delay counts (« de quantième à quantième »): when that
+    month has no such day, the last day of the month (Code de procédure civile, art. 641)."""
+    index = value.month - 1 + months
+    year, month = value.year + index // 12, index % 12 + 1
+    return date(year, month, min(value.day, calendar.monthrange(year, month)[1]))

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
-from models.domain.dates import add_years, format_date
+from models.domain.dates import add_months, add_years, format_date
 from models.schemas.common import ContractKind, ContractLevel, ContractState, RequestKind, ThreadCategory
 from models.schemas.messaging import ThreadCreate
 from models.schemas.profile import (
@@ -53,7 +53,7 @@ from server.services.requests import _acknowledge, _new_request
 from server.settings import Settings
 
 LOI_EVIN_MONTHS = 6
-TERMINATION_NOTICE = timedelta(days=31)  # résiliation infra-annuelle: effective one month after the notice
+TERMINATION_NOTICE_MONTHS = 1  # résiliation infra-annuelle (L221-10-2): effective one month after the notice
 
 RETIREMENT = [
     "Votre contrat collectif s'arrête avec votre contrat de travail, le jour de votre départ en retraite.",
@@ -94,6 +94,15 @@ def termination_rule(contract: Contract, today: date) -> tuple[bool, str]:
     )
 
 
+def _retirement_applies(contract: Contract) -> bool:
+    """What « Futur(e) retraité(e) » explains (loi Evin) is the end of an active collective base contract."""
+    return (
+        contract.kind == ContractKind.collective
+        and contract.state == ContractState.active
+        and contract.level == ContractLevel.base
+    )
+
+
 def contract_life(session: Session, clock: Clock, member: Member) -> ContractLife:
     today = paris_today(clock)
     contracts = session.exec(
@@ -112,11 +121,7 @@ def contract_life(session: Session, clock: Clock, member: Member) -> ContractLif
                 end_date=c.end_date,
                 employer=c.employer,
                 portability_end=c.end_date if c.state == ContractState.portability else None,
-                retirement=RETIREMENT
-                if c.kind == ContractKind.collective
-                and c.state == ContractState.active
-                and c.level == ContractLevel.base
-                else [],
+                retirement=RETIREMENT if _retirement_applies(c) else [],
                 termination_allowed=allowed,
                 termination_message=message,
             )
@@ -140,7 +145,7 @@ def request_termination(
     ).first()
     if pending is not None:
         raise invalid("contract_id", "déjà demandée", "Une demande de résiliation est déjà en cours de traitement.")
-    effective = paris_today(clock) + TERMINATION_NOTICE
+    effective = add_months(paris_today(clock), TERMINATION_NOTICE_MONTHS)
     row = _new_request(
         session,
         clock,
@@ -165,9 +170,12 @@ def ask_retirement(
     session: Session, clock: Clock, settings: Settings, member: Member, account: Account, body: RetirementQuestion
 ) -> ThreadOpened:
     contract = _owned_contract(session, member, body.contract_id)
-    if contract.kind != ContractKind.collective:
+    if not _retirement_applies(contract):
         raise invalid(
-            "contract_id", "contrat individuel", "Cette question concerne les contrats collectifs d'entreprise."
+            "contract_id",
+            "pas un contrat collectif en cours",
+            "Cette question concerne un contrat collectif d'entreprise en cours (la complémentaire, pas une "
+            "surcomplémentaire).",
         )
     when = f" (départ prévu le {format_date(body.retirement_date)})" if body.retirement_date else ""
     detail = messaging.create_thread(

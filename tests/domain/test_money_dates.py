@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from models.domain.dates import add_years, format_date, format_date_long, format_time
+from models.domain.dates import add_months, add_years, format_date, format_date_long, format_time
 from models.domain.money import AmountError, cents, format_eur, format_percent, parse_amount, round_half_up
 
 NB = "\u00a0"
@@ -62,3 +62,10 @@ def test_dates_in_french():
 def test_add_years_never_grants_a_renewal_early():
     assert add_years(dt.date(2025, 3, 12), 2) == dt.date(2027, 3, 12)
     assert add_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 3, 1)
+
+
+def test_add_months_counts_from_day_to_day_and_stops_at_the_months_end():
+    assert add_months(dt.date(2026, 11, 23), 1) == dt.date(2026, 12, 23)
+    assert add_months(dt.date(2026, 12, 15), 1) == dt.date(2027, 1, 15)
+    assert add_months(dt.date(2027, 1, 31), 1) == dt.date(2027, 2, 28)
+    assert add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)

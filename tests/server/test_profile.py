@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from sqlmodel import select
 
-from models.schemas.common import ContractKind, NoemieLinkState, Relationship, Sex
+from models.schemas.common import ContractKind, ContractState, NoemieLinkState, Relationship, Sex
 from models.tables import (
     BankAccount,
     Beneficiary,
@@ -347,7 +347,20 @@ async def test_contract_life_retirement_and_termination(client, make, db_session
         json={"contract_id": individual.id, "reason": "Autre mutuelle"},
         headers=headers,
     )
-    assert done.status_code == 201 and "24/12/2026" in done.json()["message"]
+    assert done.status_code == 201 and "23/12/2026" in done.json()["message"]  # one month, day to day
+
+
+async def test_the_retirement_question_is_only_about_an_active_collective_contract(client, make, db_session):
+    _, _, ended, headers = _member(make, state=ContractState.terminated, end_date=date(2026, 6, 30))
+    life = (await client.get(f"{ME}/contract-life", headers=headers)).json()["contracts"][0]
+    assert life["retirement"] == []
+    refused = await client.post(
+        f"{ME}/contract-life/retirement-questions",
+        json={"contract_id": ended.id, "question": "Je pars en juin."},
+        headers=headers,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["message"].startswith("Cette question concerne un contrat collectif d'entreprise en cours")
 
 
 async def test_portability_end_date(client, make):

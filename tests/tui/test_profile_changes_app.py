@@ -203,9 +203,9 @@ async def test_termination_online(api, token_store, log_in_as, demo_session):
         await pilot.press("o")
         await back_on_profile(pilot)
         said = status_of(app)
-        assert "la résiliation prendra effet le 24/12/2026" in said
+        assert "la résiliation prendra effet le 23/12/2026" in said
     request = demo_session.exec(select(MemberRequest).where(MemberRequest.kind == RequestKind.termination)).one()
-    assert request.details["effective_date"] == "2026-12-24" and request.reference in said
+    assert request.details["effective_date"] == "2026-12-23" and request.reference in said
 
 
 async def test_termination_answered_no_sends_nothing(api, token_store, log_in_as, demo_session):

@@ -221,7 +221,7 @@ async def test_linear_termination_online(linear, log_in_as, demo_session):
         [
             "Résiliation en ligne possible à tout moment",
             "== Résilier le contrat « Santé Retraités » ? Cette demande est définitive. ==",
-            "la résiliation prendra effet le 24/12/2026",
+            "la résiliation prendra effet le 23/12/2026",
         ],
     )
     request = demo_session.exec(select(MemberRequest).where(MemberRequest.kind == RequestKind.termination)).one()
