@@ -56,6 +56,13 @@ def validate_nir(value: str) -> str:
     return number
 
 
+def spaced_nir(nir: str | None) -> str:
+    """« 2 88 03 63 113 412 27 », as printed on a carte Vitale (the card, its PDF); « – » when unknown."""
+    if not nir or len(nir) != 15:
+        return "–"
+    return f"{nir[0]} {nir[1:3]} {nir[3:5]} {nir[5:7]} {nir[7:10]} {nir[10:13]} {nir[13:]}"
+
+
 def nir_matches(nir: str, sex: str, birth_date: dt.date) -> bool:
     """Whether a valid NIR agrees with the person's sex ("M"/"H" or "F") and birth date.
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from models.domain.dates import format_date
+from models.domain.identifiers import spaced_nir
 from models.schemas.profile import Card
 from models.tables import Member
 from server.pdf.layout import Column, Layout, MemberBlock
@@ -16,12 +17,6 @@ COLUMNS = (
     Column("Né(e) le", 24),
     Column("Domaines", 74),
 )
-
-
-def spaced_nir(nir: str | None) -> str:
-    if not nir or len(nir) != 15:
-        return "–"
-    return f"{nir[0]} {nir[1:3]} {nir[3:5]} {nir[5:7]} {nir[7:10]} {nir[10:13]} {nir[13:]}"
 
 
 def card_pdf(member: Member, card: Card, today: date) -> bytes:

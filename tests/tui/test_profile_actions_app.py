@@ -156,6 +156,14 @@ def test_profile_section_80x24(snap_compare, api, token_store, coralie_token, se
     assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=_keys(*keys))
 
 
+@pytest.mark.parametrize("section", SECTIONS)
+def test_profile_section_120x40(snap_compare, api, token_store, coralie_token, section):
+    """The wide terminal: the card drawn at its full width, the lines no longer wrapped."""
+    token_store.set(api.base_url, coralie_token)
+    keys = ("p", *["down"] * SECTIONS.index(section))
+    assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(120, 40), run_before=_keys(*keys))
+
+
 def test_rib_form_with_an_error_80x24(snap_compare, api, token_store, coralie_token):
     token_store.set(api.base_url, coralie_token)
     keys = ("p", "down", "down", "r", *"FR7630006000011234567890188")

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from models.domain.contact import ContactError, validate_bic, validate_iban
 from models.domain.dates import format_date
+from models.domain.identifiers import spaced_nir
 from models.domain.money import format_eur
 from models.schemas.common import ContractKind, DocumentType, NoemieLinkState, Relationship, RequestStatus, Sex
 from models.schemas.profile import (
@@ -73,10 +74,16 @@ SECURITY_LINES = [
     "F8 : mes appareils de confiance et mes sessions ouvertes",
     "Ctrl+T : activer une application d'authentification (code à 6 chiffres)",
 ]
-DATA_LINES = [
-    "Tout ce que l'espace conserve sur vous (identité, contrats, remboursements, démarches, messages, RIB,",
+DATA_LINES = [  # one sentence, one line: the screen wraps it to its width
+    "Tout ce que l'espace conserve sur vous (identité, contrats, remboursements, démarches, messages, RIB, "
     "connexions) en un fichier JSON, comme le prévoit le RGPD (droit d'accès et de portabilité).",
 ]
+
+
+DOCUMENT_WHERE = {  # documents whose key is in another section or screen: say where to get them
+    "/api/v1/me/guarantees/pdf": " – à enregistrer depuis « Mes garanties »",
+    "/api/v1/me/card/pdf": " – à enregistrer depuis la rubrique « Carte de tiers payant »",
+}
 
 
 def _lower_first(text: str) -> str:
@@ -114,8 +121,8 @@ def draw_card(card: Card, width: int = 76) -> list[str]:
         "├" + "─" * (width - 2) + "┤",
     ]
     for b in card.beneficiaries:
-        nir = b.nir or "–"
-        lines.append(row(f"{b.name} – né(e) le {format_date(b.birth_date)} – NIR {nir}"))
+        lines.append(row(f"{b.name} – né(e) le {format_date(b.birth_date)}"))
+        lines.append(row(f"   NIR {spaced_nir(b.nir)}"))  # a row of its own: never cut in the middle
         lines.append(row("   " + " ".join(b.domains)))
     lines.append("└" + "─" * (width - 2) + "┘")
     lines.append("Domaines : " + " ; ".join(f"{k} {v}" for k, v in card.domains_legend.items()))
@@ -194,7 +201,7 @@ async def section_lines(api: ProfileApi, section: str, *, width: int = 76) -> li
         return draw_card(await api.card(), width)
     if section == "documents":
         docs = await api.documents()
-        return [f"{d.title} : {d.description}" for d in docs.items]
+        return [f"{d.title} : {d.description}{DOCUMENT_WHERE.get(d.path, '')}" for d in docs.items]
     if section == "contract":
         lines = []
         for c in (await api.contract_life()).contracts:
@@ -729,9 +736,13 @@ async def _termination(api: ProfileApi, face: Face, keys: Keys) -> None:
 
 async def _retirement(api: ProfileApi, face: Face, keys: Keys) -> None:
     contracts = (await api.contract_life()).contracts
-    collective = tuple((str(c.id), c.name) for c in contracts if c.kind is ContractKind.collective)
+    # The server says which contracts the question is about (an active collective base contract): those
+    # are the ones with the « Futur(e) retraité(e) » explanation.
+    collective = tuple((str(c.id), c.name) for c in contracts if c.retirement)
     if not collective:
-        face.say("La question « Futur(e) retraité(e) » concerne les contrats collectifs d'entreprise. " + NOTHING_SENT)
+        face.say(
+            "La question « Futur(e) retraité(e) » concerne un contrat collectif d'entreprise en cours. " + NOTHING_SENT
+        )
         return
     values = await face.form(
         Form(
