@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from models.domain.dates import format_date
 from models.domain.identifiers import NirError, validate_nir
+from models.domain.money import format_eur
 from models.schemas.common import (
     ContractLevel,
     ContractState,
@@ -398,8 +399,8 @@ def contributions(session: Session, clock: Clock, member: Member) -> Contributio
     unpaid = sum((i.amount for i in instalments if i.overdue), zero)
     if unpaid:
         message = (
-            f"Montant impayé : {unpaid} €. Réglez-le pour garder vos garanties (sans paiement, elles sont suspendues "
-            "30 jours après la mise en demeure, article L221-7 du Code de la mutualité)."
+            f"Montant impayé : {format_eur(unpaid)}. Réglez-le pour garder vos garanties (sans paiement, elles sont "
+            "suspendues 30 jours après la mise en demeure, article L221-7 du Code de la mutualité)."
         )
     else:
         message = "Vos cotisations sont à jour."

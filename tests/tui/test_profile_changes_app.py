@@ -240,3 +240,17 @@ async def test_my_data_saved_as_a_file(api, token_store, log_in_as, tmp_path, mo
     saved = json.loads((tmp_path / "mes-donnees.json").read_text(encoding="utf-8"))
     assert saved["member"]["member_number"] == "1204587"
     assert {b["first_name"] for b in saved["beneficiaries"]} == {"Coralie", "Enzo", "Lina"}
+
+
+async def test_card_duplicate_request(api, token_store, log_in_as, demo_session):
+    await log_in_as("5520318")
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_section(pilot, "card")
+        await pilot.press("u")
+        await back_on_profile(pilot)
+        said = status_of(app)
+        assert "8 jours" in said
+    request = demo_session.exec(select(MemberRequest).where(MemberRequest.kind == RequestKind.card_duplicate)).one()
+    assert request.reference in said

@@ -238,3 +238,33 @@ async def test_linear_my_data_saved(linear, log_in_as, tmp_path, monkeypatch):
     assert f"Fichier « Mes données » enregistré : {tmp_path / 'mes-donnees.json'}" in lines
     saved = json.loads((tmp_path / "mes-donnees.json").read_text(encoding="utf-8"))
     assert saved["member"]["member_number"] == "1204587" and saved["account"]["login_email"]
+
+
+async def test_linear_contributions_of_an_individual_contract_and_card_duplicate(linear, log_in_as, demo_session):
+    await log_in_as("5520318")
+    lines, err = await linear(
+        [
+            ("menu", PROFILE),
+            ("menu", "Cotisations"),
+            ("menu", "Carte de tiers payant"),
+            ("menu", "Demander un duplicata de la carte"),
+            ("menu", "Retour"),
+        ]
+    )
+    assert err == ""
+    euros = "\u00a0€"
+    in_order(
+        lines,
+        [
+            "== Cotisations ==",
+            f"Montant impayé : 187,40{euros}. Réglez-le pour garder vos garanties",
+            f"2026 : dû 2\u00a0248,80{euros}, payé 1\u00a0874,00{euros}, impayé 187,40{euros}",
+            f"  05/10/2026 : 187,40{euros} – payée",
+            f"  05/11/2026 : 187,40{euros} – impayée",
+            f"  05/12/2026 : 187,40{euros} – à venir",
+            "== Carte de tiers payant ==",
+            "NIR 1 52 09 13 055 087",
+        ],
+    )
+    request = demo_session.exec(select(MemberRequest).where(MemberRequest.kind == RequestKind.card_duplicate)).one()
+    assert any(request.reference in line and "8 jours" in line for line in lines)

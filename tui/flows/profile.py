@@ -45,7 +45,7 @@ from tui.api.profile import ProfileApi
 from tui.flows.claims import download_dir, save_download, saved_sentence
 from tui.flows.messaging import AttachmentError, load_attachment
 from tui.flows.request_forms import parse_date
-from tui.flows.wording import status_words
+from tui.flows.wording import instalment_words, status_words
 
 
 @dataclass(frozen=True)
@@ -194,8 +194,9 @@ async def section_lines(api: ProfileApi, section: str, *, width: int = 76) -> li
                 f"{c.year} : dû {format_eur(c.due_this_year)}, payé {format_eur(c.paid)}, impayé {format_eur(c.unpaid)}"
             )
             for i in c.instalments:
-                state = "payée" if i.paid else ("impayée" if i.overdue else "à venir")
-                lines.append(f"  {format_date(i.due_date)} : {format_eur(i.amount)} – {state}")
+                lines.append(
+                    f"  {format_date(i.due_date)} : {format_eur(i.amount)} – {instalment_words(i.paid, i.overdue)}"
+                )
         return lines
     if section == "card":
         return draw_card(await api.card(), width)

@@ -188,6 +188,11 @@ def status_words(value: Enum) -> str:
     return WORDS[type(value)][value.name]
 
 
+def instalment_words(paid: bool, overdue: bool) -> str:
+    """An échéance de cotisation: the API gives two facts, the member reads one word."""
+    return "payée" if paid else ("impayée" if overdue else "à venir")
+
+
 def amount(value: Decimal) -> str:
     return format_eur(value)
 
