@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from models.tables import MailOutbox, Member
 from tests.tui.conftest import ScriptedInput, menu_number, settle
+from tui.app import EspaceApp
 from tui.linear import LinearClient
 from tui.screens.profile_forms import ProfileFormScreen
 from tui.widgets.status import StatusLine
@@ -65,6 +68,16 @@ async def open_section(pilot: Any, section: str) -> None:
     for _ in range(SECTIONS.index(section)):
         await pilot.press("down")
     await settle(pilot)
+
+
+@asynccontextmanager
+async def in_section(api: Any, token_store: Any, section: str) -> AsyncIterator[tuple[EspaceApp, Any]]:
+    """The full-screen client at 80×24, the session resumed from ``token_store``, on that section."""
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_section(pilot, section)
+        yield app, pilot
 
 
 async def back_on_profile(pilot: Any) -> None:

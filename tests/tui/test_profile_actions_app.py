@@ -12,7 +12,16 @@ from sqlmodel import select
 
 from models.tables import Account, BankAccount, MemberRequest
 from tests.tui.conftest import settle
-from tests.tui.profile_helpers import PDF, SECTIONS, lines_of, on_form, open_section, status_of, type_text, until
+from tests.tui.profile_helpers import (
+    PDF,
+    SECTIONS,
+    in_section,
+    lines_of,
+    on_form,
+    status_of,
+    type_text,
+    until,
+)
 from tui.app import EspaceApp
 from tui.screens.profile_forms import ProfileFormScreen
 from tui.widgets.status import StatusLine
@@ -20,10 +29,7 @@ from tui.widgets.status import StatusLine
 
 async def test_rib_change_with_the_step_up_code(api, token_store, log_in_as, read_code, demo_session):
     await log_in_as("1204587")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "bank")
+    async with in_section(api, token_store, "bank") as (app, pilot):
         await pilot.press("r")
         await until(pilot, lambda: on_form(app, "RIB de remboursement"))
         await type_text(pilot, "FR7630006000011234567890188")
@@ -50,10 +56,7 @@ async def test_rib_change_with_the_step_up_code(api, token_store, log_in_as, rea
 async def test_step_up_window_is_the_servers_setting(api, token_store, log_in_as, settings):
     settings.step_up_window = timedelta(minutes=7)
     await log_in_as("1204587")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "bank")
+    async with in_section(api, token_store, "bank") as (app, pilot):
         assert "qui vous laisse ensuite 7 minutes pour enregistrer le RIB" in lines_of(app)
         await pilot.press("r")
         await until(pilot, lambda: on_form(app, "RIB de remboursement"))
@@ -72,10 +75,7 @@ async def test_add_a_child_on_an_individual_contract(api, token_store, log_in_as
     birth = tmp_path / "acte.pdf"
     birth.write_bytes(PDF)
     await log_in_as("5520318")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "family")
+    async with in_section(api, token_store, "family") as (app, pilot):
         await pilot.press("enter")  # the section's actions
         await settle(pilot)
         await pilot.press("enter")  # « Ajouter un conjoint ou un enfant »
@@ -113,10 +113,7 @@ async def test_add_a_child_on_an_individual_contract(api, token_store, log_in_as
 async def test_collective_contract_refusal_sends_nothing(api, token_store, log_in_as, demo_session):
     before = len(demo_session.exec(select(MemberRequest)).all())
     await log_in_as("1204587")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "family")
+    async with in_section(api, token_store, "family") as (app, pilot):
         await pilot.press("j")
         await settle(pilot)
         assert app.screen.id == "profile"  # no form

@@ -19,21 +19,23 @@ def linear(api, token_store):
     return lambda answers: run_linear(api, token_store, answers)
 
 
+def _rib_answers(for_whom: str, code) -> list:
+    """Coralie changes her RIB de remboursement to a valid one, for ``for_whom``, then gives ``code``."""
+    return [
+        ("menu", PROFILE),
+        ("menu", "RIB de remboursement et de prélèvement"),
+        ("menu", "Changer le RIB de remboursement"),
+        "FR76 3000 6000 0112 3456 7890 189",
+        "AGRIFRPP",
+        "Coralie Vidal",
+        ("menu", for_whom),
+        code,
+    ]
+
+
 async def test_linear_rib_change_with_the_step_up_code(linear, log_in_as, read_code, demo_session):
     await log_in_as("1204587")
-    lines, err = await linear(
-        [
-            ("menu", PROFILE),
-            ("menu", "RIB de remboursement et de prélèvement"),
-            ("menu", "Changer le RIB de remboursement"),
-            "FR76 3000 6000 0112 3456 7890 189",
-            "AGRIFRPP",
-            "Coralie Vidal",
-            ("menu", "Enzo VIDAL"),
-            lambda: read_code("1204587"),
-            ("menu", "Retour"),
-        ]
-    )
+    lines, err = await linear([*_rib_answers("Enzo VIDAL", lambda: read_code("1204587")), ("menu", "Retour")])
     assert err == ""
     in_order(
         lines,
@@ -58,19 +60,7 @@ async def test_linear_rib_change_with_the_step_up_code(linear, log_in_as, read_c
 async def test_linear_step_up_window_is_the_servers_setting(linear, log_in_as, read_code, settings):
     settings.step_up_window = timedelta(minutes=7)
     await log_in_as("1204587")
-    lines, err = await linear(
-        [
-            ("menu", PROFILE),
-            ("menu", "RIB de remboursement et de prélèvement"),
-            ("menu", "Changer le RIB de remboursement"),
-            "FR76 3000 6000 0112 3456 7890 189",
-            "AGRIFRPP",
-            "Coralie Vidal",
-            ("menu", "Tout le contrat"),
-            lambda: read_code("1204587"),
-            ("menu", "Retour"),
-        ]
-    )
+    lines, err = await linear([*_rib_answers("Tout le contrat", lambda: read_code("1204587")), ("menu", "Retour")])
     assert err == ""
     in_order(
         lines,

@@ -12,21 +12,19 @@ from sqlmodel import select
 
 from models.schemas.common import NoemieLinkState, RequestKind
 from models.tables import Account, Beneficiary, MemberRequest, MessageThread
-from tests.tui.conftest import settle
 from tests.tui.profile_helpers import (
     PDF,
     back_on_profile,
+    in_section,
     lines_of,
     mails_to,
     member,
     on_form,
-    open_section,
     sms_code,
     status_of,
     type_text,
     until,
 )
-from tui.app import EspaceApp
 from tui.screens.profile_forms import ConfirmScreen
 
 
@@ -39,10 +37,7 @@ async def test_address_change_with_a_justificatif(api, token_store, log_in_as, d
     proof = tmp_path / "facture.pdf"
     proof.write_bytes(PDF)
     await log_in_as("1204587")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "contact")
+    async with in_section(api, token_store, "contact") as (app, pilot):
         await pilot.press("a")
         await until(pilot, lambda: on_form(app, "Nouvelle adresse postale"))
         await type_text(pilot, "4 place Grenette")  # the field's text is selected on focus: typing replaces it
@@ -74,10 +69,7 @@ async def test_email_change_confirmed_by_the_code_sent_to_the_new_address(
     api, token_store, log_in_as, read_code, demo_session
 ):
     await log_in_as("1204587")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "contact")
+    async with in_section(api, token_store, "contact") as (app, pilot):
         await pilot.press("e")
         await until(pilot, lambda: on_form(app, "Nouvelle adresse e-mail"))
         await type_text(pilot, "coralie.v@example.org")
@@ -99,10 +91,7 @@ async def test_email_change_confirmed_by_the_code_sent_to_the_new_address(
 
 async def test_mobile_change_confirmed_by_the_code_sent_to_the_new_number(api, token_store, log_in_as, demo_session):
     await log_in_as("1204587")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "contact")
+    async with in_section(api, token_store, "contact") as (app, pilot):
         await pilot.press("m")
         await until(pilot, lambda: on_form(app, "Nouveau numéro de mobile"))
         await type_text(pilot, "07 81 22 33 44")
@@ -119,10 +108,7 @@ async def test_mobile_change_confirmed_by_the_code_sent_to_the_new_number(api, t
 
 async def test_remove_an_ayant_droit(api, token_store, log_in_as, demo_session):
     await log_in_as("5520318")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "family")
+    async with in_section(api, token_store, "family") as (app, pilot):
         await pilot.press("x")
         await until(pilot, lambda: on_form(app, "Retirer un ayant droit"))
         await _pick_first(pilot)  # Monique GIRAUD, the only ayant droit
@@ -144,10 +130,7 @@ async def test_noemie_request_with_the_attestation(api, token_store, log_in_as, 
     attestation = tmp_path / "attestation-droits.pdf"
     attestation.write_bytes(PDF)
     await log_in_as("3810274")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "family")
+    async with in_section(api, token_store, "family") as (app, pilot):
         await pilot.press("n")
         await until(pilot, lambda: on_form(app, "Télétransmission (NOEMIE)"))
         await _pick_first(pilot)  # Léa RIMON, the only one without télétransmission
@@ -166,10 +149,7 @@ async def test_noemie_request_with_the_attestation(api, token_store, log_in_as, 
 
 async def test_future_retiree_question_goes_to_a_conseiller(api, token_store, log_in_as, demo_session):
     await log_in_as("1204587")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "contract")
+    async with in_section(api, token_store, "contract") as (app, pilot):
         assert "Loi Évin (article 4)" in lines_of(app)
         await pilot.press("f")
         await until(pilot, lambda: on_form(app, "Futur(e) retraité(e)"))
@@ -187,53 +167,41 @@ async def test_future_retiree_question_goes_to_a_conseiller(api, token_store, lo
     assert thread.subject == "Futur(e) retraité(e) : garder ma complémentaire santé"
 
 
-async def test_termination_online(api, token_store, log_in_as, demo_session):
-    await log_in_as("5520318")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "contract")
+async def _terminate(api, token_store, reason: str, answer: str) -> str:
+    """Résilier en ligne as François (individual contract, over a year old), answering ``answer`` (« o » or
+    « n ») to the last question; what the status line says then."""
+    async with in_section(api, token_store, "contract") as (app, pilot):
         await pilot.press("z")
         await until(pilot, lambda: on_form(app, "Résilier en ligne"))
         await _pick_first(pilot)
         await pilot.press("tab")
-        await type_text(pilot, "Je rejoins la mutuelle de ma fille")
+        await type_text(pilot, reason)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("o")
+        assert app.screen.question == "Résilier le contrat « Santé Retraités » ? Cette demande est définitive."
+        await pilot.press(answer)
         await back_on_profile(pilot)
-        said = status_of(app)
-        assert "la résiliation prendra effet le 23/12/2026" in said
+        return status_of(app)
+
+
+async def test_termination_online(api, token_store, log_in_as, demo_session):
+    await log_in_as("5520318")
+    said = await _terminate(api, token_store, "Je rejoins la mutuelle de ma fille", "o")
+    assert "la résiliation prendra effet le 23/12/2026" in said
     request = demo_session.exec(select(MemberRequest).where(MemberRequest.kind == RequestKind.termination)).one()
     assert request.details["effective_date"] == "2026-12-23" and request.reference in said
 
 
 async def test_termination_answered_no_sends_nothing(api, token_store, log_in_as, demo_session):
     await log_in_as("5520318")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "contract")
-        await pilot.press("z")
-        await until(pilot, lambda: on_form(app, "Résilier en ligne"))
-        await _pick_first(pilot)
-        await pilot.press("tab")
-        await type_text(pilot, "Trop cher")
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("n")
-        await back_on_profile(pilot)
-        assert status_of(app) == "Contrat conservé : rien n'a été envoyé."
+    assert await _terminate(api, token_store, "Trop cher", "n") == "Contrat conservé : rien n'a été envoyé."
     assert demo_session.exec(select(MemberRequest).where(MemberRequest.kind == RequestKind.termination)).all() == []
 
 
 async def test_my_data_saved_as_a_file(api, token_store, log_in_as, tmp_path, monkeypatch):
     monkeypatch.setenv("ESPACE_DOWNLOAD_DIR", str(tmp_path))
     await log_in_as("1204587")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "data")
+    async with in_section(api, token_store, "data") as (app, pilot):
         await pilot.press("k")
         await back_on_profile(pilot)
         assert status_of(app) == f"Fichier « Mes données » enregistré : {tmp_path / 'mes-donnees.json'}"
@@ -244,10 +212,7 @@ async def test_my_data_saved_as_a_file(api, token_store, log_in_as, tmp_path, mo
 
 async def test_card_duplicate_request(api, token_store, log_in_as, demo_session):
     await log_in_as("5520318")
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_section(pilot, "card")
+    async with in_section(api, token_store, "card") as (app, pilot):
         await pilot.press("u")
         await back_on_profile(pilot)
         said = status_of(app)
