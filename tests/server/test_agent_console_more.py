@@ -76,6 +76,33 @@ async def test_name_search_ignores_accents_and_case(client, desk):
     assert (hit["last_name"], hit["first_name"]) == ("MÜLLER", "Hélène")
 
 
+async def test_a_compound_surname_is_found_however_it_is_typed(client, make, desk):
+    """« le goff », « de la tour », with or without accents or hyphen, « nom prénom » in either order."""
+    goff = make.member(first_name="Gaëlle", last_name="LE GOFF", birth_date=date(1990, 5, 2), city="Grenoble")
+    tour = make.member(first_name="Jean-Pierre", last_name="DE LA TOUR-D'AUVERGNE", city="Clermont")
+    lefevre = make.member(first_name="Goff", last_name="LEFÈVRE", city="Rouen")  # « le » + « goff » elsewhere
+    cases = {
+        "le goff": {goff.id, lefevre.id},
+        "LE GOFF": {goff.id, lefevre.id},
+        "le-goff": {goff.id, lefevre.id},
+        "le goff gaelle": {goff.id},
+        "Le Goff Gaëlle": {goff.id},
+        "gaëlle le goff": {goff.id},
+        "gaelle le-goff 02/05/1990": {goff.id},
+        "de la tour": {tour.id},
+        "de la tour-d'auvergne": {tour.id},
+        "De-La-Tour jean pierre": {tour.id},
+        "jean-pierre de la t": {tour.id},
+        "lefevre goff": {lefevre.id},
+    }
+    for q, expected in cases.items():
+        hits = (await client.get("/api/v1/agent/members", params={"q": q}, headers=desk["agent"])).json()["hits"]
+        assert {h["id"] for h in hits} == expected, q
+    wrong_birth = {"q": "gaelle le goff 03/05/1990"}
+    nobody = await client.get("/api/v1/agent/members", params=wrong_birth, headers=desk["agent"])
+    assert nobody.json()["hits"] == []
+
+
 def test_the_search_columns_are_filled_on_write_and_indexed(db_session, make):
     member = make.member(first_name="Éloïse", last_name="DE LA FONTAINE")
     assert (member.search_last_name, member.search_first_name) == ("de la fontaine", "eloise")
