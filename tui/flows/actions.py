@@ -151,7 +151,7 @@ AGENT_ACTIONS: tuple[Action, ...] = (
         Action(f"agent_section_{section}", (key,), f"Dossier : {words}", context=AGENT, short=words, footer=False)
         for section, key, words in (
             ("contracts", "1", "contrats et garanties"),
-            ("claims", "2", "remboursements (Entrée : le détail)"),
+            ("claims", "2", "remboursements et leur détail"),
             ("threads", "3", "messages"),
             ("requests", "4", "démarches"),
             ("profile", "5", "profil et bénéficiaires"),

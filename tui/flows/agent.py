@@ -157,7 +157,8 @@ def contracts_lines(d: Dossier, guarantees: MyGuarantees | None, *, long_dates: 
 
 def claims_records(result: ClaimList, *, long_dates: bool = False) -> list[str]:
     """One labelled line per reimbursement, as in the member's linear « Mes remboursements »."""
-    lines = [claims_flow.totals_line(result.totals)]
+    totals = claims_flow.totals_line(result.totals)
+    lines = [totals + (f" ; {claims_flow.page_line(result)}" if result.pages > 1 else "")]
     if not result.items:
         lines.append(claims_flow.NO_CLAIMS)
     lines += [
