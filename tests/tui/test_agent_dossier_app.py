@@ -1,0 +1,114 @@
+"""The console conseiller's dossier, full screen (Pilot against the real server app and the demo world):
+Gaëlle LE GOFF found by « le goff gaelle », her sections on keys 1-7 (the claims table and the member's own
+détail screen, her messages), then the actions not covered elsewhere — the carte de tiers payant emailed
+to a pharmacy, a courrier NPAI alert, a simulation on her contract, a conversation opened for her — each
+checked on the server (audit row, outbox, alert, thread). Snapshots of the sections at 80×24 and 120×40."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from models.tables import AuditEvent, MailAttachment, MailOutbox, Member, MemberAlert, MessageThread
+from server.services.agent.identity import last_reimbursement
+from tui.app import EspaceApp
+from tui.screens.agent import AgentConsoleScreen, FormScreen, IdentityScreen, TextScreen
+from tui.screens.claims import ClaimDetailScreen
+
+from .test_agent_console import amount_words, julien_token, screen_text, settle  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def gaelle(demo_session):
+    return demo_session.exec(select(Member).where(Member.member_number == "3810391")).one()
+
+
+async def open_gaelle(app, pilot, amount) -> None:
+    await settle(app, pilot)
+    await pilot.press(*"le goff gaelle")
+    await settle(app, pilot)
+    assert [h.member_number for h in app.screen.hits] == ["3810391"]  # a compound surname, « nom prénom »
+    await pilot.press("enter", "enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, IdentityScreen)
+    await pilot.press(*"Le Goff", "enter", *"Gaelle", "enter", *"02/05/1990", "enter")
+    await pilot.press(*amount_words(amount), "enter", "enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, AgentConsoleScreen)
+
+
+async def fill(app, pilot, *values: str) -> None:
+    assert isinstance(app.screen, FormScreen)
+    for value in values:
+        await pilot.press(*value, "enter") if value else await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, AgentConsoleScreen)
+
+
+async def test_the_dossier_sections_and_the_actions_for_the_member(
+    api, token_store, julien_token, gaelle, demo_session  # noqa: F811
+):
+    _, _, amount = last_reimbursement(demo_session, gaelle.id)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_gaelle(app, pilot, amount)
+        console = app.screen
+        assert "Personnes couvertes : Gaëlle LE GOFF (vous), Nolan LE GOFF (enfant)" in screen_text(app)
+        await pilot.press("2")  # the member's claims table
+        await settle(app, pilot)
+        table = console.query_one("#dossier-claims")
+        assert table.row_count == 50 and "58 remboursements" in screen_text(app)
+        await pilot.press("enter")  # the member's own détail screen, through the console's route
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClaimDetailScreen)
+        assert "Pourquoi ce reste à charge ?" in screen_text(app)
+        await pilot.press("d")  # the statement stays in the member's space: said, not failed
+        await settle(app, pilot)
+        assert "proposez-lui de le faire" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("e")
+        await fill(app, pilot, "pharmacie@exemple.fr", "Pharmacie du Centre", "Demande de l'adhérente", "")
+        await pilot.press("n")
+        await fill(app, pilot, "n", "", "Courrier revenu", "T-7")
+        await pilot.press("s")
+        await fill(app, pilot, "G", "30", "2", "Combien pour Nolan ?", "")
+        assert "Simulation" in screen_text(app)
+        await pilot.press("m")
+        await fill(app, pilot, "Suite à votre appel", "Bonjour, voici le justificatif.", "Appel du jour", "")
+        await pilot.press("3")  # her messages: the conversation just opened
+        await settle(app, pilot)
+        assert "Suite à votre appel ; " in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextScreen)
+        assert "Bonjour, voici le justificatif." in screen_text(app)
+    demo_session.expire_all()
+    audit = demo_session.exec(select(AuditEvent).where(AuditEvent.target_id == str(gaelle.id))).all()
+    by_action = {e.action: e for e in audit}
+    assert by_action["agent_alert_recorded"].detail.get("ticket") == "T-7"
+    assert by_action["agent_simulation"].detail["reason"] == "Combien pour Nolan ?"
+    assert {"agent_card_sent", "agent_thread_opened"} <= set(by_action)
+    assert {e.detail.get("section") for e in audit if e.action == "dossier_read"} >= {"claims", "claim", "threads"}
+    card = demo_session.exec(select(MailOutbox).where(MailOutbox.to == "pharmacie@exemple.fr")).one()
+    assert demo_session.exec(select(MailAttachment).where(MailAttachment.mail_id == card.id)).all()
+    assert demo_session.exec(select(MailOutbox).where(MailOutbox.to == gaelle.email)).all()
+    assert demo_session.exec(select(MemberAlert).where(MemberAlert.member_id == gaelle.id)).one().kind == "npai"
+    thread = demo_session.exec(select(MessageThread).where(MessageThread.member_id == gaelle.id)).one()
+    assert thread.subject == "Suite à votre appel"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("key", ["2", "6"])
+def test_dossier_section_snapshots(
+    api, token_store, julien_token, gaelle, demo_session, snap_compare, key, size  # noqa: F811
+):
+    _, _, amount = last_reimbursement(demo_session, gaelle.id)
+    app = EspaceApp(api, token_store=token_store)
+
+    async def run_before(pilot) -> None:
+        await open_gaelle(pilot.app, pilot, amount)
+        await pilot.press(key)
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
