@@ -1,15 +1,20 @@
 """The console conseiller's dossier, full screen (Pilot against the real server app and the demo world):
 Gaëlle LE GOFF found by « le goff gaelle », her sections on keys 1-7 (the claims table and the member's own
 détail screen, her messages), then the actions not covered elsewhere — the carte de tiers payant emailed
-to a pharmacy, a courrier NPAI alert, a simulation on her contract, a conversation opened for her — each
+to a pharmacy, a courrier NPAI alert, a conversation opened for her, a simulation on her contract — each
 checked on the server (audit row, outbox, alert, thread). Snapshots of the sections at 80×24 and 120×40."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlmodel import select
 
-from models.tables import AuditEvent, MailAttachment, MailOutbox, Member, MemberAlert, MessageThread
+from models.domain.money import format_eur
+from models.tables import AuditEvent, Beneficiary, MailAttachment, MailOutbox, Member, MemberAlert, MessageThread
+from server.clock import paris_today
+from server.services import guarantees
 from server.services.agent.identity import last_reimbursement
 from tui.app import EspaceApp
 from tui.screens.agent import AgentConsoleScreen, FormScreen, IdentityScreen, TextScreen
@@ -37,12 +42,12 @@ async def open_gaelle(app, pilot, amount) -> None:
     assert isinstance(app.screen, AgentConsoleScreen)
 
 
-async def fill(app, pilot, *values: str) -> None:
+async def fill(app, pilot, *values: str, then: type = AgentConsoleScreen) -> None:
     assert isinstance(app.screen, FormScreen)
     for value in values:
         await pilot.press(*value, "enter") if value else await pilot.press("enter")
     await settle(app, pilot)
-    assert isinstance(app.screen, AgentConsoleScreen)
+    assert isinstance(app.screen, then)
 
 
 async def test_the_dossier_sections_and_the_actions_for_the_member(
@@ -71,9 +76,6 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(
         await fill(app, pilot, "pharmacie@exemple.fr", "Pharmacie du Centre", "Demande de l'adhérente", "")
         await pilot.press("n")
         await fill(app, pilot, "n", "", "Courrier revenu", "T-7")
-        await pilot.press("s")
-        await fill(app, pilot, "G", "30", "2", "Combien pour Nolan ?", "")
-        assert "Simulation" in screen_text(app)
         await pilot.press("m")
         await fill(app, pilot, "Suite à votre appel", "Bonjour, voici le justificatif.", "Appel du jour", "")
         await pilot.press("3")  # her messages: the conversation just opened
@@ -87,7 +89,6 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(
     audit = demo_session.exec(select(AuditEvent).where(AuditEvent.target_id == str(gaelle.id))).all()
     by_action = {e.action: e for e in audit}
     assert by_action["agent_alert_recorded"].detail.get("ticket") == "T-7"
-    assert by_action["agent_simulation"].detail["reason"] == "Combien pour Nolan ?"
     assert {"agent_card_sent", "agent_thread_opened"} <= set(by_action)
     assert {e.detail.get("section") for e in audit if e.action == "dossier_read"} >= {"claims", "claim", "threads"}
     card = demo_session.exec(select(MailOutbox).where(MailOutbox.to == "pharmacie@exemple.fr")).one()
@@ -96,6 +97,44 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(
     assert demo_session.exec(select(MemberAlert).where(MemberAlert.member_id == gaelle.id)).one().kind == "npai"
     thread = demo_session.exec(select(MessageThread).where(MessageThread.member_id == gaelle.id)).one()
     assert thread.subject == "Suite à votre appel"
+
+
+async def test_a_simulation_shows_the_servers_amounts_as_labelled_lines(
+    api, token_store, julien_token, gaelle, demo_session, clock  # noqa: F811
+):
+    """« s » on Gaëlle's dossier: a consultation for Nolan (n° 2 in section 5); the result is the member
+    simulator's lines, each amount the one the server computes for her contract, and she is emailed."""
+    _, _, amount = last_reimbursement(demo_session, gaelle.id)
+    nolan = demo_session.exec(
+        select(Beneficiary).where(Beneficiary.member_id == gaelle.id, Beneficiary.first_name == "Nolan")
+    ).one()
+    expected = guarantees.member_simulation(
+        demo_session, gaelle, {"act": "G", "charged": "30.00", "beneficiary_id": str(nolan.id)}, paris_today(clock)
+    )
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_gaelle(app, pilot, amount)
+        await pilot.press("s")
+        await fill(app, pilot, "G", "30", "2", "Combien pour Nolan ?", "", then=TextScreen)
+        text = screen_text(app)
+        lines = text.splitlines()
+        assert "Résultat de la simulation" in lines
+        assert f"Sécurité sociale : {format_eur(Decimal(expected['amo_paid']))}" in lines
+        for share in expected["amc"]:
+            assert f"{share['contract']} : {format_eur(Decimal(share['amount']))}" in lines
+        assert f"Reste à charge de l'adhérent : {format_eur(Decimal(expected['out_of_pocket']))}" in lines
+        assert "Détail du calcul :" in lines and f"  {expected['explanation'][0]}" in lines
+        assert "son résumé lui est envoyé par e-mail" in text
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgentConsoleScreen)
+    demo_session.expire_all()
+    audit = demo_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_simulation")).one()
+    assert audit.detail["reason"] == "Combien pour Nolan ?"
+    told = select(MailOutbox).where(MailOutbox.to == gaelle.email, MailOutbox.subject.startswith("Votre simulation"))  # type: ignore[attr-defined]
+    mail = demo_session.exec(told).one()
+    assert "pour Nolan LE GOFF" in mail.body
+    assert f"reste à votre charge {format_eur(Decimal(expected['out_of_pocket']))}." in mail.body
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

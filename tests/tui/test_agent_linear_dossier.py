@@ -129,7 +129,12 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
     card = demo_session.exec(select(MailOutbox).where(MailOutbox.to == "pharmacie@exemple.fr")).one()
     assert demo_session.exec(select(MailAttachment).where(MailAttachment.mail_id == card.id)).all()
     told = {m.subject for m in demo_session.exec(select(MailOutbox).where(MailOutbox.to == gaelle.email)).all()}
-    assert told == {"Votre carte de tiers payant a été envoyée", "Accusé de réception : Suite à votre appel"}
+    assert told == {
+        "Votre carte de tiers payant a été envoyée",
+        "Votre adresse postale est-elle à jour ?",  # the NPAI alert asks her to update it in Mon profil
+        "Votre simulation de remboursement",
+        "Accusé de réception : Suite à votre appel",
+    }
     alert = demo_session.exec(select(MemberAlert).where(MemberAlert.member_id == gaelle.id)).one()
     assert (alert.kind, alert.cleared_at) == ("npai", None)
     opened = demo_session.exec(select(MessageThread).where(MessageThread.member_id == gaelle.id)).one()

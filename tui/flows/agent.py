@@ -29,10 +29,12 @@ from models.schemas.claims import ClaimList
 from models.schemas.common import ContractKind, ContractState
 from models.schemas.guarantees import MyGuarantees
 from models.schemas.messaging import ThreadDetail
+from models.schemas.simulation import SimulationResult
 from tui.flows import claims as claims_flow
 from tui.flows import dashboard as dashboard_flow
 from tui.flows import guarantees as guarantees_flow
 from tui.flows import messaging as messaging_flow
+from tui.flows import simulator as simulator_flow
 from tui.flows.clock import PARIS
 from tui.flows.wording import inline_words, status_words
 
@@ -451,24 +453,24 @@ def action_body(
     return {}
 
 
+AGENT_REST = "Reste à charge de l'adhérent"
+
+
 def simulation_lines(result: object) -> list[str]:
-    """The engine's answer as labelled lines: what the Sécurité sociale, the contract and the member pay."""
-    rows = result if isinstance(result, list) else [result]
-    lines = []
-    for row in rows:
-        if not isinstance(row, dict):
-            continue
-        figures = []
-        for key, words in (
-            ("charged", "Payé"),
-            ("amo_paid", "Sécurité sociale"),
-            ("amc_paid", "Mutuelle"),
-            ("out_of_pocket", "Reste à charge"),
-        ):
-            if row.get(key) is not None:
-                figures.append(f"{words} : {format_eur(Decimal(str(row[key])))}")
-        lines.append(" ; ".join(figures) or "Simulation faite.")
-    return lines or ["Simulation faite."]
+    """The engine's answer as the member's simulator shows it (Sécurité sociale, each contract, what the
+    member pays, the explanation); several lines of one care each get a heading, then the totals."""
+    rows = [SimulationResult.model_validate(r) for r in (result if isinstance(result, list) else [result])]
+    if len(rows) == 1:
+        return simulator_flow.result_lines(simulator_flow.result_view([{}], rows, rest=AGENT_REST))
+    lines: list[str] = []
+    for number, row in enumerate(rows, start=1):
+        body = simulator_flow.result_lines(simulator_flow.result_view([{}], [row], rest=AGENT_REST))[1:]
+        lines += [f"Ligne {number}", *(f"  {line}" for line in body)]
+    totals = {
+        words: format_eur(sum((Decimal(getattr(r, key)) for r in rows), Decimal("0.00")))
+        for key, words in (("amo_paid", "Sécurité sociale"), ("amc_paid", "Mutuelle"), ("out_of_pocket", AGENT_REST))
+    }
+    return [simulator_flow.RESULT_HEADING, *lines, "Total : " + " ; ".join(f"{w} : {a}" for w, a in totals.items())]
 
 
 # --- supervision ---------------------------------------------------------------------------------

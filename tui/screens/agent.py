@@ -5,6 +5,7 @@ come from ``tui.flows.agent``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar
 
@@ -611,15 +612,19 @@ class AgentConsoleScreen(Screen[None]):
             self.query_one("#console-status", Static).update(built)
             return
         if action == "simulation":
-            self._call(self.agent.simulate(member_id, values["reason"], built, values.get("ticket") or None))
+            call = self.agent.simulate(member_id, values["reason"], built, values.get("ticket") or None)
+            self._call(call, lambda done: [done.message, "", *flow.simulation_lines(done.result)])
             return
         self._call(self.agent.act(member_id, action, values["reason"], values.get("ticket") or None, **built))
 
     @work(exit_on_error=False)
-    async def _call(self, call: Any) -> None:
+    async def _call(self, call: Any, show: Callable[[Any], list[str]] | None = None) -> None:
+        """Run an action; ``show`` turns an answer worth reading (a simulation) into lines for a text screen."""
         try:
             result = await call
             self.post_message(Result("done", getattr(result, "message", "Fait.")))
+            if show is not None:
+                self.post_message(Result("lines", show(result)))
         except errors.ApiError as exc:
             self.post_message(Result("error", error=_error_text(exc)))
 
