@@ -6,15 +6,25 @@ checked on the server (audit row, outbox, alert, thread). Snapshots of the secti
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 
 from models.domain.money import format_eur
-from models.tables import AuditEvent, Beneficiary, MailAttachment, MailOutbox, Member, MemberAlert, MessageThread
-from server.clock import paris_today
-from server.services import guarantees
+from models.tables import (
+    Account,
+    AuditEvent,
+    Beneficiary,
+    MailAttachment,
+    MailOutbox,
+    Member,
+    MemberAlert,
+    MessageThread,
+)
+from server.clock import FrozenClock, paris_today
+from server.services import audit, guarantees
 from server.services.agent.identity import last_reimbursement
 from tui.app import EspaceApp
 from tui.screens.agent import AgentConsoleScreen, FormScreen, IdentityScreen, TextScreen
@@ -137,6 +147,45 @@ async def test_a_simulation_shows_the_servers_amounts_as_labelled_lines(
     assert f"reste à votre charge {format_eur(Decimal(expected['out_of_pocket']))}." in mail.body
 
 
+async def test_the_reimbursements_section_pages_with_plus_and_minus(
+    api, token_store, julien_token, gaelle, demo_session  # noqa: F811
+):
+    """58 reimbursements: 50 on page 1, 8 on page 2; + and − (the registry's keys) move, and say when there
+    is no further page; the section's detail opens the line of the page shown."""
+    _, _, amount = last_reimbursement(demo_session, gaelle.id)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_gaelle(app, pilot, amount)
+        console = app.screen
+        table = console.query_one("#dossier-claims")
+        await pilot.press("2")
+        await settle(app, pilot)
+        first_page = [key.value for key in table.rows]
+        assert len(first_page) == 50 and "Page 1 sur 2 (+ / - : changer de page)" in screen_text(app)
+        await pilot.press("minus")
+        await settle(app, pilot)
+        assert "Première page des remboursements." in screen_text(app) and table.row_count == 50
+        await pilot.press("plus")
+        await settle(app, pilot)
+        second_page = [key.value for key in table.rows]
+        assert len(second_page) == 8 and not set(second_page) & set(first_page)
+        assert "Page 2 sur 2" in screen_text(app)
+        await pilot.press("plus")
+        await settle(app, pilot)
+        assert "Dernière page des remboursements." in screen_text(app) and table.row_count == 8
+        await pilot.press("enter")  # the détail of page 2's first line
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClaimDetailScreen) and app.screen.claim_id == int(second_page[0])
+        await pilot.press("escape")
+        await pilot.press("1", "minus")  # from another section: back to the reimbursements, page 1
+        await settle(app, pilot)
+        assert console.query_one("#dossier").active == "sec-claims"
+        assert [key.value for key in table.rows] == first_page
+    demo_session.expire_all()
+    reads = demo_session.exec(select(AuditEvent).where(AuditEvent.action == "dossier_read")).all()
+    assert sum(1 for e in reads if e.detail.get("section") == "claims") == 3  # each page shown was read once
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 @pytest.mark.parametrize("key", ["2", "6"])
 def test_dossier_section_snapshots(
@@ -151,3 +200,49 @@ def test_dossier_section_snapshots(
         await settle(pilot.app, pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_access_section_snapshot_of_a_locked_member(
+    api, token_store, julien_token, demo_session, clock, snap_compare  # noqa: F811
+):
+    """Sophie MARTIN (3810522), the demo world's locked member, at 80×24: a login the day before, then
+    three wrong passwords and the lockout. The demo world sets her account's lock but not its history, so
+    the history is written here as the login route writes it (``audit.record``, same actions and
+    details), at fixed times before the server's clock."""
+    sophie = demo_session.exec(select(Member).where(Member.member_number == "3810522")).one()
+    account = demo_session.exec(select(Account).where(Account.member_id == sophie.id)).one()
+    now = clock.now()
+    ip = "203.0.113.7"
+    history = [(now - timedelta(days=1, hours=2), "login_success", None)]
+    history += [(now - timedelta(minutes=12 - n), "login_attempt", n) for n in (1, 2, 3)]
+    for at, action, attempt in history:
+        when = FrozenClock(at)
+        if action == "login_success":
+            audit.record(demo_session, when, action, actor_account_id=account.id, ip=ip)
+            continue
+        detail = {"checked": "stored", "result": "wrong_password", "attempt": attempt}
+        audit.record(demo_session, when, action, actor_account_id=account.id, target_type="account",
+                     target_id=account.id, detail=detail, ip=ip)
+    audit.record(demo_session, FrozenClock(history[-1][0]), "account_locked", target_type="account",
+                 target_id=account.id, ip=ip)
+    demo_session.commit()
+    _, _, amount = last_reimbursement(demo_session, sophie.id)
+    app = EspaceApp(api, token_store=token_store)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot.app, pilot)
+        await pilot.press(*"3810522")
+        await settle(pilot.app, pilot)
+        await pilot.press("enter", "enter")
+        await settle(pilot.app, pilot)
+        assert isinstance(pilot.app.screen, IdentityScreen)
+        await pilot.press(*"Martin", "enter", *"Sophie", "enter", *"18/04/1979", "enter")
+        await pilot.press(*amount_words(amount), "enter", "enter")
+        await settle(pilot.app, pilot)
+        await pilot.press("6")
+        await settle(pilot.app, pilot)
+        text = screen_text(pilot.app)
+        assert text.count("mot de passe erroné ; IP 203.0.113.7") == 3 and "mot de passe accepté" in text
+        assert "Blocages :\n  " in text and "Compte : verrouillé jusqu'à" in text
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

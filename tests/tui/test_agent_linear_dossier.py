@@ -86,8 +86,14 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
         *gaelle_call(out, clock, spoken(amount)),
         *(section(out, i) for i in (0, 4, 5, 6)),
         section(out, 1),
+        menu_number(out, "Voir le détail d'un remboursement (par son numéro)"),
         "1",
         "",
+        menu_number(out, "Remboursements : page suivante"),  # 58 reimbursements: page 2 holds 51 to 58
+        menu_number(out, "Voir le détail d'un remboursement (par son numéro)"),
+        "51",
+        "",
+        menu_number(out, "Retour au dossier"),
         section(out, 2),  # no conversation yet
         section(out, 3),
         *act(out, "Envoyer la carte de tiers payant à un professionnel de santé", "pharmacie@exemple.fr",
@@ -114,8 +120,16 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
     assert claims.startswith("58 remboursements ; Dépensé : ") and claims.splitlines()[0].endswith("; Page 1 sur 2")
     assert "\n1. Date : 8 novembre 2026 ; Pour : Nolan LE GOFF ; Acte : Consultation chez le médecin" in claims
     assert "\n== Pourquoi ce reste à charge ? ==\n" in claims  # the member's détail, as she reads it
+    page_two = claims.split("\n58 remboursements ; ", 1)[1]
+    assert page_two.splitlines()[0].endswith("; Page 2 sur 2") and "\n51. Date : " in page_two
+    assert "\n58. Date : " in page_two and "\n59. " not in page_two
+    assert "Numéro pour le détail (51 à 58, Entrée : retour)" in page_two
+    assert page_two.count("\n== Pourquoi ce reste à charge ? ==\n") == 1
+    assert "== Remboursements, Page 2 sur 2 ==" in page_two and "Remboursements : page précédente" in page_two
     assert "\n== Messages ==\nAucune conversation.\n" in text
-    assert "Sécurité sociale : " in text.split("Simuler un remboursement sur le contrat", 2)[2]
+    simulated = text.split("Simuler un remboursement sur le contrat", 2)[2]
+    assert "\nRésultat de la simulation\nSécurité sociale : " in simulated  # the member simulator's lines
+    assert "\nReste à charge de l'adhérent : " in simulated and "\nDétail du calcul :\n" in simulated
     thread = text.rsplit("\n== Messages ==\n", 1)[1]
     assert thread.startswith("1. Suite à votre appel ; ")
     assert "\nSujet : Suite à votre appel\n" in thread and "\nBonjour, voici le justificatif demandé.\n" in thread

@@ -71,7 +71,8 @@ class AgentApi:
         return await self._get(f"/agent/members/{member_id}/dossier", Dossier)
 
     # the dossier's sections, as the member sees them (each read is audited on the server)
-    async def member_claims(self, member_id: int, params: dict[str, Any] | None = None) -> ClaimList:
+    async def member_claims(self, member_id: int, page: int = 1) -> ClaimList:
+        params = {"page": str(page)} if page > 1 else None
         return await self._get(f"/agent/members/{member_id}/claims", ClaimList, params=params)
 
     async def member_claim(self, member_id: int, claim_id: int) -> ClaimDetail:

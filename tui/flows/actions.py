@@ -161,6 +161,11 @@ AGENT_ACTIONS: tuple[Action, ...] = (
     ),
     Action("agent_open_item", ("enter",), "Dossier : voir le détail de la ligne choisie", context=AGENT,
            short="Détail", footer=False, linear=False),
+    # the remboursements section shows 50 per page, as « Mes remboursements » (same + / − keys)
+    Action("agent_claims_next_page", ("plus",), "Remboursements : page suivante", context=AGENT, short="Page +",
+           footer=False),
+    Action("agent_claims_previous_page", ("minus",), "Remboursements : page précédente", context=AGENT,
+           short="Page −", footer=False),
     Action("agent_audit", ("J",), "Journal d'audit filtré (superviseur)", context=AGENT, short="Audit",
            supervisor=True, footer=False),
     Action("agent_flagged", ("V",), "Vérifications d'identité signalées (superviseur)", context=AGENT,

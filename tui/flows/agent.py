@@ -163,10 +163,17 @@ def claims_records(result: ClaimList, *, long_dates: bool = False) -> list[str]:
     lines = [totals + (f" ; {claims_flow.page_line(result)}" if result.pages > 1 else "")]
     if not result.items:
         lines.append(claims_flow.NO_CLAIMS)
+    first = first_number(result)
     lines += [
-        f"{n}. " + claims_flow.list_record(item, _dates(long_dates)) for n, item in enumerate(result.items, start=1)
+        f"{n}. " + claims_flow.list_record(item, _dates(long_dates))
+        for n, item in enumerate(result.items, start=first)
     ]
     return lines
+
+
+def first_number(result: ClaimList) -> int:
+    """The number of a page's first reimbursement: they are numbered across pages, as in « Mes remboursements »."""
+    return (result.page - 1) * result.page_size + 1
 
 
 def thread_detail_lines(thread: ThreadDetail, *, long_dates: bool = False) -> list[str]:

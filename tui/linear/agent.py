@@ -40,6 +40,8 @@ SECTIONS = tuple(f"agent_section_{section}" for section, _ in flow.SECTIONS)
 QUEUE = ("agent_take", "agent_answer", "agent_note")
 END_CALL = "Fin de l'appel : revenir à l'accueil de la console"
 BACK = "Retour"
+BACK_TO_DOSSIER = "Retour au dossier"
+CLAIM_DETAIL = "Voir le détail d'un remboursement (par son numéro)"
 SKIP = "Entrée pour passer"
 
 
@@ -206,17 +208,41 @@ class Console:
         for line in lines:
             self.c.say(line.strip())
 
+    async def claims(self, member_id: int) -> None:
+        """The reimbursements, a page at a time (50, as in « Mes remboursements »): the labelled lines, then
+        a menu: the détail by number, the next or previous page, back to the dossier."""
+        page, result = 1, None
+        while True:
+            if result is None or result.page != page:
+                result = await self._try(self.api.member_claims(member_id, page))
+                if result is None:
+                    return
+                for line in flow.claims_records(result, long_dates=True):
+                    self.c.say(line)
+            ids = [item.id for item in result.items]
+            moves = [
+                (action, to)
+                for action, to in (("agent_claims_next_page", page + 1), ("agent_claims_previous_page", page - 1))
+                if 1 <= to <= result.pages
+            ]
+            if not moves:  # one page: straight to the détail, as for the messages
+                await self.details(member_id, "claims", ids, flow.first_number(result))
+                return
+            options = [CLAIM_DETAIL, *(self.actions[action].description for action, _ in moves), BACK_TO_DOSSIER]
+            index = self.c.choose(f"Remboursements, {claims_flow.page_line(result)}", options)
+            if index == 0:
+                await self.details(member_id, "claims", ids, flow.first_number(result))
+            elif index <= len(moves):
+                page = moves[index - 1][1]
+            else:
+                return
+
     async def listing(self, member_id: int, section: str) -> None:
         """Reimbursements, messages or démarches: one labelled line each, then the détail by number."""
         if section == "claims":
-            result = await self._try(self.api.member_claims(member_id))
-            if result is None:
-                return
-            rows = flow.claims_records(result, long_dates=True)
-            self.c.say(rows[0])  # the totals
-            ids = [item.id for item in result.items]
-            lines = rows[1:]
-        elif section == "threads":
+            await self.claims(member_id)
+            return
+        if section == "threads":
             inbox = await self._try(self.api.member_threads(member_id))
             if inbox is None:
                 return
@@ -229,18 +255,25 @@ class Console:
             ids = [r.id for r in found.items]
             lines = [f"{n}. {messaging_flow.request_line(r, format_date_long)}" for n, r in enumerate(found.items, 1)]
         if not ids:
-            self.c.say({"threads": flow.NO_THREADS, "requests": flow.NO_REQUESTS}.get(section, claims_flow.NO_CLAIMS))
+            self.c.say({"threads": flow.NO_THREADS, "requests": flow.NO_REQUESTS}[section])
             return
         for line in lines:
             self.c.say(line)
+        await self.details(member_id, section, ids)
+
+    async def details(self, member_id: int, section: str, ids: list[int], first: int = 1) -> None:
+        """The détail of the lines numbered ``first`` to ``first + len(ids) - 1``, by number, until Entrée."""
+        if not ids:
+            return
+        last = first + len(ids) - 1
         while True:
-            answer = self.c.ask(f"Numéro pour le détail (1 à {len(ids)}, Entrée : retour au dossier)").strip()
+            answer = self.c.ask(f"Numéro pour le détail ({first} à {last}, Entrée : retour)").strip()
             if not answer:
                 return
-            if not (answer.isdigit() and 1 <= int(answer) <= len(ids)):
-                self.c.error(f"choix invalide : « {answer} ». Tapez un nombre de 1 à {len(ids)}.")
+            if not (answer.isdigit() and first <= int(answer) <= last):
+                self.c.error(f"choix invalide : « {answer} ». Tapez un nombre de {first} à {last}.")
                 continue
-            for line in await self.detail(member_id, section, ids[int(answer) - 1]):
+            for line in await self.detail(member_id, section, ids[int(answer) - first]):
                 self.c.say(line)
 
     async def detail(self, member_id: int, section: str, item_id: int) -> list[str]:

@@ -33,6 +33,7 @@ from tui.bindings import agent_bindings
 from tui.flows import agent as flow
 from tui.flows import claims as claims_flow
 from tui.flows import messaging as messaging_flow
+from tui.flows.actions import DEFAULT_REGISTRY, keys_label
 from tui.screens.claims import ClaimDetailScreen
 
 
@@ -319,6 +320,9 @@ SECTION_LOADERS = {
     "threads": "member_threads",
     "requests": "member_requests",
 }
+CLAIMS_PAGE_KEYS = " / ".join(
+    keys_label(DEFAULT_REGISTRY[action].keys) for action in ("agent_claims_next_page", "agent_claims_previous_page")
+)
 DOSSIER_HELP = (
     "Dossier ouvert : 1 à 7 sections, Entrée détail ; u débloquer, l lien, a activation, x déconnecter, "
     "c coordonnées, j journal ; F1 toutes les touches."
@@ -340,6 +344,8 @@ class AgentConsoleScreen(Screen[None]):
         self.dossier: Any = None
         self.guarantees: Any = None
         self.loaded: set[str] = set()
+        self.claims: Any = None  # the page of reimbursements shown (ClaimList)
+        self.claims_page = 1
 
     def compose(self) -> ComposeResult:
         yield Label(f"Console conseiller {('— ' + self.display_name) if self.display_name else ''}", id="console-title")
@@ -448,6 +454,7 @@ class AgentConsoleScreen(Screen[None]):
         if first:
             self.loaded = set()
             self.guarantees = None
+            self.claims, self.claims_page = None, 1
             self._open_section("contracts")
         else:
             self._load_section(tabs.active.removeprefix("sec-"), again=True)
@@ -475,8 +482,10 @@ class AgentConsoleScreen(Screen[None]):
 
     @work(group="section", exit_on_error=False)
     async def _fetch(self, section: str, member_id: int) -> None:
+        load = getattr(self.agent, SECTION_LOADERS[section])
         try:
-            self.post_message(Result(section, await getattr(self.agent, SECTION_LOADERS[section])(member_id)))
+            answer = await (load(member_id, self.claims_page) if section == "claims" else load(member_id))
+            self.post_message(Result(section, answer))
         except errors.ApiError as exc:
             self.loaded.discard(section)
             self.post_message(Result("error", error=_error_text(exc)))
@@ -488,6 +497,7 @@ class AgentConsoleScreen(Screen[None]):
                 text = flow.contracts_lines(self.dossier, payload)
                 self.query_one("#text-contracts", Static).update("\n".join(text))
         elif section == "claims":
+            self.claims, self.claims_page = payload, payload.page
             width = self.app.size.width
             table = self.query_one("#dossier-claims", DataTable)
             table.clear(columns=True)
@@ -495,6 +505,8 @@ class AgentConsoleScreen(Screen[None]):
             for item in payload.items:
                 table.add_row(*claims_flow.row_cells(item, width), key=str(item.id))
             totals = claims_flow.totals_line(payload.totals)
+            if payload.pages > 1:
+                totals += f" ; {claims_flow.page_line(payload)} ({CLAIMS_PAGE_KEYS} : changer de page)"
             self.query_one("#dossier-claims-totals", Static).update(
                 totals if payload.items else f"{claims_flow.NO_CLAIMS} {totals}"
             )
@@ -552,6 +564,26 @@ class AgentConsoleScreen(Screen[None]):
                 option = options.get_option_at_index(options.highlighted)
                 if option.id is not None and self.member_id is not None:
                     self._show_lines(self._item_lines(options.id or "", self.member_id, int(option.id)))
+
+    def action_agent_claims_next_page(self) -> None:
+        self._claims_page(+1)
+
+    def action_agent_claims_previous_page(self) -> None:
+        self._claims_page(-1)
+
+    def _claims_page(self, step: int) -> None:
+        """Another page of the remboursements section (shown if another section was on screen)."""
+        if self._need_dossier() is None:
+            return
+        pages = self.claims.pages if self.claims is not None else 1
+        page = min(max(1, self.claims_page + step), pages)
+        status = self.query_one("#console-status", Static)
+        if page == self.claims_page and self.claims is not None:
+            status.update("Dernière page des remboursements." if step > 0 else "Première page des remboursements.")
+        else:
+            self.claims_page = page
+            self.loaded.discard("claims")
+        self._open_section("claims")
 
     def action_agent_section_contracts(self) -> None:
         self._open_section("contracts")
