@@ -303,22 +303,22 @@ async def test_npai_and_tutelle_alerts_feed_the_banner(client, desk, db_session)
     assert db_session.exec(select(Member).where(Member.id == m.id)).one()
 
 
-async def test_a_simulation_for_the_member_emails_them_its_summary(client, desk, db_session):
+async def consultation_covered(client, desk, db_session) -> dict[str, str]:
+    """The desk member's contract pays the généraliste (G); the dossier is opened; a 30 € consultation for her."""
     m = desk["member"]
     contract = db_session.exec(select(Contract).where(Contract.member_id == m.id)).one()
-    db_session.add(
-        GuaranteeLine(
-            table_id=contract.guarantee_table_id,
-            care_category="consultations",
-            act_codes=["G"],
-            notation="100% BR",
-            label="Généraliste",
-        )
-    )
+    line = GuaranteeLine(table_id=contract.guarantee_table_id, care_category="consultations", act_codes=["G"],
+                         notation="100% BR", label="Généraliste")
+    db_session.add(line)
     db_session.commit()
     await open_dossier(client, desk)
     principal = db_session.exec(select(Beneficiary).where(Beneficiary.member_id == m.id)).one()
-    line = {"act": "G", "charged": "30", "beneficiary_id": str(principal.id)}
+    return {"act": "G", "charged": "30", "beneficiary_id": str(principal.id)}
+
+
+async def test_a_simulation_for_the_member_emails_them_its_summary(client, desk, db_session):
+    m = desk["member"]
+    line = await consultation_covered(client, desk, db_session)
     url = f"/api/v1/agent/members/{m.id}/simulations"
     one = await client.post(
         url, json={"reason": "Combien pour une consultation ?", "scenarios": [line]}, headers=desk["agent"]
@@ -352,22 +352,10 @@ async def test_a_simulation_for_a_member_without_email_says_nobody_was_told(clie
     m = db_session.get(Member, desk["member"].id)
     m.email = None
     db_session.add(m)
-    contract = db_session.exec(select(Contract).where(Contract.member_id == m.id)).one()
-    db_session.add(
-        GuaranteeLine(
-            table_id=contract.guarantee_table_id,
-            care_category="consultations",
-            act_codes=["G"],
-            notation="100% BR",
-            label="Généraliste",
-        )
-    )
-    db_session.commit()
-    await open_dossier(client, desk)
-    principal = db_session.exec(select(Beneficiary).where(Beneficiary.member_id == m.id)).one()
+    line = await consultation_covered(client, desk, db_session)
     response = await client.post(
         f"/api/v1/agent/members/{m.id}/simulations",
-        json={"reason": "Combien ?", "scenarios": [{"act": "G", "charged": "30", "beneficiary_id": str(principal.id)}]},
+        json={"reason": "Combien ?", "scenarios": [line]},
         headers=desk["agent"],
     )
     assert response.json()["member_told"] is False and "résumé non envoyé" in response.json()["message"]

@@ -30,7 +30,13 @@ from tui.app import EspaceApp
 from tui.screens.agent import AgentConsoleScreen, FormScreen, IdentityScreen, TextScreen
 from tui.screens.claims import ClaimDetailScreen
 
-from .test_agent_console import amount_words, julien_token, screen_text, settle  # noqa: F401  (fixture)
+from .test_agent_console import (  # noqa: F401  (julien_token: a fixture)
+    amount_words,
+    julien_token,
+    open_sophie,
+    screen_text,
+    settle,
+)
 
 
 @pytest.fixture
@@ -230,15 +236,7 @@ def test_access_section_snapshot_of_a_locked_member(
     app = EspaceApp(api, token_store=token_store)
 
     async def run_before(pilot) -> None:
-        await settle(pilot.app, pilot)
-        await pilot.press(*"3810522")
-        await settle(pilot.app, pilot)
-        await pilot.press("enter", "enter")
-        await settle(pilot.app, pilot)
-        assert isinstance(pilot.app.screen, IdentityScreen)
-        await pilot.press(*"Martin", "enter", *"Sophie", "enter", *"18/04/1979", "enter")
-        await pilot.press(*amount_words(amount), "enter", "enter")
-        await settle(pilot.app, pilot)
+        await open_sophie(pilot, amount)
         await pilot.press("6")
         await settle(pilot.app, pilot)
         text = screen_text(pilot.app)
