@@ -694,7 +694,8 @@ def member_simulation(session: Session, member: Member, payload: Any, today: dat
 # Saved simulations
 
 
-def _act_label(act: str, day: date) -> str:
+def act_label(act: str, day: date) -> str:
+    """The act's French label on ``day`` (its code when the tariffs do not know it)."""
     try:
         return tariff_set_for(day).act(act).label
     except TariffError:
@@ -710,7 +711,7 @@ def _saved_out(row: SavedSimulation, beneficiary: Beneficiary) -> SavedSimulatio
         beneficiary_id=row.beneficiary_id,
         beneficiary_name=f"{beneficiary.first_name} {beneficiary.last_name}",
         act=row.act,
-        act_label=_act_label(row.act, day),
+        act_label=act_label(row.act, day),
         charged=Decimal(row.charged),
         requests=requests,
         results=[SimulationResult.model_validate(r) for r in row.results],

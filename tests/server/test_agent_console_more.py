@@ -5,7 +5,9 @@ loopback), and the NPAI / tutelle alerts recorded by a conseiller."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from decimal import Decimal
 from email import message_from_bytes
 from email.policy import default as default_policy
 
@@ -15,8 +17,18 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from models.domain.identifiers import fold_name
+from models.domain.money import format_eur
 from models.schemas.common import Role
-from models.tables import AuditEvent, MailAttachment, MailOutbox, Member, MemberAlert
+from models.tables import (
+    AuditEvent,
+    Beneficiary,
+    Contract,
+    GuaranteeLine,
+    MailAttachment,
+    MailOutbox,
+    Member,
+    MemberAlert,
+)
 from server.app import create_app
 from server.jobs import run_pass
 from server.settings import Settings
@@ -74,6 +86,33 @@ async def test_name_search_ignores_accents_and_case(client, desk):
         if h["id"] == m.id
     )
     assert (hit["last_name"], hit["first_name"]) == ("MÜLLER", "Hélène")
+
+
+async def test_a_compound_surname_is_found_however_it_is_typed(client, make, desk):
+    """« le goff », « de la tour », with or without accents or hyphen, « nom prénom » in either order."""
+    goff = make.member(first_name="Gaëlle", last_name="LE GOFF", birth_date=date(1990, 5, 2), city="Grenoble")
+    tour = make.member(first_name="Jean-Pierre", last_name="DE LA TOUR-D'AUVERGNE", city="Clermont")
+    lefevre = make.member(first_name="Goff", last_name="LEFÈVRE", city="Rouen")  # « le » + « goff » elsewhere
+    cases = {
+        "le goff": {goff.id, lefevre.id},
+        "LE GOFF": {goff.id, lefevre.id},
+        "le-goff": {goff.id, lefevre.id},
+        "le goff gaelle": {goff.id},
+        "Le Goff Gaëlle": {goff.id},
+        "gaëlle le goff": {goff.id},
+        "gaelle le-goff 02/05/1990": {goff.id},
+        "de la tour": {tour.id},
+        "de la tour-d'auvergne": {tour.id},
+        "De-La-Tour jean pierre": {tour.id},
+        "jean-pierre de la t": {tour.id},
+        "lefevre goff": {lefevre.id},
+    }
+    for q, expected in cases.items():
+        hits = (await client.get("/api/v1/agent/members", params={"q": q}, headers=desk["agent"])).json()["hits"]
+        assert {h["id"] for h in hits} == expected, q
+    wrong_birth = {"q": "gaelle le goff 03/05/1990"}
+    nobody = await client.get("/api/v1/agent/members", params=wrong_birth, headers=desk["agent"])
+    assert nobody.json()["hits"] == []
 
 
 def test_the_search_columns_are_filled_on_write_and_indexed(db_session, make):
@@ -231,13 +270,14 @@ async def test_npai_and_tutelle_alerts_feed_the_banner(client, desk, db_session)
     banner_url = f"/api/v1/agent/members/{m.id}/banner"
     assert (await client.get(banner_url, headers=desk["agent"])).json()["alerts"] == []
     npai = await client.post(url, json={"reason": "Courrier du 12/11 revenu", "kind": "npai"}, headers=desk["agent"])
-    assert npai.status_code == 200 and npai.json()["member_told"] is False
+    assert npai.status_code == 200 and npai.json()["member_told"] is True
     tutelle = await client.post(
         url,
         json={"reason": "Jugement reçu", "kind": "guardianship", "note": "curatelle renforcée, UDAF 68"},
         headers=desk["agent"],
     )
     assert tutelle.json()["message"] == "Alerte enregistrée : tutelle / curatelle (curatelle renforcée, UDAF 68)."
+    assert tutelle.json()["member_told"] is False
     alerts = (await client.get(banner_url, headers=desk["agent"])).json()["alerts"]
     assert {a["kind"] for a in alerts} == {"npai", "guardianship"}
     assert any("UDAF 68" in a["text"] for a in alerts)
@@ -252,6 +292,73 @@ async def test_npai_and_tutelle_alerts_feed_the_banner(client, desk, db_session)
     assert [a["kind"] for a in alerts] == ["guardianship"]
     nothing = await client.post(url, json={"reason": "Rien", "kind": "npai", "clear": True}, headers=desk["agent"])
     assert nothing.status_code == 409
+    # One email, for the first NPAI return only: the tutelle, the second return and the clearing send none.
+    told = db_session.exec(select(MailOutbox).where(MailOutbox.to == m.email)).all()
+    assert [mail.subject for mail in told] == ["Votre adresse postale est-elle à jour ?"]
+    assert "mettez à jour votre adresse postale dans « Mon profil »" in told[0].body
+    assert "à votre demande" not in told[0].body  # the mutuelle tells them; they asked nothing
+    assert "UDAF" not in told[0].body
     actions = [e.action for e in db_session.exec(select(AuditEvent).where(AuditEvent.target_id == str(m.id))).all()]
     assert actions.count("agent_alert_recorded") == 3 and actions.count("agent_alert_cleared") == 1
     assert db_session.exec(select(Member).where(Member.id == m.id)).one()
+
+
+async def consultation_covered(client, desk, db_session) -> dict[str, str]:
+    """The desk member's contract pays the généraliste (G); the dossier is opened; a 30 € consultation for her."""
+    m = desk["member"]
+    contract = db_session.exec(select(Contract).where(Contract.member_id == m.id)).one()
+    line = GuaranteeLine(table_id=contract.guarantee_table_id, care_category="consultations", act_codes=["G"],
+                         notation="100% BR", label="Généraliste")
+    db_session.add(line)
+    db_session.commit()
+    await open_dossier(client, desk)
+    principal = db_session.exec(select(Beneficiary).where(Beneficiary.member_id == m.id)).one()
+    return {"act": "G", "charged": "30", "beneficiary_id": str(principal.id)}
+
+
+async def test_a_simulation_for_the_member_emails_them_its_summary(client, desk, db_session):
+    m = desk["member"]
+    line = await consultation_covered(client, desk, db_session)
+    url = f"/api/v1/agent/members/{m.id}/simulations"
+    one = await client.post(
+        url, json={"reason": "Combien pour une consultation ?", "scenarios": [line]}, headers=desk["agent"]
+    )
+    assert one.status_code == 200, one.text
+    done = one.json()
+    assert done["member_told"] is True and "résumé lui est envoyé par e-mail" in done["message"]
+    result = done["result"]
+    mail = db_session.exec(select(MailOutbox).where(MailOutbox.to == m.email)).one()
+    assert mail.subject == "Votre simulation de remboursement"
+    assert "Votre conseiller a réalisé une simulation de remboursement pour Hélène MÜLLER" in mail.body
+    assert (
+        f"- Consultation de médecin généraliste, 30,00\u00a0€ facturés : Sécurité sociale "
+        f"{format_eur(Decimal(result['amo_paid']))}, mutuelle {format_eur(Decimal(result['amc_paid']))}, "
+        f"reste à votre charge {format_eur(Decimal(result['out_of_pocket']))}."
+    ) in mail.body
+    assert "Julien ROCHE" in mail.body and "Au total" not in mail.body
+    assert not re.search(r"\d{13}", mail.body)  # no NIR in an email
+    two = await client.post(url, json={"reason": "Deux actes", "scenarios": [line, line]}, headers=desk["agent"])
+    assert two.status_code == 200, two.text
+    rows = two.json()["result"]
+    last = db_session.exec(select(MailOutbox).where(MailOutbox.to == m.email).order_by(MailOutbox.id.desc())).first()  # type: ignore[union-attr]
+    total = sum((Decimal(r["out_of_pocket"]) for r in rows), Decimal("0.00"))
+    assert last.body.count("- Consultation") == 2
+    assert f"reste à votre charge {format_eur(total)}." in last.body.split("Au total : ")[1]
+    audit = db_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_simulation")).all()
+    assert [e.detail["lines"] for e in audit] == [1, 2]
+
+
+async def test_a_simulation_for_a_member_without_email_says_nobody_was_told(client, desk, db_session):
+    m = db_session.get(Member, desk["member"].id)
+    m.email = None
+    db_session.add(m)
+    line = await consultation_covered(client, desk, db_session)
+    response = await client.post(
+        f"/api/v1/agent/members/{m.id}/simulations",
+        json={"reason": "Combien ?", "scenarios": [line]},
+        headers=desk["agent"],
+    )
+    assert response.json()["member_told"] is False and "résumé non envoyé" in response.json()["message"]
+    assert not db_session.exec(
+        select(MailOutbox).where(MailOutbox.subject == "Votre simulation de remboursement")
+    ).all()

@@ -126,14 +126,19 @@ def test_console_snapshot(api, token_store, julien_token, sophie79, demo_session
     app = EspaceApp(api, token_store=token_store)
 
     async def run_before(pilot) -> None:
-        await settle(pilot.app, pilot)
-        await pilot.press(*"3810522")
-        await settle(pilot.app, pilot)
-        await pilot.press("enter", "enter")
-        await settle(pilot.app, pilot)
-        await pilot.press(
-            *"Martin", "enter", *"Sophie", "enter", *"18/04/1979", "enter", *amount_words(amount), "enter", "enter"
-        )
-        await settle(pilot.app, pilot)
+        await open_sophie(pilot, amount)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def open_sophie(pilot, amount) -> None:
+    """Sophie MARTIN's dossier, found by her n° adhérent, her identity checked (the last reimbursement)."""
+    await settle(pilot.app, pilot)
+    await pilot.press(*"3810522")
+    await settle(pilot.app, pilot)
+    await pilot.press("enter", "enter")
+    await settle(pilot.app, pilot)
+    await pilot.press(
+        *"Martin", "enter", *"Sophie", "enter", *"18/04/1979", "enter", *amount_words(amount), "enter", "enter"
+    )
+    await settle(pilot.app, pilot)

@@ -14,6 +14,7 @@ from models.schemas.common import ClaimStatus, ContractKind, ContractState, Paye
 from models.schemas.dashboard import ClaimSummary, ContractSummary, Dashboard
 from tui.flows import wording
 from tui.flows.actions import DEFAULT_REGISTRY, key_label, keys_label, normalize_key
+from tui.flows.agent import simulation_lines
 from tui.flows.config import config_path, load_config, parse_config
 from tui.flows.dashboard import build_view
 from tui.flows.login import (
@@ -279,3 +280,30 @@ async def test_login_flow_all_at_once_maps_network_errors(client_clock):
     outcome = await flow.run("1000001", "secret")
     assert not outcome.ok and outcome.message.startswith("Le serveur ne répond pas.")
     assert flow.identifier == "1000001"
+
+
+# -- the console's simulation result ------------------------------------------------------------------
+
+
+def test_a_simulation_of_several_lines_shows_each_line_then_the_totals():
+    def row(amo: str, amc: str, rest: str) -> dict[str, object]:
+        return {
+            "br": "30.00", "amo_rate": "0.70", "amo_gross": "21.00", "deductions": [], "amo_paid": amo,
+            "amc": [{"contract": "Santé Socle", "amount": amc}], "amc_paid": amc, "out_of_pocket": rest,
+            "tariff_version": "2026", "explanation": [f"Reste : {rest}"],
+        }
+
+    lines = simulation_lines([row("20.00", "9.00", "1.00"), row("21.00", "9.00", "0.00")])
+    assert lines[0] == "Résultat de la simulation"
+    assert lines[1:4] == ["Ligne 1", "  Sécurité sociale : 20,00\u00a0€", "  Santé Socle : 9,00\u00a0€"]
+    assert "  Reste à charge de l'adhérent : 0,00\u00a0€" in lines and "    Reste : 1.00" in lines
+    assert lines[-1] == (
+        "Total : Sécurité sociale : 41,00\u00a0€ ; Mutuelle : 18,00\u00a0€ ; Reste à charge de l'adhérent : 1,00\u00a0€"
+    )
+    single = simulation_lines(row("20.00", "9.00", "1.00"))
+    assert single[:4] == [
+        "Résultat de la simulation",
+        "Sécurité sociale : 20,00\u00a0€",
+        "Santé Socle : 9,00\u00a0€",
+        "Reste à charge de l'adhérent : 1,00\u00a0€",
+    ]

@@ -27,7 +27,12 @@ from models.schemas.agent import (
     StaffCreate,
     StaffOut,
 )
-from tui.api.client import ApiClient
+from models.schemas.claims import ClaimDetail, ClaimList
+from models.schemas.guarantees import MyGuarantees
+from models.schemas.messaging import Inbox, ThreadDetail
+from models.schemas.requests import RequestDetail, RequestList
+from tui.api import errors
+from tui.api.client import ApiClient, Download
 
 # Actions for the member that take only a reason and a ticket: id -> path under /agent/members/{id}/
 SIMPLE_ACTIONS = {
@@ -64,6 +69,29 @@ class AgentApi:
 
     async def dossier(self, member_id: int) -> Dossier:
         return await self._get(f"/agent/members/{member_id}/dossier", Dossier)
+
+    # the dossier's sections, as the member sees them (each read is audited on the server)
+    async def member_claims(self, member_id: int, page: int = 1) -> ClaimList:
+        params = {"page": str(page)} if page > 1 else None
+        return await self._get(f"/agent/members/{member_id}/claims", ClaimList, params=params)
+
+    async def member_claim(self, member_id: int, claim_id: int) -> ClaimDetail:
+        return await self._get(f"/agent/members/{member_id}/claims/{claim_id}", ClaimDetail)
+
+    async def member_guarantees(self, member_id: int) -> MyGuarantees:
+        return await self._get(f"/agent/members/{member_id}/guarantees", MyGuarantees)
+
+    async def member_threads(self, member_id: int) -> Inbox:
+        return await self._get(f"/agent/members/{member_id}/threads", Inbox)
+
+    async def member_thread(self, member_id: int, thread_id: int) -> ThreadDetail:
+        return await self._get(f"/agent/members/{member_id}/threads/{thread_id}", ThreadDetail)
+
+    async def member_requests(self, member_id: int) -> RequestList:
+        return await self._get(f"/agent/members/{member_id}/requests", RequestList)
+
+    async def member_request(self, member_id: int, request_id: int) -> RequestDetail:
+        return await self._get(f"/agent/members/{member_id}/requests/{request_id}", RequestDetail)
 
     async def act(
         self, member_id: int, action: str, reason: str, ticket: str | None = None, **extra: Any
@@ -118,3 +146,25 @@ class AgentApi:
 
     async def disable_staff(self, account_id: int) -> StaffOut:
         return await self._post(f"/agent/staff/{account_id}/disable", StaffOut)
+
+
+class MemberReader:
+    """One member's dossier behind the few methods the member's own screens call (``claim``,
+    ``payment_statement``), so the console shows a reimbursement through the member's détail screen."""
+
+    def __init__(self, agent: AgentApi, member_id: int) -> None:
+        self.agent = agent
+        self.member_id = member_id
+
+    @property
+    def api(self) -> MemberReader:  # the member screens read ``session.api``
+        return self
+
+    async def claim(self, claim_id: int) -> ClaimDetail:
+        return await self.agent.member_claim(self.member_id, claim_id)
+
+    async def payment_statement(self, payment_id: int) -> Download:
+        raise errors.Forbidden(
+            "Les relevés se téléchargent depuis l'espace de l'adhérent : proposez-lui de le faire, ou ouvrez une "
+            "conversation (touche m) pour le lui envoyer."
+        )

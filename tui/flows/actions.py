@@ -146,6 +146,26 @@ AGENT_ACTIONS: tuple[Action, ...] = (
            screen="queue", short="Répondre"),
     Action("agent_note", ("i",), "Écrire une note interne (jamais montrée à l'adhérent)", context=AGENT,
            screen="queue", short="Note interne"),
+    # the dossier's sections (what the member sees, then the account's security and the calls): one key each
+    *(
+        Action(f"agent_section_{section}", (key,), f"Dossier : {words}", context=AGENT, short=words, footer=False)
+        for section, key, words in (
+            ("contracts", "1", "contrats et garanties"),
+            ("claims", "2", "remboursements et leur détail"),
+            ("threads", "3", "messages"),
+            ("requests", "4", "démarches"),
+            ("profile", "5", "profil et bénéficiaires"),
+            ("security", "6", "connexions, blocages, appareils, sessions"),
+            ("calls", "7", "historique des appels"),
+        )
+    ),
+    Action("agent_open_item", ("enter",), "Dossier : voir le détail de la ligne choisie", context=AGENT,
+           short="Détail", footer=False, linear=False),
+    # the remboursements section shows 50 per page, as « Mes remboursements » (same + / − keys)
+    Action("agent_claims_next_page", ("plus",), "Remboursements : page suivante", context=AGENT, short="Page +",
+           footer=False),
+    Action("agent_claims_previous_page", ("minus",), "Remboursements : page précédente", context=AGENT,
+           short="Page −", footer=False),
     Action("agent_audit", ("J",), "Journal d'audit filtré (superviseur)", context=AGENT, short="Audit",
            supervisor=True, footer=False),
     Action("agent_flagged", ("V",), "Vérifications d'identité signalées (superviseur)", context=AGENT,

@@ -5,6 +5,7 @@ queue and a thread; the identity checklist and its validation; the console's act
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -24,7 +25,17 @@ from models.schemas.agent import (
     QueueThread,
     StaffOut,
 )
+from models.schemas.claims import ClaimList
 from models.schemas.common import ContractKind, ContractState
+from models.schemas.guarantees import MyGuarantees
+from models.schemas.messaging import ThreadDetail
+from models.schemas.simulation import SimulationResult
+from tui.flows import claims as claims_flow
+from tui.flows import dashboard as dashboard_flow
+from tui.flows import guarantees as guarantees_flow
+from tui.flows import messaging as messaging_flow
+from tui.flows import simulator as simulator_flow
+from tui.flows.clock import PARIS
 from tui.flows.wording import inline_words, status_words
 
 PARIS_HINT = "JJ/MM/AAAA"
@@ -98,32 +109,142 @@ def banner_lines(b: Banner) -> list[str]:
 
 
 def _at(moment: datetime) -> str:
-    return f"{format_date(moment.date())} {moment:%H:%M}"
+    local = moment.astimezone(PARIS) if moment.tzinfo is not None else moment  # the conseiller reads Paris time
+    return f"{format_date(local.date())} {local:%H:%M}"
 
 
-def dossier_lines(d: Dossier) -> list[str]:
-    lines = [
-        f"Profil : {d.profile.email or 'pas d’e-mail'} — {d.profile.mobile or 'pas de mobile'} — {d.profile.address}"
-    ]
-    for c in d.contracts:
-        lines.append(f"Contrat {c.name} ({KIND[c.kind]}, {STATE[c.state]}), depuis le {format_date(c.start_date)}")
-    if d.profile.beneficiaries:
-        lines.append(
-            "Bénéficiaires : "
-            + ", ".join(f"{b.first_name} ({status_words(b.relationship)})" for b in d.profile.beneficiaries)
-        )
-    lines.append(f"Appareils de confiance : {len(d.trusted_devices)} — sessions ouvertes : {len(d.sessions)}")
-    if d.lockouts:
-        lines.append("Blocages : " + ", ".join(_at(e.at) for e in d.lockouts))
-    if d.logins:
-        lines.append("Connexions : " + ", ".join(f"{_at(e.at)} ({e.result})" for e in d.logins[:5]))
-    lines.append("Appels :" if d.calls else "Appels : aucun")
-    for call in d.calls[:5]:
-        lines.append(
-            f"  {_at(call.at)} {call.agent_name} — {call.motif} — {status_words(call.outcome)}"
-            + (f" — {call.note}" if call.note else "")
-        )
+# --- the dossier's sections: what the member sees, through the member's own flows ----------------
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("contracts", "Contrats et garanties"),
+    ("claims", "Remboursements"),
+    ("threads", "Messages"),
+    ("requests", "Démarches"),
+    ("profile", "Profil"),
+    ("security", "Connexions et appareils"),
+    ("calls", "Appels"),
+)
+SECTION_TITLES = dict(SECTIONS)
+NO_THREADS = "Aucune conversation."
+NO_REQUESTS = "Aucune démarche."
+
+
+def _dates(long_dates: bool) -> Callable[[date], str]:
+    return format_date_long if long_dates else format_date
+
+
+def contracts_lines(d: Dossier, guarantees: MyGuarantees | None, *, long_dates: bool = False) -> list[str]:
+    """The contracts as on the member's dashboard, then the garanties as on « Mes garanties »: each
+    person's ceilings (bar and sentence), the next équipement, each contract's postes."""
+    lines: list[str] = []
+    for contract in d.contracts:
+        view = dashboard_flow.contract_view(contract, long_dates=long_dates)
+        lines += [v for v in (view.warning, f"Contrat : {view.title}", view.sentence, view.people) if v]
+    if not d.contracts:
+        lines.append(dashboard_flow.NO_CONTRACT)
+    if guarantees is None:
+        return lines
+    view = guarantees_flow.build_view(guarantees, long_dates=long_dates)
+    for person in view.people:
+        lines.append(f"Plafonds de {person.name.removesuffix(' (vous)')}")
+        lines += [f"  {c.sentence}" if long_dates else f"  {c.bar} {c.sentence}" for c in person.ceilings]
+        lines += [f"  {sentence}" for sentence in person.equipment]
+    for contract in view.contracts:
+        lines.append(f"Garanties : {contract.sentence}")
+        for category in contract.categories:
+            lines.append(f"  {category.label}")
+            lines += [f"    {row}" for line in category.lines for row in line.lines()]
     return lines
+
+
+def claims_records(result: ClaimList, *, long_dates: bool = False) -> list[str]:
+    """One labelled line per reimbursement, as in the member's linear « Mes remboursements »."""
+    totals = claims_flow.totals_line(result.totals)
+    lines = [totals + (f" ; {claims_flow.page_line(result)}" if result.pages > 1 else "")]
+    if not result.items:
+        lines.append(claims_flow.NO_CLAIMS)
+    first = first_number(result)
+    lines += [
+        f"{n}. " + claims_flow.list_record(item, _dates(long_dates))
+        for n, item in enumerate(result.items, start=first)
+    ]
+    return lines
+
+
+def first_number(result: ClaimList) -> int:
+    """The number of a page's first reimbursement: they are numbered across pages, as in « Mes remboursements »."""
+    return (result.page - 1) * result.page_size + 1
+
+
+def thread_detail_lines(thread: ThreadDetail, *, long_dates: bool = False) -> list[str]:
+    """A conversation as the member reads it (head, then each message)."""
+    dates = _dates(long_dates)
+    lines = messaging_flow.thread_lines(thread, dates)
+    for block in messaging_flow.message_lines(thread, dates):
+        lines += ["", *block]
+    return lines
+
+
+def profile_lines(d: Dossier, *, long_dates: bool = False) -> list[str]:
+    p = d.profile
+    lines = [
+        f"E-mail : {p.email or 'aucun (l’adhérent ne reçoit pas nos e-mails)'}",
+        f"Mobile : {p.mobile or 'aucun'}",
+        f"Adresse : {p.address or 'inconnue'}",
+    ]
+    lines += [
+        f"Bénéficiaire {n} : {b.first_name} {b.last_name} ; {status_words(b.relationship)} ; "
+        f"né(e) le {_dates(long_dates)(b.birth_date)}"
+        for n, b in enumerate(p.beneficiaries, start=1)
+    ]
+    return lines
+
+
+def security_lines(d: Dossier) -> list[str]:
+    lines = [f"Compte : {d.banner.account_words}"]
+    lines.append("Connexions récentes :" if d.logins else "Connexions récentes : aucune")
+    lines += [
+        f"  {_at(e.at)} ; {LOGIN_RESULTS.get(e.result or '', e.result or '—')}" + (f" ; IP {e.ip}" if e.ip else "")
+        for e in d.logins
+    ]
+    lines.append("Blocages :" if d.lockouts else "Blocages : aucun")
+    lines += [f"  {_at(e.at)}" + (f" ; IP {e.ip}" if e.ip else "") for e in d.lockouts]
+    lines.append("Appareils de confiance :" if d.trusted_devices else "Appareils de confiance : aucun")
+    lines += [
+        f"  {t.name} ; ajouté le {_at(t.created_at)} ; expire le {_at(t.expires_at)}"
+        + (f" ; utilisé le {_at(t.last_used_at)}" if t.last_used_at else "")
+        for t in d.trusted_devices
+    ]
+    lines.append("Sessions ouvertes :" if d.sessions else "Sessions ouvertes : aucune")
+    lines += [
+        f"  depuis le {_at(x.created_at)} ; vue le {_at(x.last_seen_at)}"
+        + (f" ; {x.user_agent}" if x.user_agent else "")
+        + (f" ; IP {x.ip}" if x.ip else "")
+        for x in d.sessions
+    ]
+    return lines
+
+
+LOGIN_RESULTS = {  # the server's reasons (server.services.auth.login), in words
+    "ok": "mot de passe accepté",
+    "wrong_password": "mot de passe erroné",
+    "locked": "refusée : compte verrouillé",
+    "address_limit": "refusée : trop d'essais depuis cette adresse",
+    "challenge": "refusée : vérification anti-robot manquée",
+    "state": "refusée : compte pas encore activé ou désactivé",
+}
+
+
+def calls_lines(d: Dossier) -> list[str]:
+    if not d.calls:
+        return ["Aucun appel noté."]
+    return [
+        f"Le : {_at(c.at)} ; Conseiller : {c.agent_name} ; Appelant : {status_words(c.caller_kind)} ; "
+        f"Motif : {c.motif} ; Issue : {status_words(c.outcome)}"
+        + (f" ; Note : {c.note}" if c.note else "")
+        + (f" ; Ticket : {c.ticket}" if c.ticket else "")
+        for c in d.calls
+    ]
 
 
 def queue_line(item: QueueItem) -> str:
@@ -339,24 +460,24 @@ def action_body(
     return {}
 
 
+AGENT_REST = "Reste à charge de l'adhérent"
+
+
 def simulation_lines(result: object) -> list[str]:
-    """The engine's answer as labelled lines: what the Sécurité sociale, the contract and the member pay."""
-    rows = result if isinstance(result, list) else [result]
-    lines = []
-    for row in rows:
-        if not isinstance(row, dict):
-            continue
-        figures = []
-        for key, words in (
-            ("charged", "Payé"),
-            ("amo_paid", "Sécurité sociale"),
-            ("amc_paid", "Mutuelle"),
-            ("out_of_pocket", "Reste à charge"),
-        ):
-            if row.get(key) is not None:
-                figures.append(f"{words} : {format_eur(Decimal(str(row[key])))}")
-        lines.append(" ; ".join(figures) or "Simulation faite.")
-    return lines or ["Simulation faite."]
+    """The engine's answer as the member's simulator shows it (Sécurité sociale, each contract, what the
+    member pays, the explanation); several lines of one care each get a heading, then the totals."""
+    rows = [SimulationResult.model_validate(r) for r in (result if isinstance(result, list) else [result])]
+    if len(rows) == 1:
+        return simulator_flow.result_lines(simulator_flow.result_view([{}], rows, rest=AGENT_REST))
+    lines: list[str] = []
+    for number, row in enumerate(rows, start=1):
+        body = simulator_flow.result_lines(simulator_flow.result_view([{}], [row], rest=AGENT_REST))[1:]
+        lines += [f"Ligne {number}", *(f"  {line}" for line in body)]
+    totals = {
+        words: format_eur(sum((Decimal(getattr(r, key)) for r in rows), Decimal("0.00")))
+        for key, words in (("amo_paid", "Sécurité sociale"), ("amc_paid", "Mutuelle"), ("out_of_pocket", AGENT_REST))
+    }
+    return [simulator_flow.RESULT_HEADING, *lines, "Total : " + " ; ".join(f"{w} : {a}" for w, a in totals.items())]
 
 
 # --- supervision ---------------------------------------------------------------------------------

@@ -180,8 +180,14 @@ SCENARIO_HEADINGS = {
 }
 
 
-def result_view(requests: list[dict[str, Any]], results: list[SimulationResult]) -> ResultView:
-    """Sécurité sociale, each contract of the mutuelle, what remains to pay; min–max for a range."""
+MEMBER_REST = "Reste à votre charge"
+
+
+def result_view(
+    requests: list[dict[str, Any]], results: list[SimulationResult], *, rest: str = MEMBER_REST
+) -> ResultView:
+    """Sécurité sociale, each contract of the mutuelle, what remains to pay (``rest`` names who pays it:
+    the member reads « votre », the conseiller « l'adhérent »); min–max for a range."""
     is_range = len(results) > 1
     figures = [f"Sécurité sociale : {_span([Decimal(r.amo_paid) for r in results])}"]
     contracts: list[str] = []
@@ -194,7 +200,7 @@ def result_view(requests: list[dict[str, Any]], results: list[SimulationResult])
         figures.append(f"{name} : {_span(amounts)}")
     if not contracts:
         figures.append("Votre mutuelle : 0,00\u00a0€")
-    figures.append(f"Reste à votre charge : {_span([Decimal(r.out_of_pocket) for r in results])}")
+    figures.append(f"{rest} : {_span([Decimal(r.out_of_pocket) for r in results])}")
     explanations = []
     for request, result in zip(requests, results, strict=True):
         heading = (
@@ -203,6 +209,18 @@ def result_view(requests: list[dict[str, Any]], results: list[SimulationResult])
         explanations.append((heading, tuple(result.explanation)))
     notes = ("Vous ne savez pas si votre médecin adhère à l'OPTAM : voici la fourchette.",) if is_range else ()
     return ResultView(tuple(figures), tuple(explanations), is_range, notes)
+
+
+RESULT_HEADING = "Résultat de la simulation"
+
+
+def result_lines(view: ResultView) -> list[str]:
+    """The result as the simulator shows it: the figures, then each scenario's explanation."""
+    lines = [RESULT_HEADING, *view.notes, *view.figures]
+    for heading, sentences in view.explanations:
+        lines.append(f"{heading} :")
+        lines.extend(f"  {s}" for s in sentences)
+    return lines
 
 
 def beneficiary_choices(people: list[BeneficiaryCover]) -> list[tuple[int, str]]:
@@ -223,7 +241,7 @@ def saved_heading(count: int) -> str:
 def saved_line(item: SavedSimulationOut, *, long_dates: bool = False) -> str:
     """One saved simulation as one labelled line, its figures recomputed in words (min–max for a range)."""
     dates = format_date_long if long_dates else format_date
-    rest = next(f for f in result_view(item.requests, item.results).figures if f.startswith("Reste"))
+    rest = next(f for f in result_view(item.requests, item.results).figures if f.startswith(MEMBER_REST))
     created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
     return (
         f"Le : {dates(created.astimezone(PARIS).date())} ; Pour : {item.beneficiary_name} ; "

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from models.domain.dates import format_date_long
 from models.schemas.agent import AgentAnswer, CallLogCreate, CallOutcome, MemberHit, RequestDecision, StaffCreate
 from models.schemas.common import ComplaintOutcome, Role, ThreadCategory
 from tui.api import errors
 from tui.api.agent import AgentApi
 from tui.flows import agent as flow
+from tui.flows import claims as claims_flow
 from tui.flows import login as login_flow
+from tui.flows import messaging as messaging_flow
 from tui.flows.actions import Action
 
 if TYPE_CHECKING:
@@ -33,9 +36,12 @@ DOSSIER = (
     "agent_thread",
     "agent_call_log",
 )
+SECTIONS = tuple(f"agent_section_{section}" for section, _ in flow.SECTIONS)
 QUEUE = ("agent_take", "agent_answer", "agent_note")
 END_CALL = "Fin de l'appel : revenir à l'accueil de la console"
 BACK = "Retour"
+BACK_TO_DOSSIER = "Retour au dossier"
+CLAIM_DETAIL = "Voir le détail d'un remboursement (par son numéro)"
 SKIP = "Entrée pour passer"
 
 
@@ -169,16 +175,116 @@ class Console:
             self.c.say(f"Bénéficiaire {number} : {b.first_name} {b.last_name}")
         who = f"{hit.first_name} {hit.last_name}"
         while True:
-            actions = self._menu(DOSSIER)
+            actions = self._menu(SECTIONS + DOSSIER)
             options = [a.description for a in actions] + [END_CALL]
-            index = self.c.choose(f"Actions pour {who}", options)
+            index = self.c.choose(f"Dossier et actions pour {who}", options)
             if index == len(actions):
                 return
             action = actions[index]
-            if action.id == "agent_call_log":
+            if action.id in SECTIONS:
+                await self.section(hit.id, action.id.removeprefix("agent_section_"), dossier)
+            elif action.id == "agent_call_log":
                 await self.log_call(hit, caller)
+                dossier = await self._try(self.api.dossier(hit.id)) or dossier  # the call history has it now
             else:
                 await self.act(hit, action, beneficiaries)
+
+    # -- the dossier's sections: labelled records, as the member's own linear screens write them ------
+
+    async def section(self, member_id: int, section: str, dossier: Any) -> None:
+        self.c.heading(flow.SECTION_TITLES[section])
+        if section == "contracts":
+            guarantees = await self._try(self.api.member_guarantees(member_id))
+            lines = flow.contracts_lines(dossier, guarantees, long_dates=True)
+        elif section == "profile":
+            lines = flow.profile_lines(dossier, long_dates=True)
+        elif section == "security":
+            lines = flow.security_lines(dossier)
+        elif section == "calls":
+            lines = flow.calls_lines(dossier)
+        else:
+            await self.listing(member_id, section)
+            return
+        for line in lines:
+            self.c.say(line.strip())
+
+    async def claims(self, member_id: int) -> None:
+        """The reimbursements, a page at a time (50, as in « Mes remboursements »): the labelled lines, then
+        a menu: the détail by number, the next or previous page, back to the dossier."""
+        page, result = 1, None
+        while True:
+            if result is None or result.page != page:
+                result = await self._try(self.api.member_claims(member_id, page))
+                if result is None:
+                    return
+                for line in flow.claims_records(result, long_dates=True):
+                    self.c.say(line)
+            ids = [item.id for item in result.items]
+            moves = [
+                (action, to)
+                for action, to in (("agent_claims_next_page", page + 1), ("agent_claims_previous_page", page - 1))
+                if 1 <= to <= result.pages
+            ]
+            if not moves:  # one page: straight to the détail, as for the messages
+                await self.details(member_id, "claims", ids, flow.first_number(result))
+                return
+            options = [CLAIM_DETAIL, *(self.actions[action].description for action, _ in moves), BACK_TO_DOSSIER]
+            index = self.c.choose(f"Remboursements, {claims_flow.page_line(result)}", options)
+            if index == 0:
+                await self.details(member_id, "claims", ids, flow.first_number(result))
+            elif index <= len(moves):
+                page = moves[index - 1][1]
+            else:
+                return
+
+    async def listing(self, member_id: int, section: str) -> None:
+        """Reimbursements, messages or démarches: one labelled line each, then the détail by number."""
+        if section == "claims":
+            await self.claims(member_id)
+            return
+        if section == "threads":
+            inbox = await self._try(self.api.member_threads(member_id))
+            if inbox is None:
+                return
+            ids = [t.id for t in inbox.threads]
+            lines = [f"{n}. {messaging_flow.thread_line(t, format_date_long)}" for n, t in enumerate(inbox.threads, 1)]
+        else:
+            found = await self._try(self.api.member_requests(member_id))
+            if found is None:
+                return
+            ids = [r.id for r in found.items]
+            lines = [f"{n}. {messaging_flow.request_line(r, format_date_long)}" for n, r in enumerate(found.items, 1)]
+        if not ids:
+            self.c.say({"threads": flow.NO_THREADS, "requests": flow.NO_REQUESTS}[section])
+            return
+        for line in lines:
+            self.c.say(line)
+        await self.details(member_id, section, ids)
+
+    async def details(self, member_id: int, section: str, ids: list[int], first: int = 1) -> None:
+        """The détail of the lines numbered ``first`` to ``first + len(ids) - 1``, by number, until Entrée."""
+        if not ids:
+            return
+        last = first + len(ids) - 1
+        while True:
+            answer = self.c.ask(f"Numéro pour le détail ({first} à {last}, Entrée : retour)").strip()
+            if not answer:
+                return
+            if not (answer.isdigit() and first <= int(answer) <= last):
+                self.c.error(f"choix invalide : « {answer} ». Tapez un nombre de {first} à {last}.")
+                continue
+            for line in await self.detail(member_id, section, ids[int(answer) - first]):
+                self.c.say(line)
+
+    async def detail(self, member_id: int, section: str, item_id: int) -> list[str]:
+        if section == "claims":
+            claim = await self._try(self.api.member_claim(member_id, item_id))
+            return claims_flow.detail_text(claim, long_dates=True) if claim is not None else []
+        if section == "threads":
+            thread = await self._try(self.api.member_thread(member_id, item_id))
+            return [x for x in flow.thread_detail_lines(thread, long_dates=True) if x] if thread is not None else []
+        request = await self._try(self.api.member_request(member_id, item_id))
+        return messaging_flow.request_detail_lines(request, format_date_long) if request is not None else []
 
     def _fields(self, action_id: str) -> dict[str, str]:
         ask = self.c.ask

@@ -5,6 +5,7 @@ come from ``tui.flows.agent``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar
 
@@ -14,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from models.schemas.agent import (
@@ -27,9 +28,13 @@ from models.schemas.agent import (
 )
 from models.schemas.common import ComplaintOutcome, ThreadCategory
 from tui.api import errors
-from tui.api.agent import AgentApi
+from tui.api.agent import AgentApi, MemberReader
 from tui.bindings import agent_bindings
 from tui.flows import agent as flow
+from tui.flows import claims as claims_flow
+from tui.flows import messaging as messaging_flow
+from tui.flows.actions import DEFAULT_REGISTRY, keys_label
+from tui.screens.claims import ClaimDetailScreen
 
 
 class Result(Message):
@@ -306,6 +311,23 @@ class QueueScreen(Screen[None]):
 
 # --- the console ---------------------------------------------------------------------------------
 
+# Tab titles short enough for the seven to fit 80 columns; the full words are in the registry (F1, palette).
+SHORT_TITLES = {"contracts": "Contrats", "claims": "Rembours.", "security": "Accès", "requests": "Démarches"}
+# The sections read from the server when first shown: section -> AgentApi method (member id).
+SECTION_LOADERS = {
+    "contracts": "member_guarantees",
+    "claims": "member_claims",
+    "threads": "member_threads",
+    "requests": "member_requests",
+}
+CLAIMS_PAGE_KEYS = " / ".join(
+    keys_label(DEFAULT_REGISTRY[action].keys) for action in ("agent_claims_next_page", "agent_claims_previous_page")
+)
+DOSSIER_HELP = (
+    "Dossier ouvert : 1 à 7 sections, Entrée détail ; u débloquer, l lien, a activation, x déconnecter, "
+    "c coordonnées, j journal ; F1 toutes les touches."
+)
+
 
 class AgentConsoleScreen(Screen[None]):
     # The registry's console actions (context "agent"); the palette and the help list them through the app.
@@ -319,17 +341,34 @@ class AgentConsoleScreen(Screen[None]):
         self.member_id: int | None = None
         self.beneficiary_ids: list[int] = []
         self._keep_status = False
+        self.dossier: Any = None
+        self.guarantees: Any = None
+        self.loaded: set[str] = set()
+        self.claims: Any = None  # the page of reimbursements shown (ClaimList)
+        self.claims_page = 1
 
     def compose(self) -> ComposeResult:
         yield Label(f"Console conseiller {('— ' + self.display_name) if self.display_name else ''}", id="console-title")
         yield Input(placeholder="Qui appelle ? n° adhérent, nom prénom (date), NIR, e-mail, mobile", id="search")
         yield OptionList(id="hits")
         yield Static("", id="banner")
-        yield VerticalScroll(Static("", id="dossier"), id="dossier-scroll")
+        # The dossier: the member's own views (the claims table and détail, the messagerie's and the
+        # démarches' lines, the garanties), then what only the conseiller sees. One key per section (1-7).
+        with TabbedContent(id="dossier"):
+            for number, (section, title) in enumerate(flow.SECTIONS, start=1):
+                with TabPane(f"{number} {SHORT_TITLES.get(section, title)}", id=f"sec-{section}"):
+                    if section == "claims":
+                        yield DataTable(id="dossier-claims", cursor_type="row", zebra_stripes=True)
+                        yield Static("", id="dossier-claims-totals")
+                    elif section in ("threads", "requests"):
+                        yield OptionList(id=f"dossier-{section}")
+                    else:
+                        yield VerticalScroll(Static("", id=f"text-{section}"), id=f"scroll-{section}")
         yield Static("", id="console-status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#dossier", TabbedContent).display = False
         self.query_one("#search", Input).focus()
 
     # search as you type
@@ -382,27 +421,199 @@ class AgentConsoleScreen(Screen[None]):
             options.add_options([Option(flow.hit_line(h)) for h in self.hits])
             status.update(f"{len(self.hits)} résultat(s)" + (" (affinez)" if message.payload.truncated else ""))
         elif message.kind == "dossier":
-            self.beneficiary_ids = [b.id for b in message.payload.profile.beneficiaries]
-            self.query_one("#hits", OptionList).clear_options()
-            self.query_one("#banner", Static).update("\n".join(flow.banner_lines(message.payload.banner)))
-            self.query_one("#dossier", Static).update("\n".join(flow.dossier_lines(message.payload)))
-            self.query_one("#dossier-scroll").focus()
+            self._show_dossier(message.payload)
             if not self._keep_status:
-                status.update(
-                    "Dossier ouvert : u débloquer, l lien, a activation, x déconnecter, c coordonnées, j journal."
-                )
+                status.update(DOSSIER_HELP)
             self._keep_status = False
+        elif message.kind in SECTION_LOADERS:
+            self._show_section(message.kind, message.payload)
         elif message.kind == "done":
             status.update(message.payload)
             if self.member_id is not None:
                 self._keep_status = True
                 self._load_dossier(self.member_id)
 
+    # the dossier and its sections
+    def _show_dossier(self, dossier: Any) -> None:
+        first = self.dossier is None or self.dossier.banner.member_id != dossier.banner.member_id
+        self.dossier = dossier
+        self.beneficiary_ids = [b.id for b in dossier.profile.beneficiaries]
+        self.query_one("#hits", OptionList).clear_options()
+        for widget_id in ("#search", "#hits"):  # the call is about this member now: room for the dossier
+            self.query_one(widget_id).display = False
+        self.query_one("#banner", Static).update("\n".join(flow.banner_lines(dossier.banner)))
+        for section, lines in (
+            ("profile", flow.profile_lines(dossier)),
+            ("security", flow.security_lines(dossier)),
+            ("calls", flow.calls_lines(dossier)),
+            ("contracts", flow.contracts_lines(dossier, self.guarantees)),
+        ):
+            self.query_one(f"#text-{section}", Static).update("\n".join(lines))
+        tabs = self.query_one("#dossier", TabbedContent)
+        tabs.display = True
+        if first:
+            self.loaded = set()
+            self.guarantees = None
+            self.claims, self.claims_page = None, 1
+            self._open_section("contracts")
+        else:
+            self._load_section(tabs.active.removeprefix("sec-"), again=True)
+
+    def _open_section(self, section: str) -> None:
+        if self._need_dossier() is None:
+            return
+        tabs = self.query_one("#dossier", TabbedContent)
+        tabs.active = f"sec-{section}"
+        self._load_section(section)
+        pane = self.query_one(f"#sec-{section}", TabPane)
+        target = pane.query("DataTable, OptionList, VerticalScroll").first()
+        target.focus()
+
+    @on(TabbedContent.TabActivated, "#dossier")
+    def _tab_chosen(self, event: TabbedContent.TabActivated) -> None:
+        self._load_section((event.pane.id or "").removeprefix("sec-"))
+
+    def _load_section(self, section: str, *, again: bool = False) -> None:
+        """A section the member sees is read from the server when first shown (each read is audited)."""
+        if self.member_id is None or section not in SECTION_LOADERS or (section in self.loaded and not again):
+            return
+        self.loaded.add(section)
+        self._fetch(section, self.member_id)
+
+    @work(group="section", exit_on_error=False)
+    async def _fetch(self, section: str, member_id: int) -> None:
+        load = getattr(self.agent, SECTION_LOADERS[section])
+        try:
+            answer = await (load(member_id, self.claims_page) if section == "claims" else load(member_id))
+            self.post_message(Result(section, answer))
+        except errors.ApiError as exc:
+            self.loaded.discard(section)
+            self.post_message(Result("error", error=_error_text(exc)))
+
+    def _show_section(self, section: str, payload: Any) -> None:
+        if section == "contracts":
+            self.guarantees = payload
+            if self.dossier is not None:
+                text = flow.contracts_lines(self.dossier, payload)
+                self.query_one("#text-contracts", Static).update("\n".join(text))
+        elif section == "claims":
+            self.claims, self.claims_page = payload, payload.page
+            width = self.app.size.width
+            table = self.query_one("#dossier-claims", DataTable)
+            table.clear(columns=True)
+            table.add_columns(*claims_flow.columns(width))
+            for item in payload.items:
+                table.add_row(*claims_flow.row_cells(item, width), key=str(item.id))
+            totals = claims_flow.totals_line(payload.totals)
+            if payload.pages > 1:
+                totals += f" ; {claims_flow.page_line(payload)} ({CLAIMS_PAGE_KEYS} : changer de page)"
+            self.query_one("#dossier-claims-totals", Static).update(
+                totals if payload.items else f"{claims_flow.NO_CLAIMS} {totals}"
+            )
+        elif section == "threads":
+            self._fill_options(
+                "threads", [(t.id, messaging_flow.thread_line(t)) for t in payload.threads], flow.NO_THREADS
+            )
+        elif section == "requests":
+            self._fill_options(
+                "requests", [(r.id, messaging_flow.request_line(r)) for r in payload.items], flow.NO_REQUESTS
+            )
+
+    def _fill_options(self, section: str, rows: list[tuple[int, str]], empty: str) -> None:
+        options = self.query_one(f"#dossier-{section}", OptionList)
+        options.clear_options()
+        options.add_options([Option(text, id=str(row_id)) for row_id, text in rows] or [Option(empty, disabled=True)])
+        if rows:
+            options.highlighted = 0
+
+    @on(DataTable.RowSelected, "#dossier-claims")
+    def _claim_chosen(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None and self.member_id is not None:
+            self._open_claim(int(event.row_key.value))
+
+    def _open_claim(self, claim_id: int) -> None:
+        """The member's own détail screen, fed by the console's audited route."""
+        assert self.member_id is not None
+        self.app.push_screen(ClaimDetailScreen(MemberReader(self.agent, self.member_id), claim_id))  # type: ignore[arg-type]
+
+    @on(OptionList.OptionSelected, "#dossier-threads, #dossier-requests")
+    def _item_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None and self.member_id is not None:
+            self._show_lines(self._item_lines(event.option_list.id or "", self.member_id, int(event.option.id)))
+
+    async def _item_lines(self, list_id: str, member_id: int, item_id: int) -> list[str]:
+        if list_id == "dossier-threads":
+            return flow.thread_detail_lines(await self.agent.member_thread(member_id, item_id))
+        return messaging_flow.request_detail_lines(await self.agent.member_request(member_id, item_id))
+
+    def action_agent_open_item(self) -> None:
+        """Entrée on the section's tabs: the détail of the highlighted line (the table and the lists
+        answer Entrée themselves)."""
+        if self._need_dossier() is None:
+            return
+        section = self.query_one("#dossier", TabbedContent).active.removeprefix("sec-")
+        if section == "claims":
+            table = self.query_one("#dossier-claims", DataTable)
+            if table.row_count:
+                key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+                if key is not None:
+                    self._open_claim(int(key))
+        elif section in ("threads", "requests"):
+            options = self.query_one(f"#dossier-{section}", OptionList)
+            if options.highlighted is not None:
+                option = options.get_option_at_index(options.highlighted)
+                if option.id is not None and self.member_id is not None:
+                    self._show_lines(self._item_lines(options.id or "", self.member_id, int(option.id)))
+
+    def action_agent_claims_next_page(self) -> None:
+        self._claims_page(+1)
+
+    def action_agent_claims_previous_page(self) -> None:
+        self._claims_page(-1)
+
+    def _claims_page(self, step: int) -> None:
+        """Another page of the remboursements section (shown if another section was on screen)."""
+        if self._need_dossier() is None:
+            return
+        pages = self.claims.pages if self.claims is not None else 1
+        page = min(max(1, self.claims_page + step), pages)
+        status = self.query_one("#console-status", Static)
+        if page == self.claims_page and self.claims is not None:
+            status.update("Dernière page des remboursements." if step > 0 else "Première page des remboursements.")
+        else:
+            self.claims_page = page
+            self.loaded.discard("claims")
+        self._open_section("claims")
+
+    def action_agent_section_contracts(self) -> None:
+        self._open_section("contracts")
+
+    def action_agent_section_claims(self) -> None:
+        self._open_section("claims")
+
+    def action_agent_section_threads(self) -> None:
+        self._open_section("threads")
+
+    def action_agent_section_requests(self) -> None:
+        self._open_section("requests")
+
+    def action_agent_section_profile(self) -> None:
+        self._open_section("profile")
+
+    def action_agent_section_security(self) -> None:
+        self._open_section("security")
+
+    def action_agent_section_calls(self) -> None:
+        self._open_section("calls")
+
     # actions
     def action_agent_search(self) -> None:
         self.member_id = None
+        self.dossier = None
         self.query_one("#banner", Static).update("")
-        self.query_one("#dossier", Static).update("")
+        self.query_one("#dossier", TabbedContent).display = False
+        for widget_id in ("#search", "#hits"):
+            self.query_one(widget_id).display = True
         search = self.query_one("#search", Input)
         search.value = ""
         search.focus()
@@ -433,15 +644,19 @@ class AgentConsoleScreen(Screen[None]):
             self.query_one("#console-status", Static).update(built)
             return
         if action == "simulation":
-            self._call(self.agent.simulate(member_id, values["reason"], built, values.get("ticket") or None))
+            call = self.agent.simulate(member_id, values["reason"], built, values.get("ticket") or None)
+            self._call(call, lambda done: [done.message, "", *flow.simulation_lines(done.result)])
             return
         self._call(self.agent.act(member_id, action, values["reason"], values.get("ticket") or None, **built))
 
     @work(exit_on_error=False)
-    async def _call(self, call: Any) -> None:
+    async def _call(self, call: Any, show: Callable[[Any], list[str]] | None = None) -> None:
+        """Run an action; ``show`` turns an answer worth reading (a simulation) into lines for a text screen."""
         try:
             result = await call
             self.post_message(Result("done", getattr(result, "message", "Fait.")))
+            if show is not None:
+                self.post_message(Result("lines", show(result)))
         except errors.ApiError as exc:
             self.post_message(Result("error", error=_error_text(exc)))
 

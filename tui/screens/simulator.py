@@ -201,11 +201,7 @@ class SimulatorScreen(Screen[None]):
         view = flow.result_view(message.scenarios, message.results)
         self.last = message.scenarios
         self.status.clear()
-        lines = ["Résultat de la simulation", *view.notes, *view.figures]
-        for heading, sentences in view.explanations:
-            lines.append(f"{heading} :")
-            lines.extend(f"  {s}" for s in sentences)
-        self.query_one("#result", Static).update("\n".join(lines))
+        self.query_one("#result", Static).update("\n".join(flow.result_lines(view)))
         self.query_one("#save", Button).disabled = False
 
     @on(Saved)

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import secrets
 import string
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from models.domain.contact import ContactError, validate_email
+from models.domain.money import format_eur
 from models.schemas.agent import (
     ActionDone,
     ActionReason,
@@ -25,7 +28,7 @@ from models.schemas.agent import (
 from models.schemas.common import AccountState, Role
 from models.schemas.errors import ErrorDetail
 from models.schemas.messaging import ThreadCreate
-from models.tables import Account, Member, MemberAlert
+from models.tables import Account, Beneficiary, Member, MemberAlert
 from server.clock import Clock, paris_today
 from server.errors import ApiError
 from server.notify.outbox import Attachment, enqueue_mail
@@ -46,19 +49,26 @@ def _why(body: ActionReason) -> dict[str, Any]:
     return {"reason": body.reason.strip(), **({"ticket": body.ticket.strip()} if body.ticket else {})}
 
 
-def _tell(session: Session, clock: Clock, member: Member, subject: str, text: str, agent: Account) -> bool:
+def _tell(
+    session: Session, clock: Clock, member: Member, subject: str, text: str, agent: Account, *, asked: bool = True
+) -> bool:
+    """Email the member what was done in their dossier; ``asked`` is False for what the mutuelle tells them
+    on its own (a courrier returned), which no "if you asked nothing" warning fits."""
     if not member.email:
         return False
+    who = f"{agent.display_name}, conseiller du service adhérent"
+    closing = (
+        f"Cette opération a été faite à votre demande par {who}. Si vous n'avez rien demandé, appelez-nous sans "
+        "attendre."
+        if asked
+        else f"Ce message vous est envoyé par {who}."
+    )
     enqueue_mail(
         session,
         clock,
         to=member.email,
         subject=subject,
-        body=(
-            f"Bonjour {member.first_name} {member.last_name},\n\n{text}\n"
-            f"Cette opération a été faite à votre demande par {agent.display_name}, conseiller du service adhérent. "
-            "Si vous n'avez rien demandé, appelez-nous sans attendre." + SIGNATURE
-        ),
+        body=f"Bonjour {member.first_name} {member.last_name},\n\n{text}\n{closing}" + SIGNATURE,
     )
     return True
 
@@ -330,6 +340,38 @@ def revoke_access(
     return _done(event.id, "revoke", "Appareils de confiance et sessions déconnectés.", told)
 
 
+# Who pays what, in the engine's answer, as the member reads it.
+SHARES = {"amo_paid": "Sécurité sociale", "amc_paid": "mutuelle", "out_of_pocket": "reste à votre charge"}
+
+
+def _eur(amount: object) -> str:
+    return format_eur(Decimal(str(amount)))
+
+
+def _shares(figures: dict[str, Any]) -> str:
+    return ", ".join(f"{words} {_eur(figures[key])}" for key, words in SHARES.items())
+
+
+def simulation_summary(session: Session, scenarios: list[dict[str, object]], results: list[Any], today: date) -> str:
+    """The simulation in the member's words, for their mailbox: for whom, each act with what the Sécurité
+    sociale, the mutuelle and the member pay, the totals of several lines. Names and amounts only: an email
+    is no place for the NIR."""
+    person = session.get(Beneficiary, int(str(scenarios[0].get("beneficiary_id"))))
+    who = f" pour {person.first_name} {person.last_name}" if person is not None else ""
+    lines = [f"Votre conseiller a réalisé une simulation de remboursement{who}, sur vos garanties en cours :"]
+    for scenario, result in zip(scenarios, results, strict=True):
+        label = guarantees.act_label(str(scenario.get("act", "")), today)
+        lines.append(f"- {label}, {_eur(scenario['charged'])} facturés : {_shares(result)}.")
+    if len(results) > 1:
+        totals = {key: sum((Decimal(str(r[key])) for r in results), Decimal("0.00")) for key in SHARES}
+        lines.append(f"Au total : {_shares(totals)}.")
+    lines.append(
+        "C'est une estimation : le remboursement réel dépend de la facture. Vous pouvez refaire ce calcul dans "
+        "le « Simulateur » de votre Espace Adhérent."
+    )
+    return "\n".join(lines) + "\n"
+
+
 def simulate(
     session: Session,
     clock: Clock,
@@ -342,7 +384,16 @@ def simulate(
 ) -> SimulationDone:
     member, access = require_access(session, clock, agent, member_id)
     payload: Any = body.scenarios[0] if len(body.scenarios) == 1 else list(body.scenarios)
-    result = guarantees.member_simulation(session, member, payload, paris_today(clock))
+    today = paris_today(clock)
+    result = guarantees.member_simulation(session, member, payload, today)
+    told = _tell(
+        session,
+        clock,
+        member,
+        "Votre simulation de remboursement",
+        simulation_summary(session, list(body.scenarios), result if isinstance(result, list) else [result], today),
+        agent,
+    )
     event = done_for(
         session,
         clock,
@@ -355,9 +406,10 @@ def simulate(
     session.commit()
     return SimulationDone(
         action="simulation",
-        message="Simulation faite sur les contrats de l'adhérent.",
+        message="Simulation faite sur les contrats de l'adhérent"
+        + (" ; son résumé lui est envoyé par e-mail." if told else " (aucun e-mail enregistré : résumé non envoyé)."),
         audit_id=event.id or 0,
-        member_told=False,
+        member_told=told,
         result=result,
     )
 
@@ -456,6 +508,12 @@ def email_card(
 
 
 ALERT_WORDS = {"npai": "courrier revenu NPAI", "guardianship": "tutelle / curatelle"}
+NPAI_SUBJECT = "Votre adresse postale est-elle à jour ?"
+NPAI_TEXT = (
+    "Un courrier que nous vous avons envoyé nous est revenu avec la mention « N'habite pas à l'adresse "
+    "indiquée ». Pour recevoir nos prochains courriers (carte de tiers payant, attestations), mettez à jour "
+    "votre adresse postale dans « Mon profil » de votre Espace Adhérent, ou appelez-nous.\n"
+)
 
 
 def record_alert(
@@ -469,7 +527,10 @@ def record_alert(
     ip: str | None,
 ) -> ActionDone:
     """Record (or clear) « courrier revenu NPAI » or « sous tutelle/curatelle »: the banner's alerts.
-    Internal flags: the member is not emailed (an NPAI address or a legal measure is not news to tell)."""
+    A new NPAI alert emails the member (their email still works when their letterbox does not) to update
+    the postal address in Mon profil. The tutelle is an internal flag, never emailed: the measure is known
+    to the protected member already, their mail may be read by others, and what to tell goes through the
+    tuteur or curateur, whom the alert's note names."""
     member, access = require_access(session, clock, agent, member_id)
     now = clock.now()
     open_rows = session.exec(
@@ -478,6 +539,7 @@ def record_alert(
         )
     ).all()
     words = ALERT_WORDS[body.kind]
+    told = False
     if body.clear:
         if not open_rows:
             raise ApiError(409, "no_alert", f"Aucune alerte « {words} » en cours pour cet adhérent.")
@@ -492,7 +554,10 @@ def record_alert(
             session.add(open_rows[0])
         else:
             session.add(MemberAlert(member_id=member.id or 0, kind=body.kind, note=note, created_at=now))
+            told = body.kind == "npai" and _tell(session, clock, member, NPAI_SUBJECT, NPAI_TEXT, agent, asked=False)
         message = f"Alerte enregistrée : {words}" + (f" ({note})." if note else ".")
+        if told:
+            message += " L'adhérent est invité par e-mail à mettre à jour son adresse postale."
     event = done_for(
         session,
         clock,
@@ -503,4 +568,4 @@ def record_alert(
         ip=ip,
     )
     session.commit()
-    return ActionDone(action="alert", message=message, audit_id=event.id or 0, member_told=False)
+    return ActionDone(action="alert", message=message, audit_id=event.id or 0, member_told=told)

@@ -38,6 +38,37 @@ def _fold_query(text: str) -> str:
     return fold_name(text)
 
 
+MAX_WORDS = 4  # « jean pierre de la » already narrows to a few; more words only multiply the readings
+# How the words of a compound name may be joined in the dossier: « LE GOFF », « LE-GOFF », « LEGOFF ».
+_JOINERS = (" ", "-", "")
+
+
+def _spellings(words: list[str]) -> set[str]:
+    """Every way ``words`` may be written as one name (a space, a hyphen or nothing between two words)."""
+    spellings = {words[0]}
+    for word in words[1:]:
+        spellings = {f"{s}{joiner}{word}" for s in spellings for joiner in _JOINERS}
+    return spellings
+
+
+def _starts_with_any(column: sa.ColumnElement[str], words: list[str]) -> sa.ColumnElement[bool]:
+    return sa.or_(*(_prefix_range(column, spelling) for spelling in sorted(_spellings(words))))
+
+
+def _name_readings(words: list[str]) -> list[sa.ColumnElement[bool]]:
+    """The words typed are « nom prénom » or « prénom nom », and either may be compound (« le goff gaëlle »,
+    « jean pierre de la tour »): each cut of the words into a name then a first name, in both orders, is
+    one reading; a member matches if one reading does. Every part is a prefix, so results come as you type."""
+    last = col(Member.search_last_name)
+    first = col(Member.search_first_name)
+    readings = [_starts_with_any(last, words)]
+    for cut in range(1, len(words)):
+        head, tail = words[:cut], words[cut:]
+        readings.append(sa.and_(_starts_with_any(last, head), _starts_with_any(first, tail)))
+        readings.append(sa.and_(_starts_with_any(first, head), _starts_with_any(last, tail)))
+    return readings
+
+
 def _conditions(settings: Settings, query: str) -> tuple[str, sa.ColumnElement[bool]] | None:
     q = query.strip()
     compact = q.replace(" ", "").replace(".", "")
@@ -63,14 +94,10 @@ def _conditions(settings: Settings, query: str) -> tuple[str, sa.ColumnElement[b
         except ValueError:
             birth = None
         q = _DATE.sub(" ", q)
-    words = [w for w in re.split(r"[\s,]+", _fold_query(q)) if w]
+    words = [w for w in re.split(r"[\s,-]+", _fold_query(q)) if w][:MAX_WORDS]
     if not words or len(words[0]) < 2:
         return None
-    last = col(Member.search_last_name)
-    first = col(Member.search_first_name)
-    condition: sa.ColumnElement[bool] = _prefix_range(last, words[0])
-    if len(words) > 1:
-        condition = sa.and_(condition, _prefix_range(first, words[1]))
+    condition = sa.or_(*_name_readings(words))
     if birth is not None:
         condition = sa.and_(condition, col(Member.birth_date) == birth)
     return "name", condition

@@ -1,0 +1,246 @@
+"""The console conseiller's dossier, full screen (Pilot against the real server app and the demo world):
+Gaëlle LE GOFF found by « le goff gaelle », her sections on keys 1-7 (the claims table and the member's own
+détail screen, her messages), then the actions not covered elsewhere — the carte de tiers payant emailed
+to a pharmacy, a courrier NPAI alert, a conversation opened for her, a simulation on her contract — each
+checked on the server (audit row, outbox, alert, thread). Snapshots of the sections at 80×24 and 120×40."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from models.domain.money import format_eur
+from models.tables import (
+    Account,
+    AuditEvent,
+    Beneficiary,
+    MailAttachment,
+    MailOutbox,
+    Member,
+    MemberAlert,
+    MessageThread,
+)
+from server.clock import FrozenClock, paris_today
+from server.services import audit, guarantees
+from server.services.agent.identity import last_reimbursement
+from tui.app import EspaceApp
+from tui.screens.agent import AgentConsoleScreen, FormScreen, IdentityScreen, TextScreen
+from tui.screens.claims import ClaimDetailScreen
+
+from .test_agent_console import (  # noqa: F401  (julien_token: a fixture)
+    amount_words,
+    julien_token,
+    open_sophie,
+    screen_text,
+    settle,
+)
+
+
+@pytest.fixture
+def gaelle(demo_session):
+    return demo_session.exec(select(Member).where(Member.member_number == "3810391")).one()
+
+
+async def open_gaelle(app, pilot, amount) -> None:
+    await settle(app, pilot)
+    await pilot.press(*"le goff gaelle")
+    await settle(app, pilot)
+    assert [h.member_number for h in app.screen.hits] == ["3810391"]  # a compound surname, « nom prénom »
+    await pilot.press("enter", "enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, IdentityScreen)
+    await pilot.press(*"Le Goff", "enter", *"Gaelle", "enter", *"02/05/1990", "enter")
+    await pilot.press(*amount_words(amount), "enter", "enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, AgentConsoleScreen)
+
+
+async def fill(app, pilot, *values: str, then: type = AgentConsoleScreen) -> None:
+    assert isinstance(app.screen, FormScreen)
+    for value in values:
+        await pilot.press(*value, "enter") if value else await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, then)
+
+
+async def test_the_dossier_sections_and_the_actions_for_the_member(
+    api, token_store, julien_token, gaelle, demo_session  # noqa: F811
+):
+    _, _, amount = last_reimbursement(demo_session, gaelle.id)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_gaelle(app, pilot, amount)
+        console = app.screen
+        assert "Personnes couvertes : Gaëlle LE GOFF (vous), Nolan LE GOFF (enfant)" in screen_text(app)
+        await pilot.press("2")  # the member's claims table
+        await settle(app, pilot)
+        table = console.query_one("#dossier-claims")
+        assert table.row_count == 50 and "58 remboursements" in screen_text(app)
+        await pilot.press("enter")  # the member's own détail screen, through the console's route
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClaimDetailScreen)
+        assert "Pourquoi ce reste à charge ?" in screen_text(app)
+        await pilot.press("d")  # the statement stays in the member's space: said, not failed
+        await settle(app, pilot)
+        assert "proposez-lui de le faire" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("e")
+        await fill(app, pilot, "pharmacie@exemple.fr", "Pharmacie du Centre", "Demande de l'adhérente", "")
+        await pilot.press("n")
+        await fill(app, pilot, "n", "", "Courrier revenu", "T-7")
+        await pilot.press("m")
+        await fill(app, pilot, "Suite à votre appel", "Bonjour, voici le justificatif.", "Appel du jour", "")
+        await pilot.press("3")  # her messages: the conversation just opened
+        await settle(app, pilot)
+        assert "Suite à votre appel ; " in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextScreen)
+        assert "Bonjour, voici le justificatif." in screen_text(app)
+    demo_session.expire_all()
+    audit = demo_session.exec(select(AuditEvent).where(AuditEvent.target_id == str(gaelle.id))).all()
+    by_action = {e.action: e for e in audit}
+    assert by_action["agent_alert_recorded"].detail.get("ticket") == "T-7"
+    assert {"agent_card_sent", "agent_thread_opened"} <= set(by_action)
+    assert {e.detail.get("section") for e in audit if e.action == "dossier_read"} >= {"claims", "claim", "threads"}
+    card = demo_session.exec(select(MailOutbox).where(MailOutbox.to == "pharmacie@exemple.fr")).one()
+    assert demo_session.exec(select(MailAttachment).where(MailAttachment.mail_id == card.id)).all()
+    assert demo_session.exec(select(MailOutbox).where(MailOutbox.to == gaelle.email)).all()
+    assert demo_session.exec(select(MemberAlert).where(MemberAlert.member_id == gaelle.id)).one().kind == "npai"
+    thread = demo_session.exec(select(MessageThread).where(MessageThread.member_id == gaelle.id)).one()
+    assert thread.subject == "Suite à votre appel"
+
+
+async def test_a_simulation_shows_the_servers_amounts_as_labelled_lines(
+    api, token_store, julien_token, gaelle, demo_session, clock  # noqa: F811
+):
+    """« s » on Gaëlle's dossier: a consultation for Nolan (n° 2 in section 5); the result is the member
+    simulator's lines, each amount the one the server computes for her contract, and she is emailed."""
+    _, _, amount = last_reimbursement(demo_session, gaelle.id)
+    nolan = demo_session.exec(
+        select(Beneficiary).where(Beneficiary.member_id == gaelle.id, Beneficiary.first_name == "Nolan")
+    ).one()
+    expected = guarantees.member_simulation(
+        demo_session, gaelle, {"act": "G", "charged": "30.00", "beneficiary_id": str(nolan.id)}, paris_today(clock)
+    )
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_gaelle(app, pilot, amount)
+        await pilot.press("s")
+        await fill(app, pilot, "G", "30", "2", "Combien pour Nolan ?", "", then=TextScreen)
+        text = screen_text(app)
+        lines = text.splitlines()
+        assert "Résultat de la simulation" in lines
+        assert f"Sécurité sociale : {format_eur(Decimal(expected['amo_paid']))}" in lines
+        for share in expected["amc"]:
+            assert f"{share['contract']} : {format_eur(Decimal(share['amount']))}" in lines
+        assert f"Reste à charge de l'adhérent : {format_eur(Decimal(expected['out_of_pocket']))}" in lines
+        assert "Détail du calcul :" in lines and f"  {expected['explanation'][0]}" in lines
+        assert "son résumé lui est envoyé par e-mail" in text
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgentConsoleScreen)
+    demo_session.expire_all()
+    audit = demo_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_simulation")).one()
+    assert audit.detail["reason"] == "Combien pour Nolan ?"
+    told = select(MailOutbox).where(MailOutbox.to == gaelle.email, MailOutbox.subject.startswith("Votre simulation"))  # type: ignore[attr-defined]
+    mail = demo_session.exec(told).one()
+    assert "pour Nolan LE GOFF" in mail.body
+    assert f"reste à votre charge {format_eur(Decimal(expected['out_of_pocket']))}." in mail.body
+
+
+async def test_the_reimbursements_section_pages_with_plus_and_minus(
+    api, token_store, julien_token, gaelle, demo_session  # noqa: F811
+):
+    """58 reimbursements: 50 on page 1, 8 on page 2; + and − (the registry's keys) move, and say when there
+    is no further page; the section's detail opens the line of the page shown."""
+    _, _, amount = last_reimbursement(demo_session, gaelle.id)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_gaelle(app, pilot, amount)
+        console = app.screen
+        table = console.query_one("#dossier-claims")
+        await pilot.press("2")
+        await settle(app, pilot)
+        first_page = [key.value for key in table.rows]
+        assert len(first_page) == 50 and "Page 1 sur 2 (+ / - : changer de page)" in screen_text(app)
+        await pilot.press("minus")
+        await settle(app, pilot)
+        assert "Première page des remboursements." in screen_text(app) and table.row_count == 50
+        await pilot.press("plus")
+        await settle(app, pilot)
+        second_page = [key.value for key in table.rows]
+        assert len(second_page) == 8 and not set(second_page) & set(first_page)
+        assert "Page 2 sur 2" in screen_text(app)
+        await pilot.press("plus")
+        await settle(app, pilot)
+        assert "Dernière page des remboursements." in screen_text(app) and table.row_count == 8
+        await pilot.press("enter")  # the détail of page 2's first line
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClaimDetailScreen) and app.screen.claim_id == int(second_page[0])
+        await pilot.press("escape")
+        await pilot.press("1", "minus")  # from another section: back to the reimbursements, page 1
+        await settle(app, pilot)
+        assert console.query_one("#dossier").active == "sec-claims"
+        assert [key.value for key in table.rows] == first_page
+    demo_session.expire_all()
+    reads = demo_session.exec(select(AuditEvent).where(AuditEvent.action == "dossier_read")).all()
+    assert sum(1 for e in reads if e.detail.get("section") == "claims") == 3  # each page shown was read once
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("key", ["2", "6"])
+def test_dossier_section_snapshots(
+    api, token_store, julien_token, gaelle, demo_session, snap_compare, key, size  # noqa: F811
+):
+    _, _, amount = last_reimbursement(demo_session, gaelle.id)
+    app = EspaceApp(api, token_store=token_store)
+
+    async def run_before(pilot) -> None:
+        await open_gaelle(pilot.app, pilot, amount)
+        await pilot.press(key)
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_access_section_snapshot_of_a_locked_member(
+    api, token_store, julien_token, demo_session, clock, snap_compare  # noqa: F811
+):
+    """Sophie MARTIN (3810522), the demo world's locked member, at 80×24: a login the day before, then
+    three wrong passwords and the lockout. The demo world sets her account's lock but not its history, so
+    the history is written here as the login route writes it (``audit.record``, same actions and
+    details), at fixed times before the server's clock."""
+    sophie = demo_session.exec(select(Member).where(Member.member_number == "3810522")).one()
+    account = demo_session.exec(select(Account).where(Account.member_id == sophie.id)).one()
+    now = clock.now()
+    ip = "203.0.113.7"
+    history = [(now - timedelta(days=1, hours=2), "login_success", None)]
+    history += [(now - timedelta(minutes=12 - n), "login_attempt", n) for n in (1, 2, 3)]
+    for at, action, attempt in history:
+        when = FrozenClock(at)
+        if action == "login_success":
+            audit.record(demo_session, when, action, actor_account_id=account.id, ip=ip)
+            continue
+        detail = {"checked": "stored", "result": "wrong_password", "attempt": attempt}
+        audit.record(demo_session, when, action, actor_account_id=account.id, target_type="account",
+                     target_id=account.id, detail=detail, ip=ip)
+    audit.record(demo_session, FrozenClock(history[-1][0]), "account_locked", target_type="account",
+                 target_id=account.id, ip=ip)
+    demo_session.commit()
+    _, _, amount = last_reimbursement(demo_session, sophie.id)
+    app = EspaceApp(api, token_store=token_store)
+
+    async def run_before(pilot) -> None:
+        await open_sophie(pilot, amount)
+        await pilot.press("6")
+        await settle(pilot.app, pilot)
+        text = screen_text(pilot.app)
+        assert text.count("mot de passe erroné ; IP 203.0.113.7") == 3 and "mot de passe accepté" in text
+        assert "Blocages :\n  " in text and "Compte : verrouillé jusqu'à" in text
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

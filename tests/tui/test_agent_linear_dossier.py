@@ -1,0 +1,188 @@
+"""The console conseiller's dossier and actions in the linear mode, against the real server app and the
+demo world: Gaëlle LE GOFF found by her compound surname typed « prénom nom », her dossier read section
+by section as labelled records (reimbursements with their détail, messages, démarches, profile, access,
+calls), then the carte de tiers payant emailed to a pharmacy, a courrier NPAI alert, a simulation on her
+contract and a conversation opened for her; each leaves its audit row and tells her by email. Then a
+whole call ending in the queue: a message answered."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from sqlmodel import select
+
+from fixtures.world import AGENT_TOTP
+from models.tables import (
+    Account,
+    AuditEvent,
+    MailAttachment,
+    MailOutbox,
+    Member,
+    MemberAlert,
+    Message,
+    MessageThread,
+)
+from server.services.agent.identity import last_reimbursement
+from tui.linear import LinearClient
+
+from .conftest import ScriptedInput, menu_number
+from .test_agent_linear import JULIEN, login, whole_call
+
+SECTIONS = (
+    "Dossier : contrats et garanties",
+    "Dossier : remboursements et leur détail",
+    "Dossier : messages",
+    "Dossier : démarches",
+    "Dossier : profil et bénéficiaires",
+    "Dossier : connexions, blocages, appareils, sessions",
+    "Dossier : historique des appels",
+)
+
+
+def spoken(amount) -> str:
+    return str(amount).replace(".", ",")
+
+
+def gaelle_call(out: io.StringIO, clock, amount: str) -> list:
+    return [
+        *login(out, JULIEN, AGENT_TOTP, clock),
+        menu_number(out, "Nouvel appel : qui appelle ? (recherche)"),
+        menu_number(out, "L'adhérent"),
+        "gaelle le-goff",
+        "1",
+        "Le Goff",
+        "Gaëlle",
+        "02/05/1990",
+        amount,
+        "",
+    ]
+
+
+def section(out: io.StringIO, index: int) -> Callable[[], str]:
+    return menu_number(out, SECTIONS[index])
+
+
+async def run(api, token_store, answers: list) -> str:
+    stdout, stderr = answers[0], io.StringIO()
+    code = await LinearClient(
+        api, stdin=ScriptedInput(answers[1]), stdout=stdout, stderr=stderr, token_store=token_store
+    ).run()
+    print(stdout.getvalue())
+    assert (code, stderr.getvalue()) == (0, "")
+    assert "\x1b" not in stdout.getvalue()
+    return stdout.getvalue()
+
+
+def act(out: io.StringIO, action: str, *fields, reason: str = "Demande de l'adhérente") -> list:
+    return [menu_number(out, action), *fields, reason, "", menu_number(out, "Oui, confirmer")]
+
+
+async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_store, demo_session, clock):
+    gaelle = demo_session.exec(select(Member).where(Member.member_number == "3810391")).one()
+    _, _, amount = last_reimbursement(demo_session, gaelle.id)
+    out = io.StringIO()
+    answers = [
+        *gaelle_call(out, clock, spoken(amount)),
+        *(section(out, i) for i in (0, 4, 5, 6)),
+        section(out, 1),
+        menu_number(out, "Voir le détail d'un remboursement (par son numéro)"),
+        "1",
+        "",
+        menu_number(out, "Remboursements : page suivante"),  # 58 reimbursements: page 2 holds 51 to 58
+        menu_number(out, "Voir le détail d'un remboursement (par son numéro)"),
+        "51",
+        "",
+        menu_number(out, "Retour au dossier"),
+        section(out, 2),  # no conversation yet
+        section(out, 3),
+        *act(out, "Envoyer la carte de tiers payant à un professionnel de santé", "pharmacie@exemple.fr",
+             "Pharmacie du Centre"),
+        *act(out, "Signaler : courrier revenu NPAI, tutelle ou curatelle",
+             menu_number(out, "Courrier revenu NPAI (n'habite pas à l'adresse indiquée)"), reason="Courrier revenu"),
+        *act(out, "Simuler un remboursement sur le contrat de l'adhérent", "G", "30", "2"),
+        *act(out, "Ouvrir une conversation dans la messagerie de l'adhérent", "Suite à votre appel",
+             "Bonjour, voici le justificatif demandé."),
+        section(out, 2),
+        "1",
+        "",
+        menu_number(out, "Fin de l'appel : revenir à l'accueil de la console"),
+        menu_number(out, "Quitter"),
+    ]
+    text = await run(api, token_store, [out, answers])
+    assert "== Dossier et actions pour Gaëlle LE GOFF ==\n1. Dossier : contrats et garanties\n" in text
+    for title in ("Contrats et garanties", "Profil", "Connexions et appareils", "Appels", "Remboursements"):
+        assert f"\n== {title} ==\n" in text
+    assert "Personnes couvertes : Gaëlle LE GOFF (vous), Nolan LE GOFF (enfant)\n" in text  # the dashboard's words
+    assert "\nBénéficiaire 2 : Nolan LE GOFF ; Enfant ; né(e) le " in text
+    assert "\nConnexions récentes : " in text and "\nAucun appel noté.\n" in text
+    claims = text.split("\n== Remboursements ==\n", 1)[1]
+    assert claims.startswith("58 remboursements ; Dépensé : ") and claims.splitlines()[0].endswith("; Page 1 sur 2")
+    assert "\n1. Date : 8 novembre 2026 ; Pour : Nolan LE GOFF ; Acte : Consultation chez le médecin" in claims
+    assert "\n== Pourquoi ce reste à charge ? ==\n" in claims  # the member's détail, as she reads it
+    page_two = claims.split("\n58 remboursements ; ", 1)[1]
+    assert page_two.splitlines()[0].endswith("; Page 2 sur 2") and "\n51. Date : " in page_two
+    assert "\n58. Date : " in page_two and "\n59. " not in page_two
+    assert "Numéro pour le détail (51 à 58, Entrée : retour)" in page_two
+    assert page_two.count("\n== Pourquoi ce reste à charge ? ==\n") == 1
+    assert "== Remboursements, Page 2 sur 2 ==" in page_two and "Remboursements : page précédente" in page_two
+    assert "\n== Messages ==\nAucune conversation.\n" in text
+    simulated = text.split("Simuler un remboursement sur le contrat", 2)[2]
+    assert "\nRésultat de la simulation\nSécurité sociale : " in simulated  # the member simulator's lines
+    assert "\nReste à charge de l'adhérent : " in simulated and "\nDétail du calcul :\n" in simulated
+    thread = text.rsplit("\n== Messages ==\n", 1)[1]
+    assert thread.startswith("1. Suite à votre appel ; ")
+    assert "\nSujet : Suite à votre appel\n" in thread and "\nBonjour, voici le justificatif demandé.\n" in thread
+    # the server's side: an audit row each, "done for" Gaëlle, and the emails
+    demo_session.expire_all()
+    audit = demo_session.exec(select(AuditEvent).where(AuditEvent.target_id == str(gaelle.id))).all()
+    actions = {e.action for e in audit}
+    assert {"agent_card_sent", "agent_alert_recorded", "agent_simulation", "agent_thread_opened"} <= actions
+    read = {e.detail.get("section") for e in audit if e.action == "dossier_read"}
+    assert {"guarantees", "claims", "claim", "threads", "thread", "requests"} <= read
+    card = demo_session.exec(select(MailOutbox).where(MailOutbox.to == "pharmacie@exemple.fr")).one()
+    assert demo_session.exec(select(MailAttachment).where(MailAttachment.mail_id == card.id)).all()
+    told = {m.subject for m in demo_session.exec(select(MailOutbox).where(MailOutbox.to == gaelle.email)).all()}
+    assert told == {
+        "Votre carte de tiers payant a été envoyée",
+        "Votre adresse postale est-elle à jour ?",  # the NPAI alert asks her to update it in Mon profil
+        "Votre simulation de remboursement",
+        "Accusé de réception : Suite à votre appel",
+    }
+    alert = demo_session.exec(select(MemberAlert).where(MemberAlert.member_id == gaelle.id)).one()
+    assert (alert.kind, alert.cleared_at) == ("npai", None)
+    opened = demo_session.exec(select(MessageThread).where(MessageThread.member_id == gaelle.id)).one()
+    assert opened.subject == "Suite à votre appel"
+
+
+async def test_a_whole_call_then_a_message_answered_from_the_queue(api, token_store, demo_session, clock):
+    from server.services.agent.queue import queue
+
+    sophie = demo_session.exec(select(Member).where(Member.member_number == "3810522")).one()
+    _, _, amount = last_reimbursement(demo_session, sophie.id)
+    julien = demo_session.exec(select(Account).where(Account.login_email == JULIEN)).one()
+    items = queue(demo_session, clock, julien).items
+    index, waiting = next((i, x) for i, x in enumerate(items) if x.kind == "thread" and x.category != "reclamation")
+    out = io.StringIO()
+    answers = [
+        *whole_call(out, clock, spoken(amount))[:-1],  # search, check, unlock, call log; then the queue
+        menu_number(out, "File d'attente : messages, réclamations, démarches"),
+        str(index + 1),
+        menu_number(out, "Répondre à l'adhérent ou traiter la démarche"),
+        "Bonjour, voici la réponse du conseiller.",
+        menu_number(out, "Retour"),
+        "",
+        menu_number(out, "Se déconnecter"),
+    ]
+    text = await run(api, token_store, [out, answers])
+    assert "Compte débloqué ; appareils de confiance et sessions déconnectés.\n" in text
+    assert f"\n{index + 1}. Type : " in text and f"Objet : {waiting.title}" in text
+    demo_session.expire_all()
+    thread = demo_session.get(MessageThread, waiting.id)
+    assert thread.status == "answered"
+    last = demo_session.exec(
+        select(Message).where(Message.thread_id == waiting.id).order_by(Message.id.desc())  # type: ignore[union-attr]
+    ).first()
+    assert (last.body, last.author_account_id) == ("Bonjour, voici la réponse du conseiller.", julien.id)
+    answered = demo_session.exec(select(AuditEvent).where(AuditEvent.action == "thread_answered")).all()
+    assert [e.actor_account_id for e in answered] == [julien.id]
