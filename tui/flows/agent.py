@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from models.domain.dates import format_date, format_date_long
-from models.domain.money import format_eur
+from models.domain.money import AmountError, format_eur
+from models.domain.money import parse_amount as parse_money
 from models.schemas.agent import (
     AuditPage,
     Banner,
@@ -172,10 +173,11 @@ def parse_date(text: str) -> date | None:
 
 
 def parse_amount(text: str) -> Decimal | None:
-    cleaned = text.replace("€", "").replace(" ", "").replace("\u202f", "").replace(",", ".").strip()
+    # The domain's reader: it takes amounts as the portal shows them (no-break spaces) and refuses
+    # « NaN », « Infinity » and exponents, which Decimal alone would let through.
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+        value = parse_money(text)
+    except AmountError:
         return None
     return value if value >= 0 else None
 
