@@ -22,7 +22,7 @@ from models.domain.contact import (
     validate_mobile,
     validate_postal_code,
 )
-from models.domain.dates import format_date
+from models.domain.dates import format_date, parse_date
 from models.domain.identifiers import NirError, fold_name, make_nir, nir_matches, validate_nir
 from models.domain.money import (
     AmountError,
@@ -202,3 +202,25 @@ def test_the_short_date_is_dd_mm_yyyy(day):
     day_part, month_part, year_part = format_date(day).split("/")
     assert (len(day_part), len(month_part), len(year_part)) == (2, 2, 4)
     assert dt.date(int(year_part), int(month_part), int(day_part)) == day
+
+
+@given(typed)
+@example("31/02/2024")  # written right, not a real day
+@example("٠١/٠٢/٢٠٢٤")  # Unicode digits are still digits for int()
+@example("00/00/0000")
+def test_parse_date_answers_a_date_or_none(text):
+    assert parse_date(text) is None or isinstance(parse_date(text), dt.date)
+
+
+@given(st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)), st.sampled_from("/.- "), st.booleans())
+def test_a_date_typed_with_any_usual_separator_reads_back(day, separator, zeros):
+    d, m = (f"{day.day:02d}", f"{day.month:02d}") if zeros else (str(day.day), str(day.month))
+    assert parse_date(f" {d}{separator}{m}{separator}{day.year:04d} ") == day
+    assert parse_date(format_date(day)) == day
+
+
+@given(st.integers(1, 12), st.integers(1000, 9998))
+def test_a_day_past_the_end_of_its_month_is_not_a_date(month, year):
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    assert parse_date(f"{last}/{month}/{year}") == dt.date(year, month, last)
+    assert parse_date(f"{last + 1}/{month}/{year}") is None
