@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from models.schemas.common import Role
 from server.app import create_app
+from server.routes.requests import CREATING_PATHS
 from server.settings import Settings
 from tests.conftest import bearer
 from tests.server.agent_world import agent_objects
@@ -105,20 +106,28 @@ SCENARIOS = 30
 STEPS = 6
 schema.config.phases.stateful.generation.update(modes=[GenerationMode.POSITIVE])
 Workflow = schema.as_state_machine()
+# The whole API has over a hundred operations: a random walk rarely goes from the household's
+# beneficiaries to a new démarche and on to its reading and the conseiller's decision. This machine walks
+# that chain only, so each run creates démarches (the request schemas declare the server's real rules:
+# amounts, file names and contents) and handles them.
+DEMARCHES = r"^/api/v1/(me/claims/options|me/requests(/.*)?|agent/requests/.*)$"
+DemarcheWorkflow = schema.include(path_regex=DEMARCHES).as_state_machine()
+CREATING = {f"/api/v1{path}" for path in CREATING_PATHS}
 
 
 def _who(case) -> str:
     return "agent" if case.path.startswith("/api/v1/agent/") else "member"
 
 
-def test_api_stateful_fuzz(fuzz_app, fuzz_tokens):
+def _run_stateful(machine, tokens, scenarios: int) -> set[tuple[str, str]]:
+    """Runs ``machine`` authenticated as the route's user; the (method, path) that answered 2xx."""
     answered: set[tuple[str, str]] = set()
 
-    class AuthenticatedWorkflow(Workflow):
+    class AuthenticatedWorkflow(machine):
         rule_order_seed = STATEFUL_SEED
 
         def get_call_kwargs(self, case):
-            return {"headers": bearer(fuzz_tokens[_who(case)])}
+            return {"headers": bearer(tokens[_who(case)])}
 
         def after_call(self, response, case):
             super().after_call(response, case)
@@ -130,7 +139,7 @@ def test_api_stateful_fuzz(fuzz_app, fuzz_tokens):
 
     AuthenticatedWorkflow.run(
         settings=settings(
-            max_examples=SCENARIOS,
+            max_examples=scenarios,
             stateful_step_count=STEPS,
             derandomize=True,
             database=None,
@@ -139,6 +148,19 @@ def test_api_stateful_fuzz(fuzz_app, fuzz_tokens):
             suppress_health_check=list(HealthCheck),
         )
     )
+    return answered
+
+
+def test_api_stateful_fuzz(fuzz_app, fuzz_tokens):
+    answered = _run_stateful(Workflow, fuzz_tokens, SCENARIOS)
     # The chains reached real objects: operations on an id (only reachable through a link) succeeded.
     by_id = {path for _method, path in answered if "{" in path}
     assert len(by_id) >= 6, sorted(answered)
+
+
+def test_demarches_stateful_fuzz(fuzz_app, fuzz_tokens):
+    answered = _run_stateful(DemarcheWorkflow, fuzz_tokens, SCENARIOS)
+    created = {path for method, path in answered if method == "POST" and path in CREATING}
+    # Every kind whose body a generator can fill from the schema alone; a hospital cover also needs the
+    # member's own number, which no link carries.
+    assert {f"/api/v1/me/requests/{kind}" for kind in ("reimbursements", "documents", "accidents", "quotes")} <= created
