@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, time
 
 MONTHS = (
@@ -19,6 +20,25 @@ MONTHS = (
     "novembre",
     "décembre",
 )
+
+
+# Day, month, four-digit year; people type the separator they are used to (18/04/1979, 18-04-1979,
+# 18.04.1979, 18 04 1979), and leading zeros are optional.
+_TYPED_DATE = re.compile(r"\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*")
+
+
+def parse_date(text: str) -> date | None:
+    """A date typed as JJ/MM/AAAA -> that date; None if it is not written so or is not a real day (31/02).
+
+    The one reader behind every date field of the client; each field says in its own words what to write."""
+    match = _TYPED_DATE.fullmatch(text)
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def format_date(value: date) -> str:

@@ -51,7 +51,10 @@ def parse_amount(value: str | int | float | Decimal) -> Decimal:
         text = text.removesuffix("€").replace(",", ".")
         if not text or text.count(".") > 1 or not text.lstrip("+-").replace(".", "").isdigit():
             raise AmountError(f"« {value} » n'est pas un montant")
-        result = Decimal(text)
+        try:
+            result = Decimal(text)
+        except InvalidOperation as exc:  # "²" is a digit for str.isdigit(), "+-5" passes lstrip: not for Decimal
+            raise AmountError(f"« {value} » n'est pas un montant") from exc
     else:
         raise AmountError(f"« {value!r} » n'est pas un montant")
     if not result.is_finite():

@@ -14,12 +14,30 @@ from pydantic import BaseModel, Field
 
 from models.schemas.common import ComplaintOutcome, ThreadCategory, ThreadStatus
 
+# The declared contract of an upload, as the server checks it (server/services/documents.py): the patterns
+# are documentation (the server keeps its own French messages, and 415 for a file of another type), and
+# anything they allow is accepted. A name has no path, no control character and is not « . » or « .. » (the
+# class below is a readable subset of what is allowed: Latin letters with French accents, digits, usual
+# punctuation); the content is base64 (RFC 4648, padded) starting with the magic bytes of a PDF (« %PDF- »),
+# a JPEG (FF D8 FF) or a PNG (89 50 4E 47 0D 0A 1A 0A) and at least one more byte.
+_NAME_CHAR = "A-Za-z0-9À-ÖØ-öø-ÿŒœ_"
+FILENAME_PATTERN = rf"^[{_NAME_CHAR} .,()'+&-]*[{_NAME_CHAR}][{_NAME_CHAR} .,()'+&-]*$"
+_BASE64 = "(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"
+CONTENT_PATTERN = rf"^(?:JVBERi[0-3][A-Za-z0-9+/]|/9j/|iVBORw0KGg[o-r][A-Za-z0-9+/]){_BASE64}$"
+
 
 class UploadedFile(BaseModel):
     filename: str = Field(
-        min_length=1, max_length=255, description="Nom du fichier chez vous (jamais réutilisé tel quel)"
+        min_length=1,
+        max_length=255,
+        description="Nom du fichier chez vous (jamais réutilisé tel quel)",
+        json_schema_extra={"pattern": FILENAME_PATTERN},
     )
-    content_base64: str = Field(min_length=1, description="Contenu du fichier en base64 (PDF, JPEG ou PNG)")
+    content_base64: str = Field(
+        min_length=1,
+        description="Contenu du fichier en base64 (PDF, JPEG ou PNG)",
+        json_schema_extra={"pattern": CONTENT_PATTERN},
+    )
 
 
 class AttachmentInfo(BaseModel):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from models.schemas.common import (
     ClaimStatus,
@@ -19,7 +19,24 @@ from models.schemas.common import (
 )
 from models.schemas.messaging import AttachmentInfo, UploadedFile
 
-Amount = Field(gt=0, max_digits=10, decimal_places=2)
+# An amount in euros as the server reads it: more than 0, at most 8 digits before the point and 2 after.
+# Pydantic's own schema says "a number or any string"; this one declares the real rule, so that a client
+# (or the fuzzer) that follows the document sends amounts the server takes.
+AMOUNT_PATTERN = r"^(?:[1-9][0-9]{0,7}(?:\.[0-9]{1,2})?|0\.(?:0[1-9]|[1-9][0-9]?))$"
+Amount = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=10, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 99999999.99, "multipleOf": 0.01},
+                {"type": "string", "pattern": AMOUNT_PATTERN},
+            ],
+            "description": "Montant en euros, au centime (ex. 25.50)",
+        },
+        mode="validation",
+    ),
+]
 
 
 class ReimbursementRequestCreate(BaseModel):
@@ -29,7 +46,7 @@ class ReimbursementRequestCreate(BaseModel):
     beneficiary_id: int
     care_date: date
     label: str = Field(min_length=1, max_length=200, description="Le soin, en clair (ex. séance d'ostéopathie)")
-    amount: Decimal = Amount
+    amount: Amount
     act: str | None = Field(default=None, max_length=32, description="Code de l'acte s'il est connu (ex. G)")
     other_insurer: str | None = Field(default=None, max_length=200, description="Nom de la première mutuelle")
     file: UploadedFile
@@ -71,7 +88,7 @@ class HospitalCoverCreate(BaseModel):
 class QuoteLine(BaseModel):
     act: str = Field(min_length=1, max_length=32, description="Code de l'acte (ex. HBLD634 pour une couronne)")
     label: str | None = Field(default=None, max_length=200)
-    charged: Decimal = Amount
+    charged: Amount
 
 
 class QuoteCreate(BaseModel):

@@ -12,6 +12,8 @@ from server.clock import paris_today
 from server.deps import ClockDep, CurrentMember, SessionDep
 from server.errors import error_responses
 from server.pdf import statements as pdf
+from server.routes._links import response_links
+from server.routes.requests import CREATING_PATHS
 from server.services import claims as service
 
 router = APIRouter(tags=["remboursements"])
@@ -50,7 +52,15 @@ def my_claims(
 @router.get(
     "/me/claims/options",
     response_model=ClaimOptions,
-    responses=error_responses(401, 403),
+    # Each démarche names one of these beneficiaries.
+    responses={
+        **response_links(
+            200,
+            *(("POST", path) for path in CREATING_PATHS),
+            request_body={"beneficiary_id": "$response.body#/beneficiaries/0/id"},
+        ),
+        **error_responses(401, 403),
+    },
     summary="Ce que les filtres et les relevés peuvent proposer à ce foyer",
 )
 def my_claim_options(member: CurrentMember, session: SessionDep, clock: ClockDep) -> ClaimOptions:

@@ -23,10 +23,28 @@ from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep, Set
 from server.errors import error_responses
 from server.routes._body import ParsedBody, json_body, json_body_openapi
 from server.routes._idempotency import IdempotencyDep
+from server.routes._links import response_links
 from server.services import requests as service
 from server.settings import Settings
 
 router = APIRouter(tags=["démarches"])
+
+# A démarche just created can be read back by its member and handled by a conseiller.
+CREATED_LINKS = response_links(
+    201,
+    ("GET", "/me/requests/{request_id}"),
+    ("GET", "/agent/requests/{request_id}"),
+    ("POST", "/agent/requests/{request_id}/notes"),
+    ("POST", "/agent/requests/{request_id}/decision"),
+    parameters={"request_id": "$response.body#/id"},
+)
+CREATING_PATHS = (
+    "/me/requests/reimbursements",
+    "/me/requests/documents",
+    "/me/requests/accidents",
+    "/me/requests/hospital-covers",
+    "/me/requests/quotes",
+)
 
 Creator = Callable[[Session, Clock, Settings, Member, Any], RequestDetail]
 
@@ -56,7 +74,7 @@ def _creating_route(path: str, model: type[BaseModel], creator: Creator, summary
         path,
         status_code=201,
         response_model=RequestDetail,
-        responses=error_responses(401, 403, 413, 415, 422),
+        responses={**CREATED_LINKS, **error_responses(401, 403, 413, 415, 422)},
         openapi_extra=json_body_openapi(model),
         summary=summary,
         name=f"create_{path.rsplit('/', 1)[-1]}",

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from enum import Enum
 
 from models.domain.dates import format_date_long
+from models.domain.dates import parse_date as parse_birth_date
 from models.domain.identifiers import NirError, validate_nir
 from models.schemas import auth as schemas
 from models.schemas.auth import (
@@ -37,18 +38,6 @@ from tui.flows.password import PolicyCheck, default_policy
 # -- shared checks -------------------------------------------------------------------------------------
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def parse_birth_date(text: str) -> date | None:
-    """"18/04/1979" (or 18-04-1979, 18.04.1979) -> date; None if it is not a real date."""
-    match = re.fullmatch(r"\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*", text)
-    if not match:
-        return None
-    day, month, year = (int(g) for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def check_member_number(value: str) -> str | None:

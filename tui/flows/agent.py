@@ -4,14 +4,14 @@ queue and a thread; the identity checklist and its validation; the console's act
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from models.domain.dates import format_date, format_date_long
-from models.domain.money import format_eur
+from models.domain.dates import format_date, format_date_long, parse_date
+from models.domain.money import AmountError, format_eur
+from models.domain.money import parse_amount as parse_money
 from models.schemas.agent import (
     AuditPage,
     Banner,
@@ -281,22 +281,12 @@ def thread_lines(t: QueueThread) -> list[str]:
 # --- the identity checklist ----------------------------------------------------------------------
 
 
-def parse_date(text: str) -> date | None:
-    found = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", text)
-    if not found:
-        return None
-    day, month, year = (int(x) for x in found.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 def parse_amount(text: str) -> Decimal | None:
-    cleaned = text.replace("€", "").replace(" ", "").replace("\u202f", "").replace(",", ".").strip()
+    # The domain's reader: it takes amounts as the portal shows them (no-break spaces) and refuses
+    # « NaN », « Infinity » and exponents, which Decimal alone would let through.
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+        value = parse_money(text)
+    except AmountError:
         return None
     return value if value >= 0 else None
 

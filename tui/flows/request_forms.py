@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from models.domain import finess
-from models.domain.dates import format_date
+from models.domain.dates import format_date, parse_date
 from models.domain.money import AmountError, format_eur, parse_amount
 from models.schemas.common import DocumentType, QuoteDomain, ReimbursementBasis, RequestKind
 from models.schemas.messaging import UploadedFile
@@ -303,17 +303,6 @@ def network_failure(message: str) -> str:
 
 
 # -- checks ------------------------------------------------------------------------------------------------
-
-
-def parse_date(text: str) -> date | None:
-    match = re.fullmatch(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*", text)
-    if not match:
-        return None
-    day, month, year = (int(g) for g in match.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
