@@ -8,7 +8,6 @@ command palette), with the keys remapped from the config file.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -19,7 +18,6 @@ from textual.command import CommandPalette, Provider
 from textual.geometry import Offset
 from textual.message import Message
 from textual.theme import Theme
-from textual.widgets import Input, TextArea
 
 from tui.api.token_store import MemoryTokenStore, TokenStore
 from tui.bindings import bindings_from_registry, install_extra_bindings
@@ -33,6 +31,7 @@ from tui.flows.login import AuthenticatedSession
 from tui.screens.login import LoginScreen
 from tui.screens.welcome import WelcomeScreen
 from tui.widgets.cursor import focus_cursor, own_cursor
+from tui.widgets.loaded import is_loaded_instance
 
 # Start-up speed (issue 11): only what paints the login screen is imported here. Every other screen, the
 # reimbursement engine, httpx and Pydantic are imported where they are first needed (a test checks it).
@@ -42,15 +41,8 @@ if TYPE_CHECKING:
     from tui.screens.dashboard import DashboardScreen
 
 
-def showing(screen: object, module: str, name: str) -> bool:
-    """``isinstance(screen, module.name)`` without importing the module: a screen whose module was never
-    imported cannot be on show, so the answer is False without loading it."""
-    loaded = sys.modules.get(module)
-    return loaded is not None and isinstance(screen, getattr(loaded, name))
-
-
 def on_dashboard(screen: object) -> DashboardScreen | None:
-    return screen if showing(screen, "tui.screens.dashboard", "DashboardScreen") else None  # type: ignore[return-value]
+    return screen if is_loaded_instance(screen, "tui.screens.dashboard", "DashboardScreen") else None  # type: ignore[return-value]
 
 HIGH_CONTRAST = Theme(
     name="contraste",
@@ -141,8 +133,8 @@ class EspaceApp(App[int]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A steady text cursor: blinking distracts (WCAG 2.2.2), a braille display loses a cursor that is
         gone half the time, and what a screen shows must not depend on the moment it is looked at."""
-        if isinstance(event.widget, Input | TextArea):
-            event.widget.cursor_blink = False
+        if own_cursor(event.widget):  # an Input or a TextArea
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.set_keymap(self.registry.keymap())
@@ -290,7 +282,7 @@ class EspaceApp(App[int]):
         if declared.context == SESSION:
             if self.session is None or on_dashboard(self.screen) is None:
                 # issue 9: logout, help from the console
-                in_console = self.session is not None and showing(
+                in_console = self.session is not None and is_loaded_instance(
                     self.screen, "tui.screens.agent", "AgentConsoleScreen"
                 )
                 return in_console and declared.area is None
