@@ -1,0 +1,178 @@
+"""When the server does not answer, the client keeps what was typed, says so in words, and sends it again
+with the same Idempotency-Key: the server records one thing only (issue 11, Faults). Both front ends,
+against the real server app; the transport fails the first send (`FailFirstSend`)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlmodel import select
+
+from models.tables import Message, MessageThread
+from tui.api.client import ApiClient
+from tui.app import EspaceApp
+from tui.flows import messaging as flow
+from tui.flows import retry
+from tui.linear import LinearClient
+from tui.linear import messaging as linear_messaging
+from tui.screens.messaging import ComposerScreen, MessagingScreen, ThreadScreen
+
+from .conftest import SERVER, FailFirstSend, ScriptedInput, menu_number, settle
+from .test_messaging import screen_text
+
+KEPT_NOW = "Le serveur ne répond pas : votre message est gardé, réessayez"
+LOST_ANSWER = "Le serveur ne répond pas"  # a dropped connection is a network error too
+
+
+@pytest.fixture
+async def coralie_token(log_in_as, coralie) -> str:
+    """Coralie logged in through the real routes; the token store holds her token (the app resumes it)."""
+    return await log_in_as(coralie.member_number)
+
+
+def flaky_api(demo_app, client_clock, path: str, *, lose_answer: bool = False) -> tuple[ApiClient, FailFirstSend]:
+    transport = FailFirstSend(demo_app, path, lose_answer=lose_answer)
+    return ApiClient(SERVER, transport=transport, clock=client_clock), transport
+
+
+def test_the_retry_sentence_says_what_is_kept_and_that_sending_again_is_safe():
+    from tui.api import errors
+
+    assert retry.kept_sentence(errors.NetworkError(), "votre message est gardé", "réessayez (Ctrl+S)") == (
+        "Le serveur ne répond pas : votre message est gardé, réessayez (Ctrl+S). "
+        "Renvoyé, il garde son numéro unique : il ne sera jamais enregistré deux fois."
+    )
+    assert retry.kept_sentence(errors.TimeoutError(), "votre demande est gardée").startswith(
+        "Le serveur met trop de temps à répondre : votre demande est gardée, réessayez."
+    )
+    assert retry.is_unreachable(errors.TimeoutError()) and not retry.is_unreachable(errors.ServerError())
+
+
+def test_a_submission_keeps_its_key_while_the_body_is_the_same():
+    keys = iter(["k1", "k2", "k3"])
+    submission = retry.Submission(make_key=lambda: next(keys))
+    assert submission.key_for({"body": "a"}) == submission.key_for({"body": "a"}) == "k1"
+    assert submission.key_for({"body": "b"}) == "k2"  # edited after the failure: another message
+    submission.done()
+    assert submission.key_for({"body": "b"}) == "k3"
+
+
+# -- messagerie, full screen ------------------------------------------------------------------------------
+
+
+async def test_a_new_message_is_kept_and_sent_once_when_the_server_did_not_answer(
+    demo_app, client_clock, token_store, coralie_token, demo_session
+):
+    api, transport = flaky_api(demo_app, client_clock, "/me/threads")
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"Lunettes", "tab", "tab", *"Ma monture est-elle prise en charge ?")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)  # still there, with what was typed
+        assert f"{KEPT_NOW} (Ctrl+S)." in screen_text(app)
+        assert "jamais enregistré deux fois" in screen_text(app)
+        assert app.screen.query_one("#subject").value == "Lunettes"
+        assert app.screen.query_one("#body").text == "Ma monture est-elle prise en charge ?"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MessagingScreen)
+        assert not app.drafts.has(flow.NEW)
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert len(demo_session.exec(select(MessageThread).where(MessageThread.subject == "Lunettes")).all()) == 1
+
+
+async def test_a_reply_whose_answer_was_lost_is_sent_again_with_the_same_key_and_recorded_once(
+    demo_app, client_clock, token_store, coralie_token, demo_session
+):
+    api, transport = flaky_api(demo_app, client_clock, "/messages", lose_answer=True)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("enter")  # the first conversation
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"Merci, bien reçu.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)
+        assert LOST_ANSWER in screen_text(app) and "votre message est gardé" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ComposerScreen)
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    # the server did record the first send: the second, with the same key, got the same answer back
+    assert len(demo_session.exec(select(Message).where(Message.body == "Merci, bien reçu.")).all()) == 1
+
+
+# -- messagerie, linear mode ------------------------------------------------------------------------------
+
+
+async def linear_session(api: ApiClient, token: str, token_store, answers, menu_item: str) -> tuple[str, str]:
+    """Runs the linear client from the main menu's ``menu_item``; an answer may be a function of the output
+    (``menu_number``), called when asked; then quits."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    client = LinearClient(api, stdin=io.StringIO(""), stdout=stdout, stderr=stderr, token_store=token_store)
+    api.use_token(token)
+    menu = [a.id for a in client.menu_actions((await api.dashboard()).areas)]
+    script = [str(menu.index(menu_item) + 1), *(a(stdout) if callable(a) else a for a in answers)]
+    client.stdin = ScriptedInput([*script, str(menu.index("quit") + 1)])
+    assert await client.run() == 0
+    return stdout.getvalue(), stderr.getvalue()
+
+
+def pick(label: str):
+    return lambda out: menu_number(out, label)
+
+
+async def test_linear_a_new_message_is_kept_and_sent_again_with_the_same_key(
+    demo_app, client_clock, token_store, coralie_token, demo_session
+):
+    api, transport = flaky_api(demo_app, client_clock, "/me/threads")
+    answers = [
+        pick(linear_messaging.WRITE),
+        "1",  # the first category
+        "Lunettes",
+        "Ma monture est-elle prise en charge ?",
+        "",  # no attachment
+        pick(linear_messaging.SEND_AGAIN),
+        pick(linear_messaging.BACK),
+    ]
+    out, err = await linear_session(api, coralie_token, token_store, answers, "messaging")
+    assert KEPT_NOW in err and "jamais enregistré deux fois" in err
+    assert flow.SENT in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert len(demo_session.exec(select(MessageThread).where(MessageThread.subject == "Lunettes")).all()) == 1
+
+
+async def test_linear_a_reply_sent_later_keeps_its_draft_and_its_key(
+    demo_app, client_clock, token_store, coralie_token, demo_session
+):
+    api, transport = flaky_api(demo_app, client_clock, "/messages", lose_answer=True)
+    answers = [
+        "1",  # the first conversation
+        pick("Répondre"),
+        "Merci, bien reçu.",
+        "",
+        pick(linear_messaging.LATER),  # not now: the draft stays for the session
+        "1",
+        pick("Répondre"),
+        "",  # Entrée keeps the draft's text
+        "",
+        pick(linear_messaging.BACK),
+    ]
+    out, err = await linear_session(api, coralie_token, token_store, answers, "messaging")
+    assert "votre message est gardé" in err
+    assert flow.SENT in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert len(demo_session.exec(select(Message).where(Message.body == "Merci, bien reçu.")).all()) == 1
