@@ -9,7 +9,7 @@ import io
 import pytest
 from sqlmodel import select
 
-from models.tables import Message, MessageThread
+from models.tables import MemberRequest, Message, MessageThread
 from tui.api.client import ApiClient
 from tui.app import EspaceApp
 from tui.flows import messaging as flow
@@ -41,7 +41,7 @@ def test_the_retry_sentence_says_what_is_kept_and_that_sending_again_is_safe():
 
     assert retry.kept_sentence(errors.NetworkError(), "votre message est gardé", "réessayez (Ctrl+S)") == (
         "Le serveur ne répond pas : votre message est gardé, réessayez (Ctrl+S). "
-        "Renvoyé, il garde son numéro unique : il ne sera jamais enregistré deux fois."
+        "Un nouvel envoi porte le même numéro unique : rien ne sera enregistré deux fois."
     )
     assert retry.kept_sentence(errors.TimeoutError(), "votre demande est gardée").startswith(
         "Le serveur met trop de temps à répondre : votre demande est gardée, réessayez."
@@ -77,7 +77,7 @@ async def test_a_new_message_is_kept_and_sent_once_when_the_server_did_not_answe
         await settle(pilot)
         assert isinstance(app.screen, ComposerScreen)  # still there, with what was typed
         assert f"{KEPT_NOW} (Ctrl+S)." in screen_text(app)
-        assert "jamais enregistré deux fois" in screen_text(app)
+        assert "rien ne sera enregistré deux fois" in screen_text(app)
         assert app.screen.query_one("#subject").value == "Lunettes"
         assert app.screen.query_one("#body").text == "Ma monture est-elle prise en charge ?"
         await pilot.press("ctrl+s")
@@ -149,7 +149,7 @@ async def test_linear_a_new_message_is_kept_and_sent_again_with_the_same_key(
         pick(linear_messaging.BACK),
     ]
     out, err = await linear_session(api, coralie_token, token_store, answers, "messaging")
-    assert KEPT_NOW in err and "jamais enregistré deux fois" in err
+    assert KEPT_NOW in err and "rien ne sera enregistré deux fois" in err
     assert flow.SENT in out
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
     assert len(demo_session.exec(select(MessageThread).where(MessageThread.subject == "Lunettes")).all()) == 1
@@ -176,3 +176,81 @@ async def test_linear_a_reply_sent_later_keeps_its_draft_and_its_key(
     assert flow.SENT in out
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
     assert len(demo_session.exec(select(Message).where(Message.body == "Merci, bien reçu.")).all()) == 1
+
+
+# -- « Mon profil »: a request with typed answers and a file ------------------------------------------------
+
+CHILD = "Ajout d'un enfant : Jules Giraud"
+PROFILE_KEPT = "Le serveur ne répond pas : votre demande est gardée, vous pouvez la renvoyer."
+
+
+async def test_profile_request_kept_and_sent_again_with_the_same_key(
+    demo_app, client_clock, token_store, log_in_as, demo_session, tmp_path
+):
+    from tui.screens.profile_forms import ConfirmScreen
+
+    from .test_profile_actions_app import PDF, _form, _open_section, _status, _type, _until
+
+    birth = tmp_path / "acte.pdf"
+    birth.write_bytes(PDF)
+    await log_in_as("5520318")
+    api, transport = flaky_api(demo_app, client_clock, "/me/family/additions")
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _open_section(pilot, "family")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # « Ajouter un conjoint ou un enfant »
+        await _until(pilot, lambda: _form(app, "Ajouter un ayant droit"))
+        await pilot.press("enter", "down", "enter", "tab")  # Enfant
+        await _type(pilot, "Jules")
+        await pilot.press("enter")
+        await _type(pilot, "Giraud")
+        await pilot.press("enter")
+        await _type(pilot, "02/03/2026")
+        await pilot.press("enter", "enter", "down", "down", "enter")  # Sexe : Masculin
+        await pilot.press("ctrl+s")
+        await _until(pilot, lambda: _form(app, "Justificatifs"))
+        await _type(pilot, str(birth))
+        await pilot.press("enter", "ctrl+s")
+        await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = app.screen.question
+        assert question.startswith(PROFILE_KEPT) and question.endswith("La renvoyer maintenant ?")
+        await pilot.press("o")  # Oui: the same request, sent again
+        await _until(pilot, lambda: app.screen.id == "profile")
+        await settle(pilot)
+        assert "enregistrée : un conseiller vérifie les justificatifs" in _status(app)
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert len(demo_session.exec(select(MemberRequest).where(MemberRequest.title == CHILD)).all()) == 1
+
+
+async def test_linear_profile_request_kept_and_sent_again_with_the_same_key(
+    demo_app, client_clock, token_store, log_in_as, demo_session, tmp_path
+):
+    from .test_profile_actions_app import PDF
+
+    birth = tmp_path / "acte.pdf"
+    birth.write_bytes(PDF)
+    token = await log_in_as("5520318")
+    api, transport = flaky_api(demo_app, client_clock, "/me/family/additions", lose_answer=True)
+    answers = [
+        pick("Ayants droit et télétransmission"),
+        pick("Ajouter un conjoint ou un enfant"),
+        pick("Enfant"),
+        "Jules",
+        "Giraud",
+        "02/03/2026",
+        pick("Masculin"),
+        "",
+        str(birth),
+        pick("Oui"),  # « La renvoyer maintenant ? »
+        pick("Retour"),
+    ]
+    out, err = await linear_session(api, token, token_store, answers, "profile")
+    assert err == ""  # said as a question, not as an error
+    assert PROFILE_KEPT in out and "La renvoyer maintenant ?" in out
+    assert "enregistrée : un conseiller vérifie les justificatifs" in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    # the first send did arrive (its answer was lost): the retry got the same request back, not a second one
+    assert len(demo_session.exec(select(MemberRequest).where(MemberRequest.title == CHILD)).all()) == 1

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 UNREACHABLE = "Le serveur ne répond pas"
 TOO_SLOW = "Le serveur met trop de temps à répondre"
-SENT_ONCE = "Renvoyé, il garde son numéro unique : il ne sera jamais enregistré deux fois."
+SENT_ONCE = "Un nouvel envoi porte le même numéro unique : rien ne sera enregistré deux fois."
 
 
 def is_unreachable(error: Exception) -> bool:
