@@ -254,3 +254,78 @@ async def test_linear_profile_request_kept_and_sent_again_with_the_same_key(
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
     # the first send did arrive (its answer was lost): the retry got the same request back, not a second one
     assert len(demo_session.exec(select(MemberRequest).where(MemberRequest.title == CHILD)).all()) == 1
+
+
+# -- a simulation saved ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lea_token(demo_session, demo_make, token_store) -> str:
+    from models.tables import Account
+
+    account = demo_session.exec(select(Account).where(Account.login_email == "lea.rimon@example.fr")).one()
+    token = demo_make.session_token(account)
+    token_store.set(SERVER, token)
+    return token
+
+
+async def test_a_simulation_to_save_is_kept_and_saved_once(demo_app, client_clock, token_store, lea_token):
+    from textual.widgets import Select, Static
+
+    from tui.screens.simulator import SimulatorScreen
+
+    api, transport = flaky_api(demo_app, client_clock, "/me/simulations")
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SimulatorScreen)
+        screen.query_one("#who", Select).focus()
+        await pilot.press("enter", "down", "down", "enter")  # Samuel
+        screen.query_one("#poste", Select).value = "soins_courants"
+        await pilot.pause()
+        screen.query_one("#search").focus()
+        await pilot.press(*"specialiste")
+        await pilot.pause()
+        screen.query_one("#acts").focus()
+        await pilot.press("down", "enter")
+        screen.query_one("#charged").focus()
+        await pilot.press(*"80")
+        screen.query_one("#excess", Select).value = "nsp"
+        await pilot.pause()
+        screen.query_one("#simulate").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        screen.query_one("#save").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.status.text.startswith(
+            "Erreur : Le serveur ne répond pas : votre simulation est gardée, réessayez (Enregistrer)."
+        )
+        await pilot.press("enter")  # Enregistrer again: the same simulation, the same key
+        await settle(pilot)
+        assert screen.status.text == "Simulation enregistrée dans votre espace."
+        assert str(screen.query_one("#saved", Static).render()).startswith("Mes simulations enregistrées (1)")
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+
+
+async def test_linear_a_simulation_whose_answer_was_lost_is_saved_once(
+    demo_app, client_clock, token_store, lea_token
+):
+    api, transport = flaky_api(demo_app, client_clock, "/me/simulations", lose_answer=True)
+    answers = [
+        "2",  # Samuel
+        "1",  # consultations et soins courants
+        "spécialiste",
+        "1",  # Consultation de médecin spécialiste
+        "80",
+        "3",  # dépassements ? je ne sais pas
+        "1",  # enregistrer : oui
+        pick("Oui"),  # « L'enregistrer maintenant ? »
+    ]
+    out, err = await linear_session(api, lea_token, token_store, answers, "simulator")
+    assert "Le serveur ne répond pas : votre simulation est gardée, réessayez." in err
+    assert "Simulation enregistrée dans votre espace.\n== Mes simulations enregistrées (1) ==" in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None

@@ -469,11 +469,21 @@ class ApiClient:
         response = await self._request("POST", "/simulations", json=request, auth=self._token is not None)
         return self._parse(response, SimulationResult)
 
-    async def save_simulation(self, scenarios: list[dict[str, Any]]) -> SavedSimulationOut:
+    async def save_simulation(self, scenarios: list[dict[str, Any]], key: str | None = None) -> SavedSimulationOut:
+        """``key``: the Idempotency-Key, the same when the same simulation is saved again after a network
+        error (``tui.flows.retry.Submission``), so it is saved once."""
+        import uuid
+
         from models.schemas.guarantees import SavedSimulationCreate, SavedSimulationOut
 
         body = SavedSimulationCreate(scenarios=scenarios)
-        response = await self._request("POST", "/me/simulations", json=body.model_dump(mode="json"), auth=True)
+        response = await self._request(
+            "POST",
+            "/me/simulations",
+            json=body.model_dump(mode="json"),
+            auth=True,
+            extra_headers={"Idempotency-Key": key or str(uuid.uuid4())},
+        )
         return self._parse(response, SavedSimulationOut)
 
     async def saved_simulations(self) -> list[SavedSimulationOut]:
