@@ -329,3 +329,33 @@ async def test_linear_a_simulation_whose_answer_was_lost_is_saved_once(
     assert "Le serveur ne répond pas : votre simulation est gardée, réessayez." in err
     assert "Simulation enregistrée dans votre espace.\n== Mes simulations enregistrées (1) ==" in out
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+
+
+# -- the console conseiller: the API keeps the key of an unanswered send ------------------------------------
+
+
+async def test_an_agent_action_sent_again_after_a_lost_answer_is_recorded_once(
+    demo_app, client_clock, demo_session, demo_make
+):
+    from datetime import date
+
+    from models.schemas.agent import IdentityCheckCreate
+    from models.tables import Account, IdentityCheck, Member
+    from tui.api import errors
+    from tui.api.agent import AgentApi
+
+    from .test_agent_console import JULIEN
+
+    julien = demo_session.exec(select(Account).where(Account.login_email == JULIEN)).one()
+    sophie = demo_session.exec(select(Member).where(Member.member_number == "3810522")).one()
+    api, transport = flaky_api(demo_app, client_clock, "/identity-checks", lose_answer=True)
+    api.use_token(demo_make.session_token(julien))
+    agent = AgentApi(api)
+    body = IdentityCheckCreate(last_name="Martin", first_name="Sophie", birth_date=date(1979, 4, 19))
+    with pytest.raises(errors.NetworkError):
+        await agent.check_identity(sophie.id, body)
+    await agent.check_identity(sophie.id, body)  # the conseiller sends the same check again
+    other = await agent.check_identity(sophie.id, body.model_copy(update={"first_name": "Sophia"}))
+    assert transport.keys[0] == transport.keys[1] and transport.keys[2] not in transport.keys[:2]
+    checks = demo_session.exec(select(IdentityCheck).where(IdentityCheck.member_id == sophie.id)).all()
+    assert len(checks) == 2 and other is not None  # the lost one and the other one: not three
