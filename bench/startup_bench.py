@@ -6,6 +6,9 @@ the token store is in memory and empty), runs it headless and exits on its first
 screen and the login form mounted and painted). The reference is a bare Textual app doing the same with
 one screen and one label. The two kinds alternate; the figures are medians of the time from the spawn of
 the process to `Ready` (and to the process's exit), and the ratio client / bare (issue 11: goal ≤ 1.3×).
+A third kind, a Textual app showing the same widgets as the client's first screen (a welcome screen with a
+footer, a login modal with three fields, a checkbox and a button) and none of the client's code, tells
+Textual's own cost of that form from the client's.
 
     python -m bench.startup_bench              # 10 runs of each
     python -m bench.startup_bench --runs 20
@@ -62,6 +65,48 @@ Bench().run(headless=True, size=(80, 24))
 """
 
 
+FORM = """
+import time
+from textual.app import App
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+
+class Welcome(Screen):
+    def compose(self):
+        yield Static("Espace Adhérent")
+        yield Static("Connectez-vous pour accéder à votre espace.")
+        yield Footer(compact=True)
+
+class Login(ModalScreen):
+    def compose(self):
+        with VerticalScroll():
+            with Vertical():
+                yield Static("Connexion")
+                yield Static("")
+            yield Label("Identifiant")
+            yield Input()
+            yield Label("Mot de passe")
+            yield Input(password=True)
+            yield Static("")
+            yield Input()
+            yield Checkbox("Se souvenir de moi")
+            yield Button("Se connecter")
+            yield Static("Entrée : valider")
+
+class Bench(App):
+    def on_mount(self) -> None:
+        self.push_screen(Welcome())
+        self.push_screen(Login())
+
+    def on_ready(self) -> None:
+        print(time.time(), flush=True)
+        self.exit(0)
+
+Bench().run(headless=True, size=(80, 24))
+"""
+
+
 def one_run(code: str) -> tuple[float, float]:
     """(seconds from spawn to Ready, seconds from spawn to exit) of one fresh interpreter."""
     started = time.time()
@@ -81,16 +126,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     one_run(BARE)  # warm the file cache and write the bytecode before anything is counted
+    one_run(FORM)
     one_run(CLIENT)
-    samples: dict[str, list[tuple[float, float]]] = {"bare": [], "client": []}
+    samples: dict[str, list[tuple[float, float]]] = {"bare": [], "form": [], "client": []}
     for _ in range(args.runs):
         samples["bare"].append(one_run(BARE))
+        samples["form"].append(one_run(FORM))
         samples["client"].append(one_run(CLIENT))
 
     print(f"Démarrage à froid, headless 80×24, {args.runs} exécutions alternées de chaque (médianes, ms)")
     print(f"{'':28} {'→ Ready':>10} {'→ sortie':>10} {'min → Ready':>12} {'max → Ready':>12}")
     medians: dict[str, float] = {}
-    for kind, label in (("bare", "Textual nu (1 écran)"), ("client", "client (tui.app, API factice)")):
+    kinds = (
+        ("bare", "Textual nu (1 écran)"),
+        ("form", "Textual, même formulaire"),
+        ("client", "client (tui.app)"),
+    )
+    for kind, label in kinds:
         ready = [r for r, _ in samples[kind]]
         total = [t for _, t in samples[kind]]
         medians[kind] = statistics.median(ready)
@@ -99,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             f" {min(ready) * 1000:12.0f} {max(ready) * 1000:12.0f}"
         )
     print(f"ratio client / Textual nu (→ Ready) : {medians['client'] / medians['bare']:.2f}× (objectif ≤ 1,3×)")
+    print(f"ratio client / Textual, même formulaire : {medians['client'] / medians['form']:.2f}×")
     return 0
 
 
