@@ -88,31 +88,38 @@ async def test_rib_change_with_the_step_up_code(api, token_store, log_in_as, rea
     assert row.replaced_at is None and row.beneficiary_id is None
 
 
+async def fill_add_a_child(pilot) -> None:
+    """From the dashboard: Mon profil, Ayants droit, « Ajouter un conjoint ou un enfant », Jules Giraud,
+    born 02/03/2026, sent; stops on the Justificatifs form (also used by tests/tui/test_retry.py)."""
+    app = pilot.app
+    await settle(pilot)
+    await _open_section(pilot, "family")
+    await pilot.press("enter")  # the section's actions
+    await settle(pilot)
+    await pilot.press("enter")  # « Ajouter un conjoint ou un enfant »
+    await _until(pilot, lambda: _form(app, "Ajouter un ayant droit"))
+    form = app.screen
+    assert isinstance(form, ProfileFormScreen) and form.form.title == "Ajouter un ayant droit"
+    await pilot.press("enter", "down", "enter")  # the Select opens on « Choisir », ↓ « Enfant », Entrée
+    await pilot.press("tab")
+    await _type(pilot, "Jules")
+    await pilot.press("enter")
+    await _type(pilot, "Giraud")
+    await pilot.press("enter")
+    await _type(pilot, "02/03/2026")
+    await pilot.press("enter", "enter", "down", "down", "enter")  # Sexe : Masculin
+    assert form.values()["relationship"] == "child" and form.values()["sex"] == "M"
+    await pilot.press("ctrl+s")
+    await _until(pilot, lambda: _form(app, "Justificatifs"))
+
+
 async def test_add_a_child_on_an_individual_contract(api, token_store, log_in_as, demo_session, tmp_path):
     birth = tmp_path / "acte.pdf"
     birth.write_bytes(PDF)
     await log_in_as("5520318")
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await _open_section(pilot, "family")
-        await pilot.press("enter")  # the section's actions
-        await settle(pilot)
-        await pilot.press("enter")  # « Ajouter un conjoint ou un enfant »
-        await _until(pilot, lambda: _form(app, "Ajouter un ayant droit"))
-        form = app.screen
-        assert isinstance(form, ProfileFormScreen) and form.form.title == "Ajouter un ayant droit"
-        await pilot.press("enter", "down", "enter")  # the Select opens on « Choisir », ↓ « Enfant », Entrée
-        await pilot.press("tab")
-        await _type(pilot, "Jules")
-        await pilot.press("enter")
-        await _type(pilot, "Giraud")
-        await pilot.press("enter")
-        await _type(pilot, "02/03/2026")
-        await pilot.press("enter", "enter", "down", "down", "enter")  # Sexe : Masculin
-        assert form.values()["relationship"] == "child" and form.values()["sex"] == "M"
-        await pilot.press("ctrl+s")
-        await _until(pilot, lambda: _form(app, "Justificatifs"))
+        await fill_add_a_child(pilot)
         files = app.screen
         assert isinstance(files, ProfileFormScreen) and files.form.title == "Justificatifs"
         await pilot.press("ctrl+s")

@@ -189,7 +189,7 @@ async def test_profile_request_kept_and_sent_again_with_the_same_key(
 ):
     from tui.screens.profile_forms import ConfirmScreen
 
-    from .test_profile_actions_app import PDF, _form, _open_section, _status, _type, _until
+    from .test_profile_actions_app import PDF, _status, _type, _until, fill_add_a_child
 
     birth = tmp_path / "acte.pdf"
     birth.write_bytes(PDF)
@@ -197,21 +197,7 @@ async def test_profile_request_kept_and_sent_again_with_the_same_key(
     api, transport = flaky_api(demo_app, client_clock, "/me/family/additions")
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await _open_section(pilot, "family")
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("enter")  # « Ajouter un conjoint ou un enfant »
-        await _until(pilot, lambda: _form(app, "Ajouter un ayant droit"))
-        await pilot.press("enter", "down", "enter", "tab")  # Enfant
-        await _type(pilot, "Jules")
-        await pilot.press("enter")
-        await _type(pilot, "Giraud")
-        await pilot.press("enter")
-        await _type(pilot, "02/03/2026")
-        await pilot.press("enter", "enter", "down", "down", "enter")  # Sexe : Masculin
-        await pilot.press("ctrl+s")
-        await _until(pilot, lambda: _form(app, "Justificatifs"))
+        await fill_add_a_child(pilot)
         await _type(pilot, str(birth))
         await pilot.press("enter", "ctrl+s")
         await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -270,34 +256,14 @@ def lea_token(demo_session, demo_make, token_store) -> str:
 
 
 async def test_a_simulation_to_save_is_kept_and_saved_once(demo_app, client_clock, token_store, lea_token):
-    from textual.widgets import Select, Static
+    from textual.widgets import Static
 
-    from tui.screens.simulator import SimulatorScreen
+    from .test_simulator_app import simulate_a_specialist_consultation
 
     api, transport = flaky_api(demo_app, client_clock, "/me/simulations")
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SimulatorScreen)
-        screen.query_one("#who", Select).focus()
-        await pilot.press("enter", "down", "down", "enter")  # Samuel
-        screen.query_one("#poste", Select).value = "soins_courants"
-        await pilot.pause()
-        screen.query_one("#search").focus()
-        await pilot.press(*"specialiste")
-        await pilot.pause()
-        screen.query_one("#acts").focus()
-        await pilot.press("down", "enter")
-        screen.query_one("#charged").focus()
-        await pilot.press(*"80")
-        screen.query_one("#excess", Select).value = "nsp"
-        await pilot.pause()
-        screen.query_one("#simulate").focus()
-        await pilot.press("enter")
-        await settle(pilot)
+        screen = await simulate_a_specialist_consultation(pilot)
         screen.query_one("#save").focus()
         await pilot.press("enter")
         await settle(pilot)
@@ -314,17 +280,10 @@ async def test_a_simulation_to_save_is_kept_and_saved_once(demo_app, client_cloc
 async def test_linear_a_simulation_whose_answer_was_lost_is_saved_once(
     demo_app, client_clock, token_store, lea_token
 ):
+    from .test_guarantees_linear import SPECIALIST_80
+
     api, transport = flaky_api(demo_app, client_clock, "/me/simulations", lose_answer=True)
-    answers = [
-        "2",  # Samuel
-        "1",  # consultations et soins courants
-        "spécialiste",
-        "1",  # Consultation de médecin spécialiste
-        "80",
-        "3",  # dépassements ? je ne sais pas
-        "1",  # enregistrer : oui
-        pick("Oui"),  # « L'enregistrer maintenant ? »
-    ]
+    answers = [*SPECIALIST_80, pick("Oui")]  # then « L'enregistrer maintenant ? » Oui
     out, err = await linear_session(api, lea_token, token_store, answers, "simulator")
     assert "Le serveur ne répond pas : votre simulation est gardée, réessayez." in err
     assert "Simulation enregistrée dans votre espace.\n== Mes simulations enregistrées (1) ==" in out
