@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App
@@ -18,25 +18,31 @@ from textual.command import CommandPalette, Provider
 from textual.geometry import Offset
 from textual.message import Message
 from textual.theme import Theme
-from textual.widgets import Input, TextArea
 
-from tui.api.client import ApiClient
 from tui.api.token_store import MemoryTokenStore, TokenStore
 from tui.bindings import bindings_from_registry, install_extra_bindings
 from tui.commands import RegistryCommands
 from tui.flows import login as login_flow
 from tui.flows import mailbox
-from tui.flows.account import ExpiryWatch
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, SCREEN, SESSION, Action
 from tui.flows.clock import Clock, SystemClock
 from tui.flows.config import THEMES, ClientConfig
 from tui.flows.login import AuthenticatedSession
-from tui.screens.claims import ClaimsScreen
-from tui.screens.dashboard import DashboardScreen
-from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
 from tui.screens.welcome import WelcomeScreen
 from tui.widgets.cursor import focus_cursor, own_cursor
+from tui.widgets.loaded import is_loaded_instance
+
+# Start-up speed (issue 11): only what paints the login screen is imported here. Every other screen, the
+# reimbursement engine, httpx and Pydantic are imported where they are first needed (a test checks it).
+if TYPE_CHECKING:
+    from tui.api.client import ApiClient
+    from tui.flows.account import ExpiryWatch
+    from tui.screens.dashboard import DashboardScreen
+
+
+def on_dashboard(screen: object) -> DashboardScreen | None:
+    return screen if is_loaded_instance(screen, "tui.screens.dashboard", "DashboardScreen") else None  # type: ignore[return-value]
 
 HIGH_CONTRAST = Theme(
     name="contraste",
@@ -127,8 +133,8 @@ class EspaceApp(App[int]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A steady text cursor: blinking distracts (WCAG 2.2.2), a braille display loses a cursor that is
         gone half the time, and what a screen shows must not depend on the moment it is looked at."""
-        if isinstance(event.widget, Input | TextArea):
-            event.widget.cursor_blink = False
+        if own_cursor(event.widget):  # an Input or a TextArea
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
         self.set_keymap(self.registry.keymap())
@@ -161,6 +167,9 @@ class EspaceApp(App[int]):
         self.push_screen(screen, self._logged_in)
 
     def _logged_in(self, session: AuthenticatedSession | None) -> None:
+        from tui.flows.account import ExpiryWatch
+        from tui.screens.dashboard import DashboardScreen
+
         if session is None:
             return
         self.session = session
@@ -190,6 +199,8 @@ class EspaceApp(App[int]):
         self.refresh_bindings()
 
     def _forced_change_done(self, message: str | None) -> None:
+        from tui.screens.dashboard import DashboardScreen
+
         if self.session is None:
             return
         if message is None:  # Échap on the forced change: leave rather than stay half logged in
@@ -197,8 +208,8 @@ class EspaceApp(App[int]):
             return
         if not any(isinstance(s, DashboardScreen) for s in self.screen_stack):
             self.push_screen(DashboardScreen(self.session, self.registry))
-        elif isinstance(self.screen, DashboardScreen):
-            self.screen.refresh_data()
+        elif (dashboard := on_dashboard(self.screen)) is not None:
+            dashboard.refresh_data()
         self.refresh_bindings()
         self.notify(message, timeout=8)
 
@@ -269,10 +280,11 @@ class EspaceApp(App[int]):
         except KeyError:
             return True  # Textual's own actions
         if declared.context == SESSION:
-            if self.session is None or not isinstance(self.screen, DashboardScreen):
-                from tui.screens.agent import AgentConsoleScreen  # issue 9: logout, help from the console
-
-                in_console = self.session is not None and isinstance(self.screen, AgentConsoleScreen)
+            if self.session is None or on_dashboard(self.screen) is None:
+                # issue 9: logout, help from the console
+                in_console = self.session is not None and is_loaded_instance(
+                    self.screen, "tui.screens.agent", "AgentConsoleScreen"
+                )
                 return in_console and declared.area is None
             if declared.area is not None and declared.area not in self.areas:
                 return False
@@ -281,6 +293,8 @@ class EspaceApp(App[int]):
         return True
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.available_actions()))
 
@@ -292,25 +306,25 @@ class EspaceApp(App[int]):
 
     def action_logout(self) -> None:
         if self.session is not None:
-            screen = self.screen
-            if isinstance(screen, DashboardScreen):
-                screen.status.info("Déconnexion en cours…")
+            if (dashboard := on_dashboard(self.screen)) is not None:
+                dashboard.status.info("Déconnexion en cours…")
             self._logout(self.session)
 
     def action_refresh(self) -> None:
-        if isinstance(self.screen, DashboardScreen):
-            self.screen.refresh_data()
+        if (dashboard := on_dashboard(self.screen)) is not None:
+            dashboard.refresh_data()
 
     def action_dashboard(self) -> None:
-        if isinstance(self.screen, DashboardScreen):
-            self.screen.refresh_data()
+        self.action_refresh()
 
     def action_claims(self) -> None:
         self.open_claims()
 
     def open_claims(self, claim_id: int | None = None) -> None:
         """Mes remboursements (issue 6), from the dashboard; with a claim id, straight to its détail."""
-        if self.session is not None and isinstance(self.screen, DashboardScreen):
+        from tui.screens.claims import ClaimsScreen
+
+        if self.session is not None and on_dashboard(self.screen) is not None:
             self.push_screen(ClaimsScreen(self.session, self.clock.today(), open_claim_id=claim_id))
 
     # -- issue 7: messagerie, démarches, notifications ----------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -27,35 +26,13 @@ from models.schemas.common import (
     ThreadCategory,
     ThreadStatus,
 )
+
+# The enumerations live in models.schemas.common (no Pydantic: the client starts without it); re-exported.
+from models.schemas.common import AlertKind as AlertKind
+from models.schemas.common import CallerKind as CallerKind
+from models.schemas.common import CallOutcome as CallOutcome
+from models.schemas.common import QueueKind as QueueKind
 from models.schemas.dashboard import BeneficiarySummary, ContractSummary
-
-
-class CallerKind(StrEnum):
-    member = "member"  # l'adhérent
-    beneficiary = "beneficiary"  # un ayant droit
-    guardian = "guardian"  # un tuteur / curateur
-    professional = "professional"  # un professionnel de santé
-
-
-class AlertKind(StrEnum):
-    complaint_due = "complaint_due"  # réclamation à échéance (ou dépassée)
-    rib_rejected = "rib_rejected"  # virement revenu : RIB rejeté
-    npai = "npai"  # courrier revenu « n'habite pas à l'adresse indiquée »
-    unpaid = "unpaid"  # cotisations impayées
-    guardianship = "guardianship"  # tutelle / curatelle
-
-
-class QueueKind(StrEnum):
-    thread = "thread"
-    request = "request"
-
-
-class CallOutcome(StrEnum):
-    resolved = "resolved"  # résolu pendant l'appel
-    follow_up = "follow_up"  # suite à donner
-    transferred = "transferred"  # transféré (service, superviseur)
-    not_verified = "not_verified"  # identité non vérifiée : rien communiqué
-
 
 # --- search --------------------------------------------------------------------------------------
 

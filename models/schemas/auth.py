@@ -7,28 +7,15 @@ next attempt needs a human check, its ``details`` hold an ``ErrorDetail`` whose 
 """
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+# Re-exported: they live with the enumerations (no Pydantic), so the client starts without Pydantic.
+from models.schemas.common import CHALLENGE_REQUIRED_FIELD as CHALLENGE_REQUIRED_FIELD
+from models.schemas.common import PASSWORD_EXPIRED_CODE as PASSWORD_EXPIRED_CODE
+from models.schemas.common import LoginStatus as LoginStatus
 from models.schemas.common import Role
-
-# ErrorDetail.field that tells the client to fetch a challenge before the next attempt.
-CHALLENGE_REQUIRED_FIELD = "challenge"
-# ErrorResponse.code of every route refused in the restricted session of an expired password.
-PASSWORD_EXPIRED_CODE = "password_expired"
-
-
-class SecondFactorMethod(StrEnum):
-    email = "email"
-    sms = "sms"
-    totp = "totp"  # an authenticator app (a recovery code is accepted in its place)
-
-
-class LoginStatus(StrEnum):
-    authenticated = "authenticated"
-    second_factor_required = "second_factor_required"
-
+from models.schemas.common import SecondFactorMethod as SecondFactorMethod
 
 # --- human check ---------------------------------------------------------------------------------
 

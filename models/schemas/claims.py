@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+# The enumerations live in models.schemas.common (no Pydantic: the client starts without it); re-exported.
+from models.schemas.common import ClaimSortKey as ClaimSortKey
 from models.schemas.common import ClaimSource, ClaimStatus, Payee, PaymentKind, PaymentState
+from models.schemas.common import SortOrder as SortOrder
 from models.schemas.dashboard import ClaimSummary
 
 DEFAULT_MONTHS = 24
@@ -30,21 +32,6 @@ CARE_CATEGORY_LABELS: dict[str, str] = {
 
 def care_category_label(code: str) -> str:
     return CARE_CATEGORY_LABELS.get(code, code.replace("_", " ").capitalize())
-
-
-class ClaimSortKey(StrEnum):
-    care_date = "care_date"
-    charged = "charged"
-    amc_paid = "amc_paid"  # remboursé par la mutuelle
-    amo_paid = "amo_paid"
-    out_of_pocket = "out_of_pocket"
-    beneficiary = "beneficiary"
-    status = "status"
-
-
-class SortOrder(StrEnum):
-    asc = "asc"
-    desc = "desc"
 
 
 class ClaimFilters(BaseModel):

@@ -6,6 +6,22 @@ Values are stable English identifiers; the words shown to people come from one f
 
 from enum import StrEnum
 
+# ErrorDetail.field that tells the client to fetch a challenge before the next attempt.
+CHALLENGE_REQUIRED_FIELD = "challenge"
+# ErrorResponse.code of every route refused in the restricted session of an expired password.
+PASSWORD_EXPIRED_CODE = "password_expired"
+
+
+class SecondFactorMethod(StrEnum):
+    email = "email"
+    sms = "sms"
+    totp = "totp"  # an authenticator app (a recovery code is accepted in its place)
+
+
+class LoginStatus(StrEnum):
+    authenticated = "authenticated"
+    second_factor_required = "second_factor_required"
+
 
 class Role(StrEnum):
     member = "member"
@@ -174,3 +190,103 @@ class NotificationKind(StrEnum):
     answer = "answer"  # réponse reçue dans la messagerie
     ceiling = "ceiling"  # plafond consommé à 80 %
     request_status = "request_status"  # une démarche a changé de statut
+
+
+# --- agent (re-exported by models.schemas.agent) ---
+
+
+class CallerKind(StrEnum):
+    member = "member"  # l'adhérent
+    beneficiary = "beneficiary"  # un ayant droit
+    guardian = "guardian"  # un tuteur / curateur
+    professional = "professional"  # un professionnel de santé
+
+
+class AlertKind(StrEnum):
+    complaint_due = "complaint_due"  # réclamation à échéance (ou dépassée)
+    rib_rejected = "rib_rejected"  # virement revenu : RIB rejeté
+    npai = "npai"  # courrier revenu « n'habite pas à l'adresse indiquée »
+    unpaid = "unpaid"  # cotisations impayées
+    guardianship = "guardianship"  # tutelle / curatelle
+
+
+class QueueKind(StrEnum):
+    thread = "thread"
+    request = "request"
+
+
+class CallOutcome(StrEnum):
+    resolved = "resolved"  # résolu pendant l'appel
+    follow_up = "follow_up"  # suite à donner
+    transferred = "transferred"  # transféré (service, superviseur)
+    not_verified = "not_verified"  # identité non vérifiée : rien communiqué
+
+
+# --- profile (re-exported by models.schemas.profile) ---
+
+
+class StatementChannel(StrEnum):
+    email = "email"  # décomptes par e-mail (relevé dans l'espace, e-mail d'avis)
+    post = "post"  # décomptes par courrier
+
+
+class NotificationChannel(StrEnum):
+    portal = "portal"  # dans l'espace (toujours)
+    email = "email"
+    sms = "sms"
+
+
+class BankAccountPurpose(StrEnum):
+    reimbursement = "reimbursement"  # RIB de remboursement
+    direct_debit = "direct_debit"  # RIB de prélèvement (cotisations, contrat individuel) + mandat SEPA
+
+
+class ContactChannel(StrEnum):
+    email = "email"
+    mobile = "mobile"
+
+
+class StepUpMethod(StrEnum):
+    totp = "totp"
+    email = "email"
+    sms = "sms"
+
+
+class UnionKind(StrEnum):
+    marriage = "marriage"
+    pacs = "pacs"
+    cohabitation = "cohabitation"  # concubinage
+
+
+class ContributionsKind(StrEnum):
+    individual = "individual"
+    collective = "collective"
+    none = "none"
+
+
+# --- claims (re-exported by models.schemas.claims) ---
+
+
+class ClaimSortKey(StrEnum):
+    care_date = "care_date"
+    charged = "charged"
+    amc_paid = "amc_paid"  # remboursé par la mutuelle
+    amo_paid = "amo_paid"
+    out_of_pocket = "out_of_pocket"
+    beneficiary = "beneficiary"
+    status = "status"
+
+
+class SortOrder(StrEnum):
+    asc = "asc"
+    desc = "desc"
+
+
+# --- dashboard (re-exported by models.schemas.dashboard) ---
+
+
+class DashboardAlertKind(StrEnum):
+    guarantees_suspended = "guarantees_suspended"  # garanties suspendues (L221-7 Code de la mutualité)
+    unpaid_instalment = "unpaid_instalment"  # échéance impayée, garanties not (yet) suspended
+    contract_terminated = "contract_terminated"  # contrat résilié since a date
+    portability_ending = "portability_ending"  # portabilité des droits ending soon

@@ -2,7 +2,6 @@
 
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
 from pydantic import BaseModel
 
@@ -15,6 +14,9 @@ from models.schemas.common import (
     PaymentState,
     Relationship,
 )
+
+# The enumerations live in models.schemas.common (no Pydantic: the client starts without it); re-exported.
+from models.schemas.common import DashboardAlertKind as DashboardAlertKind
 
 
 class BeneficiarySummary(BaseModel):
@@ -55,13 +57,6 @@ class ClaimSummary(BaseModel):
     payment_date: date | None = None
     account_suffix: str | None = None  # last 4 characters of the IBAN paid into
     rejection_reason: str | None = None
-
-
-class DashboardAlertKind(StrEnum):
-    guarantees_suspended = "guarantees_suspended"  # garanties suspendues (L221-7 Code de la mutualité)
-    unpaid_instalment = "unpaid_instalment"  # échéance impayée, garanties not (yet) suspended
-    contract_terminated = "contract_terminated"  # contrat résilié since a date
-    portability_ending = "portability_ending"  # portabilité des droits ending soon
 
 
 class DashboardAlert(BaseModel):

@@ -5,52 +5,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+# The enumerations live in models.schemas.common (no Pydantic: the client starts without it); re-exported.
+from models.schemas.common import BankAccountPurpose as BankAccountPurpose
+from models.schemas.common import ContactChannel as ContactChannel
 from models.schemas.common import ContractKind, ContractState, DocumentType, NoemieLinkState, Relationship, Sex
+from models.schemas.common import ContributionsKind as ContributionsKind
+from models.schemas.common import NotificationChannel as NotificationChannel
+from models.schemas.common import StatementChannel as StatementChannel
+from models.schemas.common import StepUpMethod as StepUpMethod
+from models.schemas.common import UnionKind as UnionKind
 from models.schemas.messaging import UploadedFile
-
-
-class StatementChannel(StrEnum):
-    email = "email"  # décomptes par e-mail (relevé dans l'espace, e-mail d'avis)
-    post = "post"  # décomptes par courrier
-
-
-class NotificationChannel(StrEnum):
-    portal = "portal"  # dans l'espace (toujours)
-    email = "email"
-    sms = "sms"
-
-
-class BankAccountPurpose(StrEnum):
-    reimbursement = "reimbursement"  # RIB de remboursement
-    direct_debit = "direct_debit"  # RIB de prélèvement (cotisations, contrat individuel) + mandat SEPA
-
-
-class ContactChannel(StrEnum):
-    email = "email"
-    mobile = "mobile"
-
-
-class StepUpMethod(StrEnum):
-    totp = "totp"
-    email = "email"
-    sms = "sms"
-
-
-class UnionKind(StrEnum):
-    marriage = "marriage"
-    pacs = "pacs"
-    cohabitation = "cohabitation"  # concubinage
-
-
-class ContributionsKind(StrEnum):
-    individual = "individual"
-    collective = "collective"
-    none = "none"
-
 
 # --- coordonnées -------------------------------------------------------------------------------------
 

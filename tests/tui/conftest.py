@@ -115,6 +115,29 @@ def api(api_factory: Callable[[], ApiClient]) -> ApiClient:
     return api_factory()
 
 
+class FailFirstSend(httpx.ASGITransport):
+    """The real server app in process, except for the first POST to a path ending with ``path``: that one
+    fails as when the server is unreachable (``lose_answer=False``: the request never reaches it) or as a
+    connection dropped after the server answered (``lose_answer=True``: it did create the thing). The
+    ``Idempotency-Key`` of every such POST is kept in ``keys``, in order."""
+
+    def __init__(self, app: Any, path: str, *, lose_answer: bool = False) -> None:
+        super().__init__(app=app)
+        self.path, self.lose_answer = path, lose_answer
+        self.keys: list[str | None] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        watched = request.method == "POST" and request.url.path.endswith(self.path)
+        if watched:
+            self.keys.append(request.headers.get("Idempotency-Key"))
+        if not watched or len(self.keys) > 1:
+            return await super().handle_async_request(request)
+        if self.lose_answer:
+            await (await super().handle_async_request(request)).aread()
+            raise httpx.ReadError("connection reset by peer", request=request)
+        raise httpx.ConnectError("Connection refused", request=request)
+
+
 def unreachable_api(clock: FrozenClock) -> ApiClient:
     """A client whose every request fails to connect, as when the server is not started."""
 

@@ -54,19 +54,22 @@ async def test_linear_guarantees(api, token_store, lea_token):
     assert "█" not in out and "\x1b" not in out  # no bar drawing, no colour in the linear mode
 
 
+SPECIALIST_80 = [
+    "2",  # Samuel
+    "1",  # consultations et soins courants
+    "spécialiste",
+    "1",  # Consultation de médecin spécialiste
+    "80",
+    "3",  # dépassements ? je ne sais pas
+    "1",  # enregistrer : oui
+]
+"""The simulator's answers for a specialist's consultation at 80 €, then saved (also tests/tui/test_retry.py)."""
+
+
 async def test_linear_simulation_with_the_range_then_saved(api, token_store, lea_token):
     out, _ = await _run(api, token_store, lea_token, [])
     number = _menu_number(out, "Simuler un remboursement")
-    answers = [
-        number,
-        "2",  # Samuel
-        "1",  # consultations et soins courants
-        "spécialiste",
-        "1",  # Consultation de médecin spécialiste
-        "80",
-        "3",  # dépassements ? je ne sais pas
-        "1",  # enregistrer : oui
-    ]
+    answers = [number, *SPECIALIST_80]
     out, err = await _run(api, token_store, lea_token, answers)
     assert err == ""
     start = out.index("== Simulateur de remboursement ==")

@@ -18,6 +18,7 @@ from tests.tui.profile_helpers import (
     in_section,
     lines_of,
     on_form,
+    open_section,
     status_of,
     type_text,
     until,
@@ -71,28 +72,38 @@ async def test_step_up_window_is_the_servers_setting(api, token_store, log_in_as
         assert "Le code permet de modifier un RIB pendant 7 minutes." in intro
 
 
+async def fill_add_a_child(pilot) -> None:
+    """From the dashboard: Mon profil, Ayants droit, « Ajouter un conjoint ou un enfant », Jules Giraud,
+    born 02/03/2026, sent; stops on the Justificatifs form (also used by tests/tui/test_retry.py)."""
+    app = pilot.app
+    await settle(pilot)
+    await open_section(pilot, "family")
+    await pilot.press("enter")  # the section's actions
+    await settle(pilot)
+    await pilot.press("enter")  # « Ajouter un conjoint ou un enfant »
+    await until(pilot, lambda: on_form(app, "Ajouter un ayant droit"))
+    form = app.screen
+    assert isinstance(form, ProfileFormScreen) and form.form.title == "Ajouter un ayant droit"
+    await pilot.press("enter", "down", "enter")  # the Select opens on « Choisir », ↓ « Enfant », Entrée
+    await pilot.press("tab")
+    await type_text(pilot, "Jules")
+    await pilot.press("enter")
+    await type_text(pilot, "Giraud")
+    await pilot.press("enter")
+    await type_text(pilot, "02/03/2026")
+    await pilot.press("enter", "enter", "down", "down", "enter")  # Sexe : Masculin
+    assert form.values()["relationship"] == "child" and form.values()["sex"] == "M"
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: on_form(app, "Justificatifs"))
+
+
 async def test_add_a_child_on_an_individual_contract(api, token_store, log_in_as, demo_session, tmp_path):
     birth = tmp_path / "acte.pdf"
     birth.write_bytes(PDF)
     await log_in_as("5520318")
-    async with in_section(api, token_store, "family") as (app, pilot):
-        await pilot.press("enter")  # the section's actions
-        await settle(pilot)
-        await pilot.press("enter")  # « Ajouter un conjoint ou un enfant »
-        await until(pilot, lambda: on_form(app, "Ajouter un ayant droit"))
-        form = app.screen
-        assert isinstance(form, ProfileFormScreen) and form.form.title == "Ajouter un ayant droit"
-        await pilot.press("enter", "down", "enter")  # the Select opens on « Choisir », ↓ « Enfant », Entrée
-        await pilot.press("tab")
-        await type_text(pilot, "Jules")
-        await pilot.press("enter")
-        await type_text(pilot, "Giraud")
-        await pilot.press("enter")
-        await type_text(pilot, "02/03/2026")
-        await pilot.press("enter", "enter", "down", "down", "enter")  # Sexe : Masculin
-        assert form.values()["relationship"] == "child" and form.values()["sex"] == "M"
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: on_form(app, "Justificatifs"))
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fill_add_a_child(pilot)
         files = app.screen
         assert isinstance(files, ProfileFormScreen) and files.form.title == "Justificatifs"
         await pilot.press("ctrl+s")

@@ -46,40 +46,48 @@ async def test_guarantees_screen_shows_bars_and_sentences(api, token_store, lea_
         assert not isinstance(app.screen, GuaranteesScreen)
 
 
+async def simulate_a_specialist_consultation(pilot) -> SimulatorScreen:
+    """From the dashboard: the simulator, for Samuel, a specialist's consultation at 80 €, « je ne sais
+    pas » for the excess fees; the simulation run (also used by tests/tui/test_retry.py)."""
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, SimulatorScreen)
+    people = screen.query_one("#who", Select)
+    people.focus()
+    await pilot.press("enter", "down", "down", "enter")  # the prompt, Léa, then Samuel
+    await pilot.pause()
+    assert str(people.selection) == str(screen.form.beneficiary_id)
+    screen.query_one("#poste", Select).value = "soins_courants"
+    await pilot.pause()
+    screen.query_one("#search").focus()
+    await pilot.pause()
+    await pilot.press(*"specialiste")
+    await pilot.pause()
+    acts = screen.query_one("#acts", OptionList)
+    assert acts.option_count == 1
+    acts.focus()
+    await pilot.press("down", "enter")
+    await pilot.pause()
+    assert screen.form.act is not None and screen.form.act.code == "CS"
+    screen.query_one("#charged").focus()
+    await pilot.pause()
+    await pilot.press(*"80")
+    screen.query_one("#excess", Select).value = "nsp"
+    await pilot.pause()
+    app.screen.query_one("#simulate").focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    return screen
+
+
 async def test_a_simulation_by_keys_with_the_range_then_saved(api, token_store, lea_token):
     token_store.set(api.base_url, lea_token)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SimulatorScreen)
-        people = screen.query_one("#who", Select)
-        people.focus()
-        await pilot.press("enter", "down", "down", "enter")  # the prompt, Léa, then Samuel
-        await pilot.pause()
-        assert str(people.selection) == str(screen.form.beneficiary_id)
-        screen.query_one("#poste", Select).value = "soins_courants"
-        await pilot.pause()
-        screen.query_one("#search").focus()
-        await pilot.pause()
-        await pilot.press(*"specialiste")
-        await pilot.pause()
-        acts = screen.query_one("#acts", OptionList)
-        assert acts.option_count == 1
-        acts.focus()
-        await pilot.press("down", "enter")
-        await pilot.pause()
-        assert screen.form.act is not None and screen.form.act.code == "CS"
-        screen.query_one("#charged").focus()
-        await pilot.pause()
-        await pilot.press(*"80")
-        screen.query_one("#excess", Select).value = "nsp"
-        await pilot.pause()
-        app.screen.query_one("#simulate").focus()
-        await pilot.press("enter")
-        await settle(pilot)
+        screen = await simulate_a_specialist_consultation(pilot)
         result = str(screen.query_one("#result", Static).render())
         assert "Sécurité sociale : de 14,10\u00a0€ à 20,05\u00a0€" in result
         assert "Reste à votre charge : de 19,00\u00a0€ à 40,60\u00a0€" in result

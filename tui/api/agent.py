@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from models.schemas.agent import (
@@ -50,13 +51,26 @@ SIMPLE_ACTIONS = {
 class AgentApi:
     def __init__(self, api: ApiClient) -> None:
         self.api = api
+        # Every POST carries an Idempotency-Key. A send the server did not answer keeps its key here (by
+        # path, with its body): the same action sent again (same path, same body) reuses it, so the server
+        # records it once (issue 11, Faults); any answer, or another body, starts a new key.
+        self._unanswered: dict[str, tuple[Any, str]] = {}
 
     async def _get(self, path: str, model: Any, params: Any = None) -> Any:
         return self.api._parse(await self.api._request("GET", path, auth=True, params=params), model)
 
     async def _post(self, path: str, model: Any, body: Any = None) -> Any:
         json = body.model_dump(mode="json", exclude_none=True) if hasattr(body, "model_dump") else body
-        return self.api._parse(await self.api._request("POST", path, json=json, auth=True), model)
+        kept = self._unanswered.pop(path, None)
+        key = kept[1] if kept is not None and kept[0] == json else str(uuid.uuid4())
+        try:
+            response = await self.api._request(
+                "POST", path, json=json, auth=True, extra_headers={"Idempotency-Key": key}
+            )
+        except (errors.NetworkError, errors.TimeoutError):
+            self._unanswered[path] = (json, key)
+            raise
+        return self.api._parse(response, model)
 
     async def search(self, query: str) -> MemberSearch:
         return await self._get("/agent/members", MemberSearch, params={"q": query})

@@ -12,45 +12,48 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
-import httpx
-from pydantic import BaseModel, ValidationError
-
-from models.schemas import auth as schemas
-from models.schemas.auth import (
-    PASSWORD_EXPIRED_CODE,
-    Accepted,
-    HumanChallenge,
-    LoginRequest,
-    LoginResult,
-    LoginStatus,
-    PasswordCheckResult,
-    PendingLogin,
-    RecoveryCodes,
-    SecondFactorMethod,
-    SecondFactorResult,
-    SessionExtended,
-    SessionInfo,
-    SessionListItem,
-    SessionOut,
-    Terms,
-    TotpEnrollment,
-    TrustedDeviceOut,
-)
-from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions, ClaimQuery
-from models.schemas.dashboard import Dashboard
-from models.schemas.errors import ErrorDetail, ErrorResponse
-from models.schemas.guarantees import MyGuarantees, SavedSimulationCreate, SavedSimulationOut
-from models.schemas.simulation import SimulationResult
+from models.schemas.common import PASSWORD_EXPIRED_CODE, LoginStatus
 from tui.api import errors
 from tui.flows.clock import Clock, SystemClock
+
+# httpx, Pydantic and the schemas are imported where they are first used, not here: the client must
+# paint its login screen before any of them is needed (issue 11, start-up speed; a test checks it).
+if TYPE_CHECKING:
+    import httpx
+    from pydantic import BaseModel
+
+    from models.schemas import auth as schemas
+    from models.schemas.auth import (
+        Accepted,
+        HumanChallenge,
+        LoginResult,
+        PasswordCheckResult,
+        PendingLogin,
+        RecoveryCodes,
+        SecondFactorMethod,
+        SecondFactorResult,
+        SessionExtended,
+        SessionInfo,
+        SessionListItem,
+        SessionOut,
+        Terms,
+        TotpEnrollment,
+        TrustedDeviceOut,
+    )
+    from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions, ClaimQuery
+    from models.schemas.dashboard import Dashboard
+    from models.schemas.errors import ErrorResponse
+    from models.schemas.guarantees import MyGuarantees, SavedSimulationOut
+    from models.schemas.simulation import SimulationResult
 
 DEFAULT_SERVER = "http://127.0.0.1:8765"
 API_PREFIX = "/api/v1"
 USER_AGENT = "espace-tui/0.1"
 
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model", bound="BaseModel")
 
 # The routes of issue 4, in one place (the server's contract is `models.schemas.auth`).
 PATHS = {
@@ -88,19 +91,26 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def check_server_url(base_url: str, transport: httpx.AsyncBaseTransport | None = None) -> httpx.URL:
-    """Refuse an unencrypted server unless it is this machine or the in-process test transport."""
+def check_server_url(base_url: str, transport: httpx.AsyncBaseTransport | None = None) -> str:
+    """Refuse an unencrypted server unless it is this machine or the in-process test transport.
+
+    Parsed with the standard library, not httpx: the address is checked at start-up, before httpx is
+    needed (issue 11). Returns the address with its scheme and host in lower case."""
+    invalid = f"Adresse de serveur invalide : « {base_url} ». Exemple : https://espace.example.fr"
     try:
-        url = httpx.URL(base_url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise errors.InsecureServer(
-            f"Adresse de serveur invalide : « {base_url} ». Exemple : https://espace.example.fr"
-        ) from exc
-    if url.scheme == "https" and url.host:
-        return url
-    if url.scheme == "http" and url.host:
-        if isinstance(transport, httpx.ASGITransport) or is_loopback_host(url.host):
-            return url
+        url = urlsplit(base_url)
+        host = url.hostname
+        url.port  # noqa: B018 -- raises ValueError on a port that is not a number from 0 to 65535
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise errors.InsecureServer(invalid) from exc
+    if any(char.isspace() or not char.isprintable() for char in base_url):
+        raise errors.InsecureServer(invalid)
+    normalized = url._replace(netloc=url.netloc.lower()).geturl()
+    if url.scheme == "https" and host:
+        return normalized
+    if url.scheme == "http" and host:
+        if _in_process(transport) or is_loopback_host(host):
+            return normalized
         raise errors.InsecureServer(
             f"Adresse refusée : « {base_url} » n'est pas chiffrée (http://). Utilisez une adresse "
             "https://, ou http:// seulement vers cette machine (127.0.0.1, ::1 ou localhost)."
@@ -109,6 +119,15 @@ def check_server_url(base_url: str, transport: httpx.AsyncBaseTransport | None =
         f"Adresse de serveur invalide : « {base_url} ». Elle doit commencer par https:// "
         "(ou http:// vers cette machine)."
     )
+
+
+def _in_process(transport: object) -> bool:
+    """The test transport that calls the server app in this process (no network to protect)."""
+    if transport is None:
+        return False
+    import httpx  # already imported by whoever built the transport
+
+    return isinstance(transport, httpx.ASGITransport)
 
 
 @dataclass(frozen=True)
@@ -156,15 +175,11 @@ class ApiClient:
         *,
         timeout: float = 10.0,
     ) -> None:
-        self.base_url = str(check_server_url(base_url, transport)).rstrip("/")
+        self.base_url = check_server_url(base_url, transport).rstrip("/")
         self.clock: Clock = clock or SystemClock()
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            transport=transport,
-            timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            follow_redirects=False,
-        )
+        self._transport = transport
+        self._timeout = timeout
+        self._http_client: httpx.AsyncClient | None = None  # made on the first request (see `_http`)
         self._session: SessionOut | None = None
         self._token: str | None = None
         self._last_activity: datetime | None = None
@@ -173,6 +188,21 @@ class ApiClient:
         """Set when the server answered 403 ``password_expired`` to any route (the restricted session)."""
         self.on_password_expired: Callable[[], None] | None = None
         """Called then, so the front end opens the forced password change wherever the member is."""
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The HTTP connection pool, made (and httpx imported) when the first request is sent."""
+        if self._http_client is None:
+            import httpx
+
+            self._http_client = httpx.AsyncClient(
+                base_url=self.base_url,
+                transport=self._transport,
+                timeout=httpx.Timeout(self._timeout),
+                headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                follow_redirects=False,
+            )
+        return self._http_client
 
     # -- session ------------------------------------------------------------------------------------
 
@@ -227,6 +257,8 @@ class ApiClient:
 
     async def challenge(self) -> HumanChallenge:
         """A human-check question (text, for a terminal and a screen reader)."""
+        from models.schemas.auth import HumanChallenge
+
         response = await self._request("POST", PATHS["challenge"])
         return self._parse(response, HumanChallenge)
 
@@ -240,6 +272,8 @@ class ApiClient:
         trusted_device_token: str | None = None,
     ) -> LoginResult:
         """Authenticated at once (a trusted device, or no second factor), or a pending login."""
+        from models.schemas.auth import LoginRequest, LoginResult
+
         body = LoginRequest(
             identifier=identifier,
             password=password,
@@ -260,6 +294,9 @@ class ApiClient:
     async def second_factor(
         self, pending_id: str, code: str, *, trust_device: bool = False, device_name: str | None = None
     ) -> SecondFactorResult:
+        from models.schemas import auth as schemas
+        from models.schemas.auth import SecondFactorResult
+
         body = schemas.SecondFactorRequest(
             pending_id=pending_id, code=code, trust_device=trust_device, device_name=device_name
         )
@@ -269,11 +306,16 @@ class ApiClient:
         return result
 
     async def resend_code(self, pending_id: str, method: SecondFactorMethod | None = None) -> PendingLogin:
+        from models.schemas import auth as schemas
+        from models.schemas.auth import PendingLogin
+
         body = schemas.ResendRequest(pending_id=pending_id, method=method)
         response = await self._request("POST", PATHS["resend"], json=body.model_dump(mode="json"), login=True)
         return self._parse(response, PendingLogin)
 
     async def terms(self) -> Terms:
+        from models.schemas.auth import Terms
+
         return self._parse(await self._request("GET", PATHS["terms"]), Terms)
 
     async def activate_by_code(self, body: schemas.ActivationByCode) -> Accepted:
@@ -283,6 +325,8 @@ class ApiClient:
         return await self._accepted(PATHS["activate_identity"], body)
 
     async def confirm_email(self, identifier: str, code: str) -> Accepted:
+        from models.schemas import auth as schemas
+
         return await self._accepted(
             PATHS["confirm_email"], schemas.ConfirmEmailRequest(identifier=identifier, code=code)
         )
@@ -291,6 +335,8 @@ class ApiClient:
         self, identifier: str, *, challenge_id: str | None = None, challenge_answer: str | None = None
     ) -> Accepted:
         """Renvoyer l'e-mail de confirmation: always 202, the same message whether the account exists or not."""
+        from models.schemas import auth as schemas
+
         body = schemas.ResendConfirmationRequest(
             identifier=identifier, challenge_id=challenge_id, challenge_answer=challenge_answer
         )
@@ -299,12 +345,16 @@ class ApiClient:
     async def forgot_password(
         self, identifier: str, *, challenge_id: str | None = None, challenge_answer: str | None = None
     ) -> Accepted:
+        from models.schemas import auth as schemas
+
         body = schemas.ForgotPasswordRequest(
             identifier=identifier, challenge_id=challenge_id, challenge_answer=challenge_answer
         )
         return await self._accepted(PATHS["forgot_password"], body)
 
     async def reset_password(self, identifier: str, code: str, new_password: str) -> Accepted:
+        from models.schemas import auth as schemas
+
         body = schemas.ResetPasswordRequest(identifier=identifier, code=code, new_password=new_password)
         return await self._accepted(PATHS["reset_password"], body)
 
@@ -312,6 +362,9 @@ class ApiClient:
         return await self._accepted(PATHS["recover_identifier"], body)
 
     async def check_password(self, password: str) -> PasswordCheckResult:
+        from models.schemas import auth as schemas
+        from models.schemas.auth import PasswordCheckResult
+
         body = schemas.PasswordCheckRequest(password=password)
         response = await self._request(
             "POST", PATHS["check_password"], json=body.model_dump(mode="json"), auth=self._token is not None
@@ -319,6 +372,8 @@ class ApiClient:
         return self._parse(response, PasswordCheckResult)
 
     async def change_password(self, current_password: str, new_password: str) -> None:
+        from models.schemas import auth as schemas
+
         body = schemas.ChangePasswordRequest(current_password=current_password, new_password=new_password)
         await self._request("POST", PATHS["change_password"], json=body.model_dump(mode="json"), auth=True)
         self.password_expired = False
@@ -326,9 +381,13 @@ class ApiClient:
             self._session = self._session.model_copy(update={"password_expired": False})
 
     async def session_info(self) -> SessionInfo:
+        from models.schemas.auth import SessionInfo
+
         return self._parse(await self._request("GET", PATHS["session_info"], auth=True), SessionInfo)
 
     async def extend_session(self) -> SessionExtended:
+        from models.schemas.auth import SessionExtended
+
         response = await self._request("POST", PATHS["extend"], auth=True)
         extended = self._parse(response, SessionExtended)
         if self._session is not None:
@@ -340,6 +399,8 @@ class ApiClient:
         return extended
 
     async def sessions(self) -> list[SessionListItem]:
+        from models.schemas.auth import SessionListItem
+
         response = await self._request("GET", PATHS["sessions"], auth=True)
         return self._parse_list(response, SessionListItem)
 
@@ -347,6 +408,8 @@ class ApiClient:
         await self._request("DELETE", f"{PATHS['sessions']}/{session_id}", auth=True)
 
     async def trusted_devices(self) -> list[TrustedDeviceOut]:
+        from models.schemas.auth import TrustedDeviceOut
+
         response = await self._request("GET", PATHS["trusted_devices"], auth=True)
         return self._parse_list(response, TrustedDeviceOut)
 
@@ -354,14 +417,21 @@ class ApiClient:
         await self._request("DELETE", f"{PATHS['trusted_devices']}/{device_id}", auth=True)
 
     async def totp_enroll(self) -> TotpEnrollment:
+        from models.schemas.auth import TotpEnrollment
+
         return self._parse(await self._request("POST", PATHS["totp_enroll"], auth=True), TotpEnrollment)
 
     async def totp_confirm(self, code: str) -> RecoveryCodes:
+        from models.schemas import auth as schemas
+        from models.schemas.auth import RecoveryCodes
+
         body = schemas.TotpConfirmRequest(code=code)
         response = await self._request("POST", PATHS["totp_confirm"], json=body.model_dump(mode="json"), auth=True)
         return self._parse(response, RecoveryCodes)
 
     async def _accepted(self, path: str, body: BaseModel) -> Accepted:
+        from models.schemas.auth import Accepted
+
         response = await self._request("POST", path, json=body.model_dump(mode="json"))
         return self._parse(response, Accepted)
 
@@ -377,12 +447,16 @@ class ApiClient:
             self.forget_session()
 
     async def dashboard(self) -> Dashboard:
+        from models.schemas.dashboard import Dashboard
+
         response = await self._request("GET", "/me/dashboard", auth=True)
         return self._parse(response, Dashboard)
 
     # -- garanties and simulateur (issue 5) ---------------------------------------------------------
 
     async def guarantees(self) -> MyGuarantees:
+        from models.schemas.guarantees import MyGuarantees
+
         return self._parse(await self._request("GET", "/me/guarantees", auth=True), MyGuarantees)
 
     async def guarantees_pdf(self) -> bytes:
@@ -390,30 +464,54 @@ class ApiClient:
 
     async def simulate(self, request: dict[str, Any]) -> SimulationResult:
         """The member form (``beneficiary_id``, no guarantee): the member's own contracts and ceilings."""
+        from models.schemas.simulation import SimulationResult
+
         response = await self._request("POST", "/simulations", json=request, auth=self._token is not None)
         return self._parse(response, SimulationResult)
 
-    async def save_simulation(self, scenarios: list[dict[str, Any]]) -> SavedSimulationOut:
+    async def save_simulation(self, scenarios: list[dict[str, Any]], key: str | None = None) -> SavedSimulationOut:
+        """``key``: the Idempotency-Key, the same when the same simulation is saved again after a network
+        error (``tui.flows.retry.Submission``), so it is saved once."""
+        import uuid
+
+        from models.schemas.guarantees import SavedSimulationCreate, SavedSimulationOut
+
         body = SavedSimulationCreate(scenarios=scenarios)
-        response = await self._request("POST", "/me/simulations", json=body.model_dump(mode="json"), auth=True)
+        response = await self._request(
+            "POST",
+            "/me/simulations",
+            json=body.model_dump(mode="json"),
+            auth=True,
+            extra_headers={"Idempotency-Key": key or str(uuid.uuid4())},
+        )
         return self._parse(response, SavedSimulationOut)
 
     async def saved_simulations(self) -> list[SavedSimulationOut]:
+        from models.schemas.guarantees import SavedSimulationOut
+
         return self._parse_list(await self._request("GET", "/me/simulations", auth=True), SavedSimulationOut)
 
     # -- remboursements (issue 6) ---------------------------------------------------------------------
 
     async def claims(self, query: ClaimQuery | None = None) -> ClaimList:
+        from models.schemas.claims import ClaimList, ClaimQuery
+
         params = (query or ClaimQuery()).params()
         return self._parse(await self._request("GET", "/me/claims", auth=True, params=params), ClaimList)
 
     async def claim_options(self) -> ClaimOptions:
+        from models.schemas.claims import ClaimOptions
+
         return self._parse(await self._request("GET", "/me/claims/options", auth=True), ClaimOptions)
 
     async def claim(self, claim_id: int) -> ClaimDetail:
+        from models.schemas.claims import ClaimDetail
+
         return self._parse(await self._request("GET", f"/me/claims/{claim_id}", auth=True), ClaimDetail)
 
     async def claims_csv(self, query: ClaimQuery | None = None) -> Download:
+        from models.schemas.claims import ClaimQuery
+
         params = [(k, v) for k, v in (query or ClaimQuery()).params() if k not in ("page", "page_size")]
         response = await self._request("GET", "/me/claims/export", auth=True, params=params)
         return _download(response, "remboursements.csv")
@@ -432,7 +530,8 @@ class ApiClient:
         return _download(response, f"releve-annuel-{year}.pdf")
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http_client is not None:
+            await self._http_client.aclose()
 
     async def __aenter__(self) -> ApiClient:
         return self
@@ -453,6 +552,8 @@ class ApiClient:
         extra_headers: dict[str, str] | None = None,
         params: Any = None,
     ) -> httpx.Response:
+        import httpx
+
         headers: dict[str, str] = dict(extra_headers or {})  # issue 7: Idempotency-Key
         if auth:
             if self._token is None:
@@ -506,6 +607,10 @@ class ApiClient:
 
     @staticmethod
     def _error_body(response: httpx.Response) -> ErrorResponse | None:
+        from pydantic import ValidationError
+
+        from models.schemas.errors import ErrorDetail, ErrorResponse
+
         try:
             data = response.json()
         except ValueError:
@@ -538,6 +643,8 @@ class ApiClient:
             raise errors.UnexpectedResponse(status=response.status_code) from exc
 
     def _parse_list(self, response: httpx.Response, model: type[Model]) -> list[Model]:
+        from pydantic import ValidationError
+
         data = self._json(response)
         if not isinstance(data, list):
             raise errors.UnexpectedResponse(status=response.status_code)
@@ -547,6 +654,8 @@ class ApiClient:
             raise errors.UnexpectedResponse(status=response.status_code) from exc
 
     def _parse(self, response: httpx.Response, model: type[Model]) -> Model:
+        from pydantic import ValidationError
+
         try:
             return model.model_validate(self._json(response))
         except ValidationError as exc:

@@ -5,8 +5,10 @@ lockout explanation on login)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from models.schemas.errors import ErrorDetail
+if TYPE_CHECKING:  # Pydantic is not loaded at start-up (issue 11)
+    from models.schemas.errors import ErrorDetail
 
 __all__ = [
     "AccountBlocked",

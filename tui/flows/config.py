@@ -16,7 +16,6 @@ A bad entry never stops the client: it is ignored and reported as a French warni
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +45,8 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def parse_config(text: str, base: Registry = DEFAULT_REGISTRY) -> ClientConfig:
+    import tomllib  # only when there is a configuration file
+
     config = ClientConfig()
     try:
         data = tomllib.loads(text)

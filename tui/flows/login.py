@@ -11,20 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from models.domain.dates import format_date_long, format_time
-from models.schemas.auth import (
-    CHALLENGE_REQUIRED_FIELD,
-    HumanChallenge,
-    PendingLogin,
-    SecondFactorMethod,
-    SessionOut,
-)
+from models.schemas.common import CHALLENGE_REQUIRED_FIELD, SecondFactorMethod
 from tui.api import errors
-from tui.api.client import ApiClient
 from tui.api.token_store import IDENTIFIER, REMEMBER_MEMORY_ONLY, TokenStore, device_item
 from tui.flows.clock import PARIS
 from tui.flows.wording import status_words
+
+if TYPE_CHECKING:  # the login screen is painted before Pydantic is loaded (issue 11)
+    from models.schemas.auth import HumanChallenge, PendingLogin, SessionOut
+    from tui.api.client import ApiClient
 
 IDENTIFIER_LABEL = "N° adhérent ou adresse e-mail"
 PASSWORD_LABEL = "Mot de passe"
@@ -386,6 +384,8 @@ class LoginFlow:
 
 async def resume(api: ApiClient, store: TokenStore) -> AuthenticatedSession | None:
     """Pick up the session kept by the token store, if the server still honours it."""
+    from models.schemas.auth import SessionOut
+
     token = store.get(api.base_url)
     if not token:
         return None

@@ -7,17 +7,18 @@ Only the standard library (`mailbox.Maildir`, `email`); no Textual, shared by bo
 
 from __future__ import annotations
 
-import email.policy
-import mailbox
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.flows.clock import PARIS
+
+# `mailbox` and `email` are imported when the mailbox is read: the app only asks `demo_maildir` at start.
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 MAILDIR_ENV = "ESPACE_DEMO_MAILDIR"
 TITLE = "Boîte aux lettres de démonstration"
@@ -73,6 +74,8 @@ def _text_body(message: EmailMessage) -> str:
 
 
 def _sent_at(message: EmailMessage) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
     raw = message.get("Date")
     if not raw:
         return None
@@ -85,6 +88,10 @@ def _sent_at(message: EmailMessage) -> datetime | None:
 
 def read_mailbox(path: Path) -> list[DemoMail]:
     """Every mail of the Maildir, newest first (undated ones last). Raises OSError if unreadable."""
+    import email.policy
+    import mailbox
+    from email.message import EmailMessage
+
     if not path.is_dir():
         raise FileNotFoundError(f"dossier introuvable : {path}")
     box = mailbox.Maildir(str(path), factory=None, create=False)

@@ -2,7 +2,9 @@
 drafts the composer keeps, and attachments read from a path (with completion). Both front ends use it.
 
 Drafts live in memory for the session (a ``Drafts`` object held by the app): leaving the composer keeps
-what was typed; quitting the client forgets it (nothing written to disk).
+what was typed; quitting the client forgets it (nothing written to disk). A draft also holds the
+``Idempotency-Key`` of its sending (``tui.flows.retry``): when the server does not answer, the draft stays
+and sending it again reuses the key, so the server records the message once.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from models.schemas.notifications import NotificationList, NotificationOut
 from models.schemas.requests import RequestDetail, RequestSummary
 from tui.flows import wording
 from tui.flows.clock import PARIS
+from tui.flows.retry import Submission
 
 DateFormat = Callable[[date], str]
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -34,6 +37,7 @@ NO_THREADS = "Aucun message pour l'instant. Écrivez-nous : nous répondons sous
 NO_REQUESTS = "Aucune démarche pour l'instant."
 NO_NOTIFICATIONS = "Aucune notification."
 SENT = "Message envoyé. Un accusé de réception vous est adressé par email."
+DRAFT_KEPT = "votre message est gardé"
 
 
 class AttachmentError(ValueError):
@@ -47,6 +51,7 @@ class Draft:
     body: str = ""
     slots: str = ""
     attachments: list[str] = field(default_factory=list)
+    submission: Submission = field(default_factory=Submission)
 
     @property
     def empty(self) -> bool:

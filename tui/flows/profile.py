@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import textwrap
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from models.domain.contact import ContactError, validate_bic, validate_iban
 from models.domain.dates import format_date
@@ -41,7 +41,9 @@ from models.schemas.profile import (
     TerminationCreate,
     UnionKind,
 )
+from tui.api import errors
 from tui.api.profile import ProfileApi
+from tui.flows import retry
 from tui.flows.claims import download_dir, save_download, saved_sentence
 from tui.flows.messaging import AttachmentError, load_attachment
 from tui.flows.request_forms import parse_date
@@ -368,6 +370,37 @@ class Keys:
         return self.by_call.setdefault(call, str(uuid.uuid4()))
 
 
+Sent = TypeVar("Sent")
+KEPT = "votre demande est gardée"
+SEND_AGAIN = "La renvoyer maintenant ?"
+GIVEN_UP = (
+    "Envoi abandonné. Avant de refaire cette demande, vérifiez si elle est arrivée "
+    "(« Mes démarches », ou la rubrique de votre profil)."
+)
+
+
+async def _send(face: Face, call: Callable[[], Awaitable[Sent]]) -> Sent | None:
+    """The action's one sending. When the server does not answer, what was typed is kept (in ``call``),
+    the member is told so and asked to send again; ``call`` takes its key from ``Keys``, so a retry
+    carries the same Idempotency-Key and the server records the request once. None if they give up."""
+    while True:
+        try:
+            return await call()
+        except errors.ApiError as exc:
+            if not retry.is_unreachable(exc):
+                raise
+            if not await face.confirm(f"{retry.kept_sentence(exc, KEPT, 'vous pouvez la renvoyer')} {SEND_AGAIN}"):
+                face.say(GIVEN_UP)
+                return None
+
+
+async def _send_and_say(face: Face, call: Callable[[], Awaitable[Any]]) -> None:
+    """``_send``, then the server's French sentence (what was recorded, what happens next)."""
+    done = await _send(face, call)
+    if done is not None:
+        face.say(done.message)
+
+
 def _files(values: Values, name: str) -> list[str]:
     return list(values.get(name) or [])
 
@@ -447,7 +480,8 @@ async def _address(api: ProfileApi, face: Face) -> None:
             face.say(NOTHING_SENT)
             return
         proof = load_attachment(files["proof"][0])
-    face.say((await api.change_address(AddressChange(address=address, proof=proof))).message)
+    change = AddressChange(address=address, proof=proof)
+    await _send_and_say(face, lambda: api.change_address(change))
 
 
 def preferences_form(current: Preferences) -> Form:
@@ -487,7 +521,10 @@ async def _preferences(api: ProfileApi, face: Face) -> None:
     channels = [NotificationChannel.portal]
     channels += [NotificationChannel.email] if values["email"] == "oui" else []
     channels += [NotificationChannel.sms] if values["sms"] == "oui" else []
-    saved = await api.set_preferences(Preferences(statements=StatementChannel(values["statements"]), channels=channels))
+    chosen = Preferences(statements=StatementChannel(values["statements"]), channels=channels)
+    saved = await _send(face, lambda: api.set_preferences(chosen))
+    if saved is None:
+        return
     prefs = saved.preferences
     face.say(
         f"Préférences enregistrées. Décomptes : {status_words(prefs.statements).lower()} ; notifications : "
@@ -538,8 +575,8 @@ async def _rib(api: ProfileApi, face: Face, purpose: str) -> None:
         face.say("RIB inchangé : " + NOTHING_SENT.lower())
         return
     face.say((await api.verify_step_up(code["code"])).message)
-    await api.set_bank_account(purpose, body)
-    face.say("RIB enregistré ; un e-mail vous le confirme.")
+    if await _send(face, lambda: api.set_bank_account(purpose, body)) is not None:
+        face.say("RIB enregistré ; un e-mail vous le confirme.")
 
 
 def minutes_words(minutes: int) -> str:
@@ -644,7 +681,7 @@ async def _family_add(api: ProfileApi, face: Face, today: date, keys: Keys) -> N
         union=UnionKind(values["union"]) if values.get("relationship") == "spouse" and values.get("union") else None,
         justificatifs=_justificatifs(files, {name: kind for name, (_, kind) in documents.items()}),
     )
-    face.say((await api.family_add(body, key=keys("family_add"))).message)
+    await _send_and_say(face, lambda: api.family_add(body, key=keys("family_add")))
 
 
 async def _family_remove(api: ProfileApi, face: Face, keys: Keys) -> None:
@@ -681,7 +718,7 @@ async def _family_remove(api: ProfileApi, face: Face, keys: Keys) -> None:
         reason=values["reason"].strip(),
         justificatifs=_justificatifs(values, {"files": DocumentType.other}),
     )
-    face.say((await api.family_remove(body, key=keys("family_remove"))).message)
+    await _send_and_say(face, lambda: api.family_remove(body, key=keys("family_remove")))
 
 
 async def _noemie(api: ProfileApi, face: Face, keys: Keys) -> None:
@@ -707,7 +744,7 @@ async def _noemie(api: ProfileApi, face: Face, keys: Keys) -> None:
     body = NoemieActivation(
         beneficiary_id=int(values["beneficiary"]), attestation=load_attachment(values["attestation"][0])
     )
-    face.say((await api.noemie(body, key=keys("noemie"))).message)
+    await _send_and_say(face, lambda: api.noemie(body, key=keys("noemie")))
 
 
 async def _termination(api: ProfileApi, face: Face, keys: Keys) -> None:
@@ -732,7 +769,7 @@ async def _termination(api: ProfileApi, face: Face, keys: Keys) -> None:
         face.say("Contrat conservé : " + NOTHING_SENT.lower())
         return
     body = TerminationCreate(contract_id=int(values["contract"]), reason=values["reason"].strip())
-    face.say((await api.terminate(body, key=keys("termination"))).message)
+    await _send_and_say(face, lambda: api.terminate(body, key=keys("termination")))
 
 
 async def _retirement(api: ProfileApi, face: Face, keys: Keys) -> None:
@@ -763,7 +800,7 @@ async def _retirement(api: ProfileApi, face: Face, keys: Keys) -> None:
         retirement_date=parse_date(values.get("date", "")) if values.get("date") else None,
         question=values["question"].strip(),
     )
-    face.say((await api.ask_retirement(body, key=keys("retirement"))).message)
+    await _send_and_say(face, lambda: api.ask_retirement(body, key=keys("retirement")))
 
 
 async def save_document(api: ProfileApi, action_id: str, directory: Any = None) -> str:
@@ -793,7 +830,7 @@ async def run(action_id: str, api: ProfileApi, face: Face, *, today: date, keys:
     elif action_id == "noemie":
         await _noemie(api, face, keys)
     elif action_id == "card_duplicate":
-        face.say((await api.card_duplicate(key=keys("card_duplicate"))).message)
+        await _send_and_say(face, lambda: api.card_duplicate(key=keys("card_duplicate")))
     elif action_id in DOWNLOADS:
         face.say(await save_document(api, action_id))
     elif action_id == "termination":

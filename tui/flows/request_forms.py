@@ -3,16 +3,14 @@ messages, amounts "62,50", dates "15/07/2025", the FINESS key checked here with 
 fax or email of the admission service), and the request body the API takes. Both front ends (the
 full-screen form and the linear questions) fill one ``FormState`` and call ``build``.
 
-Every creating call carries an ``Idempotency-Key``: ``Submission`` makes one per submission of a form and
-gives the same one back when the same form is sent again after a network error, so a retry never creates
-the démarche twice; a changed form gets a new key.
+Every creating call carries an ``Idempotency-Key``: ``Submission`` (``tui.flows.retry``) makes one per
+submission of a form and gives the same one back when the same form is sent again after a network error,
+so a retry never creates the démarche twice; a changed form gets a new key.
 """
 
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -36,6 +34,7 @@ from models.schemas.requests import (
 )
 from tui.flows import wording
 from tui.flows.messaging import AttachmentError, load_attachment
+from tui.flows.retry import Submission
 
 MAX_FILES = 5
 MAX_QUOTE_LINES = 4
@@ -266,24 +265,6 @@ def forms(ctx: FormContext) -> tuple[FormSpec, ...]:
 
 def form_for(action_id: str, ctx: FormContext) -> FormSpec:
     return next(spec for spec in forms(ctx) if spec.action_id == action_id)
-
-
-@dataclass
-class Submission:
-    """The ``Idempotency-Key`` of one submission: the same key while the same body is sent again."""
-
-    make_key: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
-    key: str | None = None
-    _body: dict[str, Any] | None = None
-
-    def key_for(self, body: BaseModel) -> str:
-        dumped = body.model_dump(mode="json")
-        if self.key is None or dumped != self._body:
-            self.key, self._body = self.make_key(), dumped
-        return self.key
-
-    def done(self) -> None:
-        self.key, self._body = None, None
 
 
 @dataclass

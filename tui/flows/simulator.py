@@ -18,6 +18,7 @@ from models.schemas.simulation import SimulationResult
 from tui.api import errors
 from tui.api.client import ApiClient
 from tui.flows.clock import PARIS
+from tui.flows.retry import Submission
 
 HEADING = "Simulateur de remboursement"
 POSTES: tuple[tuple[str, str], ...] = (
@@ -109,6 +110,9 @@ def parse_euros(text: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
+SAVE_KEPT = "votre simulation est gardée"
+
+
 @dataclass
 class SimulatorForm:
     beneficiary_id: int | None = None
@@ -119,6 +123,11 @@ class SimulatorForm:
     excess: str | None = None
     optam: str | None = None
     basket: str | None = None
+    saving: Submission = field(default_factory=Submission)  # the Idempotency-Key of « Enregistrer »
+
+    def save_key(self, scenarios: list[dict[str, Any]]) -> str:
+        """The same key while the same simulation is saved again (after a network error): saved once."""
+        return self.saving.key_for({"scenarios": scenarios})
 
     @property
     def asks_excess(self) -> bool:

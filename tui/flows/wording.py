@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from models.domain.dates import format_date
 from models.domain.money import format_eur
@@ -38,7 +39,9 @@ from models.schemas.common import (
     ThreadCategory,
     ThreadStatus,
 )
-from models.schemas.dashboard import BeneficiarySummary, ClaimSummary, ContractSummary
+
+if TYPE_CHECKING:  # Pydantic is not loaded at start-up (issue 11)
+    from models.schemas.dashboard import BeneficiarySummary, ClaimSummary, ContractSummary
 
 DateFormat = Callable[[date], str]
 
@@ -287,7 +290,7 @@ def unread_sentence(count: int) -> str:
 
 # --- issue 9: console conseiller ------------------------------------------------------------------
 
-from models.schemas.agent import AlertKind, CallerKind, CallOutcome, QueueKind  # noqa: E402
+from models.schemas.common import AlertKind, CallerKind, CallOutcome, QueueKind  # noqa: E402
 
 WORDS.update(
     {
@@ -316,7 +319,7 @@ WORDS.update(
 
 
 # --- issue 8, « Mon profil » -----------------------------------------------------------------------
-from models.schemas.profile import (  # noqa: E402
+from models.schemas.common import (  # noqa: E402
     BankAccountPurpose,
     ContactChannel,
     ContributionsKind,
@@ -370,9 +373,13 @@ WORDS.update(
 
 
 # --- issue 10: the enumerations still worded elsewhere, brought here ----------------------------------
-from models.schemas.auth import LoginStatus, SecondFactorMethod  # noqa: E402
-from models.schemas.claims import ClaimSortKey, SortOrder  # noqa: E402
-from models.schemas.dashboard import DashboardAlertKind  # noqa: E402
+from models.schemas.common import (  # noqa: E402
+    ClaimSortKey,
+    DashboardAlertKind,
+    LoginStatus,
+    SecondFactorMethod,
+    SortOrder,
+)
 
 WORDS.update(
     {

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tui.api import errors
 from tui.flows import guarantees as guarantees_flow
+from tui.flows import retry
 from tui.flows import simulator as flow
 from tui.flows.login import AuthenticatedSession
 
@@ -103,14 +104,20 @@ async def run_simulator(client: LinearClient, session: AuthenticatedSession) -> 
         client.say(f"-- {heading} --")
         for sentence in sentences:
             client.say(sentence)
-    if _pick(client, "Enregistrer cette simulation dans votre espace ?", ["Oui", "Non"]) == 0:
+    question = "Enregistrer cette simulation dans votre espace ?"
+    while _pick(client, question, ["Oui", "Non"]) == 0:
         try:
-            await api.save_simulation(scenarios)
+            await api.save_simulation(scenarios, form.save_key(scenarios))
         except errors.ApiError as exc:
-            client.error(exc.message)
-            return
+            if not retry.is_unreachable(exc):
+                client.error(exc.message)
+                return
+            client.error(retry.kept_sentence(exc, flow.SAVE_KEPT))
+            question = "L'enregistrer maintenant ?"  # the same simulation, with the same key
+            continue
         client.say("Simulation enregistrée dans votre espace.")
         await show_saved(client, session)
+        return
 
 
 async def show_saved(client: LinearClient, session: AuthenticatedSession) -> None:

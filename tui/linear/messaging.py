@@ -9,13 +9,15 @@ from models.domain.dates import format_date_long
 from models.schemas.common import ThreadCategory
 from models.schemas.messaging import MessageCreate, ThreadCreate
 from tui.api import errors
-from tui.api.messaging import MessagingApi, new_key
+from tui.api.messaging import MessagingApi
 from tui.flows import messaging as flow
-from tui.flows import wording
+from tui.flows import retry, wording
 from tui.flows.login import AuthenticatedSession
 
 BACK = "Revenir au menu"
 WRITE = "Écrire un nouveau message"
+SEND_AGAIN = "Renvoyer le même message"
+LATER = "Plus tard (le brouillon est gardé)"
 
 
 async def show_inbox(client: Any, session: AuthenticatedSession) -> None:
@@ -81,21 +83,31 @@ async def write(client: Any, api: MessagingApi, key: int) -> None:
     if not draft.body.strip():
         client.error("message vide : rien n'a été envoyé (le brouillon est gardé).")
         return
-    try:
-        if key == flow.NEW:
-            body = ThreadCreate(
-                subject=draft.subject.strip() or "(sans sujet)",
-                category=draft.category,
-                body=draft.body,
-                preferred_slots=draft.slots.strip() or None,
-                attachments=files,
-            )
-            thread = await api.create_thread(body, new_key())
-        else:
-            thread = await api.reply(key, MessageCreate(body=draft.body, attachments=files), new_key())
-    except errors.ApiError as exc:
-        client.error(f"{exc.message} (le brouillon est gardé).")
-        return
+    if key == flow.NEW:
+        body: ThreadCreate | MessageCreate = ThreadCreate(
+            subject=draft.subject.strip() or "(sans sujet)",
+            category=draft.category,
+            body=draft.body,
+            preferred_slots=draft.slots.strip() or None,
+            attachments=files,
+        )
+    else:
+        body = MessageCreate(body=draft.body, attachments=files)
+    while True:
+        idempotency_key = draft.submission.key_for(body)  # the same while the same message is sent again
+        try:
+            if isinstance(body, ThreadCreate):
+                thread = await api.create_thread(body, idempotency_key)
+            else:
+                thread = await api.reply(key, body, idempotency_key)
+            break
+        except errors.ApiError as exc:
+            if not retry.is_unreachable(exc):
+                client.error(f"{exc.message} (le brouillon est gardé).")
+                return
+            client.error(retry.kept_sentence(exc, flow.DRAFT_KEPT))
+            if client.choose("Et maintenant ?", [SEND_AGAIN, LATER]) != 0:
+                return
     if hasattr(client, "drafts"):
         client.drafts.discard(key)
     client.say(flow.SENT)

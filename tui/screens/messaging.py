@@ -21,9 +21,9 @@ from models.schemas.common import ThreadCategory
 from models.schemas.messaging import MessageCreate, ThreadCreate
 from tui.api import errors
 from tui.api.client import ApiClient
-from tui.api.messaging import MessagingApi, new_key
+from tui.api.messaging import MessagingApi
 from tui.flows import messaging as flow
-from tui.flows import wording
+from tui.flows import retry, wording
 from tui.widgets.attachments import AttachmentPicker
 from tui.widgets.status import StatusLine
 
@@ -43,6 +43,7 @@ class _Failed(Message):
 class _ApiScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Retour", id="back")]
     HEADING = ""
+    KEPT = ""  # what stays typed when the server does not answer (the composer: the message)
 
     def __init__(self, api: ApiClient, drafts: flow.Drafts, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -64,6 +65,9 @@ class _ApiScreen(Screen[None]):
             if end is not None:
                 end(message.error.message)
                 return
+        if self.KEPT and retry.is_unreachable(message.error):
+            self.status.error(retry.kept_sentence(message.error, self.KEPT, "réessayez (Ctrl+S)"))
+            return
         self.status.error(message.error.message)
 
 
@@ -168,7 +172,10 @@ class ThreadScreen(_ApiScreen):
 
 
 class ComposerScreen(_ApiScreen):
-    """A new message (subject, category, slots) or an answer; the draft is kept when leaving (Échap)."""
+    """A new message (subject, category, slots) or an answer; the draft is kept when leaving (Échap), and
+    when the server does not answer (sent again with the same Idempotency-Key: one message only)."""
+
+    KEPT = flow.DRAFT_KEPT
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_ApiScreen.BINDINGS,
@@ -181,7 +188,6 @@ class ComposerScreen(_ApiScreen):
         super().__init__(api, drafts)
         self.key = key
         self.draft = drafts.get(key)
-        self.idempotency_key = new_key()
 
     def compose(self) -> ComposeResult:
         new = self.key == flow.NEW
@@ -259,11 +265,10 @@ class ComposerScreen(_ApiScreen):
                     preferred_slots=d.slots.strip() or None,
                     attachments=files,
                 )
-                result = await self.messaging.create_thread(body, self.idempotency_key)
+                result = await self.messaging.create_thread(body, d.submission.key_for(body))
             else:
-                result = await self.messaging.reply(
-                    self.key, MessageCreate(body=d.body, attachments=files), self.idempotency_key
-                )
+                answer = MessageCreate(body=d.body, attachments=files)
+                result = await self.messaging.reply(self.key, answer, d.submission.key_for(answer))
         except errors.ApiError as exc:
             self.post_message(_Failed(exc))
             return

@@ -17,6 +17,7 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Select, St
 from textual.widgets.option_list import Option
 
 from tui.api import errors
+from tui.flows import retry
 from tui.flows import simulator as flow
 from tui.flows.login import AuthenticatedSession
 from tui.widgets.status import StatusLine
@@ -44,9 +45,10 @@ class SimulatorScreen(Screen[None]):
             self.lines = lines
 
     class Failed(Message):
-        def __init__(self, error: errors.ApiError) -> None:
+        def __init__(self, error: errors.ApiError, kept: str = "") -> None:
             super().__init__()
             self.error = error
+            self.kept = kept  # what stays when the server does not answer (the simulation to save)
 
     def __init__(self, session: AuthenticatedSession) -> None:
         super().__init__(id="simulator")
@@ -118,10 +120,11 @@ class SimulatorScreen(Screen[None]):
     @work(exclusive=True, group="simulator", exit_on_error=False)
     async def _save(self, scenarios: list[dict[str, Any]]) -> None:
         try:
-            await self.session.api.save_simulation(scenarios)
+            await self.session.api.save_simulation(scenarios, self.form.save_key(scenarios))
+            self.form.saving.done()
             saved = await self.session.api.saved_simulations()
         except errors.ApiError as exc:
-            self.post_message(self.Failed(exc))
+            self.post_message(self.Failed(exc, flow.SAVE_KEPT))
             return
         self.post_message(self.Saved([flow.saved_heading(len(saved)), *(flow.saved_line(i) for i in saved)]))
 
@@ -211,6 +214,9 @@ class SimulatorScreen(Screen[None]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
+        if message.kept and retry.is_unreachable(message.error):
+            self.status.error(retry.kept_sentence(message.error, message.kept, "réessayez (Enregistrer)"))
+            return
         self.status.error(message.error.message)
 
 

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 from textual.geometry import Offset, Region
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, ListView, OptionList, TextArea
+from textual.widgets import Input
+
+from tui.widgets.loaded import is_loaded_instance
+
+# The widget classes below are checked without importing them: the login screen has none of them.
+_WIDGETS = "textual.widgets._{}"
 
 
 def own_cursor(widget: Widget | None) -> bool:
     """Widgets that set `App.cursor_position` themselves (the text fields)."""
-    return isinstance(widget, (Input, TextArea))
+    return isinstance(widget, Input) or is_loaded_instance(widget, _WIDGETS.format("text_area"), "TextArea")
 
 
 def _inside(content: Region, x: int, y: int) -> Offset:
@@ -32,18 +37,18 @@ def focus_cursor(widget: Widget) -> Offset:
     """The screen offset of what `widget` (focused, not a text field) highlights."""
     content = widget.content_region
     scroll_x, scroll_y = widget.scroll_offset
-    if isinstance(widget, DataTable) and widget.row_count:
+    if is_loaded_instance(widget, _WIDGETS.format("data_table"), "DataTable") and widget.row_count:
         row = widget.cursor_coordinate.row
         if widget.cursor_type == "cell":
             region = widget._get_cell_region(widget.cursor_coordinate)
         else:
             region = widget._get_row_region(row)
         return _inside(content, content.x + region.x - scroll_x, content.y + region.y - scroll_y)
-    if isinstance(widget, OptionList) and widget.highlighted is not None:
+    if is_loaded_instance(widget, _WIDGETS.format("option_list"), "OptionList") and widget.highlighted is not None:
         line = widget._index_to_line.get(widget.highlighted)
         if line is not None:
             return _inside(content, content.x, content.y + line - scroll_y)
-    if isinstance(widget, ListView):
+    if is_loaded_instance(widget, _WIDGETS.format("list_view"), "ListView"):
         child = widget.highlighted_child
         if child is not None and child.region.height:
             return _inside(content, child.region.x, child.region.y)

@@ -1,0 +1,321 @@
+"""When the server does not answer, the client keeps what was typed, says so in words, and sends it again
+with the same Idempotency-Key: the server records one thing only (issue 11, Faults). Both front ends,
+against the real server app; the transport fails the first send (`FailFirstSend`)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlmodel import select
+
+from models.tables import MemberRequest, Message, MessageThread
+from tui.api.client import ApiClient
+from tui.app import EspaceApp
+from tui.flows import messaging as flow
+from tui.flows import retry
+from tui.linear import LinearClient
+from tui.linear import messaging as linear_messaging
+from tui.screens.messaging import ComposerScreen, MessagingScreen, ThreadScreen
+
+from .conftest import SERVER, FailFirstSend, ScriptedInput, menu_number, settle
+from .test_messaging import screen_text
+
+KEPT_NOW = "Le serveur ne répond pas : votre message est gardé, réessayez"
+LOST_ANSWER = "Le serveur ne répond pas"  # a dropped connection is a network error too
+
+
+@pytest.fixture
+async def coralie_token(log_in_as, coralie) -> str:
+    """Coralie logged in through the real routes; the token store holds her token (the app resumes it)."""
+    return await log_in_as(coralie.member_number)
+
+
+def flaky_api(demo_app, client_clock, path: str, *, lose_answer: bool = False) -> tuple[ApiClient, FailFirstSend]:
+    transport = FailFirstSend(demo_app, path, lose_answer=lose_answer)
+    return ApiClient(SERVER, transport=transport, clock=client_clock), transport
+
+
+def test_the_retry_sentence_says_what_is_kept_and_that_sending_again_is_safe():
+    from tui.api import errors
+
+    assert retry.kept_sentence(errors.NetworkError(), "votre message est gardé", "réessayez (Ctrl+S)") == (
+        "Le serveur ne répond pas : votre message est gardé, réessayez (Ctrl+S). "
+        "Un nouvel envoi porte le même numéro unique : rien ne sera enregistré deux fois."
+    )
+    assert retry.kept_sentence(errors.TimeoutError(), "votre demande est gardée").startswith(
+        "Le serveur met trop de temps à répondre : votre demande est gardée, réessayez."
+    )
+    assert retry.is_unreachable(errors.TimeoutError()) and not retry.is_unreachable(errors.ServerError())
+
+
+def test_a_submission_keeps_its_key_while_the_body_is_the_same():
+    keys = iter(["k1", "k2", "k3"])
+    submission = retry.Submission(make_key=lambda: next(keys))
+    assert submission.key_for({"body": "a"}) == submission.key_for({"body": "a"}) == "k1"
+    assert submission.key_for({"body": "b"}) == "k2"  # edited after the failure: another message
+    submission.done()
+    assert submission.key_for({"body": "b"}) == "k3"
+
+
+# -- messagerie, full screen ------------------------------------------------------------------------------
+
+
+async def test_a_new_message_is_kept_and_sent_once_when_the_server_did_not_answer(
+    demo_app, client_clock, token_store, coralie_token, demo_session
+):
+    api, transport = flaky_api(demo_app, client_clock, "/me/threads")
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"Lunettes", "tab", "tab", *"Ma monture est-elle prise en charge ?")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)  # still there, with what was typed
+        assert f"{KEPT_NOW} (Ctrl+S)." in screen_text(app)
+        assert "rien ne sera enregistré deux fois" in screen_text(app)
+        assert app.screen.query_one("#subject").value == "Lunettes"
+        assert app.screen.query_one("#body").text == "Ma monture est-elle prise en charge ?"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MessagingScreen)
+        assert not app.drafts.has(flow.NEW)
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert len(demo_session.exec(select(MessageThread).where(MessageThread.subject == "Lunettes")).all()) == 1
+
+
+async def test_a_reply_whose_answer_was_lost_is_sent_again_with_the_same_key_and_recorded_once(
+    demo_app, client_clock, token_store, coralie_token, demo_session
+):
+    api, transport = flaky_api(demo_app, client_clock, "/messages", lose_answer=True)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("enter")  # the first conversation
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"Merci, bien reçu.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)
+        assert LOST_ANSWER in screen_text(app) and "votre message est gardé" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ComposerScreen)
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    # the server did record the first send: the second, with the same key, got the same answer back
+    assert len(demo_session.exec(select(Message).where(Message.body == "Merci, bien reçu.")).all()) == 1
+
+
+# -- messagerie, linear mode ------------------------------------------------------------------------------
+
+
+async def linear_session(api: ApiClient, token: str, token_store, answers, menu_item: str) -> tuple[str, str]:
+    """Runs the linear client from the main menu's ``menu_item``; an answer may be a function of the output
+    (``menu_number``), called when asked; then quits."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    client = LinearClient(api, stdin=io.StringIO(""), stdout=stdout, stderr=stderr, token_store=token_store)
+    api.use_token(token)
+    menu = [a.id for a in client.menu_actions((await api.dashboard()).areas)]
+    script = [str(menu.index(menu_item) + 1), *(a(stdout) if callable(a) else a for a in answers)]
+    client.stdin = ScriptedInput([*script, str(menu.index("quit") + 1)])
+    assert await client.run() == 0
+    return stdout.getvalue(), stderr.getvalue()
+
+
+def pick(label: str):
+    return lambda out: menu_number(out, label)
+
+
+async def test_linear_a_new_message_is_kept_and_sent_again_with_the_same_key(
+    demo_app, client_clock, token_store, coralie_token, demo_session
+):
+    api, transport = flaky_api(demo_app, client_clock, "/me/threads")
+    answers = [
+        pick(linear_messaging.WRITE),
+        "1",  # the first category
+        "Lunettes",
+        "Ma monture est-elle prise en charge ?",
+        "",  # no attachment
+        pick(linear_messaging.SEND_AGAIN),
+        pick(linear_messaging.BACK),
+    ]
+    out, err = await linear_session(api, coralie_token, token_store, answers, "messaging")
+    assert KEPT_NOW in err and "rien ne sera enregistré deux fois" in err
+    assert flow.SENT in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert len(demo_session.exec(select(MessageThread).where(MessageThread.subject == "Lunettes")).all()) == 1
+
+
+async def test_linear_a_reply_sent_later_keeps_its_draft_and_its_key(
+    demo_app, client_clock, token_store, coralie_token, demo_session
+):
+    api, transport = flaky_api(demo_app, client_clock, "/messages", lose_answer=True)
+    answers = [
+        "1",  # the first conversation
+        pick("Répondre"),
+        "Merci, bien reçu.",
+        "",
+        pick(linear_messaging.LATER),  # not now: the draft stays for the session
+        "1",
+        pick("Répondre"),
+        "",  # Entrée keeps the draft's text
+        "",
+        pick(linear_messaging.BACK),
+    ]
+    out, err = await linear_session(api, coralie_token, token_store, answers, "messaging")
+    assert "votre message est gardé" in err
+    assert flow.SENT in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert len(demo_session.exec(select(Message).where(Message.body == "Merci, bien reçu.")).all()) == 1
+
+
+# -- « Mon profil »: a request with typed answers and a file ------------------------------------------------
+
+CHILD = "Ajout d'un enfant : Jules Giraud"
+PROFILE_KEPT = "Le serveur ne répond pas : votre demande est gardée, vous pouvez la renvoyer."
+
+
+async def test_profile_request_kept_and_sent_again_with_the_same_key(
+    demo_app, client_clock, token_store, log_in_as, demo_session, tmp_path
+):
+    from tui.screens.profile_forms import ConfirmScreen
+
+    from .profile_helpers import PDF, status_of, type_text, until
+    from .test_profile_actions_app import fill_add_a_child
+
+    birth = tmp_path / "acte.pdf"
+    birth.write_bytes(PDF)
+    await log_in_as("5520318")
+    api, transport = flaky_api(demo_app, client_clock, "/me/family/additions")
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fill_add_a_child(pilot)
+        await type_text(pilot, str(birth))
+        await pilot.press("enter", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = app.screen.question
+        assert question.startswith(PROFILE_KEPT) and question.endswith("La renvoyer maintenant ?")
+        await pilot.press("o")  # Oui: the same request, sent again
+        await until(pilot, lambda: app.screen.id == "profile")
+        await settle(pilot)
+        assert "enregistrée : un conseiller vérifie les justificatifs" in status_of(app)
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert len(demo_session.exec(select(MemberRequest).where(MemberRequest.title == CHILD)).all()) == 1
+
+
+async def test_linear_profile_request_kept_and_sent_again_with_the_same_key(
+    demo_app, client_clock, token_store, log_in_as, demo_session, tmp_path
+):
+    from .test_profile_actions_app import PDF
+
+    birth = tmp_path / "acte.pdf"
+    birth.write_bytes(PDF)
+    token = await log_in_as("5520318")
+    api, transport = flaky_api(demo_app, client_clock, "/me/family/additions", lose_answer=True)
+    answers = [
+        pick("Ayants droit et télétransmission"),
+        pick("Ajouter un conjoint ou un enfant"),
+        pick("Enfant"),
+        "Jules",
+        "Giraud",
+        "02/03/2026",
+        pick("Masculin"),
+        "",
+        str(birth),
+        pick("Oui"),  # « La renvoyer maintenant ? »
+        pick("Retour"),
+    ]
+    out, err = await linear_session(api, token, token_store, answers, "profile")
+    assert err == ""  # said as a question, not as an error
+    assert PROFILE_KEPT in out and "La renvoyer maintenant ?" in out
+    assert "enregistrée : un conseiller vérifie les justificatifs" in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    # the first send did arrive (its answer was lost): the retry got the same request back, not a second one
+    assert len(demo_session.exec(select(MemberRequest).where(MemberRequest.title == CHILD)).all()) == 1
+
+
+# -- a simulation saved ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lea_token(demo_session, demo_make, token_store) -> str:
+    from models.tables import Account
+
+    account = demo_session.exec(select(Account).where(Account.login_email == "lea.rimon@example.fr")).one()
+    token = demo_make.session_token(account)
+    token_store.set(SERVER, token)
+    return token
+
+
+async def test_a_simulation_to_save_is_kept_and_saved_once(demo_app, client_clock, token_store, lea_token):
+    from textual.widgets import Static
+
+    from .test_simulator_app import simulate_a_specialist_consultation
+
+    api, transport = flaky_api(demo_app, client_clock, "/me/simulations")
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await simulate_a_specialist_consultation(pilot)
+        screen.query_one("#save").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.status.text.startswith(
+            "Erreur : Le serveur ne répond pas : votre simulation est gardée, réessayez (Enregistrer)."
+        )
+        await pilot.press("enter")  # Enregistrer again: the same simulation, the same key
+        await settle(pilot)
+        assert screen.status.text == "Simulation enregistrée dans votre espace."
+        assert str(screen.query_one("#saved", Static).render()).startswith("Mes simulations enregistrées (1)")
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+
+
+async def test_linear_a_simulation_whose_answer_was_lost_is_saved_once(
+    demo_app, client_clock, token_store, lea_token
+):
+    from .test_guarantees_linear import SPECIALIST_80
+
+    api, transport = flaky_api(demo_app, client_clock, "/me/simulations", lose_answer=True)
+    answers = [*SPECIALIST_80, pick("Oui")]  # then « L'enregistrer maintenant ? » Oui
+    out, err = await linear_session(api, lea_token, token_store, answers, "simulator")
+    assert "Le serveur ne répond pas : votre simulation est gardée, réessayez." in err
+    assert "Simulation enregistrée dans votre espace.\n== Mes simulations enregistrées (1) ==" in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+
+
+# -- the console conseiller: the API keeps the key of an unanswered send ------------------------------------
+
+
+async def test_an_agent_action_sent_again_after_a_lost_answer_is_recorded_once(
+    demo_app, client_clock, demo_session, demo_make
+):
+    from datetime import date
+
+    from models.schemas.agent import IdentityCheckCreate
+    from models.tables import Account, IdentityCheck, Member
+    from tui.api import errors
+    from tui.api.agent import AgentApi
+
+    from .test_agent_console import JULIEN
+
+    julien = demo_session.exec(select(Account).where(Account.login_email == JULIEN)).one()
+    sophie = demo_session.exec(select(Member).where(Member.member_number == "3810522")).one()
+    api, transport = flaky_api(demo_app, client_clock, "/identity-checks", lose_answer=True)
+    api.use_token(demo_make.session_token(julien))
+    agent = AgentApi(api)
+    body = IdentityCheckCreate(last_name="Martin", first_name="Sophie", birth_date=date(1979, 4, 19))
+    with pytest.raises(errors.NetworkError):
+        await agent.check_identity(sophie.id, body)
+    await agent.check_identity(sophie.id, body)  # the conseiller sends the same check again
+    other = await agent.check_identity(sophie.id, body.model_copy(update={"first_name": "Sophia"}))
+    assert transport.keys[0] == transport.keys[1] and transport.keys[2] not in transport.keys[:2]
+    checks = demo_session.exec(select(IdentityCheck).where(IdentityCheck.member_id == sophie.id)).all()
+    assert len(checks) == 2 and other is not None  # the lost one and the other one: not three

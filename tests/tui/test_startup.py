@@ -1,0 +1,65 @@
+"""The client's start-up stays light (issue 11): importing it loads only what paints the login screen.
+
+`bench/startup_bench.py` measures the time; this test keeps the gain from regressing silently. It runs in a
+fresh interpreter (this one has long imported everything) and looks at `sys.modules` after the imports
+`espace tui` makes before the first screen is painted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Loaded only when first needed: the HTTP stack and Pydantic on the first request, the rest by the screen
+# that uses it (PDF, QR code, Markdown help, identifier checks, the reimbursement engine).
+HEAVY = (
+    "httpx",
+    "keyring",
+    "pydantic",
+    "pydantic_core",
+    "rich.markdown",
+    "qrcode",
+    "fpdf",
+    "stdnum",
+    "sqlalchemy",
+    "sqlmodel",
+    "fastapi",
+    "server",
+    "models.domain.simulation",
+    "models.domain.request",
+    "models.domain.tariffs",
+)
+# The screens and flows a start-up does not show: the welcome screen and the login form only.
+AT_START = {"tui.screens", "tui.screens.login", "tui.screens.welcome"}
+NOT_AT_START_PREFIXES = ("tui.screens.", "tui.linear", "tui.flows.account", "tui.flows.claims", "tui.flows.profile")
+
+PROBE = """
+import json, sys
+import tui.main
+from tui.api.client import ApiClient
+from tui.app import EspaceApp
+EspaceApp(ApiClient("http://127.0.0.1:8765"))
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def loaded_at_start() -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_starting_the_client_loads_no_heavy_module_and_no_other_screen():
+    loaded = loaded_at_start()
+    heavy = sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY))
+    schemas = sorted(m for m in loaded if m.startswith("models.schemas.") and m != "models.schemas.common")
+    screens = sorted(m for m in loaded if m.startswith(NOT_AT_START_PREFIXES) and m not in AT_START)
+    assert heavy == [], f"imported at start-up, should be imported where first needed: {heavy}"
+    assert schemas == [], f"Pydantic schemas imported at start-up (only models.schemas.common may be): {schemas}"
+    assert screens == [], f"screens or flows imported at start-up, import them where they are opened: {screens}"
+    assert {"tui.app", "tui.screens.login", "textual.app"} <= loaded  # the probe did import the client
