@@ -117,3 +117,14 @@ async def test_linear_password_is_read_without_echo_on_a_terminal(api, coralie, 
     await client.run()
     assert asked == ["Mot de passe : "] and coralie.password not in stdout.getvalue()
     assert "Vous êtes connecté·e." in stdout.getvalue()
+
+
+def test_linear_output_never_passes_control_characters_to_the_terminal(api):
+    """Text from elsewhere (a message, a typed value echoed in an error) may hold ESC sequences: printed
+    as is, they would move the cursor, rewrite the line or retitle the terminal."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    client = LinearClient(api, stdin=io.StringIO(""), stdout=stdout, stderr=stderr)
+    client.say("Objet : \x1b]0;pwned\x07 rendez-vous\r\n\tfin")
+    client.error("Date « \x1b[2J01/02/2026 » inconnue\x9b")
+    assert stdout.getvalue() == "Objet : \ufffd]0;pwned\ufffd rendez-vous\ufffd\n\tfin\n"
+    assert stderr.getvalue() == "Erreur : Date « \ufffd[2J01/02/2026 » inconnue\ufffd\n"

@@ -8,6 +8,7 @@ state change is said in words. Standard input, output and error are injectable (
 from __future__ import annotations
 
 import getpass
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,16 @@ GOODBYE = "Au revoir."
 
 EXPIRY_LATER = "Ne pas prolonger"
 EXPIRY_NOT_EXTENDED = "Session non prolongée : sans activité, il faudra vous reconnecter."
+
+
+# Control characters other than tab and newline (C0, DEL, C1): text typed by someone else (a message, a
+# form value echoed back in an error) must never reach the terminal as an escape sequence that moves the
+# cursor, rewrites the line or changes the terminal's title. Each is shown as U+FFFD instead.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    return _CONTROL.sub("\ufffd", text)
 
 
 class _EndOfInput(Exception):
@@ -68,7 +79,7 @@ class LinearClient:
     # -- output -------------------------------------------------------------------------------------
 
     def say(self, line: str = "") -> None:
-        self.stdout.write(line + "\n")
+        self.stdout.write(printable(line) + "\n")
         self.stdout.flush()
 
     def heading(self, title: str) -> None:
@@ -76,7 +87,7 @@ class LinearClient:
 
     def error(self, message: str) -> None:
         self.stdout.flush()
-        self.stderr.write(f"Erreur : {message}\n")
+        self.stderr.write(f"Erreur : {printable(message)}\n")
         self.stderr.flush()
 
     # -- input --------------------------------------------------------------------------------------
