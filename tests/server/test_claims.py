@@ -380,6 +380,32 @@ async def test_detail_of_a_claim_line_by_line(client, make, db_session, househol
     assert [d["filename"] for d in body["documents"]] == ["facture.pdf"]
 
 
+async def test_a_linked_document_downloads_for_its_member_only(client, make, household):
+    member, account, refs, other_account, _ = household
+    make._save(
+        Document(
+            member_id=member.id,
+            kind="supporting_document",
+            filename="facture-acquittee-1.pdf",
+            content_type="application/pdf",
+            content=b"%PDF-1.4 facture",
+            size=16,
+            created_at=make.clock.now(),
+            claim_id=refs[0].id,
+        )
+    )
+    listed = (await client.get(f"{CLAIMS}/{refs[0].id}", headers=bearer(make.session_token(account)))).json()
+    [summary] = listed["documents"]
+    url = f"/api/v1/me/documents/{summary['id']}"
+    response = await client.get(url, headers=bearer(make.session_token(account)))
+    assert response.status_code == 200
+    assert response.content == b"%PDF-1.4 facture"
+    assert response.headers["content-type"] == "application/pdf"
+    assert 'filename="facture-acquittee-1.pdf"' in response.headers["content-disposition"]
+    response = await client.get(url, headers=bearer(make.session_token(other_account)))
+    assert response.status_code == 404  # another member's document: not disclosed
+
+
 async def test_a_rejected_claim_says_why_and_what_next(client, make, household):
     _member, account, refs, *_ = household
     ref = next(r for r in refs if r.status is ClaimStatus.rejected)

@@ -7,6 +7,7 @@ import io
 from sqlmodel import select
 
 from models.tables import Account, Member
+from tests.tui.test_claims import link_document
 from tui.flows.login import AuthenticatedSession
 from tui.linear import LinearClient
 from tui.linear.claims import MENU, run_claims
@@ -92,3 +93,15 @@ async def test_linear_wrong_amount_and_annual_statement(api, demo_session, demo_
         "Erreur : année invalide : « 1990 ». Choisissez entre 2020 et 2026.",
     ]
     assert f"Relevé annuel 2025 enregistré : {tmp_path / 'releve-annuel-2025.pdf'}" in out.splitlines()
+
+
+async def test_linear_detail_saves_the_linked_documents(api, demo_session, demo_make, tmp_path, monkeypatch):
+    monkeypatch.setenv("ESPACE_DOWNLOAD_DIR", str(tmp_path))
+    filename = link_document(demo_session, demo_make, LEA)
+    out, err = await _run(api, demo_session, demo_make, [_choice("open"), "1", "o", _choice("back")])
+    lines = out.splitlines()
+    assert err == ""
+    assert "== Documents joints ==" in lines
+    assert "Enregistrer le document joint ? (o / n) :" in lines
+    assert f"Document joint enregistré : {tmp_path / filename}" in lines
+    assert (tmp_path / filename).read_bytes() == b"%PDF-1.4 facture"

@@ -72,6 +72,18 @@ async def show_claim(client: LinearClient, session: AuthenticatedSession, claim_
         return
     for line in flow.detail_text(detail, long_dates=True):
         client.say(line)
+    if detail.documents:
+        count = len(detail.documents)
+        what = "le document joint" if count == 1 else f"les {count} documents joints"
+        answer = client.ask(f"Enregistrer {what} ? (o / n)")
+        if answer.strip().lower() in ("o", "oui"):
+            try:
+                sentences = await flow.save_documents(session.api, detail)
+            except errors.ApiError as exc:
+                client.error(exc.message)
+                return
+            for sentence in sentences:
+                client.say(sentence)
 
 
 async def run_claims(client: LinearClient, session: AuthenticatedSession) -> None:

@@ -380,6 +380,13 @@ class ClaimDetailScreen(Screen[None]):
             id="claim.statement",
             tooltip="Relevé de prestations du paiement (PDF)",
         ),
+        Binding(
+            "j",
+            "documents",
+            "Documents joints",
+            id="claim.documents",
+            tooltip="Enregistrer les documents joints à ce remboursement",
+        ),
         Binding("ctrl+r,f5", "refresh", "Actualiser", id="claim.refresh", show=False),
     ]
 
@@ -425,9 +432,16 @@ class ClaimDetailScreen(Screen[None]):
             return
         self.post_message(self.Loaded(detail))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # j is offered (footer, help) only for a claim that has linked documents
+        if action == "documents":
+            return bool(self.detail and self.detail.documents)
+        return True
+
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:
         self.detail = message.detail
+        self.refresh_bindings()
         self.status.clear()
         container = self.query_one("#claim-sections", Vertical)
         await container.remove_children()
@@ -482,3 +496,19 @@ class ClaimDetailScreen(Screen[None]):
             self.post_message(_Failed(exc, "statement"))
             return
         self.post_message(_Saved(await _save(download, "Relevé de prestations")))
+
+    def action_documents(self) -> None:
+        if not (self.detail and self.detail.documents):
+            self.status.info(flow.NO_DOCUMENTS)
+            return
+        self.status.info("Enregistrement des documents joints…")
+        self._documents(self.detail)
+
+    @work(exclusive=True, group="claim-documents", exit_on_error=False)
+    async def _documents(self, detail: ClaimDetail) -> None:
+        try:
+            sentences = await flow.save_documents(self.session.api, detail)
+        except errors.ApiError as exc:
+            self.post_message(_Failed(exc, "documents"))
+            return
+        self.post_message(_Saved("\n".join(sentences)))
