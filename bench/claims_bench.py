@@ -72,6 +72,12 @@ class Figures:
         return f"{self.p50:6.2f} / {self.p95:6.2f}"
 
 
+def load() -> str:
+    """The machine's load beside the figures: on a shared machine they mean little without it."""
+    one, five, _fifteen = os.getloadavg()
+    return f"charge {one:.1f} (5 min : {five:.1f}) sur {os.cpu_count()} cœurs"
+
+
 # -- databases ------------------------------------------------------------------------------------------
 
 
@@ -80,8 +86,8 @@ def sqlite_url(members: int, directory: Path) -> str:
     return f"sqlite:///{directory / f'claims-{members}.db'}"
 
 
-def postgres_url(members: int, base: str) -> str | None:
-    name = f"espace_bench_{members}"
+def postgres_url(members: int, base: str, name: str | None = None) -> str | None:
+    name = name or f"espace_bench_{members}"
     try:
         admin = create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
@@ -300,7 +306,7 @@ async def measure_backend(label: str, engine: Engine, url: str, members: int, ro
     app = create_app(settings, engine=engine)
     bare = bare_app(engine)
     lines = [
-        f"== {label} : {members} adhérents, première page (50) et totaux, p50 / p95 en ms ==",
+        f"== {label} : {members} adhérents, première page (50) et totaux, p50 / p95 en ms ; {load()} ==",
         f"{'filtre':34} {'route réelle':>15} {'service seul':>15} {'route nue SQL':>15} {'ratio p50/p95':>14}",
     ]
     async with (
@@ -336,7 +342,7 @@ async def measure_backend(label: str, engine: Engine, url: str, members: int, ro
             ratio = f"{fr.p50 / fb.p50:4.2f} / {fr.p95 / fb.p95:4.2f}"
             lines.append(f"{name:34} {fr!s:>15} {fs!s:>15} {fb!s:>15} {ratio:>14}")
         overall = Figures.of(all_real)
-        lines.append(f"{'ensemble (route réelle)':34} {overall!s:>15}   ({len(all_real)} requêtes)")
+        lines.append(f"{'ensemble (route réelle)':34} {overall!s:>15}   ({len(all_real)} requêtes ; {load()})")
     return lines
 
 
@@ -396,7 +402,7 @@ async def measure_client(engine: Engine, url: str, presses: int) -> list[str]:
     return [
         f"== Client : touche de filtre -> nouvelle liste peinte à l'écran (Pilot, 120×40, adhérent {member_id}, "
         f"le plus de remboursements ; serveur réel en processus), p50 / p95 en ms ==",
-        f"{figures}   ({len(samples)} appuis : s, p, o, v, x)",
+        f"{figures}   ({len(samples)} appuis : s, p, o, v, x ; {load()})",
     ]
 
 
@@ -405,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=10_000, help="adhérents générés (100000 : la taille du sujet)")
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="dossier des bases SQLite de mesure")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="serveur PostgreSQL (une base par taille)")
+    parser.add_argument("--pg-database", help="nom de la base PostgreSQL de mesure (défaut : espace_bench_N)")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-client", action="store_true")
@@ -417,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_sqlite:
         targets.append(("SQLite", sqlite_url(args.members, args.dir)))
     if not args.no_postgres:
-        pg = postgres_url(args.members, args.postgres)
+        pg = postgres_url(args.members, args.postgres, args.pg_database)
         if pg:
             targets.append(("PostgreSQL", pg))
     client_done = False
