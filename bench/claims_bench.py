@@ -101,7 +101,7 @@ def postgres_url(members: int, base: str, name: str | None = None) -> str | None
     return make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
-def prepare(url: str, members: int, *, generate_missing: bool) -> Engine:
+def prepare(url: str, members: int, *, generate_missing: bool, analyze: bool = True) -> Engine:
     from server.db import create_db_engine
     from server.migrate import upgrade
 
@@ -118,6 +118,8 @@ def prepare(url: str, members: int, *, generate_missing: bool) -> Engine:
 
         print(f"Génération de {members} adhérents dans {url} (une fois)…", file=sys.stderr)
         generate(engine, members=members, seed=1)
+    if not analyze:
+        return engine
     if engine.dialect.name == "postgresql":
         # after a bulk load: the visibility map lets the covering index answer alone (index-only scans)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -416,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-client", action="store_true")
     parser.add_argument("--no-generate", action="store_true", help="ne pas générer une base qui manque")
+    parser.add_argument("--no-analyze", action="store_true", help="base déjà analysée : sans ANALYZE")
     parser.add_argument("--rounds", type=int, default=3, help="tours de mesure par filtre (40 adhérents par tour)")
     parser.add_argument("--presses", type=int, default=30, help="appuis de touche mesurés dans le client")
     args = parser.parse_args(argv)
@@ -429,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
             targets.append(("PostgreSQL", pg))
     client_done = False
     for label, url in targets:
-        engine = prepare(url, args.members, generate_missing=not args.no_generate)
+        engine = prepare(url, args.members, generate_missing=not args.no_generate, analyze=not args.no_analyze)
         for line in asyncio.run(measure_backend(label, engine, url, args.members, args.rounds)):
             print(line, flush=True)
         if not args.no_client and not client_done:

@@ -28,6 +28,7 @@ from tui.flows import claims as flow
 from tui.flows.actions import DEFAULT_REGISTRY
 from tui.flows.login import UNEXPECTED, AuthenticatedSession
 from tui.screens.help import HelpScreen
+from tui.widgets.fast_table import FastTable
 from tui.widgets.status import StatusLine
 
 _HELP = DEFAULT_REGISTRY["help"]
@@ -109,7 +110,8 @@ class ClaimsScreen(Screen[None]):
         yield Input(placeholder="Texte de l'acte, puis Entrée (Échap : annuler)", id="claims-search")
         yield Input(placeholder="Montant dépensé : 20-100, 20- ou -100, puis Entrée", id="claims-amount")
         yield StatusLine(id="claims-status")
-        yield DataTable(id="claims-table", cursor_type="row", zebra_stripes=True)
+        # the plain cells drawn directly: a filter key repaints a whole page (tui.widgets.fast_table)
+        yield FastTable(id="claims-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="claims-totals", markup=False)
         yield Footer(compact=True)
 
