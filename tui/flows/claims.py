@@ -369,6 +369,14 @@ def detail_payment_sentence(payment: PaymentDetail, dates: Callable[[date], str]
     return f"{format_eur(payment.amount)} à verser sur votre compte{account} le {when} (prévu)"
 
 
+def statement_payment(detail: ClaimDetail) -> PaymentDetail | None:
+    """The payment whose relevé the détail offers: the latest transfer that was not returned."""
+    payments = [
+        p for p in detail.payments if p.kind is PaymentKind.payment and p.state is not PaymentState.returned
+    ]
+    return payments[-1] if payments else None
+
+
 def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Section]:
     """The détail as labelled lines, readable at 80 columns and line by line."""
     dates = format_date_long if long_dates else format_date

@@ -20,7 +20,6 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions
-from models.schemas.common import PaymentKind, PaymentState
 from tui.api import errors
 from tui.api.client import Download
 from tui.bindings import screen_bindings
@@ -478,17 +477,12 @@ class ClaimDetailScreen(Screen[None]):
         self.dismiss()
 
     def action_payment_statement(self) -> None:
-        detail = self.detail
-        payments = [
-            p
-            for p in (detail.payments if detail else [])
-            if p.kind is PaymentKind.payment and p.state is not PaymentState.returned
-        ]
-        if not payments:
+        payment = flow.statement_payment(self.detail) if self.detail else None
+        if payment is None:
             self.status.info("Pas encore de paiement : le relevé sera disponible après le paiement.")
             return
         self.status.info("Préparation du relevé de prestations…")
-        self._statement(payments[-1].id)
+        self._statement(payment.id)
 
     @work(exclusive=True, group="claim-statement", exit_on_error=False)
     async def _statement(self, payment_id: int) -> None:
