@@ -365,7 +365,7 @@ async def measure_client(engine: Engine, url: str, presses: int) -> list[str]:
     api = ApiClient("http://bench", transport=httpx.ASGITransport(app=app))
     store = MemoryTokenStore()
     store.set(api.base_url, token)
-    client_app = EspaceApp(api, token_store=store)
+    client_app = EspaceApp(api, token_store=store, freeze_heap=True)  # as tui.main runs it
     samples: list[float] = []
     keys = ("s", "p", "o", "v", "x")
     shown: list[float] = []
