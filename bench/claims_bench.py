@@ -72,6 +72,12 @@ class Figures:
         return f"{self.p50:6.2f} / {self.p95:6.2f}"
 
 
+def load() -> str:
+    """The machine's load beside the figures: on a shared machine they mean little without it."""
+    one, five, _fifteen = os.getloadavg()
+    return f"charge {one:.1f} (5 min : {five:.1f}) sur {os.cpu_count()} cœurs"
+
+
 # -- databases ------------------------------------------------------------------------------------------
 
 
@@ -80,8 +86,8 @@ def sqlite_url(members: int, directory: Path) -> str:
     return f"sqlite:///{directory / f'claims-{members}.db'}"
 
 
-def postgres_url(members: int, base: str) -> str | None:
-    name = f"espace_bench_{members}"
+def postgres_url(members: int, base: str, name: str | None = None) -> str | None:
+    name = name or f"espace_bench_{members}"
     try:
         admin = create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
@@ -95,7 +101,7 @@ def postgres_url(members: int, base: str) -> str | None:
     return make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
-def prepare(url: str, members: int, *, generate_missing: bool) -> Engine:
+def prepare(url: str, members: int, *, generate_missing: bool, analyze: bool = True) -> Engine:
     from server.db import create_db_engine
     from server.migrate import upgrade
 
@@ -112,6 +118,8 @@ def prepare(url: str, members: int, *, generate_missing: bool) -> Engine:
 
         print(f"Génération de {members} adhérents dans {url} (une fois)…", file=sys.stderr)
         generate(engine, members=members, seed=1)
+    if not analyze:
+        return engine
     if engine.dialect.name == "postgresql":
         # after a bulk load: the visibility map lets the covering index answer alone (index-only scans)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -300,7 +308,7 @@ async def measure_backend(label: str, engine: Engine, url: str, members: int, ro
     app = create_app(settings, engine=engine)
     bare = bare_app(engine)
     lines = [
-        f"== {label} : {members} adhérents, première page (50) et totaux, p50 / p95 en ms ==",
+        f"== {label} : {members} adhérents, première page (50) et totaux, p50 / p95 en ms ; {load()} ==",
         f"{'filtre':34} {'route réelle':>15} {'service seul':>15} {'route nue SQL':>15} {'ratio p50/p95':>14}",
     ]
     async with (
@@ -336,7 +344,7 @@ async def measure_backend(label: str, engine: Engine, url: str, members: int, ro
             ratio = f"{fr.p50 / fb.p50:4.2f} / {fr.p95 / fb.p95:4.2f}"
             lines.append(f"{name:34} {fr!s:>15} {fs!s:>15} {fb!s:>15} {ratio:>14}")
         overall = Figures.of(all_real)
-        lines.append(f"{'ensemble (route réelle)':34} {overall!s:>15}   ({len(all_real)} requêtes)")
+        lines.append(f"{'ensemble (route réelle)':34} {overall!s:>15}   ({len(all_real)} requêtes ; {load()})")
     return lines
 
 
@@ -357,7 +365,7 @@ async def measure_client(engine: Engine, url: str, presses: int) -> list[str]:
     api = ApiClient("http://bench", transport=httpx.ASGITransport(app=app))
     store = MemoryTokenStore()
     store.set(api.base_url, token)
-    client_app = EspaceApp(api, token_store=store)
+    client_app = EspaceApp(api, token_store=store, freeze_heap=True)  # as tui.main runs it
     samples: list[float] = []
     keys = ("s", "p", "o", "v", "x")
     shown: list[float] = []
@@ -396,7 +404,7 @@ async def measure_client(engine: Engine, url: str, presses: int) -> list[str]:
     return [
         f"== Client : touche de filtre -> nouvelle liste peinte à l'écran (Pilot, 120×40, adhérent {member_id}, "
         f"le plus de remboursements ; serveur réel en processus), p50 / p95 en ms ==",
-        f"{figures}   ({len(samples)} appuis : s, p, o, v, x)",
+        f"{figures}   ({len(samples)} appuis : s, p, o, v, x ; {load()})",
     ]
 
 
@@ -405,10 +413,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=10_000, help="adhérents générés (100000 : la taille du sujet)")
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="dossier des bases SQLite de mesure")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help="serveur PostgreSQL (une base par taille)")
+    parser.add_argument("--pg-database", help="nom de la base PostgreSQL de mesure (défaut : espace_bench_N)")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-client", action="store_true")
     parser.add_argument("--no-generate", action="store_true", help="ne pas générer une base qui manque")
+    parser.add_argument("--no-analyze", action="store_true", help="base déjà analysée : sans ANALYZE")
     parser.add_argument("--rounds", type=int, default=3, help="tours de mesure par filtre (40 adhérents par tour)")
     parser.add_argument("--presses", type=int, default=30, help="appuis de touche mesurés dans le client")
     args = parser.parse_args(argv)
@@ -417,12 +427,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_sqlite:
         targets.append(("SQLite", sqlite_url(args.members, args.dir)))
     if not args.no_postgres:
-        pg = postgres_url(args.members, args.postgres)
+        pg = postgres_url(args.members, args.postgres, args.pg_database)
         if pg:
             targets.append(("PostgreSQL", pg))
     client_done = False
     for label, url in targets:
-        engine = prepare(url, args.members, generate_missing=not args.no_generate)
+        engine = prepare(url, args.members, generate_missing=not args.no_generate, analyze=not args.no_analyze)
         for line in asyncio.run(measure_backend(label, engine, url, args.members, args.rounds)):
             print(line, flush=True)
         if not args.no_client and not client_done:

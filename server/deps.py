@@ -29,11 +29,13 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_clock(request: Request) -> Clock:
+# The dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in its thread
+# pool, one thread hop per dependency per request; those that query the database stay ``def``.
+async def get_clock(request: Request) -> Clock:
     return request.app.state.clock
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -57,7 +59,7 @@ def get_current_auth_even_expired(
 CurrentAuthEvenExpired = Annotated[Authenticated, Depends(get_current_auth_even_expired)]
 
 
-def get_current_auth(current: CurrentAuthEvenExpired) -> Authenticated:
+async def get_current_auth(current: CurrentAuthEvenExpired) -> Authenticated:
     """Every other route: 403 password_expired while the password must be changed."""
     return require_fresh_password(current)
 
@@ -82,7 +84,7 @@ def get_optional_auth(
 OptionalAuth = Annotated[Authenticated | None, Depends(get_optional_auth)]
 
 
-def get_current_account(current: CurrentAuth) -> Account:
+async def get_current_account(current: CurrentAuth) -> Account:
     return current.account
 
 

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from models.schemas.errors import ErrorDetail, ErrorResponse
 
@@ -181,15 +182,23 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 MAX_ID = 2**31 - 1
 
 
-async def _id_out_of_range(request: Request, call_next: Any) -> Any:
-    if any(part.isdigit() and len(part) >= 10 and int(part) > MAX_ID for part in request.url.path.split("/")):
-        code, message = _STATUS_WORDING[404]
-        return _response(404, ErrorResponse(code=code, message=message))
-    return await call_next(request)
+class IdOutOfRange:
+    """Plain ASGI (not ``@app.middleware("http")``, whose task group and stream cost every request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if any(part.isdigit() and len(part) >= 10 and int(part) > MAX_ID for part in path.split("/")):
+            code, message = _STATUS_WORDING[404]
+            await _response(404, ErrorResponse(code=code, message=message))(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    app.middleware("http")(_id_out_of_range)
+    app.add_middleware(IdOutOfRange)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

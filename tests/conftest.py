@@ -45,6 +45,7 @@ from models.tables import (
     ClaimLineAmc,
     Contract,
     ContractBeneficiary,
+    Document,
     GuaranteeTable,
     Member,
     Payment,
@@ -254,6 +255,21 @@ class Factory:
         self._save(contract)
         self._save(ContractBeneficiary(contract_id=contract.id, beneficiary_id=self._principal_id(member)))
         return contract
+
+    def claim_document(self, member_id: int, claim_id: int, filename: str, content: bytes = b"%PDF-1.4") -> Document:
+        """A supporting document linked to a claim (what a demande de remboursement leaves)."""
+        document = Document(
+            member_id=member_id,
+            kind="supporting_document",
+            filename=filename,
+            content_type="application/pdf",
+            content=content,
+            size=len(content),
+            created_at=self.clock.now(),
+            claim_id=claim_id,
+        )
+        self._save(document)
+        return document
 
     def claim(
         self,

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         return _run_linear(api, store, config)
     from tui.app import EspaceApp
 
-    app = EspaceApp(api, token_store=store, config=config)
+    app = EspaceApp(api, token_store=store, config=config, freeze_heap=True)
     code = app.run()
     return int(code or 0)
 

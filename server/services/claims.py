@@ -12,12 +12,13 @@ import io
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, false, func, or_
+from sqlalchemy import ColumnElement, Connection, bindparam, case, exists, func, or_
 from sqlmodel import Session, col, select
 
 from models.domain.dates import add_years
@@ -104,6 +105,99 @@ def effective_filters(filters: ClaimFilters, today: date) -> ClaimFilters:
 
 
 # -- the filtered set, in SQL ----------------------------------------------------------------------
+#
+# Measured on 100 000 members: running the list's SQL took a small share of the service's time; building
+# the SQLAlchemy statements (and their cache keys) and loading ORM objects took most of it. So each
+# statement is built once per *shape* (which filters are set, the sort, the order), with bound
+# parameters for the values, kept in an LRU cache and run on the Core connection; the page and the totals
+# of the whole filter come from one statement (window functions over the grouped rows).
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters are set (never their values)."""
+
+    date_from: bool
+    date_to: bool
+    beneficiary: bool
+    category: bool
+    status: bool
+    regularisation: bool | None = None
+    payee: bool = False
+    amount_min: bool = False
+    amount_max: bool = False
+    text: bool = False
+    sort: ClaimSortKey = ClaimSortKey.care_date
+    order: SortOrder = SortOrder.desc
+    paged: bool = True
+
+    @classmethod
+    def of(cls, filters: ClaimFilters, sort: ClaimSortKey, order: SortOrder, *, paged: bool) -> _Shape:
+        return cls(
+            date_from=filters.date_from is not None,
+            date_to=filters.date_to is not None,
+            beneficiary=filters.beneficiary_id is not None,
+            category=filters.care_category is not None,
+            status=bool(filters.status),
+            regularisation=filters.regularisation,
+            payee=filters.payee is not None,
+            amount_min=filters.amount_min is not None,
+            amount_max=filters.amount_max is not None,
+            text=bool(filters.text),
+            sort=sort,
+            order=order,
+            paged=paged,
+        )
+
+
+def _params(member_id: int, filters: ClaimFilters) -> dict[str, Any]:
+    return {
+        "member_id": member_id,
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
+        "beneficiary_id": filters.beneficiary_id,
+        "care_category": filters.care_category,
+        "statuses": list(filters.status),
+        "payee": filters.payee,
+        "amount_min": filters.amount_min,
+        "amount_max": filters.amount_max,
+    }
+
+
+def _claim_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Claim.member_id == bindparam("member_id")]
+    if shape.date_from:
+        conditions.append(col(Claim.care_date) >= bindparam("date_from"))
+    if shape.date_to:
+        conditions.append(col(Claim.care_date) <= bindparam("date_to"))
+    if shape.beneficiary:
+        conditions.append(Claim.beneficiary_id == bindparam("beneficiary_id"))
+    if shape.category:
+        conditions.append(Claim.care_category == bindparam("care_category"))
+    if shape.status:
+        conditions.append(col(Claim.status).in_(bindparam("statuses", expanding=True)))
+    return conditions
+
+
+@lru_cache(maxsize=64)
+def _labels_statement(shape: _Shape) -> Any:
+    return (
+        select(ClaimLine.act, ClaimLine.label)
+        .join(Claim, Claim.id == ClaimLine.claim_id)  # type: ignore[arg-type]
+        .where(*_claim_conditions(shape))
+        .distinct()
+    )
+
+
+def _matching_labels(connection: Connection, shape: _Shape, params: dict[str, Any], text: str) -> list[str]:
+    """The act labels of this household (within the other filters) that contain the text, folded.
+
+    Folding is done here in Python, identically on SQLite and PostgreSQL (neither folds accents the
+    same way by itself); the household has a few dozen distinct labels."""
+    wanted = fold(text)
+    claim_only = _Shape(shape.date_from, shape.date_to, shape.beneficiary, shape.category, shape.status)
+    pairs = connection.execute(_labels_statement(claim_only), params)
+    return sorted({label for act, label in pairs if wanted in fold(label) or wanted in fold(act)})
 
 
 def _regularisation_exists() -> ColumnElement[bool]:
@@ -113,87 +207,58 @@ def _regularisation_exists() -> ColumnElement[bool]:
     )
 
 
-def _claim_conditions(member_id: int, filters: ClaimFilters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Claim.member_id == member_id]
-    if filters.date_from is not None:
-        conditions.append(col(Claim.care_date) >= filters.date_from)
-    if filters.date_to is not None:
-        conditions.append(col(Claim.care_date) <= filters.date_to)
-    if filters.beneficiary_id is not None:
-        conditions.append(Claim.beneficiary_id == filters.beneficiary_id)
-    if filters.care_category is not None:
-        conditions.append(Claim.care_category == filters.care_category)
-    if filters.status:
-        conditions.append(col(Claim.status).in_(list(filters.status)))
-    return conditions
+AMOUNTS = ("charged", "amo_paid", "amc_paid", "out_of_pocket")
 
 
-def _matching_labels(session: Session, conditions: list[ColumnElement[bool]], text: str) -> list[str]:
-    """The act labels of this household (within the other filters) that contain the text, folded.
-
-    Folding is done here in Python, identically on SQLite and PostgreSQL (neither folds accents the
-    same way by itself); the household has a few dozen distinct labels."""
-    wanted = fold(text)
-    pairs = session.exec(
-        select(ClaimLine.act, ClaimLine.label)
-        .join(Claim, Claim.id == ClaimLine.claim_id)  # type: ignore[arg-type]
-        .where(*conditions)
-        .distinct()
-    ).all()
-    return sorted({label for act, label in pairs if wanted in fold(label) or wanted in fold(act)})
-
-
-def _filtered(session: Session, member_id: int, filters: ClaimFilters) -> Any:
-    """One row per claim of the filter with its amounts: claim ⋈ beneficiary ⟕ claim_line, grouped by
-    claim (the amounts come from the covering index of claim_line), amount range in HAVING."""
-    conditions = _claim_conditions(member_id, filters)
-    charged = func.coalesce(func.sum(ClaimLine.charged), 0)
+@lru_cache(maxsize=512)
+def _list_statement(shape: _Shape) -> Any:
+    """One row per claim of the filter with its amounts (claim ⋈ beneficiary ⟕ claim_line, grouped by
+    claim, the amounts read from the covering index of claim_line, the amount range in HAVING), sorted;
+    paged, each row also carries the count and the sums of the whole filter (window functions, computed
+    before LIMIT)."""
+    sums = {name: func.coalesce(func.sum(getattr(ClaimLine, name)), 0) for name in AMOUNTS}
     regularisation = _regularisation_exists()
-    where = list(conditions)
+    where = _claim_conditions(shape)
     having: list[ColumnElement[bool]] = []
-    if filters.amount_min is not None:
-        having.append(charged >= filters.amount_min)
-    if filters.amount_max is not None:
-        having.append(charged <= filters.amount_max)
-    if filters.regularisation is not None:
-        where.append(regularisation if filters.regularisation else ~regularisation)
-    if filters.payee is not None:
-        where.append(exists().where(Payment.claim_id == Claim.id, Payment.payee == filters.payee))
-    if filters.text:
-        labels = _matching_labels(session, conditions, filters.text)
-        if labels:
-            inner = ClaimLine.__table__.alias("text_line")  # type: ignore[attr-defined]
-            where.append(exists().where(inner.c.claim_id == Claim.id, inner.c.label.in_(labels)))
-        else:
-            where.append(false())
+    if shape.amount_min:
+        having.append(sums["charged"] >= bindparam("amount_min"))
+    if shape.amount_max:
+        having.append(sums["charged"] <= bindparam("amount_max"))
+    if shape.regularisation is not None:
+        where.append(regularisation if shape.regularisation else ~regularisation)
+    if shape.payee:
+        where.append(exists().where(Payment.claim_id == Claim.id, Payment.payee == bindparam("payee")))
+    if shape.text:
+        inner = ClaimLine.__table__.alias("text_line")  # type: ignore[attr-defined]
+        labels = inner.c.label.in_(bindparam("labels", expanding=True))
+        where.append(exists().where(inner.c.claim_id == Claim.id, labels))
+    columns: list[Any] = [
+        col(Claim.id).label("id"),
+        col(Claim.reference).label("reference"),
+        col(Claim.care_date).label("care_date"),
+        col(Claim.beneficiary_id).label("beneficiary_id"),
+        col(Beneficiary.first_name).label("first_name"),
+        col(Beneficiary.last_name).label("last_name"),
+        col(Claim.label).label("label"),
+        col(Claim.care_category).label("care_category"),
+        col(Claim.status).label("status"),
+        col(Claim.rejection_reason).label("rejection_reason"),
+        *(total.label(name) for name, total in sums.items()),
+        regularisation.label("regularisation"),
+    ]
+    if shape.paged:
+        columns.append(func.count().over().label("total_count"))
+        columns.extend(func.sum(total).over().label(f"total_{name}") for name, total in sums.items())
     statement = (
-        select(
-            col(Claim.id).label("id"),
-            col(Claim.reference).label("reference"),
-            col(Claim.care_date).label("care_date"),
-            col(Claim.beneficiary_id).label("beneficiary_id"),
-            col(Beneficiary.first_name).label("first_name"),
-            col(Beneficiary.last_name).label("last_name"),
-            col(Claim.label).label("label"),
-            col(Claim.care_category).label("care_category"),
-            col(Claim.status).label("status"),
-            col(Claim.rejection_reason).label("rejection_reason"),
-            charged.label("charged"),
-            func.coalesce(func.sum(ClaimLine.amo_paid), 0).label("amo_paid"),
-            func.coalesce(func.sum(ClaimLine.amc_paid), 0).label("amc_paid"),
-            func.coalesce(func.sum(ClaimLine.out_of_pocket), 0).label("out_of_pocket"),
-            regularisation.label("regularisation"),
-        )
+        select(*columns)
         .join(Beneficiary, Beneficiary.id == Claim.beneficiary_id)  # type: ignore[arg-type]
         .outerjoin(ClaimLine, ClaimLine.claim_id == Claim.id)  # type: ignore[arg-type]
         .where(*where)
         .group_by(col(Claim.id), col(Beneficiary.id))
     )
-    return statement.having(*having) if having else statement
-
-
-def _sort_columns(filtered: Any, sort: ClaimSortKey, order: SortOrder) -> list[Any]:
-    c = filtered.selected_columns
+    if having:
+        statement = statement.having(*having)
+    c = statement.selected_columns
     keys: dict[ClaimSortKey, list[Any]] = {
         ClaimSortKey.care_date: [c.care_date],
         ClaimSortKey.charged: [c.charged],
@@ -203,25 +268,47 @@ def _sort_columns(filtered: Any, sort: ClaimSortKey, order: SortOrder) -> list[A
         ClaimSortKey.beneficiary: [c.first_name, c.last_name],
         ClaimSortKey.status: [case({s.value: i for i, s in enumerate(STATUS_ORDER)}, value=c.status, else_=99)],
     }
-    columns = [*keys[sort], c.id]
-    return [column.desc() if order is SortOrder.desc else column.asc() for column in columns]
+    ordering = [*keys[shape.sort], c.id]
+    statement = statement.order_by(*(o.desc() if shape.order is SortOrder.desc else o.asc() for o in ordering))
+    if shape.paged:
+        statement = statement.limit(bindparam("limit")).offset(bindparam("offset"))
+    return statement
 
 
-def _latest_payments(session: Session, claim_ids: Sequence[int]) -> dict[int, Payment]:
-    latest: dict[int, Payment] = {}
-    if not claim_ids:
-        return latest
-    for payment in session.exec(
-        select(Payment)
-        .where(col(Payment.claim_id).in_(list(claim_ids)), Payment.kind == PaymentKind.payment)
+@lru_cache(maxsize=512)
+def _totals_statement(shape: _Shape) -> Any:
+    """The totals alone: only for a page past the last one, whose statement returns no row to carry them."""
+    sub = _list_statement(replace(shape, paged=False, sort=ClaimSortKey.care_date, order=SortOrder.desc))
+    sub = sub.order_by(None).subquery("filtered")
+    return select(func.count(), *(func.sum(sub.c[name]) for name in AMOUNTS)).select_from(sub)
+
+
+@lru_cache(maxsize=1)
+def _payments_statement() -> Any:
+    return (
+        select(
+            col(Payment.claim_id),
+            col(Payment.payee),
+            col(Payment.payee_label),
+            col(Payment.state),
+            col(Payment.payment_date),
+            col(Payment.iban_suffix),
+        )
+        .where(col(Payment.claim_id).in_(bindparam("ids", expanding=True)), Payment.kind == PaymentKind.payment)
         .order_by(col(Payment.payment_date), col(Payment.id))
-    ).all():
-        latest[payment.claim_id] = payment
+    )
+
+
+def _latest_payments(connection: Connection, claim_ids: Sequence[int]) -> dict[int, Any]:
+    latest: dict[int, Any] = {}
+    if claim_ids:
+        for payment in connection.execute(_payments_statement(), {"ids": list(claim_ids)}):
+            latest[payment.claim_id] = payment
     return latest
 
 
-def _items(session: Session, rows: Sequence[Any]) -> list[ClaimListItem]:
-    payments = _latest_payments(session, [row.id for row in rows])
+def _items(connection: Connection, rows: Sequence[Any]) -> list[ClaimListItem]:
+    payments = _latest_payments(connection, [row.id for row in rows])
     items = []
     for row in rows:
         payment = payments.get(row.id)
@@ -251,41 +338,51 @@ def _items(session: Session, rows: Sequence[Any]) -> list[ClaimListItem]:
     return items
 
 
+def _prepared(
+    connection: Connection, member_id: int, filters: ClaimFilters, shape: _Shape
+) -> dict[str, Any] | None:
+    """The parameters of the filter; None when the text matches no act of the household (nothing to run)."""
+    params = _params(member_id, filters)
+    if filters.text:
+        params["labels"] = _matching_labels(connection, shape, params, filters.text)
+        if not params["labels"]:
+            return None
+    return params
+
+
 def list_claims(session: Session, member: Member, query: ClaimQuery, today: date) -> ClaimList:
-    """One page of the household's claims for the filter, sorted, with the totals of the whole filter
-    (two statements: the totals, then the page; then the page's latest payments)."""
+    """One page of the household's claims for the filter, sorted, with the totals of the whole filter:
+    one statement for both, then one for the page's latest payments."""
     assert member.id is not None
     sort, order = query.sort, query.order
     page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
     page = max(1, query.page)
     applied = effective_filters(query.filters(), today)
-    filtered = _filtered(session, member.id, applied)
-    sub = filtered.subquery("filtered")
-    count, charged, amo, amc, rac = session.exec(
-        select(
-            func.count(),
-            func.sum(sub.c.charged),
-            func.sum(sub.c.amo_paid),
-            func.sum(sub.c.amc_paid),
-            func.sum(sub.c.out_of_pocket),
-        ).select_from(sub)
-    ).one()
-    totals = ClaimTotals(
-        count=int(count or 0),
-        charged=_money(charged),
-        amo_paid=_money(amo),
-        amc_paid=_money(amc),
-        out_of_pocket=_money(rac),
-    )
-    rows = (
-        session.exec(
-            filtered.order_by(*_sort_columns(filtered, sort, order)).limit(page_size).offset((page - 1) * page_size)
-        ).all()
-        if totals.count
-        else []
-    )
+    connection = session.connection()
+    shape = _Shape.of(applied, sort, order, paged=True)
+    params = _prepared(connection, member.id, applied, shape)
+    rows: Sequence[Any] = []
+    totals = ClaimTotals(count=0, charged=ZERO, amo_paid=ZERO, amc_paid=ZERO, out_of_pocket=ZERO)
+    if params is not None:
+        params.update(limit=page_size, offset=(page - 1) * page_size)
+        rows = connection.execute(_list_statement(shape), params).all()
+        if rows:
+            first = rows[0]
+            sums = [first.total_charged, first.total_amo_paid, first.total_amc_paid, first.total_out_of_pocket]
+            count = first.total_count
+        elif page > 1:  # past the last page: the totals still describe the filter
+            count, *sums = connection.execute(_totals_statement(shape), params).one()
+        else:
+            count, sums = 0, [ZERO] * 4
+        totals = ClaimTotals(
+            count=int(count or 0),
+            charged=_money(sums[0]),
+            amo_paid=_money(sums[1]),
+            amc_paid=_money(sums[2]),
+            out_of_pocket=_money(sums[3]),
+        )
     return ClaimList(
-        items=_items(session, rows),
+        items=_items(connection, rows),
         totals=totals,
         page=page,
         page_size=page_size,
@@ -302,9 +399,11 @@ def all_claims(
     """Every claim of the filter, sorted, without paging (the CSV export)."""
     assert member.id is not None
     applied = effective_filters(query.filters(), today)
-    filtered = _filtered(session, member.id, applied)
-    rows = session.exec(filtered.order_by(*_sort_columns(filtered, query.sort, query.order))).all()
-    return applied, _items(session, rows)
+    connection = session.connection()
+    shape = _Shape.of(applied, query.sort, query.order, paged=False)
+    params = _prepared(connection, member.id, applied, shape)
+    rows = connection.execute(_list_statement(shape), params).all() if params is not None else []
+    return applied, _items(connection, rows)
 
 
 def options(session: Session, member: Member, today: date) -> ClaimOptions:

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from models.schemas.claims import ClaimQuery, ClaimSortKey, SortOrder
 from models.schemas.common import ClaimStatus, Payee, PaymentKind, PaymentState, Relationship, Sex
-from models.tables import Beneficiary, Claim, ClaimLine, ClaimLineAmc, Document, Payment
+from models.tables import Beneficiary, Claim, ClaimLine, ClaimLineAmc, Payment
 from server.services import claims as service
 from tests.conftest import TEST_NOW, bearer
 
@@ -350,18 +350,7 @@ async def test_invalid_filters_answer_in_french(client, make, household):
 async def test_detail_of_a_claim_line_by_line(client, make, db_session, household):
     member, account, refs, _other, _ = household
     ref = next(r for r in refs if r.status is ClaimStatus.paid and r.regularisation and len(r.labels) >= 1)
-    make._save(
-        Document(
-            member_id=member.id,
-            kind="supporting_document",
-            filename="facture.pdf",
-            content_type="application/pdf",
-            content=b"%PDF",
-            size=4,
-            created_at=make.clock.now(),
-            claim_id=ref.id,
-        )
-    )
+    make.claim_document(member.id, ref.id, "facture.pdf")
     response = await client.get(f"{CLAIMS}/{ref.id}", headers=bearer(make.session_token(account)))
     assert response.status_code == 200
     body = response.json()
@@ -378,6 +367,21 @@ async def test_detail_of_a_claim_line_by_line(client, make, db_session, househol
     kinds = [(p["kind"], p["amount"]) for p in body["payments"]]
     assert ("overpayment_recovery", "-5.00") in kinds
     assert [d["filename"] for d in body["documents"]] == ["facture.pdf"]
+
+
+async def test_a_linked_document_downloads_for_its_member_only(client, make, household):
+    member, account, refs, other_account, _ = household
+    make.claim_document(member.id, refs[0].id, "facture-acquittee-1.pdf", b"%PDF-1.4 facture")
+    listed = (await client.get(f"{CLAIMS}/{refs[0].id}", headers=bearer(make.session_token(account)))).json()
+    [summary] = listed["documents"]
+    url = f"/api/v1/me/documents/{summary['id']}"
+    response = await client.get(url, headers=bearer(make.session_token(account)))
+    assert response.status_code == 200
+    assert response.content == b"%PDF-1.4 facture"
+    assert response.headers["content-type"] == "application/pdf"
+    assert 'filename="facture-acquittee-1.pdf"' in response.headers["content-disposition"]
+    response = await client.get(url, headers=bearer(make.session_token(other_account)))
+    assert response.status_code == 404  # another member's document: not disclosed
 
 
 async def test_a_rejected_claim_says_why_and_what_next(client, make, household):

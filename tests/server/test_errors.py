@@ -42,3 +42,20 @@ async def test_unexpected_error_is_a_french_500_without_traceback(settings, cloc
     assert body["code"] == "internal_error"
     assert "inattendue" in body["message"]
     assert "secret interne" not in response.text and "Traceback" not in response.text
+
+
+async def test_an_identifier_beyond_any_database_integer_is_a_404_before_routing(client, make):
+    headers = {"Authorization": f"Bearer {make.session_token(make.account(make.member()))}"}
+    response = await client.get(f"/api/v1/me/claims/{2**31}", headers=headers)
+    assert response.status_code == 404
+    assert ErrorResponse.model_validate(response.json()).code == "not_found"  # answered before the route
+    assert (await client.get(f"/api/v1/me/claims/{2**31 - 1}", headers=headers)).json()["code"] == "claim_not_found"
+
+
+async def test_every_request_is_logged_with_its_status_and_duration(client, caplog):
+    with caplog.at_level("INFO", logger="espace.access"):
+        await client.get("/api/v1/health")
+        await client.get("/api/v1/nulle-part")
+    logged = [(r.method, r.path, r.status) for r in caplog.records if r.name == "espace.access"]
+    assert logged == [("GET", "/api/v1/health", 200), ("GET", "/api/v1/nulle-part", 404)]
+    assert all(r.duration_ms >= 0 for r in caplog.records if r.name == "espace.access")

@@ -29,7 +29,7 @@ from models.schemas.claims import (
     SortOrder,
 )
 from models.schemas.common import ClaimSource, ClaimStatus, Payee, PaymentKind, PaymentState
-from models.tables import Account, Member
+from models.tables import Account, Claim, Member
 from tests.conftest import TEST_NOW
 from tui.app import EspaceApp
 from tui.flows import claims as flow
@@ -448,6 +448,49 @@ async def test_exports_show_progress_then_the_saved_path(api, token_store, resum
         await pilot.press("d")
         await settle(app, pilot)
         assert "Relevé de prestations enregistré" in app.screen.status.text
+
+
+async def open_first_detail(app, pilot) -> ClaimDetailScreen:
+    await open_claims(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, ClaimDetailScreen)
+    return app.screen
+
+
+def link_document(demo_session, demo_make, member_number: str) -> str:
+    """A supporting document linked to the member's newest claim (the first row of the list)."""
+    member = demo_session.exec(select(Member).where(Member.member_number == member_number)).one()
+    claim = demo_session.exec(
+        select(Claim).where(Claim.member_id == member.id).order_by(Claim.care_date.desc(), Claim.id.desc())
+    ).first()
+    return demo_make.claim_document(member.id, claim.id, "facture-acquittee-1.pdf", b"%PDF-1.4 facture").filename
+
+
+async def test_j_saves_the_linked_documents_of_a_claim(api, token_store, resume_as, demo_session, demo_make, downloads):
+    filename = link_document(demo_session, demo_make, CORALIE)
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_detail(app, pilot)
+        assert "Documents joints" in texts(app) and filename in texts(app)
+        assert screen.check_action("documents", ()) is True  # j is offered in the footer
+        await pilot.press("j")
+        await settle(app, pilot)
+        saved = downloads / filename
+        assert saved.read_bytes() == b"%PDF-1.4 facture"
+        assert f"Document joint enregistré : {saved}" in screen.status.text
+
+
+async def test_j_is_not_offered_without_linked_documents(api, token_store, resume_as):
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_detail(app, pilot)
+        assert screen.detail is not None and screen.detail.documents == []
+        assert screen.check_action("documents", ()) is False  # hidden from the footer
+        screen.action_documents()
+        assert screen.status.text == flow.NO_DOCUMENTS
 
 
 # -- looks -------------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import io
 from sqlmodel import select
 
 from models.tables import Account, Member
+from tests.tui.test_claims import CORALIE, link_document
+from tui.flows import claims as flow
 from tui.flows.login import AuthenticatedSession
 from tui.linear import LinearClient
 from tui.linear.claims import MENU, run_claims
@@ -92,3 +94,39 @@ async def test_linear_wrong_amount_and_annual_statement(api, demo_session, demo_
         "Erreur : année invalide : « 1990 ». Choisissez entre 2020 et 2026.",
     ]
     assert f"Relevé annuel 2025 enregistré : {tmp_path / 'releve-annuel-2025.pdf'}" in out.splitlines()
+
+
+async def test_linear_detail_saves_the_linked_documents(api, demo_session, demo_make, tmp_path, monkeypatch):
+    monkeypatch.setenv("ESPACE_DOWNLOAD_DIR", str(tmp_path))
+    filename = link_document(demo_session, demo_make, LEA)
+    detail = await _detail_of_first_row(api, demo_session, demo_make, LEA)
+    choice = str(2 if flow.statement_payment(detail) else 1)
+    out, err = await _run(api, demo_session, demo_make, [_choice("open"), "1", choice, _choice("back")])
+    lines = out.splitlines()
+    assert err == ""
+    assert "== Documents joints ==" in lines
+    assert f"{choice}. Enregistrer le document joint" in lines
+    assert f"Document joint enregistré : {tmp_path / filename}" in lines
+    assert (tmp_path / filename).read_bytes() == b"%PDF-1.4 facture"
+
+
+async def test_linear_detail_saves_the_payments_relevé(api, demo_session, demo_make, tmp_path, monkeypatch):
+    monkeypatch.setenv("ESPACE_DOWNLOAD_DIR", str(tmp_path))
+    stdin, stdout = io.StringIO("\n".join([_choice("open"), "1", "1", _choice("back")]) + "\n"), io.StringIO()
+    client = LinearClient(api, stdin=stdin, stdout=stdout, stderr=io.StringIO())
+    await run_claims(client, _session(api, demo_session, demo_make, CORALIE))
+    lines = stdout.getvalue().splitlines()
+    assert "== Ce remboursement : que voulez-vous faire ? ==" in lines
+    assert lines[lines.index("== Ce remboursement : que voulez-vous faire ? ==") + 1 :][:2] == [
+        "1. Enregistrer le relevé de prestations du paiement (PDF)",
+        "2. Revenir à la liste",
+    ]
+    [pdf] = tmp_path.glob("releve-prestations-*.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert f"Relevé de prestations enregistré : {pdf}" in lines
+
+
+async def _detail_of_first_row(api, demo_session, demo_make, member_number: str):
+    _session(api, demo_session, demo_make, member_number)
+    first = (await api.claims()).items[0]
+    return await api.claim(first.id)

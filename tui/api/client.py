@@ -525,6 +525,11 @@ class ApiClient:
         response = await self._request("GET", "/me/statements/period", auth=True, params=params)
         return _download(response, "releve-prestations.pdf")
 
+    async def member_document(self, document_id: int, filename: str) -> Download:
+        """One of the member's documents (a claim's linked document): the server checks it is theirs."""
+        response = await self._request("GET", f"/me/documents/{document_id}", auth=True)
+        return _download(response, filename)
+
     async def annual_statement(self, year: int) -> Download:
         response = await self._request("GET", f"/me/statements/annual/{year}", auth=True)
         return _download(response, f"releve-annuel-{year}.pdf")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from models.domain.dates import format_date, format_date_long
 from models.domain.money import format_eur, format_percent
@@ -34,6 +35,9 @@ from models.schemas.common import ClaimStatus, Payee, PaymentKind, PaymentState
 from tui.flows import wording
 from tui.flows.actions import SCREEN_ACTIONS, Action
 from tui.flows.dashboard import LabelledField
+
+if TYPE_CHECKING:
+    from tui.api.client import Download
 
 HEADING = "Mes remboursements"
 LOADING = "Chargement des remboursements…"
@@ -365,6 +369,14 @@ def detail_payment_sentence(payment: PaymentDetail, dates: Callable[[date], str]
     return f"{format_eur(payment.amount)} à verser sur votre compte{account} le {when} (prévu)"
 
 
+def statement_payment(detail: ClaimDetail) -> PaymentDetail | None:
+    """The payment whose relevé the détail offers: the latest transfer that was not returned."""
+    payments = [
+        p for p in detail.payments if p.kind is PaymentKind.payment and p.state is not PaymentState.returned
+    ]
+    return payments[-1] if payments else None
+
+
 def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Section]:
     """The détail as labelled lines, readable at 80 columns and line by line."""
     dates = format_date_long if long_dates else format_date
@@ -492,3 +504,24 @@ def save_download(content: bytes, filename: str, directory: Path) -> Path:
 
 def saved_sentence(path: Path, what: str) -> str:
     return f"{what} enregistré : {path}"
+
+
+NO_DOCUMENTS = "Aucun document joint à ce remboursement."
+DOCUMENT_WHAT = "Document joint"
+
+
+class DocumentSource(Protocol):
+    async def member_document(self, document_id: int, filename: str) -> Download: ...
+
+
+async def save_documents(api: DocumentSource, detail: ClaimDetail, directory: Path | None = None) -> list[str]:
+    """Download every document linked to the claim into the download folder (never over an existing
+    file): one sentence per file with its path. An ApiError (a 404 for a document that is no longer the
+    member's) stops here, the files already saved stay."""
+    target = directory or download_dir()
+    sentences = []
+    for document in detail.documents:
+        download = await api.member_document(document.id, document.filename)
+        path = save_download(download.content, download.filename, target)
+        sentences.append(saved_sentence(path, DOCUMENT_WHAT))
+    return sentences

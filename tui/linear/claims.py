@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from models.domain.dates import format_date_long
+from models.schemas.claims import ClaimDetail
 from tui.api import errors
 from tui.flows import claims as flow
 from tui.flows.login import AuthenticatedSession
@@ -72,6 +73,42 @@ async def show_claim(client: LinearClient, session: AuthenticatedSession, claim_
         return
     for line in flow.detail_text(detail, long_dates=True):
         client.say(line)
+    await _after_detail(client, session, detail)
+
+
+async def _after_detail(client: LinearClient, session: AuthenticatedSession, detail: ClaimDetail) -> None:
+    """What the full-screen détail offers on its keys (d, j), as a numbered choice; none when neither
+    a payment nor a linked document is there."""
+    payment = flow.statement_payment(detail)
+    count = len(detail.documents)
+    choices: list[str] = []
+    if payment is not None:
+        choices.append("statement")
+    if count:
+        choices.append("documents")
+    if not choices:
+        return
+    labels = {
+        "statement": "Enregistrer le relevé de prestations du paiement (PDF)",
+        "documents": "Enregistrer " + ("le document joint" if count == 1 else f"les {count} documents joints"),
+    }
+    client.heading("Ce remboursement : que voulez-vous faire ?")
+    for number, choice in enumerate(choices, start=1):
+        client.say(f"{number}. {labels[choice]}")
+    client.say(f"{len(choices) + 1}. Revenir à la liste")
+    answer = client.ask(f"Votre choix (1 à {len(choices) + 1})").strip()
+    if not answer.isdigit() or not 1 <= int(answer) <= len(choices):
+        return  # back to the list
+    if choices[int(answer) - 1] == "statement" and payment is not None:
+        await _save(client, session.api.payment_statement(payment.id), "Relevé de prestations")
+        return
+    try:
+        sentences = await flow.save_documents(session.api, detail)
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    for sentence in sentences:
+        client.say(sentence)
 
 
 async def run_claims(client: LinearClient, session: AuthenticatedSession) -> None:

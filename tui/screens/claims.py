@@ -20,7 +20,6 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions
-from models.schemas.common import PaymentKind, PaymentState
 from tui.api import errors
 from tui.api.client import Download
 from tui.bindings import screen_bindings
@@ -28,6 +27,7 @@ from tui.flows import claims as flow
 from tui.flows.actions import DEFAULT_REGISTRY
 from tui.flows.login import UNEXPECTED, AuthenticatedSession
 from tui.screens.help import HelpScreen
+from tui.widgets.fast_table import FastTable
 from tui.widgets.status import StatusLine
 
 _HELP = DEFAULT_REGISTRY["help"]
@@ -109,7 +109,8 @@ class ClaimsScreen(Screen[None]):
         yield Input(placeholder="Texte de l'acte, puis Entrée (Échap : annuler)", id="claims-search")
         yield Input(placeholder="Montant dépensé : 20-100, 20- ou -100, puis Entrée", id="claims-amount")
         yield StatusLine(id="claims-status")
-        yield DataTable(id="claims-table", cursor_type="row", zebra_stripes=True)
+        # the plain cells drawn directly: a filter key repaints a whole page (tui.widgets.fast_table)
+        yield FastTable(id="claims-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="claims-totals", markup=False)
         yield Footer(compact=True)
 
@@ -380,6 +381,13 @@ class ClaimDetailScreen(Screen[None]):
             id="claim.statement",
             tooltip="Relevé de prestations du paiement (PDF)",
         ),
+        Binding(
+            "j",
+            "documents",
+            "Documents joints",
+            id="claim.documents",
+            tooltip="Enregistrer les documents joints à ce remboursement",
+        ),
         Binding("ctrl+r,f5", "refresh", "Actualiser", id="claim.refresh", show=False),
     ]
 
@@ -425,9 +433,16 @@ class ClaimDetailScreen(Screen[None]):
             return
         self.post_message(self.Loaded(detail))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # j is offered (footer, help) only for a claim that has linked documents
+        if action == "documents":
+            return bool(self.detail and self.detail.documents)
+        return True
+
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:
         self.detail = message.detail
+        self.refresh_bindings()
         self.status.clear()
         container = self.query_one("#claim-sections", Vertical)
         await container.remove_children()
@@ -462,17 +477,12 @@ class ClaimDetailScreen(Screen[None]):
         self.dismiss()
 
     def action_payment_statement(self) -> None:
-        detail = self.detail
-        payments = [
-            p
-            for p in (detail.payments if detail else [])
-            if p.kind is PaymentKind.payment and p.state is not PaymentState.returned
-        ]
-        if not payments:
+        payment = flow.statement_payment(self.detail) if self.detail else None
+        if payment is None:
             self.status.info("Pas encore de paiement : le relevé sera disponible après le paiement.")
             return
         self.status.info("Préparation du relevé de prestations…")
-        self._statement(payments[-1].id)
+        self._statement(payment.id)
 
     @work(exclusive=True, group="claim-statement", exit_on_error=False)
     async def _statement(self, payment_id: int) -> None:
@@ -482,3 +492,19 @@ class ClaimDetailScreen(Screen[None]):
             self.post_message(_Failed(exc, "statement"))
             return
         self.post_message(_Saved(await _save(download, "Relevé de prestations")))
+
+    def action_documents(self) -> None:
+        if not (self.detail and self.detail.documents):
+            self.status.info(flow.NO_DOCUMENTS)
+            return
+        self.status.info("Enregistrement des documents joints…")
+        self._documents(self.detail)
+
+    @work(exclusive=True, group="claim-documents", exit_on_error=False)
+    async def _documents(self, detail: ClaimDetail) -> None:
+        try:
+            sentences = await flow.save_documents(self.session.api, detail)
+        except errors.ApiError as exc:
+            self.post_message(_Failed(exc, "documents"))
+            return
+        self.post_message(_Saved("\n".join(sentences)))
