@@ -44,6 +44,11 @@ SCREENS = {
     "notifications": (LEA, ("n",)),
     "profile": (LEA, ("p",)),
     "help": (LEA, ("f1",)),
+    "composer": (LEA, ("m", "e")),
+    "new_request": (LEA, ("d", "plus")),
+    "saved_simulations": (LEA, ("S",)),
+    "change_password": (LEA, ("f7",)),
+    "security": (LEA, ("f8",)),
 }
 
 

@@ -112,8 +112,10 @@ def _clashing_remaps(base: Registry, keymap: dict[str, tuple[str, ...]]) -> list
             action = registry[action_id]
             common = [k for k in action.keys if k in other.keys]
             # only where both keys are live: a screen's own key may be the same as another screen's, but
-            # not as a key that works everywhere (Aide, Quitter), which a screen key would hide
-            meet = EVERYWHERE in (action.context, other.context) or live_contexts(action) & live_contexts(other)
+            # not as a key that works everywhere (Aide, Quitter), which a screen key would hide; the help
+            # screen is the exception: while it is open, its keys (F1, ?, Q, Échap) all close it
+            everywhere = EVERYWHERE in (action.context, other.context) and "help" not in (action.screen, other.screen)
+            meet = everywhere or live_contexts(action) & live_contexts(other)
             if other.id != action_id and common and meet:
                 clashing.append((action_id, other.id, common[0]))
                 break
