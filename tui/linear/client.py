@@ -33,6 +33,15 @@ GOODBYE = "Au revoir."
 
 
 EXPIRY_LATER = "Ne pas prolonger"
+RECOVER_LEAVE = "Entrée sans rien écrire au nom : revenir à l'accueil."
+BACK_TO_WELCOME = "Retour à l'accueil."
+TOTP_LINEAR_INTRO = (
+    "Dans votre application d'authentification, ajoutez un compte avec la clé (le secret) ci-dessous, puis "
+    "indiquez le code à 6 chiffres qu'elle affiche."
+)
+TOTP_LEAVE = "Entrée sans rien écrire : abandonner (rien n'est activé)."
+TOTP_NOT_ENABLED = "Application d'authentification non activée : le code vous reste envoyé par e-mail ou SMS."
+PASSWORD_UNCHANGED = "Mot de passe inchangé : après 3 essais, retour au menu ; votre mot de passe actuel reste valable."
 EXPIRY_NOT_EXTENDED = "Session non prolongée : sans activité, il faudra vous reconnecter."
 
 
@@ -375,9 +384,14 @@ class LinearClient:
         flow = flows.RecoverFlow(self.api, today=self.api.clock.today())
         self.heading(flows.RECOVER_TITLE)
         self.say(flows.RECOVER_INTRO)
+        self.say(RECOVER_LEAVE)
         while not flow.done:
-            values = [await self.prompt(label) for label in
-                      ("Nom", "Prénom", "Date de naissance (JJ/MM/AAAA)", "N° de sécurité sociale (15 caractères)")]
+            name = await self.prompt("Nom")
+            if not name.strip():  # a way out: the flow asks again until it is answered
+                self.say(BACK_TO_WELCOME)
+                return
+            values = [name] + [await self.prompt(label) for label in
+                               ("Prénom", "Date de naissance (JJ/MM/AAAA)", "N° de sécurité sociale (15 caractères)")]
             self.show_result(await flow.submit(*values))
 
     async def change_password(self, session: AuthenticatedSession, *, forced: bool = False) -> bool:
@@ -394,6 +408,7 @@ class LinearClient:
             confirmation = await self.prompt_secret("Confirmez le nouveau mot de passe")
             if self.show_result(await flow.submit(current, new, confirmation)):
                 return True
+        self.say(PASSWORD_UNCHANGED)
         return False
 
     async def security(self, session: AuthenticatedSession) -> None:
@@ -423,12 +438,19 @@ class LinearClient:
     async def totp(self, session: AuthenticatedSession) -> None:
         flow = flows.TotpFlow(session.api)
         self.heading(flows.TOTP_TITLE)
-        if not self.show_result(await flow.start()):
+        started = await flow.start()
+        if not started.ok:
+            self.show_result(started)
             return
+        self.say(TOTP_LINEAR_INTRO)  # no QR code here (the full-screen client shows one): the secret, in words
         assert flow.enrollment is not None
         self.say(f"Secret (à saisir à la main dans l'application) : {flows.group_secret(flow.enrollment.secret)}")
+        self.say(TOTP_LEAVE)
         while not flow.recovery_codes:
             code = await self.prompt("Code affiché par l'application (6 chiffres)")
+            if not code.strip():  # a way out: nothing is activated
+                self.say(TOTP_NOT_ENABLED)
+                return
             if not self.show_result(await flow.confirm(code)):
                 continue
         self.say(flows.TOTP_CODES_WARNING)
