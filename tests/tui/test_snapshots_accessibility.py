@@ -49,6 +49,9 @@ SCREENS = {
     "saved_simulations": (LEA, ("S",)),
     "change_password": (LEA, ("f7",)),
     "security": (LEA, ("f8",)),
+    "thread": (LEA, ("m", "enter")),
+    "request_form": (LEA, ("d", "plus", "enter")),
+    "recover_identifier": (None, ("f6",)),
 }
 
 
