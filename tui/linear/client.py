@@ -19,7 +19,7 @@ from tui.api.token_store import MemoryTokenStore, TokenStore
 from tui.flows import account as flows
 from tui.flows import login as login_flow
 from tui.flows import mailbox
-from tui.flows.actions import DEFAULT_REGISTRY, Action, Registry, keys_label
+from tui.flows.actions import DEFAULT_REGISTRY, SCREEN, Action, Registry, keys_label
 from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, build_view
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome, Step
 from tui.flows.password import RULES_SUMMARY
@@ -35,6 +35,10 @@ GOODBYE = "Au revoir."
 EXPIRY_LATER = "Ne pas prolonger"
 RECOVER_LEAVE = "Entrée sans rien écrire au nom : revenir à l'accueil."
 BACK_TO_WELCOME = "Retour à l'accueil."
+SCREEN_KEYS_HINT = (
+    "Chaque écran du client plein écran a aussi ses propres touches (trier, filtrer, envoyer…) : "
+    "F1 ou ? sur cet écran les liste en premier."
+)
 TOTP_LINEAR_INTRO = (
     "Dans votre application d'authentification, ajoutez un compte avec la clé (le secret) ci-dessous, puis "
     "indiquez le code à 6 chiffres qu'elle affiche."
@@ -525,7 +529,9 @@ class LinearClient:
         self.say("Tapez le numéro d'une action puis Entrée. Fin de l'entrée (Ctrl+D) : quitter.")
         self.say("Dans le client plein écran, les mêmes actions ont ces touches :")
         for action in self.registry.actions:
-            self.say(f"{keys_label(action.keys)} : {action.description}")
+            if action.context != SCREEN:  # one screen's own keys (dozens): listed by F1 on that screen
+                self.say(f"{keys_label(action.keys)} : {action.description}")
+        self.say(SCREEN_KEYS_HINT)
 
     async def main_menu(self, session: AuthenticatedSession) -> str:
         """The numbered menu, until logout ("logout") or quit ("quit")."""
