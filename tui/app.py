@@ -276,8 +276,9 @@ class EspaceApp(App[int]):
 
     # -- actions (all declared in tui.flows.actions) ------------------------------------------------
 
-    def available_actions(self) -> list[Action]:
-        """The registry's actions usable now, for the palette and the help screen."""
+    def available_actions(self, screen: object | None = None) -> list[Action]:
+        """The registry's actions usable now on `screen` (the current one by default), for the palette and
+        the help screen."""
         info = self.session.session if self.session is not None else None
         staff = info is not None and info.role in ("agent", "supervisor")  # issue 9: the console's actions
         actions = self.registry.available(
@@ -285,7 +286,7 @@ class EspaceApp(App[int]):
             areas=self.areas,
             console=staff,
             supervisor=staff and info is not None and info.role == "supervisor",
-            screen=getattr(self.screen, "ACTION_SCREEN", None),  # issue 10: this screen's own keys
+            screen=getattr(screen or self.screen, "ACTION_SCREEN", None),  # issue 10: this screen's own keys
         )
         return sorted(actions, key=lambda a: a.context != SCREEN)  # the screen's keys first, then the others
 

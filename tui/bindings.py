@@ -42,6 +42,15 @@ def screen_bindings(screen: str, registry: Registry = DEFAULT_REGISTRY, *, skip:
     ]
 
 
+def help_binding(registry: Registry = DEFAULT_REGISTRY, *, show: bool = True) -> Binding:
+    """F1 / ? on a screen that hides the app's bindings (a modal) or that shows the help in its footer; the
+    registry's id, so a remapped key applies here too."""
+    action = registry["help"]
+    return Binding(
+        ",".join(action.keys), "app.help", action.footer_label, show=show, tooltip=action.description, id=action.id
+    )
+
+
 def agent_bindings(registry: Registry = DEFAULT_REGISTRY, *, screen: str | None = None) -> list[Binding]:
     """The console conseiller's actions (context AGENT) bound on one of its screens (``screen``: None for
     the console, "queue" for the file), with the registry's ids, keys, footer labels and descriptions."""

@@ -14,12 +14,14 @@ class RegistryCommands(Provider):
     def _actions(self) -> list[Action]:
         app = self.app
         available = getattr(app, "available_actions", None)
-        return list(available()) if available is not None else []
+        # the screen the palette was opened on (the palette is the app's screen while it is open)
+        return list(available(self.screen)) if available is not None else []
 
     def _run(self, action: Action) -> None:
         # the console conseiller's actions live on its screens, the others on the app
-        on_screen = action.context in (AGENT, SCREEN)
-        self.app.call_later(self.app.run_action, f"screen.{action.method}" if on_screen else action.id)
+        # (a screen key may name its own namespace: "app.pop_screen")
+        on_screen = action.context in (AGENT, SCREEN) and "." not in action.method.split("(", 1)[0]
+        self.app.call_later(self.app.run_action, f"screen.{action.method}" if on_screen else action.method)
 
     async def discover(self) -> Hits:
         for action in self._actions():

@@ -91,6 +91,12 @@ font foi. La mutuelle peut suspendre l'accès pour maintenance ou en cas d'usage
 prochaine connexion."""
 
 
+# Said to the member as it is (the clients show a field's message): what is wrong and what to do.
+WRONG_CURRENT_PASSWORD = (
+    "Le mot de passe actuel est incorrect : retapez-le, ou, si vous l'avez oublié, déconnectez-vous et "
+    "choisissez « Mot de passe oublié ? »."
+)
+
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ").split())
@@ -535,8 +541,8 @@ def change_password(
         raise ApiError(
             422,
             "current_password_wrong",
-            "Le mot de passe actuel est incorrect.",
-            details=[ErrorDetail(field="current_password", message="incorrect")],
+            WRONG_CURRENT_PASSWORD,
+            details=[ErrorDetail(field="current_password", message=WRONG_CURRENT_PASSWORD)],
         )
     member = session.get(Member, account.member_id) if account.member_id else None
     violations = password_policy.check(body.new_password, _personal(member, account))

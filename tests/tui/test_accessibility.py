@@ -100,7 +100,9 @@ def test_every_action_is_reachable_from_the_palette():
             *DEFAULT_REGISTRY.available(logged_in=False),
             *DEFAULT_REGISTRY.available(logged_in=True, areas=AUDIT_SUPERVISOR_AREAS),
             *DEFAULT_REGISTRY.available(logged_in=True, console=True, supervisor=True),
-            *DEFAULT_REGISTRY.available(logged_in=True, areas=["claims"], screen="claims"),
+            # every screen's own keys, on that screen (the palette opened there lists them first)
+            *(a for a in ACTIONS if a.context == SCREEN and a in DEFAULT_REGISTRY.available(logged_in=True,
+                                                                                       screen=a.screen)),
         )
     }
     assert {a.id for a in ACTIONS} - reachable == set()  # the palette's own entry is left out of its list
@@ -383,6 +385,46 @@ async def test_linear_mode_warns_once_before_a_prompt_and_offers_prolonger(
     assert "Session prolongée jusqu'à " in after
     assert api.seconds_before_idle_expiry() > 80  # extended: the next prompt has no warning
     assert not re.search(r"\d+ (s|secondes) restantes", text)
+    assert err.getvalue() == ""
+
+
+async def test_linear_mode_warns_at_a_question_inside_a_flow_too(api, token_store, resume_as, client_clock, clock):
+    """Not only before the main menu: a person who stays long on any question of a flow (here, in Mes
+    remboursements, before the amount filter's question) is warned there, once, and may extend."""
+    resume_as(CORALIE)
+    out, err = io.StringIO(), io.StringIO()
+
+    def idle_then(label: str):
+        choose = menu_number(out, label)
+
+        def answer() -> str:
+            left = api.seconds_before_idle_expiry()
+            assert left is not None and left > 80
+            client_clock.advance(seconds=left - 75)  # 75 s left: inside the warning window
+            clock.advance(seconds=left - 75)
+            return choose()
+
+        return answer
+
+    stdin = ScriptedInput([
+        menu_number(out, "Mes remboursements"),
+        idle_then("Filtrer par montant dépensé"),  # no request before the next question
+        "1",  # Prolonger
+        "",  # Montant dépensé : tous
+        menu_number(out, "Revenir au menu principal"),
+        menu_number(out, "Quitter"),
+    ])
+    client = LinearClient(api, stdin=stdin, stdout=out, stderr=err, token_store=token_store)
+    assert await client.run() == 0
+    text = out.getvalue()
+    assert text.count("Sans activité, votre session se terminera à ") == 1
+    after = text.split("Votre choix (1 à 18) :\n", 1)[1].splitlines()  # answered after a long pause
+    assert after[0].startswith("Sans activité, votre session se terminera à ")  # said before the next question
+    assert after[1:5] == ["== Votre session va bientôt expirer ==", "1. Prolonger", "2. Ne pas prolonger",
+                          "Votre choix (1 à 2) :"]
+    assert after[5].startswith("Session prolongée jusqu'à ")
+    assert after[6] == "Montant dépensé (20-100, 20- ou -100 ; vide : tous) :"  # then the question, as before
+    assert api.seconds_before_idle_expiry() > 80
     assert err.getvalue() == ""
 
 

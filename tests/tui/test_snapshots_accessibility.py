@@ -44,6 +44,14 @@ SCREENS = {
     "notifications": (LEA, ("n",)),
     "profile": (LEA, ("p",)),
     "help": (LEA, ("f1",)),
+    "composer": (LEA, ("m", "e")),
+    "new_request": (LEA, ("d", "plus")),
+    "saved_simulations": (LEA, ("S",)),
+    "change_password": (LEA, ("f7",)),
+    "security": (LEA, ("f8",)),
+    "thread": (LEA, ("m", "enter")),
+    "request_form": (LEA, ("d", "plus", "enter")),
+    "recover_identifier": (None, ("f6",)),
 }
 
 

@@ -37,6 +37,11 @@ class Action:
     """For console actions: the console screen that binds it (None: the console itself; "queue": the file)."""
     supervisor: bool = False
     """A supervisor's action (audit, flagged checks, conseiller accounts): hidden from other conseillers."""
+    section: str | None = None
+    """For a screen whose keys depend on the section shown (the profile): the one section where the key is
+    live, so that the same key may serve two sections."""
+    call: str | None = None
+    """The Textual action the binding runs when it is not the id's last part ("answer(True)", "app.pop_screen")."""
 
     @property
     def footer_label(self) -> str:
@@ -45,7 +50,9 @@ class Action:
     @property
     def method(self) -> str:
         """The Textual action a binding runs: a screen action's id without its screen ("claims.sort" ->
-        "sort"), on the screen that binds it."""
+        "sort"), on the screen that binds it, unless ``call`` names another ("answer(True)", "app.pop_screen")."""
+        if self.call is not None:
+            return self.call
         return self.id.split(".", 1)[1] if self.context == SCREEN else self.id
 
 
@@ -175,10 +182,51 @@ AGENT_ACTIONS: tuple[Action, ...] = (
 )
 
 # issue 10: the keys of one screen, in the same registry (bindings, footer, help, palette, remapping by id:
-# ``[keys] "claims.sort" = "t"``). Entrée on the claims table opens the row (DataTable.RowSelected).
-SCREEN_ACTIONS: tuple[Action, ...] = tuple(
-    Action(f"claims.{id_}", keys, description, context=SCREEN, screen="claims", short=short, footer=footer)
-    for id_, keys, description, short, footer in (
+# ``[keys] "claims.sort" = "t"``). A screen names itself by ``ACTION_SCREEN`` and binds its keys with
+# ``tui.bindings.screen_bindings``; the id is "screen.method" (the Textual action the binding runs, unless
+# ``call`` is given). Entrée on the claims table opens the row (DataTable.RowSelected).
+
+
+def _on(screen: str, *rows: tuple, **common: object) -> tuple[Action, ...]:
+    """One screen's actions: (method, keys, description, short, footer[, call[, section]]) per row."""
+    actions = []
+    for method, keys, description, short, footer, *rest in rows:
+        call = rest[0] if rest else None
+        section = rest[1] if len(rest) > 1 else None
+        actions.append(
+            Action(f"{screen}.{method}", keys, description, context=SCREEN, screen=screen, short=short,
+                   footer=footer, call=call, section=section, **common)  # type: ignore[arg-type]
+        )
+    return tuple(actions)
+
+
+_TO_DASHBOARD = ("back", ("escape",), "Revenir au tableau de bord", "Retour au tableau de bord", True,
+                 "app.pop_screen")
+_BACK = ("back", ("escape",), "Revenir à l'écran précédent", "Retour", True)
+
+# Mon profil: each section's actions (the same key may serve two sections, only one is shown at a time).
+_PROFILE_ACTIONS = (
+    ("email", "contact", "e", "Changer mon adresse e-mail"),
+    ("mobile", "contact", "m", "Changer mon numéro de mobile"),
+    ("address", "contact", "a", "Changer mon adresse postale"),
+    ("preferences", "preferences", "c", "Choisir mes décomptes et mes notifications"),
+    ("rib_reimbursement", "bank", "r", "Changer le RIB de remboursement"),
+    ("rib_direct_debit", "bank", "l", "Changer le RIB de prélèvement"),
+    ("family_add", "family", "j", "Ajouter un conjoint ou un enfant"),
+    ("family_remove", "family", "x", "Retirer un ayant droit"),
+    ("noemie", "family", "n", "Demander la télétransmission (NOEMIE)"),
+    ("card_pdf", "card", "k", "Enregistrer la carte en PDF"),
+    ("card_duplicate", "card", "u", "Demander un duplicata de la carte"),
+    ("certificate_pdf", "documents", "k", "Enregistrer l'attestation d'adhésion (PDF)"),
+    ("reglement_pdf", "documents", "b", "Enregistrer le règlement mutualiste (PDF)"),
+    ("retirement", "contract", "f", "Futur(e) retraité(e) : poser ma question à un conseiller"),
+    ("termination", "contract", "z", "Résilier mon contrat en ligne"),
+    ("data_export", "data", "k", "Enregistrer mes données (JSON)"),
+)
+
+SCREEN_ACTIONS: tuple[Action, ...] = (
+    *_on(
+        "claims",
         ("open", ("enter",), "Voir le détail du remboursement", "Détail", False),
         ("search", ("slash",), "Chercher un acte (texte)", "Chercher", True),
         ("status", ("s",), "Filtrer par statut", "Statut", True),
@@ -197,7 +245,83 @@ SCREEN_ACTIONS: tuple[Action, ...] = tuple(
         ("period_statement", ("l",), "Relevé de prestations de la période (PDF)", "Relevé", True),
         ("annual_statement", ("y",), "Relevé annuel des prestations (PDF)", "Annuel", False),
         ("back", ("escape",), "Revenir au tableau de bord", "Retour", True),
-    )
+    ),
+    *_on("year", ("cancel", ("escape",), "Annuler le choix de l'année", "Annuler", True, "dismiss_none")),
+    *_on(
+        "claim",
+        ("back", ("escape",), "Revenir à la liste des remboursements", "Retour", True),
+        ("payment_statement", ("d",), "Relevé de prestations du paiement (PDF)", "Relevé PDF", True),
+        ("documents", ("j",), "Enregistrer les documents joints à ce remboursement", "Documents joints", True),
+        ("refresh", ("ctrl+r", "f5"), "Actualiser le détail", "Actualiser", False),
+    ),
+    *_on(
+        "dashboard",
+        ("latest1", ("1",), "Voir le détail du dernier remboursement", "Remboursement 1", False, "open_latest(0)"),
+        ("latest2", ("2",), "Voir le détail de l'avant-dernier remboursement", "Remboursement 2", False,
+         "open_latest(1)"),
+        ("latest3", ("3",), "Voir le détail du 3e remboursement le plus récent", "Remboursement 3", False,
+         "open_latest(2)"),
+    ),
+    *_on(
+        "guarantees",
+        _TO_DASHBOARD,
+        ("download_pdf", ("G",), "Télécharger mon tableau de garanties (PDF)", "Tableau PDF", True),
+    ),
+    *_on("simulator", _TO_DASHBOARD),
+    *_on("saved_simulations", (*_TO_DASHBOARD[:3], "Retour", True, "app.pop_screen")),
+    *_on(
+        "profile",
+        _TO_DASHBOARD,
+        *((id_, (key,), label, None, True, f"profile_action('{id_}')", section)
+          for id_, section, key, label in _PROFILE_ACTIONS),
+    ),
+    *_on(
+        "profile_form",
+        ("submit", ("ctrl+s",), "Envoyer le formulaire", "Envoyer", True),
+        ("cancel", ("escape",), "Annuler : rien n'est envoyé", "Annuler", True),
+    ),
+    *_on(
+        "confirm",
+        ("yes", ("o",), "Répondre oui", "Oui", True, "answer(True)"),
+        ("no", ("n", "escape"), "Répondre non", "Non", True, "answer(False)"),
+    ),
+    *_on("action_menu", ("back", ("escape",), "Revenir au profil sans rien faire", "Retour", True, "dismiss_none")),
+    *_on(
+        "messaging",
+        _BACK,
+        ("write", ("e",), "Écrire un message", None, True),
+        ("reload", ("f5",), "Actualiser la liste des messages", "Actualiser", False),
+    ),
+    *_on("thread", _BACK, ("reply", ("e",), "Répondre dans cette conversation", "Répondre", True, "write")),
+    *_on(
+        "composer",
+        ("back", ("escape",), "Revenir (le brouillon est gardé)", "Retour", True),
+        ("send", ("ctrl+s",), "Envoyer le message", "Envoyer", True),
+        ("attach", ("ctrl+j",), "Joindre le fichier indiqué", "Joindre le fichier", True),
+        ("drop_attachment", ("ctrl+d",), "Retirer la dernière pièce jointe", "Retirer la dernière pièce", True),
+    ),
+    *_on("requests", _BACK, ("new_request", ("plus",), "Nouvelle démarche", None, True)),
+    *_on("notifications", _BACK),
+    *_on("new_request", _BACK),
+    *_on(
+        "request_form",
+        _BACK,
+        ("send", ("ctrl+s",), "Envoyer la démarche", "Envoyer", True),
+        ("drop_attachment", ("ctrl+d",), "Retirer la dernière pièce jointe", "Retirer la dernière pièce", True),
+    ),
+    *_on("file_picker", ("cancel", ("escape",), "Annuler le choix du fichier", "Annuler", True, "dismiss_none")),
+    *_on("account", ("close", ("escape",), "Revenir à l'écran précédent", "Retour", True)),
+    *_on(
+        "trust",
+        ("yes", ("o",), "Oui, se fier à cet appareil", "Oui", True, "answer(True)"),
+        ("no", ("n", "escape"), "Non merci, ne pas se fier à cet appareil", "Non merci", True, "answer(False)"),
+    ),
+    *_on(
+        "mailbox",
+        ("close", ("escape",), "Revenir à l'écran précédent", "Retour", True),
+        ("reload", ("f5",), "Actualiser la boîte aux lettres", "Actualiser", True),
+    ),
+    *_on("help", ("close", ("escape", "f1", "question_mark", "q"), "Fermer l'aide", None, True)),
 )
 
 DEMO_ACTIONS: tuple[Action, ...] = (
@@ -292,6 +416,19 @@ def keys_label(keys: Iterable[str]) -> str:
     return " ou ".join(key_label(k) for k in keys)
 
 
+def live_contexts(action: Action) -> set[str]:
+    """Where the action's keys are live: two actions clash only when they share one of these."""
+    if action.context == EVERYWHERE:
+        return {EVERYWHERE, SESSION, ANONYMOUS, AGENT}
+    if action.context == SCREEN:  # bound on its own screen; a sectioned screen's keys in their section only
+        return {f"{SCREEN}:{action.screen}" + (f":{action.section}" if action.section else "")}
+    if action.context == AGENT and action.screen is not None:
+        return {f"{AGENT}:{action.screen}"}  # bound on its own screen (the queue)
+    if action.context == SESSION and action.area is None:
+        return {SESSION, AGENT}  # logout, refresh, password… are live in the console too
+    return {action.context}
+
+
 @dataclass(frozen=True)
 class Registry:
     """The actions with their keys after the user's remapping."""
@@ -324,7 +461,7 @@ class Registry:
         result = []
         for action in self.actions:
             if action.context == SCREEN:  # the current screen's own keys, listed first by the help
-                if logged_in and screen is not None and action.screen == screen:
+                if screen is not None and action.screen == screen:
                     result.append(action)
                 continue
             if action.context == AGENT:
@@ -351,15 +488,8 @@ class Registry:
         seen: dict[tuple[str, str], str] = {}
         problems = []
         for action in self.actions:
-            contexts = {EVERYWHERE, SESSION, ANONYMOUS, AGENT} if action.context == EVERYWHERE else {action.context}
-            if action.context == SESSION and action.area is None:
-                contexts.add(AGENT)  # logout, refresh, password… are live in the console too
-            if action.context == AGENT and action.screen is not None:
-                contexts = {f"{AGENT}:{action.screen}"}  # bound on its own screen (the queue)
-            if action.context == SCREEN:
-                contexts = {f"{SCREEN}:{action.screen}"}
             for key in action.keys:
-                for context in contexts:
+                for context in live_contexts(action):
                     other = seen.get((context, key))
                     if other is not None and other != action.id:
                         problems.append(

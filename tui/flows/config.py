@@ -20,7 +20,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.flows.actions import DEFAULT_REGISTRY, InvalidKey, Registry, key_label, normalize_key
+from tui.flows.actions import (
+    DEFAULT_REGISTRY,
+    EVERYWHERE,
+    InvalidKey,
+    Registry,
+    key_label,
+    live_contexts,
+    normalize_key,
+)
 
 THEMES = ("textual-dark", "ansi-dark", "ansi-light", "contraste")
 DEFAULT_THEME = "textual-dark"
@@ -102,8 +110,14 @@ def _clashing_remaps(base: Registry, keymap: dict[str, tuple[str, ...]]) -> list
     clashing = []
     for action_id in keymap:
         for other in registry.actions:
-            common = [k for k in registry[action_id].keys if k in other.keys]
-            if other.id != action_id and common:
+            action = registry[action_id]
+            common = [k for k in action.keys if k in other.keys]
+            # only where both keys are live: a screen's own key may be the same as another screen's, but
+            # not as a key that works everywhere (Aide, Quitter), which a screen key would hide; the help
+            # screen is the exception: while it is open, its keys (F1, ?, Q, Échap) all close it
+            everywhere = EVERYWHERE in (action.context, other.context) and "help" not in (action.screen, other.screen)
+            meet = everywhere or live_contexts(action) & live_contexts(other)
+            if other.id != action_id and common and meet:
                 clashing.append((action_id, other.id, common[0]))
                 break
     return clashing

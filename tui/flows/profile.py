@@ -44,6 +44,7 @@ from models.schemas.profile import (
 from tui.api import errors
 from tui.api.profile import ProfileApi
 from tui.flows import retry
+from tui.flows.actions import SCREEN_ACTIONS
 from tui.flows.claims import download_dir, save_download, saved_sentence
 from tui.flows.messaging import AttachmentError, load_attachment
 from tui.flows.request_forms import parse_date
@@ -321,23 +322,11 @@ class ProfileAction:
     label: str
 
 
-ACTIONS: tuple[ProfileAction, ...] = (
-    ProfileAction("email", "contact", "e", "Changer mon adresse e-mail"),
-    ProfileAction("mobile", "contact", "m", "Changer mon numéro de mobile"),
-    ProfileAction("address", "contact", "a", "Changer mon adresse postale"),
-    ProfileAction("preferences", "preferences", "c", "Choisir mes décomptes et mes notifications"),
-    ProfileAction("rib_reimbursement", "bank", "r", "Changer le RIB de remboursement"),
-    ProfileAction("rib_direct_debit", "bank", "l", "Changer le RIB de prélèvement"),
-    ProfileAction("family_add", "family", "j", "Ajouter un conjoint ou un enfant"),
-    ProfileAction("family_remove", "family", "x", "Retirer un ayant droit"),
-    ProfileAction("noemie", "family", "n", "Demander la télétransmission (NOEMIE)"),
-    ProfileAction("card_pdf", "card", "k", "Enregistrer la carte en PDF"),
-    ProfileAction("card_duplicate", "card", "u", "Demander un duplicata de la carte"),
-    ProfileAction("certificate_pdf", "documents", "k", "Enregistrer l'attestation d'adhésion (PDF)"),
-    ProfileAction("reglement_pdf", "documents", "b", "Enregistrer le règlement mutualiste (PDF)"),
-    ProfileAction("retirement", "contract", "f", "Futur(e) retraité(e) : poser ma question à un conseiller"),
-    ProfileAction("termination", "contract", "z", "Résilier mon contrat en ligne"),
-    ProfileAction("data_export", "data", "k", "Enregistrer mes données (JSON)"),
+# The keys and words come from the one action registry ("profile.email"…), remappable from the config file.
+ACTIONS: tuple[ProfileAction, ...] = tuple(
+    ProfileAction(a.id.split(".", 1)[1], a.section, a.keys[0], a.description)
+    for a in SCREEN_ACTIONS
+    if a.screen == "profile" and a.section is not None
 )
 DOWNLOADS: dict[str, tuple[str, str, str]] = {  # action id: (API path, file name, what, for the sentence)
     "card_pdf": ("/me/card/pdf", "carte-tiers-payant.pdf", "PDF de la carte de tiers payant"),

@@ -123,7 +123,7 @@ async def run_claims(client: LinearClient, session: AuthenticatedSession) -> Non
         client.heading("Mes remboursements : que voulez-vous faire ?")
         for number, (_id, label) in enumerate(MENU, start=1):
             client.say(f"{number}. {label}")
-        choice = client.ask(f"Votre choix (1 à {len(MENU)})").strip()
+        choice = (await client.prompt(f"Votre choix (1 à {len(MENU)})")).strip()
         if not choice.isdigit() or not 1 <= int(choice) <= len(MENU):
             client.error(f"choix invalide : « {choice} ». Tapez un nombre de 1 à {len(MENU)}.")
             continue
@@ -145,12 +145,12 @@ async def run_claims(client: LinearClient, session: AuthenticatedSession) -> Non
             new = model.toggle_regularisation()
         elif action == "amount":
             try:
-                new = model.with_amounts(client.ask("Montant dépensé (20-100, 20- ou -100 ; vide : tous)"))
+                new = model.with_amounts(await client.prompt("Montant dépensé (20-100, 20- ou -100 ; vide : tous)"))
             except flow.AmountError as exc:
                 client.error(str(exc))
                 continue
         elif action == "search":
-            new = model.with_text(client.ask("Texte de l'acte (vide : tous)"))
+            new = model.with_text(await client.prompt("Texte de l'acte (vide : tous)"))
         elif action == "sort":
             new = model.next_sort()
         elif action == "reverse":
@@ -167,7 +167,7 @@ async def run_claims(client: LinearClient, session: AuthenticatedSession) -> Non
                 client.error("aucun remboursement dans la liste.")
                 continue
             start = (result.page - 1) * result.page_size if result else 0
-            answer = client.ask(f"Numéro du remboursement ({start + 1} à {start + len(items)})").strip()
+            answer = (await client.prompt(f"Numéro du remboursement ({start + 1} à {start + len(items)})")).strip()
             if not answer.isdigit() or not start + 1 <= int(answer) <= start + len(items):
                 client.error(f"numéro invalide : « {answer} ».")
                 continue
@@ -186,7 +186,7 @@ async def run_claims(client: LinearClient, session: AuthenticatedSession) -> Non
             continue
         elif action == "annual_statement":
             years = options.statement_years
-            answer = client.ask(f"Année ({years[-1]} à {years[0]})").strip()
+            answer = (await client.prompt(f"Année ({years[-1]} à {years[0]})")).strip()
             if not answer.isdigit() or int(answer) not in years:
                 client.error(f"année invalide : « {answer} ». Choisissez entre {years[-1]} et {years[0]}.")
                 continue

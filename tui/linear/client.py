@@ -20,7 +20,7 @@ from tui.api.token_store import MemoryTokenStore, TokenStore
 from tui.flows import account as flows
 from tui.flows import login as login_flow
 from tui.flows import mailbox
-from tui.flows.actions import DEFAULT_REGISTRY, Action, Registry, keys_label
+from tui.flows.actions import DEFAULT_REGISTRY, SCREEN, Action, Registry, keys_label
 from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, build_view
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome, Step
 from tui.flows.password import RULES_SUMMARY
@@ -34,6 +34,19 @@ GOODBYE = "Au revoir."
 
 
 EXPIRY_LATER = "Ne pas prolonger"
+RECOVER_LEAVE = "Entrée sans rien écrire au nom : revenir à l'accueil."
+BACK_TO_WELCOME = "Retour à l'accueil."
+SCREEN_KEYS_HINT = (
+    "Chaque écran du client plein écran a aussi ses propres touches (trier, filtrer, envoyer…) : "
+    "F1 ou ? sur cet écran les liste en premier."
+)
+TOTP_LINEAR_INTRO = (
+    "Dans votre application d'authentification, ajoutez un compte avec la clé (le secret) ci-dessous, puis "
+    "indiquez le code à 6 chiffres qu'elle affiche."
+)
+TOTP_LEAVE = "Entrée sans rien écrire : abandonner (rien n'est activé)."
+TOTP_NOT_ENABLED = "Application d'authentification non activée : le code vous reste envoyé par e-mail ou SMS."
+PASSWORD_UNCHANGED = "Mot de passe inchangé : après 3 essais, retour au menu ; votre mot de passe actuel reste valable."
 EXPIRY_NOT_EXTENDED = "Session non prolongée : sans activité, il faudra vous reconnecter."
 
 
@@ -75,6 +88,8 @@ class LinearClient:
         self.registry = registry
         self._read_secret = read_secret
         self.notices = notices or []
+        self._prompt_session: AuthenticatedSession | None = None
+        """The session the prompts belong to: each prompt first says the expiry warning when it is due."""
 
     # -- output -------------------------------------------------------------------------------------
 
@@ -156,6 +171,30 @@ class LinearClient:
     def ask_field(self, label: str, default: str | None = None) -> str:
         return self.ask(f"{label} (Entrée pour garder {default})" if default else label) or (default or "")
 
+    # The prompts of the flows: the same, after the session-expiry warning when it is due (issue 10: at every
+    # prompt of a session, not only before the main menu, since a person may stay long on any question).
+
+    async def _warn_if_due(self) -> None:
+        session = self._prompt_session
+        if session is not None and session.api.is_authenticated:
+            await self.warn_expiry(session)
+
+    async def prompt(self, prompt: str) -> str:
+        await self._warn_if_due()
+        return self.ask(prompt)
+
+    async def prompt_secret(self, prompt: str) -> str:
+        await self._warn_if_due()
+        return self.ask_secret(prompt)
+
+    async def pick(self, heading: str, options: list[str]) -> int:
+        await self._warn_if_due()
+        return self.choose(heading, options)
+
+    async def prompt_field(self, label: str, default: str | None = None) -> str:
+        await self._warn_if_due()
+        return self.ask_field(label, default)
+
     def show_result(self, result: flows.Result) -> bool:
         if result.ok:
             if result.message:
@@ -176,7 +215,7 @@ class LinearClient:
         while True:
             extra = self.welcome_actions()
             options = ["Se connecter", *[a.description for a in extra], "Quitter"]
-            index = self.choose("Accueil", options)
+            index = await self.pick("Accueil", options)
             if index == 0:
                 session = await self.log_in(flow)
                 if session is not None:
@@ -205,11 +244,11 @@ class LinearClient:
             if prompt.field == "challenge" and flow.challenge is not None:
                 self.say(f"{login_flow.CHALLENGE_INTRO} {flow.challenge.question}")
             if prompt.secret:
-                text = self.ask_secret(prompt.label)
+                text = await self.prompt_secret(prompt.label)
             elif prompt.default:
-                text = self.ask(f"{prompt.label} (Entrée pour garder {prompt.default})")
+                text = await self.prompt(f"{prompt.label} (Entrée pour garder {prompt.default})")
             else:
-                text = self.ask(prompt.label)
+                text = await self.prompt(prompt.label)
             problem = flow.answer(text)
             if problem:
                 self.error(problem)
@@ -241,7 +280,7 @@ class LinearClient:
         if resends:
             self.say(resends)
         while True:
-            text = self.ask(f"{flow.prompt().label} (ou « r » pour renvoyer un code)")
+            text = await self.prompt(f"{flow.prompt().label} (ou « r » pour renvoyer un code)")
             if text.strip().lower() == "r":
                 resent = await flow.resend()
                 (self.say if resent.message.startswith("Nouveau code") else self.error)(resent.message)
@@ -252,7 +291,7 @@ class LinearClient:
                 continue
             if flow.step is Step.TRUST:
                 self.say(login_flow.TRUST_EXPLAIN)
-                answer = self.choose(login_flow.TRUST_QUESTION, [login_flow.TRUST_YES, login_flow.TRUST_NO])
+                answer = await self.pick(login_flow.TRUST_QUESTION, [login_flow.TRUST_YES, login_flow.TRUST_NO])
                 flow.choose_trust(answer == 0)
             self.say(login_flow.CODE_CHECKING)
             result = await flow.send_code()
@@ -263,7 +302,7 @@ class LinearClient:
     async def activate(self) -> str | None:
         """Première connexion, in 3 steps; returns the member number once the account is activated."""
         api = self.api
-        mode_index = self.choose(
+        mode_index = await self.pick(
             flows.ACTIVATION_TITLE,
             ["Avec mon code d'accès (courrier de bienvenue)", "Avec mon identité (n° de sécurité sociale)"],
         )
@@ -275,36 +314,38 @@ class LinearClient:
             return None
         infos = flows.ActivationInfos()
         while flow.step is flows.ActivationStep.INFOS:
-            infos.member_number = self.ask_field("N° adhérent (chiffres seulement)", infos.member_number or None)
+            infos.member_number = await self.prompt_field(
+                "N° adhérent (chiffres seulement)", infos.member_number or None
+            )
             if mode is flows.ActivationMode.CODE:
-                infos.access_code = self.ask_field("Code d'accès (8 lettres)", infos.access_code or None)
+                infos.access_code = await self.prompt_field("Code d'accès (8 lettres)", infos.access_code or None)
             else:
-                infos.last_name = self.ask_field("Nom", infos.last_name or None)
-                infos.first_name = self.ask_field("Prénom", infos.first_name or None)
-                infos.birth_date = self.ask_field("Date de naissance (JJ/MM/AAAA)", infos.birth_date or None)
-                infos.nir = self.ask_field("N° de sécurité sociale (15 caractères)", infos.nir or None)
+                infos.last_name = await self.prompt_field("Nom", infos.last_name or None)
+                infos.first_name = await self.prompt_field("Prénom", infos.first_name or None)
+                infos.birth_date = await self.prompt_field("Date de naissance (JJ/MM/AAAA)", infos.birth_date or None)
+                infos.nir = await self.prompt_field("N° de sécurité sociale (15 caractères)", infos.nir or None)
                 nir_problem = flows.check_nir(infos.nir)
                 if nir_problem:
                     self.error(nir_problem)
-            infos.email = self.ask_field("Adresse e-mail", infos.email or None)
+            infos.email = await self.prompt_field("Adresse e-mail", infos.email or None)
             self.say(f"Règles du mot de passe : {RULES_SUMMARY}")
-            infos.password = self.ask_secret("Choisissez votre mot de passe")
+            infos.password = await self.prompt_secret("Choisissez votre mot de passe")
             for line in flows.policy_lines(flow.policy_for(infos)(infos.password)):
                 self.say(line)
-            infos.confirmation = self.ask_secret("Confirmez le mot de passe")
+            infos.confirmation = await self.prompt_secret("Confirmez le mot de passe")
             if flow.terms is not None:
                 self.heading(f"{flow.terms.title} (version {flow.terms.version})")
                 self.say(flow.terms.text)
-            infos.accept_terms = self.choose(flows.TERMS_ACCEPT_LABEL + " ?", ["Oui", "Non"]) == 0
+            infos.accept_terms = await self.pick(flows.TERMS_ACCEPT_LABEL + " ?", ["Oui", "Non"]) == 0
             if flow.challenge is not None:
                 self.say(f"{login_flow.CHALLENGE_INTRO} {flow.challenge.question}")
-                infos.challenge_answer = self.ask(login_flow.CHALLENGE_LABEL)
+                infos.challenge_answer = await self.prompt(login_flow.CHALLENGE_LABEL)
             result = await flow.submit(infos)
             if not self.show_result(result):
                 continue
         self.heading(flow.heading)
         while flow.step is flows.ActivationStep.VALIDATION:
-            self.show_result(await flow.confirm(self.ask(flows.CONFIRM_CODE_LABEL)))
+            self.show_result(await flow.confirm(await self.prompt(flows.CONFIRM_CODE_LABEL)))
         self.heading(flow.heading)
         return flow.member_number
 
@@ -315,19 +356,19 @@ class LinearClient:
         if not self.show_result(await flow.load()):
             return None
         while flow.step is flows.ResetStep.IDENTIFIER:
-            identifier = self.ask(login_flow.IDENTIFIER_LABEL)
+            identifier = await self.prompt(login_flow.IDENTIFIER_LABEL)
             answer = ""
             if flow.challenge is not None:
                 self.say(f"{login_flow.CHALLENGE_INTRO} {flow.challenge.question}")
-                answer = self.ask(login_flow.CHALLENGE_LABEL)
+                answer = await self.prompt(login_flow.CHALLENGE_LABEL)
             self.show_result(await flow.request(identifier, answer))
         while flow.step is flows.ResetStep.CODE:
-            code = self.ask("Code reçu par e-mail")
+            code = await self.prompt("Code reçu par e-mail")
             self.say(f"Règles du mot de passe : {RULES_SUMMARY}")
-            new = self.ask_secret("Nouveau mot de passe")
+            new = await self.prompt_secret("Nouveau mot de passe")
             for line in flows.policy_lines(flow.policy(new)):
                 self.say(line)
-            confirmation = self.ask_secret("Confirmez le nouveau mot de passe")
+            confirmation = await self.prompt_secret("Confirmez le nouveau mot de passe")
             self.show_result(await flow.reset(code, new, confirmation))
         return flow.identifier
 
@@ -340,15 +381,15 @@ class LinearClient:
         if not self.show_result(await flow.load()):
             return None
         while flow.step is flows.ResendConfirmationStep.IDENTIFIER:
-            identifier = self.ask(login_flow.IDENTIFIER_LABEL)
+            identifier = await self.prompt(login_flow.IDENTIFIER_LABEL)
             answer = ""
             if flow.challenge is not None:
                 self.say(f"{login_flow.CHALLENGE_INTRO} {flow.challenge.question}")
-                answer = self.ask(login_flow.CHALLENGE_LABEL)
+                answer = await self.prompt(login_flow.CHALLENGE_LABEL)
             self.show_result(await flow.request(identifier, answer))
         self.say(flows.RESEND_CONFIRMATION_PASTE)
         while flow.step is flows.ResendConfirmationStep.CODE:
-            code = self.ask(f"{flows.CONFIRM_CODE_LABEL} (Entrée pour plus tard)")
+            code = await self.prompt(f"{flows.CONFIRM_CODE_LABEL} (Entrée pour plus tard)")
             if not code.strip():
                 return None
             self.show_result(await flow.confirm(code))
@@ -358,9 +399,14 @@ class LinearClient:
         flow = flows.RecoverFlow(self.api, today=self.api.clock.today())
         self.heading(flows.RECOVER_TITLE)
         self.say(flows.RECOVER_INTRO)
+        self.say(RECOVER_LEAVE)
         while not flow.done:
-            values = [self.ask(label) for label in
-                      ("Nom", "Prénom", "Date de naissance (JJ/MM/AAAA)", "N° de sécurité sociale (15 caractères)")]
+            name = await self.prompt("Nom")
+            if not name.strip():  # a way out: the flow asks again until it is answered
+                self.say(BACK_TO_WELCOME)
+                return
+            values = [name] + [await self.prompt(label) for label in
+                               ("Prénom", "Date de naissance (JJ/MM/AAAA)", "N° de sécurité sociale (15 caractères)")]
             self.show_result(await flow.submit(*values))
 
     async def change_password(self, session: AuthenticatedSession, *, forced: bool = False) -> bool:
@@ -369,14 +415,15 @@ class LinearClient:
         if forced:
             self.say(flows.CHANGE_FORCED)
         for _ in range(3):
-            current = self.ask_secret("Mot de passe actuel")
+            current = await self.prompt_secret("Mot de passe actuel")
             self.say(f"Règles du mot de passe : {RULES_SUMMARY}")
-            new = self.ask_secret("Nouveau mot de passe")
+            new = await self.prompt_secret("Nouveau mot de passe")
             for line in flows.policy_lines(flow.policy(new)):
                 self.say(line)
-            confirmation = self.ask_secret("Confirmez le nouveau mot de passe")
+            confirmation = await self.prompt_secret("Confirmez le nouveau mot de passe")
             if self.show_result(await flow.submit(current, new, confirmation)):
                 return True
+        self.say(PASSWORD_UNCHANGED)
         return False
 
     async def security(self, session: AuthenticatedSession) -> None:
@@ -397,7 +444,7 @@ class LinearClient:
         options += [f"Fermer la session : {flows.session_line(s)}" for s in others]
         if not options:
             return
-        index = self.choose("Retirer un appareil ou fermer une session ?", [*options, "Retour"])
+        index = await self.pick("Retirer un appareil ou fermer une session ?", [*options, "Retour"])
         if index < len(view.devices):
             self.show_result(await flows.revoke_device(session.api, view.devices[index]))
         elif index < len(options):
@@ -406,12 +453,20 @@ class LinearClient:
     async def totp(self, session: AuthenticatedSession) -> None:
         flow = flows.TotpFlow(session.api)
         self.heading(flows.TOTP_TITLE)
-        if not self.show_result(await flow.start()):
+        started = await flow.start()
+        if not started.ok:
+            self.show_result(started)
             return
+        self.say(TOTP_LINEAR_INTRO)  # no QR code here (the full-screen client shows one): the secret, in words
         assert flow.enrollment is not None
         self.say(f"Secret (à saisir à la main dans l'application) : {flows.group_secret(flow.enrollment.secret)}")
+        self.say(TOTP_LEAVE)
         while not flow.recovery_codes:
-            if not self.show_result(await flow.confirm(self.ask("Code affiché par l'application (6 chiffres)"))):
+            code = await self.prompt("Code affiché par l'application (6 chiffres)")
+            if not code.strip():  # a way out: nothing is activated
+                self.say(TOTP_NOT_ENABLED)
+                return
+            if not self.show_result(await flow.confirm(code)):
                 continue
         self.say(flows.TOTP_CODES_WARNING)
         for code in flow.recovery_codes:
@@ -485,7 +540,9 @@ class LinearClient:
         self.say("Tapez le numéro d'une action puis Entrée. Fin de l'entrée (Ctrl+D) : quitter.")
         self.say("Dans le client plein écran, les mêmes actions ont ces touches :")
         for action in self.registry.actions:
-            self.say(f"{keys_label(action.keys)} : {action.description}")
+            if action.context != SCREEN:  # one screen's own keys (dozens): listed by F1 on that screen
+                self.say(f"{keys_label(action.keys)} : {action.description}")
+        self.say(SCREEN_KEYS_HINT)
 
     async def main_menu(self, session: AuthenticatedSession) -> str:
         """The numbered menu, until logout ("logout") or quit ("quit")."""
@@ -493,6 +550,13 @@ class LinearClient:
             from tui.linear.agent import run_console
 
             return await run_console(self, session)
+        self._prompt_session = session
+        try:
+            return await self._member_menu(session)
+        finally:
+            self._prompt_session = None  # logged out: no warning at the login prompts
+
+    async def _member_menu(self, session: AuthenticatedSession) -> str:
         areas = await self.show_dashboard(session)
         while True:
             if session.api.password_expired:  # a 403 password_expired from any route
@@ -510,7 +574,7 @@ class LinearClient:
             for number, action in enumerate(actions, start=1):
                 self.say(f"{number}. {action.description}")
             try:
-                answer = self.ask(f"Votre choix (1 à {len(actions)})")
+                answer = await self.prompt(f"Votre choix (1 à {len(actions)})")
             except _EndOfInput:
                 return "quit"
             choice = answer.strip()

@@ -44,8 +44,8 @@ async def show_guarantees(client: LinearClient, session: AuthenticatedSession) -
             client.say(sentence)
 
 
-def _pick(client: LinearClient, heading: str, options: list[str]) -> int:
-    return client.choose(heading, options)
+async def _pick(client: LinearClient, heading: str, options: list[str]) -> int:
+    return await client.pick(heading, options)
 
 
 async def run_simulator(client: LinearClient, session: AuthenticatedSession) -> None:
@@ -61,32 +61,32 @@ async def run_simulator(client: LinearClient, session: AuthenticatedSession) -> 
         return
     form = flow.SimulatorForm()
     choices = flow.beneficiary_choices(people)
-    form.beneficiary_id = choices[_pick(client, "Pour qui ?", [name for _, name in choices])][0]
-    form.poste = flow.POSTES[_pick(client, "Quel poste de soins ?", [label for _, label in flow.POSTES])][0]
+    form.beneficiary_id = choices[await _pick(client, "Pour qui ?", [name for _, name in choices])][0]
+    form.poste = flow.POSTES[await _pick(client, "Quel poste de soins ?", [label for _, label in flow.POSTES])][0]
     known = flow.acts(api.clock.now().date())
     while form.act is None:
-        text = client.ask("Rechercher l'acte (quelques lettres, Entrée pour tout voir)")
+        text = await client.prompt("Rechercher l'acte (quelques lettres, Entrée pour tout voir)")
         found = flow.search(known, form.poste, text)
         if not found:
             client.error(f"aucun acte ne correspond à « {text} » dans ce poste. Essayez un autre mot.")
             continue
-        form.act = found[_pick(client, f"Actes trouvés ({len(found)})", [a.label for a in found])]
+        form.act = found[await _pick(client, f"Actes trouvés ({len(found)})", [a.label for a in found])]
     while flow.parse_euros(form.charged) is None:
-        form.charged = client.ask(flow.AMOUNT_QUESTION)
+        form.charged = await client.prompt(flow.AMOUNT_QUESTION)
         if flow.parse_euros(form.charged) is None:
             client.error("montant invalide : tapez un nombre en euros, par exemple 60 ou 60,50.")
     if form.act.needs_br:
         while flow.parse_euros(form.br) is None:
-            form.br = client.ask(flow.BR_QUESTION)
+            form.br = await client.prompt(flow.BR_QUESTION)
             if flow.parse_euros(form.br) is None:
                 client.error("montant invalide : tapez un nombre en euros, par exemple 28,92.")
     if form.act.baskets:
-        form.basket = form.act.baskets[_pick(client, flow.BASKET_QUESTION, [b for _, b in form.act.baskets])][0]
+        form.basket = form.act.baskets[await _pick(client, flow.BASKET_QUESTION, [b for _, b in form.act.baskets])][0]
     answers = [label for _, label in flow.ANSWERS]
     if form.asks_excess:
-        form.excess = flow.ANSWERS[_pick(client, flow.EXCESS_QUESTION, answers)][0]
+        form.excess = flow.ANSWERS[await _pick(client, flow.EXCESS_QUESTION, answers)][0]
         if form.asks_optam:
-            form.optam = flow.ANSWERS[_pick(client, flow.OPTAM_QUESTION, answers)][0]
+            form.optam = flow.ANSWERS[await _pick(client, flow.OPTAM_QUESTION, answers)][0]
     scenarios = form.scenarios()
     client.say("Simulation en cours…")
     try:
@@ -105,7 +105,7 @@ async def run_simulator(client: LinearClient, session: AuthenticatedSession) -> 
         for sentence in sentences:
             client.say(sentence)
     question = "Enregistrer cette simulation dans votre espace ?"
-    while _pick(client, question, ["Oui", "Non"]) == 0:
+    while await _pick(client, question, ["Oui", "Non"]) == 0:
         try:
             await api.save_simulation(scenarios, form.save_key(scenarios))
         except errors.ApiError as exc:

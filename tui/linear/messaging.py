@@ -33,7 +33,7 @@ async def show_inbox(client: Any, session: AuthenticatedSession) -> None:
         client.heading(f"{flow.MESSAGING_HEADING} ({len(inbox.threads)})")
         client.say(flow.inbox_summary(inbox))
         options = [flow.thread_line(t, format_date_long) for t in inbox.threads] + [WRITE, BACK]
-        choice = client.choose("Ouvrir une conversation", options)
+        choice = await client.pick("Ouvrir une conversation", options)
         if choice == len(options) - 1:
             return
         if choice == len(options) - 2:
@@ -55,7 +55,7 @@ async def read_thread(client: Any, api: MessagingApi, thread_id: int) -> None:
         client.say("-- " + block[0])
         for line in block[1:]:
             client.say(line)
-    if client.choose("Et maintenant ?", ["Répondre", BACK]) == 0:
+    if await client.pick("Et maintenant ?", ["Répondre", BACK]) == 0:
         await write(client, api, thread_id)
 
 
@@ -63,14 +63,14 @@ async def write(client: Any, api: MessagingApi, key: int) -> None:
     draft = client.drafts.get(key) if hasattr(client, "drafts") else flow.Draft()
     if key == flow.NEW:
         categories = list(ThreadCategory)
-        draft.category = categories[client.choose("Catégorie", [wording.status_words(c) for c in categories])]
-        draft.subject = client.ask_field("Sujet", draft.subject or None)
+        draft.category = categories[await client.pick("Catégorie", [wording.status_words(c) for c in categories])]
+        draft.subject = await client.prompt_field("Sujet", draft.subject or None)
         if draft.category == ThreadCategory.appointment:
-            draft.slots = client.ask_field("Créneaux où vous rappeler", draft.slots or None)
-    draft.body = client.ask_field("Votre message (une ligne)", draft.body or None)
+            draft.slots = await client.prompt_field("Créneaux où vous rappeler", draft.slots or None)
+    draft.body = await client.prompt_field("Votre message (une ligne)", draft.body or None)
     files = []
     while True:
-        path = client.ask("Chemin d'une pièce jointe (PDF, JPEG ou PNG ; Entrée : aucune de plus)").strip()
+        path = (await client.prompt("Chemin d'une pièce jointe (PDF, JPEG ou PNG ; Entrée : aucune de plus)")).strip()
         if not path:
             break
         try:
@@ -130,7 +130,7 @@ async def show_requests(client: Any, session: AuthenticatedSession) -> None:
         if not listing.items:
             client.say(flow.NO_REQUESTS)
         options = [flow.request_line(r, format_date_long) for r in listing.items] + [NEW_REQUEST, BACK]
-        choice = client.choose("Voir le détail d'une démarche, ou en créer une", options)
+        choice = await client.pick("Voir le détail d'une démarche, ou en créer une", options)
         if choice == len(options) - 1:
             return
         if choice == len(options) - 2:

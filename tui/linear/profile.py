@@ -27,11 +27,11 @@ class LinearFace:
     def __init__(self, client: LinearClient) -> None:
         self.client = client
 
-    def _file(self, ask: flow.Ask) -> list[str]:
+    async def _file(self, ask: flow.Ask) -> list[str]:
         paths: list[str] = []
         while len(paths) < ask.limit:
             suffix = " (Entrée : aucun)" if not ask.required or paths else ""
-            path = self.client.ask(f"{ask.label} : chemin du fichier PDF, JPEG ou PNG{suffix}").strip()
+            path = (await self.client.prompt(f"{ask.label} : chemin du fichier PDF, JPEG ou PNG{suffix}")).strip()
             if not path:
                 break
             try:
@@ -53,13 +53,13 @@ class LinearFace:
                 continue
             if ask.kind == flow.CHOICE:
                 options = list(ask.choices) + ([] if ask.required else [("", NONE)])
-                values[ask.name] = options[self.client.choose(ask.label, [words for _, words in options])][0]
+                values[ask.name] = options[await self.client.pick(ask.label, [words for _, words in options])][0]
             elif ask.kind == flow.FILE:
-                values[ask.name] = self._file(ask)
+                values[ask.name] = await self._file(ask)
             else:
                 prompt = ask.label + (f" ({ask.hint})" if ask.hint else "")
                 prompt += f" (Entrée : {ask.default})" if ask.default else ""
-                values[ask.name] = self.client.ask(prompt).strip() or ask.default
+                values[ask.name] = (await self.client.prompt(prompt)).strip() or ask.default
             if form.check is not None and (problem := form.check(values)):
                 self.client.error(problem)
                 return None
@@ -69,7 +69,7 @@ class LinearFace:
         return values
 
     async def confirm(self, question: str) -> bool:
-        return self.client.choose(question, ["Oui", "Non"]) == 0
+        return await self.client.pick(question, ["Oui", "Non"]) == 0
 
     def say(self, text: str) -> None:
         self.client.say(text)
@@ -80,7 +80,7 @@ async def _act(client: LinearClient, session: AuthenticatedSession, api: Profile
     labels = [a.label for a in actions] + (list(SECURITY) if section == "security" else [])
     if not labels:
         return
-    index = client.choose("Que voulez-vous faire ?", [*labels, BACK])
+    index = await client.pick("Que voulez-vous faire ?", [*labels, BACK])
     if index >= len(labels):
         return
     if index < len(actions):
@@ -96,7 +96,7 @@ async def run_profile(client: LinearClient, session: AuthenticatedSession) -> No
     while True:
         client.heading(flow.HEADING)
         titles = [s.title for s in flow.SECTIONS]
-        index = client.choose("Quelle rubrique ?", [*titles, BACK])
+        index = await client.pick("Quelle rubrique ?", [*titles, BACK])
         if index >= len(flow.SECTIONS):
             return
         section = flow.SECTIONS[index]

@@ -22,11 +22,11 @@ def _context(session: AuthenticatedSession, dashboard: Any) -> forms.FormContext
     return forms.FormContext.from_dashboard(dashboard, clock.today())
 
 
-def _ask(client: Any, state: forms.FormState, f: forms.Field) -> None:
+async def _ask(client: Any, state: forms.FormState, f: forms.Field) -> None:
     if f.kind == forms.FILES:
         state.files = []
         while True:
-            path = client.ask(f"{f.label}, chemin du fichier ({f.hint} ; Entrée : aucun de plus)").strip()
+            path = (await client.prompt(f"{f.label}, chemin du fichier ({f.hint} ; Entrée : aucun de plus)")).strip()
             if not path:
                 return
             try:
@@ -46,11 +46,11 @@ def _ask(client: Any, state: forms.FormState, f: forms.Field) -> None:
         options = [words for _, words in choices]
         if not f.required:
             options.append("Aucun (ligne vide)" if f.name.endswith("_act") else "Passer")
-        index = client.choose(f.label, options)
+        index = await client.pick(f.label, options)
         state.values[f.name] = choices[index][0] if index < len(choices) else ""
         return
     hint = f" ({f.hint})" if f.hint else ("" if f.required else " (facultatif, Entrée pour passer)")
-    state.values[f.name] = client.ask_field(f"{f.label}{hint}", state.values.get(f.name) or None)
+    state.values[f.name] = await client.prompt_field(f"{f.label}{hint}", state.values.get(f.name) or None)
 
 
 def _skip(state: forms.FormState, f: forms.Field) -> bool:
@@ -71,7 +71,7 @@ async def fill_and_send(client: Any, api: MessagingApi, state: forms.FormState, 
     for _ in range(MAX_ROUNDS):
         for f in to_ask:
             if not _skip(state, f):
-                _ask(client, state, f)
+                await _ask(client, state, f)
         try:
             body = forms.build(state, ctx)
             break
@@ -92,7 +92,7 @@ async def fill_and_send(client: Any, api: MessagingApi, state: forms.FormState, 
             detail = await api.create_request(body, key)
         except (errors.NetworkError, errors.TimeoutError) as exc:
             client.error(forms.network_failure(exc.message))
-            if client.choose("Et maintenant ?", ["Renvoyer la même demande", ABANDON]) == 0:
+            if await client.pick("Et maintenant ?", ["Renvoyer la même demande", ABANDON]) == 0:
                 client.say("Nouvel envoi de la même demande (même numéro unique).")
                 continue
             return False
@@ -118,7 +118,7 @@ async def new_request(client: Any, session: AuthenticatedSession, action_id: str
     specs = forms.forms(ctx)
     if action_id is None:
         options = [s.title for s in specs] + [ABANDON]
-        choice = client.choose(forms.NEW_REQUEST.removeprefix("+ "), options)
+        choice = await client.pick(forms.NEW_REQUEST.removeprefix("+ "), options)
         if choice == len(specs):
             return False
         spec = specs[choice]

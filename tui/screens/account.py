@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -26,7 +26,7 @@ from textual.worker import WorkerState
 
 from models.schemas.auth import SecondFactorMethod
 from tui.api.client import ApiClient
-from tui.bindings import modal_bindings
+from tui.bindings import modal_bindings, screen_bindings
 from tui.flows import account as flows
 from tui.flows import login as login_flow
 from tui.flows import mailbox
@@ -50,8 +50,9 @@ class AccountScreen(ModalScreen[Any]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *modal_bindings(),
-        Binding("escape", "close", "Retour", id="close_screen"),
+        *screen_bindings("account"),
     ]
+    ACTION_SCREEN = "account"
     TITLE_TEXT = ""
     HINT = BACK_HINT
 
@@ -144,9 +145,9 @@ class TrustScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *modal_bindings(),
-        Binding("o", "answer(True)", "Oui", id="trust_yes"),
-        Binding("n,escape", "answer(False)", "Non merci", id="trust_no"),
+        *screen_bindings("trust"),
     ]
+    ACTION_SCREEN = "trust"
     AUTO_FOCUS = "#trust-yes"
 
     def compose(self) -> ComposeResult:
@@ -802,10 +803,8 @@ class TotpScreen(AccountScreen):
 class MailboxScreen(AccountScreen):
     TITLE_TEXT = mailbox.TITLE
     HINT = "Haut/Bas : choisir un courriel · Tab : lire · Entrée ou F5 : actualiser · Échap : retour"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *AccountScreen.BINDINGS,
-        Binding("f5", "reload", "Actualiser", id="reload_mailbox"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*modal_bindings(), *screen_bindings("mailbox")]
+    ACTION_SCREEN = "mailbox"
 
     def __init__(self, path: Path) -> None:
         super().__init__(id="demo-mailbox")

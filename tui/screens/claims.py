@@ -11,7 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -22,15 +22,12 @@ from textual.worker import Worker, WorkerState
 from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions
 from tui.api import errors
 from tui.api.client import Download
-from tui.bindings import screen_bindings
+from tui.bindings import help_binding, screen_bindings
 from tui.flows import claims as flow
-from tui.flows.actions import DEFAULT_REGISTRY
 from tui.flows.login import UNEXPECTED, AuthenticatedSession
 from tui.screens.help import HelpScreen
 from tui.widgets.fast_table import FastTable
 from tui.widgets.status import StatusLine
-
-_HELP = DEFAULT_REGISTRY["help"]
 
 
 class _Failed(Message):
@@ -54,7 +51,8 @@ async def _save(download: Download, what: str) -> str:
 class YearScreen(ModalScreen[int | None]):
     """Choose the year of the relevé annuel (the last 7)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Annuler")]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("year"), help_binding(show=False)]
+    ACTION_SCREEN = "year"
 
     def __init__(self, years: list[int]) -> None:
         super().__init__(id="year-choice")
@@ -77,8 +75,7 @@ class YearScreen(ModalScreen[int | None]):
 class ClaimsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *screen_bindings("claims", skip=("claims.open",)),  # Entrée on the table: DataTable.RowSelected
-        # the registry's help (same id: a remapped key applies), shown in this screen's footer before Quitter
-        Binding(",".join(_HELP.keys), "app.help", _HELP.footer_label, tooltip=_HELP.description, id=_HELP.id),
+        help_binding(),  # shown in this screen's footer before Quitter
     ]
     ACTION_SCREEN = "claims"
     """Its keys in the registry (help, palette): `available_actions` lists them first on this screen."""
@@ -372,24 +369,8 @@ class ClaimsScreen(Screen[None]):
 
 
 class ClaimDetailScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Retour", id="claim.back", tooltip="Revenir à la liste"),
-        Binding(
-            "d",
-            "payment_statement",
-            "Relevé PDF",
-            id="claim.statement",
-            tooltip="Relevé de prestations du paiement (PDF)",
-        ),
-        Binding(
-            "j",
-            "documents",
-            "Documents joints",
-            id="claim.documents",
-            tooltip="Enregistrer les documents joints à ce remboursement",
-        ),
-        Binding("ctrl+r,f5", "refresh", "Actualiser", id="claim.refresh", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("claim")
+    ACTION_SCREEN = "claim"
 
     class Loaded(Message):
         def __init__(self, detail: ClaimDetail) -> None:

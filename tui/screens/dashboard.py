@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from tui.api import errors
+from tui.bindings import screen_bindings
 from tui.flows.actions import DEFAULT_REGISTRY, Registry, keys_label
 from tui.flows.dashboard import (
     CONTRACTS_HEADING,
@@ -32,10 +33,8 @@ from tui.widgets.status import StatusLine
 
 class DashboardScreen(Screen[None]):
     # issue 6: the 3 latest reimbursements open their détail in Mes remboursements
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(str(n), f"open_latest({n - 1})", f"Remboursement {n}", show=False, id=f"dashboard.claim{n}")
-        for n in (1, 2, 3)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("dashboard")
+    ACTION_SCREEN = "dashboard"
 
     class Loaded(Message):
         def __init__(self, view: DashboardView, areas: list[str], claim_ids: tuple[int, ...] = ()) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.api import errors
-from tui.flows.actions import BY_ID
+from tui.bindings import screen_bindings
 from tui.flows.guarantees import (
     HEADING,
     LOADING,
@@ -26,15 +25,10 @@ from tui.flows.guarantees import (
 from tui.flows.login import AuthenticatedSession
 from tui.widgets.status import StatusLine
 
-_PDF = BY_ID["guarantees_pdf"]
-
 
 class GuaranteesScreen(Screen[None]):
-    BINDINGS = (
-        Binding("escape", "app.pop_screen", "Retour au tableau de bord", id="back"),
-        # the registry's action (same id, so a remapped key applies), shown in this screen's footer
-        Binding(",".join(_PDF.keys), "download_pdf", _PDF.footer_label, tooltip=_PDF.description, id=_PDF.id),
-    )
+    BINDINGS = screen_bindings("guarantees")
+    ACTION_SCREEN = "guarantees"
 
     class Loaded(Message):
         def __init__(self, view: GuaranteesView) -> None:

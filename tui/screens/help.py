@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.bindings import screen_bindings
 from tui.flows.actions import Action, keys_label
 
 TITLE = "Aide : les touches"
@@ -20,9 +21,8 @@ def help_lines(actions: list[Action]) -> list[str]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("escape,f1,question_mark,q", "close", "Fermer l'aide", id="close_help")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("help")
+    ACTION_SCREEN = "help"
 
     def __init__(self, actions: list[Action]) -> None:
         super().__init__(id="help")

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -22,6 +22,7 @@ from models.schemas.messaging import MessageCreate, ThreadCreate
 from tui.api import errors
 from tui.api.client import ApiClient
 from tui.api.messaging import MessagingApi
+from tui.bindings import screen_bindings
 from tui.flows import messaging as flow
 from tui.flows import retry, wording
 from tui.widgets.attachments import AttachmentPicker
@@ -41,7 +42,7 @@ class _Failed(Message):
 
 
 class _ApiScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Retour", id="back")]
+    ACTION_SCREEN = ""
     HEADING = ""
     KEPT = ""  # what stays typed when the server does not answer (the composer: the message)
 
@@ -72,11 +73,8 @@ class _ApiScreen(Screen[None]):
 
 
 class MessagingScreen(_ApiScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *_ApiScreen.BINDINGS,
-        Binding("e", "write", "Écrire un message", id="write"),
-        Binding("f5", "reload", "Actualiser", id="reload", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("messaging")
+    ACTION_SCREEN = "messaging"
 
     def compose(self) -> ComposeResult:
         yield Static(f"== {flow.MESSAGING_HEADING} ==", classes="heading", markup=False)
@@ -128,7 +126,8 @@ class MessagingScreen(_ApiScreen):
 
 
 class ThreadScreen(_ApiScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [*_ApiScreen.BINDINGS, Binding("e", "write", "Répondre", id="reply")]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("thread")
+    ACTION_SCREEN = "thread"
 
     def __init__(self, api: ApiClient, drafts: flow.Drafts, thread_id: int) -> None:
         super().__init__(api, drafts)
@@ -177,12 +176,8 @@ class ComposerScreen(_ApiScreen):
 
     KEPT = flow.DRAFT_KEPT
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *_ApiScreen.BINDINGS,
-        Binding("ctrl+s", "send", "Envoyer", id="send"),
-        Binding("ctrl+j", "attach", "Joindre le fichier", id="attach"),
-        Binding("ctrl+d", "drop_attachment", "Retirer la dernière pièce", id="drop"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("composer")
+    ACTION_SCREEN = "composer"
 
     def __init__(self, api: ApiClient, drafts: flow.Drafts, key: int) -> None:
         super().__init__(api, drafts)
@@ -282,10 +277,8 @@ class ComposerScreen(_ApiScreen):
 
 
 class RequestsScreen(_ApiScreen):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *_ApiScreen.BINDINGS,
-        Binding("plus", "new_request", "Nouvelle démarche", id="new_request_here"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("requests")
+    ACTION_SCREEN = "requests"
 
     def compose(self) -> ComposeResult:
         yield Static(f"== {flow.REQUESTS_HEADING} ==", classes="heading", markup=False)
@@ -344,6 +337,9 @@ class RequestsScreen(_ApiScreen):
 
 
 class NotificationsScreen(_ApiScreen):
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("notifications")
+    ACTION_SCREEN = "notifications"
+
     def compose(self) -> ComposeResult:
         yield Static(f"== {flow.NOTIFICATIONS_HEADING} ==", classes="heading", markup=False)
         yield StatusLine(id="notifications-status")

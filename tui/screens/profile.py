@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -17,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from tui.api import errors
 from tui.api.profile import ProfileApi
+from tui.bindings import screen_bindings
 from tui.flows import profile as flow
 from tui.flows.login import AuthenticatedSession
 from tui.flows.messaging import AttachmentError
@@ -25,10 +25,8 @@ from tui.widgets.status import StatusLine
 
 
 class ProfileScreen(Screen[None]):
-    BINDINGS = (
-        Binding("escape", "app.pop_screen", "Retour au tableau de bord", id="back"),
-        *(Binding(a.key, f"profile_action('{a.id}')", a.label, id=f"profile_{a.id}") for a in flow.ACTIONS),
-    )
+    BINDINGS = screen_bindings("profile")
+    ACTION_SCREEN = "profile"
     DEFAULT_CSS = """
     #profile-sections { width: 30; }
     #profile-body { width: 1fr; padding: 0 1; }

@@ -9,12 +9,13 @@ from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from tui.bindings import help_binding, screen_bindings
 from tui.flows import profile as flow
 from tui.widgets.attachments import AttachmentPicker
 from tui.widgets.status import StatusLine
@@ -24,10 +25,8 @@ class ProfileFormScreen(ModalScreen[dict[str, Any] | None]):
     """Tab moves between fields, Entrée goes to the next field (on the last one it sends), Ctrl+S sends,
     Échap cancels. A problem is said in words on the form's status line; nothing is sent until it is gone."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "submit", "Envoyer", id="form_submit"),
-        Binding("escape", "cancel", "Annuler", id="form_cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("profile_form"), help_binding(show=False)]
+    ACTION_SCREEN = "profile_form"
     DEFAULT_CSS = """
     ProfileFormScreen { align: center middle; }
     #profile-form { width: 76; height: auto; max-height: 22; border: round $accent; padding: 0 1; }
@@ -128,10 +127,8 @@ class ProfileFormScreen(ModalScreen[dict[str, Any] | None]):
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question: « o » or Entrée on « Oui », « n » or Échap for no."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "answer(True)", "Oui", id="confirm_yes"),
-        Binding("n,escape", "answer(False)", "Non", id="confirm_no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("confirm"), help_binding(show=False)]
+    ACTION_SCREEN = "confirm"
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     #profile-confirm { width: 70; height: auto; border: round $warning; padding: 0 1; }
@@ -162,7 +159,8 @@ class ConfirmScreen(ModalScreen[bool]):
 class ActionMenuScreen(ModalScreen[str | None]):
     """The actions of a section (Entrée on a section): arrows, Entrée; Échap goes back."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Retour", id="menu_back")]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("action_menu"), help_binding(show=False)]
+    ACTION_SCREEN = "action_menu"
     DEFAULT_CSS = """
     ActionMenuScreen { align: center middle; }
     #profile-actions-menu { width: 70; height: auto; border: round $accent; padding: 0 1; }

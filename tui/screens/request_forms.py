@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Label, ListItem, ListView, Select, St
 from tui.api import errors
 from tui.api.client import ApiClient
 from tui.api.messaging import MessagingApi
+from tui.bindings import screen_bindings
 from tui.flows import request_forms as forms
 from tui.widgets.attachments import AttachmentPicker
 from tui.widgets.status import StatusLine
@@ -46,7 +47,8 @@ class _Failed(Message):
 class NewRequestScreen(Screen[None]):
     """« + Nouvelle démarche »: the five démarches; Entrée opens the form."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Retour", id="back")]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("new_request")
+    ACTION_SCREEN = "new_request"
 
     def __init__(self, api: ApiClient, today: Any) -> None:
         super().__init__()
@@ -75,11 +77,8 @@ class NewRequestScreen(Screen[None]):
 
 
 class RequestFormScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Retour", id="back"),
-        Binding("ctrl+s", "send", "Envoyer", id="send"),
-        Binding("ctrl+d", "drop_attachment", "Retirer la dernière pièce", id="drop"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("request_form")
+    ACTION_SCREEN = "request_form"
 
     def __init__(self, api: ApiClient, action_id: str, today: Any) -> None:
         super().__init__()

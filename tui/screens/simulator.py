@@ -9,7 +9,6 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -17,6 +16,7 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Select, St
 from textual.widgets.option_list import Option
 
 from tui.api import errors
+from tui.bindings import screen_bindings
 from tui.flows import retry
 from tui.flows import simulator as flow
 from tui.flows.login import AuthenticatedSession
@@ -26,7 +26,8 @@ ANSWERS = [(label, key) for key, label in flow.ANSWERS]
 
 
 class SimulatorScreen(Screen[None]):
-    BINDINGS = (Binding("escape", "app.pop_screen", "Retour au tableau de bord", id="back"),)
+    BINDINGS = screen_bindings("simulator")
+    ACTION_SCREEN = "simulator"
 
     class People(Message):
         def __init__(self, people: list[tuple[int, str]]) -> None:
@@ -223,7 +224,8 @@ class SimulatorScreen(Screen[None]):
 class SavedSimulationsScreen(Screen[None]):
     """Mes simulations enregistrées (key S, the palette): the list, without saving a new one."""
 
-    BINDINGS = (Binding("escape", "app.pop_screen", "Retour", id="back"),)
+    BINDINGS = screen_bindings("saved_simulations")
+    ACTION_SCREEN = "saved_simulations"
 
     class Loaded(Message):
         def __init__(self, saved: flow.SavedList) -> None:

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import DirectoryTree, Footer, Input, Static
 
+from tui.bindings import help_binding, screen_bindings
 from tui.flows import messaging as flow
 
 
@@ -46,7 +47,8 @@ class _AcceptedFiles(DirectoryTree):
 class FilePickerScreen(ModalScreen[str | None]):
     """A directory tree of PDF, JPEG and PNG files: arrows move, Entrée opens a folder or picks a file."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Annuler", id="cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("file_picker"), help_binding(show=False)]
+    ACTION_SCREEN = "file_picker"
 
     def __init__(self, start: str) -> None:
         super().__init__()
