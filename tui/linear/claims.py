@@ -96,7 +96,7 @@ async def _after_detail(client: LinearClient, session: AuthenticatedSession, det
     for number, choice in enumerate(choices, start=1):
         client.say(f"{number}. {labels[choice]}")
     client.say(f"{len(choices) + 1}. Revenir à la liste")
-    answer = client.ask(f"Votre choix (1 à {len(choices) + 1})").strip()
+    answer = (await client.prompt(f"Votre choix (1 à {len(choices) + 1})")).strip()
     if not answer.isdigit() or not 1 <= int(answer) <= len(choices):
         return  # back to the list
     if choices[int(answer) - 1] == "statement" and payment is not None:

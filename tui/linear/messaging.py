@@ -106,7 +106,7 @@ async def write(client: Any, api: MessagingApi, key: int) -> None:
                 client.error(f"{exc.message} (le brouillon est gardé).")
                 return
             client.error(retry.kept_sentence(exc, flow.DRAFT_KEPT))
-            if client.choose("Et maintenant ?", [SEND_AGAIN, LATER]) != 0:
+            if await client.pick("Et maintenant ?", [SEND_AGAIN, LATER]) != 0:
                 return
     if hasattr(client, "drafts"):
         client.drafts.discard(key)
