@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from tests.domain.test_properties_parsers import _french_iban
 from tests.tui.test_request_forms import TODAY
 from tui.flows import request_forms as forms
-from tui.flows.actions import DEFAULT_REGISTRY
+from tui.flows.actions import DEFAULT_REGISTRY, live_contexts
 from tui.flows.config import DEFAULT_THEME, THEMES, ClientConfig, parse_config
 from tui.flows.profile import check_rib, check_rib_typed
 from tui.flows.request_forms import FormContext, FormErrors, FormState, Person
@@ -128,10 +128,16 @@ def config_files(draw) -> str:
 def _check_config(config: ClientConfig) -> None:
     assert config.theme in THEMES
     assert all(_is_french_sentence(w) for w in config.warnings)
-    registry = config.registry()  # a key kept from the file serves no other action
+    registry = config.registry()  # a key kept from the file serves no other action where both are live
     for action_id, keys in config.keymap.items():
-        assert registry[action_id].keys == keys
-        assert not any(set(keys) & set(a.keys) for a in registry.actions if a.id != action_id)
+        action = registry[action_id]
+        assert action.keys == keys
+        assert not any(
+            set(keys) & set(other.keys) and live_contexts(other) & live_contexts(action)
+            for other in registry.actions
+            if other.id != action_id
+        )
+    assert registry.conflicts() == []
 
 
 @PROPERTIES
