@@ -9,7 +9,7 @@ import io
 import pytest
 from sqlmodel import select
 
-from models.tables import MemberRequest, Message, MessageThread
+from models.tables import MailOutbox, MemberRequest, Message, MessageThread
 from tui.api.client import ApiClient
 from tui.app import EspaceApp
 from tui.flows import messaging as flow
@@ -319,3 +319,62 @@ async def test_an_agent_action_sent_again_after_a_lost_answer_is_recorded_once(
     assert transport.keys[0] == transport.keys[1] and transport.keys[2] not in transport.keys[:2]
     checks = demo_session.exec(select(IdentityCheck).where(IdentityCheck.member_id == sophie.id)).all()
     assert len(checks) == 2 and other is not None  # the lost one and the other one: not three
+
+
+# -- « Mon profil »: a new e-mail or mobile, whose request sends a code ---------------------------------------
+
+NEW_EMAIL, NEW_MOBILE = "coralie.v@example.org", "0781223344"
+
+
+async def test_a_new_email_whose_answer_was_lost_is_sent_again_and_gets_one_code(
+    demo_app, client_clock, token_store, log_in_as, read_code, demo_session
+):
+    from tui.screens.profile_forms import ConfirmScreen
+
+    from .profile_helpers import back_on_profile, in_section, mails_to, member, on_form, status_of, type_text, until
+
+    await log_in_as("1204587")
+    api, transport = flaky_api(demo_app, client_clock, "/me/profile/email", lose_answer=True)
+    async with in_section(api, token_store, "contact") as (app, pilot):
+        await pilot.press("e")
+        await until(pilot, lambda: on_form(app, "Nouvelle adresse e-mail"))
+        await type_text(pilot, NEW_EMAIL)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.screen.question.startswith(PROFILE_KEPT)
+        await pilot.press("o")  # Oui: the same address, the same key
+        await until(pilot, lambda: on_form(app, "Code reçu"))
+        await type_text(pilot, read_code(NEW_EMAIL))  # the code of the first (and only) mail still works
+        await pilot.press("enter")
+        await back_on_profile(pilot)
+        assert status_of(app).startswith("Votre nouvelle adresse e-mail est confirmée")
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert [m.subject for m in mails_to(demo_session, NEW_EMAIL)] == ["Confirmez votre nouvelle adresse e-mail"]
+    assert member(demo_session, "1204587").email == NEW_EMAIL
+
+
+async def test_linear_a_new_mobile_whose_answer_was_lost_gets_one_sms(
+    demo_app, client_clock, token_store, log_in_as, demo_session
+):
+    from .profile_helpers import PROFILE, member, run_linear, sms_code
+
+    await log_in_as("1204587")
+    api, transport = flaky_api(demo_app, client_clock, "/me/profile/mobile", lose_answer=True)
+    answers = [
+        ("menu", PROFILE),
+        ("menu", "Coordonnées"),
+        ("menu", "Changer mon numéro de mobile"),
+        "07 81 22 33 44",
+        ("menu", "Oui"),  # « La renvoyer maintenant ? »
+        lambda: sms_code(demo_session, NEW_MOBILE),  # read when asked: the code of the one SMS
+        ("menu", "Retour"),
+    ]
+    lines, err = await run_linear(api, token_store, answers)
+    out = "\n".join(lines)
+    assert err == ""
+    assert PROFILE_KEPT in out and "Votre nouveau numéro de mobile est confirmé." in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    sent = [m for m in demo_session.exec(select(MailOutbox)).all() if m.to.startswith(f"sms+{NEW_MOBILE}@")]
+    assert len(sent) == 1  # one SMS, one code: the retry did not send a second one
+    assert member(demo_session, "1204587").mobile == NEW_MOBILE
+
