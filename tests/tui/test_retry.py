@@ -19,6 +19,7 @@ from tui.linear import messaging as linear_messaging
 from tui.screens.messaging import ComposerScreen, MessagingScreen, ThreadScreen
 
 from .conftest import SERVER, FailFirstSend, ScriptedInput, menu_number, settle
+from .test_agent_console import julien_token, sophie79  # noqa: F401  (fixtures, used by name)
 from .test_messaging import screen_text
 
 KEPT_NOW = "Le serveur ne répond pas : votre message est gardé, réessayez"
@@ -378,3 +379,38 @@ async def test_linear_a_new_mobile_whose_answer_was_lost_gets_one_sms(
     assert len(sent) == 1  # one SMS, one code: the retry did not send a second one
     assert member(demo_session, "1204587").mobile == NEW_MOBILE
 
+
+async def test_the_console_form_comes_back_filled_in_when_a_send_got_no_answer(
+    demo_app, client_clock, token_store, julien_token, sophie79, demo_session  # noqa: F811  (the fixtures)
+):
+    from models.schemas.common import AccountState
+    from models.tables import Account, AuditEvent
+    from server.services.agent.identity import last_reimbursement
+    from tui.screens.agent import FormScreen
+
+    from .test_agent_console import open_sophie, screen_text
+
+    _, _, amount = last_reimbursement(demo_session, sophie79.id)
+    api, transport = flaky_api(demo_app, client_clock, "/unlock")
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sophie(pilot, amount)
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press(*"Bloquée après 3 essais", "enter", *"T-42", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)  # the same form, with what was typed
+        assert app.screen.query_one("#reason").value == "Bloquée après 3 essais"
+        assert app.screen.query_one("#ticket").value == "T-42"
+        said = str(app.screen.query_one("#form-error").render())
+        assert said.startswith("Le serveur ne répond pas : rien n'est perdu, le formulaire garde ce que vous avez")
+        assert "rien ne sera enregistré deux fois" in screen_text(app)
+        await pilot.press("enter", "enter")  # sent again as it is
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert "Compte débloqué" in screen_text(app)
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    account = demo_session.exec(select(Account).where(Account.member_id == sophie79.id)).one()
+    demo_session.refresh(account)
+    assert account.state == AccountState.active
+    assert len(demo_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_unlock")).all()) == 1
