@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 CLIENT = """
-import time
+import gc, time
+gc.disable()  # as tui.main.run does before importing the full-screen client
 from tui.api.client import ApiClient
 from tui.app import EspaceApp
 
@@ -40,7 +41,7 @@ class Bench(EspaceApp):
         print(time.time(), flush=True)
         self.exit(0)
 
-Bench(ApiClient("http://127.0.0.1:8765")).run(headless=True, size=(80, 24))
+Bench(ApiClient("http://127.0.0.1:8765"), freeze_heap=True).run(headless=True, size=(80, 24))
 """
 
 BARE = """

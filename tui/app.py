@@ -70,6 +70,7 @@ def freeze_startup_heap() -> None:
     process: frozen cycles are never collected."""
     gc.collect()
     gc.freeze()
+    gc.enable()  # paused by the real client from its start (tui.main.run): start-up makes no garbage worth it
 
 
 class EspaceApp(App[int]):

@@ -68,6 +68,9 @@ def _pdf(content: bytes, filename: str) -> Response:
 
 
 # --- coordonnées, préférences ----------------------------------------------------------------------
+# The two requests that send a code take an Idempotency-Key: a retry after a lost answer must not send a
+# second code, which would cancel the first one (the member would type the code they received and be
+# refused). Replayed, the answer says the same thing (it holds no code) and the first code still works.
 
 
 @router.get("/me/profile", response_model=Profile, responses=error_responses(401, 403), summary="Mes coordonnées")
@@ -106,8 +109,12 @@ def start_email_change(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-) -> PendingStarted:
-    return service.start_email_change(session, clock, settings, member, account, body.email)
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    start = service.start_email_change
+    return idempotency.run(
+        session, clock, account, body, lambda: start(session, clock, settings, member, account, body.email), 200
+    )
 
 
 @router.post(
@@ -140,8 +147,12 @@ def start_mobile_change(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-) -> PendingStarted:
-    return service.start_mobile_change(session, clock, settings, member, account, body.mobile)
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    start = service.start_mobile_change
+    return idempotency.run(
+        session, clock, account, body, lambda: start(session, clock, settings, member, account, body.mobile), 200
+    )
 
 
 @router.post(

@@ -246,6 +246,32 @@ async def test_mobile_change_is_confirmed_by_sms(client, make, db_session):
     assert last_mail(db_session, "camille@exemple.fr").subject == "Votre numéro de mobile a été changé"
 
 
+async def test_a_code_request_sent_again_with_its_key_sends_no_second_code(client, make, db_session):
+    """A retry after a lost answer must not send a second code: it would cancel the first one, and the
+    member would type the code they received and be refused. Another key is a new request (a new code)."""
+    _, _, _, headers = _member(make)
+    keyed = {**headers, "Idempotency-Key": "k-mobile-1"}
+    body = {"mobile": "07 45 67 89 01"}
+    first = await client.post(f"{ME}/profile/mobile", json=body, headers=keyed)
+    again = await client.post(f"{ME}/profile/mobile", json=body, headers=keyed)
+    assert first.status_code == again.status_code == 200 and again.json() == first.json()
+    sms_to = "sms+0745678901@sms.demo.invalid"
+    assert len(db_session.exec(select(MailOutbox).where(MailOutbox.to == sms_to)).all()) == 1
+    other = await client.post(f"{ME}/profile/mobile", json={"mobile": "07 45 67 89 02"}, headers=keyed)
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    done = await client.post(
+        f"{ME}/profile/mobile/confirm", json={"code": code_in(last_mail(db_session, sms_to))}, headers=headers
+    )
+    assert done.status_code == 200 and done.json()["profile"]["mobile"] == "07 45 67 89 01"
+    keyed_email = {**headers, "Idempotency-Key": "k-email-1"}
+    for _ in range(2):
+        sent = await client.post(f"{ME}/profile/email", json={"email": "neuve@exemple.fr"}, headers=keyed_email)
+        assert sent.status_code == 200
+    assert len(db_session.exec(select(MailOutbox).where(MailOutbox.to == "neuve@exemple.fr")).all()) == 1
+    await client.post(f"{ME}/profile/email", json={"email": "neuve@exemple.fr"}, headers=headers)  # no key: new
+    assert len(db_session.exec(select(MailOutbox).where(MailOutbox.to == "neuve@exemple.fr")).all()) == 2
+
+
 async def test_a_move_needs_a_proof_of_address(client, make):
     _, _, _, headers = _member(make)
     address = {"line1": "3 rue de la Loge", "postal_code": "13002", "city": "Marseille"}

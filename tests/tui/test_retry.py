@@ -9,7 +9,7 @@ import io
 import pytest
 from sqlmodel import select
 
-from models.tables import MemberRequest, Message, MessageThread
+from models.tables import MailOutbox, MemberRequest, Message, MessageThread
 from tui.api.client import ApiClient
 from tui.app import EspaceApp
 from tui.flows import messaging as flow
@@ -19,6 +19,7 @@ from tui.linear import messaging as linear_messaging
 from tui.screens.messaging import ComposerScreen, MessagingScreen, ThreadScreen
 
 from .conftest import SERVER, FailFirstSend, ScriptedInput, menu_number, settle
+from .test_agent_console import julien_token, sophie79  # noqa: F401  (fixtures, used by name)
 from .test_messaging import screen_text
 
 KEPT_NOW = "Le serveur ne répond pas : votre message est gardé, réessayez"
@@ -319,3 +320,97 @@ async def test_an_agent_action_sent_again_after_a_lost_answer_is_recorded_once(
     assert transport.keys[0] == transport.keys[1] and transport.keys[2] not in transport.keys[:2]
     checks = demo_session.exec(select(IdentityCheck).where(IdentityCheck.member_id == sophie.id)).all()
     assert len(checks) == 2 and other is not None  # the lost one and the other one: not three
+
+
+# -- « Mon profil »: a new e-mail or mobile, whose request sends a code ---------------------------------------
+
+NEW_EMAIL, NEW_MOBILE = "coralie.v@example.org", "0781223344"
+
+
+async def test_a_new_email_whose_answer_was_lost_is_sent_again_and_gets_one_code(
+    demo_app, client_clock, token_store, log_in_as, read_code, demo_session
+):
+    from tui.screens.profile_forms import ConfirmScreen
+
+    from .profile_helpers import back_on_profile, in_section, mails_to, member, on_form, status_of, type_text, until
+
+    await log_in_as("1204587")
+    api, transport = flaky_api(demo_app, client_clock, "/me/profile/email", lose_answer=True)
+    async with in_section(api, token_store, "contact") as (app, pilot):
+        await pilot.press("e")
+        await until(pilot, lambda: on_form(app, "Nouvelle adresse e-mail"))
+        await type_text(pilot, NEW_EMAIL)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.screen.question.startswith(PROFILE_KEPT)
+        await pilot.press("o")  # Oui: the same address, the same key
+        await until(pilot, lambda: on_form(app, "Code reçu"))
+        await type_text(pilot, read_code(NEW_EMAIL))  # the code of the first (and only) mail still works
+        await pilot.press("enter")
+        await back_on_profile(pilot)
+        assert status_of(app).startswith("Votre nouvelle adresse e-mail est confirmée")
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert [m.subject for m in mails_to(demo_session, NEW_EMAIL)] == ["Confirmez votre nouvelle adresse e-mail"]
+    assert member(demo_session, "1204587").email == NEW_EMAIL
+
+
+async def test_linear_a_new_mobile_whose_answer_was_lost_gets_one_sms(
+    demo_app, client_clock, token_store, log_in_as, demo_session
+):
+    from .profile_helpers import PROFILE, member, run_linear, sms_code
+
+    await log_in_as("1204587")
+    api, transport = flaky_api(demo_app, client_clock, "/me/profile/mobile", lose_answer=True)
+    answers = [
+        ("menu", PROFILE),
+        ("menu", "Coordonnées"),
+        ("menu", "Changer mon numéro de mobile"),
+        "07 81 22 33 44",
+        ("menu", "Oui"),  # « La renvoyer maintenant ? »
+        lambda: sms_code(demo_session, NEW_MOBILE),  # read when asked: the code of the one SMS
+        ("menu", "Retour"),
+    ]
+    lines, err = await run_linear(api, token_store, answers)
+    out = "\n".join(lines)
+    assert err == ""
+    assert PROFILE_KEPT in out and "Votre nouveau numéro de mobile est confirmé." in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    sent = [m for m in demo_session.exec(select(MailOutbox)).all() if m.to.startswith(f"sms+{NEW_MOBILE}@")]
+    assert len(sent) == 1  # one SMS, one code: the retry did not send a second one
+    assert member(demo_session, "1204587").mobile == NEW_MOBILE
+
+
+async def test_the_console_form_comes_back_filled_in_when_a_send_got_no_answer(
+    demo_app, client_clock, token_store, julien_token, sophie79, demo_session  # noqa: F811  (the fixtures)
+):
+    from models.schemas.common import AccountState
+    from models.tables import Account, AuditEvent
+    from server.services.agent.identity import last_reimbursement
+    from tui.screens.agent import FormScreen
+
+    from .test_agent_console import open_sophie, screen_text
+
+    _, _, amount = last_reimbursement(demo_session, sophie79.id)
+    api, transport = flaky_api(demo_app, client_clock, "/unlock")
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sophie(pilot, amount)
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press(*"Bloquée après 3 essais", "enter", *"T-42", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)  # the same form, with what was typed
+        assert app.screen.query_one("#reason").value == "Bloquée après 3 essais"
+        assert app.screen.query_one("#ticket").value == "T-42"
+        said = str(app.screen.query_one("#form-error").render())
+        assert said.startswith("Le serveur ne répond pas : rien n'est perdu, le formulaire garde ce que vous avez")
+        assert "rien ne sera enregistré deux fois" in screen_text(app)
+        await pilot.press("enter", "enter")  # sent again as it is
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert "Compte débloqué" in screen_text(app)
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    account = demo_session.exec(select(Account).where(Account.member_id == sophie79.id)).one()
+    demo_session.refresh(account)
+    assert account.state == AccountState.active
+    assert len(demo_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_unlock")).all()) == 1

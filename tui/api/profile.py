@@ -71,14 +71,16 @@ class ProfileApi:
     async def profile(self) -> Profile:
         return self.api._parse(await self._get("/me/profile"), Profile)
 
-    async def start_email(self, email: str) -> PendingStarted:
-        return self.api._parse(await self._send("POST", "/me/profile/email", {"email": email}), PendingStarted)
+    async def start_email(self, email: str, *, key: str | None = None) -> PendingStarted:
+        body = {"email": email}
+        return self.api._parse(await self._send("POST", "/me/profile/email", body, key=key or True), PendingStarted)
 
     async def confirm_email(self, code: str) -> ChangeResult:
         return self.api._parse(await self._send("POST", "/me/profile/email/confirm", {"code": code}), ChangeResult)
 
-    async def start_mobile(self, mobile: str) -> PendingStarted:
-        return self.api._parse(await self._send("POST", "/me/profile/mobile", {"mobile": mobile}), PendingStarted)
+    async def start_mobile(self, mobile: str, *, key: str | None = None) -> PendingStarted:
+        body = {"mobile": mobile}
+        return self.api._parse(await self._send("POST", "/me/profile/mobile", body, key=key or True), PendingStarted)
 
     async def confirm_mobile(self, code: str) -> ChangeResult:
         return self.api._parse(await self._send("POST", "/me/profile/mobile/confirm", {"code": code}), ChangeResult)

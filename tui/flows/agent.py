@@ -36,6 +36,7 @@ from tui.flows import guarantees as guarantees_flow
 from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
 from tui.flows.clock import PARIS
+from tui.flows.retry import is_unreachable, kept_sentence
 from tui.flows.wording import inline_words, status_words
 
 PARIS_HINT = "JJ/MM/AAAA"
@@ -64,6 +65,14 @@ ALERTS: tuple[tuple[str, bool, str], ...] = (
     ("guardianship", True, "Lever l'alerte tutelle / curatelle"),
 )
 MIN_REASON = 3
+FORM_KEPT = "rien n'est perdu, le formulaire garde ce que vous avez saisi"
+FORM_AGAIN = "renvoyez-le (Entrée sur le dernier champ)"
+
+
+def unsent_sentence(error: Exception) -> str | None:
+    """What to say when a send got no answer (the form is shown again, filled in): None for any other
+    error. ``tui.api.agent`` sends the same body again with the same Idempotency-Key."""
+    return kept_sentence(error, FORM_KEPT, FORM_AGAIN) if is_unreachable(error) else None
 
 
 def reason_problem(reason: str) -> str | None:

@@ -405,7 +405,7 @@ def _justificatifs(values: Values, names: dict[str, DocumentType]) -> list[Justi
 YES_NO = (("oui", "Oui"), ("non", "Non"))
 
 
-async def _code_change(api: ProfileApi, face: Face, channel: str) -> None:
+async def _code_change(api: ProfileApi, face: Face, channel: str, keys: Keys) -> None:
     email = channel == "email"
     first = Form(
         "Nouvelle adresse e-mail" if email else "Nouveau numéro de mobile",
@@ -419,7 +419,11 @@ async def _code_change(api: ProfileApi, face: Face, channel: str) -> None:
     values = await face.form(first)
     if values is None:
         return
-    started = await (api.start_email(values["value"]) if email else api.start_mobile(values["value"]))
+    start = api.start_email if email else api.start_mobile
+    # the same key when sent again: the server sends one code, not a second one that cancels the first
+    started = await _send(face, lambda: start(values["value"], key=keys(channel)))
+    if started is None:
+        return
     face.say(started.message)
     code = await face.form(
         Form("Code reçu", (started.message,), (Ask("code", "Code reçu" if email else "Code reçu par SMS", CODE),))
@@ -805,7 +809,7 @@ async def run(action_id: str, api: ProfileApi, face: Face, *, today: date, keys:
     errors (``tui.api.errors.ApiError``) are left to the face, which says them in French."""
     keys = keys or Keys()
     if action_id in ("email", "mobile"):
-        await _code_change(api, face, action_id)
+        await _code_change(api, face, action_id, keys)
     elif action_id == "address":
         await _address(api, face)
     elif action_id == "preferences":

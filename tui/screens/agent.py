@@ -57,11 +57,25 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Annuler", id="agent.form.cancel")]
 
-    def __init__(self, title: str, fields: list[tuple[str, str, str]], note: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: list[tuple[str, str, str]],
+        note: str = "",
+        *,
+        values: dict[str, str] | None = None,
+        error: str = "",
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.fields = fields  # (id, label, placeholder)
         self.note = note
+        self.typed = values or {}  # what was typed before a send the server did not answer
+        self.error = error
+
+    def again(self, sentence: str) -> FormScreen:
+        """The same form, filled in with what was typed, saying why it is back (``sentence``)."""
+        return FormScreen(self.title_text, self.fields, self.note, values=self.typed, error=sentence)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="agent-form"):
@@ -70,8 +84,8 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 yield Static(self.note, id="form-note")
             for field_id, label, placeholder in self.fields:
                 yield Label(label)
-                yield Input(placeholder=placeholder, id=field_id)
-            yield Static("", id="form-error")
+                yield Input(self.typed.get(field_id, ""), placeholder=placeholder, id=field_id)
+            yield Static(self.error, id="form-error")
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()
@@ -89,7 +103,8 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         return {i.id or "": i.value for i in self.query(Input)}
 
     def submit(self) -> None:
-        self.dismiss(self.values())
+        self.typed = self.values()
+        self.dismiss(self.typed)
 
     def show_error(self, text: str) -> None:
         self.query_one("#form-error", Static).update(text)
@@ -134,8 +149,8 @@ class IdentityScreen(FormScreen):
     async def _check(self, body: Any) -> None:
         try:
             self.post_message(self.Checked(await self.agent.check_identity(self.hit.id, body), None))
-        except errors.ApiError as exc:
-            self.post_message(self.Checked(None, _error_text(exc)))
+        except errors.ApiError as exc:  # the form stays open, filled in
+            self.post_message(self.Checked(None, flow.unsent_sentence(exc) or _error_text(exc)))
 
     @on(Checked)
     def _checked(self, message: Checked) -> None:
@@ -165,7 +180,51 @@ class TextScreen(ModalScreen[None]):
 # --- the queue -----------------------------------------------------------------------------------
 
 
-class QueueScreen(Screen[None]):
+Answered = Callable[[dict[str, str] | None], None]
+
+
+class SendingScreen(Screen[None]):
+    """A screen whose forms send something: when the server does not answer, the form comes back filled in
+    with what was typed, saying that nothing was lost and that sending again will not do it twice
+    (``AgentApi`` sends the same body with the same Idempotency-Key). Issue 11, Faults."""
+
+    _sending: tuple[FormScreen, Answered] | None = None  # the form whose answer is being handled
+
+    def _ask(self, form: FormScreen, then: Answered) -> None:
+        def answered(values: dict[str, str] | None) -> None:
+            self._sending = (form, then) if values else None
+            try:
+                then(values)  # starts the send (``_send``), which takes the form along
+            finally:
+                self._sending = None
+
+        self.app.push_screen(form, answered)
+
+    def _send(self, call: Any, done: Callable[[Any], None]) -> None:
+        self._send_worker(call, done, self._sending)
+
+    @work(exit_on_error=False)
+    async def _send_worker(
+        self, call: Any, done: Callable[[Any], None], form: tuple[FormScreen, Answered] | None
+    ) -> None:
+        try:
+            result = await call
+        except errors.ApiError as exc:
+            sentence = flow.unsent_sentence(exc)
+            if sentence is not None and form is not None:
+                self.post_message(Result("kept", (form, sentence)))
+            else:
+                self.post_message(Result("error", error=_error_text(exc)))
+            return
+        done(result)
+
+    def _reopen(self, status: Static, kept: tuple[tuple[FormScreen, Answered], str]) -> None:
+        (form, then), sentence = kept
+        status.update(sentence)
+        self._ask(form.again(sentence), then)
+
+
+class QueueScreen(SendingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Retour", id="agent.queue.back"),
         *agent_bindings(screen="queue"),  # prendre, répondre, note interne: from the registry
@@ -199,6 +258,8 @@ class QueueScreen(Screen[None]):
         status = self.query_one("#queue-status", Static)
         if message.error:
             status.update(message.error)
+        elif message.kind == "kept":
+            self._reopen(status, message.payload)
         elif message.kind == "queue":
             self.items = list(message.payload.items)
             options = self.query_one("#queue", OptionList)
@@ -267,10 +328,10 @@ class QueueScreen(Screen[None]):
                 fields.append(
                     ("outcome", "Issue : f (fondée), p (partielle), r (refusée : le médiateur est nommé)", "f/p/r")
                 )
-            self.app.push_screen(FormScreen("Répondre", fields), partial(self._answered, item))
+            self._ask(FormScreen("Répondre", fields), partial(self._answered, item))
         else:
             fields = [("accept", "Accepter ? o/n", "o"), ("body", "Réponse (motif d'un refus)", "")]
-            self.app.push_screen(FormScreen("Traiter la démarche", fields), partial(self._decided, item))
+            self._ask(FormScreen("Traiter la démarche", fields), partial(self._decided, item))
 
     def _answered(self, item: QueueItem, values: dict[str, str] | None) -> None:
         if not values or not values.get("body", "").strip():
@@ -291,7 +352,7 @@ class QueueScreen(Screen[None]):
     def action_agent_note(self) -> None:
         item = self._selected_item()
         if item is not None:
-            self.app.push_screen(
+            self._ask(
                 FormScreen("Note interne (jamais montrée à l'adhérent)", [("body", "Note", "")]),
                 partial(self._noted, item),
             )
@@ -300,13 +361,11 @@ class QueueScreen(Screen[None]):
         if values and values.get("body", "").strip():
             self._run(self.agent.note(item.kind, item.id, values["body"]), "Note interne ajoutée.")
 
-    @work(exit_on_error=False)
-    async def _run(self, call: Any, done_words: str | None) -> None:
-        try:
-            result = await call
+    def _run(self, call: Any, done_words: str | None) -> None:
+        def done(result: Any) -> None:
             self.post_message(Result("done", done_words or getattr(result, "message", "Fait.")))
-        except errors.ApiError as exc:
-            self.post_message(Result("error", error=_error_text(exc)))
+
+        self._send(call, done)
 
 
 # --- the console ---------------------------------------------------------------------------------
@@ -329,7 +388,7 @@ DOSSIER_HELP = (
 )
 
 
-class AgentConsoleScreen(Screen[None]):
+class AgentConsoleScreen(SendingScreen):
     # The registry's console actions (context "agent"); the palette and the help list them through the app.
     BINDINGS: ClassVar[list[BindingType]] = agent_bindings()
 
@@ -413,6 +472,9 @@ class AgentConsoleScreen(Screen[None]):
         status = self.query_one("#console-status", Static)
         if message.error:
             status.update(message.error)
+            return
+        if message.kind == "kept":
+            self._reopen(status, message.payload)
             return
         if message.kind == "hits":
             self.hits = list(message.payload.hits)
@@ -632,7 +694,7 @@ class AgentConsoleScreen(Screen[None]):
             ("reason", "Motif", "dit par l'adhérent"),
             ("ticket", "Ticket (facultatif)", ""),
         ]
-        self.app.push_screen(FormScreen(title, fields), partial(self._act, member_id, action))
+        self._ask(FormScreen(title, fields), partial(self._act, member_id, action))
 
     def _act(self, member_id: int, action: str, values: dict[str, str] | None) -> None:
         if not values or len(values.get("reason", "").strip()) < 3:
@@ -649,16 +711,15 @@ class AgentConsoleScreen(Screen[None]):
             return
         self._call(self.agent.act(member_id, action, values["reason"], values.get("ticket") or None, **built))
 
-    @work(exit_on_error=False)
-    async def _call(self, call: Any, show: Callable[[Any], list[str]] | None = None) -> None:
+    def _call(self, call: Any, show: Callable[[Any], list[str]] | None = None) -> None:
         """Run an action; ``show`` turns an answer worth reading (a simulation) into lines for a text screen."""
-        try:
-            result = await call
+
+        def done(result: Any) -> None:
             self.post_message(Result("done", getattr(result, "message", "Fait.")))
             if show is not None:
                 self.post_message(Result("lines", show(result)))
-        except errors.ApiError as exc:
-            self.post_message(Result("error", error=_error_text(exc)))
+
+        self._send(call, done)
 
     def action_agent_unlock(self) -> None:
         self._with_reason("unlock", "Débloquer l'accès")
@@ -688,7 +749,7 @@ class AgentConsoleScreen(Screen[None]):
             ("outcome", "Issue : r (résolu), s (suite à donner), t (transféré), n (non vérifié)", "r"),
             ("note", "Note pour le prochain conseiller", ""),
         ]
-        self.app.push_screen(FormScreen("Noter l'appel", fields), partial(self._logged, member_id))
+        self._ask(FormScreen("Noter l'appel", fields), partial(self._logged, member_id))
 
     def _logged(self, member_id: int, values: dict[str, str] | None) -> None:
         if not values or not values.get("motif", "").strip():
