@@ -52,3 +52,54 @@ async def test_the_fast_path_draws_what_datatable_draws():
                     fast_cells += table._plain_text(row, column, width - 2 * table.cell_padding) is not None
         # the plain cells took the fast path; markup, line breaks, empty and too-long text did not
         assert fast_cells == 3 * (len(ROWS) * len(table.columns) - 5)
+
+
+WIDTH_ROWS = (
+    *ROWS,
+    ("03/03/2025", "Éloïse", "Pansement :bandage: :pill:", "7,00\u00a0€", "✓ Remboursé"),
+    ("04/03/2025", "Anaïs", "Consultation : généraliste très longue", "26,50\u00a0€", "✓ Remboursé"),
+)
+
+
+class BothTablesApp(App[None]):
+    """The same rows in a DataTable and a FastTable, with a labelled row (measured by DataTable)."""
+
+    def compose(self) -> ComposeResult:
+        for table in (DataTable(id="plain"), FastTable(id="fast")):
+            table.add_column("Date")
+            table.add_column("Pour")
+            table.add_column("Acte")
+            table.add_column("Montant", width=12)
+            table.add_column("Statut")
+            for n, row in enumerate(WIDTH_ROWS):
+                table.add_row(*row, key=str(n), label="étiquette" if n == 1 else None)
+            yield table
+
+
+async def test_the_columns_are_as_wide_as_datatable_measures_them():
+    app = BothTablesApp()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        plain, fast = app.query_one("#plain", DataTable), app.query_one("#fast", FastTable)
+        widths = [(c.content_width, c.get_render_width(plain)) for c in plain.ordered_columns]
+        assert [(c.content_width, c.get_render_width(fast)) for c in fast.ordered_columns] == widths
+        assert fast.virtual_size == plain.virtual_size
+        # a second page (clear, new rows) too: that is what a filter key does
+        for table in (plain, fast):
+            table.clear()
+            table.add_row("05/05/2025", "Jo", "Kiné", "1,00\u00a0€", "✓ Remboursé", key="x")
+        await pilot.pause()
+        widths = [c.content_width for c in plain.ordered_columns]
+        assert [c.content_width for c in fast.ordered_columns] == widths
+        assert fast.virtual_size == plain.virtual_size
+
+
+def test_emoji_codes_markup_and_line_breaks_are_not_plain():
+    from tui.widgets.fast_table import is_plain
+
+    assert is_plain("Consultation : généraliste") and is_plain("1\u00a0234,56\u00a0€") and is_plain("")
+    assert not is_plain("Pansement :pill:") and not is_plain("tab\tulation")
+    assert is_plain("a: b :c") and not is_plain("x :a-b: y")
+    assert not is_plain("[b]gras[/b]")
+    assert not is_plain("deux\nlignes")
+    assert not is_plain(12)
