@@ -265,3 +265,26 @@ def test_a_screen_key_may_reuse_another_screens_key_but_not_one_that_works_every
     ]
     same_screen = parse_config('[keys]\n"composer.send" = "ctrl+j"\n')  # Joindre, on the same screen
     assert same_screen.keymap == {} and len(same_screen.warnings) == 1
+
+
+async def test_the_help_closes_with_the_aide_key_as_remapped_by_the_user(api, token_store, resume_coralie):
+    """Whatever key opens the help closes it too: a person who moved « Aide » to F10 in the config file
+    closes it with F10 (and still with Échap), on a member screen as on the login screen."""
+    config = parse_config('[keys]\nhelp = "F10"\n')
+    assert config.warnings == [] and config.keymap == {"help": ("f10",)}
+    for logged_in in (False, True):
+        if logged_in:
+            resume_coralie()
+        app = EspaceApp(api, token_store=token_store, config=config)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            before = app.screen
+            lines = await _open_help(app, pilot, "f10")
+            assert "F10 : Aide : liste des touches" in lines
+            await pilot.press("f10")
+            await pilot.pause()
+            assert app.screen is before, "F10 did not close the help"
+            await _open_help(app, pilot, "f10")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is before
