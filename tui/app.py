@@ -312,7 +312,11 @@ class EspaceApp(App[int]):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            # The Aide key closes the help too: the user's own key when remapped from the config file
+            # (the help screen's own close keys are the default ones).
+            self.screen.dismiss(None)
+        else:
             self.push_screen(HelpScreen(self.available_actions()))
 
     def action_command_palette(self) -> None:

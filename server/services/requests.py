@@ -395,13 +395,21 @@ def create_hospital_cover(
     return detail_of(session, row)
 
 
+# A quote names no basket: the engine then prices the act « libre », so the estimate takes the lines of
+# that basket (or of none), never the 100 % Santé line the engine refuses outside its basket.
+QUOTE_BASKET = "libre"
+
+
 def _guarantees_for(session: Session, member: Member, beneficiary: Beneficiary, act: str) -> list[str]:
-    return [notation for _, notation in covering_lines(session, member, beneficiary, act)]
+    return [notation for _, notation in covering_lines(session, member, beneficiary, act, basket=QUOTE_BASKET)]
 
 
-def covering_lines(session: Session, member: Member, beneficiary: Beneficiary, act: str) -> list[tuple[int, str]]:
+def covering_lines(
+    session: Session, member: Member, beneficiary: Beneficiary, act: str, *, basket: str | None = None
+) -> list[tuple[int, str]]:
     """(contract id, notation) of the line paying ``act`` in each of the beneficiary's contracts, base
-    first: the order the engine pays them in (its ``amc`` list follows the guarantees given)."""
+    first: the order the engine pays them in (its ``amc`` list follows the guarantees given). With
+    ``basket``, only the lines of that basket or of none."""
     contracts = session.exec(
         select(Contract)
         .join(ContractBeneficiary, ContractBeneficiary.contract_id == Contract.id)  # type: ignore[arg-type]
@@ -419,7 +427,7 @@ def covering_lines(session: Session, member: Member, beneficiary: Beneficiary, a
             .where(GuaranteeLine.table_id == contract.guarantee_table_id)
             .order_by(col(GuaranteeLine.position), col(GuaranteeLine.id))
         ).all():
-            if act in (line.act_codes or []):
+            if act in (line.act_codes or []) and (basket is None or line.basket in (None, basket)):
                 found.append((contract.id or 0, line.notation))
                 break
     return found

@@ -169,3 +169,52 @@ async def test_the_supervisor_reads_the_audit_filtered_by_conseiller(api, token_
     assert any("Action : déblocage ; Adhérent : 3810522 ; Motif : Bloquée après 3 essais" in line for line in audit)
     assert any("Action : appel noté" in line for line in audit)
     assert "== Vérifications signalées (0) ==\nAucune vérification signalée.\n" in out
+
+
+async def test_a_conseiller_is_warned_of_the_sessions_end_in_the_middle_of_a_call(
+    api, token_store, demo_session, clock, client_clock
+):
+    """Issue 10: the console asks through the same prompts as the member flows, so a conseiller who stays
+    long on a question of a call (here, the caller's name in the identity checklist) is warned before the
+    next one, once, in words, and may extend; the checklist then goes on where it was."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+
+    def name_after_a_long_pause() -> str:
+        left = api.seconds_before_idle_expiry()
+        assert left is not None and left > 80
+        client_clock.advance(seconds=left - 75)  # 75 s left: inside the warning window
+        clock.advance(seconds=left - 75)  # the server's clock too (it is the judge of the expiry)
+        return "Martin"
+
+    stdin = ScriptedInput(
+        [
+            *login(stdout, JULIEN, AGENT_TOTP, clock),
+            menu_number(stdout, "Nouvel appel : qui appelle ? (recherche)"),
+            menu_number(stdout, "L'adhérent"),
+            "martin so",
+            hit_number(stdout, 1979),
+            name_after_a_long_pause,
+            menu_number(stdout, "Prolonger"),
+            "Sophie",
+            "01/01/1970",
+            "",
+            "",
+            "",  # no reason: the dossier stays closed
+            menu_number(stdout, "Quitter"),
+        ]
+    )
+    assert await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store).run() == 0
+    out = stdout.getvalue()
+    print(out)
+    assert out.count("Sans activité, votre session se terminera à ") == 1  # said once, never counted down
+    after = out.split("1. Nom :\n", 1)[1].splitlines()
+    assert after[0].startswith("Sans activité, votre session se terminera à ")  # before the next question
+    assert after[1:5] == ["== Votre session va bientôt expirer ==", "1. Prolonger", "2. Ne pas prolonger",
+                          "Votre choix (1 à 2) :"]
+    assert after[5].startswith("Session prolongée jusqu'à ")
+    assert after[6:8] == ["2. Prénom :", "3. Date de naissance (JJ/MM/AAAA) :"]  # the checklist goes on
+    assert "Dossier non ouvert : rien n'est communiqué à l'appelant.\n" in out
+    assert api.seconds_before_idle_expiry() > 80  # extended on the server
+    assert stderr.getvalue() == ""
+    check = demo_session.exec(select(IdentityCheck)).one()  # the check was made with what was typed
+    assert (check.passed, check.flagged) == (False, False)

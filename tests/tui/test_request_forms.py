@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import select
 
 from models.schemas.requests import HospitalCoverCreate, ReimbursementRequestCreate
-from models.tables import MemberRequest
+from models.tables import Document, MemberRequest
 from tests.server.issue7_world import PDF
 from tests.tui.conftest import SERVER, settle
 from tui.api.client import ApiClient
@@ -378,3 +378,152 @@ async def test_linear_transcript_of_a_hospital_cover_request(api, token_store, c
     assert "Erreur : N° FINESS de l'hôpital ou de la clinique : n° FINESS invalide" in errors
     assert "au moins le fax ou l'email du service d'admission" in errors
     assert "Démarche envoyée : Prise en charge" in transcript or "Démarche envoyée : " in transcript
+
+
+
+def _form_part(transcript: str, title: str) -> str:
+    """The form's own lines: from its heading to the list of démarches shown again."""
+    return f"== {title} ==" + transcript.split(f"== {title} ==", 1)[1].split("== Mes démarches (", 1)[0]
+
+
+def _created(demo_session, kind: str) -> MemberRequest:
+    demo_session.expire_all()
+    return demo_session.exec(select(MemberRequest).where(MemberRequest.kind == kind)).one()
+
+
+CORALIE_FAMILY = "1. Coralie VIDAL\n2. Enzo VIDAL\n3. Lina VIDAL\nVotre choix (1 à 3) :\n"
+ACKNOWLEDGED = (
+    "statut « Reçue (accusé de réception envoyé par email) ». Un accusé de réception vous est adressé par email ; "
+    "suivez-la dans « Mes démarches ».\n"
+)
+
+
+async def test_linear_transcript_of_a_document_upload(api, token_store, coralie_token, tmp_path, demo_session):
+    """Dépôt de documents: the category narrows the types; a missing file and an empty description are said
+    on stderr in words; the description alone is asked again; the document reaches the démarche."""
+    rib = tmp_path / "justificatif.pdf"
+    rib.write_bytes(PDF)
+    answers = [
+        "2",  # Dépôt de documents
+        "3",  # Mon adhésion
+        "1",  # Justificatif de domicile
+        "1",  # Coralie
+        "",  # no description: asked again after the form
+        str(tmp_path / "absent.pdf"),  # no such file: said, asked again
+        str(rib),
+        "",
+        "Nouvelle adresse depuis le 1er novembre",
+    ]
+    transcript, errors = await _linear(api, token_store, coralie_token, answers)
+    files = (
+        "Documents, chemin du fichier (1 à 5 fichiers PDF, JPEG ou PNG, 10 Mo au plus chacun ; Entrée : aucun de "
+        "plus) :\n"
+    )
+    assert _form_part(transcript, "Dépôt de documents").replace(str(tmp_path), "<tmp>") == (
+        "== Dépôt de documents ==\n"
+        "Un seul type de demande par envoi. Un accusé de réception vous est adressé par email.\n"
+        "== Catégorie ==\n"
+        "1. Remboursement de soins\n2. Assurance Maladie et famille\n3. Mon adhésion\n4. Accident\n5. Autre\n"
+        "Votre choix (1 à 5) :\n"
+        "== Type de document ==\n"
+        "1. Justificatif de domicile\n2. RIB (relevé d'identité bancaire)\n"
+        "Votre choix (1 à 2) :\n"
+        "== Bénéficiaire concerné ==\n" + CORALIE_FAMILY
+        + "Décrire la demande :\n"
+        + files + files + "Fichier ajouté : <tmp>/justificatif.pdf\n" + files
+        + "Corrigez les champs signalés :\n"
+        "Décrire la demande :\n"
+        "Démarche envoyée : Dépôt : Justificatif de domicile, référence D2026-000001, " + ACKNOWLEDGED
+        + "Envoyée le 23 novembre 2026.\n"
+    )
+    assert errors.replace(str(tmp_path), "<tmp>") == (
+        "Erreur : Fichier introuvable : <tmp>/absent.pdf. Vérifiez le chemin (Tab complète le nom).\n"
+        "Erreur : Décrire la demande : à remplir.\n"
+    )
+    row = _created(demo_session, "document")
+    assert (row.reference, row.status) == ("D2026-000001", "received")
+    assert row.details == {"document_type": "proof_of_address"}
+    assert row.description == "Nouvelle adresse depuis le 1er novembre"
+    stored = demo_session.exec(select(Document).where(Document.request_id == row.id)).one()
+    assert (stored.filename, stored.content) == ("proof-of-address-1.pdf", PDF)  # named by the server
+
+
+async def test_linear_transcript_of_an_accident(api, token_store, coralie_token, demo_session):
+    """Déclarer un accident: with a tiers in cause, « Le tiers et son assureur » is asked as required (not
+    « facultatif »), said on stderr when left empty, and asked again alone."""
+    answers = [
+        "3",  # Déclarer un accident
+        "1",  # Coralie
+        "21/11/2026",
+        "Parking du supermarché",
+        "Renversée par une voiture en marche arrière",
+        "2",  # Oui, un tiers
+        "",  # the tiers left empty: asked again after the form
+        "",  # no file
+        "M. Durand, assuré chez MAIF, contrat 123",
+    ]
+    transcript, errors = await _linear(api, token_store, coralie_token, answers)
+    assert _form_part(transcript, "Déclarer un accident") == (
+        "== Déclarer un accident ==\n"
+        "Si un tiers est responsable, la mutuelle se fera rembourser par son assureur.\n"
+        "== Personne accidentée ==\n" + CORALIE_FAMILY
+        + "Date de l'accident (JJ/MM/AAAA, par exemple 15/07/2025) :\n"
+        "Lieu de l'accident :\n"
+        "Circonstances :\n"
+        "== Un tiers est-il en cause ? ==\n1. Non\n2. Oui\nVotre choix (1 à 2) :\n"
+        "Le tiers et son assureur :\n"
+        "Pièces (constat, certificat), chemin du fichier (facultatif : jusqu'à 5 fichiers ; Entrée : aucun de "
+        "plus) :\n"
+        "Corrigez les champs signalés :\n"
+        "Le tiers et son assureur :\n"
+        "Démarche envoyée : Accident du 21/11/2026, référence D2026-000001, " + ACKNOWLEDGED
+        + "Envoyée le 23 novembre 2026.\n"
+    )
+    assert errors == "Erreur : Le tiers et son assureur : à remplir.\n"
+    row = _created(demo_session, "accident")
+    assert row.description == "Renversée par une voiture en marche arrière"
+    assert row.details == {
+        "accident_date": "2026-11-21",
+        "place": "Parking du supermarché",
+        "third_party": True,
+        "third_party_details": "M. Durand, assuré chez MAIF, contrat 123",
+    }
+
+
+async def test_linear_transcript_of_a_quote(api, token_store, coralie_token, demo_session):
+    """Envoyer un devis: the acts of the domain chosen, no further line after « Aucun », and the estimate
+    said at once in euros (Coralie's contract has a 100 % Santé line too: the estimate uses the « libre »
+    one, the basket the engine assumes for a quote)."""
+    answers = [
+        "5",  # Devis
+        "3",  # Aides auditives
+        "1",  # Coralie
+        "Audition Conseil",
+        "1",  # Aide auditive
+        "1200",
+        "2",  # Aucun: lines 3 and 4 are not asked
+        "",  # no file
+    ]
+    transcript, errors = await _linear(api, token_store, coralie_token, answers)
+    # amounts are written with no-break spaces (« 1 200,00 € » never split over two lines)
+    assert _form_part(transcript, "Devis (demande de prise en charge)").replace("\u00a0", " ") == (
+        "== Devis (demande de prise en charge) ==\n"
+        "Dentaire, optique ou aides auditives : l'estimation du remboursement s'affiche dès l'envoi ; un conseiller "
+        "la confirme ensuite.\n"
+        "== Domaine ==\n1. Dentaire\n2. Optique\n3. Aides auditives\nVotre choix (1 à 3) :\n"
+        "== Bénéficiaire ==\n" + CORALIE_FAMILY
+        + "Professionnel (dentiste, opticien, audioprothésiste) :\n"
+        "== Ligne 1 : acte ==\n1. Aide auditive (par oreille)\nVotre choix (1 à 1) :\n"
+        "Ligne 1 : montant (en euros, par exemple 62,50) :\n"
+        "== Ligne 2 : acte ==\n1. Aide auditive (par oreille)\n2. Aucun (ligne vide)\nVotre choix (1 à 2) :\n"
+        "Le devis (fichier), chemin du fichier (facultatif : un fichier ; Entrée : aucun de plus) :\n"
+        "Démarche envoyée : Devis auditif : Audition Conseil, référence D2026-000001, " + ACKNOWLEDGED
+        + "Estimation immédiate : la mutuelle vous rembourserait 160,00 €, la Sécurité sociale 240,00 € ; il "
+        "vous resterait 800,00 € à payer sur 1 200,00 €. Un conseiller confirmera ou corrigera ce montant.\n"
+        "Aide auditive (par oreille) : 1 200,00 € ; mutuelle 160,00 € ; reste à charge 800,00 €\n"
+        "Envoyée le 23 novembre 2026.\n"
+    )
+    assert errors == ""
+    row = _created(demo_session, "quote")
+    assert row.details["lines"] == [{"act": "AUDIO", "label": "Aide auditive (par oreille)", "charged": "1200.00"}]
+    assert (row.estimate["amc_paid"], row.estimate["out_of_pocket"]) == ("160.00", "800.00")

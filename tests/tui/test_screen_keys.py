@@ -1,5 +1,5 @@
 """Issue 10: one registry for every key. Every screen of the client (member and anonymous ones, and the
-console's once they name their keys with ``ACTION_SCREEN``) binds only keys declared in
+console conseiller's) binds only keys declared in
 `tui.flows.actions`, and F1 (and ? outside a text field) opens the help listing that screen's keys first.
 A screen key is remapped from the config file like any other action."""
 
@@ -20,8 +20,10 @@ from textual.widgets import Input, TextArea
 from textual.worker import WorkerCancelled
 
 import tui.screens
+from models.schemas.agent import MemberHit
 from models.schemas.auth import PendingLogin, SecondFactorMethod
 from models.tables import Account, Member
+from tui.api.agent import AgentApi
 from tui.app import EspaceApp
 from tui.flows import messaging as messaging_flow
 from tui.flows import profile as profile_flow
@@ -31,6 +33,7 @@ from tui.flows.config import parse_config
 from tui.flows.login import LoginFlow, Step
 from tui.screens import (
     account,
+    agent,
     claims,
     confirmation,
     dashboard,
@@ -47,6 +50,7 @@ from tui.screens.help import HelpScreen, help_lines
 from tui.widgets import attachments
 
 CORALIE = "1204587"
+ISABELLE = "isabelle.morin@mutuelle-demo.example"  # the demo's supervisor
 
 # Textual's own keys on every screen (Tab, Maj+Tab, copy): not the portal's actions.
 TEXTUAL_ACTIONS = {b.action for b in Screen.BINDINGS}
@@ -56,9 +60,9 @@ ABSTRACT = {"ChallengeRequestScreen"}
 
 
 def client_screens() -> dict[str, type[Screen]]:
-    """Every Screen subclass of tui.screens. The console conseiller's screens join once they name their
-    keys in the registry (``ACTION_SCREEN``). (The file picker of tui.widgets binds registry keys too, see
-    the next test; its DirectoryTree keeps a loader running that Pilot cannot wait for.)"""
+    """Every Screen subclass of tui.screens, the console conseiller's included. (The file picker of
+    tui.widgets binds registry keys too, see the next test; its DirectoryTree keeps a loader running that
+    Pilot cannot wait for.)"""
     found: dict[str, type[Screen]] = {}
     for package in (tui.screens,):
         for info in pkgutil.iter_modules(package.__path__):
@@ -68,8 +72,6 @@ def client_screens() -> dict[str, type[Screen]]:
                     continue
                 if name.startswith("_") or name in ABSTRACT or value is HelpScreen:
                     continue
-                if info.name == "agent" and getattr(value, "ACTION_SCREEN", None) is None:
-                    continue  # the console's screens: owned elsewhere, covered once registered
                 found[name] = value
     return found
 
@@ -97,8 +99,15 @@ def _shown(app: EspaceApp, kind: type[Screen]) -> Screen:
     return app.screen
 
 
-# (needs a member session, how to build the screen). Anonymous screens are shown before logging in.
-FACTORIES: dict[str, tuple[bool, Factory]] = {
+def _hit(app: EspaceApp) -> MemberHit:
+    return MemberHit(id=0, member_number="1204587", last_name="VIDAL", first_name="Coralie", birth_year=1988, age=38,
+                     city="Clermont-Ferrand", postal_code="63000", contracts=[], matched_on="member_number")
+
+
+# (the session it needs: False none, True a member's, SUPERVISOR a supervisor's (every console key is
+# live for them); how to build the screen). Anonymous screens are shown before logging in.
+SUPERVISOR = "supervisor"
+FACTORIES: dict[str, tuple[bool | str, Factory]] = {
     "WelcomeScreen": (False, lambda app, tmp: welcome.WelcomeScreen()),
     "LoginScreen": (False, lambda app, tmp: _shown(app, login.LoginScreen)),  # the app opens on it
     "AccountScreen": (False, lambda app, tmp: account.AccountScreen()),
@@ -143,6 +152,12 @@ FACTORIES: dict[str, tuple[bool, Factory]] = {
         True,
         lambda app, tmp: request_forms.RequestFormScreen(app.session.api, "new_reimbursement", app.clock.today()),
     ),
+    # the console conseiller
+    "AgentConsoleScreen": (SUPERVISOR, lambda app, tmp: _shown(app, agent.AgentConsoleScreen)),  # staff land there
+    "QueueScreen": (SUPERVISOR, lambda app, tmp: agent.QueueScreen(AgentApi(app.session.api))),
+    "FormScreen": (SUPERVISOR, lambda app, tmp: agent.FormScreen("Noter l'appel", [("motif", "Motif", "")])),
+    "IdentityScreen": (SUPERVISOR, lambda app, tmp: agent.IdentityScreen(AgentApi(app.session.api), _hit(app))),
+    "TextScreen": (SUPERVISOR, lambda app, tmp: agent.TextScreen(["Simulation : 6,94 €"])),
 }
 
 
@@ -151,6 +166,15 @@ def resume_coralie(demo_session, demo_make, token_store, api):
     def put() -> None:
         query = select(Account).join(Member, Member.id == Account.member_id).where(Member.member_number == CORALIE)
         token_store.set(api.base_url, demo_make.session_token(demo_session.exec(query).one()))
+
+    return put
+
+
+@pytest.fixture
+def resume_supervisor(demo_session, demo_make, token_store, api):
+    def put() -> None:
+        account = demo_session.exec(select(Account).where(Account.login_email == ISABELLE)).one()
+        token_store.set(api.base_url, demo_make.session_token(account))
 
     return put
 
@@ -194,15 +218,17 @@ async def _open_help(app: EspaceApp, pilot, key: str) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(FACTORIES))
 async def test_f1_and_question_mark_list_the_keys_of_every_screen(
-    name, api, token_store, resume_coralie, tmp_path
+    name, api, token_store, resume_coralie, resume_supervisor, tmp_path
 ):
     logged_in, make = FACTORIES[name]
-    if logged_in:
+    if logged_in == SUPERVISOR:
+        resume_supervisor()
+    elif logged_in:
         resume_coralie()
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert (app.session is not None) is logged_in
+        assert (app.session is not None) is bool(logged_in)
         built = make(app, tmp_path)
         screen = await built if inspect.isawaitable(built) else built
         if app.screen is not screen:
@@ -265,3 +291,26 @@ def test_a_screen_key_may_reuse_another_screens_key_but_not_one_that_works_every
     ]
     same_screen = parse_config('[keys]\n"composer.send" = "ctrl+j"\n')  # Joindre, on the same screen
     assert same_screen.keymap == {} and len(same_screen.warnings) == 1
+
+
+async def test_the_help_closes_with_the_aide_key_as_remapped_by_the_user(api, token_store, resume_coralie):
+    """Whatever key opens the help closes it too: a person who moved « Aide » to F10 in the config file
+    closes it with F10 (and still with Échap), on a member screen as on the login screen."""
+    config = parse_config('[keys]\nhelp = "F10"\n')
+    assert config.warnings == [] and config.keymap == {"help": ("f10",)}
+    for logged_in in (False, True):
+        if logged_in:
+            resume_coralie()
+        app = EspaceApp(api, token_store=token_store, config=config)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            before = app.screen
+            lines = await _open_help(app, pilot, "f10")
+            assert "F10 : Aide : liste des touches" in lines
+            await pilot.press("f10")
+            await pilot.pause()
+            assert app.screen is before, "F10 did not close the help"
+            await _open_help(app, pilot, "f10")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is before

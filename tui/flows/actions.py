@@ -322,6 +322,10 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         ("reload", ("f5",), "Actualiser la boîte aux lettres", "Actualiser", True),
     ),
     *_on("help", ("close", ("escape", "f1", "question_mark", "q"), "Fermer l'aide", None, True)),
+    # the console conseiller's own screens (its actions on the member are the AGENT ones above)
+    *_on("agent_form", ("cancel", ("escape",), "Annuler : rien n'est fait ni envoyé", "Annuler", True)),
+    *_on("agent_text", ("close", ("escape",), "Fermer et revenir à la console", "Fermer", True)),
+    *_on("agent_queue", ("back", ("escape",), "Revenir à la console", "Retour", True)),
 )
 
 DEMO_ACTIONS: tuple[Action, ...] = (

@@ -43,6 +43,7 @@ BACK = "Retour"
 BACK_TO_DOSSIER = "Retour au dossier"
 CLAIM_DETAIL = "Voir le détail d'un remboursement (par son numéro)"
 SKIP = "Entrée pour passer"
+SEARCH_PROMPT = "Recherche : n° adhérent, nom prénom (date de naissance), NIR, e-mail ou mobile"
 
 
 class Console:
@@ -72,7 +73,7 @@ class Console:
         self.c.heading(f"Console conseiller – {self.name}" if self.name else "Console conseiller")
         while True:
             actions = self._menu(TOP)
-            action = actions[self.c.choose("Que voulez-vous faire ?", [a.description for a in actions])]
+            action = actions[await self.c.pick("Que voulez-vous faire ?", [a.description for a in actions])]
             if action.id == "agent_search":
                 await self.call()
             elif action.id == "agent_queue":
@@ -95,7 +96,7 @@ class Console:
 
     async def call(self) -> None:
         kinds = flow.CALLERS
-        caller = kinds[self.c.choose("Qui appelle ?", [words.capitalize() for _, words in kinds])][0]
+        caller = kinds[await self.c.pick("Qui appelle ?", [words.capitalize() for _, words in kinds])][0]
         hit = await self.find()
         if hit is None:
             return
@@ -105,7 +106,7 @@ class Console:
 
     async def find(self) -> MemberHit | None:
         while True:
-            query = self.c.ask("Recherche : n° adhérent, nom prénom (date de naissance), NIR, e-mail ou mobile").strip()
+            query = (await self.c.prompt(SEARCH_PROMPT)).strip()
             if not query:
                 return None
             found = await self._try(self.api.search(query))
@@ -120,7 +121,8 @@ class Console:
             if found.truncated:
                 self.c.say("Liste tronquée : ajoutez le prénom ou la date de naissance.")
             while True:
-                answer = self.c.ask(f"Numéro du résultat (1 à {len(found.hits)}, Entrée : nouvelle recherche)").strip()
+                question = f"Numéro du résultat (1 à {len(found.hits)}, Entrée : nouvelle recherche)"
+                answer = (await self.c.prompt(question)).strip()
                 if not answer:
                     break
                 if answer.isdigit() and 1 <= int(answer) <= len(found.hits):
@@ -132,13 +134,13 @@ class Console:
         self.c.say("Demandez, ne lisez pas : le serveur compare les réponses au dossier.")
         while True:
             checklist = flow.Checklist(caller_kind=caller)
-            checklist.last_name = self.c.ask("1. Nom")
-            checklist.first_name = self.c.ask("2. Prénom")
-            checklist.birth_date = self.c.ask(f"3. Date de naissance ({flow.PARIS_HINT})")
-            checklist.last_reimbursement = self.c.ask(
+            checklist.last_name = await self.c.prompt("1. Nom")
+            checklist.first_name = await self.c.prompt("2. Prénom")
+            checklist.birth_date = await self.c.prompt(f"3. Date de naissance ({flow.PARIS_HINT})")
+            checklist.last_reimbursement = await self.c.prompt(
                 f"4. Dernier remboursement : date ({flow.PARIS_HINT}) ou montant (6,94) ; {SKIP}"
             )
-            checklist.nir = self.c.ask(f"5. N° de sécurité sociale, à la place du 4 ; {SKIP}")
+            checklist.nir = await self.c.prompt(f"5. N° de sécurité sociale, à la place du 4 ; {SKIP}")
             body = checklist.build()
             if body is not None:
                 break
@@ -150,10 +152,10 @@ class Console:
         for line in flow.check_lines(result):
             self.c.say(line)
         while not result.access_granted:
-            reason = self.c.ask(
+            reason = (await self.c.prompt(
                 "Motif écrit pour ouvrir quand même (signalé au superviseur, 10 caractères au moins ; "
                 "Entrée : ne pas ouvrir)"
-            ).strip()
+            )).strip()
             if not reason:
                 self.c.say("Dossier non ouvert : rien n'est communiqué à l'appelant.")
                 return False
@@ -177,7 +179,7 @@ class Console:
         while True:
             actions = self._menu(SECTIONS + DOSSIER)
             options = [a.description for a in actions] + [END_CALL]
-            index = self.c.choose(f"Dossier et actions pour {who}", options)
+            index = await self.c.pick(f"Dossier et actions pour {who}", options)
             if index == len(actions):
                 return
             action = actions[index]
@@ -229,7 +231,7 @@ class Console:
                 await self.details(member_id, "claims", ids, flow.first_number(result))
                 return
             options = [CLAIM_DETAIL, *(self.actions[action].description for action, _ in moves), BACK_TO_DOSSIER]
-            index = self.c.choose(f"Remboursements, {claims_flow.page_line(result)}", options)
+            index = await self.c.pick(f"Remboursements, {claims_flow.page_line(result)}", options)
             if index == 0:
                 await self.details(member_id, "claims", ids, flow.first_number(result))
             elif index <= len(moves):
@@ -267,7 +269,7 @@ class Console:
             return
         last = first + len(ids) - 1
         while True:
-            answer = self.c.ask(f"Numéro pour le détail ({first} à {last}, Entrée : retour)").strip()
+            answer = (await self.c.prompt(f"Numéro pour le détail ({first} à {last}, Entrée : retour)")).strip()
             if not answer:
                 return
             if not (answer.isdigit() and first <= int(answer) <= last):
@@ -286,43 +288,43 @@ class Console:
         request = await self._try(self.api.member_request(member_id, item_id))
         return messaging_flow.request_detail_lines(request, format_date_long) if request is not None else []
 
-    def _fields(self, action_id: str) -> dict[str, str]:
-        ask = self.c.ask
+    async def _fields(self, action_id: str) -> dict[str, str]:
+        ask = self.c.prompt
         if action_id == "agent_contact":
-            return {"email": ask(f"Nouvel e-mail ({SKIP})"), "mobile": ask(f"Nouveau mobile ({SKIP})")}
+            return {"email": await ask(f"Nouvel e-mail ({SKIP})"), "mobile": await ask(f"Nouveau mobile ({SKIP})")}
         if action_id == "agent_card":
             return {
-                "email": ask("E-mail du professionnel"),
-                "professional": ask(f"Qui (ex. Pharmacie du Centre ; {SKIP})"),
+                "email": await ask("E-mail du professionnel"),
+                "professional": await ask(f"Qui (ex. Pharmacie du Centre ; {SKIP})"),
             }
         if action_id == "agent_alert":
             kinds = flow.ALERTS
-            kind, clear, _ = kinds[self.c.choose("Quelle alerte ?", [words for _, _, words in kinds])]
+            kind, clear, _ = kinds[await self.c.pick("Quelle alerte ?", [words for _, _, words in kinds])]
             key = ("-" if clear else "") + ("n" if kind == "npai" else "t")
-            note = "" if clear or kind == "npai" else ask("Mesure et tuteur (ex. curatelle renforcée, UDAF 63)")
+            note = "" if clear or kind == "npai" else await ask("Mesure et tuteur (ex. curatelle renforcée, UDAF 63)")
             return {"kind": key, "note": note}
         if action_id == "agent_thread":
-            return {"subject": ask("Objet"), "body": ask("Message à l'adhérent")}
+            return {"subject": await ask("Objet"), "body": await ask("Message à l'adhérent")}
         if action_id == "agent_simulation":
             return {
-                "act": ask("Code de l'acte (G, CS, PHAR…)"),
-                "charged": ask("Montant payé (30 ou 30,50)"),
-                "beneficiary": ask("Bénéficiaire (son numéro ci-dessus)"),
+                "act": await ask("Code de l'acte (G, CS, PHAR…)"),
+                "charged": await ask("Montant payé (30 ou 30,50)"),
+                "beneficiary": await ask("Bénéficiaire (son numéro ci-dessus)"),
             }
         return {}
 
     async def act(self, hit: MemberHit, action: Action, beneficiaries: list[int]) -> None:
         kind = action.id.removeprefix("agent_")
         self.c.heading(action.description)
-        values = self._fields(action.id)
-        values["reason"] = self.c.ask("Motif (dit par l'appelant)")
-        values["ticket"] = self.c.ask(f"Référence de ticket ({SKIP})")
+        values = await self._fields(action.id)
+        values["reason"] = await self.c.prompt("Motif (dit par l'appelant)")
+        values["ticket"] = await self.c.prompt(f"Référence de ticket ({SKIP})")
         built = flow.action_body(kind, values, beneficiaries)
         if isinstance(built, str):
             self.c.error(built)
             return
         question = f"Confirmer : « {action.description} » pour {hit.first_name} {hit.last_name} ?"
-        if self.c.choose(question, ["Oui, confirmer", "Non, annuler"]) != 0:
+        if await self.c.pick(question, ["Oui, confirmer", "Non, annuler"]) != 0:
             self.c.say("Annulé : rien n'a été fait.")
             return
         ticket = values["ticket"].strip() or None
@@ -341,10 +343,10 @@ class Console:
 
     async def log_call(self, hit: MemberHit, caller: Any) -> None:
         self.c.heading("Noter l'appel")
-        motif = self.c.ask("Motif de l'appel")
-        outcome = flow.OUTCOMES[self.c.choose("Issue de l'appel", [w.capitalize() for _, w in flow.OUTCOMES])][0]
-        note = self.c.ask(f"Note pour le prochain conseiller ({SKIP})").strip() or None
-        ticket = self.c.ask(f"Référence de ticket ({SKIP})").strip() or None
+        motif = await self.c.prompt("Motif de l'appel")
+        outcome = flow.OUTCOMES[await self.c.pick("Issue de l'appel", [w.capitalize() for _, w in flow.OUTCOMES])][0]
+        note = (await self.c.prompt(f"Note pour le prochain conseiller ({SKIP})")).strip() or None
+        ticket = (await self.c.prompt(f"Référence de ticket ({SKIP})")).strip() or None
         if not motif.strip():
             self.c.error("Le motif de l'appel est obligatoire.")
             return
@@ -365,7 +367,7 @@ class Console:
                 return
             for number, item in enumerate(queue.items, start=1):
                 self.c.say(flow.queue_record(number, item))
-            answer = self.c.ask(f"Numéro de l'élément (1 à {len(queue.items)}, Entrée : retour)").strip()
+            answer = (await self.c.prompt(f"Numéro de l'élément (1 à {len(queue.items)}, Entrée : retour)")).strip()
             if not answer:
                 return
             if not (answer.isdigit() and 1 <= int(answer) <= len(queue.items)):
@@ -391,7 +393,7 @@ class Console:
                 if line:
                     self.c.say(line)
             actions = self._menu(QUEUE)
-            index = self.c.choose("Que faire ?", [a.description for a in actions] + [BACK])
+            index = await self.c.pick("Que faire ?", [a.description for a in actions] + [BACK])
             if index == len(actions):
                 return
             action_id = actions[index].id
@@ -399,7 +401,7 @@ class Console:
                 if await self._try(self.api.assign(item.kind, item.id)) is not None:
                     self.c.say("Attribué à vous.")
             elif action_id == "agent_note":
-                text = self.c.ask("Note interne (jamais montrée à l'adhérent)").strip()
+                text = (await self.c.prompt("Note interne (jamais montrée à l'adhérent)")).strip()
                 if text and await self._try(self.api.note(item.kind, item.id, text)) is not None:
                     self.c.say("Note interne ajoutée.")
             elif item.kind == "thread":
@@ -408,7 +410,7 @@ class Console:
                 await self.decide(item)
 
     async def answer(self, item: Any) -> None:
-        body = self.c.ask("Réponse à l'adhérent").strip()
+        body = (await self.c.prompt("Réponse à l'adhérent")).strip()
         outcome = None
         if item.category == ThreadCategory.reclamation:
             options = [
@@ -416,7 +418,7 @@ class Console:
                 (ComplaintOutcome.partial, "Partiellement fondée"),
                 (ComplaintOutcome.refused, "Refusée (le médiateur est nommé dans la réponse)"),
             ]
-            outcome = options[self.c.choose("Issue de la réclamation", [w for _, w in options])][0]
+            outcome = options[await self.c.pick("Issue de la réclamation", [w for _, w in options])][0]
         if not body:
             self.c.error("La réponse est vide : rien n'est envoyé.")
             return
@@ -425,8 +427,8 @@ class Console:
             self.c.say(done.message)
 
     async def decide(self, item: Any) -> None:
-        accept = self.c.choose("Décision", ["Accepter", "Refuser"]) == 0
-        answer = self.c.ask("Réponse à l'adhérent (le motif, pour un refus)").strip()
+        accept = await self.c.pick("Décision", ["Accepter", "Refuser"]) == 0
+        answer = (await self.c.prompt("Réponse à l'adhérent (le motif, pour un refus)")).strip()
         if len(answer) < 3:
             self.c.error("Écrivez une réponse (3 caractères au moins).")
             return
@@ -441,10 +443,10 @@ class Console:
         filters: dict[str, Any] = {}
         staff = await self._try(self.api.staff()) or []
         if staff:
-            index = self.c.choose("Conseiller", ["Tous", *(s.display_name for s in staff)])
+            index = await self.c.pick("Conseiller", ["Tous", *(s.display_name for s in staff)])
             if index:
                 filters["agent_id"] = staff[index - 1].id
-        number = self.c.ask(f"N° adhérent ({SKIP} : tous)").strip()
+        number = (await self.c.prompt(f"N° adhérent ({SKIP} : tous)")).strip()
         if number:
             found = await self._try(self.api.search(number))
             hits = [h for h in (found.hits if found else []) if h.member_number == number]
@@ -453,7 +455,7 @@ class Console:
                 return
             filters["member_id"] = hits[0].id
         for key, label in (("date_from", "Du"), ("date_to", "Au")):
-            text = self.c.ask(f"{label} ({flow.PARIS_HINT} ; {SKIP})").strip()
+            text = (await self.c.prompt(f"{label} ({flow.PARIS_HINT} ; {SKIP})")).strip()
             if text:
                 day = flow.parse_date(text)
                 if day is None:
@@ -484,11 +486,11 @@ class Console:
             self.c.say(line)
         active = [s for s in staff if s.state != "disabled"]
         options = ["Créer un compte conseiller", *(f"Désactiver {s.display_name}" for s in active), BACK]
-        index = self.c.choose("Que faire ?", options)
+        index = await self.c.pick("Que faire ?", options)
         if index == 0:
-            name = self.c.ask("Nom affiché (Prénom NOM)")
-            email = self.c.ask("E-mail professionnel")
-            role = Role.supervisor if self.c.choose("Rôle", ["Conseiller", "Superviseur"]) == 1 else Role.agent
+            name = await self.c.prompt("Nom affiché (Prénom NOM)")
+            email = await self.c.prompt("E-mail professionnel")
+            role = Role.supervisor if await self.c.pick("Rôle", ["Conseiller", "Superviseur"]) == 1 else Role.agent
             try:
                 body = StaffCreate(email=email.strip(), display_name=name.strip(), role=role)
             except ValueError:
@@ -502,7 +504,7 @@ class Console:
                 )
         elif index <= len(active):
             target = active[index - 1]
-            if self.c.choose(f"Confirmer : désactiver {target.display_name} ?", ["Oui, désactiver", "Non"]) == 0:
+            if await self.c.pick(f"Confirmer : désactiver {target.display_name} ?", ["Oui, désactiver", "Non"]) == 0:
                 done = await self._try(self.api.disable_staff(target.id or 0))
                 if done is not None:
                     self.c.say(f"Compte de {done.display_name} désactivé : ses sessions sont fermées.")

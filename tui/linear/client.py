@@ -546,12 +546,12 @@ class LinearClient:
 
     async def main_menu(self, session: AuthenticatedSession) -> str:
         """The numbered menu, until logout ("logout") or quit ("quit")."""
-        if session.session is not None and session.session.role != "member":  # issue 9: staff land in their console
-            from tui.linear.agent import run_console
-
-            return await run_console(self, session)
-        self._prompt_session = session
+        self._prompt_session = session  # the conseiller's console too: a call may keep them long on a question
         try:
+            if session.session is not None and session.session.role != "member":  # issue 9: staff land in their console
+                from tui.linear.agent import run_console
+
+                return await run_console(self, session)
             return await self._member_menu(session)
         finally:
             self._prompt_session = None  # logged out: no warning at the login prompts

@@ -49,14 +49,22 @@ async def _ask(client: Any, state: forms.FormState, f: forms.Field) -> None:
         index = await client.pick(f.label, options)
         state.values[f.name] = choices[index][0] if index < len(choices) else ""
         return
-    hint = f" ({f.hint})" if f.hint else ("" if f.required else " (facultatif, Entrée pour passer)")
+    # The tiers is asked only when one is in cause, and is then required: never « facultatif » there.
+    required = f.required or f.name in _REQUIRED_WHEN_ASKED
+    hint = f" ({f.hint})" if f.hint else ("" if required else " (facultatif, Entrée pour passer)")
     state.values[f.name] = await client.prompt_field(f"{f.label}{hint}", state.values.get(f.name) or None)
+
+
+_REQUIRED_WHEN_ASKED = {"third_party_details"}
 
 
 def _skip(state: forms.FormState, f: forms.Field) -> bool:
     """Questions that do not apply: further quote lines after an empty one, the tiers without a tiers."""
-    if f.name.startswith("line") and f.name.endswith("_amount"):
-        return not state.get(f.name.replace("_amount", "_act"))
+    if f.name.startswith("line"):
+        index = int(f.name.removeprefix("line").split("_", 1)[0])
+        if f.name.endswith("_amount"):
+            return not state.get(f"line{index}_act")
+        return index > 1 and not state.get(f"line{index - 1}_act")
     if f.name == "third_party_details":
         return state.get("third_party") != "oui"
     if f.name == "other_insurer":

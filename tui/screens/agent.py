@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -29,7 +29,7 @@ from models.schemas.agent import (
 from models.schemas.common import ComplaintOutcome, ThreadCategory
 from tui.api import errors
 from tui.api.agent import AgentApi, MemberReader
-from tui.bindings import agent_bindings
+from tui.bindings import agent_bindings, modal_bindings, screen_bindings
 from tui.flows import agent as flow
 from tui.flows import claims as claims_flow
 from tui.flows import messaging as messaging_flow
@@ -55,7 +55,9 @@ def _error_text(exc: Exception) -> str:
 class FormScreen(ModalScreen[dict[str, str] | None]):
     """A short form: labelled inputs, Entrée passes to the next field and submits on the last, Échap cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Annuler", id="agent.form.cancel")]
+    # A modal hides the app's bindings: F1, the palette and Quitter bound here too (registry ids).
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("agent_form"), *modal_bindings()]
+    ACTION_SCREEN = "agent_form"
 
     def __init__(
         self,
@@ -163,7 +165,8 @@ class IdentityScreen(FormScreen):
 
 
 class TextScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Fermer", id="agent.text.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("agent_text"), *modal_bindings()]
+    ACTION_SCREEN = "agent_text"
 
     def __init__(self, lines: list[str]) -> None:
         super().__init__()
@@ -226,9 +229,10 @@ class SendingScreen(Screen[None]):
 
 class QueueScreen(SendingScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Retour", id="agent.queue.back"),
+        *screen_bindings("agent_queue"),
         *agent_bindings(screen="queue"),  # prendre, répondre, note interne: from the registry
     ]
+    ACTION_SCREEN = "agent_queue"
 
     def __init__(self, agent: AgentApi) -> None:
         super().__init__()

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.bindings import screen_bindings
+from tui.bindings import help_binding, screen_bindings
 from tui.flows.actions import Action, keys_label
 
 TITLE = "Aide : les touches"
@@ -21,7 +21,9 @@ def help_lines(actions: list[Action]) -> list[str]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("help")
+    # A modal hides the app's bindings: « Aide » bound here too (its registry id, so the user's remapped key
+    # applies), and it closes the help (App.action_help).
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("help"), help_binding(show=False)]
     ACTION_SCREEN = "help"
 
     def __init__(self, actions: list[Action]) -> None:
