@@ -398,6 +398,10 @@ def create_hospital_cover(
 # A quote names no basket: the engine then prices the act « libre », so the estimate takes the lines of
 # that basket (or of none), never the 100 % Santé line the engine refuses outside its basket.
 QUOTE_BASKET = "libre"
+UNESTIMATED = (
+    "Pas d'estimation immédiate pour cet acte : son remboursement dépend de sa base de remboursement "
+    "exacte (colonne « Base de remboursement » du devis). Un conseiller vous répond avec le montant."
+)
 
 
 def _guarantees_for(session: Session, member: Member, beneficiary: Beneficiary, act: str) -> list[str]:
@@ -462,7 +466,14 @@ def estimate(
         try:
             result = run_simulation_json(request, paris_today(clock))
         except InvalidRequest as exc:
-            raise _field_error(f"lines[{index}]", exc.message, f"Ligne {index + 1} du devis : {exc.message}") from exc
+            if exc.field != "br":
+                message = f"Ligne {index + 1} du devis : {exc.message}"
+                raise _field_error(f"lines[{index}]", exc.message, message) from exc
+            # Acts without a fixed tariff (soins dentaires, actes techniques) need the base de remboursement
+            # of the exact CCAM code: the devis is still taken (a conseiller answers it), only this line is
+            # left without an automatic figure instead of refusing the member's whole request.
+            out.append(QuoteEstimateLine(act=act, label=label, charged=charged, explanation=[UNESTIMATED]))
+            continue
         assert isinstance(result, dict)
         explanation = list(result.get("explanation", []))
         out.append(

@@ -41,7 +41,12 @@ def alice(make, db_session):
         )
     )
     db_session.commit()
-    return {"member": member, "beneficiary": make.principal(member).id, "headers": bearer(make.session_token(account))}
+    return {
+        "member": member,
+        "beneficiary": make.principal(member).id,
+        "headers": bearer(make.session_token(account)),
+        "table_id": contract.guarantee_table_id,
+    }
 
 
 def hospital(alice, **changes):
@@ -113,6 +118,35 @@ async def test_a_quote_gets_the_engines_estimate_at_once(client, alice):
     assert uncovered["amc_paid"] == "0.00" and "ne couvre" in uncovered["explanation"][0]
     total = float(crown["amo_paid"]) + float(crown["amc_paid"]) + float(crown["out_of_pocket"])
     assert total == pytest.approx(500)
+
+
+async def test_a_quote_line_the_engine_cannot_price_without_its_base_is_taken(client, alice, db_session):
+    """Soins dentaires have no fixed tariff: without the base de remboursement the engine refuses to price
+    the line, which must not refuse the member's devis (a conseiller answers it with the amount)."""
+    db_session.add(
+        GuaranteeLine(
+            table_id=alice["table_id"],
+            care_category="dentaire",
+            act_codes=["SC"],
+            notation="100% BR",
+            label="Soins dentaires",
+        )
+    )
+    db_session.commit()
+    body = {
+        "domain": "dental",
+        "beneficiary_id": alice["beneficiary"],
+        "provider_name": "Dr Martin",
+        "lines": [{"act": "SC", "label": "Soins", "charged": "80"}, {"act": "PROTHESE", "charged": "500"}],
+        "file": upload("devis.pdf", PDF),
+    }
+    response = await client.post(f"{BASE}/quotes", json=body, headers=alice["headers"])
+    assert response.status_code == 201, response.text
+    care, crown = response.json()["estimate"]["lines"]
+    assert care["amo_paid"] is None and care["amc_paid"] is None and care["out_of_pocket"] is None
+    assert "base de remboursement" in care["explanation"][0] and "conseiller" in care["explanation"][0]
+    assert float(crown["amc_paid"]) > 0
+    assert response.json()["estimate"]["amc_paid"] == crown["amc_paid"]
 
 
 async def test_accident_and_documents_and_the_one_list(client, alice):

@@ -527,3 +527,28 @@ async def test_linear_transcript_of_a_quote(api, token_store, coralie_token, dem
     row = _created(demo_session, "quote")
     assert row.details["lines"] == [{"act": "AUDIO", "label": "Aide auditive (par oreille)", "charged": "1200.00"}]
     assert (row.estimate["amc_paid"], row.estimate["out_of_pocket"]) == ("160.00", "800.00")
+
+
+def test_a_devis_line_without_an_automatic_figure_is_said_so_and_kept_out_of_the_totals():
+    from models.schemas.common import RequestStatus
+    from models.schemas.requests import QuoteEstimate, QuoteEstimateLine, RequestDetail
+
+    unpriced = QuoteEstimateLine(
+        act="SC", label="Soins", charged=Decimal("80"), explanation=["Pas d'estimation immédiate pour cet acte."]
+    )
+    crown = QuoteEstimateLine(
+        act="PROTHESE", label="Couronne", charged=Decimal("500"), amo_paid=Decimal("75.25"),
+        amc_paid=Decimal("200"), out_of_pocket=Decimal("224.75"),
+    )
+    estimate = QuoteEstimate(
+        lines=[unpriced, crown], charged=Decimal("580"), amo_paid=Decimal("75.25"), amc_paid=Decimal("200"),
+        out_of_pocket=Decimal("224.75"),
+    )
+    detail = RequestDetail.model_construct(
+        title="Devis", reference="D-1", status=RequestStatus.received, estimate=estimate, claim_id=None
+    )
+    lines = forms.created_lines(detail)
+    assert "(sans les actes à estimer par un conseiller, ci-dessous)" in lines[1]
+    euros = [line.replace("\u00a0", " ").replace("\u202f", " ") for line in lines]  # spaces as typed here
+    assert euros[2] == "Soins : 80,00 € ; Pas d'estimation immédiate pour cet acte."
+    assert euros[3] == "Couronne : 500,00 € ; mutuelle 200,00 € ; reste à charge 224,75 €"

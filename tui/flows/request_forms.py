@@ -481,12 +481,18 @@ def created_lines(detail: RequestDetail) -> list[str]:
     ]
     if detail.estimate is not None:
         e = detail.estimate
+        unestimated = [line for line in e.lines if line.amo_paid is None and line.amc_paid is None]
         lines.append(
             f"Estimation immédiate : la mutuelle vous rembourserait {format_eur(e.amc_paid)}, la Sécurité "
             f"sociale {format_eur(e.amo_paid)} ; il vous resterait {format_eur(e.out_of_pocket)} à payer sur "
-            f"{format_eur(e.charged)}. Un conseiller confirmera ou corrigera ce montant."
+            f"{format_eur(e.charged)}"
+            + (" (sans les actes à estimer par un conseiller, ci-dessous)" if unestimated else "")
+            + ". Un conseiller confirmera ou corrigera ce montant."
         )
         for line in e.lines:
+            if line in unestimated:
+                lines.append(f"{line.label} : {format_eur(line.charged)} ; {line.explanation[0]}")
+                continue
             lines.append(
                 f"{line.label} : {format_eur(line.charged)} ; mutuelle "
                 f"{format_eur(line.amc_paid or Decimal('0'))} ; reste à charge "
