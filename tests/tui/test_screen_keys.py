@@ -56,7 +56,7 @@ ISABELLE = "isabelle.morin@mutuelle-demo.example"  # the demo's supervisor
 TEXTUAL_ACTIONS = {b.action for b in Screen.BINDINGS}
 
 # Bases that only their subclasses make complete (a flow to set, a heading to give): no screen of their own.
-ABSTRACT = {"ChallengeRequestScreen"}
+ABSTRACT = {"ChallengeRequestScreen", "SendingScreen"}  # bases that are never shown themselves
 
 
 def client_screens() -> dict[str, type[Screen]]:
