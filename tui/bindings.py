@@ -5,21 +5,27 @@ from __future__ import annotations
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
-from tui.flows.actions import AGENT, ANONYMOUS, DEFAULT_REGISTRY, EVERYWHERE, SCREEN, Registry
+from tui.flows.actions import AGENT, ANONYMOUS, DEFAULT_REGISTRY, EVERYWHERE, SCREEN, Action, Registry
+
+
+def binding_for(action: Action, run: str | None = None, *, show: bool | None = None) -> Binding:
+    """The Textual binding of one registry action: its keys, the Textual action it ``run``s (by default the
+    action's id), its footer label and description, and its id (so that `App.set_keymap` remaps it)."""
+    return Binding(
+        ",".join(action.keys),
+        action.id if run is None else run,
+        action.footer_label,
+        show=action.footer if show is None else show,
+        tooltip=action.description,
+        id=action.id,
+    )
 
 
 def bindings_from_registry(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
     """One binding per action, carrying the action's id so that `App.set_keymap` remaps it. The console
     conseiller's actions are bound on its screens (``agent_bindings``), not on the app."""
     return [
-        Binding(
-            ",".join(action.keys),
-            action.id,
-            action.footer_label,
-            show=action.footer,
-            tooltip=action.description,
-            id=action.id,
-        )
+        binding_for(action)
         for action in registry.actions
         if action.context not in (AGENT, SCREEN)
     ]
@@ -29,14 +35,7 @@ def screen_bindings(screen: str, registry: Registry = DEFAULT_REGISTRY, *, skip:
     """One screen's own keys (context SCREEN), bound on that screen with the registry's ids ("claims.sort"),
     so that `App.set_keymap` remaps them from the config file like any other action."""
     return [
-        Binding(
-            ",".join(action.keys),
-            action.method,
-            action.footer_label,
-            show=action.footer,
-            tooltip=action.description,
-            id=action.id,
-        )
+        binding_for(action, action.method)
         for action in registry.actions
         if action.context == SCREEN and action.screen == screen and action.id not in skip
     ]
@@ -45,24 +44,14 @@ def screen_bindings(screen: str, registry: Registry = DEFAULT_REGISTRY, *, skip:
 def help_binding(registry: Registry = DEFAULT_REGISTRY, *, show: bool = True) -> Binding:
     """F1 / ? on a screen that hides the app's bindings (a modal) or that shows the help in its footer; the
     registry's id, so a remapped key applies here too."""
-    action = registry["help"]
-    return Binding(
-        ",".join(action.keys), "app.help", action.footer_label, show=show, tooltip=action.description, id=action.id
-    )
+    return binding_for(registry["help"], "app.help", show=show)
 
 
 def agent_bindings(registry: Registry = DEFAULT_REGISTRY, *, screen: str | None = None) -> list[Binding]:
     """The console conseiller's actions (context AGENT) bound on one of its screens (``screen``: None for
     the console, "queue" for the file), with the registry's ids, keys, footer labels and descriptions."""
     return [
-        Binding(
-            ",".join(action.keys),
-            action.id,
-            action.footer_label,
-            show=action.footer,
-            tooltip=action.description,
-            id=action.id,
-        )
+        binding_for(action)
         for action in registry.actions
         if action.context == AGENT and action.screen == screen
     ]
@@ -72,14 +61,7 @@ def modal_bindings(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
     """For modal screens, which hide the app's bindings: the actions available everywhere, run on the
     app. Same ids, so a remapped key applies here too."""
     return [
-        Binding(
-            ",".join(action.keys),
-            f"app.{action.id}",
-            action.footer_label,
-            show=action.footer,
-            tooltip=action.description,
-            id=action.id,
-        )
+        binding_for(action, f"app.{action.id}")
         for action in registry.actions
         if action.context == EVERYWHERE
     ]
@@ -88,14 +70,7 @@ def modal_bindings(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
 def anonymous_bindings(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
     """The login screen's own actions (Première connexion, Mot de passe oublié…), run on the app."""
     return [
-        Binding(
-            ",".join(action.keys),
-            f"app.{action.id}",
-            action.footer_label,
-            show=action.footer,
-            tooltip=action.description,
-            id=action.id,
-        )
+        binding_for(action, f"app.{action.id}")
         for action in registry.actions
         if action.context == ANONYMOUS
     ]
@@ -113,13 +88,5 @@ def install_extra_bindings(node: DOMNode, registry: Registry, *, prefix: str = "
     mapping = {key: list(bindings) for key, bindings in node._bindings.key_to_bindings.items()}
     node._bindings = BindingsMap.from_keys(mapping)
     for action in extra:
-        binding = Binding(
-            ",".join(action.keys),
-            f"{prefix}{action.id}",
-            action.footer_label,
-            show=action.footer,
-            tooltip=action.description,
-            id=action.id,
-        )
-        for single in Binding.make_bindings([binding]):
+        for single in Binding.make_bindings([binding_for(action, f"{prefix}{action.id}")]):
             node._bindings._add_binding(single)
