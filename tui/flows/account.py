@@ -12,7 +12,7 @@ flows repeat it as is.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -22,6 +22,7 @@ from models.domain.dates import parse_date as parse_birth_date
 from models.domain.identifiers import NirError, validate_nir
 from models.schemas import auth as schemas
 from models.schemas.auth import (
+    Accepted,
     HumanChallenge,
     PolicyViolation,
     SessionListItem,
@@ -306,6 +307,44 @@ class ActivationFlow:
         return Result(message=WELCOME)
 
 
+class _ChallengedRequest:
+    """An identifier and the human check, sent once to the server: the first step shared by « Renvoyer
+    l'e-mail de confirmation » and « Mot de passe oublié ». A question is single use: a new one is loaded
+    after any refusal."""
+
+    api: ApiClient
+    challenge: HumanChallenge | None
+
+    async def load(self) -> Result:
+        try:
+            self.challenge = await self.api.challenge()
+        except errors.ApiError as exc:
+            return Result(problems=[FieldError("form", exc.message)])
+        return Result()
+
+    async def _send(
+        self, identifier: str, challenge_answer: str, call: Callable[..., Awaitable[Accepted]]
+    ) -> Accepted | Result:
+        """``call(identifier, challenge_id=…, challenge_answer=…)``'s answer, or a Result with the problems."""
+        problems = []
+        if not identifier.strip():
+            problems.append(FieldError("identifier", "Indiquez votre n° adhérent ou votre adresse e-mail."))
+        if self.challenge is not None and not challenge_answer.strip():
+            problems.append(FieldError("challenge", "Répondez à la question de vérification de sécurité."))
+        if problems:
+            return Result(problems=problems)
+        challenge, self.challenge = self.challenge, None  # single use
+        try:
+            return await call(
+                identifier.strip(),
+                challenge_id=challenge.id if challenge else None,
+                challenge_answer=challenge_answer.strip() or None,
+            )
+        except errors.ApiError as exc:
+            await self.load()
+            return Result(problems=_server_problems(exc))
+
+
 # -- Renvoyer l'e-mail de confirmation -------------------------------------------------------------------
 
 RESEND_CONFIRMATION_TITLE = "Renvoyer l'e-mail de confirmation"
@@ -325,7 +364,7 @@ class ResendConfirmationStep(Enum):
     DONE = 3
 
 
-class ResendConfirmationFlow:
+class ResendConfirmationFlow(_ChallengedRequest):
     """Identifier and human check, then the server's message (the same whether the account exists or
     not), then the code pasted: the confirm-email step of `ActivationFlow`, reused as is."""
 
@@ -340,31 +379,10 @@ class ResendConfirmationFlow:
     def identifier(self) -> str:
         return self.confirmation.member_number
 
-    async def load(self) -> Result:
-        try:
-            self.challenge = await self.api.challenge()
-        except errors.ApiError as exc:
-            return Result(problems=[FieldError("form", exc.message)])
-        return Result()
-
     async def request(self, identifier: str, challenge_answer: str) -> Result:
-        problems = []
-        if not identifier.strip():
-            problems.append(FieldError("identifier", "Indiquez votre n° adhérent ou votre adresse e-mail."))
-        if self.challenge is not None and not challenge_answer.strip():
-            problems.append(FieldError("challenge", "Répondez à la question de vérification de sécurité."))
-        if problems:
-            return Result(problems=problems)
-        challenge, self.challenge = self.challenge, None  # single use
-        try:
-            accepted = await self.api.resend_confirmation(
-                identifier.strip(),
-                challenge_id=challenge.id if challenge else None,
-                challenge_answer=challenge_answer.strip() or None,
-            )
-        except errors.ApiError as exc:
-            await self.load()
-            return Result(problems=_server_problems(exc))
+        accepted = await self._send(identifier, challenge_answer, self.api.resend_confirmation)
+        if isinstance(accepted, Result):
+            return accepted
         self.confirmation.member_number = identifier.strip()
         self.confirmation.step = ActivationStep.VALIDATION
         self.server_message = accepted.message
@@ -398,7 +416,7 @@ class ResetStep(Enum):
     DONE = 3
 
 
-class ResetFlow:
+class ResetFlow(_ChallengedRequest):
     def __init__(self, api: ApiClient, *, policy: PolicyCheck | None = None) -> None:
         self.api = api
         self.step = ResetStep.IDENTIFIER
@@ -412,31 +430,10 @@ class ResetFlow:
             member_number=self.identifier if self.identifier.isdigit() else None
         )
 
-    async def load(self) -> Result:
-        try:
-            self.challenge = await self.api.challenge()
-        except errors.ApiError as exc:
-            return Result(problems=[FieldError("form", exc.message)])
-        return Result()
-
     async def request(self, identifier: str, challenge_answer: str) -> Result:
-        problems = []
-        if not identifier.strip():
-            problems.append(FieldError("identifier", "Indiquez votre n° adhérent ou votre adresse e-mail."))
-        if self.challenge is not None and not challenge_answer.strip():
-            problems.append(FieldError("challenge", "Répondez à la question de vérification de sécurité."))
-        if problems:
-            return Result(problems=problems)
-        challenge, self.challenge = self.challenge, None
-        try:
-            await self.api.forgot_password(
-                identifier.strip(),
-                challenge_id=challenge.id if challenge else None,
-                challenge_answer=challenge_answer.strip() or None,
-            )
-        except errors.ApiError as exc:
-            await self.load()
-            return Result(problems=_server_problems(exc))
+        sent = await self._send(identifier, challenge_answer, self.api.forgot_password)
+        if isinstance(sent, Result):
+            return sent
         self.identifier = identifier.strip()
         self.step = ResetStep.CODE
         return Result(message=FORGOT_SENT)
