@@ -47,6 +47,8 @@ def main() -> int:
     _banner("Lint : ruff")
     if _run([python, "-m", "ruff", "check", "."]) != 0:
         failures.append("ruff")
+    if _run([python, "-m", "ruff", "format", "--check", "."]) != 0:
+        failures.append("ruff format (lancez `ruff format .`)")
 
     _banner("Suite complète sur SQLite")
     env = dict(os.environ)
