@@ -20,7 +20,7 @@ from textual.geometry import Offset
 from textual.message import Message
 from textual.theme import Theme
 
-from tui.api.token_store import MemoryTokenStore, TokenStore
+from tui.api.token_store import MemoryTokenStore, TokenStore, is_open
 from tui.bindings import bindings_from_registry, install_extra_bindings
 from tui.commands import RegistryCommands
 from tui.flows import login as login_flow
@@ -28,7 +28,7 @@ from tui.flows import mailbox
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, SCREEN, SESSION, Action
 from tui.flows.clock import Clock, SystemClock
 from tui.flows.config import THEMES, ClientConfig
-from tui.flows.login import AuthenticatedSession
+from tui.flows.login import RESUMING, AuthenticatedSession
 from tui.screens.login import LoginScreen
 from tui.screens.welcome import WelcomeScreen
 from tui.widgets.cursor import focus_cursor, own_cursor
@@ -86,6 +86,11 @@ class EspaceApp(App[int]):
         def __init__(self, message: str) -> None:
             super().__init__()
             self.message = message
+
+    class TokenStoreOpened(Message):
+        def __init__(self, has_session: bool) -> None:
+            super().__init__()
+            self.has_session = has_session
 
     class Resumed(Message):
         def __init__(self, session: AuthenticatedSession | None) -> None:
@@ -158,7 +163,12 @@ class EspaceApp(App[int]):
         self.push_screen(WelcomeScreen())
         for warning in self.config.warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=10)
-        if self.token_store.get(self.api.base_url):
+        if not is_open(self.token_store):
+            # Start-up (issue 11): the real client's keyring opens in a thread once the login form is
+            # painted; what it holds (a session to resume, the remembered identifier) comes in after.
+            self.show_login()
+            self.call_after_refresh(self._open_token_store)
+        elif self.token_store.get(self.api.base_url):
             self._resume()
         else:
             self.show_login()
@@ -166,14 +176,37 @@ class EspaceApp(App[int]):
     async def on_unmount(self) -> None:
         await self.api.aclose()
 
+    @work(thread=True, group="token-store", exit_on_error=False)
+    def _open_token_store(self) -> None:
+        has_session = bool(self.token_store.get(self.api.base_url))  # waits for the keyring, in this thread
+        self.post_message(self.TokenStoreOpened(has_session))
+
+    @on(TokenStoreOpened)
+    def _token_store_opened(self, message: TokenStoreOpened) -> None:
+        login = self.screen if isinstance(self.screen, LoginScreen) else None
+        if login is None:  # logged in already, or another screen on top: nothing to fill in
+            return
+        if message.has_session and self.session is None:
+            login.status.info(RESUMING)  # the form is about to give way: say why
+            self._resume()
+        else:
+            login.recall_identifier()
+
     @work(exclusive=True, group="session", exit_on_error=False)
     async def _resume(self) -> None:
         self.post_message(self.Resumed(await login_flow.resume(self.api, self.token_store)))
 
     @on(Resumed)
     def _resumed(self, message: Resumed) -> None:
+        login = self.screen if isinstance(self.screen, LoginScreen) else None
         if message.session is None:
-            self.show_login()
+            if login is None:
+                self.show_login()
+            else:  # the form was painted while the keyring opened; the session it held has ended
+                login.status.clear()
+                login.recall_identifier()
+        elif login is not None:
+            login.dismiss(message.session)  # its callback is _logged_in
         else:
             self._logged_in(message.session)
 

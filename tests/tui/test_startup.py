@@ -39,10 +39,8 @@ NOT_AT_START_PREFIXES = ("tui.screens.", "tui.linear", "tui.flows.account", "tui
 
 PROBE = """
 import json, sys
-import tui.main
-from tui.api.client import ApiClient
-from tui.app import EspaceApp
-EspaceApp(ApiClient("http://127.0.0.1:8765"))
+from tui import main
+main.full_screen_app(main.ApiClient("http://127.0.0.1:8765"), main.load_config())  # as `espace tui` builds it
 print(json.dumps(sorted(sys.modules)))
 """
 

@@ -11,6 +11,8 @@ Tests inject `MemoryTokenStore`.
 from __future__ import annotations
 
 import contextlib
+import threading
+from collections.abc import Callable
 from typing import Protocol
 
 SERVICE = "espace-adherent"
@@ -179,3 +181,77 @@ def default_token_store() -> TokenStore:
     if backend is None:
         return MemoryTokenStore(MEMORY_ONLY_NOTICE)
     return KeyringTokenStore(backend)
+
+
+class OpeningTokenStore:
+    """The system's token store, opened in a thread once the first screen is painted (the full-screen client).
+
+    Measured (bench.startup_bench, issue 11): importing `keyring` and letting it find its backend took 85 to
+    135 ms on Linux — it scans its plugins' entry points, and its macOS module, imported everywhere, looks
+    for a library with ctypes (which runs a compiler). That was a third of the client's start. The login
+    form is painted meanwhile; whoever uses the store first waits for it to open, so nothing is read or
+    written in another store than the one that lasts."""
+
+    def __init__(self, open_store: Callable[[], TokenStore] = default_token_store) -> None:
+        self._open_store = open_store
+        self._store: TokenStore | None = None
+        self._opened = threading.Event()
+        self._start_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Begin opening in the background (once; a later call does nothing)."""
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._open, name="token-store", daemon=True)
+                self._thread.start()
+
+    def _open(self) -> None:
+        try:
+            self._store = self._open_store()
+        except Exception:  # a keyring that breaks while loading is a missing keyring, said as such
+            self._store = MemoryTokenStore(MEMORY_ONLY_NOTICE)
+        finally:
+            self._opened.set()
+
+    @property
+    def ready(self) -> bool:
+        return self._opened.is_set()
+
+    def opened(self) -> TokenStore:
+        """The store itself, waiting for it to open (and starting it if nobody had)."""
+        self.start()
+        self._opened.wait()
+        assert self._store is not None  # set before the event, even when opening failed
+        return self._store
+
+    @property
+    def persistent(self) -> bool:  # type: ignore[override]
+        return self.opened().persistent
+
+    @property
+    def description(self) -> str:
+        return self.opened().description
+
+    def get(self, server: str) -> str | None:
+        return self.opened().get(server)
+
+    def set(self, server: str, token: str) -> None:
+        self.opened().set(server, token)
+
+    def delete(self, server: str) -> None:
+        self.opened().delete(server)
+
+    def get_item(self, server: str, name: str) -> str | None:
+        return self.opened().get_item(server, name)
+
+    def set_item(self, server: str, name: str, value: str) -> None:
+        self.opened().set_item(server, name, value)
+
+    def delete_item(self, server: str, name: str) -> None:
+        self.opened().delete_item(server, name)
+
+
+def is_open(store: TokenStore | None) -> bool:
+    """False only while an `OpeningTokenStore` is still opening: reading it now would wait."""
+    return not isinstance(store, OpeningTokenStore) or store.ready

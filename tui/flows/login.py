@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from models.domain.dates import format_date_long, format_time
 from models.schemas.common import CHALLENGE_REQUIRED_FIELD, SecondFactorMethod
 from tui.api import errors
-from tui.api.token_store import IDENTIFIER, REMEMBER_MEMORY_ONLY, TokenStore, device_item
+from tui.api.token_store import IDENTIFIER, REMEMBER_MEMORY_ONLY, TokenStore, device_item, is_open
 from tui.flows.clock import PARIS
 from tui.flows.wording import status_words
 
@@ -30,6 +30,7 @@ IDENTIFIER_MISSING = "Indiquez votre n° adhérent ou votre adresse e-mail."
 PASSWORD_MISSING = "Indiquez votre mot de passe."
 IDENTIFIER_TOO_LONG = "Cet identifiant est trop long : 254 caractères au plus."
 SUBMITTING = "Connexion en cours…"
+RESUMING = "Reprise de votre session enregistrée sur cet appareil…"
 LOGGED_IN = "Vous êtes connecté·e."
 LOGGED_OUT = "Vous êtes déconnecté·e."
 CHALLENGE_LABEL = "Vérification de sécurité : votre réponse"
@@ -176,8 +177,13 @@ class LoginFlow:
         self.trust: bool | None = None
         self.remember = False
         self._memory_notice_given = False
-        if store is not None:
-            self.identifier = store.get_item(api.base_url, IDENTIFIER) or ""
+        if is_open(store):  # the full-screen client's keyring may still be opening: it recalls it later
+            self.recall()
+
+    def recall(self) -> None:
+        """ "Se souvenir de moi": the identifier kept on this device, if any, fills the first field."""
+        if self.store is not None:
+            self.identifier = self.store.get_item(self.api.base_url, IDENTIFIER) or ""
             self.remember = bool(self.identifier)
 
     # -- step by step (linear mode) -----------------------------------------------------------------

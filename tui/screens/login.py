@@ -99,6 +99,23 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
         if self._notice:
             (status.error if self._notice_is_error else status.info)(self._notice)
 
+    def recall_identifier(self) -> None:
+        """The token store has opened after the form was painted (`OpeningTokenStore`): fill in the
+        remembered identifier, unless the member has already started typing one."""
+        field = self.query_one("#identifier", Input)
+        if field.value:
+            return
+        self.flow.recall()
+        if not self.flow.identifier:
+            return
+        field.value = self.flow.identifier
+        with self.prevent(Checkbox.Changed):  # recalled, not a choice the member just made
+            remember = self.query_one("#remember", Checkbox)
+            remember.value = self.flow.remember
+            remember.label = _remember_label(self.flow.remember)
+        if field.has_focus:
+            self.query_one("#password", Input).focus()
+
     @property
     def status(self) -> StatusLine:
         return self.query_one("#login-status", StatusLine)
