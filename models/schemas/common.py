@@ -6,21 +6,13 @@ Values are stable English identifiers; the words shown to people come from one f
 
 from enum import StrEnum
 
-# ErrorDetail.field that tells the client to fetch a challenge before the next attempt.
-CHALLENGE_REQUIRED_FIELD = "challenge"
-# ErrorResponse.code of every route refused in the restricted session of an expired password.
-PASSWORD_EXPIRED_CODE = "password_expired"
-
-
-class SecondFactorMethod(StrEnum):
-    email = "email"
-    sms = "sms"
-    totp = "totp"  # an authenticator app (a recovery code is accepted in its place)
-
-
-class LoginStatus(StrEnum):
-    authenticated = "authenticated"
-    second_factor_required = "second_factor_required"
+# The login's four names live apart, so that the client's login form does not build every enumeration here.
+from models.schemas.login_codes import (  # noqa: F401  (re-exported: part of this vocabulary)
+    CHALLENGE_REQUIRED_FIELD,
+    PASSWORD_EXPIRED_CODE,
+    LoginStatus,
+    SecondFactorMethod,
+)
 
 
 class Role(StrEnum):

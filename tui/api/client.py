@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from models.schemas.common import PASSWORD_EXPIRED_CODE, LoginStatus
+from models.schemas.login_codes import PASSWORD_EXPIRED_CODE, LoginStatus
 from tui.api import errors
 from tui.flows.clock import Clock, SystemClock
 

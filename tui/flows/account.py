@@ -32,7 +32,7 @@ from models.schemas.auth import (
 )
 from tui.api import errors
 from tui.api.client import ApiClient
-from tui.flows.clock import PARIS
+from tui.flows.clock import paris
 from tui.flows.login import FieldError, clock_time
 from tui.flows.password import PolicyCheck, default_policy
 
@@ -546,7 +546,7 @@ def expiry_warning(api: ApiClient) -> str:
     """Said once: the time the session ends, never a countdown."""
     left = api.seconds_before_idle_expiry() or 0.0
     ends = api.clock.now().timestamp() + max(left, 0.0)
-    at = datetime.fromtimestamp(ends, tz=PARIS)
+    at = datetime.fromtimestamp(ends, tz=paris())
     return (
         f"Sans activité, votre session se terminera à {clock_time(at)}. "
         "Choisissez « Prolonger » pour rester connecté·e ; ce que vous avez saisi est conservé."
@@ -593,7 +593,7 @@ SESSION_REVOKED = "Session fermée."
 
 
 def _day(value: datetime) -> str:
-    return format_date_long(value.astimezone(PARIS).date())
+    return format_date_long(value.astimezone(paris()).date())
 
 
 def device_line(device: TrustedDeviceOut) -> str:

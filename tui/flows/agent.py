@@ -35,7 +35,7 @@ from tui.flows import dashboard as dashboard_flow
 from tui.flows import guarantees as guarantees_flow
 from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
-from tui.flows.clock import PARIS
+from tui.flows.clock import paris
 from tui.flows.retry import is_unreachable, kept_sentence
 from tui.flows.wording import inline_words, status_words
 
@@ -118,7 +118,7 @@ def banner_lines(b: Banner) -> list[str]:
 
 
 def _at(moment: datetime) -> str:
-    local = moment.astimezone(PARIS) if moment.tzinfo is not None else moment  # the conseiller reads Paris time
+    local = moment.astimezone(paris()) if moment.tzinfo is not None else moment  # the conseiller reads Paris time
     return f"{format_date(local.date())} {local:%H:%M}"
 
 

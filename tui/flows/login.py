@@ -13,14 +13,15 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from models.domain.dates import format_date_long, format_time
-from models.schemas.common import CHALLENGE_REQUIRED_FIELD, SecondFactorMethod
+from models.schemas.login_codes import CHALLENGE_REQUIRED_FIELD, SecondFactorMethod
 from tui.api import errors
 from tui.api.token_store import IDENTIFIER, REMEMBER_MEMORY_ONLY, TokenStore, device_item, is_open
-from tui.flows.clock import PARIS
-from tui.flows.wording import status_words
+from tui.flows.clock import paris
 
-if TYPE_CHECKING:  # the login screen is painted before Pydantic is loaded (issue 11)
+# Start-up (issue 11): the login form is painted before Pydantic, the enumerations of
+# `models.schemas.common`, `tui.flows.wording` and the date formats are loaded; the functions that word a
+# code, a time or a date import them when first called.
+if TYPE_CHECKING:
     from models.schemas.auth import HumanChallenge, PendingLogin, SessionOut
     from tui.api.client import ApiClient
 
@@ -55,7 +56,6 @@ NO_RESEND_LEFT = "Plus aucun renvoi possible : recommencez la connexion pour rec
 PASSWORD_EXPIRED_NOTICE = "Votre mot de passe a expiré : choisissez-en un nouveau pour accéder à votre espace."
 DEVICE_NAME = "Client terminal Espace Adhérent"
 
-METHOD_WORDS = {method: status_words(method) for method in SecondFactorMethod}  # from tui.flows.wording
 UNEXPECTED = (
     "Une erreur inattendue est survenue dans le client. Réessayez ; si cela persiste, contactez le service adhérent."
 )
@@ -72,9 +72,18 @@ class Step(Enum):
     DONE = "done"
 
 
+def method_words(method: SecondFactorMethod) -> str:
+    """How a code travels, in words: "par e-mail", "par SMS"… (from `tui.flows.wording`)."""
+    from tui.flows.wording import status_words
+
+    return status_words(method)
+
+
 def clock_time(value: datetime) -> str:
     """An instant as French reads it, in Paris time: "14 h 32"."""
-    return format_time(value.astimezone(PARIS).time())
+    from models.domain.dates import format_time
+
+    return format_time(value.astimezone(paris()).time())
 
 
 def code_validity(pending: PendingLogin) -> str:
@@ -87,7 +96,7 @@ def code_sent_sentence(pending: PendingLogin) -> str:
     if pending.method is SecondFactorMethod.totp:
         return "Saisissez le code à 6 chiffres affiché par votre application d'authentification."
     where = f" à {pending.destination}" if pending.destination else ""
-    return f"Un code à 6 chiffres a été envoyé {METHOD_WORDS[pending.method]}{where}."
+    return f"Un code à 6 chiffres a été envoyé {method_words(pending.method)}{where}."
 
 
 def resends_sentence(pending: PendingLogin) -> str:
@@ -327,6 +336,8 @@ class LoginFlow:
         except errors.ApiError as exc:
             self.step = Step.CODE
             return LoginOutcome(message=exc.message, field="code", pending=self.pending)
+        from models.domain.dates import format_date_long
+
         outcome = self._authenticated(result.session)
         notes = [outcome.message]
         if self.trust and result.trusted_device_token:
@@ -335,7 +346,7 @@ class LoginFlow:
             until = result.trusted_device_expires_at
             notes.insert(
                 0,
-                TRUSTED.format(date=format_date_long(until.astimezone(PARIS).date()))
+                TRUSTED.format(date=format_date_long(until.astimezone(paris()).date()))
                 if until
                 else "Cet appareil est maintenant un appareil de confiance.",
             )

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.flows.clock import PARIS
+from tui.flows.clock import paris
 
-# `mailbox` and `email` are imported when the mailbox is read: the app only asks `demo_maildir` at start.
+# `mailbox`, `email` and the date formats are imported when the mailbox is read: the app only asks
+# `demo_maildir` at start.
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
@@ -25,21 +26,6 @@ TITLE = "Boîte aux lettres de démonstration"
 EMPTY = "Aucun courriel pour l'instant. Les codes envoyés par le serveur arrivent ici en quelques secondes."
 UNREADABLE = "La boîte aux lettres de démonstration n'a pas pu être lue : {reason}."
 NO_SUBJECT = "(sans objet)"
-
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 @dataclass(frozen=True)
@@ -55,9 +41,10 @@ class DemoMail:
         """E.g. "23 novembre 2026 à 10 h 05" (Paris time), or "date inconnue"."""
         if self.sent_at is None:
             return "date inconnue"
-        local = self.sent_at.astimezone(PARIS)
-        day = "1er" if local.day == 1 else str(local.day)
-        return f"{day} {_MONTHS[local.month - 1]} {local.year} à {local.hour} h {local.minute:02d}"
+        from models.domain.dates import format_date_long, format_time
+
+        local = self.sent_at.astimezone(paris())
+        return f"{format_date_long(local.date())} à {format_time(local.time())}"
 
     def summary(self) -> str:
         """One labelled line per mail, for the list and the linear mode."""

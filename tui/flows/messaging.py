@@ -22,7 +22,7 @@ from models.schemas.messaging import Inbox, ThreadDetail, ThreadSummary, Uploade
 from models.schemas.notifications import NotificationList, NotificationOut
 from models.schemas.requests import RequestDetail, RequestSummary
 from tui.flows import wording
-from tui.flows.clock import PARIS
+from tui.flows.clock import paris
 from tui.flows.retry import Submission
 
 DateFormat = Callable[[date], str]
@@ -117,7 +117,7 @@ def complete_path(prefix: str, limit: int = 50) -> list[str]:
 
 
 def _day(at: datetime, dates: DateFormat) -> str:
-    return dates(at.astimezone(PARIS).date())
+    return dates(at.astimezone(paris()).date())
 
 
 def thread_line(thread: ThreadSummary, dates: DateFormat = format_date) -> str:
@@ -166,7 +166,7 @@ def thread_lines(thread: ThreadDetail, dates: DateFormat = format_date) -> list[
 def message_lines(thread: ThreadDetail, dates: DateFormat = format_date) -> list[list[str]]:
     blocks = []
     for m in thread.messages:
-        local = m.sent_at.astimezone(PARIS)
+        local = m.sent_at.astimezone(paris())
         head = f"{m.author_name}, le {dates(local.date())} à {local.hour} h {local.minute:02d}"
         if not m.read:
             head += " (nouveau)"

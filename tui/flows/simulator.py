@@ -17,7 +17,7 @@ from models.schemas.guarantees import BeneficiaryCover, SavedSimulationOut
 from models.schemas.simulation import SimulationResult
 from tui.api import errors
 from tui.api.client import ApiClient
-from tui.flows.clock import PARIS
+from tui.flows.clock import paris
 from tui.flows.retry import Submission
 
 HEADING = "Simulateur de remboursement"
@@ -253,7 +253,7 @@ def saved_line(item: SavedSimulationOut, *, long_dates: bool = False) -> str:
     rest = next(f for f in result_view(item.requests, item.results).figures if f.startswith(MEMBER_REST))
     created = item.created_at if item.created_at.tzinfo else item.created_at.replace(tzinfo=UTC)
     return (
-        f"Le : {dates(created.astimezone(PARIS).date())} ; Pour : {item.beneficiary_name} ; "
+        f"Le : {dates(created.astimezone(paris()).date())} ; Pour : {item.beneficiary_name} ; "
         f"Acte : {item.act_label} ; Montant : {format_eur(item.charged)} ; {rest}"
     )
 

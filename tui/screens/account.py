@@ -200,7 +200,7 @@ class CodeScreen(AccountScreen):
             if pending.method is not SecondFactorMethod.totp:
                 yield Button("Renvoyer un code", id="resend")
             for method in login_flow.other_methods(pending):
-                yield Button(f"Code {login_flow.METHOD_WORDS[method]}", id=f"method-{method.value}")
+                yield Button(f"Code {login_flow.method_words(method)}", id=f"method-{method.value}")
 
     @on(Input.Submitted, "#code")
     @on(Button.Pressed, "#code-submit")
