@@ -226,7 +226,7 @@ class OpeningTokenStore:
         return self._store
 
     @property
-    def persistent(self) -> bool:  # type: ignore[override]
+    def persistent(self) -> bool:
         return self.opened().persistent
 
     @property
