@@ -35,6 +35,18 @@ class GatedOpener:
         return self.store
 
 
+def app_with_keyring(api, *, identifier: str | None = None, token: str | None = None):
+    """The client with a keyring that holds `identifier` (remembered) and `token` (a kept session), and
+    opens only when the test sets `opener.gate`."""
+    inner = MemoryTokenStore()
+    if identifier:
+        inner.set_item(api.base_url, IDENTIFIER, identifier)
+    if token:
+        inner.set(api.base_url, token)
+    opener = GatedOpener(inner)
+    return EspaceApp(api, token_store=OpeningTokenStore(opener)), opener, inner
+
+
 async def settle(app: EspaceApp, pilot) -> None:
     for _ in range(4):  # the opening thread, then the resume worker, then the dashboard's own loading
         await app.workers.wait_for_complete()
@@ -79,10 +91,7 @@ def test_espace_tui_gives_the_full_screen_client_a_store_that_opens_after_the_fi
 
 
 async def test_the_form_is_there_before_the_keyring_and_the_remembered_identifier_comes_in_after(api):
-    inner = MemoryTokenStore()
-    inner.set_item(api.base_url, IDENTIFIER, "1204587")
-    opener = GatedOpener(inner)
-    app = EspaceApp(api, token_store=OpeningTokenStore(opener))
+    app, opener, _ = app_with_keyring(api, identifier="1204587")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
@@ -101,10 +110,7 @@ async def test_the_form_is_there_before_the_keyring_and_the_remembered_identifie
 
 
 async def test_what_the_member_started_typing_is_not_replaced_by_the_remembered_identifier(api):
-    inner = MemoryTokenStore()
-    inner.set_item(api.base_url, IDENTIFIER, "1204587")
-    opener = GatedOpener(inner)
-    app = EspaceApp(api, token_store=OpeningTokenStore(opener))
+    app, opener, _ = app_with_keyring(api, identifier="1204587")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press(*"lea.rimon")
@@ -116,11 +122,8 @@ async def test_what_the_member_started_typing_is_not_replaced_by_the_remembered_
 
 async def test_a_session_kept_in_the_keyring_is_resumed_once_it_opens(api, coralie, read_code):
     await log_in_api(api, read_code, coralie.member_number, coralie.password)
-    inner = MemoryTokenStore()
-    inner.set(api.base_url, api.token)
+    app, opener, _ = app_with_keyring(api, token=api.token)
     api.forget_session()
-    opener = GatedOpener(inner)
-    app = EspaceApp(api, token_store=OpeningTokenStore(opener))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
@@ -132,11 +135,7 @@ async def test_a_session_kept_in_the_keyring_is_resumed_once_it_opens(api, coral
 
 
 async def test_an_ended_session_in_the_keyring_leaves_the_form_with_the_identifier(api):
-    inner = MemoryTokenStore()
-    inner.set(api.base_url, "un-jeton-que-le-serveur-ne-connait-plus")
-    inner.set_item(api.base_url, IDENTIFIER, "1204587")
-    opener = GatedOpener(inner)
-    app = EspaceApp(api, token_store=OpeningTokenStore(opener))
+    app, opener, inner = app_with_keyring(api, identifier="1204587", token="un-jeton-que-le-serveur-ne-connait-plus")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         opener.gate.set()
