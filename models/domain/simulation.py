@@ -39,11 +39,12 @@ from models.domain.money import MAX_AMOUNT, ZERO, format_eur, format_percent, ro
 from models.domain.notation import Guarantee, Kind, Period, describe
 from models.domain.request import (
     InvalidRequest,
+    Refusal,
     SimulationRequest,
     parse_request,
     parse_requests,
 )
-from models.domain.tariffs import OPTICS_KINDS, ActTariff, TariffError, TariffSet, tariff_set_for
+from models.domain.tariffs import OPTICS_KINDS, ActTariff, TariffError, TariffSet, earliest_date, tariff_set_for
 
 NON_OPTAM_SECTORS = ("2", "3")
 DEFAULT_NAMES = ("base", "surcomplementaire")
@@ -108,7 +109,7 @@ class _EventState:
 def _names(count: int, contract_names: Sequence[str] | None) -> list[str]:
     if contract_names is not None:
         if len(contract_names) != count:
-            raise InvalidRequest("guarantees", "il faut un nom de contrat par ligne de garantie")
+            raise InvalidRequest("guarantees", "il faut un nom de contrat par ligne de garantie", Refusal.GUARANTEE)
         return list(contract_names)
     return [DEFAULT_NAMES[i] if i < len(DEFAULT_NAMES) else str(i + 1) for i in range(count)]
 
@@ -194,6 +195,8 @@ def _line_br(request: SimulationRequest, act: ActTariff, basket: str | None, sec
             "br",
             f"la base de remboursement est obligatoire pour l'acte {act.code} ({act.label}) : "
             "elle dépend de l'acte réalisé",
+            Refusal.BR_REQUIRED,
+            {"act": act.code, "date": request.date.isoformat()},
         )
     unit = act.unit_br(sector, request.patient.age, basket, reduced=request.ald or request.at_mp)
     assert unit is not None
@@ -208,20 +211,30 @@ def _simulate_line(
             "guarantee",
             "indiquez la garantie (par exemple « 100% BR ») ; sans garantie, la simulation n'est possible "
             "que depuis votre espace adhérent",
+            Refusal.GUARANTEE,
         )
     try:
         tariffs = tariff_set_for(request.date)
     except TariffError as exc:
-        raise InvalidRequest("date", str(exc)) from None
+        raise InvalidRequest(
+            "date",
+            str(exc),
+            Refusal.NO_TARIFF,
+            {"date": request.date.isoformat(), "earliest": earliest_date().isoformat()},
+        ) from None
     try:
         act = tariffs.act(request.act)
     except TariffError as exc:
-        raise InvalidRequest("act", str(exc)) from None
+        raise InvalidRequest(
+            "act", str(exc), Refusal.ACT_NOT_ON_DATE, {"act": request.act, "date": request.date.isoformat()}
+        ) from None
     basket = request.basket or ("libre" if act.baskets else None)
     if basket is not None and basket not in act.baskets:
         raise InvalidRequest(
             "basket",
             f"le panier « {basket} » n'existe pas pour l'acte {act.code} le {format_date(request.date)}",
+            Refusal.BASKET_UNKNOWN_FOR_ACT,
+            {"act": act.code, "basket": basket, "date": request.date.isoformat()},
         )
     basket_tariff = act.baskets.get(basket) if basket else None
     limit = None
@@ -233,6 +246,8 @@ def _simulate_line(
             raise InvalidRequest(
                 name,
                 "« 100% Santé » ne s'applique qu'aux soins et équipements du panier 100 % Santé (basket « 100-sante »)",
+                Refusal.SANTE_100_OUTSIDE_BASKET,
+                {"act": act.code, "date": request.date.isoformat()},
             )
     names = _names(len(request.guarantees), contract_names)
     charged = request.charged
@@ -482,7 +497,7 @@ def simulate_event(
         except InvalidRequest as exc:
             if len(requests) == 1:
                 raise
-            raise InvalidRequest(f"[{index}].{exc.field}", exc.message) from None
+            raise exc.at(f"[{index}].{exc.field}") from None
     return results
 
 
@@ -502,4 +517,4 @@ def run_simulation_json(
         return [result.to_json() for result in results]
     if isinstance(payload, dict):
         return simulate(parse_request(payload, today), contract_names=contract_names).to_json()
-    raise InvalidRequest("", "la demande doit être un objet JSON ou une liste d'objets")
+    raise InvalidRequest("", "la demande doit être un objet JSON ou une liste d'objets", Refusal.MALFORMED)

@@ -250,3 +250,16 @@ def tariff_set_for(day: date) -> TariffSet:
 def known_act_codes() -> frozenset[str]:
     """Every act code of any set (a code may appear later, e.g. FPU in 2022)."""
     return frozenset(code for s in _SETS for code in s.acts)
+
+
+def act_label(code: str, day: date) -> str | None:
+    """The act's French label on ``day``, else in the nearest set that knows it; None for a code no set
+    knows (a person is shown the label, never the code)."""
+    try:
+        return tariff_set_for(day).act(code).label
+    except TariffError:
+        pass
+    for tariff_set in reversed(_SETS):
+        if code in tariff_set.acts:
+            return tariff_set.acts[code].label
+    return None

@@ -27,9 +27,11 @@ from sqlmodel import Session, col, select
 from models.domain.dates import add_years
 from models.domain.money import format_eur
 from models.domain.notation import Guarantee, Period, describe, parse
-from models.domain.request import EQUIPMENT_ACTS, InvalidRequest, parse_request
+from models.domain.refusals import line_number, member_words
+from models.domain.request import EQUIPMENT_ACTS, InvalidRequest, Refusal, parse_request
 from models.domain.simulation import run_simulation_json
 from models.domain.tariffs import TariffError, tariff_set_for
+from models.domain.tariffs import act_label as tariffs_act_label
 from models.schemas.common import ClaimStatus, ContractLevel, ContractState, SectorScope
 from models.schemas.errors import ErrorDetail
 from models.schemas.guarantees import (
@@ -99,12 +101,17 @@ def not_found_beneficiary() -> ApiError:
 
 
 def _engine_error(exc: InvalidRequest) -> ApiError:
-    prefix = f"{exc.field} : " if exc.field else ""
+    """The engine's refusal for a member or a conseiller: the words of `models.domain.refusals`, never the
+    contract's (field names, JSON values); the field path stays in ``details`` for programs."""
+    words = member_words(exc)
+    line = line_number(exc.field)
+    if line is not None:
+        words = f"ligne {line} : {words}"
     return ApiError(
         422,
         "invalid_request",
-        f"La simulation n'a pas pu être faite : {prefix}{exc.message}",
-        details=[ErrorDetail(field=exc.field or None, message=exc.message)],
+        f"La simulation n'a pas pu être faite. {words[:1].upper()}{words[1:]}",
+        details=[ErrorDetail(field=exc.field or None, message=words)],
     )
 
 
@@ -664,7 +671,8 @@ def member_simulation(session: Session, member: Member, payload: Any, today: dat
     """The member form: the engine's JSON for the beneficiary's own contracts and ceilings."""
     if isinstance(payload, list):
         if not payload:
-            raise _engine_error(InvalidRequest("", "la demande doit être une liste non vide d'objets"))
+            empty = InvalidRequest("", "la demande doit être une liste non vide d'objets", Refusal.MALFORMED)
+            raise _engine_error(empty)
         context: dict[str, Any] = {}
         built = [
             _member_request(session, member, item if isinstance(item, dict) else {}, today, f"[{i}]", context)
@@ -681,7 +689,7 @@ def member_simulation(session: Session, member: Member, payload: Any, today: dat
         engine_payload: Any = [request for request, _ in built]
     else:
         if not isinstance(payload, dict):
-            raise _engine_error(InvalidRequest("", "la demande doit être un objet JSON"))
+            raise _engine_error(InvalidRequest("", "la demande doit être un objet JSON", Refusal.MALFORMED))
         request, names = _member_request(session, member, payload, today, "", {})
         engine_payload = request
     try:
@@ -696,10 +704,7 @@ def member_simulation(session: Session, member: Member, payload: Any, today: dat
 
 def act_label(act: str, day: date) -> str:
     """The act's French label on ``day`` (its code when the tariffs do not know it)."""
-    try:
-        return tariff_set_for(day).act(act).label
-    except TariffError:
-        return act
+    return tariffs_act_label(act, day) or act
 
 
 def _saved_out(row: SavedSimulation, beneficiary: Beneficiary) -> SavedSimulationOut:
@@ -738,7 +743,7 @@ def save_simulation(
         raise ApiError(
             422,
             "invalid_request",
-            "Indiquez pour qui est la simulation (beneficiary_id).",
+            "Choisissez la personne soignée, puis refaites la simulation.",
             details=[ErrorDetail(field="scenarios[0].beneficiary_id", message="champ obligatoire")],
         )
     results = []

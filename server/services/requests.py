@@ -441,6 +441,8 @@ def estimate(
     session: Session, clock: Clock, member: Member, beneficiary: Beneficiary, lines: list[tuple[str, str, Decimal]]
 ) -> QuoteEstimate:
     """The engine's estimate of each (act, label, charged), with the member's own guarantee lines."""
+    from models.domain.refusals import member_words
+    from models.domain.request import Refusal
     from models.domain.simulation import InvalidRequest, run_simulation_json
 
     out: list[QuoteEstimateLine] = []
@@ -466,9 +468,9 @@ def estimate(
         try:
             result = run_simulation_json(request, paris_today(clock))
         except InvalidRequest as exc:
-            if exc.field != "br":
-                message = f"Ligne {index + 1} du devis : {exc.message}"
-                raise _field_error(f"lines[{index}]", exc.message, message) from exc
+            if exc.code is not Refusal.BR_REQUIRED:
+                words = member_words(exc)  # the member's words, never the contract's field names
+                raise _field_error(f"lines[{index}]", words, f"Ligne {index + 1} du devis : {words}") from exc
             # Acts without a fixed tariff (soins dentaires, actes techniques) need the base de remboursement
             # of the exact CCAM code: the devis is still taken (a conseiller answers it), only this line is
             # left without an automatic figure instead of refusing the member's whole request.

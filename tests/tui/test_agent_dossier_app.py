@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from sqlmodel import select
+from textual.widgets import Button, Input, OptionList, Select, Static
 
 from models.domain.money import format_eur
 from models.tables import (
@@ -27,7 +28,7 @@ from server.clock import FrozenClock, paris_today
 from server.services import audit, guarantees
 from server.services.agent.identity import last_reimbursement
 from tui.app import EspaceApp
-from tui.screens.agent import AgentConsoleScreen, FormScreen, IdentityScreen, TextScreen
+from tui.screens.agent import AgentConsoleScreen, ConsoleSimulatorScreen, FormScreen, IdentityScreen, TextScreen
 from tui.screens.claims import ClaimDetailScreen
 
 from .test_agent_console import (  # noqa: F401  (julien_token: a fixture)
@@ -67,11 +68,7 @@ async def fill(app, pilot, *values: str, then: type = AgentConsoleScreen) -> Non
 
 
 async def test_the_dossier_sections_and_the_actions_for_the_member(
-    api,
-    token_store,
-    julien_token,
-    gaelle,
-    demo_session,
+    api, token_store, julien_token, gaelle, demo_session
 ):
     _, _, amount = last_reimbursement(demo_session, gaelle.id)
     app = EspaceApp(api, token_store=token_store)
@@ -119,55 +116,103 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(
     assert thread.subject == "Suite à votre appel"
 
 
-async def test_a_simulation_shows_the_servers_amounts_as_labelled_lines(
-    api,
-    token_store,
-    julien_token,
-    gaelle,
-    demo_session,
-    clock,
+async def add_act(app, pilot, poste: str, search: str, charged: str, excess: str | None, button: str) -> None:
+    """One act in the console's simulator form (the member simulator's widgets), then « button »."""
+    screen = app.screen
+    screen.query_one("#poste", Select).value = poste
+    await pilot.pause()
+    screen.query_one("#search", Input).focus()
+    await pilot.press(*search)
+    await pilot.pause()
+    screen.query_one("#acts", OptionList).focus()
+    await pilot.press("down", "enter")
+    await pilot.pause()
+    screen.query_one("#charged", Input).value = charged
+    if excess is not None:
+        screen.query_one("#excess", Select).value = excess
+    await pilot.pause()
+    screen.query_one(button, Button).press()
+    await settle(app, pilot)
+
+
+async def test_a_simulation_of_several_acts_shows_each_act_and_the_totals(
+    api, token_store, julien_token, gaelle, demo_session, clock
 ):
-    """« s » on Gaëlle's dossier: a consultation for Nolan (n° 2 in section 5); the result is the member
-    simulator's lines, each amount the one the server computes for her contract, and she is emailed."""
+    """« s » on Gaëlle's dossier opens the member's simulator form for her people: two acts of one care for
+    Nolan (a généraliste, then a specialist, both without dépassements), a motif; the result gives each act
+    by its label with the amounts the server computes for her contract, then the totals; she is emailed."""
     _, _, amount = last_reimbursement(demo_session, gaelle.id)
     nolan = demo_session.exec(
         select(Beneficiary).where(Beneficiary.member_id == gaelle.id, Beneficiary.first_name == "Nolan")
     ).one()
-    expected = guarantees.member_simulation(
-        demo_session, gaelle, {"act": "G", "charged": "30.00", "beneficiary_id": str(nolan.id)}, paris_today(clock)
-    )
+    care = [
+        {"beneficiary_id": str(nolan.id), "act": "G", "charged": "30.00", "sector": "1"},
+        {"beneficiary_id": str(nolan.id), "act": "CS", "charged": "50.00", "sector": "1"},
+    ]
+    expected = guarantees.member_simulation(demo_session, gaelle, care, paris_today(clock))
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_gaelle(app, pilot, amount)
         await pilot.press("s")
-        await fill(app, pilot, "G", "30", "2", "Combien pour Nolan ?", "", then=TextScreen)
-        text = screen_text(app)
-        lines = text.splitlines()
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ConsoleSimulatorScreen)
+        screen.query_one("#who", Select).value = nolan.id
+        await add_act(app, pilot, "soins_courants", "generaliste", "30", "non", "#add")
+        assert "Actes ajoutés (1) : Consultation de médecin généraliste, 30,00\u00a0€" in str(
+            screen.query_one("#event", Static).render()
+        )
+        await add_act(app, pilot, "soins_courants", "specialiste", "50", "non", "#simulate")
+        assert screen.status.text.startswith("Erreur : Un motif")  # nothing sent without a motif
+        screen.query_one("#reason", Input).value = "Combien pour Nolan ?"
+        screen.query_one("#simulate", Button).press()
+        await settle(app, pilot)
+        lines = str(screen.query_one("#result", Static).render()).splitlines()
         assert "Résultat de la simulation" in lines
-        assert f"Sécurité sociale : {format_eur(Decimal(expected['amo_paid']))}" in lines
-        for share in expected["amc"]:
-            assert f"{share['contract']} : {format_eur(Decimal(share['amount']))}" in lines
-        assert f"Reste à charge de l'adhérent : {format_eur(Decimal(expected['out_of_pocket']))}" in lines
-        assert "Détail du calcul :" in lines and f"  {expected['explanation'][0]}" in lines
-        assert "son résumé lui est envoyé par e-mail" in text
+        for number, (label, figures) in enumerate(
+            zip(("Consultation de médecin généraliste", "Consultation de médecin spécialiste"), expected, strict=True),
+            start=1,
+        ):
+            at = lines.index(f"Acte {number} : {label}")
+            assert lines[at + 1] == f"  Sécurité sociale : {format_eur(Decimal(figures['amo_paid']))}"
+            assert f"  Reste à charge de l'adhérent : {format_eur(Decimal(figures['out_of_pocket']))}" in lines[at:]
+        totals = {key: format_eur(sum(Decimal(f[key]) for f in expected)) for key in ("amo_paid", "out_of_pocket")}
+        assert lines[-1].startswith(f"Total : Sécurité sociale : {totals['amo_paid']} ; Mutuelle : ")
+        assert lines[-1].endswith(f"Reste à charge de l'adhérent : {totals['out_of_pocket']}")
+        assert "son résumé lui est envoyé par e-mail" in lines[0]
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, AgentConsoleScreen)
     demo_session.expire_all()
     audit = demo_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_simulation")).one()
-    assert audit.detail["reason"] == "Combien pour Nolan ?"
+    assert audit.detail["reason"] == "Combien pour Nolan ?" and audit.detail["lines"] == 2
     told = select(MailOutbox).where(MailOutbox.to == gaelle.email, MailOutbox.subject.startswith("Votre simulation"))  # type: ignore[attr-defined]
     mail = demo_session.exec(told).one()
-    assert "pour Nolan LE GOFF" in mail.body
-    assert f"reste à votre charge {format_eur(Decimal(expected['out_of_pocket']))}." in mail.body
+    assert "pour Nolan LE GOFF" in mail.body and "Au total : " in mail.body
+
+
+def test_console_simulation_snapshot(api, token_store, julien_token, gaelle, demo_session, snap_compare):
+    """The console's simulation at 80×24 with one act added: below the member's form, the acts added, the motif."""
+    _, _, amount = last_reimbursement(demo_session, gaelle.id)
+    nolan = demo_session.exec(
+        select(Beneficiary).where(Beneficiary.member_id == gaelle.id, Beneficiary.first_name == "Nolan")
+    ).one()
+    app = EspaceApp(api, token_store=token_store)
+
+    async def run_before(pilot) -> None:
+        await open_gaelle(app, pilot, amount)
+        await pilot.press("s")
+        await settle(app, pilot)
+        app.screen.query_one("#who", Select).value = nolan.id
+        await add_act(app, pilot, "soins_courants", "generaliste", "30", "non", "#add")
+        app.screen.query_one("#simulator-body").scroll_end(animate=False)
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 async def test_the_reimbursements_section_pages_with_plus_and_minus(
-    api,
-    token_store,
-    julien_token,
-    gaelle,
-    demo_session,
+    api, token_store, julien_token, gaelle, demo_session
 ):
     """58 reimbursements: 50 on page 1, 8 on page 2; + and − (the registry's keys) move, and say when there
     is no further page; the section's detail opens the line of the page shown."""
@@ -207,16 +252,7 @@ async def test_the_reimbursements_section_pages_with_plus_and_minus(
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 @pytest.mark.parametrize("key", ["2", "6"])
-def test_dossier_section_snapshots(
-    api,
-    token_store,
-    julien_token,
-    gaelle,
-    demo_session,
-    snap_compare,
-    key,
-    size,
-):
+def test_dossier_section_snapshots(api, token_store, julien_token, gaelle, demo_session, snap_compare, key, size):
     _, _, amount = last_reimbursement(demo_session, gaelle.id)
     app = EspaceApp(api, token_store=token_store)
 
@@ -228,14 +264,7 @@ def test_dossier_section_snapshots(
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_access_section_snapshot_of_a_locked_member(
-    api,
-    token_store,
-    julien_token,
-    demo_session,
-    clock,
-    snap_compare,
-):
+def test_access_section_snapshot_of_a_locked_member(api, token_store, julien_token, demo_session, clock, snap_compare):
     """Sophie MARTIN (3810522), the demo world's locked member, at 80×24: a login the day before, then
     three wrong passwords and the lockout. The demo world sets her account's lock but not its history, so
     the history is written here as the login route writes it (``audit.record``, same actions and

@@ -168,6 +168,10 @@ FACTORIES: dict[str, tuple[bool | str, Factory]] = {
     "FormScreen": (SUPERVISOR, lambda app, tmp: agent.FormScreen("Noter l'appel", [("motif", "Motif", "")])),
     "IdentityScreen": (SUPERVISOR, lambda app, tmp: agent.IdentityScreen(AgentApi(app.session.api), _hit(app))),
     "TextScreen": (SUPERVISOR, lambda app, tmp: agent.TextScreen(["Simulation : 6,94 €"])),
+    "ConsoleSimulatorScreen": (
+        SUPERVISOR,
+        lambda app, tmp: agent.ConsoleSimulatorScreen(AgentApi(app.session.api), 1, [(1, "Coralie VIDAL")]),
+    ),
 }
 
 

@@ -144,9 +144,15 @@ class AgentApi:
         return await self._get("/agent/audit", AuditPage, params=params)
 
     async def simulate(
-        self, member_id: int, reason: str, scenario: dict[str, object], ticket: str | None = None
+        self,
+        member_id: int,
+        reason: str,
+        scenario: dict[str, object] | list[dict[str, Any]],
+        ticket: str | None = None,
     ) -> SimulationDone:
-        body = {"reason": reason, "scenarios": [scenario], **({"ticket": ticket} if ticket else {})}
+        """One act, or the several acts of one care (a list), simulated together on the member's contracts."""
+        scenarios = scenario if isinstance(scenario, list) else [scenario]
+        body = {"reason": reason, "scenarios": scenarios, **({"ticket": ticket} if ticket else {})}
         return await self._post(f"/agent/members/{member_id}/simulations", SimulationDone, body)
 
     async def flagged(self) -> list[FlaggedCheck]:

@@ -461,16 +461,18 @@ def action_body(
 AGENT_REST = "Reste à charge de l'adhérent"
 
 
-def simulation_lines(result: object) -> list[str]:
+def simulation_lines(result: object, labels: list[str] | None = None) -> list[str]:
     """The engine's answer as the member's simulator shows it (Sécurité sociale, each contract, what the
-    member pays, the explanation); several lines of one care each get a heading, then the totals."""
+    member pays, the explanation); several lines of one care each get a heading (the act's label when
+    ``labels`` gives it), then the totals."""
     rows = [SimulationResult.model_validate(r) for r in (result if isinstance(result, list) else [result])]
     if len(rows) == 1:
         return simulator_flow.result_lines(simulator_flow.result_view([{}], rows, rest=AGENT_REST))
     lines: list[str] = []
     for number, row in enumerate(rows, start=1):
         body = simulator_flow.result_lines(simulator_flow.result_view([{}], [row], rest=AGENT_REST))[1:]
-        lines += [f"Ligne {number}", *(f"  {line}" for line in body)]
+        label = labels[number - 1] if labels and len(labels) == len(rows) else ""
+        lines += [f"Acte {number} : {label}" if label else f"Ligne {number}", *(f"  {line}" for line in body)]
     totals = {
         words: format_eur(sum((Decimal(getattr(r, key)) for r in rows), Decimal("0.00")))
         for key, words in (("amo_paid", "Sécurité sociale"), ("amc_paid", "Mutuelle"), ("out_of_pocket", AGENT_REST))

@@ -169,6 +169,38 @@ class SimulatorForm:
         return [{**base, "sector": sector} for sector in sectors(self.excess, self.optam)]
 
 
+@dataclass
+class CareEvent:
+    """Several acts of one care (the console's simulation): each act the form describes is added as one
+    line, and the lines are simulated together, sharing the ceilings they draw on."""
+
+    labels: list[str] = field(default_factory=list)
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, form: SimulatorForm) -> str | None:
+        """Add the form's act, or say in French what is missing; the form is then ready for the next act."""
+        problems = form.problems()
+        if problems:
+            return " ".join(problems)
+        scenarios = form.scenarios()
+        if len(scenarios) > 1:  # a range is one act simulated twice, not an act of the care
+            return (
+                "Pour simuler plusieurs actes, répondez Oui ou Non : l'adhérent sait-il si son médecin adhère "
+                "à l'OPTAM ?"
+            )
+        assert form.act is not None
+        self.labels.append(form.act.label)
+        self.lines.append(scenarios[0])
+        form.act, form.charged, form.br, form.basket = None, "", "", None
+        return None
+
+    def summary(self) -> str:
+        acts = zip(self.labels, self.lines, strict=True)
+        return f"Actes ajoutés ({len(self.lines)}) : " + " ; ".join(
+            f"{label}, {format_eur(Decimal(line['charged']))}" for label, line in acts
+        )
+
+
 @dataclass(frozen=True)
 class ResultView:
     figures: tuple[str, ...]

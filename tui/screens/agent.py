@@ -15,7 +15,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from models.schemas.agent import (
@@ -33,8 +33,10 @@ from tui.bindings import agent_bindings, modal_bindings, screen_bindings
 from tui.flows import agent as flow
 from tui.flows import claims as claims_flow
 from tui.flows import messaging as messaging_flow
+from tui.flows import simulator as simulator_flow
 from tui.flows.actions import DEFAULT_REGISTRY, keys_label
 from tui.screens.claims import ClaimDetailScreen
+from tui.screens.simulator import SimulatorScreen
 
 
 class Result(Message):
@@ -178,6 +180,84 @@ class TextScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class ConsoleSimulatorScreen(SimulatorScreen):
+    """The console's simulation (« s » on a dossier): the member's simulator form, for one of the dossier's
+    people, with the several acts of one care (« Ajouter l'acte »), a motif and a ticket; the result gives
+    each act's labelled amounts, then the totals, and the member is emailed its summary."""
+
+    BINDINGS = screen_bindings("agent_simulator")
+    ACTION_SCREEN = "agent_simulator"
+
+    class Simulated(Message):
+        def __init__(self, lines: list[str]) -> None:
+            super().__init__()
+            self.lines = lines
+
+    def __init__(self, agent: AgentApi, member_id: int, people: list[tuple[int, str]]) -> None:
+        super().__init__(None, today=agent.api.clock.now().date(), screen_id="console-simulator")
+        self.agent, self.member_id, self.people = agent, member_id, people
+        self.event = simulator_flow.CareEvent()
+
+    async def on_mount(self) -> None:
+        body, buttons = self.query_one("#simulator-body"), self.query_one("#simulator-buttons")
+        await body.mount(
+            Static("", id="event", markup=False),
+            Label("Motif (dit par l'adhérent)"),
+            Input(id="reason"),
+            Label("Ticket (facultatif)"),
+            Input(id="ticket"),
+            before=buttons,
+        )
+        await buttons.mount(Button("Ajouter l'acte", id="add"), before="#simulate")
+        self.query_one("#save", Button).display = False
+        self.post_message(self.People(self.people))
+
+    @on(Button.Pressed, "#add")
+    def _add(self) -> None:
+        self._read_amounts()
+        problem = self.event.add(self.form)
+        if problem:
+            self.status.error(problem)
+            return
+        self.status.info("Acte ajouté : choisissez le suivant, ou Simuler.")
+        self.query_one("#event", Static).update(self.event.summary())
+        for widget_id in ("#charged", "#br", "#search"):
+            self.query_one(widget_id, Input).value = ""
+
+    def _start(self) -> None:
+        """« Simuler »: the acts added, and the one still in the form (when there is one)."""
+        if self.form.act is not None or not self.event.lines:
+            problem = self.event.add(self.form)
+            if problem:
+                self.status.error(problem)
+                return
+        reason = self.query_one("#reason", Input).value.strip()
+        if len(reason) < 3:
+            self.status.error("Un motif (3 caractères au moins) est obligatoire.")
+            return
+        self.status.info("Simulation en cours…")
+        ticket = self.query_one("#ticket", Input).value.strip() or None
+        self._simulate_event(list(self.event.lines), list(self.event.labels), reason, ticket)
+        self.event = simulator_flow.CareEvent()
+
+    @work(exclusive=True, group="simulator", exit_on_error=False)
+    async def _simulate_event(
+        self, lines: list[dict[str, Any]], labels: list[str], reason: str, ticket: str | None
+    ) -> None:
+        try:
+            done = await self.agent.simulate(self.member_id, reason, lines, ticket)
+        except errors.ApiError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.Simulated([done.message, "", *flow.simulation_lines(done.result, labels)]))
+
+    @on(Simulated)
+    def _simulated(self, message: Simulated) -> None:
+        self.status.clear()
+        self.query_one("#event", Static).update("")
+        self.query_one("#result", Static).update("\n".join(message.lines))
 
 
 # --- the queue -----------------------------------------------------------------------------------
@@ -709,10 +789,6 @@ class AgentConsoleScreen(SendingScreen):
         if isinstance(built, str):
             self.query_one("#console-status", Static).update(built)
             return
-        if action == "simulation":
-            call = self.agent.simulate(member_id, values["reason"], built, values.get("ticket") or None)
-            self._call(call, lambda done: [done.message, "", *flow.simulation_lines(done.result)])
-            return
         self._call(self.agent.act(member_id, action, values["reason"], values.get("ticket") or None, **built))
 
     def _call(self, call: Any, show: Callable[[Any], list[str]] | None = None) -> None:
@@ -796,15 +872,11 @@ class AgentConsoleScreen(SendingScreen):
         )
 
     def action_agent_simulation(self) -> None:
-        self._with_reason(
-            "simulation",
-            "Simuler un remboursement (code acte et montant payé)",
-            [
-                ("act", "Code de l'acte", "G"),
-                ("charged", "Montant payé", "30"),
-                ("beneficiary", "Bénéficiaire (n° dans la liste du dossier)", "1"),
-            ],
-        )
+        member_id = self._need_dossier()
+        if member_id is None or self.dossier is None:
+            return
+        people = [(b.id, f"{b.first_name} {b.last_name}") for b in self.dossier.profile.beneficiaries]
+        self.app.push_screen(ConsoleSimulatorScreen(self.agent, member_id, people))
 
     def _agent_lines(self, call: Any) -> None:
         self._show_lines(call)

@@ -5,6 +5,7 @@ and the saved simulations. What to ask and what to say come from `tui.flows.simu
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from textual import on, work
@@ -51,11 +52,15 @@ class SimulatorScreen(Screen[None]):
             self.error = error
             self.kept = kept  # what stays when the server does not answer (the simulation to save)
 
-    def __init__(self, session: AuthenticatedSession) -> None:
-        super().__init__(id="simulator")
+    def __init__(
+        self, session: AuthenticatedSession | None, *, today: date | None = None, screen_id: str = "simulator"
+    ) -> None:
+        """``session``: the member's; the console's simulation (`tui.screens.agent`) has none and gives
+        ``today`` from its own clock."""
+        super().__init__(id=screen_id)
         self.session = session
         self.form = flow.SimulatorForm()
-        self.known = flow.acts(session.api.clock.now().date())
+        self.known = flow.acts(today or session.api.clock.now().date())  # type: ignore[union-attr]
         self.found: tuple[flow.ActChoice, ...] = ()
         self.last: list[dict[str, Any]] = []
 
@@ -102,6 +107,7 @@ class SimulatorScreen(Screen[None]):
 
     @work(exclusive=True, group="simulator", exit_on_error=False)
     async def _people(self) -> None:
+        assert self.session is not None
         try:
             data = await self.session.api.guarantees()
         except errors.ApiError as exc:
@@ -111,6 +117,7 @@ class SimulatorScreen(Screen[None]):
 
     @work(exclusive=True, group="simulator", exit_on_error=False)
     async def _simulate(self, scenarios: list[dict[str, Any]]) -> None:
+        assert self.session is not None
         try:
             results = [await self.session.api.simulate(s) for s in scenarios]
         except errors.ApiError as exc:
@@ -120,6 +127,7 @@ class SimulatorScreen(Screen[None]):
 
     @work(exclusive=True, group="simulator", exit_on_error=False)
     async def _save(self, scenarios: list[dict[str, Any]]) -> None:
+        assert self.session is not None
         try:
             await self.session.api.save_simulation(scenarios, self.form.save_key(scenarios))
             self.form.saving.done()
@@ -185,8 +193,15 @@ class SimulatorScreen(Screen[None]):
 
     @on(Button.Pressed, "#simulate")
     def _submit(self) -> None:
+        self._read_amounts()
+        self._start()
+
+    def _read_amounts(self) -> None:
         self.form.charged = self.query_one("#charged", Input).value
         self.form.br = self.query_one("#br", Input).value
+
+    def _start(self) -> None:
+        """« Simuler »: the member's act (the console adds the acts of one care, `ConsoleSimulatorScreen`)."""
         problems = self.form.problems()
         if problems:
             self.status.error(" ".join(problems))
