@@ -66,7 +66,7 @@ async def fill(app, pilot, *values: str, then: type = AgentConsoleScreen) -> Non
 
 
 async def test_the_dossier_sections_and_the_actions_for_the_member(
-    api, token_store, julien_token, gaelle, demo_session  # noqa: F811
+    api, token_store, julien_token, gaelle, demo_session
 ):
     _, _, amount = last_reimbursement(demo_session, gaelle.id)
     app = EspaceApp(api, token_store=token_store)
@@ -115,7 +115,7 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(
 
 
 async def test_a_simulation_shows_the_servers_amounts_as_labelled_lines(
-    api, token_store, julien_token, gaelle, demo_session, clock  # noqa: F811
+    api, token_store, julien_token, gaelle, demo_session, clock
 ):
     """« s » on Gaëlle's dossier: a consultation for Nolan (n° 2 in section 5); the result is the member
     simulator's lines, each amount the one the server computes for her contract, and she is emailed."""
@@ -153,7 +153,7 @@ async def test_a_simulation_shows_the_servers_amounts_as_labelled_lines(
 
 
 async def test_the_reimbursements_section_pages_with_plus_and_minus(
-    api, token_store, julien_token, gaelle, demo_session  # noqa: F811
+    api, token_store, julien_token, gaelle, demo_session
 ):
     """58 reimbursements: 50 on page 1, 8 on page 2; + and − (the registry's keys) move, and say when there
     is no further page; the section's detail opens the line of the page shown."""
@@ -193,9 +193,7 @@ async def test_the_reimbursements_section_pages_with_plus_and_minus(
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 @pytest.mark.parametrize("key", ["2", "6"])
-def test_dossier_section_snapshots(
-    api, token_store, julien_token, gaelle, demo_session, snap_compare, key, size  # noqa: F811
-):
+def test_dossier_section_snapshots(api, token_store, julien_token, gaelle, demo_session, snap_compare, key, size):
     _, _, amount = last_reimbursement(demo_session, gaelle.id)
     app = EspaceApp(api, token_store=token_store)
 
@@ -207,9 +205,7 @@ def test_dossier_section_snapshots(
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_access_section_snapshot_of_a_locked_member(
-    api, token_store, julien_token, demo_session, snap_compare  # noqa: F811
-):
+def test_access_section_snapshot_of_a_locked_member(api, token_store, julien_token, demo_session, snap_compare):
     """Sophie MARTIN (3810522), the demo world's locked member, at 80×24: the demo world's history of her
     account explains the lock — her last good login from home, then yesterday evening three wrong
     passwords (home, then her phone) and the lockout."""
