@@ -6,16 +6,15 @@ checked on the server (audit row, outbox, alert, thread). Snapshots of the secti
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 from textual.widgets import Button, Input, OptionList, Select, Static
 
+from fixtures.world import SOPHIE_HOME_IP, SOPHIE_PHONE_IP
 from models.domain.money import format_eur
 from models.tables import (
-    Account,
     AuditEvent,
     Beneficiary,
     MailAttachment,
@@ -24,8 +23,8 @@ from models.tables import (
     MemberAlert,
     MessageThread,
 )
-from server.clock import FrozenClock, paris_today
-from server.services import audit, guarantees
+from server.clock import paris_today
+from server.services import guarantees
 from server.services.agent.identity import last_reimbursement
 from tui.app import EspaceApp
 from tui.screens.agent import AgentConsoleScreen, ConsoleSimulatorScreen, FormScreen, IdentityScreen, TextScreen
@@ -264,37 +263,11 @@ def test_dossier_section_snapshots(api, token_store, julien_token, gaelle, demo_
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_access_section_snapshot_of_a_locked_member(api, token_store, julien_token, demo_session, clock, snap_compare):
-    """Sophie MARTIN (3810522), the demo world's locked member, at 80×24: a login the day before, then
-    three wrong passwords and the lockout. The demo world sets her account's lock but not its history, so
-    the history is written here as the login route writes it (``audit.record``, same actions and
-    details), at fixed times before the server's clock."""
+def test_access_section_snapshot_of_a_locked_member(api, token_store, julien_token, demo_session, snap_compare):
+    """Sophie MARTIN (3810522), the demo world's locked member, at 80×24: the demo world's history of her
+    account explains the lock — her last good login from home, then yesterday evening three wrong
+    passwords (home, then her phone) and the lockout."""
     sophie = demo_session.exec(select(Member).where(Member.member_number == "3810522")).one()
-    account = demo_session.exec(select(Account).where(Account.member_id == sophie.id)).one()
-    now = clock.now()
-    ip = "203.0.113.7"
-    history = [(now - timedelta(days=1, hours=2), "login_success", None)]
-    history += [(now - timedelta(minutes=12 - n), "login_attempt", n) for n in (1, 2, 3)]
-    for at, action, attempt in history:
-        when = FrozenClock(at)
-        if action == "login_success":
-            audit.record(demo_session, when, action, actor_account_id=account.id, ip=ip)
-            continue
-        detail = {"checked": "stored", "result": "wrong_password", "attempt": attempt}
-        audit.record(
-            demo_session,
-            when,
-            action,
-            actor_account_id=account.id,
-            target_type="account",
-            target_id=account.id,
-            detail=detail,
-            ip=ip,
-        )
-    audit.record(
-        demo_session, FrozenClock(history[-1][0]), "account_locked", target_type="account", target_id=account.id, ip=ip
-    )
-    demo_session.commit()
     _, _, amount = last_reimbursement(demo_session, sophie.id)
     app = EspaceApp(api, token_store=token_store)
 
@@ -303,7 +276,8 @@ def test_access_section_snapshot_of_a_locked_member(api, token_store, julien_tok
         await pilot.press("6")
         await settle(pilot.app, pilot)
         text = screen_text(pilot.app)
-        assert text.count("mot de passe erroné ; IP 203.0.113.7") == 3 and "mot de passe accepté" in text
+        assert text.count(f"mot de passe erroné ; IP {SOPHIE_HOME_IP}") == 1
+        assert text.count(f"mot de passe erroné ; IP {SOPHIE_PHONE_IP}") == 2 and "mot de passe accepté" in text
         assert "Blocages :\n  " in text and "Compte : verrouillé jusqu'à" in text
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

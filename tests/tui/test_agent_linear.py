@@ -43,6 +43,9 @@ def login(out: io.StringIO, email: str, secret: str, clock) -> list:
     return ["1", email, DEMO_PASSWORD, totp(secret, clock), menu_number(out, "Non merci")]
 
 
+ACCESS = "Dossier : connexions, blocages, appareils, sessions"
+
+
 def whole_call(out: io.StringIO, clock, amount: str) -> list:
     return [
         *login(out, JULIEN, AGENT_TOTP, clock),
@@ -55,10 +58,12 @@ def whole_call(out: io.StringIO, clock, amount: str) -> list:
         "18/04/1979",
         amount,
         "",
+        menu_number(out, ACCESS),  # locked: the demo world's wrong passwords say why
         menu_number(out, "Débloquer l'accès de l'adhérent"),
         "Bloquée après 3 essais",
         "",
         menu_number(out, "Oui, confirmer"),
+        menu_number(out, ACCESS),  # read again after the unlock: no longer locked
         menu_number(out, "Noter l'appel dans le journal (motif, issue, note)"),
         "Accès bloqué",
         menu_number(out, "Résolu pendant l'appel"),
@@ -94,6 +99,9 @@ async def test_a_whole_call_in_the_linear_mode(api, token_store, demo_session, c
     assert (
         "Compte débloqué ; appareils de confiance et sessions déconnectés.\nL'adhérent est prévenu par e-mail.\n" in out
     )
+    before, after = out.split("\n== Connexions et appareils ==\n")[1:3]
+    assert before.startswith("Compte : verrouillé jusqu'à ") and before.count(" ; mot de passe erroné ; IP ") == 3
+    assert after.startswith("Compte : actif\n")  # the dossier is read again after the action
     assert "Appel noté : Accès bloqué (résolu pendant l'appel).\n" in out
     assert out.endswith("Vous êtes déconnecté·e.\n" + ACCUEIL + "Au revoir.\n")
     assert "\x1b" not in out

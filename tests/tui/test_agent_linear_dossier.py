@@ -189,6 +189,9 @@ async def test_a_whole_call_then_a_message_answered_from_the_queue(api, token_st
     text = await run(api, token_store, [out, answers])
     assert "Compte débloqué ; appareils de confiance et sessions déconnectés.\n" in text
     assert f"\n{index + 1}. Type : " in text and f"Objet : {waiting.title}" in text
+    # Léa's message, as the conseiller reads it: hers (not « Vous »), with the attestation she joined
+    assert "\nRIMON Léa : Bonjour, je vous joins mon attestation de droits" in text and "\nVous : " not in text
+    assert "\nPièce jointe : attestation-droits-rimon.pdf (" in text
     demo_session.expire_all()
     thread = demo_session.get(MessageThread, waiting.id)
     assert thread.status == "answered"

@@ -277,8 +277,12 @@ def queue_line(item: QueueItem) -> str:
 def thread_lines(t: QueueThread) -> list[str]:
     lines = [queue_line(t.item), ""]
     for m in t.messages:
-        author = m.get("author_name", "")
+        # the member's own view names the member « Vous »: to the conseiller, it is the member
+        author = t.item.member_name if m.get("from_member") else m.get("author_name", "")
         lines.append(f"{author} : {m.get('body', '')}")
+        lines += [
+            f"Pièce jointe : {a['filename']} ({messaging_flow._size(a['size'])})" for a in m.get("attachments") or []
+        ]
     if t.notes:
         lines.append("")
         lines.append("Notes internes (jamais montrées à l'adhérent) :")

@@ -190,8 +190,10 @@ class Console:
             elif action.id == "agent_call_log":
                 await self.log_call(hit, caller)
                 dossier = await self._try(self.api.dossier(hit.id)) or dossier  # the call history has it now
-            else:
-                await self.act(hit, action, beneficiaries)
+            elif await self.act(hit, action, beneficiaries):
+                # the action changed the dossier (an unlock, new contact details…): read it again, as the
+                # full-screen console does, so that its sections do not show the state from before
+                dossier = await self._try(self.api.dossier(hit.id)) or dossier
 
     # -- the dossier's sections: labelled records, as the member's own linear screens write them ------
 
@@ -315,7 +317,8 @@ class Console:
             }
         return {}
 
-    async def act(self, hit: MemberHit, action: Action, beneficiaries: list[int]) -> None:
+    async def act(self, hit: MemberHit, action: Action, beneficiaries: list[int]) -> bool:
+        """True when the server did the action."""
         kind = action.id.removeprefix("agent_")
         self.c.heading(action.description)
         values = await self._fields(action.id)
@@ -324,11 +327,11 @@ class Console:
         built = flow.action_body(kind, values, beneficiaries)
         if isinstance(built, str):
             self.c.error(built)
-            return
+            return False
         question = f"Confirmer : « {action.description} » pour {hit.first_name} {hit.last_name} ?"
         if await self.c.pick(question, ["Oui, confirmer", "Non, annuler"]) != 0:
             self.c.say("Annulé : rien n'a été fait.")
-            return
+            return False
         ticket = values["ticket"].strip() or None
         if kind == "simulation":
             done = await self._try(self.api.simulate(hit.id, values["reason"], built, ticket))
@@ -336,12 +339,13 @@ class Console:
                 self.c.say(done.message)
                 for line in flow.simulation_lines(done.result):
                     self.c.say(line)
-            return
+            return False  # a simulation changes nothing in the dossier
         done = await self._try(self.api.act(hit.id, kind, values["reason"], ticket, **built))
         if done is not None:
             self.c.say(done.message)
             if done.member_told:
                 self.c.say("L'adhérent est prévenu par e-mail.")
+        return done is not None
 
     async def log_call(self, hit: MemberHit, caller: Any) -> None:
         self.c.heading("Noter l'appel")
