@@ -134,6 +134,9 @@ class Settings(BaseSettings):
     mediator_address: str = "FNMF, Service du Médiateur, 255 rue de Vaugirard, 75719 Paris Cedex 15"
     mediator_website: str = "https://www.mediateur-mutualite.fr"
     demo_step: timedelta = timedelta(seconds=30)  # demo job: a request or claim moves on after this long
+    # Messages wait longer: the conseiller console answers them (issue 9), so the demo job answers only a message
+    # nobody has answered in that time — long enough to log in as a conseiller and answer it from the queue.
+    demo_message_step: timedelta = timedelta(minutes=10)
 
     # --- issue 4: account security (docs: README « Sécurité », shared/design/security-rules.md) ---
     # AES-256-GCM key for TOTP secrets and NIR at rest: 32 bytes, base64 (urlsafe or standard).

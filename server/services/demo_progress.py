@@ -1,7 +1,9 @@
-"""The demo job: until the conseiller console exists, it moves démarches, online claims and messages
-forward so that every status and every notification can be shown (``espace jobs run``; also run by the
-demo). It runs only when ``settings.demo_mode`` is on; each item moves one step per pass, and only once
-it has waited ``settings.demo_step`` since its last change.
+"""The demo job: the back office of the demo. It moves démarches, online claims and messages forward so
+that every status and every notification can be shown (``espace jobs run``; also run by the demo). It runs
+only when ``settings.demo_mode`` is on; each item moves one step per pass, and only once it has waited
+``settings.demo_step`` since its last change — a message ``settings.demo_message_step``, as the conseiller
+console answers messages: the job answers only those left waiting, so that a message sent in the demo is
+still in the console's queue when the person demoing logs in as a conseiller.
 
 - démarche: reçue -> en cours de traitement -> acceptée (answer written; a devis is confirmed with the
   engine's figures) or refusée (a devis none of whose acts is covered);
@@ -312,7 +314,7 @@ def advance_demo(session_scope: SessionScope, clock: Clock, settings: Settings) 
             .where(
                 col(MessageThread.status).in_([ThreadStatus.sent, ThreadStatus.in_progress]),
                 col(MessageThread.last_message_at).is_not(None),
-                col(MessageThread.last_message_at) <= ready,
+                col(MessageThread.last_message_at) <= clock.now() - settings.demo_message_step,
             )
             .order_by(col(MessageThread.id))
         ).all():

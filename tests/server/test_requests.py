@@ -43,6 +43,7 @@ def alice(make, db_session):
     db_session.commit()
     return {
         "member": member,
+        "account": account,
         "beneficiary": make.principal(member).id,
         "headers": bearer(make.session_token(account)),
         "table_id": contract.guarantee_table_id,
@@ -243,7 +244,14 @@ async def test_the_demo_job_moves_everything_forward_with_notifications(
     assert advance_demo(session_scope, clock, settings).requests == 0  # nothing has waited demo_step yet
     for _ in range(3):
         clock.advance(settings.demo_step + timedelta(seconds=1))
-        advance_demo(session_scope, clock, settings)
+        assert advance_demo(session_scope, clock, settings).threads == 0  # left to the conseillers' queue
+    waiting = (await client.get(f"/api/v1/me/threads/{thread.json()['id']}", headers=alice["headers"])).json()
+    assert waiting["status"] == "sent"
+    clock.advance(settings.demo_message_step - 3 * (settings.demo_step + timedelta(seconds=1)))
+    assert advance_demo(session_scope, clock, settings).threads == 2  # nobody answered them in that time
+    clock.advance(settings.demo_message_step)
+    advance_demo(session_scope, clock, settings)  # the réclamation: acknowledged, then answered
+    alice["headers"] = bearer(make.session_token(alice["account"]))  # her first session has long been idle
 
     claims = {c.label: c for c in db_session.exec(select(Claim).where(Claim.source == "online")).all()}
     assert claims["Consultation"].status == ClaimStatus.paid
