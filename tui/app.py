@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 def on_dashboard(screen: object) -> DashboardScreen | None:
     return screen if is_loaded_instance(screen, "tui.screens.dashboard", "DashboardScreen") else None  # type: ignore[return-value]
 
+
 HIGH_CONTRAST = Theme(
     name="contraste",
     primary="#ffff00",
@@ -321,9 +322,7 @@ class EspaceApp(App[int]):
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):
-            self.push_screen(
-                CommandPalette(placeholder="Chercher une action…", id="--command-palette")
-            )
+            self.push_screen(CommandPalette(placeholder="Chercher une action…", id="--command-palette"))
 
     def action_logout(self) -> None:
         if self.session is not None:

@@ -24,11 +24,7 @@ def binding_for(action: Action, run: str | None = None, *, show: bool | None = N
 def bindings_from_registry(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
     """One binding per action, carrying the action's id so that `App.set_keymap` remaps it. The console
     conseiller's actions are bound on its screens (``agent_bindings``), not on the app."""
-    return [
-        binding_for(action)
-        for action in registry.actions
-        if action.context not in (AGENT, SCREEN)
-    ]
+    return [binding_for(action) for action in registry.actions if action.context not in (AGENT, SCREEN)]
 
 
 def screen_bindings(screen: str, registry: Registry = DEFAULT_REGISTRY, *, skip: tuple[str, ...] = ()) -> list[Binding]:
@@ -50,39 +46,25 @@ def help_binding(registry: Registry = DEFAULT_REGISTRY, *, show: bool = True) ->
 def agent_bindings(registry: Registry = DEFAULT_REGISTRY, *, screen: str | None = None) -> list[Binding]:
     """The console conseiller's actions (context AGENT) bound on one of its screens (``screen``: None for
     the console, "queue" for the file), with the registry's ids, keys, footer labels and descriptions."""
-    return [
-        binding_for(action)
-        for action in registry.actions
-        if action.context == AGENT and action.screen == screen
-    ]
+    return [binding_for(action) for action in registry.actions if action.context == AGENT and action.screen == screen]
 
 
 def modal_bindings(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
     """For modal screens, which hide the app's bindings: the actions available everywhere, run on the
     app. Same ids, so a remapped key applies here too."""
-    return [
-        binding_for(action, f"app.{action.id}")
-        for action in registry.actions
-        if action.context == EVERYWHERE
-    ]
+    return [binding_for(action, f"app.{action.id}") for action in registry.actions if action.context == EVERYWHERE]
 
 
 def anonymous_bindings(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
     """The login screen's own actions (Première connexion, Mot de passe oublié…), run on the app."""
-    return [
-        binding_for(action, f"app.{action.id}")
-        for action in registry.actions
-        if action.context == ANONYMOUS
-    ]
+    return [binding_for(action, f"app.{action.id}") for action in registry.actions if action.context == ANONYMOUS]
 
 
 def install_extra_bindings(node: DOMNode, registry: Registry, *, prefix: str = "", modal: bool = False) -> None:
     """Bind on one node the actions of `registry` that the class-level bindings lack (the demo-only
     actions): they exist only in the registry that has them, never as a hidden binding elsewhere."""
     known = {a.id for a in DEFAULT_REGISTRY.actions}
-    extra = [
-        a for a in registry.actions if a.id not in known and (not modal or a.context == EVERYWHERE)
-    ]
+    extra = [a for a in registry.actions if a.id not in known and (not modal or a.context == EVERYWHERE)]
     if not extra:
         return
     mapping = {key: list(bindings) for key, bindings in node._bindings.key_to_bindings.items()}

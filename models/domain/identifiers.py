@@ -42,9 +42,7 @@ def validate_nir(value: str) -> str:
             "le numéro de sécurité sociale comporte 15 caractères : 13 chiffres et une clé de 2 chiffres"
         ) from None
     except InvalidChecksum:
-        raise NirError(
-            "la clé (les deux derniers chiffres) ne correspond pas au numéro de sécurité sociale"
-        ) from None
+        raise NirError("la clé (les deux derniers chiffres) ne correspond pas au numéro de sécurité sociale") from None
     except ValidationError:
         raise NirError(
             "le numéro de sécurité sociale ne contient que des chiffres (et 2A ou 2B pour la Corse)"

@@ -66,8 +66,7 @@ _TM = re.compile(rf"^tm\s*\+\s*({_NUM})\s*%\s*br$")
 _PERCENT = re.compile(rf"^({_NUM})\s*%\s*(br|fr)$")
 _FORFAIT = re.compile(rf"^forfait\s+({_NUM})\s*(?:€|eur|euros?)\s*(ro\s+inclus|hors\s+ro)$")
 _EXAMPLES = (
-    "« 150% BR », « 100% FR », « TM + 100% BR », « forfait 50 € RO inclus », « forfait 50 € hors RO », "
-    "« 100% Santé »"
+    "« 150% BR », « 100% FR », « TM + 100% BR », « forfait 50 € RO inclus », « forfait 50 € hors RO », « 100% Santé »"
 )
 
 
@@ -149,9 +148,7 @@ def parse(line: str) -> Guarantee:
         )
     elif match := _PERCENT.match(text):
         kind = Kind.PERCENT_BR if match.group(2) == "br" else Kind.PERCENT_FR
-        guarantee = Guarantee(
-            kind, _read_number(original, match.group(1), "le pourcentage", MAX_PERCENT, False)
-        )
+        guarantee = Guarantee(kind, _read_number(original, match.group(1), "le pourcentage", MAX_PERCENT, False))
     elif match := _FORFAIT.match(text):
         kind = Kind.FORFAIT_INCLUDED if match.group(2).startswith("ro") else Kind.FORFAIT_ON_TOP
         guarantee = Guarantee(kind, _read_number(original, match.group(1), "le forfait", MAX_FORFAIT, True))
@@ -160,9 +157,7 @@ def parse(line: str) -> Guarantee:
 
     if period is not None:
         if not guarantee.is_forfait:
-            raise NotationError(
-                original, f"une période (« {period.value} ») ne s'applique qu'à un forfait en euros"
-            )
+            raise NotationError(original, f"une période (« {period.value} ») ne s'applique qu'à un forfait en euros")
         guarantee = Guarantee(guarantee.kind, guarantee.value, period)
     return guarantee
 
@@ -180,19 +175,12 @@ def _diagnose(text: str) -> str:
             return "il manque le montant du forfait (exemple : « forfait 50 € RO inclus »)"
         if not amount.group(2):
             return f"il manque le signe € après {amount.group(1)}"
-        return (
-            "précisez « RO inclus » (Sécurité sociale comprise) "
-            "ou « hors RO » (en plus de la Sécurité sociale)"
-        )
+        return "précisez « RO inclus » (Sécurité sociale comprise) ou « hors RO » (en plus de la Sécurité sociale)"
     if re.match(r"^tm\s*\+", text):
-        return (
-            "après « TM + », indiquez un pourcentage de la base de remboursement (exemple : « TM + 100% BR »)"
-        )
+        return "après « TM + », indiquez un pourcentage de la base de remboursement (exemple : « TM + 100% BR »)"
     if match := re.match(rf"^({_NUM})\s*%\s*(.*)$", text):
         unit = match.group(2) or "rien"
-        return (
-            f"après le pourcentage, indiquez BR (base de remboursement) ou FR (frais réels), pas « {unit} »"
-        )
+        return f"après le pourcentage, indiquez BR (base de remboursement) ou FR (frais réels), pas « {unit} »"
     if re.search(r"\d\s*(€|eur)", text):
         return "un montant en euros s'écrit comme un forfait (exemple : « forfait 50 € RO inclus »)"
     return f"notation de garantie non reconnue ; formes acceptées : {_EXAMPLES}"

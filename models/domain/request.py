@@ -24,9 +24,7 @@ EXEMPTIONS = ("maternite", "c2s")
 MAX_GUARANTEES = 5
 MAX_AGE = 130
 MAX_QUANTITY = 365
-BASKET_ACTS = frozenset(
-    {"PROTHESE", "MONTURE", "VERRE_SIMPLE", "VERRE_COMPLEXE", "VERRE_TRES_COMPLEXE", "AUDIO"}
-)
+BASKET_ACTS = frozenset({"PROTHESE", "MONTURE", "VERRE_SIMPLE", "VERRE_COMPLEXE", "VERRE_TRES_COMPLEXE", "AUDIO"})
 EQUIPMENT_ACTS = BASKET_ACTS - {"PROTHESE"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FIELDS = frozenset(
@@ -115,9 +113,7 @@ def _bool(value: Any, name: str) -> bool:
 
 def _int(value: Any, name: str, low: int, high: int, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidRequest(
-            name, f"{what} doit être un nombre entier de {low} à {high} (reçu : {_shown(value)})"
-        )
+        raise InvalidRequest(name, f"{what} doit être un nombre entier de {low} à {high} (reçu : {_shown(value)})")
     return value
 
 
@@ -212,17 +208,13 @@ def parse_request(obj: Any, today: dt.date, *, path: str = "") -> SimulationRequ
                 "le panier ne concerne que les prothèses dentaires, l'optique et les aides auditives",
             )
         if basket == "maitrise" and act != "PROTHESE":
-            raise InvalidRequest(
-                at("basket"), "le panier « maitrise » n'existe que pour les prothèses dentaires"
-            )
+            raise InvalidRequest(at("basket"), "le panier « maitrise » n'existe que pour les prothèses dentaires")
     ald = _bool(given.get("ald", False), at("ald"))
     at_mp = _bool(given.get("at_mp", False), at("at_mp"))
     patient = _patient(given["patient"], at("patient")) if "patient" in given else Patient()
 
     if "guarantee" in given and "guarantees" in given:
-        raise InvalidRequest(
-            at("guarantees"), "indiquez soit « guarantee », soit « guarantees », pas les deux"
-        )
+        raise InvalidRequest(at("guarantees"), "indiquez soit « guarantee », soit « guarantees », pas les deux")
     guarantees: tuple[Guarantee, ...] = ()
     if "guarantee" in given:
         guarantees = (_guarantee(given["guarantee"], at("guarantee")),)

@@ -98,9 +98,7 @@ class _EventState:
     """What the lines of one care event share, consumed in order."""
 
     daily_counts: defaultdict[tuple[str, dt.date], int] = field(default_factory=lambda: defaultdict(int))
-    annual_deductions: defaultdict[tuple[str, int], Decimal] = field(
-        default_factory=lambda: defaultdict(Decimal)
-    )
+    annual_deductions: defaultdict[tuple[str, int], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     ceilings_used: dict[tuple[int, str], Decimal] = field(default_factory=dict)
     optics_total: Decimal = ZERO  # AMO gross + AMC of the classe B équipement so far
     frame_total: Decimal = ZERO
@@ -175,11 +173,7 @@ def _rate(request: SimulationRequest, act: ActTariff, tariffs: TariffSet) -> tup
             normal = Decimal(1)
             reason = f" ({_EXEMPTION_WORDS[sorted(request.patient.exemptions)[0]]})"
     age = request.patient.age
-    direct = (
-        act.direct_access is not None
-        and age is not None
-        and act.direct_access[0] <= age <= act.direct_access[1]
-    )
+    direct = act.direct_access is not None and age is not None and act.direct_access[0] <= age <= act.direct_access[1]
     child = age is not None and age < tariffs.parcours_from_age
     if act.parcours and not request.pathway and not direct and not child:
         return (
@@ -238,8 +232,7 @@ def _simulate_line(
             name = "guarantee" if len(request.guarantees) == 1 else f"guarantees[{index}]"
             raise InvalidRequest(
                 name,
-                "« 100% Santé » ne s'applique qu'aux soins et équipements du panier 100 % Santé "
-                "(basket « 100-sante »)",
+                "« 100% Santé » ne s'applique qu'aux soins et équipements du panier 100 % Santé (basket « 100-sante »)",
             )
     names = _names(len(request.guarantees), contract_names)
     charged = request.charged
@@ -267,9 +260,7 @@ def _simulate_line(
     if act.deduction is not None:
         rule = tariffs.deductions[act.deduction]
         exemption = _deduction_exemption(request)
-        word = (
-            "Participation forfaitaire" if rule.kind == "participation_forfaitaire" else "Franchise médicale"
-        )
+        word = "Participation forfaitaire" if rule.kind == "participation_forfaitaire" else "Franchise médicale"
         if exemption:
             say.append(f"{word} non appliquée : {exemption}")
         else:
@@ -298,8 +289,7 @@ def _simulate_line(
         caps.append(
             (
                 max(ZERO, limit - amo_gross),
-                f"Tarif maîtrisé : prise en charge dans la limite de {format_eur(limit)}, "
-                "Sécurité sociale incluse",
+                f"Tarif maîtrisé : prise en charge dans la limite de {format_eur(limit)}, Sécurité sociale incluse",
             )
         )
     classe_b_optics = act.optics is not None and basket == "libre"
@@ -367,9 +357,7 @@ def _simulate_line(
                     request.already_used[index] if index < len(request.already_used) else ZERO
                 )
             remaining = max(ZERO, _forfait(g, request.quantity) - state.ceilings_used[ceiling_key])
-            bounds.append(
-                (remaining, f"Il reste {format_eur(remaining)} sur le plafond de la garantie « {g} »")
-            )
+            bounds.append((remaining, f"Il reste {format_eur(remaining)} sur le plafond de la garantie « {g} »"))
         amount = own
         for bound, text in bounds:
             if bound < amount:
@@ -383,13 +371,9 @@ def _simulate_line(
         who = "Votre mutuelle" if len(request.guarantees) == 1 else f"Votre contrat « {names[index]} »"
         if amount > 0:
             payments.append(ContractPayment(names[index], amount))
-            contract_sentences.append(
-                f"{who} prend en charge {format_eur(amount)} (garantie : {describe(g)})"
-            )
+            contract_sentences.append(f"{who} prend en charge {format_eur(amount)} (garantie : {describe(g)})")
         else:
-            contract_sentences.append(
-                f"{who} ne prend rien en charge sur cette ligne (garantie : {describe(g)})"
-            )
+            contract_sentences.append(f"{who} ne prend rien en charge sur cette ligne (garantie : {describe(g)})")
 
     if classe_b_optics:
         state.optics_total += amo_gross + paid

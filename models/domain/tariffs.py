@@ -140,11 +140,7 @@ def _dec(item: Mapping[str, Any] | None) -> Decimal | None:
 
 
 def _act(code: str, raw: Mapping[str, Any]) -> ActTariff:
-    sources = {
-        name: value["source"]
-        for name, value in raw.items()
-        if isinstance(value, Mapping) and "source" in value
-    }
+    sources = {name: value["source"] for name, value in raw.items() if isinstance(value, Mapping) and "source" in value}
     baskets = {
         name: BasketTariff(b.get("limit_kind"), _dec(b.get("limit")), _dec(b.get("br")))
         for name, b in raw.get("baskets", {}).items()
@@ -164,12 +160,8 @@ def _act(code: str, raw: Mapping[str, Any]) -> ActTariff:
         amo_rate=Decimal(raw["amo_rate"]["value"]),
         br=_dec(raw.get("br")),
         br_from=br_from,
-        br_by_sector=MappingProxyType(
-            {k: Decimal(v["value"]) for k, v in raw.get("br_by_sector", {}).items()}
-        ),
-        br_by_age=tuple(
-            sorted((int(item["age_below"]), Decimal(item["value"])) for item in raw.get("br_by_age", []))
-        ),
+        br_by_sector=MappingProxyType({k: Decimal(v["value"]) for k, v in raw.get("br_by_sector", {}).items()}),
+        br_by_age=tuple(sorted((int(item["age_below"]), Decimal(item["value"])) for item in raw.get("br_by_age", []))),
         br_reduced=_dec(raw.get("br_reduced")),
         baskets=MappingProxyType(baskets),
         doctor=bool(raw.get("doctor", False)),
@@ -205,9 +197,7 @@ def _tariff_set(raw: Mapping[str, Any]) -> TariffSet:
         parcours_from_age=int(raw["hors_parcours"]["exempt_under_age"]["value"]),
         renewal_years=MappingProxyType({k: int(v["value"]) for k, v in raw["renewal_years"].items()}),
         caps=ResponsibleCaps(
-            optics_equipment=MappingProxyType(
-                {k: Decimal(v["value"]) for k, v in caps["optics_equipment"].items()}
-            ),
+            optics_equipment=MappingProxyType({k: Decimal(v["value"]) for k, v in caps["optics_equipment"].items()}),
             optics_frame=Decimal(caps["optics_frame"]["value"]),
             hearing_per_ear=_dec(caps["hearing_per_ear"]),
             non_optam_excess_max=Decimal(caps["non_optam_excess_max"]["value"]),

@@ -97,6 +97,7 @@ WRONG_CURRENT_PASSWORD = (
     "choisissez « Mot de passe oublié ? »."
 )
 
+
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).replace("-", " ").split())

@@ -338,9 +338,7 @@ def _items(connection: Connection, rows: Sequence[Any]) -> list[ClaimListItem]:
     return items
 
 
-def _prepared(
-    connection: Connection, member_id: int, filters: ClaimFilters, shape: _Shape
-) -> dict[str, Any] | None:
+def _prepared(connection: Connection, member_id: int, filters: ClaimFilters, shape: _Shape) -> dict[str, Any] | None:
     """The parameters of the filter; None when the text matches no act of the household (nothing to run)."""
     params = _params(member_id, filters)
     if filters.text:

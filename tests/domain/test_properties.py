@@ -113,9 +113,23 @@ def test_shares_add_up_none_negative_and_deductions_stay_with_the_patient(payloa
 
 @given(st.lists(requests(), min_size=1, max_size=4))
 @example(  # found once: the AMO alone (C2S, 100 %) covers more than the frame cap; the mutuelle pays 0
-    [{"act": "MONTURE", "charged": "145.38", "quantity": 1, "date": "2020-01-22", "sector": "3", "pathway": False,
-      "ald": False, "at_mp": False, "patient": {"age": 3, "exemptions": ["c2s"]}, "guarantees": ["TM + 2% BR"],
-      "already_used": "0.02", "br": "150.10", "basket": "libre"}]
+    [
+        {
+            "act": "MONTURE",
+            "charged": "145.38",
+            "quantity": 1,
+            "date": "2020-01-22",
+            "sector": "3",
+            "pathway": False,
+            "ald": False,
+            "at_mp": False,
+            "patient": {"age": 3, "exemptions": ["c2s"]},
+            "guarantees": ["TM + 2% BR"],
+            "already_used": "0.02",
+            "br": "150.10",
+            "basket": "libre",
+        }
+    ]
 )
 def test_contrat_responsable_caps_hold(payload):
     results = simulate_or_refuse(payload)

@@ -67,7 +67,7 @@ def test_a_displayed_amount_reads_back_as_itself(value):
     assert from_cents(cents(value)) == value
 
 
-@given(st.decimals(min_value=-10**6, max_value=10**6, allow_nan=False, places=4))
+@given(st.decimals(min_value=-(10**6), max_value=10**6, allow_nan=False, places=4))
 def test_rounding_to_the_cent_agrees_with_integer_arithmetic(value):
     """Reference: half up on the absolute value, computed on integers of ten-thousandths."""
     units = abs(int(value * 10000))

@@ -199,7 +199,7 @@ async def test_card_to_a_professional_is_an_attachment_audited_and_told(
     clock,
     settings,
     session_scope,
-    smtp_sink,  # noqa: F811
+    smtp_sink,
 ):
     m = desk["member"]
     await open_dossier(client, desk)
@@ -307,8 +307,13 @@ async def consultation_covered(client, desk, db_session) -> dict[str, str]:
     """The desk member's contract pays the généraliste (G); the dossier is opened; a 30 € consultation for her."""
     m = desk["member"]
     contract = db_session.exec(select(Contract).where(Contract.member_id == m.id)).one()
-    line = GuaranteeLine(table_id=contract.guarantee_table_id, care_category="consultations", act_codes=["G"],
-                         notation="100% BR", label="Généraliste")
+    line = GuaranteeLine(
+        table_id=contract.guarantee_table_id,
+        care_category="consultations",
+        act_codes=["G"],
+        notation="100% BR",
+        label="Généraliste",
+    )
     db_session.add(line)
     db_session.commit()
     await open_dossier(client, desk)

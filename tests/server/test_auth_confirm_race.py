@@ -31,7 +31,7 @@ from tests.server.test_auth_lockout_race import committed_url  # noqa: F401  (th
 
 
 @pytest.fixture
-def committed(committed_url: str) -> Iterator[tuple[Engine, Settings]]:  # noqa: F811
+def committed(committed_url: str) -> Iterator[tuple[Engine, Settings]]:
     upgrade(committed_url)
     engine = create_db_engine(committed_url)
     try:

@@ -110,7 +110,7 @@ def _write_until_killed(base: str, writer: Writer, answered: threading.Semaphore
                 return
 
 
-def test_sigkill_in_the_middle_of_writes_loses_no_answered_write_and_leaves_none_half_written(url, smtp_sink):  # noqa: F811
+def test_sigkill_in_the_middle_of_writes_loses_no_answered_write_and_leaves_none_half_written(url, smtp_sink):
     seeded = seed_members(url, MEMBERS)
     writers = [Writer(number, email, beneficiary_id) for number, email, beneficiary_id in seeded]
     live = start_server(url)

@@ -36,7 +36,9 @@ async def test_the_table_by_poste_in_plain_french_with_an_example_in_euros(clien
     assert body["as_of"] == TODAY.isoformat()
     socle, premium = body["contracts"]
     assert (socle["name"], premium["name"], premium["base_contract_id"]) == (
-        "Santé Socle", "Santé Premium", socle["id"]
+        "Santé Socle",
+        "Santé Premium",
+        socle["id"],
     )
     assert [c["label"] for c in socle["categories"]] == ["Soins courants", "Dentaire", "Optique"]
     optam = socle["categories"][0]["lines"][0]
@@ -56,24 +58,45 @@ async def test_the_table_by_poste_in_plain_french_with_an_example_in_euros(clien
 
 async def test_ceilings_used_this_year_and_the_next_equipment(client, family, db_session):
     member, lea, zoe, base = family["member"], family["lea"], family["zoe"], family["base"]
-    _paid_claim(db_session, member, lea, base, act="PROTHESE", care_date=date(2026, 3, 2), amount="120.00",
-                notation=DENTAL_CEILING)
+    _paid_claim(
+        db_session,
+        member,
+        lea,
+        base,
+        act="PROTHESE",
+        care_date=date(2026, 3, 2),
+        amount="120.00",
+        notation=DENTAL_CEILING,
+    )
     bought = TODAY - timedelta(days=100)
-    _paid_claim(db_session, member, zoe, base, act="MONTURE", care_date=bought, amount="60.00",
-                notation="forfait 100 € RO inclus par équipement")
+    _paid_claim(
+        db_session,
+        member,
+        zoe,
+        base,
+        act="MONTURE",
+        care_date=bought,
+        amount="60.00",
+        notation="forfait 100 € RO inclus par équipement",
+    )
     body = (await client.get(GUARANTEES, headers=bearer(family["token"]))).json()
     people = {p["first_name"]: p for p in body["beneficiaries"]}
     assert list(people) == ["Léa", "Zoé"]  # the member first
     dental = next(c for c in people["Léa"]["ceilings"] if c["care_category"] == "dentaire")
     assert (dental["used"], dental["limit"], dental["remaining"], dental["period"]) == (
-        "120.00", "350.00", "230.00", "year"
+        "120.00",
+        "350.00",
+        "230.00",
+        "year",
     )
     optics = next(c for c in people["Zoé"]["ceilings"] if c["care_category"] == "optique")
     assert (optics["used"], optics["period_start"]) == ("60.00", bought.isoformat())
     [renewal] = people["Zoé"]["equipment"]
     assert renewal == {
-        "kind": "optics", "last_date": bought.isoformat(),
-        "next_date": bought.replace(year=bought.year + 1).isoformat(), "renewal_years": 1,
+        "kind": "optics",
+        "last_date": bought.isoformat(),
+        "next_date": bought.replace(year=bought.year + 1).isoformat(),
+        "renewal_years": 1,
     }
     assert people["Léa"]["equipment"] == []
 
@@ -86,8 +109,16 @@ async def test_another_member_sees_only_their_own_guarantees(client, family, mak
 
 
 async def test_the_pdf_holds_the_lines_and_the_euro_amounts_as_text(client, family, db_session):
-    _paid_claim(db_session, family["member"], family["lea"], family["base"], act="PROTHESE",
-                care_date=date(2026, 3, 2), amount="120.00", notation=DENTAL_CEILING)
+    _paid_claim(
+        db_session,
+        family["member"],
+        family["lea"],
+        family["base"],
+        act="PROTHESE",
+        care_date=date(2026, 3, 2),
+        amount="120.00",
+        notation=DENTAL_CEILING,
+    )
     response = await client.get(f"{GUARANTEES}/pdf", headers=bearer(family["token"]))
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"

@@ -30,7 +30,10 @@ DENTAL_CEILING = "forfait 350 € hors RO /an"
 def _cli(payload: object) -> object:
     out, err = io.StringIO(), io.StringIO()
     code = cli_run(
-        argparse.Namespace(file="-"), stdin=io.StringIO(json.dumps(payload)), stdout=out, stderr=err,
+        argparse.Namespace(file="-"),
+        stdin=io.StringIO(json.dumps(payload)),
+        stdout=out,
+        stderr=err,
         today=lambda: TODAY,
     )
     assert (code, err.getvalue()) == (0, "")
@@ -54,8 +57,14 @@ async def test_the_stateless_form_gives_exactly_the_command_line_result(client, 
 
 def _line(session, table_id, category, acts, notation, label, *, scope=SectorScope.any, basket=None, position=0):
     line = GuaranteeLine(
-        table_id=table_id, care_category=category, act_codes=list(acts), notation=notation, label=label,
-        sector_scope=scope, basket=basket, position=position,
+        table_id=table_id,
+        care_category=category,
+        act_codes=list(acts),
+        notation=notation,
+        label=label,
+        sector_scope=scope,
+        basket=basket,
+        position=position,
     )
     session.add(line)
     return line
@@ -65,12 +74,19 @@ def build_family(make, db_session):
     member = make.member(first_name="Léa", last_name="RIMON")
     base = make.contract(member, code="C40SOCLE", name="Santé Socle")
     premium = make.contract(
-        member, code="C40ZPREMIUM", name="Santé Premium", level=ContractLevel.supplementary,
+        member,
+        code="C40ZPREMIUM",
+        name="Santé Premium",
+        level=ContractLevel.supplementary,
         base_contract_id=base.id,
     )
     child = Beneficiary(
-        member_id=member.id, relationship=Relationship.child, first_name="Zoé", last_name="RIMON",
-        birth_date=date(2017, 7, 5), sex=Sex.female,
+        member_id=member.id,
+        relationship=Relationship.child,
+        first_name="Zoé",
+        last_name="RIMON",
+        birth_date=date(2017, 7, 5),
+        sex=Sex.female,
     )
     db_session.add(child)
     db_session.commit()
@@ -78,21 +94,44 @@ def build_family(make, db_session):
         db_session.add(ContractBeneficiary(contract_id=contract.id, beneficiary_id=child.id))
     t = base.guarantee_table_id
     _line(db_session, t, "soins_courants", ["CS"], "150% BR", "Spécialiste OPTAM", scope=SectorScope.optam)
-    _line(db_session, t, "soins_courants", ["CS"], "130% BR", "Spécialiste non OPTAM", scope=SectorScope.non_optam,
-          position=1)
-    _line(db_session, t, "dentaire", ["PROTHESE"], "100% Santé", "Prothèses 100 % Santé", basket="100-sante",
-          position=2)
-    _line(db_session, t, "dentaire", ["PROTHESE"], "125% BR", "Prothèses tarifs maîtrisés", basket="maitrise",
-          position=3)
-    _line(db_session, t, "dentaire", ["PROTHESE"], DENTAL_CEILING, "Prothèses tarifs libres", basket="libre",
-          position=4)
-    _line(db_session, t, "optique", ["MONTURE", "VERRE_SIMPLE"], "forfait 100 € RO inclus par équipement",
-          "Équipement optique classe B", basket="libre", position=5)
+    _line(
+        db_session,
+        t,
+        "soins_courants",
+        ["CS"],
+        "130% BR",
+        "Spécialiste non OPTAM",
+        scope=SectorScope.non_optam,
+        position=1,
+    )
+    _line(
+        db_session, t, "dentaire", ["PROTHESE"], "100% Santé", "Prothèses 100 % Santé", basket="100-sante", position=2
+    )
+    _line(
+        db_session, t, "dentaire", ["PROTHESE"], "125% BR", "Prothèses tarifs maîtrisés", basket="maitrise", position=3
+    )
+    _line(
+        db_session, t, "dentaire", ["PROTHESE"], DENTAL_CEILING, "Prothèses tarifs libres", basket="libre", position=4
+    )
+    _line(
+        db_session,
+        t,
+        "optique",
+        ["MONTURE", "VERRE_SIMPLE"],
+        "forfait 100 € RO inclus par équipement",
+        "Équipement optique classe B",
+        basket="libre",
+        position=5,
+    )
     p = premium.guarantee_table_id
     _line(db_session, p, "soins_courants", ["CS"], "200% BR", "Spécialiste OPTAM", scope=SectorScope.optam)
     db_session.commit()
     return {
-        "member": member, "base": base, "premium": premium, "lea": make.principal(member), "zoe": child,
+        "member": member,
+        "base": base,
+        "premium": premium,
+        "lea": make.principal(member),
+        "zoe": child,
         "token": make.session_token(make.account(member)),
     }
 
@@ -105,18 +144,31 @@ def family(make, db_session):
 def _paid_claim(session, member, beneficiary, contract, *, act, care_date, amount, notation, basket=None):
     """A claim line as the engine left it: its explanation names the guarantee that paid."""
     claim = Claim(
-        reference=f"T{care_date:%Y%m%d}{act[:4]}{beneficiary.id}", member_id=member.id,
-        beneficiary_id=beneficiary.id, care_date=care_date, received_date=care_date, label=act,
-        care_category="dentaire", status=ClaimStatus.paid,
+        reference=f"T{care_date:%Y%m%d}{act[:4]}{beneficiary.id}",
+        member_id=member.id,
+        beneficiary_id=beneficiary.id,
+        care_date=care_date,
+        received_date=care_date,
+        label=act,
+        care_category="dentaire",
+        status=ClaimStatus.paid,
     )
     session.add(claim)
     session.commit()
     explanation = [f"Votre mutuelle prend en charge {amount} € (garantie : {describe(notation)})"]
     line = ClaimLine(
-        claim_id=claim.id, act=act, label=act, charged=Decimal("600.00"), br=Decimal("120.00"),
-        amo_rate=Decimal("0.60"), amo_gross=Decimal("72.00"), amo_paid=Decimal("72.00"),
-        amc_paid=Decimal(amount), out_of_pocket=Decimal("600.00") - Decimal("72.00") - Decimal(amount),
-        engine_result={"explanation": explanation, "basket": basket}, tariff_version="2025-12",
+        claim_id=claim.id,
+        act=act,
+        label=act,
+        charged=Decimal("600.00"),
+        br=Decimal("120.00"),
+        amo_rate=Decimal("0.60"),
+        amo_gross=Decimal("72.00"),
+        amo_paid=Decimal("72.00"),
+        amc_paid=Decimal(amount),
+        out_of_pocket=Decimal("600.00") - Decimal("72.00") - Decimal(amount),
+        engine_result={"explanation": explanation, "basket": basket},
+        tariff_version="2025-12",
     )
     session.add(line)
     session.commit()
@@ -135,9 +187,16 @@ async def test_optam_doctor_gets_the_optam_lines_of_both_contracts(client, famil
         client, family, act="CS", charged="60", sector="2-optam", beneficiary_id=str(family["lea"].id)
     )
     expected = run_simulation_json(
-        {"act": "CS", "charged": "60", "sector": "2-optam", "guarantees": ["150% BR", "200% BR"],
-         "patient": {"age": 46, "exemptions": []}, "already_used": ["0.00", "0.00"]},
-        TODAY, contract_names=["Santé Socle", "Santé Premium"],
+        {
+            "act": "CS",
+            "charged": "60",
+            "sector": "2-optam",
+            "guarantees": ["150% BR", "200% BR"],
+            "patient": {"age": 46, "exemptions": []},
+            "already_used": ["0.00", "0.00"],
+        },
+        TODAY,
+        contract_names=["Santé Socle", "Santé Premium"],
     )
     assert body == expected
     assert [a["contract"] for a in body["amc"]] == ["Santé Socle", "Santé Premium"]
@@ -148,9 +207,16 @@ async def test_non_optam_doctor_gets_the_non_optam_line_and_no_surcomplementaire
         client, family, act="CS", charged="60", sector="2", beneficiary_id=str(family["lea"].id)
     )
     expected = run_simulation_json(
-        {"act": "CS", "charged": "60", "sector": "2", "guarantees": ["130% BR"],
-         "patient": {"age": 46, "exemptions": []}, "already_used": ["0.00"]},
-        TODAY, contract_names=["Santé Socle"],
+        {
+            "act": "CS",
+            "charged": "60",
+            "sector": "2",
+            "guarantees": ["130% BR"],
+            "patient": {"age": 46, "exemptions": []},
+            "already_used": ["0.00"],
+        },
+        TODAY,
+        contract_names=["Santé Socle"],
     )
     assert body == expected
     assert any("130" in sentence for sentence in body["explanation"])
@@ -158,47 +224,84 @@ async def test_non_optam_doctor_gets_the_non_optam_line_and_no_surcomplementaire
 
 async def test_the_panier_chooses_the_dental_line(client, family):
     lea = str(family["lea"].id)
-    maitrise = await _member_simulation(client, family, act="PROTHESE", charged="500", basket="maitrise",
-                                        beneficiary_id=lea)
+    maitrise = await _member_simulation(
+        client, family, act="PROTHESE", charged="500", basket="maitrise", beneficiary_id=lea
+    )
     assert any(describe("125% BR") in s for s in maitrise["explanation"])
-    sante = await _member_simulation(client, family, act="PROTHESE", charged="500", basket="100-sante",
-                                     beneficiary_id=lea)
+    sante = await _member_simulation(
+        client, family, act="PROTHESE", charged="500", basket="100-sante", beneficiary_id=lea
+    )
     assert sante["out_of_pocket"] == "0.00"
 
 
 async def test_the_annual_ceiling_left_is_what_this_year_s_claims_did_not_use(client, family, db_session):
     member, lea, base = family["member"], family["lea"], family["base"]
-    _paid_claim(db_session, member, lea, base, act="PROTHESE", care_date=date(2026, 3, 2), amount="120.00",
-                notation=DENTAL_CEILING)
-    _paid_claim(db_session, member, lea, base, act="PROTHESE", care_date=date(2025, 6, 2), amount="350.00",
-                notation=DENTAL_CEILING)  # last year: another period
-    body = await _member_simulation(client, family, act="PROTHESE", charged="900", basket="libre",
-                                    beneficiary_id=str(lea.id))
+    _paid_claim(
+        db_session,
+        member,
+        lea,
+        base,
+        act="PROTHESE",
+        care_date=date(2026, 3, 2),
+        amount="120.00",
+        notation=DENTAL_CEILING,
+    )
+    _paid_claim(
+        db_session,
+        member,
+        lea,
+        base,
+        act="PROTHESE",
+        care_date=date(2025, 6, 2),
+        amount="350.00",
+        notation=DENTAL_CEILING,
+    )  # last year: another period
+    body = await _member_simulation(
+        client, family, act="PROTHESE", charged="900", basket="libre", beneficiary_id=str(lea.id)
+    )
     expected = run_simulation_json(
-        {"act": "PROTHESE", "charged": "900", "basket": "libre", "guarantees": [DENTAL_CEILING],
-         "patient": {"age": 46, "exemptions": []}, "already_used": ["120.00"]},
-        TODAY, contract_names=["Santé Socle"],
+        {
+            "act": "PROTHESE",
+            "charged": "900",
+            "basket": "libre",
+            "guarantees": [DENTAL_CEILING],
+            "patient": {"age": 46, "exemptions": []},
+            "already_used": ["120.00"],
+        },
+        TODAY,
+        contract_names=["Santé Socle"],
     )
     assert body == expected
     assert body["amc_paid"] == "230.00"
     assert "Il reste 230,00\u00a0€ sur le plafond de la garantie « forfait 350 € hors RO /an »" in body["explanation"]
     # Zoé's ceiling is her own: untouched
-    zoe = await _member_simulation(client, family, act="PROTHESE", charged="900", basket="libre",
-                                   beneficiary_id=str(family["zoe"].id))
+    zoe = await _member_simulation(
+        client, family, act="PROTHESE", charged="900", basket="libre", beneficiary_id=str(family["zoe"].id)
+    )
     assert zoe["amc_paid"] == "350.00"
 
 
 async def test_inside_the_renewal_period_the_next_equipment_date_is_given(client, family, db_session):
     zoe = family["zoe"]
     bought = TODAY - timedelta(days=100)
-    _paid_claim(db_session, family["member"], zoe, family["base"], act="MONTURE", care_date=bought,
-                amount="60.00", notation="forfait 100 € RO inclus par équipement")
-    body = await _member_simulation(client, family, act="MONTURE", charged="150", basket="libre",
-                                    beneficiary_id=str(zoe.id))
+    _paid_claim(
+        db_session,
+        family["member"],
+        zoe,
+        family["base"],
+        act="MONTURE",
+        care_date=bought,
+        amount="60.00",
+        notation="forfait 100 € RO inclus par équipement",
+    )
+    body = await _member_simulation(
+        client, family, act="MONTURE", charged="150", basket="libre", beneficiary_id=str(zoe.id)
+    )
     assert body["amc_paid"] == "0.00"
     # Zoé is 9: one équipement a year
-    assert f"Prochain équipement remboursable à partir du {bought.replace(year=bought.year + 1):%d/%m/%Y}" in (
-        body["explanation"]
+    assert (
+        f"Prochain équipement remboursable à partir du {bought.replace(year=bought.year + 1):%d/%m/%Y}"
+        in (body["explanation"])
     )
 
 
@@ -212,8 +315,9 @@ async def test_another_member_s_beneficiary_is_a_404(client, family, make):
     assert response.json()["code"] == "beneficiary_not_found"
     assert "RIMON" not in response.text and "Zoé" not in response.text
     for bad in ("999999", "pas-un-nombre"):
-        response = await client.post(SIMULATIONS, json={**request, "beneficiary_id": bad},
-                                     headers=bearer(family["token"]))
+        response = await client.post(
+            SIMULATIONS, json={**request, "beneficiary_id": bad}, headers=bearer(family["token"])
+        )
         assert response.status_code == 404
 
 
@@ -243,7 +347,8 @@ async def test_an_expired_password_gets_the_403_of_every_route(client, family, m
 
 async def test_an_act_no_contract_covers_is_a_french_422(client, family):
     response = await client.post(
-        SIMULATIONS, json={"act": "G", "charged": "30", "beneficiary_id": str(family["lea"].id)},
+        SIMULATIONS,
+        json={"act": "G", "charged": "30", "beneficiary_id": str(family["lea"].id)},
         headers=bearer(family["token"]),
     )
     assert response.status_code == 422
@@ -253,7 +358,8 @@ async def test_an_act_no_contract_covers_is_a_french_422(client, family):
 
 async def test_a_bad_field_in_the_member_form_is_a_422_naming_it(client, family):
     response = await client.post(
-        SIMULATIONS, json={"act": "CS", "charged": "-3", "beneficiary_id": str(family["lea"].id)},
+        SIMULATIONS,
+        json={"act": "CS", "charged": "-3", "beneficiary_id": str(family["lea"].id)},
         headers=bearer(family["token"]),
     )
     assert response.status_code == 422

@@ -48,8 +48,16 @@ LEA = "3810274"
 CORALIE = "1204587"
 SOPHIE = "3810522"
 JULIEN = "julien.roche@mutuelle-demo.example"
-AUDIT_SUPERVISOR_AREAS = ["dashboard", "claims", "guarantees", "simulator", "messaging", "requests",
-                          "notifications", "profile"]
+AUDIT_SUPERVISOR_AREAS = [
+    "dashboard",
+    "claims",
+    "guarantees",
+    "simulator",
+    "messaging",
+    "requests",
+    "notifications",
+    "profile",
+]
 
 
 async def settle(app, pilot) -> None:
@@ -101,8 +109,11 @@ def test_every_action_is_reachable_from_the_palette():
             *DEFAULT_REGISTRY.available(logged_in=True, areas=AUDIT_SUPERVISOR_AREAS),
             *DEFAULT_REGISTRY.available(logged_in=True, console=True, supervisor=True),
             # every screen's own keys, on that screen (the palette opened there lists them first)
-            *(a for a in ACTIONS if a.context == SCREEN and a in DEFAULT_REGISTRY.available(logged_in=True,
-                                                                                       screen=a.screen)),
+            *(
+                a
+                for a in ACTIONS
+                if a.context == SCREEN and a in DEFAULT_REGISTRY.available(logged_in=True, screen=a.screen)
+            ),
         )
     }
     assert {a.id for a in ACTIONS} - reachable == set()  # the palette's own entry is left out of its list
@@ -158,11 +169,7 @@ def _words_outside_wording() -> list[str]:
             if not isinstance(node, ast.Dict):
                 continue
             for key, value in zip(node.keys, node.values, strict=True):
-                enum_key = (
-                    isinstance(key, ast.Attribute)
-                    and isinstance(key.value, ast.Name)
-                    and key.value.id in names
-                )
+                enum_key = isinstance(key, ast.Attribute) and isinstance(key.value, ast.Name) and key.value.id in names
                 worded = isinstance(value, ast.Constant) and isinstance(value.value, str) and FRENCH.search(value.value)
                 if enum_key and worded:
                     problems.append(f"{path.relative_to(TUI.parent)}:{node.lineno} {key.value.id}.{key.attr}")
@@ -406,22 +413,28 @@ async def test_linear_mode_warns_at_a_question_inside_a_flow_too(api, token_stor
 
         return answer
 
-    stdin = ScriptedInput([
-        menu_number(out, "Mes remboursements"),
-        idle_then("Filtrer par montant dépensé"),  # no request before the next question
-        "1",  # Prolonger
-        "",  # Montant dépensé : tous
-        menu_number(out, "Revenir au menu principal"),
-        menu_number(out, "Quitter"),
-    ])
+    stdin = ScriptedInput(
+        [
+            menu_number(out, "Mes remboursements"),
+            idle_then("Filtrer par montant dépensé"),  # no request before the next question
+            "1",  # Prolonger
+            "",  # Montant dépensé : tous
+            menu_number(out, "Revenir au menu principal"),
+            menu_number(out, "Quitter"),
+        ]
+    )
     client = LinearClient(api, stdin=stdin, stdout=out, stderr=err, token_store=token_store)
     assert await client.run() == 0
     text = out.getvalue()
     assert text.count("Sans activité, votre session se terminera à ") == 1
     after = text.split("Votre choix (1 à 18) :\n", 1)[1].splitlines()  # answered after a long pause
     assert after[0].startswith("Sans activité, votre session se terminera à ")  # said before the next question
-    assert after[1:5] == ["== Votre session va bientôt expirer ==", "1. Prolonger", "2. Ne pas prolonger",
-                          "Votre choix (1 à 2) :"]
+    assert after[1:5] == [
+        "== Votre session va bientôt expirer ==",
+        "1. Prolonger",
+        "2. Ne pas prolonger",
+        "Votre choix (1 à 2) :",
+    ]
     assert after[5].startswith("Session prolongée jusqu'à ")
     assert after[6] == "Montant dépensé (20-100, 20- ou -100 ; vide : tous) :"  # then the question, as before
     assert api.seconds_before_idle_expiry() > 80

@@ -67,7 +67,7 @@ async def fill(app, pilot, *values: str, then: type = AgentConsoleScreen) -> Non
 
 
 async def test_the_dossier_sections_and_the_actions_for_the_member(
-    api, token_store, julien_token, gaelle, demo_session  # noqa: F811
+    api, token_store, julien_token, gaelle, demo_session
 ):
     _, _, amount = last_reimbursement(demo_session, gaelle.id)
     app = EspaceApp(api, token_store=token_store)
@@ -116,7 +116,7 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(
 
 
 async def test_a_simulation_shows_the_servers_amounts_as_labelled_lines(
-    api, token_store, julien_token, gaelle, demo_session, clock  # noqa: F811
+    api, token_store, julien_token, gaelle, demo_session, clock
 ):
     """« s » on Gaëlle's dossier: a consultation for Nolan (n° 2 in section 5); the result is the member
     simulator's lines, each amount the one the server computes for her contract, and she is emailed."""
@@ -154,7 +154,7 @@ async def test_a_simulation_shows_the_servers_amounts_as_labelled_lines(
 
 
 async def test_the_reimbursements_section_pages_with_plus_and_minus(
-    api, token_store, julien_token, gaelle, demo_session  # noqa: F811
+    api, token_store, julien_token, gaelle, demo_session
 ):
     """58 reimbursements: 50 on page 1, 8 on page 2; + and − (the registry's keys) move, and say when there
     is no further page; the section's detail opens the line of the page shown."""
@@ -194,9 +194,7 @@ async def test_the_reimbursements_section_pages_with_plus_and_minus(
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 @pytest.mark.parametrize("key", ["2", "6"])
-def test_dossier_section_snapshots(
-    api, token_store, julien_token, gaelle, demo_session, snap_compare, key, size  # noqa: F811
-):
+def test_dossier_section_snapshots(api, token_store, julien_token, gaelle, demo_session, snap_compare, key, size):
     _, _, amount = last_reimbursement(demo_session, gaelle.id)
     app = EspaceApp(api, token_store=token_store)
 
@@ -208,9 +206,7 @@ def test_dossier_section_snapshots(
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_access_section_snapshot_of_a_locked_member(
-    api, token_store, julien_token, demo_session, clock, snap_compare  # noqa: F811
-):
+def test_access_section_snapshot_of_a_locked_member(api, token_store, julien_token, demo_session, clock, snap_compare):
     """Sophie MARTIN (3810522), the demo world's locked member, at 80×24: a login the day before, then
     three wrong passwords and the lockout. The demo world sets her account's lock but not its history, so
     the history is written here as the login route writes it (``audit.record``, same actions and
@@ -227,10 +223,19 @@ def test_access_section_snapshot_of_a_locked_member(
             audit.record(demo_session, when, action, actor_account_id=account.id, ip=ip)
             continue
         detail = {"checked": "stored", "result": "wrong_password", "attempt": attempt}
-        audit.record(demo_session, when, action, actor_account_id=account.id, target_type="account",
-                     target_id=account.id, detail=detail, ip=ip)
-    audit.record(demo_session, FrozenClock(history[-1][0]), "account_locked", target_type="account",
-                 target_id=account.id, ip=ip)
+        audit.record(
+            demo_session,
+            when,
+            action,
+            actor_account_id=account.id,
+            target_type="account",
+            target_id=account.id,
+            detail=detail,
+            ip=ip,
+        )
+    audit.record(
+        demo_session, FrozenClock(history[-1][0]), "account_locked", target_type="account", target_id=account.id, ip=ip
+    )
     demo_session.commit()
     _, _, amount = last_reimbursement(demo_session, sophie.id)
     app = EspaceApp(api, token_store=token_store)

@@ -209,8 +209,12 @@ async def test_a_conseiller_is_warned_of_the_sessions_end_in_the_middle_of_a_cal
     assert out.count("Sans activité, votre session se terminera à ") == 1  # said once, never counted down
     after = out.split("1. Nom :\n", 1)[1].splitlines()
     assert after[0].startswith("Sans activité, votre session se terminera à ")  # before the next question
-    assert after[1:5] == ["== Votre session va bientôt expirer ==", "1. Prolonger", "2. Ne pas prolonger",
-                          "Votre choix (1 à 2) :"]
+    assert after[1:5] == [
+        "== Votre session va bientôt expirer ==",
+        "1. Prolonger",
+        "2. Ne pas prolonger",
+        "Votre choix (1 à 2) :",
+    ]
     assert after[5].startswith("Session prolongée jusqu'à ")
     assert after[6:8] == ["2. Prénom :", "3. Date de naissance (JJ/MM/AAAA) :"]  # the checklist goes on
     assert "Dossier non ouvert : rien n'est communiqué à l'appelant.\n" in out

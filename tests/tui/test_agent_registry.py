@@ -34,7 +34,7 @@ def test_every_registry_action_has_an_id_keys_and_french_words():
     assert {a.id for a in DEFAULT_REGISTRY.available(logged_in=True, console=True, supervisor=True)} >= AGENT_IDS
 
 
-async def test_the_console_palette_and_help_list_the_registry(api, token_store, julien_token):  # noqa: F811
+async def test_the_console_palette_and_help_list_the_registry(api, token_store, julien_token):
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)

@@ -74,9 +74,7 @@ async def test_empty_fields_are_checked_before_anything_is_sent(api, token_store
         await pilot.click("#submit")
         await pilot.pause()
         status = str(app.screen.query_one("#login-status").render())
-        assert status == (
-            "Erreur : Indiquez votre n° adhérent ou votre adresse e-mail. Indiquez votre mot de passe."
-        )
+        assert status == ("Erreur : Indiquez votre n° adhérent ou votre adresse e-mail. Indiquez votre mot de passe.")
         assert app.focused.id == "identifier"
 
 
@@ -89,8 +87,7 @@ async def test_a_network_error_is_a_message_not_a_crash(client_clock, token_stor
         assert isinstance(app.screen, LoginScreen)
         status = str(app.screen.query_one("#login-status").render())
         assert status == (
-            "Erreur : Le serveur ne répond pas. Vérifiez que le service est démarré (espace serve) "
-            "puis réessayez."
+            "Erreur : Le serveur ne répond pas. Vérifiez que le service est démarré (espace serve) puis réessayez."
         )
         assert app.is_running and app.screen.query_one("#identifier", Input).value == "1000001"
 
@@ -156,9 +153,7 @@ async def test_the_command_palette_lists_the_registry(api, coralie, token_store,
         await login_through_ui(pilot, coralie.member_number, coralie.password)
         provider = RegistryCommands(app.screen)
         discovered = [hit.text async for hit in provider.discover()]
-        assert discovered == [
-            a.description for a in app.available_actions() if a.id != "command_palette"
-        ]
+        assert discovered == [a.description for a in app.available_actions() if a.id != "command_palette"]
         found = [hit.text async for hit in provider.search("déconn")]
         assert "Se déconnecter" in found  # fuzzy: other actions may match "déconn" too
         await pilot.press("ctrl+p")

@@ -126,9 +126,14 @@ async def test_activation_by_access_code_then_login_with_the_code(api, token_sto
         screen = app.screen
         assert isinstance(screen, ActivationScreen)
         assert "Première connexion – étape 1 sur 3 : Mes infos" in text(app)
-        values = {"member_number": "1203356", "access_code": "lavandes", "email": "nathalie.rousseau@example.fr",
-                  "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD,
-                  "challenge": solve_challenge(screen.flow.challenge.question)}
+        values = {
+            "member_number": "1203356",
+            "access_code": "lavandes",
+            "email": "nathalie.rousseau@example.fr",
+            "password": NEW_PASSWORD,
+            "confirmation": NEW_PASSWORD,
+            "challenge": solve_challenge(screen.flow.challenge.question),
+        }
         for name, value in values.items():
             screen.query_one(f"#{name}", Input).value = value
         screen.query_one("#accept_terms").value = True
@@ -164,10 +169,16 @@ async def test_activation_by_identity(api, token_store, read_code):
         await pilot.press(*nir)
         await pilot.pause()
         assert "N° de sécurité sociale : la clé est correcte." in str(screen.query_one("#account-status").render())
-        values = {"member_number": "1203356", "last_name": "Rousseau", "first_name": "Nathalie",
-                  "birth_date": "07/07/1969", "email": "nathalie.rousseau@example.fr",
-                  "password": NEW_PASSWORD, "confirmation": NEW_PASSWORD,
-                  "challenge": solve_challenge(screen.flow.challenge.question)}
+        values = {
+            "member_number": "1203356",
+            "last_name": "Rousseau",
+            "first_name": "Nathalie",
+            "birth_date": "07/07/1969",
+            "email": "nathalie.rousseau@example.fr",
+            "password": NEW_PASSWORD,
+            "confirmation": NEW_PASSWORD,
+            "challenge": solve_challenge(screen.flow.challenge.question),
+        }
         for name, value in values.items():
             screen.query_one(f"#{name}", Input).value = value
         screen.query_one("#accept_terms").value = True
@@ -228,8 +239,11 @@ async def test_expired_password_forces_the_change_at_login(api, token_store, log
         await login_through_ui(pilot, "3810688", DEMO_PASSWORD)
         assert isinstance(app.screen, ChangePasswordScreen)
         assert "Votre mot de passe a expiré" in text(app)
-        for name, value in (("current_password", DEMO_PASSWORD), ("new_password", NEW_PASSWORD),
-                            ("confirmation", NEW_PASSWORD)):
+        for name, value in (
+            ("current_password", DEMO_PASSWORD),
+            ("new_password", NEW_PASSWORD),
+            ("confirmation", NEW_PASSWORD),
+        ):
             app.screen.query_one(f"#{name}", Input).value = value
         app.screen.query_one("#change").press()
         await settle(pilot)

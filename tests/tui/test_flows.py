@@ -51,7 +51,13 @@ def test_bindings_come_from_the_registry():
 def test_session_actions_and_areas_are_offered_only_when_they_exist():
     logged_out = {a.id for a in DEFAULT_REGISTRY.available(logged_in=False)}
     assert logged_out == {
-        "help", "command_palette", "theme", "quit", "activate", "forgot_password", "forgot_identifier",
+        "help",
+        "command_palette",
+        "theme",
+        "quit",
+        "activate",
+        "forgot_password",
+        "forgot_identifier",
         "resend_confirmation",
     }
     no_area = {a.id for a in DEFAULT_REGISTRY.available(logged_in=True, areas=[])}
@@ -161,8 +167,13 @@ def test_payment_sentences_say_who_got_the_money():
     assert wording.payment_sentence(planned) == "Paiement prévu le 15/07/2025"
     returned = _claim(payment_state=PaymentState.returned)
     assert wording.payment_sentence(returned).startswith("Virement revenu impayé : RIB à vérifier")
-    rejected = _claim(status=ClaimStatus.rejected, rejection_reason="Plafond annuel atteint", payee=None,
-                      payment_state=None, payment_date=None)
+    rejected = _claim(
+        status=ClaimStatus.rejected,
+        rejection_reason="Plafond annuel atteint",
+        payee=None,
+        payment_state=None,
+        payment_date=None,
+    )
     assert wording.payment_sentence(rejected) == "Aucun paiement"
     assert wording.claim_status_sentence(rejected).startswith("Rejeté – Plafond annuel atteint. ")
     assert wording.amount(Decimal("1234.5")) == "1\u00a0234,50\u00a0€"
@@ -288,9 +299,16 @@ async def test_login_flow_all_at_once_maps_network_errors(client_clock):
 def test_a_simulation_of_several_lines_shows_each_line_then_the_totals():
     def row(amo: str, amc: str, rest: str) -> dict[str, object]:
         return {
-            "br": "30.00", "amo_rate": "0.70", "amo_gross": "21.00", "deductions": [], "amo_paid": amo,
-            "amc": [{"contract": "Santé Socle", "amount": amc}], "amc_paid": amc, "out_of_pocket": rest,
-            "tariff_version": "2026", "explanation": [f"Reste : {rest}"],
+            "br": "30.00",
+            "amo_rate": "0.70",
+            "amo_gross": "21.00",
+            "deductions": [],
+            "amo_paid": amo,
+            "amc": [{"contract": "Santé Socle", "amount": amc}],
+            "amc_paid": amc,
+            "out_of_pocket": rest,
+            "tariff_version": "2026",
+            "explanation": [f"Reste : {rest}"],
         }
 
     lines = simulation_lines([row("20.00", "9.00", "1.00"), row("21.00", "9.00", "0.00")])

@@ -73,7 +73,7 @@ async def test_linear_simulation_with_the_range_then_saved(api, token_store, lea
     out, err = await _run(api, token_store, lea_token, answers)
     assert err == ""
     start = out.index("== Simulateur de remboursement ==")
-    transcript = out[start:out.index("== Que voulez-vous faire ? ==", start)]
+    transcript = out[start : out.index("== Que voulez-vous faire ? ==", start)]
     print(transcript)
     assert "== Pour qui ? ==\n1. Léa RIMON\n2. Samuel RIMON\n3. Zoé RIMON\n" in transcript
     assert "Votre médecin pratique-t-il des dépassements d'honoraires ?" in transcript

@@ -27,7 +27,9 @@ Vérification de sécurité (pour s'assurer qu'une personne se connecte) : Combi
 Répondez en chiffres.
 Vérification de sécurité : votre réponse :
 Connexion en cours…
-""" + code_then_not_trusted("c****l@example.fr") + """== Tableau de bord ==
+"""
+    + code_then_not_trusted("c****l@example.fr")
+    + """== Tableau de bord ==
 Bienvenue dans votre espace, Coralie
 N° adhérent : 1204587
 == Mon contrat (1) ==
@@ -54,8 +56,21 @@ async def test_linear_transcript(api, coralie, token_store, read_code, fixed_cha
     """Against the real app: a wrong password, then the human check, the code read from the outbox,
     « Non merci », the tableau de bord, a wrong menu choice, Se déconnecter."""
     stdout, stderr = io.StringIO(), io.StringIO()
-    stdin = ScriptedInput(["1", coralie.member_number, "mauvais", "1", "", coralie.password, challenge_answer(stdout),
-                           lambda: read_code(coralie.member_number), "2", "99", menu_number(stdout, "Se déconnecter")])
+    stdin = ScriptedInput(
+        [
+            "1",
+            coralie.member_number,
+            "mauvais",
+            "1",
+            "",
+            coralie.password,
+            challenge_answer(stdout),
+            lambda: read_code(coralie.member_number),
+            "2",
+            "99",
+            menu_number(stdout, "Se déconnecter"),
+        ]
+    )
     code = await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store).run()
     assert code == 0
     out = stdout.getvalue()
@@ -70,8 +85,17 @@ async def test_linear_transcript(api, coralie, token_store, read_code, fixed_cha
 
 async def test_linear_help_and_quit(api, coralie, token_store, read_code):
     stdout, stderr = io.StringIO(), io.StringIO()
-    stdin = ScriptedInput(["1", coralie.email, coralie.password, lambda: read_code(coralie.email), "2",
-                           menu_number(stdout, "Aide : liste des touches"), menu_number(stdout, "Quitter")])
+    stdin = ScriptedInput(
+        [
+            "1",
+            coralie.email,
+            coralie.password,
+            lambda: read_code(coralie.email),
+            "2",
+            menu_number(stdout, "Aide : liste des touches"),
+            menu_number(stdout, "Quitter"),
+        ]
+    )
     await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store).run()
     out = stdout.getvalue()
     assert "== Aide ==\n" in out and "Ctrl+L : Se déconnecter\n" in out and "F1 ou ? : Aide" in out
@@ -114,8 +138,9 @@ async def test_linear_password_is_read_without_echo_on_a_terminal(api, coralie, 
 
     stdin = Tty(["1", coralie.member_number, lambda: read_code(coralie.member_number), "2", "99"])
     stdout = io.StringIO()
-    client = LinearClient(api, stdin=stdin, stdout=stdout, stderr=io.StringIO(), token_store=token_store,
-                          read_secret=secret)
+    client = LinearClient(
+        api, stdin=stdin, stdout=stdout, stderr=io.StringIO(), token_store=token_store, read_secret=secret
+    )
     await client.run()
     assert asked == ["Mot de passe : "] and coralie.password not in stdout.getvalue()
     assert "Vous êtes connecté·e." in stdout.getvalue()

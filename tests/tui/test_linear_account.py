@@ -31,9 +31,12 @@ async def _run(api, token_store, answers_for) -> tuple[str, str]:
     return stdout.getvalue(), stderr.getvalue()
 
 
-ACTIVATION = """\
+ACTIVATION = (
+    """\
 Espace Adhérent – mode linéaire
-""" + ACCUEIL + """== Première connexion ==
+"""
+    + ACCUEIL
+    + """== Première connexion ==
 1. Avec mon code d'accès (courrier de bienvenue)
 2. Avec mon identité (n° de sécurité sociale)
 Votre choix (1 à 2) :
@@ -44,20 +47,27 @@ N° adhérent (chiffres seulement) :
 Code d'accès (8 lettres) :
 Adresse e-mail :
 """
+)
 
-VALIDATION_TO_LOGIN = """== Première connexion – étape 2 sur 3 : Validation ==
+VALIDATION_TO_LOGIN = (
+    """== Première connexion – étape 2 sur 3 : Validation ==
 Code reçu par e-mail :
 Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° adhérent ou votre adresse \
 e-mail et le mot de passe choisi.
 == Première connexion – étape 3 sur 3 : Bienvenue ==
-""" + ACCUEIL + """== Connexion ==
+"""
+    + ACCUEIL
+    + """== Connexion ==
 N° adhérent ou adresse e-mail (Entrée pour garder 1203356) :
 Mot de passe :
 Connexion en cours…
-""" + code_then_not_trusted("n****u@example.fr") + """== Tableau de bord ==
+"""
+    + code_then_not_trusted("n****u@example.fr")
+    + """== Tableau de bord ==
 Bienvenue dans votre espace, Nathalie
 N° adhérent : 1203356
 """
+)
 
 
 async def test_linear_activation_of_nathalie_then_login_with_the_code(api, token_store, read_code, fixed_challenges):

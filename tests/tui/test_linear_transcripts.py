@@ -55,9 +55,7 @@ async def test_linear_transcript_of_mes_notifications(api, token_store, demo_ses
     _resume(demo_session, demo_make, token_store, api, LEA)
     out, err = await _run(api, token_store, [_menu("Mes notifications"), _menu("Quitter")])
     assert _between(out, "== Notifications") == (
-        "== Notifications (0) ==\n"
-        "0 notification(s), dont 0 non lue(s)\n"
-        "Aucune notification.\n"
+        "== Notifications (0) ==\n0 notification(s), dont 0 non lue(s)\nAucune notification.\n"
     )
     assert err == ""
 
@@ -82,7 +80,8 @@ async def test_linear_transcript_of_a_refused_password_change(api, token_store, 
     _resume(demo_session, demo_make, token_store, api, CORALIE)
     strong = "Nouveau-mot-2-passe!"
     out, err = await _run(
-        api, token_store,
+        api,
+        token_store,
         [_menu("Changer mon mot de passe"), "pas-le-bon", strong, strong, "", "", "", "", "", "", _menu("Quitter")],
     )
     empty_round = (
@@ -100,13 +99,15 @@ async def test_linear_transcript_of_a_refused_password_change(api, token_store, 
         "Mot de passe actuel :\n" + RULES + "Nouveau mot de passe :\n"
         "Le mot de passe respecte toutes les règles.\n"
         "Confirmez le nouveau mot de passe :\n"
-        + empty_round + empty_round
+        + empty_round
+        + empty_round
         + "Mot de passe inchangé : après 3 essais, retour au menu ; votre mot de passe actuel reste valable.\n"
     )
     assert err == (
         "Erreur : Le mot de passe actuel est incorrect : retapez-le, ou, si vous l'avez oublié, déconnectez-vous "
         "et choisissez « Mot de passe oublié ? ».\n"
-        + "Erreur : Indiquez votre mot de passe actuel.\nErreur : Choisissez un mot de passe.\n" * 2
+        + "Erreur : Indiquez votre mot de passe actuel.\nErreur : Choisissez un mot de passe.\n"
+        * 2
     )
     assert strong not in out  # never echoed
 
@@ -115,14 +116,24 @@ async def test_linear_transcript_of_identifiant_oublie(api, token_store):
     """A NIR with letters is refused in words on stderr; the right answers get the same sentence whether or
     not an account matches (nothing shown here); an empty name is the way back to the Accueil."""
     out, err = await _run(
-        api, token_store,
-        [_menu("Identifiant oublié ?"), "VIDAL", "Coralie", "14/03/1988", "2880363ABC",
-         "VIDAL", "Coralie", "14/03/1988", "288036311341227",
-         _menu("Identifiant oublié ?"), "", _menu("Quitter")],
+        api,
+        token_store,
+        [
+            _menu("Identifiant oublié ?"),
+            "VIDAL",
+            "Coralie",
+            "14/03/1988",
+            "2880363ABC",
+            "VIDAL",
+            "Coralie",
+            "14/03/1988",
+            "288036311341227",
+            _menu("Identifiant oublié ?"),
+            "",
+            _menu("Quitter"),
+        ],
     )
-    questions = (
-        "Nom :\nPrénom :\nDate de naissance (JJ/MM/AAAA) :\nN° de sécurité sociale (15 caractères) :\n"
-    )
+    questions = "Nom :\nPrénom :\nDate de naissance (JJ/MM/AAAA) :\nN° de sécurité sociale (15 caractères) :\n"
     heading = (
         "== Retrouver mon identifiant ==\n"
         "Indiquez votre nom, votre prénom, votre date de naissance et votre n° de sécurité sociale : si un compte "
@@ -131,8 +142,7 @@ async def test_linear_transcript_of_identifiant_oublie(api, token_store):
     )
     first, second = out.split("== Retrouver mon identifiant ==")[1:3]
     assert "== Retrouver mon identifiant ==" + first.split("== Accueil ==")[0] == (
-        heading + questions + questions
-        + "Si un compte correspond, votre identifiant vous a été envoyé par e-mail.\n"
+        heading + questions + questions + "Si un compte correspond, votre identifiant vous a été envoyé par e-mail.\n"
     )
     assert "== Retrouver mon identifiant ==" + second.split("== Accueil ==")[0] == (
         heading + "Nom :\nRetour à l'accueil.\n"
@@ -154,7 +164,8 @@ async def test_linear_transcript_of_the_authenticator_app(api, token_store, demo
     _resume(demo_session, demo_make, token_store, api, CORALIE)
     totp = _menu("Activer une application d'authentification")
     out, err = await _run(
-        api, token_store,
+        api,
+        token_store,
         [totp, "123", "", totp, lambda out: _totp_code(out, clock.now()), _menu("Quitter")],
     )
     parts = out.split("== Application d'authentification ==")[1:3]
@@ -172,8 +183,10 @@ async def test_linear_transcript_of_the_authenticator_app(api, token_store, demo
         "Application d'authentification non activée : le code vous reste envoyé par e-mail ou SMS.\n"
     )
     lines = secret_line.split(second, maxsplit=1)[-1].splitlines()
-    assert lines[:2] == ["Entrée sans rien écrire : abandonner (rien n'est activé).",
-                         "Code affiché par l'application (6 chiffres) :"]
+    assert lines[:2] == [
+        "Entrée sans rien écrire : abandonner (rien n'est activé).",
+        "Code affiché par l'application (6 chiffres) :",
+    ]
     assert lines[2] == "Application d'authentification activée : elle vous donnera désormais le code de connexion."
     assert lines[3].startswith("Voici vos 10 codes de secours. Notez-les") and len(lines) == 14
     codes = lines[-10:]

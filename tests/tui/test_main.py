@@ -57,8 +57,13 @@ def test_linear_mode_without_server_exits_cleanly(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {"PATH": "", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "TERM": "dumb",
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    env = {
+        "PATH": "",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "TERM": "dumb",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
     result = subprocess.run(
         [sys.executable, "-m", "espace", "tui", "--server", f"http://127.0.0.1:{port}"],
         input="1\n1204587\nsecret\n",  # Accueil: 1. Se connecter

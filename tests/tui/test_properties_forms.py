@@ -79,6 +79,7 @@ def test_a_form_gives_its_request_or_names_each_field_to_correct(spec, data):
 
 # --- the configuration file -------------------------------------------------------------------------
 
+
 def _json(value: object) -> str:
     # JSON escapes control characters but DEL, which TOML also wants escaped; no surrogate pairs.
     return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")

@@ -380,7 +380,6 @@ async def test_linear_transcript_of_a_hospital_cover_request(api, token_store, c
     assert "Démarche envoyée : Prise en charge" in transcript or "Démarche envoyée : " in transcript
 
 
-
 def _form_part(transcript: str, title: str) -> str:
     """The form's own lines: from its heading to the list of démarches shown again."""
     return f"== {title} ==" + transcript.split(f"== {title} ==", 1)[1].split("== Mes démarches (", 1)[0]
@@ -428,12 +427,17 @@ async def test_linear_transcript_of_a_document_upload(api, token_store, coralie_
         "== Type de document ==\n"
         "1. Justificatif de domicile\n2. RIB (relevé d'identité bancaire)\n"
         "Votre choix (1 à 2) :\n"
-        "== Bénéficiaire concerné ==\n" + CORALIE_FAMILY
+        "== Bénéficiaire concerné ==\n"
+        + CORALIE_FAMILY
         + "Décrire la demande :\n"
-        + files + files + "Fichier ajouté : <tmp>/justificatif.pdf\n" + files
+        + files
+        + files
+        + "Fichier ajouté : <tmp>/justificatif.pdf\n"
+        + files
         + "Corrigez les champs signalés :\n"
         "Décrire la demande :\n"
-        "Démarche envoyée : Dépôt : Justificatif de domicile, référence D2026-000001, " + ACKNOWLEDGED
+        "Démarche envoyée : Dépôt : Justificatif de domicile, référence D2026-000001, "
+        + ACKNOWLEDGED
         + "Envoyée le 23 novembre 2026.\n"
     )
     assert errors.replace(str(tmp_path), "<tmp>") == (
@@ -466,8 +470,7 @@ async def test_linear_transcript_of_an_accident(api, token_store, coralie_token,
     assert _form_part(transcript, "Déclarer un accident") == (
         "== Déclarer un accident ==\n"
         "Si un tiers est responsable, la mutuelle se fera rembourser par son assureur.\n"
-        "== Personne accidentée ==\n" + CORALIE_FAMILY
-        + "Date de l'accident (JJ/MM/AAAA, par exemple 15/07/2025) :\n"
+        "== Personne accidentée ==\n" + CORALIE_FAMILY + "Date de l'accident (JJ/MM/AAAA, par exemple 15/07/2025) :\n"
         "Lieu de l'accident :\n"
         "Circonstances :\n"
         "== Un tiers est-il en cause ? ==\n1. Non\n2. Oui\nVotre choix (1 à 2) :\n"
@@ -476,7 +479,8 @@ async def test_linear_transcript_of_an_accident(api, token_store, coralie_token,
         "plus) :\n"
         "Corrigez les champs signalés :\n"
         "Le tiers et son assureur :\n"
-        "Démarche envoyée : Accident du 21/11/2026, référence D2026-000001, " + ACKNOWLEDGED
+        "Démarche envoyée : Accident du 21/11/2026, référence D2026-000001, "
+        + ACKNOWLEDGED
         + "Envoyée le 23 novembre 2026.\n"
     )
     assert errors == "Erreur : Le tiers et son assureur : à remplir.\n"
@@ -511,13 +515,13 @@ async def test_linear_transcript_of_a_quote(api, token_store, coralie_token, dem
         "Dentaire, optique ou aides auditives : l'estimation du remboursement s'affiche dès l'envoi ; un conseiller "
         "la confirme ensuite.\n"
         "== Domaine ==\n1. Dentaire\n2. Optique\n3. Aides auditives\nVotre choix (1 à 3) :\n"
-        "== Bénéficiaire ==\n" + CORALIE_FAMILY
-        + "Professionnel (dentiste, opticien, audioprothésiste) :\n"
+        "== Bénéficiaire ==\n" + CORALIE_FAMILY + "Professionnel (dentiste, opticien, audioprothésiste) :\n"
         "== Ligne 1 : acte ==\n1. Aide auditive (par oreille)\nVotre choix (1 à 1) :\n"
         "Ligne 1 : montant (en euros, par exemple 62,50) :\n"
         "== Ligne 2 : acte ==\n1. Aide auditive (par oreille)\n2. Aucun (ligne vide)\nVotre choix (1 à 2) :\n"
         "Le devis (fichier), chemin du fichier (facultatif : un fichier ; Entrée : aucun de plus) :\n"
-        "Démarche envoyée : Devis auditif : Audition Conseil, référence D2026-000001, " + ACKNOWLEDGED
+        "Démarche envoyée : Devis auditif : Audition Conseil, référence D2026-000001, "
+        + ACKNOWLEDGED
         + "Estimation immédiate : la mutuelle vous rembourserait 160,00 €, la Sécurité sociale 240,00 € ; il "
         "vous resterait 800,00 € à payer sur 1 200,00 €. Un conseiller confirmera ou corrigera ce montant.\n"
         "Aide auditive (par oreille) : 1 200,00 € ; mutuelle 160,00 € ; reste à charge 800,00 €\n"
@@ -537,11 +541,18 @@ def test_a_devis_line_without_an_automatic_figure_is_said_so_and_kept_out_of_the
         act="SC", label="Soins", charged=Decimal("80"), explanation=["Pas d'estimation immédiate pour cet acte."]
     )
     crown = QuoteEstimateLine(
-        act="PROTHESE", label="Couronne", charged=Decimal("500"), amo_paid=Decimal("75.25"),
-        amc_paid=Decimal("200"), out_of_pocket=Decimal("224.75"),
+        act="PROTHESE",
+        label="Couronne",
+        charged=Decimal("500"),
+        amo_paid=Decimal("75.25"),
+        amc_paid=Decimal("200"),
+        out_of_pocket=Decimal("224.75"),
     )
     estimate = QuoteEstimate(
-        lines=[unpriced, crown], charged=Decimal("580"), amo_paid=Decimal("75.25"), amc_paid=Decimal("200"),
+        lines=[unpriced, crown],
+        charged=Decimal("580"),
+        amo_paid=Decimal("75.25"),
+        amc_paid=Decimal("200"),
         out_of_pocket=Decimal("224.75"),
     )
     detail = RequestDetail.model_construct(

@@ -103,27 +103,37 @@ async def test_linear_kevin_resends_confirms_then_logs_in(api, token_store, read
     assert out.endswith("Au revoir.\n") and "\x1b" not in out
 
 
-TRANSCRIPT = """Espace Adhérent – mode linéaire
-""" + ACCUEIL + """== Renvoyer l'e-mail de confirmation ==
+TRANSCRIPT = (
+    """Espace Adhérent – mode linéaire
+"""
+    + ACCUEIL
+    + """== Renvoyer l'e-mail de confirmation ==
 Votre compte est créé mais votre adresse e-mail n'est pas encore confirmée ? Indiquez votre n° adhérent ou \
 votre adresse e-mail : un nouvel e-mail de confirmation (un lien et un code, valables 24 heures) vous sera envoyé.
 N° adhérent ou adresse e-mail :
 Vérification de sécurité (pour s'assurer qu'une personne se connecte) : Combien font six plus neuf ? Répondez \
 en chiffres.
 Vérification de sécurité : votre réponse :
-""" + SERVER_MESSAGE + """
+"""
+    + SERVER_MESSAGE
+    + """
 Collez ci-dessous le code à 8 chiffres de l'e-mail pour confirmer votre adresse (ou ouvrez son lien).
 Code reçu par e-mail (Entrée pour plus tard) :
 Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° adhérent ou votre adresse \
 e-mail et le mot de passe choisi.
-""" + ACCUEIL + """== Connexion ==
+"""
+    + ACCUEIL
+    + """== Connexion ==
 N° adhérent ou adresse e-mail (Entrée pour garder 1209934) :
 Mot de passe :
 Connexion en cours…
-""" + code_then_not_trusted("k****n@example.fr") + """== Tableau de bord ==
+"""
+    + code_then_not_trusted("k****n@example.fr")
+    + """== Tableau de bord ==
 Bienvenue dans votre espace, Kévin
 N° adhérent : 1209934
 """
+)
 
 
 def test_resend_confirmation_screen_80x24(snap_compare, api, token_store, fixed_challenges):

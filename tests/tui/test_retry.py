@@ -283,9 +283,7 @@ async def test_a_simulation_to_save_is_kept_and_saved_once(demo_app, client_cloc
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
 
 
-async def test_linear_a_simulation_whose_answer_was_lost_is_saved_once(
-    demo_app, client_clock, token_store, lea_token
-):
+async def test_linear_a_simulation_whose_answer_was_lost_is_saved_once(demo_app, client_clock, token_store, lea_token):
     from .test_guarantees_linear import SPECIALIST_80
 
     api, transport = flaky_api(demo_app, client_clock, "/me/simulations", lose_answer=True)
@@ -385,7 +383,7 @@ async def test_linear_a_new_mobile_whose_answer_was_lost_gets_one_sms(
 
 
 async def test_the_console_form_comes_back_filled_in_when_a_send_got_no_answer(
-    demo_app, client_clock, token_store, julien_token, sophie79, demo_session  # noqa: F811  (the fixtures)
+    demo_app, client_clock, token_store, julien_token, sophie79, demo_session
 ):
     from models.schemas.common import AccountState
     from models.tables import Account, AuditEvent

@@ -100,8 +100,18 @@ def _shown(app: EspaceApp, kind: type[Screen]) -> Screen:
 
 
 def _hit(app: EspaceApp) -> MemberHit:
-    return MemberHit(id=0, member_number="1204587", last_name="VIDAL", first_name="Coralie", birth_year=1988, age=38,
-                     city="Clermont-Ferrand", postal_code="63000", contracts=[], matched_on="member_number")
+    return MemberHit(
+        id=0,
+        member_number="1204587",
+        last_name="VIDAL",
+        first_name="Coralie",
+        birth_year=1988,
+        age=38,
+        city="Clermont-Ferrand",
+        postal_code="63000",
+        contracts=[],
+        matched_on="member_number",
+    )
 
 
 # (the session it needs: False none, True a member's, SUPERVISOR a supervisor's (every console key is
@@ -258,9 +268,7 @@ async def test_f1_and_question_mark_list_the_keys_of_every_screen(
         assert await _open_help(app, pilot, "question_mark") == lines
 
 
-async def test_a_remapped_messaging_key_opens_the_composer_and_the_help_shows_it(
-    api, token_store, resume_coralie
-):
+async def test_a_remapped_messaging_key_opens_the_composer_and_the_help_shows_it(api, token_store, resume_coralie):
     resume_coralie()
     config = parse_config('[keys]\n"messaging.write" = "w"\n')
     assert config.warnings == []

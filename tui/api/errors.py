@@ -32,9 +32,7 @@ __all__ = [
 class ApiError(Exception):
     """Base of every error the API client raises."""
 
-    default_message = (
-        "La demande n'a pas abouti. Réessayez ; si cela persiste, contactez le service adhérent."
-    )
+    default_message = "La demande n'a pas abouti. Réessayez ; si cela persiste, contactez le service adhérent."
 
     def __init__(
         self,
@@ -52,9 +50,7 @@ class ApiError(Exception):
 
 
 class NetworkError(ApiError):
-    default_message = (
-        "Le serveur ne répond pas. Vérifiez que le service est démarré (espace serve) puis réessayez."
-    )
+    default_message = "Le serveur ne répond pas. Vérifiez que le service est démarré (espace serve) puis réessayez."
 
 
 class TimeoutError(ApiError):  # shadows the builtin on purpose: always used as errors.TimeoutError

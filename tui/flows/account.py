@@ -92,8 +92,10 @@ def check_new_password(
         violations = policy(password)
         if violations:
             problems.append(
-                FieldError(field_name, "Le mot de passe ne respecte pas les règles : "
-                           + " ".join(v.message for v in violations))
+                FieldError(
+                    field_name,
+                    "Le mot de passe ne respecte pas les règles : " + " ".join(v.message for v in violations),
+                )
             )
     if password and confirmation != password:
         problems.append(FieldError("confirmation", "Les deux mots de passe ne sont pas identiques."))
@@ -242,9 +244,7 @@ class ActivationFlow:
             add("birth_date", check_birth_date(infos.birth_date, self.today))
             add("nir", check_nir(infos.nir))
         add("email", check_email(infos.email))
-        problems.extend(
-            check_new_password(infos.password, infos.confirmation, self.policy_for(infos), "password")
-        )
+        problems.extend(check_new_password(infos.password, infos.confirmation, self.policy_for(infos), "password"))
         if not infos.accept_terms:
             add("accept_terms", TERMS_MISSING)
         if self.challenge is not None and not infos.challenge_answer.strip():
@@ -426,9 +426,7 @@ class ResetFlow(_ChallengedRequest):
 
     @property
     def policy(self) -> PolicyCheck:
-        return self._policy or default_policy(
-            member_number=self.identifier if self.identifier.isdigit() else None
-        )
+        return self._policy or default_policy(member_number=self.identifier if self.identifier.isdigit() else None)
 
     async def request(self, identifier: str, challenge_answer: str) -> Result:
         sent = await self._send(identifier, challenge_answer, self.api.forgot_password)
@@ -686,5 +684,3 @@ class TotpFlow:
         except errors.ApiError as exc:
             return Result(problems=[FieldError("code", exc.message)])
         return Result(message=TOTP_DONE)
-
-

@@ -61,32 +61,92 @@ ACTIONS: tuple[Action, ...] = (
     Action("claims", ("r",), "Mes remboursements", context=SESSION, area="claims", short="Remboursements"),
     Action("guarantees", ("g",), "Mes garanties", context=SESSION, area="guarantees", short="Garanties"),
     Action("simulator", ("s",), "Simuler un remboursement", context=SESSION, area="simulator", short="Simulateur"),
-    Action("guarantees_pdf", ("G",), "Télécharger mon tableau de garanties (PDF)", context=SESSION,
-           area="guarantees", short="Tableau PDF", footer=False),
-    Action("saved_simulations", ("S",), "Mes simulations enregistrées", context=SESSION, area="simulator",
-           short="Mes simulations", footer=False),
+    Action(
+        "guarantees_pdf",
+        ("G",),
+        "Télécharger mon tableau de garanties (PDF)",
+        context=SESSION,
+        area="guarantees",
+        short="Tableau PDF",
+        footer=False,
+    ),
+    Action(
+        "saved_simulations",
+        ("S",),
+        "Mes simulations enregistrées",
+        context=SESSION,
+        area="simulator",
+        short="Mes simulations",
+        footer=False,
+    ),
     # issue 7
-    Action("messaging", ("m",), "Messagerie : mes messages au service adhérent", context=SESSION, area="messaging",
-           short="Messagerie"),
-    Action("requests", ("d",), "Mes démarches : chaque demande et son statut", context=SESSION, area="requests",
-           short="Démarches"),
-    Action("notifications", ("n",), "Mes notifications", context=SESSION, area="notifications",
-           short="Notifications"),
-    Action("new_request", ("plus",), "Nouvelle démarche (choisir le formulaire)",
-           context=SESSION, area="requests", short="Nouvelle démarche", footer=False, linear=False),
-    Action("new_reimbursement", ("R",), "Demander un remboursement (facture acquittée, décompte d'une autre mutuelle)",
-           context=SESSION, area="requests", footer=False, linear=False),
-    Action("new_document", ("D",), "Dépôt de documents", context=SESSION, area="requests", footer=False,
-           linear=False),
-    Action("new_accident", ("A",), "Déclarer un accident", context=SESSION, area="requests", footer=False,
-           linear=False),
-    Action("new_hospital", ("H",), "Prise en charge hospitalière", context=SESSION, area="requests", footer=False,
-           linear=False),
-    Action("new_quote", ("V",), "Envoyer un devis (estimation du remboursement)", context=SESSION, area="requests",
-           footer=False, linear=False),
+    Action(
+        "messaging",
+        ("m",),
+        "Messagerie : mes messages au service adhérent",
+        context=SESSION,
+        area="messaging",
+        short="Messagerie",
+    ),
+    Action(
+        "requests",
+        ("d",),
+        "Mes démarches : chaque demande et son statut",
+        context=SESSION,
+        area="requests",
+        short="Démarches",
+    ),
+    Action("notifications", ("n",), "Mes notifications", context=SESSION, area="notifications", short="Notifications"),
+    Action(
+        "new_request",
+        ("plus",),
+        "Nouvelle démarche (choisir le formulaire)",
+        context=SESSION,
+        area="requests",
+        short="Nouvelle démarche",
+        footer=False,
+        linear=False,
+    ),
+    Action(
+        "new_reimbursement",
+        ("R",),
+        "Demander un remboursement (facture acquittée, décompte d'une autre mutuelle)",
+        context=SESSION,
+        area="requests",
+        footer=False,
+        linear=False,
+    ),
+    Action("new_document", ("D",), "Dépôt de documents", context=SESSION, area="requests", footer=False, linear=False),
+    Action(
+        "new_accident", ("A",), "Déclarer un accident", context=SESSION, area="requests", footer=False, linear=False
+    ),
+    Action(
+        "new_hospital",
+        ("H",),
+        "Prise en charge hospitalière",
+        context=SESSION,
+        area="requests",
+        footer=False,
+        linear=False,
+    ),
+    Action(
+        "new_quote",
+        ("V",),
+        "Envoyer un devis (estimation du remboursement)",
+        context=SESSION,
+        area="requests",
+        footer=False,
+        linear=False,
+    ),
     # issue 8
-    Action("profile", ("p",), "Mon profil : coordonnées, RIB, famille, carte, documents, mes données",
-           context=SESSION, area="profile", short="Profil"),
+    Action(
+        "profile",
+        ("p",),
+        "Mon profil : coordonnées, RIB, famille, carte, documents, mes données",
+        context=SESSION,
+        area="profile",
+        short="Profil",
+    ),
     Action("refresh", ("ctrl+r", "f5"), "Actualiser l'écran", context=SESSION, short="Actualiser"),
     Action("logout", ("ctrl+l",), "Se déconnecter", context=SESSION, short="Déconnexion"),
     Action("help", ("f1", "question_mark"), "Aide : liste des touches", short="Aide"),
@@ -108,51 +168,114 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("quit", ("q", "ctrl+q"), "Quitter", short="Quitter"),
     # issue 4: the account (keys that work while typing in a field: F-keys)
-    Action("activate", ("f3",), "Première connexion : activer mon compte", context=ANONYMOUS,
-           short="1re connexion"),
+    Action("activate", ("f3",), "Première connexion : activer mon compte", context=ANONYMOUS, short="1re connexion"),
     Action("forgot_password", ("f4",), "Mot de passe oublié ?", context=ANONYMOUS, short="Mot de passe oublié"),
-    Action("forgot_identifier", ("f6",), "Identifiant oublié ?", context=ANONYMOUS,
-           short="Identifiant oublié"),
-    Action("resend_confirmation", ("f5",), "Renvoyer l'e-mail de confirmation", context=ANONYMOUS,
-           short="E-mail de confirmation"),
+    Action("forgot_identifier", ("f6",), "Identifiant oublié ?", context=ANONYMOUS, short="Identifiant oublié"),
+    Action(
+        "resend_confirmation",
+        ("f5",),
+        "Renvoyer l'e-mail de confirmation",
+        context=ANONYMOUS,
+        short="E-mail de confirmation",
+    ),
     Action("change_password", ("f7",), "Changer mon mot de passe", context=SESSION, short="Mot de passe"),
-    Action("security", ("f8",), "Mes appareils de confiance et mes sessions ouvertes", context=SESSION,
-           short="Appareils"),
-    Action("totp_enroll", ("ctrl+t",), "Activer une application d'authentification", context=SESSION,
-           short="Appli d'authentification", footer=False),
+    Action(
+        "security", ("f8",), "Mes appareils de confiance et mes sessions ouvertes", context=SESSION, short="Appareils"
+    ),
+    Action(
+        "totp_enroll",
+        ("ctrl+t",),
+        "Activer une application d'authentification",
+        context=SESSION,
+        short="Appli d'authentification",
+        footer=False,
+    ),
 )
 
 # issue 9: the console conseiller (context AGENT: only in a staff session; the keys are the console's own).
 AGENT_ACTIONS: tuple[Action, ...] = (
-    Action("agent_search", ("ctrl+f",), "Nouvel appel : qui appelle ? (recherche)", context=AGENT,
-           short="Nouvel appel"),
+    Action(
+        "agent_search", ("ctrl+f",), "Nouvel appel : qui appelle ? (recherche)", context=AGENT, short="Nouvel appel"
+    ),
     Action("agent_unlock", ("u",), "Débloquer l'accès de l'adhérent", context=AGENT, short="Débloquer"),
-    Action("agent_reset_link", ("l",), "Envoyer un lien de réinitialisation du mot de passe", context=AGENT,
-           short="Lien mdp"),
-    Action("agent_activation", ("a",), "Renvoyer l'activation (e-mail, ou code d'accès par courrier)",
-           context=AGENT, short="Activation"),
-    Action("agent_revoke", ("x",), "Déconnecter appareils de confiance et sessions", context=AGENT,
-           short="Déconnecter"),
-    Action("agent_contact", ("c",), "Changer l'e-mail ou le mobile de l'adhérent", context=AGENT,
-           short="Coordonnées"),
-    Action("agent_card", ("e",), "Envoyer la carte de tiers payant à un professionnel de santé", context=AGENT,
-           short="Carte TP", footer=False),
-    Action("agent_alert", ("n",), "Signaler : courrier revenu NPAI, tutelle ou curatelle", context=AGENT,
-           short="NPAI/tutelle", footer=False),
-    Action("agent_simulation", ("s",), "Simuler un remboursement sur le contrat de l'adhérent", context=AGENT,
-           short="Simulation", footer=False),
-    Action("agent_thread", ("m",), "Ouvrir une conversation dans la messagerie de l'adhérent", context=AGENT,
-           short="Message", footer=False),
-    Action("agent_call_log", ("j",), "Noter l'appel dans le journal (motif, issue, note)", context=AGENT,
-           short="Journal"),
-    Action("agent_queue", ("f",), "File d'attente : messages, réclamations, démarches", context=AGENT,
-           short="File"),
-    Action("agent_take", ("p",), "Prendre l'élément de la file (l'attribuer à moi)", context=AGENT,
-           screen="queue", short="Prendre"),
-    Action("agent_answer", ("r",), "Répondre à l'adhérent ou traiter la démarche", context=AGENT,
-           screen="queue", short="Répondre"),
-    Action("agent_note", ("i",), "Écrire une note interne (jamais montrée à l'adhérent)", context=AGENT,
-           screen="queue", short="Note interne"),
+    Action(
+        "agent_reset_link",
+        ("l",),
+        "Envoyer un lien de réinitialisation du mot de passe",
+        context=AGENT,
+        short="Lien mdp",
+    ),
+    Action(
+        "agent_activation",
+        ("a",),
+        "Renvoyer l'activation (e-mail, ou code d'accès par courrier)",
+        context=AGENT,
+        short="Activation",
+    ),
+    Action(
+        "agent_revoke", ("x",), "Déconnecter appareils de confiance et sessions", context=AGENT, short="Déconnecter"
+    ),
+    Action("agent_contact", ("c",), "Changer l'e-mail ou le mobile de l'adhérent", context=AGENT, short="Coordonnées"),
+    Action(
+        "agent_card",
+        ("e",),
+        "Envoyer la carte de tiers payant à un professionnel de santé",
+        context=AGENT,
+        short="Carte TP",
+        footer=False,
+    ),
+    Action(
+        "agent_alert",
+        ("n",),
+        "Signaler : courrier revenu NPAI, tutelle ou curatelle",
+        context=AGENT,
+        short="NPAI/tutelle",
+        footer=False,
+    ),
+    Action(
+        "agent_simulation",
+        ("s",),
+        "Simuler un remboursement sur le contrat de l'adhérent",
+        context=AGENT,
+        short="Simulation",
+        footer=False,
+    ),
+    Action(
+        "agent_thread",
+        ("m",),
+        "Ouvrir une conversation dans la messagerie de l'adhérent",
+        context=AGENT,
+        short="Message",
+        footer=False,
+    ),
+    Action(
+        "agent_call_log", ("j",), "Noter l'appel dans le journal (motif, issue, note)", context=AGENT, short="Journal"
+    ),
+    Action("agent_queue", ("f",), "File d'attente : messages, réclamations, démarches", context=AGENT, short="File"),
+    Action(
+        "agent_take",
+        ("p",),
+        "Prendre l'élément de la file (l'attribuer à moi)",
+        context=AGENT,
+        screen="queue",
+        short="Prendre",
+    ),
+    Action(
+        "agent_answer",
+        ("r",),
+        "Répondre à l'adhérent ou traiter la démarche",
+        context=AGENT,
+        screen="queue",
+        short="Répondre",
+    ),
+    Action(
+        "agent_note",
+        ("i",),
+        "Écrire une note interne (jamais montrée à l'adhérent)",
+        context=AGENT,
+        screen="queue",
+        short="Note interne",
+    ),
     # the dossier's sections (what the member sees, then the account's security and the calls): one key each
     *(
         Action(f"agent_section_{section}", (key,), f"Dossier : {words}", context=AGENT, short=words, footer=False)
@@ -166,19 +289,59 @@ AGENT_ACTIONS: tuple[Action, ...] = (
             ("calls", "7", "historique des appels"),
         )
     ),
-    Action("agent_open_item", ("enter",), "Dossier : voir le détail de la ligne choisie", context=AGENT,
-           short="Détail", footer=False, linear=False),
+    Action(
+        "agent_open_item",
+        ("enter",),
+        "Dossier : voir le détail de la ligne choisie",
+        context=AGENT,
+        short="Détail",
+        footer=False,
+        linear=False,
+    ),
     # the remboursements section shows 50 per page, as « Mes remboursements » (same + / − keys)
-    Action("agent_claims_next_page", ("plus",), "Remboursements : page suivante", context=AGENT, short="Page +",
-           footer=False),
-    Action("agent_claims_previous_page", ("minus",), "Remboursements : page précédente", context=AGENT,
-           short="Page −", footer=False),
-    Action("agent_audit", ("J",), "Journal d'audit filtré (superviseur)", context=AGENT, short="Audit",
-           supervisor=True, footer=False),
-    Action("agent_flagged", ("V",), "Vérifications d'identité signalées (superviseur)", context=AGENT,
-           short="Signalements", supervisor=True, footer=False),
-    Action("agent_staff", ("C",), "Comptes conseillers : créer, désactiver (superviseur)", context=AGENT,
-           short="Conseillers", supervisor=True, footer=False),
+    Action(
+        "agent_claims_next_page",
+        ("plus",),
+        "Remboursements : page suivante",
+        context=AGENT,
+        short="Page +",
+        footer=False,
+    ),
+    Action(
+        "agent_claims_previous_page",
+        ("minus",),
+        "Remboursements : page précédente",
+        context=AGENT,
+        short="Page −",
+        footer=False,
+    ),
+    Action(
+        "agent_audit",
+        ("J",),
+        "Journal d'audit filtré (superviseur)",
+        context=AGENT,
+        short="Audit",
+        supervisor=True,
+        footer=False,
+    ),
+    Action(
+        "agent_flagged",
+        ("V",),
+        "Vérifications d'identité signalées (superviseur)",
+        context=AGENT,
+        short="Signalements",
+        supervisor=True,
+        footer=False,
+    ),
+    Action(
+        "agent_staff",
+        ("C",),
+        "Comptes conseillers : créer, désactiver (superviseur)",
+        context=AGENT,
+        short="Conseillers",
+        supervisor=True,
+        footer=False,
+    ),
 )
 
 # issue 10: the keys of one screen, in the same registry (bindings, footer, help, palette, remapping by id:
@@ -194,14 +357,23 @@ def _on(screen: str, *rows: tuple, **common: object) -> tuple[Action, ...]:
         call = rest[0] if rest else None
         section = rest[1] if len(rest) > 1 else None
         actions.append(
-            Action(f"{screen}.{method}", keys, description, context=SCREEN, screen=screen, short=short,
-                   footer=footer, call=call, section=section, **common)  # type: ignore[arg-type]
+            Action(
+                f"{screen}.{method}",
+                keys,
+                description,
+                context=SCREEN,
+                screen=screen,
+                short=short,
+                footer=footer,
+                call=call,
+                section=section,
+                **common,
+            )  # type: ignore[arg-type]
         )
     return tuple(actions)
 
 
-_TO_DASHBOARD = ("back", ("escape",), "Revenir au tableau de bord", "Retour au tableau de bord", True,
-                 "app.pop_screen")
+_TO_DASHBOARD = ("back", ("escape",), "Revenir au tableau de bord", "Retour au tableau de bord", True, "app.pop_screen")
 _BACK = ("back", ("escape",), "Revenir à l'écran précédent", "Retour", True)
 
 # Mon profil: each section's actions (the same key may serve two sections, only one is shown at a time).
@@ -257,10 +429,22 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
     *_on(
         "dashboard",
         ("latest1", ("1",), "Voir le détail du dernier remboursement", "Remboursement 1", False, "open_latest(0)"),
-        ("latest2", ("2",), "Voir le détail de l'avant-dernier remboursement", "Remboursement 2", False,
-         "open_latest(1)"),
-        ("latest3", ("3",), "Voir le détail du 3e remboursement le plus récent", "Remboursement 3", False,
-         "open_latest(2)"),
+        (
+            "latest2",
+            ("2",),
+            "Voir le détail de l'avant-dernier remboursement",
+            "Remboursement 2",
+            False,
+            "open_latest(1)",
+        ),
+        (
+            "latest3",
+            ("3",),
+            "Voir le détail du 3e remboursement le plus récent",
+            "Remboursement 3",
+            False,
+            "open_latest(2)",
+        ),
     ),
     *_on(
         "guarantees",
@@ -272,8 +456,10 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
     *_on(
         "profile",
         _TO_DASHBOARD,
-        *((id_, (key,), label, None, True, f"profile_action('{id_}')", section)
-          for id_, section, key, label in _PROFILE_ACTIONS),
+        *(
+            (id_, (key,), label, None, True, f"profile_action('{id_}')", section)
+            for id_, section, key, label in _PROFILE_ACTIONS
+        ),
     ),
     *_on(
         "profile_form",
@@ -446,9 +632,7 @@ class Registry:
         raise KeyError(action_id)
 
     def remapped(self, keymap: Mapping[str, tuple[str, ...]]) -> Registry:
-        return Registry(
-            tuple(replace(a, keys=keymap[a.id]) if a.id in keymap else a for a in self.actions)
-        )
+        return Registry(tuple(replace(a, keys=keymap[a.id]) if a.id in keymap else a for a in self.actions))
 
     def available(
         self,
@@ -502,7 +686,6 @@ class Registry:
                         )
                     seen[(context, key)] = action.id
         return sorted(set(problems))
-
 
     def with_demo(self, demo: bool) -> Registry:
         """The registry plus the demo-only actions when in demo mode; unchanged otherwise."""

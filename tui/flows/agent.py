@@ -174,8 +174,7 @@ def claims_records(result: ClaimList, *, long_dates: bool = False) -> list[str]:
         lines.append(claims_flow.NO_CLAIMS)
     first = first_number(result)
     lines += [
-        f"{n}. " + claims_flow.list_record(item, _dates(long_dates))
-        for n, item in enumerate(result.items, start=first)
+        f"{n}. " + claims_flow.list_record(item, _dates(long_dates)) for n, item in enumerate(result.items, start=first)
     ]
     return lines
 

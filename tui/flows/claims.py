@@ -371,9 +371,7 @@ def detail_payment_sentence(payment: PaymentDetail, dates: Callable[[date], str]
 
 def statement_payment(detail: ClaimDetail) -> PaymentDetail | None:
     """The payment whose relevé the détail offers: the latest transfer that was not returned."""
-    payments = [
-        p for p in detail.payments if p.kind is PaymentKind.payment and p.state is not PaymentState.returned
-    ]
+    payments = [p for p in detail.payments if p.kind is PaymentKind.payment and p.state is not PaymentState.returned]
     return payments[-1] if payments else None
 
 

@@ -74,8 +74,7 @@ def parse_config(text: str, base: Registry = DEFAULT_REGISTRY) -> ClientConfig:
     for action_id, value in keys.items():
         if action_id not in known:
             config.warnings.append(
-                f"Action inconnue dans [keys] : « {action_id} ». "
-                f"Actions possibles : {', '.join(sorted(known))}."
+                f"Action inconnue dans [keys] : « {action_id} ». Actions possibles : {', '.join(sorted(known))}."
             )
             continue
         values = [value] if isinstance(value, str) else value

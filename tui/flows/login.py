@@ -51,15 +51,12 @@ NOT_TRUSTED = "Cet appareil n'est pas retenu : le code sera demandé à la proch
 REMEMBER_LABEL = "Se souvenir de moi (garder mon identifiant sur cet appareil)"
 RESENDING = "Envoi d'un nouveau code…"
 NO_RESEND_LEFT = "Plus aucun renvoi possible : recommencez la connexion pour recevoir un nouveau code."
-PASSWORD_EXPIRED_NOTICE = (
-    "Votre mot de passe a expiré : choisissez-en un nouveau pour accéder à votre espace."
-)
+PASSWORD_EXPIRED_NOTICE = "Votre mot de passe a expiré : choisissez-en un nouveau pour accéder à votre espace."
 DEVICE_NAME = "Client terminal Espace Adhérent"
 
 METHOD_WORDS = {method: status_words(method) for method in SecondFactorMethod}  # from tui.flows.wording
 UNEXPECTED = (
-    "Une erreur inattendue est survenue dans le client. Réessayez ; si cela persiste, "
-    "contactez le service adhérent."
+    "Une erreur inattendue est survenue dans le client. Réessayez ; si cela persiste, contactez le service adhérent."
 )
 
 
@@ -286,9 +283,7 @@ class LoginFlow:
         self._remember_identifier()
         expired = bool(session is not None and session.password_expired)
         message = PASSWORD_EXPIRED_NOTICE if expired else LOGGED_IN
-        return LoginOutcome(
-            session=AuthenticatedSession(self.api, session), message=message, password_expired=expired
-        )
+        return LoginOutcome(session=AuthenticatedSession(self.api, session), message=message, password_expired=expired)
 
     # -- second factor --------------------------------------------------------------------------------
 
@@ -332,16 +327,18 @@ class LoginFlow:
             if self.store is not None:
                 self.store.set_item(self.api.base_url, device_item(self.identifier), result.trusted_device_token)
             until = result.trusted_device_expires_at
-            notes.insert(0, TRUSTED.format(date=format_date_long(until.astimezone(PARIS).date())) if until
-                         else "Cet appareil est maintenant un appareil de confiance.")
+            notes.insert(
+                0,
+                TRUSTED.format(date=format_date_long(until.astimezone(PARIS).date()))
+                if until
+                else "Cet appareil est maintenant un appareil de confiance.",
+            )
         elif self.trust is False:
             notes.insert(0, NOT_TRUSTED)
-        return LoginOutcome(
-            session=outcome.session, message=" ".join(notes), password_expired=outcome.password_expired
-        )
+        return LoginOutcome(session=outcome.session, message=" ".join(notes), password_expired=outcome.password_expired)
 
     async def resend(self, method: SecondFactorMethod | None = None) -> LoginOutcome:
-        """"Renvoyer un code" (or another channel): the old code stops working."""
+        """ "Renvoyer un code" (or another channel): the old code stops working."""
         if self.pending is None:
             raise RuntimeError("no pending login")
         if method in (None, self.pending.method) and self.pending.resends_left <= 0:

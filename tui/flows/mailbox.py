@@ -27,8 +27,18 @@ UNREADABLE = "La boîte aux lettres de démonstration n'a pas pu être lue : {re
 NO_SUBJECT = "(sans objet)"
 
 _MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 
 

@@ -152,10 +152,12 @@ class Console:
         for line in flow.check_lines(result):
             self.c.say(line)
         while not result.access_granted:
-            reason = (await self.c.prompt(
-                "Motif écrit pour ouvrir quand même (signalé au superviseur, 10 caractères au moins ; "
-                "Entrée : ne pas ouvrir)"
-            )).strip()
+            reason = (
+                await self.c.prompt(
+                    "Motif écrit pour ouvrir quand même (signalé au superviseur, 10 caractères au moins ; "
+                    "Entrée : ne pas ouvrir)"
+                )
+            ).strip()
             if not reason:
                 self.c.say("Dossier non ouvert : rien n'est communiqué à l'appelant.")
                 return False

@@ -405,8 +405,10 @@ class LinearClient:
             if not name.strip():  # a way out: the flow asks again until it is answered
                 self.say(BACK_TO_WELCOME)
                 return
-            values = [name] + [await self.prompt(label) for label in
-                               ("Prénom", "Date de naissance (JJ/MM/AAAA)", "N° de sécurité sociale (15 caractères)")]
+            values = [name] + [
+                await self.prompt(label)
+                for label in ("Prénom", "Date de naissance (JJ/MM/AAAA)", "N° de sécurité sociale (15 caractères)")
+            ]
             self.show_result(await flow.submit(*values))
 
     async def change_password(self, session: AuthenticatedSession, *, forced: bool = False) -> bool:

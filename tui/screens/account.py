@@ -299,7 +299,8 @@ class ActivationScreen(AccountScreen):
         identity = flow.mode is flows.ActivationMode.IDENTITY
         yield Static(flows.ACTIVATION_INTRO, markup=False)
         yield Button(
-            "Je n'ai pas de code d'accès : utiliser mon identité" if not identity
+            "Je n'ai pas de code d'accès : utiliser mon identité"
+            if not identity
             else "J'ai un code d'accès : l'utiliser",
             id="switch-mode",
         )
@@ -356,8 +357,18 @@ class ActivationScreen(AccountScreen):
 
     def _collect(self) -> None:
         infos = self.infos
-        for name in ("member_number", "access_code", "last_name", "first_name", "birth_date", "nir", "email",
-                     "password", "confirmation", "challenge_answer"):
+        for name in (
+            "member_number",
+            "access_code",
+            "last_name",
+            "first_name",
+            "birth_date",
+            "nir",
+            "email",
+            "password",
+            "confirmation",
+            "challenge_answer",
+        ):
             widget_id = "challenge" if name == "challenge_answer" else name
             found = self.query(f"#{widget_id}")
             if found:
@@ -762,8 +773,9 @@ class TotpScreen(AccountScreen):
         yield Static(flows.TOTP_INTRO, markup=False)
         # issue 10: the secret in text first (what a screen reader or a braille display reads), then the
         # field, then the QR code, which no longer pushes the secret and the field out of view at 80×24
-        yield Static(f"Secret (à saisir à la main) : {flows.group_secret(flow.enrollment.secret)}",
-                     id="secret", markup=False)
+        yield Static(
+            f"Secret (à saisir à la main) : {flows.group_secret(flow.enrollment.secret)}", id="secret", markup=False
+        )
         yield Label("Code affiché par l'application (6 chiffres)")
         yield Input(id="code", select_on_focus=False, max_length=6)
         yield Button("Activer", id="confirm", variant="primary")
@@ -848,5 +860,3 @@ class MailboxScreen(AccountScreen):
             self.query_one("#mail-body", Static).update(
                 f"Objet : {mail.subject}\nÀ : {mail.to}\nDate : {mail.when}\n\n{mail.body}"
             )
-
-

@@ -30,13 +30,8 @@ def login_hint(registry: Registry) -> str:
     def usable(action_id: str) -> str:
         return keys_label(k for k in registry[action_id].keys if len(k) > 1 and k != "question_mark")
 
-    links = " · ".join(
-        f"{keys_label(a.keys)} : {a.description}" for a in registry.actions if a.context == ANONYMOUS
-    )
-    return (
-        f"Entrée : valider · Tab : champ suivant · {usable('help')} : aide · {usable('quit')} : quitter\n"
-        f"{links}"
-    )
+    links = " · ".join(f"{keys_label(a.keys)} : {a.description}" for a in registry.actions if a.context == ANONYMOUS)
+    return f"Entrée : valider · Tab : champ suivant · {usable('help')} : aide · {usable('quit')} : quitter\n{links}"
 
 
 def _remember_label(on: bool) -> str:
