@@ -68,9 +68,11 @@ def _pdf(content: bytes, filename: str) -> Response:
 
 
 # --- coordonnées, préférences ----------------------------------------------------------------------
-# The two requests that send a code take an Idempotency-Key: a retry after a lost answer must not send a
-# second code, which would cancel the first one (the member would type the code they received and be
-# refused). Replayed, the answer says the same thing (it holds no code) and the first code still works.
+# The requests that send a code (new e-mail, new mobile, step-up) take an Idempotency-Key: a retry after a
+# lost answer must not send a second code, which would cancel the first one (the member would type the code
+# they received and be refused). Replayed, the answer says the same thing (it holds no code) and the first
+# code still works. The confirmations take one too: a retry after a lost answer gets the stored answer back
+# instead of « aucun changement en attente » (the first try did use the code).
 
 
 @router.get("/me/profile", response_model=Profile, responses=error_responses(401, 403), summary="Mes coordonnées")
@@ -130,8 +132,17 @@ def confirm_email_change(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-) -> ChangeResult:
-    return service.confirm_contact(session, clock, settings, member, account, ContactChannel.email, body.code)
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    confirm = service.confirm_contact
+    return idempotency.run(
+        session,
+        clock,
+        account,
+        body,
+        lambda: confirm(session, clock, settings, member, account, ContactChannel.email, body.code),
+        200,
+    )
 
 
 @router.post(
@@ -168,8 +179,17 @@ def confirm_mobile_change(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-) -> ChangeResult:
-    return service.confirm_contact(session, clock, settings, member, account, ContactChannel.mobile, body.code)
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    confirm = service.confirm_contact
+    return idempotency.run(
+        session,
+        clock,
+        account,
+        body,
+        lambda: confirm(session, clock, settings, member, account, ContactChannel.mobile, body.code),
+        200,
+    )
 
 
 @router.put(
@@ -194,9 +214,17 @@ def set_preferences(
     summary="Redonner un second facteur (avant un changement de RIB) : envoie un code",
 )
 def start_step_up(
-    current: CurrentAuth, member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep
-) -> StepUpChallenge:
-    return service.start_step_up(session, clock, settings, current, member)
+    current: CurrentAuth,
+    member: CurrentMember,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    start = service.start_step_up
+    return idempotency.run(
+        session, clock, current.account, None, lambda: start(session, clock, settings, current, member), 200
+    )
 
 
 @router.post(

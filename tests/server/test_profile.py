@@ -272,6 +272,84 @@ async def test_a_code_request_sent_again_with_its_key_sends_no_second_code(clien
     assert len(db_session.exec(select(MailOutbox).where(MailOutbox.to == "neuve@exemple.fr")).all()) == 2
 
 
+CAMILLE_SMS = "sms+0611223344@sms.demo.invalid"
+
+
+def _sent(db, to: str | None = None) -> list[MailOutbox]:
+    """The outbox rows (mails and, through the demo sink, SMS) sent to ``to``, or all of them."""
+    query = select(MailOutbox) if to is None else select(MailOutbox).where(MailOutbox.to == to)
+    return list(db.exec(query.order_by(MailOutbox.id)).all())  # type: ignore[arg-type]
+
+
+async def test_a_step_up_sent_again_with_its_key_sends_no_second_code(client, make, db_session):
+    """The step-up before a RIB change, asked again after a lost answer: the same key gets the same answer
+    and nothing is sent again (a second code would cancel the first, the one the member is reading); the
+    first code still opens the window."""
+    _, _, _, headers = _member(make)
+    before = len(_sent(db_session))
+    keyed = {**headers, "Idempotency-Key": "k-step-up-1"}
+    first = await client.post(f"{ME}/step-up", headers=keyed)
+    again = await client.post(f"{ME}/step-up", headers=keyed)
+    assert first.status_code == again.status_code == 200, first.text
+    assert again.json() == first.json() and first.json()["method"] == "sms"
+    assert len(_sent(db_session)) == before + 1  # one SMS, no mail, for the two calls
+    verified = await client.post(
+        f"{ME}/step-up/verify", json={"code": code_in(_sent(db_session, CAMILLE_SMS)[-1])}, headers=headers
+    )
+    assert verified.status_code == 200, verified.text
+    assert (await client.put(f"{ME}/bank-accounts/reimbursement", json=RIB, headers=headers)).status_code == 200
+
+
+async def test_a_step_up_with_another_key_sends_a_new_code_and_only_the_latest_works(
+    client, make, db_session, clock, settings, monkeypatch
+):
+    """Another key is another request, as the README says: a new code is sent and the earlier one no longer
+    works; once a code has expired, asking again (a new key) sends a code that works."""
+    codes = iter(["111111", "222222", "333333"])
+    monkeypatch.setattr("server.services.profile.new_digits", lambda length=6: next(codes))
+    _, _, _, headers = _member(make)
+    for key in ("k-1", "k-2"):
+        assert (await client.post(f"{ME}/step-up", headers={**headers, "Idempotency-Key": key})).status_code == 200
+    assert [code_in(m) for m in _sent(db_session, CAMILLE_SMS)] == ["111111", "222222"]
+    earlier = await client.post(f"{ME}/step-up/verify", json={"code": "111111"}, headers=headers)
+    assert earlier.status_code == 422 and "Code incorrect" in earlier.json()["message"]
+    clock.advance(settings.step_up_code_ttl + timedelta(seconds=1))
+    expired = await client.post(f"{ME}/step-up/verify", json={"code": "222222"}, headers=headers)
+    assert expired.status_code == 422 and "demandez un code" in expired.json()["message"]
+    assert (await client.post(f"{ME}/step-up", headers={**headers, "Idempotency-Key": "k-3"})).status_code == 200
+    assert code_in(_sent(db_session, CAMILLE_SMS)[-1]) == "333333"
+    assert (await client.post(f"{ME}/step-up/verify", json={"code": "333333"}, headers=headers)).status_code == 200
+
+
+async def test_a_confirmation_sent_again_with_its_key_gets_its_answer_back(client, make, db_session):
+    """The code typed by the member, sent again after a lost answer: the first try confirmed the change and
+    used the code, so the same key gets that answer back (not « aucun changement en attente ») and the
+    member is told once. Without the key, it is a new confirmation, with nothing left to confirm."""
+    _, _, _, headers = _member(make)
+    await client.post(f"{ME}/profile/email", json={"email": "neuve@exemple.fr"}, headers=headers)
+    keyed = {**headers, "Idempotency-Key": "k-confirm-email"}
+    body = {"code": code_in(last_mail(db_session, "neuve@exemple.fr"))}
+    first = await client.post(f"{ME}/profile/email/confirm", json=body, headers=keyed)
+    again = await client.post(f"{ME}/profile/email/confirm", json=body, headers=keyed)
+    assert first.status_code == again.status_code == 200, first.text
+    assert again.json() == first.json() and first.json()["profile"]["email"] == "neuve@exemple.fr"
+    told = [m.subject for m in _sent(db_session, "camille@exemple.fr")]
+    assert told.count("Votre adresse e-mail a été changée") == 1
+    fresh = await client.post(f"{ME}/profile/email/confirm", json=body, headers=headers)
+    assert fresh.status_code == 422 and "Aucun changement en attente" in fresh.json()["message"]
+
+    await client.post(f"{ME}/profile/mobile", json={"mobile": "07 45 67 89 01"}, headers=headers)
+    code = code_in(last_mail(db_session, "sms+0745678901@sms.demo.invalid"))
+    keyed = {**headers, "Idempotency-Key": "k-confirm-mobile"}
+    wrong = await client.post(f"{ME}/profile/mobile/confirm", json={"code": "000000"}, headers=keyed)
+    assert wrong.status_code == 422  # refused: the key is free again for the code typed next
+    for _ in range(2):
+        done = await client.post(f"{ME}/profile/mobile/confirm", json={"code": code}, headers=keyed)
+        assert done.status_code == 200 and done.json()["profile"]["mobile"] == "07 45 67 89 01"
+    replaced = [m for m in _sent(db_session, CAMILLE_SMS) if "vient d'etre remplace" in m.body]
+    assert len(replaced) == 1  # the old number is told once
+
+
 async def test_a_move_needs_a_proof_of_address(client, make):
     _, _, _, headers = _member(make)
     address = {"line1": "3 rue de la Loge", "postal_code": "13002", "city": "Marseille"}

@@ -258,7 +258,7 @@ def lea_token(demo_session, demo_make, token_store) -> str:
 
 
 async def test_a_simulation_to_save_is_kept_and_saved_once(demo_app, client_clock, token_store, lea_token):
-    from textual.widgets import Static
+    from textual.widgets import Button, Static
 
     from .test_simulator_app import simulate_a_specialist_consultation
 
@@ -266,7 +266,11 @@ async def test_a_simulation_to_save_is_kept_and_saved_once(demo_app, client_cloc
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await simulate_a_specialist_consultation(pilot)
-        screen.query_one("#save").focus()
+        save = screen.query_one("#save", Button)
+        # Textual ignores Enter on a button for 0.2 s of wall time after a press (its "-active" effect):
+        # without this, the second Enter is lost whenever the first send fails in under 0.2 s
+        save.active_effect_duration = 0
+        save.focus()
         await pilot.press("enter")
         await settle(pilot)
         assert screen.status.text.startswith(
@@ -379,12 +383,7 @@ async def test_linear_a_new_mobile_whose_answer_was_lost_gets_one_sms(
 
 
 async def test_the_console_form_comes_back_filled_in_when_a_send_got_no_answer(
-    demo_app,
-    client_clock,
-    token_store,
-    julien_token,
-    sophie79,
-    demo_session,
+    demo_app, client_clock, token_store, julien_token, sophie79, demo_session
 ):
     from models.schemas.common import AccountState
     from models.tables import Account, AuditEvent
@@ -417,3 +416,127 @@ async def test_the_console_form_comes_back_filled_in_when_a_send_got_no_answer(
     demo_session.refresh(account)
     assert account.state == AccountState.active
     assert len(demo_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_unlock")).all()) == 1
+
+
+# -- « Mon profil »: the step-up code before a RIB change, and the code typed to confirm a new address ---------
+
+STEP_UP_SMS = "(modification de vos coordonnees bancaires)"  # the text of the step-up code's SMS
+NEW_RIB = ("FR7630006000011234567890189", "AGRIFRPP", "Coralie Vidal")
+
+
+def step_up_codes_sent(session) -> int:
+    return sum(STEP_UP_SMS in m.body for m in session.exec(select(MailOutbox)).all())
+
+
+async def test_a_step_up_whose_answer_was_lost_is_asked_again_and_sends_one_code(
+    demo_app, client_clock, token_store, log_in_as, read_code, demo_session
+):
+    from tui.screens.profile_forms import ConfirmScreen
+
+    from .profile_helpers import in_section, on_form, status_of, type_text, until
+
+    await log_in_as("1204587")
+    api, transport = flaky_api(demo_app, client_clock, "/me/step-up", lose_answer=True)
+    async with in_section(api, token_store, "bank") as (app, pilot):
+        await pilot.press("r")
+        await until(pilot, lambda: on_form(app, "RIB de remboursement"))
+        iban, bic, holder = NEW_RIB
+        await type_text(pilot, iban)
+        await pilot.press("enter")
+        await type_text(pilot, bic)
+        await pilot.press("enter")
+        await type_text(pilot, holder)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.screen.question.startswith(PROFILE_KEPT)
+        await pilot.press("o")  # Oui: asked again with the same key, no second code
+        await until(pilot, lambda: on_form(app, "Confirmer que c'est bien vous"))
+        await type_text(pilot, read_code("1204587"))  # the code of the first (and only) SMS
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.id == "profile")
+        await settle(pilot)
+        assert status_of(app) == "RIB enregistré ; un e-mail vous le confirme."
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert step_up_codes_sent(demo_session) == 1
+
+
+async def test_linear_a_step_up_whose_answer_was_lost_sends_one_code(
+    demo_app, client_clock, token_store, log_in_as, read_code, demo_session
+):
+    from .profile_helpers import PROFILE, run_linear
+
+    await log_in_as("1204587")
+    api, transport = flaky_api(demo_app, client_clock, "/me/step-up", lose_answer=True)
+    answers = [
+        ("menu", PROFILE),
+        ("menu", "RIB de remboursement et de prélèvement"),
+        ("menu", "Changer le RIB de remboursement"),
+        *NEW_RIB,
+        ("menu", "Tout le contrat"),
+        ("menu", "Oui"),  # « La renvoyer maintenant ? »
+        lambda: read_code("1204587"),  # read when asked: the code of the one SMS
+        ("menu", "Retour"),
+    ]
+    lines, err = await run_linear(api, token_store, answers)
+    out = "\n".join(lines)
+    assert err == ""
+    assert PROFILE_KEPT in out and "Identité confirmée" in out and "RIB enregistré ; un e-mail vous le confirme." in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    assert step_up_codes_sent(demo_session) == 1
+
+
+async def test_an_email_confirmation_whose_answer_was_lost_is_sent_again_and_confirmed_once(
+    demo_app, client_clock, token_store, log_in_as, read_code, demo_session
+):
+    from tui.screens.profile_forms import ConfirmScreen
+
+    from .profile_helpers import back_on_profile, in_section, mails_to, member, on_form, status_of, type_text, until
+
+    await log_in_as("1204587")
+    old = member(demo_session, "1204587").email
+    api, transport = flaky_api(demo_app, client_clock, "/me/profile/email/confirm", lose_answer=True)
+    async with in_section(api, token_store, "contact") as (app, pilot):
+        await pilot.press("e")
+        await until(pilot, lambda: on_form(app, "Nouvelle adresse e-mail"))
+        await type_text(pilot, NEW_EMAIL)
+        await pilot.press("enter")
+        await until(pilot, lambda: on_form(app, "Code reçu"))
+        await type_text(pilot, read_code(NEW_EMAIL))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.screen.question.startswith(PROFILE_KEPT)
+        await pilot.press("o")  # Oui: the same code, the same key: the server's first answer, not « aucun … »
+        await back_on_profile(pilot)
+        assert status_of(app).startswith("Votre nouvelle adresse e-mail est confirmée")
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    told = [m.subject for m in mails_to(demo_session, old or "")]
+    assert told.count("Votre adresse e-mail a été changée") == 1  # confirmed once
+    assert member(demo_session, "1204587").email == NEW_EMAIL
+
+
+async def test_linear_a_mobile_confirmation_sent_again_carries_the_same_key(
+    demo_app, client_clock, token_store, log_in_as, demo_session
+):
+    from .profile_helpers import PROFILE, member, run_linear, sms_code
+
+    await log_in_as("1204587")
+    old = member(demo_session, "1204587").mobile or ""
+    api, transport = flaky_api(demo_app, client_clock, "/me/profile/mobile/confirm", lose_answer=True)
+    answers = [
+        ("menu", PROFILE),
+        ("menu", "Coordonnées"),
+        ("menu", "Changer mon numéro de mobile"),
+        "07 81 22 33 44",
+        lambda: sms_code(demo_session, NEW_MOBILE),
+        ("menu", "Oui"),  # « La renvoyer maintenant ? »
+        ("menu", "Retour"),
+    ]
+    lines, err = await run_linear(api, token_store, answers)
+    out = "\n".join(lines)
+    assert err == ""
+    assert PROFILE_KEPT in out and "Votre nouveau numéro de mobile est confirmé." in out
+    assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
+    digits = "".join(c for c in old if c.isdigit())
+    told = [m for m in demo_session.exec(select(MailOutbox)).all() if m.to.startswith(f"sms+{digits}@")]
+    assert sum("vient d'etre remplace" in m.body for m in told) == 1  # the old number is told once
+    assert member(demo_session, "1204587").mobile == NEW_MOBILE

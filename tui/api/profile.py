@@ -1,4 +1,5 @@
-"""« Mon profil » of the API (issue 8), over an ``ApiClient``. Creating POSTs send an ``Idempotency-Key``."""
+"""« Mon profil » of the API (issue 8), over an ``ApiClient``. Creating POSTs, the requests that send a code
+and the confirmations of a code send an ``Idempotency-Key`` (kept by the flow when sent again)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,11 @@ class ProfileApi:
     async def ask_retirement(self, body: RetirementQuestion, *, key: str | None = None) -> ThreadOpened:
         return await self._create("/me/contract-life/retirement-questions", body, key, ThreadOpened)
 
+    async def _confirm(self, channel: str, code: str, key: str | None) -> ChangeResult:
+        """The code typed for a new e-mail or mobile; sent again with its key, the answer of the first try."""
+        response = await self._send("POST", f"/me/profile/{channel}/confirm", {"code": code}, key=key or True)
+        return self.api._parse(response, ChangeResult)
+
     async def profile(self) -> Profile:
         return self.api._parse(await self._get("/me/profile"), Profile)
 
@@ -75,22 +81,22 @@ class ProfileApi:
         body = {"email": email}
         return self.api._parse(await self._send("POST", "/me/profile/email", body, key=key or True), PendingStarted)
 
-    async def confirm_email(self, code: str) -> ChangeResult:
-        return self.api._parse(await self._send("POST", "/me/profile/email/confirm", {"code": code}), ChangeResult)
+    async def confirm_email(self, code: str, *, key: str | None = None) -> ChangeResult:
+        return await self._confirm("email", code, key)
 
     async def start_mobile(self, mobile: str, *, key: str | None = None) -> PendingStarted:
         body = {"mobile": mobile}
         return self.api._parse(await self._send("POST", "/me/profile/mobile", body, key=key or True), PendingStarted)
 
-    async def confirm_mobile(self, code: str) -> ChangeResult:
-        return self.api._parse(await self._send("POST", "/me/profile/mobile/confirm", {"code": code}), ChangeResult)
+    async def confirm_mobile(self, code: str, *, key: str | None = None) -> ChangeResult:
+        return await self._confirm("mobile", code, key)
 
     async def set_preferences(self, preferences: Preferences) -> Profile:
         body = preferences.model_dump(mode="json")
         return self.api._parse(await self._send("PUT", "/me/profile/preferences", body), Profile)
 
-    async def start_step_up(self) -> StepUpChallenge:
-        return self.api._parse(await self._send("POST", "/me/step-up"), StepUpChallenge)
+    async def start_step_up(self, *, key: str | None = None) -> StepUpChallenge:
+        return self.api._parse(await self._send("POST", "/me/step-up", key=key or True), StepUpChallenge)
 
     async def verify_step_up(self, code: str) -> StepUpStatus:
         return self.api._parse(await self._send("POST", "/me/step-up/verify", {"code": code}), StepUpStatus)

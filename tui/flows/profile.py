@@ -431,8 +431,9 @@ async def _code_change(api: ProfileApi, face: Face, channel: str, keys: Keys) ->
     if code is None:
         face.say("Changement non confirmé : l'ancienne valeur reste en place.")
         return
-    done = await (api.confirm_email(code["code"]) if email else api.confirm_mobile(code["code"]))
-    face.say(done.message)
+    confirm = api.confirm_email if email else api.confirm_mobile
+    # sent again with its key, a confirmation whose answer was lost gets that answer back (the code is used)
+    await _send_and_say(face, lambda: confirm(code["code"], key=keys(f"{channel}_confirm")))
 
 
 async def _address(api: ProfileApi, face: Face) -> None:
@@ -542,7 +543,7 @@ def rib_form(purpose: str, people: list[tuple[str, str]]) -> Form:
     return Form(title, intro, tuple(asks), check=check_rib_typed, submit="Continuer")
 
 
-async def _rib(api: ProfileApi, face: Face, purpose: str) -> None:
+async def _rib(api: ProfileApi, face: Face, purpose: str, keys: Keys) -> None:
     if purpose == "direct_debit":
         accounts = await api.bank_accounts()
         if not accounts.direct_debit_allowed:
@@ -562,7 +563,10 @@ async def _rib(api: ProfileApi, face: Face, purpose: str) -> None:
         holder=values["holder"],
         beneficiary_id=None if who == "all" else int(who),
     )
-    challenge = await api.start_step_up()
+    # the same key when asked again: the server sends one code, not a second one that cancels the first
+    challenge = await _send(face, lambda: api.start_step_up(key=keys("step_up")))
+    if challenge is None:
+        return
     code = await face.form(step_up_form(challenge))
     if code is None:
         face.say("RIB inchangé : " + NOTHING_SENT.lower())
@@ -815,7 +819,7 @@ async def run(action_id: str, api: ProfileApi, face: Face, *, today: date, keys:
     elif action_id == "preferences":
         await _preferences(api, face)
     elif action_id in ("rib_reimbursement", "rib_direct_debit"):
-        await _rib(api, face, action_id.removeprefix("rib_"))
+        await _rib(api, face, action_id.removeprefix("rib_"), keys)
     elif action_id == "family_add":
         await _family_add(api, face, today, keys)
     elif action_id == "family_remove":
