@@ -19,6 +19,10 @@ from models.schemas.common import StepUpMethod as StepUpMethod
 from models.schemas.common import UnionKind as UnionKind
 from models.schemas.messaging import UploadedFile
 
+# ErrorDetail.message of a step-up check with no code left to check (expired, used, or too many wrong codes):
+# the client then stops asking for the code instead of asking again as after a wrong one.
+NO_STEP_UP_CODE_PENDING = "aucun code en attente"
+
 # --- coordonnées -------------------------------------------------------------------------------------
 
 

@@ -240,8 +240,13 @@ def verify_step_up(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-) -> StepUpStatus:
-    return service.verify_step_up(session, clock, settings, current, body.code)
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    # Sent again with its key after a lost answer: the first answer, not « aucun code en attente ».
+    verify = service.verify_step_up
+    return idempotency.run(
+        session, clock, current.account, body, lambda: verify(session, clock, settings, current, body.code), 200
+    )
 
 
 @router.get(
@@ -271,8 +276,18 @@ def _bank_route(path: str, purpose: BankAccountPurpose, summary: str) -> None:
         session: SessionDep,
         clock: ClockDep,
         settings: SettingsDep,
-    ) -> BankAccounts:
-        return service.set_bank_account(session, clock, settings, current, member, purpose, body)
+        idempotency: IdempotencyDep,
+    ) -> JSONResponse:
+        # Sent again with its key after a lost answer: one change, one confirmation e-mail, one SEPA mandate.
+        change = service.set_bank_account
+        return idempotency.run(
+            session,
+            clock,
+            current.account,
+            body,
+            lambda: change(session, clock, settings, current, member, purpose, body),
+            200,
+        )
 
 
 _bank_route(

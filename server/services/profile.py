@@ -25,6 +25,7 @@ from models.domain.dates import format_date
 from models.schemas.common import ContractKind, ContractLevel, ContractState, DocumentType, RequestKind
 from models.schemas.errors import ErrorDetail
 from models.schemas.profile import (
+    NO_STEP_UP_CODE_PENDING,
     Address,
     AddressChange,
     BankAccountIn,
@@ -579,7 +580,7 @@ def verify_step_up(
         .order_by(col(StepUp.id).desc())
     ).first()
     if row is None:
-        raise invalid("code", "aucun code en attente", "Aucun code en attente (ou il a expiré) : demandez un code.")
+        raise invalid("code", NO_STEP_UP_CODE_PENDING, "Aucun code en attente (ou il a expiré) : demandez un code.")
     code = code.strip()
     if row.method == StepUpMethod.totp.value:
         accepted = totp_step_accepted(session, settings, current.account, code, now)

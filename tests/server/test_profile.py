@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from models.schemas.common import ContractKind, ContractState, NoemieLinkState, Relationship, Sex
+from models.schemas.profile import NO_STEP_UP_CODE_PENDING
 from models.tables import (
     BankAccount,
     Beneficiary,
@@ -496,3 +497,43 @@ async def test_another_members_beneficiary_is_404(client, make):
     rows = (await client.get(f"{ME}/family", headers=headers)).json()["members"]
     assert len(rows) == 1
     assert ContractBeneficiary  # the card lists only the contract's beneficiaries (see the PDF test)
+
+
+async def test_a_step_up_check_and_a_rib_change_sent_again_with_their_keys_count_once(client, make, db_session):
+    """Both answers lost, both sent again with their keys: the check answers as the first time (not « aucun
+    code en attente »), and the RIB is changed once — one row, one e-mail saying so."""
+    member, _, _, headers = _member(make)
+    assert (await client.post(f"{ME}/step-up", headers=headers)).status_code == 200
+    code = code_in(_sent(db_session, CAMILLE_SMS)[-1])
+    check = {**headers, "Idempotency-Key": "k-verify-1"}
+    first = await client.post(f"{ME}/step-up/verify", json={"code": code}, headers=check)
+    again = await client.post(f"{ME}/step-up/verify", json={"code": code}, headers=check)
+    assert first.status_code == again.status_code == 200, again.text
+    assert again.json() == first.json()
+    unkeyed = await client.post(f"{ME}/step-up/verify", json={"code": code}, headers=headers)
+    assert unkeyed.status_code == 422 and unkeyed.json()["details"][0]["message"] == NO_STEP_UP_CODE_PENDING
+
+    change = {**headers, "Idempotency-Key": "k-rib-1"}
+    told = len(_sent(db_session, "camille@exemple.fr"))
+    first = await client.put(f"{ME}/bank-accounts/reimbursement", json=RIB, headers=change)
+    again = await client.put(f"{ME}/bank-accounts/reimbursement", json=RIB, headers=change)
+    assert first.status_code == again.status_code == 200, again.text
+    assert again.json() == first.json()
+    rows = db_session.exec(select(BankAccount).where(BankAccount.member_id == member.id)).all()
+    assert len([r for r in rows if r.replaced_at is None]) == 1 and len(rows) == 1
+    assert len(_sent(db_session, "camille@exemple.fr")) == told + 1
+
+
+async def test_a_wrong_step_up_code_sent_with_a_key_can_be_corrected_with_the_next_one(client, make, db_session):
+    _, _, _, headers = _member(make)
+    assert (await client.post(f"{ME}/step-up", headers=headers)).status_code == 200
+    code = code_in(_sent(db_session, CAMILLE_SMS)[-1])
+    wrong = "000000" if code != "000000" else "111111"
+    refused = await client.post(
+        f"{ME}/step-up/verify", json={"code": wrong}, headers={**headers, "Idempotency-Key": "a"}
+    )
+    assert refused.status_code == 422 and "Code incorrect" in refused.json()["message"]
+    keyed = {**headers, "Idempotency-Key": "b"}
+    right = await client.post(f"{ME}/step-up/verify", json={"code": code}, headers=keyed)
+    assert right.status_code == 200, right.text
+    assert (await client.put(f"{ME}/bank-accounts/reimbursement", json=RIB, headers=headers)).status_code == 200

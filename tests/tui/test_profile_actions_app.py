@@ -54,6 +54,34 @@ async def test_rib_change_with_the_step_up_code(api, token_store, log_in_as, rea
     assert row.replaced_at is None and row.beneficiary_id is None
 
 
+async def test_a_wrong_step_up_code_is_said_and_asked_again_the_rib_kept(api, token_store, log_in_as, read_code):
+    await log_in_as("1204587")
+    async with in_section(api, token_store, "bank") as (app, pilot):
+        await pilot.press("r")
+        await until(pilot, lambda: on_form(app, "RIB de remboursement"))
+        await type_text(pilot, "FR7630006000011234567890189")
+        await pilot.press("enter")
+        await type_text(pilot, "AGRIFRPP")
+        await pilot.press("enter")
+        await type_text(pilot, "Coralie Vidal")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: on_form(app, "Confirmer que c'est bien vous"))
+        first_form = app.screen
+        code = read_code("1204587")
+        await type_text(pilot, "000000" if code != "000000" else "111111")
+        await pilot.press("enter")
+        await until(pilot, lambda: on_form(app, "Confirmer que c'est bien vous") and app.screen is not first_form)
+        profile = next(s for s in app.screen_stack if s.id == "profile")
+        said = profile.query_one("#profile-status", StatusLine)
+        assert "Code incorrect" in said.text and said.has_class("-error")
+        await type_text(pilot, code)  # the code only: the RIB typed is still the one sent
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.id == "profile")
+        await settle(pilot)
+        assert status_of(app) == "RIB enregistré ; un e-mail vous le confirme."
+        assert "***0 189 – AGRIFRPP – titulaire Coralie Vidal – pour tout le contrat" in lines_of(app)
+
+
 async def test_step_up_window_is_the_servers_setting(api, token_store, log_in_as, settings):
     settings.step_up_window = timedelta(minutes=7)
     await log_in_as("1204587")

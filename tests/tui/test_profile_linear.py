@@ -55,13 +55,18 @@ async def test_linear_profile_card_and_contributions(api, token_store, coralie):
     assert err == ""
 
 
-async def test_linear_rib_change_with_a_wrong_code_is_refused(api, token_store, coralie):
+async def test_linear_rib_with_a_wrong_code_then_no_code_is_left_unchanged(api, token_store, coralie):
+    """A wrong code is said as an error and the code is asked again (the RIB typed is kept); the member then
+    gives up (Entrée on an empty code) and nothing is changed."""
     out, _ = await _run(api, token_store, coralie, [])
     menu = _number(out, "Mon profil : coordonnées, RIB, famille, carte, documents, mes données")
-    answers = [menu, "3", "1", "FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP", "Coralie Vidal", "1", "000000", "11"]
+    rib = ["FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP", "Coralie Vidal", "1"]
+    answers = [menu, "3", "1", *rib, "000000", "", "11"]
     out, err = await _run(api, token_store, coralie, answers)
     assert "Un code a été envoyé" in out
     assert "Code incorrect ou expiré" in err
+    assert out.count("== Confirmer que c'est bien vous ==") == 2  # asked again, not the RIB
+    assert "RIB inchangé" in out
     bad = [menu, "3", "1", "FR76 3000 6000 0112 3456 7890 188", "11"]
     _, err = await _run(api, token_store, coralie, bad)
     assert "la clé de l'IBAN" in err

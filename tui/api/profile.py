@@ -98,15 +98,17 @@ class ProfileApi:
     async def start_step_up(self, *, key: str | None = None) -> StepUpChallenge:
         return self.api._parse(await self._send("POST", "/me/step-up", key=key or True), StepUpChallenge)
 
-    async def verify_step_up(self, code: str) -> StepUpStatus:
-        return self.api._parse(await self._send("POST", "/me/step-up/verify", {"code": code}), StepUpStatus)
+    async def verify_step_up(self, code: str, *, key: str | None = None) -> StepUpStatus:
+        response = await self._send("POST", "/me/step-up/verify", {"code": code}, key=key or True)
+        return self.api._parse(response, StepUpStatus)
 
     async def bank_accounts(self) -> BankAccounts:
         return self.api._parse(await self._get("/me/bank-accounts"), BankAccounts)
 
-    async def set_bank_account(self, purpose: str, body: BankAccountIn) -> BankAccounts:
+    async def set_bank_account(self, purpose: str, body: BankAccountIn, *, key: str | None = None) -> BankAccounts:
         path = "/me/bank-accounts/" + ("direct-debit" if purpose == "direct_debit" else "reimbursement")
-        return self.api._parse(await self._send("PUT", path, body.model_dump(mode="json")), BankAccounts)
+        response = await self._send("PUT", path, body.model_dump(mode="json"), key=key or True)
+        return self.api._parse(response, BankAccounts)
 
     async def family(self) -> Family:
         return self.api._parse(await self._get("/me/family"), Family)

@@ -24,6 +24,7 @@ from models.domain.identifiers import spaced_nir
 from models.domain.money import format_eur
 from models.schemas.common import ContractKind, DocumentType, NoemieLinkState, Relationship, RequestStatus, Sex
 from models.schemas.profile import (
+    NO_STEP_UP_CODE_PENDING,
     Address,
     AddressChange,
     BankAccountIn,
@@ -285,6 +286,9 @@ class Face(Protocol):
     async def confirm(self, question: str) -> bool: ...
 
     def say(self, text: str) -> None: ...
+
+    def error(self, text: str) -> None:
+        """What went wrong, said as an error; the flow goes on (a wrong code is asked again)."""
 
 
 def problem(form: Form, values: Values) -> str | None:
@@ -567,12 +571,25 @@ async def _rib(api: ProfileApi, face: Face, purpose: str, keys: Keys) -> None:
     challenge = await _send(face, lambda: api.start_step_up(key=keys("step_up")))
     if challenge is None:
         return
-    code = await face.form(step_up_form(challenge))
-    if code is None:
-        face.say("RIB inchangé : " + NOTHING_SENT.lower())
-        return
-    face.say((await api.verify_step_up(code["code"])).message)
-    if await _send(face, lambda: api.set_bank_account(purpose, body)) is not None:
+    while True:
+        code = await face.form(step_up_form(challenge))
+        if code is None:
+            face.say("RIB inchangé : " + NOTHING_SENT.lower())
+            return
+        typed = code["code"].strip()
+        try:
+            verified = await _send(face, lambda typed=typed: api.verify_step_up(typed, key=keys(f"verify:{typed}")))
+        except errors.ValidationFailed as exc:
+            face.error(exc.message)
+            if any(d.message == NO_STEP_UP_CODE_PENDING for d in exc.details):
+                face.say("RIB inchangé : recommencez pour recevoir un nouveau code.")
+                return
+            continue  # a wrong code: the RIB typed is kept, only the code is asked again
+        if verified is None:
+            return
+        face.say(verified.message)
+        break
+    if await _send(face, lambda: api.set_bank_account(purpose, body, key=keys("rib"))) is not None:
         face.say("RIB enregistré ; un e-mail vous le confirme.")
 
 

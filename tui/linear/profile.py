@@ -74,6 +74,9 @@ class LinearFace:
     def say(self, text: str) -> None:
         self.client.say(text)
 
+    def error(self, text: str) -> None:
+        self.client.error(text)
+
 
 async def _act(client: LinearClient, session: AuthenticatedSession, api: ProfileApi, section: str) -> None:
     actions = flow.actions_of(section)

@@ -206,3 +206,7 @@ class ScreenFace:
     def say(self, text: str) -> None:
         self.said.append(text)
         self.status.info(text)
+
+    def error(self, text: str) -> None:
+        self.said.append(text)
+        self.status.error(text)
