@@ -70,6 +70,9 @@ class PendingLogin(BaseModel):
     code_expires_at: datetime
     resends_left: int
     resend_available_at: datetime | None = Field(default=None, description="Pas de renvoi avant cet instant")
+    trust_device_allowed: bool = Field(
+        description="« Se fier à cet appareil ? » a un sens : le serveur retiendra l'appareil (adhérents seulement)"
+    )
 
 
 class LoginResult(BaseModel):

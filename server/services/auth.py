@@ -130,10 +130,16 @@ def _account_locked(account: Account, now: datetime) -> bool:
     return account.state == AccountState.locked and (account.locked_until is None or account.locked_until > now)
 
 
+def trust_device_allowed(account: Account) -> bool:
+    """Only members may skip the code on a trusted device: conseillers give their second factor at every
+    login (security-rules.md, « Conseiller actions »)."""
+    return account.role == Role.member
+
+
 def valid_trusted_device(
     session: Session, account: Account | None, token: str | None, now: datetime
 ) -> TrustedDevice | None:
-    if account is None or not token or account.role != Role.member:
+    if account is None or not token or not trust_device_allowed(account):
         return None
     device = session.exec(select(TrustedDevice).where(TrustedDevice.token_hash == hash_token(token))).first()
     if device is None or device.account_id != account.id or device.revoked_at is not None or device.expires_at <= now:
@@ -338,6 +344,7 @@ def _pending_out(
         code_expires_at=row.code_expires_at,
         resends_left=max(settings.second_factor_max_resends - row.resends, 0),
         resend_available_at=row.last_sent_at + settings.second_factor_resend_interval,
+        trust_device_allowed=trust_device_allowed(account),
     )
 
 
@@ -476,7 +483,7 @@ def second_factor(
         raise ApiError(401, "code_invalid", CODE_REFUSED)
     out = create_session(session, clock, settings, account, ip=ip, user_agent=user_agent)
     result = SecondFactorResult(session=out)
-    if request.trust_device and account.role == Role.member:
+    if request.trust_device and trust_device_allowed(account):
         token = new_token()
         device = TrustedDevice(
             account_id=account.id,

@@ -162,6 +162,26 @@ async def test_staff_give_the_totp_at_every_login_and_no_trusted_device_skips_it
         assert again.status_code == 200 and again.json()["status"] == "second_factor_required"
 
 
+async def test_the_pending_login_says_whether_the_device_can_be_trusted(client, make, settings):
+    """The client asks « Se fier à cet appareil ? » only when the server would honour the answer."""
+    by_code = make.member(member_number="41000030", email="code@exemple.fr")
+    make.account(by_code)
+    with_app = make.member(member_number="41000031", email="appli@exemple.fr")
+    _with_totp(make, settings, make.account(with_app))
+    _with_totp(make, settings, make.account(role=Role.agent, login_email="agent.confiance@mutuelle.example"))
+    allowed = {}
+    for identifier in ("41000030", "41000031", "agent.confiance@mutuelle.example"):
+        r = await client.post(LOGIN, json={"identifier": identifier, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        pending = r.json()["pending"]
+        allowed[identifier] = (pending["method"], pending["trust_device_allowed"])
+    assert allowed == {
+        "41000030": ("email", True),
+        "41000031": ("totp", True),  # a member with an authenticator may still trust the device
+        "agent.confiance@mutuelle.example": ("totp", False),  # staff: the second factor at every login
+    }
+
+
 # --- the per-address limit and the trusted proxy --------------------------------------------------
 
 

@@ -40,7 +40,7 @@ def hit_number(out: io.StringIO, birth_year: int) -> Callable[[], str]:
 
 
 def login(out: io.StringIO, email: str, secret: str, clock) -> list:
-    return ["1", email, DEMO_PASSWORD, totp(secret, clock), menu_number(out, "Non merci")]
+    return ["1", email, DEMO_PASSWORD, totp(secret, clock)]  # no « Se fier à cet appareil ? » for staff
 
 
 ACCESS = "Dossier : connexions, blocages, appareils, sessions"
@@ -112,6 +112,27 @@ async def test_a_whole_call_in_the_linear_mode(api, token_store, demo_session, c
     assert (call.motif, call.outcome, call.ticket) == ("Accès bloqué", "resolved", "T-42")
     unlock = demo_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_unlock")).one()
     assert unlock.detail["reason"] == "Bloquée après 3 essais"
+
+
+async def test_a_conseillers_login_asks_the_apps_code_only(api, token_store, clock):
+    """An authenticator app: no code is sent, so neither a validity time nor « r » to resend; and the
+    server never trusts a conseiller's device, so « Se fier à cet appareil ? » is not asked."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    stdin = ScriptedInput([*login(stdout, JULIEN, AGENT_TOTP, clock), menu_number(stdout, "Quitter")])
+    assert await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store).run() == 0
+    out = stdout.getvalue()
+    print(out)
+    assert stderr.getvalue() == ""
+    code_step = out.split("Connexion en cours…\n", 1)[1].split("== Console conseiller", 1)[0]
+    assert code_step == (
+        "== Code de connexion ==\n"
+        "Saisissez le code à 6 chiffres affiché par votre application d'authentification.\n"
+        "Code de votre application d'authentification (6 chiffres) ou code de secours :\n"
+        "Vérification du code…\n"
+        "Vous êtes connecté·e.\n"
+    )
+    for absent in ("Code valable", "Renvois possibles", "renvoyer un code", "Se fier à cet appareil", "appareil"):
+        assert absent not in out
 
 
 async def test_a_failed_check_opens_only_with_a_written_reason(api, token_store, demo_session, clock):

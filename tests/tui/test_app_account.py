@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import Input, Static
+import pyotp
+from textual.widgets import Button, Input, Static
 
-from fixtures.world import DEMO_PASSWORD, make_nir
+from fixtures.world import AGENT_TOTP, DEMO_PASSWORD, make_nir
 from tui.app import EspaceApp
 from tui.screens.account import (
     ActivationScreen,
@@ -19,12 +20,14 @@ from tui.screens.account import (
     RecoverIdentifierScreen,
     TrustScreen,
 )
+from tui.screens.agent import AgentConsoleScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.login import LoginScreen
 
 from .conftest import log_in_api, settle, solve_challenge
 
 NEW_PASSWORD = "Glycine-Bleue-2027?"
+JULIEN = "julien.roche@mutuelle-demo.example"
 
 
 def text(app: EspaceApp) -> str:
@@ -58,6 +61,24 @@ async def test_login_with_code_trust_then_again_without_code(api, coralie, token
         await pilot.press(*coralie.member_number, "enter", *coralie.password, "enter")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)  # trusted device: no code asked
+
+
+async def test_a_conseillers_login_asks_the_apps_code_only(api, token_store, clock):
+    """An authenticator app: no validity time, no « Renvoyer un code »; the server never trusts a
+    conseiller's device, so « Se fier à cet appareil ? » is not asked: straight to the console."""
+    app = EspaceApp(api, token_store=token_store, demo_maildir=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*JULIEN, "enter", *DEMO_PASSWORD, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CodeScreen)
+        shown = text(app)
+        assert "Saisissez le code à 6 chiffres affiché par votre application d'authentification." in shown
+        assert "Code valable" not in shown and "Renvois possibles" not in shown
+        assert [str(b.label) for b in app.screen.query(Button)] == ["Valider"]
+        await pilot.press(*pyotp.TOTP(AGENT_TOTP).at(clock.now()), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AgentConsoleScreen)  # no TrustScreen on the way
 
 
 async def test_a_wrong_code_is_said_and_the_right_one_still_works(api, coralie, token_store, read_code):

@@ -90,6 +90,7 @@ def _pending_code(app: EspaceApp) -> account.CodeScreen:
         destination="c****e@example.org",
         code_expires_at=app.clock.now() + timedelta(minutes=10),
         resends_left=3,
+        trust_device_allowed=True,
     )
     return account.CodeScreen(flow)
 

@@ -108,6 +108,19 @@ def resends_sentence(pending: PendingLogin) -> str:
     return f"Renvois possibles : {pending.resends_left} renvoi{plural} restant{plural}."
 
 
+def can_resend(pending: PendingLogin) -> bool:
+    """An authenticator app shows a new code by itself: nothing to send again."""
+    return pending.method is not SecondFactorMethod.totp
+
+
+def code_details(pending: PendingLogin) -> list[str]:
+    """What follows « code sent » on the code screen: the validity and the resends left, for a code that
+    travels (e-mail, SMS). A TOTP code has neither: the app draws a new one every 30 seconds."""
+    if not can_resend(pending):
+        return []
+    return [code_validity(pending), resends_sentence(pending)]
+
+
 def other_methods(pending: PendingLogin) -> list[SecondFactorMethod]:
     return [m for m in pending.methods if m is not pending.method]
 
@@ -310,7 +323,9 @@ class LoginFlow:
         if not totp and not (code.isdigit() and len(code) == 6):
             return "Le code reçu compte 6 chiffres."
         self._code = code
-        self.step = Step.TRUST if self.trust is None else Step.SEND_CODE
+        # « Se fier à cet appareil ? » only when the server would honour it (never for a conseiller)
+        ask_trust = self.trust is None and self.pending is not None and self.pending.trust_device_allowed
+        self.step = Step.TRUST if ask_trust else Step.SEND_CODE
         return None
 
     def choose_trust(self, trust: bool) -> None:
@@ -355,7 +370,8 @@ class LoginFlow:
         return LoginOutcome(session=outcome.session, message=" ".join(notes), password_expired=outcome.password_expired)
 
     async def resend(self, method: SecondFactorMethod | None = None) -> LoginOutcome:
-        """ "Renvoyer un code" (or another channel): the old code stops working."""
+        """ "Renvoyer un code" (or another channel): the old code stops working. A refusal names the
+        field to go back to (``field="code"``); a new code does not."""
         if self.pending is None:
             raise RuntimeError("no pending login")
         if method in (None, self.pending.method) and self.pending.resends_left <= 0:
@@ -366,9 +382,10 @@ class LoginFlow:
             return LoginOutcome(message=exc.message, field="code", pending=self.pending)
         self.pending = pending
         self.step = Step.CODE
+        if not can_resend(pending):  # switched to the authenticator app: nothing was sent
+            return LoginOutcome(message=code_sent_sentence(pending), pending=pending)
         return LoginOutcome(
-            message=f"Nouveau code envoyé. {code_sent_sentence(pending)} {code_validity(pending)}",
-            pending=pending,
+            message=f"Nouveau code envoyé. {code_sent_sentence(pending)} {code_validity(pending)}", pending=pending
         )
 
     # -- "Se souvenir de moi" ---------------------------------------------------------------------------

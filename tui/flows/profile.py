@@ -428,7 +428,7 @@ async def _code_change(api: ProfileApi, face: Face, channel: str, keys: Keys) ->
     started = await _send(face, lambda: start(values["value"], key=keys(channel)))
     if started is None:
         return
-    face.say(started.message)
+    # said once, by the code form that asks for it (a `face.say` too made the linear mode print it twice)
     code = await face.form(
         Form("Code reçu", (started.message,), (Ask("code", "Code reçu" if email else "Code reçu par SMS", CODE),))
     )

@@ -270,20 +270,20 @@ class LinearClient:
             return None
 
     async def second_factor(self, flow: LoginFlow, outcome: LoginOutcome) -> LoginOutcome:
-        """The code screen: destination, validity said once, « r » to resend."""
+        """The code screen: destination, validity said once, « r » to resend (a code that travels only)."""
         pending = flow.pending
         assert pending is not None
         self.heading("Code de connexion")
         self.say(outcome.message)
-        self.say(login_flow.code_validity(pending))
-        resends = login_flow.resends_sentence(pending)
-        if resends:
-            self.say(resends)
+        for sentence in login_flow.code_details(pending):
+            self.say(sentence)
+        resend = login_flow.can_resend(pending)
         while True:
-            text = await self.prompt(f"{flow.prompt().label} (ou « r » pour renvoyer un code)")
-            if text.strip().lower() == "r":
+            label = flow.prompt().label
+            text = await self.prompt(f"{label} (ou « r » pour renvoyer un code)" if resend else label)
+            if resend and text.strip().lower() == "r":
                 resent = await flow.resend()
-                (self.say if resent.message.startswith("Nouveau code") else self.error)(resent.message)
+                (self.say if resent.field is None else self.error)(resent.message)
                 continue
             problem = flow.enter_code(text)
             if problem:

@@ -183,11 +183,7 @@ class CodeScreen(AccountScreen):
     def _sentences(self) -> str:
         pending = self.flow.pending
         assert pending is not None
-        parts = [login_flow.code_sent_sentence(pending)]
-        if pending.method is not SecondFactorMethod.totp:
-            parts.append(login_flow.code_validity(pending))
-            parts.append(login_flow.resends_sentence(pending))
-        return " ".join(parts)
+        return " ".join([login_flow.code_sent_sentence(pending), *login_flow.code_details(pending)])
 
     def body(self) -> ComposeResult:
         pending = self.flow.pending
@@ -197,7 +193,7 @@ class CodeScreen(AccountScreen):
         yield Input(id="code", select_on_focus=False, max_length=32, placeholder="ex. 123456")
         with Horizontal(classes="buttons"):
             yield Button("Valider", id="code-submit", variant="primary")
-            if pending.method is not SecondFactorMethod.totp:
+            if login_flow.can_resend(pending):
                 yield Button("Renvoyer un code", id="resend")
             for method in login_flow.other_methods(pending):
                 yield Button(f"Code {login_flow.method_words(method)}", id=f"method-{method.value}")
@@ -248,10 +244,10 @@ class CodeScreen(AccountScreen):
             self.run_flow(lambda: self.flow.resend(method), self._resent)
 
     def _resent(self, outcome: LoginOutcome) -> None:
-        if outcome.pending is not None and outcome.message.startswith("Nouveau code"):
+        if outcome.pending is not None and outcome.field is None:
             self.query_one("#code-sent", Static).update(self._sentences())
             self.status.info(outcome.message)
-            if outcome.pending.method is SecondFactorMethod.totp or outcome.pending.resends_left <= 0:
+            if not login_flow.can_resend(outcome.pending) or outcome.pending.resends_left <= 0:
                 for button in self.query("#resend"):
                     button.disabled = True
         else:
