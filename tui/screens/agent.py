@@ -875,7 +875,7 @@ class AgentConsoleScreen(SendingScreen):
         member_id = self._need_dossier()
         if member_id is None or self.dossier is None:
             return
-        people = [(b.id, f"{b.first_name} {b.last_name}") for b in self.dossier.profile.beneficiaries]
+        people = simulator_flow.beneficiary_choices(self.dossier.profile.beneficiaries)
         self.app.push_screen(ConsoleSimulatorScreen(self.agent, member_id, people))
 
     def _agent_lines(self, call: Any) -> None:
