@@ -1,21 +1,24 @@
 """The console conseiller's dossier and actions in the linear mode, against the real server app and the
 demo world: Gaëlle LE GOFF found by her compound surname typed « prénom nom », her dossier read section
 by section as labelled records (reimbursements with their détail, messages, démarches, profile, access,
-calls), then the carte de tiers payant emailed to a pharmacy, a courrier NPAI alert, a simulation on her
-contract and a conversation opened for her; each leaves its audit row and tells her by email. Then a
-whole call ending in the queue: a message answered."""
+calls), then the carte de tiers payant emailed to a pharmacy, a courrier NPAI alert and a conversation
+opened for her; each leaves its audit row and tells her by email. A simulation of two acts of one care for
+her son, asked like her own simulator. Then a whole call ending in the queue: a message answered."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from decimal import Decimal
 
 from sqlmodel import select
 
 from fixtures.world import AGENT_TOTP
+from models.domain.money import format_eur
 from models.tables import (
     Account,
     AuditEvent,
+    Beneficiary,
     MailAttachment,
     MailOutbox,
     Member,
@@ -23,6 +26,8 @@ from models.tables import (
     Message,
     MessageThread,
 )
+from server.clock import paris_today
+from server.services import guarantees
 from server.services.agent.identity import last_reimbursement
 from tui.linear import LinearClient
 
@@ -63,13 +68,13 @@ def section(out: io.StringIO, index: int) -> Callable[[], str]:
     return menu_number(out, SECTIONS[index])
 
 
-async def run(api, token_store, answers: list) -> str:
+async def run(api, token_store, answers: list, errors: str = "") -> str:
     stdout, stderr = answers[0], io.StringIO()
     code = await LinearClient(
         api, stdin=ScriptedInput(answers[1]), stdout=stdout, stderr=stderr, token_store=token_store
     ).run()
     print(stdout.getvalue())
-    assert (code, stderr.getvalue()) == (0, "")
+    assert (code, stderr.getvalue()) == (0, errors)
     assert "\x1b" not in stdout.getvalue()
     return stdout.getvalue()
 
@@ -108,7 +113,6 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
             menu_number(out, "Courrier revenu NPAI (n'habite pas à l'adresse indiquée)"),
             reason="Courrier revenu",
         ),
-        *act(out, "Simuler un remboursement sur le contrat de l'adhérent", "G", "30", "2"),
         *act(
             out,
             "Ouvrir une conversation dans la messagerie de l'adhérent",
@@ -139,9 +143,6 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
     assert page_two.count("\n== Pourquoi ce reste à charge ? ==\n") == 1
     assert "== Remboursements, Page 2 sur 2 ==" in page_two and "Remboursements : page précédente" in page_two
     assert "\n== Messages ==\nAucune conversation.\n" in text
-    simulated = text.split("Simuler un remboursement sur le contrat", 2)[2]
-    assert "\nRésultat de la simulation\nSécurité sociale : " in simulated  # the member simulator's lines
-    assert "\nReste à charge de l'adhérent : " in simulated and "\nDétail du calcul :\n" in simulated
     thread = text.rsplit("\n== Messages ==\n", 1)[1]
     assert thread.startswith("1. Suite à votre appel ; ")
     assert "\nSujet : Suite à votre appel\n" in thread and "\nBonjour, voici le justificatif demandé.\n" in thread
@@ -149,7 +150,7 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
     demo_session.expire_all()
     audit = demo_session.exec(select(AuditEvent).where(AuditEvent.target_id == str(gaelle.id))).all()
     actions = {e.action for e in audit}
-    assert {"agent_card_sent", "agent_alert_recorded", "agent_simulation", "agent_thread_opened"} <= actions
+    assert {"agent_card_sent", "agent_alert_recorded", "agent_thread_opened"} <= actions
     read = {e.detail.get("section") for e in audit if e.action == "dossier_read"}
     assert {"guarantees", "claims", "claim", "threads", "thread", "requests"} <= read
     card = demo_session.exec(select(MailOutbox).where(MailOutbox.to == "pharmacie@exemple.fr")).one()
@@ -158,13 +159,107 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
     assert told == {
         "Votre carte de tiers payant a été envoyée",
         "Votre adresse postale est-elle à jour ?",  # the NPAI alert asks her to update it in Mon profil
-        "Votre simulation de remboursement",
         "Accusé de réception : Suite à votre appel",
     }
     alert = demo_session.exec(select(MemberAlert).where(MemberAlert.member_id == gaelle.id)).one()
     assert (alert.kind, alert.cleared_at) == ("npai", None)
     opened = demo_session.exec(select(MessageThread).where(MessageThread.member_id == gaelle.id)).one()
     assert opened.subject == "Suite à votre appel"
+
+
+SIMULATION = "Simuler un remboursement sur le contrat de l'adhérent"
+GENERALISTE, SPECIALISTE = "Consultation de médecin généraliste", "Consultation de médecin spécialiste"
+
+
+async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api, token_store, demo_session, clock):
+    """Two acts of one care for Nolan, asked as Gaëlle's own simulator asks them (for whom by name, poste,
+    act found by a few letters, amount, dépassements, OPTAM): « Je ne sais pas » cannot be an act of a care,
+    so the question is asked again; the motif is required. One simulation of both acts, read out act by act
+    with the amounts the server computes for her contract, then the totals; audited and emailed to her."""
+    gaelle = demo_session.exec(select(Member).where(Member.member_number == "3810391")).one()
+    _, _, amount = last_reimbursement(demo_session, gaelle.id)
+    nolan = demo_session.exec(
+        select(Beneficiary).where(Beneficiary.member_id == gaelle.id, Beneficiary.first_name == "Nolan")
+    ).one()
+    care = [
+        {"beneficiary_id": str(nolan.id), "act": "G", "charged": "30.00", "sector": "1"},
+        {"beneficiary_id": str(nolan.id), "act": "CS", "charged": "50.00", "sector": "1"},
+    ]
+    expected = guarantees.member_simulation(demo_session, gaelle, care, paris_today(clock))
+    out = io.StringIO()
+    answers = [
+        *gaelle_call(out, clock, spoken(amount)),
+        menu_number(out, SIMULATION),
+        menu_number(out, "Nolan LE GOFF"),
+        menu_number(out, "Consultations et soins courants"),
+        "generaliste",
+        menu_number(out, GENERALISTE),
+        "30",
+        menu_number(out, "Oui"),  # dépassements: oui
+        menu_number(out, "Je ne sais pas"),  # OPTAM: a range, not one act of the care
+        menu_number(out, "Non"),  # asked again: no dépassements after all
+        menu_number(out, "Oui"),  # Ajouter un autre acte ?
+        menu_number(out, "Consultations et soins courants"),
+        "specialiste",
+        menu_number(out, SPECIALISTE),
+        "50",
+        menu_number(out, "Non"),
+        menu_number(out, "Non"),  # no other act
+        "",  # no motif: asked again
+        "Combien pour Nolan ?",
+        "T-7",
+        menu_number(out, "Oui, confirmer"),
+        menu_number(out, "Fin de l'appel : revenir à l'accueil de la console"),
+        menu_number(out, "Quitter"),
+    ]
+    text = await run(
+        api,
+        token_store,
+        [out, answers],
+        errors=(
+            "Erreur : Pour simuler plusieurs actes, répondez Oui ou Non : l'adhérent sait-il si son médecin "
+            "adhère à l'OPTAM ?\nErreur : Un motif (3 caractères au moins) est obligatoire.\n"
+        ),
+    )
+    asked = text.split(f"\n== {SIMULATION} ==\n", 1)[1]
+    assert asked.startswith("== Pour qui ? ==\n1. Gaëlle LE GOFF\n2. Nolan LE GOFF\n")  # names, not numbers
+    assert "Code de l'acte" not in text and "\n== Quel poste de soins ? ==\n" in asked
+    assert asked.count("Votre médecin pratique-t-il des dépassements d'honoraires ?") == 3  # once asked again
+    assert f"\nActes ajoutés (1) : {GENERALISTE}, 30,00\u00a0€\n== Ajouter un autre acte ? ==\n" in asked
+    assert f"\nActes ajoutés (2) : {GENERALISTE}, 30,00\u00a0€ ; {SPECIALISTE}, 50,00\u00a0€\n" in asked
+    lines = asked.split("\nRésultat de la simulation\n", 1)[1].splitlines()
+    assert "son résumé lui est envoyé par e-mail" in asked.split("\nRésultat de la simulation\n", 1)[0]
+    for number, (label, figures) in enumerate(zip((GENERALISTE, SPECIALISTE), expected, strict=True), start=1):
+        at = lines.index(f"Acte {number} : {label}")
+        assert lines[at + 1] == f"  Sécurité sociale : {format_eur(Decimal(figures['amo_paid']))}"
+        rest = f"  Reste à charge de l'adhérent : {format_eur(Decimal(figures['out_of_pocket']))}"
+        assert rest in lines[at : at + 6]
+    totals = {
+        key: format_eur(sum(Decimal(f[key]) for f in expected)) for key in ("amo_paid", "amc_paid", "out_of_pocket")
+    }
+    total = next(line for line in lines if line.startswith("Total : "))
+    assert total == (
+        f"Total : Sécurité sociale : {totals['amo_paid']} ; Mutuelle : {totals['amc_paid']} ; "
+        f"Reste à charge de l'adhérent : {totals['out_of_pocket']}"
+    )
+    demo_session.expire_all()
+    audit = demo_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_simulation")).one()
+    assert (audit.target_id, audit.detail["reason"], audit.detail["lines"]) == (
+        str(gaelle.id),
+        "Combien pour Nolan ?",
+        2,
+    )
+    told = select(MailOutbox).where(
+        MailOutbox.to == gaelle.email, MailOutbox.subject == "Votre simulation de remboursement"
+    )
+    mail = demo_session.exec(told).one()
+    assert "pour Nolan LE GOFF" in mail.body
+    for label, charged, figures in zip((GENERALISTE, SPECIALISTE), ("30,00", "50,00"), expected, strict=True):
+        assert (
+            f"- {label}, {charged}\u00a0€ facturés : Sécurité sociale {format_eur(Decimal(figures['amo_paid']))}, "
+            in mail.body
+        )
+    assert f"reste à votre charge {totals['out_of_pocket']}." in mail.body.split("Au total : ")[1]
 
 
 async def test_a_whole_call_then_a_message_answered_from_the_queue(api, token_store, demo_session, clock):

@@ -425,9 +425,7 @@ def queue_record(number: int, item: QueueItem) -> str:
 ALERT_KEYS = {"n": ("npai", False), "t": ("guardianship", False), "-n": ("npai", True), "-t": ("guardianship", True)}
 
 
-def action_body(
-    action: str, values: dict[str, str], beneficiary_ids: list[int] | None = None
-) -> dict[str, object] | str:
+def action_body(action: str, values: dict[str, str]) -> dict[str, object] | str:
     """The extra fields of an action for the member (beyond reason and ticket), or a French problem."""
     problem = reason_problem(values.get("reason", ""))
     if problem:
@@ -450,15 +448,6 @@ def action_body(
         if not v.get("subject") or not v.get("body"):
             return "L'objet et le message sont obligatoires."
         return {"subject": v["subject"], "body": v["body"]}
-    if action == "simulation":
-        amount = parse_amount(v.get("charged", ""))
-        if not v.get("act") or amount is None:
-            return "Indiquez le code de l'acte (G, CS, PHAR…) et le montant payé (30 ou 30,50)."
-        ids = beneficiary_ids or []
-        index = int(v["beneficiary"]) - 1 if v.get("beneficiary", "1").isdigit() else 0
-        if not ids or not 0 <= index < len(ids):
-            return "Choisissez le bénéficiaire par son numéro dans la liste du dossier."
-        return {"act": v["act"].upper(), "charged": str(amount), "beneficiary_id": str(ids[index])}
     return {}
 
 

@@ -5,6 +5,7 @@ the act from a searchable French list, the amount, and the question a member can
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
 from decimal import Decimal, InvalidOperation
@@ -13,6 +14,7 @@ from typing import Any
 from models.domain.dates import format_date, format_date_long
 from models.domain.money import format_eur
 from models.domain.tariffs import tariff_set_for
+from models.schemas.dashboard import BeneficiarySummary
 from models.schemas.guarantees import BeneficiaryCover, SavedSimulationOut
 from models.schemas.simulation import SimulationResult
 from tui.api import errors
@@ -264,7 +266,8 @@ def result_lines(view: ResultView) -> list[str]:
     return lines
 
 
-def beneficiary_choices(people: list[BeneficiaryCover]) -> list[tuple[int, str]]:
+def beneficiary_choices(people: Sequence[BeneficiaryCover | BeneficiarySummary]) -> list[tuple[int, str]]:
+    """The people to simulate for, by name: the member's own (Mes garanties) or a dossier's (the console)."""
     return [(p.id, f"{p.first_name} {p.last_name}") for p in people]
 
 

@@ -17,7 +17,9 @@ from tui.flows import agent as flow
 from tui.flows import claims as claims_flow
 from tui.flows import login as login_flow
 from tui.flows import messaging as messaging_flow
+from tui.flows import simulator as simulator_flow
 from tui.flows.actions import Action
+from tui.linear import guarantees as linear_simulator
 
 if TYPE_CHECKING:
     from tui.flows.login import AuthenticatedSession
@@ -43,6 +45,7 @@ BACK = "Retour"
 BACK_TO_DOSSIER = "Retour au dossier"
 CLAIM_DETAIL = "Voir le détail d'un remboursement (par son numéro)"
 SKIP = "Entrée pour passer"
+REASON = "Motif (dit par l'appelant)"
 SEARCH_PROMPT = "Recherche : n° adhérent, nom prénom (date de naissance), NIR, e-mail ou mobile"
 
 
@@ -171,7 +174,6 @@ class Console:
         dossier = await self._try(self.api.dossier(hit.id))
         if dossier is None:
             return
-        beneficiaries = [b.id for b in dossier.profile.beneficiaries]
         self.c.heading(f"Dossier de {hit.first_name} {hit.last_name}")
         for line in flow.banner_records(dossier.banner):
             self.c.say(line)
@@ -190,7 +192,9 @@ class Console:
             elif action.id == "agent_call_log":
                 await self.log_call(hit, caller)
                 dossier = await self._try(self.api.dossier(hit.id)) or dossier  # the call history has it now
-            elif await self.act(hit, action, beneficiaries):
+            elif action.id == "agent_simulation":
+                await self.simulate(hit, action, simulator_flow.beneficiary_choices(dossier.profile.beneficiaries))
+            elif await self.act(hit, action):
                 # the action changed the dossier (an unlock, new contact details…): read it again, as the
                 # full-screen console does, so that its sections do not show the state from before
                 dossier = await self._try(self.api.dossier(hit.id)) or dossier
@@ -309,43 +313,68 @@ class Console:
             return {"kind": key, "note": note}
         if action_id == "agent_thread":
             return {"subject": await ask("Objet"), "body": await ask("Message à l'adhérent")}
-        if action_id == "agent_simulation":
-            return {
-                "act": await ask("Code de l'acte (G, CS, PHAR…)"),
-                "charged": await ask("Montant payé (30 ou 30,50)"),
-                "beneficiary": await ask("Bénéficiaire (son numéro ci-dessus)"),
-            }
         return {}
 
-    async def act(self, hit: MemberHit, action: Action, beneficiaries: list[int]) -> bool:
+    async def act(self, hit: MemberHit, action: Action) -> bool:
         """True when the server did the action."""
         kind = action.id.removeprefix("agent_")
         self.c.heading(action.description)
         values = await self._fields(action.id)
-        values["reason"] = await self.c.prompt("Motif (dit par l'appelant)")
+        values["reason"] = await self.c.prompt(REASON)
         values["ticket"] = await self.c.prompt(f"Référence de ticket ({SKIP})")
-        built = flow.action_body(kind, values, beneficiaries)
+        built = flow.action_body(kind, values)
         if isinstance(built, str):
             self.c.error(built)
             return False
-        question = f"Confirmer : « {action.description} » pour {hit.first_name} {hit.last_name} ?"
-        if await self.c.pick(question, ["Oui, confirmer", "Non, annuler"]) != 0:
-            self.c.say("Annulé : rien n'a été fait.")
+        if not await self._confirm(hit, action):
             return False
         ticket = values["ticket"].strip() or None
-        if kind == "simulation":
-            done = await self._try(self.api.simulate(hit.id, values["reason"], built, ticket))
-            if done is not None:
-                self.c.say(done.message)
-                for line in flow.simulation_lines(done.result):
-                    self.c.say(line)
-            return False  # a simulation changes nothing in the dossier
         done = await self._try(self.api.act(hit.id, kind, values["reason"], ticket, **built))
         if done is not None:
             self.c.say(done.message)
             if done.member_told:
                 self.c.say("L'adhérent est prévenu par e-mail.")
         return done is not None
+
+    async def _confirm(self, hit: MemberHit, action: Action) -> bool:
+        question = f"Confirmer : « {action.description} » pour {hit.first_name} {hit.last_name} ?"
+        if await self.c.pick(question, ["Oui, confirmer", "Non, annuler"]) != 0:
+            self.c.say("Annulé : rien n'a été fait.")
+            return False
+        return True
+
+    async def simulate(self, hit: MemberHit, action: Action, people: list[tuple[int, str]]) -> None:
+        """The member's simulator questions for one of the dossier's people, act after act of one care (a
+        range cannot be one act of it: the OPTAM question is asked again), then the motif, the ticket and
+        one simulation of all the acts, read out act by act with the totals. It changes nothing in the
+        dossier; the server audits it and emails the member its summary."""
+        self.c.heading(action.description)
+        if not people:
+            self.c.say("Aucune personne couverte dans ce dossier : la simulation n'est pas possible.")
+            return
+        form, event = simulator_flow.SimulatorForm(), simulator_flow.CareEvent()
+        known = simulator_flow.acts(self.api.api.clock.now().date())
+        await linear_simulator.ask_who(self.c, form, people)
+        while True:
+            await linear_simulator.ask_act(self.c, form, known)
+            while (problem := event.add(form)) is not None:
+                self.c.error(problem)
+                await linear_simulator.ask_doctor(self.c, form)
+            self.c.say(event.summary())
+            if await self.c.pick("Ajouter un autre acte ?", ["Oui", "Non"]) != 0:
+                break
+        reason = await self.c.prompt(REASON)
+        while (problem := flow.reason_problem(reason)) is not None:  # asked again: the acts are kept
+            self.c.error(problem)
+            reason = await self.c.prompt(REASON)
+        ticket = (await self.c.prompt(f"Référence de ticket ({SKIP})")).strip() or None
+        if not await self._confirm(hit, action):
+            return
+        done = await self._try(self.api.simulate(hit.id, reason.strip(), event.lines, ticket))
+        if done is not None:
+            self.c.say(done.message)
+            for line in flow.simulation_lines(done.result, event.labels):
+                self.c.say(line)
 
     async def log_call(self, hit: MemberHit, caller: Any) -> None:
         self.c.heading("Noter l'appel")

@@ -48,22 +48,16 @@ async def _pick(client: LinearClient, heading: str, options: list[str]) -> int:
     return await client.pick(heading, options)
 
 
-async def run_simulator(client: LinearClient, session: AuthenticatedSession) -> None:
-    api = session.api
-    client.heading(flow.HEADING)
-    try:
-        people = (await api.guarantees()).beneficiaries
-    except errors.ApiError as exc:
-        client.error(exc.message)
-        return
-    if not people:
-        client.say("Aucune personne couverte par vos contrats : la simulation n'est pas possible.")
-        return
-    form = flow.SimulatorForm()
-    choices = flow.beneficiary_choices(people)
-    form.beneficiary_id = choices[await _pick(client, "Pour qui ?", [name for _, name in choices])][0]
+async def ask_who(client: LinearClient, form: flow.SimulatorForm, people: list[tuple[int, str]]) -> None:
+    """« Pour qui ? » among the people covered, by their names."""
+    form.beneficiary_id = people[await _pick(client, "Pour qui ?", [name for _, name in people])][0]
+
+
+async def ask_act(client: LinearClient, form: flow.SimulatorForm, known: tuple[flow.ActChoice, ...]) -> None:
+    """The questions of one act, into ``form``: the poste, the act found by a few letters, the amount, the
+    base de remboursement and the panier when the act has them, then the doctor's dépassements. The
+    member's simulator asks them once; the console's asks them for each act of one care."""
     form.poste = flow.POSTES[await _pick(client, "Quel poste de soins ?", [label for _, label in flow.POSTES])][0]
-    known = flow.acts(api.clock.now().date())
     while form.act is None:
         text = await client.prompt("Rechercher l'acte (quelques lettres, Entrée pour tout voir)")
         found = flow.search(known, form.poste, text)
@@ -82,11 +76,32 @@ async def run_simulator(client: LinearClient, session: AuthenticatedSession) -> 
                 client.error("montant invalide : tapez un nombre en euros, par exemple 28,92.")
     if form.act.baskets:
         form.basket = form.act.baskets[await _pick(client, flow.BASKET_QUESTION, [b for _, b in form.act.baskets])][0]
+    await ask_doctor(client, form)
+
+
+async def ask_doctor(client: LinearClient, form: flow.SimulatorForm) -> None:
+    """Dépassements d'honoraires, then OPTAM when there are some: only for a doctor's act."""
     answers = [label for _, label in flow.ANSWERS]
     if form.asks_excess:
         form.excess = flow.ANSWERS[await _pick(client, flow.EXCESS_QUESTION, answers)][0]
         if form.asks_optam:
             form.optam = flow.ANSWERS[await _pick(client, flow.OPTAM_QUESTION, answers)][0]
+
+
+async def run_simulator(client: LinearClient, session: AuthenticatedSession) -> None:
+    api = session.api
+    client.heading(flow.HEADING)
+    try:
+        people = (await api.guarantees()).beneficiaries
+    except errors.ApiError as exc:
+        client.error(exc.message)
+        return
+    if not people:
+        client.say("Aucune personne couverte par vos contrats : la simulation n'est pas possible.")
+        return
+    form = flow.SimulatorForm()
+    await ask_who(client, form, flow.beneficiary_choices(people))
+    await ask_act(client, form, flow.acts(api.clock.now().date()))
     scenarios = form.scenarios()
     client.say("Simulation en cours…")
     try:

@@ -482,7 +482,6 @@ class AgentConsoleScreen(SendingScreen):
         self.display_name = display_name
         self.hits: list[MemberHit] = []
         self.member_id: int | None = None
-        self.beneficiary_ids: list[int] = []
         self._keep_status = False
         self.dossier: Any = None
         self.guarantees: Any = None
@@ -583,7 +582,6 @@ class AgentConsoleScreen(SendingScreen):
     def _show_dossier(self, dossier: Any) -> None:
         first = self.dossier is None or self.dossier.banner.member_id != dossier.banner.member_id
         self.dossier = dossier
-        self.beneficiary_ids = [b.id for b in dossier.profile.beneficiaries]
         self.query_one("#hits", OptionList).clear_options()
         for widget_id in ("#search", "#hits"):  # the call is about this member now: room for the dossier
             self.query_one(widget_id).display = False
@@ -785,7 +783,7 @@ class AgentConsoleScreen(SendingScreen):
             if values is not None:
                 self.query_one("#console-status", Static).update("Un motif (3 caractères au moins) est obligatoire.")
             return
-        built = flow.action_body(action, values, self.beneficiary_ids)
+        built = flow.action_body(action, values)
         if isinstance(built, str):
             self.query_one("#console-status", Static).update(built)
             return
@@ -875,7 +873,7 @@ class AgentConsoleScreen(SendingScreen):
         member_id = self._need_dossier()
         if member_id is None or self.dossier is None:
             return
-        people = [(b.id, f"{b.first_name} {b.last_name}") for b in self.dossier.profile.beneficiaries]
+        people = simulator_flow.beneficiary_choices(self.dossier.profile.beneficiaries)
         self.app.push_screen(ConsoleSimulatorScreen(self.agent, member_id, people))
 
     def _agent_lines(self, call: Any) -> None:
