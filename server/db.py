@@ -7,10 +7,11 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from server.errors import nul_refused
 from server.settings import normalise_database_url
 
 SessionScope = Callable[[], AbstractContextManager[Session]]
@@ -76,3 +77,25 @@ def session_scope_for(engine: Engine) -> SessionScope:
             yield session
 
     return scope
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+def _refuse_nul_characters(session: Session, _context: Any, _instances: Any) -> None:
+    """Every text about to be written, whatever route it came through: none may hold U+0000 (see
+    ``server.errors.nul_refused``); the whole transaction is then rolled back, nothing half-written."""
+    for row in (*session.new, *session.dirty):
+        for column in inspect(row).mapper.column_attrs:
+            if _holds_nul(getattr(row, column.key, None)):
+                raise nul_refused(column.key)
+
+
+event.listen(Session, "before_flush", _refuse_nul_characters)

@@ -197,8 +197,36 @@ class IdOutOfRange:
         await self.app(scope, receive, send)
 
 
+NUL_REFUSED = (
+    "Le texte envoyé contient un caractère nul (invisible, souvent venu d'un copier-coller) : retirez-le, "
+    "puis envoyez à nouveau."
+)
+
+
+def nul_refused(field: str | None = None) -> ApiError:
+    """U+0000 in a text: PostgreSQL cannot store it nor compare with it (SQLite can), so it is refused the same
+    way on both databases, before anything is written (found by the stateful fuzz on PostgreSQL)."""
+    return ApiError(422, "invalid_request", NUL_REFUSED, details=[ErrorDetail(field=field, message="caractère nul")])
+
+
+class NulInRequestLine:
+    """A NUL in the path or the query string (``%00``): refused before any route reads it (plain ASGI)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and ("\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"")):
+            error = nul_refused()
+            body = ErrorResponse(code=error.code, message=error.message, details=error.details)
+            await _response(422, body)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_middleware(IdOutOfRange)
+    app.add_middleware(NulInRequestLine)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

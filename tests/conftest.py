@@ -132,7 +132,13 @@ def db_session(engine: Engine) -> Iterator[Session]:
 def session_scope(db_session: Session) -> SessionScope:
     @contextmanager
     def scope() -> Iterator[Session]:
-        yield db_session
+        try:
+            yield db_session
+        except Exception:
+            # As the real scope closes its session: nothing a failed request left pending stays (only up to
+            # the test's last savepoint).
+            db_session.rollback()
+            raise
 
     return scope
 
