@@ -37,7 +37,7 @@ def second_factor_code(session: Session, clock: Clock, to: str, code: str, expir
 
 
 def sms_code_text(code: str, expires_at: datetime) -> str:
-    return f"Espace Adherent : votre code de connexion est {code} (valable jusqu'a {_at(expires_at)})."
+    return f"Espace Adhérent : votre code de connexion est {code} (valable jusqu'au {_at(expires_at)})."
 
 
 def account_locked(session: Session, clock: Clock, settings: Settings, to: str, until: datetime) -> None:
