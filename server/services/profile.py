@@ -230,6 +230,7 @@ def profile(session: Session, clock: Clock, member: Member) -> Profile:
         first_name=member.first_name,
         last_name=member.last_name,
         birth_date=member.birth_date,
+        sex=member.sex,
         address=address,
         email=member.email,
         mobile=format_mobile(member.mobile) if member.mobile else None,
