@@ -194,9 +194,16 @@ _PERIOD_WORDS = {
 }
 
 
-def describe(line: str | Guarantee) -> str:
-    """The line in plain French for members: "jusqu'à 150 % de la base de remboursement, …"."""
+SANTE_100_WORDS = "100 % Santé"
+
+
+def describe(line: str | Guarantee, *, label: str = "") -> str:
+    """The line in plain French for members: "jusqu'à 150 % de la base de remboursement, …".
+
+    ``label`` is the guarantee line's own label when the description is shown after it: a label that
+    already names the 100 % Santé panier is not followed by « 100 % Santé » a second time."""
     g = parse(line) if isinstance(line, str) else line
+    named = SANTE_100_WORDS in " ".join(label.replace(NBSP, " ").split())
     percent = f"{_number_text(g.value, money=False)}{NBSP}%"
     period = _PERIOD_WORDS[g.period] if g.period else ""
     return {
@@ -207,5 +214,6 @@ def describe(line: str | Guarantee) -> str:
         ),
         Kind.FORFAIT_INCLUDED: f"jusqu'à {format_eur(g.value)}{period}, Sécurité sociale incluse",
         Kind.FORFAIT_ON_TOP: f"jusqu'à {format_eur(g.value)}{period} en plus de la Sécurité sociale",
-        Kind.SANTE_100: "100 % Santé : prise en charge jusqu'au prix limite, sans reste à charge",
+        Kind.SANTE_100: ("" if named else f"{SANTE_100_WORDS} : ")
+        + "prise en charge jusqu'au prix limite, sans reste à charge",
     }[g.kind]

@@ -20,9 +20,11 @@ from models.schemas.common import (
     ComplaintOutcome,
     ContractKind,
     ContractState,
+    PaymentState,
     RequestKind,
     RequestStatus,
     Role,
+    Sex,
     ThreadCategory,
     ThreadStatus,
 )
@@ -107,6 +109,7 @@ class RecentReimbursement(BaseModel):
     label: str
     amc_paid: Decimal
     status: ClaimStatus
+    payment_state: PaymentState | None = Field(default=None, description="Du dernier virement (returned : revenu)")
 
 
 class Banner(BaseModel):
@@ -115,6 +118,7 @@ class Banner(BaseModel):
     last_name: str
     first_name: str
     birth_date: date
+    sex: Sex | None = Field(default=None, description="Absent : inconnu (« né(e) »)")
     contract_kind: ContractKind | None = None
     contract_state: ContractState | None = None
     contract_name: str | None = None

@@ -54,6 +54,7 @@ class Profile(BaseModel):
     first_name: str
     last_name: str
     birth_date: date
+    sex: Sex | None = Field(default=None, description="Absent : inconnu (« né(e) »)")
     address: Address | None
     email: str | None
     mobile: str | None = Field(description="Format national : 06 12 34 56 78")

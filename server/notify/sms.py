@@ -7,11 +7,16 @@
 
 The text is written in the caller's transaction (outbox) so a rolled-back login sends nothing. The text
 is never logged: a provider logs only that it sent an SMS, to a masked number (``06 ** ** ** 78``).
+
+Every SMS goes through ``send_sms``, which writes it in the GSM 03.38 basic character set (``gsm7``): one
+character outside it (« ê », « ’ », a no-break space) makes the operator send the whole SMS in UCS-2,
+70 characters a part instead of 160, and some phones show it as boxes. Callers write plain French.
 """
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from pathlib import Path
 from typing import Protocol
 
@@ -22,6 +27,49 @@ from server.notify.outbox import enqueue_mail
 from server.settings import Settings
 
 log = logging.getLogger("espace.sms")
+
+
+# 3GPP TS 23.038 § 6.2.1, the default alphabet without the escape to its extension table (« € », « [ »…
+# cost two characters and some phones drop them).
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+# What French text holds outside that set, and no accent-stripping gives: ligatures, typographic
+# punctuation, the spaces of dates and amounts, the euro sign.
+_GSM7_SPELLED = {
+    "œ": "oe",
+    "Œ": "OE",
+    "ç": "c",
+    "’": "'",
+    "‘": "'",
+    "«": '"',
+    "»": '"',
+    "“": '"',
+    "”": '"',
+    "–": "-",
+    "—": "-",
+    "…": "...",
+    "€": "EUR",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\t": " ",
+}
+
+
+def gsm7(text: str) -> str:
+    """``text`` in the GSM 03.38 basic set: kept where it already is (« é », « à »), spelled out
+    (« œ » → « oe », « € » → « EUR »), else its letter without the accent (« ê » → « e »), else « ? »."""
+    out = []
+    for char in text:
+        if char in GSM7_BASIC:
+            out.append(char)
+        elif char in _GSM7_SPELLED:
+            out.append(_GSM7_SPELLED[char])
+        else:
+            bare = "".join(c for c in unicodedata.normalize("NFKD", char) if c in GSM7_BASIC)
+            out.append(bare or "?")
+    return "".join(out)
 
 
 def masked(phone: str) -> str:
@@ -54,6 +102,11 @@ class FileSms:
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(f"{clock.now().isoformat()}\t{to}\t{text}\n")
         log.info("sms written", extra={"provider": "file", "to": masked(to)})
+
+
+def send_sms(session: Session, clock: Clock, settings: Settings, to: str, text: str) -> None:
+    """THE way the server sends an SMS: through the configured provider, in GSM-7."""
+    provider_for(settings).send(session, clock, to, gsm7(text))
 
 
 def provider_for(settings: Settings) -> SmsProvider:

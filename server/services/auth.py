@@ -35,7 +35,7 @@ from models.schemas.errors import ErrorDetail
 from models.tables import Account, AuthSession, Member, PendingLoginRow, RecoveryCode, TrustedDevice
 from server.clock import Clock
 from server.errors import ApiError, forbidden, not_authenticated
-from server.notify.sms import provider_for
+from server.notify.sms import send_sms
 from server.security.crypto import decrypt, keyed_hash, same
 from server.security.passwords import hash_password, needs_rehash, verify_password
 from server.security.tokens import hash_token, new_digits, new_token
@@ -318,7 +318,7 @@ def _send_code(
         return mask_email(to)
     member = session.get(Member, account.member_id) if account.member_id else None
     assert member is not None and member.mobile
-    provider_for(settings).send(session, clock, member.mobile, mails.sms_code_text(code, row.code_expires_at))
+    send_sms(session, clock, settings, member.mobile, mails.sms_code_text(code, row.code_expires_at))
     return mask_phone(member.mobile)
 
 

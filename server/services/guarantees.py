@@ -425,7 +425,7 @@ def _contract_out(cover: _Cover, base: _Cover | None, beneficiary_ids: list[int]
                 sector_scope=line.sector_scope,
                 basket=line.basket,
                 notation=line.notation,
-                description=describe(line.notation),
+                description=describe(line.notation, label=line.label),
                 ceiling_period=ceiling[1] if ceiling else None,  # type: ignore[arg-type]
                 example=_example(line, stack, today),
             )

@@ -37,7 +37,7 @@ def second_factor_code(session: Session, clock: Clock, to: str, code: str, expir
 
 
 def sms_code_text(code: str, expires_at: datetime) -> str:
-    return f"Espace Adherent : votre code de connexion est {code} (valable jusqu'a {_at(expires_at)})."
+    return f"Espace Adhérent : votre code de connexion est {code} (valable jusqu'au {_at(expires_at)})."
 
 
 def account_locked(session: Session, clock: Clock, settings: Settings, to: str, until: datetime) -> None:
@@ -47,7 +47,9 @@ def account_locked(session: Session, clock: Clock, settings: Settings, to: str, 
         to=to,
         subject="Votre accès est bloqué temporairement",
         body=(
-            "Bonjour,\n\nTrois essais de mot de passe erronés ont bloqué l'accès à votre Espace Adhérent "
+            # the count is the setting's: a mutuelle that locks after 5 tries must not say « trois »
+            f"Bonjour,\n\n{settings.login_max_failures} essais de mot de passe erronés ont bloqué l'accès à votre "
+            "Espace Adhérent "
             f"jusqu'au {_at(until)}.\nSi c'était vous, patientez ou utilisez « Mot de passe oublié », qui le "
             "débloque aussitôt. Si ce n'était pas vous, votre mot de passe n'a pas été trouvé ; vous pouvez "
             f"néanmoins le changer.\n{_contact(settings)}" + SIGNATURE

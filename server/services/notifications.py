@@ -45,13 +45,13 @@ def notify(
     session.add(row)
     # Lazy: the profile service imports the démarches, which notify.
     from models.schemas.profile import NotificationChannel
-    from server.notify.sms import provider_for
+    from server.notify.sms import send_sms
     from server.services.profile import notification_channels
 
     channels = notification_channels(session, member)
     if NotificationChannel.sms in channels and member.mobile:
-        provider_for(settings).send(
-            session, clock, member.mobile, f"Espace Adherent : {title}. Le detail est dans votre espace."
+        send_sms(
+            session, clock, settings, member.mobile, f"Espace Adhérent : {title}. Le détail est dans votre espace."
         )
     if NotificationChannel.email in channels and member.email:
         enqueue_mail(

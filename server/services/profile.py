@@ -57,7 +57,7 @@ from models.tables import (
 from server.clock import PARIS, Clock, paris_today
 from server.errors import ApiError
 from server.notify.outbox import enqueue_mail
-from server.notify.sms import provider_for
+from server.notify.sms import send_sms
 from server.security.crypto import encrypt, keyed_hash, same
 from server.security.tokens import new_digits
 from server.services import audit, documents
@@ -231,6 +231,7 @@ def profile(session: Session, clock: Clock, member: Member) -> Profile:
         first_name=member.first_name,
         last_name=member.last_name,
         birth_date=member.birth_date,
+        sex=member.sex,
         address=address,
         email=member.email,
         mobile=format_mobile(member.mobile) if member.mobile else None,
@@ -386,12 +387,13 @@ def start_mobile_change(
     if member.mobile and value == validate_mobile(member.mobile):
         raise invalid("mobile", "numéro inchangé", "C'est déjà votre numéro de mobile.")
     row, code = _new_pending(session, clock, settings, member, ContactChannel.mobile, value)
-    provider_for(settings).send(
+    send_sms(
         session,
         clock,
+        settings,
         value,
-        f"Espace Adherent : votre code de confirmation du nouveau numero est {code} "
-        f"(valable jusqu'a {_at(row.expires_at)}).",
+        f"Espace Adhérent : votre code de confirmation du nouveau numéro est {code} "
+        f"(valable jusqu'au {_at(row.expires_at)}).",
     )
     _tell(
         session,
@@ -468,8 +470,12 @@ def confirm_contact(
             f"Votre numéro de mobile a été remplacé par {mask_phone(row.new_value)} le {_at(now)}.",
         )
         if member.mobile:
-            provider_for(settings).send(
-                session, clock, member.mobile, "Espace Adherent : votre numero de mobile vient d'etre remplace."
+            send_sms(
+                session,
+                clock,
+                settings,
+                member.mobile,
+                "Espace Adhérent : votre numéro de mobile vient d'être remplacé.",
             )
         member.mobile = row.new_value
         message = "Votre nouveau numéro de mobile est confirmé."
@@ -536,10 +542,10 @@ def start_step_up(
     else:
         code = new_digits(6)
         row.code_hash = _step_up_hash(settings, row.id or 0, code)
-        text = f"Espace Adherent : code de confirmation {code} (modification de vos coordonnees bancaires)."
+        text = f"Espace Adhérent : code de confirmation {code} (modification de vos coordonnées bancaires)."
         if method == StepUpMethod.sms:
             destination = mask_phone(member.mobile or "")
-            provider_for(settings).send(session, clock, member.mobile or "", text)
+            send_sms(session, clock, settings, member.mobile or "", text)
         else:
             destination = mask_email(member.email or "")
             enqueue_mail(

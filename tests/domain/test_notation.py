@@ -60,3 +60,8 @@ def test_describe_in_plain_french():
     assert describe("forfait 50 € hors RO /an") == f"jusqu'à 50,00{NB}€ par an en plus de la Sécurité sociale"
     assert "ticket modérateur" in describe("TM + 100% BR")
     assert "frais réels" in describe("100% FR")
+    # « 100 % Santé » once: said by the description alone, not after a label that already says it
+    assert describe("100% Santé") == "100 % Santé : prise en charge jusqu'au prix limite, sans reste à charge"
+    assert describe("100% Santé", label="Prothèses dentaires — panier 100 % Santé") == (
+        "prise en charge jusqu'au prix limite, sans reste à charge"
+    )

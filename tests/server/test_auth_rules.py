@@ -197,6 +197,21 @@ async def _bad_login(client, n: int, xff: str | None = None) -> int:
     return r.status_code
 
 
+async def test_the_lock_mail_counts_the_tries_of_the_setting(settings, clock, session_scope, make, db_session):
+    member = make.member(member_number="20240090", email="cinq.essais@exemple.fr")
+    make.account(member)
+    async with _client(settings, clock, session_scope, "203.0.113.9", login_max_failures=5) as direct:
+        for _ in range(5):
+            extra = await challenge(direct)
+            r = await direct.post(LOGIN, json={"identifier": "20240090", "password": "mauvais", **extra})
+            assert r.status_code == 401
+    mail = last_mail(db_session, "cinq.essais@exemple.fr")
+    assert mail.subject == "Votre accès est bloqué temporairement"
+    assert mail.body.startswith(
+        "Bonjour,\n\n5 essais de mot de passe erronés ont bloqué l'accès à votre Espace Adhérent jusqu'au "
+    )
+
+
 async def test_the_per_address_limit_answers_429_and_a_spoofed_forwarded_for_is_ignored(
     settings, clock, session_scope, db_session
 ):

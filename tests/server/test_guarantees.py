@@ -54,6 +54,8 @@ async def test_the_table_by_poste_in_plain_french_with_an_example_in_euros(clien
     assert (top["amo_paid"], top["amc_paid"], top["out_of_pocket"]) == ("20.05", "37.95", "2.00")
     dental = {line["label"]: line for line in socle["categories"][1]["lines"]}
     assert dental["Prothèses tarifs libres"]["ceiling_period"] == "year"
+    # the label already names the panier: the description does not say « 100 % Santé » again
+    assert dental["Prothèses 100 % Santé"]["description"] == "prise en charge jusqu'au prix limite, sans reste à charge"
 
 
 async def test_ceilings_used_this_year_and_the_next_equipment(client, family, db_session):

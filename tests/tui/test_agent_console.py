@@ -72,8 +72,8 @@ async def test_a_whole_call_search_check_unlock_then_answer_a_message(
         await settle(app, pilot)
         assert isinstance(app.screen, AgentConsoleScreen)
         text = screen_text(app)
-        assert "verrouillé jusqu'à" in text and "identité vérifiée" in text
-        assert "RIB rejeté" in text
+        assert "verrouillé jusqu'à" in text and "✓ Identité : vérifiée à 10 h 00" in text  # said once
+        assert "RIB rejeté" in text and "MARTIN Sophie — née le 18/04/1979 — n° 3810522" in text
         await pilot.press("u")
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)

@@ -91,10 +91,12 @@ async def test_a_whole_call_in_the_linear_mode(api, token_store, demo_session, c
     assert {"1979", "1992"} == {line.split("Né(e) en : ")[1][:4] for line in results}  # homonyms told apart
     assert "1. Nom :\n2. Prénom :\n3. Date de naissance (JJ/MM/AAAA) :\n" in out  # the checklist, numbered
     assert "[x] Montant du dernier remboursement : concordant\n" in out
-    assert (
-        "== Dossier de Sophie MARTIN ==\nNom : MARTIN Sophie\nNé(e) le : 18 avril 1979\nN° adhérent : 3810522\n" in out
-    )
+    assert "== Dossier de Sophie MARTIN ==\nNom : MARTIN Sophie\nNée le : 18 avril 1979\nN° adhérent : 3810522\n" in out
     assert "\nCompte : verrouillé jusqu'à " in out and "RIB rejeté" in out
+    assert "\nIdentité : vérifiée à 10 h 00\n" in out  # said once, not « identité vérifiée » again
+    # the transfer the bank returned is not « Remboursé »
+    assert "Acte : Consultation chez un spécialiste ; Remboursé : 25,20\u00a0€ ; " in out
+    assert "; Statut : Virement revenu impayé : mettez à jour votre RIB\n" in out
     assert "== Confirmer : « Débloquer l'accès de l'adhérent » pour Sophie MARTIN ? ==\n" in out
     assert (
         "Compte débloqué ; appareils de confiance et sessions déconnectés.\nL'adhérent est prévenu par e-mail.\n" in out

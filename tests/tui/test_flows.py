@@ -179,6 +179,19 @@ def test_payment_sentences_say_who_got_the_money():
     assert wording.amount(Decimal("1234.5")) == "1\u00a0234,50\u00a0€"
 
 
+def test_a_returned_transfer_is_not_said_remboursé():
+    from tui.flows.claims import status_cell
+
+    returned = _claim(payment_state=PaymentState.returned)
+    assert wording.claim_status_sentence(returned) == "Virement revenu impayé : mettez à jour votre RIB"
+    assert status_cell(returned.status, returned.payment_state) == "! Virement revenu impayé"
+    assert wording.claim_status_sentence(_claim()) == "Remboursé"
+
+
+def test_born_word_follows_the_sex_and_hedges_only_when_unknown():
+    assert [wording.born_word(s) for s in (common.Sex.male, common.Sex.female, None)] == ["né", "née", "né(e)"]
+
+
 def test_unread_sentence():
     assert wording.unread_sentence(0) == "Aucun message non lu"
     assert wording.unread_sentence(1) == "Vous avez 1 message non lu"

@@ -42,8 +42,16 @@ async def test_linear_profile_family_on_a_collective_contract(api, token_store, 
     menu = _number(out, "Mon profil : coordonnées, RIB, famille, carte, documents, mes données")
     out, _ = await _run(api, token_store, coralie, [menu, "4", "11"])
     assert "== Ayants droit et télétransmission ==" in out
-    assert "Enzo VIDAL (enfant)" in out
+    assert "Coralie VIDAL (vous), née le 14/03/1988" in out  # the sex is known: no « né(e) »
+    assert "Enzo VIDAL (enfant), né le 13/12/2010" in out
     assert "passe par votre employeur" in out
+
+
+async def test_linear_profile_contact_says_née_from_the_sex(api, token_store, coralie):
+    out, _ = await _run(api, token_store, coralie, [])
+    menu = _number(out, "Mon profil : coordonnées, RIB, famille, carte, documents, mes données")
+    out, _ = await _run(api, token_store, coralie, [menu, "1", "11"])
+    assert "Coralie VIDAL – n° adhérent 1204587 – née le 14/03/1988" in out
 
 
 async def test_linear_profile_card_and_contributions(api, token_store, coralie):

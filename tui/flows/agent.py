@@ -37,7 +37,7 @@ from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
 from tui.flows.clock import paris
 from tui.flows.retry import is_unreachable, kept_sentence
-from tui.flows.wording import inline_words, status_words
+from tui.flows.wording import born_word, claim_status_words, inline_words, status_words
 
 PARIS_HINT = "JJ/MM/AAAA"
 KIND = {kind: inline_words(kind, "console") for kind in ContractKind}  # words: tui.flows.wording
@@ -100,9 +100,9 @@ def banner_lines(b: Banner) -> list[str]:
         else "aucun contrat"
     )
     lines = [
-        f"{b.last_name} {b.first_name} — né(e) le {format_date(b.birth_date)} — n° {b.member_number}",
+        f"{b.last_name} {b.first_name} — {born_word(b.sex)} le {format_date(b.birth_date)} — n° {b.member_number}",
         f"Contrat : {contract} — Compte : {b.account_words}",
-        ("✓ " if b.identity_checked else "⚠ ") + b.identity_words,
+        ("✓ " if b.identity_checked else "⚠ ") + f"Identité : {b.identity_words}",
     ]
     if b.alerts:
         lines.append("Alertes : " + " ; ".join(a.text for a in b.alerts))
@@ -380,7 +380,7 @@ def banner_records(b: Banner) -> list[str]:
     )
     lines = [
         f"Nom : {b.last_name} {b.first_name}",
-        f"Né(e) le : {format_date_long(b.birth_date)}",
+        f"{born_word(b.sex).capitalize()} le : {format_date_long(b.birth_date)}",
         f"N° adhérent : {b.member_number}",
         f"Contrat : {contract}",
         f"Compte : {b.account_words}",
@@ -393,7 +393,7 @@ def banner_records(b: Banner) -> list[str]:
     for r in b.last_reimbursements:
         lines.append(
             f"Remboursement : Date : {format_date_long(r.care_date)} ; Acte : {r.label} ; "
-            f"Remboursé : {format_eur(r.amc_paid)} ; Statut : {status_words(r.status)}"
+            f"Remboursé : {format_eur(r.amc_paid)} ; Statut : {claim_status_words(r.status, r.payment_state)}"
         )
     return lines
 

@@ -277,7 +277,10 @@ def columns(width: int) -> tuple[str, ...]:
     return COLUMNS if width >= WIDE_FROM else NARROW_COLUMNS
 
 
-def status_cell(status: ClaimStatus) -> str:
+def status_cell(status: ClaimStatus, payment_state: PaymentState | None = None) -> str:
+    if payment_state is PaymentState.returned:
+        # short for the table (« ! » as for a claim waiting on the member); the détail says what to do
+        return f"! {wording.status_words(PaymentState.returned)}"
     return f"{STATUS_ICONS[status]} {wording.status_words(status)}"
 
 
@@ -292,7 +295,7 @@ def row_cells(item: ClaimListItem, width: int = WIDE_FROM) -> tuple[str, ...]:
             format_date(item.care_date),
             _shorten(item.label, NARROW_LABEL - len(suffix)) + suffix,
             format_eur(item.amc_paid),
-            status_cell(item.status),
+            status_cell(item.status, item.payment_state),
         )
     return (
         format_date(item.care_date),
@@ -301,7 +304,7 @@ def row_cells(item: ClaimListItem, width: int = WIDE_FROM) -> tuple[str, ...]:
         format_eur(item.charged),
         format_eur(item.amc_paid),
         format_eur(item.out_of_pocket),
-        status_cell(item.status),
+        status_cell(item.status, item.payment_state),
     )
 
 
@@ -379,7 +382,9 @@ def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Se
     """The détail as labelled lines, readable at 80 columns and line by line."""
     dates = format_date_long if long_dates else format_date
     totals = detail.totals
-    status = f"{STATUS_ICONS[detail.status]} {wording.status_words(detail.status)}"
+    transfers = [p for p in detail.payments if p.kind is PaymentKind.payment]
+    returned = bool(transfers) and transfers[-1].state is PaymentState.returned
+    status = f"! {wording.RETURNED_TRANSFER}" if returned else status_cell(detail.status)
     summary = [
         f"Référence : {detail.reference}",
         f"Date des soins : {dates(detail.care_date)}",

@@ -49,7 +49,7 @@ from tui.flows.actions import SCREEN_ACTIONS
 from tui.flows.claims import download_dir, save_download, saved_sentence
 from tui.flows.messaging import AttachmentError, load_attachment
 from tui.flows.request_forms import parse_date
-from tui.flows.wording import instalment_words, status_words
+from tui.flows.wording import born_word, instalment_words, status_words
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,10 @@ def draw_card(card: Card, width: int = 76) -> list[str]:
 async def section_lines(api: ProfileApi, section: str, *, width: int = 76) -> list[str]:
     if section == "contact":
         p = await api.profile()
-        lines = [f"{p.first_name} {p.last_name} – n° adhérent {p.member_number} – né(e) le {format_date(p.birth_date)}"]
+        lines = [
+            f"{p.first_name} {p.last_name} – n° adhérent {p.member_number} – "
+            f"{born_word(p.sex)} le {format_date(p.birth_date)}"
+        ]
         if p.address:
             lines.append(
                 "Adresse : "
@@ -181,7 +184,7 @@ async def section_lines(api: ProfileApi, section: str, *, width: int = 76) -> li
         lines = []
         for m in family.members:
             who = "vous" if m.relationship is Relationship.member else status_words(m.relationship).lower()
-            lines.append(f"{m.first_name} {m.last_name} ({who}), né(e) le {format_date(m.birth_date)}")
+            lines.append(f"{m.first_name} {m.last_name} ({who}), {born_word(m.sex)} le {format_date(m.birth_date)}")
             if m.nir_masked:
                 lines.append(f"  NIR {m.nir_masked}")
             lines.append(f"  {status_words(m.noemie)}")

@@ -191,6 +191,13 @@ def status_words(value: Enum) -> str:
     return WORDS[type(value)][value.name]
 
 
+def born_word(sex: Sex | None) -> str:
+    """« né » or « née » when the sex is known; « né(e) » only when it is not."""
+    if sex is None:
+        return "né(e)"
+    return "née" if sex is Sex.female else "né"
+
+
 def instalment_words(paid: bool, overdue: bool) -> str:
     """An échéance de cotisation: the API gives two facts, the member reads one word."""
     return "payée" if paid else ("impayée" if overdue else "à venir")
@@ -200,9 +207,17 @@ def amount(value: Decimal) -> str:
     return format_eur(value)
 
 
+RETURNED_TRANSFER = "Virement revenu impayé : mettez à jour votre RIB"
+
+
+def claim_status_words(status: ClaimStatus, payment_state: PaymentState | None) -> str:
+    """The status in one word, unless the transfer came back: a claim the bank returned is not « Remboursé »."""
+    return RETURNED_TRANSFER if payment_state is PaymentState.returned else status_words(status)
+
+
 def claim_status_sentence(claim: ClaimSummary) -> str:
     """The status, with the reason and the next step for a rejection."""
-    words = status_words(claim.status)
+    words = claim_status_words(claim.status, claim.payment_state)
     if claim.status is ClaimStatus.rejected:
         reason = (claim.rejection_reason or "motif non précisé").rstrip(".")
         return f"{words} – {reason}. Pour en savoir plus ou contester, écrivez au service adhérent"

@@ -25,7 +25,7 @@ from models.schemas.agent import (
 )
 from models.schemas.auth import SessionListItem, TrustedDeviceOut
 from models.schemas.claims import ClaimDetail, ClaimList, ClaimQuery
-from models.schemas.common import ContractState, PaymentState, ThreadCategory, ThreadStatus
+from models.schemas.common import ContractState, PaymentKind, PaymentState, ThreadCategory, ThreadStatus
 from models.schemas.dashboard import BeneficiarySummary
 from models.schemas.guarantees import MyGuarantees
 from models.schemas.messaging import Inbox, ThreadDetail
@@ -180,16 +180,28 @@ def banner_of(session: Session, clock: Clock, settings: Settings, member: Member
         if recent
         else {}
     )
+    latest_payment: dict[int, PaymentState] = {}
+    for payment in (
+        session.exec(
+            select(Payment)
+            .where(col(Payment.claim_id).in_([c.id for c in recent]), Payment.kind == PaymentKind.payment)
+            .order_by(col(Payment.payment_date), col(Payment.id))
+        ).all()
+        if recent
+        else []
+    ):
+        latest_payment[payment.claim_id] = payment.state  # the latest transfer says whether the money arrived
     if access.passed:
-        identity_words = f"identité vérifiée à {at_words(access.created_at, now)}"
+        identity_words = f"vérifiée à {at_words(access.created_at, now)}"
     else:
-        identity_words = f"identité NON vérifiée — motif : {access.reason} (signalé)"
+        identity_words = f"NON vérifiée — motif : {access.reason} (signalé)"
     return Banner(
         member_id=member.id,
         member_number=member.member_number,
         last_name=member.last_name,
         first_name=member.first_name,
         birth_date=member.birth_date,
+        sex=member.sex,
         contract_kind=main.kind if main else None,
         contract_state=main.state if main else None,
         contract_name=main.name if main else None,
@@ -207,6 +219,7 @@ def banner_of(session: Session, clock: Clock, settings: Settings, member: Member
                 label=c.label,
                 amc_paid=amounts.get(c.id, 0),
                 status=c.status,
+                payment_state=latest_payment.get(c.id or 0),
             )
             for c in recent
         ],
