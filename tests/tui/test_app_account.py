@@ -81,6 +81,27 @@ async def test_a_conseillers_login_asks_the_apps_code_only(api, token_store, clo
         assert isinstance(app.screen, AgentConsoleScreen)  # no TrustScreen on the way
 
 
+async def test_code_by_sms_instead_changes_the_sentence_the_label_and_the_buttons(
+    api, coralie, token_store, read_code, clock
+):
+    app = EspaceApp(api, token_store=token_store, demo_maildir=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*coralie.member_number, "enter", *coralie.password, "enter")
+        await settle(pilot)
+        assert [str(b.label) for b in app.screen.query(Button)] == ["Valider", "Renvoyer un code", "Code par SMS"]
+        clock.advance(seconds=31)  # the server's wait between two codes
+        app.screen.query_one("#method-sms", Button).press()
+        await settle(pilot)
+        assert isinstance(app.screen, CodeScreen)
+        assert "par SMS à 06 ** ** ** 78" in str(app.screen.query_one("#code-sent").render())
+        assert [str(b.label) for b in app.screen.query(Button)] == ["Valider", "Renvoyer un code", "Code par e-mail"]
+        assert app.focused is app.screen.query_one("#code", Input)
+        await pilot.press(*read_code(coralie.member_number), "enter", "n")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+
 async def test_a_wrong_code_is_said_and_the_right_one_still_works(api, coralie, token_store, read_code):
     app = EspaceApp(api, token_store=token_store, demo_maildir=None)
     async with app.run_test(size=(80, 24)) as pilot:

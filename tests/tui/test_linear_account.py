@@ -216,3 +216,35 @@ async def test_linear_a_403_password_expired_on_another_route_forces_the_change(
     assert out.endswith("Au revoir.\n")
     assert err.startswith("Erreur : Votre mot de passe a expiré : changez-le pour accéder à votre espace")
     assert err.count("\n") == 1
+
+
+async def test_the_code_can_be_received_another_way_as_on_the_full_screen(api, token_store, coralie, read_code, clock):
+    """« a » at the code question: the other ways the server offers (the full screen's « Code par SMS »
+    button), then the code sent that way opens the session; the e-mailed one no longer does."""
+    emailed: list[str] = []
+
+    def answers(out: io.StringIO) -> list:
+        def first_code() -> str:
+            emailed.append(read_code(coralie.member_number))
+            clock.advance(seconds=31)  # the server's wait between two codes
+            return "a"
+
+        return [
+            menu_number(out, "Se connecter"),
+            coralie.member_number,
+            coralie.password,
+            first_code,
+            menu_number(out, "Code par SMS"),
+            lambda: read_code(coralie.member_number),
+            menu_number(out, "Non merci"),
+            menu_number(out, "Se déconnecter"),
+            menu_number(out, "Quitter"),
+        ]
+
+    out, err = await _run(api, token_store, answers)
+    assert err == ""
+    assert "Code reçu (6 chiffres) (ou « r » pour renvoyer un code, « a » pour le recevoir autrement) :" in out
+    assert "== Recevoir le code autrement ==\n1. Code par SMS\n2. Garder ce moyen\n" in out
+    assert "Nouveau code envoyé. Un code à 6 chiffres a été envoyé par SMS à 06 ** ** ** 78." in out
+    assert "Bienvenue dans votre espace, Coralie" in out
+    assert read_code(coralie.member_number) != emailed[0]  # the SMS one, read from the outbox

@@ -20,7 +20,7 @@ def code_then_not_trusted(masked_email: str) -> str:
 Un code à 6 chiffres a été envoyé par e-mail à {masked_email}.
 Code valable jusqu'à 10 h 10.
 Renvois possibles : 3 renvois restants.
-Code reçu (6 chiffres) (ou « r » pour renvoyer un code) :
+Code reçu (6 chiffres) (ou « r » pour renvoyer un code, « a » pour le recevoir autrement) :
 Sur un appareil de confiance, le code n'est plus demandé pendant 3 mois. Répondez « Non merci » sur un \
 ordinateur partagé.
 == Se fier à cet appareil ? ==

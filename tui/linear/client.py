@@ -277,12 +277,26 @@ class LinearClient:
         self.say(outcome.message)
         for sentence in login_flow.code_details(pending):
             self.say(sentence)
-        resend = login_flow.can_resend(pending)
         while True:
+            assert flow.pending is not None
+            resend = login_flow.can_resend(flow.pending)
+            others = login_flow.other_methods(flow.pending)  # the full screen's « Code par SMS »… buttons
+            keys = [
+                *(["« r » pour renvoyer un code"] if resend else []),
+                *(["« a » pour le recevoir autrement"] if others else []),
+            ]
             label = flow.prompt().label
-            text = await self.prompt(f"{label} (ou « r » pour renvoyer un code)" if resend else label)
-            if resend and text.strip().lower() == "r":
-                resent = await flow.resend()
+            text = await self.prompt(f"{label} (ou {', '.join(keys)})" if keys else label)
+            choice = text.strip().lower()
+            if (resend and choice == "r") or (others and choice == "a"):
+                method = None
+                if choice == "a":
+                    ways = [f"Code {login_flow.method_words(m)}" for m in others]
+                    index = await self.pick("Recevoir le code autrement", [*ways, "Garder ce moyen"])
+                    if index == len(others):
+                        continue
+                    method = others[index]
+                resent = await flow.resend(method)
                 (self.say if resent.field is None else self.error)(resent.message)
                 continue
             problem = flow.enter_code(text)

@@ -189,14 +189,27 @@ class CodeScreen(AccountScreen):
         pending = self.flow.pending
         assert pending is not None
         yield Static(self._sentences(), id="code-sent", markup=False)
-        yield Label(self.flow.prompt().label if self.flow.step is Step.CODE else login_flow.CODE_LABEL)
+        yield Label(self._label(), id="code-label")
         yield Input(id="code", select_on_focus=False, max_length=32, placeholder="ex. 123456")
-        with Horizontal(classes="buttons"):
-            yield Button("Valider", id="code-submit", variant="primary")
-            if login_flow.can_resend(pending):
-                yield Button("Renvoyer un code", id="resend")
-            for method in login_flow.other_methods(pending):
-                yield Button(f"Code {login_flow.method_words(method)}", id=f"method-{method.value}")
+        with Horizontal(id="code-buttons", classes="buttons"):
+            yield from self._buttons()
+
+    def _label(self) -> str:
+        return self.flow.prompt().label if self.flow.step is Step.CODE else login_flow.CODE_LABEL
+
+    def _buttons(self) -> list[Button]:
+        """Valider, then what the current way of receiving the code allows: a resend for a code that travels,
+        one button per other way the server offers."""
+        pending = self.flow.pending
+        assert pending is not None
+        buttons = [Button("Valider", id="code-submit", variant="primary")]
+        if login_flow.can_resend(pending):
+            buttons.append(Button("Renvoyer un code", id="resend", disabled=pending.resends_left <= 0))
+        buttons += [
+            Button(f"Code {login_flow.method_words(m)}", id=f"method-{m.value}")
+            for m in login_flow.other_methods(pending)
+        ]
+        return buttons
 
     @on(Input.Submitted, "#code")
     @on(Button.Pressed, "#code-submit")
@@ -243,13 +256,15 @@ class CodeScreen(AccountScreen):
             self.status.info(login_flow.RESENDING)
             self.run_flow(lambda: self.flow.resend(method), self._resent)
 
-    def _resent(self, outcome: LoginOutcome) -> None:
+    async def _resent(self, outcome: LoginOutcome) -> None:
         if outcome.pending is not None and outcome.field is None:
+            # Another way may have been chosen: the sentence, the field's label and the buttons follow it.
             self.query_one("#code-sent", Static).update(self._sentences())
+            self.query_one("#code-label", Label).update(self._label())
+            buttons = self.query_one("#code-buttons", Horizontal)
+            await buttons.remove_children()
+            await buttons.mount_all(self._buttons())
             self.status.info(outcome.message)
-            if not login_flow.can_resend(outcome.pending) or outcome.pending.resends_left <= 0:
-                for button in self.query("#resend"):
-                    button.disabled = True
         else:
             self.status.error(outcome.message)
         self.field("code").focus()
