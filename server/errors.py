@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from models.schemas.errors import ErrorDetail, ErrorResponse
+from models.schemas.ids import MAX_ID
 
 log = logging.getLogger("espace.server")
 
@@ -179,7 +180,6 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 # issue 11 (fuzzing): an identifier in the path larger than any database integer column (PostgreSQL
 # INTEGER: 2³¹ - 1) names nothing. It used to reach the query and fail there (SQLite OverflowError,
 # PostgreSQL NumericValueOutOfRange): a 500. Answered 404 before routing, like any unknown identifier.
-MAX_ID = 2**31 - 1
 
 
 class IdOutOfRange:

@@ -12,6 +12,7 @@ from models.schemas.common import ClaimSortKey as ClaimSortKey
 from models.schemas.common import ClaimSource, ClaimStatus, Payee, PaymentKind, PaymentState
 from models.schemas.common import SortOrder as SortOrder
 from models.schemas.dashboard import ClaimSummary
+from models.schemas.ids import Id
 
 DEFAULT_MONTHS = 24
 """Without a period, the list covers the last 24 months (care date)."""
@@ -42,7 +43,7 @@ class ClaimFilters(BaseModel):
 
     date_from: date | None = None
     date_to: date | None = None
-    beneficiary_id: int | None = None
+    beneficiary_id: Id | None = None
     care_category: str | None = None
     status: list[ClaimStatus] = Field(default_factory=list)
     regularisation: bool | None = None

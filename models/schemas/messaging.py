@@ -13,6 +13,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from models.schemas.common import ComplaintOutcome, ThreadCategory, ThreadStatus
+from models.schemas.ids import Id
 
 # The declared contract of an upload, as the server checks it (server/services/documents.py): the patterns
 # are documentation (the server keeps its own French messages, and 415 for a file of another type), and
@@ -51,8 +52,8 @@ class ThreadCreate(BaseModel):
     subject: str = Field(min_length=1, max_length=200)
     category: ThreadCategory
     body: str = Field(min_length=1, max_length=5000)
-    claim_id: int | None = None
-    simulation_id: int | None = None
+    claim_id: Id | None = None
+    simulation_id: Id | None = None
     preferred_slots: str | None = Field(default=None, max_length=300, description="Créneaux souhaités (rendez-vous)")
     attachments: list[UploadedFile] = Field(default_factory=list, max_length=5)
 

@@ -17,6 +17,7 @@ from models.schemas.common import NotificationChannel as NotificationChannel
 from models.schemas.common import StatementChannel as StatementChannel
 from models.schemas.common import StepUpMethod as StepUpMethod
 from models.schemas.common import UnionKind as UnionKind
+from models.schemas.ids import Id
 from models.schemas.messaging import UploadedFile
 
 # ErrorDetail.message of a step-up check with no code left to check (expired, used, or too many wrong codes):
@@ -114,7 +115,7 @@ class BankAccountIn(BaseModel):
     iban: str = Field(min_length=1, max_length=50)
     bic: str = Field(min_length=1, max_length=20)
     holder: str = Field(min_length=1, max_length=140, description="Titulaire du compte")
-    beneficiary_id: int | None = Field(
+    beneficiary_id: Id | None = Field(
         default=None, description="RIB de remboursement pour un seul bénéficiaire ; absent : tout le contrat"
     )
 
@@ -192,13 +193,13 @@ class FamilyAdd(BaseModel):
 
 
 class FamilyRemove(BaseModel):
-    beneficiary_id: int
+    beneficiary_id: Id
     reason: str = Field(min_length=1, max_length=500)
     justificatifs: list[Justificatif] = Field(default_factory=list, max_length=5)
 
 
 class NoemieActivation(BaseModel):
-    beneficiary_id: int
+    beneficiary_id: Id
     attestation: UploadedFile = Field(description="Attestation de droits de l'Assurance Maladie")
 
 
@@ -286,12 +287,12 @@ class ContractLife(BaseModel):
 
 
 class TerminationCreate(BaseModel):
-    contract_id: int
+    contract_id: Id
     reason: str = Field(min_length=1, max_length=500)
 
 
 class RetirementQuestion(BaseModel):
-    contract_id: int
+    contract_id: Id
     retirement_date: date | None = None
     question: str = Field(min_length=1, max_length=2000)
 

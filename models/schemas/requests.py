@@ -17,6 +17,7 @@ from models.schemas.common import (
     RequestKind,
     RequestStatus,
 )
+from models.schemas.ids import Id
 from models.schemas.messaging import AttachmentInfo, UploadedFile
 
 # An amount in euros as the server reads it: more than 0, at most 8 digits before the point and 2 after.
@@ -43,7 +44,7 @@ class ReimbursementRequestCreate(BaseModel):
     """ "+ Demander un remboursement": a facture acquittée, or a first mutuelle's décompte."""
 
     basis: ReimbursementBasis
-    beneficiary_id: int
+    beneficiary_id: Id
     care_date: date
     label: str = Field(min_length=1, max_length=200, description="Le soin, en clair (ex. séance d'ostéopathie)")
     amount: Amount
@@ -56,7 +57,7 @@ class DocumentDepositCreate(BaseModel):
     """Dépôt de documents (MESE): one type of request per deposit, several pages allowed."""
 
     document_type: DocumentType
-    beneficiary_id: int
+    beneficiary_id: Id
     description: str = Field(min_length=1, max_length=2000)
     files: list[UploadedFile] = Field(min_length=1, max_length=5)
 
@@ -64,7 +65,7 @@ class DocumentDepositCreate(BaseModel):
 class AccidentCreate(BaseModel):
     """ "Déclarer un accident" (MNPEM): the AMO and the mutuelle may recover costs from a third party."""
 
-    beneficiary_id: int
+    beneficiary_id: Id
     accident_date: date
     place: str = Field(min_length=1, max_length=200)
     circumstances: str = Field(min_length=1, max_length=2000)
@@ -77,7 +78,7 @@ class HospitalCoverCreate(BaseModel):
     """Prise en charge hospitalière (MESE form)."""
 
     member_number: str = Field(min_length=1, max_length=20)
-    beneficiary_id: int = Field(description="Personne hospitalisée")
+    beneficiary_id: Id = Field(description="Personne hospitalisée")
     establishment: str = Field(min_length=1, max_length=200)
     finess: str | None = Field(default=None, max_length=20, description="N° FINESS (9 caractères, clé de Luhn)")
     entry_date: date
@@ -95,7 +96,7 @@ class QuoteCreate(BaseModel):
     """Devis / demande de prise en charge: the engine estimates at once, a conseiller confirms later."""
 
     domain: QuoteDomain
-    beneficiary_id: int
+    beneficiary_id: Id
     provider_name: str = Field(min_length=1, max_length=200)
     lines: list[QuoteLine] = Field(min_length=1, max_length=20)
     file: UploadedFile | None = None

@@ -74,6 +74,7 @@ DOCUMENT_WORDS = {
     DocumentType.bank_details: "RIB",
     DocumentType.birth_certificate: "Acte de naissance",
     DocumentType.school_certificate: "Certificat de scolarité",
+    DocumentType.union_certificate: "Acte de mariage, PACS ou concubinage",
     DocumentType.accident_report: "Constat ou déclaration d'accident",
     DocumentType.other: "Autre document",
 }

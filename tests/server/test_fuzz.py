@@ -102,7 +102,8 @@ def test_api_fuzz(case, fuzz_app, fuzz_tokens):
 # deep; the stateless test above already sends the malformed requests. Each step goes out as the member or
 # the conseiller the route belongs to, and passes the same checks.
 STATEFUL_SEED = 20261123
-SCENARIOS = 30
+SCENARIOS = 45  # enough that the chains reach objects on both databases, whatever ran before
+DEMARCHE_SCENARIOS = 40
 STEPS = 6
 schema.config.phases.stateful.generation.update(modes=[GenerationMode.POSITIVE])
 Workflow = schema.as_state_machine()
@@ -159,7 +160,7 @@ def test_api_stateful_fuzz(fuzz_app, fuzz_tokens):
 
 
 def test_demarches_stateful_fuzz(fuzz_app, fuzz_tokens):
-    answered = _run_stateful(DemarcheWorkflow, fuzz_tokens, SCENARIOS)
+    answered = _run_stateful(DemarcheWorkflow, fuzz_tokens, DEMARCHE_SCENARIOS)
     created = {path for method, path in answered if method == "POST" and path in CREATING}
     # Every kind whose body a generator can fill from the schema alone; a hospital cover also needs the
     # member's own number, which no link carries.

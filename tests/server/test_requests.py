@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from models.schemas.common import ClaimStatus, Role
+from models.schemas.common import ClaimStatus, DocumentType, Role
 from models.tables import Claim, GuaranteeLine, MailOutbox, MemberRequest, Notification
 from server.services.demo_progress import advance_demo
+from server.services.requests import DOCUMENT_WORDS
 from tests.conftest import bearer
 from tests.server.issue7_world import JPEG, PDF, upload
 
@@ -273,3 +274,8 @@ async def test_the_demo_job_moves_everything_forward_with_notifications(
 def test_the_demo_job_does_nothing_outside_demo_mode(session_scope, clock, settings):
     settings.demo_mode = False
     assert advance_demo(session_scope, clock, settings).requests == 0
+
+
+def test_every_document_type_has_its_words_for_a_deposit():
+    """A type without words was a 500 (KeyError) on « Déposer un document » — found by the stateful fuzz."""
+    assert set(DOCUMENT_WORDS) == set(DocumentType)

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from models.tables import MailOutbox, MemberRequest, Message, MessageThread
+from server.notify.sms import gsm7
 from tui.api.client import ApiClient
 from tui.app import EspaceApp
 from tui.flows import messaging as flow
@@ -420,7 +421,7 @@ async def test_the_console_form_comes_back_filled_in_when_a_send_got_no_answer(
 
 # -- « Mon profil »: the step-up code before a RIB change, and the code typed to confirm a new address ---------
 
-STEP_UP_SMS = "(modification de vos coordonnees bancaires)"  # the text of the step-up code's SMS
+STEP_UP_SMS = gsm7("(modification de vos coordonnées bancaires)")  # in the step-up code's SMS (GSM-7)
 NEW_RIB = ("FR7630006000011234567890189", "AGRIFRPP", "Coralie Vidal")
 
 
@@ -538,5 +539,5 @@ async def test_linear_a_mobile_confirmation_sent_again_carries_the_same_key(
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
     digits = "".join(c for c in old if c.isdigit())
     told = [m for m in demo_session.exec(select(MailOutbox)).all() if m.to.startswith(f"sms+{digits}@")]
-    assert sum("vient d'etre remplace" in m.body for m in told) == 1  # the old number is told once
+    assert sum(gsm7("vient d'être remplacé") in m.body for m in told) == 1  # the old number is told once
     assert member(demo_session, "1204587").mobile == NEW_MOBILE
