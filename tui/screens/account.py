@@ -57,8 +57,8 @@ class AccountScreen(ModalScreen[Any]):
     HINT = BACK_HINT
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="account-box", classes="account-box") as box:
-            box.border_title = self.TITLE_TEXT
+        # The title once, as the login box has it: in bold at the top of the box (not also in its border).
+        with VerticalScroll(id="account-box", classes="account-box"):
             # Docked at the top of the box: the title, the step and the status stay in view however far
             # the fields scroll at 80×24.
             with Vertical(id="account-head", classes="account-head"):
