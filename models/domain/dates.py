@@ -55,9 +55,21 @@ def format_date_long(value: date) -> str:
 def format_time(value: time) -> str:
     """French time of day: "14 h 32", "9 h 05" (hours without a leading zero, as French writes them).
 
-    Plain spaces, exactly the form of the design guide; screens that must not wrap it can swap them.
+    Plain spaces, exactly the form of the design guide (the linear mode prints it as is); screens that
+    wrap lines keep it whole with `unbreakable_times`.
     """
     return f"{value.hour} h {value.minute:02d}"
+
+
+# What `format_time` writes, found again inside a sentence ("… jusqu'à 14 h 32.").
+_TIME_TEXT = re.compile(r"\b\d{1,2} h \d{2}\b")
+
+
+def unbreakable_times(text: str, space: str = "\u00a0") -> str:
+    """`text` with the spaces inside each time of `format_time` replaced by `space` (a no-break space by
+    default), so that a screen wrapping the sentence never leaves "14 h" at a line's end and "32" on the
+    next. One character for one, so offsets into `text` (styles, selection) stay valid."""
+    return _TIME_TEXT.sub(lambda match: match.group().replace(" ", space), text)
 
 
 def add_years(value: date, years: int) -> date:

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from models.domain.dates import add_months, add_years, format_date, format_date_long, format_time
+from models.domain.dates import add_months, add_years, format_date, format_date_long, format_time, unbreakable_times
 from models.domain.money import AmountError, cents, format_eur, format_percent, parse_amount, round_half_up
 
 NB = "\u00a0"
@@ -57,6 +57,15 @@ def test_dates_in_french():
     assert format_date_long(dt.date(2026, 8, 2)) == "2 août 2026"
     assert format_time(dt.time(14, 32)) == "14 h 32"
     assert format_time(dt.time(9, 5)) == "9 h 05"
+
+
+def test_times_in_a_sentence_become_unbreakable_and_nothing_else_does():
+    early, late = format_time(dt.time(9, 5)), format_time(dt.time(14, 32))
+    sentence = f"Code valable jusqu'à {early}, puis à {late} : 3 h de plus."
+    assert unbreakable_times(sentence) == (f"Code valable jusqu'à 9{NB}h{NB}05, puis à 14{NB}h{NB}32 : 3 h de plus.")
+    # one character for one: offsets of styles and selections stay valid
+    assert len(unbreakable_times(sentence, "_")) == len(sentence)
+    assert unbreakable_times("à 123 h 45 ou 1 h 5") == "à 123 h 45 ou 1 h 5"
 
 
 def test_add_years_never_grants_a_renewal_early():

@@ -21,7 +21,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, OptionList
 from textual.worker import WorkerState
 
 from models.schemas.auth import SecondFactorMethod
@@ -33,6 +33,7 @@ from tui.flows import mailbox
 from tui.flows.login import LoginFlow, LoginOutcome, Step
 from tui.flows.password import RULES_SUMMARY, PolicyCheck
 from tui.widgets.status import StatusLine
+from tui.widgets.text import Label, Static
 
 BACK_HINT = "Tab : champ suivant · Entrée : valider · Échap : retour"
 

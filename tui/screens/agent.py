@@ -15,7 +15,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Footer, Input, OptionList, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from models.schemas.agent import (
@@ -37,6 +37,7 @@ from tui.flows import simulator as simulator_flow
 from tui.flows.actions import DEFAULT_REGISTRY, keys_label
 from tui.screens.claims import ClaimDetailScreen
 from tui.screens.simulator import SimulatorScreen
+from tui.widgets.text import Label, Static
 
 
 class Result(Message):

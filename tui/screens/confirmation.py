@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input
 
 from tui.api.client import ApiClient
 from tui.flows import account as flows
 from tui.flows import login as login_flow
 from tui.screens.account import ChallengeRequestScreen
+from tui.widgets.text import Label, Static
 
 Step = flows.ResendConfirmationStep
 

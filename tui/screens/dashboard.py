@@ -11,7 +11,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from tui.api import errors
@@ -29,6 +29,7 @@ from tui.flows.dashboard import (
 from tui.flows.login import UNEXPECTED, AuthenticatedSession
 from tui.widgets.records import RecordLines
 from tui.widgets.status import StatusLine
+from tui.widgets.text import Static
 
 
 class DashboardScreen(Screen[None]):

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from tui.api import errors
 from tui.bindings import screen_bindings
@@ -24,6 +24,7 @@ from tui.flows.guarantees import (
 )
 from tui.flows.login import AuthenticatedSession
 from tui.widgets.status import StatusLine
+from tui.widgets.text import Static
 
 
 class GuaranteesScreen(Screen[None]):

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from tui.bindings import help_binding, screen_bindings
 from tui.flows.actions import Action, keys_label
+from tui.widgets.text import Static
 
 TITLE = "Aide : les touches"
 

@@ -11,7 +11,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input
 
 from tui.api.client import ApiClient
 from tui.api.token_store import TokenStore
@@ -20,6 +20,7 @@ from tui.flows import login as login_flow
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, Registry, keys_label
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome
 from tui.widgets.status import StatusLine
+from tui.widgets.text import Label, Static
 
 TITLE = "Connexion à votre espace adhérent"
 

@@ -15,7 +15,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, ListItem, ListView, Select, Static, TextArea
+from textual.widgets import Footer, Input, ListItem, ListView, Select, TextArea
 
 from models.schemas.common import ThreadCategory
 from models.schemas.messaging import MessageCreate, ThreadCreate
@@ -27,6 +27,7 @@ from tui.flows import messaging as flow
 from tui.flows import retry, wording
 from tui.widgets.attachments import AttachmentPicker
 from tui.widgets.status import StatusLine
+from tui.widgets.text import Label, Static
 
 
 class _Loaded(Message):

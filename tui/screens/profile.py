@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from tui.api import errors
@@ -22,6 +22,7 @@ from tui.flows.login import AuthenticatedSession
 from tui.flows.messaging import AttachmentError
 from tui.screens.profile_forms import ActionMenuScreen, ScreenFace
 from tui.widgets.status import StatusLine
+from tui.widgets.text import Static
 
 
 class ProfileScreen(Screen[None]):

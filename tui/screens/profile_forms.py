@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Footer, Input, OptionList, Select
 from textual.widgets.option_list import Option
 
 from tui.bindings import help_binding, screen_bindings
 from tui.flows import profile as flow
 from tui.widgets.attachments import AttachmentPicker
 from tui.widgets.status import StatusLine
+from tui.widgets.text import Label, Static
 
 
 class ProfileFormScreen(ModalScreen[dict[str, Any] | None]):

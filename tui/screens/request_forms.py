@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, ListItem, ListView, Select, Static, TextArea
+from textual.widgets import Footer, Input, ListItem, ListView, Select, TextArea
 
 from tui.api import errors
 from tui.api.client import ApiClient
@@ -24,6 +24,7 @@ from tui.bindings import screen_bindings
 from tui.flows import request_forms as forms
 from tui.widgets.attachments import AttachmentPicker
 from tui.widgets.status import StatusLine
+from tui.widgets.text import Label, Static
 
 
 class _Context(Message):

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Footer, Input, OptionList, Select
 from textual.widgets.option_list import Option
 
 from tui.api import errors
@@ -22,6 +22,7 @@ from tui.flows import retry
 from tui.flows import simulator as flow
 from tui.flows.login import AuthenticatedSession
 from tui.widgets.status import StatusLine
+from tui.widgets.text import Label, Static
 
 ANSWERS = [(label, key) for key, label in flow.ANSWERS]
 

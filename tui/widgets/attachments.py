@@ -18,10 +18,11 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import DirectoryTree, Footer, Input, Static
+from textual.widgets import DirectoryTree, Footer, Input
 
 from tui.bindings import help_binding, screen_bindings
 from tui.flows import messaging as flow
+from tui.widgets.text import Static
 
 
 class PathSuggester(Suggester):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from tui.flows.dashboard import Record
+from tui.widgets.text import Static
 
 # Which fields share a line (a presentation choice; the words come from the flows).
 CLAIM_LINES = (("Date", "Acte"), ("Remboursé", "Statut", "Pour"), ("Paiement",))

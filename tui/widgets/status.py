@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from tui.widgets.text import Static
 
 ERROR_PREFIX = "Erreur : "
 INFO_PREFIX = "Information : "
