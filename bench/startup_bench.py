@@ -8,8 +8,8 @@ has opened (the session to resume and the remembered identifier come from there)
 reference is a bare Textual app doing the same with one screen and one label. The kinds alternate; the
 figures are medians of the time from the spawn of the process to `Ready` (and to the process's exit), and
 the ratio client / bare (issue 11: goal ≤ 1.3×). A third kind, a Textual app showing the same widgets as
-the client's first screen (a welcome screen with a footer, a login modal with three fields, a checkbox and
-a button) and none of the client's code, tells Textual's own cost of that form from the client's.
+the client's first screen (a welcome screen with a footer, a login modal with two fields, a checkbox and a
+button) and none of the client's code, tells Textual's own cost of that form from the client's.
 
     python -m bench.startup_bench              # 10 runs of each
     python -m bench.startup_bench --runs 20
@@ -92,8 +92,6 @@ class Login(ModalScreen):
             yield Input()
             yield Label("Mot de passe")
             yield Input(password=True)
-            yield Static("")
-            yield Input()
             yield Checkbox("Se souvenir de moi")
             yield Button("Se connecter")
             yield Static("Entrée : valider")

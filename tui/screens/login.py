@@ -87,8 +87,8 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
             )
             yield Label(login_flow.PASSWORD_LABEL, id="password-label")
             yield Input(id="password", password=True, select_on_focus=False, max_length=1024)
-            yield Static("", id="challenge-question", markup=False, classes="-hidden")
-            yield Input(id="challenge", select_on_focus=False, max_length=100, classes="-hidden")
+            # The human check's question and answer are mounted when the server first asks for one (see
+            # show_challenge): most logins never need them, and each field costs the first paint.
             yield Checkbox(_remember_label(self.flow.remember), self.flow.remember, id="remember", compact=True)
             yield Button("Se connecter", id="submit", variant="primary")
             yield Static(login_hint(self.registry), id="login-hint", markup=False)
@@ -130,10 +130,14 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
 
     @on(Input.Submitted, "#password")
     def _password_entered(self) -> None:
-        if self.flow.challenge is not None and not self.query_one("#challenge", Input).value.strip():
-            self.query_one("#challenge", Input).focus()
+        answer = self._challenge_answer()
+        if self.flow.challenge is not None and answer is not None and not answer.value.strip():
+            answer.focus()
         else:
             self._submit()
+
+    def _challenge_answer(self) -> Input | None:
+        return next(iter(self.query("#challenge").results(Input)), None)
 
     @on(Checkbox.Changed, "#remember")
     def _remember(self, event: Checkbox.Changed) -> None:
@@ -145,8 +149,15 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
                 self.status.info(notice)
 
     def show_challenge(self) -> None:
-        question = self.query_one("#challenge-question", Static)
-        answer = self.query_one("#challenge", Input)
+        answer = self._challenge_answer()
+        if answer is None:
+            if self.flow.challenge is None:
+                return
+            answer = Input(id="challenge", select_on_focus=False, max_length=100)
+            question = Static("", id="challenge-question", markup=False)
+            self.query_one("#login-box").mount(question, answer, before="#remember")
+        else:
+            question = self.query_one("#challenge-question", Static)
         answer.value = ""
         if self.flow.challenge is None:
             question.set_class(True, "-hidden")
@@ -161,8 +172,8 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
     def _submit(self) -> None:
         identifier = self.query_one("#identifier", Input)
         password = self.query_one("#password", Input)
-        challenge = self.query_one("#challenge", Input)
-        problems = self.flow.fill(identifier.value, password.value, challenge.value)
+        challenge = self._challenge_answer()
+        problems = self.flow.fill(identifier.value, password.value, challenge.value if challenge else "")
         if problems:
             self.status.error(" ".join(p.message for p in problems))
             self.query_one(f"#{problems[0].field}", Input).focus()
