@@ -119,30 +119,43 @@ def start_email_change(
     )
 
 
-@router.post(
-    "/me/profile/email/confirm",
-    response_model=ChangeResult,
-    responses=error_responses(401, 403, 409, 422),
-    summary="Confirmer la nouvelle adresse e-mail avec le code reçu",
-)
-def confirm_email_change(
-    body: ContactConfirm,
-    member: CurrentMember,
-    account: CurrentAccount,
-    session: SessionDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    idempotency: IdempotencyDep,
-) -> JSONResponse:
-    confirm = service.confirm_contact
-    return idempotency.run(
-        session,
-        clock,
-        account,
-        body,
-        lambda: confirm(session, clock, settings, member, account, ContactChannel.email, body.code),
-        200,
+def _confirm_route(path: str, channel: ContactChannel, statuses: tuple[int, ...], summary: str) -> None:
+    """The code typed for a new e-mail or mobile. Sent again with its key after a lost answer: the first
+    answer, the change made once."""
+
+    @router.post(
+        path,
+        response_model=ChangeResult,
+        responses=error_responses(*statuses),
+        summary=summary,
+        name=f"confirm_{channel.value}_change",
     )
+    def confirm_contact_change(
+        body: ContactConfirm,
+        member: CurrentMember,
+        account: CurrentAccount,
+        session: SessionDep,
+        clock: ClockDep,
+        settings: SettingsDep,
+        idempotency: IdempotencyDep,
+    ) -> JSONResponse:
+        confirm = service.confirm_contact
+        return idempotency.run(
+            session,
+            clock,
+            account,
+            body,
+            lambda: confirm(session, clock, settings, member, account, channel, body.code),
+            200,
+        )
+
+
+_confirm_route(
+    "/me/profile/email/confirm",
+    ContactChannel.email,
+    (401, 403, 409, 422),
+    "Confirmer la nouvelle adresse e-mail avec le code reçu",
+)
 
 
 @router.post(
@@ -166,30 +179,12 @@ def start_mobile_change(
     )
 
 
-@router.post(
+_confirm_route(
     "/me/profile/mobile/confirm",
-    response_model=ChangeResult,
-    responses=error_responses(401, 403, 422),
-    summary="Confirmer le nouveau numéro de mobile avec le code reçu par SMS",
+    ContactChannel.mobile,
+    (401, 403, 422),
+    "Confirmer le nouveau numéro de mobile avec le code reçu par SMS",
 )
-def confirm_mobile_change(
-    body: ContactConfirm,
-    member: CurrentMember,
-    account: CurrentAccount,
-    session: SessionDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    idempotency: IdempotencyDep,
-) -> JSONResponse:
-    confirm = service.confirm_contact
-    return idempotency.run(
-        session,
-        clock,
-        account,
-        body,
-        lambda: confirm(session, clock, settings, member, account, ContactChannel.mobile, body.code),
-        200,
-    )
 
 
 @router.put(

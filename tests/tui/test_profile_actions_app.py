@@ -28,6 +28,19 @@ from tui.screens.profile_forms import ProfileFormScreen
 from tui.widgets.status import StatusLine
 
 
+async def fill_the_rib_form(app, pilot) -> None:
+    """« r » on the RIB section, a valid RIB for the whole contract, Ctrl+S: the step-up code is asked."""
+    await pilot.press("r")
+    await until(pilot, lambda: on_form(app, "RIB de remboursement"))
+    await type_text(pilot, "FR7630006000011234567890189")
+    await pilot.press("enter")
+    await type_text(pilot, "AGRIFRPP")
+    await pilot.press("enter")
+    await type_text(pilot, "Coralie Vidal")
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: on_form(app, "Confirmer que c'est bien vous"))
+
+
 async def test_rib_change_with_the_step_up_code(api, token_store, log_in_as, read_code, demo_session):
     await log_in_as("1204587")
     async with in_section(api, token_store, "bank") as (app, pilot):
@@ -57,15 +70,7 @@ async def test_rib_change_with_the_step_up_code(api, token_store, log_in_as, rea
 async def test_a_wrong_step_up_code_is_said_and_asked_again_the_rib_kept(api, token_store, log_in_as, read_code):
     await log_in_as("1204587")
     async with in_section(api, token_store, "bank") as (app, pilot):
-        await pilot.press("r")
-        await until(pilot, lambda: on_form(app, "RIB de remboursement"))
-        await type_text(pilot, "FR7630006000011234567890189")
-        await pilot.press("enter")
-        await type_text(pilot, "AGRIFRPP")
-        await pilot.press("enter")
-        await type_text(pilot, "Coralie Vidal")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: on_form(app, "Confirmer que c'est bien vous"))
+        await fill_the_rib_form(app, pilot)
         first_form = app.screen
         code = read_code("1204587")
         await type_text(pilot, "000000" if code != "000000" else "111111")
@@ -87,15 +92,7 @@ async def test_step_up_window_is_the_servers_setting(api, token_store, log_in_as
     await log_in_as("1204587")
     async with in_section(api, token_store, "bank") as (app, pilot):
         assert "qui vous laisse ensuite 7 minutes pour enregistrer le RIB" in lines_of(app)
-        await pilot.press("r")
-        await until(pilot, lambda: on_form(app, "RIB de remboursement"))
-        await type_text(pilot, "FR7630006000011234567890189")
-        await pilot.press("enter")
-        await type_text(pilot, "AGRIFRPP")
-        await pilot.press("enter")
-        await type_text(pilot, "Coralie Vidal")
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: on_form(app, "Confirmer que c'est bien vous"))
+        await fill_the_rib_form(app, pilot)
         intro = [str(w.render()) for w in app.screen.query("#profile-form > Static")]
         assert "Le code permet de modifier un RIB pendant 7 minutes." in intro
 
