@@ -90,8 +90,9 @@ def _holds_nul(value: Any) -> bool:
 
 
 def _refuse_nul_characters(session: Session, _context: Any, _instances: Any) -> None:
-    """Every text about to be written, whatever route it came through: none may hold U+0000 (see
-    ``server.errors.nul_refused``); the whole transaction is then rolled back, nothing half-written."""
+    """Every text about to be written, whatever route or job it came through: none may hold U+0000 (see
+    ``server.errors.nul_refused``). The request's JSON body was checked before (``NulInRequest``); this is
+    for the larger bodies and anything else: the flush is refused and its pending writes rolled back."""
     for row in (*session.new, *session.dirty):
         for column in inspect(row).mapper.column_attrs:
             if _holds_nul(getattr(row, column.key, None)):

@@ -7,14 +7,16 @@ unexpected (500, logged, no traceback sent) into that model.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.schemas.errors import ErrorDetail, ErrorResponse
 from models.schemas.ids import MAX_ID
@@ -209,24 +211,87 @@ def nul_refused(field: str | None = None) -> ApiError:
     return ApiError(422, "invalid_request", NUL_REFUSED, details=[ErrorDetail(field=field, message="caractère nul")])
 
 
-class NulInRequestLine:
-    """A NUL in the path or the query string (``%00``): refused before any route reads it (plain ASGI)."""
+# A JSON escape of U+0000 (``\u0000`` after an even number of backslashes: ``\\u0000`` is the text « \u0000 »).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+NUL_CHECKED_BODY_BYTES = 64 * 1024
+"""JSON bodies up to this size are read and checked before any route runs (logins, searches, forms); larger
+ones carry attachments in base64, and their texts are checked when written (``server.db``)."""
+
+
+def _nul_field(body: bytes) -> str | None:
+    """The field whose text holds the NUL (``files.0.filename``), to name it as validation errors do."""
+
+    def walk(value: Any, path: tuple[str, ...]) -> tuple[str, ...] | None:
+        if isinstance(value, str):
+            return path if "\x00" in value else None
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            if isinstance(key, str) and "\x00" in key:
+                return (*path, key)
+            if (found := walk(item, (*path, str(key)))) is not None:
+                return found
+        return None
+
+    try:
+        found = walk(json.loads(body), ())
+    except ValueError:
+        return None
+    return ".".join(found) if found else None
+
+
+class NulInRequest:
+    """A NUL in the path, the query string (``%00``) or a JSON body: refused before any route reads it, so
+    that no lookup sends it to the database either (plain ASGI)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and ("\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"")):
-            error = nul_refused()
-            body = ErrorResponse(code=error.code, message=error.message, details=error.details)
-            await _response(422, body)(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            await self._refuse(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"")
+        is_json = headers.get(b"content-type", b"").split(b";")[0].strip().lower() == b"application/json"
+        if not (is_json and length.isdigit() and int(length) <= NUL_CHECKED_BODY_BYTES):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if _JSON_NUL.search(body):
+            await self._refuse(scope, receive, send, _nul_field(body))
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, field: str | None = None) -> None:
+        error = nul_refused(field)
+        body = ErrorResponse(code=error.code, message=error.message, details=error.details)
+        await _response(422, body)(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_middleware(IdOutOfRange)
-    app.add_middleware(NulInRequestLine)
+    app.add_middleware(NulInRequest)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

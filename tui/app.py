@@ -186,10 +186,10 @@ class EspaceApp(App[int]):
         login = self.screen if isinstance(self.screen, LoginScreen) else None
         if login is None:  # logged in already, or another screen on top: nothing to fill in
             return
-        if message.has_session and self.session is None:
+        if message.has_session and self.session is None and not login.in_use:
             login.status.info(RESUMING)  # the form is about to give way: say why
             self._resume()
-        else:
+        else:  # nothing kept, or the member is already logging in by hand: theirs wins
             login.recall_identifier()
 
     @work(exclusive=True, group="session", exit_on_error=False)
@@ -198,6 +198,8 @@ class EspaceApp(App[int]):
 
     @on(Resumed)
     def _resumed(self, message: Resumed) -> None:
+        if self.session is not None:  # logged in meanwhile (by hand): the kept session is not wanted
+            return
         login = self.screen if isinstance(self.screen, LoginScreen) else None
         if message.session is None:
             if login is None:

@@ -182,7 +182,7 @@ def start_mobile_change(
 _confirm_route(
     "/me/profile/mobile/confirm",
     ContactChannel.mobile,
-    (401, 403, 422),
+    (401, 403, 409, 422),
     "Confirmer le nouveau numéro de mobile avec le code reçu par SMS",
 )
 
@@ -205,7 +205,7 @@ def set_preferences(
 @router.post(
     "/me/step-up",
     response_model=StepUpChallenge,
-    responses=error_responses(401, 403, 422),
+    responses=error_responses(401, 403, 409, 422),
     summary="Redonner un second facteur (avant un changement de RIB) : envoie un code",
 )
 def start_step_up(
@@ -225,7 +225,7 @@ def start_step_up(
 @router.post(
     "/me/step-up/verify",
     response_model=StepUpStatus,
-    responses=error_responses(401, 403, 422),
+    responses=error_responses(401, 403, 409, 422),
     summary="Vérifier le code : un RIB peut être changé pendant quelques minutes (window_minutes)",
 )
 def verify_step_up(
@@ -260,7 +260,7 @@ def _bank_route(path: str, purpose: BankAccountPurpose, summary: str) -> None:
     @router.put(
         path,
         response_model=BankAccounts,
-        responses=error_responses(401, 403, 404, 422),
+        responses=error_responses(401, 403, 404, 409, 422),
         summary=summary,
         name=f"set_{purpose.value}_bank_account",
     )

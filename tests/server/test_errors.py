@@ -81,3 +81,12 @@ async def test_a_nul_character_is_refused_in_french_and_nothing_is_written(clien
     search = await client.get("/api/v1/agent/members?q=mar%00tin", headers=agent)
     assert search.status_code == 422 and search.json()["message"] == NUL_REFUSED
     assert (await client.get("/api/v1/agent/members?q=martin", headers=agent)).status_code == 200
+
+
+async def test_a_nul_in_a_json_body_is_refused_before_any_lookup(client):
+    """A login whose identifier holds U+0000 is looked up, not written: refused before the route runs (on
+    PostgreSQL the lookup itself would fail). The text « \\u0000 » typed as such is not a NUL."""
+    nul = await client.post("/api/v1/auth/login", json={"identifier": "a\x00@b.fr", "password": "x" * 12})
+    assert nul.status_code == 422 and nul.json()["message"] == NUL_REFUSED
+    typed = await client.post("/api/v1/auth/login", json={"identifier": "a\\u0000@b.fr", "password": "x" * 12})
+    assert typed.status_code != 422 or typed.json()["message"] != NUL_REFUSED

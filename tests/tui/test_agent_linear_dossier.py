@@ -217,8 +217,9 @@ async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api
         token_store,
         [out, answers],
         errors=(
-            "Erreur : Pour simuler plusieurs actes, répondez Oui ou Non : l'adhérent sait-il si son médecin "
-            "adhère à l'OPTAM ?\nErreur : Un motif (3 caractères au moins) est obligatoire.\n"
+            "Erreur : Pour simuler plusieurs actes, répondez Oui ou Non aux questions sur les dépassements "
+            "d'honoraires et l'OPTAM : « Je ne sais pas » donne une fourchette, pas un acte parmi d'autres.\n"
+            "Erreur : Un motif (3 caractères au moins) est obligatoire.\n"
         ),
     )
     asked = text.split(f"\n== {SIMULATION} ==\n", 1)[1]

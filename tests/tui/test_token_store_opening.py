@@ -145,3 +145,29 @@ async def test_an_ended_session_in_the_keyring_leaves_the_form_with_the_identifi
         assert app.screen.query_one("#identifier", Input).value == "1204587"
         assert str(app.screen.query_one("#login-status").render()) == ""  # « Reprise… » is gone
         assert inner.get(api.base_url) is None  # the dead token is forgotten
+
+
+async def test_a_kept_session_does_not_take_over_a_login_by_hand(api, coralie, read_code):
+    """The member has typed their password when the keyring opens with a kept session: the form stays theirs."""
+    await log_in_api(api, read_code, coralie.member_number, coralie.password)
+    app, opener, _ = app_with_keyring(api, token=api.token)
+    api.forget_session()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*coralie.member_number, "tab", *coralie.password)
+        opener.gate.set()
+        await settle(app, pilot)
+        assert isinstance(app.screen, LoginScreen) and app.session is None
+        assert app.screen.query_one("#password", Input).value == coralie.password
+
+
+async def test_remember_ticked_before_the_keyring_opens_stays_ticked(api):
+    app, opener, _ = app_with_keyring(api)  # nothing remembered yet
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#remember", Checkbox).toggle()
+        await pilot.pause()
+        opener.gate.set()
+        await settle(app, pilot)
+        assert app.screen.query_one("#remember", Checkbox).value is True
+        assert app.screen.flow.remember is True

@@ -204,9 +204,9 @@ class LoginFlow:
 
     def recall(self) -> None:
         """ "Se souvenir de moi": the identifier kept on this device, if any, fills the first field."""
-        if self.store is not None:
-            self.identifier = self.store.get_item(self.api.base_url, IDENTIFIER) or ""
-            self.remember = bool(self.identifier)
+        stored = self.store.get_item(self.api.base_url, IDENTIFIER) if self.store is not None else None
+        if stored:  # nothing kept: the member's own choice stands (they may have ticked the box already)
+            self.identifier, self.remember = stored, True
 
     # -- step by step (linear mode) -----------------------------------------------------------------
 

@@ -187,8 +187,8 @@ class CareEvent:
         scenarios = form.scenarios()
         if len(scenarios) > 1:  # a range is one act simulated twice, not an act of the care
             return (
-                "Pour simuler plusieurs actes, répondez Oui ou Non : l'adhérent sait-il si son médecin adhère "
-                "à l'OPTAM ?"
+                "Pour simuler plusieurs actes, répondez Oui ou Non aux questions sur les dépassements "
+                "d'honoraires et l'OPTAM : « Je ne sais pas » donne une fourchette, pas un acte parmi d'autres."
             )
         assert form.act is not None
         self.labels.append(form.act.label)

@@ -100,6 +100,11 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
         if self._notice:
             (status.error if self._notice_is_error else status.info)(self._notice)
 
+    @property
+    def in_use(self) -> bool:
+        """The member has typed a password or is logging in: a session kept on the device must not take over."""
+        return bool(self.query_one("#password", Input).value) or self.query_one("#submit", Button).disabled
+
     def recall_identifier(self) -> None:
         """The token store has opened after the form was painted (`OpeningTokenStore`): fill in the
         remembered identifier, unless the member has already started typing one."""
