@@ -184,6 +184,12 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 # PostgreSQL NumericValueOutOfRange): a 500. Answered 404 before routing, like any unknown identifier.
 
 
+def _beyond_integer(part: str) -> bool:
+    """A path segment that is a number no database integer can hold, either way (``-41518235124439`` too)."""
+    digits = part.removeprefix("-")
+    return digits.isdigit() and len(digits) >= 10 and not -MAX_ID - 1 <= int(part) <= MAX_ID
+
+
 class IdOutOfRange:
     """Plain ASGI (not ``@app.middleware("http")``, whose task group and stream cost every request)."""
 
@@ -192,7 +198,7 @@ class IdOutOfRange:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if any(part.isdigit() and len(part) >= 10 and int(part) > MAX_ID for part in path.split("/")):
+        if any(_beyond_integer(part) for part in path.split("/")):
             code, message = _STATUS_WORDING[404]
             await _response(404, ErrorResponse(code=code, message=message))(scope, receive, send)
             return

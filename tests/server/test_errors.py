@@ -54,6 +54,8 @@ async def test_an_identifier_beyond_any_database_integer_is_a_404_before_routing
     assert response.status_code == 404
     assert ErrorResponse.model_validate(response.json()).code == "not_found"  # answered before the route
     assert (await client.get(f"/api/v1/me/claims/{2**31 - 1}", headers=headers)).json()["code"] == "claim_not_found"
+    negative = await client.post(f"/api/v1/me/threads/{-(2**45)}/messages", json={"body": "?"}, headers=headers)
+    assert negative.status_code == 404 and negative.json()["code"] == "not_found"  # the stateful fuzz's 500
 
 
 async def test_every_request_is_logged_with_its_status_and_duration(client, caplog):
