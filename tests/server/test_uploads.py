@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from models.tables import Document, MemberRequest
+from server.errors import NUL_REFUSED
 from tests.conftest import bearer
 from tests.server.issue7_world import PDF, upload
 
@@ -81,13 +82,20 @@ async def test_spoofed_type_is_415(client, alice, db_session, name, content):
     assert db_session.exec(select(Document)).all() == []
 
 
-@pytest.mark.parametrize(
-    "name", ["../../etc/passwd.pdf", "C:\\Users\\a\\facture.pdf", "dossier/facture.pdf", "a\x00.pdf", ".."]
-)
+@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "C:\\Users\\a\\facture.pdf", "dossier/facture.pdf", ".."])
 async def test_a_path_in_the_file_name_is_refused(client, alice, name):
     response = await client.post(DEPOSIT, json=deposit(alice, [upload(name, PDF)]), headers=alice["headers"])
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_filename"
+
+
+async def test_a_nul_in_the_file_name_is_refused_naming_the_file(client, alice):
+    """Refused before the route reads the body (``server.errors.NulInRequest``), the field named."""
+    body = deposit(alice, [upload("a\x00.pdf", PDF)])
+    response = await client.post(DEPOSIT, json=body, headers=alice["headers"])
+    assert response.status_code == 422
+    assert response.json()["message"] == NUL_REFUSED
+    assert response.json()["details"][0]["field"] == "files.0.filename"
 
 
 async def test_the_stored_name_is_never_the_clients(client, alice, db_session):
