@@ -27,7 +27,8 @@ CASES = json.loads((Path(__file__).parents[1] / "domain" / "data" / "reimburseme
 DENTAL_CEILING = "forfait 350 € hors RO /an"
 
 
-def _cli(payload: object) -> object:
+def run_cli(payload: object) -> tuple[int, str, str]:
+    """`espace simulate -` on ``payload``: (exit code, standard output, standard error)."""
     out, err = io.StringIO(), io.StringIO()
     code = cli_run(
         argparse.Namespace(file="-"),
@@ -36,8 +37,13 @@ def _cli(payload: object) -> object:
         stderr=err,
         today=lambda: TODAY,
     )
-    assert (code, err.getvalue()) == (0, "")
-    return json.loads(out.getvalue())
+    return code, out.getvalue(), err.getvalue()
+
+
+def _cli(payload: object) -> object:
+    code, out, err = run_cli(payload)
+    assert (code, err) == (0, "")
+    return json.loads(out)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])

@@ -4,9 +4,6 @@ code of the contract; `espace simulate` and the stateless form keep the contract
 
 from __future__ import annotations
 
-import argparse
-import io
-import json
 import re
 from datetime import date
 
@@ -14,13 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from espace.simulate import run as cli_run
 from models.domain.refusals import WORDING, member_words
 from models.domain.request import _FIELDS, InvalidRequest, Refusal, parse_request
 from models.domain.simulation import run_simulation_json
 from models.domain.tariffs import BASKETS, SECTORS, known_act_codes
 from tests.conftest import TEST_NOW, bearer
-from tests.server.test_simulation_member import SIMULATIONS, _line, build_family
+from tests.server.test_simulation_member import SIMULATIONS, _line, build_family, run_cli
 
 TODAY = TEST_NOW.date()
 # What only the JSON contract says: snake_case field names and enum values, the other field names as
@@ -196,16 +192,9 @@ def test_whatever_the_engine_refuses_its_member_words_name_no_api_value(base, ch
 
 
 def _cli_error(payload: object) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    code = cli_run(
-        argparse.Namespace(file="-"),
-        stdin=io.StringIO(json.dumps(payload)),
-        stdout=out,
-        stderr=err,
-        today=lambda: TODAY,
-    )
-    assert (code, out.getvalue()) == (2, "")
-    return err.getvalue()
+    code, out, err = run_cli(payload)
+    assert (code, out) == (2, "")
+    return err
 
 
 CONTRACT_WORDING = [

@@ -50,6 +50,18 @@ async def until(pilot: Any, condition: Any) -> None:
     raise AssertionError(f"the screen did not get there: on {pilot.app.screen!r}, saying {said}")
 
 
+async def send_a_rib(app: Any, pilot: Any) -> None:
+    """« r » on the RIB section, Coralie's new RIB for the whole contract, Ctrl+S (the step-up comes next)."""
+    await pilot.press("r")
+    await until(pilot, lambda: on_form(app, "RIB de remboursement"))
+    await type_text(pilot, "FR7630006000011234567890189")
+    await pilot.press("enter")
+    await type_text(pilot, "AGRIFRPP")
+    await pilot.press("enter")
+    await type_text(pilot, "Coralie Vidal")
+    await pilot.press("ctrl+s")
+
+
 def on_form(app: Any, title: str) -> bool:
     return isinstance(app.screen, ProfileFormScreen) and app.screen.form.title == title
 

@@ -19,6 +19,7 @@ from tests.tui.profile_helpers import (
     lines_of,
     on_form,
     open_section,
+    send_a_rib,
     status_of,
     type_text,
     until,
@@ -29,15 +30,8 @@ from tui.widgets.status import StatusLine
 
 
 async def fill_the_rib_form(app, pilot) -> None:
-    """« r » on the RIB section, a valid RIB for the whole contract, Ctrl+S: the step-up code is asked."""
-    await pilot.press("r")
-    await until(pilot, lambda: on_form(app, "RIB de remboursement"))
-    await type_text(pilot, "FR7630006000011234567890189")
-    await pilot.press("enter")
-    await type_text(pilot, "AGRIFRPP")
-    await pilot.press("enter")
-    await type_text(pilot, "Coralie Vidal")
-    await pilot.press("ctrl+s")
+    """A valid RIB sent: the step-up code is asked."""
+    await send_a_rib(app, pilot)
     await until(pilot, lambda: on_form(app, "Confirmer que c'est bien vous"))
 
 

@@ -434,20 +434,12 @@ async def test_a_step_up_whose_answer_was_lost_is_asked_again_and_sends_one_code
 ):
     from tui.screens.profile_forms import ConfirmScreen
 
-    from .profile_helpers import in_section, on_form, status_of, type_text, until
+    from .profile_helpers import in_section, on_form, send_a_rib, status_of, type_text, until
 
     await log_in_as("1204587")
     api, transport = flaky_api(demo_app, client_clock, "/me/step-up", lose_answer=True)
     async with in_section(api, token_store, "bank") as (app, pilot):
-        await pilot.press("r")
-        await until(pilot, lambda: on_form(app, "RIB de remboursement"))
-        iban, bic, holder = NEW_RIB
-        await type_text(pilot, iban)
-        await pilot.press("enter")
-        await type_text(pilot, bic)
-        await pilot.press("enter")
-        await type_text(pilot, holder)
-        await pilot.press("ctrl+s")
+        await send_a_rib(app, pilot)
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert app.screen.question.startswith(PROFILE_KEPT)
         await pilot.press("o")  # Oui: asked again with the same key, no second code
