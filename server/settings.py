@@ -182,8 +182,16 @@ class Settings(BaseSettings):
     idempotency_ttl: timedelta = timedelta(hours=24)
     purge_grace: timedelta = timedelta(days=1)  # expired rows are kept this long, then purged
     audit_retention: timedelta = timedelta(days=365)  # CNIL: 6 months to 1 year
-    # issue 9: a passed identity check (or a flagged reason) opens the dossier to that conseiller this long
-    agent_dossier_access: timedelta = timedelta(hours=2)
+    # issue 16: a conseiller's call (README « Console conseiller », the levels table). The verification level lasts
+    # for the call and ends with it; a call nobody closed ends after agent_call_limit.
+    agent_call_limit: timedelta = timedelta(hours=2)
+    identity_questions: int = 3  # asked by the server: the date of birth and the strongest others available
+    phone_channel_max_failures: int = 3  # failed identity checks on one member within phone_channel_window…
+    phone_channel_window: timedelta = timedelta(hours=24)  # …close the phone channel until a supervisor reopens it
+    strong_contact_min_age: timedelta = timedelta(days=30)  # the strong level's code goes only to an older contact
+    call_code_ttl: timedelta = timedelta(minutes=10)  # the strong level's code by e-mail or SMS
+    call_code_courier_ttl: timedelta = timedelta(days=15)  # …or posted, read back in a later call
+    call_code_window: timedelta = timedelta(hours=1)  # one code, then second_factor_max_resends, per window
     # --- issue 11: production (README « Déploiement ») ---
     db_pool_size: int = 5  # PostgreSQL: connections kept open per server process
     db_max_overflow: int = 10  # PostgreSQL: extra connections opened under load, per process

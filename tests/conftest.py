@@ -194,7 +194,7 @@ class Factory:
             birth_date=fields.pop("birth_date", date(1980, 5, 17)),
             sex=fields.pop("sex", Sex.female),
             email=fields.pop("email", f"adherent{n}@exemple.fr"),
-            created_at=self.clock.now(),
+            created_at=fields.pop("created_at", self.clock.now()),
             **fields,
         )
         self._save(member)

@@ -16,17 +16,21 @@ from pydantic import BaseModel, Field
 from models.schemas.auth import SessionListItem, TrustedDeviceOut
 from models.schemas.common import (
     AccountState,
+    CallCodeChannel,
     ClaimStatus,
     ComplaintOutcome,
     ContractKind,
     ContractState,
+    IdentityQuestion,
     PaymentState,
     RequestKind,
     RequestStatus,
     Role,
     Sex,
+    ThirdPartyDocument,
     ThreadCategory,
     ThreadStatus,
+    VerificationLevel,
 )
 
 # The enumerations live in models.schemas.common (no Pydantic: the client starts without it); re-exported.
@@ -35,6 +39,7 @@ from models.schemas.common import CallerKind as CallerKind
 from models.schemas.common import CallOutcome as CallOutcome
 from models.schemas.common import QueueKind as QueueKind
 from models.schemas.dashboard import BeneficiarySummary, ContractSummary
+from models.schemas.ids import Id
 
 # --- search --------------------------------------------------------------------------------------
 
@@ -48,8 +53,7 @@ class MemberHit(BaseModel):
     first_name: str
     birth_year: int
     age: int
-    city: str
-    postal_code: str
+    department: str = Field(description="Le département (« 63 »), pas la ville : le code postal est une question")
     contracts: list[str] = Field(description="« Santé Socle (collectif, actif) »…")
     account_state: AccountState | None = None
     matched_on: str = Field(description="member_number, name, nir, email, phone")
@@ -61,38 +65,86 @@ class MemberSearch(BaseModel):
     truncated: bool = False
 
 
-# --- identity check ------------------------------------------------------------------------------
+# --- the call and its verification level ---------------------------------------------------------
 
 
-class IdentityCheckCreate(BaseModel):
-    """What the caller confirmed, as typed by the conseiller; the server compares, never echoes."""
+class CallStart(BaseModel):
+    """« Qui appelle ? »: the member the call is about, and who is on the line."""
 
+    member_id: Id
     caller_kind: CallerKind = CallerKind.member
     caller_name: str | None = Field(default=None, max_length=200, description="Qui appelle, si ce n'est pas l'adhérent")
-    last_name: str | None = Field(default=None, max_length=100)
-    first_name: str | None = Field(default=None, max_length=100)
-    birth_date: date | None = None
-    last_reimbursement_date: date | None = None
-    last_reimbursement_amount: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
-    nir: str | None = Field(default=None, max_length=21)
+
+
+class CallQuestion(BaseModel):
+    key: IdentityQuestion
+    label: str = Field(description="La question, telle que le conseiller la pose")
+    hint: str = Field(description="Ce que l'on peut taper : « JJ/MM/AAAA », « 28,50 »…")
+
+
+class CodeRoute(BaseModel):
+    """Where the strong level's code can go, without the address itself before the check."""
+
+    channel: CallCodeChannel
+    words: str = Field(description="« par e-mail (s****e@exemple.fr) », « par courrier à l'adresse postale »")
+    usable: bool
+    why_not: str | None = Field(default=None, description="Pourquoi ce canal n'est pas possible")
+
+
+class CodePending(BaseModel):
+    channel: CallCodeChannel
+    words: str
+    expires_at: datetime
+    resends_left: int
+
+
+class CallOut(BaseModel):
+    """The call as the conseiller's screen needs it: before any check, only what tells homonyms apart."""
+
+    id: int
+    summary: MemberHit
+    caller_kind: CallerKind
+    caller_name: str | None = None
+    started_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None = None
+    level: VerificationLevel
+    level_words: str = Field(description="« identité vérifiée à 10 h 05 », « lecture seule (motif écrit) »…")
+    flagged: bool = False
+    reason: str | None = None
+    questions: list[CallQuestion]
+    phone_channel_open: bool = True
+    phone_channel_words: str | None = None
+    code_routes: list[CodeRoute] = Field(default_factory=list)
+    code_pending: CodePending | None = None
+    allowed: list[str] = Field(description="Les opérations que ce niveau permet (le tableau des niveaux)")
+
+
+class IdentityAnswers(BaseModel):
+    """The caller's answers as typed by the conseiller (« 28,50 », « 28.5 », « 28 € » alike); never stored."""
+
+    answers: dict[IdentityQuestion, str] = Field(description="Une réponse par question posée")
     reason: str | None = Field(
         default=None,
         max_length=1000,
-        description="Motif écrit pour ouvrir le dossier malgré une vérification non concluante (signalé)",
+        description="Motif écrit pour ouvrir le dossier en lecture seule malgré une vérification manquée (signalé)",
     )
 
 
 class IdentityCheckOut(BaseModel):
     id: int
-    member_id: int
     passed: bool
-    checks: dict[str, bool] = Field(description="Pour chaque élément demandé : concordant ou non")
-    access_granted: bool
-    flagged: bool
-    reason: str | None = None
-    at: datetime
-    access_until: datetime | None = None
+    checks: dict[str, bool] = Field(description="Pour chaque question posée : concordant ou non")
     message: str
+    call: CallOut
+
+
+class CallCodeRequest(BaseModel):
+    channel: CallCodeChannel
+
+
+class CallCodeCheck(BaseModel):
+    code: str = Field(min_length=1, max_length=20)
 
 
 # --- banner and dossier --------------------------------------------------------------------------
@@ -124,7 +176,7 @@ class Banner(BaseModel):
     contract_name: str | None = None
     account_state: AccountState | None = None
     account_words: str = Field(description="« verrouillé jusqu'à 14 h 32 », « jamais activé », « pas de mobile »…")
-    identity_checked: bool
+    level: VerificationLevel
     identity_words: str
     flagged: bool = False
     alerts: list[Alert]
@@ -141,6 +193,7 @@ class LoginEvent(BaseModel):
 
 class CallLogOut(BaseModel):
     id: int
+    call_id: int | None = None
     at: datetime
     agent_name: str
     caller_kind: CallerKind
@@ -181,11 +234,24 @@ class ContactChange(ActionReason):
     mobile: str | None = Field(default=None, max_length=20)
 
 
-class CardToProfessional(ActionReason):
-    """The carte de tiers payant, as a PDF, to a professional's email (a pharmacy, a hospital)."""
+class DocumentToThirdParty(ActionReason):
+    """The carte de tiers payant or the attestation, as a PDF: to a professional of the tiers payant network,
+    named by its FINESS number (the address is the one the mutuelle has on file for it), or to the member's own
+    e-mail on file. Never to an address typed during the call."""
 
-    email: str = Field(min_length=3, max_length=254, description="E-mail du professionnel de santé")
-    professional: str | None = Field(default=None, max_length=200, description="Qui : « Pharmacie du Centre »")
+    document: ThirdPartyDocument
+    finess: str | None = Field(
+        default=None, max_length=20, description="N° FINESS du professionnel ; absent : l'adhérent"
+    )
+    beneficiary_id: Id | None = Field(default=None, description="Carte : la personne soignée (sinon tout le foyer)")
+
+
+class PartnerOut(BaseModel):
+    finess: str
+    name: str
+    kind: str
+    city: str
+    email: str
 
 
 class MemberAlertRecord(ActionReason):
@@ -223,7 +289,6 @@ class SimulationDone(ActionDone):
 
 
 class CallLogCreate(BaseModel):
-    caller_kind: CallerKind = CallerKind.member
     motif: str = Field(min_length=1, max_length=200)
     outcome: CallOutcome
     note: str | None = Field(default=None, max_length=2000)
@@ -303,9 +368,11 @@ class AuditRow(BaseModel):
     actor_account_id: int | None
     actor_name: str | None
     action: str
+    action_words: str = Field(description="L'action en mots (« lecture du dossier »), jamais un code")
     member_id: int | None
     member_number: str | None
     detail: dict[str, object]
+    detail_words: str = Field(default="", description="Le détail en mots : motif, adresse utilisée, section lue…")
 
 
 class AuditPage(BaseModel):
@@ -314,6 +381,8 @@ class AuditPage(BaseModel):
 
 
 class FlaggedCheck(BaseModel):
+    """A dossier opened read-only on a written reason, or a member whose phone channel is closed."""
+
     id: int
     at: datetime
     agent_name: str
@@ -321,15 +390,35 @@ class FlaggedCheck(BaseModel):
     member_number: str
     member_name: str
     reason: str | None
-    checks: dict[str, bool]
+    words: str = Field(description="Ce qui s'est passé, en mots : « date de naissance non concordante »…")
+    phone_channel_closed: bool = False
+
+
+class CallEnd(BaseModel):
+    """Ending a call, with its log (motif, outcome, note) or without (a wrong number, the next caller)."""
+
+    log: CallLogCreate | None = None
+
+
+class CallEnded(BaseModel):
+    call: CallOut
+    log: CallLogOut | None = None
+    message: str
+
+
+class PhoneChannelReopen(BaseModel):
+    reason: str = Field(min_length=3, max_length=1000)
 
 
 class DossierAccess(BaseModel):
-    """What the member sees: who (a conseiller's name) consulted the dossier or acted, and when."""
+    """What the member sees: who (a conseiller's name) consulted the dossier or acted, when, why, and the exact
+    address anything was sent to."""
 
     at: datetime
     who: str
     what: str
+    why: str | None = None
+    sent_to: str | None = None
 
 
 class DossierAccessList(BaseModel):

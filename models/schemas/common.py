@@ -207,6 +207,33 @@ class QueueKind(StrEnum):
     request = "request"
 
 
+class VerificationLevel(StrEnum):
+    """How far a caller has been verified during a call, in order (``server.services.agent.levels``)."""
+
+    none = "none"  # a call is open: only what tells homonyms apart
+    read_only = "read_only"  # a failed check with a written reason: reads only, flagged to the supervisor
+    identity = "identity"  # the caller answered the server's knowledge questions
+    strong = "strong"  # the caller read back a one-time code sent to an old contact (or posted)
+
+
+class IdentityQuestion(StrEnum):
+    birth_date = "birth_date"  # date de naissance
+    postal_code = "postal_code"  # code postal
+    paid_amount = "paid_amount"  # montant d'un des trois derniers remboursements versés
+    rib_last4 = "rib_last4"  # quatre derniers chiffres du RIB de remboursement
+
+
+class CallCodeChannel(StrEnum):
+    email = "email"
+    sms = "sms"
+    courrier = "courrier"  # a code posted to the postal address (MNPEM's code d'accès)
+
+
+class ThirdPartyDocument(StrEnum):
+    card = "card"  # carte de tiers payant
+    certificate = "certificate"  # attestation d'adhésion
+
+
 class CallOutcome(StrEnum):
     resolved = "resolved"  # résolu pendant l'appel
     follow_up = "follow_up"  # suite à donner

@@ -5,7 +5,17 @@ it). This package never imports ``server`` or ``tui``.
 """
 
 from models.tables.account import Account, AuthSession
-from models.tables.agent import CallLog, IdentityCheck, InternalNote, MemberAlert, QueueAssignment
+from models.tables.agent import (
+    AgentCall,
+    CallCode,
+    CallLog,
+    IdentityCheck,
+    InternalNote,
+    MemberAlert,
+    PartnerProfessional,
+    PhoneChannelReopening,
+    QueueAssignment,
+)
 from models.tables.audit import AuditEvent
 from models.tables.claim import Claim, ClaimLine, ClaimLineAmc, Payment
 from models.tables.contract import (
@@ -36,10 +46,12 @@ from models.tables.simulation import SavedSimulation
 
 __all__ = [
     "Account",
+    "AgentCall",
     "AuditEvent",
     "AuthSession",
     "BankAccount",
     "Beneficiary",
+    "CallCode",
     "CallLog",
     "Claim",
     "ClaimLine",
@@ -67,9 +79,11 @@ __all__ = [
     "Message",
     "MessageThread",
     "Notification",
+    "PartnerProfessional",
     "PasswordHistory",
     "Payment",
     "PendingLoginRow",
+    "PhoneChannelReopening",
     "QueueAssignment",
     "RecoveryCode",
     "SavedSimulation",

@@ -15,25 +15,96 @@ from models.tables.audit import AuditEvent
 from models.tables.member import Member
 
 
-class IdentityCheck(SQLModel, table=True):
-    """What a caller confirmed and what the server found: one boolean per question, never the answers
-    themselves. A dossier opens after a passed check, or with a written reason (``flagged``)."""
+class AgentCall(SQLModel, table=True):
+    """A phone call a conseiller is taking, for one member: who calls, the questions the server chose, and the
+    verification level reached. The level lasts for the call and ends with it (``ended_at``, or ``expires_at``
+    for a call nobody closed); a conseiller has at most one open call."""
 
-    __tablename__ = "identity_check"
-    __table_args__ = (sa.Index("ix_identity_check_agent_member_at", "agent_account_id", "member_id", "created_at"),)
+    __tablename__ = "agent_call"
+    __table_args__ = (sa.Index("ix_agent_call_agent_open", "agent_account_id", "ended_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     agent_account_id: int = Field(foreign_key="account.id")
     member_id: int = Field(foreign_key="member.id", index=True)
     caller_kind: str = Field(max_length=20)
     caller_name: str | None = Field(default=None, max_length=200)
-    method: str = Field(max_length=20)  # questions | nir
+    questions: list[str] = json_field(default_factory=list)  # chosen by the server when the call starts
+    level: str = Field(default="none", max_length=20)  # models.schemas.common.VerificationLevel
+    flagged: bool = Field(default=False, index=True)  # read-only on a written reason after a failed check
+    reason: str | None = text_field(nullable=True, default=None)
+    started_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
+    identity_at: datetime | None = utc_field(nullable=True)
+    strong_at: datetime | None = utc_field(nullable=True)
+    ended_at: datetime | None = utc_field(nullable=True)
+
+
+class IdentityCheck(SQLModel, table=True):
+    """One answer sheet of a call: one boolean per question the server asked, never the answers themselves.
+    Failed sheets count towards closing the member's phone channel (``settings.phone_channel_failures``)."""
+
+    __tablename__ = "identity_check"
+    __table_args__ = (sa.Index("ix_identity_check_member_at", "member_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int | None = Field(default=None, foreign_key="agent_call.id", index=True)
+    agent_account_id: int = Field(foreign_key="account.id")
+    member_id: int = Field(foreign_key="member.id", index=True)
+    caller_kind: str = Field(max_length=20)
+    caller_name: str | None = Field(default=None, max_length=200)
+    method: str = Field(max_length=20)  # questions | code (the strong level's one-time code)
     checks: dict[str, Any] = json_field(default_factory=dict)
     passed: bool = False
     reason: str | None = text_field(nullable=True, default=None)
     flagged: bool = Field(default=False, index=True)
     created_at: datetime = utc_field()
-    access_until: datetime | None = utc_field(nullable=True)
+
+
+class CallCode(SQLModel, table=True):
+    """The strong level's one-time code: sent to a contact on file for long enough (e-mail, SMS) or posted
+    (a courrier to the postal address, valid for days: the member reads it back in a later call). HMAC'd."""
+
+    __tablename__ = "call_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    agent_account_id: int = Field(foreign_key="account.id")
+    call_id: int | None = Field(default=None, foreign_key="agent_call.id")
+    channel: str = Field(max_length=20)  # email | sms | courrier
+    destination: str = Field(max_length=254)  # the exact address used (audit, the member's view)
+    code_hash: str = Field(max_length=64)
+    created_at: datetime = utc_field()
+    expires_at: datetime = utc_field()
+    wrong_codes: int = 0
+    used_at: datetime | None = utc_field(nullable=True)
+    voided_at: datetime | None = utc_field(nullable=True)
+
+
+class PhoneChannelReopening(SQLModel, table=True):
+    """A supervisor reopened a member's phone channel, closed by failed identity checks: failures before
+    ``at`` no longer count."""
+
+    __tablename__ = "phone_channel_reopening"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    supervisor_account_id: int = Field(foreign_key="account.id")
+    reason: str = text_field()
+    at: datetime = utc_field()
+
+
+class PartnerProfessional(SQLModel, table=True):
+    """A health professional of the mutuelle's tiers payant network, identified by its FINESS number, with the
+    address the mutuelle has on file for it: documents for a third party go only there (or to the member)."""
+
+    __tablename__ = "partner_professional"
+
+    id: int | None = Field(default=None, primary_key=True)
+    finess: str = Field(max_length=9, unique=True, index=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=50)  # pharmacie, opticien, centre hospitalier…
+    email: str = Field(max_length=254)
+    city: str = Field(default="", max_length=100)
 
 
 class CallLog(SQLModel, table=True):
@@ -41,6 +112,7 @@ class CallLog(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_call_log_member_at", "member_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    call_id: int | None = Field(default=None, foreign_key="agent_call.id")
     agent_account_id: int = Field(foreign_key="account.id", index=True)
     member_id: int = Field(foreign_key="member.id")
     caller_kind: str = Field(max_length=20)

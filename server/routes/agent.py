@@ -1,6 +1,8 @@
-"""Console conseiller (issue 9). Thin: parse, call one service function, return a schema. Every route here
-demands a staff session (agent or supervisor; members get 403); the audit, the flagged checks and the
-staff accounts demand a supervisor. The member's own route (who consulted my dossier) is at the end."""
+"""Console conseiller (issues 9 and 16). Thin: parse, call one service function, return a schema. Every route here
+demands a staff session (agent or supervisor; members get 403); the audit, the flagged checks, the phone channel
+and the staff accounts demand a supervisor. What a route may read or do for a member is decided by the level of the
+conseiller's call in progress, in the service layer (``server.services.agent.levels``). The member's own route
+(who consulted my dossier) is at the end."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from models.schemas.agent import (
     ActionDone,
@@ -18,19 +20,25 @@ from models.schemas.agent import (
     AgentThreadCreate,
     AuditPage,
     Banner,
-    CallLogCreate,
-    CallLogOut,
-    CardToProfessional,
+    CallCodeCheck,
+    CallCodeRequest,
+    CallEnd,
+    CallEnded,
+    CallOut,
+    CallStart,
     ContactChange,
+    DocumentToThirdParty,
     Dossier,
     DossierAccessList,
     FlaggedCheck,
-    IdentityCheckCreate,
+    IdentityAnswers,
     IdentityCheckOut,
     InternalNoteCreate,
     InternalNoteOut,
     MemberAlertRecord,
     MemberSearch,
+    PartnerOut,
+    PhoneChannelReopen,
     Queue,
     QueueItem,
     QueueKind,
@@ -51,7 +59,7 @@ from server.clock import paris_today
 from server.deps import ClientIp, ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
 from server.errors import error_responses, forbidden
 from server.routes._idempotency import IdempotencyDep
-from server.services.agent import actions, calls, dossier, identity, queue, search, supervision
+from server.services.agent import actions, calls, dossier, queue, search, supervision
 
 router = APIRouter(tags=["conseiller"])
 
@@ -93,16 +101,50 @@ def search_members(
     return search.search(session, settings, q, paris_today(clock))
 
 
+# --- the call and its verification level ---------------------------------------------------------------
+
+
 @router.post(
-    "/agent/members/{member_id}/identity-checks",
+    "/agent/calls",
+    status_code=201,
+    response_model=CallOut,
+    responses=error_responses(401, 403, 404, 422),
+    summary="Ouvrir l'appel : qui appelle, pour quel adhérent (termine l'appel précédent) ; les questions",
+)
+def start_call(
+    body: CallStart,
+    agent: Staff,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session, clock, agent, body, lambda: calls.start_call(session, clock, settings, agent, body, ip=ip)
+    )
+
+
+@router.get(
+    "/agent/calls/current",
+    response_model=CallOut,
+    responses=error_responses(401, 403, 404),
+    summary="L'appel en cours de ce conseiller, et son niveau de vérification",
+)
+def current_call(agent: Staff, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> CallOut:
+    return calls.current_call(session, clock, settings, agent)
+
+
+@router.post(
+    "/agent/calls/{call_id}/identity-check",
     status_code=201,
     response_model=IdentityCheckOut,
     responses=ACTION_ERRORS,
-    summary="Vérification d'identité de l'appelant (comparée par le serveur)",
+    summary="Réponses de l'appelant aux questions du serveur (comparées par le serveur, jamais conservées)",
 )
 def check_identity(
-    member_id: int,
-    body: IdentityCheckCreate,
+    call_id: int,
+    body: IdentityAnswers,
     agent: Staff,
     session: SessionDep,
     clock: ClockDep,
@@ -115,7 +157,77 @@ def check_identity(
         clock,
         agent,
         body,
-        lambda: identity.check_identity(session, clock, settings, agent, member_id, body, ip=ip),
+        lambda: calls.check_identity(session, clock, settings, agent, call_id, body, ip=ip),
+    )
+
+
+@router.post(
+    "/agent/calls/{call_id}/code",
+    response_model=CallOut,
+    responses=error_responses(401, 403, 404, 409, 422, 429),
+    summary="Vérification forte : envoyer un code à un contact ancien (ou par courrier)",
+)
+def send_call_code(
+    call_id: int,
+    body: CallCodeRequest,
+    agent: Staff,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session,
+        clock,
+        agent,
+        body,
+        lambda: calls.send_code(session, clock, settings, agent, call_id, body, ip=ip),
+        status_code=200,
+    )
+
+
+@router.post(
+    "/agent/calls/{call_id}/code/check",
+    response_model=CallOut,
+    responses=ACTION_ERRORS,
+    summary="Vérification forte : le code relu par l'appelant",
+)
+def check_call_code(
+    call_id: int,
+    body: CallCodeCheck,
+    agent: Staff,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+) -> CallOut:
+    return calls.check_code(session, clock, settings, agent, call_id, body, ip=ip)
+
+
+@router.post(
+    "/agent/calls/{call_id}/end",
+    response_model=CallEnded,
+    responses=error_responses(401, 403, 404, 422),
+    summary="Terminer l'appel (le niveau de vérification finit avec lui), avec sa note ou sans",
+)
+def end_call(
+    call_id: int,
+    body: CallEnd,
+    agent: Staff,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session,
+        clock,
+        agent,
+        body,
+        lambda: calls.end_call(session, clock, settings, agent, call_id, body, ip=ip),
+        status_code=200,
     )
 
 
@@ -327,21 +439,34 @@ def revoke(
 
 
 @router.post(
-    "/agent/members/{member_id}/card",
+    "/agent/members/{member_id}/documents",
     response_model=ActionDone,
     responses=ACTION_ERRORS,
-    summary="Envoyer la carte de tiers payant (PDF) à un professionnel de santé ; l'adhérent est prévenu",
+    summary="Envoyer la carte de tiers payant ou l'attestation (PDF) à un professionnel du réseau (FINESS) ou à "
+    "l'adhérent ; l'adhérent est prévenu de l'adresse",
 )
-def email_card(
+def send_document(
     member_id: int,
-    body: CardToProfessional,
+    body: DocumentToThirdParty,
     agent: Staff,
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
     ip: ClientIp,
 ) -> ActionDone:
-    return actions.email_card(session, clock, settings, agent, member_id, body, ip=ip)
+    return actions.send_document(session, clock, settings, agent, member_id, body, ip=ip)
+
+
+@router.get(
+    "/agent/partners",
+    response_model=list[PartnerOut],
+    responses=error_responses(401, 403, 422),
+    summary="Les professionnels du réseau de tiers payant, par n° FINESS, nom ou ville",
+)
+def partners(
+    agent: Staff, session: SessionDep, q: Annotated[str, Query(min_length=1, max_length=100)]
+) -> list[PartnerOut]:
+    return actions.partners(session, q)
 
 
 @router.post(
@@ -403,27 +528,6 @@ def open_thread(
         agent,
         body,
         lambda: actions.open_thread(session, clock, settings, agent, member_id, body, ip=ip),
-    )
-
-
-@router.post(
-    "/agent/members/{member_id}/calls",
-    response_model=CallLogOut,
-    status_code=201,
-    responses=error_responses(401, 403, 404, 422),
-    summary="Noter l'appel (motif, issue, note)",
-)
-def log_call(
-    member_id: int,
-    body: CallLogCreate,
-    agent: Staff,
-    session: SessionDep,
-    clock: ClockDep,
-    ip: ClientIp,
-    idempotency: IdempotencyDep,
-) -> JSONResponse:
-    return idempotency.run(
-        session, clock, agent, body, lambda: calls.log_call(session, clock, agent, member_id, body, ip=ip)
     )
 
 
@@ -560,6 +664,27 @@ def request_note(
     )
 
 
+@router.get(
+    "/agent/documents/{document_id}",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}, "description": "Le fichier"},
+        **DOSSIER_ERRORS,
+    },
+    summary="Ouvrir une pièce d'un adhérent (pièce jointe d'un message de la file, ou pendant un appel)",
+)
+def open_document(document_id: int, agent: Staff, session: SessionDep, clock: ClockDep, ip: ClientIp) -> Response:
+    document = queue.open_document(session, clock, agent, document_id, ip=ip)
+    return Response(
+        document.content,
+        media_type=document.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{document.filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 # --- supervision ---------------------------------------------------------------------------------
 
 
@@ -589,8 +714,26 @@ def audit_log(
     responses=error_responses(401, 403),
     summary="Dossiers ouverts sans identité vérifiée (motif écrit), pour le superviseur",
 )
-def flagged(supervisor: Supervisor, session: SessionDep) -> list[FlaggedCheck]:
-    return supervision.flagged_checks(session)
+def flagged(supervisor: Supervisor, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> list[FlaggedCheck]:
+    return supervision.flagged_checks(session, clock, settings)
+
+
+@router.post(
+    "/agent/members/{member_id}/phone-channel/reopen",
+    response_model=ActionDone,
+    responses=error_responses(401, 403, 404, 409, 422),
+    summary="Rouvrir le canal téléphonique d'un adhérent fermé par des vérifications manquées (superviseur)",
+)
+def reopen_phone_channel(
+    member_id: int,
+    body: PhoneChannelReopen,
+    supervisor: Supervisor,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+) -> ActionDone:
+    return calls.reopen_phone_channel(session, clock, settings, supervisor, member_id, body, ip=ip)
 
 
 @router.get(

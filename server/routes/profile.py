@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models.schemas.profile import (
     AddressChange,
@@ -41,7 +41,7 @@ from models.schemas.profile import (
     TerminationCreate,
     ThreadOpened,
 )
-from models.tables import Beneficiary, Contract, ContractBeneficiary, Member
+from models.tables import Member
 from server.clock import Clock, paris_today
 from server.deps import ClockDep, CurrentAccount, CurrentAuth, CurrentMember, SessionDep, SettingsDep
 from server.errors import error_responses
@@ -426,18 +426,7 @@ def my_card_pdf(member: CurrentMember, session: SessionDep, clock: ClockDep, set
     summary="Attestation d'adhésion en PDF",
 )
 def my_certificate(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Response:
-    contracts = session.exec(
-        select(Contract).where(Contract.member_id == member.id).order_by(Contract.start_date)
-    ).all()  # type: ignore[arg-type]
-    rows = []
-    for contract in contracts:
-        people = session.exec(
-            select(Beneficiary)
-            .join(ContractBeneficiary, ContractBeneficiary.beneficiary_id == Beneficiary.id)  # type: ignore[arg-type]
-            .where(ContractBeneficiary.contract_id == contract.id)
-            .order_by(Beneficiary.birth_date)  # type: ignore[arg-type]
-        ).all()
-        rows.append((contract, list(people)))
+    rows = life.certificate_rows(session, member)
     return _pdf(certificate_pdf(member, rows, paris_today(clock)), "attestation-adhesion.pdf")
 
 

@@ -294,6 +294,51 @@ def create_thread(
     return _detail(session, clock, settings, thread, _member_account_ids(session, member.id))
 
 
+def open_for_member(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    member: Member,
+    agent: Account,
+    subject: str,
+    category: ThreadCategory,
+    body: str,
+) -> MessageThread:
+    """A conversation the service opens in the member's messagerie (a conseiller, after a call): its first
+    message is the service's, so it is not an incoming message — no accusé de réception, no due date, no
+    place in the queue (status « répondu »: it waits for the member, not for us) — and the member is notified
+    as for an answer. The caller commits."""
+    assert member.id is not None
+    now = clock.now()
+    thread = MessageThread(
+        member_id=member.id,
+        subject=subject.strip(),
+        category=category.value,
+        status=ThreadStatus.answered,
+        created_at=now,
+        last_message_at=now,
+    )
+    session.add(thread)
+    session.flush()
+    session.add(
+        Message(
+            thread_id=thread.id or 0, author_account_id=agent.id, body=body.strip(), sent_at=now, read_by_agent_at=now
+        )
+    )
+    notify(
+        session,
+        clock,
+        settings,
+        member,
+        NotificationKind.answer,
+        "Nouveau message du service adhérent",
+        f"Le service adhérent vous a écrit : « {thread.subject} ».",
+        thread_id=thread.id,
+    )
+    session.flush()
+    return thread
+
+
 def post_message(
     session: Session,
     clock: Clock,

@@ -31,6 +31,7 @@ from models.tables import (
     ClaimLine,
     ContactChange,
     Contract,
+    ContractBeneficiary,
     ContributionInstalment,
     ContributionSchedule,
     Document,
@@ -221,6 +222,27 @@ def contract_documents(session: Session, member: Member) -> ContractDocuments:
             ),
         ]
     )
+
+
+def certificate_rows(session: Session, member: Member) -> list[tuple[Contract, list[Beneficiary]]]:
+    """Each contract of the member with the people it covers: what the attestation d'adhésion lists."""
+    contracts = session.exec(
+        select(Contract).where(Contract.member_id == member.id).order_by(col(Contract.start_date))
+    ).all()
+    return [
+        (
+            contract,
+            list(
+                session.exec(
+                    select(Beneficiary)
+                    .join(ContractBeneficiary, ContractBeneficiary.beneficiary_id == Beneficiary.id)  # type: ignore[arg-type]
+                    .where(ContractBeneficiary.contract_id == contract.id)
+                    .order_by(col(Beneficiary.birth_date))
+                ).all()
+            ),
+        )
+        for contract in contracts
+    ]
 
 
 # --- Mes données ----------------------------------------------------------------------------------------

@@ -94,7 +94,7 @@ def world(make):
     make.issue7 = issue7_objects(make.session, make.clock, member_a, make.principal(member_a).id)
     make.profile = profile_bodies(make.principal(member_a).id, contract.id)  # issue 8
     make.agent = agent_objects(make.session, make.clock, member_a, make.principal(member_a).id, accounts)  # issue 9
-    make.agent["path_params"]["item_id"] = make.issue7["path_params"]["thread_id"]
+    make.agent["path_params"]["item_id"] = make.issue7["path_params"]["request_id"]  # waiting in the queue
     make.session.add(
         GuaranteeLine(
             table_id=contract.guarantee_table_id,
@@ -185,6 +185,8 @@ async def test_every_cell_of_the_matrix(app, client, make, world):
         )
         body = make.profile.get((method, path), body)  # issue 8
         for actor, status in expected.items():
+            make.agent["before_cell"](actor)  # issue 16: the staff actors' calls at the strong level
+            url = path.format(**world["path_params"], **make.issue7["path_params"], **make.agent["path_params"])
             account = world["accounts"].get(actor)
             # a fresh session per cell: a logout in one cell must not change the next
             headers = bearer(make.session_token(account)) if account else {}

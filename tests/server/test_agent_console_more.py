@@ -1,6 +1,6 @@
-"""Console conseiller (issue 9), the finishing work: accent- and case-insensitive name search on an indexed
-folded column (filled on write and by migration 0008), the dossier access as a setting (FrozenClock), the
-carte de tiers payant emailed to a professional as a PDF attachment (outbox row, then a real SMTP server on
+"""Console conseiller (issues 9 and 16), the finishing work: accent- and case-insensitive name search on an indexed
+folded column (filled on write and by migration 0008), the call's length as a setting (FrozenClock), the carte de
+tiers payant emailed to a professional of the network as a PDF attachment (outbox row, then a real SMTP server on
 loopback), and the NPAI / tutelle alerts recorded by a conseiller."""
 
 from __future__ import annotations
@@ -28,18 +28,31 @@ from models.tables import (
     MailOutbox,
     Member,
     MemberAlert,
+    PartnerProfessional,
 )
 from server.app import create_app
 from server.jobs import run_pass
 from server.settings import Settings
 from tests.conftest import bearer
+from tests.server.call_helpers import strong_call, verified_call
+from tests.server.test_agent import PHARMACY_FINESS
 from tests.server.test_outbox import smtp_sink  # noqa: F401  (the aiosmtpd fixture)
 
 
 @pytest.fixture
-def desk(make):
-    muller = make.member(first_name="Hélène", last_name="MÜLLER", birth_date=date(1961, 3, 9), city="Colmar")
-    other = make.member(first_name="Hélène", last_name="MULLERT", birth_date=date(1990, 1, 2), city="Metz")
+def desk(make, clock):
+    long_ago = clock.now() - timedelta(days=400)  # their e-mails have been on file long enough for the strong code
+    muller = make.member(
+        first_name="Hélène", last_name="MÜLLER", birth_date=date(1961, 3, 9), city="Colmar", created_at=long_ago
+    )
+    other = make.member(
+        first_name="Hélène", last_name="MULLERT", birth_date=date(1990, 1, 2), city="Metz", created_at=long_ago
+    )
+    make.session.add(
+        PartnerProfessional(
+            finess=PHARMACY_FINESS, name="Pharmacie du Centre", kind="pharmacie", email="contact@pharmacie-centre.fr"
+        )
+    )
     contract = make.contract(muller)
     make.claim(muller, contract=contract, care_date=date(2026, 11, 2), amc_paid="9.00")
     make.account(muller)
@@ -48,18 +61,7 @@ def desk(make):
 
 
 async def open_dossier(client, desk) -> None:
-    m = desk["member"]
-    response = await client.post(
-        f"/api/v1/agent/members/{m.id}/identity-checks",
-        json={
-            "last_name": "muller",
-            "first_name": "Helene",
-            "birth_date": m.birth_date.isoformat(),
-            "last_reimbursement_amount": "9",
-        },
-        headers=desk["agent"],
-    )
-    assert response.status_code == 201 and response.json()["passed"] is True, response.text
+    await verified_call(client, desk["agent"], desk["member"])
 
 
 def test_fold_name():
@@ -166,8 +168,8 @@ async def walk(client, clock, url, headers, total: timedelta) -> None:
         assert (await client.get(url, headers=headers)).status_code == 200
 
 
-async def test_dossier_access_lasts_the_setting(settings, clock, session_scope, make, desk):
-    short = settings.model_copy(update={"agent_dossier_access": timedelta(minutes=30)})
+async def test_a_call_lasts_at_most_the_setting(settings, clock, session_scope, make, desk):
+    short = settings.model_copy(update={"agent_call_limit": timedelta(minutes=30)})
     app = create_app(short, clock=clock, session_scope=session_scope)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
         await open_dossier(client, desk)
@@ -175,21 +177,21 @@ async def test_dossier_access_lasts_the_setting(settings, clock, session_scope, 
         await walk(client, clock, url, desk["agent"], timedelta(minutes=29, seconds=59))
         clock.advance(seconds=2)
         closed = await client.get(url, headers=desk["agent"])
-        assert closed.status_code == 403 and closed.json()["code"] == "identity_check_required"
+        assert closed.status_code == 404 and closed.json()["code"] == "not_found"
 
 
-def test_the_dossier_access_setting_is_read_from_the_environment(monkeypatch):
-    assert Settings(demo_mode=True).agent_dossier_access == timedelta(hours=2)
-    monkeypatch.setenv("ESPACE_AGENT_DOSSIER_ACCESS", "PT45M")
-    assert Settings(demo_mode=True).agent_dossier_access == timedelta(minutes=45)
+def test_the_call_limit_setting_is_read_from_the_environment(monkeypatch):
+    assert Settings(demo_mode=True).agent_call_limit == timedelta(hours=2)
+    monkeypatch.setenv("ESPACE_AGENT_CALL_LIMIT", "PT45M")
+    assert Settings(demo_mode=True).agent_call_limit == timedelta(minutes=45)
 
 
-async def test_default_dossier_access_is_two_hours(client, clock, desk):
+async def test_default_call_limit_is_two_hours(client, clock, desk):
     await open_dossier(client, desk)
     url = f"/api/v1/agent/members/{desk['member'].id}/banner"
     await walk(client, clock, url, desk["agent"], timedelta(hours=1, minutes=59, seconds=59))
     clock.advance(seconds=2)
-    assert (await client.get(url, headers=desk["agent"])).status_code == 403
+    assert (await client.get(url, headers=desk["agent"])).status_code == 404
 
 
 async def test_card_to_a_professional_is_an_attachment_audited_and_told(
@@ -202,18 +204,15 @@ async def test_card_to_a_professional_is_an_attachment_audited_and_told(
     smtp_sink,
 ):
     m = desk["member"]
-    await open_dossier(client, desk)
-    url = f"/api/v1/agent/members/{m.id}/card"
-    bad = await client.post(url, json={"reason": "Pharmacie", "email": "pharmacie@@x"}, headers=desk["agent"])
-    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_email")
+    await strong_call(client, desk["agent"], m, db_session)
+    url = f"/api/v1/agent/members/{m.id}/documents"
+    bad = await client.post(
+        url, json={"reason": "Pharmacie", "document": "card", "finess": "63078098"}, headers=desk["agent"]
+    )
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_finess")
     done = await client.post(
         url,
-        json={
-            "reason": "Demande de la pharmacie",
-            "ticket": "T-9",
-            "email": "Contact@Pharmacie-Centre.fr",
-            "professional": "Pharmacie du Centre",
-        },
+        json={"reason": "Demande de la pharmacie", "ticket": "T-9", "document": "card", "finess": PHARMACY_FINESS},
         headers=desk["agent"],
     )
     assert done.status_code == 200, done.text
@@ -225,7 +224,7 @@ async def test_card_to_a_professional_is_an_attachment_audited_and_told(
     assert attachment.data.startswith(b"%PDF")
     told = db_session.exec(select(MailOutbox).where(MailOutbox.to == m.email)).all()
     assert any("Pharmacie du Centre" in t.body for t in told)
-    event = db_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_card_sent")).one()
+    event = db_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_document_sent")).one()
     assert (event.actor_account_id, event.target_id) == (desk["agent_id"], str(m.id))
     assert event.detail["to"] == "contact@pharmacie-centre.fr" and event.detail["ticket"] == "T-9"
     # the sender: a multipart mail with the PDF part, to a real SMTP server on loopback
@@ -243,21 +242,12 @@ async def test_card_to_a_professional_is_an_attachment_audited_and_told(
     assert db_session.exec(select(MailAttachment)).all() == []  # not kept once sent
 
 
-async def test_no_card_without_a_contract(client, make, desk):
+async def test_no_card_without_a_contract(client, make, desk, db_session):
     m = desk["other"]
-    await client.post(
-        f"/api/v1/agent/members/{m.id}/identity-checks",
-        json={
-            "last_name": m.last_name,
-            "first_name": m.first_name,
-            "birth_date": m.birth_date.isoformat(),
-            "reason": "Appel d'un professionnel, pas de remboursement",
-        },
-        headers=desk["agent"],
-    )
+    await strong_call(client, desk["agent"], m, db_session)
     response = await client.post(
-        f"/api/v1/agent/members/{m.id}/card",
-        json={"reason": "pharmacie", "email": "p@exemple.fr"},
+        f"/api/v1/agent/members/{m.id}/documents",
+        json={"reason": "pharmacie", "document": "card", "finess": PHARMACY_FINESS},
         headers=desk["agent"],
     )
     assert (response.status_code, response.json()["code"]) == (409, "no_card")

@@ -68,11 +68,9 @@ CASES: dict[str, Case] = {
     f"{ME}/family/additions": _from("profile", f"{ME}/family/additions"),
     f"{ME}/family/removals": _from("profile", f"{ME}/family/removals"),
     # issue 9: console conseiller
-    f"{AGENT}/members/{{member_id}}/identity-checks": _from(
-        "agent", f"{AGENT}/members/{{member_id}}/identity-checks", "agent"
-    ),
+    f"{AGENT}/calls": _from("agent", f"{AGENT}/calls", "agent"),  # issue 16
+    f"{AGENT}/calls/{{call_id}}/identity-check": _from("agent", f"{AGENT}/calls/{{call_id}}/identity-check", "agent"),
     f"{AGENT}/members/{{member_id}}/threads": _from("agent", f"{AGENT}/members/{{member_id}}/threads", "agent"),
-    f"{AGENT}/members/{{member_id}}/calls": _from("agent", f"{AGENT}/members/{{member_id}}/calls", "agent"),
     f"{AGENT}/threads/{{thread_id}}/notes": _from("agent", f"{AGENT}/threads/{{thread_id}}/notes", "agent"),
     f"{AGENT}/requests/{{request_id}}/notes": _from("agent", f"{AGENT}/requests/{{request_id}}/notes", "agent"),
     f"{AGENT}/staff": _from("agent", f"{AGENT}/staff", "supervisor"),
@@ -153,7 +151,7 @@ def world(make) -> dict[str, Any]:
     return {
         "headers": {actor: bearer(make.session_token(account)) for actor, account in accounts.items()},
         "beneficiary_id": beneficiary_id,
-        "path_params": {**issue7["path_params"], "member_id": member.id},
+        "path_params": {**issue7["path_params"], "member_id": member.id, "call_id": agent["path_params"]["call_id"]},
         "issue7": issue7["bodies"],
         "agent": agent["bodies"],
         "profile": profile,
@@ -211,6 +209,7 @@ def _changed(body: dict[str, Any]) -> dict[str, Any]:
         "motif",
         "display_name",
         "first_name",
+        "caller_name",
     ):
         if isinstance(body.get(field), str):
             return {**body, field: body[field] + " (bis)"}

@@ -1,7 +1,9 @@
-"""Acting for the member, on the phone, after the identity check: each action takes a reason and an
-optional ticket, tells the member by email (or by a courrier for a new code d'accès), and writes one audit
-row "done for" the member with the conseiller's identity. The conseiller never sets nor sees a password,
-a code or a link: they go to the member's mailbox or letterbox only."""
+"""Acting for the member, on the phone, during a call at the level the action needs (``levels.OPERATIONS``):
+each action takes a reason and an optional ticket, tells the member by email (or by a courrier for a new code
+d'accès), and writes one audit row "done for" the member with the conseiller's identity and the call. The
+conseiller never sets nor sees a password, a code or a link: they go to the member's mailbox or letterbox only,
+and documents go to a professional of the network (by its FINESS number) or to the member — never to an
+address typed during the call."""
 
 from __future__ import annotations
 
@@ -11,33 +13,37 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.domain.contact import ContactError, validate_email
+from models.domain.finess import InvalidFiness
+from models.domain.finess import validate as finess_check
 from models.domain.money import format_eur
 from models.schemas.agent import (
     ActionDone,
     ActionReason,
     AgentSimulation,
     AgentThreadCreate,
-    CardToProfessional,
     ContactChange,
+    DocumentToThirdParty,
     MemberAlertRecord,
+    PartnerOut,
     SimulationDone,
 )
-from models.schemas.common import AccountState, Role
+from models.schemas.common import AccountState, ContactChannel, Role, ThirdPartyDocument
 from models.schemas.errors import ErrorDetail
-from models.schemas.messaging import ThreadCreate
-from models.tables import Account, Beneficiary, Member, MemberAlert
+from models.tables import Account, Beneficiary, Member, MemberAlert, PartnerProfessional
 from server.clock import Clock, paris_today
 from server.errors import ApiError
 from server.notify.outbox import Attachment, enqueue_mail
 from server.pdf.card import card_pdf
+from server.pdf.certificate import certificate_pdf
 from server.security.crypto import access_code_hash
-from server.services import guarantees, mails, messaging, profile_family, throttle
+from server.services import guarantees, mails, messaging, profile_contract, profile_family, throttle
 from server.services.account import CONFIRMATION, RESET, _issue_mail_token
 from server.services.agent.common import done_for, locked_until, member_account
-from server.services.agent.identity import require_access
+from server.services.agent.identity import contact_since
+from server.services.agent.levels import require
 from server.services.auth import revoke_everything
 from server.settings import Settings
 
@@ -96,7 +102,7 @@ def unlock(
     *,
     ip: str | None,
 ) -> ActionDone:
-    member, access = require_access(session, clock, agent, member_id)
+    member, call = require(session, clock, agent, member_id, "unlock")
     account = _account_or_409(session, member)
     assert account.id is not None
     now = clock.now()
@@ -123,7 +129,7 @@ def unlock(
         agent,
         "agent_unlock",
         member_id,
-        detail={**_why(body), "was_locked_until": was.isoformat() if was else None, "check_id": access.id},
+        detail={**_why(body), "was_locked_until": was.isoformat() if was else None, "call_id": call.id},
         ip=ip,
     )
     session.commit()
@@ -140,7 +146,7 @@ def send_reset_link(
     *,
     ip: str | None,
 ) -> ActionDone:
-    member, access = require_access(session, clock, agent, member_id)
+    member, call = require(session, clock, agent, member_id, "reset_link")
     account = _account_or_409(session, member)
     to = member.email or account.login_email
     if not to:
@@ -148,7 +154,7 @@ def send_reset_link(
     token, code, expires = _issue_mail_token(session, clock, settings, account, RESET)
     mails.password_reset(session, clock, settings, to, token, code, expires)
     event = done_for(
-        session, clock, agent, "agent_reset_link", member_id, detail={**_why(body), "check_id": access.id}, ip=ip
+        session, clock, agent, "agent_reset_link", member_id, detail={**_why(body), "call_id": call.id}, ip=ip
     )
     session.commit()
     return _done(event.id, "reset_link", f"Lien de réinitialisation envoyé à {to} (valable 24 h, une fois).", True)
@@ -170,7 +176,7 @@ def resend_activation(
 ) -> ActionDone:
     """Email not confirmed: a new confirmation email. Never activated: a new code d'accès by post (a
     courrier queued in the outbox, to the printing sink in the demo); the old code stops working."""
-    member, access = require_access(session, clock, agent, member_id)
+    member, call = require(session, clock, agent, member_id, "activation")
     assert member.id is not None
     account = member_account(session, member.id)
     if account is not None and account.state == AccountState.email_unconfirmed and account.login_email:
@@ -182,7 +188,7 @@ def resend_activation(
             agent,
             "agent_activation_resent",
             member_id,
-            detail={**_why(body), "via": "email", "check_id": access.id},
+            detail={**_why(body), "via": "email", "call_id": call.id},
             ip=ip,
         )
         session.commit()
@@ -230,7 +236,7 @@ def resend_activation(
         agent,
         "agent_access_code_posted",
         member_id,
-        detail={**_why(body), "via": "courrier", "check_id": access.id},
+        detail={**_why(body), "via": "courrier", "call_id": call.id},
         ip=ip,
     )
     session.commit()
@@ -247,7 +253,7 @@ def change_contact(
     *,
     ip: str | None,
 ) -> ActionDone:
-    member, access = require_access(session, clock, agent, member_id, verified=True)
+    member, call = require(session, clock, agent, member_id, "contact")
     assert member.id is not None
     if not body.email and not body.mobile:
         raise ApiError(422, "nothing_to_change", "Indiquez le nouvel e-mail ou le nouveau mobile.")
@@ -303,7 +309,7 @@ def change_contact(
         agent,
         "agent_contact_changed",
         member_id,
-        detail={**_why(body), "fields": sorted(changed), "check_id": access.id},
+        detail={**_why(body), "fields": sorted(changed), "call_id": call.id},
         ip=ip,
     )
     session.commit()
@@ -320,7 +326,7 @@ def revoke_access(
     *,
     ip: str | None,
 ) -> ActionDone:
-    member, access = require_access(session, clock, agent, member_id)
+    member, call = require(session, clock, agent, member_id, "revoke")
     account = _account_or_409(session, member)
     assert account.id is not None
     revoke_everything(session, clock, account.id)
@@ -334,7 +340,7 @@ def revoke_access(
         agent,
     )
     event = done_for(
-        session, clock, agent, "agent_sessions_revoked", member_id, detail={**_why(body), "check_id": access.id}, ip=ip
+        session, clock, agent, "agent_sessions_revoked", member_id, detail={**_why(body), "call_id": call.id}, ip=ip
     )
     session.commit()
     return _done(event.id, "revoke", "Appareils de confiance et sessions déconnectés.", told)
@@ -382,7 +388,7 @@ def simulate(
     *,
     ip: str | None,
 ) -> SimulationDone:
-    member, access = require_access(session, clock, agent, member_id)
+    member, call = require(session, clock, agent, member_id, "simulation")
     payload: Any = body.scenarios[0] if len(body.scenarios) == 1 else list(body.scenarios)
     today = paris_today(clock)
     result = guarantees.member_simulation(session, member, payload, today)
@@ -400,7 +406,7 @@ def simulate(
         agent,
         "agent_simulation",
         member_id,
-        detail={**_why(body), "lines": len(body.scenarios), "check_id": access.id},
+        detail={**_why(body), "lines": len(body.scenarios), "call_id": call.id},
         ip=ip,
     )
     session.commit()
@@ -424,87 +430,170 @@ def open_thread(
     *,
     ip: str | None,
 ) -> ActionDone:
-    """A thread in the member's messagerie, opened for them: the first message is the conseiller's."""
-    member, access = require_access(session, clock, agent, member_id)
-    detail = messaging.create_thread(
-        session,
-        clock,
-        settings,
-        member,
-        agent,
-        ThreadCreate(subject=body.subject, category=body.category, body=body.body),
-    )
-    told = member.email is not None  # create_thread queued its accusé de réception
+    """A conversation in the member's messagerie, opened for them: the first message is the conseiller's (an
+    outgoing message: no accusé de réception, no queue entry — ``messaging.open_for_member``)."""
+    member, call = require(session, clock, agent, member_id, "thread")
+    thread = messaging.open_for_member(session, clock, settings, member, agent, body.subject, body.category, body.body)
+    told = member.email is not None  # the member's notification of a new message
     event = done_for(
         session,
         clock,
         agent,
         "agent_thread_opened",
         member_id,
-        detail={**_why(body), "thread_id": detail.id, "check_id": access.id},
+        detail={**_why(body), "thread_id": thread.id, "call_id": call.id},
         ip=ip,
     )
     session.commit()
     return _done(event.id, "thread", f"Conversation « {body.subject} » ouverte dans la messagerie de l'adhérent.", told)
 
 
-def email_card(
+# Why a card sent to a professional carries less than the member's own card: the professional identifies the
+# patient with the carte Vitale (NIR and date of birth come from it), and needs from the mutuelle only what
+# routes the tiers payant: the AMC number, the operator, the n° adhérent, the validity and the domaines of the
+# person being cared for. Health data of the rest of the household are not theirs to receive (RGPD art. 5.1.c).
+DOCUMENT_WORDS = {ThirdPartyDocument.card: "carte de tiers payant", ThirdPartyDocument.certificate: "attestation"}
+
+
+def partner(session: Session, finess: str) -> PartnerProfessional:
+    """The network's professional with this FINESS number (its check digit verified first), or a 422 that
+    says which: a mistyped number, or a professional the mutuelle has no address for."""
+    try:
+        number = finess_check(finess)
+    except InvalidFiness as exc:
+        raise ApiError(
+            422, "invalid_finess", f"N° FINESS : {exc}.", details=[ErrorDetail(field="finess", message=str(exc))]
+        ) from exc
+    found = session.exec(select(PartnerProfessional).where(PartnerProfessional.finess == number)).first()
+    if found is None:
+        why = "ce professionnel n'est pas dans le réseau de tiers payant : nous n'avons pas d'adresse vérifiée pour lui"
+        raise ApiError(
+            422,
+            "unknown_professional",
+            f"N° FINESS {number} : {why}. L'adhérent peut télécharger le document dans son Espace Adhérent et le "
+            "transmettre lui-même.",
+            details=[ErrorDetail(field="finess", message=why)],
+        )
+    return found
+
+
+def partners(session: Session, query: str) -> list[PartnerOut]:
+    """The network's professionals whose FINESS number starts with, or whose name or town contains, ``query``."""
+    q = query.strip()
+    if not q:
+        return []
+    pattern = f"%{q.lower()}%"
+    rows = session.exec(
+        select(PartnerProfessional)
+        .where(
+            col(PartnerProfessional.finess).startswith(q.upper().replace(" ", ""))
+            | func.lower(PartnerProfessional.name).like(pattern)
+            | func.lower(PartnerProfessional.city).like(pattern)
+        )
+        .order_by(col(PartnerProfessional.name))
+        .limit(20)
+    ).all()
+    return [PartnerOut(finess=p.finess, name=p.name, kind=p.kind, city=p.city, email=p.email) for p in rows]
+
+
+def _document_pdf(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    member: Member,
+    body: DocumentToThirdParty,
+    *,
+    for_professional: bool,
+) -> tuple[bytes, str]:
+    today = paris_today(clock)
+    if body.document == ThirdPartyDocument.certificate:
+        return certificate_pdf(member, profile_contract.certificate_rows(session, member), today), "attestation.pdf"
+    card = profile_family.card(session, clock, settings, member)
+    if not card.available:
+        raise ApiError(409, "no_card", card.message or "Pas de carte de tiers payant valable pour cet adhérent.")
+    if body.beneficiary_id is not None:
+        person = session.get(Beneficiary, body.beneficiary_id)
+        if person is None or person.member_id != member.id:
+            raise ApiError(
+                422,
+                "unknown_beneficiary",
+                "Cette personne n'est pas un bénéficiaire de l'adhérent.",
+                details=[ErrorDetail(field="beneficiary_id", message="bénéficiaire inconnu")],
+            )
+        name = f"{person.last_name} {person.first_name}"
+        card = card.model_copy(update={"beneficiaries": [b for b in card.beneficiaries if b.name == name]})
+    return card_pdf(member, card, today, for_professional=for_professional), "carte-tiers-payant.pdf"
+
+
+def send_document(
     session: Session,
     clock: Clock,
     settings: Settings,
     agent: Account,
     member_id: int,
-    body: CardToProfessional,
+    body: DocumentToThirdParty,
     *,
     ip: str | None,
 ) -> ActionDone:
-    """The carte de tiers payant (the PDF of the member's « Ma carte ») to a professional's email, as an
-    attachment; the member is told to whom it went."""
-    member, access = require_access(session, clock, agent, member_id)
-    try:
-        to = validate_email(body.email)
-    except ContactError as exc:
-        raise ApiError(
-            422,
-            "invalid_email",
-            f"Adresse e-mail du professionnel invalide : {exc}.",
-            details=[ErrorDetail(field="email", message=str(exc))],
-        ) from exc
-    card = profile_family.card(session, clock, settings, member)
-    if not card.available:
-        raise ApiError(409, "no_card", card.message or "Pas de carte de tiers payant valable pour cet adhérent.")
-    who = (body.professional or "").strip() or to
-    pdf = card_pdf(member, card, paris_today(clock))
+    """The carte de tiers payant or the attestation, as a PDF, to a professional of the network (by FINESS: the
+    address the mutuelle has on file for it) or to the member's own e-mail on file for long enough. The exact
+    address goes in the member's e-mail, in « Qui a consulté mon dossier » and in the supervisor's audit."""
+    member, call = require(session, clock, agent, member_id, "send_document")
+    words = DOCUMENT_WORDS[body.document]
+    if body.finess:
+        professional = partner(session, body.finess)
+        to, who = professional.email, f"{professional.name} ({professional.city}, FINESS {professional.finess})"
+    else:
+        since = contact_since(session, member, ContactChannel.email)
+        if since is None or not member.email:
+            raise ApiError(
+                409, "no_email", "L'adhérent n'a pas d'e-mail : il peut télécharger le document dans son espace."
+            )
+        if since > clock.now() - settings.strong_contact_min_age:
+            raise ApiError(
+                409,
+                "contact_too_recent",
+                f"L'e-mail de l'adhérent est enregistré depuis moins de {settings.strong_contact_min_age.days} jours : "
+                "aucun document n'y part par téléphone. Il peut le télécharger dans son Espace Adhérent.",
+            )
+        to, who = member.email, "vous-même"
+    pdf, filename = _document_pdf(session, clock, settings, member, body, for_professional=body.finess is not None)
     enqueue_mail(
         session,
         clock,
         to=to,
-        subject=f"Carte de tiers payant de {member.first_name} {member.last_name}",
+        subject=f"{words.capitalize()} de {member.first_name} {member.last_name}",
         body=(
-            f"Bonjour,\n\nÀ la demande de {member.first_name} {member.last_name} (n° adhérent {member.member_number}), "
-            "voici sa carte de tiers payant en pièce jointe (PDF)." + SIGNATURE
+            f"Bonjour,\n\nÀ la demande de {member.first_name} {member.last_name} (n° adhérent "
+            f"{member.member_number}), voici sa {words} en pièce jointe (PDF)." + SIGNATURE
         ),
-        attachments=[Attachment("carte-tiers-payant.pdf", "application/pdf", pdf)],
+        attachments=[Attachment(filename, "application/pdf", pdf)],
     )
     told = _tell(
         session,
         clock,
         member,
-        "Votre carte de tiers payant a été envoyée",
-        f"Votre carte de tiers payant a été envoyée par e-mail à {who}.",
+        f"Votre {words} a été envoyée",
+        f"Votre {words} a été envoyée par e-mail à {who}, à l'adresse {to}.",
         agent,
     )
     event = done_for(
         session,
         clock,
         agent,
-        "agent_card_sent",
+        "agent_document_sent",
         member_id,
-        detail={**_why(body), "to": to, "professional": body.professional, "check_id": access.id},
+        detail={
+            **_why(body),
+            "document": body.document.value,
+            "to": to,
+            **({"finess": body.finess.replace(" ", "").upper()} if body.finess else {}),
+            "call_id": call.id,
+        },
         ip=ip,
     )
     session.commit()
-    return _done(event.id, "card", f"Carte de tiers payant envoyée à {who} ({to}).", told)
+    return _done(event.id, "send_document", f"{words.capitalize()} envoyée à {who} ({to}).", told)
 
 
 ALERT_WORDS = {"npai": "courrier revenu NPAI", "guardianship": "tutelle / curatelle"}
@@ -531,7 +620,7 @@ def record_alert(
     the postal address in Mon profil. The tutelle is an internal flag, never emailed: the measure is known
     to the protected member already, their mail may be read by others, and what to tell goes through the
     tuteur or curateur, whom the alert's note names."""
-    member, access = require_access(session, clock, agent, member_id)
+    member, call = require(session, clock, agent, member_id, "alert")
     now = clock.now()
     open_rows = session.exec(
         select(MemberAlert).where(
@@ -564,7 +653,7 @@ def record_alert(
         agent,
         "agent_alert_cleared" if body.clear else "agent_alert_recorded",
         member_id,
-        detail={**_why(body), "kind": body.kind, "check_id": access.id},
+        detail={**_why(body), "kind": body.kind, "call_id": call.id},
         ip=ip,
     )
     session.commit()

@@ -1,7 +1,8 @@
 """The banner of the first ten seconds and the dossier. What the member sees comes from the member
 services themselves (dashboard, claims, guarantees, messagerie, démarches), called with the member; the
 conseiller also sees the account's security (logins, lockouts, trusted devices, sessions) and the call
-history. Every opening and every section read is audited."""
+history. Every opening and every section read is audited. Each needs this conseiller's call in progress for the
+member at the *read_only* level at least (``levels.require(…, "read")``): without it, 404 as for an unknown id."""
 
 from __future__ import annotations
 
@@ -25,13 +26,21 @@ from models.schemas.agent import (
 )
 from models.schemas.auth import SessionListItem, TrustedDeviceOut
 from models.schemas.claims import ClaimDetail, ClaimList, ClaimQuery
-from models.schemas.common import ContractState, PaymentKind, PaymentState, ThreadCategory, ThreadStatus
+from models.schemas.common import (
+    ContractState,
+    PaymentKind,
+    PaymentState,
+    ThreadCategory,
+    ThreadStatus,
+    VerificationLevel,
+)
 from models.schemas.dashboard import BeneficiarySummary
 from models.schemas.guarantees import MyGuarantees
 from models.schemas.messaging import Inbox, ThreadDetail
 from models.schemas.requests import RequestDetail, RequestList
 from models.tables import (
     Account,
+    AgentCall,
     AuditEvent,
     AuthSession,
     Beneficiary,
@@ -41,7 +50,6 @@ from models.tables import (
     Contract,
     ContributionInstalment,
     ContributionSchedule,
-    IdentityCheck,
     Member,
     MemberAlert,
     MessageThread,
@@ -54,7 +62,8 @@ from server.services import guarantees as guarantees_service
 from server.services import messaging
 from server.services import requests as requests_service
 from server.services.agent.common import account_words, at_words, done_for, member_account
-from server.services.agent.identity import require_access
+from server.services.agent.identity import level_words
+from server.services.agent.levels import require
 from server.services.dashboard import _contracts
 from server.settings import Settings
 
@@ -148,7 +157,7 @@ def _calls(session: Session, member_id: int, limit: int = 20) -> list[CallLogOut
     ]
 
 
-def banner_of(session: Session, clock: Clock, settings: Settings, member: Member, access: IdentityCheck) -> Banner:
+def banner_of(session: Session, clock: Clock, settings: Settings, member: Member, call: AgentCall) -> Banner:
     assert member.id is not None
     now = clock.now()
     contracts = session.exec(
@@ -191,10 +200,6 @@ def banner_of(session: Session, clock: Clock, settings: Settings, member: Member
         else []
     ):
         latest_payment[payment.claim_id] = payment.state  # the latest transfer says whether the money arrived
-    if access.passed:
-        identity_words = f"vérifiée à {at_words(access.created_at, now)}"
-    else:
-        identity_words = f"NON vérifiée — motif : {access.reason} (signalé)"
     return Banner(
         member_id=member.id,
         member_number=member.member_number,
@@ -207,9 +212,9 @@ def banner_of(session: Session, clock: Clock, settings: Settings, member: Member
         contract_name=main.name if main else None,
         account_state=account.state if account else None,
         account_words=account_words(session, settings, member, account, now),
-        identity_checked=access.passed,
-        identity_words=identity_words,
-        flagged=access.flagged,
+        level=VerificationLevel(call.level),
+        identity_words=level_words(call, now),
+        flagged=call.flagged,
         alerts=_alerts(session, member, now),
         last_contact=last_contact,
         last_reimbursements=[
@@ -227,8 +232,8 @@ def banner_of(session: Session, clock: Clock, settings: Settings, member: Member
 
 
 def banner(session: Session, clock: Clock, settings: Settings, agent: Account, member_id: int) -> Banner:
-    member, access = require_access(session, clock, agent, member_id)
-    return banner_of(session, clock, settings, member, access)
+    member, call = require(session, clock, agent, member_id, "read")
+    return banner_of(session, clock, settings, member, call)
 
 
 def _security(session: Session, account: Account | None, now: datetime) -> dict[str, Any]:
@@ -304,7 +309,7 @@ def _security(session: Session, account: Account | None, now: datetime) -> dict[
 def dossier(
     session: Session, clock: Clock, settings: Settings, agent: Account, member_id: int, *, ip: str | None
 ) -> Dossier:
-    member, access = require_access(session, clock, agent, member_id)
+    member, call = require(session, clock, agent, member_id, "read")
     assert member.id is not None
     now = clock.now()
     beneficiaries = session.exec(
@@ -314,7 +319,7 @@ def dossier(
         p for p in (member.address_line1, member.address_line2, f"{member.postal_code} {member.city}".strip()) if p
     )
     out = Dossier(
-        banner=banner_of(session, clock, settings, member, access),
+        banner=banner_of(session, clock, settings, member, call),
         profile=MemberProfile(
             email=member.email,
             mobile=member.mobile,
@@ -325,7 +330,7 @@ def dossier(
         calls=_calls(session, member.id),
         **_security(session, member_account(session, member.id), now),
     )
-    done_for(session, clock, agent, "dossier_opened", member.id, detail={"check_id": access.id}, ip=ip)
+    done_for(session, clock, agent, "dossier_opened", member.id, detail={"call_id": call.id}, ip=ip)
     session.commit()
     return out
 
@@ -333,14 +338,14 @@ def dossier(
 def _read(
     session: Session, clock: Clock, agent: Account, member_id: int, section: str, ip: str | None, **detail: Any
 ) -> Member:
-    member, access = require_access(session, clock, agent, member_id)
+    member, call = require(session, clock, agent, member_id, "read")
     done_for(
         session,
         clock,
         agent,
         "dossier_read",
         member_id,
-        detail={"section": section, "check_id": access.id, **detail},
+        detail={"section": section, "call_id": call.id, **detail},
         ip=ip,
     )
     session.commit()

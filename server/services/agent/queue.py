@@ -25,11 +25,21 @@ from models.schemas.agent import (
     RequestDecision,
 )
 from models.schemas.common import NotificationKind, RequestKind, RequestStatus, ThreadCategory, ThreadStatus
-from models.tables import Account, InternalNote, Member, MemberRequest, Message, MessageThread, QueueAssignment
+from models.tables import (
+    Account,
+    Document,
+    InternalNote,
+    Member,
+    MemberRequest,
+    Message,
+    MessageThread,
+    QueueAssignment,
+)
 from server.clock import Clock
 from server.errors import ApiError
 from server.services import messaging
 from server.services.agent.common import done_for
+from server.services.agent.levels import require
 from server.services.notifications import notify
 from server.services.requests import touched
 from server.settings import Settings
@@ -124,29 +134,49 @@ def queue(session: Session, clock: Clock, agent: Account, *, mine: bool = False)
     return Queue(items=items)
 
 
-def _thread(session: Session, thread_id: int) -> tuple[MessageThread, Member]:
+def _gate(session: Session, clock: Clock, agent: Account, member_id: int, waiting: bool, operation: str) -> str:
+    """How this conseiller may reach an item: « queue » while it waits, else through their call on the member
+    at the level of ``operation``; 404 otherwise (an unknown id and a forbidden one look the same)."""
+    if waiting:
+        return "queue"
+    try:
+        require(session, clock, agent, member_id, operation)
+    except ApiError:
+        raise _not_found() from None
+    return "call"
+
+
+def _thread(
+    session: Session, clock: Clock, agent: Account, thread_id: int, operation: str = "read"
+) -> tuple[MessageThread, Member, str]:
     thread = session.get(MessageThread, thread_id)
     member = session.get(Member, thread.member_id) if thread else None
     if thread is None or member is None:
         raise _not_found()
-    return thread, member
+    via = _gate(session, clock, agent, member.id or 0, thread.status in WAITING_THREADS, operation)
+    return thread, member, via
 
 
-def _request(session: Session, request_id: int) -> tuple[MemberRequest, Member]:
+def _request(
+    session: Session, clock: Clock, agent: Account, request_id: int, operation: str = "read"
+) -> tuple[MemberRequest, Member, str]:
     row = session.get(MemberRequest, request_id)
     member = session.get(Member, row.member_id) if row else None
     if row is None or member is None:
         raise _not_found()
-    return row, member
+    via = _gate(session, clock, agent, member.id or 0, row.status in WAITING_REQUESTS, operation)
+    return row, member, via
 
 
 def assign(
     session: Session, clock: Clock, agent: Account, kind: QueueKind, item_id: int, *, ip: str | None
 ) -> QueueItem:
     if kind == QueueKind.thread:
-        thread, member = _thread(session, item_id)
+        thread, member, via = _thread(session, clock, agent, item_id)
     else:
-        row, member = _request(session, item_id)
+        row, member, via = _request(session, clock, agent, item_id)
+    if via != "queue":
+        raise _not_found()  # only what waits in the queue is taken from it
     existing = session.exec(
         select(QueueAssignment).where(QueueAssignment.item_kind == kind.value, QueueAssignment.item_id == item_id)
     ).first()
@@ -186,14 +216,14 @@ def _who(session: Session, kind: QueueKind, item_id: int) -> tuple[int, str] | N
 def read_thread(
     session: Session, clock: Clock, settings: Settings, agent: Account, thread_id: int, *, ip: str | None
 ) -> QueueThread:
-    thread, member = _thread(session, thread_id)
+    thread, member, via = _thread(session, clock, agent, thread_id)
     detail = messaging._detail(session, clock, settings, thread, messaging._member_account_ids(session, member.id or 0))
     now = clock.now()
     mt = Message.__table__  # type: ignore[attr-defined]
     session.execute(
         sa.update(mt).where(mt.c.thread_id == thread.id, mt.c.read_by_agent_at.is_(None)).values(read_by_agent_at=now)
     )
-    done_for(session, clock, agent, "thread_opened", member.id or 0, detail={"thread_id": thread_id}, ip=ip)
+    done_for(session, clock, agent, "thread_opened", member.id or 0, detail={"thread_id": thread_id, "via": via}, ip=ip)
     session.commit()
     return QueueThread(
         item=_thread_item(thread, member, now, _who(session, QueueKind.thread, thread_id), agent.id or 0),
@@ -213,7 +243,7 @@ def answer(
     *,
     ip: str | None,
 ) -> ActionDone:
-    thread, member = _thread(session, thread_id)
+    thread, member, via = _thread(session, clock, agent, thread_id, "thread")
     if thread.status == ThreadStatus.closed:
         raise ApiError(409, "thread_closed", "Cette conversation est close.")
     if thread.category == ThreadCategory.reclamation and body.outcome is None:
@@ -229,7 +259,7 @@ def answer(
         agent,
         "thread_answered",
         member.id or 0,
-        detail={"thread_id": thread_id, **({"outcome": body.outcome.value} if body.outcome else {})},
+        detail={"thread_id": thread_id, "via": via, **({"outcome": body.outcome.value} if body.outcome else {})},
         ip=ip,
     )
     session.commit()
@@ -252,9 +282,9 @@ def add_note(
     ip: str | None,
 ) -> InternalNoteOut:
     if kind == QueueKind.thread:
-        _, member = _thread(session, item_id)
+        _, member, via = _thread(session, clock, agent, item_id)
     else:
-        _, member = _request(session, item_id)
+        _, member, via = _request(session, clock, agent, item_id)
     note = InternalNote(
         agent_account_id=agent.id or 0,
         member_id=member.id or 0,
@@ -271,7 +301,7 @@ def add_note(
         agent,
         "internal_note",
         member.id or 0,
-        detail={"kind": kind.value, "item_id": item_id, "note_id": note.id},
+        detail={"kind": kind.value, "item_id": item_id, "note_id": note.id, "via": via},
         ip=ip,
     )
     session.commit()
@@ -279,8 +309,10 @@ def add_note(
 
 
 def read_request(session: Session, clock: Clock, agent: Account, request_id: int, *, ip: str | None) -> QueueRequest:
-    row, member = _request(session, request_id)
-    done_for(session, clock, agent, "request_opened", member.id or 0, detail={"request_id": request_id}, ip=ip)
+    row, member, via = _request(session, clock, agent, request_id)
+    done_for(
+        session, clock, agent, "request_opened", member.id or 0, detail={"request_id": request_id, "via": via}, ip=ip
+    )
     session.commit()
     return QueueRequest(
         item=_request_item(row, member, _who(session, QueueKind.request, request_id), agent.id or 0),
@@ -301,7 +333,7 @@ def decide(
     *,
     ip: str | None,
 ) -> ActionDone:
-    row, member = _request(session, request_id)
+    row, member, _via = _request(session, clock, agent, request_id, "thread")
     if row.status not in WAITING_REQUESTS:
         raise ApiError(409, "already_decided", "Cette démarche est déjà traitée.")
     now = clock.now()
@@ -339,3 +371,28 @@ def decide(
         audit_id=event.id or 0,
         member_told=member.email is not None,
     )
+
+
+def open_document(session: Session, clock: Clock, agent: Account, document_id: int, *, ip: str | None) -> Document:
+    """A member's file (an attachment, a justificatif) for the conseiller: through the queue while its
+    conversation or démarche waits there, else through a call on the member; 404 otherwise. Audited."""
+    document = session.get(Document, document_id)
+    if document is None:
+        raise _not_found()
+    if document.thread_id is not None:
+        _, _, via = _thread(session, clock, agent, document.thread_id)
+    elif document.request_id is not None:
+        _, _, via = _request(session, clock, agent, document.request_id)
+    else:
+        via = _gate(session, clock, agent, document.member_id, False, "read")
+    done_for(
+        session,
+        clock,
+        agent,
+        "document_opened",
+        document.member_id,
+        detail={"document_id": document_id, "via": via},
+        ip=ip,
+    )
+    session.commit()
+    return document

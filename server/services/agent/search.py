@@ -2,7 +2,8 @@
 phone. Each kind of query reads one index: member_number; search_last_name/search_first_name (the names
 folded by ``fold_name``: lower case, accents stripped, so « muller » finds MÜLLER and « helene » Hélène);
 nir_hash; email; mobile. The NIR is never decrypted: its keyed hash is compared. Results carry what tells
-homonyms apart (birth year and age, city, contracts), never what answers the identity questions."""
+homonyms apart (birth year and age, département, contracts), never what answers the identity questions: not the
+birth date, not the town nor the postal code (a question), not an amount."""
 
 from __future__ import annotations
 
@@ -116,6 +117,48 @@ def _contracts(session: Session, member_ids: Sequence[int]) -> dict[int, list[st
     return out
 
 
+def department_of(postal_code: str) -> str:
+    """The département of a French postal code: « 63 », « 2A » / « 2B » in Corsica, « 974 » overseas."""
+    code = postal_code.replace(" ", "")
+    if len(code) != 5 or not code.isdigit():
+        return "?"
+    if code.startswith("20"):
+        return "2A" if code < "20200" else "2B"
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+def hits_for(session: Session, members: Sequence[Member], matched_on: str, today: date) -> list[MemberHit]:
+    """What tells these members apart on the phone (the search results, and the call before any check)."""
+    ids = [m.id for m in members if m.id is not None]
+    contracts = _contracts(session, ids)
+    states = (
+        dict(
+            session.exec(
+                select(Account.member_id, Account.state).where(
+                    col(Account.member_id).in_(ids), Account.role == Role.member
+                )
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    return [
+        MemberHit(
+            id=m.id or 0,
+            member_number=m.member_number,
+            last_name=m.last_name,
+            first_name=m.first_name,
+            birth_year=m.birth_date.year,
+            age=age_on(m.birth_date, today),
+            department=department_of(m.postal_code),
+            contracts=contracts.get(m.id or 0, []),
+            account_state=states.get(m.id),
+            matched_on=matched_on,
+        )
+        for m in members
+    ]
+
+
 def search(session: Session, settings: Settings, query: str, today: date) -> MemberSearch:
     found = _conditions(settings, query)
     if found is None:
@@ -129,33 +172,5 @@ def search(session: Session, settings: Settings, query: str, today: date) -> Mem
     ).all()
     truncated = len(rows) > LIMIT
     rows = rows[:LIMIT]
-    ids = [m.id for m in rows if m.id is not None]
-    contracts = _contracts(session, ids)
-    states = (
-        dict(
-            session.exec(
-                select(Account.member_id, Account.state).where(
-                    col(Account.member_id).in_(ids), Account.role == Role.member
-                )
-            ).all()
-        )
-        if ids
-        else {}
-    )
-    hits = [
-        MemberHit(
-            id=m.id or 0,
-            member_number=m.member_number,
-            last_name=m.last_name,
-            first_name=m.first_name,
-            birth_year=m.birth_date.year,
-            age=age_on(m.birth_date, today),
-            city=m.city,
-            postal_code=m.postal_code,
-            contracts=contracts.get(m.id or 0, []),
-            account_state=states.get(m.id),
-            matched_on=matched_on,
-        )
-        for m in rows
-    ]
+    hits = hits_for(session, rows, matched_on, today)
     return MemberSearch(query=query, hits=hits, truncated=truncated)

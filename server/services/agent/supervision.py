@@ -1,6 +1,7 @@
-"""What a supervisor reads: the audit (filtered by conseiller, member, period), the identity checks
-flagged for them; the conseiller accounts they create and disable. And the member's own view: who
-consulted their dossier or acted for them, and when."""
+"""What a supervisor reads: the audit (filtered by conseiller, member, period and action) in words, the calls
+opened read-only on a written reason and the members whose phone channel is closed; the conseiller accounts they
+create and disable. And the member's own view: who consulted their dossier or acted for them, when, why, and the
+exact address anything was sent to."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
+from models.domain.audit_words import MEMBER_WORDS, QUESTION_WORDS, action_words, detail_words, sent_to
 from models.schemas.agent import (
     AuditPage,
     AuditRow,
@@ -18,33 +20,16 @@ from models.schemas.agent import (
     StaffOut,
 )
 from models.schemas.common import AccountState, Role
-from models.tables import Account, AuditEvent, IdentityCheck, Member
+from models.tables import Account, AgentCall, AuditEvent, IdentityCheck, Member
 from server.clock import PARIS, Clock
 from server.errors import ApiError
 from server.services import audit, mails
 from server.services.account import RESET, _issue_mail_token
+from server.services.agent import identity
 from server.services.auth import revoke_everything
 from server.settings import Settings
 
 AUDIT_LIMIT = 500
-MEMBER_WORDS = {
-    "dossier_opened": "a ouvert votre dossier",
-    "dossier_read": "a consulté votre dossier",
-    "identity_check": "a vérifié votre identité au téléphone",
-    "agent_unlock": "a débloqué votre accès",
-    "agent_reset_link": "vous a envoyé un lien de réinitialisation",
-    "agent_activation_resent": "vous a renvoyé l'e-mail de confirmation",
-    "agent_access_code_posted": "vous a envoyé un code d'accès par courrier",
-    "agent_contact_changed": "a changé vos coordonnées",
-    "agent_sessions_revoked": "a déconnecté vos appareils et sessions",
-    "agent_simulation": "a fait une simulation sur votre contrat",
-    "agent_thread_opened": "a ouvert une conversation pour vous",
-    "agent_card_sent": "a envoyé votre carte de tiers payant à un professionnel de santé",
-    "thread_opened": "a lu votre message",
-    "thread_answered": "a répondu à votre message",
-    "request_opened": "a consulté votre démarche",
-    "request_decided": "a traité votre démarche",
-}
 
 
 def _paris_start(day: date) -> datetime:
@@ -99,40 +84,87 @@ def audit_page(
                 actor_account_id=r.actor_account_id,
                 actor_name=names.get(r.actor_account_id),
                 action=r.action,
+                action_words=action_words(r.action),
                 member_id=mid,
                 member_number=numbers.get(mid) if mid else None,
                 detail=dict(r.detail or {}),
+                detail_words=detail_words(r.detail or {}),
             )
         )
     return AuditPage(items=items, truncated=truncated)
 
 
-def flagged_checks(session: Session) -> list[FlaggedCheck]:
+def flagged_checks(session: Session, clock: Clock, settings: Settings) -> list[FlaggedCheck]:
+    """Calls opened read-only on a written reason, newest first, then members whose phone channel is closed."""
     rows = session.exec(
-        select(IdentityCheck, Account.display_name, Member)
-        .join(Account, Account.id == IdentityCheck.agent_account_id)  # type: ignore[arg-type]
-        .join(Member, Member.id == IdentityCheck.member_id)  # type: ignore[arg-type]
-        .where(col(IdentityCheck.flagged).is_(True))
-        .order_by(col(IdentityCheck.created_at).desc())
+        select(AgentCall, Account.display_name, Member)
+        .join(Account, Account.id == AgentCall.agent_account_id)  # type: ignore[arg-type]
+        .join(Member, Member.id == AgentCall.member_id)  # type: ignore[arg-type]
+        .where(col(AgentCall.flagged).is_(True))
+        .order_by(col(AgentCall.started_at).desc())
         .limit(AUDIT_LIMIT)
     ).all()
-    return [
+    out = [
         FlaggedCheck(
             id=c.id or 0,
-            at=c.created_at,
+            at=c.started_at,
             agent_name=name,
             member_id=m.id or 0,
             member_number=m.member_number,
             member_name=f"{m.last_name} {m.first_name}",
             reason=c.reason,
-            checks=dict(c.checks or {}),
+            words=f"dossier ouvert en lecture seule sur motif écrit ; {_failed_words(session, c)}",
+            phone_channel_closed=identity.phone_channel_closed(session, clock, settings, m.id or 0),
         )
         for c, name, m in rows
     ]
+    since = clock.now() - settings.phone_channel_window
+    recent = session.exec(
+        select(IdentityCheck.member_id)
+        .where(col(IdentityCheck.passed).is_(False), col(IdentityCheck.created_at) > since)
+        .distinct()
+    ).all()
+    listed = {f.member_id for f in out}
+    for member_id in recent:
+        if member_id in listed or not identity.phone_channel_closed(session, clock, settings, member_id):
+            continue
+        m = session.get(Member, member_id)
+        assert m is not None
+        last = session.exec(
+            select(IdentityCheck, Account.display_name)
+            .join(Account, Account.id == IdentityCheck.agent_account_id)  # type: ignore[arg-type]
+            .where(IdentityCheck.member_id == member_id)
+            .order_by(col(IdentityCheck.created_at).desc())
+        ).first()
+        assert last is not None
+        out.append(
+            FlaggedCheck(
+                id=last[0].id or 0,
+                at=last[0].created_at,
+                agent_name=last[1],
+                member_id=member_id,
+                member_number=m.member_number,
+                member_name=f"{m.last_name} {m.first_name}",
+                reason=None,
+                words=f"canal téléphonique fermé : {settings.phone_channel_max_failures} vérifications manquées en "
+                "24 h ; à rouvrir par un superviseur",
+                phone_channel_closed=True,
+            )
+        )
+    return out
+
+
+def _failed_words(session: Session, call: AgentCall) -> str:
+    sheets = session.exec(
+        select(IdentityCheck).where(IdentityCheck.call_id == call.id, col(IdentityCheck.passed).is_(False))
+    ).all()
+    wrong = sorted({QUESTION_WORDS.get(k, "autre question") for s in sheets for k, ok in s.checks.items() if not ok})
+    return "non concordant : " + (", ".join(wrong) if wrong else "rien")
 
 
 def dossier_accesses(session: Session, member: Member) -> DossierAccessList:
-    """The member's view: staff rows about them, in words, with the conseiller's display name."""
+    """The member's view: staff rows about them, in words, with the conseiller's display name, the reason
+    given and the exact address anything was sent to."""
     rows = session.exec(
         select(AuditEvent, Account.display_name)
         .join(Account, Account.id == AuditEvent.actor_account_id)  # type: ignore[arg-type]
@@ -145,7 +177,18 @@ def dossier_accesses(session: Session, member: Member) -> DossierAccessList:
         .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
         .limit(AUDIT_LIMIT)
     ).all()
-    return DossierAccessList(items=[DossierAccess(at=e.at, who=name, what=MEMBER_WORDS[e.action]) for e, name in rows])
+    return DossierAccessList(
+        items=[
+            DossierAccess(
+                at=e.at,
+                who=name,
+                what=MEMBER_WORDS[e.action],
+                why=str(e.detail.get("reason")) if (e.detail or {}).get("reason") else None,
+                sent_to=sent_to(e.detail or {}),
+            )
+            for e, name in rows
+        ]
+    )
 
 
 def _staff_out(a: Account) -> StaffOut:
