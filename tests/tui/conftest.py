@@ -317,3 +317,22 @@ def fixed_challenges(monkeypatch: pytest.MonkeyPatch) -> None:
     import random
 
     monkeypatch.setattr("server.services.challenge._rng", random.Random(2026))
+
+
+def identity_answers(session: Session, member_number: str) -> dict[str, str]:
+    """What the member would answer to the console's identity questions (issue 16), as a caller says them:
+    the date of birth, the amount of one of the last three paid reimbursements, the RIB's last 4, the postal
+    code — keyed by question."""
+    from sqlmodel import select
+
+    from models.tables import Member
+    from server.services.agent.identity import paid_amounts, rib_last4
+
+    member = session.exec(select(Member).where(Member.member_number == member_number)).one()
+    amount = min(paid_amounts(session, member.id or 0), default=None)
+    return {
+        "birth_date": member.birth_date.strftime("%d/%m/%Y"),
+        "paid_amount": str(amount).replace(".", ",") if amount is not None else "",
+        "rib_last4": rib_last4(session, member.id or 0) or "",
+        "postal_code": member.postal_code,
+    }

@@ -1,8 +1,9 @@
 """The console conseiller's dossier, full screen (Pilot against the real server app and the demo world):
 Gaëlle LE GOFF found by « le goff gaelle », her sections on keys 1-7 (the claims table and the member's own
-détail screen, her messages), then the actions not covered elsewhere — the carte de tiers payant emailed
-to a pharmacy, a courrier NPAI alert, a conversation opened for her, a simulation on her contract — each
-checked on the server (audit row, outbox, alert, thread). Snapshots of the sections at 80×24 and 120×40."""
+détail screen, her messages), then the actions not covered elsewhere — the strong verification and the carte de
+tiers payant emailed to a pharmacy of the network, a courrier NPAI alert, a conversation opened for her (shown in
+her messages at once), a simulation on her contract — each checked on the server (audit row, outbox, alert,
+thread). Snapshots of the sections at 80×24 and 120×40."""
 
 from __future__ import annotations
 
@@ -25,18 +26,14 @@ from models.tables import (
 )
 from server.clock import paris_today
 from server.services import guarantees
-from server.services.agent.identity import last_reimbursement
+from tests.tui.agent_helpers import fill_form, open_dossier, screen_text
+from tests.tui.conftest import code_from_outbox, settle
+from tests.tui.profile_helpers import on_form, type_text, until
 from tui.app import EspaceApp
-from tui.screens.agent import AgentConsoleScreen, ConsoleSimulatorScreen, FormScreen, IdentityScreen, TextScreen
+from tui.screens.agent import AgentConsoleScreen, ConsoleSimulatorScreen, TextScreen
 from tui.screens.claims import ClaimDetailScreen
 
-from .test_agent_console import (  # noqa: F401  (julien_token: a fixture)
-    amount_words,
-    julien_token,
-    open_sophie,
-    screen_text,
-    settle,
-)
+from .test_agent_console import julien_token, open_sophie  # noqa: F401  (julien_token: a fixture)
 
 
 @pytest.fixture
@@ -44,70 +41,81 @@ def gaelle(demo_session):
     return demo_session.exec(select(Member).where(Member.member_number == "3810391")).one()
 
 
-async def open_gaelle(app, pilot, amount) -> None:
-    await settle(app, pilot)
-    await pilot.press(*"le goff gaelle")
-    await settle(app, pilot)
-    assert [h.member_number for h in app.screen.hits] == ["3810391"]  # a compound surname, « nom prénom »
-    await pilot.press("enter", "enter")
-    await settle(app, pilot)
-    assert isinstance(app.screen, IdentityScreen)
-    await pilot.press(*"Le Goff", "enter", *"Gaelle", "enter", *"02/05/1990", "enter")
-    await pilot.press(*amount_words(amount), "enter", "enter")
-    await settle(app, pilot)
+async def open_gaelle(app, pilot, demo_session) -> None:
+    await open_dossier(app, pilot, demo_session, "le goff gaelle", "3810391")  # a compound surname, « nom prénom »
     assert isinstance(app.screen, AgentConsoleScreen)
-
-
-async def fill(app, pilot, *values: str, then: type = AgentConsoleScreen) -> None:
-    assert isinstance(app.screen, FormScreen)
-    for value in values:
-        await pilot.press(*value, "enter") if value else await pilot.press("enter")
-    await settle(app, pilot)
-    assert isinstance(app.screen, then)
+    assert app.screen.dossier.banner.member_number == "3810391"
 
 
 async def test_the_dossier_sections_and_the_actions_for_the_member(
     api, token_store, julien_token, gaelle, demo_session
 ):
-    _, _, amount = last_reimbursement(demo_session, gaelle.id)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_gaelle(app, pilot, amount)
+        await open_gaelle(app, pilot, demo_session)
         console = app.screen
         assert "Personnes couvertes : Gaëlle LE GOFF (vous), Nolan LE GOFF (enfant)" in screen_text(app)
         await pilot.press("2")  # the member's claims table
-        await settle(app, pilot)
+        await settle(pilot)
         table = console.query_one("#dossier-claims")
         assert table.row_count == 50 and "58 remboursements" in screen_text(app)
         await pilot.press("enter")  # the member's own détail screen, through the console's route
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ClaimDetailScreen)
         assert "Pourquoi ce reste à charge ?" in screen_text(app)
         await pilot.press("d")  # the statement stays in the member's space: said, not failed
-        await settle(app, pilot)
+        await settle(pilot)
         assert "proposez-lui de le faire" in screen_text(app)
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
+        await pilot.press("v")  # the card needs the strong level: a code to her e-mail, read back
+        await until(pilot, lambda: on_form(app, "Vérification forte"))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: on_form(app, "Code relu par l'appelant"))
+        await type_text(pilot, code_from_outbox(demo_session, gaelle.email))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, AgentConsoleScreen))
+        await settle(pilot)
         await pilot.press("e")
-        await fill(app, pilot, "pharmacie@exemple.fr", "Pharmacie du Centre", "Demande de l'adhérente", "")
+        await fill_form(
+            app,
+            pilot,
+            "Envoyer la carte de tiers payant ou l'attestation",
+            document="card",
+            recipient="professional",
+            finess="630000149",
+            reason="Demande de l'adhérente",
+        )
         await pilot.press("n")
-        await fill(app, pilot, "n", "", "Courrier revenu", "T-7")
+        await fill_form(
+            app, pilot, "Enregistrer ou lever une alerte", alert="0", reason="Courrier revenu", ticket="T-7"
+        )
         await pilot.press("m")
-        await fill(app, pilot, "Suite à votre appel", "Bonjour, voici le justificatif.", "Appel du jour", "")
+        await fill_form(
+            app,
+            pilot,
+            "Ouvrir une conversation pour l'adhérent",
+            subject="Suite à votre appel",
+            body="Bonjour, voici le justificatif.",
+            reason="Appel du jour",
+        )
+        await settle(pilot)
         await pilot.press("3")  # her messages: the conversation just opened
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Suite à votre appel ; " in screen_text(app)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TextScreen)
         assert "Bonjour, voici le justificatif." in screen_text(app)
     demo_session.expire_all()
     audit = demo_session.exec(select(AuditEvent).where(AuditEvent.target_id == str(gaelle.id))).all()
     by_action = {e.action: e for e in audit}
     assert by_action["agent_alert_recorded"].detail.get("ticket") == "T-7"
-    assert {"agent_card_sent", "agent_thread_opened"} <= set(by_action)
+    assert {"agent_document_sent", "agent_thread_opened"} <= set(by_action)
     assert {e.detail.get("section") for e in audit if e.action == "dossier_read"} >= {"claims", "claim", "threads"}
-    card = demo_session.exec(select(MailOutbox).where(MailOutbox.to == "pharmacie@exemple.fr")).one()
+    card = demo_session.exec(
+        select(MailOutbox).where(MailOutbox.to == "contact@pharmacie-du-centre.demo.invalid")
+    ).one()
     assert demo_session.exec(select(MailAttachment).where(MailAttachment.mail_id == card.id)).all()
     assert demo_session.exec(select(MailOutbox).where(MailOutbox.to == gaelle.email)).all()
     assert demo_session.exec(select(MemberAlert).where(MemberAlert.member_id == gaelle.id)).one().kind == "npai"
@@ -131,7 +139,7 @@ async def add_act(app, pilot, poste: str, search: str, charged: str, excess: str
         screen.query_one("#excess", Select).value = excess
     await pilot.pause()
     screen.query_one(button, Button).press()
-    await settle(app, pilot)
+    await settle(pilot)
 
 
 async def test_a_simulation_of_several_acts_shows_each_act_and_the_totals(
@@ -140,7 +148,6 @@ async def test_a_simulation_of_several_acts_shows_each_act_and_the_totals(
     """« s » on Gaëlle's dossier opens the member's simulator form for her people: two acts of one care for
     Nolan (a généraliste, then a specialist, both without dépassements), a motif; the result gives each act
     by its label with the amounts the server computes for her contract, then the totals; she is emailed."""
-    _, _, amount = last_reimbursement(demo_session, gaelle.id)
     nolan = demo_session.exec(
         select(Beneficiary).where(Beneficiary.member_id == gaelle.id, Beneficiary.first_name == "Nolan")
     ).one()
@@ -151,9 +158,9 @@ async def test_a_simulation_of_several_acts_shows_each_act_and_the_totals(
     expected = guarantees.member_simulation(demo_session, gaelle, care, paris_today(clock))
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_gaelle(app, pilot, amount)
+        await open_gaelle(app, pilot, demo_session)
         await pilot.press("s")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ConsoleSimulatorScreen)
         screen.query_one("#who", Select).value = nolan.id
@@ -165,7 +172,7 @@ async def test_a_simulation_of_several_acts_shows_each_act_and_the_totals(
         assert screen.status.text.startswith("Erreur : Un motif")  # nothing sent without a motif
         screen.query_one("#reason", Input).value = "Combien pour Nolan ?"
         screen.query_one("#simulate", Button).press()
-        await settle(app, pilot)
+        await settle(pilot)
         lines = str(screen.query_one("#result", Static).render()).splitlines()
         assert "Résultat de la simulation" in lines
         for number, (label, figures) in enumerate(
@@ -180,7 +187,7 @@ async def test_a_simulation_of_several_acts_shows_each_act_and_the_totals(
         assert lines[-1].endswith(f"Reste à charge de l'adhérent : {totals['out_of_pocket']}")
         assert "son résumé lui est envoyé par e-mail" in lines[0]
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, AgentConsoleScreen)
     demo_session.expire_all()
     audit = demo_session.exec(select(AuditEvent).where(AuditEvent.action == "agent_simulation")).one()
@@ -192,20 +199,19 @@ async def test_a_simulation_of_several_acts_shows_each_act_and_the_totals(
 
 def test_console_simulation_snapshot(api, token_store, julien_token, gaelle, demo_session, snap_compare):
     """The console's simulation at 80×24 with one act added: below the member's form, the acts added, the motif."""
-    _, _, amount = last_reimbursement(demo_session, gaelle.id)
     nolan = demo_session.exec(
         select(Beneficiary).where(Beneficiary.member_id == gaelle.id, Beneficiary.first_name == "Nolan")
     ).one()
     app = EspaceApp(api, token_store=token_store)
 
     async def run_before(pilot) -> None:
-        await open_gaelle(app, pilot, amount)
+        await open_gaelle(app, pilot, demo_session)
         await pilot.press("s")
-        await settle(app, pilot)
+        await settle(pilot)
         app.screen.query_one("#who", Select).value = nolan.id
         await add_act(app, pilot, "soins_courants", "generaliste", "30", "non", "#add")
         app.screen.query_one("#simulator-body").scroll_end(animate=False)
-        await settle(app, pilot)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
@@ -215,33 +221,32 @@ async def test_the_reimbursements_section_pages_with_plus_and_minus(
 ):
     """58 reimbursements: 50 on page 1, 8 on page 2; + and − (the registry's keys) move, and say when there
     is no further page; the section's detail opens the line of the page shown."""
-    _, _, amount = last_reimbursement(demo_session, gaelle.id)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_gaelle(app, pilot, amount)
+        await open_gaelle(app, pilot, demo_session)
         console = app.screen
         table = console.query_one("#dossier-claims")
         await pilot.press("2")
-        await settle(app, pilot)
+        await settle(pilot)
         first_page = [key.value for key in table.rows]
         assert len(first_page) == 50 and "Page 1 sur 2 (+ / - : changer de page)" in screen_text(app)
         await pilot.press("minus")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Première page des remboursements." in screen_text(app) and table.row_count == 50
         await pilot.press("plus")
-        await settle(app, pilot)
+        await settle(pilot)
         second_page = [key.value for key in table.rows]
         assert len(second_page) == 8 and not set(second_page) & set(first_page)
         assert "Page 2 sur 2" in screen_text(app)
         await pilot.press("plus")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Dernière page des remboursements." in screen_text(app) and table.row_count == 8
         await pilot.press("enter")  # the détail of page 2's first line
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ClaimDetailScreen) and app.screen.claim_id == int(second_page[0])
         await pilot.press("escape")
         await pilot.press("1", "minus")  # from another section: back to the reimbursements, page 1
-        await settle(app, pilot)
+        await settle(pilot)
         assert console.query_one("#dossier").active == "sec-claims"
         assert [key.value for key in table.rows] == first_page
     demo_session.expire_all()
@@ -252,13 +257,12 @@ async def test_the_reimbursements_section_pages_with_plus_and_minus(
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 @pytest.mark.parametrize("key", ["2", "6"])
 def test_dossier_section_snapshots(api, token_store, julien_token, gaelle, demo_session, snap_compare, key, size):
-    _, _, amount = last_reimbursement(demo_session, gaelle.id)
     app = EspaceApp(api, token_store=token_store)
 
     async def run_before(pilot) -> None:
-        await open_gaelle(pilot.app, pilot, amount)
+        await open_gaelle(pilot.app, pilot, demo_session)
         await pilot.press(key)
-        await settle(pilot.app, pilot)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
@@ -267,14 +271,12 @@ def test_access_section_snapshot_of_a_locked_member(api, token_store, julien_tok
     """Sophie MARTIN (3810522), the demo world's locked member, at 80×24: the demo world's history of her
     account explains the lock — her last good login from home, then yesterday evening three wrong
     passwords (home, then her phone) and the lockout."""
-    sophie = demo_session.exec(select(Member).where(Member.member_number == "3810522")).one()
-    _, _, amount = last_reimbursement(demo_session, sophie.id)
     app = EspaceApp(api, token_store=token_store)
 
     async def run_before(pilot) -> None:
-        await open_sophie(pilot, amount)
+        await open_sophie(pilot.app, pilot, demo_session)
         await pilot.press("6")
-        await settle(pilot.app, pilot)
+        await settle(pilot)
         text = screen_text(pilot.app)
         assert text.count(f"mot de passe erroné ; IP {SOPHIE_HOME_IP}") == 1
         assert text.count(f"mot de passe erroné ; IP {SOPHIE_PHONE_IP}") == 2 and "mot de passe accepté" in text

@@ -10,15 +10,16 @@ from models.schemas.agent import (
     AgentAnswer,
     AuditPage,
     Banner,
+    CallEnded,
     CallLogCreate,
-    CallLogOut,
+    CallOut,
     Dossier,
     FlaggedCheck,
-    IdentityCheckCreate,
     IdentityCheckOut,
     InternalNoteCreate,
     InternalNoteOut,
     MemberSearch,
+    PartnerOut,
     Queue,
     QueueItem,
     QueueRequest,
@@ -33,7 +34,7 @@ from models.schemas.guarantees import MyGuarantees
 from models.schemas.messaging import Inbox, ThreadDetail
 from models.schemas.requests import RequestDetail, RequestList
 from tui.api import errors
-from tui.api.client import ApiClient, Download
+from tui.api.client import ApiClient, Download, download_of
 
 # Actions for the member that take only a reason and a ticket: id -> path under /agent/members/{id}/
 SIMPLE_ACTIONS = {
@@ -42,7 +43,7 @@ SIMPLE_ACTIONS = {
     "activation": "activation",
     "revoke": "revoke",
     "contact": "contact",
-    "card": "card",  # + email, professional
+    "send_document": "documents",  # + document, finess, beneficiary_id
     "alert": "alerts",  # + kind, note, clear
     "thread": "threads",  # + subject, body, category
 }
@@ -75,8 +76,45 @@ class AgentApi:
     async def search(self, query: str) -> MemberSearch:
         return await self._get("/agent/members", MemberSearch, params={"q": query})
 
-    async def check_identity(self, member_id: int, body: IdentityCheckCreate) -> IdentityCheckOut:
-        return await self._post(f"/agent/members/{member_id}/identity-checks", IdentityCheckOut, body)
+    # the call and its verification level (issue 16)
+    async def start_call(self, member_id: int, caller_kind: str, caller_name: str | None = None) -> CallOut:
+        body = {
+            "member_id": member_id,
+            "caller_kind": caller_kind,
+            **({"caller_name": caller_name} if caller_name else {}),
+        }
+        return await self._post("/agent/calls", CallOut, body)
+
+    async def current_call(self) -> CallOut | None:
+        try:
+            return await self._get("/agent/calls/current", CallOut)
+        except errors.NotFound:
+            return None
+
+    async def check_answers(self, call_id: int, answers: dict[str, str], reason: str | None) -> IdentityCheckOut:
+        body = {"answers": answers, **({"reason": reason} if reason else {})}
+        return await self._post(f"/agent/calls/{call_id}/identity-check", IdentityCheckOut, body)
+
+    async def send_code(self, call_id: int, channel: str) -> CallOut:
+        return await self._post(f"/agent/calls/{call_id}/code", CallOut, {"channel": channel})
+
+    async def check_code(self, call_id: int, code: str) -> CallOut:
+        return await self._post(f"/agent/calls/{call_id}/code/check", CallOut, {"code": code})
+
+    async def end_call(self, call_id: int, log: CallLogCreate | None = None) -> CallEnded:
+        body = {"log": log.model_dump(mode="json", exclude_none=True)} if log is not None else {}
+        return await self._post(f"/agent/calls/{call_id}/end", CallEnded, body)
+
+    async def partners(self, query: str) -> list[PartnerOut]:
+        response = await self.api._request("GET", "/agent/partners", auth=True, params={"q": query})
+        return self.api._parse_list(response, PartnerOut)
+
+    async def document(self, document_id: int, filename: str) -> Download:
+        """A member's file (an attachment): the server checks the queue or the call allows it."""
+        return download_of(await self.api._request("GET", f"/agent/documents/{document_id}", auth=True), filename)
+
+    async def reopen_phone_channel(self, member_id: int, reason: str) -> ActionDone:
+        return await self._post(f"/agent/members/{member_id}/phone-channel/reopen", ActionDone, {"reason": reason})
 
     async def banner(self, member_id: int) -> Banner:
         return await self._get(f"/agent/members/{member_id}/banner", Banner)
@@ -113,9 +151,6 @@ class AgentApi:
         path = SIMPLE_ACTIONS.get(action, action)
         body = {"reason": reason, **({"ticket": ticket} if ticket else {}), **extra}
         return await self._post(f"/agent/members/{member_id}/{path}", ActionDone, body)
-
-    async def log_call(self, member_id: int, body: CallLogCreate) -> CallLogOut:
-        return await self._post(f"/agent/members/{member_id}/calls", CallLogOut, body)
 
     async def queue(self, mine: bool = False) -> Queue:
         return await self._get("/agent/queue", Queue, params={"mine": "true"} if mine else None)

@@ -141,7 +141,7 @@ class Download:
 _FILENAME = re.compile(r'filename="?([^";]+)"?')
 
 
-def _download(response: httpx.Response, fallback: str) -> Download:
+def download_of(response: httpx.Response, fallback: str) -> Download:
     found = _FILENAME.search(response.headers.get("content-disposition", ""))
     name = found.group(1) if found else fallback
     return Download(name.replace("/", "_").replace("\\", "_"), response.content)
@@ -514,25 +514,25 @@ class ApiClient:
 
         params = [(k, v) for k, v in (query or ClaimQuery()).params() if k not in ("page", "page_size")]
         response = await self._request("GET", "/me/claims/export", auth=True, params=params)
-        return _download(response, "remboursements.csv")
+        return download_of(response, "remboursements.csv")
 
     async def payment_statement(self, payment_id: int) -> Download:
         response = await self._request("GET", f"/me/payments/{payment_id}/statement", auth=True)
-        return _download(response, "releve-prestations.pdf")
+        return download_of(response, "releve-prestations.pdf")
 
     async def period_statement(self, date_from: date | None, date_to: date | None) -> Download:
         params = {k: v.isoformat() for k, v in (("date_from", date_from), ("date_to", date_to)) if v is not None}
         response = await self._request("GET", "/me/statements/period", auth=True, params=params)
-        return _download(response, "releve-prestations.pdf")
+        return download_of(response, "releve-prestations.pdf")
 
     async def member_document(self, document_id: int, filename: str) -> Download:
         """One of the member's documents (a claim's linked document): the server checks it is theirs."""
         response = await self._request("GET", f"/me/documents/{document_id}", auth=True)
-        return _download(response, filename)
+        return download_of(response, filename)
 
     async def annual_statement(self, year: int) -> Download:
         response = await self._request("GET", f"/me/statements/annual/{year}", auth=True)
-        return _download(response, f"releve-annuel-{year}.pdf")
+        return download_of(response, f"releve-annuel-{year}.pdf")
 
     async def aclose(self) -> None:
         if self._http_client is not None:

@@ -217,12 +217,19 @@ AGENT_ACTIONS: tuple[Action, ...] = (
     ),
     Action("agent_contact", ("c",), "Changer l'e-mail ou le mobile de l'adhérent", context=AGENT, short="Coordonnées"),
     Action(
-        "agent_card",
+        "agent_send_document",
         ("e",),
-        "Envoyer la carte de tiers payant à un professionnel de santé",
+        "Envoyer la carte de tiers payant ou l'attestation (professionnel du réseau ou adhérent)",
         context=AGENT,
-        short="Carte TP",
+        short="Document",
         footer=False,
+    ),
+    Action(
+        "agent_strong",
+        ("v",),
+        "Vérification forte : un code envoyé à l'adhérent, relu par l'appelant",
+        context=AGENT,
+        short="Vérif. forte",
     ),
     Action(
         "agent_alert",
@@ -249,7 +256,11 @@ AGENT_ACTIONS: tuple[Action, ...] = (
         footer=False,
     ),
     Action(
-        "agent_call_log", ("j",), "Noter l'appel dans le journal (motif, issue, note)", context=AGENT, short="Journal"
+        "agent_call_log",
+        ("j",),
+        "Noter l'appel (motif, issue, note) et le terminer",
+        context=AGENT,
+        short="Noter l'appel",
     ),
     Action("agent_queue", ("f",), "File d'attente : messages, réclamations, démarches", context=AGENT, short="File"),
     Action(
@@ -327,7 +338,7 @@ AGENT_ACTIONS: tuple[Action, ...] = (
     Action(
         "agent_flagged",
         ("V",),
-        "Vérifications d'identité signalées (superviseur)",
+        "Dossiers ouverts sur motif et canaux téléphoniques fermés (superviseur)",
         context=AGENT,
         short="Signalements",
         supervisor=True,

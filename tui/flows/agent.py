@@ -5,20 +5,18 @@ queue and a thread; the identity checklist and its validation; the console's act
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from models.domain.dates import format_date, format_date_long, parse_date
-from models.domain.money import AmountError, format_eur
-from models.domain.money import parse_amount as parse_money
+from models.domain.audit_words import QUESTION_WORDS
+from models.domain.dates import format_date, format_date_long
+from models.domain.money import format_eur
 from models.schemas.agent import (
     AuditPage,
     Banner,
     CallerKind,
     Dossier,
     FlaggedCheck,
-    IdentityCheckCreate,
     IdentityCheckOut,
     MemberHit,
     QueueItem,
@@ -84,8 +82,8 @@ def reason_problem(reason: str) -> str | None:
 def hit_line(hit: MemberHit) -> str:
     contracts = "; ".join(hit.contracts) or "aucun contrat"
     return (
-        f"{hit.last_name} {hit.first_name} — né(e) en {hit.birth_year} ({hit.age} ans) — {hit.city or '?'} "
-        f"— n° {hit.member_number} — {contracts}"
+        f"{hit.last_name} {hit.first_name} — né(e) en {hit.birth_year} ({hit.age} ans) — département "
+        f"{hit.department} — n° {hit.member_number} — {contracts}"
     )
 
 
@@ -102,7 +100,7 @@ def banner_lines(b: Banner) -> list[str]:
     lines = [
         f"{b.last_name} {b.first_name} — {born_word(b.sex)} le {format_date(b.birth_date)} — n° {b.member_number}",
         f"Contrat : {contract} — Compte : {b.account_words}",
-        ("✓ " if b.identity_checked else "⚠ ") + f"Identité : {b.identity_words}",
+        ("✓ " if b.level in ("identity", "strong") else "⚠ ") + f"Vérification : {b.identity_words}",
     ]
     if b.alerts:
         lines.append("Alertes : " + " ; ".join(a.text for a in b.alerts))
@@ -290,72 +288,13 @@ def thread_lines(t: QueueThread) -> list[str]:
     return lines
 
 
-# --- the identity checklist ----------------------------------------------------------------------
-
-
-def parse_amount(text: str) -> Decimal | None:
-    # The domain's reader: it takes amounts as the portal shows them (no-break spaces) and refuses
-    # « NaN », « Infinity » and exponents, which Decimal alone would let through.
-    try:
-        value = parse_money(text)
-    except AmountError:
-        return None
-    return value if value >= 0 else None
-
-
-@dataclass
-class Checklist:
-    """What the caller confirmed, as typed; ``build`` gives the request or the French errors."""
-
-    caller_kind: CallerKind = CallerKind.member
-    last_name: str = ""
-    first_name: str = ""
-    birth_date: str = ""
-    last_reimbursement: str = ""  # a date (JJ/MM/AAAA) or an amount (6,94)
-    nir: str = ""
-    reason: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def build(self) -> IdentityCheckCreate | None:
-        self.errors = {}
-        birth = parse_date(self.birth_date) if self.birth_date.strip() else None
-        if self.birth_date.strip() and birth is None:
-            self.errors["birth_date"] = f"Date de naissance : {PARIS_HINT}"
-        last_date = last_amount = None
-        text = self.last_reimbursement.strip()
-        if text:
-            last_date = parse_date(text) if "/" in text else None
-            last_amount = None if "/" in text else parse_amount(text)
-            if last_date is None and last_amount is None:
-                self.errors["last_reimbursement"] = "Dernier remboursement : une date (JJ/MM/AAAA) ou un montant (6,94)"
-        if not self.nir.strip() and not (self.last_name.strip() and self.first_name.strip() and birth):
-            self.errors.setdefault("last_name", "Nom, prénom et date de naissance (ou le NIR avec le nom)")
-        if self.errors:
-            return None
-        return IdentityCheckCreate(
-            caller_kind=self.caller_kind,
-            last_name=self.last_name.strip() or None,
-            first_name=self.first_name.strip() or None,
-            birth_date=birth,
-            last_reimbursement_date=last_date,
-            last_reimbursement_amount=last_amount,
-            nir=self.nir.replace(" ", "") or None,
-            reason=self.reason.strip() or None,
-        )
+# --- the identity check's answer ------------------------------------------------------------------------------
 
 
 def check_lines(result: IdentityCheckOut) -> list[str]:
-    labels = {
-        "nom": "Nom",
-        "prenom": "Prénom",
-        "date_naissance": "Date de naissance",
-        "dernier_remboursement_date": "Date du dernier remboursement",
-        "dernier_remboursement_montant": "Montant du dernier remboursement",
-        "dernier_remboursement": "Dernier remboursement (non demandé)",
-        "nir": "NIR",
-    }
+    """One line per question asked, « concordant » or not (never the answer), then the server's sentence."""
     return [
-        f"[{'x' if ok else ' '}] {labels.get(k, k)} : {'concordant' if ok else 'NON concordant'}"
+        f"[{'x' if ok else ' '}] {QUESTION_WORDS.get(k, k).capitalize()} : {'concordant' if ok else 'NON concordant'}"
         for k, ok in result.checks.items()
     ] + [result.message]
 
@@ -367,8 +306,7 @@ def hit_record(number: int, hit: MemberHit) -> str:
     contracts = ", ".join(hit.contracts) or "aucun contrat"
     return (
         f"{number}. Nom : {hit.last_name} {hit.first_name} ; Né(e) en : {hit.birth_year} ({hit.age} ans) ; "
-        f"Ville : {hit.city or 'inconnue'} ({hit.postal_code}) ; N° adhérent : {hit.member_number} ; "
-        f"Contrats : {contracts}"
+        f"Département : {hit.department} ; N° adhérent : {hit.member_number} ; Contrats : {contracts}"
     )
 
 
@@ -384,7 +322,7 @@ def banner_records(b: Banner) -> list[str]:
         f"N° adhérent : {b.member_number}",
         f"Contrat : {contract}",
         f"Compte : {b.account_words}",
-        f"Identité : {b.identity_words}",
+        f"Vérification : {b.identity_words}",
         "Alertes : " + (" ; ".join(a.text for a in b.alerts) if b.alerts else "aucune"),
         f"Dernier contact : {b.last_contact or 'aucun'}",
     ]
@@ -420,37 +358,6 @@ def queue_record(number: int, item: QueueItem) -> str:
     return " ; ".join(parts)
 
 
-# --- the console's action forms, as requests (both front ends) -----------------------------------
-
-ALERT_KEYS = {"n": ("npai", False), "t": ("guardianship", False), "-n": ("npai", True), "-t": ("guardianship", True)}
-
-
-def action_body(action: str, values: dict[str, str]) -> dict[str, object] | str:
-    """The extra fields of an action for the member (beyond reason and ticket), or a French problem."""
-    problem = reason_problem(values.get("reason", ""))
-    if problem:
-        return problem
-    v = {k: (x or "").strip() for k, x in values.items()}
-    if action == "contact":
-        extra = {k: v[k] for k in ("email", "mobile") if v.get(k)}
-        return extra or "Indiquez le nouvel e-mail ou le nouveau mobile."
-    if action == "card":
-        if "@" not in v.get("email", ""):
-            return "Indiquez l'e-mail du professionnel (ex. pharmacie@exemple.fr)."
-        return {"email": v["email"], **({"professional": v["professional"]} if v.get("professional") else {})}
-    if action == "alert":
-        found = ALERT_KEYS.get(v.get("kind", "").lower())
-        if found is None:
-            return "Tapez n (NPAI), t (tutelle / curatelle), -n ou -t pour lever l'alerte."
-        kind, clear = found
-        return {"kind": kind, "clear": clear, **({"note": v["note"]} if v.get("note") else {})}
-    if action == "thread":
-        if not v.get("subject") or not v.get("body"):
-            return "L'objet et le message sont obligatoires."
-        return {"subject": v["subject"], "body": v["body"]}
-    return {}
-
-
 AGENT_REST = "Reste à charge de l'adhérent"
 
 
@@ -480,9 +387,8 @@ def audit_lines(page: AuditPage) -> list[str]:
     if not page.items:
         return ["Aucune ligne pour ces filtres."]
     lines = [
-        f"Le : {_at(row.at)} ; Conseiller : {row.actor_name or '—'} ; "
-        f"Action : {ACTION_WORDS.get(row.action, row.action)} ; Adhérent : {row.member_number or '—'}"
-        + (f" ; Motif : {row.detail['reason']}" if row.detail.get("reason") else "")
+        f"Le : {_at(row.at)} ; Conseiller : {row.actor_name or '—'} ; Action : {row.action_words} ; "
+        f"Adhérent : {row.member_number or '—'}" + (f" ; {row.detail_words}" if row.detail_words else "")
         for row in page.items
     ]
     if page.truncated:
@@ -495,8 +401,7 @@ def flagged_lines(checks: list[FlaggedCheck]) -> list[str]:
         return ["Aucune vérification signalée."]
     return [
         f"Le : {_at(c.at)} ; Conseiller : {c.agent_name} ; Adhérent : {c.member_name} (n° {c.member_number}) ; "
-        f"Motif : {c.reason or '—'} ; Non concordant : "
-        + (", ".join(k for k, ok in c.checks.items() if not ok) or "rien")
+        f"{c.words}" + (f" ; Motif : {c.reason}" if c.reason else "")
         for c in checks
     ]
 
@@ -511,26 +416,3 @@ def staff_lines(staff: list[StaffOut]) -> list[str]:
 
 
 ROLE_WORDS = {"agent": "conseiller", "supervisor": "superviseur", "member": "adhérent"}
-ACTION_WORDS = {
-    "identity_check": "vérification d'identité",
-    "dossier_opened": "ouverture du dossier",
-    "dossier_read": "lecture du dossier",
-    "call_logged": "appel noté",
-    "thread_answered": "réponse à un message",
-    "request_decided": "démarche traitée",
-    "internal_note": "note interne",
-    "queue_assigned": "prise dans la file",
-    "staff_created": "conseiller créé",
-    "staff_disabled": "conseiller désactivé",
-    "agent_unlock": "déblocage",
-    "agent_reset_link": "lien de réinitialisation",
-    "agent_activation_resent": "activation renvoyée",
-    "agent_access_code_posted": "code d'accès par courrier",
-    "agent_contact_changed": "coordonnées changées",
-    "agent_sessions_revoked": "appareils et sessions déconnectés",
-    "agent_card_sent": "carte de tiers payant envoyée",
-    "agent_alert_recorded": "alerte enregistrée",
-    "agent_alert_cleared": "alerte levée",
-    "agent_simulation": "simulation",
-    "agent_thread_opened": "conversation ouverte",
-}

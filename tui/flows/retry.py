@@ -9,9 +9,9 @@ is (the form, the draft) and the person is told so in words, with what to do: tr
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from tui.api import errors
 
@@ -50,3 +50,31 @@ class Submission:
 
     def done(self) -> None:
         self.key, self._body = None, None
+
+
+class Asks(Protocol):
+    async def confirm(self, question: str) -> bool: ...
+
+    def say(self, text: str) -> None: ...
+
+
+Sent = TypeVar("Sent")
+SEND_AGAIN = "La renvoyer maintenant ?"
+GIVEN_UP = "Envoi abandonné. Avant de recommencer, vérifiez si la demande est arrivée."
+
+
+async def send_kept(
+    face: Asks, call: Callable[[], Awaitable[Sent]], kept: str = "votre demande est gardée"
+) -> Sent | None:
+    """``call`` once; when the server does not answer, what was typed is kept (in ``call``), the person is
+    told so and asked to send again — with the same Idempotency-Key, so the server records it once. None if
+    they give up; any other error is raised to the flow, which says it beside the form."""
+    while True:
+        try:
+            return await call()
+        except errors.ApiError as exc:
+            if not is_unreachable(exc):
+                raise
+            if not await face.confirm(f"{kept_sentence(exc, kept, 'vous pouvez la renvoyer')} {SEND_AGAIN}"):
+                face.say(GIVEN_UP)
+                return None

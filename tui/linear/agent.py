@@ -1,25 +1,28 @@
-"""The console conseiller in the linear mode (no Textual): « Qui appelle ? », the search, the results as
-labelled records, the identity check as a short numbered checklist, the banner as labelled lines, the
-numbered actions for the member (each asks the reason and an optional ticket and is confirmed in
-words), the queue, and the supervisor's audit, flagged checks and conseiller accounts. Same flows and
-words as the full-screen console (``tui.flows.agent``); the menus come from the action registry."""
+"""The console conseiller in the linear mode (no Textual): the search, the results as labelled records, « Qui
+appelle ? », the server's identity questions, the banner as labelled lines, the strong verification, the
+numbered actions for the member, the call's end with its log, the queue, and the supervisor's audit, flagged
+calls and conseiller accounts. The call's flows and forms are ``tui.flows.agent_call``'s, run with the linear
+face (``LinearFace``), as the full-screen console runs them with its own; the menus come from the action
+registry."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from models.domain.dates import format_date_long
-from models.schemas.agent import AgentAnswer, CallLogCreate, CallOutcome, MemberHit, RequestDecision, StaffCreate
+from models.schemas.agent import AgentAnswer, CallOut, MemberHit, RequestDecision
 from models.schemas.common import ComplaintOutcome, Role, ThreadCategory
 from tui.api import errors
 from tui.api.agent import AgentApi
 from tui.flows import agent as flow
+from tui.flows import agent_call
 from tui.flows import claims as claims_flow
 from tui.flows import login as login_flow
 from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
 from tui.flows.actions import Action
 from tui.linear import guarantees as linear_simulator
+from tui.linear.profile import LinearFace
 
 if TYPE_CHECKING:
     from tui.flows.login import AuthenticatedSession
@@ -27,12 +30,13 @@ if TYPE_CHECKING:
 
 TOP = ("agent_search", "agent_queue", "agent_audit", "agent_flagged", "agent_staff", "help", "logout", "quit")
 DOSSIER = (
+    "agent_strong",
     "agent_unlock",
     "agent_reset_link",
     "agent_activation",
     "agent_revoke",
     "agent_contact",
-    "agent_card",
+    "agent_send_document",
     "agent_alert",
     "agent_simulation",
     "agent_thread",
@@ -40,7 +44,7 @@ DOSSIER = (
 )
 SECTIONS = tuple(f"agent_section_{section}" for section, _ in flow.SECTIONS)
 QUEUE = ("agent_take", "agent_answer", "agent_note")
-END_CALL = "Fin de l'appel : revenir à l'accueil de la console"
+END_CALL = "Fin de l'appel sans le noter : revenir à l'accueil de la console"
 BACK = "Retour"
 BACK_TO_DOSSIER = "Retour au dossier"
 CLAIM_DETAIL = "Voir le détail d'un remboursement (par son numéro)"
@@ -59,6 +63,8 @@ class Console:
         self.name = info.display_name if info is not None else ""
         available = client.registry.available(logged_in=True, console=True, supervisor=self.supervisor)
         self.actions = {a.id: a for a in available}
+        self.face = LinearFace(client)
+        self.current: CallOut | None = None  # the call in progress: its level lasts as long as it does
 
     def _menu(self, ids: tuple[str, ...]) -> list[Action]:
         return [self.actions[i] for i in ids if i in self.actions]
@@ -98,14 +104,19 @@ class Console:
     # -- a call --------------------------------------------------------------------------------------
 
     async def call(self) -> None:
-        kinds = flow.CALLERS
-        caller = kinds[await self.c.pick("Qui appelle ?", [words.capitalize() for _, words in kinds])][0]
         hit = await self.find()
         if hit is None:
             return
-        if not await self.check(hit, caller):
+        call = await agent_call.start(self.api, self.face, hit, self.current)
+        if call is None:
             return
-        await self.dossier(hit, caller)
+        self.current = await agent_call.verify(self.api, self.face, call)
+        if self.current.level == "none":
+            self.c.say("Dossier non ouvert : rien n'est communiqué à l'appelant.")
+            if await agent_call.end(self.api, self.face, self.current):
+                self.current = None
+            return
+        await self.dossier(hit)
 
     async def find(self) -> MemberHit | None:
         while True:
@@ -132,45 +143,7 @@ class Console:
                     return found.hits[int(answer) - 1]
                 self.c.error(f"choix invalide : « {answer} ». Tapez un nombre de 1 à {len(found.hits)}.")
 
-    async def check(self, hit: MemberHit, caller: Any) -> bool:
-        self.c.heading(f"Vérification d'identité : {hit.last_name} {hit.first_name} (n° {hit.member_number})")
-        self.c.say("Demandez, ne lisez pas : le serveur compare les réponses au dossier.")
-        while True:
-            checklist = flow.Checklist(caller_kind=caller)
-            checklist.last_name = await self.c.prompt("1. Nom")
-            checklist.first_name = await self.c.prompt("2. Prénom")
-            checklist.birth_date = await self.c.prompt(f"3. Date de naissance ({flow.PARIS_HINT})")
-            checklist.last_reimbursement = await self.c.prompt(
-                f"4. Dernier remboursement : date ({flow.PARIS_HINT}) ou montant (6,94) ; {SKIP}"
-            )
-            checklist.nir = await self.c.prompt(f"5. N° de sécurité sociale, à la place du 4 ; {SKIP}")
-            body = checklist.build()
-            if body is not None:
-                break
-            for problem in checklist.errors.values():
-                self.c.error(problem)
-        result = await self._try(self.api.check_identity(hit.id, body))
-        if result is None:
-            return False
-        for line in flow.check_lines(result):
-            self.c.say(line)
-        while not result.access_granted:
-            reason = (
-                await self.c.prompt(
-                    "Motif écrit pour ouvrir quand même (signalé au superviseur, 10 caractères au moins ; "
-                    "Entrée : ne pas ouvrir)"
-                )
-            ).strip()
-            if not reason:
-                self.c.say("Dossier non ouvert : rien n'est communiqué à l'appelant.")
-                return False
-            retry = await self._try(self.api.check_identity(hit.id, body.model_copy(update={"reason": reason})))
-            if retry is not None:
-                result = retry
-                self.c.say(result.message)
-        return True
-
-    async def dossier(self, hit: MemberHit, caller: Any) -> None:
+    async def dossier(self, hit: MemberHit) -> None:
         dossier = await self._try(self.api.dossier(hit.id))
         if dossier is None:
             return
@@ -180,24 +153,34 @@ class Console:
         for number, b in enumerate(dossier.profile.beneficiaries, start=1):
             self.c.say(f"Bénéficiaire {number} : {b.first_name} {b.last_name}")
         who = f"{hit.first_name} {hit.last_name}"
-        while True:
+        while self.current is not None:
             actions = self._menu(SECTIONS + DOSSIER)
             options = [a.description for a in actions] + [END_CALL]
             index = await self.c.pick(f"Dossier et actions pour {who}", options)
             if index == len(actions):
+                if await agent_call.end(self.api, self.face, self.current, log=False):
+                    self.current = None
                 return
             action = actions[index]
             if action.id in SECTIONS:
                 await self.section(hit.id, action.id.removeprefix("agent_section_"), dossier)
             elif action.id == "agent_call_log":
-                await self.log_call(hit, caller)
-                dossier = await self._try(self.api.dossier(hit.id)) or dossier  # the call history has it now
+                if await agent_call.end(self.api, self.face, self.current):
+                    self.current = None
+            elif action.id == "agent_strong":
+                self.current = await agent_call.strengthen(self.api, self.face, self.current)
             elif action.id == "agent_simulation":
+                if (why := agent_call.allowed_or_why(self.current, "simulation")) is not None:
+                    self.c.error(why)
+                    continue
                 await self.simulate(hit, action, simulator_flow.beneficiary_choices(dossier.profile.beneficiaries))
-            elif await self.act(hit, action):
-                # the action changed the dossier (an unlock, new contact details…): read it again, as the
-                # full-screen console does, so that its sections do not show the state from before
-                dossier = await self._try(self.api.dossier(hit.id)) or dossier
+            else:
+                kind = action.id.removeprefix("agent_")
+                context = agent_call.Context(tuple(dossier.profile.beneficiaries))
+                if await agent_call.act(self.api, self.face, self.current, kind, context) is not None:
+                    # the action changed the dossier (an unlock, new contact details…): read it again, as the
+                    # full-screen console does, so that its sections do not show the state from before
+                    dossier = await self._try(self.api.dossier(hit.id)) or dossier
 
     # -- the dossier's sections: labelled records, as the member's own linear screens write them ------
 
@@ -296,46 +279,6 @@ class Console:
         request = await self._try(self.api.member_request(member_id, item_id))
         return messaging_flow.request_detail_lines(request, format_date_long) if request is not None else []
 
-    async def _fields(self, action_id: str) -> dict[str, str]:
-        ask = self.c.prompt
-        if action_id == "agent_contact":
-            return {"email": await ask(f"Nouvel e-mail ({SKIP})"), "mobile": await ask(f"Nouveau mobile ({SKIP})")}
-        if action_id == "agent_card":
-            return {
-                "email": await ask("E-mail du professionnel"),
-                "professional": await ask(f"Qui (ex. Pharmacie du Centre ; {SKIP})"),
-            }
-        if action_id == "agent_alert":
-            kinds = flow.ALERTS
-            kind, clear, _ = kinds[await self.c.pick("Quelle alerte ?", [words for _, _, words in kinds])]
-            key = ("-" if clear else "") + ("n" if kind == "npai" else "t")
-            note = "" if clear or kind == "npai" else await ask("Mesure et tuteur (ex. curatelle renforcée, UDAF 63)")
-            return {"kind": key, "note": note}
-        if action_id == "agent_thread":
-            return {"subject": await ask("Objet"), "body": await ask("Message à l'adhérent")}
-        return {}
-
-    async def act(self, hit: MemberHit, action: Action) -> bool:
-        """True when the server did the action."""
-        kind = action.id.removeprefix("agent_")
-        self.c.heading(action.description)
-        values = await self._fields(action.id)
-        values["reason"] = await self.c.prompt(REASON)
-        values["ticket"] = await self.c.prompt(f"Référence de ticket ({SKIP})")
-        built = flow.action_body(kind, values)
-        if isinstance(built, str):
-            self.c.error(built)
-            return False
-        if not await self._confirm(hit, action):
-            return False
-        ticket = values["ticket"].strip() or None
-        done = await self._try(self.api.act(hit.id, kind, values["reason"], ticket, **built))
-        if done is not None:
-            self.c.say(done.message)
-            if done.member_told:
-                self.c.say("L'adhérent est prévenu par e-mail.")
-        return done is not None
-
     async def _confirm(self, hit: MemberHit, action: Action) -> bool:
         question = f"Confirmer : « {action.description} » pour {hit.first_name} {hit.last_name} ?"
         if await self.c.pick(question, ["Oui, confirmer", "Non, annuler"]) != 0:
@@ -375,19 +318,6 @@ class Console:
             self.c.say(done.message)
             for line in flow.simulation_lines(done.result, event.labels):
                 self.c.say(line)
-
-    async def log_call(self, hit: MemberHit, caller: Any) -> None:
-        self.c.heading("Noter l'appel")
-        motif = await self.c.prompt("Motif de l'appel")
-        outcome = flow.OUTCOMES[await self.c.pick("Issue de l'appel", [w.capitalize() for _, w in flow.OUTCOMES])][0]
-        note = (await self.c.prompt(f"Note pour le prochain conseiller ({SKIP})")).strip() or None
-        ticket = (await self.c.prompt(f"Référence de ticket ({SKIP})")).strip() or None
-        if not motif.strip():
-            self.c.error("Le motif de l'appel est obligatoire.")
-            return
-        body = CallLogCreate(caller_kind=caller, motif=motif, outcome=CallOutcome(outcome), note=note, ticket=ticket)
-        if await self._try(self.api.log_call(hit.id, body)) is not None:
-            self.c.say(f"Appel noté : {motif} ({dict(flow.OUTCOMES)[outcome]}).")
 
     # -- the queue -----------------------------------------------------------------------------------
 
@@ -474,75 +404,15 @@ class Console:
     # -- supervision ---------------------------------------------------------------------------------
 
     async def audit(self) -> None:
-        self.c.heading("Journal d'audit")
-        filters: dict[str, Any] = {}
-        staff = await self._try(self.api.staff()) or []
-        if staff:
-            index = await self.c.pick("Conseiller", ["Tous", *(s.display_name for s in staff)])
-            if index:
-                filters["agent_id"] = staff[index - 1].id
-        number = (await self.c.prompt(f"N° adhérent ({SKIP} : tous)")).strip()
-        if number:
-            found = await self._try(self.api.search(number))
-            hits = [h for h in (found.hits if found else []) if h.member_number == number]
-            if not hits:
-                self.c.error(f"aucun adhérent n° {number}.")
-                return
-            filters["member_id"] = hits[0].id
-        for key, label in (("date_from", "Du"), ("date_to", "Au")):
-            text = (await self.c.prompt(f"{label} ({flow.PARIS_HINT} ; {SKIP})")).strip()
-            if text:
-                day = flow.parse_date(text)
-                if day is None:
-                    self.c.error(f"date invalide : « {text} » ({flow.PARIS_HINT}).")
-                    return
-                filters[key] = day.isoformat()
-        page = await self._try(self.api.audit(**filters))
-        if page is None:
-            return
-        self.c.heading(f"Journal d'audit ({len(page.items)})")
-        for line in flow.audit_lines(page):
+        for line in await self._try(agent_call.audit(self.api, self.face)) or []:
             self.c.say(line)
 
     async def flagged(self) -> None:
-        checks = await self._try(self.api.flagged())
-        if checks is None:
-            return
-        self.c.heading(f"Vérifications signalées ({len(checks)})")
-        for line in flow.flagged_lines(checks):
+        for line in await self._try(agent_call.flagged(self.api, self.face)) or []:
             self.c.say(line)
 
     async def staff(self) -> None:
-        staff = await self._try(self.api.staff())
-        if staff is None:
-            return
-        self.c.heading(f"Comptes conseillers ({len(staff)})")
-        for line in flow.staff_lines(staff):
-            self.c.say(line)
-        active = [s for s in staff if s.state != "disabled"]
-        options = ["Créer un compte conseiller", *(f"Désactiver {s.display_name}" for s in active), BACK]
-        index = await self.c.pick("Que faire ?", options)
-        if index == 0:
-            name = await self.c.prompt("Nom affiché (Prénom NOM)")
-            email = await self.c.prompt("E-mail professionnel")
-            role = Role.supervisor if await self.c.pick("Rôle", ["Conseiller", "Superviseur"]) == 1 else Role.agent
-            try:
-                body = StaffCreate(email=email.strip(), display_name=name.strip(), role=role)
-            except ValueError:
-                self.c.error("Le nom et l'e-mail sont obligatoires.")
-                return
-            created = await self._try(self.api.create_staff(body))
-            if created is not None:
-                self.c.say(
-                    f"Compte créé pour {created.display_name} : un lien pour choisir son mot de passe part à "
-                    f"{created.email} ; l'application d'authentification sera demandée à la première connexion."
-                )
-        elif index <= len(active):
-            target = active[index - 1]
-            if await self.c.pick(f"Confirmer : désactiver {target.display_name} ?", ["Oui, désactiver", "Non"]) == 0:
-                done = await self._try(self.api.disable_staff(target.id or 0))
-                if done is not None:
-                    self.c.say(f"Compte de {done.display_name} désactivé : ses sessions sont fermées.")
+        await self._try(agent_call.staff(self.api, self.face))
 
 
 async def run_console(client: LinearClient, session: AuthenticatedSession) -> str:

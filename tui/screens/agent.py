@@ -1,7 +1,9 @@
-"""The console conseiller (full screen): « Qui appelle ? » with results as you type, the identity check
-as a short checklist, then the banner and the dossier; every action on one key (and in the command
-palette); the queue. Workers call the API and post messages; handlers change the widgets. The words
-come from ``tui.flows.agent``."""
+"""The console conseiller (full screen): the search with results as you type, then « Qui appelle ? », the
+server's identity questions, the banner and the dossier; every action on one key (and in the command palette);
+the queue. The call's flows and forms are ``tui.flows.agent_call``'s, run with the full-screen face
+(``ScreenFace``: modal forms from a worker), as the linear mode runs them with its own. Workers call the API and
+post messages; handlers change the widgets, and drop an answer about another member than the call's (a caller
+switched while it was on its way). The words come from ``tui.flows.agent``."""
 
 from __future__ import annotations
 
@@ -18,34 +20,31 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, OptionList, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from models.schemas.agent import (
-    AgentAnswer,
-    CallLogCreate,
-    CallOutcome,
-    IdentityCheckOut,
-    MemberHit,
-    QueueItem,
-)
+from models.schemas.agent import AgentAnswer, CallOut, MemberHit, QueueItem
 from models.schemas.common import ComplaintOutcome, ThreadCategory
 from tui.api import errors
 from tui.api.agent import AgentApi, MemberReader
 from tui.bindings import agent_bindings, modal_bindings, screen_bindings
 from tui.flows import agent as flow
+from tui.flows import agent_call
 from tui.flows import claims as claims_flow
 from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
 from tui.flows.actions import DEFAULT_REGISTRY, keys_label
 from tui.screens.claims import ClaimDetailScreen
+from tui.screens.profile_forms import ScreenFace
 from tui.screens.simulator import SimulatorScreen
+from tui.widgets.status import StatusLine
 from tui.widgets.text import Label, Static
 
 
 class Result(Message):
-    def __init__(self, kind: str, payload: Any = None, error: str | None = None) -> None:
+    def __init__(self, kind: str, payload: Any = None, error: str | None = None, member_id: int | None = None) -> None:
         super().__init__()
         self.kind = kind
         self.payload = payload
         self.error = error
+        self.member_id = member_id  # the member a dossier answer is about: dropped if the call moved on
 
 
 def _error_text(exc: Exception) -> str:
@@ -116,55 +115,6 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class IdentityScreen(FormScreen):
-    """The identity check as a checklist: what the caller said, compared by the server."""
-
-    class Checked(Message):
-        def __init__(self, result: IdentityCheckOut | None, error: str | None) -> None:
-            super().__init__()
-            self.result = result
-            self.error = error
-
-    def __init__(self, agent: AgentApi, hit: MemberHit) -> None:
-        super().__init__(
-            f"Vérifier l'identité — {hit.last_name} {hit.first_name} (n° {hit.member_number})",
-            [
-                ("last_name", "Nom", "tel que dit par l'appelant"),
-                ("first_name", "Prénom", ""),
-                ("birth_date", "Date de naissance", flow.PARIS_HINT),
-                ("last_reimbursement", "Dernier remboursement : date ou montant", "15/07/2025 ou 6,94"),
-                ("reason", "Motif si la vérification échoue (signalé au superviseur)", "facultatif"),
-            ],
-            note="Demandez, ne lisez pas : le serveur compare les réponses au dossier.",
-        )
-        self.agent = agent
-        self.hit = hit
-
-    def submit(self) -> None:
-        checklist = flow.Checklist(**{k: v for k, v in self.values().items()})
-        body = checklist.build()
-        if body is None:
-            self.show_error(" ; ".join(checklist.errors.values()))
-            return
-        self._check(body)
-
-    @work(exclusive=True, exit_on_error=False)
-    async def _check(self, body: Any) -> None:
-        try:
-            self.post_message(self.Checked(await self.agent.check_identity(self.hit.id, body), None))
-        except errors.ApiError as exc:  # the form stays open, filled in
-            self.post_message(self.Checked(None, flow.unsent_sentence(exc) or _error_text(exc)))
-
-    @on(Checked)
-    def _checked(self, message: Checked) -> None:
-        if message.result is None:
-            self.show_error(message.error or "")
-        elif message.result.access_granted:
-            self.dismiss({"granted": "1"})
-        else:
-            self.show_error("\n".join(flow.check_lines(message.result)))
 
 
 class TextScreen(ModalScreen[None]):
@@ -468,8 +418,8 @@ CLAIMS_PAGE_KEYS = " / ".join(
     keys_label(DEFAULT_REGISTRY[action].keys) for action in ("agent_claims_next_page", "agent_claims_previous_page")
 )
 DOSSIER_HELP = (
-    "Dossier ouvert : 1 à 7 sections, Entrée détail ; u débloquer, l lien, a activation, x déconnecter, "
-    "c coordonnées, j journal ; F1 toutes les touches."
+    "Dossier ouvert : 1 à 7 sections, Entrée détail ; v vérification forte, u débloquer, l lien, a activation, "
+    "x déconnecter, c coordonnées, e document, j noter l'appel ; F1 toutes les touches."
 )
 
 
@@ -482,7 +432,8 @@ class AgentConsoleScreen(SendingScreen):
         self.agent = agent
         self.display_name = display_name
         self.hits: list[MemberHit] = []
-        self.member_id: int | None = None
+        self.call: CallOut | None = None  # the call in progress: its level lasts as long as it does
+        self.member_id: int | None = None  # the member whose dossier is on screen (the call's, once checked)
         self._keep_status = False
         self.dossier: Any = None
         self.guarantees: Any = None
@@ -507,12 +458,19 @@ class AgentConsoleScreen(SendingScreen):
                         yield OptionList(id=f"dossier-{section}")
                     else:
                         yield VerticalScroll(Static("", id=f"text-{section}"), id=f"scroll-{section}")
-        yield Static("", id="console-status")
+        yield StatusLine(id="console-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#dossier", TabbedContent).display = False
         self.query_one("#search", Input).focus()
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#console-status", StatusLine)
+
+    def _face(self) -> ScreenFace:
+        return ScreenFace(self, self.status)
 
     # search as you type
     @on(Input.Changed, "#search")
@@ -536,26 +494,55 @@ class AgentConsoleScreen(SendingScreen):
 
     @on(OptionList.OptionSelected, "#hits")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        hit = self.hits[event.option_index]
-        self.app.push_screen(IdentityScreen(self.agent, hit), partial(self._after_check, hit))
+        self._switch_caller()
+        self._call_flow(self.hits[event.option_index])
 
-    def _after_check(self, hit: MemberHit, result: dict[str, str] | None) -> None:
-        if result:
-            self.member_id = hit.id
-            self._load_dossier(hit.id)
+    def _switch_caller(self) -> None:
+        """Another caller: whatever was on its way about the previous one is cancelled, and dropped if it
+        still arrives (``Result.member_id``); the previous dossier leaves the screen at once."""
+        for group in ("dossier", "section", "detail"):
+            self.workers.cancel_group(self, group)
+        self.member_id = None
+        self.dossier = None
+        self.query_one("#banner", Static).update("")
+        self.query_one("#dossier", TabbedContent).display = False
+
+    @work(exclusive=True, group="call", exit_on_error=False)
+    async def _call_flow(self, hit: MemberHit) -> None:
+        face = self._face()
+        try:
+            call = await agent_call.start(self.agent, face, hit, self.call)
+            if call is None:
+                return
+            self.post_message(Result("call", call))
+            call = await agent_call.verify(self.agent, face, call)
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
+            return
+        self.post_message(Result("call", call))
+        if call.level != "none":
+            self.post_message(Result("open", call.summary.id))
 
     @work(exclusive=True, group="dossier", exit_on_error=False)
     async def _load_dossier(self, member_id: int) -> None:
         try:
-            self.post_message(Result("dossier", await self.agent.dossier(member_id)))
+            dossier = await self.agent.dossier(member_id)
+            self.post_message(Result("dossier", dossier, member_id=member_id))
+            call = await self.agent.current_call()
+            self.post_message(Result("call", call, member_id=member_id))
         except errors.ApiError as exc:
             self.post_message(Result("error", error=_error_text(exc)))
 
+    def _stale(self, message: Result) -> bool:
+        return message.member_id is not None and message.member_id != self.member_id
+
     @on(Result)
     def _result(self, message: Result) -> None:
-        status = self.query_one("#console-status", Static)
+        status = self.status
+        if self._stale(message):
+            return  # about the previous caller: never drawn under this one's banner
         if message.error:
-            status.update(message.error)
+            status.error(message.error)
             return
         if message.kind == "kept":
             self._reopen(status, message.payload)
@@ -565,19 +552,34 @@ class AgentConsoleScreen(SendingScreen):
             options = self.query_one("#hits", OptionList)
             options.clear_options()
             options.add_options([Option(flow.hit_line(h)) for h in self.hits])
-            status.update(f"{len(self.hits)} résultat(s)" + (" (affinez)" if message.payload.truncated else ""))
+            status.info(f"{len(self.hits)} résultat(s)" + (" (affinez)" if message.payload.truncated else ""))
+        elif message.kind == "call":
+            self._show_call(message.payload)
+        elif message.kind == "open":
+            self.member_id = message.payload
+            self._load_dossier(message.payload)
         elif message.kind == "dossier":
             self._show_dossier(message.payload)
             if not self._keep_status:
-                status.update(DOSSIER_HELP)
+                status.info(DOSSIER_HELP)
             self._keep_status = False
         elif message.kind in SECTION_LOADERS:
             self._show_section(message.kind, message.payload)
         elif message.kind == "done":
-            status.update(message.payload)
+            if message.payload:
+                status.info(message.payload)
             if self.member_id is not None:
                 self._keep_status = True
+                self.loaded = set()  # every section is read again: what the action changed shows at once
                 self._load_dossier(self.member_id)
+        elif message.kind == "ended":
+            self.call = None
+            self.action_agent_search(keep_status=True)
+
+    def _show_call(self, call: CallOut | None) -> None:
+        self.call = call
+        if call is not None and self.dossier is None:
+            self.query_one("#banner", Static).update("\n".join(agent_call.call_lines(call)))
 
     # the dossier and its sections
     def _show_dossier(self, dossier: Any) -> None:
@@ -630,10 +632,10 @@ class AgentConsoleScreen(SendingScreen):
         load = getattr(self.agent, SECTION_LOADERS[section])
         try:
             answer = await (load(member_id, self.claims_page) if section == "claims" else load(member_id))
-            self.post_message(Result(section, answer))
+            self.post_message(Result(section, answer, member_id=member_id))
         except errors.ApiError as exc:
             self.loaded.discard(section)
-            self.post_message(Result("error", error=_error_text(exc)))
+            self.post_message(Result("error", error=_error_text(exc), member_id=member_id))
 
     def _show_section(self, section: str, payload: Any) -> None:
         if section == "contracts":
@@ -752,133 +754,109 @@ class AgentConsoleScreen(SendingScreen):
         self._open_section("calls")
 
     # actions
-    def action_agent_search(self) -> None:
-        self.member_id = None
-        self.dossier = None
-        self.query_one("#banner", Static).update("")
-        self.query_one("#dossier", TabbedContent).display = False
+    def action_agent_search(self, keep_status: bool = False) -> None:
+        """A new call: back to the search (the call in progress is offered to be logged when the next one
+        opens)."""
+        self._switch_caller()
         for widget_id in ("#search", "#hits"):
             self.query_one(widget_id).display = True
+        if self.call is not None:
+            self.query_one("#banner", Static).update("\n".join(agent_call.call_lines(self.call)))
+        if not keep_status:
+            self.status.clear()
         search = self.query_one("#search", Input)
         search.value = ""
         search.focus()
 
     def _need_dossier(self) -> int | None:
         if self.member_id is None:
-            self.query_one("#console-status", Static).update("Ouvrez d'abord un dossier (recherche puis vérification).")
+            self.status.error("Ouvrez d'abord un appel : recherche, « Qui appelle ? », vérification d'identité.")
         return self.member_id
 
-    def _with_reason(self, action: str, title: str, extra_fields: list[tuple[str, str, str]] | None = None) -> None:
-        member_id = self._need_dossier()
-        if member_id is None:
+    def _act(self, action: str) -> None:
+        if self._need_dossier() is None:
             return
-        fields = [
-            *(extra_fields or []),
-            ("reason", "Motif", "dit par l'adhérent"),
-            ("ticket", "Ticket (facultatif)", ""),
-        ]
-        self._ask(FormScreen(title, fields), partial(self._act, member_id, action))
+        beneficiaries = tuple(self.dossier.profile.beneficiaries) if self.dossier is not None else ()
+        self._act_flow(action, agent_call.Context(beneficiaries))
 
-    def _act(self, member_id: int, action: str, values: dict[str, str] | None) -> None:
-        if not values or len(values.get("reason", "").strip()) < 3:
-            if values is not None:
-                self.query_one("#console-status", Static).update("Un motif (3 caractères au moins) est obligatoire.")
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def _act_flow(self, action: str, context: agent_call.Context) -> None:
+        try:
+            done = await agent_call.act(self.agent, self._face(), self.call, action, context)
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
             return
-        built = flow.action_body(action, values)
-        if isinstance(built, str):
-            self.query_one("#console-status", Static).update(built)
-            return
-        self._call(self.agent.act(member_id, action, values["reason"], values.get("ticket") or None, **built))
-
-    def _call(self, call: Any, show: Callable[[Any], list[str]] | None = None) -> None:
-        """Run an action; ``show`` turns an answer worth reading (a simulation) into lines for a text screen."""
-
-        def done(result: Any) -> None:
-            self.post_message(Result("done", getattr(result, "message", "Fait.")))
-            if show is not None:
-                self.post_message(Result("lines", show(result)))
-
-        self._send(call, done)
+        if done is not None:
+            self.post_message(Result("done", done.message + (" L'adhérent est prévenu." if done.member_told else "")))
 
     def action_agent_unlock(self) -> None:
-        self._with_reason("unlock", "Débloquer l'accès")
+        self._act("unlock")
 
     def action_agent_reset_link(self) -> None:
-        self._with_reason("reset_link", "Envoyer un lien de réinitialisation (le mot de passe n'est jamais vu)")
+        self._act("reset_link")
 
     def action_agent_activation(self) -> None:
-        self._with_reason("activation", "Renvoyer l'activation")
+        self._act("activation")
 
     def action_agent_revoke(self) -> None:
-        self._with_reason("revoke", "Déconnecter appareils de confiance et sessions")
+        self._act("revoke")
 
     def action_agent_contact(self) -> None:
-        self._with_reason(
-            "contact",
-            "Changer l'e-mail ou le mobile (identité vérifiée)",
-            [("email", "Nouvel e-mail", "laisser vide si inchangé"), ("mobile", "Nouveau mobile", "06…")],
-        )
+        self._act("contact")
+
+    def action_agent_send_document(self) -> None:
+        self._act("send_document")
+
+    def action_agent_alert(self) -> None:
+        self._act("alert")
+
+    def action_agent_thread(self) -> None:
+        self._act("thread")
+
+    def action_agent_strong(self) -> None:
+        if self.call is None:
+            self.status.error("Ouvrez d'abord un appel (« Qui appelle ? »).")
+            return
+        self._strong_flow(self.call)
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def _strong_flow(self, call: CallOut) -> None:
+        try:
+            call = await agent_call.strengthen(self.agent, self._face(), call)
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
+            return
+        self.post_message(Result("call", call))
+        self.post_message(Result("done", ""))
 
     def action_agent_call_log(self) -> None:
-        member_id = self._need_dossier()
-        if member_id is None:
+        if self.call is None:
+            self.status.error("Aucun appel en cours à noter.")
             return
-        fields = [
-            ("motif", "Motif de l'appel", ""),
-            ("outcome", "Issue : r (résolu), s (suite à donner), t (transféré), n (non vérifié)", "r"),
-            ("note", "Note pour le prochain conseiller", ""),
-        ]
-        self._ask(FormScreen("Noter l'appel", fields), partial(self._logged, member_id))
+        self._end_flow(self.call)
 
-    def _logged(self, member_id: int, values: dict[str, str] | None) -> None:
-        if not values or not values.get("motif", "").strip():
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def _end_flow(self, call: CallOut) -> None:
+        try:
+            ended = await agent_call.end(self.agent, self._face(), call)
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
             return
-        outcome = {
-            "r": CallOutcome.resolved,
-            "s": CallOutcome.follow_up,
-            "t": CallOutcome.transferred,
-            "n": CallOutcome.not_verified,
-        }
-        body = CallLogCreate(
-            motif=values["motif"],
-            outcome=outcome.get(values.get("outcome", "r").strip()[:1].lower(), CallOutcome.resolved),
-            note=values.get("note") or None,
-        )
-        self._call(self.agent.log_call(member_id, body))
+        if ended:
+            self.post_message(Result("ended"))
 
     def action_agent_queue(self) -> None:
         self.app.push_screen(QueueScreen(self.agent))
-
-    def action_agent_card(self) -> None:
-        self._with_reason(
-            "card",
-            "Envoyer la carte de tiers payant à un professionnel",
-            [("email", "E-mail du professionnel", "pharmacie@exemple.fr"), ("professional", "Qui", "Pharmacie…")],
-        )
-
-    def action_agent_alert(self) -> None:
-        self._with_reason(
-            "alert",
-            "Signaler : n (courrier revenu NPAI) ou t (tutelle / curatelle) ; - devant pour lever",
-            [("kind", "n, t, -n ou -t", "n"), ("note", "Mesure et tuteur (tutelle)", "")],
-        )
-
-    def action_agent_thread(self) -> None:
-        self._with_reason(
-            "thread",
-            "Ouvrir une conversation pour l'adhérent",
-            [("subject", "Objet", ""), ("body", "Message", "")],
-        )
 
     def action_agent_simulation(self) -> None:
         member_id = self._need_dossier()
         if member_id is None or self.dossier is None:
             return
+        if (why := agent_call.allowed_or_why(self.call, "simulation")) is not None:
+            self.status.error(why)
+            return
         people = simulator_flow.beneficiary_choices(self.dossier.profile.beneficiaries)
         self.app.push_screen(ConsoleSimulatorScreen(self.agent, member_id, people))
-
-    def _agent_lines(self, call: Any) -> None:
-        self._show_lines(call)
 
     @work(exit_on_error=False)
     async def _show_lines(self, call: Any) -> None:
@@ -890,23 +868,26 @@ class AgentConsoleScreen(SendingScreen):
 
     @on(Result)
     def _lines(self, message: Result) -> None:
-        if message.kind == "lines":
+        if message.kind == "lines" and not self._stale(message):
             self.app.push_screen(TextScreen(message.payload))
 
-    async def _audit_lines(self) -> list[str]:
-        return flow.audit_lines(await self.agent.audit())
-
-    async def _flagged_lines(self) -> list[str]:
-        return flow.flagged_lines(await self.agent.flagged())
-
-    async def _staff_lines(self) -> list[str]:
-        return flow.staff_lines(await self.agent.staff())
+    # supervision: the same flows as the linear mode (``agent_call``), the answers in words
 
     def action_agent_audit(self) -> None:
-        self._show_lines(self._audit_lines())
+        self._supervise(agent_call.audit)
 
     def action_agent_flagged(self) -> None:
-        self._show_lines(self._flagged_lines())
+        self._supervise(agent_call.flagged)
 
     def action_agent_staff(self) -> None:
-        self._show_lines(self._staff_lines())
+        self._supervise(agent_call.staff)
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def _supervise(self, run: Callable[[AgentApi, ScreenFace], Any]) -> None:
+        try:
+            lines = await run(self.agent, self._face())
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
+            return
+        if lines:
+            self.post_message(Result("lines", lines))

@@ -90,7 +90,7 @@ ANSWER_MAX = 40
 # --- the questions -------------------------------------------------------------------------------------------
 
 
-def _paid_amounts(session: Session, member_id: int) -> set[Decimal]:
+def paid_amounts(session: Session, member_id: int) -> set[Decimal]:
     """What an honest caller may read from the last three paid reimbursements: the mutuelle's part, or the
     total with the Sécurité sociale's (« Remboursé » on the décompte). Only amounts above zero: « 0 » is a
     guess, never a payment."""
@@ -122,7 +122,7 @@ def _paid_amounts(session: Session, member_id: int) -> set[Decimal]:
     return amounts
 
 
-def _rib_last4(session: Session, member_id: int) -> str | None:
+def rib_last4(session: Session, member_id: int) -> str | None:
     masked = session.exec(
         select(BankAccount.iban_masked).where(
             BankAccount.member_id == member_id,
@@ -139,8 +139,8 @@ def choose_questions(session: Session, settings: Settings, member: Member) -> li
     """The date of birth, then the strongest questions this dossier can answer, up to ``identity_questions``."""
     assert member.id is not None
     available = {
-        IdentityQuestion.paid_amount: bool(_paid_amounts(session, member.id)),
-        IdentityQuestion.rib_last4: _rib_last4(session, member.id) is not None,
+        IdentityQuestion.paid_amount: bool(paid_amounts(session, member.id)),
+        IdentityQuestion.rib_last4: rib_last4(session, member.id) is not None,
         IdentityQuestion.postal_code: bool(member.postal_code),
     }
     chosen = [IdentityQuestion.birth_date]
@@ -188,11 +188,11 @@ def _matches(session: Session, member: Member, question: IdentityQuestion, answe
             raise _wrong_format(question, "écrivez un montant, par exemple 28,50.") from None
         if amount < 0 or amount >= Decimal("1000000"):
             raise _wrong_format(question, "écrivez un montant, par exemple 28,50.")
-        return amount.quantize(Decimal("0.01")) in _paid_amounts(session, member.id)
+        return amount.quantize(Decimal("0.01")) in paid_amounts(session, member.id)
     tail = re.sub(r"[\s-]", "", text).upper()
     if not re.fullmatch(r"[0-9A-Z]{4}", tail):
         raise _wrong_format(question, "tapez les 4 derniers caractères, par exemple 4521.")
-    expected = _rib_last4(session, member.id)
+    expected = rib_last4(session, member.id)
     return expected is not None and same(tail, expected)
 
 

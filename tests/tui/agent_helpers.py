@@ -1,0 +1,80 @@
+"""What the console conseiller's client tests share (issue 16): the search, « Qui appelle ? », the server's
+identity questions answered as a caller says them, an action's form filled and confirmed — with bounded waits
+(``until``) while a flow's worker waits for a form, where ``settle`` would wait for it too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from tests.tui.conftest import identity_answers, settle
+from tests.tui.profile_helpers import on_form, type_text, until
+from tui.screens.agent import AgentConsoleScreen
+from tui.screens.profile_forms import ConfirmScreen, ProfileFormScreen
+from tui.widgets.status import StatusLine
+
+
+def screen_text(app: Any) -> str:
+    from textual.widgets import Label, OptionList, Static
+
+    parts = [str(w.render()) for w in app.screen.query(Static)] + [str(w.render()) for w in app.screen.query(Label)]
+    for options in app.screen.query(OptionList):
+        parts += [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    return "\n".join(parts)
+
+
+def form_status(app: Any) -> str:
+    return app.screen.query_one("#profile-form-status", StatusLine).text
+
+
+def console_status(app: Any) -> str:
+    console = next(s for s in app.screen_stack if isinstance(s, AgentConsoleScreen))
+    return console.query_one("#console-status", StatusLine).text
+
+
+def identity_title(hit: Any) -> str:
+    return f"Vérifier l'identité — {hit.last_name} {hit.first_name} (n° {hit.member_number})"
+
+
+async def answer_questions(app: Any, pilot: Any, answers: dict[str, str], *, reason: str = "") -> None:
+    """The identity form: each question the server asked, in its order, then the optional reason."""
+    await until(pilot, lambda: isinstance(app.screen, ProfileFormScreen) and "identité" in app.screen.form.title)
+    for ask in app.screen.form.asks:
+        await type_text(pilot, reason if ask.name == "reason" else answers[ask.name])
+        await pilot.press("enter")
+
+
+async def open_call(app: Any, pilot: Any, query: str, birth_year: int | None = None) -> None:
+    """The search, a result chosen, « Qui appelle ? » answered « l'adhérent » (the default)."""
+    await settle(pilot)
+    await type_text(pilot, query)
+    await settle(pilot)
+    await pilot.press("enter")  # to the results
+    if birth_year is not None:
+        index = next(i for i, h in enumerate(app.screen.hits) if h.birth_year == birth_year)
+        app.screen.query_one("#hits").highlighted = index
+    await pilot.press("enter")
+    await until(pilot, lambda: on_form(app, "Qui appelle ?"))
+    await pilot.press("ctrl+s")
+
+
+async def open_dossier(app: Any, pilot: Any, session: Session, query: str, member_number: str) -> None:
+    """A member's dossier: found by ``query``, their identity checked with the server's questions."""
+    await open_call(app, pilot, query)
+    await answer_questions(app, pilot, identity_answers(session, member_number))
+    await until(pilot, lambda: isinstance(app.screen, AgentConsoleScreen) and app.screen.dossier is not None)
+    await settle(pilot)
+
+
+async def fill_form(app: Any, pilot: Any, title: str, confirm: bool = True, **values: str) -> None:
+    """An action's form: each field set (a choice by its value), Ctrl+S, then « Oui » to the read-back."""
+    await until(pilot, lambda: on_form(app, title))
+    for name, value in values.items():
+        app.screen.query_one(f"#field-{name}").value = value
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    if confirm:
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("o")
+    await until(pilot, lambda: isinstance(app.screen, AgentConsoleScreen))
