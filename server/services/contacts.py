@@ -94,7 +94,8 @@ def _code_hash(settings: Settings, member: Member, channel: ContactChannel, valu
     return keyed_hash(settings, "contact-change", f"{member.id}:{channel.value}:{value}:{code}")
 
 
-def _validated(member: Member, channel: ContactChannel, value: str) -> str:
+def validated(member: Member, channel: ContactChannel, value: str) -> str:
+    """The value as stored, or 422 with what is wrong (not a valid address or number, or the one on file)."""
     field = channel.value
     try:
         checked = validate_email(value) if channel == ContactChannel.email else validate_mobile(value)
@@ -139,7 +140,7 @@ def start_contact_change(
     ``strong``: under strong verification (kept in the history; it exempts the new address from the reset-link
     quarantine). The caller commits. 422 for a value that is not valid or unchanged, 429 when too many codes
     were asked (``code_limits``)."""
-    checked = _validated(member, channel, value)
+    checked = validated(member, channel, value)
     _limit_codes(session, clock, settings, member, channel)
     now = clock.now()
     for old in pending_changes(session, clock, settings, member):
@@ -324,10 +325,14 @@ def confirm_contact_change(
             account.login_email = row.new_value
             account.email_confirmed_at = now
             session.add(account)
-        message = "La nouvelle adresse e-mail est confirmée : c'est aussi l'identifiant de connexion."
+        message = (
+            "La nouvelle adresse e-mail est confirmée : c'est aussi l'identifiant de connexion de l'adhérent."
+            if agent
+            else "Votre nouvelle adresse e-mail est confirmée : c'est aussi votre identifiant de connexion."
+        )
     else:
         member.mobile = row.new_value
-        message = "Le nouveau numéro de mobile est confirmé."
+        message = ("Le" if agent else "Votre") + " nouveau numéro de mobile est confirmé."
     session.add(member)
     audit.record(
         session,

@@ -273,6 +273,7 @@ def start_member_change(
 ) -> PendingStarted:
     """The member's own change of login e-mail or mobile: a fresh second factor first (issue 16: a stolen
     session must not get a code sent to an attacker's address), then ``contacts.start_contact_change``."""
+    contacts.validated(member, channel, value)  # a typing mistake is said before a code is asked
     require_step_up(session, clock, settings, current)
     started = contacts.start_contact_change(session, clock, settings, member, channel, value)
     session.commit()
