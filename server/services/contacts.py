@@ -160,7 +160,7 @@ def start_contact_change(
         strong=strong and agent is not None,
     )
     session.add(row)
-    where = "à votre conseiller, qui vous le demandera au téléphone" if agent else "dans « Mon profil »"
+    give = "lisez ce code au conseiller qui vous a au téléphone" if agent else "saisissez ce code dans « Mon profil »"
     if channel == ContactChannel.email:
         enqueue_mail(
             session,
@@ -169,8 +169,8 @@ def start_contact_change(
             subject="Confirmez votre nouvelle adresse e-mail",
             body=(
                 f"Bonjour {member.first_name} {member.last_name},\n\nPour confirmer cette adresse pour votre Espace "
-                f"Adhérent, donnez ce code {where} : {code}\nIl est valable jusqu'au {at(row.expires_at)}. Tant "
-                "qu'il n'est pas donné, l'ancienne adresse reste utilisée." + SIGNATURE
+                f"Adhérent, {give} : {code}\nIl est valable jusqu'au {at(row.expires_at)}. Tant qu'il n'est pas "
+                "donné, l'ancienne adresse reste utilisée." + SIGNATURE
             ),
         )
         requested = f"Une nouvelle adresse e-mail ({mask_email(checked)})"
