@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 from sqlalchemy import Engine
@@ -26,7 +27,9 @@ from models.schemas.simulation import SimulationResult
 from server.clock import Clock, SystemClock
 from server.db import SessionScope, create_db_engine, session_scope_for
 from server.errors import install_error_handlers
+from server.http_headers import SecurityHeaders
 from server.logs import configure_logging
+from server.pages import page
 from server.routes import api_router
 from server.settings import Settings
 
@@ -137,10 +140,16 @@ def create_app(
             pool_timeout=settings.db_pool_timeout_seconds,
         )
         session_scope = session_scope_for(engine)
+    docs = docs_enabled(settings)
     app = FastAPI(
         title=API_TITLE,
         version=API_VERSION,
         description="API de l'Espace Adhérent : les adhérents et les conseillers, dans le terminal.",
+        # issue 16: FastAPI's /docs and /redoc load their script from a CDN; off everywhere. The document itself
+        # only in demo and development; ``app.openapi()`` builds it anyway (the committed openapi.json).
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=OPENAPI_URL if docs else None,
     )
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
@@ -150,9 +159,45 @@ def create_app(
     app.include_router(api_router)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
 
+    if docs:
+        app.add_route(DOCS_URL, _docs_page(app), include_in_schema=False)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
 
     return app
+
+
+OPENAPI_URL = "/openapi.json"
+DOCS_URL = "/docs"
+
+
+def docs_enabled(settings: Settings) -> bool:
+    """The API's documents are served in demo mode, or in development when ``api_docs`` is set; a production
+    server does not describe its routes to whoever asks."""
+    return settings.demo_mode or settings.api_docs
+
+
+def _docs_page(app: FastAPI) -> Callable[[Request], Awaitable[HTMLResponse]]:
+    """The operations of the API, listed by tag, on a page without any script (no CDN): the full document is
+    ``/openapi.json``, for the tools that read OpenAPI."""
+
+    async def docs_page(_request: Request) -> HTMLResponse:
+        groups: dict[str, list[dict[str, str]]] = {}
+        for path, operations in app.openapi().get("paths", {}).items():
+            for method, operation in operations.items():
+                tag = (operation.get("tags") or ["autres"])[0]
+                groups.setdefault(tag, []).append(
+                    {"method": method.upper(), "path": path, "summary": operation.get("summary", "")}
+                )
+        return page(
+            "docs.html",
+            title="Documentation de l'API",
+            description=app.description,
+            openapi_url=OPENAPI_URL,
+            groups=sorted(groups.items()),
+        )
+
+    return docs_page
 
 
 def app_factory() -> FastAPI:

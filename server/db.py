@@ -46,20 +46,22 @@ def create_db_engine(
     max_overflow: int = 10,
     pool_timeout: float = 30.0,
 ) -> Engine:
-    """``pool_*``: PostgreSQL only (settings ``db_pool_size``, ``db_max_overflow``,
+    """``hide_parameters``: an error's message never carries the query's values (issue 16: a 500 on PostgreSQL
+    wrote them to the log). ``pool_*``: PostgreSQL only (settings ``db_pool_size``, ``db_max_overflow``,
     ``db_pool_timeout_seconds``); each server process holds at most ``pool_size + max_overflow``
     connections, so N processes need N × that many below PostgreSQL's ``max_connections``."""
     url = make_url(normalise_database_url(database_url))
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(url, echo=echo, hide_parameters=True, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(
         url,
         echo=echo,
+        hide_parameters=True,
         pool_pre_ping=True,
         pool_size=pool_size,
         max_overflow=max_overflow,

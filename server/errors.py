@@ -15,11 +15,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.schemas.errors import ErrorDetail, ErrorResponse
 from models.schemas.ids import MAX_ID
+from server.http_headers import security_headers
 
 log = logging.getLogger("espace.server")
 
@@ -174,9 +176,42 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return invalid_request_response(validation_details(list(exc.errors())))
 
 
+class DatabaseFailure(Exception):
+    """What the log says of a database error: its kinds, its SQLSTATE and its SQL, never its parameters nor the
+    driver's message (PostgreSQL's DETAIL quotes values: « Key (login_email)=(…) already exists »)."""
+
+
+def _loggable(exc: BaseException) -> BaseException:
+    """``exc``, or for a database error anywhere in its chain, a ``DatabaseFailure`` with the same traceback."""
+    seen: BaseException | None = exc
+    while seen is not None and not isinstance(seen, StatementError):
+        seen = seen.__cause__ or seen.__context__
+    if seen is None:
+        return exc
+    orig = getattr(seen, "orig", None)
+    state = getattr(orig, "sqlstate", None)
+    driver = f"{type(orig).__name__}{f', SQLSTATE {state}' if state else ''}" if orig is not None else "-"
+    return DatabaseFailure(f"{type(seen).__name__} ({driver}) [SQL: {seen.statement}]").with_traceback(
+        exc.__traceback__
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database error that no service turned into a French 4xx: a 500, logged without its parameters, and
+    handled here rather than by Starlette's outermost middleware, which would hand the original exception (and
+    the driver's message quoting values) on to the server's own log."""
+    return await _unexpected_error(request, exc)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unexpected error", extra={"path": request.url.path, "method": request.method})
-    return _response(500, ErrorResponse(code="internal_error", message=INTERNAL_MESSAGE))
+    log.error(
+        "unexpected error",
+        exc_info=_loggable(exc),
+        extra={"path": request.url.path, "method": request.method},
+    )
+    # sent by Starlette's outermost middleware, around SecurityHeaders: the same headers here
+    headers = security_headers(request.url.path, "application/json")
+    return _response(500, ErrorResponse(code="internal_error", message=INTERNAL_MESSAGE), headers)
 
 
 # issue 11 (fuzzing): an identifier in the path larger than any database integer column (PostgreSQL
@@ -301,6 +336,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

@@ -164,6 +164,9 @@ class Settings(BaseSettings):
     second_factor_max_wrong: int = 5
     second_factor_max_resends: int = 3
     second_factor_resend_interval: timedelta = timedelta(seconds=30)
+    # issue 16: step-up and contact-confirmation codes are limited like login codes: one code, then at most
+    # second_factor_max_resends more in this window, each second_factor_resend_interval after the previous one
+    code_request_window: timedelta = timedelta(minutes=15)
     totp_issuer: str = "Espace Adhérent"
     totp_valid_window: int = 1  # time-steps accepted on either side of now
     recovery_code_count: int = 10
@@ -171,6 +174,12 @@ class Settings(BaseSettings):
     # Mail links and codes.
     email_confirmation_ttl: timedelta = timedelta(hours=24)
     password_reset_ttl: timedelta = timedelta(hours=24)
+    # issue 16: the « ce n'est pas moi » link and code sent to the old contact after a contact change
+    contact_revert_ttl: timedelta = timedelta(days=30)
+    # no reset link to an e-mail address on file for less than this (a contact change then a reset link is
+    # the takeover path), unless a conseiller made the change under strong verification and this says so
+    contact_reset_quarantine: timedelta = timedelta(hours=72)
+    contact_quarantine_exempt_strong: bool = True
     # Passwords.
     password_history: int = 5
     member_password_max_age: timedelta | None = timedelta(days=180)  # None: no forced renewal (NIST, CNIL)
@@ -197,6 +206,8 @@ class Settings(BaseSettings):
     db_max_overflow: int = 10  # PostgreSQL: extra connections opened under load, per process
     db_pool_timeout_seconds: float = 30.0  # wait for a free connection before answering 500
     shutdown_grace_seconds: float = 30.0  # on SIGTERM: requests in flight get this long to finish
+    # issue 16: /docs, /redoc and /openapi.json are served in demo mode, or when this is set (development)
+    api_docs: bool = False
 
     @field_validator("database_url")
     @classmethod

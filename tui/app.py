@@ -465,6 +465,11 @@ class EspaceApp(App[int]):
 
         self.push_screen(ResendConfirmationScreen(self.api, self._login_identifier()), self._back_with_identifier)
 
+    def action_not_me(self) -> None:
+        from tui.screens.account import NotMeScreen
+
+        self.push_screen(NotMeScreen(self.api, self._login_identifier()), self._back_with_identifier)
+
     def action_change_password(self) -> None:
         from tui.screens.account import ChangePasswordScreen
 

@@ -18,6 +18,11 @@ from importlib import resources
 MIN_LENGTH = 12
 MIN_LENGTH_WITHOUT_SPECIAL = 14
 MAX_LENGTH = 128
+RULES_SUMMARY = (
+    "Au moins 12 caractères avec une majuscule, une minuscule, un chiffre et un caractère spécial "
+    "(ou 14 caractères sans caractère spécial) ; sans accent ; sans votre n° adhérent, nom ni date de naissance."
+)
+"""The rules in one sentence, shown beside every new-password field (client screens, the reset link's page)."""
 HISTORY_DEPTH = 5
 
 MESSAGES: dict[str, str] = {

@@ -135,6 +135,10 @@ class ConfirmEmailRequest(BaseModel):
     code: str | None = Field(default=None, max_length=32)
 
 
+class ContactRevertRequest(ConfirmEmailRequest):
+    """« Ce n'est pas moi »: the token of the link sent to the old contact, or the identifier and the code."""
+
+
 class Terms(BaseModel):
     version: str
     title: str

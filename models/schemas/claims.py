@@ -13,6 +13,7 @@ from models.schemas.common import ClaimSource, ClaimStatus, Payee, PaymentKind, 
 from models.schemas.common import SortOrder as SortOrder
 from models.schemas.dashboard import ClaimSummary
 from models.schemas.ids import Id
+from models.schemas.query import MAX_QUERY_ITEMS, Page, QueryDate
 
 DEFAULT_MONTHS = 24
 """Without a period, the list covers the last 24 months (care date)."""
@@ -41,11 +42,11 @@ class ClaimFilters(BaseModel):
     ``amount_min``/``amount_max`` bound the claim's montant dépensé (total of its lines). ``text`` is
     looked for in the French labels and codes of the claim's acts, ignoring case and accents."""
 
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: QueryDate | None = None
+    date_to: QueryDate | None = None
     beneficiary_id: Id | None = None
-    care_category: str | None = None
-    status: list[ClaimStatus] = Field(default_factory=list)
+    care_category: str | None = Field(default=None, max_length=50)
+    status: list[ClaimStatus] = Field(default_factory=list, max_length=MAX_QUERY_ITEMS)
     regularisation: bool | None = None
     amount_min: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
     amount_max: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
@@ -58,7 +59,7 @@ class ClaimQuery(ClaimFilters):
 
     sort: ClaimSortKey = ClaimSortKey.care_date
     order: SortOrder = SortOrder.desc
-    page: int = Field(default=1, ge=1)
+    page: Page = 1
     page_size: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
 
     def filters(self) -> ClaimFilters:

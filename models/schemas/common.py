@@ -265,6 +265,13 @@ class ContactChannel(StrEnum):
     mobile = "mobile"
 
 
+class ContactChangeOrigin(StrEnum):
+    """Who made a change of e-mail or mobile: the member in their space, or a conseiller on the phone."""
+
+    member = "member"
+    agent = "agent"
+
+
 class StepUpMethod(StrEnum):
     totp = "totp"
     email = "email"

@@ -95,7 +95,9 @@ class StepUpChallenge(BaseModel):
     method: StepUpMethod
     destination: str | None = Field(default=None, description="Où le code a été envoyé (masqué)")
     expires_at: datetime | None = None
-    window_minutes: int = Field(description="Une fois le code saisi, minutes pendant lesquelles un RIB peut changer")
+    window_minutes: int = Field(
+        description="Une fois le code saisi, minutes pendant lesquelles un RIB, l'e-mail ou le mobile peut changer"
+    )
     message: str
 
 

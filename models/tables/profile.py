@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from models.schemas.common import ContactChangeOrigin
 from models.schemas.profile import BankAccountPurpose, ContactChannel, StatementChannel
 from models.tables._types import enum_field, json_field, utc_field
 
@@ -34,7 +35,13 @@ class BankAccount(SQLModel, table=True):
 
 
 class ContactChange(SQLModel, table=True):
-    """A new email or mobile waiting for the code sent to it (HMAC'd); used only once confirmed."""
+    """A new email or mobile waiting for the code sent to it (HMAC'd); used only once confirmed. Kept after
+    that as the history of the member's contacts (issue 16): who made the change (the member, or a conseiller
+    and under which verification), the value it replaced, and whether the « ce n'est pas moi » link undid it.
+
+    ``old_value`` is in clear, as ``new_value`` and the member's current e-mail and mobile are: a contact is
+    personal data but not a secret, and each change's old value is the previous change's new value, so
+    encrypting only this column would hide nothing (NIR, IBAN and TOTP secrets are the encrypted ones)."""
 
     __tablename__ = "contact_change"
 
@@ -48,6 +55,11 @@ class ContactChange(SQLModel, table=True):
     wrong_codes: int = 0
     confirmed_at: datetime | None = utc_field(nullable=True)
     cancelled_at: datetime | None = utc_field(nullable=True)
+    origin: ContactChangeOrigin = enum_field(ContactChangeOrigin, default=ContactChangeOrigin.member)
+    agent_account_id: int | None = Field(default=None, foreign_key="account.id")
+    strong: bool = False  # made by a conseiller under strong verification (a code read back by the caller)
+    old_value: str | None = Field(default=None, max_length=254)  # what the confirmation replaced
+    reverted_at: datetime | None = utc_field(nullable=True)  # undone by the « ce n'est pas moi » link
 
 
 class MemberPreferences(SQLModel, table=True):
@@ -72,3 +84,4 @@ class StepUp(SQLModel, table=True):
     expires_at: datetime = utc_field()
     wrong_codes: int = 0
     verified_at: datetime | None = utc_field(nullable=True)
+    cancelled_at: datetime | None = utc_field(nullable=True)  # a newer code was asked: this one is void

@@ -67,8 +67,9 @@ class TrustedDevice(SQLModel, table=True):
 
 
 class MailToken(SQLModel, table=True):
-    """A link (token, SHA-256) and a code (HMAC) sent by mail for one purpose: email_confirmation or
-    password_reset. Consumed by one conditional UPDATE."""
+    """A link (token, SHA-256) and a code (HMAC) sent by mail for one purpose: email_confirmation,
+    password_reset or contact_revert (« ce n'est pas moi », then ``contact_change_id`` names the change it
+    undoes). Consumed by one conditional UPDATE."""
 
     __tablename__ = "mail_token"
 
@@ -80,6 +81,7 @@ class MailToken(SQLModel, table=True):
     created_at: datetime = utc_field()
     expires_at: datetime = utc_field(index=True)
     used_at: datetime | None = utc_field(nullable=True)
+    contact_change_id: int | None = Field(default=None, foreign_key="contact_change.id")
 
 
 class PasswordHistory(SQLModel, table=True):

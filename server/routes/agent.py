@@ -6,7 +6,6 @@ conseiller's call in progress, in the service layer (``server.services.agent.lev
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -53,6 +52,7 @@ from models.schemas.claims import ClaimDetail, ClaimList, ClaimQuery
 from models.schemas.common import Role
 from models.schemas.guarantees import MyGuarantees
 from models.schemas.messaging import Inbox, ThreadDetail
+from models.schemas.query import QueryDate, QueryId, QueryText
 from models.schemas.requests import RequestDetail, RequestList
 from models.tables import Account
 from server.clock import paris_today
@@ -697,11 +697,11 @@ def open_document(document_id: int, agent: Staff, session: SessionDep, clock: Cl
 def audit_log(
     supervisor: Supervisor,
     session: SessionDep,
-    agent_id: int | None = None,
-    member_id: int | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    action: str | None = None,
+    agent_id: QueryId | None = None,
+    member_id: QueryId | None = None,
+    date_from: QueryDate | None = None,
+    date_to: QueryDate | None = None,
+    action: QueryText | None = None,
 ) -> AuditPage:
     return supervision.audit_page(
         session, agent_id=agent_id, member_id=member_id, date_from=date_from, date_to=date_to, action=action

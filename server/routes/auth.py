@@ -3,18 +3,19 @@ route parses, calls one service function and returns a schema."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import HTMLResponse
 
+from models.domain.password_policy import MAX_LENGTH
 from models.schemas.auth import (
     Accepted,
     ActivationByCode,
     ActivationByIdentity,
     ChangePasswordRequest,
     ConfirmEmailRequest,
+    ContactRevertRequest,
     ForgotPasswordRequest,
     HumanChallenge,
     LoginRequest,
@@ -38,10 +39,11 @@ from models.schemas.auth import (
     TrustedDeviceOut,
 )
 from server.deps import ClientIp, ClockDep, CurrentAuth, CurrentAuthEvenExpired, SessionDep, SettingsDep
-from server.errors import error_responses
+from server.errors import ApiError, error_responses
+from server.routes._pages import TOKEN_MAX, FormFields, LinkPage, token_of
 from server.services import account as accounts
 from server.services import auth as service
-from server.services import challenge
+from server.services import challenge, contacts
 
 router = APIRouter(tags=["connexion"])
 UserAgent = Annotated[str | None, Header()]
@@ -129,35 +131,56 @@ def activate_by_identity(
     return accounts.activate_by_identity(session, clock, settings, body, ip=ip)
 
 
-def _confirm_page(title: str, action: str, token: str, button: str, *, with_password: bool) -> HTMLResponse:
-    """Opening the link (a GET) consumes nothing: the page asks to confirm, then POSTs the JSON."""
-    field = '<p><label>Nouveau mot de passe <input type="password" id="pw"></label></p>' if with_password else ""
-    body = f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head>
-<body><h1>{title}</h1><p>Ce lien ne fait rien tant que vous ne confirmez pas.</p>{field}
-<p><button id="go">{button}</button></p><p id="out" role="status"></p>
-<p>Vous pouvez aussi saisir le code reçu par e-mail dans l'application Espace Adhérent.</p>
-<script>document.getElementById("go").onclick=async()=>{{const b={{token:{json.dumps(token)}}};
-const pw=document.getElementById("pw");if(pw)b.new_password=pw.value;
-const r=await fetch({json.dumps(action)},{{method:"POST",
-headers:{{"Content-Type":"application/json"}},body:JSON.stringify(b)}});
-document.getElementById("out").textContent=(await r.json()).message;}};</script></body></html>"""
-    return HTMLResponse(body, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+CONFIRM_PAGE = LinkPage(
+    title="Confirmer votre adresse e-mail",
+    intro="Ce lien ne fait rien tant que vous ne confirmez pas.",
+    button="Confirmer mon adresse",
+    action="/api/v1/auth/confirm-email/form",
+    terminal="Vous pouvez aussi saisir le code reçu par e-mail dans l'application Espace Adhérent.",
+)
+RESET_PAGE = LinkPage(
+    title="Choisir un nouveau mot de passe",
+    intro="Ce lien ne fait rien tant que vous ne confirmez pas. Choisissez votre nouveau mot de passe.",
+    button="Changer mon mot de passe",
+    action="/api/v1/auth/password/reset/form",
+    terminal="Vous pouvez aussi saisir le code reçu par e-mail dans l'application Espace Adhérent "
+    "(« Mot de passe oublié »).",
+    with_password=True,
+)
+REVERT_PAGE = LinkPage(
+    title="Ce n'est pas moi : annuler le changement",
+    intro="Ce lien ne fait rien tant que vous ne confirmez pas. Confirmer annule le changement de vos coordonnées, "
+    "ferme toutes les connexions à votre espace et bloque l'accès jusqu'au choix d'un nouveau mot de passe.",
+    button="Annuler le changement et bloquer mon accès",
+    action="/api/v1/auth/contact-revert/form",
+    terminal="Vous pouvez aussi, dans l'application Espace Adhérent, choisir « Ce n'est pas moi » et saisir votre "
+    "n° adhérent et le code reçu.",
+)
+HTML_PAGE = {200: {"content": {"text/html": {}}, "description": "Page HTML"}}
+PageToken = Annotated[str, Query(max_length=TOKEN_MAX)]
 
 
 @router.get(
     "/auth/confirm-email",
     response_class=Response,
-    responses={200: {"content": {"text/html": {}}, "description": "Page HTML"}, **error_responses(422)},
+    responses={**HTML_PAGE, **error_responses(422)},
     summary="Page du lien de confirmation (ne consomme rien)",
 )
-def confirm_email_page(token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
-    return _confirm_page(
-        "Confirmer votre adresse e-mail",
-        "/api/v1/auth/confirm-email",
-        token,
-        "Confirmer mon adresse",
-        with_password=False,
-    )
+def confirm_email_page(token: PageToken = "") -> HTMLResponse:
+    return CONFIRM_PAGE.ask(token)
+
+
+@router.post("/auth/confirm-email/form", response_class=HTMLResponse, include_in_schema=False)
+def confirm_email_form(
+    fields: FormFields, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> HTMLResponse:
+    """The page's form: the same service as the JSON route, the outcome as a page."""
+    token = token_of(fields) or ""
+    try:
+        done = accounts.confirm_email(session, clock, settings, ConfirmEmailRequest(token=token or None), ip=ip)
+    except ApiError as error:
+        return CONFIRM_PAGE.refused(error, token)
+    return CONFIRM_PAGE.said(done.message)
 
 
 @router.post(
@@ -208,17 +231,29 @@ def forgot(
 @router.get(
     "/auth/password/reset",
     response_class=Response,
-    responses={200: {"content": {"text/html": {}}, "description": "Page HTML"}, **error_responses(422)},
+    responses={**HTML_PAGE, **error_responses(422)},
     summary="Page du lien de réinitialisation (ne consomme rien)",
 )
-def reset_page(token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
-    return _confirm_page(
-        "Choisir un nouveau mot de passe",
-        "/api/v1/auth/password/reset",
-        token,
-        "Changer mon mot de passe",
-        with_password=True,
-    )
+def reset_page(token: PageToken = "") -> HTMLResponse:
+    return RESET_PAGE.ask(token)
+
+
+@router.post("/auth/password/reset/form", response_class=HTMLResponse, include_in_schema=False)
+def reset_form(
+    fields: FormFields, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> HTMLResponse:
+    token = token_of(fields) or ""
+    password, confirmation = fields.get("new_password", ""), fields.get("confirmation", "")
+    if not password or len(password) > MAX_LENGTH:
+        return RESET_PAGE.ask(token, problems=["Choisissez un mot de passe (128 caractères au plus)."], status_code=422)
+    if confirmation != password:
+        return RESET_PAGE.ask(token, problems=["Les deux mots de passe ne sont pas identiques."], status_code=422)
+    body = ResetPasswordRequest(token=token or None, new_password=password)
+    try:
+        done = accounts.reset_password(session, clock, settings, body, ip=ip)
+    except ApiError as error:
+        return RESET_PAGE.refused(error, token)
+    return RESET_PAGE.said(done.message)
 
 
 @router.post(
@@ -231,6 +266,42 @@ def reset(
     body: ResetPasswordRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
 ) -> Accepted:
     return accounts.reset_password(session, clock, settings, body, ip=ip)
+
+
+@router.get(
+    "/auth/contact-revert",
+    response_class=Response,
+    responses={**HTML_PAGE, **error_responses(422)},
+    summary="Page du lien « ce n'est pas moi » (ne consomme rien)",
+)
+def contact_revert_page(token: PageToken = "") -> HTMLResponse:
+    return REVERT_PAGE.ask(token)
+
+
+@router.post("/auth/contact-revert/form", response_class=HTMLResponse, include_in_schema=False)
+def contact_revert_form(
+    fields: FormFields, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> HTMLResponse:
+    token = token_of(fields) or ""
+    try:
+        done = contacts.revert_contact_change(
+            session, clock, settings, ContactRevertRequest(token=token or None), ip=ip
+        )
+    except ApiError as error:
+        return REVERT_PAGE.refused(error, token)
+    return REVERT_PAGE.said(done.message)
+
+
+@router.post(
+    "/auth/contact-revert",
+    response_model=Accepted,
+    responses=error_responses(400, 422),
+    summary="« Ce n'est pas moi » : annuler un changement d'e-mail ou de mobile (jeton, ou identifiant et code)",
+)
+def contact_revert(
+    body: ContactRevertRequest, session: SessionDep, clock: ClockDep, settings: SettingsDep, ip: ClientIp
+) -> Accepted:
+    return contacts.revert_contact_change(session, clock, settings, body, ip=ip)
 
 
 @router.post(

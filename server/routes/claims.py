@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions, ClaimQuery
+from models.schemas.query import QueryDate
 from server.clock import paris_today
 from server.deps import ClockDep, CurrentMember, SessionDep
 from server.errors import error_responses
@@ -116,8 +116,10 @@ def my_period_statement(
     member: CurrentMember,
     session: SessionDep,
     clock: ClockDep,
-    date_from: Annotated[date | None, Query(description="premier jour (paiements) ; défaut : il y a 24 mois")] = None,
-    date_to: Annotated[date | None, Query(description="dernier jour (paiements) ; défaut : aujourd'hui")] = None,
+    date_from: Annotated[
+        QueryDate | None, Query(description="premier jour (paiements) ; défaut : il y a 24 mois")
+    ] = None,
+    date_to: Annotated[QueryDate | None, Query(description="dernier jour (paiements) ; défaut : aujourd'hui")] = None,
 ) -> Response:
     today = paris_today(clock)
     start = date_from or service.months_before(today, service.DEFAULT_MONTHS)

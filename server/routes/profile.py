@@ -76,8 +76,8 @@ def _pdf(content: bytes, filename: str) -> Response:
 
 
 @router.get("/me/profile", response_model=Profile, responses=error_responses(401, 403), summary="Mes coordonnées")
-def my_profile(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Profile:
-    return service.profile(session, clock, member)
+def my_profile(member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> Profile:
+    return service.profile(session, clock, settings, member)
 
 
 @router.put(
@@ -98,25 +98,46 @@ def change_address(
     return service.change_address(session, clock, settings, member, account, body.value)
 
 
-@router.post(
-    "/me/profile/email",
-    response_model=PendingStarted,
-    responses=error_responses(401, 403, 422),
-    summary="Nouvelle adresse e-mail : un code lui est envoyé, l'ancienne est prévenue",
-)
-def start_email_change(
-    body: EmailChange,
-    member: CurrentMember,
-    account: CurrentAccount,
-    session: SessionDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    idempotency: IdempotencyDep,
-) -> JSONResponse:
-    start = service.start_email_change
-    return idempotency.run(
-        session, clock, account, body, lambda: start(session, clock, settings, member, account, body.email), 200
+def _start_route(
+    path: str, channel: ContactChannel, model: type[EmailChange] | type[MobileChange], summary: str
+) -> None:
+    """A new e-mail or mobile: a fresh second factor first (403 step_up_required), then a code to the new
+    contact (429 when too many codes were asked). Sent again with its key: the first answer, one code."""
+
+    @router.post(
+        path,
+        response_model=PendingStarted,
+        responses=error_responses(401, 403, 422, 429),
+        summary=summary,
+        name=f"start_{channel.value}_change",
     )
+    def start_contact_change(
+        body: model,  # type: ignore[valid-type]
+        current: CurrentAuth,
+        member: CurrentMember,
+        session: SessionDep,
+        clock: ClockDep,
+        settings: SettingsDep,
+        idempotency: IdempotencyDep,
+    ) -> JSONResponse:
+        value = getattr(body, channel.value)  # EmailChange.email, MobileChange.mobile
+        start = service.start_member_change
+        return idempotency.run(
+            session,
+            clock,
+            current.account,
+            body,
+            lambda: start(session, clock, settings, current, member, channel, value),
+            200,
+        )
+
+
+_start_route(
+    "/me/profile/email",
+    ContactChannel.email,
+    EmailChange,
+    "Nouvelle adresse e-mail (second facteur récent) : un code lui est envoyé, l'ancienne est prévenue",
+)
 
 
 def _confirm_route(path: str, channel: ContactChannel, statuses: tuple[int, ...], summary: str) -> None:
@@ -139,14 +160,9 @@ def _confirm_route(path: str, channel: ContactChannel, statuses: tuple[int, ...]
         settings: SettingsDep,
         idempotency: IdempotencyDep,
     ) -> JSONResponse:
-        confirm = service.confirm_contact
+        confirm = service.confirm_member_change
         return idempotency.run(
-            session,
-            clock,
-            account,
-            body,
-            lambda: confirm(session, clock, settings, member, account, channel, body.code),
-            200,
+            session, clock, account, body, lambda: confirm(session, clock, settings, member, channel, body.code), 200
         )
 
 
@@ -158,25 +174,12 @@ _confirm_route(
 )
 
 
-@router.post(
+_start_route(
     "/me/profile/mobile",
-    response_model=PendingStarted,
-    responses=error_responses(401, 403, 422),
-    summary="Nouveau numéro de mobile : un code lui est envoyé par SMS",
+    ContactChannel.mobile,
+    MobileChange,
+    "Nouveau numéro de mobile (second facteur récent) : un code lui est envoyé par SMS",
 )
-def start_mobile_change(
-    body: MobileChange,
-    member: CurrentMember,
-    account: CurrentAccount,
-    session: SessionDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    idempotency: IdempotencyDep,
-) -> JSONResponse:
-    start = service.start_mobile_change
-    return idempotency.run(
-        session, clock, account, body, lambda: start(session, clock, settings, member, account, body.mobile), 200
-    )
 
 
 _confirm_route(
@@ -194,9 +197,14 @@ _confirm_route(
     summary="Décomptes par e-mail ou par courrier ; canaux des notifications",
 )
 def set_preferences(
-    body: Preferences, member: CurrentMember, account: CurrentAccount, session: SessionDep, clock: ClockDep
+    body: Preferences,
+    member: CurrentMember,
+    account: CurrentAccount,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
 ) -> Profile:
-    return service.set_preferences(session, clock, member, account, body)
+    return service.set_preferences(session, clock, settings, member, account, body)
 
 
 # --- second facteur récent, RIB ----------------------------------------------------------------------
@@ -205,8 +213,8 @@ def set_preferences(
 @router.post(
     "/me/step-up",
     response_model=StepUpChallenge,
-    responses=error_responses(401, 403, 409, 422),
-    summary="Redonner un second facteur (avant un changement de RIB) : envoie un code",
+    responses=error_responses(401, 403, 409, 422, 429),
+    summary="Redonner un second facteur (avant un changement de RIB, d'e-mail ou de mobile) : envoie un code",
 )
 def start_step_up(
     current: CurrentAuth,
@@ -226,7 +234,7 @@ def start_step_up(
     "/me/step-up/verify",
     response_model=StepUpStatus,
     responses=error_responses(401, 403, 409, 422),
-    summary="Vérifier le code : un RIB peut être changé pendant quelques minutes (window_minutes)",
+    summary="Vérifier le code : un RIB, l'e-mail ou le mobile peut être changé pendant quelques minutes",
 )
 def verify_step_up(
     body: StepUpVerify,

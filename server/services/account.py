@@ -35,13 +35,13 @@ from models.schemas.auth import (
 )
 from models.schemas.common import AccountState, Role
 from models.schemas.errors import ErrorDetail
-from models.tables import Account, AuthSession, MailToken, Member, PasswordHistory, RecoveryCode, TrustedDevice
+from models.tables import Account, AuthSession, Member, PasswordHistory, RecoveryCode, TrustedDevice
 from server.clock import Clock
 from server.errors import ApiError
 from server.security.crypto import access_code_hash, decrypt, encrypt, keyed_hash, nir_lookup_hash, same
 from server.security.passwords import hash_password, verify_password
-from server.security.tokens import hash_token, new_digits, new_recovery_code, new_token
-from server.services import audit, challenge, mails, throttle
+from server.security.tokens import new_recovery_code
+from server.services import audit, challenge, contacts, mails, throttle
 from server.services.auth import (
     Authenticated,
     account_email,
@@ -49,6 +49,10 @@ from server.services.auth import (
     revoke_everything,
     totp_step_accepted,
 )
+from server.services.mail_tokens import CONFIRMATION, RESET
+from server.services.mail_tokens import consume as _consume_mail_token
+from server.services.mail_tokens import find as _find_mail_token
+from server.services.mail_tokens import issue as _issue_mail_token
 from server.settings import Settings
 
 ACTIVATION_ACCEPTED = (
@@ -69,9 +73,6 @@ RESEND_CONFIRMATION_ACCEPTED = (
 )
 TOKEN_REFUSED = "Ce lien ou ce code n'est pas valable (déjà utilisé, expiré ou erroné) : demandez-en un nouveau."
 CHALLENGE_FAILED = "La réponse à la question de vérification est manquante ou erronée : demandez une nouvelle question."
-CONFIRMATION = "email_confirmation"
-RESET = "password_reset"
-MT = MailToken.__table__  # type: ignore[attr-defined]
 
 TERMS_VERSION = "2026-01"
 TERMS_TITLE = "Conditions générales d'utilisation de l'Espace Adhérent"
@@ -154,66 +155,6 @@ def _reused(session: Session, settings: Settings, account: Account, password: st
     ).all()
     candidates = list(hashes) or ([account.password_hash] if account.password_hash else [])
     return any(verify_password(settings, h, password) for h in candidates)
-
-
-def _issue_mail_token(
-    session: Session, clock: Clock, settings: Settings, account: Account, purpose: str
-) -> tuple[str, str, datetime]:
-    assert account.id is not None
-    now = clock.now()
-    ttl = settings.email_confirmation_ttl if purpose == CONFIRMATION else settings.password_reset_ttl
-    token, code = new_token(), new_digits(8)
-    session.add(
-        MailToken(
-            account_id=account.id,
-            purpose=purpose,
-            token_hash=hash_token(token),
-            code_hash=keyed_hash(settings, "mail-code", f"{purpose}:{account.id}:{code}"),
-            created_at=now,
-            expires_at=now + ttl,
-        )
-    )
-    return token, code, now + ttl
-
-
-def _find_mail_token(
-    session: Session,
-    settings: Settings,
-    now: datetime,
-    purpose: str,
-    token: str | None,
-    identifier: str | None,
-    code: str | None,
-) -> MailToken | None:
-    if token:
-        statement = select(MailToken).where(MailToken.token_hash == hash_token(token), MailToken.purpose == purpose)
-    elif identifier and code:
-        account = find_account(session, identifier)
-        if account is None:
-            return None
-        key = f"mailcode:{purpose}:{account.id}"
-        counted = throttle.count_attempt(
-            session, settings, now, key, max_failures=settings.second_factor_max_wrong, lockout=settings.login_lockout
-        )
-        if counted.blocked:
-            return None
-        code_hash = keyed_hash(settings, "mail-code", f"{purpose}:{account.id}:{code.strip()}")
-        statement = select(MailToken).where(
-            MailToken.account_id == account.id, MailToken.purpose == purpose, MailToken.code_hash == code_hash
-        )
-    else:
-        return None
-    row = session.exec(statement.order_by(col(MailToken.id).desc())).first()
-    if row is None or row.used_at is not None or row.expires_at <= now:
-        return None
-    return row
-
-
-def _consume_mail_token(session: Session, now: datetime, row: MailToken) -> bool:
-    updated = session.execute(
-        sa.update(MT).where(MT.c.id == row.id, MT.c.used_at.is_(None), MT.c.expires_at > now).values(used_at=now)
-    )
-    return updated.rowcount == 1
 
 
 # --- activation ----------------------------------------------------------------------------------
@@ -431,15 +372,23 @@ def forgot_password(
             session, settings, now, f"forgot:{account.id}", max_failures=3, lockout=settings.password_reset_ttl
         )
         to = account_email(session, account)
-        if to and not counted.blocked:
+        member = session.get(Member, account.member_id) if account.member_id else None
+        # issue 16: an address put on file a short while ago gets no reset link (a contact change then a reset
+        # link is the takeover path); it is told why and to call the service adhérent. Same 202 either way.
+        quarantined = contacts.reset_quarantine_until(session, clock, settings, member, to) if member and to else None
+        if to and not counted.blocked and quarantined is not None:
+            mails.reset_quarantined(session, clock, settings, to, quarantined)
+        elif to and not counted.blocked:
             token, code, expires = _issue_mail_token(session, clock, settings, account, RESET)
             mails.password_reset(session, clock, settings, to, token, code, expires)
             sent = True
+    else:
+        quarantined = None
     audit.record(
         session,
         clock,
         "password_reset_requested",
-        detail={"sent": sent},
+        detail={"sent": sent, **({"quarantined": True} if quarantined is not None else {})},
         target_id=account.id if account else None,
         ip=ip,
     )

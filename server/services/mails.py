@@ -117,3 +117,77 @@ def identifier_reminder(session: Session, clock: Clock, to: str, member_number: 
             "Vous pouvez aussi vous connecter avec votre adresse e-mail." + SIGNATURE
         ),
     )
+
+
+# --- issue 16: « ce n'est pas moi » after a change of e-mail or mobile -------------------------------------
+
+
+def revert_link(settings: Settings, token: str) -> str:
+    return f"{settings.public_base_url}/api/v1/auth/contact-revert?token={token}"
+
+
+def contact_changed_not_me(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    to: str,
+    *,
+    what: str,
+    member_number: str,
+    token: str,
+    code: str,
+    expires_at: datetime,
+) -> None:
+    """To the contact that was replaced (or, for a new mobile, to the e-mail on file): what changed, and how to
+    undo it when the member did not ask for it."""
+    enqueue_mail(
+        session,
+        clock,
+        to=to,
+        subject="Ce changement vient-il de vous ?",
+        body=(
+            f"Bonjour,\n\n{what}\n\nSi c'est bien vous, il n'y a rien à faire.\n\nSi ce n'est pas vous, ouvrez ce "
+            f"lien, qui annule le changement :\n{revert_link(settings, token)}\n\nou, dans l'application Espace "
+            f"Adhérent, choisissez « Ce n'est pas moi » et saisissez votre n° adhérent ({member_number}) et ce code : "
+            f"{code}\nValable une seule fois, jusqu'au {_at(expires_at)}. Le changement sera annulé, toutes les "
+            "connexions à votre espace seront fermées et votre accès restera bloqué jusqu'à ce que vous choisissiez "
+            f"un nouveau mot de passe (« Mot de passe oublié »).\n{_contact(settings)}" + SIGNATURE
+        ),
+    )
+
+
+def contact_changed_not_me_sms(settings: Settings, token: str, code: str) -> str:
+    return (
+        "Espace Adhérent : votre numéro de mobile a été remplacé. Si ce n'est pas vous : "
+        f"{revert_link(settings, token)} ou le code {code} dans « Ce n'est pas moi »."
+    )
+
+
+def contact_change_undone(session: Session, clock: Clock, settings: Settings, to: str, what: str) -> None:
+    enqueue_mail(
+        session,
+        clock,
+        to=to,
+        subject="Changement annulé : votre accès est bloqué",
+        body=(
+            f"Bonjour,\n\n{what}\nToutes les connexions à votre Espace Adhérent ont été fermées et vos appareils "
+            "de confiance oubliés. Votre accès reste bloqué jusqu'à ce que vous choisissiez un nouveau mot de "
+            f"passe : choisissez « Mot de passe oublié » à la connexion.\n{_contact(settings)}" + SIGNATURE
+        ),
+    )
+
+
+def reset_quarantined(session: Session, clock: Clock, settings: Settings, to: str, until: datetime) -> None:
+    """Instead of a reset link, to an address on file for too short a time (the same 202 was answered)."""
+    enqueue_mail(
+        session,
+        clock,
+        to=to,
+        subject="Mot de passe oublié : appelez le service adhérent",
+        body=(
+            "Bonjour,\n\nUne réinitialisation de votre mot de passe a été demandée. Cette adresse e-mail a été "
+            "enregistrée il y a peu : pour votre sécurité, aucun lien de réinitialisation n'y est envoyé avant le "
+            f"{_at(until)}.\nSi vous ne pouvez pas attendre, appelez le service adhérent, qui vérifiera votre "
+            f"identité. {_contact(settings)}" + SIGNATURE
+        ),
+    )

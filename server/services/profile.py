@@ -7,7 +7,7 @@ carte, attestation and contract life are in ``server.services.family`` and ``ser
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -16,9 +16,7 @@ from models.domain.contact import (
     format_mobile,
     mask_iban,
     validate_bic,
-    validate_email,
     validate_iban,
-    validate_mobile,
     validate_postal_code,
 )
 from models.domain.dates import format_date
@@ -35,7 +33,6 @@ from models.schemas.profile import (
     ChangeResult,
     ContactChannel,
     NotificationChannel,
-    PendingContact,
     PendingStarted,
     Preferences,
     Profile,
@@ -46,9 +43,9 @@ from models.schemas.profile import (
 )
 from models.tables import (
     Account,
+    AuthSession,
     BankAccount,
     Beneficiary,
-    ContactChange,
     Contract,
     Member,
     MemberPreferences,
@@ -60,16 +57,17 @@ from server.notify.outbox import enqueue_mail
 from server.notify.sms import send_sms
 from server.security.crypto import encrypt, keyed_hash, same
 from server.security.tokens import new_digits
-from server.services import audit, documents
+from server.services import audit, code_limits, contacts, documents
 from server.services.auth import Authenticated, mask_email, mask_phone, totp_step_accepted
+from server.services.notices import NOT_YOU, SIGNATURE, invalid
+from server.services.notices import at as _at
+from server.services.notices import tell as _tell
 from server.services.requests import _new_request
 from server.settings import Settings
 
-# A RIB change needs a recent second factor (MESE: 5 minutes; ASVS 6.4 re-authentication): the window and
-# the code's validity are settings (``step_up_window``, ``step_up_code_ttl``), told to the client in minutes.
-EMAIL_CODE_TTL = timedelta(hours=24)  # as the email confirmation of issue 4
-SMS_CODE_TTL = timedelta(minutes=10)
-MAX_WRONG_CODES = 5
+# A RIB change, and (issue 16) a change of login e-mail or mobile, needs a recent second factor (MESE: 5 minutes;
+# ASVS 6.4 re-authentication): the window and the code's validity are settings (``step_up_window``,
+# ``step_up_code_ttl``), told to the client in minutes.
 IN_FORCE = (ContractState.active, ContractState.suspended, ContractState.portability)
 
 
@@ -81,40 +79,10 @@ def step_up_minutes(settings: Settings) -> int:
 def step_up_required(settings: Settings) -> str:
     minutes = step_up_minutes(settings)
     return (
-        "Pour modifier un RIB, confirmez d'abord que c'est bien vous : demandez un code (second facteur) puis "
-        f"saisissez-le ; il vous laisse {minutes} minute{'s' if minutes > 1 else ''} pour enregistrer le changement."
+        "Pour modifier un RIB, votre adresse e-mail ou votre numéro de mobile, confirmez d'abord que c'est bien "
+        "vous : demandez un code (second facteur) puis saisissez-le ; il vous laisse "
+        f"{minutes} minute{'s' if minutes > 1 else ''} pour enregistrer le changement."
     )
-
-
-SIGNATURE = "\n\nLe service adhérent\n(Ce message est automatique : merci de ne pas y répondre.)"
-NOT_YOU = "\n\nSi vous n'êtes pas à l'origine de ce changement, appelez sans attendre le service adhérent."
-
-
-def invalid(field: str, error: str | ContactError, sentence: str | None = None) -> ApiError:
-    message = str(error)
-    return ApiError(
-        422,
-        "invalid_request",
-        sentence or (message[0].upper() + message[1:] + "."),
-        details=[ErrorDetail(field=field, message=message)],
-    )
-
-
-def _at(moment: datetime) -> str:
-    local = moment.astimezone(PARIS)
-    return f"{local:%d/%m/%Y} à {local.hour} h {local:%M}"
-
-
-def _tell(session: Session, clock: Clock, member: Member, subject: str, body: str, to: str | None = None) -> None:
-    address = to or member.email
-    if address:
-        enqueue_mail(
-            session,
-            clock,
-            to=address,
-            subject=subject,
-            body=f"Bonjour {member.first_name} {member.last_name},\n\n{body}{NOT_YOU}{SIGNATURE}",
-        )
 
 
 # --- contracts -------------------------------------------------------------------------------------
@@ -168,7 +136,9 @@ def notification_channels(session: Session, member: Member) -> list[Notification
     return usable
 
 
-def set_preferences(session: Session, clock: Clock, member: Member, account: Account, body: Preferences) -> Profile:
+def set_preferences(
+    session: Session, clock: Clock, settings: Settings, member: Member, account: Account, body: Preferences
+) -> Profile:
     channels = sorted({NotificationChannel.portal, *body.channels}, key=list(NotificationChannel).index)
     if NotificationChannel.sms in channels and not member.mobile:
         raise invalid(
@@ -187,34 +157,13 @@ def set_preferences(session: Session, clock: Clock, member: Member, account: Acc
         session, clock, "preferences_changed", actor_account_id=account.id, target_type="member", target_id=member.id
     )
     session.commit()
-    return profile(session, clock, member)
+    return profile(session, clock, settings, member)
 
 
 # --- coordonnées -----------------------------------------------------------------------------------
 
 
-def _pending(session: Session, clock: Clock, member: Member) -> list[ContactChange]:
-    return list(
-        session.exec(
-            select(ContactChange)
-            .where(
-                ContactChange.member_id == member.id,
-                col(ContactChange.confirmed_at).is_(None),
-                col(ContactChange.cancelled_at).is_(None),
-                ContactChange.expires_at > clock.now(),
-                ContactChange.wrong_codes < MAX_WRONG_CODES,
-            )
-            .order_by(col(ContactChange.id))
-        ).all()
-    )
-
-
-def _pending_out(row: ContactChange) -> PendingContact:
-    shown = row.new_value if row.channel == ContactChannel.email else format_mobile(row.new_value)
-    return PendingContact(channel=row.channel, destination=shown, expires_at=row.expires_at)
-
-
-def profile(session: Session, clock: Clock, member: Member) -> Profile:
+def profile(session: Session, clock: Clock, settings: Settings, member: Member) -> Profile:
     collective = collective_contract(session, member)
     address = (
         Address(
@@ -235,7 +184,7 @@ def profile(session: Session, clock: Clock, member: Member) -> Profile:
         address=address,
         email=member.email,
         mobile=format_mobile(member.mobile) if member.mobile else None,
-        pending=[_pending_out(r) for r in _pending(session, clock, member)],
+        pending=[contacts.pending_out(r) for r in contacts.pending_changes(session, clock, settings, member)],
         preferences=preferences_of(session, member),
         collective=collective is not None,
         employer=collective.employer if collective else None,
@@ -310,186 +259,33 @@ def change_address(
     message = "Votre adresse est enregistrée."
     if reference:
         message += f" Le justificatif est transmis à un conseiller (démarche {reference})."
-    return ChangeResult(message=message, request_reference=reference, profile=profile(session, clock, member))
+    return ChangeResult(message=message, request_reference=reference, profile=profile(session, clock, settings, member))
 
 
-def _contact_code_hash(settings: Settings, member: Member, channel: ContactChannel, value: str, code: str) -> str:
-    return keyed_hash(settings, "contact-change", f"{member.id}:{channel.value}:{value}:{code}")
-
-
-def _new_pending(
-    session: Session, clock: Clock, settings: Settings, member: Member, channel: ContactChannel, value: str
-) -> tuple[ContactChange, str]:
-    now = clock.now()
-    for old in _pending(session, clock, member):
-        if old.channel == channel:
-            old.cancelled_at = now
-            session.add(old)
-    code = new_digits(6)
-    row = ContactChange(
-        member_id=member.id or 0,
-        channel=channel,
-        new_value=value,
-        code_hash=_contact_code_hash(settings, member, channel, value, code),
-        created_at=now,
-        expires_at=now + (EMAIL_CODE_TTL if channel == ContactChannel.email else SMS_CODE_TTL),
-    )
-    session.add(row)
-    return row, code
-
-
-def start_email_change(
-    session: Session, clock: Clock, settings: Settings, member: Member, account: Account, email: str
-) -> PendingStarted:
-    try:
-        value = validate_email(email)
-    except ContactError as error:
-        raise invalid("email", error) from None
-    if member.email and value == member.email.lower():
-        raise invalid("email", "adresse inchangée", "C'est déjà votre adresse e-mail.")
-    row, code = _new_pending(session, clock, settings, member, ContactChannel.email, value)
-    enqueue_mail(
-        session,
-        clock,
-        to=value,
-        subject="Confirmez votre nouvelle adresse e-mail",
-        body=(
-            f"Bonjour {member.first_name} {member.last_name},\n\nPour confirmer cette adresse pour votre Espace "
-            f"Adhérent, saisissez ce code dans « Mon profil » : {code}\nIl est valable jusqu'au "
-            f"{_at(row.expires_at)}. Tant qu'il n'est pas saisi, l'ancienne adresse reste utilisée." + SIGNATURE
-        ),
-    )
-    _tell(
-        session,
-        clock,
-        member,
-        "Demande de changement de votre adresse e-mail",
-        f"Une nouvelle adresse e-mail ({mask_email(value)}) a été demandée pour votre Espace Adhérent le "
-        f"{_at(clock.now())}. Elle ne sera utilisée qu'après la saisie du code qui lui a été envoyé.",
-    )
-    audit.record(
-        session, clock, "email_change_started", actor_account_id=account.id, target_type="member", target_id=member.id
-    )
-    session.commit()
-    return PendingStarted(
-        message=f"Un code a été envoyé à {value}. Saisissez-le pour confirmer la nouvelle adresse.",
-        pending=_pending_out(row),
-    )
-
-
-def start_mobile_change(
-    session: Session, clock: Clock, settings: Settings, member: Member, account: Account, mobile: str
-) -> PendingStarted:
-    try:
-        value = validate_mobile(mobile)
-    except ContactError as error:
-        raise invalid("mobile", error) from None
-    if member.mobile and value == validate_mobile(member.mobile):
-        raise invalid("mobile", "numéro inchangé", "C'est déjà votre numéro de mobile.")
-    row, code = _new_pending(session, clock, settings, member, ContactChannel.mobile, value)
-    send_sms(
-        session,
-        clock,
-        settings,
-        value,
-        f"Espace Adhérent : votre code de confirmation du nouveau numéro est {code} "
-        f"(valable jusqu'au {_at(row.expires_at)}).",
-    )
-    _tell(
-        session,
-        clock,
-        member,
-        "Demande de changement de votre numéro de mobile",
-        f"Un nouveau numéro de mobile ({mask_phone(value)}) a été demandé pour votre Espace Adhérent le "
-        f"{_at(clock.now())}. Il ne sera utilisé qu'après la saisie du code qui lui a été envoyé par SMS.",
-    )
-    audit.record(
-        session, clock, "mobile_change_started", actor_account_id=account.id, target_type="member", target_id=member.id
-    )
-    session.commit()
-    return PendingStarted(
-        message=f"Un code a été envoyé par SMS au {format_mobile(value)}. Saisissez-le pour confirmer le numéro.",
-        pending=_pending_out(row),
-    )
-
-
-CODE_REFUSED = "Code incorrect ou expiré : vérifiez-le, ou demandez un nouveau code."
-
-
-def confirm_contact(
+def start_member_change(
     session: Session,
     clock: Clock,
     settings: Settings,
+    current: Authenticated,
     member: Member,
-    account: Account,
     channel: ContactChannel,
-    code: str,
-) -> ChangeResult:
-    row = next((r for r in reversed(_pending(session, clock, member)) if r.channel == channel), None)
-    if row is None:
-        raise invalid(
-            "code", "aucun changement en attente", "Aucun changement en attente (ou le code a expiré) : recommencez."
-        )
-    expected = _contact_code_hash(settings, member, channel, row.new_value, code.strip())
-    if not same(expected, row.code_hash):
-        row.wrong_codes += 1
-        session.add(row)
-        session.commit()
-        raise invalid("code", "code incorrect", CODE_REFUSED)
-    now = clock.now()
-    row.confirmed_at = now
-    session.add(row)
-    if channel == ContactChannel.email:
-        taken = session.exec(
-            select(Account.id).where(Account.login_email == row.new_value, Account.id != account.id)
-        ).first()
-        if taken is not None:
-            raise ApiError(409, "email_taken", "Cette adresse e-mail est déjà l'identifiant d'un autre compte.")
-        old = member.email
-        _tell(
-            session,
-            clock,
-            member,
-            "Votre adresse e-mail a été changée",
-            f"Votre adresse e-mail a été remplacée par {mask_email(row.new_value)} le {_at(now)}. Les prochains "
-            "messages iront à la nouvelle adresse, et elle devient votre identifiant de connexion.",
-            to=old,
-        )
-        member.email = row.new_value
-        if account.login_email is not None:
-            account.login_email = row.new_value
-            account.email_confirmed_at = now
-            session.add(account)
-        message = "Votre nouvelle adresse e-mail est confirmée : c'est aussi votre identifiant de connexion."
-    else:
-        _tell(
-            session,
-            clock,
-            member,
-            "Votre numéro de mobile a été changé",
-            f"Votre numéro de mobile a été remplacé par {mask_phone(row.new_value)} le {_at(now)}.",
-        )
-        if member.mobile:
-            send_sms(
-                session,
-                clock,
-                settings,
-                member.mobile,
-                "Espace Adhérent : votre numéro de mobile vient d'être remplacé.",
-            )
-        member.mobile = row.new_value
-        message = "Votre nouveau numéro de mobile est confirmé."
-    session.add(member)
-    audit.record(
-        session,
-        clock,
-        f"{channel.value}_changed",
-        actor_account_id=account.id,
-        target_type="member",
-        target_id=member.id,
-    )
+    value: str,
+) -> PendingStarted:
+    """The member's own change of login e-mail or mobile: a fresh second factor first (issue 16: a stolen
+    session must not get a code sent to an attacker's address), then ``contacts.start_contact_change``."""
+    contacts.validated(member, channel, value)  # a typing mistake is said before a code is asked
+    require_step_up(session, clock, settings, current)
+    started = contacts.start_contact_change(session, clock, settings, member, channel, value)
     session.commit()
-    return ChangeResult(message=message, profile=profile(session, clock, member))
+    return started
+
+
+def confirm_member_change(
+    session: Session, clock: Clock, settings: Settings, member: Member, channel: ContactChannel, code: str
+) -> ChangeResult:
+    confirmed = contacts.confirm_contact_change(session, clock, settings, member, channel, code)
+    session.commit()
+    return ChangeResult(message=confirmed.message, profile=profile(session, clock, settings, member))
 
 
 # --- second facteur récent (step-up) -----------------------------------------------------------------
@@ -528,6 +324,16 @@ def start_step_up(
         method = StepUpMethod.email
     else:
         raise ApiError(422, "no_second_factor", "Aucun moyen de vous envoyer un code : appelez le service adhérent.")
+    earlier = session.exec(
+        select(StepUp)
+        .join(AuthSession, col(AuthSession.id) == StepUp.auth_session_id)
+        .where(AuthSession.account_id == account.id, StepUp.created_at > code_limits.window_start(settings, now))
+    ).all()
+    code_limits.check(settings, now, [r.created_at for r in earlier])
+    for old in earlier:  # a new code voids the previous ones
+        if old.verified_at is None and old.cancelled_at is None:
+            old.cancelled_at = now
+            session.add(old)
     row = StepUp(
         auth_session_id=current.auth_session.id or 0,
         method=method.value,
@@ -542,7 +348,7 @@ def start_step_up(
     else:
         code = new_digits(6)
         row.code_hash = _step_up_hash(settings, row.id or 0, code)
-        text = f"Espace Adhérent : code de confirmation {code} (modification de vos coordonnées bancaires)."
+        text = f"Espace Adhérent : code de confirmation {code} (modification de vos coordonnées)."
         if method == StepUpMethod.sms:
             destination = mask_phone(member.mobile or "")
             send_sms(session, clock, settings, member.mobile or "", text)
@@ -554,7 +360,8 @@ def start_step_up(
                 to=member.email or "",
                 subject="Votre code de confirmation",
                 body=(
-                    f"Bonjour,\n\nVotre code pour confirmer une modification de vos coordonnées bancaires : {code}\n"
+                    f"Bonjour,\n\nVotre code pour confirmer une modification de vos coordonnées (RIB, e-mail ou "
+                    f"mobile) : {code}\n"
                     f"Il est valable jusqu'au {_at(row.expires_at)} et ne sert qu'une fois." + NOT_YOU + SIGNATURE
                 ),
             )
@@ -575,17 +382,17 @@ def verify_step_up(
     session: Session, clock: Clock, settings: Settings, current: Authenticated, code: str
 ) -> StepUpStatus:
     now = clock.now()
+    # only the latest code asked in this session counts: an older one was voided by it
     row = session.exec(
-        select(StepUp)
-        .where(
-            StepUp.auth_session_id == current.auth_session.id,
-            col(StepUp.verified_at).is_(None),
-            StepUp.expires_at > now,
-            StepUp.wrong_codes < MAX_WRONG_CODES,
-        )
-        .order_by(col(StepUp.id).desc())
+        select(StepUp).where(StepUp.auth_session_id == current.auth_session.id).order_by(col(StepUp.id).desc())
     ).first()
-    if row is None:
+    if (
+        row is None
+        or row.verified_at is not None
+        or row.cancelled_at is not None
+        or row.expires_at <= now
+        or row.wrong_codes >= settings.second_factor_max_wrong
+    ):
         raise invalid("code", NO_STEP_UP_CODE_PENDING, "Aucun code en attente (ou il a expiré) : demandez un code.")
     code = code.strip()
     if row.method == StepUpMethod.totp.value:
@@ -597,7 +404,7 @@ def verify_step_up(
         session.add(row)
         audit.record(session, clock, "step_up_failure", actor_account_id=current.account.id)
         session.commit()
-        raise invalid("code", "code incorrect", CODE_REFUSED)
+        raise invalid("code", "code incorrect", contacts.CODE_REFUSED)
     row.verified_at = now
     session.add(row)
     audit.record(session, clock, "step_up_verified", actor_account_id=current.account.id)
@@ -605,7 +412,10 @@ def verify_step_up(
     until = now + settings.step_up_window
     return StepUpStatus(
         valid_until=until,
-        message=f"Identité confirmée : vous pouvez modifier un RIB jusqu'à {until.astimezone(PARIS):%H h %M}.",
+        message=(
+            "Identité confirmée : vous pouvez modifier un RIB, votre adresse e-mail ou votre mobile jusqu'à "
+            f"{until.astimezone(PARIS):%H h %M}."
+        ),
     )
 
 

@@ -45,6 +45,13 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/auth/password/reset"): EVERYONE_OK,
     ("POST", "/api/v1/auth/password/reset"): row(400, 400, 400, 400, 400),  # unknown token
     ("POST", "/api/v1/auth/identifier/recover"): row(202, 202, 202, 202, 202),
+    # issue 16: « ce n'est pas moi » (page, terminal's JSON route) and the pages' plain forms, which take
+    # application/x-www-form-urlencoded only (the matrix sends JSON: 415 for everyone, the route exists)
+    ("GET", "/api/v1/auth/contact-revert"): EVERYONE_OK,
+    ("POST", "/api/v1/auth/contact-revert"): row(400, 400, 400, 400, 400),  # unknown token
+    ("POST", "/api/v1/auth/contact-revert/form"): row(415, 415, 415, 415, 415),
+    ("POST", "/api/v1/auth/confirm-email/form"): row(415, 415, 415, 415, 415),
+    ("POST", "/api/v1/auth/password/reset/form"): row(415, 415, 415, 415, 415),
     ("POST", "/api/v1/auth/password/change"): row(401, 422, 422, 422, 422),  # wrong current password
     ("POST", "/api/v1/auth/password/check"): row(401, 200, 200, 200, 200),
     ("POST", "/api/v1/auth/session/extend"): row(401, 200, 200, 200, 200),
@@ -152,6 +159,7 @@ def world(make):
                 "accept_terms": True,
             },
             ("POST", "/api/v1/auth/confirm-email"): {"token": "inconnu"},
+            ("POST", "/api/v1/auth/contact-revert"): {"token": "inconnu"},
             ("POST", "/api/v1/auth/password/forgot"): {"identifier": member_a.member_number},
             ("POST", "/api/v1/auth/confirm-email/resend"): {"identifier": member_a.member_number},
             ("POST", "/api/v1/auth/password/reset"): {"token": "inconnu", "new_password": "Un-Mot-De-Passe-Solide-1"},

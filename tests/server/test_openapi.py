@@ -28,6 +28,8 @@ ANONYMOUS = {
         ("get", "password/reset"),
         ("post", "password/reset"),
         ("post", "identifier/recover"),
+        ("get", "contact-revert"),
+        ("post", "contact-revert"),
     )
 }
 

@@ -217,6 +217,7 @@ async def test_noemie_activation_moves_the_beneficiary_to_pending(client, make, 
 
 async def test_email_change_is_confirmed_by_code_and_the_old_address_is_told(client, make, db_session):
     _, account, _, headers = _member(make)
+    await _step_up(client, db_session, headers)  # issue 16: a fresh second factor first
     started = await client.post(f"{ME}/profile/email", json={"email": "Camille.Neuve@Exemple.fr"}, headers=headers)
     assert started.status_code == 200, started.text
     old_notice = last_mail(db_session, "camille@exemple.fr")
@@ -230,13 +231,15 @@ async def test_email_change_is_confirmed_by_code_and_the_old_address_is_told(cli
     done = await client.post(f"{ME}/profile/email/confirm", json={"code": code}, headers=headers)
     assert done.status_code == 200, done.text
     assert done.json()["profile"]["email"] == "camille.neuve@exemple.fr"
-    assert last_mail(db_session, "camille@exemple.fr").subject == "Votre adresse e-mail a été changée"
+    told = last_mail(db_session, "camille@exemple.fr")
+    assert told.subject == "Ce changement vient-il de vous ?" and "/api/v1/auth/contact-revert?token=" in told.body
     db_session.refresh(account)
     assert account.login_email == "camille.neuve@exemple.fr"
 
 
 async def test_mobile_change_is_confirmed_by_sms(client, make, db_session):
     _, _, _, headers = _member(make)
+    await _step_up(client, db_session, headers)
     bad = await client.post(f"{ME}/profile/mobile", json={"mobile": "01 23 45 67 89"}, headers=headers)
     assert bad.status_code == 422 and "06 ou 07" in bad.json()["message"]
     assert (
@@ -245,13 +248,15 @@ async def test_mobile_change_is_confirmed_by_sms(client, make, db_session):
     sms = last_mail(db_session, "sms+0745678901@sms.demo.invalid")
     done = await client.post(f"{ME}/profile/mobile/confirm", json={"code": code_in(sms)}, headers=headers)
     assert done.json()["profile"]["mobile"] == "07 45 67 89 01"
-    assert last_mail(db_session, "camille@exemple.fr").subject == "Votre numéro de mobile a été changé"
+    assert last_mail(db_session, "camille@exemple.fr").subject == "Ce changement vient-il de vous ?"
+    assert gsm7("Si ce n'est pas vous") in last_mail(db_session, "sms+0611223344@sms.demo.invalid").body
 
 
-async def test_a_code_request_sent_again_with_its_key_sends_no_second_code(client, make, db_session):
+async def test_a_code_request_sent_again_with_its_key_sends_no_second_code(client, make, db_session, clock, settings):
     """A retry after a lost answer must not send a second code: it would cancel the first one, and the
     member would type the code they received and be refused. Another key is a new request (a new code)."""
     _, _, _, headers = _member(make)
+    await _step_up(client, db_session, headers)
     keyed = {**headers, "Idempotency-Key": "k-mobile-1"}
     body = {"mobile": "07 45 67 89 01"}
     first = await client.post(f"{ME}/profile/mobile", json=body, headers=keyed)
@@ -270,6 +275,7 @@ async def test_a_code_request_sent_again_with_its_key_sends_no_second_code(clien
         sent = await client.post(f"{ME}/profile/email", json={"email": "neuve@exemple.fr"}, headers=keyed_email)
         assert sent.status_code == 200
     assert len(db_session.exec(select(MailOutbox).where(MailOutbox.to == "neuve@exemple.fr")).all()) == 1
+    clock.advance(settings.second_factor_resend_interval)  # a new code, not before 30 s (issue 16)
     await client.post(f"{ME}/profile/email", json={"email": "neuve@exemple.fr"}, headers=headers)  # no key: new
     assert len(db_session.exec(select(MailOutbox).where(MailOutbox.to == "neuve@exemple.fr")).all()) == 2
 
@@ -312,6 +318,7 @@ async def test_a_step_up_with_another_key_sends_a_new_code_and_only_the_latest_w
     _, _, _, headers = _member(make)
     for key in ("k-1", "k-2"):
         assert (await client.post(f"{ME}/step-up", headers={**headers, "Idempotency-Key": key})).status_code == 200
+        clock.advance(settings.second_factor_resend_interval)  # a new code, not before 30 s (issue 16)
     assert [code_in(m) for m in _sent(db_session, CAMILLE_SMS)] == ["111111", "222222"]
     earlier = await client.post(f"{ME}/step-up/verify", json={"code": "111111"}, headers=headers)
     assert earlier.status_code == 422 and "Code incorrect" in earlier.json()["message"]
@@ -328,6 +335,7 @@ async def test_a_confirmation_sent_again_with_its_key_gets_its_answer_back(clien
     used the code, so the same key gets that answer back (not « aucun changement en attente ») and the
     member is told once. Without the key, it is a new confirmation, with nothing left to confirm."""
     _, _, _, headers = _member(make)
+    await _step_up(client, db_session, headers)
     await client.post(f"{ME}/profile/email", json={"email": "neuve@exemple.fr"}, headers=headers)
     keyed = {**headers, "Idempotency-Key": "k-confirm-email"}
     body = {"code": code_in(last_mail(db_session, "neuve@exemple.fr"))}
@@ -336,7 +344,7 @@ async def test_a_confirmation_sent_again_with_its_key_gets_its_answer_back(clien
     assert first.status_code == again.status_code == 200, first.text
     assert again.json() == first.json() and first.json()["profile"]["email"] == "neuve@exemple.fr"
     told = [m.subject for m in _sent(db_session, "camille@exemple.fr")]
-    assert told.count("Votre adresse e-mail a été changée") == 1
+    assert told.count("Ce changement vient-il de vous ?") == 1
     fresh = await client.post(f"{ME}/profile/email/confirm", json=body, headers=headers)
     assert fresh.status_code == 422 and "Aucun changement en attente" in fresh.json()["message"]
 
@@ -348,7 +356,7 @@ async def test_a_confirmation_sent_again_with_its_key_gets_its_answer_back(clien
     for _ in range(2):
         done = await client.post(f"{ME}/profile/mobile/confirm", json={"code": code}, headers=keyed)
         assert done.status_code == 200 and done.json()["profile"]["mobile"] == "07 45 67 89 01"
-    replaced = [m for m in _sent(db_session, CAMILLE_SMS) if gsm7("vient d'être remplacé") in m.body]
+    replaced = [m for m in _sent(db_session, CAMILLE_SMS) if gsm7("Si ce n'est pas vous") in m.body]
     assert len(replaced) == 1  # the old number is told once
 
 

@@ -59,6 +59,7 @@ def test_session_actions_and_areas_are_offered_only_when_they_exist():
         "forgot_password",
         "forgot_identifier",
         "resend_confirmation",
+        "not_me",  # issue 16: « Ce n'est pas moi »
     }
     no_area = {a.id for a in DEFAULT_REGISTRY.available(logged_in=True, areas=[])}
     assert "dashboard" not in no_area and "logout" in no_area

@@ -88,7 +88,7 @@ async def test_step_up_window_is_the_servers_setting(api, token_store, log_in_as
         assert "qui vous laisse ensuite 7 minutes pour enregistrer le RIB" in lines_of(app)
         await fill_the_rib_form(app, pilot)
         intro = [str(w.render()) for w in app.screen.query("#profile-form > Static")]
-        assert "Le code permet de modifier un RIB pendant 7 minutes." in intro
+        assert "Le code permet de modifier un RIB, votre adresse e-mail ou votre mobile pendant 7 minutes." in intro
 
 
 async def fill_add_a_child(pilot) -> None:

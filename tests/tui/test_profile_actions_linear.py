@@ -49,7 +49,7 @@ async def test_linear_rib_change_with_the_step_up_code(linear, log_in_as, read_c
             "== Pour qui ==",
             "== Confirmer que c'est bien vous ==",
             "Un code a été envoyé par SMS au",
-            "Identité confirmée : vous pouvez modifier un RIB jusqu'à",
+            "Identité confirmée : vous pouvez modifier un RIB, votre adresse e-mail ou votre mobile jusqu'à",
             "RIB enregistré ; un e-mail vous le confirme.",
         ],
     )
@@ -67,7 +67,7 @@ async def test_linear_step_up_window_is_the_servers_setting(linear, log_in_as, r
         [
             "qui vous laisse ensuite 7 minutes pour enregistrer le RIB.",
             "== Confirmer que c'est bien vous ==",
-            "Le code permet de modifier un RIB pendant 7 minutes.",
+            "Le code permet de modifier un RIB, votre adresse e-mail ou votre mobile pendant 7 minutes.",
             "RIB enregistré ; un e-mail vous le confirme.",
         ],
     )

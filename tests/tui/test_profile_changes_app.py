@@ -74,6 +74,9 @@ async def test_email_change_confirmed_by_the_code_sent_to_the_new_address(
         await until(pilot, lambda: on_form(app, "Nouvelle adresse e-mail"))
         await type_text(pilot, "coralie.v@example.org")
         await pilot.press("enter")
+        await until(pilot, lambda: on_form(app, "Confirmer que c'est bien vous"))  # issue 16: step-up first
+        await type_text(pilot, read_code("1204587"))
+        await pilot.press("enter")
         await until(pilot, lambda: on_form(app, "Code reçu"))
         assert member(demo_session, "1204587").email == "coralie.vidal@example.fr"  # not used before the code
         await type_text(pilot, read_code("coralie.v@example.org"))
@@ -86,15 +89,20 @@ async def test_email_change_confirmed_by_the_code_sent_to_the_new_address(
     coralie = member(demo_session, "1204587")
     account = demo_session.exec(select(Account).where(Account.member_id == coralie.id)).one()
     assert coralie.email == account.login_email == "coralie.v@example.org"
-    assert mails_to(demo_session, "coralie.vidal@example.fr")[-1].subject == "Votre adresse e-mail a été changée"
+    assert mails_to(demo_session, "coralie.vidal@example.fr")[-1].subject == "Ce changement vient-il de vous ?"
 
 
-async def test_mobile_change_confirmed_by_the_code_sent_to_the_new_number(api, token_store, log_in_as, demo_session):
+async def test_mobile_change_confirmed_by_the_code_sent_to_the_new_number(
+    api, token_store, log_in_as, read_code, demo_session
+):
     await log_in_as("1204587")
     async with in_section(api, token_store, "contact") as (app, pilot):
         await pilot.press("m")
         await until(pilot, lambda: on_form(app, "Nouveau numéro de mobile"))
         await type_text(pilot, "07 81 22 33 44")
+        await pilot.press("enter")
+        await until(pilot, lambda: on_form(app, "Confirmer que c'est bien vous"))
+        await type_text(pilot, read_code("1204587"))
         await pilot.press("enter")
         await until(pilot, lambda: on_form(app, "Code reçu"))
         await type_text(pilot, sms_code(demo_session, "0781223344"))
@@ -103,7 +111,7 @@ async def test_mobile_change_confirmed_by_the_code_sent_to_the_new_number(api, t
         assert status_of(app) == "Votre nouveau numéro de mobile est confirmé."
         assert "Mobile : 07 81 22 33 44" in lines_of(app)
     assert member(demo_session, "1204587").mobile == "0781223344"
-    assert mails_to(demo_session, "coralie.vidal@example.fr")[-1].subject == "Votre numéro de mobile a été changé"
+    assert mails_to(demo_session, "coralie.vidal@example.fr")[-1].subject == "Ce changement vient-il de vous ?"
 
 
 async def test_remove_an_ayant_droit(api, token_store, log_in_as, demo_session):

@@ -64,6 +64,7 @@ async def test_linear_email_change_confirmed_by_code(linear, log_in_as, read_cod
             ("menu", "Coordonnées"),
             ("menu", "Changer mon adresse e-mail"),
             "coralie.v@example.org",
+            lambda: read_code("1204587"),  # issue 16: the step-up code first (a fresh second factor)
             lambda: read_code("coralie.v@example.org"),
             ("menu", "Retour"),
         ]
@@ -74,6 +75,8 @@ async def test_linear_email_change_confirmed_by_code(linear, log_in_as, read_cod
         lines,
         [
             "== Nouvelle adresse e-mail ==",
+            "== Confirmer que c'est bien vous ==",
+            "Identité confirmée : vous pouvez modifier un RIB, votre adresse e-mail ou votre mobile jusqu'à",
             "== Code reçu ==",
             sent,
             "Code reçu :",
@@ -82,10 +85,10 @@ async def test_linear_email_change_confirmed_by_code(linear, log_in_as, read_cod
     )
     assert "\n".join(lines).count(sent) == 1  # said once, under the heading of the step that asks for the code
     assert member(demo_session, "1204587").email == "coralie.v@example.org"
-    assert mails_to(demo_session, "coralie.vidal@example.fr")[-1].subject == "Votre adresse e-mail a été changée"
+    assert mails_to(demo_session, "coralie.vidal@example.fr")[-1].subject == "Ce changement vient-il de vous ?"
 
 
-async def test_linear_mobile_change_confirmed_by_sms_code(linear, log_in_as, demo_session):
+async def test_linear_mobile_change_confirmed_by_sms_code(linear, log_in_as, read_code, demo_session):
     await log_in_as("1204587")
     lines, err = await linear(
         [
@@ -93,6 +96,7 @@ async def test_linear_mobile_change_confirmed_by_sms_code(linear, log_in_as, dem
             ("menu", "Coordonnées"),
             ("menu", "Changer mon numéro de mobile"),
             "07 81 22 33 44",
+            lambda: read_code("1204587"),  # the step-up code first
             lambda: sms_code(demo_session, "0781223344"),
             ("menu", "Retour"),
         ]

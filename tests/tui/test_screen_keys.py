@@ -127,6 +127,7 @@ FACTORIES: dict[str, tuple[bool | str, Factory]] = {
     "ActivationScreen": (False, lambda app, tmp: account.ActivationScreen(app.api)),
     "ForgotPasswordScreen": (False, lambda app, tmp: account.ForgotPasswordScreen(app.api)),
     "RecoverIdentifierScreen": (False, lambda app, tmp: account.RecoverIdentifierScreen(app.api)),
+    "NotMeScreen": (False, lambda app, tmp: account.NotMeScreen(app.api)),
     "ResendConfirmationScreen": (False, lambda app, tmp: confirmation.ResendConfirmationScreen(app.api)),
     "MailboxScreen": (False, lambda app, tmp: account.MailboxScreen(tmp)),
     "ChangePasswordScreen": (True, lambda app, tmp: account.ChangePasswordScreen(app.session.api)),

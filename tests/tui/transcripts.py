@@ -8,8 +8,9 @@ ACCUEIL = """\
 3. Mot de passe oublié ?
 4. Identifiant oublié ?
 5. Renvoyer l'e-mail de confirmation
-6. Quitter
-Votre choix (1 à 6) :
+6. Ce n'est pas moi : annuler un changement d'e-mail ou de mobile
+7. Quitter
+Votre choix (1 à 7) :
 """
 
 

@@ -69,6 +69,7 @@ PATHS = {
     "forgot_password": "/auth/password/forgot",
     "reset_password": "/auth/password/reset",
     "recover_identifier": "/auth/identifier/recover",
+    "contact_revert": "/auth/contact-revert",
     "check_password": "/auth/password/check",
     "change_password": "/auth/password/change",
     "session_info": "/me/session",
@@ -360,6 +361,13 @@ class ApiClient:
 
     async def recover_identifier(self, body: schemas.RecoverIdentifierRequest) -> Accepted:
         return await self._accepted(PATHS["recover_identifier"], body)
+
+    async def contact_revert(self, identifier: str, code: str) -> Accepted:
+        """« Ce n'est pas moi »: the n° adhérent and the code of the message sent to the old contact."""
+        from models.schemas import auth as schemas
+
+        body = schemas.ContactRevertRequest(identifier=identifier, code=code)
+        return await self._accepted(PATHS["contact_revert"], body)
 
     async def check_password(self, password: str) -> PasswordCheckResult:
         from models.schemas import auth as schemas

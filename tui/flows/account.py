@@ -497,6 +497,54 @@ class RecoverFlow:
         return Result(message=RECOVER_SENT)
 
 
+# -- Ce n'est pas moi (issue 16) ---------------------------------------------------------------------------
+
+NOT_ME_TITLE = "Ce n'est pas moi"
+NOT_ME_INTRO = (
+    "Vous avez reçu le message « Ce changement vient-il de vous ? » alors que vous n'avez rien demandé ? "
+    "Indiquez votre n° adhérent et le code à 8 chiffres de ce message : le changement d'e-mail ou de mobile "
+    "sera annulé, toutes les connexions à votre espace seront fermées, et l'accès restera bloqué jusqu'au choix "
+    "d'un nouveau mot de passe (« Mot de passe oublié »)."
+)
+NOT_ME_CODE_LABEL = "Code du message (8 chiffres)"
+NOT_ME_BUTTON = "Annuler le changement"
+NOT_ME_NEXT = "Choisissez maintenant « Mot de passe oublié ? » pour débloquer votre accès."
+
+
+class NotMeFlow:
+    """The n° adhérent and the code of the message sent to the old contact, sent once to the server; the
+    server's sentence says what happened. The code is refused in words when it cannot be one."""
+
+    def __init__(self, api: ApiClient) -> None:
+        self.api = api
+        self.identifier = ""
+        self.done = False
+
+    def check(self, identifier: str, code: str) -> list[FieldError]:
+        problems = []
+        message = check_member_number(identifier)
+        if message:
+            problems.append(FieldError("identifier", message))
+        digits = "".join(code.split())
+        if not digits:
+            problems.append(FieldError("code", "Indiquez le code à 8 chiffres du message reçu."))
+        elif not (digits.isdigit() and len(digits) == 8):
+            problems.append(FieldError("code", "Le code du message compte 8 chiffres (exemple : 12345678)."))
+        return problems
+
+    async def submit(self, identifier: str, code: str) -> Result:
+        problems = self.check(identifier, code)
+        if problems:
+            return Result(problems=problems)
+        try:
+            accepted = await self.api.contact_revert(identifier.strip(), "".join(code.split()))
+        except errors.ApiError as exc:
+            return Result(problems=[FieldError("code", exc.message)])
+        self.identifier = identifier.strip()
+        self.done = True
+        return Result(message=f"{accepted.message} {NOT_ME_NEXT}")
+
+
 # -- Changer mon mot de passe ----------------------------------------------------------------------------
 
 CHANGE_TITLE = "Changer mon mot de passe"

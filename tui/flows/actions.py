@@ -178,6 +178,15 @@ ACTIONS: tuple[Action, ...] = (
         context=ANONYMOUS,
         short="E-mail de confirmation",
     ),
+    # issue 16: the link of « Ce changement vient-il de vous ? », for a member reading the mail in a terminal
+    Action(
+        "not_me",
+        ("f12",),
+        "Ce n'est pas moi : annuler un changement d'e-mail ou de mobile",
+        context=ANONYMOUS,
+        short="Ce n'est pas moi",
+        footer=False,
+    ),
     Action("change_password", ("f7",), "Changer mon mot de passe", context=SESSION, short="Mot de passe"),
     Action(
         "security", ("f8",), "Mes appareils de confiance et mes sessions ouvertes", context=SESSION, short="Appareils"

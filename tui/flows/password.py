@@ -12,10 +12,7 @@ from models.schemas.auth import PolicyViolation
 
 PolicyCheck = Callable[[str], list[PolicyViolation]]
 
-RULES_SUMMARY = (
-    "Au moins 12 caractères avec une majuscule, une minuscule, un chiffre et un caractère spécial "
-    "(ou 14 caractères sans caractère spécial) ; sans accent ; sans votre n° adhérent, nom ni date de naissance."
-)
+RULES_SUMMARY = password_policy.RULES_SUMMARY
 
 
 def default_policy(

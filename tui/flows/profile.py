@@ -412,14 +412,20 @@ def _justificatifs(values: Values, names: dict[str, DocumentType]) -> list[Justi
 YES_NO = (("oui", "Oui"), ("non", "Non"))
 
 
+STEP_UP_REQUIRED = "step_up_required"
+
+
 async def _code_change(api: ProfileApi, face: Face, channel: str, keys: Keys) -> None:
     email = channel == "email"
     first = Form(
         "Nouvelle adresse e-mail" if email else "Nouveau numéro de mobile",
         (
-            "Un code vous sera envoyé à la nouvelle adresse ; l'ancienne est prévenue du changement."
-            if email
-            else "Un code vous sera envoyé par SMS au nouveau numéro.",
+            (
+                "Un code vous sera envoyé à la nouvelle adresse ; l'ancienne est prévenue du changement."
+                if email
+                else "Un code vous sera envoyé par SMS au nouveau numéro ; l'ancien est prévenu du changement."
+            ),
+            "Pour votre sécurité, un code de confirmation (second facteur) vous est d'abord demandé.",
         ),
         (Ask("value", "Nouvelle adresse e-mail" if email else "Nouveau numéro de mobile (ex. 06 12 34 56 78)"),),
     )
@@ -427,8 +433,17 @@ async def _code_change(api: ProfileApi, face: Face, channel: str, keys: Keys) ->
     if values is None:
         return
     start = api.start_email if email else api.start_mobile
+    unchanged = ("Adresse inchangée : " if email else "Numéro inchangé : ") + NOTHING_SENT.lower()
     # the same key when sent again: the server sends one code, not a second one that cancels the first
-    started = await _send(face, lambda: start(values["value"], key=keys(channel)))
+    try:
+        started = await _send(face, lambda: start(values["value"], key=keys(channel)))
+    except errors.Forbidden as exc:
+        # issue 16: the server asks a fresh second factor first (unless one was given a few minutes ago)
+        if exc.code != STEP_UP_REQUIRED:
+            raise
+        if not await _confirm_identity(api, face, keys, unchanged):
+            return
+        started = await _send(face, lambda: start(values["value"], key=keys(channel)))
     if started is None:
         return
     # said once, by the code form that asks for it (a `face.say` too made the linear mode print it twice)
@@ -441,6 +456,33 @@ async def _code_change(api: ProfileApi, face: Face, channel: str, keys: Keys) ->
     confirm = api.confirm_email if email else api.confirm_mobile
     # sent again with its key, a confirmation whose answer was lost gets that answer back (the code is used)
     await _send_and_say(face, lambda: confirm(code["code"], key=keys(f"{channel}_confirm")))
+
+
+async def _confirm_identity(api: ProfileApi, face: Face, keys: Keys, nothing_done: str) -> bool:
+    """The step-up: a code asked, then typed until the server accepts it (what the member typed before is kept
+    by the caller). False when the member gives up, or must ask a new code (``nothing_done`` is said)."""
+    # the same key when asked again: the server sends one code, not a second one that cancels the first
+    challenge = await _send(face, lambda: api.start_step_up(key=keys("step_up")))
+    if challenge is None:
+        return False
+    while True:
+        code = await face.form(step_up_form(challenge))
+        if code is None:
+            face.say(nothing_done)
+            return False
+        typed = code["code"].strip()
+        try:
+            verified = await _send(face, lambda typed=typed: api.verify_step_up(typed, key=keys(f"verify:{typed}")))
+        except errors.ValidationFailed as exc:
+            face.error(exc.message)
+            if any(d.message == NO_STEP_UP_CODE_PENDING for d in exc.details):
+                face.say(nothing_done.split(" : ")[0] + " : recommencez pour recevoir un nouveau code.")
+                return False
+            continue  # a wrong code: what was typed is kept, only the code is asked again
+        if verified is None:
+            return False
+        face.say(verified.message)
+        return True
 
 
 async def _address(api: ProfileApi, face: Face) -> None:
@@ -570,28 +612,8 @@ async def _rib(api: ProfileApi, face: Face, purpose: str, keys: Keys) -> None:
         holder=values["holder"],
         beneficiary_id=None if who == "all" else int(who),
     )
-    # the same key when asked again: the server sends one code, not a second one that cancels the first
-    challenge = await _send(face, lambda: api.start_step_up(key=keys("step_up")))
-    if challenge is None:
+    if not await _confirm_identity(api, face, keys, "RIB inchangé : " + NOTHING_SENT.lower()):
         return
-    while True:
-        code = await face.form(step_up_form(challenge))
-        if code is None:
-            face.say("RIB inchangé : " + NOTHING_SENT.lower())
-            return
-        typed = code["code"].strip()
-        try:
-            verified = await _send(face, lambda typed=typed: api.verify_step_up(typed, key=keys(f"verify:{typed}")))
-        except errors.ValidationFailed as exc:
-            face.error(exc.message)
-            if any(d.message == NO_STEP_UP_CODE_PENDING for d in exc.details):
-                face.say("RIB inchangé : recommencez pour recevoir un nouveau code.")
-                return
-            continue  # a wrong code: the RIB typed is kept, only the code is asked again
-        if verified is None:
-            return
-        face.say(verified.message)
-        break
     if await _send(face, lambda: api.set_bank_account(purpose, body, key=keys("rib"))) is not None:
         face.say("RIB enregistré ; un e-mail vous le confirme.")
 
@@ -604,7 +626,11 @@ def step_up_form(challenge: StepUpChallenge) -> Form:
     """The window is the server's setting (``window_minutes``), never a figure written here."""
     return Form(
         "Confirmer que c'est bien vous",
-        (challenge.message, f"Le code permet de modifier un RIB pendant {minutes_words(challenge.window_minutes)}."),
+        (
+            challenge.message,
+            "Le code permet de modifier un RIB, votre adresse e-mail ou votre mobile pendant "
+            f"{minutes_words(challenge.window_minutes)}.",
+        ),
         (Ask("code", "Code de confirmation", CODE),),
     )
 

@@ -336,6 +336,7 @@ WORDS.update(
 # --- issue 8, « Mon profil » -----------------------------------------------------------------------
 from models.schemas.common import (  # noqa: E402
     BankAccountPurpose,
+    ContactChangeOrigin,
     ContactChannel,
     ContributionsKind,
     NotificationChannel,
@@ -368,6 +369,11 @@ WORDS.update(
             BankAccountPurpose.direct_debit.name: "RIB de prélèvement",
         },
         ContactChannel: {ContactChannel.email.name: "Adresse e-mail", ContactChannel.mobile.name: "Mobile"},
+        # issue 16: who made a change of e-mail or mobile (the history, « qui a agi sur mon dossier »)
+        ContactChangeOrigin: {
+            ContactChangeOrigin.member.name: "par vous, dans votre espace",
+            ContactChangeOrigin.agent.name: "par un conseiller, au téléphone",
+        },
         StepUpMethod: {
             StepUpMethod.totp.name: "Application d'authentification",
             StepUpMethod.email.name: "Code par e-mail",

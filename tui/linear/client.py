@@ -230,6 +230,8 @@ class LinearClient:
                 flow.identifier = await self.forgot_password() or flow.identifier
             elif action == "forgot_identifier":
                 await self.forgot_identifier()
+            elif action == "not_me":
+                flow.identifier = await self.not_me() or flow.identifier
             elif action == "resend_confirmation":
                 flow.identifier = await self.resend_confirmation() or flow.identifier
             elif action == "demo_mailbox":
@@ -424,6 +426,22 @@ class LinearClient:
                 for label in ("Prénom", "Date de naissance (JJ/MM/AAAA)", "N° de sécurité sociale (15 caractères)")
             ]
             self.show_result(await flow.submit(*values))
+
+    async def not_me(self) -> str | None:
+        """« Ce n'est pas moi »: the n° adhérent and the code, until the server accepts them; Entrée on an empty
+        n° adhérent goes back. Returns the n° adhérent once the change is undone."""
+        flow = flows.NotMeFlow(self.api)
+        self.heading(flows.NOT_ME_TITLE)
+        self.say(flows.NOT_ME_INTRO)
+        self.say("Entrée sans rien écrire au n° adhérent : revenir à l'accueil.")
+        while not flow.done:
+            identifier = await self.prompt("N° adhérent")
+            if not identifier.strip():
+                self.say(BACK_TO_WELCOME)
+                return None
+            code = await self.prompt(flows.NOT_ME_CODE_LABEL)
+            self.show_result(await flow.submit(identifier, code))
+        return flow.identifier
 
     async def change_password(self, session: AuthenticatedSession, *, forced: bool = False) -> bool:
         flow = flows.ChangePasswordFlow(session.api, forced=forced)

@@ -611,6 +611,60 @@ class RecoverIdentifierScreen(AccountScreen):
         self.run_flow(lambda: self.flow.submit(*values), self.show_result)
 
 
+# -- Ce n'est pas moi (issue 16) ---------------------------------------------------------------------------
+
+
+class NotMeScreen(AccountScreen):
+    """The n° adhérent and the code of « Ce changement vient-il de vous ? »; once done, « Me connecter » goes
+    back to the login screen with the identifier filled in (F4 there: Mot de passe oublié)."""
+
+    TITLE_TEXT = flows.NOT_ME_TITLE
+    AUTO_FOCUS = "#identifier"
+
+    def __init__(self, api: ApiClient, identifier: str = "") -> None:
+        super().__init__(id="not-me")
+        self.flow = flows.NotMeFlow(api)
+        self.identifier = identifier if identifier.isdigit() else ""
+        self.done_text = ""
+
+    def body(self) -> ComposeResult:
+        if self.flow.done:
+            yield Static(self.done_text, id="done", markup=False)
+            yield Button("Me connecter", id="to-login", variant="primary")
+            return
+        yield Static(flows.NOT_ME_INTRO, markup=False)
+        yield Label("N° adhérent")
+        yield Input(self.identifier, id="identifier", select_on_focus=False, max_length=16)
+        yield Label(flows.NOT_ME_CODE_LABEL)
+        yield Input(id="code", select_on_focus=False, max_length=16)
+        yield Button(flows.NOT_ME_BUTTON, id="revert", variant="warning")
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        if event.input.id == "code":
+            self._revert()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#revert")
+    def _revert(self) -> None:
+        identifier, code = self.value("identifier"), self.value("code")
+        self.run_flow(lambda: self.flow.submit(identifier, code), self._reverted)
+
+    async def _reverted(self, result: flows.Result) -> None:
+        if result.ok:
+            self.done_text = result.message
+            await self.recompose()
+            self.query_one("#to-login").focus()
+            self.status.clear()  # said once, in the box
+            return
+        self.show_result(result)
+
+    @on(Button.Pressed, "#to-login")
+    def _to_login(self) -> None:
+        self.dismiss(self.flow.identifier)
+
+
 # -- Changer mon mot de passe ----------------------------------------------------------------------------
 
 

@@ -39,7 +39,7 @@ from server.notify.outbox import Attachment, enqueue_mail
 from server.pdf.card import card_pdf
 from server.pdf.certificate import certificate_pdf
 from server.security.crypto import access_code_hash
-from server.services import guarantees, mails, messaging, profile_contract, profile_family, throttle
+from server.services import contacts, guarantees, mails, messaging, profile_contract, profile_family, throttle
 from server.services.account import CONFIRMATION, RESET, _issue_mail_token
 from server.services.agent.common import done_for, locked_until, member_account
 from server.services.agent.identity import contact_since
@@ -151,6 +151,8 @@ def send_reset_link(
     to = member.email or account.login_email
     if not to:
         raise ApiError(409, "no_email", "Aucun e-mail enregistré : changez d'abord l'e-mail (identité vérifiée).")
+    if (until := contacts.reset_quarantine_until(session, clock, settings, member, to)) is not None:
+        raise ApiError(409, "contact_too_recent", contacts.reset_quarantine_message(until))
     token, code, expires = _issue_mail_token(session, clock, settings, account, RESET)
     mails.password_reset(session, clock, settings, to, token, code, expires)
     event = done_for(
