@@ -19,6 +19,7 @@ from models.schemas.common import (
     CallCodeChannel,
     ClaimStatus,
     ComplaintOutcome,
+    ContactChannel,
     ContractKind,
     ContractState,
     IdentityQuestion,
@@ -230,8 +231,15 @@ class ActionReason(BaseModel):
 
 
 class ContactChange(ActionReason):
+    """One new contact at a time: a code goes to it, read back by the caller (``ContactCodeCheck``)."""
+
     email: str | None = Field(default=None, max_length=254)
     mobile: str | None = Field(default=None, max_length=20)
+
+
+class ContactCodeCheck(BaseModel):
+    channel: ContactChannel
+    code: str = Field(min_length=1, max_length=20)
 
 
 class DocumentToThirdParty(ActionReason):

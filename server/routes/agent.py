@@ -26,6 +26,7 @@ from models.schemas.agent import (
     CallOut,
     CallStart,
     ContactChange,
+    ContactCodeCheck,
     DocumentToThirdParty,
     Dossier,
     DossierAccessList,
@@ -405,8 +406,8 @@ def activation(
 @router.post(
     "/agent/members/{member_id}/contact",
     response_model=ActionDone,
-    responses=ACTION_ERRORS,
-    summary="Changer l'e-mail ou le mobile (identité vérifiée exigée)",
+    responses=error_responses(401, 403, 404, 409, 422, 429),
+    summary="Changer l'e-mail ou le mobile (vérification forte) : un code part au nouveau contact",
 )
 def contact(
     member_id: int,
@@ -418,6 +419,24 @@ def contact(
     ip: ClientIp,
 ) -> ActionDone:
     return actions.change_contact(session, clock, settings, agent, member_id, body, ip=ip)
+
+
+@router.post(
+    "/agent/members/{member_id}/contact/confirm",
+    response_model=ActionDone,
+    responses=error_responses(401, 403, 404, 409, 422, 429),
+    summary="Le code relu par l'appelant : le nouvel e-mail ou mobile remplace l'ancien (prévenu)",
+)
+def confirm_contact(
+    member_id: int,
+    body: ContactCodeCheck,
+    agent: Staff,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+) -> ActionDone:
+    return actions.confirm_contact(session, clock, settings, agent, member_id, body, ip=ip)
 
 
 @router.post(

@@ -80,6 +80,7 @@ def agent_objects(
         ("POST", "/api/v1/agent/members/{member_id}/reset-link"): why,
         ("POST", "/api/v1/agent/members/{member_id}/activation"): why,
         ("POST", "/api/v1/agent/members/{member_id}/contact"): {**why, "mobile": "0611223344"},
+        ("POST", "/api/v1/agent/members/{member_id}/contact/confirm"): {"channel": "mobile", "code": "000000"},
         ("POST", "/api/v1/agent/members/{member_id}/revoke"): why,
         ("POST", "/api/v1/agent/members/{member_id}/documents"): {
             **why,
@@ -139,7 +140,8 @@ AGENT_ROWS: dict[tuple[str, str], tuple[int, int, int, int, int]] = {
     ("POST", "/api/v1/agent/members/{member_id}/unlock"): STAFF,
     ("POST", "/api/v1/agent/members/{member_id}/reset-link"): STAFF,
     ("POST", "/api/v1/agent/members/{member_id}/activation"): (401, 403, 403, 409, 409),  # A is already active
-    ("POST", "/api/v1/agent/members/{member_id}/contact"): STAFF,
+    ("POST", "/api/v1/agent/members/{member_id}/contact"): (401, 403, 403, 200, 429),  # 30 s after the agent's code
+    ("POST", "/api/v1/agent/members/{member_id}/contact/confirm"): (401, 403, 403, 422, 422),  # a wrong code
     ("POST", "/api/v1/agent/members/{member_id}/revoke"): STAFF,
     ("POST", "/api/v1/agent/members/{member_id}/documents"): STAFF,
     ("GET", "/api/v1/agent/partners"): (401, 403, 403, 422, 422),  # no ?q= in the matrix's URL

@@ -673,3 +673,33 @@ async def test_supervisor_creates_and_disables_a_conseiller(client, call, db_ses
     disabled = await client.post(f"/api/v1/agent/staff/{call['agent_id']}/disable", headers=call["supervisor"])
     assert disabled.json()["state"] == "disabled"
     assert (await client.get("/api/v1/agent/queue", headers=call["agent"])).status_code == 401
+
+
+async def test_a_contact_change_on_the_phone_needs_the_strong_level_and_the_code_read_back(client, call, db_session):
+    m = call["member"]
+    old = m.email
+    url = f"/api/v1/agent/members/{m.id}/contact"
+    why = {"reason": "Nouvelle adresse de l'adhérente"}
+    await verified_call(client, call["agent"], m)
+    # identity alone: the takeover path (a name, a birth date, then the e-mail changed) is closed
+    refused = await client.post(url, json={**why, "email": "x@evil.example"}, headers=call["agent"])
+    assert (refused.status_code, refused.json()["code"]) == (403, "level_required")
+    await strong_call(client, call["agent"], m, db_session)
+    started = await client.post(url, json={**why, "email": "sophie.nouvelle@exemple.fr"}, headers=call["agent"])
+    assert started.status_code == 200, started.text
+    db_session.refresh(m)
+    assert m.email == old  # nothing changes before the code is read back
+    wrong = await client.post(f"{url}/confirm", json={"channel": "email", "code": "000000"}, headers=call["agent"])
+    assert wrong.status_code == 422
+    code = last_code(db_session, "sophie.nouvelle@exemple.fr")
+    done = await client.post(f"{url}/confirm", json={"channel": "email", "code": code}, headers=call["agent"])
+    assert done.status_code == 200, done.text
+    db_session.refresh(m)
+    assert m.email == "sophie.nouvelle@exemple.fr"
+    told = db_session.exec(select(MailOutbox).where(MailOutbox.to == old)).all()
+    assert any("ce n'est pas moi" in mail.body.lower() for mail in told)
+    mine = (await client.get("/api/v1/me/dossier-accesses", headers=call["member_token"])).json()["items"]
+    assert any(i["sent_to"] == "sophie.nouvelle@exemple.fr" and i["what"] == "a changé vos coordonnées" for i in mine)
+    # changed under strong verification: a reset link may go to the new address at once
+    link = await client.post(f"/api/v1/agent/members/{m.id}/reset-link", json=why, headers=call["agent"])
+    assert link.status_code == 200, link.text

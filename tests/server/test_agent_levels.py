@@ -36,6 +36,7 @@ LEVELLED: dict[tuple[str, str], tuple[str, int]] = {
     ("POST", f"{M}/simulations"): ("simulation", 200),
     ("POST", f"{M}/threads"): ("thread", 201),
     ("POST", f"{M}/contact"): ("contact", 200),
+    ("POST", f"{M}/contact/confirm"): ("contact", 422),  # a wrong code: the rule passed, then 422
     ("POST", f"{M}/documents"): ("send_document", 200),
 }
 # Reached through the queue while the item waits there; otherwise like the dossier, and any refusal is a 404.

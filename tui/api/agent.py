@@ -105,6 +105,10 @@ class AgentApi:
         body = {"log": log.model_dump(mode="json", exclude_none=True)} if log is not None else {}
         return await self._post(f"/agent/calls/{call_id}/end", CallEnded, body)
 
+    async def confirm_contact(self, member_id: int, channel: str, code: str) -> ActionDone:
+        body = {"channel": channel, "code": code}
+        return await self._post(f"/agent/members/{member_id}/contact/confirm", ActionDone, body)
+
     async def partners(self, query: str) -> list[PartnerOut]:
         response = await self.api._request("GET", "/agent/partners", auth=True, params={"q": query})
         return self.api._parse_list(response, PartnerOut)

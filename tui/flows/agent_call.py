@@ -452,8 +452,36 @@ async def act(api: AgentApi, face: Face, call: CallOut | None, action: str, ctx:
             return None
         if done is not None:
             face.say(done.message)
+            if action == "contact":
+                return await _contact_code(api, face, call, "email" if values["channel"] == "email" else "mobile")
             if done.member_told:
                 face.say("L'adhérent est prévenu par e-mail.")
+        return done
+
+
+async def _contact_code(api: AgentApi, face: Face, call: CallOut, channel: str) -> ActionDone | None:
+    """The code sent to the new contact, read back by the caller: only then does it replace the old one."""
+    while True:
+        values = await face.form(
+            Form(
+                "Code reçu au nouveau contact",
+                ("L'appelant lit le code reçu ; l'ancien contact sera prévenu, avec « ce n'est pas moi ».",),
+                (Ask("code", "Code lu par l'appelant", CODE),),
+                submit="Confirmer le changement",
+            )
+        )
+        if values is None:
+            face.say("Changement non confirmé : l'ancien contact reste en place.")
+            return None
+        try:
+            done = await send_kept(face, partial(api.confirm_contact, call.summary.id, channel, str(values["code"])))
+        except errors.ApiError as exc:
+            face.error(exc.message)
+            if exc.status == 422:
+                continue  # a wrong code: asked again
+            return None
+        if done is not None:
+            face.say(done.message)
         return done
 
 

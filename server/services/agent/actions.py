@@ -25,6 +25,7 @@ from models.schemas.agent import (
     AgentSimulation,
     AgentThreadCreate,
     ContactChange,
+    ContactCodeCheck,
     DocumentToThirdParty,
     MemberAlertRecord,
     PartnerOut,
@@ -245,6 +246,17 @@ def resend_activation(
     return _done(event.id, "activation", "Nouveau code d'accès envoyé par courrier (l'ancien ne marche plus).", True)
 
 
+def _contact_channel(body: ContactChange) -> tuple[ContactChannel, str]:
+    if bool(body.email) == bool(body.mobile):
+        raise ApiError(
+            422,
+            "nothing_to_change",
+            "Indiquez soit le nouvel e-mail, soit le nouveau mobile (un changement à la fois, chacun confirmé par "
+            "son code).",
+        )
+    return (ContactChannel.email, body.email or "") if body.email else (ContactChannel.mobile, body.mobile or "")
+
+
 def change_contact(
     session: Session,
     clock: Clock,
@@ -255,67 +267,51 @@ def change_contact(
     *,
     ip: str | None,
 ) -> ActionDone:
+    """A new e-mail or mobile, during a call at the strong level: a code goes to the new contact, and nothing
+    changes until the caller reads it back (``confirm_contact``). The member is told at the address in use."""
     member, call = require(session, clock, agent, member_id, "contact")
-    assert member.id is not None
-    if not body.email and not body.mobile:
-        raise ApiError(422, "nothing_to_change", "Indiquez le nouvel e-mail ou le nouveau mobile.")
-    account = member_account(session, member.id)
-    changed: dict[str, Any] = {}
-    old_email = member.email
-    if body.email:
-        email = body.email.strip().lower()
-        if "@" not in email or "." not in email.rsplit("@", 1)[-1]:
-            raise ApiError(
-                422,
-                "invalid_email",
-                "Adresse e-mail invalide.",
-                details=[ErrorDetail(field="email", message="adresse invalide")],
-            )
-        taken = session.exec(select(Account).where(Account.login_email == email)).first()
-        if taken is not None and (account is None or taken.id != account.id):
-            raise ApiError(409, "email_taken", "Cette adresse est déjà l'identifiant d'un autre compte.")
-        member.email = email
-        if account is not None and account.login_email is not None:
-            account.login_email = email
-            session.add(account)
-        changed["email"] = True
-    if body.mobile:
-        digits = "".join(c for c in body.mobile if c.isdigit() or c == "+")
-        if len(digits.lstrip("+")) < 9:
-            raise ApiError(
-                422,
-                "invalid_mobile",
-                "Numéro de mobile invalide.",
-                details=[ErrorDetail(field="mobile", message="numéro invalide")],
-            )
-        member.mobile = digits
-        changed["mobile"] = True
-    session.add(member)
-    what = " et ".join(
-        w for w, k in (("votre adresse e-mail", "email"), ("votre numéro de mobile", "mobile")) if k in changed
+    channel, value = _contact_channel(body)
+    started = contacts.start_contact_change(session, clock, settings, member, channel, value, agent=agent, strong=True)
+    event = done_for(
+        session,
+        clock,
+        agent,
+        "agent_contact_started",
+        member_id,
+        detail={**_why(body), "fields": [channel.value], "to": started.pending.destination, "call_id": call.id},
+        ip=ip,
     )
-    text = f"Nous avons changé {what} dans votre dossier."
-    told = _tell(session, clock, member, "Vos coordonnées ont changé", text, agent)
-    if old_email and old_email != member.email:
-        enqueue_mail(
-            session,
-            clock,
-            to=old_email,
-            subject="Vos coordonnées ont changé",
-            body=f"Bonjour,\n\n{text} Cette adresse ne recevra plus nos messages. Si vous n'avez rien demandé, "
-            "appelez-nous sans attendre." + SIGNATURE,
-        )
+    session.commit()
+    return _done(
+        event.id, "contact", f"{started.message} Faites lire le code par l'appelant pour confirmer.", member.email is not None
+    )
+
+
+def confirm_contact(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    agent: Account,
+    member_id: int,
+    body: ContactCodeCheck,
+    *,
+    ip: str | None,
+) -> ActionDone:
+    """The code the caller read back: the new contact replaces the old one, which is told, with a « ce n'est pas
+    moi » link that reverts the change."""
+    member, call = require(session, clock, agent, member_id, "contact")
+    confirmed = contacts.confirm_contact_change(session, clock, settings, member, body.channel, body.code, agent=agent)
     event = done_for(
         session,
         clock,
         agent,
         "agent_contact_changed",
         member_id,
-        detail={**_why(body), "fields": sorted(changed), "call_id": call.id},
+        detail={"fields": [body.channel.value], "to": confirmed.change.new_value, "call_id": call.id},
         ip=ip,
     )
     session.commit()
-    return _done(event.id, "contact", f"Coordonnées changées : {what.replace('votre ', '')}.", told)
+    return _done(event.id, "contact_confirmed", confirmed.message, member.email is not None)
 
 
 def revoke_access(
