@@ -29,7 +29,7 @@ LABELS = (
     ("PH7", "Médicaments remboursés à 65 %"),
     ("ADE", "Échographie"),
     ("MONTURE", "Monture de lunettes"),
-    ("SC", "Soins dentaires conservateurs"),
+    ("SC", "Soins dentaires"),
 )
 CATEGORIES = ("soins_courants", "pharmacie", "optique")
 STATUS_ORDER = list(ClaimStatus)  # received … rejected: the lifecycle order the service sorts by

@@ -37,6 +37,7 @@ _POSTE_OF = {
     "auxiliaires": "soins_courants",
     "biologie": "soins_courants",
     "transport": "soins_courants",
+    "actes_techniques": "soins_courants",
 }
 
 EXCESS_QUESTION = "Votre médecin pratique-t-il des dépassements d'honoraires ?"
