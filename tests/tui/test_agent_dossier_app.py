@@ -169,7 +169,9 @@ async def test_a_simulation_of_several_acts_shows_each_act_and_the_totals(
         lines = str(screen.query_one("#result", Static).render()).splitlines()
         assert "Résultat de la simulation" in lines
         for number, (label, figures) in enumerate(
-            zip(("Consultation chez le médecin généraliste", "Consultation chez un spécialiste"), expected, strict=True),
+            zip(
+                ("Consultation chez le médecin généraliste", "Consultation chez un spécialiste"), expected, strict=True
+            ),
             start=1,
         ):
             at = lines.index(f"Acte {number} : {label}")
