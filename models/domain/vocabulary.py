@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from typing import Protocol
 
 from models.domain.dates import MONTHS, format_date, format_date_long
 from models.domain.money import format_eur
@@ -322,6 +323,8 @@ INLINE_WORDS: dict[str, dict[str, dict[str, str]]] = {
             "rejected": "rejeté",
         },
     },
+    # a devis's title: « Devis dentaire : Dr Martin »
+    "quote_title": {"QuoteDomain": {"dental": "dentaire", "optical": "optique", "hearing": "auditif"}},
     # the console's dossier: "Santé Pro (collectif, actif)"
     "console": {
         "ContractKind": {"collective": "collectif", "individual": "individuel"},
@@ -366,7 +369,7 @@ def payee_totals_words(payee: Enum) -> str:
 # Claims and payments: the sentences every output shares.
 
 RETURNED_TRANSFER = "Virement revenu impayé : mettez à jour votre RIB"
-AFTER_PROCESSING = "après traitement"
+AFTER_PROCESSING = "à venir"
 """A share of a claim not decided yet (reçu, en traitement, en attente de justificatif)."""
 
 
@@ -389,7 +392,8 @@ def claim_status_sentence(
 
 
 def share_words(status: ClaimStatus, value: Decimal) -> str:
-    """What a share of a claim reads: its amount once decided, « après traitement » before."""
+    """What a share of a claim reads: its amount once decided, « à venir » before (nothing is « remboursé »
+    until the mutuelle has decided)."""
     return AFTER_PROCESSING if status in UNDECIDED else format_eur(value)
 
 
@@ -402,6 +406,7 @@ def payment_sentence(
     account_suffix: str | None = None,
     kind: PaymentKind = PaymentKind.payment,
     value: Decimal | None = None,
+    return_reason: str | None = None,
     dates: DateFormat = format_date,
 ) -> str:
     """One payment, who got the money and when — the same words on the screen, the relevé PDF, the CSV,
@@ -411,7 +416,8 @@ def payment_sentence(
         recovered = f" de {format_eur(abs(value))}" if value is not None else ""
         return f"Récupération d'un trop-perçu{recovered} le {day}"
     if state is PaymentState.returned:
-        return f"Virement du {day} revenu impayé : RIB à vérifier (envoyez un nouveau RIB au service adhérent)"
+        reason = f" ({return_reason.rstrip('.')})" if return_reason else ""
+        return f"Virement du {day} revenu impayé{reason} : RIB à vérifier (envoyez un nouveau RIB au service adhérent)"
     to = payee_label or "votre professionnel de santé"
     account = f" …{account_suffix}" if account_suffix else ""
     if state is PaymentState.done:
@@ -419,6 +425,60 @@ def payment_sentence(
     if payee is Payee.provider:
         return f"Paiement prévu le {day}, à {to}"
     return f"Paiement prévu le {day}, sur votre compte{account}"
+
+
+def payment_line(
+    state: PaymentState,
+    payee: Payee,
+    when: date,
+    value: Decimal,
+    *,
+    payee_label: str | None = None,
+    account_suffix: str | None = None,
+    kind: PaymentKind = PaymentKind.payment,
+    return_reason: str | None = None,
+    dates: DateFormat = format_date,
+) -> str:
+    """A payment with its amount (a claim's détail, the relevé): the sentence, then « : 19,00 € »."""
+    sentence = payment_sentence(
+        state,
+        payee,
+        when,
+        payee_label=payee_label,
+        account_suffix=account_suffix,
+        kind=kind,
+        value=value,
+        return_reason=return_reason,
+        dates=dates,
+    )
+    if kind is PaymentKind.overpayment_recovery or value < 0:
+        return sentence  # the amount is already in it
+    return f"{sentence} : {format_eur(value)}"
+
+
+class ClaimPaymentFacts(Protocol):
+    """What a claim row carries about its latest payment (the list, the dashboard, the CSV, the console)."""
+
+    status: ClaimStatus
+    payee: Payee | None
+    payee_label: str | None
+    payment_state: PaymentState | None
+    payment_date: date | None
+    account_suffix: str | None
+
+
+def claim_payment_sentence(claim: ClaimPaymentFacts, dates: DateFormat = format_date) -> str:
+    """The « Paiement » of a claim row: its latest payment's sentence, or why there is none."""
+    if claim.payment_state is None or claim.payment_date is None or claim.payee is None:
+        return no_payment_sentence(claim.status)
+    return payment_sentence(
+        claim.payment_state,
+        claim.payee,
+        claim.payment_date,
+        payee_label=claim.payee_label,
+        account_suffix=claim.account_suffix,
+        dates=dates,
+    )
 
 
 def no_payment_sentence(status: ClaimStatus) -> str:
@@ -478,3 +538,44 @@ def claim_change_sentence(
             f" {next_step}" if next_step else ""
         )
     return f"Votre demande de remboursement « {label} » est {inline_words(status)}."
+
+
+# --------------------------------------------------------------------------------------------------
+# A devis's estimate: the member's confirmation and the conseiller's view say the same.
+
+
+def _unestimated(line: object) -> bool:
+    return not getattr(line, "estimated", True) or getattr(line, "amc_paid", None) is None
+
+
+def quote_estimate_sentences(estimate: object, *, for_agent: bool = False) -> list[str]:
+    """The estimate of a devis in sentences: the totals over the lines the engine could estimate (never
+    mixed with the others), then each line; a line without an estimate is named with why."""
+    lines = list(getattr(estimate, "lines", []))
+    unestimated = [line for line in lines if _unestimated(line)]
+    counted = len(lines) - len(unestimated)
+    who = "l'adhérent" if for_agent else "vous"
+    out: list[str] = []
+    if counted:
+        scope = f" (sur {counted} ligne{'s' if counted > 1 else ''} estimée{'s' if counted > 1 else ''})"
+        out.append(
+            f"Estimation immédiate{scope if unestimated else ''} : la mutuelle "
+            f"{'rembourserait' if for_agent else 'vous rembourserait'} {format_eur(estimate.amc_paid)}, "  # type: ignore[attr-defined]
+            f"la Sécurité sociale {format_eur(estimate.amo_paid)} ; il resterait à {who} "  # type: ignore[attr-defined]
+            f"{format_eur(estimate.out_of_pocket)} à payer sur {format_eur(estimate.charged)}."  # type: ignore[attr-defined]
+        )
+    else:
+        out.append("Aucune ligne de ce devis n'a pu être estimée automatiquement.")
+    if not for_agent:
+        out.append("Un conseiller confirmera ou corrigera ce montant.")
+    for line in lines:
+        head = f"{line.label} : {format_eur(line.charged)}"
+        if _unestimated(line):
+            reason = getattr(line, "reason", None) or (line.explanation[0] if line.explanation else "")
+            out.append(f"{head} ; pas d'estimation : {reason.rstrip('.')}.")
+            continue
+        out.append(
+            f"{head} ; mutuelle {format_eur(line.amc_paid)} ; Sécurité sociale {format_eur(line.amo_paid)} ; "
+            f"reste à charge {format_eur(line.out_of_pocket)}"
+        )
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from models.domain import vocabulary
 from models.domain.dates import format_date
 from models.schemas.common import ContractKind, ContractState, Relationship
 from models.tables import Beneficiary, Contract, Member
@@ -14,12 +15,6 @@ RELATIONSHIP_WORDS = {
     Relationship.spouse: "conjoint(e)",
     Relationship.child: "enfant",
     Relationship.other: "autre ayant droit",
-}
-STATE_WORDS = {
-    ContractState.active: "en cours",
-    ContractState.suspended: "garanties suspendues",
-    ContractState.terminated: "résilié",
-    ContractState.portability: "portabilité des droits",
 }
 
 
@@ -53,7 +48,7 @@ def certificate_pdf(member: Member, contracts: list[tuple[Contract, list[Benefic
         layout.heading(f"{contract.name} ({contract.code})", level=2)
         layout.paragraph(
             f"{kind[0].upper()}{kind[1:]}, depuis le {format_date(contract.start_date)}{until} – "
-            f"{STATE_WORDS[contract.state]}.",
+            f"{vocabulary.inline_words(contract.state, 'guarantees')}.",
             size=9,
         )
         layout.table(

@@ -21,7 +21,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, bindparam, case, exists, func, or_
 from sqlmodel import Session, col, select
 
+from models.domain import vocabulary
 from models.domain.dates import add_years
+from models.domain.states import UNDECIDED
 from models.schemas.claims import (
     DEFAULT_MONTHS,
     MAX_PAGE_SIZE,
@@ -56,10 +58,6 @@ STATUS_ORDER = [
     ClaimStatus.paid,
     ClaimStatus.rejected,
 ]
-DEDUCTION_LABELS = {
-    "participation_forfaitaire": "Participation forfaitaire",
-    "franchise": "Franchise médicale",
-}
 
 
 def claim_not_found() -> ApiError:
@@ -442,7 +440,7 @@ def _deductions(engine_result: dict[str, Any], total: Decimal) -> list[Deduction
     found = [
         Deduction(
             kind=str(d.get("kind", "")),
-            label=DEDUCTION_LABELS.get(str(d.get("kind", "")), str(d.get("kind", "")).replace("_", " ")),
+            label=vocabulary.deduction_label(str(d.get("kind", ""))),
             amount=_money(d.get("amount")),
         )
         for d in engine_result.get("deductions") or []
@@ -559,19 +557,18 @@ CSV_HEADERS = (
     "Payé à",
     "Date du paiement",
     "Régularisation",
+    "Paiement",
 )
-STATUS_WORDS = {
-    ClaimStatus.received: "Reçu",
-    ClaimStatus.awaiting_document: "En attente de justificatif",
-    ClaimStatus.processing: "En traitement",
-    ClaimStatus.paid: "Remboursé",
-    ClaimStatus.rejected: "Rejeté",
-}
 
 
 def csv_amount(value: Decimal) -> str:
     """Decimal comma, no thousands separator, no currency sign: a spreadsheet reads it as a number."""
     return f"{value:.2f}".replace(".", ",")
+
+
+def _csv_share(item: ClaimListItem, value: Decimal) -> str:
+    """A share of a claim not decided yet is left empty (« à venir » on screen): never a figure that looks paid."""
+    return "" if item.status in UNDECIDED else csv_amount(value)
 
 
 def claims_csv(items: Iterable[ClaimListItem]) -> bytes:
@@ -586,19 +583,20 @@ def claims_csv(items: Iterable[ClaimListItem]) -> bytes:
             payee = "Vous" if item.payee.value == "member" else (item.payee_label or "Professionnel de santé")
         writer.writerow(
             (
-                item.care_date.strftime("%d/%m/%Y"),
+                vocabulary.date_short(item.care_date),
                 item.reference,
                 item.beneficiary_name,
                 care_category_label(item.care_category),
                 item.label,
-                STATUS_WORDS[item.status],
+                vocabulary.claim_status_words(item.status, item.payment_state),
                 csv_amount(item.charged),
-                csv_amount(item.amo_paid),
-                csv_amount(item.amc_paid),
-                csv_amount(item.out_of_pocket),
+                _csv_share(item, item.amo_paid),
+                _csv_share(item, item.amc_paid),
+                _csv_share(item, item.out_of_pocket),
                 payee,
-                item.payment_date.strftime("%d/%m/%Y") if item.payment_date else "",
+                vocabulary.date_short(item.payment_date) if item.payment_date else "",
                 "Oui" if item.regularisation else "Non",
+                vocabulary.claim_payment_sentence(item),
             )
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

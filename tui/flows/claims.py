@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from models.domain import vocabulary
 from models.domain.dates import format_date, format_date_long
 from models.domain.money import format_eur, format_percent
 from models.schemas.claims import (
@@ -294,7 +295,7 @@ def row_cells(item: ClaimListItem, width: int = WIDE_FROM) -> tuple[str, ...]:
         return (
             format_date(item.care_date),
             _shorten(item.label, NARROW_LABEL - len(suffix)) + suffix,
-            format_eur(item.amc_paid),
+            wording.share_words(item.status, item.amc_paid),
             status_cell(item.status, item.payment_state),
         )
     return (
@@ -302,8 +303,8 @@ def row_cells(item: ClaimListItem, width: int = WIDE_FROM) -> tuple[str, ...]:
         item.beneficiary_name.split(" ")[0],
         _shorten(item.label, WIDE_LABEL - len(suffix)) + suffix,
         format_eur(item.charged),
-        format_eur(item.amc_paid),
-        format_eur(item.out_of_pocket),
+        wording.share_words(item.status, item.amc_paid),
+        wording.share_words(item.status, item.out_of_pocket),
         status_cell(item.status, item.payment_state),
     )
 
@@ -332,9 +333,9 @@ def list_record(item: ClaimListItem, dates: Callable[[date], str] = format_date)
         LabelledField("Pour", item.beneficiary_name),
         LabelledField("Acte", item.label),
         LabelledField("Dépensé", format_eur(item.charged)),
-        LabelledField("Sécurité sociale", format_eur(item.amo_paid)),
-        LabelledField("Mutuelle", format_eur(item.amc_paid)),
-        LabelledField("Reste à charge", format_eur(item.out_of_pocket)),
+        LabelledField("Sécurité sociale", wording.share_words(item.status, item.amo_paid)),
+        LabelledField("Mutuelle", wording.share_words(item.status, item.amc_paid)),
+        LabelledField("Reste à charge", wording.share_words(item.status, item.out_of_pocket)),
         LabelledField("Statut", wording.claim_status_sentence(item)),
         LabelledField("Paiement", wording.payment_sentence(item, dates)),
     ]
@@ -353,23 +354,17 @@ class Section:
 
 
 def detail_payment_sentence(payment: PaymentDetail, dates: Callable[[date], str] = format_date) -> str:
-    when = dates(payment.payment_date)
-    if payment.kind is PaymentKind.overpayment_recovery or payment.amount < 0:
-        return f"Récupération d'un trop-perçu de {format_eur(abs(payment.amount))} le {when}"
-    if payment.state is PaymentState.returned:
-        reason = f" ({payment.return_reason.rstrip('.')})" if payment.return_reason else ""
-        return (
-            f"Virement de {format_eur(payment.amount)} du {when} revenu impayé{reason} : "
-            "envoyez un nouveau RIB au service adhérent"
-        )
-    if payment.payee is Payee.provider:
-        if payment.state is PaymentState.done:
-            return f"{format_eur(payment.amount)} réglés à {payment.payee_label} le {when} (effectué)"
-        return f"{format_eur(payment.amount)} à régler à {payment.payee_label} le {when} (prévu)"
-    account = f" …{payment.account_suffix}" if payment.account_suffix else ""
-    if payment.state is PaymentState.done:
-        return f"{format_eur(payment.amount)} versés sur votre compte{account} le {when} (effectué)"
-    return f"{format_eur(payment.amount)} à verser sur votre compte{account} le {when} (prévu)"
+    return vocabulary.payment_line(
+        payment.state,
+        payment.payee,
+        payment.payment_date,
+        payment.amount,
+        payee_label=payment.payee_label,
+        account_suffix=payment.account_suffix,
+        kind=payment.kind,
+        return_reason=payment.return_reason,
+        dates=dates,
+    )
 
 
 def statement_payment(detail: ClaimDetail) -> PaymentDetail | None:
@@ -406,9 +401,9 @@ def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Se
             "Répartition",
             (
                 f"Montant dépensé : {format_eur(totals.charged)}",
-                f"Remboursé par la Sécurité sociale : {format_eur(totals.amo_paid)}",
-                f"Remboursé par votre mutuelle : {format_eur(totals.amc_paid)}",
-                f"Reste à votre charge : {format_eur(totals.out_of_pocket)}",
+                f"Remboursé par la Sécurité sociale : {wording.share_words(detail.status, totals.amo_paid)}",
+                f"Remboursé par votre mutuelle : {wording.share_words(detail.status, totals.amc_paid)}",
+                f"Reste à votre charge : {wording.share_words(detail.status, totals.out_of_pocket)}",
             ),
         ),
     ]
@@ -436,12 +431,7 @@ def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Se
     if detail.payments:
         sections.append(Section("Paiements", tuple(detail_payment_sentence(p, dates) for p in detail.payments)))
     else:
-        waiting = (
-            "Aucun paiement : remboursement rejeté"
-            if detail.status is ClaimStatus.rejected
-            else ("Aucun paiement pour l'instant : il sera fait après le traitement")
-        )
-        sections.append(Section("Paiements", (waiting,)))
+        sections.append(Section("Paiements", (vocabulary.no_payment_sentence(detail.status),)))
     if detail.documents:
         sections.append(
             Section(

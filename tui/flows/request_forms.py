@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from models.domain import finess
+from models.domain import finess, vocabulary
 from models.domain.dates import format_date, parse_date
-from models.domain.money import AmountError, format_eur, parse_amount
+from models.domain.money import AmountError, parse_amount
 from models.schemas.common import DocumentType, QuoteDomain, ReimbursementBasis, RequestKind
 from models.schemas.messaging import UploadedFile
 from models.schemas.requests import (
@@ -479,25 +479,8 @@ def created_lines(detail: RequestDetail) -> list[str]:
         f"« {wording.status_words(detail.status)} ». Un accusé de réception vous est adressé par email ; "
         "suivez-la dans « Mes démarches »."
     ]
-    if detail.estimate is not None:
-        e = detail.estimate
-        unestimated = [line for line in e.lines if line.amo_paid is None and line.amc_paid is None]
-        lines.append(
-            f"Estimation immédiate : la mutuelle vous rembourserait {format_eur(e.amc_paid)}, la Sécurité "
-            f"sociale {format_eur(e.amo_paid)} ; il vous resterait {format_eur(e.out_of_pocket)} à payer sur "
-            f"{format_eur(e.charged)}"
-            + (" (sans les actes à estimer par un conseiller, ci-dessous)" if unestimated else "")
-            + ". Un conseiller confirmera ou corrigera ce montant."
-        )
-        for line in e.lines:
-            if line in unestimated:
-                lines.append(f"{line.label} : {format_eur(line.charged)} ; {line.explanation[0]}")
-                continue
-            lines.append(
-                f"{line.label} : {format_eur(line.charged)} ; mutuelle "
-                f"{format_eur(line.amc_paid or Decimal('0'))} ; reste à charge "
-                f"{format_eur(line.out_of_pocket if line.out_of_pocket is not None else line.charged)}"
-            )
+    if detail.estimate is not None:  # totals over the estimated lines only, the others named with why
+        lines.extend(vocabulary.quote_estimate_sentences(detail.estimate))
     if detail.claim_id is not None:
         lines.append("Le remboursement apparaît aussi dans « Mes remboursements », au statut « Reçu ».")
     return lines
