@@ -528,3 +528,25 @@ def run_simulation_json(
     if isinstance(payload, dict):
         return simulate(parse_request(payload, today), contract_names=contract_names).to_json()
     raise InvalidRequest("", "la demande doit être un objet JSON ou une liste d'objets", Refusal.MALFORMED)
+
+
+def refused_by_mutuelle(result: dict[str, Any]) -> dict[str, Any]:
+    """The engine's result of a line whose claim the mutuelle rejected: the Sécurité sociale's part stays,
+    the mutuelle pays nothing (its share goes to the reste à charge), and the explanation says so instead
+    of the sentences of what it would have paid. Kept with the claim line, like any result."""
+    amc = Decimal(str(result.get("amc_paid", "0")))
+    out_of_pocket = Decimal(str(result.get("out_of_pocket", "0"))) + amc
+    said = [
+        s
+        for s in result.get("explanation", [])
+        if not s.startswith(("Votre mutuelle", "Votre contrat « ", "Reste à votre charge"))
+    ]
+    said.append("Remboursement rejeté : votre mutuelle ne prend rien en charge sur cette ligne (motif indiqué)")
+    said.append(f"Reste à votre charge : {format_eur(out_of_pocket)}")
+    return {
+        **result,
+        "amc": [],
+        "amc_paid": to_json_amount(ZERO),
+        "out_of_pocket": to_json_amount(out_of_pocket),
+        "explanation": said,
+    }

@@ -179,8 +179,11 @@ def check_claim(
     if status is ClaimStatus.paid:
         if amc_paid > 0 and not transfers:
             problems.append(f"{who}paid {amc_paid} by the mutuelle but no payment")
-        if transfers:
-            first = transfers[0].amount
-            if first != amc_paid:
-                problems.append(f"{who}first payment {first} differs from the mutuelle's share {amc_paid}")
+        elif transfers:
+            # What left and stayed (a recovery is negative) is what the mutuelle owes, unless a transfer came
+            # back from the bank: the member owes a new RIB, the mutuelle still owes that amount.
+            kept = sum((p.amount for p in payments if p.state is not PaymentState.returned), Decimal(0))
+            returned = sum((p.amount for p in transfers if p.state is PaymentState.returned), Decimal(0))
+            if kept != amc_paid and kept + returned != amc_paid:
+                problems.append(f"{who}payments keep {kept} but the mutuelle's share is {amc_paid}")
     return problems

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from models.domain import vocabulary
 from models.domain.dates import add_years
-from models.domain.states import UNDECIDED
+from models.domain.states import FINAL, UNDECIDED
 from models.schemas.claims import (
     DEFAULT_MONTHS,
     MAX_PAGE_SIZE,
@@ -208,6 +208,14 @@ def _regularisation_exists() -> ColumnElement[bool]:
 AMOUNTS = ("charged", "amo_paid", "amc_paid", "out_of_pocket")
 
 
+def _decided(name: str, total: Any) -> Any:
+    """In the totals, what was spent counts for every claim; the shares only for a claim the mutuelle has
+    decided (remboursé or rejeté): before that they are « à venir », never a sum that looks paid."""
+    if name == "charged":
+        return total
+    return case((col(Claim.status).in_([s.value for s in FINAL]), total), else_=0)
+
+
 @lru_cache(maxsize=512)
 def _list_statement(shape: _Shape) -> Any:
     """One row per claim of the filter with its amounts (claim ⋈ beneficiary ⟕ claim_line, grouped by
@@ -246,7 +254,7 @@ def _list_statement(shape: _Shape) -> Any:
     ]
     if shape.paged:
         columns.append(func.count().over().label("total_count"))
-        columns.extend(func.sum(total).over().label(f"total_{name}") for name, total in sums.items())
+        columns.extend(func.sum(_decided(name, total)).over().label(f"total_{name}") for name, total in sums.items())
     statement = (
         select(*columns)
         .join(Beneficiary, Beneficiary.id == Claim.beneficiary_id)  # type: ignore[arg-type]
@@ -278,7 +286,11 @@ def _totals_statement(shape: _Shape) -> Any:
     """The totals alone: only for a page past the last one, whose statement returns no row to carry them."""
     sub = _list_statement(replace(shape, paged=False, sort=ClaimSortKey.care_date, order=SortOrder.desc))
     sub = sub.order_by(None).subquery("filtered")
-    return select(func.count(), *(func.sum(sub.c[name]) for name in AMOUNTS)).select_from(sub)
+    decided = sub.c.status.in_([s.value for s in FINAL])
+    return select(
+        func.count(),
+        *(func.sum(sub.c[name] if name == "charged" else case((decided, sub.c[name]), else_=0)) for name in AMOUNTS),
+    ).select_from(sub)
 
 
 @lru_cache(maxsize=1)

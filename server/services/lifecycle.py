@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from models.domain import states, vocabulary
+from models.domain.simulation import refused_by_mutuelle
 from models.domain.states import ClaimEvent, PaymentEvent
 from models.schemas.common import (
     BankAccountPurpose,
@@ -199,6 +200,7 @@ def reject(
     session.add(claim)
     for line in _lines(session, claim):
         if line.amc_paid:
+            line.engine_result = refused_by_mutuelle(line.engine_result or {})
             line.out_of_pocket += line.amc_paid
             line.amc_paid = ZERO
             session.add(line)
