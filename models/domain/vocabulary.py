@@ -494,7 +494,9 @@ def no_statement_sentence(status: ClaimStatus) -> str:
     """Why there is no relevé of payment to download for this claim."""
     if status in UNDECIDED:
         return "Pas encore de paiement : le relevé sera disponible après le paiement."
-    return f"{no_payment_sentence(status)} : il n'y a pas de relevé de paiement."
+    if status is ClaimStatus.rejected:
+        return "Ce remboursement est rejeté : aucun paiement, donc pas de relevé de paiement."
+    return "Votre mutuelle ne prend rien en charge sur ces soins : aucun paiement, donc pas de relevé de paiement."
 
 
 # --------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from models.domain.vocabulary import (  # noqa: F401  (re-exported: the client's
     amount,
     claim_status_words,
     inline_words,
+    no_statement_sentence,
     payee_totals_words,
     share_words,
     status_words,
