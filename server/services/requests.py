@@ -396,9 +396,10 @@ def create_hospital_cover(
 # A quote names no basket: the engine then prices the act « libre », as the simulator does by default.
 QUOTE_BASKET = "libre"
 BASKET_ACTS = frozenset({"PROTHESE", "MONTURE", "VERRE_SIMPLE", "VERRE_COMPLEXE", "VERRE_TRES_COMPLEXE", "AUDIO"})
+ASK_AGENT = "un conseiller vous répond avec le montant"
 NEEDS_BR = (
     "son remboursement se calcule sur sa base de remboursement exacte (colonne « Base de remboursement » du "
-    "devis) : un conseiller vous répond avec le montant"
+    f"devis) : {ASK_AGENT}"
 )
 NOT_COVERED = "aucune garantie de vos contrats ne couvre cet acte à cette date : la mutuelle ne rembourserait rien"
 
@@ -433,19 +434,20 @@ def estimate(
     priced: list[tuple[int, Any]] = []
     for index, (act, label, charged) in enumerate(lines):
         tariff = tariffs.acts.get(act)
-        if tariff is not None and tariff.br_from == "request":
-            out[index] = QuoteEstimateLine(act=act, label=label, charged=charged, estimated=False, reason=NEEDS_BR)
-            continue
-        try:
-            priced.append(
-                (index, member_line(session, member, _item(beneficiary, act, charged, today), today, context))
-            )
-        except ApiError as exc:
-            if exc.code != "not_covered":
-                raise _field_error(
-                    f"lines[{index}]", exc.message, f"Ligne {index + 1} du devis : {exc.message}"
-                ) from None
-            out[index] = QuoteEstimateLine(act=act, label=label, charged=charged, estimated=False, reason=NOT_COVERED)
+        reason = None
+        if tariff is None:
+            reason = f"le code « {act} » n'est pas dans le barème du simulateur : {ASK_AGENT}"
+        elif tariff.br_from == "request":
+            reason = NEEDS_BR
+        else:
+            try:
+                item = _item(beneficiary, act, charged, today)
+                priced.append((index, member_line(session, member, item, today, context)))
+            except ApiError as exc:
+                # a line the engine cannot price does not refuse the member's devis: it is named with why
+                reason = NOT_COVERED if exc.code == "not_covered" else f"{exc.message.rstrip('.')} ; {ASK_AGENT}"
+        if reason is not None:
+            out[index] = QuoteEstimateLine(act=act, label=label, charged=charged, estimated=False, reason=reason)
     try:
         results = price_lines([line for _, line in priced])
     except InvalidRequest as exc:

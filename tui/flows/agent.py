@@ -10,8 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from models.domain.dates import format_date, format_date_long, parse_date
-from models.domain.money import AmountError, format_eur
-from models.domain.money import parse_amount as parse_money
+from models.domain.money import AmountError, format_eur, read_typed_amount
 from models.domain.vocabulary import quote_estimate_sentences, share_words
 from models.schemas.agent import (
     AuditPage,
@@ -301,13 +300,12 @@ def thread_lines(t: QueueThread) -> list[str]:
 
 
 def parse_amount(text: str) -> Decimal | None:
-    # The domain's reader: it takes amounts as the portal shows them (no-break spaces) and refuses
-    # « NaN », « Infinity » and exponents, which Decimal alone would let through.
+    # THE reader of a typed amount (models.domain.money), as in every form: « 6,94 », « 6,94 € », « 1 200 »;
+    # it refuses « NaN », exponents and signs, which Decimal alone would let through.
     try:
-        value = parse_money(text)
+        return read_typed_amount(text, allow_zero=True)
     except AmountError:
         return None
-    return value if value >= 0 else None
 
 
 @dataclass

@@ -12,13 +12,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from models.domain import vocabulary
+from models.domain import money, vocabulary
 from models.domain.dates import format_date, format_date_long
-from models.domain.money import format_eur, format_percent
+from models.domain.money import format_eur, format_percent, read_typed_amount
 from models.schemas.claims import (
     DEFAULT_MONTHS,
     ClaimDetail,
@@ -111,25 +111,32 @@ class AmountError(ValueError):
     """A French sentence for an amount range that cannot be read."""
 
 
-_NUMBER = r"\d+(?:[.,]\d{1,2})?"
-_RANGE = re.compile(rf"^\s*(?:de\s*)?({_NUMBER})?\s*€?\s*(?:(-|à|a)\s*({_NUMBER})?)?\s*€?\s*$", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*(?:-|\bà\b|\ba\b)\s*", re.IGNORECASE)
+RANGE_HINT = "écrivez par exemple « 20-100 », « 20- » ou « -100 » (en euros)"
+
+
+def _bound(text: str, which: str) -> Decimal | None:
+    if not text.strip():
+        return None
+    try:  # each amount is read as in every form (models.domain.money): « 1 200,50 », « 60 € »
+        return read_typed_amount(text, allow_zero=True)
+    except money.AmountError as exc:
+        raise AmountError(f"{which} : {exc}") from None
 
 
 def parse_amount_range(text: str) -> tuple[Decimal | None, Decimal | None]:
     """ "20-100", "20 à 100", "20-" (at least), "-100" (at most), "45,50" (exactly): euros, decimal comma
-    or point. Empty: no amount filter."""
+    or point, thousands spaces. Empty: no amount filter. A leading « - » is « at most », never a sign."""
     if not text.strip():
         return None, None
-    match = _RANGE.match(text)
-    if not match or not (match.group(1) or match.group(3)):
-        raise AmountError("montant illisible : écrivez par exemple « 20-100 », « 20- » ou « -100 » (en euros)")
-    try:
-        low = Decimal(match.group(1).replace(",", ".")) if match.group(1) else None
-        high = Decimal(match.group(3).replace(",", ".")) if match.group(3) else None
-    except InvalidOperation as exc:  # pragma: no cover - the pattern only lets digits through
-        raise AmountError("montant illisible") from exc
-    if not match.group(2):
-        high = low  # one amount: exactly that
+    body = re.sub(r"^\s*de\s+", "", text, flags=re.IGNORECASE)
+    parts = _SEPARATOR.split(body.strip(), maxsplit=1)
+    if len(parts) == 1:
+        exactly = _bound(parts[0], "montant")
+        return exactly, exactly
+    if not parts[0].strip() and not parts[1].strip():
+        raise AmountError(f"montant illisible : {RANGE_HINT}")
+    low, high = _bound(parts[0], "montant minimum"), _bound(parts[1], "montant maximum")
     if low is not None and high is not None and high < low:
         raise AmountError("le montant minimum dépasse le maximum")
     return low, high

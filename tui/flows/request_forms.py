@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from models.domain import finess, vocabulary
 from models.domain.dates import format_date, parse_date
-from models.domain.money import AmountError, parse_amount
+from models.domain.money import MAX_AMOUNT, AmountError, read_typed_amount
 from models.schemas.common import DocumentType, QuoteDomain, ReimbursementBasis, RequestKind
 from models.schemas.messaging import UploadedFile
 from models.schemas.requests import (
@@ -38,7 +38,6 @@ from tui.flows.retry import Submission
 
 MAX_FILES = 5
 MAX_QUOTE_LINES = 4
-MAX_AMOUNT = Decimal("100000")
 DATE_HINT = "JJ/MM/AAAA, par exemple 15/07/2025"
 AMOUNT_HINT = "en euros, par exemple 62,50"
 NEW_REQUEST = "+ Nouvelle démarche"
@@ -326,14 +325,11 @@ class _Checker:
         value = self.text(name, required=required)
         if value is None:
             return None
-        try:
-            amount = parse_amount(value)
-        except AmountError:
-            amount = None
-        if amount is None or amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-            self.fail(name, f"écrivez un montant {AMOUNT_HINT} (reçu : « {value} »).")
+        try:  # THE reader of a typed amount (models.domain.money), as in every other form
+            return read_typed_amount(value, limit=MAX_AMOUNT)
+        except AmountError as exc:
+            self.fail(name, f"{exc}.")
             return None
-        return amount.quantize(Decimal("0.01"))
 
     def day(self, name: str, *, past: bool = False) -> date | None:
         value = self.text(name)
