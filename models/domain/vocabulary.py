@@ -550,21 +550,37 @@ def _unestimated(line: object) -> bool:
     return not getattr(line, "estimated", True) or getattr(line, "amc_paid", None) is None
 
 
+# The engine's sentences that say why the mutuelle pays less than its line (a ceiling consumed, the renewal
+# period of an équipement, a contrat responsable cap): a devis line repeats them beside its figures.
+LIMIT_SENTENCES = (
+    "Il reste ",
+    "Plafond du contrat responsable",
+    "Votre mutuelle ne rembourse pas",
+    "Prochain équipement",
+    "Médecin non adhérent",
+    "Hors parcours",
+    "Tarif maîtrisé",
+    "Acte lourd",
+)
+
+
 def quote_estimate_sentences(estimate: object, *, for_agent: bool = False) -> list[str]:
     """The estimate of a devis in sentences: the totals over the lines the engine could estimate (never
-    mixed with the others), then each line; a line without an estimate is named with why."""
+    mixed with the others), then each line with why the mutuelle pays less when it does; a line without
+    an estimate is named with why."""
     lines = list(getattr(estimate, "lines", []))
     unestimated = [line for line in lines if _unestimated(line)]
     counted = len(lines) - len(unestimated)
-    who = "l'adhérent" if for_agent else "vous"
     out: list[str] = []
     if counted:
         scope = f" (sur {counted} ligne{'s' if counted > 1 else ''} estimée{'s' if counted > 1 else ''})"
+        who = "il resterait à l'adhérent" if for_agent else "il vous resterait"
+        pays = "la mutuelle rembourserait" if for_agent else "la mutuelle vous rembourserait"
+        e = estimate
         out.append(
-            f"Estimation immédiate{scope if unestimated else ''} : la mutuelle "
-            f"{'rembourserait' if for_agent else 'vous rembourserait'} {format_eur(estimate.amc_paid)}, "  # type: ignore[attr-defined]
-            f"la Sécurité sociale {format_eur(estimate.amo_paid)} ; il resterait à {who} "  # type: ignore[attr-defined]
-            f"{format_eur(estimate.out_of_pocket)} à payer sur {format_eur(estimate.charged)}."  # type: ignore[attr-defined]
+            f"Estimation immédiate{scope if unestimated else ''} : {pays} {format_eur(e.amc_paid)}, "  # type: ignore[attr-defined]
+            f"la Sécurité sociale {format_eur(e.amo_paid)} ; {who} {format_eur(e.out_of_pocket)} à payer "  # type: ignore[attr-defined]
+            f"sur {format_eur(e.charged)}."  # type: ignore[attr-defined]
         )
     else:
         out.append("Aucune ligne de ce devis n'a pu être estimée automatiquement.")
@@ -576,8 +592,9 @@ def quote_estimate_sentences(estimate: object, *, for_agent: bool = False) -> li
             reason = getattr(line, "reason", None) or (line.explanation[0] if line.explanation else "")
             out.append(f"{head} ; pas d'estimation : {reason.rstrip('.')}.")
             continue
+        why = [s for s in line.explanation if s.startswith(LIMIT_SENTENCES)]
         out.append(
             f"{head} ; mutuelle {format_eur(line.amc_paid)} ; Sécurité sociale {format_eur(line.amo_paid)} ; "
-            f"reste à charge {format_eur(line.out_of_pocket)}"
+            f"reste à charge {format_eur(line.out_of_pocket)}" + "".join(f" ; {s}" for s in why)
         )
     return out

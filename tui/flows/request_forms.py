@@ -137,15 +137,14 @@ DOCUMENT_CATEGORIES: tuple[tuple[str, str, tuple[DocumentType, ...]], ...] = (
     ("autre", "Autre", (DocumentType.other,)),
 )
 
+def _acts(*codes: str) -> tuple[tuple[str, str], ...]:
+    return tuple((code, vocabulary.ACT_LABELS[code]) for code in codes)  # the vocabulary's care words
+
+
 QUOTE_ACTS: dict[QuoteDomain, tuple[tuple[str, str], ...]] = {
-    QuoteDomain.dental: (("PROTHESE", "Prothèse dentaire (couronne, bridge)"), ("SC", "Soins dentaires")),
-    QuoteDomain.optical: (
-        ("MONTURE", "Monture"),
-        ("VERRE_SIMPLE", "Verre simple"),
-        ("VERRE_COMPLEXE", "Verre complexe"),
-        ("VERRE_TRES_COMPLEXE", "Verre très complexe"),
-    ),
-    QuoteDomain.hearing: (("AUDIO", "Aide auditive (par oreille)"),),
+    QuoteDomain.dental: _acts("PROTHESE", "SC"),
+    QuoteDomain.optical: _acts("MONTURE", "VERRE_SIMPLE", "VERRE_COMPLEXE", "VERRE_TRES_COMPLEXE"),
+    QuoteDomain.hearing: _acts("AUDIO"),
 }
 ALL_QUOTE_ACTS = tuple(act for acts in QUOTE_ACTS.values() for act in acts)
 YES_NO = (("non", "Non"), ("oui", "Oui"))
