@@ -323,10 +323,47 @@ INLINE_WORDS: dict[str, dict[str, dict[str, str]]] = {
             "rejected": "rejeté",
         },
     },
+    # the attestation d'adhésion's table of covered people
+    "certificate": {
+        "Relationship": {
+            "member": "adhérent(e)",
+            "spouse": "conjoint(e)",
+            "child": "enfant",
+            "other": "autre ayant droit",
+        },
+    },
+    # what to attach to an « ajout d'un ayant droit »
+    "proof": {
+        "UnionKind": {
+            "marriage": "acte de mariage",
+            "pacs": "attestation de PACS",
+            "cohabitation": "attestation de concubinage",
+        },
+        "DocumentType": {
+            "amo_rights_certificate": "attestation de droits de l'Assurance Maladie du conjoint",
+            "birth_certificate": "acte de naissance (ou livret de famille)",
+            "school_certificate": "certificat de scolarité de l'année en cours (plus de 16 ans)",
+        },
+    },
+    # « Exemple : pour une consultation chez un spécialiste (médecin adhérent à l'OPTAM) à 60,00 € »
+    "example": {
+        "SectorScope": {
+            "any": "",
+            "optam": " (médecin adhérent à l'OPTAM)",
+            "non_optam": " (médecin non adhérent à l'OPTAM)",
+        },
+    },
     # a devis's title: « Devis dentaire : Dr Martin »
     "quote_title": {"QuoteDomain": {"dental": "dentaire", "optical": "optique", "hearing": "auditif"}},
-    # the console's dossier: "Santé Pro (collectif, actif)"
+    # the console's dossier: "Santé Pro (collectif, actif)", « Compte : e-mail non confirmé »
     "console": {
+        "AccountState": {
+            "email_unconfirmed": "e-mail non confirmé",
+            "active": "actif",
+            "locked": "actif (verrou expiré)",
+            "password_expired": "mot de passe expiré",
+            "disabled": "désactivé",
+        },
         "ContractKind": {"collective": "collectif", "individual": "individuel"},
         "ContractState": {
             "active": "actif",

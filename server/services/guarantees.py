@@ -379,13 +379,9 @@ def _example(line: GuaranteeLine, stack: Sequence[tuple[str, GuaranteeLine]], to
     amo = sum((Decimal(r["amo_paid"]) for r in results), ZERO)
     amc = sum((Decimal(r["amc_paid"]) for r in results), ZERO)
     rac = sum((Decimal(r["out_of_pocket"]) for r in results), ZERO)
-    doctor = {
-        SectorScope.optam: " (médecin adhérent à l'OPTAM)",
-        SectorScope.non_optam: " (médecin non adhérent à l'OPTAM)",
-    }
     who = "votre mutuelle" if len(stack) == 1 else "vos contrats de la mutuelle"
     sentence = (
-        f"Exemple : pour {words}{doctor.get(line.sector_scope, '')} à {format_eur(charged)}, "
+        f"Exemple : pour {words}{vocabulary.inline_words(line.sector_scope, 'example')} à {format_eur(charged)}, "
         f"la Sécurité sociale rembourse {format_eur(amo)}, {who} {format_eur(amc)} ; "
         f"reste à votre charge : {format_eur(rac)}."
     )

@@ -137,6 +137,7 @@ DOCUMENT_CATEGORIES: tuple[tuple[str, str, tuple[DocumentType, ...]], ...] = (
     ("autre", "Autre", (DocumentType.other,)),
 )
 
+
 def _acts(*codes: str) -> tuple[tuple[str, str], ...]:
     return tuple((code, vocabulary.ACT_LABELS[code]) for code in codes)  # the vocabulary's care words
 
