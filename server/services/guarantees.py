@@ -29,7 +29,14 @@ from models.domain.dates import add_years
 from models.domain.money import format_eur
 from models.domain.notation import Guarantee, Period, describe, parse
 from models.domain.refusals import line_number, member_words
-from models.domain.request import EQUIPMENT_ACTS, InvalidRequest, Refusal, SimulationRequest, parse_request
+from models.domain.request import (
+    EQUIPMENT_ACTS,
+    InvalidRequest,
+    Refusal,
+    SimulationRequest,
+    parse_request,
+    parse_requests,
+)
 from models.domain.simulation import SimulationResult as EngineResult
 from models.domain.simulation import run_simulation_json, simulate_event
 from models.domain.tariffs import TariffError, tariff_set_for
@@ -370,15 +377,14 @@ def _example(line: GuaranteeLine, stack: Sequence[tuple[str, GuaranteeLine]], to
         elif item.act in EQUIPMENT_ACTS or item.act == "PROTHESE":
             request["basket"] = "libre"
         requests.append(request)
-    try:
-        results = run_simulation_json(requests, today, contract_names=[name for name, _ in stack])
+    try:  # typed: the figures are the engine's Decimals, never read back from its JSON
+        results = simulate_event(parse_requests(requests, today), contract_names=[name for name, _ in stack])
     except (InvalidRequest, TariffError):
         return None
-    assert isinstance(results, list)
     charged = sum((Decimal(i.charged) for i in items), ZERO)
-    amo = sum((Decimal(r["amo_paid"]) for r in results), ZERO)
-    amc = sum((Decimal(r["amc_paid"]) for r in results), ZERO)
-    rac = sum((Decimal(r["out_of_pocket"]) for r in results), ZERO)
+    amo = sum((r.amo_paid for r in results), ZERO)
+    amc = sum((r.amc_paid for r in results), ZERO)
+    rac = sum((r.out_of_pocket for r in results), ZERO)
     who = "votre mutuelle" if len(stack) == 1 else "vos contrats de la mutuelle"
     sentence = (
         f"Exemple : pour {words}{vocabulary.inline_words(line.sector_scope, 'example')} à {format_eur(charged)}, "
