@@ -115,9 +115,14 @@ _SEPARATOR = re.compile(r"\s*(?:-|\bà\b|\ba\b)\s*", re.IGNORECASE)
 RANGE_HINT = "écrivez par exemple « 20-100 », « 20- » ou « -100 » (en euros)"
 
 
+_DIGITS = re.compile(r"^[\d\s\u00a0\u202f.,€]+$")
+
+
 def _bound(text: str, which: str) -> Decimal | None:
     if not text.strip():
         return None
+    if not _DIGITS.match(text):  # not even a number: say how a filter is written
+        raise AmountError(f"montant illisible : « {text.strip()} » ; {RANGE_HINT}")
     try:  # each amount is read as in every form (models.domain.money): « 1 200,50 », « 60 € »
         return read_typed_amount(text, allow_zero=True)
     except money.AmountError as exc:
