@@ -19,7 +19,12 @@ Inferences where the rules file is silent (documented in the report and in tarif
     PF/franchises, as the rules file lists them (§1, §2).
   - hors parcours lowers the rate by 40 points from the normal one (70 % -> 30 %; 100 % -> 60 % for an
     ALD), and the parcours does not apply under 16 nor to a psychiatrist consulted at 16–25.
-  - the non-OPTAM caps also apply to secteur 3 doctors (not signatories of the OPTAM).
+  - the non-OPTAM cap (dépassement covered ≤ 100 % BR) also applies to secteur 3 doctors (not
+    signatories of the OPTAM); the guarantee given is the line for that doctor, applied once (issue 17).
+  - heavy acts (S25b): the BR of one act is compared with the threshold; the participation forfaitaire
+    still applies to them in ville (S30) and no deduction applies during a hospital stay; hors parcours,
+    the 40-point penalty is taken from their 100 % rate like from any other, and the mutuelle still pays
+    only the normal ticket modérateur (none for a heavy act).
   - the renewal period only stops the mutuelle's share; the AMO share is shown unchanged.
   - daily and annual caps of PF/franchises are counted within the request or care event only (the
     stateless form does not know the rest of the year).
