@@ -91,7 +91,8 @@ async def test_linear_wrong_amount_and_annual_statement(api, demo_session, demo_
     ]
     out, err = await _run(api, demo_session, demo_make, answers)
     assert err.splitlines() == [
-        "Erreur : montant illisible : « beaucoup » ; écrivez par exemple « 20-100 », « 20- » ou « -100 » (en euros)",
+        "Erreur : montant illisible : « beaucoup » n'est pas un montant ; écrivez par exemple « 20-100 », « 20- » ou "
+        "« -100 » (en euros)",
         "Erreur : année invalide : « 1990 ». Choisissez entre 2020 et 2026.",
     ]
     assert f"Relevé annuel 2025 enregistré : {tmp_path / 'releve-annuel-2025.pdf'}" in out.splitlines()

@@ -122,7 +122,7 @@ def _bound(text: str, which: str) -> Decimal | None:
     if not text.strip():
         return None
     if not _DIGITS.match(text):  # not even a number: say how a filter is written
-        raise AmountError(f"montant illisible : « {text.strip()} » ; {RANGE_HINT}")
+        raise AmountError(f"montant illisible : « {text.strip()} » n'est pas un montant ; {RANGE_HINT}")
     try:  # each amount is read as in every form (models.domain.money): « 1 200,50 », « 60 € »
         return read_typed_amount(text, allow_zero=True)
     except money.AmountError as exc:
