@@ -77,14 +77,19 @@ def _follow(session: Session, clock: Clock, claim: Claim, answer: str | None = N
         return None
     new = states.request_status_of(claim.status)
     if new != row.status:
-        row.status = states.request_after(row.status, new)
-        now = clock.now()
-        row.updated_at = now
-        if new in (RequestStatus.accepted, RequestStatus.refused):
-            row.answer = answer
-            row.answered_at = now
-        session.add(row)
+        _set_status(session, clock, row, new, answer)
     return row
+
+
+def _set_status(session: Session, clock: Clock, row: MemberRequest, new: RequestStatus, answer: str | None) -> None:
+    """The démarche moves forward only (models.domain.states); a decision carries its answer."""
+    row.status = states.request_after(row.status, new)
+    now = clock.now()
+    row.updated_at = now
+    if new in (RequestStatus.accepted, RequestStatus.refused):
+        row.answer = answer
+        row.answered_at = now
+    session.add(row)
 
 
 def _tell(
@@ -244,13 +249,7 @@ def advance_request(
     vocabulary's words. A « demander un remboursement » démarche never moves here: its claim moves it."""
     if row.kind == RequestKind.reimbursement and row.claim_id is not None:
         raise ValueError("a reimbursement démarche follows its claim (server.services.lifecycle)")
-    row.status = states.request_after(row.status, new)
-    now = clock.now()
-    row.updated_at = now
-    if new in (RequestStatus.accepted, RequestStatus.refused):
-        row.answer = answer
-        row.answered_at = now
-    session.add(row)
+    _set_status(session, clock, row, new, answer)
     notify(
         session,
         clock,

@@ -61,6 +61,24 @@ ZERO = Decimal("0.00")
 PENDING = "Montants calculés au traitement de votre demande, avec vos garanties."
 
 
+def pending_line(claim_id: int, act: str, label: str, charged: Decimal) -> ClaimLine:
+    """The line of a claim asked for online before it is computed: what was spent, no share yet."""
+    return ClaimLine(
+        claim_id=claim_id,
+        act=act,
+        label=label,
+        charged=charged,
+        br=ZERO,
+        amo_rate=ZERO,
+        amo_gross=ZERO,
+        amo_paid=ZERO,
+        amc_paid=ZERO,
+        out_of_pocket=charged,
+        engine_result={"explanation": [PENDING]},
+        tariff_version="",
+    )
+
+
 def _field_error(field: str, message: str, sentence: str) -> ApiError:
     return ApiError(422, "invalid_request", sentence, details=[ErrorDetail(field=field, message=message)])
 
@@ -230,22 +248,7 @@ def create_reimbursement(
     session.flush()
     # What was spent is known from the start (« Montant dépensé ») ; the shares are computed when the claim
     # is processed (server.services.lifecycle), until then they read « à venir ».
-    session.add(
-        ClaimLine(
-            claim_id=claim.id or 0,
-            act=payload.act or "",
-            label=payload.label,
-            charged=payload.amount,
-            br=ZERO,
-            amo_rate=ZERO,
-            amo_gross=ZERO,
-            amo_paid=ZERO,
-            amc_paid=ZERO,
-            out_of_pocket=payload.amount,
-            engine_result={"explanation": [PENDING]},
-            tariff_version="",
-        )
-    )
+    session.add(pending_line(claim.id or 0, payload.act or "", payload.label, payload.amount))
     row.claim_id = claim.id
     session.add(row)
     kind = (
@@ -509,19 +512,7 @@ def price_online_claim(session: Session, clock: Clock, claim: Claim, row: Member
         pairs = []
         result = None
     stored = session.exec(select(ClaimLine).where(ClaimLine.claim_id == claim.id)).first()
-    stored = stored or ClaimLine(
-        claim_id=claim.id or 0,
-        act=act,
-        label=claim.label,
-        charged=charged,
-        br=ZERO,
-        amo_rate=ZERO,
-        amo_gross=ZERO,
-        amo_paid=ZERO,
-        amc_paid=ZERO,
-        out_of_pocket=charged,
-        tariff_version="",
-    )
+    stored = stored or pending_line(claim.id or 0, act, claim.label, charged)
     stored.act = act
     if result is not None:
         stored.br, stored.amo_rate, stored.amo_gross = result.br, result.amo_rate, result.amo_gross
