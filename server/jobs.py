@@ -26,6 +26,7 @@ from server.clock import Clock
 from server.db import SessionScope
 from server.notify.outbox import SendReport, SmtpFactory, default_smtp, send_due_mails
 from server.services.demo_progress import advance_demo
+from server.services.lifecycle import settle_due_payments
 from server.settings import Settings
 
 log = logging.getLogger("espace.jobs")
@@ -96,6 +97,9 @@ def run_pass(
     demo = advance_demo(session_scope, clock, settings)
     if demo.requests or demo.claims or demo.threads:
         log.info("demo pass", extra={"requests": demo.requests, "claims": demo.claims, "threads": demo.threads})
+    settled = settle_due_payments(session_scope, clock)  # a planned payment whose day has come leaves
+    if settled:
+        log.info("payment pass", extra={"settled": settled})
     purged = purge(session_scope, clock, settings)
     if any(purged.deleted.values()):
         log.info("purge pass", extra={k: v for k, v in purged.deleted.items() if v})

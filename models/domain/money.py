@@ -62,6 +62,36 @@ def parse_amount(value: str | int | float | Decimal) -> Decimal:
     return result
 
 
+def read_typed_amount(text: str, *, limit: Decimal = MAX_AMOUNT, allow_zero: bool = False) -> Decimal:
+    """THE reader of an amount a person typed, in every form of both front ends: « 60 », « 60,50 »,
+    « 60.50 », « 60 € », « 1 200,50 » (spaces, no-break spaces) give the same Decimal, to the cent.
+    Refused with a French sentence that says what to write instead (AmountError): an exponent (« 1e5 »),
+    a sign (negative amounts do not exist in a form), more than two decimals, zero unless ``allow_zero``,
+    anything above ``limit`` — the message names the limit."""
+    raw = text.strip()
+    shown = f"« {raw} »"
+    example = "écrivez-le en euros, par exemple 60 ou 60,50"
+    if raw.startswith("-"):
+        raise AmountError(f"{shown} : un montant ne peut pas être négatif ; {example}")
+    if raw.startswith("+"):
+        raise AmountError(f"{shown} n'est pas un montant : {example}")
+    try:
+        value = parse_amount(raw)  # digits, one decimal separator, thousands spaces, « € » at the end
+    except AmountError:
+        raise AmountError(f"{shown} n'est pas un montant : {example}") from None
+    if decimal_places(value) > 2:
+        raise AmountError(
+            f"{shown} a plus de deux chiffres après la virgule : écrivez-le au centime, par exemple 60,50"
+        )
+    if value > limit:
+        raise AmountError(
+            f"{shown} dépasse la limite de {format_eur(limit)} : écrivez un montant d'au plus {format_eur(limit)}"
+        )
+    if value == 0 and not allow_zero:
+        raise AmountError(f"le montant doit être supérieur à 0 € (reçu : {shown}) ; {example}")
+    return round_half_up(value)
+
+
 def decimal_places(value: Decimal) -> int:
     """How many decimals the amount was written with (2 for 1.50, 0 for 15)."""
     exponent = value.as_tuple().exponent

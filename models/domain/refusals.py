@@ -26,6 +26,7 @@ FIELD_WORDS = {
     "br": "la base de remboursement",
     "sector": "la réponse sur les dépassements d'honoraires du médecin",
     "pathway": "la réponse sur le parcours de soins",
+    "setting": "le lieu des soins",
     "basket": "le panier",
     "ald": "la réponse sur l'affection de longue durée",
     "at_mp": "la réponse sur l'accident du travail",
@@ -42,6 +43,7 @@ FIELD_WORDS = {
 CHOICE_WORDS = {
     "sector": "choisissez Oui, Non ou Je ne sais pas à la question sur les dépassements d'honoraires",
     "basket": "choisissez le panier : 100 % Santé, tarif maîtrisé ou tarif libre",
+    "setting": "choisissez le lieu des soins : en ville (cabinet, centre de santé) ou pendant un séjour à l'hôpital",
     "exemptions": "les exonérations possibles sont la maternité et la complémentaire santé solidaire",
 }
 BASKET_WORDS = {"100-sante": "le panier 100 % Santé", "maitrise": "le tarif maîtrisé", "libre": "le tarif libre"}

@@ -19,7 +19,7 @@ from typing import Any
 from models.domain.dates import format_date
 from models.domain.money import MAX_AMOUNT, NBSP, AmountError, decimal_places, parse_amount
 from models.domain.notation import Guarantee, NotationError, parse
-from models.domain.tariffs import BASKETS, SECTORS, earliest_date, known_act_codes
+from models.domain.tariffs import BASKETS, SECTORS, SETTINGS, earliest_date, known_act_codes
 
 EXEMPTIONS = ("maternite", "c2s")
 MAX_GUARANTEES = 5
@@ -37,6 +37,7 @@ _FIELDS = frozenset(
         "br",
         "sector",
         "pathway",
+        "setting",
         "basket",
         "ald",
         "at_mp",
@@ -119,6 +120,7 @@ class SimulationRequest:
     br: Decimal | None = None  # the base of the whole line, like `charged`
     sector: str = "1"
     pathway: bool = True
+    setting: str = "ville"  # "hospital": during a hospital stay (80 % AMO, no participation forfaitaire)
     basket: str | None = None
     ald: bool = False
     at_mp: bool = False
@@ -270,6 +272,7 @@ def parse_request(obj: Any, today: dt.date, *, path: str = "") -> SimulationRequ
     br = _amount(given["br"], at("br")) if "br" in given else None
     sector = _choice(given.get("sector", "1"), at("sector"), SECTORS, "secteur")
     pathway = _bool(given.get("pathway", True), at("pathway"))
+    setting = _choice(given.get("setting", "ville"), at("setting"), SETTINGS, "lieu des soins")
     basket = None
     if "basket" in given:
         basket = _choice(given["basket"], at("basket"), BASKETS, "panier")
@@ -352,6 +355,7 @@ def parse_request(obj: Any, today: dt.date, *, path: str = "") -> SimulationRequ
         br=br,
         sector=sector,
         pathway=pathway,
+        setting=setting,
         basket=basket,
         ald=ald,
         at_mp=at_mp,

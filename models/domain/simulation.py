@@ -19,7 +19,12 @@ Inferences where the rules file is silent (documented in the report and in tarif
     PF/franchises, as the rules file lists them (§1, §2).
   - hors parcours lowers the rate by 40 points from the normal one (70 % -> 30 %; 100 % -> 60 % for an
     ALD), and the parcours does not apply under 16 nor to a psychiatrist consulted at 16–25.
-  - the non-OPTAM caps also apply to secteur 3 doctors (not signatories of the OPTAM).
+  - the non-OPTAM cap (dépassement covered ≤ 100 % BR) also applies to secteur 3 doctors (not
+    signatories of the OPTAM); the guarantee given is the line for that doctor, applied once (issue 17).
+  - heavy acts (S25b): the BR of one act is compared with the threshold; the participation forfaitaire
+    still applies to them in ville (S30) and no deduction applies during a hospital stay; hors parcours,
+    the 40-point penalty is taken from their 100 % rate like from any other, and the mutuelle still pays
+    only the normal ticket modérateur (none for a heavy act).
   - the renewal period only stops the mutuelle's share; the AMO share is shown unchanged.
   - daily and annual caps of PF/franchises are counted within the request or care event only (the
     stateless form does not know the rest of the year).
@@ -35,7 +40,7 @@ from decimal import Decimal
 from typing import Any
 
 from models.domain.dates import add_years, format_date
-from models.domain.money import MAX_AMOUNT, ZERO, format_eur, format_percent, round_half_up, to_json_amount
+from models.domain.money import ZERO, format_eur, format_percent, round_half_up, to_json_amount
 from models.domain.notation import Guarantee, Kind, Period, describe
 from models.domain.request import (
     InvalidRequest,
@@ -45,6 +50,7 @@ from models.domain.request import (
     parse_requests,
 )
 from models.domain.tariffs import OPTICS_KINDS, ActTariff, TariffError, TariffSet, earliest_date, tariff_set_for
+from models.domain.vocabulary import ACT_LABELS, DEDUCTION_LABELS
 
 NON_OPTAM_SECTORS = ("2", "3")
 DEFAULT_NAMES = ("base", "surcomplementaire")
@@ -160,29 +166,57 @@ def _deduction_exemption(request: SimulationRequest) -> str | None:
     return None
 
 
-def _rate(request: SimulationRequest, act: ActTariff, tariffs: TariffSet) -> tuple[Decimal, Decimal, str]:
-    """(rate applied, normal rate in the parcours, reason shown)."""
+@dataclass(frozen=True)
+class _Rate:
+    rate: Decimal  # applied
+    normal: Decimal  # in the parcours de soins (what the mutuelle's ticket modérateur is counted on)
+    reason: str  # shown after the rate, in parentheses
+    heavy: bool = False  # the 24 € forfait replaces the ticket modérateur (billed on its own line)
+    heavy_exempt: str = ""  # why the forfait is not due although the act is heavy
+
+
+def _exemption(request: SimulationRequest) -> str:
+    """Why the ticket modérateur is not due for this line (ALD, AT/MP, maternité, C2S), else ""."""
+    if request.ald:
+        return "affection de longue durée"
+    if request.at_mp:
+        return "accident du travail ou maladie professionnelle"
+    if request.patient.exemptions:
+        return _EXEMPTION_WORDS[sorted(request.patient.exemptions)[0]]
+    return ""
+
+
+def _is_heavy(act: ActTariff, br: Decimal, quantity: int, tariffs: TariffSet) -> bool:
+    """An act of a family the 24 € rule concerns, whose tariff (the BR of one act) reaches the threshold."""
+    return act.heavy_act and br / quantity >= tariffs.heavy_act.threshold
+
+
+def _rate(request: SimulationRequest, act: ActTariff, tariffs: TariffSet, br: Decimal) -> _Rate:
     if act.amo_rate == 0:
-        return ZERO, ZERO, ""
+        return _Rate(ZERO, ZERO, "")
+    hospital = request.setting == "hospital" and act.doctor
     normal, reason = act.amo_rate, ""
-    if act.tm_exemptible:
-        if request.ald:
-            normal, reason = Decimal(1), " (affection de longue durée)"
-        elif request.at_mp:
-            normal, reason = Decimal(1), " (accident du travail ou maladie professionnelle)"
-        elif request.patient.exemptions:
-            normal = Decimal(1)
-            reason = f" ({_EXEMPTION_WORDS[sorted(request.patient.exemptions)[0]]})"
+    if hospital:
+        normal, reason = tariffs.hospital_rate, " (soins pendant un séjour à l'hôpital)"
+    exempt = _exemption(request) if act.tm_exemptible else ""
+    heavy = _is_heavy(act, br, request.quantity, tariffs)
+    if exempt:
+        return _Rate(Decimal(1), Decimal(1), f" ({exempt})", heavy_exempt=exempt if heavy else "")
+    if heavy:
+        normal = tariffs.heavy_act.amo_rate
+        reason = " (acte lourd)"
     age = request.patient.age
     direct = act.direct_access is not None and age is not None and act.direct_access[0] <= age <= act.direct_access[1]
     child = age is not None and age < tariffs.parcours_from_age
-    if act.parcours and not request.pathway and not direct and not child:
-        return (
+    # A hospital stay is outside the parcours de soins coordonnés [I: S1 lists its exceptions].
+    if act.parcours and not request.pathway and not direct and not child and not hospital:
+        return _Rate(
             max(ZERO, normal - tariffs.hors_parcours_penalty),
             normal,
             " (hors parcours de soins coordonnés)",
+            heavy=heavy,
         )
-    return normal, normal, reason
+    return _Rate(normal, normal, reason, heavy=heavy)
 
 
 def _line_br(request: SimulationRequest, act: ActTariff, basket: str | None, sector: str) -> Decimal:
@@ -263,20 +297,34 @@ def _simulate_line(
     if request.sector == "3" and act.doctor and request.br is None:
         say.append("Médecin non conventionné : la Sécurité sociale applique le tarif d'autorité")
 
-    rate, normal_rate, reason = _rate(request, act, tariffs)
+    applied = _rate(request, act, tariffs, br)
+    rate, normal_rate = applied.rate, applied.normal
     amo_gross = round_half_up(br * rate)
     if rate == 0:
         say.append(f"La Sécurité sociale ne rembourse pas cet acte ({act.label})")
     else:
-        say.append(f"Taux de la Sécurité sociale : {format_percent(rate)}{reason}")
+        say.append(f"Taux de la Sécurité sociale : {format_percent(rate)}{applied.reason}")
+    forfait = format_eur(tariffs.heavy_act.forfait)
+    if applied.heavy:
+        say.append(
+            f"Acte lourd (tarif de {format_eur(br / request.quantity)}, seuil de "
+            f"{format_eur(tariffs.heavy_act.threshold)}) : la Sécurité sociale paie toute la base ; le forfait de "
+            f"{forfait} est facturé sur sa propre ligne (« {ACT_LABELS['FORFAIT_24']} »), que votre mutuelle "
+            "prend en charge selon votre garantie"
+        )
+    elif applied.heavy_exempt:
+        say.append(f"Acte lourd : le forfait de {forfait} n'est pas dû ({applied.heavy_exempt})")
 
     # Deductions: kept back from the AMO payment, never below zero, never repaid by the mutuelle.
     deductions: list[Deduction] = []
     if act.deduction is not None:
         rule = tariffs.deductions[act.deduction]
         exemption = _deduction_exemption(request)
-        word = "Participation forfaitaire" if rule.kind == "participation_forfaitaire" else "Franchise médicale"
-        if exemption:
+        word = DEDUCTION_LABELS[rule.kind]
+        if request.setting == "hospital":
+            # Neither the participation forfaitaire nor the franchises are charged during a stay (S30,S31).
+            say.append(f"{word} non appliquée : soins pendant un séjour à l'hôpital")
+        elif exemption:
             say.append(f"{word} non appliquée : {exemption}")
         else:
             count = request.quantity if act.deduction_per == "unit" else 1
@@ -344,11 +392,22 @@ def _simulate_line(
                 "ni les dépassements d'honoraires (contrat responsable)",
             )
         )
+    if act.doctor and request.sector in NON_OPTAM_SECTORS:
+        # The contract's line for a doctor outside the OPTAM is applied as written, once: the 20-point gap
+        # below the OPTAM line is a rule on how contracts are written (models.domain.contract_rules), not a
+        # second cut here. What holds at payment time is the 100 % BR ceiling on the dépassement (S40).
+        total = round_half_up(br * (1 + tariffs.caps.non_optam_excess_max))
+        caps.append(
+            (
+                max(ZERO, total - amo_gross),
+                "Médecin non adhérent à l'OPTAM : le contrat responsable limite la prise en charge à "
+                f"{format_eur(total)} ({format_percent(1 + tariffs.caps.non_optam_excess_max)} de la base de "
+                "remboursement), Sécurité sociale incluse",
+            )
+        )
     renewal_from = _renewal_date(request, act, tariffs)
     if renewal_from is not None:
         caps.append((ZERO, ""))
-
-    cumulative_caps = _non_optam_caps(request, act, basket, br, amo_gross, normal_rate)
 
     # Each contract in paying order.
     payments: list[ContractPayment] = []
@@ -361,9 +420,6 @@ def _simulate_line(
             # A contrat responsable must cover the 100 % Santé panier in full, whatever its line says.
             own = max(own, min(charged, limit) - amo_gross - paid)
         bounds: list[tuple[Decimal, str]] = [(cap - paid, text) for cap, text in caps]
-        if cumulative_caps is not None:
-            cap, text = cumulative_caps[index]
-            bounds.append((cap - paid, text))
         ceiling_key = None
         if g.is_forfait and g.period in (Period.YEAR, Period.EQUIPMENT, Period.EAR):
             ceiling_key = (index, str(g))
@@ -436,47 +492,6 @@ def _renewal_date(request: SimulationRequest, act: ActTariff, tariffs: TariffSet
     return next_date if request.date < next_date else None
 
 
-def _non_optam_caps(
-    request: SimulationRequest,
-    act: ActTariff,
-    basket: str | None,
-    br: Decimal,
-    amo_gross: Decimal,
-    normal_rate: Decimal,
-) -> list[tuple[Decimal, str]] | None:
-    """Cumulative caps of the contracts for a doctor outside the OPTAM (R871-2 CSS, S40).
-
-    The same guarantee lines are first applied to an OPTAM doctor, at their nominal level (charged at
-    the maximum amount, so that the cap does not depend on the fee): the dépassement each contract
-    then covers, in % of the BR, minus 20 points and at most 100 % BR, is what it may cover here.
-    """
-    if not act.doctor or request.sector not in NON_OPTAM_SECTORS:
-        return None
-    tariffs = tariff_set_for(request.date)
-    optam_br = request.br if request.br is not None else _line_br(request, act, basket, "2-optam")
-    if optam_br == 0:
-        return [(br - amo_gross, "")] * len(request.guarantees)
-    optam_amo = round_half_up(optam_br * normal_rate)
-    points = tariffs.caps.non_optam_points_below_optam
-    ceiling = tariffs.caps.non_optam_excess_max
-    caps = []
-    paid = ZERO
-    for g in request.guarantees:
-        paid += _formula(g, MAX_AMOUNT, optam_br, optam_amo, paid, None, request.quantity)
-        optam_excess = (optam_amo + paid - optam_br) / optam_br
-        allowed = min(ceiling, max(ZERO, optam_excess - points))
-        total = round_half_up(br * (1 + allowed))
-        caps.append(
-            (
-                max(ZERO, total - amo_gross),
-                "Médecin non adhérent à l'OPTAM : au titre du contrat responsable, la prise en charge "
-                f"est limitée à {format_eur(total)} ({format_percent(1 + allowed)} de la base de "
-                "remboursement), Sécurité sociale incluse",
-            )
-        )
-    return caps
-
-
 def simulate_event(
     requests: Sequence[SimulationRequest], *, contract_names: Sequence[str] | None = None
 ) -> list[SimulationResult]:
@@ -518,3 +533,25 @@ def run_simulation_json(
     if isinstance(payload, dict):
         return simulate(parse_request(payload, today), contract_names=contract_names).to_json()
     raise InvalidRequest("", "la demande doit être un objet JSON ou une liste d'objets", Refusal.MALFORMED)
+
+
+def refused_by_mutuelle(result: dict[str, Any]) -> dict[str, Any]:
+    """The engine's result of a line whose claim the mutuelle rejected: the Sécurité sociale's part stays,
+    the mutuelle pays nothing (its share goes to the reste à charge), and the explanation says so instead
+    of the sentences of what it would have paid. Kept with the claim line, like any result."""
+    amc = Decimal(str(result.get("amc_paid", "0")))
+    out_of_pocket = Decimal(str(result.get("out_of_pocket", "0"))) + amc
+    said = [
+        s
+        for s in result.get("explanation", [])
+        if not s.startswith(("Votre mutuelle", "Votre contrat « ", "Reste à votre charge"))
+    ]
+    said.append("Remboursement rejeté : votre mutuelle ne prend rien en charge sur cette ligne (motif indiqué)")
+    said.append(f"Reste à votre charge : {format_eur(out_of_pocket)}")
+    return {
+        **result,
+        "amc": [],
+        "amc_paid": to_json_amount(ZERO),
+        "out_of_pocket": to_json_amount(out_of_pocket),
+        "explanation": said,
+    }

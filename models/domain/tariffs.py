@@ -19,9 +19,11 @@ from types import MappingProxyType
 from typing import Any
 
 from models.domain.dates import format_date
+from models.domain.vocabulary import ACT_LABELS
 
 SECTORS = ("1", "2-optam", "2", "3")
 BASKETS = ("100-sante", "maitrise", "libre")
+SETTINGS = ("ville", "hospital")
 OPTICS_KINDS = ("simple", "complex", "very_complex")
 
 
@@ -61,6 +63,8 @@ class ActTariff:
     optics: str | None
     renewal: str | None
     sources: Mapping[str, str] = field(repr=False)
+    ccam: bool = False  # a technical act of the CCAM (its BR comes with the request)
+    heavy_act: bool = False  # the 24 € forfait replaces its ticket modérateur at or above the threshold
 
     def unit_br(self, sector: str, age: int | None, basket: str | None, reduced: bool) -> Decimal | None:
         """The BR of one unit; the sector of a non-OPTAM or non-conventionné doctor wins over the
@@ -85,6 +89,17 @@ class DeductionRule:
     amount: Decimal
     daily_max_count: int | None
     annual_cap: Decimal
+
+
+@dataclass(frozen=True)
+class HeavyActRule:
+    """Actes lourds (S25): at or above ``threshold`` (or ``coefficient``), the ticket modérateur is replaced by
+    the flat ``forfait``, billed as its own FORFAIT_24 line; the AMO pays ``amo_rate`` of the BR."""
+
+    threshold: Decimal
+    coefficient: int
+    forfait: Decimal
+    amo_rate: Decimal
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,8 @@ class TariffSet:
     parcours_from_age: int
     renewal_years: Mapping[str, int]
     caps: ResponsibleCaps
+    hospital_rate: Decimal
+    heavy_act: HeavyActRule
 
     def act(self, code: str) -> ActTariff:
         try:
@@ -155,7 +172,7 @@ def _act(code: str, raw: Mapping[str, Any]) -> ActTariff:
         raise ValueError(f"tariffs.json: act {code} has no br")  # a data error, caught by the tests
     return ActTariff(
         code=code,
-        label=raw["label"],
+        label=ACT_LABELS[code],  # words are the vocabulary's; a code without words fails at import
         care_category=raw["care_category"],
         amo_rate=Decimal(raw["amo_rate"]["value"]),
         br=_dec(raw.get("br")),
@@ -173,6 +190,8 @@ def _act(code: str, raw: Mapping[str, Any]) -> ActTariff:
         optics=raw.get("optics"),
         renewal=raw.get("renewal"),
         sources=MappingProxyType(sources),
+        ccam=bool(raw.get("ccam", False)),
+        heavy_act=bool(raw["heavy_act"]["value"]) if "heavy_act" in raw else False,
     )
 
 
@@ -188,6 +207,7 @@ def _tariff_set(raw: Mapping[str, Any]) -> TariffSet:
         for key, d in raw["deductions"].items()
     }
     caps = raw["responsible_caps"]
+    heavy = raw["heavy_act"]
     return TariffSet(
         version=raw["version"],
         effective_from=date.fromisoformat(raw["effective_from"]),
@@ -202,6 +222,13 @@ def _tariff_set(raw: Mapping[str, Any]) -> TariffSet:
             hearing_per_ear=_dec(caps["hearing_per_ear"]),
             non_optam_excess_max=Decimal(caps["non_optam_excess_max"]["value"]),
             non_optam_points_below_optam=Decimal(caps["non_optam_points_below_optam"]["value"]),
+        ),
+        hospital_rate=Decimal(raw["hospital"]["amo_rate"]["value"]),
+        heavy_act=HeavyActRule(
+            threshold=Decimal(heavy["threshold"]["value"]),
+            coefficient=int(heavy["coefficient"]["value"]),
+            forfait=Decimal(heavy["forfait"]["value"]),
+            amo_rate=Decimal(heavy["amo_rate"]["value"]),
         ),
     )
 

@@ -41,6 +41,7 @@ from models.schemas.common import CallOutcome as CallOutcome
 from models.schemas.common import QueueKind as QueueKind
 from models.schemas.dashboard import BeneficiarySummary, ContractSummary
 from models.schemas.ids import Id
+from models.schemas.requests import QuoteEstimate
 
 # --- search --------------------------------------------------------------------------------------
 
@@ -365,6 +366,9 @@ class QueueRequest(BaseModel):
     details: dict[str, object]
     answer: str | None
     notes: list[InternalNoteOut]
+    estimate: QuoteEstimate | None = Field(
+        default=None, description="Devis : l'estimation donnée à l'adhérent, à confirmer ou corriger"
+    )
 
 
 # --- audit, staff --------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from models.domain import vocabulary
+
 # The enumerations live in models.schemas.common (no Pydantic: the client starts without it); re-exported.
 from models.schemas.common import ClaimSortKey as ClaimSortKey
 from models.schemas.common import ClaimSource, ClaimStatus, Payee, PaymentKind, PaymentState
@@ -21,19 +23,9 @@ STATEMENT_YEARS = 7
 """The relevé annuel des prestations is offered for the last 7 calendar years."""
 MAX_PAGE_SIZE = 200
 
-# Postes de soins: the stable codes of `Claim.care_category` and their French names.
-CARE_CATEGORY_LABELS: dict[str, str] = {
-    "soins_courants": "Soins courants",
-    "pharmacie": "Pharmacie",
-    "dentaire": "Dentaire",
-    "optique": "Optique",
-    "aides_auditives": "Aides auditives",
-    "hospitalisation": "Hospitalisation",
-}
-
-
-def care_category_label(code: str) -> str:
-    return CARE_CATEGORY_LABELS.get(code, code.replace("_", " ").capitalize())
+# Postes de soins: the stable codes of `Claim.care_category`; their French names are the vocabulary's.
+CARE_CATEGORY_LABELS = vocabulary.CARE_CATEGORY_LABELS
+care_category_label = vocabulary.care_category_label
 
 
 class ClaimFilters(BaseModel):

@@ -1,10 +1,20 @@
 """Vocabulary shared by the server and the client: the enumerations every schema speaks.
 
-Values are stable English identifiers; the words shown to people come from one function in
-``tui.flows.wording`` (and the server's own French messages), never from these values directly.
+Values are stable English identifiers; the words shown to people come from one module,
+``models.domain.vocabulary`` (used by the server and the client alike), never from these values directly.
 """
 
 from enum import StrEnum
+
+# The states of a claim, its payments and a démarche belong to the domain's state machine (one machine for
+# the server, the client and the demo world); they are re-exported here with the rest of the vocabulary.
+from models.domain.states import (  # noqa: F401  (re-exported)
+    ClaimStatus,
+    Payee,
+    PaymentKind,
+    PaymentState,
+    RequestStatus,
+)
 
 # The login's four names live apart, so that the client's login form does not build every enumeration here.
 from models.schemas.login_codes import (  # noqa: F401  (re-exported: part of this vocabulary)
@@ -36,30 +46,6 @@ class ContractState(StrEnum):
     suspended = "suspended"  # garanties suspendues (unpaid contributions, L221-7 Code de la mutualité)
     terminated = "terminated"  # résilié
     portability = "portability"  # portabilité des droits after leaving the employer
-
-
-class ClaimStatus(StrEnum):
-    received = "received"  # reçu
-    awaiting_document = "awaiting_document"  # en attente de justificatif
-    processing = "processing"  # en traitement
-    paid = "paid"  # remboursé
-    rejected = "rejected"  # rejeté (with a reason)
-
-
-class Payee(StrEnum):
-    member = "member"  # versé à l'adhérent
-    provider = "provider"  # réglé au professionnel de santé (tiers payant)
-
-
-class PaymentState(StrEnum):
-    planned = "planned"
-    done = "done"
-    returned = "returned"  # transfer returned by the bank (bad RIB)
-
-
-class PaymentKind(StrEnum):
-    payment = "payment"
-    overpayment_recovery = "overpayment_recovery"  # trop-perçu: a negative payment attached to a claim
 
 
 class ThreadStatus(StrEnum):
@@ -141,13 +127,6 @@ class RequestKind(StrEnum):
     card_duplicate = "card_duplicate"  # duplicata de la carte de tiers payant
     address_change = "address_change"  # changement d'adresse avec justificatif de domicile
     termination = "termination"  # résiliation en ligne
-
-
-class RequestStatus(StrEnum):
-    received = "received"  # reçue (accusé de réception envoyé)
-    in_progress = "in_progress"  # en cours de traitement
-    accepted = "accepted"  # acceptée / traitée
-    refused = "refused"  # refusée (with the reason)
 
 
 class ReimbursementBasis(StrEnum):

@@ -103,6 +103,9 @@ class QuoteCreate(BaseModel):
 
 
 class QuoteEstimateLine(BaseModel):
+    """One line of a devis as the engine estimated it on the member's own cover (the simulator's answer for
+    the same act: this year's consumption, the renewal period), or why it could not be estimated."""
+
     act: str
     label: str
     charged: Decimal
@@ -110,14 +113,19 @@ class QuoteEstimateLine(BaseModel):
     amc_paid: Decimal | None = None
     out_of_pocket: Decimal | None = None
     explanation: list[str] = Field(default_factory=list)
+    estimated: bool = True
+    reason: str | None = Field(default=None, description="Pourquoi cette ligne n'a pas d'estimation")
 
 
 class QuoteEstimate(BaseModel):
+    """The totals are over the estimated lines only; ``quote_total`` is what the whole devis amounts to."""
+
     lines: list[QuoteEstimateLine]
     charged: Decimal
     amo_paid: Decimal
     amc_paid: Decimal
     out_of_pocket: Decimal
+    quote_total: Decimal | None = None
 
 
 class RequestSummary(BaseModel):

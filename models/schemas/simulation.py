@@ -26,6 +26,10 @@ class SimulationRequest(BaseModel):
     br: Decimal | str | None = None
     sector: Literal["1", "2-optam", "2", "3"] = "1"
     pathway: bool = True
+    setting: Literal["ville", "hospital"] = Field(
+        default="ville",
+        description="Lieu des soins : en ville, ou pendant un séjour à l'hôpital (80 %, sans participation)",
+    )
     basket: Literal["100-sante", "maitrise", "libre"] | None = None
     ald: bool = False
     at_mp: bool = False

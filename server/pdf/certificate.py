@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from models.domain import vocabulary
 from models.domain.dates import format_date
-from models.schemas.common import ContractKind, ContractState, Relationship
+from models.schemas.common import ContractKind, ContractState
 from models.tables import Beneficiary, Contract, Member
 from server.pdf.layout import MUTUELLE, Column, Layout, MemberBlock
-
-RELATIONSHIP_WORDS = {
-    Relationship.member: "adhérent(e)",
-    Relationship.spouse: "conjoint(e)",
-    Relationship.child: "enfant",
-    Relationship.other: "autre ayant droit",
-}
-STATE_WORDS = {
-    ContractState.active: "en cours",
-    ContractState.suspended: "garanties suspendues",
-    ContractState.terminated: "résilié",
-    ContractState.portability: "portabilité des droits",
-}
 
 
 def _address(member: Member) -> tuple[str, ...]:
@@ -53,13 +41,17 @@ def certificate_pdf(member: Member, contracts: list[tuple[Contract, list[Benefic
         layout.heading(f"{contract.name} ({contract.code})", level=2)
         layout.paragraph(
             f"{kind[0].upper()}{kind[1:]}, depuis le {format_date(contract.start_date)}{until} – "
-            f"{STATE_WORDS[contract.state]}.",
+            f"{vocabulary.inline_words(contract.state, 'guarantees')}.",
             size=9,
         )
         layout.table(
             (Column("Personne couverte", 80), Column("Qualité", 50), Column("Née(e) le", 56)),
             [
-                [f"{p.first_name} {p.last_name}", RELATIONSHIP_WORDS[p.relationship], format_date(p.birth_date)]
+                [
+                    f"{p.first_name} {p.last_name}",
+                    vocabulary.inline_words(p.relationship, "certificate"),
+                    format_date(p.birth_date),
+                ]
                 for p in people
             ],
         )

@@ -8,7 +8,8 @@ from datetime import date
 
 from models.domain.dates import format_date
 from models.domain.money import format_eur
-from models.schemas.common import ContractLevel, ContractState, Relationship
+from models.domain.vocabulary import inline_words
+from models.schemas.common import ContractLevel, Relationship
 from models.schemas.guarantees import CeilingUse, EquipmentRenewal, MyGuarantees
 from models.tables import Member
 from server.pdf.layout import Column, Layout, MemberBlock
@@ -25,12 +26,6 @@ CEILING_COLUMNS = (
     Column("Reste", 30, "RIGHT"),
     Column("Période", 56),
 )
-_STATE = {
-    ContractState.active: "en cours",
-    ContractState.suspended: "garanties suspendues",
-    ContractState.terminated: "résilié",
-    ContractState.portability: "portabilité des droits",
-}
 
 
 def ceiling_period_words(ceiling: CeilingUse) -> str:
@@ -69,7 +64,7 @@ def guarantees_pdf(member: Member, guarantees: MyGuarantees) -> bytes:
         layout.paragraph("Aucun contrat.")
     for contract in guarantees.contracts:
         level = "surcomplémentaire" if contract.level is ContractLevel.supplementary else "contrat de base"
-        layout.heading(f"{contract.name} ({contract.code}) – {level}, {_STATE[contract.state]}")
+        layout.heading(f"{contract.name} ({contract.code}) – {level}, {inline_words(contract.state, 'guarantees')}")
         layout.paragraph(
             f"{contract.table_name}. Depuis le {format_date(contract.start_date)}"
             + (f", jusqu'au {format_date(contract.end_date)}" if contract.end_date else "")

@@ -7,28 +7,15 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from models.domain.dates import format_date
+from models.domain import vocabulary
+from models.domain.dates import MONTHS, format_date
 from models.domain.money import format_eur, format_percent
-from models.schemas.common import Payee, PaymentKind, PaymentState
+from models.schemas.common import PaymentKind, PaymentState
 from models.tables import Member, Payment
 from server.pdf.layout import Column, Layout, MemberBlock
 from server.services.claims import StatementLine, StatementPayment
 
 ZERO = Decimal("0.00")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 COLUMNS = (
     Column("Date des soins", 17),
     Column("Bénéficiaire", 26),
@@ -52,19 +39,17 @@ def member_block(member: Member) -> MemberBlock:
 
 
 def payment_sentence(payment: Payment) -> str:
-    """Who got the money, and when, as on the member's screen."""
-    when = format_date(payment.payment_date)
-    if payment.kind is PaymentKind.overpayment_recovery or payment.amount < 0:
-        return f"Récupération d'un trop-perçu de {format_eur(abs(payment.amount))} le {when}"
-    if payment.state is PaymentState.returned:
-        return f"Virement du {when} revenu impayé : coordonnées bancaires à vérifier"
-    if payment.payee is Payee.provider:
-        verb = "Réglé" if payment.state is PaymentState.done else "Paiement prévu"
-        return f"{verb} à {payment.payee_label} le {when}"
-    account = f" …{payment.iban_suffix}" if payment.iban_suffix else ""
-    if payment.state is PaymentState.planned:
-        return f"Paiement prévu sur votre compte{account} le {when}"
-    return f"Versé sur votre compte{account} le {when}"
+    """Who got the money, and when, in the words of the member's screen (``models.domain.vocabulary``)."""
+    return vocabulary.payment_sentence(
+        payment.state,
+        payment.payee,
+        payment.payment_date,
+        payee_label=payment.payee_label,
+        account_suffix=payment.iban_suffix,
+        kind=payment.kind,
+        value=payment.amount,
+        return_reason=payment.return_reason,
+    )
 
 
 def _row(line: StatementLine) -> list[str]:

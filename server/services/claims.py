@@ -21,7 +21,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, bindparam, case, exists, func, or_
 from sqlmodel import Session, col, select
 
+from models.domain import vocabulary
 from models.domain.dates import add_years
+from models.domain.states import FINAL, UNDECIDED
 from models.schemas.claims import (
     DEFAULT_MONTHS,
     MAX_PAGE_SIZE,
@@ -56,10 +58,6 @@ STATUS_ORDER = [
     ClaimStatus.paid,
     ClaimStatus.rejected,
 ]
-DEDUCTION_LABELS = {
-    "participation_forfaitaire": "Participation forfaitaire",
-    "franchise": "Franchise médicale",
-}
 
 
 def claim_not_found() -> ApiError:
@@ -210,6 +208,14 @@ def _regularisation_exists() -> ColumnElement[bool]:
 AMOUNTS = ("charged", "amo_paid", "amc_paid", "out_of_pocket")
 
 
+def _decided(name: str, total: Any) -> Any:
+    """In the totals, what was spent counts for every claim; the shares only for a claim the mutuelle has
+    decided (remboursé or rejeté): before that they are « à venir », never a sum that looks paid."""
+    if name == "charged":
+        return total
+    return case((col(Claim.status).in_([s.value for s in FINAL]), total), else_=0)
+
+
 @lru_cache(maxsize=512)
 def _list_statement(shape: _Shape) -> Any:
     """One row per claim of the filter with its amounts (claim ⋈ beneficiary ⟕ claim_line, grouped by
@@ -248,7 +254,7 @@ def _list_statement(shape: _Shape) -> Any:
     ]
     if shape.paged:
         columns.append(func.count().over().label("total_count"))
-        columns.extend(func.sum(total).over().label(f"total_{name}") for name, total in sums.items())
+        columns.extend(func.sum(_decided(name, total)).over().label(f"total_{name}") for name, total in sums.items())
     statement = (
         select(*columns)
         .join(Beneficiary, Beneficiary.id == Claim.beneficiary_id)  # type: ignore[arg-type]
@@ -280,7 +286,11 @@ def _totals_statement(shape: _Shape) -> Any:
     """The totals alone: only for a page past the last one, whose statement returns no row to carry them."""
     sub = _list_statement(replace(shape, paged=False, sort=ClaimSortKey.care_date, order=SortOrder.desc))
     sub = sub.order_by(None).subquery("filtered")
-    return select(func.count(), *(func.sum(sub.c[name]) for name in AMOUNTS)).select_from(sub)
+    decided = sub.c.status.in_([s.value for s in FINAL])
+    return select(
+        func.count(),
+        *(func.sum(sub.c[name] if name == "charged" else case((decided, sub.c[name]), else_=0)) for name in AMOUNTS),
+    ).select_from(sub)
 
 
 @lru_cache(maxsize=1)
@@ -442,7 +452,7 @@ def _deductions(engine_result: dict[str, Any], total: Decimal) -> list[Deduction
     found = [
         Deduction(
             kind=str(d.get("kind", "")),
-            label=DEDUCTION_LABELS.get(str(d.get("kind", "")), str(d.get("kind", "")).replace("_", " ")),
+            label=vocabulary.deduction_label(str(d.get("kind", ""))),
             amount=_money(d.get("amount")),
         )
         for d in engine_result.get("deductions") or []
@@ -559,19 +569,18 @@ CSV_HEADERS = (
     "Payé à",
     "Date du paiement",
     "Régularisation",
+    "Paiement",
 )
-STATUS_WORDS = {
-    ClaimStatus.received: "Reçu",
-    ClaimStatus.awaiting_document: "En attente de justificatif",
-    ClaimStatus.processing: "En traitement",
-    ClaimStatus.paid: "Remboursé",
-    ClaimStatus.rejected: "Rejeté",
-}
 
 
 def csv_amount(value: Decimal) -> str:
     """Decimal comma, no thousands separator, no currency sign: a spreadsheet reads it as a number."""
     return f"{value:.2f}".replace(".", ",")
+
+
+def _csv_share(item: ClaimListItem, value: Decimal) -> str:
+    """A share of a claim not decided yet is left empty (« à venir » on screen): never a figure that looks paid."""
+    return "" if item.status in UNDECIDED else csv_amount(value)
 
 
 def claims_csv(items: Iterable[ClaimListItem]) -> bytes:
@@ -586,19 +595,20 @@ def claims_csv(items: Iterable[ClaimListItem]) -> bytes:
             payee = "Vous" if item.payee.value == "member" else (item.payee_label or "Professionnel de santé")
         writer.writerow(
             (
-                item.care_date.strftime("%d/%m/%Y"),
+                vocabulary.date_short(item.care_date),
                 item.reference,
                 item.beneficiary_name,
                 care_category_label(item.care_category),
                 item.label,
-                STATUS_WORDS[item.status],
+                vocabulary.claim_status_words(item.status, item.payment_state),
                 csv_amount(item.charged),
-                csv_amount(item.amo_paid),
-                csv_amount(item.amc_paid),
-                csv_amount(item.out_of_pocket),
+                _csv_share(item, item.amo_paid),
+                _csv_share(item, item.amc_paid),
+                _csv_share(item, item.out_of_pocket),
                 payee,
-                item.payment_date.strftime("%d/%m/%Y") if item.payment_date else "",
+                vocabulary.date_short(item.payment_date) if item.payment_date else "",
                 "Oui" if item.regularisation else "Non",
+                vocabulary.claim_payment_sentence(item),
             )
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

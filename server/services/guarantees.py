@@ -24,12 +24,21 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from models.domain import vocabulary
 from models.domain.dates import add_years
 from models.domain.money import format_eur
 from models.domain.notation import Guarantee, Period, describe, parse
 from models.domain.refusals import line_number, member_words
-from models.domain.request import EQUIPMENT_ACTS, InvalidRequest, Refusal, parse_request
-from models.domain.simulation import run_simulation_json
+from models.domain.request import (
+    EQUIPMENT_ACTS,
+    InvalidRequest,
+    Refusal,
+    SimulationRequest,
+    parse_request,
+    parse_requests,
+)
+from models.domain.simulation import SimulationResult as EngineResult
+from models.domain.simulation import run_simulation_json, simulate_event
 from models.domain.tariffs import TariffError, tariff_set_for
 from models.domain.tariffs import act_label as tariffs_act_label
 from models.schemas.common import ClaimStatus, ContractLevel, ContractState, SectorScope
@@ -64,17 +73,8 @@ from server.errors import ApiError
 
 ZERO = Decimal("0.00")
 
-# Postes de soins in the order of a tableau de garanties, with the words members read.
-CATEGORY_LABELS: dict[str, str] = {
-    "hospitalisation": "Hospitalisation",
-    "soins_courants": "Soins courants",
-    "dentaire": "Dentaire",
-    "optique": "Optique",
-    "aides_auditives": "Aides auditives",
-    "pharmacie": "Pharmacie",
-    "medecines_douces": "Médecines douces",
-    "prevention": "Prévention",
-}
+# Postes de soins in the order of a tableau de garanties, with the words members read (the vocabulary's).
+CATEGORY_LABELS = vocabulary.CARE_CATEGORY_LABELS
 OPTICS_ACTS = frozenset(EQUIPMENT_ACTS - {"AUDIO"})
 HEARING_ACTS = frozenset({"AUDIO"})
 _PERIODS = {Period.YEAR: "year", Period.EQUIPMENT: "equipment", Period.EAR: "ear"}
@@ -82,8 +82,7 @@ EXAMPLE_AGE = 40
 MAX_SAVED = 50
 
 
-def category_label(code: str) -> str:
-    return CATEGORY_LABELS.get(code, code.replace("_", " ").capitalize())
+category_label = vocabulary.care_category_label
 
 
 def _category_rank(code: str) -> int:
@@ -378,22 +377,17 @@ def _example(line: GuaranteeLine, stack: Sequence[tuple[str, GuaranteeLine]], to
         elif item.act in EQUIPMENT_ACTS or item.act == "PROTHESE":
             request["basket"] = "libre"
         requests.append(request)
-    try:
-        results = run_simulation_json(requests, today, contract_names=[name for name, _ in stack])
+    try:  # typed: the figures are the engine's Decimals, never read back from its JSON
+        results = simulate_event(parse_requests(requests, today), contract_names=[name for name, _ in stack])
     except (InvalidRequest, TariffError):
         return None
-    assert isinstance(results, list)
     charged = sum((Decimal(i.charged) for i in items), ZERO)
-    amo = sum((Decimal(r["amo_paid"]) for r in results), ZERO)
-    amc = sum((Decimal(r["amc_paid"]) for r in results), ZERO)
-    rac = sum((Decimal(r["out_of_pocket"]) for r in results), ZERO)
-    doctor = {
-        SectorScope.optam: " (médecin adhérent à l'OPTAM)",
-        SectorScope.non_optam: " (médecin non adhérent à l'OPTAM)",
-    }
+    amo = sum((r.amo_paid for r in results), ZERO)
+    amc = sum((r.amc_paid for r in results), ZERO)
+    rac = sum((r.out_of_pocket for r in results), ZERO)
     who = "votre mutuelle" if len(stack) == 1 else "vos contrats de la mutuelle"
     sentence = (
-        f"Exemple : pour {words}{doctor.get(line.sector_scope, '')} à {format_eur(charged)}, "
+        f"Exemple : pour {words}{vocabulary.inline_words(line.sector_scope, 'example')} à {format_eur(charged)}, "
         f"la Sécurité sociale rembourse {format_eur(amo)}, {who} {format_eur(amc)} ; "
         f"reste à votre charge : {format_eur(rac)}."
     )
@@ -603,8 +597,8 @@ def _own_beneficiary(session: Session, member: Member, raw: Any, field: str) -> 
 
 def _member_request(
     session: Session, member: Member, item: dict[str, Any], today: date, path: str, context: dict[str, Any]
-) -> tuple[dict[str, Any], list[str]]:
-    """The engine request for one line of the member form, and the paying contracts' names."""
+) -> tuple[dict[str, Any], list[str], list[int]]:
+    """The engine request for one line of the member form, the paying contracts' names and their ids."""
     at = f"{path}.beneficiary_id" if path else "beneficiary_id"
     beneficiary = _own_beneficiary(session, member, item.get("beneficiary_id"), at)
     probe = {k: v for k, v in item.items() if k != "beneficiary_id"}
@@ -664,7 +658,7 @@ def _member_request(
         if last is not None:
             request["last_equipment"] = last.isoformat()
     request.pop("beneficiary_id", None)
-    return request, [cover.contract.name for cover, _ in paying]
+    return request, [cover.contract.name for cover, _ in paying], [cover.contract.id or 0 for cover, _ in paying]
 
 
 def member_simulation(session: Session, member: Member, payload: Any, today: date) -> Any:
@@ -679,23 +673,60 @@ def member_simulation(session: Session, member: Member, payload: Any, today: dat
             for i, item in enumerate(payload)
         ]
         names = built[0][1]
-        if any(other != names for _, other in built):
+        if any(other != names for _, other, _ in built):
             raise ApiError(
                 422,
                 "invalid_request",
                 "La simulation n'a pas pu être faite : les lignes d'un même soin doivent concerner la même "
                 "personne et les mêmes contrats ; simulez-les séparément.",
             )
-        engine_payload: Any = [request for request, _ in built]
+        engine_payload: Any = [request for request, _, _ in built]
     else:
         if not isinstance(payload, dict):
             raise _engine_error(InvalidRequest("", "la demande doit être un objet JSON", Refusal.MALFORMED))
-        request, names = _member_request(session, member, payload, today, "", {})
+        request, names, _ = _member_request(session, member, payload, today, "", {})
         engine_payload = request
     try:
         return run_simulation_json(engine_payload, today, contract_names=names)
     except InvalidRequest as exc:
         raise _engine_error(exc) from None
+
+
+@dataclass(frozen=True)
+class MemberLine:
+    """One line priced on the member's own cover, typed: the engine request (guarantee lines of the
+    beneficiary's contracts, this year's consumption, renewal period), who pays it in order."""
+
+    request: SimulationRequest
+    names: tuple[str, ...]
+    contract_ids: tuple[int, ...]
+
+
+def member_line(
+    session: Session, member: Member, item: dict[str, Any], today: date, context: dict[str, Any], path: str = ""
+) -> MemberLine:
+    """The member form of one line (``item`` names ``beneficiary_id``), parsed: what the simulator computes
+    for the same act, for the démarches (devis, demander un remboursement) to call the engine typed.
+    Raises ApiError (not covered, unknown beneficiary) like the simulator."""
+    request, names, ids = _member_request(session, member, item, today, path, context)
+    try:
+        parsed = parse_request(request, today, path=path)
+    except InvalidRequest as exc:
+        raise _engine_error(exc) from None
+    return MemberLine(parsed, tuple(names), tuple(ids))
+
+
+def price_lines(lines: Sequence[MemberLine]) -> list[EngineResult]:
+    """The engine's typed results for lines of one care event, in order. Lines paid by the same contracts
+    are one event (they share the year's ceilings, as in the simulator's list form); others are apart."""
+    results: dict[int, EngineResult] = {}
+    groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index, line in enumerate(lines):
+        groups[line.names].append(index)
+    for names, indexes in groups.items():
+        priced = simulate_event([lines[i].request for i in indexes], contract_names=names)
+        results.update(zip(indexes, priced, strict=True))
+    return [results[i] for i in range(len(lines))]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from models.domain.vocabulary import status_words
 from models.schemas.common import ComplaintOutcome, NotificationKind, ThreadCategory, ThreadStatus
 from models.schemas.errors import ErrorDetail
 from models.schemas.messaging import (
@@ -37,13 +38,7 @@ from server.services.notifications import notify
 from server.settings import Settings
 
 SERVICE_NAME = "Service adhérent"
-CATEGORY_SUBJECTS = {
-    ThreadCategory.question: "Question sur un remboursement",
-    ThreadCategory.explanation: "Explication d'un rejet ou d'une prise en charge partielle",
-    ThreadCategory.reclamation: "Réclamation",
-    ThreadCategory.appointment: "Demande de rendez-vous téléphonique",
-    ThreadCategory.other: "Autre demande",
-}
+CATEGORY_SUBJECTS = {category: status_words(category) for category in ThreadCategory}  # the vocabulary's words
 
 
 def mediator(settings: Settings) -> Mediator:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from models.domain.dates import format_date
 from models.domain.identifiers import NirError, validate_nir
 from models.domain.money import format_eur
+from models.domain.vocabulary import inline_words
 from models.schemas.common import (
     ContractLevel,
     ContractState,
@@ -39,7 +40,6 @@ from models.schemas.profile import (
     NoemieActivation,
     PendingFamilyRequest,
     RequestCreated,
-    UnionKind,
 )
 from models.tables import (
     Beneficiary,
@@ -91,11 +91,6 @@ DOMAINS_LEGEND = {
     "HOSP": "hospitalisation",
 }
 DOMAIN_ORDER = list(DOMAINS_LEGEND)
-UNION_WORDS = {
-    UnionKind.marriage: "acte de mariage",
-    UnionKind.pacs: "attestation de PACS",
-    UnionKind.cohabitation: "attestation de concubinage",
-}
 
 
 def employer_message(contract: Contract) -> str:
@@ -236,14 +231,14 @@ def request_addition(
         if has_spouse is not None:
             raise invalid("relationship", "conjoint déjà couvert", "Un conjoint est déjà couvert par votre contrat.")
         required = {
-            DocumentType.union_certificate: f"{UNION_WORDS[body.union]} de moins de 3 mois",
-            DocumentType.amo_rights_certificate: "attestation de droits de l'Assurance Maladie du conjoint",
+            DocumentType.union_certificate: f"{inline_words(body.union, 'proof')} de moins de 3 mois",
+            DocumentType.amo_rights_certificate: inline_words(DocumentType.amo_rights_certificate, "proof"),
         }
         title = f"Ajout d'un conjoint : {body.first_name} {body.last_name}"
     elif body.relationship == Relationship.child:
-        required = {DocumentType.birth_certificate: "acte de naissance (ou livret de famille)"}
+        required = {DocumentType.birth_certificate: inline_words(DocumentType.birth_certificate, "proof")}
         if _age(body.birth_date, today) >= SCHOOL_CERTIFICATE_FROM_AGE:
-            required[DocumentType.school_certificate] = "certificat de scolarité de l'année en cours (plus de 16 ans)"
+            required[DocumentType.school_certificate] = inline_words(DocumentType.school_certificate, "proof")
         title = f"Ajout d'un enfant : {body.first_name} {body.last_name}"
     else:
         raise invalid(

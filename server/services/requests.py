@@ -15,16 +15,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from models.domain import finess
+from models.domain import finess, vocabulary
 from models.domain.dates import format_date
 from models.domain.money import format_eur
+from models.domain.request import InvalidRequest
 from models.schemas.common import (
     ClaimSource,
     ClaimStatus,
-    ContractLevel,
-    ContractState,
     DocumentType,
-    QuoteDomain,
     ReimbursementBasis,
     RequestKind,
     RequestStatus,
@@ -45,9 +43,8 @@ from models.schemas.requests import (
 from models.tables import (
     Beneficiary,
     Claim,
-    Contract,
-    ContractBeneficiary,
-    GuaranteeLine,
+    ClaimLine,
+    ClaimLineAmc,
     Member,
     MemberRequest,
 )
@@ -57,29 +54,29 @@ from server.notify.outbox import enqueue_mail
 from server.services import documents
 from server.settings import Settings
 
-KIND_WORDS = {
-    RequestKind.reimbursement: "Demande de remboursement",
-    RequestKind.document: "Dépôt de documents",
-    RequestKind.accident: "Déclaration d'accident",
-    RequestKind.hospital: "Prise en charge hospitalière",
-    RequestKind.quote: "Devis",
-}
-DOCUMENT_WORDS = {
-    DocumentType.paid_invoice: "Facture acquittée",
-    DocumentType.quote: "Devis",
-    DocumentType.prescription: "Prescription médicale",
-    DocumentType.amo_rights_certificate: "Attestation de droits de l'Assurance Maladie",
-    DocumentType.other_insurer_statement: "Décompte d'une autre mutuelle",
-    DocumentType.proof_of_address: "Justificatif de domicile",
-    DocumentType.bank_details: "RIB",
-    DocumentType.birth_certificate: "Acte de naissance",
-    DocumentType.school_certificate: "Certificat de scolarité",
-    DocumentType.union_certificate: "Acte de mariage, PACS ou concubinage",
-    DocumentType.accident_report: "Constat ou déclaration d'accident",
-    DocumentType.other: "Autre document",
-}
-DOMAIN_WORDS = {QuoteDomain.dental: "dentaire", QuoteDomain.optical: "optique", QuoteDomain.hearing: "auditif"}
+# The words are the vocabulary's (one word for one thing on the screen, in the e-mail and in the console).
+DOCUMENT_WORDS = {kind: vocabulary.status_words(kind) for kind in DocumentType}
 LIST_LIMIT = 200
+ZERO = Decimal("0.00")
+PENDING = "Montants calculés au traitement de votre demande, avec vos garanties."
+
+
+def pending_line(claim_id: int, act: str, label: str, charged: Decimal) -> ClaimLine:
+    """The line of a claim asked for online before it is computed: what was spent, no share yet."""
+    return ClaimLine(
+        claim_id=claim_id,
+        act=act,
+        label=label,
+        charged=charged,
+        br=ZERO,
+        amo_rate=ZERO,
+        amo_gross=ZERO,
+        amo_paid=ZERO,
+        amc_paid=ZERO,
+        out_of_pocket=charged,
+        engine_result={"explanation": [PENDING]},
+        tariff_version="",
+    )
 
 
 def _field_error(field: str, message: str, sentence: str) -> ApiError:
@@ -249,6 +246,9 @@ def create_reimbursement(
     )
     session.add(claim)
     session.flush()
+    # What was spent is known from the start (« Montant dépensé ») ; the shares are computed when the claim
+    # is processed (server.services.lifecycle), until then they read « à venir ».
+    session.add(pending_line(claim.id or 0, payload.act or "", payload.label, payload.amount))
     row.claim_id = claim.id
     session.add(row)
     kind = (
@@ -396,136 +396,144 @@ def create_hospital_cover(
     return detail_of(session, row)
 
 
-# A quote names no basket: the engine then prices the act « libre », so the estimate takes the lines of
-# that basket (or of none), never the 100 % Santé line the engine refuses outside its basket.
+# A quote names no basket: the engine then prices the act « libre », as the simulator does by default.
 QUOTE_BASKET = "libre"
-UNESTIMATED = (
-    "Pas d'estimation immédiate pour cet acte : son remboursement dépend de sa base de remboursement "
-    "exacte (colonne « Base de remboursement » du devis). Un conseiller vous répond avec le montant."
+BASKET_ACTS = frozenset({"PROTHESE", "MONTURE", "VERRE_SIMPLE", "VERRE_COMPLEXE", "VERRE_TRES_COMPLEXE", "AUDIO"})
+ASK_AGENT = "un conseiller vous répond avec le montant"
+NEEDS_BR = (
+    "son remboursement se calcule sur sa base de remboursement exacte (colonne « Base de remboursement » du "
+    f"devis) : {ASK_AGENT}"
 )
+NOT_COVERED = "aucune garantie de vos contrats ne couvre cet acte à cette date : la mutuelle ne rembourserait rien"
 
 
-def _guarantees_for(session: Session, member: Member, beneficiary: Beneficiary, act: str) -> list[str]:
-    return [notation for _, notation in covering_lines(session, member, beneficiary, act, basket=QUOTE_BASKET)]
-
-
-def covering_lines(
-    session: Session, member: Member, beneficiary: Beneficiary, act: str, *, basket: str | None = None
-) -> list[tuple[int, str]]:
-    """(contract id, notation) of the line paying ``act`` in each of the beneficiary's contracts, base
-    first: the order the engine pays them in (its ``amc`` list follows the guarantees given). With
-    ``basket``, only the lines of that basket or of none."""
-    contracts = session.exec(
-        select(Contract)
-        .join(ContractBeneficiary, ContractBeneficiary.contract_id == Contract.id)  # type: ignore[arg-type]
-        .where(
-            Contract.member_id == member.id,
-            ContractBeneficiary.beneficiary_id == beneficiary.id,
-            Contract.state != ContractState.terminated,
-        )
-    ).all()
-    contracts = sorted(contracts, key=lambda c: (c.level != ContractLevel.base, c.id or 0))
-    found: list[tuple[int, str]] = []
-    for contract in contracts:
-        for line in session.exec(
-            select(GuaranteeLine)
-            .where(GuaranteeLine.table_id == contract.guarantee_table_id)
-            .order_by(col(GuaranteeLine.position), col(GuaranteeLine.id))
-        ).all():
-            if act in (line.act_codes or []) and (basket is None or line.basket in (None, basket)):
-                found.append((contract.id or 0, line.notation))
-                break
-    return found
+def _item(beneficiary: Beneficiary, act: str, charged: Decimal, day: date) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "act": act,
+        "charged": str(charged),
+        "date": day.isoformat(),
+        "beneficiary_id": str(beneficiary.id),
+    }
+    if act in BASKET_ACTS:
+        item["basket"] = QUOTE_BASKET
+    return item
 
 
 def estimate(
     session: Session, clock: Clock, member: Member, beneficiary: Beneficiary, lines: list[tuple[str, str, Decimal]]
 ) -> QuoteEstimate:
-    """The engine's estimate of each (act, label, charged), with the member's own guarantee lines."""
+    """The engine's estimate of each (act, label, charged) on the member's own cover — the simulator's
+    answer for the same act: the beneficiary's guarantee lines, what their ceilings have paid this year,
+    the renewal period of an équipement. Lines the engine cannot price are named with why, and the totals
+    are over the estimated lines only."""
     from models.domain.refusals import member_words
-    from models.domain.request import Refusal
-    from models.domain.simulation import InvalidRequest, run_simulation_json
+    from models.domain.tariffs import tariff_set_for
+    from server.services.guarantees import member_line, price_lines
 
-    out: list[QuoteEstimateLine] = []
+    today = paris_today(clock)
+    tariffs = tariff_set_for(today)
+    context: dict[str, Any] = {}
+    out: list[QuoteEstimateLine | None] = [None] * len(lines)
+    priced: list[tuple[int, Any]] = []
     for index, (act, label, charged) in enumerate(lines):
-        notations = _guarantees_for(session, member, beneficiary, act)
-        if not notations:
-            out.append(
-                QuoteEstimateLine(
-                    act=act,
-                    label=label,
-                    charged=charged,
-                    amc_paid=Decimal("0.00"),
-                    explanation=["Aucune ligne de vos garanties ne couvre cet acte : la mutuelle ne rembourse rien."],
-                )
-            )
-            continue
-        request: dict[str, Any] = {
-            "act": act,
-            "charged": str(charged),
-            "date": paris_today(clock).isoformat(),
-            "guarantees": notations,
-        }
-        try:
-            result = run_simulation_json(request, paris_today(clock))
-        except InvalidRequest as exc:
-            if exc.code is not Refusal.BR_REQUIRED:
-                words = member_words(exc)  # the member's words, never the contract's field names
-                raise _field_error(f"lines[{index}]", words, f"Ligne {index + 1} du devis : {words}") from exc
-            # Acts without a fixed tariff (soins dentaires, actes techniques) need the base de remboursement
-            # of the exact CCAM code: the devis is still taken (a conseiller answers it), only this line is
-            # left without an automatic figure instead of refusing the member's whole request.
-            out.append(QuoteEstimateLine(act=act, label=label, charged=charged, explanation=[UNESTIMATED]))
-            continue
-        assert isinstance(result, dict)
-        explanation = list(result.get("explanation", []))
-        out.append(
-            QuoteEstimateLine(
-                act=act,
-                label=label,
-                charged=charged,
-                amo_paid=Decimal(result["amo_paid"]),
-                amc_paid=Decimal(result["amc_paid"]),
-                out_of_pocket=Decimal(result["out_of_pocket"]),
-                explanation=explanation,
-            )
+        tariff = tariffs.acts.get(act)
+        reason = None
+        if tariff is None:
+            reason = f"le code « {act} » n'est pas dans le barème du simulateur : {ASK_AGENT}"
+        elif tariff.br_from == "request":
+            reason = NEEDS_BR
+        else:
+            try:
+                item = _item(beneficiary, act, charged, today)
+                priced.append((index, member_line(session, member, item, today, context)))
+            except ApiError as exc:
+                # a line the engine cannot price does not refuse the member's devis: it is named with why
+                reason = NOT_COVERED if exc.code == "not_covered" else f"{exc.message.rstrip('.')} ; {ASK_AGENT}"
+        if reason is not None:
+            out[index] = QuoteEstimateLine(act=act, label=label, charged=charged, estimated=False, reason=reason)
+    try:
+        results = price_lines([line for _, line in priced])
+    except InvalidRequest as exc:
+        words = member_words(exc)  # the member's words, never the contract's field names
+        raise _field_error("lines", words, f"Devis : {words}") from exc
+    for (index, _), result in zip(priced, results, strict=True):
+        act, label, charged = lines[index]
+        out[index] = QuoteEstimateLine(
+            act=act,
+            label=label,
+            charged=charged,
+            amo_paid=result.amo_paid,
+            amc_paid=result.amc_paid,
+            out_of_pocket=result.out_of_pocket,
+            explanation=list(result.explanation),
         )
+    done = [line for line in out if line is not None]
+    estimated = [line for line in done if line.estimated]
     zero = Decimal("0.00")
     return QuoteEstimate(
-        lines=out,
-        charged=sum((x.charged for x in out), zero),
-        amo_paid=sum((x.amo_paid or zero for x in out), zero),
-        amc_paid=sum((x.amc_paid or zero for x in out), zero),
-        out_of_pocket=sum((x.out_of_pocket or zero for x in out), zero),
+        lines=done,
+        charged=sum((x.charged for x in estimated), zero),
+        amo_paid=sum((x.amo_paid or zero for x in estimated), zero),
+        amc_paid=sum((x.amc_paid or zero for x in estimated), zero),
+        out_of_pocket=sum((x.out_of_pocket or zero for x in estimated), zero),
+        quote_total=sum((x.charged for x in done), zero),
     )
 
 
-def engine_line(
-    session: Session,
-    clock: Clock,
-    member: Member,
-    beneficiary: Beneficiary,
-    act: str,
-    charged: Decimal,
-    care_date: date | None = None,
-) -> tuple[dict[str, Any] | None, list[int]]:
-    """The engine's whole result for one act (BR, AMO rate, deductions, each contract's share, tariff
-    version, explanation) and the contract ids its ``amc`` list pays in order; ``None`` when no line of
-    the beneficiary's contracts covers the act."""
-    from models.domain.simulation import run_simulation_json
+def price_online_claim(session: Session, clock: Clock, claim: Claim, row: MemberRequest) -> None:
+    """The claim of a « demander un remboursement », computed on the member's own cover (typed engine call,
+    the simulator's answer for the same act on the date of care): its line holds the engine's whole result
+    (history is never recomputed) and each contract's share. Raises 422 when the act is not known."""
+    from server.services.guarantees import member_line, price_lines
 
-    covering = covering_lines(session, member, beneficiary, act)
-    if not covering:
-        return None, []
-    request: dict[str, Any] = {
-        "act": act,
-        "charged": str(charged),
-        "date": (care_date or paris_today(clock)).isoformat(),
-        "guarantees": [notation for _, notation in covering],
-    }
-    result = run_simulation_json(request, paris_today(clock))
-    assert isinstance(result, dict)
-    return result, [contract_id for contract_id, _ in covering]
+    details = row.details or {}
+    act = details.get("act")
+    member = session.get(Member, claim.member_id)
+    beneficiary = session.get(Beneficiary, claim.beneficiary_id)
+    assert member is not None and beneficiary is not None
+    if not act:
+        raise ApiError(
+            422,
+            "act_unknown",
+            "Le soin n'a pas de code d'acte : le remboursement ne peut pas être calculé. Refusez la démarche en "
+            "disant quel justificatif renvoyer.",
+        )
+    charged = Decimal(str(details["amount"]))
+    today = paris_today(clock)
+    try:
+        line = member_line(session, member, _item(beneficiary, act, charged, claim.care_date), today, {})
+        [result] = price_lines([line])
+        pairs = list(zip(line.contract_ids, (share.amount for share in _shares(result, line.names)), strict=True))
+        figures = result.to_json()
+    except ApiError as exc:
+        if exc.code != "not_covered":
+            raise
+        figures = {"explanation": [f"{NOT_COVERED[:1].upper()}{NOT_COVERED[1:]}."]}
+        pairs = []
+        result = None
+    stored = session.exec(select(ClaimLine).where(ClaimLine.claim_id == claim.id)).first()
+    stored = stored or pending_line(claim.id or 0, act, claim.label, charged)
+    stored.act = act
+    if result is not None:
+        stored.br, stored.amo_rate, stored.amo_gross = result.br, result.amo_rate, result.amo_gross
+        stored.deductions = sum((d.amount for d in result.deductions), ZERO)
+        stored.amo_paid, stored.amc_paid, stored.out_of_pocket = result.amo_paid, result.amc_paid, result.out_of_pocket
+        stored.tariff_version = result.tariff_version
+    stored.engine_result = figures
+    session.add(stored)
+    session.flush()
+    for contract_id, amount in pairs:
+        if amount > 0:
+            session.add(ClaimLineAmc(claim_line_id=stored.id or 0, contract_id=contract_id, amount=amount))
+    session.flush()
+
+
+def _shares(result: Any, names: tuple[str, ...]) -> list[Any]:
+    """Each paying contract's share in paying order, 0 for one the engine left out (it paid nothing)."""
+    from models.domain.simulation import ContractPayment
+
+    paid = {p.contract: p for p in result.amc}
+    return [paid.get(name, ContractPayment(name, ZERO)) for name in names]
 
 
 def create_quote(
@@ -545,14 +553,14 @@ def create_quote(
         clock,
         member,
         RequestKind.quote,
-        f"Devis {DOMAIN_WORDS[payload.domain]} : {payload.provider_name.strip()}",
+        f"Devis {vocabulary.inline_words(payload.domain, 'quote_title')} : {payload.provider_name.strip()}",
         beneficiary=beneficiary,
         details={
             "domain": payload.domain.value,
             "provider_name": payload.provider_name.strip(),
             "lines": [line.model_dump(mode="json") for line in payload.lines],
         },
-        description=f"{len(payload.lines)} ligne(s), {format_eur(figures.charged)} au total",
+        description=f"{len(payload.lines)} ligne(s), {format_eur(figures.quote_total or figures.charged)} au total",
     )
     row.estimate = figures.model_dump(mode="json")
     session.add(row)

@@ -32,6 +32,11 @@ ACTS = [
     "VERRE_TRES_COMPLEXE",
     "AUDIO",
     "ADC",
+    "ADA",
+    "ATM",
+    "ACO",
+    "ADI",
+    "ADE",
     "FJH",
     "FORFAIT_24",
     "FPU",
@@ -65,6 +70,7 @@ def requests(draw):
         "date": str(draw(st.dates(dt.date(2019, 1, 1), dt.date(2026, 12, 31)))),
         "sector": draw(st.sampled_from(["1", "2-optam", "2", "3"])),
         "pathway": draw(st.booleans()),
+        "setting": draw(st.sampled_from(["ville", "hospital"])),
         "ald": draw(st.booleans()),
         "at_mp": draw(st.booleans()),
         "patient": {
@@ -74,7 +80,7 @@ def requests(draw):
         "guarantees": [str(g) for g in draw(st.lists(guarantee_objects, min_size=1, max_size=3))],
         "already_used": str(draw(st.decimals(0, 300, places=2))),
     }
-    if act in ("B", "SC", "ADC", "TAXI") or draw(st.booleans()):
+    if act in ("B", "SC", "ADC", "ADA", "ATM", "ACO", "ADI", "ADE", "TAXI") or draw(st.booleans()):
         request["br"] = str(draw(amounts))
     if act in BASKETS:
         request["basket"] = draw(st.sampled_from(BASKETS[act]))

@@ -134,14 +134,18 @@ def test_no_parcours_penalty_for_a_psychiatrist_at_20_or_a_child():
     assert run(act="CNPSY", charged="57", pathway=False, patient={"age": 40}).amo_rate == D("0.30")
 
 
-def test_non_optam_base_and_caps():
-    result = run(act="CS", charged="80", sector="2", guarantee="150% BR")
+def test_non_optam_line_is_applied_once_as_written():
+    """The stateless guarantee is the line that applies to that doctor: 180 % BR for a doctor without OPTAM
+    gives 180 % of the 23 € base (issue 17: the engine used to take 20 points off a second time, 160 %)."""
+    result = run(act="CS", charged="80", sector="2", guarantee="180% BR")
     assert result.br == D("23.00")
     assert result.amo_gross == D("16.10")
-    # 150 % for OPTAM -> at most 130 % of the BR for a non-OPTAM doctor: 29,90 € AMO included.
-    assert result.amo_gross + result.amc_paid == D("29.90")
+    assert (result.amo_paid, result.amc_paid, result.out_of_pocket) == (D("14.10"), D("25.30"), D("40.60"))
+    assert not any("OPTAM" in s for s in result.explanation)  # no cap bound: nothing to explain
+    assert run(act="CS", charged="80", sector="2", guarantee="150% BR").amc_paid == D("18.40")  # 150 % of 23 €
     generous = run(act="CS", charged="200", sector="2", guarantee="400% BR")
     assert generous.amo_gross + generous.amc_paid == D("46.00")  # never above 200 % BR
+    assert any("limite la prise en charge à 46,00" in s for s in generous.explanation)
     small = run(act="CS", charged="40", sector="2", guarantee="100% BR")
     assert small.amc_paid == D("6.90")  # the ticket modérateur is still paid
 
@@ -283,3 +287,43 @@ def test_missing_br_where_it_depends_on_details():
     with pytest.raises(InvalidRequest) as error:
         run(act="B", charged="20")
     assert error.value.field == "br"
+
+
+# --- heavy acts and the place of care (issue 17) --------------------------------------------------
+
+
+def test_a_heavy_act_is_paid_in_full_by_the_amo_and_names_the_24_euro_forfait_line():
+    result = run(act="ADC", charged="300", br="250", sector="2-optam", guarantee="150% BR")
+    assert (result.amo_rate, result.amo_gross) == (D("1.00"), D("250.00"))
+    assert result.deductions[0].amount == D("2.00")  # in ville, the participation forfaitaire stays
+    assert result.amc_paid == D("50.00")  # min(300, 375) − 250
+    assert any("Acte lourd" in s and "« Forfait actes lourds »" in s for s in result.explanation)
+
+
+def test_below_the_threshold_a_ccam_act_keeps_its_ticket_moderateur():
+    result = run(act="ATM", charged="119.99", br="119.99")
+    assert result.amo_rate == D("0.70")
+    assert not any("Acte lourd" in s for s in result.explanation)
+    assert run(act="ATM", charged="120", br="120").amo_rate == D("1.00")  # « supérieur ou égal à 120 € »
+
+
+def test_imaging_is_outside_the_24_euro_rule():
+    assert run(act="ADI", charged="300", br="300").amo_rate == D("0.70")
+
+
+def test_at_the_hospital_the_rate_is_80_percent_without_participation_nor_parcours_penalty():
+    result = run(act="ADC", charged="100", br="100", setting="hospital", pathway=False)
+    assert (result.amo_rate, result.deductions) == (D("0.80"), ())
+    assert "Participation forfaitaire non appliquée : soins pendant un séjour à l'hôpital" in result.explanation
+
+
+def test_an_exempt_patient_owes_no_forfait_on_a_heavy_act():
+    result = run(act="ADC", charged="200", br="200", ald=True)
+    assert result.amo_rate == D("1")
+    assert f"Acte lourd : le forfait de 24,00{NB}€ n'est pas dû (affection de longue durée)" in result.explanation
+
+
+def test_the_place_of_care_is_ville_or_hospital():
+    with pytest.raises(InvalidRequest, match="lieu des soins inconnu « clinique »") as refused:
+        run(act="G", charged="30", setting="clinique")
+    assert refused.value.field == "setting"

@@ -326,7 +326,7 @@ async def test_a_simulation_for_the_member_emails_them_its_summary(client, desk,
     assert mail.subject == "Votre simulation de remboursement"
     assert "Votre conseiller a réalisé une simulation de remboursement pour Hélène MÜLLER" in mail.body
     assert (
-        f"- Consultation de médecin généraliste, 30,00\u00a0€ facturés : Sécurité sociale "
+        f"- Consultation chez le médecin généraliste, 30,00\u00a0€ facturés : Sécurité sociale "
         f"{format_eur(Decimal(result['amo_paid']))}, mutuelle {format_eur(Decimal(result['amc_paid']))}, "
         f"reste à votre charge {format_eur(Decimal(result['out_of_pocket']))}."
     ) in mail.body

@@ -116,10 +116,13 @@ async def test_a_quote_gets_the_engines_estimate_at_once(client, alice):
     assert response.status_code == 201, response.text
     estimate = response.json()["estimate"]
     crown, uncovered = estimate["lines"]
-    assert float(crown["amc_paid"]) > 0 and crown["explanation"]
-    assert uncovered["amc_paid"] == "0.00" and "ne couvre" in uncovered["explanation"][0]
+    assert float(crown["amc_paid"]) > 0 and crown["explanation"] and crown["estimated"]
+    assert not uncovered["estimated"] and uncovered["amc_paid"] is None and "ne couvre" in uncovered["reason"]
     total = float(crown["amo_paid"]) + float(crown["amc_paid"]) + float(crown["out_of_pocket"])
     assert total == pytest.approx(500)
+    # totals over the estimated line only; the devis's whole amount apart
+    assert (estimate["charged"], estimate["quote_total"]) == ("500.00", "520.00")
+    assert estimate["amc_paid"] == crown["amc_paid"]
 
 
 async def test_a_quote_line_the_engine_cannot_price_without_its_base_is_taken(client, alice, db_session):
@@ -146,7 +149,7 @@ async def test_a_quote_line_the_engine_cannot_price_without_its_base_is_taken(cl
     assert response.status_code == 201, response.text
     care, crown = response.json()["estimate"]["lines"]
     assert care["amo_paid"] is None and care["amc_paid"] is None and care["out_of_pocket"] is None
-    assert "base de remboursement" in care["explanation"][0] and "conseiller" in care["explanation"][0]
+    assert not care["estimated"] and "base de remboursement" in care["reason"] and "conseiller" in care["reason"]
     assert float(crown["amc_paid"]) > 0
     assert response.json()["estimate"]["amc_paid"] == crown["amc_paid"]
 

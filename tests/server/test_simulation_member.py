@@ -382,7 +382,7 @@ async def test_a_saved_simulation_is_recomputed_and_listed_again(client, family,
     assert response.status_code == 201, response.text
     saved = response.json()
     assert saved["beneficiary_name"] == "Léa RIMON" and saved["act"] == "CS" and saved["charged"] == "60.00"
-    assert saved["act_label"] == "Consultation de médecin spécialiste"
+    assert saved["act_label"] == "Consultation chez un spécialiste"
     optam = await _member_simulation(client, family, **scenarios[0])
     assert saved["results"][0]["out_of_pocket"] == optam["out_of_pocket"]
     assert Decimal(saved["results"][0]["out_of_pocket"]) < Decimal(saved["results"][1]["out_of_pocket"])

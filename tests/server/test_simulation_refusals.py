@@ -200,7 +200,7 @@ def _cli_error(payload: object) -> str:
 CONTRACT_WORDING = [
     (
         {"act": "SC", "charged": "50", "guarantee": "100% BR"},
-        "br : la base de remboursement est obligatoire pour l'acte SC (Soins dentaires conservateurs)",
+        "br : la base de remboursement est obligatoire pour l'acte SC (Soins dentaires)",
     ),
     (
         {"act": "AUDIO", "charged": "1200", "basket": "libre", "guarantee": "100% Santé"},

@@ -165,7 +165,7 @@ async def test_a_simulation_of_several_acts_shows_each_act_and_the_totals(
         assert isinstance(screen, ConsoleSimulatorScreen)
         screen.query_one("#who", Select).value = nolan.id
         await add_act(app, pilot, "soins_courants", "generaliste", "30", "non", "#add")
-        assert "Actes ajoutés (1) : Consultation de médecin généraliste, 30,00\u00a0€" in str(
+        assert "Actes ajoutés (1) : Consultation chez le médecin généraliste, 30,00\u00a0€" in str(
             screen.query_one("#event", Static).render()
         )
         await add_act(app, pilot, "soins_courants", "specialiste", "50", "non", "#simulate")
@@ -176,7 +176,9 @@ async def test_a_simulation_of_several_acts_shows_each_act_and_the_totals(
         lines = str(screen.query_one("#result", Static).render()).splitlines()
         assert "Résultat de la simulation" in lines
         for number, (label, figures) in enumerate(
-            zip(("Consultation de médecin généraliste", "Consultation de médecin spécialiste"), expected, strict=True),
+            zip(
+                ("Consultation chez le médecin généraliste", "Consultation chez un spécialiste"), expected, strict=True
+            ),
             start=1,
         ):
             at = lines.index(f"Acte {number} : {label}")

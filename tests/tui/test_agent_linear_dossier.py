@@ -168,7 +168,7 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
 
 
 SIMULATION = "Simuler un remboursement sur le contrat de l'adhérent"
-GENERALISTE, SPECIALISTE = "Consultation de médecin généraliste", "Consultation de médecin spécialiste"
+GENERALISTE, SPECIALISTE = "Consultation chez le médecin généraliste", "Consultation chez un spécialiste"
 
 
 async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api, token_store, demo_session, clock):

@@ -207,7 +207,7 @@ def test_the_detail_reads_as_labelled_lines_with_the_why():
     assert "Part mutuelle, Santé Salariés : 6,94\u00a0€" in text
     assert f"== {flow.WHY_HEADING} ==" in text
     assert "– Franchise médicale de 1,00 € non remboursable" in text
-    assert "6,94\u00a0€ versés sur votre compte …8145 le 22/11/2026 (effectué)" in text
+    assert "Versé sur votre compte …8145 le 22/11/2026 : 6,94\u00a0€" in text  # the relevé's words
     assert all(len(line) <= 100 for line in text)  # no 14-column row
 
 
@@ -222,7 +222,7 @@ def test_a_rejection_says_why_and_what_to_do():
     )
     assert "Motif du rejet : Plafond annuel atteint" in text
     assert "Que faire : Écrivez au service adhérent" in text
-    assert "Aucun paiement : remboursement rejeté" in text
+    assert "Aucun paiement : ce remboursement est rejeté" in text
 
 
 def test_payments_say_who_got_the_money_planned_or_done():
@@ -235,7 +235,7 @@ def test_payments_say_who_got_the_money_planned_or_done():
         state=PaymentState.planned,
         payment_date=date(2026, 12, 1),
     )
-    assert flow.detail_payment_sentence(planned) == "3,00\u00a0€ à régler à votre pharmacien le 01/12/2026 (prévu)"
+    assert flow.detail_payment_sentence(planned) == "Paiement prévu le 01/12/2026, à votre pharmacien : 3,00\u00a0€"
     recovery = planned.model_copy(update={"amount": Decimal("-5"), "kind": PaymentKind.overpayment_recovery})
     assert flow.detail_payment_sentence(recovery) == "Récupération d'un trop-perçu de 5,00\u00a0€ le 01/12/2026"
 
@@ -396,7 +396,7 @@ async def test_enter_opens_the_detail_with_the_split_and_the_why(api, token_stor
         assert "Remboursé par votre mutuelle : 6,94\u00a0€" in text
         assert "Reste à votre charge : 1,00\u00a0€" in text
         assert flow.WHY_HEADING in text
-        assert "6,94\u00a0€ versés sur votre compte …8145 le 22/11/2026 (effectué)" in text
+        assert "Versé sur votre compte …8145 le 22/11/2026 : 6,94\u00a0€" in text
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ClaimsScreen)

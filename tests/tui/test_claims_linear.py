@@ -42,10 +42,11 @@ async def test_linear_list_search_detail_and_export(api, demo_session, demo_make
     lines = out.splitlines()
     [csv_file] = tmp_path.glob("*.csv")
     expected_in_order = [
-        "== Mes remboursements (88) ==",
+        "== Mes remboursements (89) ==",
         "Filtres : Période : 24 derniers mois ; Tri : date des soins, décroissant",
-        "88 remboursements ; Dépensé : 4\u00a0980,39\u00a0€ ; Sécurité sociale : 1\u00a0454,95\u00a0€ ; "
-        "Mutuelle : 2\u00a0226,33\u00a0€ ; Reste à charge : 1\u00a0299,11\u00a0€ ; Page 1 sur 2",
+        # the shares of the three claims not decided yet are « à venir »: out of the totals (issue 17)
+        "89 remboursements ; Dépensé : 5\u00a0010,39\u00a0€ ; Sécurité sociale : 1\u00a0414,37\u00a0€ ; "
+        "Mutuelle : 2\u00a0197,95\u00a0€ ; Reste à charge : 1\u00a0297,11\u00a0€ ; Page 1 sur 2",
         "== Mes remboursements : que voulez-vous faire ? ==",
         "Votre choix (1 à 18) :",
         "Texte de l'acte (vide : tous) :",
@@ -62,7 +63,7 @@ async def test_linear_list_search_detail_and_export(api, demo_session, demo_make
         "== Pourquoi ce reste à charge ? ==",
         "– Prochain équipement remboursable à partir du 24/09/2027",
         "== Paiements ==",
-        "Aucun paiement : remboursement rejeté",
+        "Aucun paiement : ce remboursement est rejeté",
         "Fichier CSV : préparation en cours…",
         f"Fichier CSV enregistré : {csv_file}",
     ]
@@ -90,7 +91,8 @@ async def test_linear_wrong_amount_and_annual_statement(api, demo_session, demo_
     ]
     out, err = await _run(api, demo_session, demo_make, answers)
     assert err.splitlines() == [
-        "Erreur : montant illisible : écrivez par exemple « 20-100 », « 20- » ou « -100 » (en euros)",
+        "Erreur : montant illisible : « beaucoup » n'est pas un montant ; écrivez par exemple « 20-100 », « 20- » ou "
+        "« -100 » (en euros)",
         "Erreur : année invalide : « 1990 ». Choisissez entre 2020 et 2026.",
     ]
     assert f"Relevé annuel 2025 enregistré : {tmp_path / 'releve-annuel-2025.pdf'}" in out.splitlines()

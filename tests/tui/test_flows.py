@@ -165,9 +165,9 @@ def test_payment_sentences_say_who_got_the_money():
     pharmacist = _claim(payee=Payee.provider, payee_label="votre pharmacien")
     assert wording.payment_sentence(pharmacist) == "Réglé à votre pharmacien le 15/07/2025"
     planned = _claim(payment_state=PaymentState.planned)
-    assert wording.payment_sentence(planned) == "Paiement prévu le 15/07/2025"
+    assert wording.payment_sentence(planned) == "Paiement prévu le 15/07/2025, sur votre compte …1234"
     returned = _claim(payment_state=PaymentState.returned)
-    assert wording.payment_sentence(returned).startswith("Virement revenu impayé : RIB à vérifier")
+    assert wording.payment_sentence(returned).startswith("Virement du 15/07/2025 revenu impayé : RIB à vérifier")
     rejected = _claim(
         status=ClaimStatus.rejected,
         rejection_reason="Plafond annuel atteint",
@@ -175,7 +175,7 @@ def test_payment_sentences_say_who_got_the_money():
         payment_state=None,
         payment_date=None,
     )
-    assert wording.payment_sentence(rejected) == "Aucun paiement"
+    assert wording.payment_sentence(rejected) == "Aucun paiement : ce remboursement est rejeté"
     assert wording.claim_status_sentence(rejected).startswith("Rejeté – Plafond annuel atteint. ")
     assert wording.amount(Decimal("1234.5")) == "1\u00a0234,50\u00a0€"
 

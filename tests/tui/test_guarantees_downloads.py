@@ -137,7 +137,7 @@ async def test_linear_mes_simulations_lists_without_saving_a_new_one(api, token_
     start = out.index("== Mes simulations enregistrées (1) ==\n")
     listed = out[start:].splitlines()[1]
     assert listed.startswith(
-        "Le : 23 novembre 2026 ; Pour : Léa RIMON ; Acte : Consultation de médecin spécialiste ; "
+        "Le : 23 novembre 2026 ; Pour : Léa RIMON ; Acte : Consultation chez un spécialiste ; "
         "Montant : 80,00\u00a0€ ; Reste à votre charge : "
     ), listed
     assert "== Simulateur de remboursement ==" not in out  # nothing asked, nothing saved
@@ -153,7 +153,7 @@ async def test_pilot_key_s_shows_mes_simulations(api, token_store, lea_token):
         assert isinstance(app.screen, SavedSimulationsScreen)
         shown = _text(app)
         assert "Mes simulations enregistrées (1)" in shown
-        assert "Pour : Léa RIMON ; Acte : Consultation de médecin spécialiste ; Montant : 80,00\u00a0€" in shown
+        assert "Pour : Léa RIMON ; Acte : Consultation chez un spécialiste ; Montant : 80,00\u00a0€" in shown
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, SavedSimulationsScreen)

@@ -58,7 +58,7 @@ SPECIALIST_80 = [
     "2",  # Samuel
     "1",  # consultations et soins courants
     "spécialiste",
-    "1",  # Consultation de médecin spécialiste
+    "1",  # Consultation chez un spécialiste
     "80",
     "3",  # dépassements ? je ne sais pas
     "1",  # enregistrer : oui
@@ -83,4 +83,4 @@ async def test_linear_simulation_with_the_range_then_saved(api, token_store, lea
     assert "-- Si votre médecin est adhérent à l'OPTAM --" in transcript
     assert "-- Si votre médecin n'est pas adhérent à l'OPTAM --" in transcript
     assert "Simulation enregistrée dans votre espace.\n== Mes simulations enregistrées (1) ==" in transcript
-    assert "Pour : Samuel RIMON ; Acte : Consultation de médecin spécialiste ; Montant : 80,00\u00a0€" in transcript
+    assert "Pour : Samuel RIMON ; Acte : Consultation chez un spécialiste ; Montant : 80,00\u00a0€" in transcript

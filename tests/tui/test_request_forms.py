@@ -69,7 +69,9 @@ def test_every_problem_is_named_in_french():
     assert errors["care_date"] == (
         "Date des soins : écrivez la date au format JJ/MM/AAAA, par exemple 15/07/2025 (reçu : « 2025-07-15 »)."
     )
-    assert errors["amount"].startswith("Montant payé : écrivez un montant en euros, par exemple 62,50")
+    assert errors["amount"] == (
+        "Montant payé : « 62,505 » a plus de deux chiffres après la virgule : écrivez-le au centime, par exemple 60,50."
+    )
     assert errors["other_insurer"].endswith("indiquez le nom de votre première mutuelle (celle du décompte joint).")
     assert errors["files"] == "Justificatif (fichier) : joignez le fichier (PDF, JPEG ou PNG)."
     future = state("new_reimbursement", care_date="24/11/2026")
@@ -516,20 +518,21 @@ async def test_linear_transcript_of_a_quote(api, token_store, coralie_token, dem
         "la confirme ensuite.\n"
         "== Domaine ==\n1. Dentaire\n2. Optique\n3. Aides auditives\nVotre choix (1 à 3) :\n"
         "== Bénéficiaire ==\n" + CORALIE_FAMILY + "Professionnel (dentiste, opticien, audioprothésiste) :\n"
-        "== Ligne 1 : acte ==\n1. Aide auditive (par oreille)\nVotre choix (1 à 1) :\n"
+        "== Ligne 1 : acte ==\n1. Aide auditive (une oreille)\nVotre choix (1 à 1) :\n"
         "Ligne 1 : montant (en euros, par exemple 62,50) :\n"
-        "== Ligne 2 : acte ==\n1. Aide auditive (par oreille)\n2. Aucun (ligne vide)\nVotre choix (1 à 2) :\n"
+        "== Ligne 2 : acte ==\n1. Aide auditive (une oreille)\n2. Aucun (ligne vide)\nVotre choix (1 à 2) :\n"
         "Le devis (fichier), chemin du fichier (facultatif : un fichier ; Entrée : aucun de plus) :\n"
         "Démarche envoyée : Devis auditif : Audition Conseil, référence D2026-000001, "
         + ACKNOWLEDGED
         + "Estimation immédiate : la mutuelle vous rembourserait 160,00 €, la Sécurité sociale 240,00 € ; il "
-        "vous resterait 800,00 € à payer sur 1 200,00 €. Un conseiller confirmera ou corrigera ce montant.\n"
-        "Aide auditive (par oreille) : 1 200,00 € ; mutuelle 160,00 € ; reste à charge 800,00 €\n"
+        "vous resterait 800,00 € à payer sur 1 200,00 €.\nUn conseiller confirmera ou corrigera ce montant.\n"
+        "Aide auditive (une oreille) : 1 200,00 € ; mutuelle 160,00 € ; Sécurité sociale 240,00 € ; reste à "
+        "charge 800,00 €\n"
         "Envoyée le 23 novembre 2026.\n"
     )
     assert errors == ""
     row = _created(demo_session, "quote")
-    assert row.details["lines"] == [{"act": "AUDIO", "label": "Aide auditive (par oreille)", "charged": "1200.00"}]
+    assert row.details["lines"] == [{"act": "AUDIO", "label": "Aide auditive (une oreille)", "charged": "1200.00"}]
     assert (row.estimate["amc_paid"], row.estimate["out_of_pocket"]) == ("160.00", "800.00")
 
 
@@ -538,7 +541,7 @@ def test_a_devis_line_without_an_automatic_figure_is_said_so_and_kept_out_of_the
     from models.schemas.requests import QuoteEstimate, QuoteEstimateLine, RequestDetail
 
     unpriced = QuoteEstimateLine(
-        act="SC", label="Soins", charged=Decimal("80"), explanation=["Pas d'estimation immédiate pour cet acte."]
+        act="SC", label="Soins", charged=Decimal("80"), estimated=False, reason="base de remboursement à connaître"
     )
     crown = QuoteEstimateLine(
         act="PROTHESE",
@@ -550,7 +553,8 @@ def test_a_devis_line_without_an_automatic_figure_is_said_so_and_kept_out_of_the
     )
     estimate = QuoteEstimate(
         lines=[unpriced, crown],
-        charged=Decimal("580"),
+        charged=Decimal("500"),  # over the estimated line only
+        quote_total=Decimal("580"),
         amo_paid=Decimal("75.25"),
         amc_paid=Decimal("200"),
         out_of_pocket=Decimal("224.75"),
@@ -559,7 +563,11 @@ def test_a_devis_line_without_an_automatic_figure_is_said_so_and_kept_out_of_the
         title="Devis", reference="D-1", status=RequestStatus.received, estimate=estimate, claim_id=None
     )
     lines = forms.created_lines(detail)
-    assert "(sans les actes à estimer par un conseiller, ci-dessous)" in lines[1]
     euros = [line.replace("\u00a0", " ").replace("\u202f", " ") for line in lines]  # spaces as typed here
-    assert euros[2] == "Soins : 80,00 € ; Pas d'estimation immédiate pour cet acte."
-    assert euros[3] == "Couronne : 500,00 € ; mutuelle 200,00 € ; reste à charge 224,75 €"
+    # the totals are over the estimated line only, never « sur 580,00 € » mixing the other
+    assert euros[1] == (
+        "Estimation immédiate (sur 1 ligne estimée) : la mutuelle vous rembourserait 200,00 €, la Sécurité sociale "
+        "75,25 € ; il vous resterait 224,75 € à payer sur 500,00 €."
+    )
+    assert euros[3] == "Soins : 80,00 € ; pas d'estimation : base de remboursement à connaître."
+    assert euros[4] == "Couronne : 500,00 € ; mutuelle 200,00 € ; Sécurité sociale 75,25 € ; reste à charge 224,75 €"

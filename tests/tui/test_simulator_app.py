@@ -98,7 +98,7 @@ async def test_a_simulation_by_keys_with_the_range_then_saved(api, token_store, 
         assert screen.status.text == "Simulation enregistrée dans votre espace."
         saved = str(screen.query_one("#saved", Static).render())
         assert saved.startswith("Mes simulations enregistrées (1)")
-        assert "Pour : Samuel RIMON ; Acte : Consultation de médecin spécialiste ; Montant : 80,00\u00a0€" in saved
+        assert "Pour : Samuel RIMON ; Acte : Consultation chez un spécialiste ; Montant : 80,00\u00a0€" in saved
 
 
 async def test_missing_fields_are_said_before_anything_is_sent(api, token_store, lea_token):

@@ -36,6 +36,8 @@ HEAVY = (
     # the first screen that does (`models.domain.dates` is there: the text widgets keep « 8 h 30 » whole)
     "models.schemas.common",
     "tui.flows.wording",
+    "models.domain.vocabulary",  # the one vocabulary (issue 17) comes with the first status shown, not before
+    "models.domain.states",
     "zoneinfo",
 )
 # The screens and flows a start-up does not show: the welcome screen and the login form only.

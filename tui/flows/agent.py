@@ -11,6 +11,7 @@ from decimal import Decimal
 from models.domain.audit_words import QUESTION_WORDS
 from models.domain.dates import format_date, format_date_long
 from models.domain.money import format_eur
+from models.domain.vocabulary import quote_estimate_sentences, share_words
 from models.schemas.agent import (
     AuditPage,
     Banner,
@@ -253,6 +254,12 @@ def calls_lines(d: Dossier) -> list[str]:
     ]
 
 
+def estimate_lines(request: object) -> list[str]:
+    """A devis in the queue: the estimate the member was given, in the vocabulary's words."""
+    estimate = getattr(request, "estimate", None)
+    return quote_estimate_sentences(estimate, for_agent=True) if estimate is not None else []
+
+
 def queue_line(item: QueueItem) -> str:
     what = (
         status_words(item.category)
@@ -331,7 +338,8 @@ def banner_records(b: Banner) -> list[str]:
     for r in b.last_reimbursements:
         lines.append(
             f"Remboursement : Date : {format_date_long(r.care_date)} ; Acte : {r.label} ; "
-            f"Remboursé : {format_eur(r.amc_paid)} ; Statut : {claim_status_words(r.status, r.payment_state)}"
+            f"Remboursé : {share_words(r.status, r.amc_paid)} ; "
+            f"Statut : {claim_status_words(r.status, r.payment_state)}"
         )
     return lines
 

@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from models.domain import money, vocabulary
 from models.domain.dates import format_date, format_date_long
-from models.domain.money import format_eur, format_percent
+from models.domain.money import format_eur, format_percent, read_typed_amount
 from models.schemas.claims import (
     DEFAULT_MONTHS,
     ClaimDetail,
@@ -110,25 +111,37 @@ class AmountError(ValueError):
     """A French sentence for an amount range that cannot be read."""
 
 
-_NUMBER = r"\d+(?:[.,]\d{1,2})?"
-_RANGE = re.compile(rf"^\s*(?:de\s*)?({_NUMBER})?\s*€?\s*(?:(-|à|a)\s*({_NUMBER})?)?\s*€?\s*$", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*(?:-|\bà\b|\ba\b)\s*", re.IGNORECASE)
+RANGE_HINT = "écrivez par exemple « 20-100 », « 20- » ou « -100 » (en euros)"
+
+
+_DIGITS = re.compile(r"^[\d\s\u00a0\u202f.,€]+$")
+
+
+def _bound(text: str, which: str) -> Decimal | None:
+    if not text.strip():
+        return None
+    if not _DIGITS.match(text):  # not even a number: say how a filter is written
+        raise AmountError(f"montant illisible : « {text.strip()} » n'est pas un montant ; {RANGE_HINT}")
+    try:  # each amount is read as in every form (models.domain.money): « 1 200,50 », « 60 € »
+        return read_typed_amount(text, allow_zero=True)
+    except money.AmountError as exc:
+        raise AmountError(f"{which} : {exc}") from None
 
 
 def parse_amount_range(text: str) -> tuple[Decimal | None, Decimal | None]:
     """ "20-100", "20 à 100", "20-" (at least), "-100" (at most), "45,50" (exactly): euros, decimal comma
-    or point. Empty: no amount filter."""
+    or point, thousands spaces. Empty: no amount filter. A leading « - » is « at most », never a sign."""
     if not text.strip():
         return None, None
-    match = _RANGE.match(text)
-    if not match or not (match.group(1) or match.group(3)):
-        raise AmountError("montant illisible : écrivez par exemple « 20-100 », « 20- » ou « -100 » (en euros)")
-    try:
-        low = Decimal(match.group(1).replace(",", ".")) if match.group(1) else None
-        high = Decimal(match.group(3).replace(",", ".")) if match.group(3) else None
-    except InvalidOperation as exc:  # pragma: no cover - the pattern only lets digits through
-        raise AmountError("montant illisible") from exc
-    if not match.group(2):
-        high = low  # one amount: exactly that
+    body = re.sub(r"^\s*de\s+", "", text, flags=re.IGNORECASE)
+    parts = _SEPARATOR.split(body.strip(), maxsplit=1)
+    if len(parts) == 1:
+        exactly = _bound(parts[0], "montant")
+        return exactly, exactly
+    if not parts[0].strip() and not parts[1].strip():
+        raise AmountError(f"montant illisible : {RANGE_HINT}")
+    low, high = _bound(parts[0], "montant minimum"), _bound(parts[1], "montant maximum")
     if low is not None and high is not None and high < low:
         raise AmountError("le montant minimum dépasse le maximum")
     return low, high
@@ -294,7 +307,7 @@ def row_cells(item: ClaimListItem, width: int = WIDE_FROM) -> tuple[str, ...]:
         return (
             format_date(item.care_date),
             _shorten(item.label, NARROW_LABEL - len(suffix)) + suffix,
-            format_eur(item.amc_paid),
+            wording.share_words(item.status, item.amc_paid),
             status_cell(item.status, item.payment_state),
         )
     return (
@@ -302,8 +315,8 @@ def row_cells(item: ClaimListItem, width: int = WIDE_FROM) -> tuple[str, ...]:
         item.beneficiary_name.split(" ")[0],
         _shorten(item.label, WIDE_LABEL - len(suffix)) + suffix,
         format_eur(item.charged),
-        format_eur(item.amc_paid),
-        format_eur(item.out_of_pocket),
+        wording.share_words(item.status, item.amc_paid),
+        wording.share_words(item.status, item.out_of_pocket),
         status_cell(item.status, item.payment_state),
     )
 
@@ -332,9 +345,9 @@ def list_record(item: ClaimListItem, dates: Callable[[date], str] = format_date)
         LabelledField("Pour", item.beneficiary_name),
         LabelledField("Acte", item.label),
         LabelledField("Dépensé", format_eur(item.charged)),
-        LabelledField("Sécurité sociale", format_eur(item.amo_paid)),
-        LabelledField("Mutuelle", format_eur(item.amc_paid)),
-        LabelledField("Reste à charge", format_eur(item.out_of_pocket)),
+        LabelledField("Sécurité sociale", wording.share_words(item.status, item.amo_paid)),
+        LabelledField("Mutuelle", wording.share_words(item.status, item.amc_paid)),
+        LabelledField("Reste à charge", wording.share_words(item.status, item.out_of_pocket)),
         LabelledField("Statut", wording.claim_status_sentence(item)),
         LabelledField("Paiement", wording.payment_sentence(item, dates)),
     ]
@@ -353,23 +366,17 @@ class Section:
 
 
 def detail_payment_sentence(payment: PaymentDetail, dates: Callable[[date], str] = format_date) -> str:
-    when = dates(payment.payment_date)
-    if payment.kind is PaymentKind.overpayment_recovery or payment.amount < 0:
-        return f"Récupération d'un trop-perçu de {format_eur(abs(payment.amount))} le {when}"
-    if payment.state is PaymentState.returned:
-        reason = f" ({payment.return_reason.rstrip('.')})" if payment.return_reason else ""
-        return (
-            f"Virement de {format_eur(payment.amount)} du {when} revenu impayé{reason} : "
-            "envoyez un nouveau RIB au service adhérent"
-        )
-    if payment.payee is Payee.provider:
-        if payment.state is PaymentState.done:
-            return f"{format_eur(payment.amount)} réglés à {payment.payee_label} le {when} (effectué)"
-        return f"{format_eur(payment.amount)} à régler à {payment.payee_label} le {when} (prévu)"
-    account = f" …{payment.account_suffix}" if payment.account_suffix else ""
-    if payment.state is PaymentState.done:
-        return f"{format_eur(payment.amount)} versés sur votre compte{account} le {when} (effectué)"
-    return f"{format_eur(payment.amount)} à verser sur votre compte{account} le {when} (prévu)"
+    return vocabulary.payment_line(
+        payment.state,
+        payment.payee,
+        payment.payment_date,
+        payment.amount,
+        payee_label=payment.payee_label,
+        account_suffix=payment.account_suffix,
+        kind=payment.kind,
+        return_reason=payment.return_reason,
+        dates=dates,
+    )
 
 
 def statement_payment(detail: ClaimDetail) -> PaymentDetail | None:
@@ -406,9 +413,9 @@ def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Se
             "Répartition",
             (
                 f"Montant dépensé : {format_eur(totals.charged)}",
-                f"Remboursé par la Sécurité sociale : {format_eur(totals.amo_paid)}",
-                f"Remboursé par votre mutuelle : {format_eur(totals.amc_paid)}",
-                f"Reste à votre charge : {format_eur(totals.out_of_pocket)}",
+                f"Remboursé par la Sécurité sociale : {wording.share_words(detail.status, totals.amo_paid)}",
+                f"Remboursé par votre mutuelle : {wording.share_words(detail.status, totals.amc_paid)}",
+                f"Reste à votre charge : {wording.share_words(detail.status, totals.out_of_pocket)}",
             ),
         ),
     ]
@@ -436,12 +443,7 @@ def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Se
     if detail.payments:
         sections.append(Section("Paiements", tuple(detail_payment_sentence(p, dates) for p in detail.payments)))
     else:
-        waiting = (
-            "Aucun paiement : remboursement rejeté"
-            if detail.status is ClaimStatus.rejected
-            else ("Aucun paiement pour l'instant : il sera fait après le traitement")
-        )
-        sections.append(Section("Paiements", (waiting,)))
+        sections.append(Section("Paiements", (vocabulary.no_payment_sentence(detail.status),)))
     if detail.documents:
         sections.append(
             Section(

@@ -95,7 +95,7 @@ def claim_record(claim: ClaimSummary, *, long_dates: bool = False) -> Record:
             LabelledField("Date", dates(claim.care_date)),
             LabelledField("Pour", claim.beneficiary_name),
             LabelledField("Acte", claim.label),
-            LabelledField("Remboursé", wording.amount(claim.amc_paid)),
+            LabelledField("Remboursé", wording.reimbursed_words(claim)),
             LabelledField("Statut", wording.claim_status_sentence(claim)),
             LabelledField("Paiement", wording.payment_sentence(claim, dates)),
         )

@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from models.domain import finess
+from models.domain import finess, vocabulary
 from models.domain.dates import format_date, parse_date
-from models.domain.money import AmountError, format_eur, parse_amount
+from models.domain.money import MAX_AMOUNT, AmountError, read_typed_amount
 from models.schemas.common import DocumentType, QuoteDomain, ReimbursementBasis, RequestKind
 from models.schemas.messaging import UploadedFile
 from models.schemas.requests import (
@@ -38,7 +38,6 @@ from tui.flows.retry import Submission
 
 MAX_FILES = 5
 MAX_QUOTE_LINES = 4
-MAX_AMOUNT = Decimal("100000")
 DATE_HINT = "JJ/MM/AAAA, par exemple 15/07/2025"
 AMOUNT_HINT = "en euros, par exemple 62,50"
 NEW_REQUEST = "+ Nouvelle démarche"
@@ -138,15 +137,15 @@ DOCUMENT_CATEGORIES: tuple[tuple[str, str, tuple[DocumentType, ...]], ...] = (
     ("autre", "Autre", (DocumentType.other,)),
 )
 
+
+def _acts(*codes: str) -> tuple[tuple[str, str], ...]:
+    return tuple((code, vocabulary.ACT_LABELS[code]) for code in codes)  # the vocabulary's care words
+
+
 QUOTE_ACTS: dict[QuoteDomain, tuple[tuple[str, str], ...]] = {
-    QuoteDomain.dental: (("PROTHESE", "Prothèse dentaire (couronne, bridge)"), ("SC", "Soins dentaires")),
-    QuoteDomain.optical: (
-        ("MONTURE", "Monture"),
-        ("VERRE_SIMPLE", "Verre simple"),
-        ("VERRE_COMPLEXE", "Verre complexe"),
-        ("VERRE_TRES_COMPLEXE", "Verre très complexe"),
-    ),
-    QuoteDomain.hearing: (("AUDIO", "Aide auditive (par oreille)"),),
+    QuoteDomain.dental: _acts("PROTHESE", "SC"),
+    QuoteDomain.optical: _acts("MONTURE", "VERRE_SIMPLE", "VERRE_COMPLEXE", "VERRE_TRES_COMPLEXE"),
+    QuoteDomain.hearing: _acts("AUDIO"),
 }
 ALL_QUOTE_ACTS = tuple(act for acts in QUOTE_ACTS.values() for act in acts)
 YES_NO = (("non", "Non"), ("oui", "Oui"))
@@ -326,14 +325,11 @@ class _Checker:
         value = self.text(name, required=required)
         if value is None:
             return None
-        try:
-            amount = parse_amount(value)
-        except AmountError:
-            amount = None
-        if amount is None or amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-            self.fail(name, f"écrivez un montant {AMOUNT_HINT} (reçu : « {value} »).")
+        try:  # THE reader of a typed amount (models.domain.money), as in every other form
+            return read_typed_amount(value, limit=MAX_AMOUNT)
+        except AmountError as exc:
+            self.fail(name, f"{exc}.")
             return None
-        return amount.quantize(Decimal("0.01"))
 
     def day(self, name: str, *, past: bool = False) -> date | None:
         value = self.text(name)
@@ -479,25 +475,8 @@ def created_lines(detail: RequestDetail) -> list[str]:
         f"« {wording.status_words(detail.status)} ». Un accusé de réception vous est adressé par email ; "
         "suivez-la dans « Mes démarches »."
     ]
-    if detail.estimate is not None:
-        e = detail.estimate
-        unestimated = [line for line in e.lines if line.amo_paid is None and line.amc_paid is None]
-        lines.append(
-            f"Estimation immédiate : la mutuelle vous rembourserait {format_eur(e.amc_paid)}, la Sécurité "
-            f"sociale {format_eur(e.amo_paid)} ; il vous resterait {format_eur(e.out_of_pocket)} à payer sur "
-            f"{format_eur(e.charged)}"
-            + (" (sans les actes à estimer par un conseiller, ci-dessous)" if unestimated else "")
-            + ". Un conseiller confirmera ou corrigera ce montant."
-        )
-        for line in e.lines:
-            if line in unestimated:
-                lines.append(f"{line.label} : {format_eur(line.charged)} ; {line.explanation[0]}")
-                continue
-            lines.append(
-                f"{line.label} : {format_eur(line.charged)} ; mutuelle "
-                f"{format_eur(line.amc_paid or Decimal('0'))} ; reste à charge "
-                f"{format_eur(line.out_of_pocket if line.out_of_pocket is not None else line.charged)}"
-            )
+    if detail.estimate is not None:  # totals over the estimated lines only, the others named with why
+        lines.extend(vocabulary.quote_estimate_sentences(detail.estimate))
     if detail.claim_id is not None:
         lines.append("Le remboursement apparaît aussi dans « Mes remboursements », au statut « Reçu ».")
     return lines

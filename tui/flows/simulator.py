@@ -8,11 +8,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from models.domain.dates import format_date, format_date_long
-from models.domain.money import format_eur
+from models.domain.money import AmountError, format_eur, read_typed_amount
 from models.domain.tariffs import tariff_set_for
 from models.schemas.dashboard import BeneficiarySummary
 from models.schemas.guarantees import BeneficiaryCover, SavedSimulationOut
@@ -37,6 +37,7 @@ _POSTE_OF = {
     "auxiliaires": "soins_courants",
     "biologie": "soins_courants",
     "transport": "soins_courants",
+    "actes_techniques": "soins_courants",
 }
 
 EXCESS_QUESTION = "Votre médecin pratique-t-il des dépassements d'honoraires ?"
@@ -101,15 +102,21 @@ def sectors(excess: str | None, optam: str | None) -> list[str]:
     return ["2-optam", "2"]
 
 
-def parse_euros(text: str) -> Decimal | None:
-    cleaned = text.replace("€", "").replace("\u00a0", "").replace(" ", "").replace(",", ".").strip()
+def amount_problem(text: str) -> str | None:
+    """Why a typed amount is refused, in the words of every form (models.domain.money); None when it reads."""
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+        read_typed_amount(text, allow_zero=True)
+    except AmountError as exc:
+        return str(exc)
+    return None
+
+
+def parse_euros(text: str) -> Decimal | None:
+    """The amount typed (« 60 », « 60,50 », « 60 € », « 1 200,50 »), or None when ``amount_problem`` says why."""
+    try:
+        return read_typed_amount(text, allow_zero=True)
+    except AmountError:
         return None
-    if not value.is_finite() or value < 0 or value > 100_000 or value != value.quantize(Decimal("0.01")):
-        return None
-    return value.quantize(Decimal("0.01"))
 
 
 SAVE_KEPT = "votre simulation est gardée"
@@ -147,9 +154,9 @@ class SimulatorForm:
         if self.act is None:
             found.append("Choisissez l'acte dans la liste.")
         if parse_euros(self.charged) is None:
-            found.append("Indiquez le montant facturé en euros, par exemple 60 ou 60,50.")
+            found.append(f"Montant facturé : {amount_problem(self.charged)}.")
         if self.act is not None and self.act.needs_br and parse_euros(self.br) is None:
-            found.append("Indiquez la base de remboursement en euros (elle figure sur la feuille de soins).")
+            found.append(f"Base de remboursement (elle figure sur la feuille de soins) : {amount_problem(self.br)}.")
         if self.act is not None and self.act.baskets and self.basket is None:
             found.append("Choisissez le panier.")
         return found

@@ -350,6 +350,7 @@ class Console:
                 lines = [flow.queue_line(detail.item), detail.description or ""] if detail is not None else []
                 if detail is not None:
                     lines += [f"{k} : {v}" for k, v in detail.details.items()]
+                    lines += flow.estimate_lines(detail)  # a devis: the member's estimate beside the answer
                     lines += [f"Note interne : {n.agent_name} : {n.body}" for n in detail.notes]
             if detail is None:
                 return

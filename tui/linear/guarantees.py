@@ -68,12 +68,12 @@ async def ask_act(client: LinearClient, form: flow.SimulatorForm, known: tuple[f
     while flow.parse_euros(form.charged) is None:
         form.charged = await client.prompt(flow.AMOUNT_QUESTION)
         if flow.parse_euros(form.charged) is None:
-            client.error("montant invalide : tapez un nombre en euros, par exemple 60 ou 60,50.")
+            client.error(f"{flow.amount_problem(form.charged)}.")
     if form.act.needs_br:
         while flow.parse_euros(form.br) is None:
             form.br = await client.prompt(flow.BR_QUESTION)
             if flow.parse_euros(form.br) is None:
-                client.error("montant invalide : tapez un nombre en euros, par exemple 28,92.")
+                client.error(f"{flow.amount_problem(form.br)}.")
     if form.act.baskets:
         form.basket = form.act.baskets[await _pick(client, flow.BASKET_QUESTION, [b for _, b in form.act.baskets])][0]
     await ask_doctor(client, form)

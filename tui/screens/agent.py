@@ -327,6 +327,7 @@ class QueueScreen(SendingScreen):
                     flow.queue_line(req.item),
                     req.description or "",
                     *(f"{k} : {v}" for k, v in req.details.items()),
+                    *flow.estimate_lines(req),  # a devis: the member's estimate beside the answer
                 ]
                 lines += [f"Note : {n.agent_name} : {n.body}" for n in req.notes]
                 self.post_message(Result("request_lines", lines))

@@ -24,6 +24,7 @@ from tui.api import errors
 from tui.api.client import Download
 from tui.bindings import help_binding, screen_bindings
 from tui.flows import claims as flow
+from tui.flows import wording
 from tui.flows.login import UNEXPECTED, AuthenticatedSession
 from tui.screens.help import HelpScreen
 from tui.widgets.fast_table import FastTable
@@ -461,7 +462,8 @@ class ClaimDetailScreen(Screen[None]):
     def action_payment_statement(self) -> None:
         payment = flow.statement_payment(self.detail) if self.detail else None
         if payment is None:
-            self.status.info("Pas encore de paiement : le relevé sera disponible après le paiement.")
+            # why there is none, by the claim's state (a rejected claim will never have one)
+            self.status.info(wording.no_statement_sentence(self.detail.status) if self.detail else UNEXPECTED)
             return
         self.status.info("Préparation du relevé de prestations…")
         self._statement(payment.id)

@@ -148,12 +148,12 @@ class RequestFormScreen(Screen[None]):
 
     @on(Select.Changed, "#category")
     def _category_changed(self, event: Select.Changed) -> None:
-        types = forms.document_types(str(event.value)) if event.value != Select.BLANK else ()
+        types = forms.document_types(str(event.value)) if event.value is not Select.NULL else ()
         self.query_one("#document_type", Select).set_options([(w, v) for v, w in types])
 
     @on(Select.Changed, "#domain")
     def _domain_changed(self, event: Select.Changed) -> None:
-        if event.value == Select.BLANK:
+        if event.value is Select.NULL:
             return
         acts = forms.QUOTE_ACTS[forms.QuoteDomain(str(event.value))]
         for i in range(1, forms.MAX_QUOTE_LINES + 1):
@@ -165,8 +165,9 @@ class RequestFormScreen(Screen[None]):
                 continue
             widget = self.query_one(f"#{f.name}", Widget)
             if isinstance(widget, Select):
-                value = widget.value
-                self.state.values[f.name] = "" if value == Select.BLANK else str(value)
+                # Select.NULL is « nothing chosen » (Select.BLANK is not a value in Textual 8: comparing with
+                # it kept the text « Select.NULL » and made every optional line of a devis required)
+                self.state.values[f.name] = "" if widget.is_blank() else str(widget.value)
             elif isinstance(widget, TextArea):
                 self.state.values[f.name] = widget.text
             elif isinstance(widget, Input):

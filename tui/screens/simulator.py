@@ -146,11 +146,11 @@ class SimulatorScreen(Screen[None]):
 
     @on(Select.Changed, "#who")
     def _who(self, event: Select.Changed) -> None:
-        self.form.beneficiary_id = None if event.value is Select.BLANK else int(event.value)  # type: ignore[arg-type]
+        self.form.beneficiary_id = None if event.value is Select.NULL else int(event.value)  # type: ignore[arg-type]
 
     @on(Select.Changed, "#poste")
     def _poste(self, event: Select.Changed) -> None:
-        self.form.poste = None if event.value is Select.BLANK else str(event.value)
+        self.form.poste = None if event.value is Select.NULL else str(event.value)
         self._refresh_acts()
 
     @on(Input.Changed, "#search")
@@ -178,16 +178,16 @@ class SimulatorScreen(Screen[None]):
 
     @on(Select.Changed, "#basket")
     def _basket(self, event: Select.Changed) -> None:
-        self.form.basket = None if event.value is Select.BLANK else str(event.value)
+        self.form.basket = None if event.value is Select.NULL else str(event.value)
 
     @on(Select.Changed, "#excess")
     def _excess(self, event: Select.Changed) -> None:
-        self.form.excess = None if event.value is Select.BLANK else str(event.value)
+        self.form.excess = None if event.value is Select.NULL else str(event.value)
         self._show_optam()
 
     @on(Select.Changed, "#optam")
     def _optam(self, event: Select.Changed) -> None:
-        self.form.optam = None if event.value is Select.BLANK else str(event.value)
+        self.form.optam = None if event.value is Select.NULL else str(event.value)
 
     def _show_optam(self) -> None:
         self.query_one("#optam-box").set_class(not self.form.asks_optam, "-hidden")

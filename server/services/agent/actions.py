@@ -283,7 +283,10 @@ def change_contact(
     )
     session.commit()
     return _done(
-        event.id, "contact", f"{started.message} Faites lire le code par l'appelant pour confirmer.", member.email is not None
+        event.id,
+        "contact",
+        f"{started.message} Faites lire le code par l'appelant pour confirmer.",
+        member.email is not None,
     )
 
 

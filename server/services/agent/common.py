@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from models.domain.vocabulary import inline_words
 from models.schemas.common import AccountState, Role
 from models.tables import Account, AuditEvent, LoginThrottle, Member
 from server.clock import PARIS, Clock
@@ -84,15 +85,7 @@ def account_words(session: Session, settings: Settings, member: Member, account:
         if until is not None:
             words = [f"verrouillé jusqu'à {at_words(until, now)}"]
         else:
-            words = [
-                {
-                    AccountState.email_unconfirmed: "e-mail non confirmé",
-                    AccountState.active: "actif",
-                    AccountState.locked: "actif (verrou expiré)",
-                    AccountState.password_expired: "mot de passe expiré",
-                    AccountState.disabled: "désactivé",
-                }[account.state]
-            ]
+            words = [inline_words(account.state, "console")]
     if not member.email:
         words.append("pas d'e-mail")
     if not member.mobile:

@@ -24,7 +24,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.domain.dates import parse_date
-from models.domain.money import AmountError, parse_amount
+from models.domain.money import AmountError, read_typed_amount
 from models.schemas.agent import (
     CallCodeCheck,
     CallCodeRequest,
@@ -182,13 +182,11 @@ def _matches(session: Session, member: Member, question: IdentityQuestion, answe
             raise _wrong_format(question, "un code postal compte 5 chiffres.")
         return digits == member.postal_code.replace(" ", "")
     if question == IdentityQuestion.paid_amount:
-        try:
-            amount = parse_amount(text.lower().removesuffix("euros").removesuffix("euro"))
-        except AmountError:
-            raise _wrong_format(question, "écrivez un montant, par exemple 28,50.") from None
-        if amount < 0 or amount >= Decimal("1000000"):
-            raise _wrong_format(question, "écrivez un montant, par exemple 28,50.")
-        return amount.quantize(Decimal("0.01")) in paid_amounts(session, member.id)
+        try:  # THE reader of a typed amount (« 28,50 », « 28.5 », « 28 € »), as in every form; « euros » spoken too
+            amount = read_typed_amount(re.sub(r"\s*euros?$", "", text, flags=re.IGNORECASE), allow_zero=True)
+        except AmountError as exc:
+            raise _wrong_format(question, f"{exc}.") from None
+        return amount in paid_amounts(session, member.id)
     tail = re.sub(r"[\s-]", "", text).upper()
     if not re.fullmatch(r"[0-9A-Z]{4}", tail):
         raise _wrong_format(question, "tapez les 4 derniers caractères, par exemple 4521.")

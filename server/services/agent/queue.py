@@ -12,6 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from models.domain.vocabulary import inline_words
 from models.schemas.agent import (
     ActionDone,
     AgentAnswer,
@@ -24,7 +25,7 @@ from models.schemas.agent import (
     QueueThread,
     RequestDecision,
 )
-from models.schemas.common import NotificationKind, RequestKind, RequestStatus, ThreadCategory, ThreadStatus
+from models.schemas.common import RequestKind, RequestStatus, ThreadCategory, ThreadStatus
 from models.tables import (
     Account,
     Document,
@@ -37,16 +38,13 @@ from models.tables import (
 )
 from server.clock import Clock
 from server.errors import ApiError
-from server.services import messaging
+from server.services import lifecycle, messaging
 from server.services.agent.common import done_for
 from server.services.agent.levels import require
-from server.services.notifications import notify
-from server.services.requests import touched
 from server.settings import Settings
 
 WAITING_THREADS = (ThreadStatus.sent, ThreadStatus.in_progress)
 WAITING_REQUESTS = (RequestStatus.received, RequestStatus.in_progress)
-STATUS_WORDS = {RequestStatus.accepted: "acceptée", RequestStatus.refused: "refusée"}
 LIMIT = 200
 
 
@@ -320,6 +318,7 @@ def read_request(session: Session, clock: Clock, agent: Account, request_id: int
         details=dict(row.details or {}),
         answer=row.answer,
         notes=_notes(session, request_id=request_id),
+        estimate=row.estimate,  # a devis: the conseiller answers with the member's estimate beside
     )
 
 
@@ -336,25 +335,10 @@ def decide(
     row, member, _via = _request(session, clock, agent, request_id, "thread")
     if row.status not in WAITING_REQUESTS:
         raise ApiError(409, "already_decided", "Cette démarche est déjà traitée.")
-    now = clock.now()
-    row.status = RequestStatus.accepted if body.accept else RequestStatus.refused
-    row.answer = body.answer.strip()
-    row.answered_at = now
-    if row.kind == RequestKind.quote and body.accept and row.estimate is not None:
-        row.answer_estimate = row.estimate
-    touched(row, now)
-    session.add(row)
-    words = STATUS_WORDS[row.status]
-    notify(
-        session,
-        clock,
-        settings,
-        member,
-        NotificationKind.request_status,
-        f"Démarche {row.reference} : {words}",
-        f"Votre démarche « {row.title} » est maintenant {words}. {row.answer}",
-        request_id=row.id,
-    )
+    # One state machine (server.services.lifecycle): a remboursement's démarche is decided with its claim,
+    # and the notification's words are the vocabulary's.
+    status = lifecycle.decide_request(session, clock, settings, row, accept=body.accept, answer=body.answer.strip())
+    words = inline_words(status)
     event = done_for(
         session,
         clock,

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from models.domain.identifiers import fold_name
+from models.domain.vocabulary import inline_words
 from models.schemas.agent import MemberHit, MemberSearch
 from models.schemas.common import Role
 from models.tables import Account, Contract, Member
@@ -23,8 +24,6 @@ from server.services.guarantees import age_on
 from server.settings import Settings
 
 LIMIT = 20
-KIND_WORDS = {"collective": "collectif", "individual": "individuel"}
-STATE_WORDS = {"active": "actif", "suspended": "suspendu", "terminated": "résilié", "portability": "portabilité"}
 _DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 
@@ -112,7 +111,7 @@ def _contracts(session: Session, member_ids: Sequence[int]) -> dict[int, list[st
         select(Contract).where(col(Contract.member_id).in_(member_ids)).order_by(col(Contract.id))
     ).all():
         out.setdefault(c.member_id, []).append(
-            f"{c.name} ({KIND_WORDS.get(c.kind, c.kind)}, {STATE_WORDS.get(c.state, c.state)})"
+            f"{c.name} ({inline_words(c.kind, 'console')}, {inline_words(c.state, 'console')})"
         )
     return out
 
