@@ -1,10 +1,13 @@
 """The audit trail in words: what a supervisor reads in the journal, and what a member reads in « Qui a consulté
 mon dossier ». One table for the server (which answers with the words) and both front ends (whose filter lists
-the actions by these words): a raw code such as ``thread_opened`` or ``date_naissance`` never reaches a person."""
+the actions by these words): a raw code such as ``thread_opened`` or ``date_naissance`` never reaches a person.
+The words of the values inside a row (a question, a channel, a caller) are the vocabulary's."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from models.domain.vocabulary import WORDS
 
 # The supervisor's words, for every action the journal holds about staff work and account security.
 ACTION_WORDS: dict[str, str] = {
@@ -77,12 +80,8 @@ SECTION_WORDS = {
     "requests": "démarches",
     "request": "une démarche",
 }
-QUESTION_WORDS = {
-    "birth_date": "date de naissance",
-    "postal_code": "code postal",
-    "paid_amount": "montant d'un remboursement versé",
-    "rib_last4": "fin du RIB",
-    # the questions of the console's first version, still in older journal rows
+# The questions of the console's first version, still in older journal rows; today's come from the vocabulary.
+OLD_QUESTION_WORDS = {
     "nom": "nom",
     "prenom": "prénom",
     "date_naissance": "date de naissance",
@@ -91,21 +90,12 @@ QUESTION_WORDS = {
     "dernier_remboursement": "dernier remboursement",
     "nir": "NIR",
 }
-CHANNEL_WORDS = {"email": "par e-mail", "sms": "par SMS", "courrier": "par courrier"}
-CALLER_WORDS = {
-    "member": "l'adhérent",
-    "beneficiary": "un ayant droit",
-    "guardian": "un tuteur ou un curateur",
-    "professional": "un professionnel de santé",
-}
-DOCUMENT_WORDS = {"card": "carte de tiers payant", "certificate": "attestation"}
-ALERT_WORDS = {"npai": "courrier revenu NPAI", "guardianship": "tutelle / curatelle"}
-OUTCOME_WORDS = {
-    "resolved": "résolu pendant l'appel",
-    "follow_up": "suite à donner",
-    "transferred": "transféré",
-    "not_verified": "identité non vérifiée : rien communiqué",
-}
+QUESTION_WORDS = {**WORDS["IdentityQuestion"], **OLD_QUESTION_WORDS}
+CHANNEL_WORDS = WORDS["CallCodeChannel"]
+CALLER_WORDS = WORDS["CallerKind"]
+DOCUMENT_WORDS = WORDS["ThirdPartyDocument"]
+ALERT_WORDS = {kind: WORDS["AlertKind"][kind] for kind in ("npai", "guardianship")}
+OUTCOME_WORDS = WORDS["CallOutcome"]
 VIA_WORDS = {"queue": "depuis la file", "call": "pendant un appel"}
 CALL_END_WORDS = {"next_call": "appel suivant ouvert", "logged": "avec sa note", "ended": "sans note"}
 

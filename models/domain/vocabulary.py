@@ -248,23 +248,38 @@ WORDS: dict[str, dict[str, str]] = {
     "CallerKind": {
         "member": "l'adhérent",
         "beneficiary": "un ayant droit",
-        "guardian": "un tuteur",
+        "guardian": "un tuteur ou un curateur",
         "professional": "un professionnel de santé",
     },
     "CallOutcome": {
-        "resolved": "résolu",
+        "resolved": "résolu pendant l'appel",
         "follow_up": "suite à donner",
         "transferred": "transféré",
-        "not_verified": "identité non vérifiée, rien communiqué",
+        "not_verified": "identité non vérifiée : rien communiqué",
     },
     "AlertKind": {
         "complaint_due": "réclamation à échéance",
         "rib_rejected": "RIB rejeté",
         "npai": "courrier revenu NPAI",
         "unpaid": "cotisations impayées",
-        "guardianship": "tutelle",
+        "guardianship": "tutelle ou curatelle",
     },
     "QueueKind": {"thread": "message", "request": "démarche"},
+    # the call and its verification level (issue 16)
+    "VerificationLevel": {
+        "none": "aucune vérification",
+        "read_only": "lecture seule (vérification manquée, motif écrit)",
+        "identity": "identité vérifiée",
+        "strong": "vérification forte",
+    },
+    "IdentityQuestion": {
+        "birth_date": "date de naissance",
+        "postal_code": "code postal",
+        "paid_amount": "montant d'un remboursement versé",
+        "rib_last4": "fin du RIB",
+    },
+    "CallCodeChannel": {"email": "par e-mail", "sms": "par SMS", "courrier": "par courrier"},
+    "ThirdPartyDocument": {"card": "carte de tiers payant", "certificate": "attestation"},
     # « Mon profil » (issue 8)
     "StatementChannel": {"email": "Par e-mail", "post": "Par courrier"},
     "NotificationChannel": {"portal": "Dans l'espace", "email": "Par e-mail", "sms": "Par SMS"},
@@ -385,6 +400,16 @@ INLINE_WORDS: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 """Lower-case forms used inside a sentence, by where they are shown."""
+
+LEVEL_HOW_TO: dict[str, str] = {
+    "read_only": "ouvrez un appel pour cet adhérent (« Qui appelle ? »)",
+    "identity": "posez les questions de vérification d'identité (un motif écrit ne suffit pas)",
+    "strong": (
+        "après les questions, envoyez un code à un contact enregistré depuis assez longtemps (ou par courrier) "
+        "et faites-le relire par l'appelant"
+    ),
+}
+"""What a conseiller does to reach a verification level (said when an operation asks for more)."""
 
 PAYEE_TOTALS: dict[str, str] = {"member": "versés à vous", "provider": "réglés aux professionnels de santé"}
 """The claims filter bar's plural ("Paiements versés à vous"), beside ``status_words(Payee…)``."""

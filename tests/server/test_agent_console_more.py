@@ -266,7 +266,7 @@ async def test_npai_and_tutelle_alerts_feed_the_banner(client, desk, db_session)
         json={"reason": "Jugement reçu", "kind": "guardianship", "note": "curatelle renforcée, UDAF 68"},
         headers=desk["agent"],
     )
-    assert tutelle.json()["message"] == "Alerte enregistrée : tutelle / curatelle (curatelle renforcée, UDAF 68)."
+    assert tutelle.json()["message"] == "Alerte enregistrée : tutelle ou curatelle (curatelle renforcée, UDAF 68)."
     assert tutelle.json()["member_told"] is False
     alerts = (await client.get(banner_url, headers=desk["agent"])).json()["alerts"]
     assert {a["kind"] for a in alerts} == {"npai", "guardianship"}

@@ -16,6 +16,7 @@ from models.schemas.agent import (
     AuditPage,
     Banner,
     CallerKind,
+    CallOutcome,
     Dossier,
     FlaggedCheck,
     IdentityCheckOut,
@@ -45,23 +46,13 @@ STATE = {state: inline_words(state, "console") for state in ContractState}
 # The console's actions (ids, keys, French words) are declared in the single registry,
 # ``tui.flows.actions.AGENT_ACTIONS`` (context "agent"): bindings, footer, help, palette and linear menu.
 
-CALLERS: tuple[tuple[CallerKind, str], ...] = (
-    (CallerKind.member, "l'adhérent"),
-    (CallerKind.beneficiary, "un ayant droit"),
-    (CallerKind.guardian, "un tuteur ou un curateur"),
-    (CallerKind.professional, "un professionnel de santé"),
-)
-OUTCOMES: tuple[tuple[str, str], ...] = (
-    ("resolved", "résolu pendant l'appel"),
-    ("follow_up", "suite à donner"),
-    ("transferred", "transféré"),
-    ("not_verified", "identité non vérifiée : rien communiqué"),
-)
+CALLERS: tuple[tuple[CallerKind, str], ...] = tuple((kind, status_words(kind)) for kind in CallerKind)
+OUTCOMES: tuple[tuple[str, str], ...] = tuple((outcome.value, status_words(outcome)) for outcome in CallOutcome)
 ALERTS: tuple[tuple[str, bool, str], ...] = (
     ("npai", False, "Courrier revenu NPAI (n'habite pas à l'adresse indiquée)"),
     ("guardianship", False, "Sous tutelle ou curatelle (avec la mesure et le tuteur)"),
     ("npai", True, "Lever l'alerte NPAI (adresse corrigée)"),
-    ("guardianship", True, "Lever l'alerte tutelle / curatelle"),
+    ("guardianship", True, "Lever l'alerte tutelle ou curatelle"),
 )
 MIN_REASON = 3
 FORM_KEPT = "rien n'est perdu, le formulaire garde ce que vous avez saisi"

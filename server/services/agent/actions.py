@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from models.domain.finess import InvalidFiness
 from models.domain.finess import validate as finess_check
 from models.domain.money import format_eur
+from models.domain.vocabulary import status_words
 from models.schemas.agent import (
     ActionDone,
     ActionReason,
@@ -31,7 +32,7 @@ from models.schemas.agent import (
     PartnerOut,
     SimulationDone,
 )
-from models.schemas.common import AccountState, ContactChannel, Role, ThirdPartyDocument
+from models.schemas.common import AccountState, AlertKind, ContactChannel, Role, ThirdPartyDocument
 from models.schemas.errors import ErrorDetail
 from models.tables import Account, Beneficiary, Member, MemberAlert, PartnerProfessional
 from server.clock import Clock, paris_today
@@ -453,7 +454,6 @@ def open_thread(
 # patient with the carte Vitale (NIR and date of birth come from it), and needs from the mutuelle only what
 # routes the tiers payant: the AMC number, the operator, the n° adhérent, the validity and the domaines of the
 # person being cared for. Health data of the rest of the household are not theirs to receive (RGPD art. 5.1.c).
-DOCUMENT_WORDS = {ThirdPartyDocument.card: "carte de tiers payant", ThirdPartyDocument.certificate: "attestation"}
 
 
 def partner(session: Session, finess: str) -> PartnerProfessional:
@@ -540,7 +540,7 @@ def send_document(
     address the mutuelle has on file for it) or to the member's own e-mail on file for long enough. The exact
     address goes in the member's e-mail, in « Qui a consulté mon dossier » and in the supervisor's audit."""
     member, call = require(session, clock, agent, member_id, "send_document")
-    words = DOCUMENT_WORDS[body.document]
+    words = status_words(body.document)
     if body.finess:
         professional = partner(session, body.finess)
         to, who = professional.email, f"{professional.name} ({professional.city}, FINESS {professional.finess})"
@@ -597,7 +597,6 @@ def send_document(
     return _done(event.id, "send_document", f"{words.capitalize()} envoyée à {who} ({to}).", told)
 
 
-ALERT_WORDS = {"npai": "courrier revenu NPAI", "guardianship": "tutelle / curatelle"}
 NPAI_SUBJECT = "Votre adresse postale est-elle à jour ?"
 NPAI_TEXT = (
     "Un courrier que nous vous avons envoyé nous est revenu avec la mention « N'habite pas à l'adresse "
@@ -628,7 +627,7 @@ def record_alert(
             MemberAlert.member_id == member_id, MemberAlert.kind == body.kind, col(MemberAlert.cleared_at).is_(None)
         )
     ).all()
-    words = ALERT_WORDS[body.kind]
+    words = status_words(AlertKind(body.kind))
     told = False
     if body.clear:
         if not open_rows:

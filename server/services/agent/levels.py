@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from models.domain.vocabulary import LEVEL_HOW_TO, status_words
 from models.schemas.common import VerificationLevel
 from models.tables import Account, AgentCall, Member
 from server.clock import Clock
@@ -25,21 +26,6 @@ RANK = {
     VerificationLevel.read_only: 1,
     VerificationLevel.identity: 2,
     VerificationLevel.strong: 3,
-}
-LEVEL_WORDS = {
-    VerificationLevel.none: "aucune vérification",
-    VerificationLevel.read_only: "lecture seule (vérification manquée, motif écrit)",
-    VerificationLevel.identity: "identité vérifiée",
-    VerificationLevel.strong: "vérification forte",
-}
-# What to do to reach a level, said when an operation asks for more than the call has.
-HOW_TO_REACH = {
-    VerificationLevel.read_only: "ouvrez un appel pour cet adhérent (« Qui appelle ? »)",
-    VerificationLevel.identity: "posez les questions de vérification d'identité (un motif écrit ne suffit pas)",
-    VerificationLevel.strong: (
-        "après les questions, envoyez un code à un contact enregistré depuis assez longtemps (ou par courrier) "
-        "et faites-le relire par l'appelant"
-    ),
 }
 
 
@@ -119,8 +105,8 @@ def require(session: Session, clock: Clock, agent: Account, member_id: int, oper
         raise ApiError(
             403,
             "level_required",
-            f"{need.words.capitalize()} demande : {LEVEL_WORDS[need.level]} (appel en cours : "
-            f"{LEVEL_WORDS[VerificationLevel(call.level)]}). Pour cela, {HOW_TO_REACH[need.level]}.",
+            f"{need.words.capitalize()} demande : {status_words(need.level)} (appel en cours : "
+            f"{status_words(VerificationLevel(call.level))}). Pour cela, {LEVEL_HOW_TO[need.level.value]}.",
         )
     member = session.get(Member, member_id)
     if member is None:  # pragma: no cover - a call always names an existing member (foreign key)
@@ -131,7 +117,7 @@ def require(session: Session, clock: Clock, agent: Account, member_id: int, oper
 def levels_table() -> list[tuple[str, str]]:
     """(level words, what it allows) in order — the README's table, checked against it by a test."""
     return [
-        (LEVEL_WORDS[level], " ; ".join(op.words for op in OPERATIONS.values() if op.level == level))
+        (status_words(level), " ; ".join(op.words for op in OPERATIONS.values() if op.level == level))
         for level in RANK
         if any(op.level == level for op in OPERATIONS.values())
     ]
