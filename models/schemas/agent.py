@@ -125,7 +125,10 @@ class CallOut(BaseModel):
 class IdentityAnswers(BaseModel):
     """The caller's answers as typed by the conseiller (« 28,50 », « 28.5 », « 28 € » alike); never stored."""
 
-    answers: dict[IdentityQuestion, str] = Field(description="Une réponse par question posée")
+    answers: dict[IdentityQuestion, str] = Field(
+        description="Une réponse par question posée ; vide avec un motif : lecture seule sur la vérification "
+        "manquée de cet appel (sans la compter deux fois)"
+    )
     reason: str | None = Field(
         default=None,
         max_length=1000,

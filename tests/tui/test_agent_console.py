@@ -172,11 +172,9 @@ async def test_a_failed_check_keeps_the_dossier_closed(api, token_store, julien_
     async with app.run_test(size=(80, 24)) as pilot:
         await open_call(app, pilot, SOPHIE_79)
         await answer_questions(app, pilot, right | {"birth_date": "19/04/1979"})
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))  # « Reposer les questions ? »
-        assert "Date de naissance : NON concordant" in console_status(app) or "dossier reste fermé" in console_status(
-            app
-        )
-        await pilot.press("n")
+        await until(pilot, lambda: on_form(app, "Vérification manquée"))
+        assert "dossier reste fermé" in console_status(app)
+        await pilot.press("ctrl+s")  # « Ne pas ouvrir le dossier », the default
         await until(pilot, lambda: isinstance(app.screen, AgentConsoleScreen))
         await settle(pilot)
         assert app.screen.dossier is None and app.screen.member_id is None

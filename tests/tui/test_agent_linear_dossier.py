@@ -1,8 +1,9 @@
 """The console conseiller's dossier and actions in the linear mode, against the real server app and the
 demo world: Gaëlle LE GOFF found by her compound surname typed « prénom nom », her dossier read section
 by section as labelled records (reimbursements with their détail, messages, démarches, profile, access,
-calls), then the carte de tiers payant emailed to a pharmacy, a courrier NPAI alert and a conversation
-opened for her; each leaves its audit row and tells her by email. A simulation of two acts of one care for
+calls), then the strong verification and the carte de tiers payant emailed to a pharmacy of the network, a
+courrier NPAI alert and a conversation opened for her (at once in her messages); each leaves its audit row and
+tells her by email. A simulation of two acts of one care for
 her son, asked like her own simulator. Then a whole call ending in the queue: a message answered."""
 
 from __future__ import annotations
@@ -28,11 +29,10 @@ from models.tables import (
 )
 from server.clock import paris_today
 from server.services import guarantees
-from server.services.agent.identity import last_reimbursement
 from tui.linear import LinearClient
 
-from .conftest import ScriptedInput, menu_number
-from .test_agent_linear import JULIEN, login, whole_call
+from .conftest import ScriptedInput, code_from_outbox, identity_answers, menu_number
+from .test_agent_linear import JULIEN, NEW_CALL, answers_of, login, whole_call
 
 SECTIONS = (
     "Dossier : contrats et garanties",
@@ -45,22 +45,14 @@ SECTIONS = (
 )
 
 
-def spoken(amount) -> str:
-    return str(amount).replace(".", ",")
-
-
-def gaelle_call(out: io.StringIO, clock, amount: str) -> list:
+def gaelle_call(out: io.StringIO, clock, right: dict[str, str]) -> list:
     return [
         *login(out, JULIEN, AGENT_TOTP, clock),
-        menu_number(out, "Nouvel appel : qui appelle ? (recherche)"),
-        menu_number(out, "L'adhérent"),
+        menu_number(out, NEW_CALL),
         "gaelle le-goff",
         "1",
-        "Le Goff",
-        "Gaëlle",
-        "02/05/1990",
-        amount,
-        "",
+        menu_number(out, "L'adhérent"),
+        *answers_of(right),
     ]
 
 
@@ -80,15 +72,14 @@ async def run(api, token_store, answers: list, errors: str = "") -> str:
 
 
 def act(out: io.StringIO, action: str, *fields, reason: str = "Demande de l'adhérente") -> list:
-    return [menu_number(out, action), *fields, reason, "", menu_number(out, "Oui, confirmer")]
+    return [menu_number(out, action), *fields, reason, "", menu_number(out, "Oui")]
 
 
 async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_store, demo_session, clock):
     gaelle = demo_session.exec(select(Member).where(Member.member_number == "3810391")).one()
-    _, _, amount = last_reimbursement(demo_session, gaelle.id)
     out = io.StringIO()
     answers = [
-        *gaelle_call(out, clock, spoken(amount)),
+        *gaelle_call(out, clock, identity_answers(demo_session, "3810391")),
         *(section(out, i) for i in (0, 4, 5, 6)),
         section(out, 1),
         menu_number(out, "Voir le détail d'un remboursement (par son numéro)"),
@@ -101,16 +92,31 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
         menu_number(out, "Retour au dossier"),
         section(out, 2),  # no conversation yet
         section(out, 3),
-        *act(
-            out,
-            "Envoyer la carte de tiers payant à un professionnel de santé",
-            "pharmacie@exemple.fr",
-            "Pharmacie du Centre",
+        menu_number(out, "Vérification forte : un code envoyé à l'adhérent, relu par l'appelant"),
+        menu_number(out, "par e-mail (g****f@example.fr)"),
+        lambda: code_from_outbox(demo_session, "gaelle.legoff@example.fr"),
+        menu_number(out, "Envoyer la carte de tiers payant ou l'attestation (professionnel du réseau ou adhérent)"),
+        *(
+            menu_number(out, "Carte de tiers payant"),
+            menu_number(out, "Un professionnel du réseau (n° FINESS)"),
+            "6300001",  # a FINESS number too short: the server says so, the form comes back kept
+            menu_number(out, "Aucun"),
+            "Demande de l'adhérente",
+            "",
+            menu_number(out, "Oui"),
+            menu_number(out, "Carte de tiers payant"),
+            menu_number(out, "Un professionnel du réseau (n° FINESS)"),
+            "630000149",
+            menu_number(out, "Aucun"),
+            "",
+            "",
+            menu_number(out, "Oui"),
         ),
         *act(
             out,
             "Signaler : courrier revenu NPAI, tutelle ou curatelle",
             menu_number(out, "Courrier revenu NPAI (n'habite pas à l'adresse indiquée)"),
+            "",
             reason="Courrier revenu",
         ),
         *act(
@@ -122,10 +128,10 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
         section(out, 2),
         "1",
         "",
-        menu_number(out, "Fin de l'appel : revenir à l'accueil de la console"),
+        menu_number(out, "Fin de l'appel sans le noter : revenir à l'accueil de la console"),
         menu_number(out, "Quitter"),
     ]
-    text = await run(api, token_store, [out, answers])
+    text = await run(api, token_store, [out, answers], errors=FINESS_TOO_SHORT)
     assert "== Dossier et actions pour Gaëlle LE GOFF ==\n1. Dossier : contrats et garanties\n" in text
     for title in ("Contrats et garanties", "Profil", "Connexions et appareils", "Appels", "Remboursements"):
         assert f"\n== {title} ==\n" in text
@@ -144,22 +150,25 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
     assert "== Remboursements, Page 2 sur 2 ==" in page_two and "Remboursements : page précédente" in page_two
     assert "\n== Messages ==\nAucune conversation.\n" in text
     thread = text.rsplit("\n== Messages ==\n", 1)[1]
-    assert thread.startswith("1. Suite à votre appel ; ")
+    assert thread.startswith("1. Non lu (1) ; Suite à votre appel ; ")  # her message from us, unread
     assert "\nSujet : Suite à votre appel\n" in thread and "\nBonjour, voici le justificatif demandé.\n" in thread
     # the server's side: an audit row each, "done for" Gaëlle, and the emails
     demo_session.expire_all()
     audit = demo_session.exec(select(AuditEvent).where(AuditEvent.target_id == str(gaelle.id))).all()
     actions = {e.action for e in audit}
-    assert {"agent_card_sent", "agent_alert_recorded", "agent_thread_opened"} <= actions
+    assert {"agent_document_sent", "agent_alert_recorded", "agent_thread_opened", "strong_verified"} <= actions
     read = {e.detail.get("section") for e in audit if e.action == "dossier_read"}
     assert {"guarantees", "claims", "claim", "threads", "thread", "requests"} <= read
-    card = demo_session.exec(select(MailOutbox).where(MailOutbox.to == "pharmacie@exemple.fr")).one()
+    card = demo_session.exec(
+        select(MailOutbox).where(MailOutbox.to == "contact@pharmacie-du-centre.demo.invalid")
+    ).one()
     assert demo_session.exec(select(MailAttachment).where(MailAttachment.mail_id == card.id)).all()
     told = {m.subject for m in demo_session.exec(select(MailOutbox).where(MailOutbox.to == gaelle.email)).all()}
     assert told == {
+        "Votre code de vérification pour votre appel",
         "Votre carte de tiers payant a été envoyée",
         "Votre adresse postale est-elle à jour ?",  # the NPAI alert asks her to update it in Mon profil
-        "Accusé de réception : Suite à votre appel",
+        "Espace Adhérent : Nouveau message du service adhérent",  # an outgoing message: no accusé de réception
     }
     alert = demo_session.exec(select(MemberAlert).where(MemberAlert.member_id == gaelle.id)).one()
     assert (alert.kind, alert.cleared_at) == ("npai", None)
@@ -168,6 +177,14 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
 
 
 SIMULATION = "Simuler un remboursement sur le contrat de l'adhérent"
+FINESS_TOO_SHORT = (
+    "Erreur : N° FINESS : le n° FINESS compte 9 caractères : 9 chiffres (2A ou 2B en tête pour la Corse).\n"
+)
+WHOLE_CALL_ERRORS = (  # the two mistakes the whole call walks (test_agent_linear.whole_call)
+    "Erreur : Date de naissance de l'adhérent : écrivez la date sous la forme JJ/MM/AAAA. Rien n'a été compté : "
+    "corrigez la réponse, puis validez.\n"
+    "Erreur : Motif : 3 caractères au moins (il est écrit au journal, « pour » l'adhérent).\n"
+)
 GENERALISTE, SPECIALISTE = "Consultation chez le médecin généraliste", "Consultation chez un spécialiste"
 
 
@@ -177,7 +194,6 @@ async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api
     so the question is asked again; the motif is required. One simulation of both acts, read out act by act
     with the amounts the server computes for her contract, then the totals; audited and emailed to her."""
     gaelle = demo_session.exec(select(Member).where(Member.member_number == "3810391")).one()
-    _, _, amount = last_reimbursement(demo_session, gaelle.id)
     nolan = demo_session.exec(
         select(Beneficiary).where(Beneficiary.member_id == gaelle.id, Beneficiary.first_name == "Nolan")
     ).one()
@@ -188,7 +204,7 @@ async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api
     expected = guarantees.member_simulation(demo_session, gaelle, care, paris_today(clock))
     out = io.StringIO()
     answers = [
-        *gaelle_call(out, clock, spoken(amount)),
+        *gaelle_call(out, clock, identity_answers(demo_session, "3810391")),
         menu_number(out, SIMULATION),
         menu_number(out, "Nolan LE GOFF"),
         menu_number(out, "Consultations et soins courants"),
@@ -209,7 +225,7 @@ async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api
         "Combien pour Nolan ?",
         "T-7",
         menu_number(out, "Oui, confirmer"),
-        menu_number(out, "Fin de l'appel : revenir à l'accueil de la console"),
+        menu_number(out, "Fin de l'appel sans le noter : revenir à l'accueil de la console"),
         menu_number(out, "Quitter"),
     ]
     text = await run(
@@ -266,23 +282,20 @@ async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api
 async def test_a_whole_call_then_a_message_answered_from_the_queue(api, token_store, demo_session, clock):
     from server.services.agent.queue import queue
 
-    sophie = demo_session.exec(select(Member).where(Member.member_number == "3810522")).one()
-    _, _, amount = last_reimbursement(demo_session, sophie.id)
     julien = demo_session.exec(select(Account).where(Account.login_email == JULIEN)).one()
     items = queue(demo_session, clock, julien).items
     index, waiting = next((i, x) for i, x in enumerate(items) if x.kind == "thread" and x.category != "reclamation")
     out = io.StringIO()
     answers = [
-        *whole_call(out, clock, spoken(amount))[:-1],  # search, check, unlock, call log; then the queue
+        *whole_call(out, clock, identity_answers(demo_session, "3810522"))[:-1],  # a call, logged; then the queue
         menu_number(out, "File d'attente : messages, réclamations, démarches"),
         str(index + 1),
         menu_number(out, "Répondre à l'adhérent ou traiter la démarche"),
         "Bonjour, voici la réponse du conseiller.",
-        menu_number(out, "Retour"),
-        "",
+        "",  # back from the queue, read again without the message answered
         menu_number(out, "Se déconnecter"),
     ]
-    text = await run(api, token_store, [out, answers])
+    text = await run(api, token_store, [out, answers], errors=WHOLE_CALL_ERRORS)
     assert "Compte débloqué ; appareils de confiance et sessions déconnectés.\n" in text
     assert f"\n{index + 1}. Type : " in text and f"Objet : {waiting.title}" in text
     # Léa's message, as the conseiller reads it: hers (not « Vous »), with the attestation she joined

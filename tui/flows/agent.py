@@ -397,7 +397,7 @@ def audit_lines(page: AuditPage) -> list[str]:
 
 def flagged_lines(checks: list[FlaggedCheck]) -> list[str]:
     if not checks:
-        return ["Aucune vérification signalée."]
+        return ["Aucun dossier ouvert sur motif, aucun canal fermé."]
     return [
         f"Le : {_at(c.at)} ; Conseiller : {c.agent_name} ; Adhérent : {c.member_name} (n° {c.member_number}) ; "
         f"{c.words}" + (f" ; Motif : {c.reason}" if c.reason else "")

@@ -190,15 +190,67 @@ async def verify(api: AgentApi, face: Face, call: CallOut) -> CallOut:
         if result is None:
             return call
         call = result.call
-        for line in check_lines(result):
-            (face.say if result.passed else face.error)(line)
+        *checks, sentence = check_lines(result)
+        for line in checks:
+            face.say(line)
+        (face.say if result.passed else face.error)(sentence)
         if result.passed or call.level != "none":
             return call
-        typed = {k: v for k, v in typed.items() if k == "reason"}  # wrong answers are asked afresh
-        if not call.phone_channel_open or not await face.confirm("Reposer les questions (ou écrire un motif) ?"):
+        typed = {}  # wrong answers are asked afresh
+        if not call.phone_channel_open:
+            break
+        values = await face.form(next_step_form())
+        if values is None or values["next"] == "stop":
             return call
+        if values["next"] == "reason":
+            return await _read_only(api, face, call)
     face.error(call.phone_channel_words or "Canal téléphonique fermé.")
     return call
+
+
+def next_step_form() -> Form:
+    return Form(
+        "Vérification manquée",
+        ("Chaque vérification manquée compte : 3 en 24 h ferment le canal téléphonique de cet adhérent.",),
+        (
+            Ask(
+                "next",
+                "Que faire ?",
+                CHOICE,
+                choices=(
+                    ("again", "Reposer les questions"),
+                    ("reason", "Ouvrir en lecture seule sur motif écrit (signalé au superviseur)"),
+                    ("stop", "Ne pas ouvrir le dossier"),
+                ),
+                default="stop",
+            ),
+        ),
+    )
+
+
+async def _read_only(api: AgentApi, face: Face, call: CallOut) -> CallOut:
+    """A written reason on the check that just failed (not answered again: that would count twice)."""
+    typed: Values = {}
+    while True:
+        form = Form(
+            "Motif écrit",
+            ("Le dossier s'ouvre en lecture seule, sans aucune action ; le superviseur est prévenu.",),
+            (Ask("reason", "Motif", LONG, hint="10 caractères au moins"),),
+            submit="Ouvrir en lecture seule",
+        )
+        values = await face.form(_keep(form, typed))
+        if values is None:
+            return call
+        typed = values
+        try:
+            result = await send_kept(face, partial(api.check_answers, call.id, {}, str(values["reason"]).strip()))
+        except errors.ApiError as exc:
+            face.error(exc.message)  # too short: asked again, what was typed offered back
+            continue
+        if result is None:
+            return call
+        face.say(result.message)
+        return result.call
 
 
 def _route_choices(routes: list[CodeRoute]) -> tuple[tuple[str, str], ...]:

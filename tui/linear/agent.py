@@ -370,10 +370,9 @@ class Console:
                 text = (await self.c.prompt("Note interne (jamais montrée à l'adhérent)")).strip()
                 if text and await self._try(self.api.note(item.kind, item.id, text)) is not None:
                     self.c.say("Note interne ajoutée.")
-            elif item.kind == "thread":
-                await self.answer(item)
-            else:
-                await self.decide(item)
+            else:  # answered or decided, the item leaves the queue: back to the list, read again
+                await (self.answer(item) if item.kind == "thread" else self.decide(item))
+                return
 
     async def answer(self, item: Any) -> None:
         body = (await self.c.prompt("Réponse à l'adhérent")).strip()

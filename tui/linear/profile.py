@@ -5,6 +5,7 @@ file a path; ``Form.check`` runs after each answer (the IBAN and the BIC are che
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tui.api import errors
@@ -51,22 +52,28 @@ class LinearFace:
         for ask in form.asks:
             if ask.when is not None and not ask.when(values):
                 continue
-            if ask.kind == flow.CHOICE:
-                options = list(ask.choices) + ([] if ask.required else [("", NONE)])
-                values[ask.name] = options[await self.client.pick(ask.label, [words for _, words in options])][0]
-            elif ask.kind == flow.FILE:
-                values[ask.name] = await self._file(ask)
-            else:
-                prompt = ask.label + (f" ({ask.hint})" if ask.hint else "")
-                prompt += f" (Entrée : {ask.default})" if ask.default else ""
-                values[ask.name] = (await self.client.prompt(prompt)).strip() or ask.default
-            if form.check is not None and (problem := form.check(values)):
-                self.client.error(problem)
-                return None
+            while True:
+                await self._ask(ask, values)
+                if form.check is None or not (problem := form.check(values)):
+                    break
+                self.client.error(problem)  # this field again, what was typed offered back: nothing is lost
+                if ask.kind not in (flow.CHOICE, flow.FILE):
+                    ask = replace(ask, default=str(values.get(ask.name) or ""))
         if problem := flow.problem(form, values):
             self.client.error(problem)
             return None
         return values
+
+    async def _ask(self, ask: flow.Ask, values: flow.Values) -> None:
+        if ask.kind == flow.CHOICE:
+            options = list(ask.choices) + ([] if ask.required else [("", NONE)])
+            values[ask.name] = options[await self.client.pick(ask.label, [words for _, words in options])][0]
+        elif ask.kind == flow.FILE:
+            values[ask.name] = await self._file(ask)
+        else:
+            prompt = ask.label + (f" ({ask.hint})" if ask.hint else "")
+            prompt += f" (Entrée : {ask.default})" if ask.default else ""
+            values[ask.name] = (await self.client.prompt(prompt)).strip() or ask.default
 
     async def confirm(self, question: str) -> bool:
         return await self.client.pick(question, ["Oui", "Non"]) == 0

@@ -526,11 +526,11 @@ class AgentConsoleScreen(SendingScreen):
 
     @work(exclusive=True, group="dossier", exit_on_error=False)
     async def _load_dossier(self, member_id: int) -> None:
-        try:
+        try:  # one request after the other: the sections the dossier opens are read once both are in
             dossier = await self.agent.dossier(member_id)
-            self.post_message(Result("dossier", dossier, member_id=member_id))
             call = await self.agent.current_call()
             self.post_message(Result("call", call, member_id=member_id))
+            self.post_message(Result("dossier", dossier, member_id=member_id))
         except errors.ApiError as exc:
             self.post_message(Result("error", error=_error_text(exc)))
 

@@ -250,6 +250,9 @@ def check_identity(
     assert member is not None and member.id is not None
     if phone_channel_closed(session, clock, settings, member.id):
         raise ApiError(409, "phone_channel_closed", channel_closed_words(settings))
+    reason = (body.reason or "").strip() or None
+    if not body.answers and reason is not None:
+        return _read_only_on_reason(session, clock, agent, call, reason, ip=ip)
     asked = [IdentityQuestion(q) for q in call.questions]
     missing = [q for q in asked if not (body.answers.get(q) or "").strip()]
     extra = [q for q in body.answers if q not in asked]
@@ -270,14 +273,8 @@ def check_identity(
             raise _wrong_format(q, f"la réponse est trop longue ({ANSWER_MAX} caractères au plus).")
     checks = {q.value: _matches(session, member, q, body.answers[q]) for q in asked}
     passed = all(checks.values())
-    reason = (body.reason or "").strip() or None
-    if not passed and reason is not None and len(reason) < MIN_REASON:
-        raise ApiError(
-            422,
-            "reason_too_short",
-            f"Écrivez un motif d'au moins {MIN_REASON} caractères : il est transmis au superviseur.",
-            details=[ErrorDetail(field="reason", message=f"{MIN_REASON} caractères au moins")],
-        )
+    if not passed and reason is not None:
+        _check_reason(reason)
     now = clock.now()
     read_only = not passed and reason is not None
     row = IdentityCheck(
@@ -335,6 +332,52 @@ def check_identity(
         if closed:
             message += " " + channel_closed_words(settings)
     return row, message
+
+
+def _check_reason(reason: str) -> None:
+    if len(reason) < MIN_REASON:
+        raise ApiError(
+            422,
+            "reason_too_short",
+            f"Écrivez un motif d'au moins {MIN_REASON} caractères : il est transmis au superviseur.",
+            details=[ErrorDetail(field="reason", message=f"{MIN_REASON} caractères au moins")],
+        )
+
+
+def _read_only_on_reason(
+    session: Session, clock: Clock, agent: Account, call: AgentCall, reason: str, *, ip: str | None
+) -> tuple[IdentityCheck, str]:
+    """A written reason given after this call's failed check, without answering again (which would count a
+    second failure): the dossier opens read-only on that check, flagged to the supervisor."""
+    _check_reason(reason)
+    sheet = session.exec(
+        select(IdentityCheck)
+        .where(IdentityCheck.call_id == call.id, IdentityCheck.method == "questions")
+        .order_by(col(IdentityCheck.id).desc())
+    ).first()
+    if sheet is None or sheet.passed:
+        raise ApiError(
+            422,
+            "answers_mismatch",
+            "Un motif écrit s'ajoute à une vérification manquée de cet appel : posez d'abord les questions.",
+            details=[ErrorDetail(field="answers", message="aucune vérification manquée dans cet appel")],
+        )
+    sheet.reason, sheet.flagged = reason, True
+    session.add(sheet)
+    if call.level == VerificationLevel.none.value:
+        call.level, call.flagged, call.reason = VerificationLevel.read_only.value, True, reason
+        session.add(call)
+    done_for(
+        session,
+        clock,
+        agent,
+        "identity_check",
+        call.member_id,
+        detail={"call_id": call.id, "check_id": sheet.id, "passed": False, "flagged": True, "reason": reason},
+        ip=ip,
+    )
+    session.commit()
+    return sheet, "Dossier ouvert en lecture seule sur motif écrit, signalé au superviseur : aucune action."
 
 
 # --- the strong level's code ---------------------------------------------------------------------------------
