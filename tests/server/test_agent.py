@@ -703,3 +703,18 @@ async def test_a_contact_change_on_the_phone_needs_the_strong_level_and_the_code
     # changed under strong verification: a reset link may go to the new address at once
     link = await client.post(f"/api/v1/agent/members/{m.id}/reset-link", json=why, headers=call["agent"])
     assert link.status_code == 200, link.text
+
+
+async def test_a_reason_after_a_failed_check_opens_read_only_without_counting_twice(client, call, db_session):
+    m = call["member"]
+    started = await open_call(client, call["agent"], m)
+    early = await answer(client, call["agent"], started, {}, reason="Appel du tuteur, jugement reçu")
+    assert early.json()["code"] == "answers_mismatch"  # a reason alone, before any check: nothing to open
+    wrong = right_answers(started, m) | {"birth_date": "01/01/1970"}
+    assert (await answer(client, call["agent"], started, wrong)).json()["call"]["level"] == "none"
+    short = await answer(client, call["agent"], started, {}, reason="urgent")
+    assert short.json()["code"] == "reason_too_short"
+    opened = await answer(client, call["agent"], started, {}, reason="Appel du tuteur, jugement reçu")
+    assert opened.status_code == 201 and opened.json()["call"]["level"] == "read_only"
+    sheets = db_session.exec(select(IdentityCheck).where(IdentityCheck.member_id == m.id)).all()
+    assert [(s.passed, s.flagged, s.reason) for s in sheets] == [(False, True, "Appel du tuteur, jugement reçu")]

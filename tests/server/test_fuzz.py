@@ -103,7 +103,7 @@ def test_api_fuzz(case, fuzz_app, fuzz_tokens):
 # the conseiller the route belongs to, and passes the same checks.
 STATEFUL_SEED = 20261123
 SCENARIOS = 45  # enough that the chains reach objects on both databases, whatever ran before
-DEMARCHE_SCENARIOS = 40
+DEMARCHE_SCENARIOS = 60
 STEPS = 6
 schema.config.phases.stateful.generation.update(modes=[GenerationMode.POSITIVE])
 Workflow = schema.as_state_machine()

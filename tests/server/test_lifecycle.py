@@ -132,7 +132,7 @@ async def test_a_conseiller_decides_a_reimbursement_with_its_claim(client, alice
     again = await client.post(
         f"/api/v1/agent/requests/{ids[1]}/decision", json={"accept": True, "answer": "Finalement oui."}, headers=agent
     )
-    assert again.status_code == 409  # a decided claim is decided
+    assert again.status_code == 404  # decided, it left the queue: outside a call, as for an unknown id
 
 
 def row_amc(db_session, claim):

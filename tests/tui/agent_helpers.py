@@ -68,13 +68,14 @@ async def open_dossier(app: Any, pilot: Any, session: Session, query: str, membe
 
 
 async def fill_form(app: Any, pilot: Any, title: str, confirm: bool = True, **values: str) -> None:
-    """An action's form: each field set (a choice by its value), Ctrl+S, then « Oui » to the read-back."""
+    """An action's form: each field set (a choice by its value), Ctrl+S, then « Oui » to the read-back (unless
+    ``confirm`` is False)."""
     await until(pilot, lambda: on_form(app, title))
     for name, value in values.items():
         app.screen.query_one(f"#field-{name}").value = value
     await pilot.pause()
     await pilot.press("ctrl+s")
-    if confirm:
+    if confirm:  # else the caller answers what comes next
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("o")
-    await until(pilot, lambda: isinstance(app.screen, AgentConsoleScreen))
+        await until(pilot, lambda: isinstance(app.screen, AgentConsoleScreen))

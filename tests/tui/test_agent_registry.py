@@ -11,7 +11,9 @@ from tui.flows.actions import AGENT, DEFAULT_REGISTRY, keys_label
 from tui.screens.agent import AgentConsoleScreen, QueueScreen
 from tui.screens.help import HelpScreen
 
-from .test_agent_console import julien_token, screen_text, settle  # noqa: F401  (fixture)
+from .agent_helpers import screen_text
+from .conftest import settle
+from .test_agent_console import julien_token  # noqa: F401  (fixture)
 
 AGENT_IDS = {a.id for a in DEFAULT_REGISTRY.actions if a.context == AGENT}
 
@@ -20,7 +22,8 @@ def test_every_registry_action_has_an_id_keys_and_french_words():
     for action in DEFAULT_REGISTRY.actions:
         assert action.id and action.keys and action.description, action
         assert all(keys_label(k) for k in action.keys)
-    assert {"agent_unlock", "agent_reset_link", "agent_card", "agent_alert", "agent_call_log"} <= AGENT_IDS
+    expected = {"agent_unlock", "agent_reset_link", "agent_send_document", "agent_strong", "agent_alert"}
+    assert expected | {"agent_call_log"} <= AGENT_IDS
     assert DEFAULT_REGISTRY.conflicts() == []
     console = {b.id for b in agent_bindings()}
     queue = {b.id for b in agent_bindings(screen="queue")}
@@ -37,7 +40,7 @@ def test_every_registry_action_has_an_id_keys_and_french_words():
 async def test_the_console_palette_and_help_list_the_registry(api, token_store, julien_token):
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, AgentConsoleScreen)
         available = app.available_actions()
         provider = RegistryCommands(app.screen)
@@ -47,18 +50,19 @@ async def test_the_console_palette_and_help_list_the_registry(api, token_store, 
             if action.context == AGENT and action.screen is None:
                 assert action.description in discovered
         assert "Mes remboursements" not in discovered  # a member area: not in the console
-        await pilot.press("f1")
+        await pilot.press("tab", "f1")  # out of the search field first
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-keys").render())
         assert "u : Débloquer l'accès de l'adhérent" in text
-        assert "e : Envoyer la carte de tiers payant à un professionnel de santé" in text
+        assert "e : Envoyer la carte de tiers payant ou l'attestation (professionnel du réseau ou adhérent)" in text
+        assert "v : Vérification forte : un code envoyé à l'adhérent, relu par l'appelant" in text
         await pilot.press("escape")
         await pilot.pause()
         # a palette entry runs the console's own action
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Noter l'appel", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, AgentConsoleScreen)
-        assert "Ouvrez d'abord un dossier" in screen_text(app)
+        assert "Aucun appel en cours à noter." in screen_text(app)

@@ -311,9 +311,6 @@ async def test_linear_a_simulation_whose_answer_was_lost_is_saved_once(demo_app,
 async def test_an_agent_action_sent_again_after_a_lost_answer_is_recorded_once(
     demo_app, client_clock, demo_session, demo_make
 ):
-    from datetime import date
-
-    from models.schemas.agent import IdentityCheckCreate
     from models.tables import Account, IdentityCheck, Member
     from tui.api import errors
     from tui.api.agent import AgentApi
@@ -322,14 +319,15 @@ async def test_an_agent_action_sent_again_after_a_lost_answer_is_recorded_once(
 
     julien = demo_session.exec(select(Account).where(Account.login_email == JULIEN)).one()
     sophie = demo_session.exec(select(Member).where(Member.member_number == "3810522")).one()
-    api, transport = flaky_api(demo_app, client_clock, "/identity-checks", lose_answer=True)
+    api, transport = flaky_api(demo_app, client_clock, "/identity-check", lose_answer=True)
     api.use_token(demo_make.session_token(julien))
     agent = AgentApi(api)
-    body = IdentityCheckCreate(last_name="Martin", first_name="Sophie", birth_date=date(1979, 4, 19))
+    call = await agent.start_call(sophie.id, "member")
+    answers = {"birth_date": "19/04/1979", "paid_amount": "1,00", "rib_last4": "0000"}
     with pytest.raises(errors.NetworkError):
-        await agent.check_identity(sophie.id, body)
-    await agent.check_identity(sophie.id, body)  # the conseiller sends the same check again
-    other = await agent.check_identity(sophie.id, body.model_copy(update={"first_name": "Sophia"}))
+        await agent.check_answers(call.id, answers, None)
+    await agent.check_answers(call.id, answers, None)  # the conseiller sends the same answers again
+    other = await agent.check_answers(call.id, answers | {"birth_date": "20/04/1979"}, None)
     assert transport.keys[0] == transport.keys[1] and transport.keys[2] not in transport.keys[:2]
     checks = demo_session.exec(select(IdentityCheck).where(IdentityCheck.member_id == sophie.id)).all()
     assert len(checks) == 2 and other is not None  # the lost one and the other one: not three
@@ -395,35 +393,31 @@ async def test_linear_a_new_mobile_whose_answer_was_lost_gets_one_sms(
     assert member(demo_session, "1204587").mobile == NEW_MOBILE
 
 
-async def test_the_console_form_comes_back_filled_in_when_a_send_got_no_answer(
+async def test_the_console_keeps_the_form_when_a_send_got_no_answer(
     demo_app, client_clock, token_store, julien_token, sophie79, demo_session
 ):
     from models.schemas.common import AccountState
     from models.tables import Account, AuditEvent
-    from server.services.agent.identity import last_reimbursement
-    from tui.screens.agent import FormScreen
+    from tui.screens.profile_forms import ConfirmScreen
 
-    from .test_agent_console import open_sophie, screen_text
+    from .agent_helpers import console_status, fill_form
+    from .profile_helpers import until
+    from .test_agent_console import open_sophie
 
-    _, _, amount = last_reimbursement(demo_session, sophie79.id)
     api, transport = flaky_api(demo_app, client_clock, "/unlock")
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_sophie(pilot, amount)
+        await open_sophie(app, pilot, demo_session)
         await pilot.press("u")
-        await pilot.pause()
-        await pilot.press(*"Bloquée après 3 essais", "enter", *"T-42", "enter")
-        await settle(pilot)
-        assert isinstance(app.screen, FormScreen)  # the same form, with what was typed
-        assert app.screen.query_one("#reason").value == "Bloquée après 3 essais"
-        assert app.screen.query_one("#ticket").value == "T-42"
-        said = str(app.screen.query_one("#form-error").render())
-        assert said.startswith("Le serveur ne répond pas : rien n'est perdu, le formulaire garde ce que vous avez")
-        assert "rien ne sera enregistré deux fois" in screen_text(app)
-        await pilot.press("enter", "enter")  # sent again as it is
-        await settle(pilot)
-        assert not isinstance(app.screen, FormScreen)
-        assert "Compte débloqué" in screen_text(app)
+        await fill_form(app, pilot, "Débloquer l'accès", confirm=False, reason="Bloquée après 3 essais", ticket="T-42")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))  # the read-back
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and "ne répond pas" in app.screen.question)
+        question = app.screen.question
+        assert question.startswith("Le serveur ne répond pas : votre demande est gardée")
+        assert "rien ne sera enregistré deux fois" in question
+        await pilot.press("o")  # sent again as it is, with the same key
+        await until(pilot, lambda: "Compte débloqué" in console_status(app))
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
     account = demo_session.exec(select(Account).where(Account.member_id == sophie79.id)).one()
     demo_session.refresh(account)

@@ -20,7 +20,6 @@ from textual.widgets import Input, TextArea
 from textual.worker import WorkerCancelled
 
 import tui.screens
-from models.schemas.agent import MemberHit
 from models.schemas.auth import PendingLogin, SecondFactorMethod
 from models.tables import Account, Member
 from tui.api.agent import AgentApi
@@ -100,21 +99,6 @@ def _shown(app: EspaceApp, kind: type[Screen]) -> Screen:
     return app.screen
 
 
-def _hit(app: EspaceApp) -> MemberHit:
-    return MemberHit(
-        id=0,
-        member_number="1204587",
-        last_name="VIDAL",
-        first_name="Coralie",
-        birth_year=1988,
-        age=38,
-        city="Clermont-Ferrand",
-        postal_code="63000",
-        contracts=[],
-        matched_on="member_number",
-    )
-
-
 # (the session it needs: False none, True a member's, SUPERVISOR a supervisor's (every console key is
 # live for them); how to build the screen). Anonymous screens are shown before logging in.
 SUPERVISOR = "supervisor"
@@ -168,7 +152,6 @@ FACTORIES: dict[str, tuple[bool | str, Factory]] = {
     "AgentConsoleScreen": (SUPERVISOR, lambda app, tmp: _shown(app, agent.AgentConsoleScreen)),  # staff land there
     "QueueScreen": (SUPERVISOR, lambda app, tmp: agent.QueueScreen(AgentApi(app.session.api))),
     "FormScreen": (SUPERVISOR, lambda app, tmp: agent.FormScreen("Noter l'appel", [("motif", "Motif", "")])),
-    "IdentityScreen": (SUPERVISOR, lambda app, tmp: agent.IdentityScreen(AgentApi(app.session.api), _hit(app))),
     "TextScreen": (SUPERVISOR, lambda app, tmp: agent.TextScreen(["Simulation : 6,94 €"])),
     "ConsoleSimulatorScreen": (
         SUPERVISOR,

@@ -8,7 +8,6 @@ import pytest
 from sqlmodel import select
 
 from models.tables import Account, Member
-from server.services.agent.identity import last_reimbursement
 from tui.app import EspaceApp
 from tui.flows.config import ClientConfig
 
@@ -107,11 +106,9 @@ def test_console_conseiller_80x24(snap_compare, api, token_store, demo_session, 
     (Sophie MARTIN, the demo's locked account with a rejected RIB)."""
     julien = demo_session.exec(select(Account).where(Account.login_email == JULIEN)).one()
     token_store.set(api.base_url, demo_make.session_token(julien))
-    sophie = demo_session.exec(select(Member).where(Member.member_number == "3810522")).one()
-    _, _, amount = last_reimbursement(demo_session, sophie.id)
 
     async def run_before(pilot) -> None:
-        await open_sophie(pilot, amount)
+        await open_sophie(pilot.app, pilot, demo_session)
         await _settle(pilot)
 
     app = _app(api, token_store, monkeypatch, mode)

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from models.domain.money import AmountError, read_typed_amount
-from tui.flows import agent as agent_flow
+from server.services.agent.identity import spoken_amount
 from tui.flows import claims as claims_flow
 from tui.flows import request_forms as forms
 from tui.flows import simulator as simulator_flow
@@ -70,8 +70,8 @@ def _readers():
         assert low == high
         return low, None
 
-    def agent_check(text):
-        return agent_flow.parse_amount(text), None
+    def agent_check(text):  # read by the server (the console's identity question), with the same reader
+        return spoken_amount(text), None
 
     return {
         "demarche": demarche,
@@ -102,7 +102,8 @@ def test_every_form_refuses_the_same_amounts_and_says_why(form):
 
 def test_the_conseiller_check_refuses_what_is_not_an_amount():
     for text in ("1e5", "-60", "NaN", "60,505"):
-        assert agent_flow.parse_amount(text) is None, text
+        with pytest.raises(AmountError):
+            spoken_amount(text)
 
 
 def test_the_limit_is_named_in_the_message():

@@ -157,6 +157,12 @@ def call_questions(call: AgentCall) -> list[CallQuestion]:
     ]
 
 
+def spoken_amount(text: str) -> Decimal:
+    """An amount as a caller says it and the conseiller types it: THE reader of a typed amount (« 28,50 »,
+    « 28.5 », « 28 € »), as in every form, « euros » spelled out too. AmountError with the French reason."""
+    return read_typed_amount(re.sub(r"\s*euros?$", "", text.strip(), flags=re.IGNORECASE), allow_zero=True)
+
+
 def _wrong_format(question: IdentityQuestion, sentence: str) -> ApiError:
     return ApiError(
         422,
@@ -182,8 +188,8 @@ def _matches(session: Session, member: Member, question: IdentityQuestion, answe
             raise _wrong_format(question, "un code postal compte 5 chiffres.")
         return digits == member.postal_code.replace(" ", "")
     if question == IdentityQuestion.paid_amount:
-        try:  # THE reader of a typed amount (« 28,50 », « 28.5 », « 28 € »), as in every form; « euros » spoken too
-            amount = read_typed_amount(re.sub(r"\s*euros?$", "", text, flags=re.IGNORECASE), allow_zero=True)
+        try:
+            amount = spoken_amount(text)
         except AmountError as exc:
             raise _wrong_format(question, f"{exc}.") from None
         return amount in paid_amounts(session, member.id)
