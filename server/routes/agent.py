@@ -610,7 +610,7 @@ def answer(
     response_model=InternalNoteOut,
     status_code=201,
     responses=error_responses(401, 403, 404, 422),
-    summary="Note interne (jamais montrée à l'adhérent)",
+    summary="Note interne (hors de la messagerie de l'adhérent ; dans « Mes données », RGPD art. 15)",
 )
 def thread_note(
     thread_id: int,

@@ -23,10 +23,13 @@ from models.schemas.profile import (
 )
 from models.tables import (
     Account,
+    AgentCall,
     AuditEvent,
     AuthSession,
     BankAccount,
     Beneficiary,
+    CallCode,
+    CallLog,
     Claim,
     ClaimLine,
     ContactChange,
@@ -35,7 +38,10 @@ from models.tables import (
     ContributionInstalment,
     ContributionSchedule,
     Document,
+    IdentityCheck,
+    InternalNote,
     Member,
+    MemberAlert,
     MemberPreferences,
     MemberRequest,
     Message,
@@ -316,4 +322,16 @@ def data_export(session: Session, clock: Clock, settings: Settings, member: Memb
         "sessions": _rows(session, AuthSession, AuthSession.account_id == account.id),
         "trusted_devices": _rows(session, TrustedDevice, TrustedDevice.account_id == account.id),
         "security_events": _rows(session, AuditEvent, AuditEvent.actor_account_id == account.id),
+        # issue 16: what the service adhérent holds about the member's calls. The internal notes are in it too:
+        # the right of access (RGPD art. 15) covers every note about a person, and the CNIL counts free-text
+        # comments in it — so conseillers write them as the member may read them (the note form says so).
+        "staff_actions": _rows(
+            session, AuditEvent, AuditEvent.target_type == "member", AuditEvent.target_id == str(mid)
+        ),
+        "calls": _rows(session, AgentCall, AgentCall.member_id == mid),
+        "call_logs": _rows(session, CallLog, CallLog.member_id == mid),
+        "identity_checks": _rows(session, IdentityCheck, IdentityCheck.member_id == mid),
+        "verification_codes": _rows(session, CallCode, CallCode.member_id == mid),
+        "alerts": _rows(session, MemberAlert, MemberAlert.member_id == mid),
+        "internal_notes": _rows(session, InternalNote, InternalNote.member_id == mid),
     }

@@ -279,7 +279,10 @@ async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api
     assert f"reste à votre charge {totals['out_of_pocket']}." in mail.body.split("Au total : ")[1]
 
 
-async def test_a_whole_call_then_a_message_answered_from_the_queue(api, token_store, demo_session, clock):
+async def test_a_whole_call_then_a_message_answered_from_the_queue(
+    api, token_store, demo_session, clock, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("ESPACE_DOWNLOAD_DIR", str(tmp_path))
     from server.services.agent.queue import queue
 
     julien = demo_session.exec(select(Account).where(Account.login_email == JULIEN)).one()
@@ -290,6 +293,7 @@ async def test_a_whole_call_then_a_message_answered_from_the_queue(api, token_st
         *whole_call(out, clock, identity_answers(demo_session, "3810522"))[:-1],  # a call, logged; then the queue
         menu_number(out, "File d'attente : messages, réclamations, démarches"),
         str(index + 1),
+        menu_number(out, "Enregistrer les pièces jointes du message (dossier Téléchargements)"),
         menu_number(out, "Répondre à l'adhérent ou traiter la démarche"),
         "Bonjour, voici la réponse du conseiller.",
         "",  # back from the queue, read again without the message answered
@@ -301,6 +305,8 @@ async def test_a_whole_call_then_a_message_answered_from_the_queue(api, token_st
     # Léa's message, as the conseiller reads it: hers (not « Vous »), with the attestation she joined
     assert "\nRIMON Léa : Bonjour, je vous joins mon attestation de droits" in text and "\nVous : " not in text
     assert "\nPièce jointe : attestation-droits-rimon.pdf (" in text
+    saved = tmp_path / "attestation-droits-rimon.pdf"  # the member's attachment, opened by the conseiller
+    assert f"Fichier joint enregistré : {saved}" in text and saved.read_bytes().startswith(b"%PDF")
     demo_session.expire_all()
     thread = demo_session.get(MessageThread, waiting.id)
     assert thread.status == "answered"

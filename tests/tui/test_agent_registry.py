@@ -27,7 +27,7 @@ def test_every_registry_action_has_an_id_keys_and_french_words():
     assert DEFAULT_REGISTRY.conflicts() == []
     console = {b.id for b in agent_bindings()}
     queue = {b.id for b in agent_bindings(screen="queue")}
-    assert console | queue == AGENT_IDS and queue == {"agent_take", "agent_answer", "agent_note"}
+    assert console | queue == AGENT_IDS and queue == {"agent_take", "agent_answer", "agent_attachments", "agent_note"}
     assert {b.id for b in AgentConsoleScreen.BINDINGS if hasattr(b, "id")} == console
     assert queue <= {b.id for b in QueueScreen.BINDINGS if hasattr(b, "id")}
     member = {a.id for a in DEFAULT_REGISTRY.available(logged_in=True, areas=["claims", "profile"])}

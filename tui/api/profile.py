@@ -4,7 +4,7 @@ and the confirmations of a code send an ``Idempotency-Key`` (kept by the flow wh
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models.schemas.profile import (
     AddressChange,
@@ -30,6 +30,9 @@ from models.schemas.profile import (
     ThreadOpened,
 )
 from tui.api.client import ApiClient
+
+if TYPE_CHECKING:
+    from models.schemas.agent import DossierAccessList
 
 
 class ProfileApi:
@@ -127,6 +130,11 @@ class ProfileApi:
 
     async def contract_life(self) -> ContractLife:
         return self.api._parse(await self._get("/me/contract-life"), ContractLife)
+
+    async def dossier_accesses(self) -> DossierAccessList:
+        from models.schemas.agent import DossierAccessList
+
+        return self.api._parse(await self.api._request("GET", "/me/dossier-accesses", auth=True), DossierAccessList)
 
     async def download(self, path: str) -> bytes:
         """A PDF or the data export; ``path`` as the server lists it (starting with /api/v1)."""

@@ -289,9 +289,17 @@ AGENT_ACTIONS: tuple[Action, ...] = (
         short="Répondre",
     ),
     Action(
+        "agent_attachments",
+        ("o",),
+        "Enregistrer les pièces jointes du message (dossier Téléchargements)",
+        context=AGENT,
+        screen="queue",
+        short="Pièces jointes",
+    ),
+    Action(
         "agent_note",
         ("i",),
-        "Écrire une note interne (jamais montrée à l'adhérent)",
+        "Écrire une note interne (hors de sa messagerie ; communiquée s'il demande ses données)",
         context=AGENT,
         screen="queue",
         short="Note interne",

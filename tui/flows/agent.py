@@ -55,6 +55,8 @@ ALERTS: tuple[tuple[str, bool, str], ...] = (
     ("guardianship", True, "Lever l'alerte tutelle ou curatelle"),
 )
 MIN_REASON = 3
+NOTE_TITLE = "Note interne (hors de la messagerie de l'adhérent)"
+NOTE_HINT = "écrite comme s'il la lisait : elle figure dans « Mes données » s'il les demande (RGPD)"
 FORM_KEPT = "rien n'est perdu, le formulaire garde ce que vous avez saisi"
 FORM_AGAIN = "renvoyez-le (Entrée sur le dernier champ)"
 
@@ -281,7 +283,7 @@ def thread_lines(t: QueueThread) -> list[str]:
         ]
     if t.notes:
         lines.append("")
-        lines.append("Notes internes (jamais montrées à l'adhérent) :")
+        lines.append("Notes internes (hors de sa messagerie ; communiquées s'il demande ses données) :")
         lines += [f"  {n.agent_name} : {n.body}" for n in t.notes]
     return lines
 

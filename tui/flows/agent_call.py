@@ -19,6 +19,7 @@ from models.domain.dates import parse_date
 from models.schemas.agent import CallLogCreate, CallOutcome, StaffCreate
 from tui.api import errors
 from tui.flows.agent import ALERTS, CALLERS, OUTCOMES, audit_lines, check_lines, flagged_lines, hit_line, staff_lines
+from tui.flows.claims import download_dir, save_download, saved_sentence
 from tui.flows.profile import CHOICE, CODE, LONG, Ask, Face, Form, Values
 from tui.flows.retry import send_kept
 
@@ -684,3 +685,15 @@ async def staff(api: AgentApi, face: Face) -> None:
                 f"{created.email} ; l'application d'authentification sera demandée à la première connexion."
             )
         return
+
+
+async def save_attachments(api: AgentApi, messages: list[dict[str, Any]], directory: Any = None) -> list[str]:
+    """The member's attachments of a conversation, saved in the download folder (never over a file): one
+    sentence per file with its path; the server checks the queue or the call allows it."""
+    target = directory or download_dir()
+    sentences = []
+    for message in messages:
+        for attachment in message.get("attachments") or []:
+            file = await api.document(int(attachment["id"]), str(attachment["filename"]))
+            sentences.append(saved_sentence(save_download(file.content, file.filename, target), "Fichier joint"))
+    return sentences or ["Aucune pièce jointe dans cette conversation."]

@@ -47,6 +47,7 @@ from tui.api.profile import ProfileApi
 from tui.flows import retry
 from tui.flows.actions import SCREEN_ACTIONS
 from tui.flows.claims import download_dir, save_download, saved_sentence
+from tui.flows.clock import paris
 from tui.flows.messaging import AttachmentError, load_attachment
 from tui.flows.request_forms import parse_date
 from tui.flows.wording import born_word, instalment_words, status_words
@@ -82,6 +83,24 @@ DATA_LINES = [  # one sentence, one line: the screen wraps it to its width
     "Tout ce que l'espace conserve sur vous (identité, contrats, remboursements, démarches, messages, RIB, "
     "connexions) en un fichier JSON, comme le prévoit le RGPD (droit d'accès et de portabilité).",
 ]
+
+
+ACCESSES_HEADING = "Qui a consulté ou agi sur votre dossier (service adhérent) :"
+NO_ACCESS = "Personne du service adhérent n'a consulté votre dossier."
+
+
+def access_lines(items: list[Any]) -> list[str]:
+    """« Qui a consulté mon dossier » in words: who, when, what, the reason given, the exact address used."""
+    if not items:
+        return [ACCESSES_HEADING, NO_ACCESS]
+    lines = [ACCESSES_HEADING]
+    for item in items:
+        local = item.at.astimezone(paris())
+        line = f"{format_date(local.date())} à {local.hour} h {local:%M} : {item.who} {item.what}"
+        line += f" ; motif : {item.why}" if item.why else ""
+        line += f" ; envoyé à {item.sent_to}" if item.sent_to else ""
+        lines.append(line)
+    return lines
 
 
 DOCUMENT_WHERE = {  # documents whose key is in another section or screen: say where to get them
@@ -222,7 +241,7 @@ async def section_lines(api: ProfileApi, section: str, *, width: int = 76) -> li
             lines.append(f"  {c.termination_message}")
         return lines
     if section == "data":
-        return DATA_LINES
+        return DATA_LINES + access_lines((await api.dossier_accesses()).items)
     return SECURITY_LINES
 
 

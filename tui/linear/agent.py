@@ -43,12 +43,13 @@ DOSSIER = (
     "agent_call_log",
 )
 SECTIONS = tuple(f"agent_section_{section}" for section, _ in flow.SECTIONS)
-QUEUE = ("agent_take", "agent_answer", "agent_note")
+QUEUE = ("agent_take", "agent_answer", "agent_attachments", "agent_note")
 END_CALL = "Fin de l'appel sans le noter : revenir à l'accueil de la console"
 BACK = "Retour"
 BACK_TO_DOSSIER = "Retour au dossier"
 CLAIM_DETAIL = "Voir le détail d'un remboursement (par son numéro)"
 SKIP = "Entrée pour passer"
+NOTE_PROMPT = f"{flow.NOTE_TITLE} ({flow.NOTE_HINT})"
 REASON = "Motif (dit par l'appelant)"
 SEARCH_PROMPT = "Recherche : n° adhérent, nom prénom (date de naissance), NIR, e-mail ou mobile"
 
@@ -366,8 +367,12 @@ class Console:
             if action_id == "agent_take":
                 if await self._try(self.api.assign(item.kind, item.id)) is not None:
                     self.c.say("Attribué à vous.")
+            elif action_id == "agent_attachments":
+                messages = detail.messages if item.kind == "thread" else []
+                for sentence in await self._try(agent_call.save_attachments(self.api, messages)) or []:
+                    self.c.say(sentence)
             elif action_id == "agent_note":
-                text = (await self.c.prompt("Note interne (jamais montrée à l'adhérent)")).strip()
+                text = (await self.c.prompt(NOTE_PROMPT)).strip()
                 if text and await self._try(self.api.note(item.kind, item.id, text)) is not None:
                     self.c.say("Note interne ajoutée.")
             else:  # answered or decided, the item leaves the queue: back to the list, read again

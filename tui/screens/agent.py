@@ -47,6 +47,13 @@ class Result(Message):
         self.member_id = member_id  # the member a dossier answer is about: dropped if the call moved on
 
 
+class _Said:
+    """What a queue action that creates nothing says (files saved): the ``message`` the status line shows."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
 def _error_text(exc: Exception) -> str:
     return str(exc) or "Erreur inattendue."
 
@@ -385,11 +392,20 @@ class QueueScreen(SendingScreen):
         accept = values.get("accept", "o").strip().lower().startswith("o")
         self._run(self.agent.decide(item.id, RequestDecision(accept=accept, answer=values["body"])), None)
 
+    def action_agent_attachments(self) -> None:
+        item = self._selected_item()
+        if item is not None and item.kind == "thread":
+            self._run(self._save_attachments(item), None)
+
+    async def _save_attachments(self, item: QueueItem) -> Any:
+        thread = await self.agent.thread(item.id)
+        return _Said(" ".join(await agent_call.save_attachments(self.agent, thread.messages)))
+
     def action_agent_note(self) -> None:
         item = self._selected_item()
         if item is not None:
             self._ask(
-                FormScreen("Note interne (jamais montrée à l'adhérent)", [("body", "Note", "")]),
+                FormScreen(flow.NOTE_TITLE, [("body", "Note", flow.NOTE_HINT)]),
                 partial(self._noted, item),
             )
 
