@@ -5,6 +5,7 @@ table of ``server.services.agent.levels``. A staff route missing from this file 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
@@ -12,7 +13,7 @@ from sqlmodel import col, select
 from models.schemas.common import RequestKind, RequestStatus, VerificationLevel
 from models.tables import AgentCall, MemberRequest
 from server.app import api_operations
-from server.services.agent.levels import OPERATIONS, at_least
+from server.services.agent.levels import OPERATIONS, at_least, levels_table
 from tests.conftest import bearer
 from tests.server.test_access_matrix import world  # noqa: F401  (the matrix's world: member A and their objects)
 
@@ -136,3 +137,9 @@ async def test_every_levelled_route_at_every_level(app, client, make, world, sta
             mismatches.append(f"{method} {path} [{state}] : attendu {expected}, reçu {response.status_code}")
         make.clock.advance(timedelta(seconds=1))
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_the_readme_prints_the_levels_table():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for level, allows in levels_table():
+        assert f"| {level} | {allows} |" in readme, level
