@@ -249,3 +249,26 @@ def test_console_snapshot(api, token_store, julien_token, sophie79, demo_session
         await open_sophie(pilot.app, pilot, demo_session)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_identity_questions_snapshot(api, token_store, julien_token, demo_session, snap_compare):
+    """The server's questions for Sophie MARTIN at 80×24: nothing on screen answers them."""
+    app = EspaceApp(api, token_store=token_store)
+
+    async def run_before(pilot) -> None:
+        await open_call(pilot.app, pilot, SOPHIE_79)
+        await until(pilot, lambda: on_form(pilot.app, IDENTITY))
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_strong_verification_snapshot(api, token_store, julien_token, demo_session, snap_compare):
+    """The strong level's form at 80×24: where the code may go (masked), and why the courrier is not offered."""
+    app = EspaceApp(api, token_store=token_store)
+
+    async def run_before(pilot) -> None:
+        await open_sophie(pilot.app, pilot, demo_session)
+        await pilot.press("v")
+        await until(pilot, lambda: on_form(pilot.app, "Vérification forte"))
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -266,18 +266,20 @@ async def strengthen(api: AgentApi, face: Face, call: CallOut) -> CallOut:
     if call.level != "identity":
         face.error("La vérification forte vient après les questions d'identité réussies : posez-les d'abord.")
         return call
-    for route in call.code_routes:
-        if not route.usable:
-            face.say(f"Impossible {route.words.split(' (')[0]} : {route.why_not}.")
+    unusable = tuple(
+        f"Pas {route.words.split(' (')[0]} : {route.why_not}." for route in call.code_routes if not route.usable
+    )
     if call.code_pending is None:
         choices = _route_choices(call.code_routes)
         if not choices:
+            for line in unusable:
+                face.say(line)
             face.error("Aucun moyen d'envoyer un code : proposez à l'adhérent d'écrire depuis son Espace Adhérent.")
             return call
         values = await face.form(
             Form(
                 "Vérification forte",
-                ("Un code part à l'adhérent ; il vous le lit. Il ne sert qu'une fois.",),
+                ("Un code part à l'adhérent ; il vous le lit. Il ne sert qu'une fois.", *unusable),
                 (Ask("channel", "Envoyer le code", CHOICE, choices=choices, default=choices[0][0]),),
                 submit="Envoyer le code",
             )
