@@ -281,3 +281,19 @@ async def test_a_conseiller_is_warned_of_the_sessions_end_in_the_middle_of_a_cal
     assert api.seconds_before_idle_expiry() > 80  # extended on the server
     check = demo_session.exec(select(IdentityCheck)).one()  # the check was made with what was typed
     assert (check.passed, check.flagged) == (False, False)
+
+
+def test_the_readme_answers_for_a_demo_call_hold(demo_session):
+    """README « Un appel à la console »: what Sophie MARTIN (3810522) answers, and the network's FINESS numbers."""
+    from decimal import Decimal
+
+    from models.tables import PartnerProfessional
+    from server.services.agent.identity import paid_amounts
+
+    sophie = demo_session.exec(select(Member).where(Member.member_number == "3810522")).one()
+    right = identity_answers(demo_session, "3810522")
+    assert (right["birth_date"], right["rib_last4"]) == ("18/04/1979", "0274")
+    amounts = {Decimal(x) for x in ("9.00", "25.20", "28.00", "45.25")}
+    assert paid_amounts(demo_session, sophie.id) == amounts
+    finess = {p.finess for p in demo_session.exec(select(PartnerProfessional)).all()}
+    assert finess == {"630000149", "630780989", "690780127", "130780455"}
