@@ -59,6 +59,7 @@ from models.tables import Account
 from server.clock import paris_today
 from server.deps import ClientIp, ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
 from server.errors import error_responses, forbidden
+from server.routes._files import DOCUMENT_RESPONSE, document_response
 from server.routes._idempotency import IdempotencyDep
 from server.services.agent import actions, calls, dossier, queue, search, supervision
 
@@ -686,22 +687,11 @@ def request_note(
 @router.get(
     "/agent/documents/{document_id}",
     response_class=Response,
-    responses={
-        200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}, "description": "Le fichier"},
-        **DOSSIER_ERRORS,
-    },
+    responses={**DOCUMENT_RESPONSE, **DOSSIER_ERRORS},
     summary="Ouvrir une pièce d'un adhérent (pièce jointe d'un message de la file, ou pendant un appel)",
 )
 def open_document(document_id: int, agent: Staff, session: SessionDep, clock: ClockDep, ip: ClientIp) -> Response:
-    document = queue.open_document(session, clock, agent, document_id, ip=ip)
-    return Response(
-        document.content,
-        media_type=document.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{document.filename}"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return document_response(queue.open_document(session, clock, agent, document_id, ip=ip))
 
 
 # --- supervision ---------------------------------------------------------------------------------

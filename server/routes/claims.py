@@ -13,29 +13,19 @@ from server.clock import paris_today
 from server.deps import ClockDep, CurrentMember, SessionDep
 from server.errors import error_responses
 from server.pdf import statements as pdf
+from server.routes._files import PDF_RESPONSE, file_response
 from server.routes._links import response_links
 from server.routes.requests import CREATING_PATHS
 from server.services import claims as service
 
 router = APIRouter(tags=["remboursements"])
 
-PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}, "description": "PDF"}
-}
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {"text/csv": {"schema": {"type": "string"}}},
         "description": "CSV (UTF-8 avec BOM, séparateur « ; », virgule décimale)",
     }
 }
-
-
-def _file(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        content=content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
 
 
 @router.get(
@@ -81,7 +71,7 @@ def export_my_claims(
 ) -> Response:
     today = paris_today(clock)
     _applied, items = service.all_claims(session, member, query, today)
-    return _file(service.claims_csv(items), "text/csv; charset=utf-8", f"remboursements-{today:%Y-%m-%d}.csv")
+    return file_response(service.claims_csv(items), "text/csv; charset=utf-8", f"remboursements-{today:%Y-%m-%d}.csv")
 
 
 @router.get(
@@ -103,7 +93,7 @@ def my_claim(member: CurrentMember, session: SessionDep, claim_id: int) -> Claim
 def my_payment_statement(member: CurrentMember, session: SessionDep, clock: ClockDep, payment_id: int) -> Response:
     items = service.payment_statement(session, member, payment_id)
     content = pdf.payment_statement_pdf(member, items, paris_today(clock))
-    return _file(content, "application/pdf", f"releve-prestations-{items[0].payment.payment_date:%Y-%m-%d}.pdf")
+    return file_response(content, "application/pdf", f"releve-prestations-{items[0].payment.payment_date:%Y-%m-%d}.pdf")
 
 
 @router.get(
@@ -126,7 +116,7 @@ def my_period_statement(
     end = date_to or today
     items = service.period_statement(session, member, start, end)
     content = pdf.period_statement_pdf(member, items, start, end, today)
-    return _file(content, "application/pdf", f"releve-prestations-{start:%Y-%m-%d}-au-{end:%Y-%m-%d}.pdf")
+    return file_response(content, "application/pdf", f"releve-prestations-{start:%Y-%m-%d}-au-{end:%Y-%m-%d}.pdf")
 
 
 @router.get(
@@ -140,4 +130,6 @@ def my_annual_statement(
 ) -> Response:
     today = paris_today(clock)
     lines = service.annual_statement(session, member, year, today)
-    return _file(pdf.annual_statement_pdf(member, year, lines, today), "application/pdf", f"releve-annuel-{year}.pdf")
+    return file_response(
+        pdf.annual_statement_pdf(member, year, lines, today), "application/pdf", f"releve-annuel-{year}.pdf"
+    )

@@ -7,6 +7,7 @@ from models.schemas.guarantees import MyGuarantees, SavedSimulationCreate, Saved
 from server.clock import paris_today
 from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep
 from server.errors import error_responses
+from server.routes._files import PDF_RESPONSE, file_response
 from server.routes._idempotency import IdempotencyDep
 from server.services import guarantees as service
 
@@ -27,18 +28,14 @@ def my_guarantees(member: CurrentMember, session: SessionDep, clock: ClockDep) -
     "/me/guarantees/pdf",
     response_class=Response,
     responses={
-        200: {"content": {"application/pdf": {}}, "description": "Le tableau de garanties en PDF"},
+        **PDF_RESPONSE,
         **error_responses(401, 403),
     },
     summary="Mon tableau de garanties en PDF",
 )
 def my_guarantees_pdf(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Response:
     content = service.my_guarantees_pdf(session, member, paris_today(clock))
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="tableau-de-garanties.pdf"'},
-    )
+    return file_response(content, "application/pdf", "tableau-de-garanties.pdf")
 
 
 @router.post(

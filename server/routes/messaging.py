@@ -9,6 +9,7 @@ from models.schemas.messaging import Inbox, MessageCreate, ThreadCreate, ThreadD
 from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
 from server.errors import error_responses
 from server.routes._body import ParsedBody, json_body, json_body_openapi
+from server.routes._files import DOCUMENT_RESPONSE, document_response
 from server.routes._idempotency import IdempotencyDep
 from server.services import documents, messaging
 
@@ -93,19 +94,8 @@ def post_message(
 @router.get(
     "/me/documents/{document_id}",
     response_class=Response,
-    responses={
-        200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}, "description": "Le fichier"},
-        **error_responses(401, 403, 404),
-    },
+    responses={**DOCUMENT_RESPONSE, **error_responses(401, 403, 404)},
     summary="Télécharger une de mes pièces (pièce jointe ou document déposé)",
 )
 def download_document(document_id: int, member: CurrentMember, session: SessionDep) -> Response:
-    document = documents.member_document(session, member.id or 0, document_id)
-    return Response(
-        document.content,
-        media_type=document.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{document.filename}"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return document_response(documents.member_document(session, member.id or 0, document_id))

@@ -48,6 +48,7 @@ from server.errors import error_responses
 from server.pdf.card import card_pdf
 from server.pdf.certificate import certificate_pdf, reglement_pdf
 from server.routes._body import ParsedBody, json_body, json_body_openapi
+from server.routes._files import PDF_RESPONSE, file_response
 from server.routes._idempotency import IdempotencyDep
 from server.services import profile as service
 from server.services import profile_contract as life
@@ -56,15 +57,9 @@ from server.settings import Settings
 
 router = APIRouter(tags=["profil"])
 
-PDF_RESPONSE = {200: {"content": {"application/pdf": {}}, "description": "Le document en PDF"}}
-
 
 def _pdf(content: bytes, filename: str) -> Response:
-    return Response(
-        content=content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return file_response(content, "application/pdf", filename)
 
 
 # --- coordonnées, préférences ----------------------------------------------------------------------
@@ -505,5 +500,9 @@ def my_data(
 ) -> JSONResponse:
     content = life.data_export(session, clock, settings, member, account)
     return JSONResponse(
-        content, headers={"Content-Disposition": f'attachment; filename="mes-donnees-{member.member_number}.json"'}
+        content,
+        headers={
+            "Content-Disposition": f'attachment; filename="mes-donnees-{member.member_number}.json"',
+            "Cache-Control": "no-store",
+        },
     )
