@@ -61,6 +61,7 @@ from server.deps import ClientIp, ClockDep, CurrentAccount, CurrentMember, Sessi
 from server.errors import error_responses, forbidden
 from server.routes._files import DOCUMENT_RESPONSE, document_response
 from server.routes._idempotency import IdempotencyDep
+from server.routes._links import response_links
 from server.services.agent import actions, calls, dossier, queue, search, supervision
 
 router = APIRouter(tags=["conseiller"])
@@ -106,11 +107,31 @@ def search_members(
 # --- the call and its verification level ---------------------------------------------------------------
 
 
+# A call just opened is answered, verified and ended through its id; the dossier of the member it names is read
+# through the member's id (the stateful fuzzing follows these links, as a client may).
+CALL_LINKS = response_links(
+    201,
+    ("POST", "/agent/calls/{call_id}/identity-check"),
+    ("POST", "/agent/calls/{call_id}/code"),
+    ("POST", "/agent/calls/{call_id}/end"),
+    parameters={"call_id": "$response.body#/id"},
+)
+CALL_MEMBER_LINKS = response_links(
+    201,
+    ("GET", "/agent/members/{member_id}/banner"),
+    ("GET", "/agent/members/{member_id}/claims"),
+    parameters={"member_id": "$response.body#/summary/id"},
+)
+
+
 @router.post(
     "/agent/calls",
     status_code=201,
     response_model=CallOut,
-    responses=error_responses(401, 403, 404, 422),
+    responses={
+        **error_responses(401, 403, 404, 422),
+        201: {"links": {**CALL_LINKS[201]["links"], **CALL_MEMBER_LINKS[201]["links"]}},
+    },
     summary="Ouvrir l'appel : qui appelle, pour quel adhérent (termine l'appel précédent) ; les questions",
 )
 def start_call(

@@ -102,8 +102,8 @@ def test_api_fuzz(case, fuzz_app, fuzz_tokens):
 # deep; the stateless test above already sends the malformed requests. Each step goes out as the member or
 # the conseiller the route belongs to, and passes the same checks.
 STATEFUL_SEED = 20261123
-SCENARIOS = 45  # enough that the chains reach objects on both databases, whatever ran before
-DEMARCHE_SCENARIOS = 60
+SCENARIOS = 60  # enough that the chains reach objects on both databases, whatever ran before
+DEMARCHE_SCENARIOS = 80
 STEPS = 6
 schema.config.phases.stateful.generation.update(modes=[GenerationMode.POSITIVE])
 Workflow = schema.as_state_machine()
