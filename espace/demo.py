@@ -28,7 +28,10 @@ def _say(text: str) -> None:
 
 
 def _port_is_free(port: int) -> bool:
+    """Whether a server can listen on ``port``: as uvicorn and aiosmtpd bind (SO_REUSEADDR), so the connections
+    of a demo that just stopped (TIME_WAIT, about a minute) do not count; a program listening there does."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -64,19 +67,63 @@ def prepare_database(database_url: str) -> str:
         engine.dispose()
 
 
+class DemoError(Exception):
+    """What stops the demo, said in French (never a traceback)."""
+
+
+SMTP_ATTEMPTS = 5
+# aiosmtpd reports a failed bind only once its readiness wait is over: a short one keeps a retry quick (a local
+# server is ready in milliseconds).
+SMTP_READY_SECONDS = 1.0
+
+
 @contextlib.contextmanager
-def mail_sink(maildir: Path, port: int) -> Iterator[None]:
-    """A local SMTP server writing every message into a Maildir (aiosmtpd's own Mailbox handler)."""
+def mail_sink(maildir: Path, preferred: int) -> Iterator[int]:
+    """A local SMTP server writing every message into a Maildir (aiosmtpd's own Mailbox handler), on the
+    preferred port or a free one; the port it listens on. Another program may take a port between the probe and
+    the bind: then another port is tried."""
     from aiosmtpd.controller import Controller
     from aiosmtpd.handlers import Mailbox
 
     maildir.parent.mkdir(parents=True, exist_ok=True)
-    controller = Controller(Mailbox(str(maildir)), hostname="127.0.0.1", port=port)
-    controller.start()
+    for _ in range(SMTP_ATTEMPTS):
+        port = _free_port(preferred)
+        controller = Controller(
+            Mailbox(str(maildir)), hostname="127.0.0.1", port=port, ready_timeout=SMTP_READY_SECONDS
+        )
+        try:
+            controller.start()
+        except (OSError, RuntimeError):
+            preferred = 0  # taken meanwhile: any free port next
+            continue
+        break
+    else:
+        raise DemoError(
+            "le courrier local de la démo n'a pas pu démarrer (aucun port libre sur 127.0.0.1) : fermez des "
+            "programmes réseau, puis relancez `espace demo`."
+        )
     try:
-        yield
+        yield port
     finally:
         controller.stop()
+
+
+def demo_env(base: dict[str, str], data_dir: Path, port: int, smtp_port: int) -> dict[str, str]:
+    """The children's settings: demo mode, the embedded database, the local mail, and the links in e-mails
+    pointing at this demo's own address (whatever port it runs on)."""
+    return dict(
+        base,
+        ESPACE_DEMO_MODE="1",
+        ESPACE_DATABASE_URL=f"sqlite:///{data_dir / 'espace.db'}",  # wins over a DATABASE_URL the shell may carry
+        ESPACE_HOST="127.0.0.1",
+        ESPACE_PORT=str(port),
+        ESPACE_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        ESPACE_SMTP_HOST="127.0.0.1",
+        ESPACE_SMTP_PORT=str(smtp_port),
+        # Only the demo sets this: the client then offers a reader of the local mailbox (to read the
+        # codes it sent); outside a demo the reader does not exist.
+        ESPACE_DEMO_MAILDIR=str(data_dir / "mail"),
+    )
 
 
 @contextlib.contextmanager
@@ -127,29 +174,27 @@ def run(args: argparse.Namespace) -> int:
             "Arrêtez-la, ou lancez `espace demo --port 8766`."
         )
         return 1
-    smtp_port = _free_port(DEFAULT_SMTP_PORT)
     database_url = f"sqlite:///{data_dir / 'espace.db'}"
     maildir = data_dir / "mail"
-    env = dict(
-        os.environ,
-        ESPACE_DEMO_MODE="1",
-        ESPACE_DATABASE_URL=database_url,  # wins over a DATABASE_URL the shell may carry
-        ESPACE_HOST="127.0.0.1",
-        ESPACE_PORT=str(port),
-        ESPACE_SMTP_HOST="127.0.0.1",
-        ESPACE_SMTP_PORT=str(smtp_port),
-        # Only the demo sets this: the client then offers a reader of the local mailbox (to read the
-        # codes it sent); outside a demo the reader does not exist.
-        ESPACE_DEMO_MAILDIR=str(maildir),
-    )
     base_url = f"http://127.0.0.1:{port}"
 
     _say(f"Base de démonstration : {data_dir / 'espace.db'}")
     _say(prepare_database(database_url))
+    try:
+        with mail_sink(maildir, DEFAULT_SMTP_PORT) as smtp_port:
+            env = demo_env(dict(os.environ), data_dir, port, smtp_port)
+            return _serve_and_run(args, env, data_dir, maildir, base_url)
+    except DemoError as exc:
+        _say(f"Erreur : {exc}")
+        return 1
+    finally:
+        _say("Démo arrêtée : serveur, tâches de fond et courrier local sont fermés.")
+
+
+def _serve_and_run(args: argparse.Namespace, env: dict[str, str], data_dir: Path, maildir: Path, base_url: str) -> int:
     espace = [sys.executable, "-m", "espace"]
     server_log, jobs_log = data_dir / "server.log", data_dir / "jobs.log"
     with (
-        mail_sink(maildir, smtp_port),
         child([*espace, "serve"], env, server_log) as server,
         child([*espace, "jobs", "run"], env, jobs_log),
     ):
@@ -161,6 +206,4 @@ def run(args: argparse.Namespace) -> int:
         from tui.main import run as run_client
 
         os.environ["ESPACE_DEMO_MAILDIR"] = str(maildir)
-        code = run_client(argparse.Namespace(linear=args.linear, server=base_url))
-    _say("Démo arrêtée : serveur, tâches de fond et courrier local sont fermés.")
-    return code
+        return run_client(argparse.Namespace(linear=args.linear, server=base_url))
