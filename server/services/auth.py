@@ -65,11 +65,22 @@ def invalid_credentials_message(settings: Settings) -> str:
     )
 
 
-def invalid_credentials(settings: Settings) -> ApiError:
+def suspended_message(settings: Settings) -> str:
+    """After the last allowed try: what happens now, the same words for every identifier (unknown ones are
+    counted and suspended too), so that nothing tells whether the account exists (issue 19)."""
+    minutes = int(settings.login_lockout.total_seconds() // 60)
+    return (
+        f"Après {settings.login_max_failures} essais, l'accès est suspendu {minutes} minutes ; si ce compte existe, "
+        "un e-mail a été envoyé à son adresse. « Mot de passe oublié » le débloque aussitôt. Service adhérent : "
+        f"{settings.service_phone}, {settings.service_hours}."
+    )
+
+
+def invalid_credentials(settings: Settings, *, suspended: bool = False) -> ApiError:
     return ApiError(
         401,
         "invalid_credentials",
-        invalid_credentials_message(settings),
+        suspended_message(settings) if suspended else invalid_credentials_message(settings),
         details=[
             ErrorDetail(
                 field=CHALLENGE_REQUIRED_FIELD,
@@ -232,7 +243,7 @@ def login(
                 "too_many_attempts",
                 "Trop d'essais depuis votre adresse : patientez quelques minutes avant de réessayer.",
             )
-        raise invalid_credentials(settings)
+        raise invalid_credentials(settings, suspended=count.blocked or count.just_locked)
 
     assert account is not None and account.id is not None and account.password_hash is not None
     throttle.reset(session, settings, key)

@@ -210,3 +210,24 @@ async def test_audit_holds_no_password(client, make, db_session):
     await client.post(LOGIN, json={"identifier": "20240040", "password": "mauvais-secret"})
     events = db_session.exec(select(AuditEvent)).all()
     assert events and all("mauvais-secret" not in str(e.detail) for e in events)
+
+
+async def test_after_the_third_failure_the_same_words_say_what_happens_for_any_identifier(client, make, settings):
+    """Issue 19: after the last allowed try, an existing account and an unknown identifier get the same answer,
+    which says what happens (suspended 15 minutes, an e-mail if the account exists) — even to the right password."""
+    make.account(make.member(member_number="20240020", email="s.susp@exemple.fr"))
+    answers = {}
+    for identifier in ("20240020", "99999999"):
+        for attempt in range(4):
+            extra = await challenge(client) if attempt else {}
+            password = PASSWORD if attempt == 3 else "mauvais"
+            answers[identifier, attempt] = await client.post(
+                LOGIN, json={"identifier": identifier, "password": password, **extra}
+            )
+    for identifier in ("20240020", "99999999"):
+        assert answers[identifier, 1].json()["message"].startswith("Identifiant ou mot de passe incorrect.")
+        for attempt in (2, 3):  # the third failure, then the right password while suspended
+            body = answers[identifier, attempt].json()
+            assert answers[identifier, attempt].status_code == 401 and body["code"] == "invalid_credentials"
+            assert body["message"].startswith("Après 3 essais, l'accès est suspendu 15 minutes ; si ce compte existe")
+    assert answers["20240020", 3].content == answers["99999999", 3].content  # nothing tells them apart
