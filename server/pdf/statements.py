@@ -4,6 +4,7 @@ relevé annuel des prestations (a calendar year), on the shared layout of `serve
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,7 +14,6 @@ from models.domain.money import format_eur, format_percent
 from models.schemas.common import PaymentKind, PaymentState
 from models.tables import Member, Payment
 from server.pdf.layout import Column, Layout, MemberBlock
-from server.services.claims import StatementLine, StatementPayment
 
 ZERO = Decimal("0.00")
 COLUMNS = (
@@ -27,6 +27,29 @@ COLUMNS = (
     Column("Part mutuelle", 17, "RIGHT"),
     Column("Reste à charge", 16, "RIGHT"),
 )
+
+
+# The rows of the relevés, as the claims service reads them for the PDF (declared here, beside what prints them:
+# the service imports the PDF, never the other way).
+@dataclass(frozen=True)
+class StatementLine:
+    care_date: date
+    beneficiary_name: str
+    reference: str
+    label: str
+    charged: Decimal
+    br: Decimal
+    amo_rate: Decimal
+    amo_paid: Decimal
+    amc_paid: Decimal
+    out_of_pocket: Decimal
+
+
+@dataclass(frozen=True)
+class StatementPayment:
+    payment: Payment
+    claim_reference: str
+    lines: list[StatementLine]
 
 
 def member_block(member: Member) -> MemberBlock:

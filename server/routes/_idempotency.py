@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from models.tables import Account
 from server.clock import Clock
@@ -28,6 +27,9 @@ from server.routes._body import IdempotencyKeyHeader, ParsedBody
 from server.services.idempotent_create import body_hash, run_once
 
 HEADER = "Idempotency-Key"
+
+if TYPE_CHECKING:  # a type only: routes hold no SQL
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True)

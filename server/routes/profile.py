@@ -5,12 +5,11 @@ Every creating POST accepts ``Idempotency-Key``; the bodies carrying files are r
 (size counted while streaming)."""
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from models.schemas.profile import (
     AddressChange,
@@ -54,6 +53,11 @@ from server.services import profile as service
 from server.services import profile_contract as life
 from server.services import profile_family as family
 from server.settings import Settings
+
+if TYPE_CHECKING:  # a type only: routes hold no SQL
+    from sqlmodel import Session
+
+    Creator = Callable[[Session, Clock, Settings, Member, Any], RequestCreated]
 
 router = APIRouter(tags=["profil"])
 
@@ -302,10 +306,8 @@ _bank_route(
 
 # --- ayants droit, télétransmission, carte : démarches -------------------------------------------------
 
-Creator = Callable[[Session, Clock, Settings, Member, Any], RequestCreated]
 
-
-def _creating_route(path: str, model: type[BaseModel] | None, creator: Creator, summary: str) -> None:
+def _creating_route(path: str, model: type[BaseModel] | None, creator: "Creator", summary: str) -> None:
     if model is None:
 
         @router.post(

@@ -1,12 +1,11 @@
 """Démarches en ligne and "Mes démarches" (issue 7). Every creating POST accepts ``Idempotency-Key``."""
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlmodel import Session
 
 from models.schemas.requests import (
     AccidentCreate,
@@ -27,6 +26,11 @@ from server.routes._links import response_links
 from server.services import requests as service
 from server.settings import Settings
 
+if TYPE_CHECKING:  # a type only: routes hold no SQL
+    from sqlmodel import Session
+
+    Creator = Callable[[Session, Clock, Settings, Member, Any], RequestDetail]
+
 router = APIRouter(tags=["démarches"])
 
 # A démarche just created can be read back by its member and handled by a conseiller.
@@ -45,8 +49,6 @@ CREATING_PATHS = (
     "/me/requests/hospital-covers",
     "/me/requests/quotes",
 )
-
-Creator = Callable[[Session, Clock, Settings, Member, Any], RequestDetail]
 
 
 @router.get(
@@ -69,7 +71,7 @@ def my_request(request_id: int, member: CurrentMember, session: SessionDep) -> R
     return service.get_request(session, member, request_id)
 
 
-def _creating_route(path: str, model: type[BaseModel], creator: Creator, summary: str) -> None:
+def _creating_route(path: str, model: type[BaseModel], creator: "Creator", summary: str) -> None:
     @router.post(
         path,
         status_code=201,

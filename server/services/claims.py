@@ -49,6 +49,7 @@ from models.schemas.claims import (
 from models.schemas.common import ClaimStatus, PaymentKind, PaymentState
 from models.tables import Beneficiary, Claim, ClaimLine, ClaimLineAmc, Contract, Document, Member, Payment
 from server.errors import ApiError
+from server.pdf.statements import StatementLine, StatementPayment
 
 ZERO = Decimal("0.00")
 STATUS_ORDER = [
@@ -615,27 +616,6 @@ def claims_csv(items: Iterable[ClaimListItem]) -> bytes:
 
 
 # -- the rows of the relevés -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    care_date: date
-    beneficiary_name: str
-    reference: str
-    label: str
-    charged: Decimal
-    br: Decimal
-    amo_rate: Decimal
-    amo_paid: Decimal
-    amc_paid: Decimal
-    out_of_pocket: Decimal
-
-
-@dataclass(frozen=True)
-class StatementPayment:
-    payment: Payment
-    claim_reference: str
-    lines: list[StatementLine]
 
 
 def _statement_lines(session: Session, claim_ids: Sequence[int]) -> dict[int, list[StatementLine]]:
