@@ -19,6 +19,7 @@ from tui.api import token_store
 from tui.api.token_store import MEMORY_ONLY_NOTICE, KeyringTokenStore, MemoryTokenStore, default_token_store
 
 ROOT = Path(__file__).resolve().parents[2]
+NOBODY = "unix:path=/nonexistent/espace-test-bus"  # a session bus address where nothing listens
 
 
 class WorkingKeyring(KeyringBackend):
@@ -50,9 +51,11 @@ class AbsentKeyring(WorkingKeyring):
 
 @pytest.fixture(autouse=True)
 def no_user_choice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No keyring configured by the user, and keyring's own search made to fail loudly if it ever ran."""
+    """No keyring configured by the user, a session bus where nobody answers (tests that want none remove it),
+    and keyring's own search made to fail loudly if it ever ran."""
     monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", NOBODY)
 
     def scan(*_args: object) -> list[KeyringBackend]:
         raise AssertionError("keyring's plugin scan ran")
@@ -89,7 +92,6 @@ def test_a_backend_that_does_not_work_here_leaves_the_session_in_memory(monkeypa
 )
 def test_each_system_has_its_own_backend(monkeypatch: pytest.MonkeyPatch, platform: str, backend: str) -> None:
     monkeypatch.setattr(sys, "platform", platform)
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/espace-test-bus")
     chosen = token_store._platform_backend()
     assert chosen is not None and f"{chosen.__module__}.{chosen.__qualname__}" == backend
 
@@ -103,7 +105,6 @@ def test_without_a_session_bus_linux_has_no_keyring(monkeypatch: pytest.MonkeyPa
 
 def test_a_session_bus_where_nobody_answers_means_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "linux")
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/espace-test-bus")
     assert isinstance(default_token_store(), MemoryTokenStore)
 
 
@@ -125,24 +126,45 @@ def test_the_users_keyringrc_choice_comes_first(monkeypatch: pytest.MonkeyPatch,
     assert isinstance(default_token_store(), MemoryTokenStore)  # their choice, refused: it keeps nothing
 
 
-def test_choosing_imports_no_other_platforms_backend_in_a_fresh_interpreter(tmp_path: Path) -> None:
-    """keyring's own search imported every backend (its macOS module launched a compiler on Linux)."""
+def chosen_in_a_fresh_interpreter(tmp_path: Path, **environ: str) -> tuple[str, set[str]]:
+    """The store `default_token_store` gives in a new interpreter, and the keyring modules it loaded."""
     probe = (
         "import json, sys\n"
+        "sys.platform = 'linux'\n"  # Linux's rules, whatever runs the tests
         "from tui.api.token_store import default_token_store\n"
-        "default_token_store()\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('keyring'))))\n"
+        "store = default_token_store()\n"
+        "print(json.dumps([type(store).__name__, sorted(m for m in sys.modules if m.startswith('keyring'))]))\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), **environ}
     done = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
     )
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
-    others = {
-        "keyring.backends.macOS",
-        "keyring.backends.Windows",
-        "keyring.backends.kwallet",
-        "keyring.backends.libsecret",
-    }
-    assert loaded & others == set()
-    assert "keyring.core" in loaded  # the probe did ask keyring (for the user's own choice)
+    store, loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    return store, set(loaded)
+
+
+def test_without_a_session_bus_nor_a_choice_keyring_is_not_even_imported(tmp_path: Path) -> None:
+    store, loaded = chosen_in_a_fresh_interpreter(tmp_path)
+    assert (store, loaded) == ("MemoryTokenStore", set())
+
+
+def test_choosing_imports_no_other_systems_backend(tmp_path: Path) -> None:
+    """keyring's own search imported every backend (its macOS module launched a compiler on Linux)."""
+    store, loaded = chosen_in_a_fresh_interpreter(tmp_path, DBUS_SESSION_BUS_ADDRESS=NOBODY)
+    assert store == "MemoryTokenStore"  # nobody answers on that bus
+    others = {"macOS", "Windows", "kwallet", "libsecret"}
+    assert loaded & {f"keyring.backends.{name}" for name in others} == set()
+    assert "keyring.backends.SecretService" in loaded
+
+
+def test_a_keyringrc_file_is_a_choice_even_without_a_session_bus(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert token_store._nothing_to_open_here()
+    config = tmp_path / "python_keyring" / "keyringrc.cfg"
+    config.parent.mkdir()
+    config.write_text("[backend]\ndefault-keyring=tests.tui.test_keyring_choice.WorkingKeyring\n", encoding="utf-8")
+    assert not token_store._nothing_to_open_here()
+    store = default_token_store()
+    assert isinstance(store, KeyringTokenStore) and "WorkingKeyring" in store.description
