@@ -219,27 +219,27 @@ def _queries(params: dict[str, Any], today: date, member: int, beneficiary: int)
 
 
 class ServerCpu:
-    """A server process's processor time, every thread, in seconds, to the nanosecond (/proc/PID/task/*/schedstat).
-    Each request is charged what the process used from its sending to the next request sent to the same
-    process (so the work done after the response — teardown, the pool — counts too)."""
+    """A server process's processor time, every thread, to the nanosecond (/proc/PID/task/*/schedstat). Each
+    request is charged what the process used from its sending to the next request sent to the same process
+    (so the work done after the response — teardown, the pool — counts too). Counted thread by thread: a
+    thread of the pool that ends takes its total with it, and must not make the process's total go back."""
 
     def __init__(self, pid: int) -> None:
         self.tasks = Path(f"/proc/{pid}/task")
-        self.last = self.read()
-
-    def read(self) -> float:
-        total = 0
-        for task in self.tasks.iterdir():
-            try:
-                total += int((task / "schedstat").read_text().split()[0])
-            except (FileNotFoundError, ProcessLookupError):  # a thread that has just ended
-                continue
-        return total / 1e9
+        self.seen: dict[str, int] = {}
+        self.since_last()
 
     def since_last(self) -> float:
-        now = self.read()
-        used, self.last = now - self.last, now
-        return used
+        """Seconds of processor used since the last call."""
+        used = 0
+        for task in self.tasks.iterdir():
+            try:
+                now = int((task / "schedstat").read_text().split()[0])
+            except (FileNotFoundError, ProcessLookupError):  # a thread that has just ended
+                continue
+            used += now - self.seen.get(task.name, 0)
+            self.seen[task.name] = now
+        return used / 1e9
 
 
 def same_page(name: str, real: dict[str, Any], bare: dict[str, Any]) -> None:
