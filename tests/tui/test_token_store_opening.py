@@ -158,7 +158,7 @@ def test_a_keyring_that_breaks_while_opening_is_said_to_be_missing():
 async def test_waiting_for_the_keyring_on_the_event_loop_is_refused():
     """The rule, made structural: a wait for the keyring asked on an event loop is a bug said at once."""
     store = OpeningTokenStore(MemoryTokenStore)
-    with pytest.raises(RuntimeError, match="boucle d'événements"):
+    with pytest.raises(RuntimeError, match="on an event loop"):
         store.wait_open(30)
 
 

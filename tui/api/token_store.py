@@ -252,7 +252,7 @@ def _not_on_an_event_loop(what: str) -> None:
         asyncio.get_running_loop()
     except RuntimeError:
         return
-    raise RuntimeError(f"{what} : attente du trousseau sur une boucle d'événements (interdit, voir OpeningTokenStore)")
+    raise RuntimeError(f"{what}: waiting for the keyring on an event loop (never: see OpeningTokenStore)")
 
 
 class OpeningTokenStore:
@@ -268,8 +268,8 @@ class OpeningTokenStore:
     - Writes and deletions are known at once and applied by the thread, in order, once the store is open;
       `aclose` lets the last ones reach the keyring before the client exits.
 
-    Measured (bench.startup_bench): ticking « Se souvenir de moi » before the keyring had opened used to
-    block the UI loop until it opened."""
+    Issue 20: ticking « Se souvenir de moi » before the keyring had opened used to block the UI loop until it
+    opened (tests/tui/test_token_store_opening.py walks a whole login with the keyring shut)."""
 
     def __init__(self, open_store: Callable[[], TokenStore] = default_token_store) -> None:
         self._open_store = open_store
@@ -319,9 +319,6 @@ class OpeningTokenStore:
         with self._lock:
             return self._known.setdefault(key, value)  # what the client wrote meanwhile is newer
 
-    def _queue(self, op: Callable[[TokenStore], None]) -> None:
-        self._ops.put(op)
-
     @property
     def ready(self) -> bool:
         return self._opened.is_set()
@@ -347,24 +344,26 @@ class OpeningTokenStore:
     def get(self, server: str) -> str | None:
         return self._known.get(server)
 
-    def set(self, server: str, token: str) -> None:
+    def _write(self, key: str, value: str | None, op: Callable[[TokenStore], None]) -> None:
+        """Known at once; applied to the store by its thread, after what was written before."""
         with self._lock:
-            self._known[server] = token
-        self._queue(lambda store: store.set(server, token))
+            self._known[key] = value
+        self._ops.put(op)
+
+    def set(self, server: str, token: str) -> None:
+        self._write(server, token, lambda store: store.set(server, token))
 
     def delete(self, server: str) -> None:
-        with self._lock:
-            self._known[server] = None
-        self._queue(lambda store: store.delete(server))
+        self._write(server, None, lambda store: store.delete(server))
 
     def get_item(self, server: str, name: str) -> str | None:
         return self.get(_item_key(server, name))
 
     def set_item(self, server: str, name: str, value: str) -> None:
-        self.set(_item_key(server, name), value)
+        self._write(_item_key(server, name), value, lambda store: store.set_item(server, name, value))
 
     def delete_item(self, server: str, name: str) -> None:
-        self.delete(_item_key(server, name))
+        self._write(_item_key(server, name), None, lambda store: store.delete_item(server, name))
 
     async def load(self, server: str, names: list[str], timeout: float = 10.0) -> None:
         """Read these items in the thread (once the store is open) and await them without blocking the loop;
@@ -381,7 +380,7 @@ class OpeningTokenStore:
                 done.set_result(None)
 
         self.start()
-        self._queue(read)
+        self._ops.put(read)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.wrap_future(done), timeout)
 
@@ -391,7 +390,7 @@ class OpeningTokenStore:
         if self._thread is None and self._ops.empty():
             return
         done: concurrent.futures.Future[None] = concurrent.futures.Future()
-        self._queue(lambda _store: done.set_result(None))
+        self._ops.put(lambda _store: done.set_result(None))
         self._ops.put(None)
         self.start()
         with contextlib.suppress(TimeoutError):
