@@ -1,26 +1,31 @@
 """Mes remboursements, measured (prints figures; not a test).
 
-On a generated database (`fixtures.generator`, ~50 claim lines per member), for a mix of filters:
-- the real route GET /api/v1/me/claims (authentication, validation, service, serialisation), through the
-  app in process (httpx ASGI transport: no socket, so the figures are the server's own time);
-- the service alone (`server.services.claims.list_claims` on an open session);
-- a bare FastAPI route with hand-written SQL for the same first page and totals, on the same engine;
-and the ratio real route / bare route; on SQLite and on PostgreSQL (when reachable). Then, in the client,
-the time from a key press that changes a filter to the new list on screen (Textual Pilot, against the
-real app on the same database).
+On a generated database (`fixtures.generator`, ~50 claim lines per member), over loopback HTTP, two server
+processes side by side on the same data, each uvicorn with one process: the real server (GET
+/api/v1/me/claims: authentication, validation, service, serialisation) and a bare FastAPI route running
+hand-written SQL for the same first page and totals (`bench.bare_claims`). Their requests are interleaved —
+every filter, member after member, round after round, alternating which goes first — so that a burst of
+load falls on both alike. For each filter: p50 / p95 of each (seen by the client), and each server's
+processor time per request (read from /proc, to the nanosecond, every thread of the process); the ratios
+real / bare (issue 20: p95 ≤ 1.3×, CPU ≤ 1.5×), on SQLite and on PostgreSQL (when reachable), the machine's
+load printed before and after. Then, in the client, the time from a key press that changes a filter to the
+new list on screen (Textual Pilot, against the real app on the same database).
 
     python -m bench.claims_bench                    # 10 000 members (generated on first run)
-    python -m bench.claims_bench --members 100000   # the issue's size (~6 min to generate on SQLite)
+    python -m bench.claims_bench --members 100000   # the issue's size (about a minute to generate)
     python -m bench.claims_bench --no-postgres --no-client
+    python -m bench.claims_bench --quick            # a few members in a throwaway database: checks it works
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,7 +34,6 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from fastapi import FastAPI, Query
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -38,7 +42,10 @@ DEFAULT_DIR = Path(os.environ.get("ESPACE_BENCH_DIR", "/tmp/espace-bench"))
 DEFAULT_POSTGRES = os.environ.get("ESPACE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 MEMBER_BASE = 60_000_000
 
-# The mix of filters: (name, query string). Each is one first page (50 rows) with its totals.
+# The mix of filters: (name, query string). Each is one first page (50 rows) with its totals; together they
+# use every filter of the route (period, beneficiary, category, status, regularisation, amount range, payee,
+# text) and every kind of sort. BENEFICIARY stands for the member's first beneficiary.
+BENEFICIARY = "<beneficiary>"
 MIX: tuple[tuple[str, dict[str, Any]], ...] = (
     ("défaut (24 mois)", {}),
     ("statut remboursé", {"status": "paid"}),
@@ -50,6 +57,8 @@ MIX: tuple[tuple[str, dict[str, Any]], ...] = (
         {"care_category": "pharmacie", "sort": "charged", "order": "asc", "months": 12},
     ),
     ("7 ans, reste à charge ≥ 50 €", {"amount_min": "50", "sort": "out_of_pocket", "years": 7}),
+    ("bénéficiaire, tri statut", {"beneficiary_id": BENEFICIARY, "sort": "status", "order": "asc"}),
+    ("année passée, ≤ 30 €, tri bénéficiaire", {"last_year": True, "amount_max": "30", "sort": "beneficiary"}),
 )
 
 
@@ -75,7 +84,7 @@ class Figures:
 def load() -> str:
     """The machine's load beside the figures: on a shared machine they mean little without it."""
     one, five, _fifteen = os.getloadavg()
-    return f"charge {one:.1f} (5 min : {five:.1f}) sur {os.cpu_count()} cœurs"
+    return f"charge {one:.2f} (5 min : {five:.2f}) sur {os.cpu_count()} cœurs"
 
 
 # -- databases ------------------------------------------------------------------------------------------
@@ -130,17 +139,19 @@ def prepare(url: str, members: int, *, generate_missing: bool, analyze: bool = T
     return engine
 
 
-def sample_members(engine: Engine, count: int) -> list[tuple[int, int]]:
-    """(member id, account id) of ``count`` generated members with an account, spread over the ids."""
+def sample_members(engine: Engine, count: int) -> list[tuple[int, int, int]]:
+    """(member id, account id, first beneficiary id) of ``count`` generated members with an active account,
+    spread over the ids."""
     with engine.connect() as connection:
         rows = connection.execute(
             text(
-                "SELECT m.id, a.id FROM member m JOIN account a ON a.member_id = m.id "
+                "SELECT m.id, a.id, (SELECT min(b.id) FROM beneficiary b WHERE b.member_id = m.id) "
+                "FROM member m JOIN account a ON a.member_id = m.id "
                 f"WHERE m.member_number >= '{MEMBER_BASE}' AND a.state = 'active' ORDER BY m.id"
             )
         ).all()
     step = max(1, len(rows) // count)
-    return [(int(m), int(a)) for m, a in rows[::step][:count]]
+    return [(int(m), int(a), int(b)) for m, a, b in rows[::step][:count]]
 
 
 def busiest_member(engine: Engine) -> tuple[int, int]:
@@ -178,182 +189,173 @@ def session_tokens(engine: Engine, account_ids: list[int]) -> dict[int, str]:
     return tokens
 
 
-# -- the bare route ----------------------------------------------------------------------------------------
+# -- measuring, over loopback HTTP ------------------------------------------------------------------------
 
 
-def _window(params: dict[str, Any], today: date) -> date:
+def _window(params: dict[str, Any], today: date) -> tuple[date, date | None]:
     from server.services.claims import months_before
 
+    if params.get("last_year"):
+        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
     if "years" in params:
-        return date(today.year - params["years"] + 1, 1, 1)
-    return months_before(today, params.get("months", 24))
+        return date(today.year - params["years"] + 1, 1, 1), None
+    return months_before(today, params.get("months", 24)), None
 
 
-def bare_app(engine: Engine) -> FastAPI:
-    """One route, hand-written SQL: the same first page and totals, no auth, no ORM, no schema."""
-    app = FastAPI()
-    postgres = engine.dialect.name == "postgresql"
-    text_match = "lower(l.label) LIKE :text" if not postgres else "l.label ILIKE :text"
-
-    @app.get("/bare/claims")
-    def claims(
-        member_id: int,
-        date_from: date,
-        status: str | None = None,
-        text_: str | None = Query(None, alias="text"),
-        payee: str | None = None,
-        regularisation: bool | None = None,
-        care_category: str | None = None,
-        amount_min: float | None = None,
-        sort: str = "care_date",
-        order: str = "desc",
-    ) -> dict[str, Any]:
-        where = ["c.member_id = :member_id", "c.care_date >= :date_from"]
-        args: dict[str, Any] = {"member_id": member_id, "date_from": date_from}
-        if status:
-            where.append("c.status = :status")
-            args["status"] = status
-        if care_category:
-            where.append("c.care_category = :category")
-            args["category"] = care_category
-        if payee:
-            where.append("EXISTS (SELECT 1 FROM payment p WHERE p.claim_id = c.id AND p.payee = :payee)")
-            args["payee"] = payee
-        if regularisation:
-            where.append(
-                "EXISTS (SELECT 1 FROM payment p WHERE p.claim_id = c.id "
-                "AND (p.kind = 'overpayment_recovery' OR p.amount < 0))"
-            )
-        if text_:
-            where.append(f"EXISTS (SELECT 1 FROM claim_line l WHERE l.claim_id = c.id AND {text_match})")
-            args["text"] = f"%{text_.lower()}%"
-        having = ""
-        if amount_min is not None:
-            having = "HAVING coalesce(sum(cl.charged), 0) >= :amount_min"
-            args["amount_min"] = amount_min
-        columns = {"care_date": "c.care_date", "charged": "charged", "out_of_pocket": "out_of_pocket"}
-        direction = "ASC" if order == "asc" else "DESC"
-        base = f"""
-            SELECT c.id, c.reference, c.care_date, c.label, c.status, b.first_name, b.last_name,
-                   coalesce(sum(cl.charged), 0) AS charged, coalesce(sum(cl.amo_paid), 0) AS amo_paid,
-                   coalesce(sum(cl.amc_paid), 0) AS amc_paid, coalesce(sum(cl.out_of_pocket), 0) AS out_of_pocket
-            FROM claim c JOIN beneficiary b ON b.id = c.beneficiary_id
-            LEFT JOIN claim_line cl ON cl.claim_id = c.id
-            WHERE {" AND ".join(where)}
-            GROUP BY c.id, b.id {having}"""
-        with engine.connect() as connection:
-            totals = connection.execute(
-                text(
-                    f"SELECT count(*), sum(charged), sum(amo_paid), sum(amc_paid), sum(out_of_pocket) FROM ({base}) f"
-                ),
-                args,
-            ).one()
-            rows = connection.execute(
-                text(f"{base} ORDER BY {columns.get(sort, 'c.care_date')} {direction}, c.id {direction} LIMIT 50"),
-                args,
-            ).all()
-        return {
-            "totals": [str(v) for v in totals],
-            "items": [
-                {
-                    "id": r.id,
-                    "reference": r.reference,
-                    "care_date": str(r.care_date),
-                    "label": r.label,
-                    "status": r.status,
-                    "beneficiary": f"{r.first_name} {r.last_name}",
-                    "charged": str(r.charged),
-                    "amo_paid": str(r.amo_paid),
-                    "amc_paid": str(r.amc_paid),
-                    "out_of_pocket": str(r.out_of_pocket),
-                }
-                for r in rows
-            ],
-        }
-
-    return app
+PERIODS = ("months", "years", "last_year")
 
 
-# -- measuring --------------------------------------------------------------------------------------------
+def _queries(params: dict[str, Any], today: date, member: int, beneficiary: int) -> tuple[dict[str, Any], ...]:
+    """The query strings of the real route and of the bare one: the real route fills in the default period (the
+    last 24 months) itself, the bare one is told it; the bare one is told the member too."""
+    real = {k: (beneficiary if v == BENEFICIARY else v) for k, v in params.items() if k not in PERIODS}
+    date_from, date_to = _window(params, today)
+    if any(k in params for k in PERIODS):
+        real["date_from"] = date_from.isoformat()
+        if date_to:
+            real["date_to"] = date_to.isoformat()
+    bare = {**real, "member_id": member, "date_from": date_from.isoformat()}
+    return real, bare
 
 
-def _route_params(params: dict[str, Any], today: date) -> dict[str, Any]:
-    out = {k: v for k, v in params.items() if k not in ("months", "years")}
-    if "months" in params or "years" in params:
-        out["date_from"] = _window(params, today).isoformat()
-    return out
+class ServerCpu:
+    """A server process's processor time, every thread, to the nanosecond (/proc/PID/task/*/schedstat). Each
+    request is charged what the process used from its sending to the next request sent to the same process
+    (so the work done after the response — teardown, the pool — counts too). Counted thread by thread: a
+    thread of the pool that ends takes its total with it, and must not make the process's total go back."""
+
+    def __init__(self, pid: int) -> None:
+        self.tasks = Path(f"/proc/{pid}/task")
+        self.seen: dict[str, int] = {}
+        self.since_last()
+
+    def since_last(self) -> float:
+        """Seconds of processor used since the last call."""
+        used = 0
+        for task in self.tasks.iterdir():
+            try:
+                now = int((task / "schedstat").read_text().split()[0])
+            except (FileNotFoundError, ProcessLookupError):  # a thread that has just ended
+                continue
+            used += now - self.seen.get(task.name, 0)
+            self.seen[task.name] = now
+        return used / 1e9
 
 
-async def _time(client: httpx.AsyncClient, url: str, params: dict[str, Any], headers: dict[str, str]) -> float:
-    started = time.perf_counter()
-    response = await client.get(url, params=params, headers=headers)
-    elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        raise SystemExit(f"{url} {params} : {response.status_code} {response.text[:300]}")
-    return elapsed
+def same_page(name: str, real: dict[str, Any], bare: dict[str, Any]) -> None:
+    """The bare route is a fair reference only if it answers what the real one does: the same claims in the
+    same order, the same count and amounts."""
+
+    def summary(page: dict[str, Any]) -> tuple[Any, ...]:
+        totals = page["totals"]
+        amounts = [f"{float(item['charged']):.2f}" for item in page["items"]]
+        return [item["id"] for item in page["items"]], amounts, totals["count"], f"{float(totals['charged']):.2f}"
+
+    if summary(real) != summary(bare):
+        raise SystemExit(f"« {name} » : la route nue ne renvoie pas la même page que la route réelle")
 
 
-async def measure_backend(label: str, engine: Engine, url: str, members: int, rounds: int) -> list[str]:
-    from models.schemas.claims import ClaimQuery
-    from models.tables import Member
-    from server.app import create_app
+@dataclass(eq=False)
+class Side:
+    """One server: where it listens, its processor time, and what each filter measured on it."""
+
+    client: httpx.Client
+    cpu: ServerCpu
+    latency: dict[str, list[float]]
+    processor: dict[str, list[float]]
+    pending: str | None = None  # the filter of the last request, charged its processor time at the next one
+
+    def request(
+        self, path: str, params: dict[str, Any], headers: dict[str, str], name: str, counted: bool
+    ) -> httpx.Response:
+        used = self.cpu.since_last()
+        if self.pending is not None:
+            self.processor[self.pending].append(used)
+        started = time.perf_counter()
+        response = self.client.get(path, params=params, headers=headers)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"{path} {params} : {response.status_code} {response.text[:300]}")
+        self.pending = name if counted else None
+        if counted:
+            self.latency[name].append(elapsed * 1000)
+        return response
+
+    def close(self) -> None:
+        used = self.cpu.since_last()
+        if self.pending is not None:
+            self.processor[self.pending].append(used)
+        self.client.close()
+
+
+def measure_backend(label: str, engine: Engine, url: str, members: int, rounds: int, sample: int) -> list[str]:
+    from bench.live import start_server, stop_server
     from server.clock import SystemClock, paris_today
-    from server.services.claims import list_claims
-    from server.settings import Settings
 
     today = paris_today(SystemClock())
-    sample = sample_members(engine, 40)
-    tokens = session_tokens(engine, [a for _m, a in sample])
-    settings = Settings(database_url=url, demo_mode=True, log_level="WARNING", member_password_max_age=None)
-    app = create_app(settings, engine=engine)
-    bare = bare_app(engine)
-    lines = [
-        f"== {label} : {members} adhérents, première page (50) et totaux, p50 / p95 en ms ; {load()} ==",
-        f"{'filtre':34} {'route réelle':>15} {'service seul':>15} {'route nue SQL':>15} {'ratio p50/p95':>14}",
-    ]
-    async with (
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as real,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=bare), base_url="http://bench") as plain,
-    ):
-        # Filters interleaved (each member runs the whole mix, round after round): on a shared machine a
-        # burst of load then falls on every filter alike, not on whichever filter was being measured.
-        # Before, one filter after the other: « statut remboursé » once had p95 23.7 ms against 12.6-17.5
-        # for the others, though EXPLAIN ANALYZE gives it the same plan and cost as the default filter.
-        prepared = []
-        for name, params in MIX:
-            query_params = _route_params(params, today)
-            date_from = query_params.get("date_from", _window(params, today).isoformat())
-            service_query = ClaimQuery.model_validate({k: [v] if k == "status" else v for k, v in query_params.items()})
-            prepared.append((name, query_params, {**query_params, "date_from": date_from}, service_query))
-        route: dict[str, list[float]] = {name: [] for name, *_ in prepared}
-        service: dict[str, list[float]] = {name: [] for name, *_ in prepared}
-        raw: dict[str, list[float]] = {name: [] for name, *_ in prepared}
+    chosen = sample_members(engine, sample)
+    tokens = session_tokens(engine, [a for _m, a, _b in chosen])
+    names = [name for name, _ in MIX]
+    before = load()
+    real_server = start_server(url, keep_log=False, ESPACE_MEMBER_PASSWORD_MAX_AGE="P36500D")
+    bare_server = start_server(
+        url,
+        keep_log=False,
+        command=[sys.executable, "-m", "uvicorn", "--factory", "bench.bare_claims:app_factory", "--host", "127.0.0.1",
+                 "--port", "0"],
+    )  # fmt: skip
+    try:
+        real, bare = (
+            Side(httpx.Client(base_url=server.base, timeout=30), ServerCpu(server.process.pid),
+                 {n: [] for n in names}, {n: [] for n in names})
+            for server in (real_server, bare_server)
+        )  # fmt: skip
+        turn = 0
         for round_number in range(rounds + 1):  # the first round warms caches up and is not counted
-            for member_id, account_id in sample:
+            for member_id, account_id, beneficiary_id in chosen:
                 headers = {"Authorization": f"Bearer {tokens[account_id]}"}
-                for name, query_params, bare_params, service_query in prepared:
-                    r = await _time(real, "/api/v1/me/claims", query_params, headers)
-                    b = await _time(plain, "/bare/claims", {**bare_params, "member_id": member_id}, {})
-                    started = time.perf_counter()
-                    # a session per call, closed at once: on SQLite every transaction of the server takes
-                    # BEGIN IMMEDIATE (server.db), so a session left open here would lock the app out
-                    with Session(engine) as session:
-                        member = session.get(Member, member_id)
-                        assert member is not None
-                        list_claims(session, member, service_query, today)
-                    s = (time.perf_counter() - started) * 1000
-                    if round_number:
-                        route[name].append(r)
-                        raw[name].append(b)
-                        service[name].append(s)
-        all_real: list[float] = []
-        for name, *_ in prepared:
-            fr, fs, fb = Figures.of(route[name]), Figures.of(service[name]), Figures.of(raw[name])
-            all_real.extend(route[name])
-            ratio = f"{fr.p50 / fb.p50:4.2f} / {fr.p95 / fb.p95:4.2f}"
-            lines.append(f"{name:34} {fr!s:>15} {fs!s:>15} {fb!s:>15} {ratio:>14}")
-        overall = Figures.of(all_real)
-        lines.append(f"{'ensemble (route réelle)':34} {overall!s:>15}   ({len(all_real)} requêtes ; {load()})")
+                for name, params in MIX:
+                    real_query, bare_query = _queries(params, today, member_id, beneficiary_id)
+                    calls = [(real, "/api/v1/me/claims", real_query, headers), (bare, "/bare/claims", bare_query, {})]
+                    turn += 1
+                    answers = {
+                        side: side.request(path, params_sent, headers_sent, name, counted=bool(round_number))
+                        for side, path, params_sent, headers_sent in (calls if turn % 2 else reversed(calls))
+                    }
+                    if not round_number:  # the warm-up round also checks that both answer the same page
+                        same_page(name, answers[real].json(), answers[bare].json())
+        real.close()
+        bare.close()
+    finally:
+        stop_server(real_server)
+        stop_server(bare_server)
+    after = load()
+    lines = [
+        f"== {label} : {members} adhérents, première page (50) et totaux, HTTP en boucle locale, route réelle et "
+        f"route nue entrelacées ; avant : {before} ; après : {after} ==",
+        f"{'filtre':38} {'réelle p50 / p95':>17} {'nue p50 / p95':>15} {'rapport p95':>12}"
+        f" {'CPU réelle':>11} {'CPU nue':>8} {'rapport CPU':>12}",
+    ]
+    worst_p95 = worst_cpu = 0.0
+    for name in names:
+        fr, fb = Figures.of(real.latency[name]), Figures.of(bare.latency[name])
+        cr, cb = statistics.mean(real.processor[name]) * 1000, statistics.mean(bare.processor[name]) * 1000
+        worst_p95, worst_cpu = max(worst_p95, fr.p95 / fb.p95), max(worst_cpu, cr / cb)
+        lines.append(
+            f"{name:38} {fr!s:>17} {fb!s:>15} {fr.p95 / fb.p95:11.2f}× {cr:8.2f} ms {cb:5.2f} ms {cr / cb:11.2f}×"
+        )
+    every_real = [v for name in names for v in real.latency[name]]
+    every_bare = [v for name in names for v in bare.latency[name]]
+    cpu_real = statistics.mean(v for name in names for v in real.processor[name]) * 1000
+    cpu_bare = statistics.mean(v for name in names for v in bare.processor[name]) * 1000
+    fr, fb = Figures.of(every_real), Figures.of(every_bare)
+    lines.append(
+        f"{'ensemble (' + str(len(every_real)) + ' requêtes de chaque)':38} {fr!s:>17} {fb!s:>15}"
+        f" {fr.p95 / fb.p95:11.2f}× {cpu_real:8.2f} ms {cpu_bare:5.2f} ms {cpu_real / cpu_bare:11.2f}×"
+    )
+    lines.append(
+        f"pire filtre : p95 {worst_p95:.2f}× la route nue (objectif ≤ 1,3×), CPU {worst_cpu:.2f}× (objectif ≤ 1,5×)"
+    )
     return lines
 
 
@@ -440,28 +442,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-client", action="store_true")
     parser.add_argument("--no-generate", action="store_true", help="ne pas générer une base qui manque")
     parser.add_argument("--no-analyze", action="store_true", help="base déjà analysée : sans ANALYZE")
-    parser.add_argument("--rounds", type=int, default=3, help="tours de mesure par filtre (40 adhérents par tour)")
+    parser.add_argument("--rounds", type=int, default=3, help="tours de mesure (chaque adhérent, chaque filtre)")
+    parser.add_argument("--sample", type=int, default=40, help="adhérents par tour")
     parser.add_argument("--presses", type=int, default=30, help="appuis de touche mesurés dans le client")
+    parser.add_argument(
+        "--quick", action="store_true", help="vérifie que le banc marche : 40 adhérents dans des bases jetables"
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.members, args.rounds, args.sample, args.presses = 40, 1, 4, 3
 
-    targets: list[tuple[str, str]] = []
-    if not args.no_sqlite:
-        targets.append(("SQLite", sqlite_url(args.members, args.dir)))
-    if not args.no_postgres:
-        pg = postgres_url(args.members, args.postgres, args.pg_database)
-        if pg:
-            targets.append(("PostgreSQL", pg))
-    client_done = False
-    for label, url in targets:
-        engine = prepare(url, args.members, generate_missing=not args.no_generate, analyze=not args.no_analyze)
-        for line in asyncio.run(measure_backend(label, engine, url, args.members, args.rounds)):
-            print(line, flush=True)
-        if not args.no_client and not client_done:
-            for separate in (False, True):
-                for line in asyncio.run(measure_client(engine, url, args.presses, separate=separate)):
+    with contextlib.ExitStack() as stack:
+        targets: list[tuple[str, str]] = []
+        if not args.no_sqlite:
+            directory = Path(stack.enter_context(tempfile.TemporaryDirectory())) if args.quick else args.dir
+            targets.append(("SQLite", sqlite_url(args.members, directory)))
+        if not args.no_postgres:
+            if args.quick:
+                from bench.live import throwaway_postgres
+
+                targets.append(("PostgreSQL", stack.enter_context(throwaway_postgres(args.postgres, "espace_bench"))))
+            elif pg := postgres_url(args.members, args.postgres, args.pg_database):
+                targets.append(("PostgreSQL", pg))
+        client_done = False
+        for label, url in targets:
+            engine = prepare(url, args.members, generate_missing=not args.no_generate, analyze=not args.no_analyze)
+            try:
+                for line in measure_backend(label, engine, url, args.members, args.rounds, args.sample):
                     print(line, flush=True)
-            client_done = True
-        engine.dispose()
+                if not args.no_client and not client_done:
+                    for separate in (False, True):
+                        for line in asyncio.run(measure_client(engine, url, args.presses, separate=separate)):
+                            print(line, flush=True)
+                    client_done = True
+            finally:
+                engine.dispose()
     return 0
 
 

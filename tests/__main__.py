@@ -15,9 +15,9 @@ import sys
 from urllib.parse import urlsplit
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-# The tests that open a database; the pure engine and the client (which runs against a server app on
-# SQLite by design) gain nothing from a second run.
-DATABASE_TEST_PATHS = ["tests/server", "tests/fixtures"]
+# The tests that open a database (the benchmarks' short mode measures both databases); the pure engine and
+# the client (which runs against a server app on SQLite by design) gain nothing from a second run.
+DATABASE_TEST_PATHS = ["tests/server", "tests/fixtures", "tests/test_benchmarks.py"]
 
 
 def _banner(text: str) -> None:

@@ -20,7 +20,7 @@ from textual.geometry import Offset
 from textual.message import Message
 from textual.theme import Theme
 
-from tui.api.token_store import MemoryTokenStore, TokenStore, is_open
+from tui.api.token_store import MemoryTokenStore, OpeningTokenStore, TokenStore, is_open
 from tui.bindings import bindings_from_registry, install_extra_bindings
 from tui.commands import RegistryCommands
 from tui.flows import login as login_flow
@@ -88,9 +88,7 @@ class EspaceApp(App[int]):
             self.message = message
 
     class TokenStoreOpened(Message):
-        def __init__(self, has_session: bool) -> None:
-            super().__init__()
-            self.has_session = has_session
+        """Posted from the token store's thread once it has opened (see `OpeningTokenStore`)."""
 
     class Resumed(Message):
         def __init__(self, session: AuthenticatedSession | None) -> None:
@@ -164,8 +162,8 @@ class EspaceApp(App[int]):
         for warning in self.config.warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=10)
         if not is_open(self.token_store):
-            # Start-up (issue 11): the real client's keyring opens in a thread once the login form is
-            # painted; what it holds (a session to resume, the remembered identifier) comes in after.
+            # Start-up (issues 11, 20): the real client's keyring opens in its own thread once the login form
+            # is painted; what it holds (a session to resume, the remembered identifier) comes in after.
             self.show_login()
             self.call_after_refresh(self._open_token_store)
         elif self.token_store.get(self.api.base_url):
@@ -174,19 +172,23 @@ class EspaceApp(App[int]):
             self.show_login()
 
     async def on_unmount(self) -> None:
+        if isinstance(self.token_store, OpeningTokenStore):
+            await self.token_store.aclose()  # the last writes reach the keyring (awaited, never blocking)
         await self.api.aclose()
 
-    @work(thread=True, group="token-store", exit_on_error=False)
     def _open_token_store(self) -> None:
-        has_session = bool(self.token_store.get(self.api.base_url))  # waits for the keyring, in this thread
-        self.post_message(self.TokenStoreOpened(has_session))
+        assert isinstance(self.token_store, OpeningTokenStore)
+        # post_message is thread-safe: the store's thread tells the app, which never waits for it
+        self.token_store.start(self.api.base_url, on_open=lambda: self.post_message(self.TokenStoreOpened()))
 
     @on(TokenStoreOpened)
-    def _token_store_opened(self, message: TokenStoreOpened) -> None:
+    def _token_store_opened(self) -> None:
         login = self.screen if isinstance(self.screen, LoginScreen) else None
         if login is None:  # logged in already, or another screen on top: nothing to fill in
             return
-        if message.has_session and self.session is None and not login.in_use:
+        login.store_opened()
+        has_session = bool(self.token_store.get(self.api.base_url))  # read by the store's thread already
+        if has_session and self.session is None and not login.in_use:
             login.status.info(RESUMING)  # the form is about to give way: say why
             self._resume()
         else:  # nothing kept, or the member is already logging in by hand: theirs wins

@@ -1,8 +1,10 @@
-"""The client's start-up stays light (issue 11): importing it loads only what paints the login screen.
+"""The client's start-up stays light (issues 11 and 20): importing it loads only what paints the login screen,
+and the first frame builds nothing it does not show.
 
-`bench/startup_bench.py` measures the time; this test keeps the gain from regressing silently. It runs in a
-fresh interpreter (this one has long imported everything) and looks at `sys.modules` after the imports
-`espace tui` makes before the first screen is painted.
+`bench/startup_bench.py` measures the time (the whole process under a terminal, to its first interactive
+frame); these tests keep the gains from regressing silently. The first runs in a fresh interpreter (this one
+has long imported everything) and looks at `sys.modules` after the imports `espace tui` makes before the
+first screen is painted.
 """
 
 from __future__ import annotations
@@ -68,3 +70,25 @@ def test_starting_the_client_loads_no_heavy_module_and_no_other_screen():
     assert schemas == [], f"schemas imported at start-up (only models.schemas.login_codes may be): {schemas}"
     assert screens == [], f"screens or flows imported at start-up, import them where they are opened: {screens}"
     assert {"tui.app", "tui.screens.login", "textual.app"} <= loaded  # the probe did import the client
+
+
+async def test_the_welcome_footer_waits_until_the_welcome_screen_itself_is_shown(api):
+    """Under the login form (which covers all of it at 80×24) the welcome screen's footer, with every key of
+    the registry, was the dearest thing built before the first frame (issue 20): it comes when the welcome
+    screen is the one shown, with its keys."""
+    from textual.widgets import Footer
+
+    from tui.app import EspaceApp
+    from tui.screens.login import LoginScreen
+    from tui.screens.welcome import WelcomeScreen
+
+    app = EspaceApp(api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        welcome = next(s for s in app.screen_stack if isinstance(s, WelcomeScreen))
+        assert list(welcome.query(Footer)) == []
+        app.pop_screen()  # the login form gone, the welcome screen is the one shown
+        await pilot.pause()
+        assert app.screen is welcome
+        assert len(welcome.query(Footer)) == 1

@@ -10,7 +10,12 @@ Tests inject `MemoryTokenStore`.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
+import os
+import queue
+import sys
 import threading
 from collections.abc import Callable
 from typing import Protocol
@@ -163,14 +168,68 @@ def _usable(backend: object) -> bool:
     return True
 
 
+def _platform_backend() -> type | None:
+    """The one backend class this operating system can have, imported alone (keyring's own search imports
+    every backend — its macOS module included — and reads its plugins' entry points); None when it cannot
+    work here."""
+    if sys.platform == "darwin":
+        from keyring.backends import macOS
+
+        return macOS.Keyring
+    if sys.platform == "win32":
+        from keyring.backends import Windows
+
+        return Windows.WinVaultKeyring
+    # Linux and the BSDs: the Secret Service (GNOME Keyring, KWallet ≥ 5.97, KeePassXC), on the session bus —
+    # which its D-Bus library finds only through this variable: without it, not even the import is worth it
+    # (it loads `secretstorage` and `cryptography`).
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return None
+    from keyring.backends import SecretService
+
+    return SecretService.Keyring
+
+
+def _nothing_to_open_here() -> bool:
+    """Linux or a BSD with no session bus (an SSH login, a server, a CI runner) and no keyring chosen by the user:
+    no keyring can open, and importing `keyring` to find that out costs 25 to 35 ms and 4 MB (it loads
+    `importlib_metadata`, `email` and, through jaraco.context, `urllib.request` and `ssl`). The user's choice is
+    looked for where keyring documents it: PYTHON_KEYRING_BACKEND, or
+    ``$XDG_CONFIG_HOME/python_keyring/keyringrc.cfg`` (``~/.config`` without XDG_CONFIG_HOME)."""
+    if sys.platform in ("darwin", "win32"):
+        return False
+    if os.environ.get("PYTHON_KEYRING_BACKEND") or os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return False
+    config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return not os.path.exists(os.path.join(config_home, "python_keyring", "keyringrc.cfg"))
+
+
 def usable_keyring() -> object | None:
-    """The OS keyring backend if one that keeps secrets properly is available, else None."""
+    """The OS keyring backend if one that keeps secrets properly is available, else None.
+
+    Measured (bench.startup_bench, issue 20): keyring's own choice (`keyring.get_keyring()`) scans its
+    plugins' entry points and imports every backend; on Linux its macOS module looks for a library with
+    ctypes, which launches a compiler — 55 to 135 ms of the client's start, and several megabytes. So the
+    backend is chosen here: the user's own choice when they made one (keyring's documented configuration:
+    the PYTHON_KEYRING_BACKEND variable or keyringrc.cfg), else this system's backend, kept only if its
+    `priority` says it works here (Secret Service: a daemon answers on the session bus)."""
+    if _nothing_to_open_here():
+        return None
     try:
-        import keyring  # imported here: a few entry points are scanned, only when needed
+        from keyring import core
     except ImportError:
         return None
     try:
-        backend = keyring.get_keyring()
+        configured = core.load_env() or core.load_config()
+    except Exception:  # a backend named there that cannot load: no keyring rather than a crash
+        return None
+    if configured is not None:
+        return configured if _usable(configured) else None
+    try:
+        backend_class = _platform_backend()
+        if backend_class is None or backend_class.priority <= 0:  # raises RuntimeError when it cannot work
+            return None
+        backend = backend_class()
     except Exception:
         return None
     return backend if _usable(backend) else None
@@ -183,75 +242,167 @@ def default_token_store() -> TokenStore:
     return KeyringTokenStore(backend)
 
 
-class OpeningTokenStore:
-    """The system's token store, opened in a thread once the first screen is painted (the full-screen client).
+OPENING_DESCRIPTION = "Ouverture du trousseau du système…"
 
-    Measured (bench.startup_bench, issue 11): importing `keyring` and letting it find its backend took 85 to
-    135 ms on Linux — it scans its plugins' entry points, and its macOS module, imported everywhere, looks
-    for a library with ctypes (which runs a compiler). That was a third of the client's start. The login
-    form is painted meanwhile; whoever uses the store first waits for it to open, so nothing is read or
-    written in another store than the one that lasts."""
+
+def _not_on_an_event_loop(what: str) -> None:
+    """The rule of `OpeningTokenStore`: the UI loop never waits for the keyring. A wait asked from a thread
+    that runs an event loop is a bug, said at once rather than a frozen screen."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError(f"{what}: waiting for the keyring on an event loop (never: see OpeningTokenStore)")
+
+
+class OpeningTokenStore:
+    """The system's token store of the full-screen client, kept by one background thread: the UI loop never
+    waits for the keyring — neither for it to open (importing `keyring`, finding the Secret Service on the
+    session bus) nor for a read or a write (a D-Bus round trip, an unlock prompt).
+
+    - `start` (once the login form is painted) opens the store in that thread, which then reads what a
+      start needs — the session kept for the server, the remembered identifier and its trusted-device
+      token — and calls ``on_open`` (from the thread: post a message).
+    - Reads answer from what the thread has read, at once: before the opening, nothing is known (None).
+      `load` brings in other items, awaited off the loop (the login awaits its device token that way).
+    - Writes and deletions are known at once and applied by the thread, in order, once the store is open;
+      `aclose` lets the last ones reach the keyring before the client exits.
+
+    Issue 20: ticking « Se souvenir de moi » before the keyring had opened used to block the UI loop until it
+    opened (tests/tui/test_token_store_opening.py walks a whole login with the keyring shut)."""
 
     def __init__(self, open_store: Callable[[], TokenStore] = default_token_store) -> None:
         self._open_store = open_store
         self._store: TokenStore | None = None
+        self._known: dict[str, str | None] = {}  # None: known to be absent
+        self._lock = threading.Lock()
         self._opened = threading.Event()
-        self._start_lock = threading.Lock()
+        self._announced = threading.Event()  # opened, and ``on_open`` called
+        self._ops: queue.SimpleQueue[Callable[[TokenStore], None] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        """Begin opening in the background (once; a later call does nothing)."""
-        with self._start_lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._open, name="token-store", daemon=True)
-                self._thread.start()
+    def start(self, server: str | None = None, on_open: Callable[[], None] | None = None) -> None:
+        """Open the store in the background (once; a later call does nothing) and read what ``server``'s start
+        needs; ``on_open`` is called from the thread when that is known."""
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._run, args=(server, on_open), name="token-store", daemon=True)
+        self._thread.start()
 
-    def _open(self) -> None:
+    def _run(self, server: str | None, on_open: Callable[[], None] | None) -> None:
         try:
-            self._store = self._open_store()
+            store = self._open_store()
         except Exception:  # a keyring that breaks while loading is a missing keyring, said as such
-            self._store = MemoryTokenStore(MEMORY_ONLY_NOTICE)
-        finally:
-            self._opened.set()
+            store = MemoryTokenStore(MEMORY_ONLY_NOTICE)
+        if server is not None:
+            self._read(store, server)
+            identifier = self._read(store, server, IDENTIFIER)
+            if identifier:
+                self._read(store, server, device_item(identifier))
+        self._store = store
+        self._opened.set()
+        if on_open is not None:
+            with contextlib.suppress(Exception):  # the app may be gone already
+                on_open()
+        self._announced.set()
+        while (op := self._ops.get()) is not None:
+            with contextlib.suppress(Exception):  # KeyringTokenStore falls back to memory by itself
+                op(store)
+
+    def _read(self, store: TokenStore, server: str, name: str | None = None) -> str | None:
+        """Read one entry into what is known (in the thread: it may take a D-Bus round trip)."""
+        if name is None:
+            key, value = server, store.get(server)
+        else:
+            key, value = _item_key(server, name), store.get_item(server, name)
+        with self._lock:
+            return self._known.setdefault(key, value)  # what the client wrote meanwhile is newer
 
     @property
     def ready(self) -> bool:
         return self._opened.is_set()
 
-    def opened(self) -> TokenStore:
-        """The store itself, waiting for it to open (and starting it if nobody had)."""
+    def wait_open(self, timeout: float | None = None) -> bool:
+        """Wait for the store to open and ``on_open`` to have been called, in a thread that runs no event loop
+        (the tests, through `asyncio.to_thread`)."""
+        _not_on_an_event_loop("wait_open")
         self.start()
-        self._opened.wait()
-        assert self._store is not None  # set before the event, even when opening failed
-        return self._store
+        return self._announced.wait(timeout)
 
     @property
     def persistent(self) -> bool:
-        return self.opened().persistent
+        """False until the store has opened (nothing is known to outlast the client yet)."""
+        store = self._store
+        return store is not None and store.persistent
 
     @property
     def description(self) -> str:
-        return self.opened().description
+        store = self._store
+        return store.description if store is not None else OPENING_DESCRIPTION
 
     def get(self, server: str) -> str | None:
-        return self.opened().get(server)
+        return self._known.get(server)
+
+    def _write(self, key: str, value: str | None, op: Callable[[TokenStore], None]) -> None:
+        """Known at once; applied to the store by its thread, after what was written before."""
+        with self._lock:
+            self._known[key] = value
+        self._ops.put(op)
 
     def set(self, server: str, token: str) -> None:
-        self.opened().set(server, token)
+        self._write(server, token, lambda store: store.set(server, token))
 
     def delete(self, server: str) -> None:
-        self.opened().delete(server)
+        self._write(server, None, lambda store: store.delete(server))
 
     def get_item(self, server: str, name: str) -> str | None:
-        return self.opened().get_item(server, name)
+        return self.get(_item_key(server, name))
 
     def set_item(self, server: str, name: str, value: str) -> None:
-        self.opened().set_item(server, name, value)
+        self._write(_item_key(server, name), value, lambda store: store.set_item(server, name, value))
 
     def delete_item(self, server: str, name: str) -> None:
-        self.opened().delete_item(server, name)
+        self._write(_item_key(server, name), None, lambda store: store.delete_item(server, name))
+
+    async def load(self, server: str, names: list[str], timeout: float = 10.0) -> None:
+        """Read these items in the thread (once the store is open) and await them without blocking the loop;
+        after ``timeout`` seconds (a keyring waiting for its unlock prompt) they stay unknown."""
+        if all(_item_key(server, name) in self._known for name in names):
+            return
+        done: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def read(store: TokenStore) -> None:
+            try:
+                for name in names:
+                    self._read(store, server, name)
+            finally:
+                done.set_result(None)
+
+        self.start()
+        self._ops.put(read)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.wrap_future(done), timeout)
+
+    async def aclose(self, timeout: float = 5.0) -> None:
+        """Let the writes already made reach the keyring (awaited off the loop, ``timeout`` at most), then stop
+        the thread."""
+        if self._thread is None and self._ops.empty():
+            return
+        done: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._ops.put(lambda _store: done.set_result(None))
+        self._ops.put(None)
+        self.start()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.wrap_future(done), timeout)
 
 
 def is_open(store: TokenStore | None) -> bool:
-    """False only while an `OpeningTokenStore` is still opening: reading it now would wait."""
+    """False only while an `OpeningTokenStore` is still opening: what it holds is not known yet."""
     return not isinstance(store, OpeningTokenStore) or store.ready
+
+
+async def load_items(store: TokenStore | None, server: str, names: list[str]) -> None:
+    """Make ``names`` readable at once from ``store`` (awaited off the loop for an `OpeningTokenStore`)."""
+    if isinstance(store, OpeningTokenStore):
+        await store.load(server, names)

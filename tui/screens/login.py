@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input
 
 from tui.api.client import ApiClient
-from tui.api.token_store import TokenStore
+from tui.api.token_store import TokenStore, device_item, is_open, load_items
 from tui.bindings import anonymous_bindings, install_extra_bindings, modal_bindings
 from tui.flows import login as login_flow
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, Registry, keys_label
@@ -149,9 +149,21 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
         self.flow.remember = event.value
         event.checkbox.label = _remember_label(event.value)  # the state in words, not a colour alone
         if event.value:
-            notice = self.flow.memory_only_notice()
-            if notice:
-                self.status.info(notice)
+            self._say_if_memory_only()
+
+    def _say_if_memory_only(self) -> None:
+        """Where no keyring exists, say that what is remembered stays in memory — once it is known: a box
+        ticked while the keyring still opens hears it when it has (`store_opened`)."""
+        if not is_open(self.flow.store):
+            return
+        notice = self.flow.memory_only_notice()
+        if notice:
+            self.status.info(notice)
+
+    def store_opened(self) -> None:
+        """The token store has opened after the form was painted (`OpeningTokenStore`)."""
+        if self.flow.remember:
+            self._say_if_memory_only()
 
     def show_challenge(self) -> None:
         answer = self._challenge_answer()
@@ -190,6 +202,9 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
 
     @work(exclusive=True, group="login", exit_on_error=False)
     async def _send(self) -> None:
+        # The device token of this identifier, read in the keyring's thread and awaited here: the UI loop
+        # goes on meanwhile (a keyring still opening, or asking to be unlocked, never freezes the form).
+        await load_items(self.flow.store, self.api.base_url, [device_item(self.flow.identifier)])
         outcome = await self.flow.submit()
         self.post_message(self.Finished(outcome))
 
