@@ -109,29 +109,30 @@ def search_members(
 
 # A call just opened is answered, verified and ended through its id; the dossier of the member it names is read
 # through the member's id (the stateful fuzzing follows these links, as a client may).
-CALL_LINKS = response_links(
-    201,
+CALL_TARGETS = (
     ("POST", "/agent/calls/{call_id}/identity-check"),
     ("POST", "/agent/calls/{call_id}/code"),
     ("POST", "/agent/calls/{call_id}/end"),
-    parameters={"call_id": "$response.body#/id"},
 )
-CALL_MEMBER_LINKS = response_links(
-    201,
+MEMBER_TARGETS = (
     ("GET", "/agent/members/{member_id}/banner"),
+    ("GET", "/agent/members/{member_id}/dossier"),
     ("GET", "/agent/members/{member_id}/claims"),
-    parameters={"member_id": "$response.body#/summary/id"},
+    ("GET", "/agent/members/{member_id}/guarantees"),
 )
+
+
+def _call_links(status: int) -> dict[int | str, dict[str, Any]]:
+    by_call = response_links(status, *CALL_TARGETS, parameters={"call_id": "$response.body#/id"})
+    by_member = response_links(status, *MEMBER_TARGETS, parameters={"member_id": "$response.body#/summary/id"})
+    return {status: {"links": {**by_call[status]["links"], **by_member[status]["links"]}}}
 
 
 @router.post(
     "/agent/calls",
     status_code=201,
     response_model=CallOut,
-    responses={
-        **error_responses(401, 403, 404, 422),
-        201: {"links": {**CALL_LINKS[201]["links"], **CALL_MEMBER_LINKS[201]["links"]}},
-    },
+    responses={**error_responses(401, 403, 404, 422), **_call_links(201)},
     summary="Ouvrir l'appel : qui appelle, pour quel adhérent (termine l'appel précédent) ; les questions",
 )
 def start_call(
@@ -151,7 +152,7 @@ def start_call(
 @router.get(
     "/agent/calls/current",
     response_model=CallOut,
-    responses=error_responses(401, 403, 404),
+    responses={**error_responses(401, 403, 404), **_call_links(200)},
     summary="L'appel en cours de ce conseiller, et son niveau de vérification",
 )
 def current_call(agent: Staff, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> CallOut:

@@ -24,6 +24,7 @@ from .conftest import solve_challenge
 PASSWORD = "Tilleul-Azur-2026!"  # the demo world's password (fixtures.world.DEMO_PASSWORD)
 NEW_PASSWORD = "Glycine-Bleue-2027?"
 GENERIC_401_START = "Identifiant ou mot de passe incorrect. Après 3 essais, l'accès est bloqué 15 minutes"
+SUSPENDED_START = "Après 3 essais, l'accès est suspendu 15 minutes ; si ce compte existe, un e-mail a été envoyé"
 CORALIE = "1204587"
 
 
@@ -106,7 +107,8 @@ async def test_a_failure_brings_the_human_check_then_lockout_then_reset_unlocks(
     await flow.submit()
     flow.fill(CORALIE, PASSWORD, solve_challenge(flow.challenge.question))
     locked = await flow.submit()
-    assert locked.session is None and locked.pending is None and locked.message.startswith(GENERIC_401_START)
+    # suspended: said in the same words whatever the identifier, even to the right password (issue 19)
+    assert locked.session is None and locked.pending is None and locked.message.startswith(SUSPENDED_START)
     reset = flows.ResetFlow(api)
     assert (await reset.load()).ok and reset.challenge is not None
     sent = await reset.request(CORALIE, solve_challenge(reset.challenge.question))

@@ -175,7 +175,8 @@ async def test_linear_three_bad_passwords_lock_then_reset_then_login(
         ]
 
     out, err = await _run(api, token_store, answers)
-    assert err.count("Erreur : Identifiant ou mot de passe incorrect. Après 3 essais, l'accès est bloqué") == 4
+    assert err.count("Erreur : Identifiant ou mot de passe incorrect. Après 3 essais, l'accès est bloqué") == 2
+    assert err.count("Erreur : Après 3 essais, l'accès est suspendu 15 minutes ; si ce compte existe") == 2
     assert "== Mot de passe oublié ==" in out
     assert "Le mot de passe respecte toutes les règles." in out
     assert "Votre mot de passe est changé et votre compte débloqué." in out
