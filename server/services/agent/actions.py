@@ -44,9 +44,9 @@ from server.security.crypto import access_code_hash
 from server.services import contacts, guarantees, mails, messaging, profile_contract, profile_family, throttle
 from server.services.account import CONFIRMATION, RESET, _issue_mail_token
 from server.services.agent.common import done_for, locked_until, member_account
-from server.services.agent.identity import contact_since
 from server.services.agent.levels import require
 from server.services.auth import revoke_everything
+from server.services.contacts import contact_since
 from server.settings import Settings
 
 SIGNATURE = mails.SIGNATURE

@@ -26,7 +26,7 @@ from models.schemas.common import CallOutcome, VerificationLevel
 from models.tables import Account, AgentCall, CallLog, Member, PhoneChannelReopening
 from server.clock import Clock, paris_today
 from server.errors import ApiError
-from server.services.agent import identity
+from server.services.agent import codes, identity
 from server.services.agent.common import done_for, get_member
 from server.services.agent.levels import allowed, open_call
 from server.services.agent.search import hits_for
@@ -57,8 +57,8 @@ def call_out(session: Session, clock: Clock, settings: Settings, call: AgentCall
         questions=[] if closed and not verified else identity.call_questions(call),
         phone_channel_open=not closed,
         phone_channel_words=identity.channel_closed_words(settings) if closed else None,
-        code_routes=identity.code_routes(session, clock, settings, member) if verified else [],
-        code_pending=identity.code_pending(session, clock, settings, call.member_id) if verified else None,
+        code_routes=codes.code_routes(session, clock, settings, member) if verified else [],
+        code_pending=codes.code_pending(session, clock, settings, call.member_id) if verified else None,
         allowed=allowed(call.level) if call.ended_at is None and call.expires_at > now else [],
     )
 
@@ -148,7 +148,7 @@ def send_code(
     ip: str | None,
 ) -> CallOut:
     call = my_call(session, clock, agent, call_id)
-    identity.send_code(session, clock, settings, agent, call, body, ip=ip)
+    codes.send_code(session, clock, settings, agent, call, body, ip=ip)
     return call_out(session, clock, settings, call)
 
 
@@ -163,7 +163,7 @@ def check_code(
     ip: str | None,
 ) -> CallOut:
     call = my_call(session, clock, agent, call_id)
-    identity.check_code(session, clock, settings, agent, call, body, ip=ip)
+    codes.check_code(session, clock, settings, agent, call, body, ip=ip)
     return call_out(session, clock, settings, call)
 
 
