@@ -125,12 +125,24 @@ class DirectoryLineError(ValueError):
     """A line that is not in the published format; the message says what is wrong, in French."""
 
 
+def _plain(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Latin letters with accents to their plain letters, as one translation table (``str.translate`` is one pass in
+# C: a million lines are folded in seconds, where decomposing each character took most of the import's time).
+_PLAIN = str.maketrans({chr(code): _plain(chr(code)) for code in range(0xC0, 0x250)} | {"œ": "oe", "æ": "ae"})
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
 def fold(text: str) -> str:
     """Lower case, no accents, words separated by one space: what searches compare (« Saint-Étienne » ->
     « saint etienne »)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+    plain = text.casefold().translate(_PLAIN)
+    if not plain.isascii():  # a letter beyond Latin Extended-A/B: decompose it the long way
+        plain = _plain(plain)
+    return " ".join(_NOT_WORD.sub(" ", plain).split())
 
 
 def detect(first_line: str) -> str | None:

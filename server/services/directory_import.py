@@ -10,6 +10,7 @@ same transaction (one sort each instead of a million random insertions: see benc
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections.abc import Iterator
@@ -94,6 +95,12 @@ def _cut(value: str, length: int) -> str:
     return value[:length]
 
 
+@functools.lru_cache(maxsize=65_536)
+def _town_key(town: str) -> str:
+    """The folded town (a few thousand distinct towns in a million lines: each folded once)."""
+    return _cut(files.fold(town), 100)
+
+
 def _lines(stream: IO[bytes]) -> Iterator[tuple[int, int, str]]:
     """(line number, bytes read, text) of every line that is not blank. The published files are UTF-8 (older
     FINESS extractions were Latin-1: a line that is not UTF-8 is read as Windows-1252)."""
@@ -128,7 +135,7 @@ def _practitioner_rows(lines: Iterator[tuple[int, int, str]], header: str, tick:
             _cut(p.phone, 20),
             _cut(p.finess, 9),
             _cut(p.search_text, 700),
-            _cut(files.fold(p.town), 100),
+            _town_key(p.town),
         )
 
 
@@ -171,7 +178,7 @@ def _establishment_rows(lines: Iterator[tuple[int, int, str]], first: tuple[int,
                 x,
                 y,
                 _cut(e.search_text, 500),
-                _cut(files.fold(e.town), 100),
+                _town_key(e.town),
             )
         )
     return rows
@@ -208,8 +215,10 @@ def load(connection: Connection, path: Path, *, progress: bool = False, out: IO[
     started = time.perf_counter()
     try:
         stream = path.open("rb")
-    except OSError as exc:
-        raise DirectoryImportError(f"Impossible de lire {path} : {exc.strerror or exc}.") from None
+    except FileNotFoundError:
+        raise DirectoryImportError(f"Fichier introuvable : {path}. Vérifiez le chemin.") from None
+    except OSError:
+        raise DirectoryImportError(f"Impossible de lire {path} (droits, ou c'est un dossier).") from None
     with stream:
         lines = _lines(stream)
         first = next(lines, None)
@@ -220,7 +229,8 @@ def load(connection: Connection, path: Path, *, progress: bool = False, out: IO[
             raise DirectoryImportError(
                 f"Format non reconnu : la première ligne de {path} n'est ni l'en-tête du fichier RPPS "
                 "(PS_LibreAcces_Personne_activite, « Type d'identifiant PP|… ») ni une ligne du fichier "
-                f"FINESS (etalab-cs1100507-stock, « finess;etalab;… » ou « structureet;… »). {NOTHING_LOADED}"
+                f"FINESS (etalab-cs1100507-stock, « finess;etalab;… » ou « structureet;… ») ni celui de la liste "
+                f"des secteurs (« {files.CONVENTIONS_HEADER} »). {NOTHING_LOADED}"
             )
         report = ImportReport(kind)
         table = TABLES[kind]
@@ -261,13 +271,13 @@ def _replace(connection: Connection, table: sa.Table, columns: tuple[str, ...], 
     """Delete the table's rows and write the new ones, the secondary indexes built once at the end."""
     driver = connection.connection.driver_connection
     dialect = connection.dialect.name
-    connection.execute(table.delete())
     # SQLite: a writer never blocks readers (WAL), so the indexes can be dropped and built once after the load
     # inside the transaction. PostgreSQL keeps them: dropping one would lock the table against every search
     # until the commit.
     indexes = sorted(table.indexes, key=lambda index: str(index.name)) if dialect == "sqlite" else []
     for index in indexes:
         index.drop(connection)
+    connection.execute(table.delete())
     written = 0
     for batch in _batches(rows):
         insert_rows(driver, dialect, table.name, columns, batch)
