@@ -121,6 +121,23 @@ CENT_POUR_CENT_SANTE = {
 }
 
 
+NO_CRITERION = (
+    "Indiquez au moins un critère : un nom, une profession ou une spécialité, ou une ville ou un code postal."
+)
+TOO_SHORT = "Tapez au moins 2 lettres ou chiffres par critère (par exemple « cardio » ou « 13008 »)."
+
+
+def criteria_problem(what: str, where: str | None) -> str | None:
+    """Why a search cannot be made, in French; None when it can. ``where`` None: not asked yet (a form asks
+    the criteria one by one), so only the length of ``what`` is checked."""
+    given = [fold(text) for text in (what, where or "") if text.strip()]
+    if any(len(text.replace(" ", "")) < 2 for text in given):
+        return TOO_SHORT
+    if where is not None and not given:
+        return NO_CRITERION
+    return None
+
+
 class DirectoryLineError(ValueError):
     """A line that is not in the published format; the message says what is wrong, in French."""
 

@@ -14,10 +14,6 @@ from models.schemas.directory import DirectoryHit, DirectoryKind, DirectoryPage,
 from models.tables import DirectoryConvention, DirectoryEstablishment, DirectoryPractitioner
 from server.errors import ApiError
 
-NO_CRITERION = (
-    "Indiquez au moins un critère : un nom, une profession ou une spécialité, ou une ville ou un code postal."
-)
-TOO_SHORT = "Tapez au moins 2 lettres ou chiffres par critère (par exemple « cardio » ou « 13008 »)."
 _DEPARTEMENT = re.compile(r"^(\d{2}|2[ab]|97\d)$")
 _POSTCODE = re.compile(r"^\d{5}$")
 
@@ -40,11 +36,10 @@ def _where_clause(table: type[DirectoryPractitioner] | type[DirectoryEstablishme
 
 
 def _check(query: DirectoryQuery) -> None:
-    given = [words.fold(text) for text in (query.q, query.where) if text.strip()]
-    if not given:
-        raise ApiError(422, "directory_no_criterion", NO_CRITERION)
-    if any(len(text.replace(" ", "")) < 2 for text in given):
-        raise ApiError(422, "directory_too_short", TOO_SHORT)
+    problem = words.criteria_problem(query.q, query.where)
+    if problem is not None:
+        code = "directory_no_criterion" if problem == words.NO_CRITERION else "directory_too_short"
+        raise ApiError(422, code, problem)
 
 
 def search(session: Session, query: DirectoryQuery) -> DirectoryPage:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from fixtures.demo import DIRECTORY_SAMPLES
+from models.domain.directory import NO_CRITERION, TOO_SHORT
 from models.schemas.common import Role
-from server.services.directory import NO_CRITERION, TOO_SHORT
 from server.services.directory_import import load
 from tests.conftest import bearer
 

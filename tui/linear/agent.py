@@ -28,7 +28,17 @@ if TYPE_CHECKING:
     from tui.flows.login import AuthenticatedSession
     from tui.linear.client import LinearClient
 
-TOP = ("agent_search", "agent_queue", "agent_audit", "agent_flagged", "agent_staff", "help", "logout", "quit")
+TOP = (
+    "agent_search",
+    "agent_queue",
+    "agent_directory",
+    "agent_audit",
+    "agent_flagged",
+    "agent_staff",
+    "help",
+    "logout",
+    "quit",
+)
 DOSSIER = (
     "agent_strong",
     "agent_unlock",
@@ -88,6 +98,10 @@ class Console:
                 await self.call()
             elif action.id == "agent_queue":
                 await self.queue()
+            elif action.id == "agent_directory":  # issue 21: read to the caller; no simulation outside a dossier
+                from tui.linear.directory import run_directory
+
+                await run_directory(self.c, self.session, simulate=False)
             elif action.id == "agent_audit":
                 await self.audit()
             elif action.id == "agent_flagged":
