@@ -12,7 +12,7 @@ from models.domain import directory as words
 from models.schemas.directory import DirectoryHit, DirectoryKind, DirectoryPage, DirectoryQuery
 from tui.api import errors
 from tui.api.directory import DirectoryApi
-from tui.flows.profile import CHOICE, Ask, Face, Form, Values
+from tui.flows.profile import CHOICE, Ask, Face, Form, Values, problem
 
 HEADING = "Trouver un professionnel de santé"
 PAGE_SIZE = 10
@@ -129,13 +129,22 @@ def next_form(page: DirectoryPage, *, simulate: bool) -> Form:
     return Form("Et maintenant ?", (), (Ask("next", "Que voulez-vous faire ?", CHOICE, choices=tuple(choices)),))
 
 
-async def run(api: DirectoryApi, face: Face, *, simulate: bool = True) -> SimulateWith | None:
-    """Search until the member chooses « Simuler » (its sector is returned) or is done (None)."""
-    values: Values | None = None
+async def run(
+    api: DirectoryApi, face: Face, *, simulate: bool = True, first: Values | None = None
+) -> SimulateWith | None:
+    """Search until the member chooses « Simuler » (its sector is returned) or is done (None). ``first``: the
+    search form's answers when the face already asked them (the full-screen form sits on the screen)."""
+    previous: Values | None = None
     while True:
-        values = await face.form(search_form(values))
+        values: Values | None
+        if first is not None and problem(search_form(), first) is None:
+            values, first = first, None
+        else:
+            first = None
+            values = await face.form(search_form(previous))
         if values is None:
             return None
+        previous = values
         number = 1
         while True:
             try:
