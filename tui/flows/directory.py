@@ -126,7 +126,7 @@ def next_form(page: DirectoryPage, *, simulate: bool) -> Form:
     if page.page * page.page_size < page.total:
         choices.append((NEXT, "Page suivante"))
     choices += [(NEW, "Nouvelle recherche"), (DONE, "Terminer")]
-    return Form("Et maintenant ?", (), (Ask("next", "Que voulez-vous faire ?", CHOICE, choices=tuple(choices)),))
+    return Form("Et maintenant ?", (), (Ask("next", "Que faire de ces résultats ?", CHOICE, choices=tuple(choices)),))
 
 
 async def run(
