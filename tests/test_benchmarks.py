@@ -39,3 +39,22 @@ def test_the_benchmarks_run_in_their_short_mode() -> None:
     assert out.count("== Client : touche de filtre") == 2  # in the client's process, then a separate server
     assert "ratio client / Textual nu, 1re image interactive : " in out
     assert "ratio client / Textual nu, mémoire max : " in out
+
+
+def test_the_directory_bench_runs_in_its_short_mode() -> None:
+    """Issue 21: a generated RPPS file in the published format, imported twice on SQLite, then searched."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.directory_bench", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    out = done.stdout
+    assert out.startswith("== Annuaire : import RPPS de 20 000 lignes sur SQLite")
+    assert "import : 20000 lignes en " in out and "réimport (remplace) : " in out
+    assert "objectif ≤ 1.2 s pour 20000 lignes (60 s le million) : " in out
+    for search in ("recherche nom « martin »", "recherche « cardiologie » à Marseille", "recherche code postal 75015"):
+        assert f"\n{search} : " in out
