@@ -215,7 +215,8 @@ def main(argv: list[str]) -> int:
         upgrade(url)
         engine = create_db_engine(url)
         first = import_file(engine, source, progress=False)
-        print(f"import : {first.rows} lignes en {first.elapsed:.1f} s ({first.rows / first.elapsed:,.0f} lignes/s)")
+        speed = f"{first.rows / first.elapsed:,.0f}".replace(",", " ")
+        print(f"import : {first.rows} lignes en {first.elapsed:.1f} s ({speed} lignes/s)")
         second = import_file(engine, source, progress=False)
         print(f"réimport (remplace) : {second.elapsed:.1f} s")
         goal = 60.0 * rows / 1_000_000
