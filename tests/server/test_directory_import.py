@@ -5,6 +5,7 @@ command's words and exit codes."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,12 @@ def test_the_finess_sample_is_read_with_its_geolocation(db_session: Session) -> 
 def test_the_conventions_list_is_read(db_session: Session) -> None:
     assert load(db_session.connection(), CONVENTIONS_SAMPLE).rows == 16
     assert db_session.get(DirectoryConvention, "810009990037").sector == "2-optam"
+
+
+def test_the_progress_bar_says_what_is_imported(db_session: Session) -> None:
+    shown = io.StringIO()
+    load(db_session.connection(), FINESS_SAMPLE, progress=True, out=shown)
+    assert "Import établissements (FINESS)" in shown.getvalue()
 
 
 def test_a_reimport_replaces_the_rows_of_its_kind_only(db_session: Session, tmp_path: Path) -> None:

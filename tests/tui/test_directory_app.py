@@ -33,12 +33,15 @@ async def until(pilot, holds: Callable[[], bool]) -> None:
     raise AssertionError("the screen never reached the expected state")
 
 
-async def start(pilot) -> None:
-    """The dashboard loaded (its workers done), before the directory's worker exists."""
+async def open_directory(pilot) -> DirectoryScreen:
+    """Key « a » once the dashboard is loaded (its workers done: the directory's worker does not exist yet)."""
     for _ in range(4):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
     assert pilot.app.session is not None
+    await pilot.press("a")
+    await until(pilot, lambda: isinstance(pilot.app.screen, DirectoryScreen))
+    return pilot.app.screen
 
 
 def lines_of(screen) -> list[str]:
@@ -49,10 +52,7 @@ async def test_search_then_simulate_with_the_practitioners_sector(api, token_sto
     token_store.set(api.base_url, lea_token)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await start(pilot)
-        await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
-        screen = app.screen
+        screen = await open_directory(pilot)
         status = screen.query_one("#directory-status")
 
         await pilot.press("enter")  # nothing typed: said, nothing sent
@@ -102,10 +102,7 @@ async def test_a_search_that_finds_nothing_says_so_and_a_new_search_starts_again
     token_store.set(api.base_url, lea_token)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await start(pilot)
-        await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
-        screen = app.screen
+        screen = await open_directory(pilot)
         await pilot.press(*"zzzz", "enter")
         await until(pilot, lambda: len(lines_of(screen)) == 2)
         assert lines_of(screen) == [

@@ -5,39 +5,11 @@ practitioner's sector, and the dépassement questions are not asked; the conseil
 
 from __future__ import annotations
 
-import io
-import re
-
 from sqlmodel import select
 
-from models.tables import Account, Member
-from tui.linear import LinearClient
+from models.tables import Account
 
-from .conftest import ScriptedInput, menu_number
-
-LEA = "3810274"
-ANSI = re.compile(r"\x1b\[")
-
-
-def _resume(demo_session, demo_make, token_store, api, member_number: str) -> None:
-    query = select(Account).join(Member, Member.id == Account.member_id).where(Member.member_number == member_number)
-    token_store.set(api.base_url, demo_make.session_token(demo_session.exec(query).one()))
-
-
-async def _run(api, token_store, answers) -> tuple[str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    stdin = ScriptedInput([(lambda a=a: a(out)) if callable(a) else a for a in answers])
-    assert await LinearClient(api, stdin=stdin, stdout=out, stderr=err, token_store=token_store).run() == 0
-    assert not ANSI.search(out.getvalue() + err.getvalue())
-    return out.getvalue(), err.getvalue()
-
-
-def _menu(label: str):
-    return lambda out: menu_number(out, label)()
-
-
-def _between(text: str, start: str, end: str = "== Que voulez-vous faire ? ==") -> str:
-    return start + text.split(start, 1)[1].split(end, 1)[0]
+from .test_linear_transcripts import LEA, _between, _menu, _resume, _run
 
 
 async def test_linear_transcript_of_a_search_page_by_page(api, token_store, demo_session, demo_make):
