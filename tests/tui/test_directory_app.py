@@ -5,13 +5,13 @@ opens the simulator with that practitioner's sector filled in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from sqlmodel import select
 from textual.widgets import OptionList, Select, Static
 
 from models.tables import Account
+from tests.tui.conftest import settle
+from tests.tui.profile_helpers import until
 from tui.app import EspaceApp
 from tui.screens.directory import DirectoryScreen
 from tui.screens.simulator import SimulatorScreen
@@ -23,23 +23,12 @@ def lea_token(demo_session, demo_make):
     return demo_make.session_token(account)
 
 
-async def until(pilot, holds: Callable[[], bool]) -> None:
-    """Let the app work until ``holds`` (the search's worker waits for the member's choice: it never completes
-    while the screen is open, so ``workers.wait_for_complete`` is not used here)."""
-    for _ in range(200):
-        if holds():
-            return
-        await pilot.pause()
-    raise AssertionError("the screen never reached the expected state")
-
-
-async def open_directory(pilot) -> DirectoryScreen:
-    """Key « a » once the dashboard is loaded (its workers done: the directory's worker does not exist yet)."""
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+async def open_directory(pilot, *keys: str) -> DirectoryScreen:
+    """The directory's key once the dashboard or the console is loaded (its workers done: the directory's worker
+    does not exist yet; once it runs it waits for the member, so ``until`` is used, never ``settle``)."""
+    await settle(pilot)
     assert pilot.app.session is not None
-    await pilot.press("a")
+    await pilot.press(*(keys or ("a",)))
     await until(pilot, lambda: isinstance(pilot.app.screen, DirectoryScreen))
     return pilot.app.screen
 
@@ -118,4 +107,22 @@ async def test_a_search_that_finds_nothing_says_so_and_a_new_search_starts_again
         first = lines_of(screen)[1]
         assert first.startswith("1. CENTRE DENTAIRE MUTUALISTE DE LA CONVENTION (FICTIF) ; Centre de Santé")
         await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, DirectoryScreen))
+
+
+async def test_the_conseiller_searches_from_the_console_without_simuler(api, token_store, demo_session, demo_make):
+    agent = demo_session.exec(select(Account).where(Account.login_email == "julien.roche@mutuelle-demo.example")).one()
+    token_store.set(api.base_url, demo_make.session_token(agent))
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_directory(pilot, "tab", "y")  # out of the search field, where « y » is a letter
+        await pilot.press(*"fabre", "enter")
+        await until(pilot, lambda: screen.query_one("#directory-choices", OptionList).display)
+        assert lines_of(screen)[1].startswith("1. Olivier FABRE ; Médecin – Pédiatrie ; ")
+        choices = screen.query_one("#directory-choices", OptionList)
+        assert [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)] == [
+            "Nouvelle recherche",
+            "Terminer",
+        ]
+        await pilot.press("down", "enter")  # Terminer: back to the console
         await until(pilot, lambda: not isinstance(app.screen, DirectoryScreen))
