@@ -12,10 +12,10 @@ Two official extractions, in the formats they are published in:
   establishment's Lambert 93 coordinates), separated by ``;``.
 
 Neither file says a doctor's convention sector nor whether the OPTAM is signed (that is the ameli annuaire's,
-which is not open data): ``SECTOR_WORDS`` names what the sample's separate ``convention`` column may hold,
-and ``None`` is said « non renseigné ». 100 % Santé follows from the profession: opticians,
-audioprothésistes and conventionned dentists must offer its baskets (arrêté du 24 mai 2019, convention
-dentaire 2018), so it is derived, not read.
+which is not open data): the mutuelle's own list gives them (``read_convention``; the sectors in words are
+the vocabulary's ``SECTOR_WORDS``), and ``None`` is said « Secteur non renseigné ». 100 % Santé follows from the
+profession: opticians, audioprothésistes and conventionned dentists must offer its baskets (arrêté du 24 mai
+2019, convention dentaire 2018), so it is derived, not read.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import ClassVar
+
+from models.domain.vocabulary import SECTOR_UNKNOWN, SECTOR_WORDS
 
 RPPS = "rpps"
 FINESS = "finess"
@@ -105,14 +107,6 @@ _FINESS_NUMBER = re.compile(r"^(\d{2}|2[AB])\d{7}$")
 _RPPS_NUMBER = re.compile(r"^\d{11,12}$")  # 8 + the 11-digit RPPS, or 0 + the 9-digit ADELI: 11 or 12 digits
 _POSTCODE = re.compile(r"^\d{5}$")
 
-# What a doctor's sector means to a member (the simulator's sectors: models.domain.tariffs.SECTORS).
-SECTOR_WORDS = {
-    "1": "Secteur 1 : tarifs de la Sécurité sociale, sans dépassement",
-    "2-optam": "Secteur 2, adhérent OPTAM : dépassements modérés, mieux remboursés",
-    "2": "Secteur 2 : dépassements d'honoraires libres",
-    "3": "Non conventionné : très peu remboursé par la Sécurité sociale",
-}
-SECTOR_UNKNOWN = "Secteur non renseigné"
 # Professions (RPPS « Code profession ») that must offer the 100 % Santé baskets.
 CENT_POUR_CENT_SANTE = {
     "26": "propose le 100 % Santé (aides auditives de classe I)",

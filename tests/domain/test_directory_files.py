@@ -8,6 +8,7 @@ import pytest
 
 from models.domain import directory as files
 from models.domain.tariffs import SECTORS
+from models.domain.vocabulary import SECTOR_WORDS
 
 
 @pytest.mark.parametrize(
@@ -89,6 +90,6 @@ def test_criteria(what: str, where: str | None, problem: str | None) -> None:
 def test_sector_words_and_100_sante() -> None:
     assert files.sector_words(None) == "Secteur non renseigné"
     assert files.sector_words("2-optam").startswith("Secteur 2, adhérent OPTAM")
-    assert tuple(files.SECTOR_WORDS) == SECTORS  # the simulator's sectors, each in words
+    assert tuple(SECTOR_WORDS) == SECTORS  # the simulator's sectors, each in words
     assert files.cent_pour_cent_sante("28") == "propose le 100 % Santé (lunettes de classe A)"
     assert files.cent_pour_cent_sante("10") is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.domain import directory as words
+from models.domain.vocabulary import SECTOR_UNKNOWN, status_words
 from models.schemas.directory import DirectoryHit, DirectoryKind, DirectoryPage, DirectoryQuery
 from tui.api import errors
 from tui.api.directory import DirectoryApi
@@ -16,10 +17,7 @@ from tui.flows.profile import CHOICE, Ask, Face, Form, Values, problem
 
 HEADING = "Trouver un professionnel de santé"
 PAGE_SIZE = 10
-KINDS: tuple[tuple[str, str], ...] = (
-    (DirectoryKind.practitioner.value, "Un professionnel de santé (médecin, dentiste, kiné, opticien…)"),
-    (DirectoryKind.establishment.value, "Un établissement (hôpital, clinique, centre de santé, pharmacie)"),
-)
+KINDS: tuple[tuple[str, str], ...] = tuple((kind.value, status_words(kind)) for kind in DirectoryKind)
 INTRO = (
     "Au moins un critère : un nom, une profession ou une spécialité, ou une ville, un code postal, un département.",
     "Sources publiques : Annuaire Santé (RPPS) et FINESS. Le secteur n'y figure pas : il est indiqué quand "
@@ -102,7 +100,7 @@ def hit_line(number: int, hit: DirectoryHit) -> str:
     if hit.phone:
         parts.append(f"tél. {_phone(hit.phone)}")
     if hit.kind == DirectoryKind.practitioner:
-        parts.append(hit.sector_words or words.SECTOR_UNKNOWN)
+        parts.append(hit.sector_words or SECTOR_UNKNOWN)
     if hit.cent_pour_cent_sante:
         parts.append(hit.cent_pour_cent_sante)
     return " ; ".join(parts)
