@@ -121,6 +121,35 @@ NO_CRITERION = (
 TOO_SHORT = "Tapez au moins 2 lettres ou chiffres par critère (par exemple « cardio » ou « 13008 »)."
 
 
+# How members name a practitioner, to the words of the RPPS labels (« cardiologue » -> « Cardiologie et maladies
+# vasculaires », « généraliste » -> « Médecine générale »): a folded word's ending, then a few whole words.
+_ENDINGS = (("logues", "logi"), ("logue", "logi"), ("iatres", "iatri"), ("iatre", "iatri"))
+_WORDS = {
+    "generaliste": "general",
+    "generalistes": "general",
+    "kine": "kinesi",
+    "kines": "kinesi",
+    "infirmiere": "infirmier",
+    "infirmieres": "infirmier",
+    "orthodontiste": "dento faciale",
+    "gyneco": "gynecologi",
+    "ophtalmo": "ophtalmologi",
+}
+
+
+def search_words(what: str) -> list[str]:
+    """The words a search looks for in ``search_text`` (each must appear), from what the member typed."""
+    found = []
+    for word in fold(what).split():
+        word = _WORDS.get(word, word)
+        for ending, stem in _ENDINGS:
+            if word.endswith(ending):
+                word = word[: -len(ending)] + stem
+                break
+        found.extend(word.split())
+    return found
+
+
 def criteria_problem(what: str, where: str | None) -> str | None:
     """Why a search cannot be made, in French; None when it can. ``where`` None: not asked yet (a form asks
     the criteria one by one), so only the length of ``what`` is checked."""

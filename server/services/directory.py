@@ -46,7 +46,7 @@ def search(session: Session, query: DirectoryQuery) -> DirectoryPage:
     _check(query)
     table = DirectoryPractitioner if query.kind == DirectoryKind.practitioner else DirectoryEstablishment
     conditions: list[sa.ColumnElement] = [
-        col(table.search_text).like(_like(term), escape="\\") for term in words.fold(query.q).split()
+        col(table.search_text).like(_like(term), escape="\\") for term in words.search_words(query.q)
     ]
     if query.where.strip():
         conditions.append(_where_clause(table, query.where))

@@ -93,3 +93,19 @@ def test_sector_words_and_100_sante() -> None:
     assert tuple(SECTOR_WORDS) == SECTORS  # the simulator's sectors, each in words
     assert files.cent_pour_cent_sante("28") == "propose le 100 % Santé (lunettes de classe A)"
     assert files.cent_pour_cent_sante("10") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("Cardiologue", ["cardiologi"]),  # finds « Cardiologie et maladies vasculaires »
+        ("médecin généraliste", ["medecin", "general"]),  # « Médecine générale »
+        ("pédiatre", ["pediatri"]),
+        ("psychiatres", ["psychiatri"]),
+        ("kiné", ["kinesi"]),
+        ("orthodontiste", ["dento", "faciale"]),  # « Orthopédie dento-faciale »
+        ("Durand", ["durand"]),
+    ],
+)
+def test_a_member_s_words_meet_the_rpps_labels(typed: str, searched: list[str]) -> None:
+    assert files.search_words(typed) == searched

@@ -49,6 +49,13 @@ async def test_a_speciality_in_a_town(client: Any, member_headers: dict[str, str
     assert _names(everywhere) == ["Hélène CASTELLANI", "Hélène CASTELLANI", "Bertrand ROUSSEAU"]
 
 
+async def test_a_member_s_words_find_the_rpps_labels(client: Any, member_headers: dict[str, str]) -> None:
+    """« cardiologue » finds « Cardiologie… », « généraliste » finds « Médecine générale »."""
+    assert _names(await _search(client, member_headers, q="cardiologue", where="75")) == ["Bertrand ROUSSEAU"]
+    generalists = await _search(client, member_headers, q="médecin généraliste", where="13")
+    assert _names(generalists) == ["Céline ARNAUD", "Karim BENSAÏD", "Jeanne OLIVIER"]
+
+
 async def test_a_postcode_or_a_departement(client: Any, member_headers: dict[str, str]) -> None:
     in_75011 = await _search(client, member_headers, where="75011", page_size=50)
     assert {item["postcode"] for item in in_75011["items"]} == {"75011"} and in_75011["total"] == 5
