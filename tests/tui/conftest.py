@@ -286,13 +286,16 @@ class ScriptedInput(io.StringIO):
 
 
 def menu_number(out: io.StringIO, label: str) -> Callable[[], str]:
-    """The number of ``label`` in the latest numbered menu printed on ``out``, when asked."""
+    """The answer that picks ``label`` in the menu being asked, when asked: the entry's own words (a menu
+    already read is only reminded in one line, so a number found in the output could be another menu's;
+    the menus take an entry's words as a blind user may type them, `tui.flows.menus`). The entry must have
+    been printed in a numbered menu."""
 
     def find() -> str:
         for line in reversed(out.getvalue().splitlines()):
             number, _, text = line.partition(". ")
             if number.isdigit() and text == label:
-                return number
+                return label
         raise AssertionError(f"« {label} » is not in the menu")
 
     return find

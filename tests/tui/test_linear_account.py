@@ -11,7 +11,7 @@ from sqlmodel import select
 from fixtures.world import DEMO_PASSWORD
 from models.schemas.common import AccountState
 from models.tables import Account
-from tests.tui.transcripts import ACCUEIL, code_then_not_trusted
+from tests.tui.transcripts import ACCUEIL, ACCUEIL_AGAIN, code_then_not_trusted
 from tui.linear import LinearClient
 
 from .conftest import ScriptedInput, challenge_answer, log_in_api, menu_number
@@ -56,7 +56,7 @@ Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° a
 e-mail et le mot de passe choisi.
 == Première connexion – étape 3 sur 3 : Bienvenue ==
 """
-    + ACCUEIL
+    + ACCUEIL_AGAIN
     + """== Connexion ==
 N° adhérent ou adresse e-mail (Entrée pour garder 1203356) :
 Mot de passe :

@@ -12,6 +12,11 @@ ACCUEIL = """\
 7. Quitter
 Votre choix (1 à 7) :
 """
+ACCUEIL_AGAIN = """\
+== Accueil == (7 choix ; « r » pour les relire, « ? » pour l'aide)
+Votre choix (1 à 7) :
+"""
+"""The Accueil menu the next times: read in full once, then reminded in one line (issue 18)."""
 
 
 def code_then_not_trusted(masked_email: str) -> str:
