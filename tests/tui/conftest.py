@@ -42,6 +42,13 @@ class DemoMember:
     first_name: str
 
 
+@pytest.fixture(autouse=True)
+def linear_words_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The linear transcripts here check the flows' words as written; the rendering for speech and braille
+    (times in words, lines cut at 80 characters…) is checked over whole sessions by test_linear_speech.py."""
+    monkeypatch.setattr("tui.linear.speech.BY_DEFAULT", False)
+
+
 @pytest.fixture
 def client_clock() -> FrozenClock:
     return FrozenClock(TEST_NOW)

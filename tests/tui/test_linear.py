@@ -49,7 +49,7 @@ Aucun message non lu
 """
 )
 
-EXPECTED_END = "Vous êtes déconnecté·e.\n" + ACCUEIL_AGAIN + "Au revoir.\n"
+EXPECTED_END = "Déconnexion effectuée.\n" + ACCUEIL_AGAIN + "Au revoir.\n"
 
 
 async def test_linear_transcript(api, coralie, token_store, read_code, fixed_challenges):
@@ -105,7 +105,7 @@ async def test_linear_help_and_quit(api, coralie, token_store, read_code):
     # not the full-screen client's keys: they do nothing here
     assert "Ctrl+L" not in help_text and "F1" not in help_text and "o : Changer le tri" not in out
     # « Quitter » with a session kept nowhere (no keyring): ended on the server, not left open
-    assert out.endswith("Vous êtes déconnecté·e.\nAu revoir.\n") and stderr.getvalue() == ""
+    assert out.endswith("Déconnexion effectuée.\nAu revoir.\n") and stderr.getvalue() == ""
     assert api.token is None
 
 
@@ -148,7 +148,7 @@ async def test_linear_password_is_read_without_echo_on_a_terminal(api, coralie, 
     )
     await client.run()
     assert asked == ["Mot de passe : "] and coralie.password not in stdout.getvalue()
-    assert "Vous êtes connecté·e." in stdout.getvalue()
+    assert "Connexion réussie." in stdout.getvalue()
 
 
 def test_linear_output_never_passes_control_characters_to_the_terminal(api):

@@ -60,7 +60,7 @@ def test_a_menu_is_read_once_then_reminded_in_one_line():
     assert client.choose("Accueil", ["Se connecter", "Quitter"]) == 1
     text = out.getvalue()
     assert text.count("1. Se connecter") == 2  # the first time, then on « r »
-    assert "== Accueil == (2 choix ; « r » pour les relire, « ? » pour l'aide)\n" in text
+    assert "== Accueil == (2 choix ; « r » : les relire)\n" in text
 
 
 async def test_ctrl_c_while_the_server_is_awaited_cancels_that_wait_only(client_clock, token_store):

@@ -83,7 +83,7 @@ def test_line_editing_ctrl_c_and_ctrl_d_under_a_terminal():
     term.type(CTRL_C)  # at once: the question is cancelled, nothing was sent
     said = term.until("Votre choix (1 à 7) : ")
     assert "Annulé : rien n'a été envoyé." in said
-    assert "== Accueil == (7 choix ; « r » pour les relire" in said  # reminded in one line, not reread
+    assert "== Accueil == (7 choix ; « r » : les relire" in said  # reminded in one line, not reread
     term.type("se co\r")  # the first letters of « Se connecter »
     said = term.until("(Entrée pour garder 1204578) : ")  # the corrected identifier, offered back
     assert "^[" not in said and "Connexion en cours" not in said

@@ -22,7 +22,7 @@ COMMANDS_HELP = (
     "Tapez le numéro d'un choix, ou ses premières lettres, puis Entrée.",
     "0 ou « retour » : revenir en arrière. « r » : relire le menu. « ? » ou « aide » : cette aide.",
     "Ctrl+C : annuler la question en cours (rien n'est envoyé).",
-    "Ctrl+D : dans un formulaire, l'annuler ; au menu principal, se déconnecter et quitter.",
+    "Ctrl+D : dans un formulaire, l'annuler ; au menu principal, quitter.",
 )
 
 
@@ -79,4 +79,4 @@ def read_answer(answer: str, options: list[str]) -> MenuAnswer:
 
 def reminder(heading: str, count: int) -> str:
     """A menu already read in full, said again in one line (menu reprints were a third of all lines)."""
-    return f"{heading} ({count} choix ; « r » pour les relire, « ? » pour l'aide)"
+    return f"{heading} ({count} choix ; « r » : les relire)"

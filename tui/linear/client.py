@@ -31,6 +31,7 @@ from tui.flows.password import RULES_SUMMARY
 from tui.linear import claims as linear_claims
 from tui.linear import guarantees as linear_guarantees
 from tui.linear import messaging as linear_messaging
+from tui.linear import speech
 from tui.linear.ending import Cancelled, EndOfInput
 
 T = TypeVar("T")
@@ -98,6 +99,7 @@ class LinearClient:
         read_secret: Callable[[str], str] | None = None,
         notices: list[str] | None = None,
         demo_maildir: Path | None = None,
+        for_speech: bool | None = None,
     ) -> None:
         self.demo_maildir = demo_maildir if demo_maildir is not None else mailbox.demo_maildir()
         registry = registry.with_demo(self.demo_maildir is not None)
@@ -111,6 +113,10 @@ class LinearClient:
         self.notices = notices or []
         self._prompt_session: AuthenticatedSession | None = None
         """The session the prompts belong to: each prompt first says the expiry warning when it is due."""
+        self.for_speech = speech.BY_DEFAULT if for_speech is None else for_speech
+        """Lines rendered for the ear and the fingers (`tui.linear.speech`): times in words, masked values said
+        as masked, identifiers digit by digit, abbreviations explained once, lines cut at 80 characters."""
+        self._abbreviations_said: set[str] = set()
         self._menus_read: set[tuple[str, tuple[str, ...]]] = set()
         """Menus already read in full: after that, one line reminds them (« r » reads them again)."""
         self._reading = False
@@ -122,15 +128,22 @@ class LinearClient:
     # -- output -------------------------------------------------------------------------------------
 
     def say(self, line: str = "") -> None:
-        self.stdout.write(printable(line) + "\n")
+        for part in self._rendered(printable(line)):
+            self.stdout.write(part + "\n")
         self.stdout.flush()
+
+    def _rendered(self, text: str) -> list[str]:
+        if not self.for_speech:
+            return text.split("\n")
+        return speech.lines_of(text, speech.WIDTH, self._abbreviations_said)
 
     def heading(self, title: str) -> None:
         self.say(f"== {title} ==")
 
     def error(self, message: str) -> None:
         self.stdout.flush()
-        self.stderr.write(f"Erreur : {printable(message)}\n")
+        for part in self._rendered(f"Erreur : {printable(message)}"):
+            self.stderr.write(part + "\n")
         self.stderr.flush()
 
     # -- input --------------------------------------------------------------------------------------
@@ -149,6 +162,12 @@ class LinearClient:
         """One line. Ctrl+C cancels the question (`Cancelled`); end of input (Ctrl+D) cancels it too, or,
         at a main menu (``menu``), leaves (`EndOfInput`)."""
         interactive = self._interactive()
+        prompt = printable(prompt)
+        if self.for_speech:  # a long question: its beginning said as lines, the prompt is its last line
+            *before, prompt = speech.lines_of(prompt + " :", speech.WIDTH) or [":"]
+            prompt = prompt.removesuffix(" :").removesuffix(":").strip()
+            for line in before:
+                self.say(line)
         self._reading = True
         try:
             if self._line_editing():
@@ -410,8 +429,9 @@ class LinearClient:
                 *(["« r » pour renvoyer un code"] if resend else []),
                 *(["« a » pour le recevoir autrement"] if others else []),
             ]
-            label = flow.prompt().label
-            text = await self.prompt(f"{label} (ou {', '.join(keys)})" if keys else label)
+            if keys:  # said before the question, which stays short (a braille line, a prompt heard whole)
+                self.say(f"Ou tapez {' ou '.join(keys)}.")
+            text = await self.prompt(flow.prompt().label)
             choice = text.strip().lower()
             if (resend and choice == "r") or (others and choice == "a"):
                 method = None
