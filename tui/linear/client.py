@@ -19,7 +19,7 @@ from tui.api.client import ApiClient
 from tui.api.token_store import MemoryTokenStore, TokenStore
 from tui.flows import account as flows
 from tui.flows import login as login_flow
-from tui.flows import mailbox
+from tui.flows import login_help, mailbox
 from tui.flows.actions import DEFAULT_REGISTRY, SCREEN, Action, Registry, keys_label
 from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, build_view
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome, Step
@@ -224,18 +224,52 @@ class LinearClient:
             if index == len(options) - 1:
                 raise _EndOfInput
             action = extra[index - 1].id
-            if action == "activate":
-                flow.identifier = await self.activate() or flow.identifier
-            elif action == "forgot_password":
-                flow.identifier = await self.forgot_password() or flow.identifier
-            elif action == "forgot_identifier":
-                await self.forgot_identifier()
-            elif action == "not_me":
-                flow.identifier = await self.not_me() or flow.identifier
-            elif action == "resend_confirmation":
-                flow.identifier = await self.resend_confirmation() or flow.identifier
-            elif action == "demo_mailbox":
-                self.show_mailbox()
+            if action == "login_help":
+                action = await self.login_help()
+                if action == login_help.LOGIN:
+                    session = await self.log_in(flow)
+                    if session is not None:
+                        return session
+                    continue
+            await self.welcome_action(action, flow)
+
+    async def welcome_action(self, action: str | None, flow: LoginFlow) -> None:
+        """One entry of the Accueil menu (or the way out of an answer of « Aide à la connexion »)."""
+        if action == "activate":
+            flow.identifier = await self.activate() or flow.identifier
+        elif action == "forgot_password":
+            flow.identifier = await self.forgot_password() or flow.identifier
+        elif action == "forgot_identifier":
+            await self.forgot_identifier()
+        elif action == "not_me":
+            flow.identifier = await self.not_me() or flow.identifier
+        elif action == "resend_confirmation":
+            flow.identifier = await self.resend_confirmation() or flow.identifier
+        elif action == "demo_mailbox":
+            self.show_mailbox()
+
+    async def login_help(self) -> str | None:
+        """« Aide à la connexion »: a question, its answer, then its way out (the flow's registry id, or
+        ``login_help.LOGIN``), another question, or back to the Accueil menu (None)."""
+        self.heading(login_help.TITLE)
+        self.say(login_help.INTRO)
+        questions = login_help.QUESTIONS
+        while True:
+            options = [*(q.question for q in questions), login_help.BACK_TO_WELCOME]
+            index = await self.pick(login_help.PICK_HEADING, options)
+            if index == len(questions):
+                return None
+            question = questions[index]
+            self.heading(question.question)
+            for line in login_help.answer_lines(question):
+                self.say(line)
+            remedy = login_help.remedy_label(question, self.registry, keys=False)
+            options = [*([remedy] if remedy else []), login_help.BACK_TO_QUESTIONS, login_help.BACK_TO_WELCOME]
+            choice = options[await self.pick("Et maintenant ?", options)]
+            if choice == remedy:
+                return question.remedy
+            if choice == login_help.BACK_TO_WELCOME:
+                return None
 
     async def log_in(self, flow: LoginFlow) -> AuthenticatedSession | None:
         """One attempt; after a refusal, back to the Accueil menu (Mot de passe oublié is there)."""
