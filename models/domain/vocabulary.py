@@ -26,6 +26,7 @@ from models.domain.states import UNDECIDED, ClaimStatus, Payee, PaymentKind, Pay
 __all__ = [
     "ACT_LABELS",
     "CARE_CATEGORY_LABELS",
+    "CONTRACT_SERVICE_LABELS",
     "MONTHS",
     "amount",
     "date_long",
@@ -90,6 +91,14 @@ CARE_CATEGORY_LABELS: dict[str, str] = {
     "prevention": "Prévention",
 }
 """Postes de soins, in the order of a tableau de garanties."""
+
+CONTRACT_SERVICE_LABELS: dict[str, str] = {
+    "assistance": "Assistance",
+    "teleconsultation": "Téléconsultation",
+    "second_opinion": "Deuxième avis médical",
+    "prevention": "Prévention santé",
+}
+"""The services a contract includes beyond reimbursements, by kind, in the order they are shown."""
 
 CLAIM_EVENT_LABELS: dict[str, str] = {
     "soins_courants": "Soins courants",

@@ -21,6 +21,7 @@ from models.tables.claim import Claim, ClaimLine, ClaimLineAmc, Payment
 from models.tables.contract import (
     Contract,
     ContractBeneficiary,
+    ContractService,
     ContributionInstalment,
     ContributionSchedule,
     GuaranteeLine,
@@ -59,6 +60,7 @@ __all__ = [
     "ContactChange",
     "Contract",
     "ContractBeneficiary",
+    "ContractService",
     "ContributionInstalment",
     "ContributionSchedule",
     "Document",

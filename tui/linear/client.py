@@ -21,7 +21,7 @@ from tui.flows import account as flows
 from tui.flows import login as login_flow
 from tui.flows import login_help, mailbox
 from tui.flows.actions import DEFAULT_REGISTRY, SCREEN, Action, Registry, keys_label
-from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, build_view
+from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, SERVICES_HEADING, build_view
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome, Step
 from tui.flows.password import RULES_SUMMARY
 from tui.linear import claims as linear_claims
@@ -581,6 +581,10 @@ class LinearClient:
             self.say(NO_CLAIMS)
         for record in view.claims:
             self.say(record.line())
+        if view.services:
+            self.heading(SERVICES_HEADING)
+            for line in view.services:
+                self.say(line)
         self.heading("Messagerie")
         self.say(view.unread)
         return dashboard.areas
