@@ -29,6 +29,8 @@ __all__ = [
     "CONTRACT_SERVICE_LABELS",
     "MONTHS",
     "amount",
+    "contract_service_reach",
+    "contract_service_title",
     "date_long",
     "date_short",
     "payment_sentence",
@@ -99,6 +101,28 @@ CONTRACT_SERVICE_LABELS: dict[str, str] = {
     "prevention": "Prévention santé",
 }
 """The services a contract includes beyond reimbursements, by kind, in the order they are shown."""
+
+
+def contract_service_title(label: str, name: str, *, short: bool = False) -> str:
+    """« Téléconsultation – Ma Question Médicale » (« Téléconsultation (Ma Question Médicale) » when
+    ``short``); the label alone when the service has no other name."""
+    if name == label:
+        return label
+    return f"{label} ({name})" if short else f"{label} – {name}"
+
+
+def contract_service_reach(phone: str | None, hours: str | None, web: str | None) -> str | None:
+    """How to reach a contract's service, in one phrase (Mes garanties, the dashboard, the console, the
+    PDF): « Téléphone : 01 99 00 21 15 (tous les jours de 8 h à minuit) ; en ligne : https://… »."""
+    parts = []
+    if phone:
+        parts.append(f"Téléphone : {phone}" + (f" ({hours})" if hours else ""))
+    elif hours:
+        parts.append(f"Horaires : {hours}")
+    if web:
+        parts.append(f"en ligne : {web}" if parts else f"En ligne : {web}")
+    return " ; ".join(parts) or None
+
 
 CLAIM_EVENT_LABELS: dict[str, str] = {
     "soins_courants": "Soins courants",

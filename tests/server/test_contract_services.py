@@ -123,3 +123,18 @@ async def test_a_contract_without_services_says_none(client, make):
     token = bearer(make.session_token(make.account(member)))
     body = (await client.get("/api/v1/me/guarantees", headers=token)).json()
     assert body["contracts"][0]["services"] == []
+
+
+async def test_the_pdf_of_the_table_lists_the_services(client, covered):
+    import io
+
+    import pypdf
+
+    response = await client.get("/api/v1/me/guarantees/pdf", headers=covered["token"])
+    assert response.status_code == 200
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages).replace("\u00a0", " ")
+    text = " ".join(text.split())  # the table wraps its cells: compare the words
+    assert "Services inclus dans le contrat" in text
+    assert "Assistance – Assistance IMA" in text
+    assert "Téléphone : 01 99 00 21 01 (24 h sur 24, 7 jours sur 7)" in text

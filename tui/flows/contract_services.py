@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from models.domain.vocabulary import contract_service_reach, contract_service_title
 from models.schemas.dashboard import ContractServiceOut
 
 HEADING = "Services inclus dans le contrat"
@@ -13,25 +14,13 @@ NONE = "Aucun service en plus des remboursements dans ce contrat."
 
 
 def reach_sentence(service: ContractServiceOut) -> str | None:
-    """How to reach it: « Téléphone : 01 99 00 21 15 (tous les jours de 8 h à minuit) ; en ligne : … »."""
-    parts = []
-    if service.phone:
-        parts.append(f"Téléphone : {service.phone}" + (f" ({service.hours})" if service.hours else ""))
-    elif service.hours:
-        parts.append(f"Horaires : {service.hours}")
-    if service.web:
-        parts.append(f"en ligne : {service.web}" if parts else f"En ligne : {service.web}")
-    return " ; ".join(parts) or None
-
-
-def _title(service: ContractServiceOut, pattern: str) -> str:
-    """``pattern`` filled (« {label} – {name} »); the label alone when the service has no other name."""
-    return service.label if service.name == service.label else pattern.format(label=service.label, name=service.name)
+    """How to reach it, in the one vocabulary's words (the PDF of the table says it the same way)."""
+    return contract_service_reach(service.phone, service.hours, service.web)
 
 
 def service_lines(service: ContractServiceOut) -> list[str]:
     """One service in full, one sentence a line: what it is, how to reach it, its conditions."""
-    lines = [f"{_title(service, '{label} – {name}')} : {service.description}"]
+    lines = [f"{contract_service_title(service.label, service.name)} : {service.description}"]
     if not service.available:
         lines.append(f"Indisponible : {service.unavailable_reason}")
     reach = reach_sentence(service)
@@ -43,7 +32,7 @@ def service_lines(service: ContractServiceOut) -> list[str]:
 
 def short_line(service: ContractServiceOut) -> str:
     """The dashboard's line: the service and how to reach it, or why it cannot be used now."""
-    head = _title(service, "{label} ({name})")
+    head = contract_service_title(service.label, service.name, short=True)
     if not service.available:
         return f"{head} : indisponible – {service.unavailable_reason}"
     reach = reach_sentence(service)
