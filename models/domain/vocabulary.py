@@ -26,7 +26,6 @@ from models.domain.states import UNDECIDED, ClaimStatus, Payee, PaymentKind, Pay
 __all__ = [
     "ACT_LABELS",
     "CARE_CATEGORY_LABELS",
-    "CONTRACT_SERVICE_LABELS",
     "MONTHS",
     "amount",
     "contract_service_reach",
@@ -34,6 +33,7 @@ __all__ = [
     "date_long",
     "date_short",
     "payment_sentence",
+    "service_unavailable_reason",
     "status_words",
 ]
 
@@ -94,13 +94,20 @@ CARE_CATEGORY_LABELS: dict[str, str] = {
 }
 """Postes de soins, in the order of a tableau de garanties."""
 
-CONTRACT_SERVICE_LABELS: dict[str, str] = {
-    "assistance": "Assistance",
-    "teleconsultation": "Téléconsultation",
-    "second_opinion": "Deuxième avis médical",
-    "prevention": "Prévention santé",
+
+SERVICE_UNAVAILABLE: dict[str, str] = {
+    "suspended": (
+        "Garanties suspendues : ce service reprend dès que les cotisations dues sont réglées (voir le bandeau du "
+        "tableau de bord)."
+    ),
+    "terminated": "Contrat résilié : ce service n'est plus accessible.",
 }
-"""The services a contract includes beyond reimbursements, by kind, in the order they are shown."""
+"""Why a contract's services cannot be used now, by the contract's state; a state not listed keeps them
+(garanties suspendues suspend them too, L221-7 Code de la mutualité; portabilité keeps every right)."""
+
+
+def service_unavailable_reason(contract_state: Enum) -> str | None:
+    return SERVICE_UNAVAILABLE.get(contract_state.name)
 
 
 def contract_service_title(label: str, name: str, *, short: bool = False) -> str:
@@ -162,6 +169,13 @@ WORDS: dict[str, dict[str, str]] = {
     "ContractLevel": {
         "base": "Complémentaire santé",
         "supplementary": "Surcomplémentaire (rembourse en plus de votre complémentaire)",
+    },
+    # the services a contract includes beyond reimbursements (issue 21)
+    "ContractServiceKind": {
+        "assistance": "Assistance",
+        "teleconsultation": "Téléconsultation",
+        "second_opinion": "Deuxième avis médical",
+        "prevention": "Prévention santé",
     },
     "ContractState": {
         "active": "Actif",

@@ -10,20 +10,9 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from models.domain.vocabulary import CONTRACT_SERVICE_LABELS
-from models.schemas.common import ContractState
+from models.domain.vocabulary import service_unavailable_reason, status_words
 from models.schemas.dashboard import ContractServiceOut
 from models.tables import Contract, ContractService
-
-# Garanties suspendues (unpaid contributions, L221-7 Code de la mutualité) suspend the services too; a
-# résilié contract has none; portabilité keeps every right of the contract.
-UNAVAILABLE: dict[ContractState, str] = {
-    ContractState.suspended: (
-        "Garanties suspendues : ce service reprend dès que les cotisations dues sont réglées (voir le bandeau du "
-        "tableau de bord)."
-    ),
-    ContractState.terminated: "Contrat résilié : ce service n'est plus accessible.",
-}
 
 
 def services_by_contract(session: Session, contracts: Sequence[Contract]) -> dict[int, list[ContractServiceOut]]:
@@ -38,11 +27,11 @@ def services_by_contract(session: Session, contracts: Sequence[Contract]) -> dic
         by_table[row.table_id].append(row)
     result: dict[int, list[ContractServiceOut]] = {}
     for contract in contracts:
-        reason = UNAVAILABLE.get(contract.state)
+        reason = service_unavailable_reason(contract.state)
         result[contract.id or 0] = [
             ContractServiceOut(
                 kind=row.kind,
-                label=CONTRACT_SERVICE_LABELS[row.kind.value],
+                label=status_words(row.kind),
                 name=row.name,
                 description=row.description,
                 phone=row.phone,
