@@ -189,12 +189,17 @@ Première visite ? Activez d'abord votre compte (« Première connexion »).
 donnez vos nom, prénom, date de naissance et n° de sécurité sociale.
 Toujours rien ? Le service adhérent (n° sur votre carte de tiers payant) vérifie votre identité au \
 téléphone, puis débloque votre accès ou vous envoie un lien de réinitialisation.
+"""
+WHAT_NOW = """\
 == Et maintenant ? ==
 1. Identifiant oublié ?
 2. Revenir aux questions
 3. Retour à l'accueil
 Votre choix (1 à 3) :
 """
+# the second time, a menu is reminded in one line (issue 18)
+QUESTIONS_AGAIN = "== Que se passe-t-il ? == (10 choix ; « r » : les relire)\nVotre choix (1 à 10) :\n"
+WHAT_NOW_AGAIN = "== Et maintenant ? == (3 choix ; « r » : les relire)\nVotre choix (1 à 3) :\n"
 
 TRANSCRIPT = (
     "Espace Adhérent – mode linéaire\n"
@@ -204,8 +209,10 @@ TRANSCRIPT = (
     + "\n"
     + QUESTIONS_MENU
     + IDENTIFIER_ANSWER
-    + QUESTIONS_MENU
+    + WHAT_NOW
+    + QUESTIONS_AGAIN
     + IDENTIFIER_ANSWER
+    + WHAT_NOW_AGAIN
 )
 
 
