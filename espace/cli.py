@@ -48,6 +48,12 @@ def _build_parser() -> argparse.ArgumentParser:
     restore = db_sub.add_parser("restore", help="restaure une sauvegarde (remplace les données actuelles)")
     restore.add_argument("path", help="fichier de sauvegarde à lire")
 
+    doctor = sub.add_parser(
+        "doctor",
+        help="vérifie ce dont le client a besoin : serveur, horloge, trousseau, terminal, configuration",
+    )
+    doctor.add_argument("--server", default=None, help="adresse du serveur (par défaut http://127.0.0.1:8765)")
+
     simulate = sub.add_parser("simulate", help="simule un remboursement (JSON en entrée et en sortie)")
     simulate.add_argument("file", help="fichier JSON, ou - pour l'entrée standard")
 
@@ -75,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         return run(args)
     if args.command == "tui":
         from tui.main import run
+
+        return run(args)
+    if args.command == "doctor":
+        from espace.doctor import run
 
         return run(args)
     if args.command == "demo":

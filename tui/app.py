@@ -467,6 +467,25 @@ class EspaceApp(App[int]):
 
         self.push_screen(ResendConfirmationScreen(self.api, self._login_identifier()), self._back_with_identifier)
 
+    def action_login_help(self) -> None:
+        from tui.screens.login_help import LoginHelpScreen
+
+        self.push_screen(LoginHelpScreen(self.registry), self._after_login_help)
+
+    def _after_login_help(self, remedy: str | None) -> None:
+        """The flow the answer leads to, over the login screen; the login form itself for the code's
+        questions (a code is resent from the code step, after the password)."""
+        from tui.flows.login_help import LOGIN
+
+        screen = self.screen
+        if remedy is None or not isinstance(screen, LoginScreen):
+            return
+        if remedy == LOGIN:
+            field = "#password" if screen.query_one("#identifier").value else "#identifier"  # type: ignore[attr-defined]
+            screen.query_one(field).focus()
+            return
+        getattr(self, f"action_{remedy}")()
+
     def action_not_me(self) -> None:
         from tui.screens.account import NotMeScreen
 

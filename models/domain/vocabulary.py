@@ -28,9 +28,12 @@ __all__ = [
     "CARE_CATEGORY_LABELS",
     "MONTHS",
     "amount",
+    "contract_service_reach",
+    "contract_service_title",
     "date_long",
     "date_short",
     "payment_sentence",
+    "service_unavailable_reason",
     "status_words",
 ]
 
@@ -91,6 +94,43 @@ CARE_CATEGORY_LABELS: dict[str, str] = {
 }
 """Postes de soins, in the order of a tableau de garanties."""
 
+
+SERVICE_UNAVAILABLE: dict[str, str] = {
+    "suspended": (
+        "Garanties suspendues : ce service reprend dès que les cotisations dues sont réglées (voir le bandeau du "
+        "tableau de bord)."
+    ),
+    "terminated": "Contrat résilié : ce service n'est plus accessible.",
+}
+"""Why a contract's services cannot be used now, by the contract's state; a state not listed keeps them
+(garanties suspendues suspend them too, L221-7 Code de la mutualité; portabilité keeps every right)."""
+
+
+def service_unavailable_reason(contract_state: Enum) -> str | None:
+    return SERVICE_UNAVAILABLE.get(contract_state.name)
+
+
+def contract_service_title(label: str, name: str, *, short: bool = False) -> str:
+    """« Téléconsultation – Ma Question Médicale » (« Téléconsultation (Ma Question Médicale) » when
+    ``short``); the label alone when the service has no other name."""
+    if name == label:
+        return label
+    return f"{label} ({name})" if short else f"{label} – {name}"
+
+
+def contract_service_reach(phone: str | None, hours: str | None, web: str | None) -> str | None:
+    """How to reach a contract's service, in one phrase (Mes garanties, the dashboard, the console, the
+    PDF): « Téléphone : 01 99 00 21 15 (tous les jours de 8 h à minuit) ; en ligne : https://… »."""
+    parts = []
+    if phone:
+        parts.append(f"Téléphone : {phone}" + (f" ({hours})" if hours else ""))
+    elif hours:
+        parts.append(f"Horaires : {hours}")
+    if web:
+        parts.append(f"en ligne : {web}" if parts else f"En ligne : {web}")
+    return " ; ".join(parts) or None
+
+
 CLAIM_EVENT_LABELS: dict[str, str] = {
     "soins_courants": "Soins courants",
     "pharmacie": "Pharmacie",
@@ -129,6 +169,13 @@ WORDS: dict[str, dict[str, str]] = {
     "ContractLevel": {
         "base": "Complémentaire santé",
         "supplementary": "Surcomplémentaire (rembourse en plus de votre complémentaire)",
+    },
+    # the services a contract includes beyond reimbursements (issue 21)
+    "ContractServiceKind": {
+        "assistance": "Assistance",
+        "teleconsultation": "Téléconsultation",
+        "second_opinion": "Deuxième avis médical",
+        "prevention": "Prévention santé",
     },
     "ContractState": {
         "active": "Actif",

@@ -48,6 +48,15 @@ class ContractState(StrEnum):
     portability = "portability"  # portabilité des droits after leaving the employer
 
 
+class ContractServiceKind(StrEnum):
+    """What a contract includes beyond reimbursements (issue 21, item 4; MESE's « Services et outils »)."""
+
+    assistance = "assistance"
+    teleconsultation = "teleconsultation"
+    second_opinion = "second_opinion"  # deuxième avis médical
+    prevention = "prevention"
+
+
 class ThreadStatus(StrEnum):
     sent = "sent"
     in_progress = "in_progress"

@@ -3,12 +3,13 @@
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from models.schemas.common import (
     ClaimStatus,
     ContractKind,
     ContractLevel,
+    ContractServiceKind,
     ContractState,
     Payee,
     PaymentState,
@@ -27,6 +28,21 @@ class BeneficiarySummary(BaseModel):
     birth_date: date
 
 
+class ContractServiceOut(BaseModel):
+    """A service the contract includes beyond reimbursements, and how to reach it (issue 21, item 4)."""
+
+    kind: ContractServiceKind
+    label: str = Field(description="« Assistance », « Téléconsultation », « Deuxième avis médical »…")
+    name: str = Field(description="Le nom du service ou de son prestataire")
+    description: str
+    phone: str | None = None
+    hours: str | None = Field(default=None, description="Quand appeler, en toutes lettres")
+    web: str | None = None
+    conditions: str = Field(description="Qui peut en profiter et à quelles conditions")
+    available: bool = Field(description="Faux quand le contrat est résilié ou ses garanties suspendues")
+    unavailable_reason: str | None = Field(default=None, description="Pourquoi, et que faire, quand il ne l'est pas")
+
+
 class ContractSummary(BaseModel):
     id: int
     code: str  # e.g. C40SOCLE
@@ -38,6 +54,7 @@ class ContractSummary(BaseModel):
     end_date: date | None = None
     employer: str | None = None  # collective contracts: through whom
     beneficiaries: list[BeneficiarySummary]
+    services: list[ContractServiceOut] = []  # assistance, téléconsultation… and how to reach each
 
 
 class ClaimSummary(BaseModel):

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from models.schemas.common import ContractKind, ContractLevel, ContractState, Relationship, SectorScope
+from models.schemas.dashboard import ContractServiceOut
 from models.schemas.simulation import SimulationResult
 
 CeilingPeriod = Literal["year", "equipment", "ear"]
@@ -62,6 +63,9 @@ class ContractGuarantees(BaseModel):
     table_name: str
     beneficiary_ids: list[int]
     categories: list[CareCategoryOut]
+    services: list[ContractServiceOut] = Field(
+        default=[], description="Ce que le contrat comprend en plus des remboursements, et comment le joindre"
+    )
 
 
 class CeilingUse(BaseModel):

@@ -21,6 +21,7 @@ from models.tables.claim import Claim, ClaimLine, ClaimLineAmc, Payment
 from models.tables.contract import (
     Contract,
     ContractBeneficiary,
+    ContractService,
     ContributionInstalment,
     ContributionSchedule,
     GuaranteeLine,
@@ -60,6 +61,7 @@ __all__ = [
     "ContactChange",
     "Contract",
     "ContractBeneficiary",
+    "ContractService",
     "ContributionInstalment",
     "ContributionSchedule",
     "DirectoryConvention",

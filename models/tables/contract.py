@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Field, SQLModel
 
-from models.schemas.common import ContractKind, ContractLevel, ContractState, SectorScope
+from models.schemas.common import ContractKind, ContractLevel, ContractServiceKind, ContractState, SectorScope
 from models.tables._types import enum_field, json_field, money_field, utc_field
 
 
@@ -32,6 +32,26 @@ class GuaranteeLine(SQLModel, table=True):
     basket: str | None = Field(default=None, max_length=20)  # "100-sante" / "maitrise" / "libre"
     notation: str = Field(max_length=200)  # e.g. "150% BR", "forfait 100 € RO inclus par équipement"
     label: str = Field(max_length=200)
+    position: int = 0
+
+
+class ContractService(SQLModel, table=True):
+    """A service the product includes beyond reimbursements (assistance, téléconsultation, deuxième avis
+    médical, prévention) and how to reach it. It belongs to the guarantee table — the product every contract
+    on it shares, as the seed portals show one assistance for the collective contract and another for the
+    individual one — not to each member's contract row."""
+
+    __tablename__ = "contract_service"
+
+    id: int | None = Field(default=None, primary_key=True)
+    table_id: int = Field(foreign_key="guarantee_table.id", index=True)
+    kind: ContractServiceKind = enum_field(ContractServiceKind)
+    name: str = Field(max_length=200)  # the provider's or the service's own name
+    description: str = Field(max_length=500)
+    phone: str | None = Field(default=None, max_length=40)
+    hours: str | None = Field(default=None, max_length=200)
+    web: str | None = Field(default=None, max_length=200)
+    conditions: str = Field(max_length=500)  # who may use it and when: « 3 séances par an »…
     position: int = 0
 
 

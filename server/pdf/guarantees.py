@@ -8,7 +8,7 @@ from datetime import date
 
 from models.domain.dates import format_date
 from models.domain.money import format_eur
-from models.domain.vocabulary import inline_words
+from models.domain.vocabulary import contract_service_reach, contract_service_title, inline_words
 from models.schemas.common import ContractLevel, Relationship
 from models.schemas.guarantees import CeilingUse, EquipmentRenewal, MyGuarantees
 from models.tables import Member
@@ -19,6 +19,11 @@ LINE_COLUMNS = (
     Column("Au tableau", 27),
     Column("Ce que cela veut dire", 50),
     Column("Exemple en euros", 69),
+)
+SERVICE_COLUMNS = (
+    Column("Service", 50),
+    Column("Comment le joindre", 70),
+    Column("Conditions", 66),
 )
 CEILING_COLUMNS = (
     Column("Plafond", 70),
@@ -79,6 +84,19 @@ def guarantees_pdf(member: Member, guarantees: MyGuarantees) -> bytes:
                 [
                     [line.label, line.notation, line.description, line.example.sentence if line.example else "–"]
                     for line in category.lines
+                ],
+            )
+        if contract.services:
+            layout.heading("Services inclus dans le contrat", level=2)
+            layout.table(
+                SERVICE_COLUMNS,
+                [
+                    [
+                        f"{contract_service_title(s.label, s.name)} : {s.description}",
+                        contract_service_reach(s.phone, s.hours, s.web) or "–",
+                        s.conditions if s.available else f"{s.unavailable_reason} {s.conditions}",
+                    ]
+                    for s in contract.services
                 ],
             )
     layout.heading("Vos plafonds et vos équipements")

@@ -37,6 +37,7 @@ from models.tables import (
     MessageThread,
     Payment,
 )
+from server.services.contract_services import services_by_contract
 
 LATEST_CLAIMS = 3
 AREAS = [
@@ -69,9 +70,14 @@ def _contracts(session: Session, member_id: int) -> list[ContractSummary]:
         by_contract[contract_id].append(BeneficiarySummary.model_validate(beneficiary, from_attributes=True))
     # base contracts first, each followed by the surcomplémentaires built on it
     contracts = sorted(contracts, key=lambda c: (c.base_contract_id or c.id or 0, c.base_contract_id is not None))
+    services = services_by_contract(session, contracts)
     return [
         ContractSummary.model_validate(
-            {**contract.model_dump(), "beneficiaries": by_contract.get(contract.id or 0, [])}
+            {
+                **contract.model_dump(),
+                "beneficiaries": by_contract.get(contract.id or 0, []),
+                "services": services.get(contract.id or 0, []),
+            }
         )
         for contract in contracts
     ]

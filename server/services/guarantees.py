@@ -42,6 +42,7 @@ from models.domain.simulation import run_simulation_json, simulate_event
 from models.domain.tariffs import TariffError, tariff_set_for
 from models.domain.tariffs import act_label as tariffs_act_label
 from models.schemas.common import ClaimStatus, ContractLevel, ContractState, SectorScope
+from models.schemas.dashboard import ContractServiceOut
 from models.schemas.errors import ErrorDetail
 from models.schemas.guarantees import (
     BeneficiaryCover,
@@ -70,6 +71,7 @@ from models.tables import (
 )
 from server.clock import Clock
 from server.errors import ApiError
+from server.services.contract_services import services_by_contract
 
 ZERO = Decimal("0.00")
 
@@ -400,7 +402,13 @@ def _example(line: GuaranteeLine, stack: Sequence[tuple[str, GuaranteeLine]], to
 # Mes garanties
 
 
-def _contract_out(cover: _Cover, base: _Cover | None, beneficiary_ids: list[int], today: date) -> ContractGuarantees:
+def _contract_out(
+    cover: _Cover,
+    base: _Cover | None,
+    beneficiary_ids: list[int],
+    services: list[ContractServiceOut],
+    today: date,
+) -> ContractGuarantees:
     categories: dict[str, list[GuaranteeLineOut]] = defaultdict(list)
     for line in cover.lines:
         stack: list[tuple[str, GuaranteeLine]] = []
@@ -441,6 +449,7 @@ def _contract_out(cover: _Cover, base: _Cover | None, beneficiary_ids: list[int]
             CareCategoryOut(code=code, label=category_label(code), lines=lines)
             for code, lines in sorted(categories.items(), key=lambda item: _category_rank(item[0]))
         ],
+        services=services,
     )
 
 
@@ -548,9 +557,14 @@ def my_guarantees(session: Session, member: Member, today: date) -> MyGuarantees
     covers = _covers(session, member.id)
     covered_by = _beneficiary_ids(session, [c.contract.id for c in covers if c.contract.id is not None])
     by_id = {c.contract.id: c for c in covers}
+    services = services_by_contract(session, [c.contract for c in covers])
     contracts = [
         _contract_out(
-            cover, by_id.get(cover.contract.base_contract_id), covered_by.get(cover.contract.id or 0, []), today
+            cover,
+            by_id.get(cover.contract.base_contract_id),
+            covered_by.get(cover.contract.id or 0, []),
+            services.get(cover.contract.id or 0, []),
+            today,
         )
         for cover in covers
     ]

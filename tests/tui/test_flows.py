@@ -58,6 +58,7 @@ def test_session_actions_and_areas_are_offered_only_when_they_exist():
         "activate",
         "forgot_password",
         "forgot_identifier",
+        "login_help",
         "resend_confirmation",
         "not_me",  # issue 16: « Ce n'est pas moi »
     }

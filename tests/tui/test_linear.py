@@ -43,6 +43,12 @@ Date : 4 novembre 2026 ; Pour : Lina VIDAL ; Acte : Consultation chez le médeci
 Remboursé : 10,50\u00a0€ ; Statut : Remboursé ; Paiement : Versé sur votre compte …8145 le 10 novembre 2026
 Date : 3 novembre 2026 ; Pour : Enzo VIDAL ; Acte : Pharmacie ; Remboursé : 6,01\u00a0€ ; \
 Statut : Remboursé ; Paiement : Réglé à votre pharmacien le 9 novembre 2026
+== Mes services : assistance, téléconsultation… ==
+Assistance (Assistance IMA) : téléphone : 01 99 00 21 01 (24 h sur 24, 7 jours sur 7)
+Téléconsultation (Ma Question Médicale) : téléphone : 01 99 00 21 15 (tous les jours de 8 h à minuit) ; \
+en ligne : https://app.maquestionmedicale.example/mutuelle
+Deuxième avis médical : téléphone : 01 99 00 21 22 (du lundi au vendredi de 9 h à 18 h)
+Prévention santé (Espace Prévention) : en ligne : https://prevention.mutuelle-demo.example
 == Messagerie ==
 Aucun message non lu
 == Que voulez-vous faire ? ==

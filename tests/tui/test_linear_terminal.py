@@ -75,20 +75,20 @@ CTRL_D = "\x04"
 
 def test_line_editing_ctrl_c_and_ctrl_d_under_a_terminal():
     term = Terminal()
-    term.until("Votre choix (1 à 7) : ")
+    term.until("Votre choix (1 à 8) : ")
     term.type("1\r")
     term.until("N° adhérent ou adresse e-mail : ")
     term.type(f"120458{LEFT}7\r")  # a typo corrected with the left arrow: 1204578, not 120458^[[D7
     term.until("Mot de passe : ")
     term.type(CTRL_C)  # at once: the question is cancelled, nothing was sent
-    said = term.until("Votre choix (1 à 7) : ")
+    said = term.until("Votre choix (1 à 8) : ")
     assert "Annulé : rien n'a été envoyé." in said
-    assert "== Accueil == (7 choix ; « r » : les relire" in said  # reminded in one line, not reread
+    assert "== Accueil == (8 choix ; « r » : les relire" in said  # reminded in one line, not reread
     term.type("se co\r")  # the first letters of « Se connecter »
     said = term.until("(Entrée pour garder 1204578) : ")  # the corrected identifier, offered back
     assert "^[" not in said and "Connexion en cours" not in said
     term.type(CTRL_D)  # in a form: cancels it
-    assert "Annulé : rien n'a été envoyé." in term.until("Votre choix (1 à 7) : ")
+    assert "Annulé : rien n'a été envoyé." in term.until("Votre choix (1 à 8) : ")
     term.type(CTRL_D)  # at the welcome menu: leaves
     term.until("Au revoir.")
     assert term.exit_code() == 0

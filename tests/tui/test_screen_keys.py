@@ -39,6 +39,7 @@ from tui.screens import (
     directory,
     guarantees,
     login,
+    login_help,
     messaging,
     profile,
     profile_forms,
@@ -113,6 +114,7 @@ FACTORIES: dict[str, tuple[bool | str, Factory]] = {
     "ForgotPasswordScreen": (False, lambda app, tmp: account.ForgotPasswordScreen(app.api)),
     "RecoverIdentifierScreen": (False, lambda app, tmp: account.RecoverIdentifierScreen(app.api)),
     "NotMeScreen": (False, lambda app, tmp: account.NotMeScreen(app.api)),
+    "LoginHelpScreen": (False, lambda app, tmp: login_help.LoginHelpScreen()),
     "ResendConfirmationScreen": (False, lambda app, tmp: confirmation.ResendConfirmationScreen(app.api)),
     "MailboxScreen": (False, lambda app, tmp: account.MailboxScreen(tmp)),
     "ChangePasswordScreen": (True, lambda app, tmp: account.ChangePasswordScreen(app.session.api)),
@@ -293,10 +295,10 @@ def test_a_screen_key_may_reuse_another_screens_key_but_not_one_that_works_every
 
 
 async def test_the_help_closes_with_the_aide_key_as_remapped_by_the_user(api, token_store, resume_coralie):
-    """Whatever key opens the help closes it too: a person who moved « Aide » to F10 in the config file
-    closes it with F10 (and still with Échap), on a member screen as on the login screen."""
-    config = parse_config('[keys]\nhelp = "F10"\n')
-    assert config.warnings == [] and config.keymap == {"help": ("f10",)}
+    """Whatever key opens the help closes it too: a person who moved « Aide » to F11 in the config file
+    closes it with F11 (and still with Échap), on a member screen as on the login screen."""
+    config = parse_config('[keys]\nhelp = "F11"\n')
+    assert config.warnings == [] and config.keymap == {"help": ("f11",)}
     for logged_in in (False, True):
         if logged_in:
             resume_coralie()
@@ -304,12 +306,12 @@ async def test_the_help_closes_with_the_aide_key_as_remapped_by_the_user(api, to
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             before = app.screen
-            lines = await _open_help(app, pilot, "f10")
-            assert "F10 : Aide : liste des touches" in lines
-            await pilot.press("f10")
+            lines = await _open_help(app, pilot, "f11")
+            assert "F11 : Aide : liste des touches" in lines
+            await pilot.press("f11")
             await pilot.pause()
-            assert app.screen is before, "F10 did not close the help"
-            await _open_help(app, pilot, "f10")
+            assert app.screen is before, "F11 did not close the help"
+            await _open_help(app, pilot, "f11")
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen is before

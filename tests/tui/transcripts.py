@@ -9,12 +9,13 @@ ACCUEIL = """\
 4. Identifiant oublié ?
 5. Renvoyer l'e-mail de confirmation
 6. Ce n'est pas moi : annuler un changement d'e-mail ou de mobile
-7. Quitter
-Votre choix (1 à 7) :
+7. Aide à la connexion : code non reçu, compte bloqué, identifiant refusé…
+8. Quitter
+Votre choix (1 à 8) :
 """
 ACCUEIL_AGAIN = """\
-== Accueil == (7 choix ; « r » : les relire)
-Votre choix (1 à 7) :
+== Accueil == (8 choix ; « r » : les relire)
+Votre choix (1 à 8) :
 """
 """The Accueil menu the next times: read in full once, then reminded in one line (issue 18)."""
 

@@ -209,6 +209,14 @@ ACTIONS: tuple[Action, ...] = (
         short="Ce n'est pas moi",
         footer=False,
     ),
+    # issue 21: the diagnostic table of the seed portals, before login (tui.flows.login_help)
+    Action(
+        "login_help",
+        ("f10",),
+        "Aide à la connexion : code non reçu, compte bloqué, identifiant refusé…",
+        context=ANONYMOUS,
+        short="Aide à la connexion",
+    ),
     Action("change_password", ("f7",), "Changer mon mot de passe", context=SESSION, short="Mot de passe"),
     Action(
         "security", ("f8",), "Mes appareils de confiance et mes sessions ouvertes", context=SESSION, short="Appareils"
@@ -565,6 +573,11 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         "mailbox",
         ("close", ("escape",), "Revenir à l'écran précédent", "Retour", True),
         ("reload", ("f5",), "Actualiser la boîte aux lettres", "Actualiser", True),
+    ),
+    *_on(
+        "login_help",
+        ("close", ("escape",), "Revenir à l'écran de connexion", "Retour", True),
+        ("questions", ("ctrl+b",), "Revenir à la liste des questions", "Questions", True, "focus_questions"),
     ),
     *_on("help", ("close", ("escape", "f1", "question_mark", "q"), "Fermer l'aide", None, True)),
     # the console conseiller's own screens (its actions on the member are the AGENT ones above)

@@ -31,6 +31,7 @@ from models.schemas.guarantees import MyGuarantees
 from models.schemas.messaging import ThreadDetail
 from models.schemas.simulation import SimulationResult
 from tui.flows import claims as claims_flow
+from tui.flows import contract_services
 from tui.flows import dashboard as dashboard_flow
 from tui.flows import guarantees as guarantees_flow
 from tui.flows import messaging as messaging_flow
@@ -141,6 +142,9 @@ def contracts_lines(d: Dossier, guarantees: MyGuarantees | None, *, long_dates: 
     for contract in d.contracts:
         view = dashboard_flow.contract_view(contract, long_dates=long_dates)
         lines += [v for v in (view.warning, f"Contrat : {view.title}", view.sentence, view.people) if v]
+        # the services the member may ask about on the phone (assistance, téléconsultation…), how to reach each
+        lines.append(f"  {contract_services.HEADING} :" if contract.services else f"  {contract_services.NONE}")
+        lines += [f"    {row}" for service in contract.services for row in contract_services.service_lines(service)]
     if not d.contracts:
         lines.append(dashboard_flow.NO_CONTRACT)
     if guarantees is None:

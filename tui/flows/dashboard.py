@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from models.domain.dates import format_date, format_date_long
 from models.schemas.common import ContractState
 from models.schemas.dashboard import ClaimSummary, ContractSummary, Dashboard
-from tui.flows import wording
+from tui.flows import contract_services, wording
 from tui.flows.actions import DEFAULT_REGISTRY, Action, Registry, keys_label
 
 HEADING = "Tableau de bord"
@@ -18,6 +18,7 @@ CLAIMS_HEADING = "Mes derniers remboursements"
 CONTRACTS_HEADING = "Mon contrat"
 NO_CLAIMS = "Aucun remboursement pour le moment."
 NO_CONTRACT = "Aucun contrat en cours."
+SERVICES_HEADING = "Mes services : assistance, téléconsultation…"
 LOADING = "Chargement du tableau de bord…"
 
 
@@ -77,6 +78,8 @@ class DashboardView:
     unread: str
     areas: tuple[AreaKey, ...]
     """The keys to the portal's areas that exist on this server (and in this client)."""
+    services: tuple[str, ...] = ()
+    """The contracts' services (assistance, téléconsultation…), each once, with how to reach it."""
     alerts: tuple[str, ...] = ()
     """The server's contract banners (garanties suspendues with the amount due and how to pay, échéance
     impayée, contrat résilié, portabilité ending), already in French."""
@@ -135,5 +138,9 @@ def build_view(
         claims=claims,
         unread=wording.unread_sentence(dashboard.unread_messages),
         areas=area_keys(dashboard.areas, registry),
+        services=tuple(
+            contract_services.short_line(s)
+            for s in contract_services.distinct(s for c in dashboard.contracts for s in c.services)
+        ),
         alerts=tuple(f"Attention : {a.message}" for a in dashboard.alerts),
     )

@@ -16,6 +16,7 @@ from models.schemas.common import ContractLevel, ContractState, Relationship
 from models.schemas.guarantees import CeilingUse, ContractGuarantees, EquipmentRenewal, MyGuarantees
 from tui.api import errors
 from tui.api.client import ApiClient
+from tui.flows import contract_services
 from tui.flows.claims import download_dir, save_download
 from tui.flows.wording import inline_words
 
@@ -84,6 +85,8 @@ class ContractView:
     title: str
     sentence: str
     categories: tuple[CategoryView, ...]
+    services: tuple[tuple[str, ...], ...] = ()
+    """Each service the contract includes, as its lines (``tui.flows.contract_services.service_lines``)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,8 @@ def _contract(contract: ContractGuarantees, dates: Callable[[date], str]) -> Con
         )
         for category in contract.categories
     )
-    return ContractView(contract.name, sentence, categories)
+    services = tuple(tuple(contract_services.service_lines(s)) for s in contract.services)
+    return ContractView(contract.name, sentence, categories, services)
 
 
 def build_view(guarantees: MyGuarantees, *, long_dates: bool = False) -> GuaranteesView:

@@ -23,9 +23,9 @@ from tui.api.client import ApiClient
 from tui.api.token_store import MemoryTokenStore, TokenStore
 from tui.flows import account as flows
 from tui.flows import login as login_flow
-from tui.flows import mailbox, menus
+from tui.flows import login_help, mailbox, menus
 from tui.flows.actions import DEFAULT_REGISTRY, Action, Registry
-from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, build_view
+from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, SERVICES_HEADING, build_view
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome, Step
 from tui.flows.password import RULES_SUMMARY
 from tui.linear import claims as linear_claims
@@ -358,10 +358,38 @@ class LinearClient:
             if session is not None:
                 return session
 
+    async def login_help(self) -> str | None:
+        """« Aide à la connexion »: a question, its answer, then its way out (the flow's registry id, or
+        ``login_help.LOGIN``), another question, or back to the Accueil menu (None)."""
+        self.heading(login_help.TITLE)
+        self.say(login_help.INTRO)
+        questions = login_help.QUESTIONS
+        while True:
+            options = [*(q.question for q in questions), login_help.BACK_TO_WELCOME]
+            index = await self.pick(login_help.PICK_HEADING, options)
+            if index == len(questions):
+                return None
+            question = questions[index]
+            self.heading(question.question)
+            for line in login_help.answer_lines(question):
+                self.say(line)
+            remedy = login_help.remedy_label(question, self.registry, keys=False)
+            options = [*([remedy] if remedy else []), login_help.BACK_TO_QUESTIONS, login_help.BACK_TO_WELCOME]
+            choice = options[await self.pick("Et maintenant ?", options)]
+            if choice == remedy:
+                return question.remedy
+            if choice == login_help.BACK_TO_WELCOME:
+                return None
+
     async def _welcome_action(self, flow: LoginFlow, action: str | None) -> AuthenticatedSession | None:
         """One entry of the welcome menu (None: « Se connecter »); the session once logged in."""
         if action is None:
             return await self.log_in(flow)
+        if action == "login_help":
+            remedy = await self.login_help()
+            if remedy == login_help.LOGIN:
+                return await self.log_in(flow)
+            return await self._welcome_action(flow, remedy) if remedy else None
         if action == "activate":
             flow.identifier = await self.activate() or flow.identifier
         elif action == "forgot_password":
@@ -713,6 +741,10 @@ class LinearClient:
             self.say(NO_CLAIMS)
         for record in view.claims:
             self.say(record.line())
+        if view.services:
+            self.heading(SERVICES_HEADING)
+            for line in view.services:
+                self.say(line)
         self.heading("Messagerie")
         self.say(view.unread)
         return dashboard.areas

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.api import errors
+from tui.flows import contract_services, retry
 from tui.flows import guarantees as guarantees_flow
-from tui.flows import retry
 from tui.flows import simulator as flow
 from tui.flows.login import AuthenticatedSession
 
@@ -33,6 +33,12 @@ async def show_guarantees(client: LinearClient, session: AuthenticatedSession) -
             for line in category.lines:
                 for row in line.lines():
                     client.say(row)
+        client.say(f"-- {contract_services.HEADING} --")
+        if not contract.services:
+            client.say(contract_services.NONE)
+        for service in contract.services:
+            for row in service:
+                client.say(row)
     client.heading("Vos plafonds et vos prochains équipements")
     for person in view.people:
         client.say(f"-- {person.name} --")

@@ -23,6 +23,7 @@ from tui.flows.dashboard import (
     LOADING,
     NO_CLAIMS,
     NO_CONTRACT,
+    SERVICES_HEADING,
     DashboardView,
     build_view,
 )
@@ -66,6 +67,8 @@ class DashboardScreen(Screen[None]):
             yield Vertical(id="contracts")
             yield Static("", id="claims-heading", classes="heading", markup=False)
             yield Vertical(id="claims")
+            yield Static(SERVICES_HEADING, id="services-heading", classes="heading -hidden", markup=False)
+            yield Vertical(id="services")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -115,6 +118,10 @@ class DashboardScreen(Screen[None]):
         if not view.claims:
             await claims.mount(Static(NO_CLAIMS, markup=False))
         await claims.mount_all(RecordLines(record, classes="claim") for record in view.claims)
+        services = self.query_one("#services", Vertical)
+        await services.remove_children()
+        self.query_one("#services-heading").set_class(not view.services, "-hidden")
+        await services.mount_all(Static(line, markup=False) for line in view.services)
         self.latest_claim_ids = message.claim_ids
         if view.claims and "claims" in message.areas:
             hint = f"Touches 1 à {len(view.claims)} : le détail ; {keys_label(self.registry['claims'].keys)} : tous"

@@ -12,6 +12,8 @@ from textual.widgets import Footer
 
 from tui.api import errors
 from tui.bindings import screen_bindings
+from tui.flows.contract_services import HEADING as SERVICES_HEADING
+from tui.flows.contract_services import NONE as NO_SERVICES
 from tui.flows.guarantees import (
     HEADING,
     LOADING,
@@ -113,6 +115,11 @@ class GuaranteesScreen(Screen[None]):
                 await contracts.mount(Static(category.label, classes="subheading", markup=False))
                 for line in category.lines:
                     await contracts.mount(Static("\n".join(line.lines()), markup=False, classes="guarantee-line"))
+            await contracts.mount(Static(SERVICES_HEADING, classes="subheading", markup=False))
+            if not contract.services:
+                await contracts.mount(Static(NO_SERVICES, markup=False))
+            for service in contract.services:
+                await contracts.mount(Static("\n".join(service), markup=False, classes="guarantee-line"))
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:

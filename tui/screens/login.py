@@ -35,6 +35,11 @@ def login_hint(registry: Registry) -> str:
     return f"Entrée : valider · Tab : champ suivant · {usable('help')} : aide · {usable('quit')} : quitter\n{links}"
 
 
+def login_help_label(registry: Registry) -> str:
+    """The visible way to « Aide à la connexion », with its key (remappable) in words."""
+    return f"Problème de connexion ? Aide à la connexion ({keys_label(registry['login_help'].keys)})"
+
+
 def _remember_label(on: bool) -> str:
     return f"{login_flow.REMEMBER_LABEL} : {'oui' if on else 'non'}"
 
@@ -91,6 +96,7 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
             # show_challenge): most logins never need them, and each field costs the first paint.
             yield Checkbox(_remember_label(self.flow.remember), self.flow.remember, id="remember", compact=True)
             yield Button("Se connecter", id="submit", variant="primary")
+            yield Button(login_help_label(self.registry), id="login-help-button", compact=True)
             yield Static(login_hint(self.registry), id="login-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -183,6 +189,10 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
         question.update(f"{login_flow.CHALLENGE_INTRO} {self.flow.challenge.question}")
         question.set_class(False, "-hidden")
         answer.set_class(False, "-hidden")
+
+    @on(Button.Pressed, "#login-help-button")
+    async def _login_help(self) -> None:
+        await self.app.run_action("login_help")
 
     @on(Input.Submitted, "#challenge")
     @on(Button.Pressed, "#submit")
