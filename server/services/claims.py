@@ -314,8 +314,15 @@ def _totals_statement(shape: _Shape) -> Any:
     ).select_from(sub)
 
 
-@lru_cache(maxsize=1)
-def _payments_statement() -> Any:
+PAYMENT_SLOTS = 50  # a page's claims are looked up with a multiple of this many placeholders
+
+
+@lru_cache(maxsize=8)
+def _payments_statement(slots: int) -> Any:
+    """The claims' payments, latest last. ``slots`` > 0: that many placeholders (``id0``…), filled up with a
+    repeated id — one statement compiled once per page size; measured, an "expanding" IN list rendered again
+    on every run cost ~0.1 ms a page. 0: an expanding list, for the export's thousands of claims."""
+    ids = [bindparam(f"id{i}") for i in range(slots)] if slots else bindparam("ids", expanding=True)
     return (
         select(
             col(Payment.claim_id),
@@ -325,7 +332,7 @@ def _payments_statement() -> Any:
             col(Payment.payment_date),
             col(Payment.iban_suffix),
         )
-        .where(col(Payment.claim_id).in_(bindparam("ids", expanding=True)), Payment.kind == PaymentKind.payment)
+        .where(col(Payment.claim_id).in_(ids), Payment.kind == PaymentKind.payment)
         .order_by(col(Payment.payment_date), col(Payment.id))
     )
 
@@ -333,9 +340,16 @@ def _payments_statement() -> Any:
 def _latest_payments(connection: Connection, claim_ids: Sequence[int]) -> dict[int, Sequence[Any]]:
     """Each claim's latest payment: (payee, payee_label, state, payment_date, iban_suffix)."""
     latest: dict[int, Sequence[Any]] = {}
-    if claim_ids:
-        for claim_id, *payment in connection.execute(_payments_statement(), {"ids": list(claim_ids)}):
-            latest[claim_id] = payment  # ordered by date: the last one wins
+    if not claim_ids:
+        return latest
+    if len(claim_ids) <= MAX_PAGE_SIZE:
+        slots = -(-len(claim_ids) // PAYMENT_SLOTS) * PAYMENT_SLOTS
+        padded = [*claim_ids, *[claim_ids[0]] * (slots - len(claim_ids))]
+        rows = connection.execute(_payments_statement(slots), {f"id{i}": v for i, v in enumerate(padded)})
+    else:
+        rows = connection.execute(_payments_statement(0), {"ids": list(claim_ids)})
+    for claim_id, *payment in rows:
+        latest[claim_id] = payment  # ordered by date: the last one wins
     return latest
 
 

@@ -20,6 +20,7 @@ from models.tables import AuthSession
 from server.db import create_db_engine, read_engine, retry_once_if_dropped, session_scope_for
 from server.security.tokens import hash_token
 from server.services.auth import LAST_SEEN_RESOLUTION, revoke_everything
+from server.services.claims import _latest_payments
 from tests.conftest import TEST_NOW, bearer
 
 CLAIMS = "/api/v1/me/claims"
@@ -215,3 +216,17 @@ def test_a_read_takes_no_lock_and_no_transaction(database_url):
             writer.execute(sa.text("SELECT 1"))
     finally:
         engine.dispose()
+
+
+def test_a_pages_payments_whatever_its_size(db_session, make):
+    """The payments of a page's claims come from a statement with a fixed number of placeholders (filled up
+    with a repeated id), those of an export from an expanding list: the same answer either way."""
+    member = make.member()
+    claims = [make.claim(member, care_date=TEST_NOW.date() - timedelta(days=n)) for n in range(1, 4)]
+    ids = [c.id for c in claims]
+    connection = db_session.connection()
+    expected = {claim_id: list(payment) for claim_id, payment in _latest_payments(connection, ids).items()}
+    assert set(expected) == set(ids) and all(p[0] is not None for p in expected.values())
+    for asked in (ids[:1], ids * 17, ids * 67):  # 50 and 100 placeholders; 201 ids: the expanding list
+        got = _latest_payments(connection, asked)
+        assert {k: list(v) for k, v in got.items()} == {i: expected[i] for i in set(asked)}
