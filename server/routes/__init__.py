@@ -7,6 +7,7 @@ from server.routes import (
     auth,
     claims,
     dashboard,
+    directory,
     guarantees,
     health,
     messaging,
@@ -33,5 +34,6 @@ for module in (
     notifications,
     agent,  # issue 9: console conseiller
     profile,  # issue 8: « Mon profil »
+    directory,  # issue 21: the care finder
 ):
     api_router.include_router(module.router)

@@ -39,7 +39,17 @@ from models.tables import (
 )
 
 LATEST_CLAIMS = 3
-AREAS = ["dashboard", "messaging", "requests", "notifications", "claims", "guarantees", "simulator", "profile"]
+AREAS = [
+    "dashboard",
+    "messaging",
+    "requests",
+    "notifications",
+    "claims",
+    "guarantees",
+    "simulator",
+    "profile",
+    "directory",  # issue 21: the care finder
+]
 ZERO = Decimal("0.00")
 PORTABILITY_WARNING = timedelta(days=60)  # "portabilité ending soon": within two months
 

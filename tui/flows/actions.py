@@ -42,6 +42,12 @@ class Action:
     live, so that the same key may serve two sections."""
     call: str | None = None
     """The Textual action the binding runs when it is not the id's last part ("answer(True)", "app.pop_screen")."""
+    spoken: str | None = None
+    """The entry's words in the linear mode's menus, when the description speaks of keys (which do nothing there)."""
+
+    @property
+    def menu_label(self) -> str:
+        return self.spoken or self.description
 
     @property
     def footer_label(self) -> str:
@@ -97,6 +103,16 @@ ACTIONS: tuple[Action, ...] = (
         short="Démarches",
     ),
     Action("notifications", ("n",), "Mes notifications", context=SESSION, area="notifications", short="Notifications"),
+    # issue 21: the care finder
+    Action(
+        "directory",
+        ("a",),
+        "Trouver un professionnel de santé (annuaire)",
+        context=SESSION,
+        area="directory",
+        short="Annuaire",
+        footer=False,
+    ),
     Action(
         "new_request",
         ("plus",),
@@ -149,7 +165,13 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("refresh", ("ctrl+r", "f5"), "Actualiser l'écran", context=SESSION, short="Actualiser"),
     Action("logout", ("ctrl+l",), "Se déconnecter", context=SESSION, short="Déconnexion"),
-    Action("help", ("f1", "question_mark"), "Aide : liste des touches", short="Aide"),
+    Action(
+        "help",
+        ("f1", "question_mark"),
+        "Aide : liste des touches",
+        short="Aide",
+        spoken="Aide : comment répondre, et ce menu",
+    ),
     Action(
         "command_palette",
         ("ctrl+p",),
@@ -254,6 +276,14 @@ AGENT_ACTIONS: tuple[Action, ...] = (
         "Simuler un remboursement sur le contrat de l'adhérent",
         context=AGENT,
         short="Simulation",
+        footer=False,
+    ),
+    Action(
+        "agent_directory",
+        ("y",),
+        "Trouver un professionnel de santé ou un établissement (annuaire)",
+        context=AGENT,
+        short="Annuaire",
         footer=False,
     ),
     Action(
@@ -480,6 +510,7 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         ("download_pdf", ("G",), "Télécharger mon tableau de garanties (PDF)", "Tableau PDF", True),
     ),
     *_on("simulator", _TO_DASHBOARD),
+    *_on("directory", ("back", ("escape",), "Fermer l'annuaire", "Retour", True, "app.pop_screen")),  # issue 21
     *_on("saved_simulations", (*_TO_DASHBOARD[:3], "Retour", True, "app.pop_screen")),
     *_on(
         "profile",

@@ -112,7 +112,7 @@ async def run_profile(client: LinearClient, session: AuthenticatedSession) -> No
         section = flow.SECTIONS[index]
         client.heading(section.title)
         try:
-            for line in await flow.section_lines(api, section.id):
+            for line in await flow.section_lines(api, section.id, boxed=False):
                 client.say(line)
             await _act(client, session, api, section.id)
         except errors.ApiError as exc:
