@@ -19,7 +19,7 @@ from server.routes import (
 
 api_router = APIRouter(prefix="/api/v1")
 # FastAPI tries the routes in this order, one by one, on every request: the member's most used pages come first
-# (issue 20: matching GET /me/claims behind 70 other routes was a tenth of the server's work for it). No two
+# (issue 20: matching GET /me/claims behind 70 other routes was ~5 % of its processor time, measured). No two
 # routers answer the same path, so the order changes nothing else — but the paths' order in the OpenAPI
 # document, which follows it.
 for module in (
