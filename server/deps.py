@@ -172,7 +172,7 @@ class RequestContext:
     client_ip: str | None
     token: str
     sessions: SessionScope  # for a route that writes
-    reads: SessionScope  # for a page that only reads (services.db.read_engine)
+    reads: SessionScope  # for a page that only reads (server.db.read_engine)
 
     @property
     def today(self) -> date:
