@@ -25,7 +25,7 @@ from models.schemas.requests import (
 )
 from models.schemas.simulation import SimulationResult
 from server.clock import Clock, SystemClock
-from server.db import SessionScope, create_db_engine, session_scope_for
+from server.db import SessionScope, create_db_engine, read_engine, session_scope_for
 from server.errors import install_error_handlers
 from server.http_headers import SecurityHeaders
 from server.logs import configure_logging
@@ -127,10 +127,12 @@ def create_app(
     clock: Clock | None = None,
     engine: Engine | None = None,
     session_scope: SessionScope | None = None,
+    read_scope: SessionScope | None = None,
 ) -> FastAPI:
     """``session_scope`` (a factory of ``with``-able sessions) wins over ``engine``; tests pass one
     that hands out their transaction-bound session. Without either, an engine is built from
-    ``settings.database_url``."""
+    ``settings.database_url``. ``read_scope``: the sessions of the requests that only read (``read_engine``);
+    by default ``session_scope``'s when that is given, else the read engine's."""
     configure_logging(settings.log_level)
     if session_scope is None:
         engine = engine or create_db_engine(
@@ -138,8 +140,10 @@ def create_app(
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
             pool_timeout=settings.db_pool_timeout_seconds,
+            pool_recycle=settings.db_pool_recycle_seconds,
         )
         session_scope = session_scope_for(engine)
+        read_scope = read_scope or session_scope_for(read_engine(engine))
     docs = docs_enabled(settings)
     app = FastAPI(
         title=API_TITLE,
@@ -155,6 +159,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.engine = engine
     app.state.session_scope = session_scope
+    app.state.read_scope = read_scope or session_scope
     install_error_handlers(app)
     app.include_router(api_router)
     app.openapi = _openapi(app)  # type: ignore[method-assign]

@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from server.errors import nul_refused
 from server.settings import normalise_database_url
 
 SessionScope = Callable[[], AbstractContextManager[Session]]
+T = TypeVar("T")
+
+# The execution option of the engine that read-only requests use (``read_engine``).
+READ_ONLY = "espace_read_only"
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -35,7 +40,11 @@ def _sqlite_begin(connection: Any) -> None:
     # IMMEDIATE: take the write lock at BEGIN (waiting up to busy_timeout). A deferred transaction that
     # reads and then writes fails at once with SQLITE_BUSY when another process wrote in between — two
     # server processes on one SQLite file answered 500 in the lockout race test (test_auth_lockout_race).
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read-only request's transaction is deferred: one snapshot for its statements, no write lock (it
+    # would queue every page behind every other); the one write it may do, the session's last-seen time,
+    # commits the read first and begins its own transaction (services.auth.authenticate).
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def create_db_engine(
@@ -45,11 +54,15 @@ def create_db_engine(
     pool_size: int = 5,
     max_overflow: int = 10,
     pool_timeout: float = 30.0,
+    pool_recycle: int = 1800,
 ) -> Engine:
     """``hide_parameters``: an error's message never carries the query's values (issue 16: a 500 on PostgreSQL
     wrote them to the log). ``pool_*``: PostgreSQL only (settings ``db_pool_size``, ``db_max_overflow``,
-    ``db_pool_timeout_seconds``); each server process holds at most ``pool_size + max_overflow``
-    connections, so N processes need N × that many below PostgreSQL's ``max_connections``."""
+    ``db_pool_timeout_seconds``, ``db_pool_recycle_seconds``); each server process holds at most
+    ``pool_size + max_overflow`` connections, so N processes need N × that many below PostgreSQL's
+    ``max_connections``. No ``pool_pre_ping``: it cost a round trip before every request (issue 20); a
+    connection is replaced after ``pool_recycle`` seconds instead, and a read that meets a connection the
+    server dropped is run again once (``retry_once_if_dropped``)."""
     url = make_url(normalise_database_url(database_url))
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -62,11 +75,36 @@ def create_db_engine(
         url,
         echo=echo,
         hide_parameters=True,
-        pool_pre_ping=True,
+        pool_recycle=pool_recycle,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout,
     )
+
+
+def read_engine(engine: Engine) -> Engine:
+    """The same engine and pool, for requests that only read (the pages of the member's space): on PostgreSQL
+    in autocommit, so that a page costs no BEGIN and no ROLLBACK round trip (each statement sees the data
+    committed when it starts, as READ COMMITTED does inside a transaction); on SQLite a deferred BEGIN
+    (``_sqlite_begin``), which takes no lock and costs no round trip."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT", **{READ_ONLY: True})
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+def retry_once_if_dropped(work: Callable[[], T], again: Callable[[], T] | None = None) -> T:
+    """Runs ``work``; if it met a connection the database had dropped (a restart, an idle timeout: the pool
+    no longer pings first), runs it once more — SQLAlchemy has then invalidated that connection and the
+    pool's older ones, so the second run gets a fresh one. For work that only reads, or whose one write
+    is idempotent: a write that may have been committed before the connection dropped is not run twice
+    by anything else. ``again``: what to run the second time, when it is not ``work`` itself (a session
+    that must be rolled back first)."""
+    try:
+        return work()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        return (again or work)()
 
 
 def session_scope_for(engine: Engine) -> SessionScope:

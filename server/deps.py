@@ -1,21 +1,32 @@
 """The ``Annotated`` dependencies: the single place where the session, the clock, the settings and
-the caller's identity are established."""
+the caller's identity are established.
+
+Two ways for a route: the member's pages (``MemberContext``: one request context built on the event loop
+without I/O, then ONE hop to the thread pool that opens the session, authenticates and runs the service)
+and the others (``SessionDep``, ``CurrentAuth``, ``CurrentMember``…: one dependency each). Both
+authenticate with the same single statement (``services.auth.load_caller``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from models.schemas.common import Role
 from models.tables import Account, Member
-from server.clock import Clock
-from server.errors import forbidden, not_authenticated
+from server.clock import Clock, paris_today
+from server.db import SessionScope, retry_once_if_dropped
+from server.errors import ApiError, forbidden, not_authenticated
 from server.services.auth import Authenticated, authenticate, require_fresh_password
 from server.settings import Settings
+
+T = TypeVar("T")
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -50,9 +61,20 @@ def get_current_auth_even_expired(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Authenticated:
+    token = _bearer_token(credentials)
+
+    def again_on_a_fresh_connection() -> Authenticated:
+        session.rollback()  # the failed statement left the session's transaction unusable
+        return authenticate(session, clock, settings, token)
+
+    # The request's first statement: the one that meets a connection the database dropped (no ping first).
+    return retry_once_if_dropped(lambda: authenticate(session, clock, settings, token), again_on_a_fresh_connection)
+
+
+def _bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or not credentials.credentials:
         raise not_authenticated()
-    return authenticate(session, clock, settings, credentials.credentials)
+    return credentials.credentials
 
 
 # The restricted session of an expired password: only the routes that take this one answer.
@@ -91,19 +113,25 @@ async def get_current_account(current: CurrentAuth) -> Account:
 CurrentAccount = Annotated[Account, Depends(get_current_account)]
 
 
-def get_current_member(session: SessionDep, account: CurrentAccount) -> Member:
-    if account.role != Role.member or account.member_id is None:
-        raise forbidden("members_only", "Cet espace est réservé aux adhérents.")
-    member = session.get(Member, account.member_id)
-    if member is None:
-        raise forbidden("members_only", "Cet espace est réservé aux adhérents.")
-    return member
+def _members_only() -> ApiError:
+    return forbidden("members_only", "Cet espace est réservé aux adhérents.")
+
+
+def member_of(current: Authenticated) -> Member:
+    """The caller's member, loaded with the session (no statement of its own); 403 for staff."""
+    if current.account.role != Role.member or current.member is None:
+        raise _members_only()
+    return current.member
+
+
+async def get_current_member(current: CurrentAuth) -> Member:
+    return member_of(current)
 
 
 CurrentMember = Annotated[Member, Depends(get_current_member)]
 
 
-def client_ip(request: Request) -> str | None:
+async def client_ip(request: Request) -> str | None:
     """The client's address: the peer, or, when the peer is a trusted proxy (setting
     ``trusted_proxies``), the last X-Forwarded-For hop that is not itself a trusted proxy."""
     peer = request.client.host if request.client else None
@@ -118,3 +146,67 @@ def client_ip(request: Request) -> str | None:
 
 
 ClientIp = Annotated[str | None, Depends(client_ip)]
+
+
+# --- the member's pages: one request context, one hop -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberCall:
+    """Inside the thread pool: the open session and the authenticated member."""
+
+    session: Session
+    account: Account
+    member: Member
+    auth: Authenticated
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """What a member's route needs, built once per request on the event loop (no I/O): the clock, the
+    settings, the client's address, the bearer token and where sessions come from. ``as_member`` does the
+    rest in one thread-pool hop."""
+
+    clock: Clock
+    settings: Settings
+    client_ip: str | None
+    token: str
+    sessions: SessionScope  # for a route that writes
+    reads: SessionScope  # for a page that only reads (server.db.read_engine)
+
+    @property
+    def today(self) -> date:
+        return paris_today(self.clock)
+
+    async def as_member(self, work: Callable[[MemberCall], T], *, writes: bool = False) -> T:
+        """Runs ``work`` in the thread pool, in one hop: a session opened, the caller authenticated (one
+        statement: 401 for a session that is not valid, 403 while the password must be changed or for
+        staff), ``work`` run, the session closed. A page that only reads (``writes`` False) uses the
+        read sessions and is run again once if it met a connection the database had dropped."""
+        return await run_in_threadpool(self._as_member_now, work, writes)
+
+    def _as_member_now(self, work: Callable[[MemberCall], T], writes: bool) -> T:
+        def attempt() -> T:
+            with (self.sessions if writes else self.reads)() as session:
+                auth = require_fresh_password(authenticate(session, self.clock, self.settings, self.token))
+                return work(MemberCall(session=session, account=auth.account, member=member_of(auth), auth=auth))
+
+        return attempt() if writes else retry_once_if_dropped(attempt)
+
+
+async def member_context(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+) -> RequestContext:
+    """401 at once without a bearer token; the token itself is checked in ``as_member``'s hop."""
+    state = request.app.state
+    return RequestContext(
+        clock=state.clock,
+        settings=state.settings,
+        client_ip=await client_ip(request),
+        token=_bearer_token(credentials),
+        sessions=state.session_scope,
+        reads=state.read_scope,
+    )
+
+
+MemberContext = Annotated[RequestContext, Depends(member_context)]

@@ -205,6 +205,9 @@ class Settings(BaseSettings):
     db_pool_size: int = 5  # PostgreSQL: connections kept open per server process
     db_max_overflow: int = 10  # PostgreSQL: extra connections opened under load, per process
     db_pool_timeout_seconds: float = 30.0  # wait for a free connection before answering 500
+    # PostgreSQL: a pooled connection older than this is replaced at checkout (no ping before each request; a
+    # read that meets a dropped connection is retried once on a fresh one, see server.db.retry_once_if_dropped)
+    db_pool_recycle_seconds: int = 1800
     shutdown_grace_seconds: float = 30.0  # on SIGTERM: requests in flight get this long to finish
     # issue 16: /docs, /redoc and /openapi.json are served in demo mode, or when this is set (development)
     api_docs: bool = False

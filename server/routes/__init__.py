@@ -2,29 +2,38 @@
 
 from fastapi import APIRouter
 
-from server.routes import auth, claims, dashboard, guarantees, health, simulations
+from server.routes import (
+    agent,
+    auth,
+    claims,
+    dashboard,
+    directory,
+    guarantees,
+    health,
+    messaging,
+    notifications,
+    profile,
+    requests,
+    simulations,
+)
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (health, auth, dashboard, simulations, claims, guarantees):
+# FastAPI tries the routes in this order, one by one, on every request: the member's most used pages come first
+# (issue 20: matching GET /me/claims behind 70 other routes was ~5 % of its processor time, measured). No two
+# routers answer the same path, so the order changes nothing else — but the paths' order in the OpenAPI
+# document, which follows it.
+for module in (
+    claims,
+    dashboard,
+    guarantees,
+    messaging,
+    health,
+    auth,
+    simulations,
+    requests,  # issue 7: messagerie, démarches, notifications
+    notifications,
+    agent,  # issue 9: console conseiller
+    profile,  # issue 8: « Mon profil »
+    directory,  # issue 21: the care finder
+):
     api_router.include_router(module.router)
-
-# issue 7: messagerie, démarches, notifications
-from server.routes import messaging, notifications, requests  # noqa: E402
-
-for module in (messaging, requests, notifications):
-    api_router.include_router(module.router)
-
-# issue 9: console conseiller
-from server.routes import agent  # noqa: E402
-
-api_router.include_router(agent.router)
-
-# issue 8: « Mon profil »
-from server.routes import profile  # noqa: E402
-
-api_router.include_router(profile.router)
-
-# issue 21: the care finder
-from server.routes import directory  # noqa: E402
-
-api_router.include_router(directory.router)

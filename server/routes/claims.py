@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions, ClaimQuery
 from models.schemas.query import QueryDate
 from server.clock import paris_today
-from server.deps import ClockDep, CurrentMember, SessionDep
+from server.deps import ClockDep, CurrentMember, MemberContext, SessionDep
 from server.errors import error_responses
 from server.pdf import statements as pdf
 from server.routes._files import PDF_RESPONSE, file_response
@@ -34,12 +33,11 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     responses=error_responses(401, 403, 422),
     summary="Mes remboursements : liste filtrée, triée, paginée, avec les totaux du filtre",
 )
-async def my_claims(
-    member: CurrentMember, session: SessionDep, clock: ClockDep, query: Annotated[ClaimQuery, Query()]
-) -> ClaimList:
-    # async + one explicit hop to the thread pool for the database work: FastAPI then checks the
+async def my_claims(context: MemberContext, query: Annotated[ClaimQuery, Query()]) -> ClaimList:
+    # async + one hop to the thread pool for authentication and the database work: FastAPI then checks the
     # response on the event loop instead of in a second thread-pool hop (the most used list of the app)
-    return await run_in_threadpool(service.list_claims, session, member, query, paris_today(clock))
+    today = context.today
+    return await context.as_member(lambda call: service.list_claims(call.session, call.member, query, today))
 
 
 @router.get(
@@ -80,8 +78,8 @@ def export_my_claims(
     responses=error_responses(401, 403, 404),
     summary="Le détail d'un remboursement, ligne par ligne",
 )
-def my_claim(member: CurrentMember, session: SessionDep, claim_id: int) -> ClaimDetail:
-    return service.claim_detail(session, member, claim_id)
+async def my_claim(context: MemberContext, claim_id: int) -> ClaimDetail:
+    return await context.as_member(lambda call: service.claim_detail(call.session, call.member, claim_id))
 
 
 @router.get(

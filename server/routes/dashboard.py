@@ -1,8 +1,7 @@
 from fastapi import APIRouter
 
 from models.schemas.dashboard import Dashboard
-from server.clock import paris_today
-from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
+from server.deps import MemberContext
 from server.errors import error_responses
 from server.services import dashboard as service
 
@@ -15,9 +14,10 @@ router = APIRouter(tags=["tableau de bord"])
     responses=error_responses(401, 403),
     summary="Tableau de bord de l'adhérent connecté",
 )
-def my_dashboard(
-    member: CurrentMember, account: CurrentAccount, session: SessionDep, clock: ClockDep, settings: SettingsDep
-) -> Dashboard:
-    return service.dashboard(
-        session, member, account, paris_today(clock), phone=settings.service_phone, hours=settings.service_hours
+async def my_dashboard(context: MemberContext) -> Dashboard:
+    today, settings = context.today, context.settings
+    return await context.as_member(
+        lambda call: service.dashboard(
+            call.session, call.member, call.account, today, phone=settings.service_phone, hours=settings.service_hours
+        )
     )

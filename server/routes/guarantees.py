@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse, Response
 
 from models.schemas.guarantees import MyGuarantees, SavedSimulationCreate, SavedSimulationOut
 from server.clock import paris_today
-from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep
+from server.deps import ClockDep, CurrentAccount, CurrentMember, MemberContext, SessionDep
 from server.errors import error_responses
 from server.routes._files import PDF_RESPONSE, file_response
 from server.routes._idempotency import IdempotencyDep
@@ -20,8 +20,9 @@ router = APIRouter(tags=["garanties"])
     responses=error_responses(401, 403),
     summary="Mes garanties : contrats, tableau par poste, plafonds consommés, prochains équipements",
 )
-def my_guarantees(member: CurrentMember, session: SessionDep, clock: ClockDep) -> MyGuarantees:
-    return service.my_guarantees(session, member, paris_today(clock))
+async def my_guarantees(context: MemberContext) -> MyGuarantees:
+    today = context.today
+    return await context.as_member(lambda call: service.my_guarantees(call.session, call.member, today))
 
 
 @router.get(

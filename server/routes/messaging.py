@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
 from models.schemas.messaging import Inbox, MessageCreate, ThreadCreate, ThreadDetail
-from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
+from server.deps import ClockDep, CurrentAccount, CurrentMember, MemberContext, SessionDep, SettingsDep
 from server.errors import error_responses
 from server.routes._body import ParsedBody, json_body, json_body_openapi
 from server.routes._files import DOCUMENT_RESPONSE, document_response
@@ -22,8 +22,9 @@ router = APIRouter(tags=["messagerie"])
     responses=error_responses(401, 403),
     summary="Mes conversations, avec les messages non lus",
 )
-def my_threads(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Inbox:
-    return messaging.inbox(session, clock, member)
+async def my_threads(context: MemberContext) -> Inbox:
+    clock = context.clock
+    return await context.as_member(lambda call: messaging.inbox(call.session, clock, call.member))
 
 
 @router.post(
@@ -58,10 +59,12 @@ def create_thread(
     responses=error_responses(401, 403, 404),
     summary="Lire une conversation (ses messages deviennent lus)",
 )
-def read_thread(
-    thread_id: int, member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep
-) -> ThreadDetail:
-    return messaging.read_thread(session, clock, settings, member, thread_id)
+async def read_thread(thread_id: int, context: MemberContext) -> ThreadDetail:
+    clock, settings = context.clock, context.settings
+    # opening a conversation marks its messages read: the sessions that write
+    return await context.as_member(
+        lambda call: messaging.read_thread(call.session, clock, settings, call.member, thread_id), writes=True
+    )
 
 
 @router.post(

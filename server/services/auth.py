@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
 import pyotp
 import sqlalchemy as sa
@@ -92,9 +94,13 @@ def invalid_credentials(settings: Settings, *, suspended: bool = False) -> ApiEr
 
 @dataclass(frozen=True)
 class Authenticated:
+    """The caller behind a bearer token. ``member``: the account's member (None for staff), loaded by the
+    same statement as the session and the account (``load_caller``)."""
+
     account: Account
     auth_session: AuthSession
     password_expired: bool = False
+    member: Member | None = None
 
 
 # --- lookups -------------------------------------------------------------------------------------
@@ -551,23 +557,51 @@ def create_session(
     )
 
 
+def load_caller(session: Session, token: str) -> tuple[AuthSession, Account, Member | None] | None:
+    """The session row of a bearer token, its account and the account's member (None for staff), in ONE
+    statement: every authenticated request runs it first (issue 20: three lookups through the ORM were a
+    visible share of a claims page). Anything else the auth chain needs about the caller is joined here."""
+    row = session.execute(_caller_statement(), {"token_hash": hash_token(token)}).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+@lru_cache(maxsize=1)
+def _caller_statement() -> Any:
+    """Built once, the token a bound parameter: building the statement and its cache key on every request
+    cost as much as running it (measured on SQLite)."""
+    return (
+        select(AuthSession, Account, Member)
+        .join(Account, Account.id == AuthSession.account_id)  # type: ignore[arg-type]
+        .outerjoin(Member, Member.id == Account.member_id)  # type: ignore[arg-type]
+        .where(AuthSession.token_hash == sa.bindparam("token_hash"))
+    )
+
+
 def authenticate(session: Session, clock: Clock, settings: Settings, token: str) -> Authenticated:
-    """The account behind a bearer token, or 401. Bumps the session's last-seen time."""
+    """The account behind a bearer token, or 401. Read from the database on every request, never cached:
+    a session revoked (logout, password change, a conseiller's action) is refused at the very next one.
+    Bumps the session's last-seen time, at most once a minute."""
     now = clock.now()
-    auth_session = session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).first()
-    if auth_session is None or auth_session.revoked_at is not None:
+    caller = load_caller(session, token)
+    if caller is None or caller[0].revoked_at is not None:
         raise not_authenticated("session_invalid", SESSION_INVALID)
+    auth_session, account, member = caller
     if now >= auth_session.expires_at or now >= _idle_deadline(auth_session, settings):
         raise not_authenticated("session_expired", SESSION_EXPIRED)
-    account = session.get(Account, auth_session.account_id)
-    if account is None or account.state in (AccountState.disabled, AccountState.never_activated):
+    if account.state in (AccountState.disabled, AccountState.never_activated):
         raise not_authenticated("session_invalid", SESSION_INVALID)
     if now - auth_session.last_seen_at >= LAST_SEEN_RESOLUTION:
+        # The read above ends first: on SQLite a read transaction that then writes can fail at once when
+        # another process wrote in between; a transaction that begins with the write waits its turn.
+        session.commit()
         auth_session.last_seen_at = now
         session.add(auth_session)
         session.commit()
     return Authenticated(
-        account=account, auth_session=auth_session, password_expired=password_is_expired(account, settings, now)
+        account=account,
+        auth_session=auth_session,
+        password_expired=password_is_expired(account, settings, now),
+        member=member,
     )
 
 
