@@ -164,30 +164,36 @@ def test_only_once_and_only_for_a_dropped_connection():
     assert len(calls) == 1
 
 
-def test_a_read_meets_a_connection_postgresql_dropped_and_is_answered(database_url):
-    """For real: the pool no longer pings; the server ends the pooled connection (a restart, an idle timeout);
-    the next read fails on it, SQLAlchemy invalidates it, and the one retry gets a fresh connection."""
+def test_a_read_meets_a_dropped_connection_and_is_answered(database_url):
+    """For real: the pool no longer pings; the pooled connection ends under it (PostgreSQL: the server ends it,
+    as on a restart or an idle timeout; SQLite: the file's connection is closed); the next read fails on it,
+    SQLAlchemy invalidates it, and the one retry gets a fresh connection."""
     engine = create_db_engine(database_url)
-    if engine.dialect.name != "postgresql":
-        engine.dispose()
-        pytest.skip("a SQLite file has no connection to drop")
     try:
-        assert engine.pool._pre_ping is False and engine.pool._recycle == 1800  # type: ignore[attr-defined]
+        assert engine.pool._pre_ping is False  # type: ignore[attr-defined]
         reads = session_scope_for(read_engine(engine))
         with reads() as session:
-            pid = session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
-        admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")  # not from the pool under test
-        with admin.connect() as connection:
-            connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        admin.dispose()
+            raw = session.connection().connection.dbapi_connection
+            first = id(raw)
+            if engine.dialect.name == "postgresql":
+                assert engine.pool._recycle == 1800  # type: ignore[attr-defined]
+                pid = session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        if engine.dialect.name == "postgresql":
+            admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")  # not from the pool under test
+            with admin.connect() as connection:
+                connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            admin.dispose()
+        else:
+            raw.close()  # type: ignore[union-attr]
         attempts: list[int] = []
 
         def page() -> int:
             attempts.append(1)
             with reads() as session:
-                return session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+                session.execute(sa.text("SELECT 1")).scalar_one()
+                return id(session.connection().connection.dbapi_connection)
 
-        assert retry_once_if_dropped(page) != pid
+        assert retry_once_if_dropped(page) != first
         assert len(attempts) == 2
     finally:
         engine.dispose()
