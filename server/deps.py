@@ -14,7 +14,9 @@ from models.schemas.common import Role
 from models.tables import Account, Member
 from server.clock import Clock
 from server.errors import forbidden, not_authenticated
+from server.services import viewer as viewers
 from server.services.auth import Authenticated, authenticate, require_fresh_password
+from server.services.viewer import Viewer
 from server.settings import Settings
 
 bearer_scheme = HTTPBearer(
@@ -91,9 +93,19 @@ async def get_current_account(current: CurrentAuth) -> Account:
 CurrentAccount = Annotated[Account, Depends(get_current_account)]
 
 
+MEMBERS_ONLY = "Cet espace est réservé aux adhérents."
+PRINCIPAL_ONLY = (
+    "Cette partie de l'espace est réservée à l'assuré principal du contrat : votre accès personnel montre vos "
+    "remboursements, vos garanties, votre carte et vos messages."
+)
+
+
 def get_current_member(session: SessionDep, account: CurrentAccount) -> Member:
+    """The assuré principal's own routes: a beneficiary's access (issue 21) is refused here."""
+    if account.role == Role.member and account.beneficiary_id is not None:
+        raise forbidden("principal_only", PRINCIPAL_ONLY)
     if account.role != Role.member or account.member_id is None:
-        raise forbidden("members_only", "Cet espace est réservé aux adhérents.")
+        raise forbidden("members_only", MEMBERS_ONLY)
     member = session.get(Member, account.member_id)
     if member is None:
         raise forbidden("members_only", "Cet espace est réservé aux adhérents.")
@@ -101,6 +113,27 @@ def get_current_member(session: SessionDep, account: CurrentAccount) -> Member:
 
 
 CurrentMember = Annotated[Member, Depends(get_current_member)]
+
+
+def get_current_viewer(session: SessionDep, account: CurrentAccount) -> Viewer:
+    """Issue 21: the routes a beneficiary's own access may call too; the services filter by this viewer."""
+    found = viewers.for_account(session, account) if account.role == Role.member else None
+    if found is None:
+        raise forbidden("members_only", MEMBERS_ONLY)
+    return found
+
+
+CurrentViewer = Annotated[Viewer, Depends(get_current_viewer)]
+
+
+async def get_principal_viewer(viewer: CurrentViewer) -> Viewer:
+    """The assuré principal, with the care hidden from them (relevés, exports)."""
+    if viewer.beneficiary is not None:
+        raise forbidden("principal_only", PRINCIPAL_ONLY)
+    return viewer
+
+
+PrincipalViewer = Annotated[Viewer, Depends(get_principal_viewer)]
 
 
 def client_ip(request: Request) -> str | None:

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse, Response
 
 from models.schemas.guarantees import MyGuarantees, SavedSimulationCreate, SavedSimulationOut
 from server.clock import paris_today
-from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep
+from server.deps import ClockDep, CurrentAccount, CurrentMember, CurrentViewer, PrincipalViewer, SessionDep
 from server.errors import error_responses
 from server.routes._files import PDF_RESPONSE, file_response
 from server.routes._idempotency import IdempotencyDep
@@ -20,8 +20,8 @@ router = APIRouter(tags=["garanties"])
     responses=error_responses(401, 403),
     summary="Mes garanties : contrats, tableau par poste, plafonds consommés, prochains équipements",
 )
-def my_guarantees(member: CurrentMember, session: SessionDep, clock: ClockDep) -> MyGuarantees:
-    return service.my_guarantees(session, member, paris_today(clock))
+def my_guarantees(viewer: CurrentViewer, session: SessionDep, clock: ClockDep) -> MyGuarantees:
+    return service.my_guarantees(session, viewer, paris_today(clock))
 
 
 @router.get(
@@ -33,8 +33,8 @@ def my_guarantees(member: CurrentMember, session: SessionDep, clock: ClockDep) -
     },
     summary="Mon tableau de garanties en PDF",
 )
-def my_guarantees_pdf(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Response:
-    content = service.my_guarantees_pdf(session, member, paris_today(clock))
+def my_guarantees_pdf(viewer: PrincipalViewer, session: SessionDep, clock: ClockDep) -> Response:
+    content = service.my_guarantees_pdf(session, viewer, paris_today(clock))
     return file_response(content, "application/pdf", "tableau-de-garanties.pdf")
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
 from models.schemas.messaging import Inbox, MessageCreate, ThreadCreate, ThreadDetail
-from server.deps import ClockDep, CurrentAccount, CurrentMember, SessionDep, SettingsDep
+from server.deps import ClockDep, CurrentAccount, CurrentViewer, SessionDep, SettingsDep
 from server.errors import error_responses
 from server.routes._body import ParsedBody, json_body, json_body_openapi
 from server.routes._files import DOCUMENT_RESPONSE, document_response
@@ -22,8 +22,8 @@ router = APIRouter(tags=["messagerie"])
     responses=error_responses(401, 403),
     summary="Mes conversations, avec les messages non lus",
 )
-def my_threads(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Inbox:
-    return messaging.inbox(session, clock, member)
+def my_threads(viewer: CurrentViewer, session: SessionDep, clock: ClockDep) -> Inbox:
+    return messaging.inbox(session, clock, viewer)
 
 
 @router.post(
@@ -35,7 +35,7 @@ def my_threads(member: CurrentMember, session: SessionDep, clock: ClockDep) -> I
     summary="Écrire un nouveau message (pièces jointes en base64 ; Idempotency-Key accepté)",
 )
 def create_thread(
-    member: CurrentMember,
+    viewer: CurrentViewer,
     account: CurrentAccount,
     session: SessionDep,
     clock: ClockDep,
@@ -48,7 +48,7 @@ def create_thread(
         clock,
         account,
         body,
-        lambda: messaging.create_thread(session, clock, settings, member, account, body.value),
+        lambda: messaging.create_thread(session, clock, settings, viewer, account, body.value),
     )
 
 
@@ -59,9 +59,9 @@ def create_thread(
     summary="Lire une conversation (ses messages deviennent lus)",
 )
 def read_thread(
-    thread_id: int, member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep
+    thread_id: int, viewer: CurrentViewer, session: SessionDep, clock: ClockDep, settings: SettingsDep
 ) -> ThreadDetail:
-    return messaging.read_thread(session, clock, settings, member, thread_id)
+    return messaging.read_thread(session, clock, settings, viewer, thread_id)
 
 
 @router.post(
@@ -74,7 +74,7 @@ def read_thread(
 )
 def post_message(
     thread_id: int,
-    member: CurrentMember,
+    viewer: CurrentViewer,
     account: CurrentAccount,
     session: SessionDep,
     clock: ClockDep,
@@ -87,7 +87,7 @@ def post_message(
         clock,
         account,
         body,
-        lambda: messaging.post_message(session, clock, settings, member, account, thread_id, body.value),
+        lambda: messaging.post_message(session, clock, settings, viewer, account, thread_id, body.value),
     )
 
 
@@ -97,5 +97,5 @@ def post_message(
     responses={**DOCUMENT_RESPONSE, **error_responses(401, 403, 404)},
     summary="Télécharger une de mes pièces (pièce jointe ou document déposé)",
 )
-def download_document(document_id: int, member: CurrentMember, session: SessionDep) -> Response:
-    return document_response(documents.member_document(session, member.id or 0, document_id))
+def download_document(document_id: int, viewer: CurrentViewer, session: SessionDep) -> Response:
+    return document_response(documents.member_document(session, viewer, document_id))

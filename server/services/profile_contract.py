@@ -55,6 +55,7 @@ from server.clock import Clock, paris_today
 from server.errors import ApiError
 from server.security.crypto import decrypt_optional
 from server.services import audit, messaging
+from server.services import viewer as viewers
 from server.services.profile import invalid
 from server.services.requests import _acknowledge, _new_request
 from server.settings import Settings
@@ -189,7 +190,7 @@ def ask_retirement(
         session,
         clock,
         settings,
-        member,
+        viewers.principal(session, member),
         account,
         ThreadCreate(
             subject="Futur(e) retraité(e) : garder ma complémentaire santé",
