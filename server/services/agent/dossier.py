@@ -58,9 +58,8 @@ from models.tables import (
 )
 from server.clock import PARIS, Clock, paris_today
 from server.services import claims as claims_service
-from server.services import family_access
+from server.services import family_access, messaging
 from server.services import guarantees as guarantees_service
-from server.services import messaging
 from server.services import requests as requests_service
 from server.services import viewer as viewers
 from server.services.agent.common import account_words, at_words, done_for, member_account
