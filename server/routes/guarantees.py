@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse, Response
 
 from models.schemas.guarantees import MyGuarantees, SavedSimulationCreate, SavedSimulationOut
 from server.clock import paris_today
-from server.deps import ClockDep, CurrentAccount, CurrentMember, CurrentViewer, PrincipalViewer, SessionDep
+from server.deps import ClockDep, CurrentAccount, CurrentMember, CurrentViewer, SessionDep
 from server.errors import error_responses
 from server.routes._files import PDF_RESPONSE, file_response
 from server.routes._idempotency import IdempotencyDep
@@ -33,7 +33,7 @@ def my_guarantees(viewer: CurrentViewer, session: SessionDep, clock: ClockDep) -
     },
     summary="Mon tableau de garanties en PDF",
 )
-def my_guarantees_pdf(viewer: PrincipalViewer, session: SessionDep, clock: ClockDep) -> Response:
+def my_guarantees_pdf(viewer: CurrentViewer, session: SessionDep, clock: ClockDep) -> Response:
     content = service.my_guarantees_pdf(session, viewer, paris_today(clock))
     return file_response(content, "application/pdf", "tableau-de-garanties.pdf")
 

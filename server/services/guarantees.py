@@ -540,8 +540,11 @@ def _beneficiaries(session: Session, member_id: int) -> list[Beneficiary]:
 
 def my_guarantees_pdf(session: Session, viewer: Viewer, today: date) -> bytes:
     from server.pdf.guarantees import guarantees_pdf
+    from server.pdf.layout import MemberBlock
 
-    return guarantees_pdf(viewer.member, my_guarantees(session, viewer, today))
+    person = viewer.beneficiary
+    holder = MemberBlock(f"{person.first_name} {person.last_name}", viewer.member.member_number) if person else None
+    return guarantees_pdf(viewer.member, my_guarantees(session, viewer, today), holder)
 
 
 def my_guarantees(session: Session, viewer: Viewer, today: date) -> MyGuarantees:

@@ -114,6 +114,7 @@ BENEFICIARY_A: dict[tuple[str, str], int] = {
     ("GET", "/api/v1/me/claims/export"): 200,
     ("GET", "/api/v1/me/claims/{claim_id}"): 404,  # member A's own claim: not his care
     ("GET", "/api/v1/me/guarantees"): 200,
+    ("GET", "/api/v1/me/guarantees/pdf"): 200,  # printed for him, without the adhérent's address
     ("GET", "/api/v1/me/card"): 200,
     ("GET", "/api/v1/me/card/pdf"): 200,
     ("GET", "/api/v1/me/threads"): 200,
