@@ -391,8 +391,15 @@ def create_family_access(
     session: SessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-) -> FamilyAccessDone:
-    return family_access.create_access(session, clock, settings, member, account, beneficiary_id)
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session,
+        clock,
+        account,
+        None,
+        lambda: family_access.create_access(session, clock, settings, member, account, beneficiary_id),
+    )
 
 
 @router.delete(

@@ -150,7 +150,7 @@ def create_access(
         target_type="beneficiary",
         target_id=person.id,
     )
-    session.commit()
+    session.flush()  # the route commits (``idempotent_create.run_once``: a retry with its key creates nothing twice)
     return FamilyAccessDone(
         beneficiary_id=person.id or 0,
         access=existing.state,

@@ -79,6 +79,7 @@ async def test_samuel_activates_with_a_wrong_code_first_then_lands_on_his_reduce
     lea = demo_session.exec(select(Member).where(Member.member_number == LEA)).one()
     principal = demo_session.exec(select(Account).where(Account.member_id == lea.id)).one()
     create_access(demo_session, clock, settings, lea, principal, samuel(demo_session).id)  # as in the test above
+    demo_session.commit()
     code = letter_code(demo_session, samuel(demo_session))
     app = EspaceApp(api, token_store=token_store, demo_maildir=None)
     async with app.run_test(size=(80, 24)) as pilot:
