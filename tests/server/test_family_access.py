@@ -161,6 +161,8 @@ async def test_each_side_has_its_own_conversations(client, make):
         "Alice écrit"
     ]
     assert (await client.get(f"/api/v1/me/threads/{mine.json()['id']}", headers=alice)).status_code == 404
+    exported = (await client.get("/api/v1/me/data-export", headers=alice)).json()["message_threads"]
+    assert [t["subject"] for t in exported] == ["Alice écrit"]
     assert (await client.get(f"/api/v1/me/threads/{theirs.json()['id']}", headers=samuel)).status_code == 404
     linked = await client.post(
         "/api/v1/me/threads", json={**message, "claim_id": world["claims"]["lea"].id}, headers=samuel
@@ -193,6 +195,10 @@ async def test_confidentiality_hides_the_care_from_the_principal_in_words_and_is
     assert family["notices"] == [HIDDEN]
     guarantees = (await client.get("/api/v1/me/guarantees", headers=alice)).json()
     assert "Samuel" not in [b["first_name"] for b in guarantees["beneficiaries"]]
+    mine = (await client.get("/api/v1/me/data-export", headers=alice)).json()  # « Mes données » too
+    assert claims["samuel"].id not in {c["id"] for c in mine["claims"]} and claims["lea"].id in {
+        c["id"] for c in mine["claims"]
+    }
     own = await client.get("/api/v1/me/claims", headers=samuel)
     assert _claim_ids(own) == {claims["samuel"].id} and "à votre demande" in own.json()["notices"][0]
     shown = await client.put("/api/v1/me/access/privacy", json={"private": False}, headers=samuel)
