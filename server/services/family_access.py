@@ -25,12 +25,8 @@ from models.schemas.profile import FamilyAccessDone, MyAccess
 from models.tables import Account, Beneficiary, Member
 from server.clock import Clock, paris_today
 from server.errors import ApiError
-from server.notify.outbox import enqueue_mail
-from server.security.crypto import access_code_hash
-from server.security.tokens import new_access_code
-from server.services import audit
+from server.services import audit, mails
 from server.services.auth import revoke_everything
-from server.services.mails import SIGNATURE
 from server.services.profile import _member_beneficiary
 from server.services.viewer import Viewer
 from server.settings import Settings
@@ -90,24 +86,20 @@ def household_overview(session: Session, member: Member, principal_account: Acco
 def _post_code(session: Session, clock: Clock, settings: Settings, member: Member, person: Beneficiary) -> None:
     """The code d'accès goes by post to the person, at the household's address (as the welcome letter does);
     neither the screen nor the assuré principal's mailbox ever shows it."""
-    code = new_access_code()
-    person.access_code_hash = access_code_hash(settings, code)
-    session.add(person)
-    address = "\n".join(
-        p for p in (member.address_line1, member.address_line2, f"{member.postal_code} {member.city}") if p
-    )
-    enqueue_mail(
+    mails.post_access_code(
         session,
         clock,
+        settings,
+        member,
+        person,
         to=f"courrier+{member.member_number}-{person.id}@{settings.sms_sink_domain}",
         subject=f"Courrier : code d'accès personnel de {person.first_name} {person.last_name}",
-        body=(
-            f"{person.first_name} {person.last_name}\n{address}\n\nMadame, Monsieur,\n\n"
+        letter=lambda code: (
             f"{member.first_name} {member.last_name}, assuré principal de votre contrat, vous ouvre un accès "
             f"personnel à l'Espace Adhérent. Votre code d'accès : {code}\nDans « Première connexion », saisissez "
             f"le n° adhérent du contrat ({member.member_number}), ce code, votre propre adresse e-mail et le mot de "
             "passe de votre choix. Vous y verrez vos remboursements, vos garanties, votre carte et vos messages, "
-            "et pourrez demander que vos soins ne soient plus visibles par l'assuré principal." + SIGNATURE
+            "et pourrez demander que vos soins ne soient plus visibles par l'assuré principal."
         ),
     )
 
