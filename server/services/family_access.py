@@ -46,7 +46,7 @@ def access_refusal(beneficiary: Beneficiary, today: date) -> str | None:
     if age_on(beneficiary.birth_date, today) < ADULT_AGE:
         return (
             f"{beneficiary.first_name} a moins de {ADULT_AGE} ans : un accès personnel est réservé aux ayants droit "
-            "majeurs ; vous voyez ses remboursements dans votre espace."
+            "majeurs."
         )
     return None
 
