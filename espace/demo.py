@@ -131,7 +131,11 @@ def child(command: list[str], env: dict[str, str], log: Path) -> Iterator[subpro
     """A child process whose output goes to a log file (it would garble the full-screen client),
     terminated when the block ends, killed if it does not stop in time."""
     with log.open("ab") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        # A session of its own: the terminal's Ctrl+C goes to the client (which cancels a question with it),
+        # not to the server and the mail sink, which stop only when the demo ends.
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
     try:
         yield process
     finally:

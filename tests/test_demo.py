@@ -69,3 +69,17 @@ def test_no_free_smtp_port_is_said_in_french(tmp_path: Path, monkeypatch: pytest
     with refused, demo.mail_sink(tmp_path / "mail", port):
         pass
     taken.close()
+
+
+def test_the_demos_server_and_mail_sink_do_not_get_the_terminals_ctrl_c(tmp_path: Path):
+    """Ctrl+C in the terminal goes to its foreground process group: the demo's children live in a session of
+    their own, so that only the client gets it (and cancels the current question), never the server."""
+    import os
+    import sys
+
+    with demo.child(
+        [sys.executable, "-c", "import signal; signal.pause()"], dict(os.environ), tmp_path / "log"
+    ) as process:
+        assert os.getsid(process.pid) != os.getsid(0)
+        assert os.getpgid(process.pid) != os.getpgid(0)
+    assert process.returncode is not None  # and it is still stopped when the demo ends

@@ -304,7 +304,7 @@ WORDS: dict[str, dict[str, str]] = {
         "sms": "par SMS",
         "totp": "par l'application d'authentification",
     },
-    "LoginStatus": {"authenticated": "Connecté·e", "second_factor_required": "Code de connexion demandé"},
+    "LoginStatus": {"authenticated": "Session ouverte", "second_factor_required": "Code de connexion demandé"},
     "ClaimSortKey": {  # "Tri : date des soins, décroissant"
         "care_date": "date des soins",
         "charged": "montant dépensé",

@@ -102,7 +102,7 @@ def test_api_fuzz(case, fuzz_app, fuzz_tokens):
 # deep; the stateless test above already sends the malformed requests. Each step goes out as the member or
 # the conseiller the route belongs to, and passes the same checks.
 STATEFUL_SEED = 20261123
-SCENARIOS = 60  # enough that the chains reach objects on both databases, whatever ran before
+SCENARIOS = 60  # enough that the chains reach objects on both databases
 DEMARCHE_SCENARIOS = 80
 STEPS = 6
 schema.config.phases.stateful.generation.update(modes=[GenerationMode.POSITIVE])
@@ -120,12 +120,29 @@ def _who(case) -> str:
     return "agent" if case.path.startswith("/api/v1/agent/") else "member"
 
 
-def _run_stateful(machine, tokens, scenarios: int) -> set[tuple[str, str]]:
-    """Runs ``machine`` authenticated as the route's user; the (method, path) that answered 2xx."""
+def _run_stateful(machine, tokens, db_session, scenarios: int) -> set[tuple[str, str]]:
+    """Runs ``machine`` authenticated as the route's user; the (method, path) that answered 2xx.
+
+    Each scenario starts from the same database: a savepoint taken before its first step is rolled back
+    after its last. Without it a scenario sees what the earlier ones left (a call still open, a démarche
+    already decided), the same drawn choices meet other answers, and Hypothesis stops the run as
+    « Inconsistent data generation » — depending on which tests ran before on the worker."""
     answered: set[tuple[str, str]] = set()
 
     class AuthenticatedWorkflow(machine):
         rule_order_seed = STATEFUL_SEED
+
+        def setup(self):
+            super().setup()
+            db_session.commit()  # the test session's own savepoint released: the scenario's is the outer one
+            self._scenario = db_session.bind.begin_nested()  # bind: the test connection
+
+        def teardown(self):
+            db_session.rollback()
+            db_session.expunge_all()
+            if self._scenario.is_active:
+                self._scenario.rollback()
+            super().teardown()
 
         def get_call_kwargs(self, case):
             return {"headers": bearer(tokens[_who(case)])}
@@ -152,15 +169,15 @@ def _run_stateful(machine, tokens, scenarios: int) -> set[tuple[str, str]]:
     return answered
 
 
-def test_api_stateful_fuzz(fuzz_app, fuzz_tokens):
-    answered = _run_stateful(Workflow, fuzz_tokens, SCENARIOS)
+def test_api_stateful_fuzz(fuzz_app, fuzz_tokens, db_session):
+    answered = _run_stateful(Workflow, fuzz_tokens, db_session, SCENARIOS)
     # The chains reached real objects: operations on an id (only reachable through a link) succeeded.
     by_id = {path for _method, path in answered if "{" in path}
     assert len(by_id) >= 6, sorted(answered)
 
 
-def test_demarches_stateful_fuzz(fuzz_app, fuzz_tokens):
-    answered = _run_stateful(DemarcheWorkflow, fuzz_tokens, DEMARCHE_SCENARIOS)
+def test_demarches_stateful_fuzz(fuzz_app, fuzz_tokens, db_session):
+    answered = _run_stateful(DemarcheWorkflow, fuzz_tokens, db_session, DEMARCHE_SCENARIOS)
     created = {path for method, path in answered if method == "POST" and path in CREATING}
     # Every kind whose body a generator can fill from the schema alone; a hospital cover also needs the
     # member's own number, which no link carries.

@@ -42,6 +42,13 @@ class DemoMember:
     first_name: str
 
 
+@pytest.fixture(autouse=True)
+def linear_words_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The linear transcripts here check the flows' words as written; the rendering for speech and braille
+    (times in words, lines cut at 80 characters…) is checked over whole sessions by test_linear_speech.py."""
+    monkeypatch.setattr("tui.linear.speech.BY_DEFAULT", False)
+
+
 @pytest.fixture
 def client_clock() -> FrozenClock:
     return FrozenClock(TEST_NOW)
@@ -286,13 +293,16 @@ class ScriptedInput(io.StringIO):
 
 
 def menu_number(out: io.StringIO, label: str) -> Callable[[], str]:
-    """The number of ``label`` in the latest numbered menu printed on ``out``, when asked."""
+    """The answer that picks ``label`` in the menu being asked, when asked: the entry's own words (a menu
+    already read is only reminded in one line, so a number found in the output could be another menu's;
+    the menus take an entry's words as a blind user may type them, `tui.flows.menus`). The entry must have
+    been printed in a numbered menu."""
 
     def find() -> str:
         for line in reversed(out.getvalue().splitlines()):
             number, _, text = line.partition(". ")
             if number.isdigit() and text == label:
-                return number
+                return label
         raise AssertionError(f"« {label} » is not in the menu")
 
     return find

@@ -76,6 +76,7 @@ def resume_as(demo_session, demo_make, token_store, api):
             query = query.where(Account.login_email == email)
         else:
             query = query.join(Member, Member.id == Account.member_id).where(Member.member_number == member_number)
+        token_store.persistent = True  # resumed as from a keyring: « Quitter » keeps it (its expiry is checked)
         token_store.set(api.base_url, demo_make.session_token(demo_session.exec(query).one()))
 
     return put
@@ -209,7 +210,9 @@ async def test_linear_flows_emit_plain_lines_and_errors_start_with_erreur(api, t
 async def test_linear_guarantees_and_dashboard_have_no_escape_nor_box(api, token_store, resume_as):
     resume_as(CORALIE)
     out, err = io.StringIO(), io.StringIO()
-    stdin = ScriptedInput([menu_number(out, "Mes garanties"), menu_number(out, "Aide : liste des touches"), "99"])
+    stdin = ScriptedInput(
+        [menu_number(out, "Mes garanties"), menu_number(out, "Aide : comment répondre, et ce menu"), "99"]
+    )
     client = LinearClient(api, stdin=stdin, stdout=out, stderr=err, token_store=token_store)
     assert await client.run() == 0
     text = out.getvalue()
@@ -373,7 +376,7 @@ async def test_linear_mode_warns_once_before_a_prompt_and_offers_prolonger(
     resume_as(CORALIE)
     out, err = io.StringIO(), io.StringIO()
     dashboard = menu_number(out, "Tableau de bord")
-    help_choice = menu_number(out, "Aide : liste des touches")  # no request: the idle time keeps running
+    help_choice = menu_number(out, "Aide : comment répondre, et ce menu")  # no request: the idle time keeps running
 
     def idle_until_near_expiry() -> str:
         left = api.seconds_before_idle_expiry()

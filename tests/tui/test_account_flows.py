@@ -53,7 +53,7 @@ async def test_login_with_code_then_trusted_device_skips_the_code(api, read_code
     outcome = await _login_with_code(api, read_code, store, trust=True)
     assert outcome.session is not None
     assert outcome.message == (
-        "Cet appareil est maintenant un appareil de confiance jusqu'au 21 février 2027. Vous êtes connecté·e."
+        "Cet appareil est maintenant un appareil de confiance jusqu'au 21 février 2027. Connexion réussie."
     )
     assert store.get_item(api.base_url, device_item(CORALIE))
     again = LoginFlow(api, store)

@@ -15,7 +15,7 @@ from sqlmodel import select
 from fixtures.world import AGENT_TOTP, DEMO_PASSWORD, SUPERVISOR_TOTP
 from models.schemas.common import AccountState
 from models.tables import Account, AuditEvent, CallLog, IdentityCheck, Member
-from tests.tui.transcripts import ACCUEIL
+from tests.tui.transcripts import ACCUEIL_AGAIN
 from tui.linear import LinearClient
 
 from .conftest import ScriptedInput, identity_answers, menu_number
@@ -118,7 +118,7 @@ async def test_a_whole_call_in_the_linear_mode(api, token_store, demo_session, c
     assert before.startswith("Compte : verrouillé jusqu'à ") and before.count(" ; mot de passe erroné ; IP ") == 3
     assert after.startswith("Compte : actif\n")  # the dossier is read again after the action
     assert "Appel noté et terminé.\n" in out
-    assert out.endswith("Vous êtes déconnecté·e.\n" + ACCUEIL + "Au revoir.\n")
+    assert out.endswith("Déconnexion effectuée.\n" + ACCUEIL_AGAIN + "Au revoir.\n")
     assert "\x1b" not in out
     demo_session.expire_all()
     account = demo_session.exec(select(Account).where(Account.member_id == sophie.id)).one()
@@ -145,7 +145,7 @@ async def test_a_conseillers_login_asks_the_apps_code_only(api, token_store, clo
         "Saisissez le code à 6 chiffres affiché par votre application d'authentification.\n"
         "Code de votre application d'authentification (6 chiffres) ou code de secours :\n"
         "Vérification du code…\n"
-        "Vous êtes connecté·e.\n"
+        "Connexion réussie.\n"
     )
     for absent in ("Code valable", "Renvois possibles", "renvoyer un code", "Se fier à cet appareil", "appareil"):
         assert absent not in out
@@ -263,6 +263,7 @@ async def test_a_conseiller_is_warned_of_the_sessions_end_in_the_middle_of_a_cal
             menu_number(stdout, "Quitter"),
         ]
     )
+    token_store.persistent = True  # as a keyring: « Quitter » keeps the session, whose expiry is checked below
     assert await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store).run() == 0
     out = stdout.getvalue()
     print(out)

@@ -101,7 +101,7 @@ async def test_logout_returns_to_login_and_says_so(api, coralie, token_store, lo
         await pilot.press("ctrl+l")
         await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen)
-        assert str(app.screen.query_one("#login-status").render()) == "Vous êtes déconnecté·e."
+        assert str(app.screen.query_one("#login-status").render()) == "Déconnexion effectuée."
         assert api.token is None and token_store.get(api.base_url) is None
         api.use_token(token)
         try:

@@ -291,7 +291,7 @@ async def test_login_flow_step_by_step_against_the_server(api, coralie, read_cod
     flow.choose_trust(False)
     outcome = await flow.send_code()
     assert outcome.ok and outcome.message == (
-        "Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Vous êtes connecté·e."
+        "Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Connexion réussie."
     )
     assert outcome.session.api.token and flow.step is Step.DONE
 

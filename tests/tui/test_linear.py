@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from tests.tui.transcripts import ACCUEIL, code_then_not_trusted
+from tests.tui.transcripts import ACCUEIL, ACCUEIL_AGAIN, code_then_not_trusted
 from tui.linear import LinearClient
 
 from .conftest import ScriptedInput, challenge_answer, menu_number, unreachable_api
@@ -18,7 +18,7 @@ N° adhérent ou adresse e-mail :
 Mot de passe :
 Connexion en cours…
 """
-    + ACCUEIL
+    + ACCUEIL_AGAIN
     + """\
 == Connexion ==
 N° adhérent ou adresse e-mail (Entrée pour garder 1204587) :
@@ -49,7 +49,7 @@ Aucun message non lu
 """
 )
 
-EXPECTED_END = "Vous êtes déconnecté·e.\n" + ACCUEIL + "Au revoir.\n"
+EXPECTED_END = "Déconnexion effectuée.\n" + ACCUEIL_AGAIN + "Au revoir.\n"
 
 
 async def test_linear_transcript(api, coralie, token_store, read_code, fixed_challenges):
@@ -92,16 +92,21 @@ async def test_linear_help_and_quit(api, coralie, token_store, read_code):
             coralie.password,
             lambda: read_code(coralie.email),
             "2",
-            menu_number(stdout, "Aide : liste des touches"),
+            menu_number(stdout, "Aide : comment répondre, et ce menu"),
             menu_number(stdout, "Quitter"),
         ]
     )
     await LinearClient(api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store).run()
     out = stdout.getvalue()
-    assert "== Aide ==\n" in out and "Ctrl+L : Se déconnecter\n" in out and "F1 ou ? : Aide" in out
-    # a screen's own keys are listed by F1 on that screen, not here (dozens of lines to hear)
-    assert "o : Changer le tri" not in out and "F1 ou ? sur cet écran les liste en premier." in out
-    assert out.endswith(") :\nAu revoir.\n") and stderr.getvalue() == ""
+    help_text = out.split("== Aide ==\n", 1)[1]
+    # how to answer here (the commands every question knows), then this menu, in words
+    assert "0 ou « retour » : revenir en arrière." in help_text and "Ctrl+C : annuler la question" in help_text
+    assert "Ce menu (17 choix) :\n1. Tableau de bord\n" in help_text and "\n17. Quitter\n" in help_text
+    # not the full-screen client's keys: they do nothing here
+    assert "Ctrl+L" not in help_text and "F1" not in help_text and "o : Changer le tri" not in out
+    # « Quitter » with a session kept nowhere (no keyring): ended on the server, not left open
+    assert out.endswith("Déconnexion effectuée.\nAu revoir.\n") and stderr.getvalue() == ""
+    assert api.token is None
 
 
 async def test_linear_network_error_goes_to_stderr(client_clock, token_store):
@@ -113,7 +118,7 @@ async def test_linear_network_error_goes_to_stderr(client_clock, token_store):
     assert stderr.getvalue() == (
         "Erreur : Le serveur ne répond pas. Vérifiez que le service est démarré (espace serve) puis réessayez.\n"
     )
-    assert stdout.getvalue().endswith("Connexion en cours…\n" + ACCUEIL + "Au revoir.\n")
+    assert stdout.getvalue().endswith("Connexion en cours…\n" + ACCUEIL_AGAIN + "Au revoir.\n")
 
 
 async def test_linear_empty_answers_are_refused_in_words(api, token_store):
@@ -143,7 +148,7 @@ async def test_linear_password_is_read_without_echo_on_a_terminal(api, coralie, 
     )
     await client.run()
     assert asked == ["Mot de passe : "] and coralie.password not in stdout.getvalue()
-    assert "Vous êtes connecté·e." in stdout.getvalue()
+    assert "Connexion réussie." in stdout.getvalue()
 
 
 def test_linear_output_never_passes_control_characters_to_the_terminal(api):

@@ -11,7 +11,7 @@ from sqlmodel import select
 from fixtures.world import DEMO_PASSWORD
 from models.schemas.common import AccountState
 from models.tables import Account
-from tests.tui.transcripts import ACCUEIL, code_then_not_trusted
+from tests.tui.transcripts import ACCUEIL, ACCUEIL_AGAIN, code_then_not_trusted
 from tui.linear import LinearClient
 
 from .conftest import ScriptedInput, challenge_answer, log_in_api, menu_number
@@ -56,7 +56,7 @@ Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° a
 e-mail et le mot de passe choisi. L'accès personnel d'un ayant droit se connecte avec son adresse e-mail.
 == Première connexion – étape 3 sur 3 : Bienvenue ==
 """
-    + ACCUEIL
+    + ACCUEIL_AGAIN
     + """== Connexion ==
 N° adhérent ou adresse e-mail (Entrée pour garder 1203356) :
 Mot de passe :
@@ -132,7 +132,7 @@ async def test_linear_login_with_code_trust_then_again_without_code(api, coralie
     out, err = await _run(api, token_store, answers)
     assert err == ""
     assert out.count("== Code de connexion ==") == 1  # the second login: a trusted device, no code
-    assert "Cet appareil est maintenant un appareil de confiance jusqu'au 21 février 2027. Vous êtes connecté·e." in out
+    assert "Cet appareil est maintenant un appareil de confiance jusqu'au 21 février 2027. Connexion réussie." in out
     assert out.count("== Tableau de bord ==") == 2
     assert out.endswith("Au revoir.\n")
 
@@ -180,7 +180,7 @@ async def test_linear_three_bad_passwords_lock_then_reset_then_login(
     assert "== Mot de passe oublié ==" in out
     assert "Le mot de passe respecte toutes les règles." in out
     assert "Votre mot de passe est changé et votre compte débloqué." in out
-    assert "Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Vous êtes connecté·e." in out
+    assert "Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Connexion réussie." in out
     assert "Bienvenue dans votre espace, Coralie" in out
 
 
@@ -244,7 +244,7 @@ async def test_the_code_can_be_received_another_way_as_on_the_full_screen(api, t
 
     out, err = await _run(api, token_store, answers)
     assert err == ""
-    assert "Code reçu (6 chiffres) (ou « r » pour renvoyer un code, « a » pour le recevoir autrement) :" in out
+    assert "Ou tapez « r » pour renvoyer un code ou « a » pour le recevoir autrement.\nCode reçu (6 chiffres) :" in out
     assert "== Recevoir le code autrement ==\n1. Code par SMS\n2. Garder ce moyen\n" in out
     assert "Nouveau code envoyé. Un code à 6 chiffres a été envoyé par SMS à 06 ** ** ** 78." in out
     assert "Bienvenue dans votre espace, Coralie" in out

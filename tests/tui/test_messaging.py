@@ -88,6 +88,32 @@ async def test_write_a_message_with_an_attachment_then_read_the_answer(
         assert "Statut : Réponse reçue" in text
 
 
+async def test_the_composer_labels_every_field_and_says_the_completion_in_words(
+    api, token_store, coralie_token, tmp_path
+):
+    """Issue 18: a label that stays when one types (not a placeholder alone), and the path completion in words
+    (not only dimmed after the cursor)."""
+    (tmp_path / "ordonnance.pdf").write_bytes(PDF)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        labels = [str(label.render()) for label in app.screen.query("Label")]
+        assert {"Catégorie", "Sujet", "Votre message", "Pièces jointes (facultatif)"} <= set(labels)
+        suggestion = app.screen.query_one(".attachment-suggestion")
+        assert not suggestion.display
+        app.screen.query_one("#attachment").focus()
+        await pilot.press(*f"{tmp_path}/ord")
+        await pilot.pause()
+        assert suggestion.display and str(suggestion.render()) == f"Tab complète : {tmp_path}/ordonnance.pdf"
+        await pilot.press("backspace", "x")  # nothing starts so: no completion said
+        await pilot.pause()
+        assert not suggestion.display
+
+
 def test_messaging_screen_snapshot(snap_compare, api, token_store, coralie_token):
     async def open_inbox(pilot):
         await settle(pilot.app, pilot)

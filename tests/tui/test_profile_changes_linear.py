@@ -273,7 +273,7 @@ async def test_linear_contributions_of_an_individual_contract_and_card_duplicate
             f"  05/11/2026 : 187,40{euros} – impayée",
             f"  05/12/2026 : 187,40{euros} – à venir",
             "== Carte de tiers payant ==",
-            "NIR 1 52 09 13 055 087",
+            "NIR : 1 52 09 13 055 087",
         ],
     )
     request = demo_session.exec(select(MemberRequest).where(MemberRequest.kind == RequestKind.card_duplicate)).one()

@@ -9,7 +9,7 @@ import io
 from textual.widgets import Input, Static
 
 from fixtures.world import DEMO_PASSWORD
-from tests.tui.transcripts import ACCUEIL, code_then_not_trusted
+from tests.tui.transcripts import ACCUEIL, ACCUEIL_AGAIN, code_then_not_trusted
 from tui.app import EspaceApp
 from tui.flows import account as flows
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY
@@ -122,7 +122,7 @@ Code reçu par e-mail (Entrée pour plus tard) :
 Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° adhérent ou votre adresse \
 e-mail et le mot de passe choisi. L'accès personnel d'un ayant droit se connecte avec son adresse e-mail.
 """
-    + ACCUEIL
+    + ACCUEIL_AGAIN
     + """== Connexion ==
 N° adhérent ou adresse e-mail (Entrée pour garder 1209934) :
 Mot de passe :

@@ -12,6 +12,11 @@ ACCUEIL = """\
 7. Quitter
 Votre choix (1 à 7) :
 """
+ACCUEIL_AGAIN = """\
+== Accueil == (7 choix ; « r » : les relire)
+Votre choix (1 à 7) :
+"""
+"""The Accueil menu the next times: read in full once, then reminded in one line (issue 18)."""
 
 
 def code_then_not_trusted(masked_email: str) -> str:
@@ -21,7 +26,8 @@ def code_then_not_trusted(masked_email: str) -> str:
 Un code à 6 chiffres a été envoyé par e-mail à {masked_email}.
 Code valable jusqu'à 10 h 10.
 Renvois possibles : 3 renvois restants.
-Code reçu (6 chiffres) (ou « r » pour renvoyer un code, « a » pour le recevoir autrement) :
+Ou tapez « r » pour renvoyer un code ou « a » pour le recevoir autrement.
+Code reçu (6 chiffres) :
 Sur un appareil de confiance, le code n'est plus demandé pendant 3 mois. Répondez « Non merci » sur un \
 ordinateur partagé.
 == Se fier à cet appareil ? ==
@@ -29,5 +35,5 @@ ordinateur partagé.
 2. Non merci
 Votre choix (1 à 2) :
 Vérification du code…
-Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Vous êtes connecté·e.
+Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Connexion réussie.
 """

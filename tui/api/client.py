@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -189,6 +189,10 @@ class ApiClient:
         """Set when the server answered 403 ``password_expired`` to any route (the restricted session)."""
         self.on_password_expired: Callable[[], None] | None = None
         """Called then, so the front end opens the forced password change wherever the member is."""
+        self.reauthenticate: Callable[[], Awaitable[bool]] | None = None
+        """Called when the server says the session is over in the middle of a request: the front end logs
+        the same person in again right there (True once done) and the request is sent again, so that a
+        form being sent is not lost. Without it (or when it gives up) the request fails `SessionExpired`."""
 
     @property
     def _http(self) -> httpx.AsyncClient:
@@ -564,6 +568,7 @@ class ApiClient:
         login: bool = False,
         extra_headers: dict[str, str] | None = None,
         params: Any = None,
+        renewed: bool = False,
     ) -> httpx.Response:
         import httpx
 
@@ -582,7 +587,13 @@ class ApiClient:
             if auth:
                 self._last_activity = self.clock.now()
             return response
-        raise self._error_for(response, auth=auth, login=login)
+        error = self._error_for(response, auth=auth, login=login)
+        expired = auth and isinstance(error, errors.SessionExpired) and not renewed
+        if expired and self.reauthenticate is not None and await self.reauthenticate():
+            return await self._request(
+                method, path, json=json, auth=auth, extra_headers=extra_headers, params=params, renewed=True
+            )
+        raise error
 
     def _error_for(self, response: httpx.Response, *, auth: bool, login: bool) -> errors.ApiError:
         status = response.status_code

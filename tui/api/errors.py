@@ -73,7 +73,7 @@ class AccountBlocked(ApiError):
 
 
 class NotAuthenticated(ApiError):
-    default_message = "Vous n'êtes pas connecté·e. Connectez-vous d'abord."
+    default_message = "Aucune session ouverte : connectez-vous d'abord."
 
 
 class SessionExpired(ApiError):

@@ -600,7 +600,7 @@ def expiry_warning(api: ApiClient) -> str:
     at = datetime.fromtimestamp(ends, tz=paris())
     return (
         f"Sans activité, votre session se terminera à {clock_time(at)}. "
-        "Choisissez « Prolonger » pour rester connecté·e ; ce que vous avez saisi est conservé."
+        "Choisissez « Prolonger » pour garder votre session ouverte ; ce que vous avez saisi est conservé."
     )
 
 

@@ -42,6 +42,12 @@ class Action:
     live, so that the same key may serve two sections."""
     call: str | None = None
     """The Textual action the binding runs when it is not the id's last part ("answer(True)", "app.pop_screen")."""
+    spoken: str | None = None
+    """The entry's words in the linear mode's menus, when the description speaks of keys (which do nothing there)."""
+
+    @property
+    def menu_label(self) -> str:
+        return self.spoken or self.description
 
     @property
     def footer_label(self) -> str:
@@ -158,7 +164,13 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("refresh", ("ctrl+r", "f5"), "Actualiser l'écran", context=SESSION, short="Actualiser"),
     Action("logout", ("ctrl+l",), "Se déconnecter", context=SESSION, short="Déconnexion"),
-    Action("help", ("f1", "question_mark"), "Aide : liste des touches", short="Aide"),
+    Action(
+        "help",
+        ("f1", "question_mark"),
+        "Aide : liste des touches",
+        short="Aide",
+        spoken="Aide : comment répondre, et ce menu",
+    ),
     Action(
         "command_palette",
         ("ctrl+p",),

@@ -139,10 +139,13 @@ def _bank_line(row: BankAccountOut) -> str:
     return line
 
 
-def draw_card(card: Card, width: int = 76) -> list[str]:
-    """The card as a box: what the pharmacist keys in, then one line per beneficiary."""
+def draw_card(card: Card, width: int = 76, *, boxed: bool = True) -> list[str]:
+    """The card as a box: what the pharmacist keys in, then one line per beneficiary. Unboxed (the linear
+    mode): the same lines without the frame, which a braille display shows as rows of dots."""
     if not card.available:
         return [card.message or "Carte non valable."]
+    if not boxed:
+        return _card_lines(card)
     inner = width - 4
     valid = (
         f"du {format_date(card.valid_from)} au {format_date(card.valid_to)}"
@@ -168,7 +171,22 @@ def draw_card(card: Card, width: int = 76) -> list[str]:
     return lines
 
 
-async def section_lines(api: ProfileApi, section: str, *, width: int = 76) -> list[str]:
+def _card_lines(card: Card) -> list[str]:
+    title = "Carte de tiers payant"
+    if card.valid_from and card.valid_to:
+        title += f", valable du {format_date(card.valid_from)} au {format_date(card.valid_to)}"
+    lines = [
+        title,
+        f"N° AMC : {card.amc_number} ; opérateur : {card.operator} ; n° adhérent : {card.member_number}",
+    ]
+    for b in card.beneficiaries:
+        lines.append(f"{b.name}, date de naissance {format_date(b.birth_date)} ; NIR : {spaced_nir(b.nir)}")
+        lines.append("Domaines : " + " ".join(b.domains))
+    lines.append("Légende des domaines : " + " ; ".join(f"{k} {v}" for k, v in card.domains_legend.items()))
+    return lines
+
+
+async def section_lines(api: ProfileApi, section: str, *, width: int = 76, boxed: bool = True) -> list[str]:
     if section == "contact":
         p = await api.profile()
         lines = [
@@ -243,7 +261,7 @@ async def section_lines(api: ProfileApi, section: str, *, width: int = 76) -> li
                 )
         return lines
     if section == "card":
-        return draw_card(await api.card(), width)
+        return draw_card(await api.card(), width, boxed=boxed)
     if section == "access":
         mine = await api.my_access()
         return [

@@ -22,6 +22,7 @@ from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
 from tui.flows.actions import Action
 from tui.linear import guarantees as linear_simulator
+from tui.linear.ending import EndOfInput
 from tui.linear.profile import LinearFace
 
 if TYPE_CHECKING:
@@ -83,24 +84,32 @@ class Console:
         self.c.heading(f"Console conseiller – {self.name}" if self.name else "Console conseiller")
         while True:
             actions = self._menu(TOP)
-            action = actions[await self.c.pick("Que voulez-vous faire ?", [a.description for a in actions])]
-            if action.id == "agent_search":
-                await self.call()
-            elif action.id == "agent_queue":
-                await self.queue()
-            elif action.id == "agent_audit":
-                await self.audit()
-            elif action.id == "agent_flagged":
-                await self.flagged()
-            elif action.id == "agent_staff":
-                await self.staff()
-            elif action.id == "help":
-                self.c.show_help(list(self.actions.values()))
-            elif action.id == "logout":
+            labels = [a.menu_label for a in actions]
+            try:
+                action = actions[await self.c.pick("Que voulez-vous faire ?", labels, top=True)]
+            except EndOfInput:  # Ctrl+D at the console's home: as « Quitter »
+                return await self.c.leave(self.session)
+            if action.id == "logout":
                 self.c.say(await login_flow.logout(self.session, self.c.token_store))
                 return "logout"
-            elif action.id == "quit":
-                return "quit"
+            if action.id == "quit":
+                return await self.c.leave(self.session)
+            if action.id == "help":
+                self.c.show_help(actions)
+            else:
+                await self.c.guarded(self._home_action(action.id))
+
+    async def _home_action(self, action: str) -> None:
+        if action == "agent_search":
+            await self.call()
+        elif action == "agent_queue":
+            await self.queue()
+        elif action == "agent_audit":
+            await self.audit()
+        elif action == "agent_flagged":
+            await self.flagged()
+        elif action == "agent_staff":
+            await self.staff()
 
     # -- a call --------------------------------------------------------------------------------------
 

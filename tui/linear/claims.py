@@ -94,14 +94,12 @@ async def _after_detail(client: LinearClient, session: AuthenticatedSession, det
         "statement": "Enregistrer le relevé de prestations du paiement (PDF)",
         "documents": "Enregistrer " + ("le document joint" if count == 1 else f"les {count} documents joints"),
     }
-    client.heading("Ce remboursement : que voulez-vous faire ?")
-    for number, choice in enumerate(choices, start=1):
-        client.say(f"{number}. {labels[choice]}")
-    client.say(f"{len(choices) + 1}. Revenir à la liste")
-    answer = (await client.prompt(f"Votre choix (1 à {len(choices) + 1})")).strip()
-    if not answer.isdigit() or not 1 <= int(answer) <= len(choices):
+    index = await client.pick(
+        "Ce remboursement : que voulez-vous faire ?", [*(labels[c] for c in choices), "Revenir à la liste"]
+    )
+    if index >= len(choices):
         return  # back to the list
-    if choices[int(answer) - 1] == "statement" and payment is not None:
+    if choices[index] == "statement" and payment is not None:
         await _save(client, session.api.payment_statement(payment.id), "Relevé de prestations")
         return
     try:
@@ -122,14 +120,8 @@ async def run_claims(client: LinearClient, session: AuthenticatedSession) -> Non
         return
     result = await _show(client, session, model, options)
     while True:
-        client.heading("Mes remboursements : que voulez-vous faire ?")
-        for number, (_id, label) in enumerate(MENU, start=1):
-            client.say(f"{number}. {label}")
-        choice = (await client.prompt(f"Votre choix (1 à {len(MENU)})")).strip()
-        if not choice.isdigit() or not 1 <= int(choice) <= len(MENU):
-            client.error(f"choix invalide : « {choice} ». Tapez un nombre de 1 à {len(MENU)}.")
-            continue
-        action = MENU[int(choice) - 1][0]
+        index = await client.pick("Mes remboursements : que voulez-vous faire ?", [label for _id, label in MENU])
+        action = MENU[index][0]
         new = model
         if action == "back":
             return

@@ -7,26 +7,34 @@ state change is said in words. Standard input, output and error are injectable (
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import getpass
 import re
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from tui.api import errors
 from tui.api.client import ApiClient
 from tui.api.token_store import MemoryTokenStore, TokenStore
 from tui.flows import account as flows
 from tui.flows import login as login_flow
-from tui.flows import mailbox
-from tui.flows.actions import DEFAULT_REGISTRY, SCREEN, Action, Registry, keys_label
+from tui.flows import mailbox, menus
+from tui.flows.actions import DEFAULT_REGISTRY, Action, Registry
 from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, build_view
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome, Step
 from tui.flows.password import RULES_SUMMARY
 from tui.linear import claims as linear_claims
 from tui.linear import guarantees as linear_guarantees
 from tui.linear import messaging as linear_messaging
+from tui.linear import speech
+from tui.linear.ending import Cancelled, EndOfInput
+
+T = TypeVar("T")
 
 TITLE = "Espace Adhérent – mode linéaire"
 MENU_HEADING = "Que voulez-vous faire ?"
@@ -36,10 +44,6 @@ GOODBYE = "Au revoir."
 EXPIRY_LATER = "Ne pas prolonger"
 RECOVER_LEAVE = "Entrée sans rien écrire au nom : revenir à l'accueil."
 BACK_TO_WELCOME = "Retour à l'accueil."
-SCREEN_KEYS_HINT = (
-    "Chaque écran du client plein écran a aussi ses propres touches (trier, filtrer, envoyer…) : "
-    "F1 ou ? sur cet écran les liste en premier."
-)
 TOTP_LINEAR_INTRO = (
     "Dans votre application d'authentification, ajoutez un compte avec la clé (le secret) ci-dessous, puis "
     "indiquez le code à 6 chiffres qu'elle affiche."
@@ -48,6 +52,12 @@ TOTP_LEAVE = "Entrée sans rien écrire : abandonner (rien n'est activé)."
 TOTP_NOT_ENABLED = "Application d'authentification non activée : le code vous reste envoyé par e-mail ou SMS."
 PASSWORD_UNCHANGED = "Mot de passe inchangé : après 3 essais, retour au menu ; votre mot de passe actuel reste valable."
 EXPIRY_NOT_EXTENDED = "Session non prolongée : sans activité, il faudra vous reconnecter."
+CANCELLED = "Annulé : rien n'a été envoyé."
+INTERRUPTED = "Interrompu : si la demande était déjà partie, vérifiez-la avant de la refaire."
+REAUTH_INTRO = (
+    "Votre session a expiré. Reconnectez-vous pour continuer : ce que vous avez saisi est gardé (Ctrl+C : abandonner)."
+)
+AT_TOP = "Vous êtes au menu principal : « Quitter » est le dernier choix."
 
 
 # Control characters other than tab and newline (C0, DEL, C1): text typed by someone else (a message, a
@@ -60,8 +70,20 @@ def printable(text: str) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
-class _EndOfInput(Exception):
-    """Standard input is closed: leave quietly."""
+_line_editing_ready = False
+
+
+def _enable_line_editing() -> None:
+    """GNU readline (standard library) behind ``input()``: arrow keys, Home/End and the history of this
+    run, as screen-reader users expect of a command-line program. Absent on some builds: plain input."""
+    global _line_editing_ready
+    if not _line_editing_ready:
+        _line_editing_ready = True
+        with contextlib.suppress(ImportError):
+            import readline  # importing it is what hooks it into input()
+
+            # No bracketed-paste markers around each line: a braille display would show them.
+            readline.parse_and_bind("set enable-bracketed-paste off")
 
 
 class LinearClient:
@@ -77,6 +99,7 @@ class LinearClient:
         read_secret: Callable[[str], str] | None = None,
         notices: list[str] | None = None,
         demo_maildir: Path | None = None,
+        for_speech: bool | None = None,
     ) -> None:
         self.demo_maildir = demo_maildir if demo_maildir is not None else mailbox.demo_maildir()
         registry = registry.with_demo(self.demo_maildir is not None)
@@ -90,19 +113,37 @@ class LinearClient:
         self.notices = notices or []
         self._prompt_session: AuthenticatedSession | None = None
         """The session the prompts belong to: each prompt first says the expiry warning when it is due."""
+        self.for_speech = speech.BY_DEFAULT if for_speech is None else for_speech
+        """Lines rendered for the ear and the fingers (`tui.linear.speech`): times in words, masked values said
+        as masked, identifiers digit by digit, abbreviations explained once, lines cut at 80 characters."""
+        self._abbreviations_said: set[str] = set()
+        self._menus_read: set[tuple[str, tuple[str, ...]]] = set()
+        """Menus already read in full: after that, one line reminds them (« r » reads them again)."""
+        self._reading = False
+        self._interrupted = False
+        self._task: asyncio.Task[int] | None = None
+        self._identifier: str | None = None
+        """Who is logged in (as typed at login): after an expiry, only their password is asked again."""
 
     # -- output -------------------------------------------------------------------------------------
 
     def say(self, line: str = "") -> None:
-        self.stdout.write(printable(line) + "\n")
+        for part in self._rendered(printable(line)):
+            self.stdout.write(part + "\n")
         self.stdout.flush()
+
+    def _rendered(self, text: str) -> list[str]:
+        if not self.for_speech:
+            return text.split("\n")
+        return speech.lines_of(text, speech.WIDTH, self._abbreviations_said)
 
     def heading(self, title: str) -> None:
         self.say(f"== {title} ==")
 
     def error(self, message: str) -> None:
         self.stdout.flush()
-        self.stderr.write(f"Erreur : {printable(message)}\n")
+        for part in self._rendered(f"Erreur : {printable(message)}"):
+            self.stderr.write(part + "\n")
         self.stderr.flush()
 
     # -- input --------------------------------------------------------------------------------------
@@ -113,15 +154,41 @@ class LinearClient:
         except (AttributeError, ValueError):
             return False
 
-    def ask(self, prompt: str) -> str:
+    def _line_editing(self) -> bool:
+        """``input()`` (with readline) only on the process's own terminal: it reads sys.stdin."""
+        return self.stdin is sys.stdin and self.stdout is sys.stdout and self._interactive() and sys.stdout.isatty()
+
+    def ask(self, prompt: str, *, menu: bool = False) -> str:
+        """One line. Ctrl+C cancels the question (`Cancelled`); end of input (Ctrl+D) cancels it too, or,
+        at a main menu (``menu``), leaves (`EndOfInput`)."""
         interactive = self._interactive()
-        # On a terminal the answer follows the prompt; otherwise the line ends at the colon.
-        self.stdout.write(f"{prompt} :" + (" " if interactive else ""))
-        self.stdout.flush()
-        line = self.stdin.readline()
+        prompt = printable(prompt)
+        if self.for_speech:  # a long question: its beginning said as lines, the prompt is its last line
+            *before, prompt = speech.lines_of(prompt + " :", speech.WIDTH) or [":"]
+            prompt = prompt.removesuffix(" :").removesuffix(":").strip()
+            for line in before:
+                self.say(line)
+        self._reading = True
+        try:
+            if self._line_editing():
+                _enable_line_editing()
+                try:
+                    line = input(f"{prompt} : ") + "\n"
+                except EOFError:
+                    line = ""
+            else:
+                # On a terminal the answer follows the prompt; otherwise the line ends at the colon.
+                self.stdout.write(f"{prompt} :" + (" " if interactive else ""))
+                self.stdout.flush()
+                line = self.stdin.readline()
+        except KeyboardInterrupt:
+            self.say()
+            raise Cancelled from None
+        finally:
+            self._reading = False
         if not line:
             self.say()
-            raise _EndOfInput
+            raise EndOfInput if menu else Cancelled
         if not interactive:
             self.say()  # the answer was not echoed: end the prompt's line so output stays line-based
         return line.rstrip("\r\n")
@@ -130,15 +197,61 @@ class LinearClient:
         if self._read_secret is not None:
             return self._read_secret(f"{prompt} : ")
         if self._interactive():
+            self._reading = True
             try:
                 return getpass.getpass(f"{prompt} : ", stream=self.stdout)
-            except EOFError as exc:
-                raise _EndOfInput from exc
+            except EOFError:
+                self.say()
+                raise Cancelled from None
+            except KeyboardInterrupt:
+                self.say()
+                raise Cancelled from None
+            finally:
+                self._reading = False
         return self.ask(prompt)
+
+    # -- Ctrl+C -------------------------------------------------------------------------------------
+
+    def _on_interrupt(self, signum: int, frame: object) -> None:
+        """Ctrl+C: while a line is read, it interrupts the read at once (the question is cancelled);
+        while the client waits for the server, it cancels that wait (the menu says so). Never the whole
+        program, and in the demo never the server: it runs in a session of its own."""
+        if self._reading:
+            raise KeyboardInterrupt
+        task = self._task
+        if task is not None and not task.done():
+            self._interrupted = True
+            task.cancel()
+
+    async def guarded(self, work: Awaitable[T]) -> T | None:
+        """Run one menu entry; a cancelled question or an interrupted wait comes back here, in words
+        (None then)."""
+        try:
+            return await work
+        except Cancelled:
+            self.say(CANCELLED)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if not self._interrupted or task is None:
+                raise
+            self._interrupted = False
+            task.uncancel()
+            self.say(INTERRUPTED)
+        return None
 
     # -- the flows ----------------------------------------------------------------------------------
 
     async def run(self) -> int:
+        self._task = asyncio.current_task()
+        catch_interrupt = self._interactive() and threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, self._on_interrupt) if catch_interrupt else None
+        try:
+            return await self._run()
+        finally:
+            if catch_interrupt:
+                signal.signal(signal.SIGINT, previous)
+
+    async def _run(self) -> int:
         self.say(TITLE)
         for notice in self.notices:
             self.say(notice)
@@ -152,21 +265,44 @@ class LinearClient:
                 if await self.main_menu(session) == "quit":
                     break
                 session = None
-        except _EndOfInput:
+        except EndOfInput:
             pass
         self.say(GOODBYE)
         return 0
 
-    def choose(self, heading: str, options: list[str]) -> int:
-        """A numbered menu; returns the index chosen (0-based), asking again after a wrong answer."""
+    def choose(self, heading: str, options: list[str], *, top: bool = False) -> int:
+        """A numbered menu; returns the index chosen (0-based), asking again after a wrong answer.
+
+        Read in full the first time, then as a one-line reminder; the answers of `tui.flows.menus`
+        (number, first letters, 0, r, ?). ``top``: a main menu, where Ctrl+D leaves and 0 has nowhere to go;
+        elsewhere 0 without a « Retour » entry cancels the flow."""
+        key = (heading, tuple(options))
+        full = key not in self._menus_read
+        self._menus_read.add(key)
         while True:
-            self.heading(heading)
-            for number, option in enumerate(options, start=1):
-                self.say(f"{number}. {option}")
-            choice = self.ask(f"Votre choix (1 à {len(options)})").strip()
-            if choice.isdigit() and 1 <= int(choice) <= len(options):
-                return int(choice) - 1
-            self.error(f"choix invalide : « {choice} ». Tapez un nombre de 1 à {len(options)}.")
+            if full:
+                self.heading(heading)
+                for number, option in enumerate(options, start=1):
+                    self.say(f"{number}. {option}")
+            else:
+                self.say(menus.reminder(f"== {heading} ==", len(options)))
+            full = False
+            while True:
+                answer = menus.read_answer(self.ask(f"Votre choix (1 à {len(options)})", menu=top), options)
+                if answer.kind is menus.Kind.CHOSEN:
+                    return answer.index
+                if answer.kind is menus.Kind.REPEAT:
+                    full = True
+                    break
+                if answer.kind is menus.Kind.HELP:
+                    for line in menus.COMMANDS_HELP:
+                        self.say(line)
+                elif answer.kind is menus.Kind.BACK:
+                    if not top:
+                        raise Cancelled
+                    self.say(AT_TOP)
+                else:
+                    self.error(answer.problem)
 
     def ask_field(self, label: str, default: str | None = None) -> str:
         return self.ask(f"{label} (Entrée pour garder {default})" if default else label) or (default or "")
@@ -187,9 +323,9 @@ class LinearClient:
         await self._warn_if_due()
         return self.ask_secret(prompt)
 
-    async def pick(self, heading: str, options: list[str]) -> int:
+    async def pick(self, heading: str, options: list[str], *, top: bool = False) -> int:
         await self._warn_if_due()
-        return self.choose(heading, options)
+        return self.choose(heading, options, top=top)
 
     async def prompt_field(self, label: str, default: str | None = None) -> str:
         await self._warn_if_due()
@@ -215,31 +351,35 @@ class LinearClient:
         while True:
             extra = self.welcome_actions()
             options = ["Se connecter", *[a.description for a in extra], "Quitter"]
-            index = await self.pick("Accueil", options)
-            if index == 0:
-                session = await self.log_in(flow)
-                if session is not None:
-                    return session
-                continue
+            index = await self.pick("Accueil", options, top=True)
             if index == len(options) - 1:
-                raise _EndOfInput
-            action = extra[index - 1].id
-            if action == "activate":
-                flow.identifier = await self.activate() or flow.identifier
-            elif action == "forgot_password":
-                flow.identifier = await self.forgot_password() or flow.identifier
-            elif action == "forgot_identifier":
-                await self.forgot_identifier()
-            elif action == "not_me":
-                flow.identifier = await self.not_me() or flow.identifier
-            elif action == "resend_confirmation":
-                flow.identifier = await self.resend_confirmation() or flow.identifier
-            elif action == "demo_mailbox":
-                self.show_mailbox()
+                raise EndOfInput
+            session = await self.guarded(self._welcome_action(flow, None if index == 0 else extra[index - 1].id))
+            if session is not None:
+                return session
 
-    async def log_in(self, flow: LoginFlow) -> AuthenticatedSession | None:
-        """One attempt; after a refusal, back to the Accueil menu (Mot de passe oublié is there)."""
-        flow.step = Step.IDENTIFIER
+    async def _welcome_action(self, flow: LoginFlow, action: str | None) -> AuthenticatedSession | None:
+        """One entry of the welcome menu (None: « Se connecter »); the session once logged in."""
+        if action is None:
+            return await self.log_in(flow)
+        if action == "activate":
+            flow.identifier = await self.activate() or flow.identifier
+        elif action == "forgot_password":
+            flow.identifier = await self.forgot_password() or flow.identifier
+        elif action == "forgot_identifier":
+            await self.forgot_identifier()
+        elif action == "not_me":
+            flow.identifier = await self.not_me() or flow.identifier
+        elif action == "resend_confirmation":
+            flow.identifier = await self.resend_confirmation() or flow.identifier
+        elif action == "demo_mailbox":
+            self.show_mailbox()
+        return None
+
+    async def log_in(self, flow: LoginFlow, *, same_person: bool = False) -> AuthenticatedSession | None:
+        """One attempt; after a refusal, back to the Accueil menu (Mot de passe oublié is there).
+        ``same_person``: after an expiry, the identifier is not asked (nor changed), only what follows."""
+        flow.step = Step.PASSWORD if same_person else Step.IDENTIFIER
         self.heading("Connexion")
         while True:
             prompt = flow.prompt()
@@ -264,6 +404,8 @@ class LinearClient:
             if outcome.session is not None:
                 login_flow.remember(outcome, self.token_store)
                 self.say(outcome.message)
+                self._identifier = flow.identifier
+                outcome.session.api.reauthenticate = self._reauthenticate
                 if outcome.password_expired and not await self.change_password(outcome.session, forced=True):
                     await login_flow.logout(outcome.session, self.token_store)
                     return None
@@ -287,8 +429,9 @@ class LinearClient:
                 *(["« r » pour renvoyer un code"] if resend else []),
                 *(["« a » pour le recevoir autrement"] if others else []),
             ]
-            label = flow.prompt().label
-            text = await self.prompt(f"{label} (ou {', '.join(keys)})" if keys else label)
+            if keys:  # said before the question, which stays short (a braille line, a prompt heard whole)
+                self.say(f"Ou tapez {' ou '.join(keys)}.")
+            text = await self.prompt(flow.prompt().label)
             choice = text.strip().lower()
             if (resend and choice == "r") or (others and choice == "a"):
                 method = None
@@ -520,8 +663,31 @@ class LinearClient:
             for line in mail.body.splitlines():
                 self.say(f"  {line}")
 
+    async def leave(self, session: AuthenticatedSession) -> str:
+        """« Quitter » (or Ctrl+D at a main menu): a session this device keeps (the keyring) stays, to be
+        resumed next time; one kept nowhere is ended on the server rather than left open until it expires."""
+        if session.api.is_authenticated and not self.token_store.persistent:
+            self.say(await login_flow.logout(session, self.token_store))
+        return "quit"
+
+    async def _reauthenticate(self) -> bool:
+        """The server said the session is over in the middle of something: the password (and the second
+        factor) right there, then the request that failed is sent again — nothing typed is lost. The
+        identifier stays the one who logged in: another person cannot take over the draft."""
+        if self._identifier is None:
+            return False
+        self.say(REAUTH_INTRO)
+        flow = LoginFlow(self.api, self.token_store)
+        flow.identifier = self._identifier
+        for _ in range(3):
+            if await self.log_in(flow, same_person=True) is not None:
+                return True
+        return False
+
     def menu_actions(self, areas: list[str]) -> list[Action]:
-        return [a for a in self.registry.available(logged_in=True, areas=areas) if a.linear]
+        actions = [a for a in self.registry.available(logged_in=True, areas=areas) if a.linear]
+        # « Quitter » always last, wherever the registry declares it.
+        return sorted(actions, key=lambda action: action.id == "quit")
 
     async def show_dashboard(self, session: AuthenticatedSession) -> list[str] | None:
         """Print the tableau de bord; returns the areas the server lists, None if it failed."""
@@ -570,13 +736,16 @@ class LinearClient:
             self.error(result.text())
 
     def show_help(self, actions: list[Action]) -> None:
+        """What works at every question of this mode, then this menu's entries (not the full-screen
+        client's keys: they do nothing here)."""
         self.heading("Aide")
-        self.say("Tapez le numéro d'une action puis Entrée. Fin de l'entrée (Ctrl+D) : quitter.")
-        self.say("Dans le client plein écran, les mêmes actions ont ces touches :")
-        for action in self.registry.actions:
-            if action.context != SCREEN:  # one screen's own keys (dozens): listed by F1 on that screen
-                self.say(f"{keys_label(action.keys)} : {action.description}")
-        self.say(SCREEN_KEYS_HINT)
+        for line in menus.COMMANDS_HELP:
+            self.say(line)
+        self.say("Dans un formulaire, Entrée sans rien écrire garde la réponse proposée entre parenthèses.")
+        self.say("Les flèches gauche et droite corrigent la ligne ; haut et bas rappellent les réponses déjà tapées.")
+        self.say(f"Ce menu ({len(actions)} choix) :")
+        for number, action in enumerate(actions, start=1):
+            self.say(f"{number}. {action.menu_label}")
 
     async def main_menu(self, session: AuthenticatedSession) -> str:
         """The numbered menu, until logout ("logout") or quit ("quit")."""
@@ -599,62 +768,61 @@ class LinearClient:
                     return "logout"
                 areas = await self.show_dashboard(session)
                 continue
-            if areas is None and not session.api.is_authenticated:  # session over: log in again
+            if not session.api.is_authenticated:  # session over and not renewed: log in again
                 self.token_store.delete(session.api.base_url)
                 return "logout"
             await self.warn_expiry(session)  # issue 10: said once, before the prompt, never a countdown
             actions = self.menu_actions(areas or [])
-            self.heading(MENU_HEADING)
-            for number, action in enumerate(actions, start=1):
-                self.say(f"{number}. {action.description}")
             try:
-                answer = await self.prompt(f"Votre choix (1 à {len(actions)})")
-            except _EndOfInput:
-                return "quit"
-            choice = answer.strip()
-            if not choice.isdigit() or not 1 <= int(choice) <= len(actions):
-                self.error(f"choix invalide : « {choice} ». Tapez un nombre de 1 à {len(actions)}.")
-                continue
-            action = actions[int(choice) - 1]
-            if action.id in ("dashboard", "refresh"):
-                areas = await self.show_dashboard(session)
-            elif action.id == "help":
-                self.show_help(actions)
-            elif action.id == "logout":
+                action = actions[await self.pick(MENU_HEADING, [a.menu_label for a in actions], top=True)]
+            except EndOfInput:  # Ctrl+D at the main menu: as « Quitter »
+                return await self.leave(session)
+            if action.id == "logout":
                 self.say(await login_flow.logout(session, self.token_store))
                 return "logout"
-            elif action.id == "quit":
-                return "quit"
-            elif action.id == "change_password":
-                await self.change_password(session)
-            elif action.id == "security":
-                await self.security(session)
-            elif action.id == "totp_enroll":
-                await self.totp(session)
-            elif action.id == "demo_mailbox":
-                self.show_mailbox()
-            elif action.id == "messaging":  # issue 7
-                await linear_messaging.show_inbox(self, session)
-            elif action.id == "requests":
-                await linear_messaging.show_requests(self, session)
-            elif action.id == "notifications":
-                await linear_messaging.show_notifications(self, session)
-            elif action.id == "claims":  # issue 6
-                await linear_claims.run_claims(self, session)
-            elif action.id == "guarantees":
-                await linear_guarantees.show_guarantees(self, session)
-            elif action.id == "simulator":
-                await linear_guarantees.run_simulator(self, session)
-            elif action.id == "profile":  # issue 8
-                from tui.linear.profile import run_profile
+            if action.id == "quit":
+                return await self.leave(session)
+            areas = await self.guarded(self._member_action(session, action, actions)) or areas
 
-                await run_profile(self, session)
-            elif action.id == "access":  # issue 21
-                from tui.flows.profile import BENEFICIARY_HEADING, BENEFICIARY_SECTIONS
-                from tui.linear.profile import run_profile
+    async def _member_action(
+        self, session: AuthenticatedSession, action: Action, actions: list[Action]
+    ) -> list[str] | None:
+        """One entry of the member's menu; the dashboard's areas when it was shown again."""
+        if action.id in ("dashboard", "refresh"):
+            return await self.show_dashboard(session)
+        if action.id == "help":
+            self.show_help(actions)
+        elif action.id == "change_password":
+            await self.change_password(session)
+        elif action.id == "security":
+            await self.security(session)
+        elif action.id == "totp_enroll":
+            await self.totp(session)
+        elif action.id == "demo_mailbox":
+            self.show_mailbox()
+        elif action.id == "messaging":  # issue 7
+            await linear_messaging.show_inbox(self, session)
+        elif action.id == "requests":
+            await linear_messaging.show_requests(self, session)
+        elif action.id == "notifications":
+            await linear_messaging.show_notifications(self, session)
+        elif action.id == "claims":  # issue 6
+            await linear_claims.run_claims(self, session)
+        elif action.id == "guarantees":
+            await linear_guarantees.show_guarantees(self, session)
+        elif action.id == "simulator":
+            await linear_guarantees.run_simulator(self, session)
+        elif action.id == "profile":  # issue 8
+            from tui.linear.profile import run_profile
 
-                await run_profile(self, session, BENEFICIARY_SECTIONS, BENEFICIARY_HEADING)
-            elif action.id == "guarantees_pdf":
-                await linear_guarantees.save_pdf(self, session)
-            elif action.id == "saved_simulations":
-                await linear_guarantees.show_saved(self, session)
+            await run_profile(self, session)
+        elif action.id == "access":  # issue 21
+            from tui.flows.profile import BENEFICIARY_HEADING, BENEFICIARY_SECTIONS
+            from tui.linear.profile import run_profile
+
+            await run_profile(self, session, BENEFICIARY_SECTIONS, BENEFICIARY_HEADING)
+        elif action.id == "guarantees_pdf":
+            await linear_guarantees.save_pdf(self, session)
+        elif action.id == "saved_simulations":
+            await linear_guarantees.show_saved(self, session)
+        return None

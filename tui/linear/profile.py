@@ -118,7 +118,7 @@ async def run_profile(
         section = sections[index]
         client.heading(section.title)
         try:
-            for line in await flow.section_lines(api, section.id):
+            for line in await flow.section_lines(api, section.id, boxed=False):
                 client.say(line)
             await _act(client, session, api, section.id)
         except errors.ApiError as exc:

@@ -191,6 +191,7 @@ class ComposerScreen(_ApiScreen):
         yield StatusLine(id="composer-status")
         with VerticalScroll():
             if new:
+                yield Label("Catégorie")
                 yield Select(
                     [(wording.status_words(c), c) for c in ThreadCategory],
                     value=self.draft.category,
@@ -198,9 +199,14 @@ class ComposerScreen(_ApiScreen):
                     id="category",
                     prompt="Catégorie",
                 )
+                # Visible labels, not placeholders alone: a placeholder vanishes as soon as one types.
+                yield Label("Sujet")
                 yield Input(self.draft.subject, placeholder="Sujet", id="subject", max_length=200)
-                yield Input(self.draft.slots, placeholder="Créneaux pour vous rappeler (rendez-vous)", id="slots")
+                yield Label("Créneaux pour vous rappeler (rendez-vous, facultatif)")
+                yield Input(self.draft.slots, placeholder="ex. mardi matin", id="slots")
+            yield Label("Votre message")
             yield TextArea(self.draft.body, id="body", show_line_numbers=False)
+            yield Label("Pièces jointes (facultatif)")
             yield AttachmentPicker(self.draft.attachments, id="attachments")
         yield Footer(compact=True)
 

@@ -108,8 +108,20 @@ class AttachmentPicker(Vertical):
         self.input_id = input_id
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.placeholder, id=self.input_id, suggester=PathSuggester())
+        self.suggester = PathSuggester()
+        yield Input(placeholder=self.placeholder, id=self.input_id, suggester=self.suggester)
+        # The completion in words too: the field shows it only dimmed after the cursor.
+        suggestion = Static("", classes="attachment-suggestion", markup=False)
+        suggestion.display = False
+        yield suggestion
         yield Static(self.summary(), classes="attachments", markup=False)
+
+    @on(Input.Changed)
+    async def _suggest(self, event: Input.Changed) -> None:
+        suggestion = await self.suggester.get_suggestion(event.value) if event.value.strip() else None
+        line = self.query_one(".attachment-suggestion", Static)
+        line.display = bool(suggestion and suggestion != event.value)
+        line.update(f"Tab complète : {suggestion}" if line.display else "")
 
     def summary(self) -> str:
         if not self.paths:
