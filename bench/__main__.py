@@ -1,17 +1,19 @@
 """`python -m bench` (make bench): the benchmarks of the project, each printing its figures — Mes
-remboursements (real route against a bare one, over HTTP, then in the client) and the client's start.
-Options go to `bench.claims_bench`; `--quick` runs both in their short mode (the test suite does: they work)."""
+remboursements (real route against a bare one, over HTTP, then in the client), the client's start and the
+directory import (a million RPPS lines on SQLite). Options go to `bench.claims_bench`; `--quick` runs each in its
+short mode (the test suite does: they work; the directory's has its own test)."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import claims_bench, startup_bench
+from bench import claims_bench, directory_bench, startup_bench
 
 
 def main(argv: list[str]) -> int:
     code = claims_bench.main(argv)
-    return code or startup_bench.main(["--quick"] if "--quick" in argv else [])
+    code = code or startup_bench.main(["--quick"] if "--quick" in argv else [])
+    return code or (0 if "--quick" in argv else directory_bench.main([]))
 
 
 if __name__ == "__main__":

@@ -51,6 +51,15 @@ def _build_parser() -> argparse.ArgumentParser:
     simulate = sub.add_parser("simulate", help="simule un remboursement (JSON en entrée et en sortie)")
     simulate.add_argument("file", help="fichier JSON, ou - pour l'entrée standard")
 
+    directory = sub.add_parser("directory", help="annuaire des professionnels de santé et des établissements")
+    directory_sub = directory.add_subparsers(dest="directory_command", required=True, metavar="ACTION")
+    directory_import = directory_sub.add_parser(
+        "import",
+        help="importe un fichier officiel (RPPS PS_LibreAcces_Personne_activite, FINESS etalab-cs1100507-stock) "
+        "ou la liste des secteurs de convention ; remplace les données de ce type",
+    )
+    directory_import.add_argument("file", help="le fichier, tel que publié (le format est reconnu)")
+
     jobs = sub.add_parser("jobs", help="tâches de fond")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
     run = jobs_sub.add_parser("run", help="exécute les tâches de fond (envoi des courriels…)")
@@ -80,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         from server.commands import db
 
         return db(args)
+    if args.command == "directory":
+        from server.commands import directory
+
+        return directory(args)
     if args.command == "jobs":
         from server.commands import jobs
 

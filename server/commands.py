@@ -135,6 +135,26 @@ def db(args: argparse.Namespace) -> int:
     raise AssertionError(f"unhandled db command {args.db_command}")
 
 
+def directory(args: argparse.Namespace) -> int:
+    """``espace directory import FILE``: the file replaces the directory's rows of its kind, or nothing changes."""
+    settings = _settings(report=False) or _settings(demo_mode=True)
+    if settings is None:
+        return 2
+    from pathlib import Path
+
+    from server.migrate import upgrade
+    from server.services.directory_import import DirectoryImportError, import_file
+
+    upgrade(settings.database_url)
+    try:
+        report = import_file(_engine(settings), Path(args.file), progress=sys.stderr.isatty())
+    except DirectoryImportError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
 def jobs(args: argparse.Namespace) -> int:
     settings = _settings(report=False) or _settings(demo_mode=True)
     if settings is None:

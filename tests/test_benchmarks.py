@@ -15,20 +15,20 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _bench(module: str, *args: str) -> str:
+    """What ``python -m module args`` prints; it must end well."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done.stdout
+
+
 def test_the_benchmarks_run_in_their_short_mode() -> None:
     requested = os.environ.get("ESPACE_TEST_DATABASE_URL")
     postgres = requested is not None and make_url(requested).get_backend_name() == "postgresql"
     databases = ["--postgres", requested] if postgres else ["--no-postgres"]
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", *databases],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    out = done.stdout
+    out = _bench("bench", "--quick", *databases)
     kinds = ["SQLite", "PostgreSQL"] if postgres else ["SQLite"]
     assert [
         line.split(" : ")[0] for line in out.splitlines() if line.startswith("== ") and "boucle locale" in line
@@ -39,3 +39,13 @@ def test_the_benchmarks_run_in_their_short_mode() -> None:
     assert out.count("== Client : touche de filtre") == 2  # in the client's process, then a separate server
     assert "ratio client / Textual nu, 1re image interactive : " in out
     assert "ratio client / Textual nu, mémoire max : " in out
+
+
+def test_the_directory_bench_runs_in_its_short_mode() -> None:
+    """Issue 21: a generated RPPS file in the published format, imported twice on SQLite, then searched."""
+    out = _bench("bench.directory_bench", "--quick")
+    assert out.startswith("== Annuaire : import RPPS de 20 000 lignes sur SQLite")
+    assert "import : 20000 lignes en " in out and "réimport (remplace) : " in out
+    assert "objectif ≤ 1.2 s pour 20000 lignes (60 s le million) : " in out
+    for search in ("recherche nom « martin »", "recherche « cardiologie » à Marseille", "recherche code postal 75015"):
+        assert f"\n{search} : " in out

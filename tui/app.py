@@ -512,6 +512,12 @@ class EspaceApp(App[int]):
         if self.session is not None:
             self.push_screen(SimulatorScreen(self.session))
 
+    def action_directory(self) -> None:  # issue 21
+        from tui.screens.directory import DirectoryScreen
+
+        if self.session is not None and not isinstance(self.screen, DirectoryScreen):
+            self.push_screen(DirectoryScreen(self.session.api, self.session))
+
     def action_profile(self) -> None:  # issue 8
         from tui.screens.profile import ProfileScreen
 

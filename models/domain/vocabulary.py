@@ -298,6 +298,11 @@ WORDS: dict[str, dict[str, str]] = {
         "collective": "Contrat collectif",
         "none": "Aucun contrat",
     },
+    # issue 21: what the care finder searches
+    "DirectoryKind": {
+        "practitioner": "Un professionnel de santé (médecin, dentiste, kiné, opticien…)",
+        "establishment": "Un établissement (hôpital, clinique, centre de santé, pharmacie)",
+    },
     # issue 10: the enumerations once worded elsewhere
     "SecondFactorMethod": {  # "Un code … a été envoyé par e-mail"
         "email": "par e-mail",
@@ -413,6 +418,16 @@ LEVEL_HOW_TO: dict[str, str] = {
 
 PAYEE_TOTALS: dict[str, str] = {"member": "versés à vous", "provider": "réglés aux professionnels de santé"}
 """The claims filter bar's plural ("Paiements versés à vous"), beside ``status_words(Payee…)``."""
+
+
+SECTOR_WORDS: dict[str, str] = {
+    "1": "Secteur 1 : tarifs de la Sécurité sociale, sans dépassement",
+    "2-optam": "Secteur 2, adhérent OPTAM : dépassements modérés, mieux remboursés",
+    "2": "Secteur 2 : dépassements d'honoraires libres",
+    "3": "Non conventionné : très peu remboursé par la Sécurité sociale",
+}
+"""A doctor's convention sector (the engine's codes, models.domain.tariffs.SECTORS) as the care finder says it."""
+SECTOR_UNKNOWN = "Secteur non renseigné"
 
 
 def status_words(value: Enum) -> str:

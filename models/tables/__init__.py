@@ -26,6 +26,7 @@ from models.tables.contract import (
     GuaranteeLine,
     GuaranteeTable,
 )
+from models.tables.directory import DirectoryConvention, DirectoryEstablishment, DirectoryPractitioner
 from models.tables.document import Document
 from models.tables.member import Beneficiary, Member
 from models.tables.messaging import Message, MessageThread
@@ -61,6 +62,9 @@ __all__ = [
     "ContractBeneficiary",
     "ContributionInstalment",
     "ContributionSchedule",
+    "DirectoryConvention",
+    "DirectoryEstablishment",
+    "DirectoryPractitioner",
     "Document",
     "GuaranteeLine",
     "GuaranteeTable",

@@ -23,3 +23,8 @@ api_router.include_router(agent.router)
 from server.routes import profile  # noqa: E402
 
 api_router.include_router(profile.router)
+
+# issue 21: the care finder
+from server.routes import directory  # noqa: E402
+
+api_router.include_router(directory.router)

@@ -40,9 +40,19 @@ from server.services.messaging import thread_conditions
 from server.services.viewer import Viewer
 
 LATEST_CLAIMS = 3
-AREAS = ["dashboard", "messaging", "requests", "notifications", "claims", "guarantees", "simulator", "profile"]
+AREAS = [
+    "dashboard",
+    "messaging",
+    "requests",
+    "notifications",
+    "claims",
+    "guarantees",
+    "simulator",
+    "profile",
+    "directory",  # issue 21: the care finder
+]
 # issue 21: what an ayant droit's own access reaches (« Mon accès » holds their card and confidentiality)
-BENEFICIARY_AREAS = ["dashboard", "messaging", "claims", "guarantees", "access"]
+BENEFICIARY_AREAS = ["dashboard", "messaging", "claims", "guarantees", "directory", "access"]
 ZERO = Decimal("0.00")
 PORTABILITY_WARNING = timedelta(days=60)  # "portabilité ending soon": within two months
 

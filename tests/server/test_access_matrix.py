@@ -84,6 +84,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # body: member A's own beneficiary; member B gets 404, never A's figures
     ("POST", "/api/v1/me/simulations"): row(401, 201, 404, 403, 403),
     ("GET", "/api/v1/me/simulations"): row(401, 200, 200, 403, 403),
+    # issue 21: the care finder, for members and conseillers (without a criterion: 422, said in French)
+    ("GET", "/api/v1/directory"): row(401, 422, 422, 422, 422),
     # issue 6, remboursements: member B gets 404 for member A's claim and payment, its own lists otherwise
     ("GET", "/api/v1/me/claims"): row(401, 200, 200, 403, 403),
     ("GET", "/api/v1/me/claims/options"): row(401, 200, 200, 403, 403),

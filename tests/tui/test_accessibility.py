@@ -57,6 +57,7 @@ AUDIT_SUPERVISOR_AREAS = [
     "requests",
     "notifications",
     "profile",
+    "directory",
 ]
 
 
@@ -431,7 +432,8 @@ async def test_linear_mode_warns_at_a_question_inside_a_flow_too(api, token_stor
     assert await client.run() == 0
     text = out.getvalue()
     assert text.count("Sans activité, votre session se terminera à ") == 1
-    after = text.split("Votre choix (1 à 18) :\n", 1)[1].splitlines()  # answered after a long pause
+    claims = text.split("== Mes remboursements", 1)[1]  # the main menu has 18 entries too (issue 21)
+    after = claims.split("Votre choix (1 à 18) :\n", 1)[1].splitlines()  # answered after a long pause
     assert after[0].startswith("Sans activité, votre session se terminera à ")  # said before the next question
     assert after[1:5] == [
         "== Votre session va bientôt expirer ==",

@@ -101,7 +101,7 @@ async def test_linear_help_and_quit(api, coralie, token_store, read_code):
     help_text = out.split("== Aide ==\n", 1)[1]
     # how to answer here (the commands every question knows), then this menu, in words
     assert "0 ou « retour » : revenir en arrière." in help_text and "Ctrl+C : annuler la question" in help_text
-    assert "Ce menu (17 choix) :\n1. Tableau de bord\n" in help_text and "\n17. Quitter\n" in help_text
+    assert "Ce menu (18 choix) :\n1. Tableau de bord\n" in help_text and "\n18. Quitter\n" in help_text
     # not the full-screen client's keys: they do nothing here
     assert "Ctrl+L" not in help_text and "F1" not in help_text and "o : Changer le tri" not in out
     # « Quitter » with a session kept nowhere (no keyring): ended on the server, not left open

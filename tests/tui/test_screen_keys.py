@@ -36,6 +36,7 @@ from tui.screens import (
     claims,
     confirmation,
     dashboard,
+    directory,
     guarantees,
     login,
     messaging,
@@ -125,6 +126,7 @@ FACTORIES: dict[str, tuple[bool | str, Factory]] = {
     "GuaranteesScreen": (True, lambda app, tmp: guarantees.GuaranteesScreen(app.session)),
     "SimulatorScreen": (True, lambda app, tmp: simulator.SimulatorScreen(app.session)),
     "SavedSimulationsScreen": (True, lambda app, tmp: simulator.SavedSimulationsScreen(app.session)),
+    "DirectoryScreen": (True, lambda app, tmp: directory.DirectoryScreen(app.session.api, app.session)),  # issue 21
     "ProfileScreen": (True, lambda app, tmp: profile.ProfileScreen(app.session)),
     "ProfileFormScreen": (True, lambda app, tmp: profile_forms.ProfileFormScreen(profile_flow.family_add_form())),
     "ConfirmScreen": (True, lambda app, tmp: profile_forms.ConfirmScreen("Retirer cet ayant droit ?")),

@@ -103,6 +103,16 @@ ACTIONS: tuple[Action, ...] = (
         short="Démarches",
     ),
     Action("notifications", ("n",), "Mes notifications", context=SESSION, area="notifications", short="Notifications"),
+    # issue 21: the care finder
+    Action(
+        "directory",
+        ("a",),
+        "Trouver un professionnel de santé (annuaire)",
+        context=SESSION,
+        area="directory",
+        short="Annuaire",
+        footer=False,
+    ),
     Action(
         "new_request",
         ("plus",),
@@ -275,6 +285,14 @@ AGENT_ACTIONS: tuple[Action, ...] = (
         "Simuler un remboursement sur le contrat de l'adhérent",
         context=AGENT,
         short="Simulation",
+        footer=False,
+    ),
+    Action(
+        "agent_directory",
+        ("y",),
+        "Trouver un professionnel de santé ou un établissement (annuaire)",
+        context=AGENT,
+        short="Annuaire",
         footer=False,
     ),
     Action(
@@ -504,6 +522,7 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         ("download_pdf", ("G",), "Télécharger mon tableau de garanties (PDF)", "Tableau PDF", True),
     ),
     *_on("simulator", _TO_DASHBOARD),
+    *_on("directory", ("back", ("escape",), "Fermer l'annuaire", "Retour", True, "app.pop_screen")),  # issue 21
     *_on("saved_simulations", (*_TO_DASHBOARD[:3], "Retour", True, "app.pop_screen")),
     *_on(
         "profile",

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from models.domain.dates import format_date, format_date_long
+from models.domain.directory import sector_words
 from models.domain.money import AmountError, format_eur, read_typed_amount
 from models.domain.tariffs import tariff_set_for
 from models.schemas.dashboard import BeneficiarySummary
@@ -133,6 +134,21 @@ class SimulatorForm:
     optam: str | None = None
     basket: str | None = None
     saving: Submission = field(default_factory=Submission)  # the Idempotency-Key of « Enregistrer »
+    # issue 21: « Simuler » from the care finder: the practitioner's sector, when the directory knows it, is
+    # used instead of the questions on dépassements and OPTAM
+    known_sector: str | None = None
+    practitioner: str = ""
+
+    def sector_note(self) -> str | None:
+        """What the simulation takes from the care finder, said before the form."""
+        if not self.practitioner:
+            return None
+        if self.known_sector is None:
+            return (
+                f"{self.practitioner} : secteur non renseigné dans l'annuaire ; répondez aux questions sur les "
+                "dépassements d'honoraires."
+            )
+        return f"{self.practitioner} : {sector_words(self.known_sector)} (repris de l'annuaire)."
 
     def save_key(self, scenarios: list[dict[str, Any]]) -> str:
         """The same key while the same simulation is saved again (after a network error): saved once."""
@@ -140,7 +156,7 @@ class SimulatorForm:
 
     @property
     def asks_excess(self) -> bool:
-        return self.act is not None and self.act.doctor
+        return self.act is not None and self.act.doctor and self.known_sector is None
 
     @property
     def asks_optam(self) -> bool:
@@ -173,6 +189,8 @@ class SimulatorForm:
             base["br"] = str(parse_euros(self.br))
         if self.basket is not None:
             base["basket"] = self.basket
+        if self.act.doctor and self.known_sector is not None:
+            return [{**base, "sector": self.known_sector}]
         if not self.asks_excess:
             return [base]
         return [{**base, "sector": sector} for sector in sectors(self.excess, self.optam)]

@@ -29,7 +29,17 @@ if TYPE_CHECKING:
     from tui.flows.login import AuthenticatedSession
     from tui.linear.client import LinearClient
 
-TOP = ("agent_search", "agent_queue", "agent_audit", "agent_flagged", "agent_staff", "help", "logout", "quit")
+TOP = (
+    "agent_search",
+    "agent_queue",
+    "agent_directory",
+    "agent_audit",
+    "agent_flagged",
+    "agent_staff",
+    "help",
+    "logout",
+    "quit",
+)
 DOSSIER = (
     "agent_strong",
     "agent_unlock",
@@ -104,6 +114,10 @@ class Console:
             await self.call()
         elif action == "agent_queue":
             await self.queue()
+        elif action == "agent_directory":  # issue 21: read to the caller; no simulation outside a dossier
+            from tui.linear.directory import run_directory
+
+            await run_directory(self.c, self.session, simulate=False)
         elif action == "agent_audit":
             await self.audit()
         elif action == "agent_flagged":

@@ -812,6 +812,10 @@ class LinearClient:
             await linear_guarantees.show_guarantees(self, session)
         elif action.id == "simulator":
             await linear_guarantees.run_simulator(self, session)
+        elif action.id == "directory":  # issue 21
+            from tui.linear.directory import run_directory
+
+            await run_directory(self, session)
         elif action.id == "profile":  # issue 8
             from tui.linear.profile import run_profile
 

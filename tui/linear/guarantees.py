@@ -88,7 +88,10 @@ async def ask_doctor(client: LinearClient, form: flow.SimulatorForm) -> None:
             form.optam = flow.ANSWERS[await _pick(client, flow.OPTAM_QUESTION, answers)][0]
 
 
-async def run_simulator(client: LinearClient, session: AuthenticatedSession) -> None:
+async def run_simulator(
+    client: LinearClient, session: AuthenticatedSession, *, known_sector: str | None = None, practitioner: str = ""
+) -> None:
+    """``known_sector``, ``practitioner``: « Simuler » from the care finder (issue 21)."""
     api = session.api
     client.heading(flow.HEADING)
     try:
@@ -99,7 +102,9 @@ async def run_simulator(client: LinearClient, session: AuthenticatedSession) -> 
     if not people:
         client.say("Aucune personne couverte par vos contrats : la simulation n'est pas possible.")
         return
-    form = flow.SimulatorForm()
+    form = flow.SimulatorForm(known_sector=known_sector, practitioner=practitioner)
+    if note := form.sector_note():
+        client.say(note)
     await ask_who(client, form, flow.beneficiary_choices(people))
     await ask_act(client, form, flow.acts(api.clock.now().date()))
     scenarios = form.scenarios()

@@ -865,6 +865,11 @@ class AgentConsoleScreen(SendingScreen):
     def action_agent_queue(self) -> None:
         self.app.push_screen(QueueScreen(self.agent))
 
+    def action_agent_directory(self) -> None:  # issue 21: read to the caller (no simulation outside a dossier)
+        from tui.screens.directory import DirectoryScreen
+
+        self.app.push_screen(DirectoryScreen(self.agent.api))
+
     def action_agent_simulation(self) -> None:
         member_id = self._need_dossier()
         if member_id is None or self.dossier is None:

@@ -54,13 +54,19 @@ class SimulatorScreen(Screen[None]):
             self.kept = kept  # what stays when the server does not answer (the simulation to save)
 
     def __init__(
-        self, session: AuthenticatedSession | None, *, today: date | None = None, screen_id: str = "simulator"
+        self,
+        session: AuthenticatedSession | None,
+        *,
+        today: date | None = None,
+        screen_id: str = "simulator",
+        known_sector: str | None = None,
+        practitioner: str = "",
     ) -> None:
         """``session``: the member's; the console's simulation (`tui.screens.agent`) has none and gives
-        ``today`` from its own clock."""
+        ``today`` from its own clock. ``known_sector``, ``practitioner``: « Simuler » from the care finder."""
         super().__init__(id=screen_id)
         self.session = session
-        self.form = flow.SimulatorForm()
+        self.form = flow.SimulatorForm(known_sector=known_sector, practitioner=practitioner)
         self.known = flow.acts(today or session.api.clock.now().date())  # type: ignore[union-attr]
         self.found: tuple[flow.ActChoice, ...] = ()
         self.last: list[dict[str, Any]] = []
@@ -98,6 +104,8 @@ class SimulatorScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        if note := self.form.sector_note():
+            self.status.info(note)
         self._people()
 
     @property
