@@ -121,7 +121,7 @@ async def test_samuel_activates_with_a_wrong_code_first_then_lands_on_his_reduce
         offered = {a.id for a in app.available_actions()}
         assert {"access", "claims", "guarantees", "messaging"} <= offered
         assert not {"profile", "requests", "simulator", "notifications"} & offered  # the reduced menu
-        await pilot.press("a")
+        await pilot.press("c")  # « Mon accès »
         await settle(pilot)
         assert app.screen.id == "profile" and "ayant droit du contrat de Léa RIMON" in lines_of(app)
         await pilot.press("v")

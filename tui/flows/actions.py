@@ -166,7 +166,7 @@ ACTIONS: tuple[Action, ...] = (
     # issue 21: an ayant droit's own access reaches this instead of « Mon profil »
     Action(
         "access",
-        ("a",),
+        ("c",),
         "Mon accès : ma carte et la confidentialité de mes soins",
         context=SESSION,
         area="access",
