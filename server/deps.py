@@ -23,7 +23,9 @@ from models.tables import Account, Member
 from server.clock import Clock, paris_today
 from server.db import SessionScope, retry_once_if_dropped
 from server.errors import ApiError, forbidden, not_authenticated
+from server.services import viewer as viewers
 from server.services.auth import Authenticated, authenticate, require_fresh_password
+from server.services.viewer import Viewer
 from server.settings import Settings
 
 T = TypeVar("T")
@@ -113,12 +115,22 @@ async def get_current_account(current: CurrentAuth) -> Account:
 CurrentAccount = Annotated[Account, Depends(get_current_account)]
 
 
+MEMBERS_ONLY = "Cet espace est réservé aux adhérents."
+PRINCIPAL_ONLY = (
+    "Cette partie de l'espace est réservée à l'assuré principal du contrat : votre accès personnel montre vos "
+    "remboursements, vos garanties, votre carte et vos messages."
+)
+
+
 def _members_only() -> ApiError:
-    return forbidden("members_only", "Cet espace est réservé aux adhérents.")
+    return forbidden("members_only", MEMBERS_ONLY)
 
 
 def member_of(current: Authenticated) -> Member:
-    """The caller's member, loaded with the session (no statement of its own); 403 for staff."""
+    """The assuré principal's member, loaded with the session (no statement of its own); 403 for staff and for
+    an ayant droit's own access (issue 21: the principal's own routes)."""
+    if current.account.role == Role.member and current.account.beneficiary_id is not None:
+        raise forbidden("principal_only", PRINCIPAL_ONLY)
     if current.account.role != Role.member or current.member is None:
         raise _members_only()
     return current.member
@@ -129,6 +141,33 @@ async def get_current_member(current: CurrentAuth) -> Member:
 
 
 CurrentMember = Annotated[Member, Depends(get_current_member)]
+
+
+def viewer_of(session: Session, current: Authenticated) -> Viewer:
+    """Issue 21: who looks at the household's care — the assuré principal (their member is already loaded:
+    one statement for the care hidden from them) or an ayant droit's own access; 403 for staff."""
+    found = viewers.for_account(session, current.account) if current.account.role == Role.member else None
+    if found is None:
+        raise _members_only()
+    return found
+
+
+def get_current_viewer(session: SessionDep, current: CurrentAuth) -> Viewer:
+    """The routes a beneficiary's own access may call too; the services filter by this viewer."""
+    return viewer_of(session, current)
+
+
+CurrentViewer = Annotated[Viewer, Depends(get_current_viewer)]
+
+
+async def get_principal_viewer(viewer: CurrentViewer) -> Viewer:
+    """The assuré principal, with the care hidden from them (relevés, exports)."""
+    if viewer.beneficiary is not None:
+        raise forbidden("principal_only", PRINCIPAL_ONLY)
+    return viewer
+
+
+PrincipalViewer = Annotated[Viewer, Depends(get_principal_viewer)]
 
 
 async def client_ip(request: Request) -> str | None:
@@ -153,12 +192,17 @@ ClientIp = Annotated[str | None, Depends(client_ip)]
 
 @dataclass(frozen=True)
 class MemberCall:
-    """Inside the thread pool: the open session and the authenticated member."""
+    """Inside the thread pool: the open session and who is looking (the assuré principal or an ayant droit's
+    own access: ``viewer``; ``member`` is the household's member row)."""
 
     session: Session
     account: Account
-    member: Member
+    viewer: Viewer
     auth: Authenticated
+
+    @property
+    def member(self) -> Member:
+        return self.viewer.member
 
 
 @dataclass(frozen=True)
@@ -181,15 +225,18 @@ class RequestContext:
     async def as_member(self, work: Callable[[MemberCall], T], *, writes: bool = False) -> T:
         """Runs ``work`` in the thread pool, in one hop: a session opened, the caller authenticated (one
         statement: 401 for a session that is not valid, 403 while the password must be changed or for
-        staff), ``work`` run, the session closed. A page that only reads (``writes`` False) uses the
-        read sessions and is run again once if it met a connection the database had dropped."""
+        staff), who is looking established (`viewer_of`), ``work`` run, the session closed. A page that
+        only reads (``writes`` False) uses the read sessions and is run again once if it met a connection
+        the database had dropped. The routes here serve an ayant droit's own access too: their services
+        filter by ``call.viewer``."""
         return await run_in_threadpool(self._as_member_now, work, writes)
 
     def _as_member_now(self, work: Callable[[MemberCall], T], writes: bool) -> T:
         def attempt() -> T:
             with (self.sessions if writes else self.reads)() as session:
                 auth = require_fresh_password(authenticate(session, self.clock, self.settings, self.token))
-                return work(MemberCall(session=session, account=auth.account, member=member_of(auth), auth=auth))
+                viewer = viewer_of(session, auth)
+                return work(MemberCall(session=session, account=auth.account, viewer=viewer, auth=auth))
 
         return attempt() if writes else retry_once_if_dropped(attempt)
 

@@ -543,6 +543,13 @@ class EspaceApp(App[int]):
         if self.session is not None:
             self.push_screen(ProfileScreen(self.session))
 
+    def action_access(self) -> None:  # issue 21: an ayant droit's own access
+        from tui.flows.profile import BENEFICIARY_HEADING, BENEFICIARY_SECTIONS
+        from tui.screens.profile import ProfileScreen
+
+        if self.session is not None:
+            self.push_screen(ProfileScreen(self.session, BENEFICIARY_SECTIONS, BENEFICIARY_HEADING))
+
     def action_guarantees_pdf(self) -> None:
         """The PDF of the table, said in the Mes garanties screen's status line (opened if needed)."""
         from tui.screens.guarantees import GuaranteesScreen

@@ -724,3 +724,20 @@ def quote_estimate_sentences(estimate: object, *, for_agent: bool = False) -> li
             f"reste à charge {format_eur(line.out_of_pocket)}" + "".join(f" ; {s}" for s in why)
         )
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Family access (issue 21): the confidentiality of an adult beneficiary's care, said on both sides.
+
+
+def care_hidden_from_principal(first_name: str) -> str:
+    """What the assuré principal reads where the hidden care would have been."""
+    return f"Les soins de {first_name} ne sont plus visibles ici, à sa demande."
+
+
+def care_hidden_by_me(principal_name: str) -> str:
+    """What the beneficiary reads while their care is hidden."""
+    return (
+        f"Vos soins ne sont plus visibles par {principal_name} (assuré principal), à votre demande. "
+        "Vous pouvez revenir sur ce choix dans « Mon accès »."
+    )

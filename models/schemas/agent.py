@@ -24,6 +24,7 @@ from models.schemas.common import (
     ContractState,
     IdentityQuestion,
     PaymentState,
+    Relationship,
     RequestKind,
     RequestStatus,
     Role,
@@ -215,6 +216,16 @@ class MemberProfile(BaseModel):
     beneficiaries: list[BeneficiarySummary]
 
 
+class HouseholdAccount(BaseModel):
+    """One person of the household and their access to the Espace Adhérent (issue 21)."""
+
+    beneficiary_id: int
+    name: str
+    relationship: Relationship
+    access: AccountState | None  # None: no account
+    care_private: bool = False  # their care is hidden from the assuré principal, at their request
+
+
 class Dossier(BaseModel):
     banner: Banner
     profile: MemberProfile
@@ -224,6 +235,7 @@ class Dossier(BaseModel):
     trusted_devices: list[TrustedDeviceOut]
     sessions: list[SessionListItem]
     calls: list[CallLogOut]
+    household_accounts: list[HouseholdAccount] = []  # issue 21: who in the household has an account
 
 
 # --- actions for the member ----------------------------------------------------------------------

@@ -206,6 +206,8 @@ class SessionInfo(BaseModel):
     expires_at: datetime = Field(description="Expiration absolue de la session (UTC)")
     idle_expires_at: datetime = Field(description="Expiration faute d'activité (UTC)")
     password_expired: bool = False
+    # issue 21: set for an ayant droit's own access (the client opens their reduced menu)
+    beneficiary_id: int | None = Field(default=None, description="Accès personnel d'un ayant droit")
 
 
 class SessionExtended(BaseModel):

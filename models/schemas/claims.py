@@ -89,6 +89,9 @@ class ClaimList(BaseModel):
     sort: ClaimSortKey
     order: SortOrder
     filters: ClaimFilters
+    # issue 21: the confidentiality of a beneficiary's care, in words (« Les soins de Samuel ne sont plus
+    # visibles ici, à sa demande. » for the assuré principal; the beneficiary's own sentence for them)
+    notices: list[str] = []
 
 
 class BeneficiaryChoice(BaseModel):

@@ -95,3 +95,4 @@ class Dashboard(BaseModel):
     areas: list[str]  # the areas of the portal that exist on this server, e.g. ["dashboard"]
     alerts: list[DashboardAlert] = []  # contract banners, most urgent first (seen only once logged in)
     amount_due: Decimal | None = None  # total of the unpaid instalments already due, if any
+    notices: list[str] = []  # issue 21: care hidden at a beneficiary's request, in words (both sides)

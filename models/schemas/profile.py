@@ -8,10 +8,19 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from models.schemas.common import (
+    AccountState,
+    ContractKind,
+    ContractState,
+    DocumentType,
+    NoemieLinkState,
+    Relationship,
+    Sex,
+)
+
 # The enumerations live in models.schemas.common (no Pydantic: the client starts without it); re-exported.
 from models.schemas.common import BankAccountPurpose as BankAccountPurpose
 from models.schemas.common import ContactChannel as ContactChannel
-from models.schemas.common import ContractKind, ContractState, DocumentType, NoemieLinkState, Relationship, Sex
 from models.schemas.common import ContributionsKind as ContributionsKind
 from models.schemas.common import NotificationChannel as NotificationChannel
 from models.schemas.common import StatementChannel as StatementChannel
@@ -159,6 +168,12 @@ class FamilyMember(BaseModel):
     nir_masked: str | None
     noemie: NoemieLinkState
     ald: bool
+    # issue 21: their own access (« accès secondaire »): its state (None: none yet), whether the assuré
+    # principal may create it and, if not, why; whether they asked to hide their care from the principal
+    access: AccountState | None = None
+    access_allowed: bool = False
+    access_refusal: str | None = None
+    care_hidden: bool = False
 
 
 class PendingFamilyRequest(BaseModel):
@@ -176,6 +191,7 @@ class Family(BaseModel):
     requests_allowed: bool
     employer_message: str | None
     requests: list[PendingFamilyRequest]
+    notices: list[str] = []  # issue 21: « Les soins de Samuel ne sont plus visibles ici, à sa demande. »
 
 
 class Justificatif(BaseModel):
@@ -302,3 +318,30 @@ class RetirementQuestion(BaseModel):
 class ThreadOpened(BaseModel):
     thread_id: int
     message: str
+
+
+# --- issue 21: family access ---------------------------------------------------------------------------
+
+
+class FamilyAccessDone(BaseModel):
+    """What the assuré principal's action on a beneficiary's own access did, in words."""
+
+    beneficiary_id: int
+    access: AccountState | None
+    message: str
+
+
+class MyAccess(BaseModel):
+    """A beneficiary's own access, as they see it: whose contract, and their confidentiality choice."""
+
+    beneficiary_id: int
+    first_name: str
+    last_name: str
+    principal_name: str
+    care_private: bool
+    care_private_since: datetime | None = None
+    message: str  # the state of the choice, in words, and what it means
+
+
+class CarePrivacy(BaseModel):
+    private: bool = Field(description="true : mes soins ne sont plus visibles par l'assuré principal")

@@ -16,6 +16,9 @@ class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     role: Role = enum_field(Role)
     member_id: int | None = Field(default=None, foreign_key="member.id", unique=True)  # None for staff
+    # issue 21: an adult ayant droit's own access (« accès secondaire »): member_id stays None (the
+    # household's member routes refuse it), the household is the beneficiary's member.
+    beneficiary_id: int | None = Field(default=None, foreign_key="beneficiary.id", unique=True)
     login_email: str | None = Field(default=None, max_length=254, unique=True, index=True)  # lower-cased
     password_hash: str | None = Field(default=None, max_length=255)
     state: AccountState = enum_field(AccountState, default=AccountState.never_activated)

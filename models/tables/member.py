@@ -53,6 +53,10 @@ class Beneficiary(SQLModel, table=True):
     nir: str | None = Field(default=None, max_length=255)  # AES-GCM (server.security.crypto)
     ald: bool = False
     noemie_link: NoemieLinkState = enum_field(NoemieLinkState, default=NoemieLinkState.inactive)
+    # issue 21: the code d'accès of this person's own access, posted to them (HMAC; None once used), and
+    # since when they asked that their care be hidden from the assuré principal (None: visible).
+    access_code_hash: str | None = Field(default=None, max_length=255)
+    care_private_since: datetime | None = utc_field(nullable=True)
 
 
 @sa.event.listens_for(Member, "before_insert")

@@ -29,6 +29,8 @@ class MessageThread(SQLModel, table=True):
     outcome: ComplaintOutcome | None = Field(default=None, sa_type=enum_type(ComplaintOutcome), nullable=True)
     preferred_slots: str | None = Field(default=None, max_length=300)
     last_message_at: datetime | None = utc_field(nullable=True)
+    # issue 21: a conversation opened by a beneficiary's own access: theirs, not the assuré principal's
+    beneficiary_id: int | None = Field(default=None, foreign_key="beneficiary.id", index=True)
 
 
 class Message(SQLModel, table=True):

@@ -52,7 +52,9 @@ def equipment_sentence(first_name: str, item: EquipmentRenewal, today: date) -> 
     return f"{first_name} : nouvel équipement remboursable dès maintenant ({what} du {format_date(item.last_date)})"
 
 
-def guarantees_pdf(member: Member, guarantees: MyGuarantees) -> bytes:
+def guarantees_pdf(member: Member, guarantees: MyGuarantees, holder: MemberBlock | None = None) -> bytes:
+    """``holder``: whom the table is printed for when it is not the adhérent (an ayant droit's own access,
+    issue 21: their name, never the adhérent's address)."""
     today = guarantees.as_of
     address = tuple(
         line
@@ -61,7 +63,7 @@ def guarantees_pdf(member: Member, guarantees: MyGuarantees) -> bytes:
     )
     layout = Layout(
         "Tableau de garanties",
-        MemberBlock(f"{member.first_name} {member.last_name}", member.member_number, address),
+        holder or MemberBlock(f"{member.first_name} {member.last_name}", member.member_number, address),
         today,
         subtitle=f"Vos garanties au {format_date(today)}",
     )

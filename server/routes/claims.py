@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions, ClaimQuery
 from models.schemas.query import QueryDate
 from server.clock import paris_today
-from server.deps import ClockDep, CurrentMember, MemberContext, SessionDep
+from server.deps import ClockDep, CurrentViewer, MemberContext, PrincipalViewer, SessionDep
 from server.errors import error_responses
 from server.pdf import statements as pdf
 from server.routes._files import PDF_RESPONSE, file_response
@@ -37,7 +37,7 @@ async def my_claims(context: MemberContext, query: Annotated[ClaimQuery, Query()
     # async + one hop to the thread pool for authentication and the database work: FastAPI then checks the
     # response on the event loop instead of in a second thread-pool hop (the most used list of the app)
     today = context.today
-    return await context.as_member(lambda call: service.list_claims(call.session, call.member, query, today))
+    return await context.as_member(lambda call: service.list_claims(call.session, call.viewer, query, today))
 
 
 @router.get(
@@ -54,8 +54,8 @@ async def my_claims(context: MemberContext, query: Annotated[ClaimQuery, Query()
     },
     summary="Ce que les filtres et les relevés peuvent proposer à ce foyer",
 )
-def my_claim_options(member: CurrentMember, session: SessionDep, clock: ClockDep) -> ClaimOptions:
-    return service.options(session, member, paris_today(clock))
+def my_claim_options(viewer: CurrentViewer, session: SessionDep, clock: ClockDep) -> ClaimOptions:
+    return service.options(session, viewer, paris_today(clock))
 
 
 @router.get(
@@ -65,10 +65,10 @@ def my_claim_options(member: CurrentMember, session: SessionDep, clock: ClockDep
     summary="Export CSV de la liste filtrée (toutes les pages)",
 )
 def export_my_claims(
-    member: CurrentMember, session: SessionDep, clock: ClockDep, query: Annotated[ClaimQuery, Query()]
+    viewer: CurrentViewer, session: SessionDep, clock: ClockDep, query: Annotated[ClaimQuery, Query()]
 ) -> Response:
     today = paris_today(clock)
-    _applied, items = service.all_claims(session, member, query, today)
+    _applied, items = service.all_claims(session, viewer, query, today)
     return file_response(service.claims_csv(items), "text/csv; charset=utf-8", f"remboursements-{today:%Y-%m-%d}.csv")
 
 
@@ -79,7 +79,7 @@ def export_my_claims(
     summary="Le détail d'un remboursement, ligne par ligne",
 )
 async def my_claim(context: MemberContext, claim_id: int) -> ClaimDetail:
-    return await context.as_member(lambda call: service.claim_detail(call.session, call.member, claim_id))
+    return await context.as_member(lambda call: service.claim_detail(call.session, call.viewer, claim_id))
 
 
 @router.get(
@@ -88,9 +88,9 @@ async def my_claim(context: MemberContext, claim_id: int) -> ClaimDetail:
     responses={**PDF_RESPONSE, **error_responses(401, 403, 404)},
     summary="Relevé de prestations d'un paiement (PDF)",
 )
-def my_payment_statement(member: CurrentMember, session: SessionDep, clock: ClockDep, payment_id: int) -> Response:
-    items = service.payment_statement(session, member, payment_id)
-    content = pdf.payment_statement_pdf(member, items, paris_today(clock))
+def my_payment_statement(viewer: PrincipalViewer, session: SessionDep, clock: ClockDep, payment_id: int) -> Response:
+    items = service.payment_statement(session, viewer, payment_id)
+    content = pdf.payment_statement_pdf(viewer.member, items, paris_today(clock))
     return file_response(content, "application/pdf", f"releve-prestations-{items[0].payment.payment_date:%Y-%m-%d}.pdf")
 
 
@@ -101,7 +101,7 @@ def my_payment_statement(member: CurrentMember, session: SessionDep, clock: Cloc
     summary="Relevé de prestations de tous les paiements d'une période, en un fichier (PDF)",
 )
 def my_period_statement(
-    member: CurrentMember,
+    viewer: PrincipalViewer,
     session: SessionDep,
     clock: ClockDep,
     date_from: Annotated[
@@ -112,8 +112,8 @@ def my_period_statement(
     today = paris_today(clock)
     start = date_from or service.months_before(today, service.DEFAULT_MONTHS)
     end = date_to or today
-    items = service.period_statement(session, member, start, end)
-    content = pdf.period_statement_pdf(member, items, start, end, today)
+    items = service.period_statement(session, viewer, start, end)
+    content = pdf.period_statement_pdf(viewer.member, items, start, end, today)
     return file_response(content, "application/pdf", f"releve-prestations-{start:%Y-%m-%d}-au-{end:%Y-%m-%d}.pdf")
 
 
@@ -124,10 +124,10 @@ def my_period_statement(
     summary="Relevé annuel des prestations d'une année civile (les 7 dernières années) (PDF)",
 )
 def my_annual_statement(
-    member: CurrentMember, session: SessionDep, clock: ClockDep, year: Annotated[int, Path(ge=1900, le=2999)]
+    viewer: PrincipalViewer, session: SessionDep, clock: ClockDep, year: Annotated[int, Path(ge=1900, le=2999)]
 ) -> Response:
     today = paris_today(clock)
-    lines = service.annual_statement(session, member, year, today)
+    lines = service.annual_statement(session, viewer, year, today)
     return file_response(
-        pdf.annual_statement_pdf(member, year, lines, today), "application/pdf", f"releve-annuel-{year}.pdf"
+        pdf.annual_statement_pdf(viewer.member, year, lines, today), "application/pdf", f"releve-annuel-{year}.pdf"
     )

@@ -18,6 +18,6 @@ async def my_dashboard(context: MemberContext) -> Dashboard:
     today, settings = context.today, context.settings
     return await context.as_member(
         lambda call: service.dashboard(
-            call.session, call.member, call.account, today, phone=settings.service_phone, hours=settings.service_hours
+            call.session, call.viewer, call.account, today, phone=settings.service_phone, hours=settings.service_hours
         )
     )

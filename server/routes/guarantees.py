@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse, Response
 
 from models.schemas.guarantees import MyGuarantees, SavedSimulationCreate, SavedSimulationOut
 from server.clock import paris_today
-from server.deps import ClockDep, CurrentAccount, CurrentMember, MemberContext, SessionDep
+from server.deps import ClockDep, CurrentAccount, CurrentMember, CurrentViewer, MemberContext, SessionDep
 from server.errors import error_responses
 from server.routes._files import PDF_RESPONSE, file_response
 from server.routes._idempotency import IdempotencyDep
@@ -22,7 +22,7 @@ router = APIRouter(tags=["garanties"])
 )
 async def my_guarantees(context: MemberContext) -> MyGuarantees:
     today = context.today
-    return await context.as_member(lambda call: service.my_guarantees(call.session, call.member, today))
+    return await context.as_member(lambda call: service.my_guarantees(call.session, call.viewer, today))
 
 
 @router.get(
@@ -34,8 +34,8 @@ async def my_guarantees(context: MemberContext) -> MyGuarantees:
     },
     summary="Mon tableau de garanties en PDF",
 )
-def my_guarantees_pdf(member: CurrentMember, session: SessionDep, clock: ClockDep) -> Response:
-    content = service.my_guarantees_pdf(session, member, paris_today(clock))
+def my_guarantees_pdf(viewer: CurrentViewer, session: SessionDep, clock: ClockDep) -> Response:
+    content = service.my_guarantees_pdf(session, viewer, paris_today(clock))
     return file_response(content, "application/pdf", "tableau-de-garanties.pdf")
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
 from models.schemas.messaging import Inbox, MessageCreate, ThreadCreate, ThreadDetail
-from server.deps import ClockDep, CurrentAccount, CurrentMember, MemberContext, SessionDep, SettingsDep
+from server.deps import ClockDep, CurrentAccount, CurrentViewer, MemberContext, SessionDep, SettingsDep
 from server.errors import error_responses
 from server.routes._body import ParsedBody, json_body, json_body_openapi
 from server.routes._files import DOCUMENT_RESPONSE, document_response
@@ -24,7 +24,7 @@ router = APIRouter(tags=["messagerie"])
 )
 async def my_threads(context: MemberContext) -> Inbox:
     clock = context.clock
-    return await context.as_member(lambda call: messaging.inbox(call.session, clock, call.member))
+    return await context.as_member(lambda call: messaging.inbox(call.session, clock, call.viewer))
 
 
 @router.post(
@@ -36,7 +36,7 @@ async def my_threads(context: MemberContext) -> Inbox:
     summary="Écrire un nouveau message (pièces jointes en base64 ; Idempotency-Key accepté)",
 )
 def create_thread(
-    member: CurrentMember,
+    viewer: CurrentViewer,
     account: CurrentAccount,
     session: SessionDep,
     clock: ClockDep,
@@ -49,7 +49,7 @@ def create_thread(
         clock,
         account,
         body,
-        lambda: messaging.create_thread(session, clock, settings, member, account, body.value),
+        lambda: messaging.create_thread(session, clock, settings, viewer, account, body.value),
     )
 
 
@@ -63,7 +63,7 @@ async def read_thread(thread_id: int, context: MemberContext) -> ThreadDetail:
     clock, settings = context.clock, context.settings
     # opening a conversation marks its messages read: the sessions that write
     return await context.as_member(
-        lambda call: messaging.read_thread(call.session, clock, settings, call.member, thread_id), writes=True
+        lambda call: messaging.read_thread(call.session, clock, settings, call.viewer, thread_id), writes=True
     )
 
 
@@ -77,7 +77,7 @@ async def read_thread(thread_id: int, context: MemberContext) -> ThreadDetail:
 )
 def post_message(
     thread_id: int,
-    member: CurrentMember,
+    viewer: CurrentViewer,
     account: CurrentAccount,
     session: SessionDep,
     clock: ClockDep,
@@ -90,7 +90,7 @@ def post_message(
         clock,
         account,
         body,
-        lambda: messaging.post_message(session, clock, settings, member, account, thread_id, body.value),
+        lambda: messaging.post_message(session, clock, settings, viewer, account, thread_id, body.value),
     )
 
 
@@ -100,5 +100,5 @@ def post_message(
     responses={**DOCUMENT_RESPONSE, **error_responses(401, 403, 404)},
     summary="Télécharger une de mes pièces (pièce jointe ou document déposé)",
 )
-def download_document(document_id: int, member: CurrentMember, session: SessionDep) -> Response:
-    return document_response(documents.member_document(session, member.id or 0, document_id))
+def download_document(document_id: int, viewer: CurrentViewer, session: SessionDep) -> Response:
+    return document_response(documents.member_document(session, viewer, document_id))

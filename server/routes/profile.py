@@ -17,6 +17,7 @@ from models.schemas.profile import (
     BankAccountPurpose,
     BankAccounts,
     Card,
+    CarePrivacy,
     ChangeResult,
     ContactChannel,
     ContactConfirm,
@@ -25,9 +26,11 @@ from models.schemas.profile import (
     Contributions,
     EmailChange,
     Family,
+    FamilyAccessDone,
     FamilyAdd,
     FamilyRemove,
     MobileChange,
+    MyAccess,
     NoemieActivation,
     PendingStarted,
     Preferences,
@@ -42,13 +45,22 @@ from models.schemas.profile import (
 )
 from models.tables import Member
 from server.clock import Clock, paris_today
-from server.deps import ClockDep, CurrentAccount, CurrentAuth, CurrentMember, SessionDep, SettingsDep
+from server.deps import (
+    ClockDep,
+    CurrentAccount,
+    CurrentAuth,
+    CurrentMember,
+    CurrentViewer,
+    SessionDep,
+    SettingsDep,
+)
 from server.errors import error_responses
 from server.pdf.card import card_pdf
 from server.pdf.certificate import certificate_pdf, reglement_pdf
 from server.routes._body import ParsedBody, json_body, json_body_openapi
 from server.routes._files import PDF_RESPONSE, file_response
 from server.routes._idempotency import IdempotencyDep
+from server.services import family_access
 from server.services import profile as service
 from server.services import profile_contract as life
 from server.services import profile_family as family
@@ -365,6 +377,65 @@ def my_family(member: CurrentMember, session: SessionDep, clock: ClockDep, setti
     return family.family(session, clock, settings, member)
 
 
+@router.post(
+    "/me/family/{beneficiary_id}/access",
+    status_code=201,
+    response_model=FamilyAccessDone,
+    responses=error_responses(401, 403, 404, 409, 422),
+    summary="Ouvrir l'accès personnel d'un ayant droit majeur (son code d'accès part par courrier)",
+)
+def create_family_access(
+    beneficiary_id: int,
+    member: CurrentMember,
+    account: CurrentAccount,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    return idempotency.run(
+        session,
+        clock,
+        account,
+        None,
+        lambda: family_access.create_access(session, clock, settings, member, account, beneficiary_id),
+    )
+
+
+@router.delete(
+    "/me/family/{beneficiary_id}/access",
+    response_model=FamilyAccessDone,
+    responses=error_responses(401, 403, 404),
+    summary="Fermer l'accès personnel d'un ayant droit (ses sessions sont terminées)",
+)
+def close_family_access(
+    beneficiary_id: int, member: CurrentMember, account: CurrentAccount, session: SessionDep, clock: ClockDep
+) -> FamilyAccessDone:
+    return family_access.close_access(session, clock, member, account, beneficiary_id)
+
+
+@router.get(
+    "/me/access",
+    response_model=MyAccess,
+    responses=error_responses(401, 403),
+    summary="Mon accès d'ayant droit : à quel contrat il est rattaché, et la confidentialité de mes soins",
+)
+def my_access(viewer: CurrentViewer) -> MyAccess:
+    return family_access.my_access(viewer)
+
+
+@router.put(
+    "/me/access/privacy",
+    response_model=MyAccess,
+    responses=error_responses(401, 403, 422),
+    summary="Ne plus montrer mes soins à l'assuré principal (ou les montrer de nouveau)",
+)
+def set_my_care_privacy(
+    body: CarePrivacy, viewer: CurrentViewer, account: CurrentAccount, session: SessionDep, clock: ClockDep
+) -> MyAccess:
+    return family_access.set_care_privacy(session, clock, viewer, account, body.private)
+
+
 _creating_route(
     "/me/family/additions",
     FamilyAdd,
@@ -408,8 +479,8 @@ def my_contributions(member: CurrentMember, session: SessionDep, clock: ClockDep
 
 
 @router.get("/me/card", response_model=Card, responses=error_responses(401, 403), summary="Ma carte de tiers payant")
-def my_card(member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> Card:
-    return family.card(session, clock, settings, member)
+def my_card(viewer: CurrentViewer, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> Card:
+    return family.viewer_card(session, clock, settings, viewer)
 
 
 @router.get(
@@ -418,10 +489,9 @@ def my_card(member: CurrentMember, session: SessionDep, clock: ClockDep, setting
     responses={**PDF_RESPONSE, **error_responses(401, 403)},
     summary="Ma carte de tiers payant en PDF",
 )
-def my_card_pdf(member: CurrentMember, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> Response:
-    return _pdf(
-        card_pdf(member, family.card(session, clock, settings, member), paris_today(clock)), "carte-tiers-payant.pdf"
-    )
+def my_card_pdf(viewer: CurrentViewer, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> Response:
+    content = card_pdf(viewer.member, family.viewer_card(session, clock, settings, viewer), paris_today(clock))
+    return _pdf(content, "carte-tiers-payant.pdf")
 
 
 @router.get(

@@ -24,3 +24,11 @@ def new_recovery_code() -> str:
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     raw = "".join(secrets.choice(alphabet) for _ in range(10))
     return f"{raw[:5]}-{raw[5:]}"
+
+
+ACCESS_CODE_LETTERS = 8
+
+
+def new_access_code() -> str:
+    """A code d'accès (letters only, as printed in the welcome letter: « Un code d'accès de 8 lettres »)."""
+    return "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(ACCESS_CODE_LETTERS))

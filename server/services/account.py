@@ -35,7 +35,7 @@ from models.schemas.auth import (
 )
 from models.schemas.common import AccountState, Role
 from models.schemas.errors import ErrorDetail
-from models.tables import Account, AuthSession, Member, PasswordHistory, RecoveryCode, TrustedDevice
+from models.tables import Account, AuthSession, Beneficiary, Member, PasswordHistory, RecoveryCode, TrustedDevice
 from server.clock import Clock
 from server.errors import ApiError
 from server.security.crypto import access_code_hash, decrypt, encrypt, keyed_hash, nir_lookup_hash, same
@@ -161,8 +161,16 @@ def _reused(session: Session, settings: Settings, account: Account, password: st
 
 
 def _activate(
-    session: Session, clock: Clock, settings: Settings, member: Member, account: Account, email: str, password_hash: str
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    holder: Member | Beneficiary,
+    account: Account,
+    email: str,
+    password_hash: str,
 ) -> None:
+    """``holder`` is whoever the code d'accès was posted to: the adhérent, or (issue 21) an ayant droit whose
+    own access the assuré principal opened — whose e-mail is their own, never written on the adhérent."""
     assert account.id is not None
     email = email.strip().lower()
     taken = session.exec(select(Account).where(Account.login_email == email, Account.id != account.id)).first()
@@ -174,9 +182,10 @@ def _activate(
     account.password_changed_at = now
     account.login_email = email
     account.state = AccountState.email_unconfirmed
-    member.email = email
-    member.access_code_hash = None
-    session.add_all([account, member])
+    if isinstance(holder, Member):
+        holder.email = email
+    holder.access_code_hash = None
+    session.add_all([account, holder])
     session.add(PasswordHistory(account_id=account.id, password_hash=password_hash, created_at=now))
     token, code, expires = _issue_mail_token(session, clock, settings, account, CONFIRMATION)
     mails.email_confirmation(session, clock, settings, email, token, code, expires)
@@ -216,6 +225,25 @@ def _member_account(session: Session, member_number: str) -> tuple[Member | None
     return member, account
 
 
+def _pending_beneficiary_access(
+    session: Session, member: Member, digest: str
+) -> tuple[Beneficiary | None, Account | None]:
+    """The household's ayant droit whose posted code d'accès this is, with their account not yet activated."""
+    rows = session.exec(
+        select(Beneficiary, Account)
+        .join(Account, Account.beneficiary_id == Beneficiary.id)  # type: ignore[arg-type]
+        .where(
+            Beneficiary.member_id == member.id,
+            col(Beneficiary.access_code_hash).is_not(None),
+            Account.state == AccountState.never_activated,
+        )
+    ).all()
+    for beneficiary, account in rows:
+        if beneficiary.access_code_hash is not None and same(beneficiary.access_code_hash, digest):
+            return beneficiary, account
+    return None, None
+
+
 def activate_by_code(
     session: Session, clock: Clock, settings: Settings, body: ActivationByCode, *, ip: str | None
 ) -> Accepted:
@@ -231,16 +259,20 @@ def activate_by_code(
     )
     member, account = _member_account(session, body.member_number)
     password_hash = hash_password(settings, body.password)  # computed in every case
-    valid = (
-        not counted.blocked
-        and member is not None
-        and account is not None
-        and account.state == AccountState.never_activated
-        and member.access_code_hash is not None
-        and same(member.access_code_hash, access_code_hash(settings, body.access_code))
-    )
-    if valid and member is not None and account is not None:
-        _activate(session, clock, settings, member, account, body.email, password_hash)
+    digest = access_code_hash(settings, body.access_code)
+    holder: Member | Beneficiary | None = None
+    if not counted.blocked and member is not None:
+        if (
+            account is not None
+            and account.state == AccountState.never_activated
+            and member.access_code_hash is not None
+            and same(member.access_code_hash, digest)
+        ):
+            holder = member
+        else:  # issue 21: the same n° adhérent with an ayant droit's own code d'accès
+            holder, account = _pending_beneficiary_access(session, member, digest)
+    if holder is not None and account is not None:
+        _activate(session, clock, settings, holder, account, body.email, password_hash)
         throttle.reset(session, settings, f"activation:code:{body.member_number.strip()}")
     else:
         audit.record(session, clock, "activation_refused", detail={"by": "code"}, ip=ip)

@@ -34,7 +34,7 @@ from models.schemas.auth import (
 )
 from models.schemas.common import AccountState, Role
 from models.schemas.errors import ErrorDetail
-from models.tables import Account, AuthSession, Member, PendingLoginRow, RecoveryCode, TrustedDevice
+from models.tables import Account, AuthSession, Beneficiary, Member, PendingLoginRow, RecoveryCode, TrustedDevice
 from server.clock import Clock
 from server.errors import ApiError, forbidden, not_authenticated
 from server.notify.sms import send_sms
@@ -652,8 +652,12 @@ def revoke_everything(session: Session, clock: Clock, account_id: int, *, keep_s
 def session_info(session: Session, settings: Settings, current: Authenticated) -> SessionInfo:
     account = current.account
     member = session.get(Member, account.member_id) if account.member_id is not None else None
+    if account.beneficiary_id is not None:  # issue 21: an ayant droit's own access, on the household's contract
+        beneficiary = session.get(Beneficiary, account.beneficiary_id)
+        member = session.get(Member, beneficiary.member_id) if beneficiary is not None else None
     assert account.id is not None
     return SessionInfo(
+        beneficiary_id=account.beneficiary_id,
         account_id=account.id,
         role=account.role,
         display_name=account.display_name,

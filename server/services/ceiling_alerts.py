@@ -20,6 +20,7 @@ from models.schemas.common import NotificationKind
 from models.schemas.guarantees import CeilingUse
 from models.tables import Beneficiary, Member, Notification
 from server.clock import Clock
+from server.services import viewer as viewers
 from server.services.guarantees import my_guarantees
 from server.services.notifications import notify
 from server.settings import Settings
@@ -31,7 +32,7 @@ Snapshot = dict[CeilingKey, CeilingUse]
 
 def snapshot(session: Session, member: Member, beneficiary_id: int, today: date) -> Snapshot:
     """The beneficiary's plafonnés lines and what they have used in their current period."""
-    for person in my_guarantees(session, member, today).beneficiaries:
+    for person in my_guarantees(session, viewers.principal(session, member), today).beneficiaries:
         if person.id == beneficiary_id:
             return {(c.contract_id, c.line_label, c.notation): c for c in person.ceilings}
     return {}

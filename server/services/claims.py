@@ -1,8 +1,10 @@
 """Mes remboursements: the household's claims, filtered, sorted and paged, with totals computed by the
 database; the détail of one claim; the CSV export and the rows of the relevés.
 
-Ownership lives here: every statement is bound to the logged-in member's id, and a claim or a payment
-of another household answers 404 (never 403: its existence is not disclosed).
+Ownership lives here: every statement is bound to the viewer (``server.services.viewer``): the household's
+id, and, for a beneficiary's own access, that beneficiary; for the assuré principal, without the care a
+beneficiary asked to hide (issue 21). A claim or a payment out of sight answers 404 (never 403: its
+existence is not disclosed).
 """
 
 from __future__ import annotations
@@ -47,9 +49,10 @@ from models.schemas.claims import (
     care_category_label,
 )
 from models.schemas.common import ClaimStatus, PaymentKind, PaymentState
-from models.tables import Beneficiary, Claim, ClaimLine, ClaimLineAmc, Contract, Document, Member, Payment
+from models.tables import Beneficiary, Claim, ClaimLine, ClaimLineAmc, Contract, Document, Payment
 from server.errors import ApiError
 from server.pdf.statements import StatementLine, StatementPayment
+from server.services.viewer import Viewer
 
 ZERO = Decimal("0.00")
 STATUS_ORDER = [
@@ -126,13 +129,17 @@ class _Shape:
     amount_min: bool = False
     amount_max: bool = False
     text: bool = False
+    own: bool = False  # a beneficiary's own access: their care only
+    hidden: bool = False  # the assuré principal: without the care hidden at a beneficiary's request
     sort: ClaimSortKey = ClaimSortKey.care_date
     order: SortOrder = SortOrder.desc
     paged: bool = True
 
     @classmethod
-    def of(cls, filters: ClaimFilters, sort: ClaimSortKey, order: SortOrder, *, paged: bool) -> _Shape:
+    def of(cls, viewer: Viewer, filters: ClaimFilters, sort: ClaimSortKey, order: SortOrder, *, paged: bool) -> _Shape:
         return cls(
+            own=viewer.beneficiary is not None,
+            hidden=bool(viewer.hidden_ids) and viewer.beneficiary is None,
             date_from=filters.date_from is not None,
             date_to=filters.date_to is not None,
             beneficiary=filters.beneficiary_id is not None,
@@ -149,9 +156,11 @@ class _Shape:
         )
 
 
-def _params(member_id: int, filters: ClaimFilters) -> dict[str, Any]:
+def _params(viewer: Viewer, filters: ClaimFilters) -> dict[str, Any]:
     return {
-        "member_id": member_id,
+        "member_id": viewer.member_id,
+        "own_beneficiary_id": viewer.beneficiary_id,
+        "hidden_ids": list(viewer.hidden_ids),
         "date_from": filters.date_from,
         "date_to": filters.date_to,
         "beneficiary_id": filters.beneficiary_id,
@@ -165,6 +174,10 @@ def _params(member_id: int, filters: ClaimFilters) -> dict[str, Any]:
 
 def _claim_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Claim.member_id == bindparam("member_id")]
+    if shape.own:
+        conditions.append(Claim.beneficiary_id == bindparam("own_beneficiary_id"))
+    if shape.hidden:
+        conditions.append(col(Claim.beneficiary_id).not_in(bindparam("hidden_ids", expanding=True)))
     if shape.date_from:
         conditions.append(col(Claim.care_date) >= bindparam("date_from"))
     if shape.date_to:
@@ -404,9 +417,9 @@ def _items(connection: Connection, rows: Sequence[Any]) -> list[ClaimListItem]:
     return items
 
 
-def _prepared(connection: Connection, member_id: int, filters: ClaimFilters, shape: _Shape) -> dict[str, Any] | None:
+def _prepared(connection: Connection, viewer: Viewer, filters: ClaimFilters, shape: _Shape) -> dict[str, Any] | None:
     """The parameters of the filter; None when the text matches no act of the household (nothing to run)."""
-    params = _params(member_id, filters)
+    params = _params(viewer, filters)
     if filters.text:
         params["labels"] = _matching_labels(connection, shape, params, filters.text)
         if not params["labels"]:
@@ -414,17 +427,16 @@ def _prepared(connection: Connection, member_id: int, filters: ClaimFilters, sha
     return params
 
 
-def list_claims(session: Session, member: Member, query: ClaimQuery, today: date) -> ClaimList:
+def list_claims(session: Session, viewer: Viewer, query: ClaimQuery, today: date) -> ClaimList:
     """One page of the household's claims for the filter, sorted, with the totals of the whole filter:
     one statement for both, then one for the page's latest payments."""
-    assert member.id is not None
     sort, order = query.sort, query.order
     page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
     page = max(1, query.page)
     applied = effective_filters(query.filters(), today)
     connection = session.connection()
-    shape = _Shape.of(applied, sort, order, paged=True)
-    params = _prepared(connection, member.id, applied, shape)
+    shape = _Shape.of(viewer, applied, sort, order, paged=True)
+    params = _prepared(connection, viewer, applied, shape)
     rows: Sequence[Any] = []
     totals = ClaimTotals(count=0, charged=ZERO, amo_paid=ZERO, amc_paid=ZERO, out_of_pocket=ZERO)
     if params is not None:
@@ -452,30 +464,33 @@ def list_claims(session: Session, member: Member, query: ClaimQuery, today: date
         sort=sort,
         order=order,
         filters=applied,
+        notices=viewer.notices(),
     )
 
 
 def all_claims(
-    session: Session, member: Member, query: ClaimQuery, today: date
+    session: Session, viewer: Viewer, query: ClaimQuery, today: date
 ) -> tuple[ClaimFilters, list[ClaimListItem]]:
     """Every claim of the filter, sorted, without paging (the CSV export)."""
-    assert member.id is not None
     applied = effective_filters(query.filters(), today)
     connection = session.connection()
-    shape = _Shape.of(applied, query.sort, query.order, paged=False)
-    params = _prepared(connection, member.id, applied, shape)
+    shape = _Shape.of(viewer, applied, query.sort, query.order, paged=False)
+    params = _prepared(connection, viewer, applied, shape)
     rows = connection.execute(_list_statement(shape), params).all() if params is not None else []
     return applied, _items(connection, rows)
 
 
-def options(session: Session, member: Member, today: date) -> ClaimOptions:
-    assert member.id is not None
-    beneficiaries = session.exec(
-        select(Beneficiary)
-        .where(Beneficiary.member_id == member.id)
-        .order_by(col(Beneficiary.birth_date), col(Beneficiary.id))
-    ).all()
-    categories = session.exec(select(Claim.care_category).where(Claim.member_id == member.id).distinct()).all()
+def options(session: Session, viewer: Viewer, today: date) -> ClaimOptions:
+    beneficiaries = [
+        b
+        for b in session.exec(
+            select(Beneficiary)
+            .where(Beneficiary.member_id == viewer.member_id)
+            .order_by(col(Beneficiary.birth_date), col(Beneficiary.id))
+        ).all()
+        if viewer.beneficiary is None or b.id == viewer.beneficiary_id
+    ]
+    categories = session.exec(select(Claim.care_category).where(*viewer.claim_conditions()).distinct()).all()
     return ClaimOptions(
         beneficiaries=[BeneficiaryChoice(id=b.id or 0, name=f"{b.first_name} {b.last_name}") for b in beneficiaries],
         care_categories=sorted(
@@ -495,8 +510,8 @@ def statement_years(today: date) -> list[int]:
 # -- the détail --------------------------------------------------------------------------------------
 
 
-def _owned_claim(session: Session, member: Member, claim_id: int) -> Claim:
-    claim = session.exec(select(Claim).where(Claim.id == claim_id, Claim.member_id == member.id)).first()
+def _owned_claim(session: Session, viewer: Viewer, claim_id: int) -> Claim:
+    claim = session.exec(select(Claim).where(Claim.id == claim_id, *viewer.claim_conditions())).first()
     if claim is None:
         raise claim_not_found()
     return claim
@@ -517,8 +532,8 @@ def _deductions(engine_result: dict[str, Any], total: Decimal) -> list[Deduction
     return found
 
 
-def claim_detail(session: Session, member: Member, claim_id: int) -> ClaimDetail:
-    claim = _owned_claim(session, member, claim_id)
+def claim_detail(session: Session, viewer: Viewer, claim_id: int) -> ClaimDetail:
+    claim = _owned_claim(session, viewer, claim_id)
     beneficiary = session.get(Beneficiary, claim.beneficiary_id)
     assert beneficiary is not None
     name = f"{beneficiary.first_name} {beneficiary.last_name}"
@@ -540,7 +555,7 @@ def claim_detail(session: Session, member: Member, claim_id: int) -> ClaimDetail
     ).all()
     documents = session.exec(
         select(Document.id, Document.kind, Document.filename, Document.content_type, Document.size, Document.created_at)
-        .where(Document.claim_id == claim.id, Document.member_id == member.id)
+        .where(Document.claim_id == claim.id, Document.member_id == viewer.member_id)
         .order_by(col(Document.created_at), col(Document.id))
     ).all()
     details = [
@@ -713,35 +728,35 @@ def _statement_lines(session: Session, claim_ids: Sequence[int]) -> dict[int, li
     return by_claim
 
 
-def _statement_payments(session: Session, member: Member, *conditions: ColumnElement[bool]) -> list[StatementPayment]:
+def _statement_payments(session: Session, viewer: Viewer, *conditions: ColumnElement[bool]) -> list[StatementPayment]:
     rows = session.exec(
         select(Payment, Claim.reference)
         .join(Claim, Claim.id == Payment.claim_id)  # type: ignore[arg-type]
-        .where(Claim.member_id == member.id, *conditions)
+        .where(*viewer.claim_conditions(), *conditions)
         .order_by(col(Payment.payment_date), col(Payment.id))
     ).all()
     lines = _statement_lines(session, sorted({p.claim_id for p, _ in rows}))
     return [StatementPayment(p, reference, lines.get(p.claim_id, [])) for p, reference in rows]
 
 
-def payment_statement(session: Session, member: Member, payment_id: int) -> list[StatementPayment]:
-    found = _statement_payments(session, member, Payment.id == payment_id)
+def payment_statement(session: Session, viewer: Viewer, payment_id: int) -> list[StatementPayment]:
+    found = _statement_payments(session, viewer, Payment.id == payment_id)
     if not found:
         raise payment_not_found()
     return found
 
 
-def period_statement(session: Session, member: Member, date_from: date, date_to: date) -> list[StatementPayment]:
+def period_statement(session: Session, viewer: Viewer, date_from: date, date_to: date) -> list[StatementPayment]:
     if date_to < date_from:
         raise ApiError(422, "invalid_period", "La période est invalide : la date de fin précède la date de début.")
     if date_to > add_years(date_from, STATEMENT_YEARS):
         raise ApiError(422, "invalid_period", f"La période est trop longue : au plus {STATEMENT_YEARS} ans.")
     return _statement_payments(
-        session, member, col(Payment.payment_date) >= date_from, col(Payment.payment_date) <= date_to
+        session, viewer, col(Payment.payment_date) >= date_from, col(Payment.payment_date) <= date_to
     )
 
 
-def annual_statement(session: Session, member: Member, year: int, today: date) -> list[StatementLine]:
+def annual_statement(session: Session, viewer: Viewer, year: int, today: date) -> list[StatementLine]:
     """Every line whose claim was paid (a payment done) in the calendar year, by date of care."""
     if year not in statement_years(today):
         raise ApiError(
@@ -753,7 +768,7 @@ def annual_statement(session: Session, member: Member, year: int, today: date) -
         select(Claim.id)
         .join(Payment, Payment.claim_id == Claim.id)  # type: ignore[arg-type]
         .where(
-            Claim.member_id == member.id,
+            *viewer.claim_conditions(),
             Claim.status == ClaimStatus.paid,
             Payment.kind == PaymentKind.payment,
             Payment.state == PaymentState.done,

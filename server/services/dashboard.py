@@ -32,12 +32,13 @@ from models.tables import (
     ContractBeneficiary,
     ContributionInstalment,
     ContributionSchedule,
-    Member,
     Message,
     MessageThread,
     Payment,
 )
 from server.services.contract_services import services_by_contract
+from server.services.messaging import thread_conditions
+from server.services.viewer import Viewer
 
 LATEST_CLAIMS = 3
 AREAS = [
@@ -51,6 +52,8 @@ AREAS = [
     "profile",
     "directory",  # issue 21: the care finder
 ]
+# issue 21: what an ayant droit's own access reaches (« Mon accès » holds their card and confidentiality)
+BENEFICIARY_AREAS = ["dashboard", "messaging", "claims", "guarantees", "directory", "access"]
 ZERO = Decimal("0.00")
 PORTABILITY_WARNING = timedelta(days=60)  # "portabilité ending soon": within two months
 
@@ -83,11 +86,11 @@ def _contracts(session: Session, member_id: int) -> list[ContractSummary]:
     ]
 
 
-def _latest_claims(session: Session, member_id: int) -> list[ClaimSummary]:
+def _latest_claims(session: Session, viewer: Viewer) -> list[ClaimSummary]:
     rows = session.exec(
         select(Claim, Beneficiary)
         .join(Beneficiary, Beneficiary.id == Claim.beneficiary_id)  # type: ignore[arg-type]
-        .where(Claim.member_id == member_id)
+        .where(*viewer.claim_conditions())
         .order_by(col(Claim.care_date).desc(), col(Claim.id).desc())
         .limit(LATEST_CLAIMS)
     ).all()
@@ -140,12 +143,12 @@ def _latest_claims(session: Session, member_id: int) -> list[ClaimSummary]:
     return summaries
 
 
-def _unread_messages(session: Session, member_id: int, account_id: int | None) -> int:
+def _unread_messages(session: Session, viewer: Viewer, account_id: int | None) -> int:
     statement = (
         select(func.count())
         .select_from(Message)
         .join(MessageThread, MessageThread.id == Message.thread_id)  # type: ignore[arg-type]
-        .where(MessageThread.member_id == member_id, col(Message.read_by_member_at).is_(None))
+        .where(*thread_conditions(viewer), col(Message.read_by_member_at).is_(None))
     )
     if account_id is not None:
         statement = statement.where(
@@ -224,26 +227,51 @@ def _alerts(session: Session, member_id: int, today: date, phone: str, hours: st
     return sorted(alerts, key=lambda a: order.index(a.kind))
 
 
+def _own_contracts(contracts: list[ContractSummary], beneficiary_id: int) -> list[ContractSummary]:
+    """A beneficiary's own access: the contracts that cover them, naming nobody else of the household."""
+    return [
+        c.model_copy(update={"beneficiaries": [b for b in c.beneficiaries if b.id == beneficiary_id]})
+        for c in contracts
+        if any(b.id == beneficiary_id for b in c.beneficiaries)
+    ]
+
+
 def dashboard(
     session: Session,
-    member: Member,
+    viewer: Viewer,
     account: Account,
     today: date | None = None,
     *,
     phone: str = "",
     hours: str = "",
 ) -> Dashboard:
+    member = viewer.member
     assert member.id is not None
+    contracts = _contracts(session, member.id)
+    if viewer.beneficiary is not None:
+        # issue 21: their own name, contracts and care; the contributions' banners are the assuré principal's
+        person = viewer.beneficiary
+        return Dashboard(
+            member_number=member.member_number,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            contracts=_own_contracts(contracts, viewer.beneficiary_id or 0),
+            latest_claims=_latest_claims(session, viewer),
+            unread_messages=_unread_messages(session, viewer, account.id),
+            areas=list(BENEFICIARY_AREAS),
+            notices=viewer.notices(),
+        )
     alerts = _alerts(session, member.id, today, phone, hours) if today is not None else []
     dues = [a.amount_due for a in alerts if a.amount_due]
     return Dashboard(
         member_number=member.member_number,
         first_name=member.first_name,
         last_name=member.last_name,
-        contracts=_contracts(session, member.id),
-        latest_claims=_latest_claims(session, member.id),
-        unread_messages=_unread_messages(session, member.id, account.id),
+        contracts=contracts,
+        latest_claims=_latest_claims(session, viewer),
+        unread_messages=_unread_messages(session, viewer, account.id),
         areas=list(AREAS),
         alerts=alerts,
         amount_due=sum(dues, start=ZERO) if dues else None,
+        notices=viewer.notices(),
     )

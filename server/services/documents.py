@@ -20,9 +20,10 @@ from sqlmodel import Session, col, select
 
 from models.schemas.errors import ErrorDetail
 from models.schemas.messaging import AttachmentInfo, UploadedFile
-from models.tables import Document
+from models.tables import Claim, Document, MessageThread
 from server.clock import Clock
 from server.errors import ApiError
+from server.services.viewer import Viewer
 from server.settings import Settings
 
 MAGIC: tuple[tuple[bytes, str, str], ...] = (
@@ -157,8 +158,20 @@ def documents_of(session: Session, **where: int) -> list[Document]:
     return list(session.exec(statement.order_by(col(Document.id))).all())
 
 
-def member_document(session: Session, member_id: int, document_id: int) -> Document:
+def member_document(session: Session, viewer: Viewer, document_id: int) -> Document:
+    """One of the household's documents, if the viewer may see what it belongs to (issue 21): a beneficiary's
+    conversation or care is theirs; a document of the household's démarches is the assuré principal's."""
     document = session.get(Document, document_id)
-    if document is None or document.member_id != member_id:
+    if document is None or document.member_id != viewer.member_id or not _visible(session, viewer, document):
         raise ApiError(404, "not_found", "Ce document n'existe pas dans votre espace.")
     return document
+
+
+def _visible(session: Session, viewer: Viewer, document: Document) -> bool:
+    if document.thread_id is not None:
+        thread = session.get(MessageThread, document.thread_id)
+        return thread is not None and thread.beneficiary_id == viewer.beneficiary_id
+    if document.claim_id is not None:
+        claim = session.get(Claim, document.claim_id)
+        return claim is not None and viewer.sees(claim.beneficiary_id)
+    return viewer.beneficiary is None

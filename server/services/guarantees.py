@@ -72,6 +72,7 @@ from models.tables import (
 from server.clock import Clock
 from server.errors import ApiError
 from server.services.contract_services import services_by_contract
+from server.services.viewer import Viewer
 
 ZERO = Decimal("0.00")
 
@@ -546,13 +547,19 @@ def _beneficiaries(session: Session, member_id: int) -> list[Beneficiary]:
     )
 
 
-def my_guarantees_pdf(session: Session, member: Member, today: date) -> bytes:
+def my_guarantees_pdf(session: Session, viewer: Viewer, today: date) -> bytes:
     from server.pdf.guarantees import guarantees_pdf
+    from server.pdf.layout import MemberBlock
 
-    return guarantees_pdf(member, my_guarantees(session, member, today))
+    person = viewer.beneficiary
+    holder = MemberBlock(f"{person.first_name} {person.last_name}", viewer.member.member_number) if person else None
+    return guarantees_pdf(viewer.member, my_guarantees(session, viewer, today), holder)
 
 
-def my_guarantees(session: Session, member: Member, today: date) -> MyGuarantees:
+def my_guarantees(session: Session, viewer: Viewer, today: date) -> MyGuarantees:
+    """The household's contracts and, per beneficiary the viewer may see (issue 21), the ceilings used and
+    the next équipements (what they reveal is care)."""
+    member = viewer.member
     assert member.id is not None
     covers = _covers(session, member.id)
     covered_by = _beneficiary_ids(session, [c.contract.id for c in covers if c.contract.id is not None])
@@ -575,7 +582,7 @@ def my_guarantees(session: Session, member: Member, today: date) -> MyGuarantees
     people = [
         _beneficiary_cover(b, covers, covered_by, paid, today)
         for b in beneficiaries
-        if any(b.id in ids for ids in covered_by.values())
+        if any(b.id in ids for ids in covered_by.values()) and viewer.sees(b.id)
     ]
     return MyGuarantees(as_of=today, contracts=contracts, beneficiaries=people)
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from server.clock import PARIS, Clock
 from server.notify.outbox import enqueue_mail
+from server.security.crypto import access_code_hash
+from server.security.tokens import new_access_code
 from server.settings import Settings
+
+if TYPE_CHECKING:
+    from models.tables import Beneficiary, Member
 
 SIGNATURE = "\n\nLe service adhérent\n(Ce message est automatique : merci de ne pas y répondre.)"
 
@@ -190,4 +197,34 @@ def reset_quarantined(session: Session, clock: Clock, settings: Settings, to: st
             f"{_at(until)}.\nSi vous ne pouvez pas attendre, appelez le service adhérent, qui vérifiera votre "
             f"identité. {_contact(settings)}" + SIGNATURE
         ),
+    )
+
+
+def post_access_code(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    member: Member,
+    holder: Member | Beneficiary,
+    *,
+    to: str,
+    subject: str,
+    letter: Callable[[str], str],
+) -> None:
+    """A new code d'accès for ``holder`` (the adhérent, or an ayant droit with their own access, issue 21):
+    its HMAC stored (the old code stops working), the code sent by post to the household's address — a
+    courrier through the outbox (the printing sink in the demo), never on a screen. ``letter(code)`` is the
+    letter's text."""
+    code = new_access_code()
+    holder.access_code_hash = access_code_hash(settings, code)
+    session.add(holder)
+    address = "\n".join(
+        p for p in (member.address_line1, member.address_line2, f"{member.postal_code} {member.city}") if p
+    )
+    enqueue_mail(
+        session,
+        clock,
+        to=to,
+        subject=subject,
+        body=f"{holder.first_name} {holder.last_name}\n{address}\n\nMadame, Monsieur,\n\n{letter(code)}" + SIGNATURE,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from models.domain.vocabulary import status_words
@@ -35,6 +35,7 @@ from server.notify.outbox import enqueue_mail
 from server.services import documents
 from server.services.business_days import answer_due, complaint_acknowledge_due, complaint_answer_due
 from server.services.notifications import notify
+from server.services.viewer import Viewer
 from server.settings import Settings
 
 SERVICE_NAME = "Service adhérent"
@@ -57,18 +58,36 @@ def _member_account_ids(session: Session, member_id: int) -> set[int]:
     return set(session.exec(select(Account.id).where(Account.member_id == member_id)).all())  # type: ignore[arg-type]
 
 
-def _thread(session: Session, member: Member, thread_id: int) -> MessageThread:
-    thread = session.get(MessageThread, thread_id)
-    if thread is None or thread.member_id != member.id:
+def _own_account_ids(session: Session, viewer: Viewer) -> set[int]:
+    """The accounts whose messages are « yours » in the viewer's conversations."""
+    if viewer.beneficiary is not None:
+        return set(session.exec(select(Account.id).where(Account.beneficiary_id == viewer.beneficiary_id)).all())  # type: ignore[arg-type]
+    return _member_account_ids(session, viewer.member_id)
+
+
+def thread_conditions(viewer: Viewer) -> list[ColumnElement[bool]]:
+    """Issue 21: a beneficiary's own access has its own conversations; the assuré principal's are the others."""
+    if viewer.staff:
+        return [MessageThread.member_id == viewer.member_id]
+    if viewer.beneficiary is not None:
+        return [MessageThread.member_id == viewer.member_id, MessageThread.beneficiary_id == viewer.beneficiary_id]
+    return [MessageThread.member_id == viewer.member_id, col(MessageThread.beneficiary_id).is_(None)]
+
+
+def _thread(session: Session, viewer: Viewer, thread_id: int) -> MessageThread:
+    thread = session.exec(
+        select(MessageThread).where(MessageThread.id == thread_id, *thread_conditions(viewer))
+    ).first()
+    if thread is None:
         raise ApiError(404, "not_found", "Cette conversation n'existe pas dans votre espace.")
     return thread
 
 
-def _unread_by_thread(session: Session, member_id: int, own: set[int]) -> dict[int, int]:
+def _unread_by_thread(session: Session, viewer: Viewer, own: set[int]) -> dict[int, int]:
     statement = (
         select(Message.thread_id, func.count())
         .join(MessageThread, MessageThread.id == Message.thread_id)  # type: ignore[arg-type]
-        .where(MessageThread.member_id == member_id, col(Message.read_by_member_at).is_(None))
+        .where(*thread_conditions(viewer), col(Message.read_by_member_at).is_(None))
         .group_by(col(Message.thread_id))
     )
     if own:
@@ -113,11 +132,10 @@ def _summary_fields(session: Session, thread: MessageThread, unread: int, now: d
     }
 
 
-def inbox(session: Session, clock: Clock, member: Member) -> Inbox:
-    assert member.id is not None
-    own = _member_account_ids(session, member.id)
-    unread = _unread_by_thread(session, member.id, own)
-    threads = session.exec(select(MessageThread).where(MessageThread.member_id == member.id)).all()
+def inbox(session: Session, clock: Clock, viewer: Viewer) -> Inbox:
+    own = _own_account_ids(session, viewer)
+    unread = _unread_by_thread(session, viewer, own)
+    threads = session.exec(select(MessageThread).where(*thread_conditions(viewer))).all()
     now = clock.now()
     summaries = [
         ThreadSummary.model_validate(_summary_fields(session, t, unread.get(t.id or 0, 0), now)) for t in threads
@@ -177,11 +195,10 @@ def _detail(session: Session, clock: Clock, settings: Settings, thread: MessageT
     )
 
 
-def read_thread(session: Session, clock: Clock, settings: Settings, member: Member, thread_id: int) -> ThreadDetail:
+def read_thread(session: Session, clock: Clock, settings: Settings, viewer: Viewer, thread_id: int) -> ThreadDetail:
     """The thread, and the service's messages in it are now read (the member opened it)."""
-    assert member.id is not None
-    thread = _thread(session, member, thread_id)
-    own = _member_account_ids(session, member.id)
+    thread = _thread(session, viewer, thread_id)
+    own = _own_account_ids(session, viewer)
     detail = _detail(session, clock, settings, thread, own)
     now = clock.now()
     changed = False
@@ -197,10 +214,10 @@ def read_thread(session: Session, clock: Clock, settings: Settings, member: Memb
     return detail
 
 
-def _check_links(session: Session, member: Member, payload: ThreadCreate) -> None:
+def _check_links(session: Session, viewer: Viewer, payload: ThreadCreate) -> None:
     if payload.claim_id is not None:
         claim = session.get(Claim, payload.claim_id)
-        if claim is None or claim.member_id != member.id:
+        if claim is None or claim.member_id != viewer.member_id or not viewer.sees(claim.beneficiary_id):
             raise ApiError(
                 422,
                 "invalid_request",
@@ -209,7 +226,8 @@ def _check_links(session: Session, member: Member, payload: ThreadCreate) -> Non
             )
     if payload.simulation_id is not None:
         simulation = session.get(SavedSimulation, payload.simulation_id)
-        if simulation is None or simulation.member_id != member.id:
+        # the saved simulations are the assuré principal's (a beneficiary's access has none)
+        if simulation is None or simulation.member_id != viewer.member_id or viewer.beneficiary is not None:
             raise ApiError(
                 422,
                 "invalid_request",
@@ -226,16 +244,18 @@ def _check_links(session: Session, member: Member, payload: ThreadCreate) -> Non
 
 
 def create_thread(
-    session: Session, clock: Clock, settings: Settings, member: Member, account: Account, payload: ThreadCreate
+    session: Session, clock: Clock, settings: Settings, viewer: Viewer, account: Account, payload: ThreadCreate
 ) -> ThreadDetail:
     """Adds the thread, its first message and attachments, and the accusé de réception mail; the caller
     commits (``idempotent_create.run_once``)."""
+    member = viewer.member
     assert member.id is not None
-    _check_links(session, member, payload)
+    _check_links(session, viewer, payload)
     files = documents.check_files(payload.attachments, settings)
     now = clock.now()
     thread = MessageThread(
         member_id=member.id,
+        beneficiary_id=viewer.beneficiary_id,
         subject=payload.subject.strip(),
         category=payload.category.value,
         status=ThreadStatus.sent,
@@ -267,14 +287,16 @@ def create_thread(
         thread_id=thread.id,
         message_id=message.id,
     )
-    if member.email:
+    # a beneficiary's accusé de réception goes to their own address, never to the assuré principal's
+    to, person = (account.login_email, viewer.beneficiary) if viewer.beneficiary is not None else (member.email, member)
+    if to:
         enqueue_mail(
             session,
             clock,
-            to=member.email,
+            to=to,
             subject=f"Accusé de réception : {thread.subject}",
             body=(
-                f"Bonjour {member.first_name} {member.last_name},\n\nNous avons bien reçu votre message "
+                f"Bonjour {person.first_name} {person.last_name},\n\nNous avons bien reçu votre message "
                 f"« {thread.subject} » ({CATEGORY_SUBJECTS[payload.category].lower()}). "
                 + (
                     "Votre réclamation sera prise en compte sous 10 jours ouvrables et traitée dans un délai "
@@ -286,7 +308,7 @@ def create_thread(
             ),
         )
     session.flush()
-    return _detail(session, clock, settings, thread, _member_account_ids(session, member.id))
+    return _detail(session, clock, settings, thread, _own_account_ids(session, viewer))
 
 
 def open_for_member(
@@ -338,13 +360,14 @@ def post_message(
     session: Session,
     clock: Clock,
     settings: Settings,
-    member: Member,
+    viewer: Viewer,
     account: Account,
     thread_id: int,
     payload: MessageCreate,
 ) -> ThreadDetail:
+    member = viewer.member
     assert member.id is not None
-    thread = _thread(session, member, thread_id)
+    thread = _thread(session, viewer, thread_id)
     if thread.status == ThreadStatus.closed:
         raise ApiError(
             409, "thread_closed", "Cette conversation est close : écrivez un nouveau message pour une nouvelle demande."
@@ -373,7 +396,7 @@ def post_message(
             thread.answer_due_at = answer_due(now, settings)
     session.add(thread)
     session.flush()
-    return _detail(session, clock, settings, thread, _member_account_ids(session, member.id))
+    return _detail(session, clock, settings, thread, _own_account_ids(session, viewer))
 
 
 # -- the service adhérent's side (the demo job now, the conseiller console later) ------------------------
@@ -422,6 +445,8 @@ def answer_thread(
     session.add(thread)
     member = session.get(Member, thread.member_id)
     assert member is not None
+    if thread.beneficiary_id is not None:
+        return message  # a beneficiary's conversation: the assuré principal is not told (its subject is theirs)
     notify(
         session,
         clock,

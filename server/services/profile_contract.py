@@ -55,6 +55,7 @@ from server.clock import Clock, paris_today
 from server.errors import ApiError
 from server.security.crypto import decrypt_optional
 from server.services import audit, messaging
+from server.services import viewer as viewers
 from server.services.profile import invalid
 from server.services.requests import _acknowledge, _new_request
 from server.settings import Settings
@@ -189,7 +190,7 @@ def ask_retirement(
         session,
         clock,
         settings,
-        member,
+        viewers.principal(session, member),
         account,
         ThreadCreate(
             subject="Futur(e) retraité(e) : garder ma complémentaire santé",
@@ -292,8 +293,17 @@ def data_export(session: Session, clock: Clock, settings: Settings, member: Memb
             select(ContributionSchedule).where(col(ContributionSchedule.contract_id).in_(contract_ids))
         ).all()
     ]
-    claim_ids = [c.id for c in session.exec(select(Claim).where(Claim.member_id == mid)).all()]
-    thread_ids = [t.id for t in session.exec(select(MessageThread).where(MessageThread.member_id == mid)).all()]
+    # issue 21: the assuré principal's data, without the care hidden at a beneficiary's request nor the
+    # conversations of a beneficiary's own access (theirs to export, not the principal's)
+    viewer = viewers.principal(session, member)
+    claim_ids = [c.id for c in session.exec(select(Claim).where(*viewer.claim_conditions())).all()]
+    threads = messaging.thread_conditions(viewer)
+    thread_ids = [t.id for t in session.exec(select(MessageThread).where(*threads)).all()]
+    visible_documents = (
+        Document.member_id == mid,
+        col(Document.claim_id).is_(None) | col(Document.claim_id).in_(claim_ids),
+        col(Document.thread_id).is_(None) | col(Document.thread_id).in_(thread_ids),
+    )
     audit.record(session, clock, "data_export", actor_account_id=account.id, target_type="member", target_id=mid)
     session.commit()
     return {
@@ -310,14 +320,14 @@ def data_export(session: Session, clock: Clock, settings: Settings, member: Memb
             session, ContributionInstalment, col(ContributionInstalment.schedule_id).in_(schedule_ids)
         ),
         "bank_accounts": banks,
-        "claims": _rows(session, Claim, Claim.member_id == mid),
+        "claims": _rows(session, Claim, col(Claim.id).in_(claim_ids)),
         "claim_lines": _rows(session, ClaimLine, col(ClaimLine.claim_id).in_(claim_ids)),
         "payments": _rows(session, Payment, col(Payment.claim_id).in_(claim_ids)),
         "requests": _rows(session, MemberRequest, MemberRequest.member_id == mid),
-        "message_threads": _rows(session, MessageThread, MessageThread.member_id == mid),
+        "message_threads": _rows(session, MessageThread, col(MessageThread.id).in_(thread_ids)),
         "messages": _rows(session, Message, col(Message.thread_id).in_(thread_ids)),
         "notifications": _rows(session, Notification, Notification.member_id == mid),
-        "documents": _rows(session, Document, Document.member_id == mid),
+        "documents": _rows(session, Document, *visible_documents),
         "saved_simulations": _rows(session, SavedSimulation, SavedSimulation.member_id == mid),
         "sessions": _rows(session, AuthSession, AuthSession.account_id == account.id),
         "trusted_devices": _rows(session, TrustedDevice, TrustedDevice.account_id == account.id),

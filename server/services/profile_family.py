@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from models.domain.dates import format_date
 from models.domain.identifiers import NirError, validate_nir
 from models.domain.money import format_eur
-from models.domain.vocabulary import inline_words
+from models.domain.vocabulary import care_hidden_from_principal, inline_words
 from models.schemas.common import (
     ContractLevel,
     ContractState,
@@ -54,7 +54,7 @@ from models.tables import (
 from server.clock import Clock, paris_today
 from server.errors import ApiError
 from server.security.crypto import decrypt_optional, encrypt
-from server.services import documents
+from server.services import documents, family_access
 from server.services.profile import (
     _member_beneficiary,
     collective_contract,
@@ -63,6 +63,7 @@ from server.services.profile import (
     invalid,
 )
 from server.services.requests import _acknowledge, _new_request
+from server.services.viewer import Viewer
 from server.settings import Settings
 
 AMC_NUMBER = "775 659 923"  # n° AMC of the demo mutuelle (the pharmacist keys it in)
@@ -127,6 +128,9 @@ def family(session: Session, clock: Clock, settings: Settings, member: Member) -
         .order_by(col(MemberRequest.created_at).desc(), col(MemberRequest.id).desc())
         .limit(50)
     ).all()
+    today = paris_today(clock)
+    accounts = family_access.household_accounts(session, member.id or 0)
+    people = _beneficiaries(session, member)
     return Family(
         members=[
             FamilyMember(
@@ -139,9 +143,14 @@ def family(session: Session, clock: Clock, settings: Settings, member: Member) -
                 nir_masked=mask_nir(decrypt_optional(settings, b.nir)),
                 noemie=b.noemie_link,
                 ald=b.ald,
+                access=accounts[b.id].state if b.id in accounts else None,
+                access_allowed=family_access.access_refusal(b, today) is None,
+                access_refusal=family_access.access_refusal(b, today),
+                care_hidden=b.care_private_since is not None,
             )
-            for b in _beneficiaries(session, member)
+            for b in people
         ],
+        notices=[care_hidden_from_principal(b.first_name) for b in people if b.care_private_since is not None],
         collective=collective is not None,
         requests_allowed=collective is None and bool(contracts_in_force(session, member)),
         employer_message=employer_message(collective) if collective else None,
@@ -290,7 +299,12 @@ def request_removal(
     )
     _store(session, clock, member, row, files)
     _acknowledge(session, clock, member, row, len(files))
-    return _created(row, f"Demande {row.reference} enregistrée : un conseiller vous répond dans « Mes démarches ».")
+    # issue 21: asking for the person's removal ends their own access at once (not when the request is answered)
+    ended = family_access.end_access(session, clock, beneficiary, None, "removal_requested")
+    message = f"Demande {row.reference} enregistrée : un conseiller vous répond dans « Mes démarches »."
+    if ended:
+        message += f" L'accès personnel de {beneficiary.first_name} est fermé."
+    return _created(row, message)
 
 
 def request_noemie(
@@ -483,6 +497,17 @@ def card(session: Session, clock: Clock, settings: Settings, member: Member) -> 
             for b in people
         ],
     )
+
+
+def viewer_card(session: Session, clock: Clock, settings: Settings, viewer: Viewer) -> Card:
+    """The household's card; a beneficiary's own access shows only their own line (issue 21): the others'
+    NIR and birth dates are not theirs to read."""
+    found = card(session, clock, settings, viewer.member)
+    if viewer.beneficiary is None:
+        return found
+    person = viewer.beneficiary
+    own = f"{person.last_name} {person.first_name}"
+    return found.model_copy(update={"beneficiaries": [b for b in found.beneficiaries if b.name == own]})
 
 
 def card_valid_label(card_: Card) -> str:

@@ -1,7 +1,12 @@
-"""Who may call what: every route of the app × {anonymous, member A, member B, agent, supervisor}.
+"""Who may call what: every route of the app × {anonymous, member A, member B, agent, supervisor, beneficiary A}.
 
 A route missing from the matrix fails the test; later issues add rows. Path parameters are filled
-with member A's objects, so member B's cell says what another member gets (404, never 200)."""
+with member A's objects, so member B's cell says what another member gets (404, never 200).
+
+Beneficiary A (issue 21) is Samuel, member A's spouse, with his own access: he sees his own care only. His
+column is the rule « refused (403) wherever the assuré principal or staff only may go, what another member
+gets elsewhere » (``beneficiary_default``), except the routes opened to him, listed in ``BENEFICIARY_A`` —
+so a new member route is closed to him until someone decides otherwise."""
 
 from __future__ import annotations
 
@@ -10,20 +15,29 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from models.schemas.common import Role
-from models.tables import AuthSession, GuaranteeLine, Payment, TrustedDevice
+from models.schemas.common import Relationship, Role, Sex
+from models.tables import AuthSession, Beneficiary, GuaranteeLine, Payment, TrustedDevice
 from server.app import api_operations
 from server.security.tokens import hash_token
 from tests.conftest import PASSWORD, bearer
 from tests.server.agent_world import AGENT_ROWS, agent_objects
+from tests.server.family_world import own_access
 from tests.server.issue7_world import ISSUE7_ROWS, issue7_objects
 from tests.server.profile_world import PROFILE_ROWS, profile_bodies
 
-ACTORS = ("anonymous", "member_a", "member_b", "agent", "supervisor")
+ACTORS = ("anonymous", "member_a", "member_b", "agent", "supervisor", "beneficiary_a")
+
+
+def beneficiary_default(anonymous: int, member_a: int, member_b: int, agent: int, supervisor: int) -> int:
+    """A beneficiary's own access where nobody opened the route to it: 403 on the assuré principal's and the
+    staff's routes; elsewhere (open routes, every account's own sessions) what another member gets."""
+    members_only, staff_only = agent == 403, member_a == 403
+    return 403 if anonymous == 401 and (members_only or staff_only) else member_b
 
 
 def row(anonymous: int, member_a: int, member_b: int, agent: int, supervisor: int) -> dict[str, int]:
-    return dict(zip(ACTORS, (anonymous, member_a, member_b, agent, supervisor), strict=True))
+    cells = (anonymous, member_a, member_b, agent, supervisor)
+    return dict(zip(ACTORS, (*cells, beneficiary_default(*cells)), strict=True))
 
 
 EVERYONE_OK = row(200, 200, 200, 200, 200)
@@ -86,17 +100,62 @@ MATRIX.update({key: row(*cells) for key, cells in ISSUE7_ROWS.items()})  # issue
 MATRIX.update({key: row(*cells) for key, cells in PROFILE_ROWS.items()})  # issue 8
 MATRIX.update({key: row(*cells) for key, cells in AGENT_ROWS.items()})  # issue 9
 
+# issue 21: the assuré principal opens or closes an adult ayant droit's own access (path: Hugo, 20, without one
+# yet: member A closes nothing, then opens his; member B's household does not hold him)
+MATRIX[("POST", "/api/v1/me/family/{beneficiary_id}/access")] = row(401, 201, 404, 403, 403)
+MATRIX[("DELETE", "/api/v1/me/family/{beneficiary_id}/access")] = row(401, 404, 404, 403, 403)
+# the beneficiary's own page and confidentiality switch: theirs only (the assuré principal has no such page)
+MATRIX[("GET", "/api/v1/me/access")] = {**row(401, 403, 403, 403, 403), "beneficiary_a": 200}
+MATRIX[("PUT", "/api/v1/me/access/privacy")] = {**row(401, 403, 403, 403, 403), "beneficiary_a": 200}
+
+BENEFICIARY_A: dict[tuple[str, str], int] = {
+    # what an ayant droit's own access is for: their claims, guarantees, card and messages
+    ("GET", "/api/v1/me/dashboard"): 200,
+    ("GET", "/api/v1/me/claims"): 200,
+    ("GET", "/api/v1/me/claims/options"): 200,
+    ("GET", "/api/v1/me/claims/export"): 200,
+    ("GET", "/api/v1/me/claims/{claim_id}"): 404,  # member A's own claim: not his care
+    ("GET", "/api/v1/me/guarantees"): 200,
+    ("GET", "/api/v1/me/guarantees/pdf"): 200,  # printed for him, without the adhérent's address
+    ("GET", "/api/v1/me/card"): 200,
+    ("GET", "/api/v1/me/card/pdf"): 200,
+    ("GET", "/api/v1/me/threads"): 200,
+    ("POST", "/api/v1/me/threads"): 201,
+    ("GET", "/api/v1/me/threads/{thread_id}"): 404,  # member A's conversation
+    ("POST", "/api/v1/me/threads/{thread_id}/messages"): 404,
+    ("GET", "/api/v1/me/documents/{document_id}"): 404,  # member A's attachment
+}
+for key, status in BENEFICIARY_A.items():
+    MATRIX[key] = {**MATRIX[key], "beneficiary_a": status}
+
 SIMULATION = {"act": "G", "charged": "30", "guarantee": "100% BR", "date": "2026-06-15"}
 
 
 @pytest.fixture
 def world(make):
     member_a, member_b = make.member(first_name="Alice"), make.member(first_name="Bruno")
+    samuel, hugo = (
+        Beneficiary(
+            member_id=member_a.id,
+            relationship=relationship,
+            first_name=name,
+            last_name="Durand",
+            birth_date=born,
+            sex=Sex.male,
+        )
+        for name, relationship, born in (
+            ("Samuel", Relationship.spouse, date(1982, 3, 4)),
+            ("Hugo", Relationship.child, date(2006, 2, 1)),
+        )
+    )
+    make.session.add_all([samuel, hugo])
+    make.session.commit()
     accounts = {
         "member_a": make.account(member_a),
         "member_b": make.account(member_b),
         "agent": make.account(role=Role.agent),
         "supervisor": make.account(role=Role.supervisor),
+        "beneficiary_a": own_access(make, samuel),
     }
     contract = make.contract(member_a)
     claim = make.claim(member_a, contract=contract, care_date=date(2026, 11, 2))
@@ -137,6 +196,7 @@ def world(make):
             "device_id": device.id,
             "payment_id": make.session.exec(select(Payment.id).where(Payment.claim_id == claim.id)).one(),
             "year": 2026,
+            "beneficiary_id": hugo.id,
         },
         "bodies": {
             ("POST", "/api/v1/auth/login"): {"identifier": member_a.member_number, "password": PASSWORD},
@@ -175,6 +235,7 @@ def world(make):
             ("POST", "/api/v1/auth/password/check"): {"password": "essai"},
             ("POST", "/api/v1/me/totp/confirm"): {"code": "000000"},
             ("POST", "/api/v1/me/simulations"): {"scenarios": [member_a_simulation]},
+            ("PUT", "/api/v1/me/access/privacy"): {"private": False},
         },
     }
 

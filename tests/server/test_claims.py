@@ -20,6 +20,7 @@ from models.schemas.claims import ClaimQuery, ClaimSortKey, SortOrder
 from models.schemas.common import ClaimStatus, Payee, PaymentKind, PaymentState, Relationship, Sex
 from models.tables import Beneficiary, Claim, ClaimLine, ClaimLineAmc, Payment
 from server.services import claims as service
+from server.services.viewer import staff
 from tests.conftest import TEST_NOW, bearer
 
 TODAY = TEST_NOW.date()
@@ -281,7 +282,7 @@ def queries(draw, beneficiary_ids: list[int]) -> ClaimQuery:
 def test_filters_sorting_paging_and_totals_match_the_reference(household, db_session, data):
     member, _account, refs, _other, _other_claim = household
     q = data.draw(queries(sorted({r.beneficiary_id for r in refs})))
-    result = service.list_claims(db_session, member, q, TODAY)
+    result = service.list_claims(db_session, staff(member), q, TODAY)
     expected = reference_sort(reference_filter(refs, q), q.sort, q.order)
     start = (q.page - 1) * q.page_size
     assert [i.id for i in result.items] == [r.id for r in expected[start : start + q.page_size]]

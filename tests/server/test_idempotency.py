@@ -67,6 +67,7 @@ CASES: dict[str, Case] = {
     f"{ME}/contract-life/terminations": _from("profile", f"{ME}/contract-life/terminations"),
     f"{ME}/family/additions": _from("profile", f"{ME}/family/additions"),
     f"{ME}/family/removals": _from("profile", f"{ME}/family/removals"),
+    f"{ME}/family/{{beneficiary_id}}/access": lambda world: ("member", {}),  # issue 21: Paul's own access
     # issue 9: console conseiller
     f"{AGENT}/calls": _from("agent", f"{AGENT}/calls", "agent"),  # issue 16
     f"{AGENT}/calls/{{call_id}}/identity-check": _from("agent", f"{AGENT}/calls/{{call_id}}/identity-check", "agent"),
@@ -151,7 +152,12 @@ def world(make) -> dict[str, Any]:
     return {
         "headers": {actor: bearer(make.session_token(account)) for actor, account in accounts.items()},
         "beneficiary_id": beneficiary_id,
-        "path_params": {**issue7["path_params"], "member_id": member.id, "call_id": agent["path_params"]["call_id"]},
+        "path_params": {
+            **issue7["path_params"],
+            "member_id": member.id,
+            "call_id": agent["path_params"]["call_id"],
+            "beneficiary_id": spouse.id,
+        },
         "issue7": issue7["bodies"],
         "agent": agent["bodies"],
         "profile": profile,

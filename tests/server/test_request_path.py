@@ -57,14 +57,16 @@ def member_token(make):
     return make.session_token(make.account(member))
 
 
-async def test_a_claims_page_runs_three_statements(client, engine, member_token):
-    """The caller (session + account + member), the page with the filter's totals, the page's payments: three
-    statements. Fails if the auth chain goes back to one lookup per row (it was session, account, member)."""
+async def test_a_claims_page_runs_four_statements(client, engine, member_token):
+    """The caller (session + account + member), the care hidden from the assuré principal at a beneficiary's
+    request (issue 21: the viewer), the page with the filter's totals, the page's payments: four statements.
+    Fails if the auth chain goes back to one lookup per row (it was session, account, member)."""
     assert (await client.get(CLAIMS, headers=bearer(member_token))).status_code == 200  # warm (first-use setup)
     with statements(engine) as seen:
         response = await client.get(CLAIMS, headers=bearer(member_token))
     assert response.status_code == 200 and response.json()["totals"]["count"] == 3
-    assert len(seen) == 3, seen
+    assert len(seen) == 4, seen
+    assert "care_private_since" in seen[1], seen
     caller = seen[0]
     assert all(re.search(rf"\b{table}\b", caller) for table in ("auth_session", "account", "member")), caller
     assert not any(_reads_caller_tables(s) for s in seen[1:]), seen

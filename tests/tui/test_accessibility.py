@@ -109,6 +109,7 @@ def test_every_action_is_reachable_from_the_palette():
         for a in (
             *DEFAULT_REGISTRY.available(logged_in=False),
             *DEFAULT_REGISTRY.available(logged_in=True, areas=AUDIT_SUPERVISOR_AREAS),
+            *DEFAULT_REGISTRY.available(logged_in=True, areas=["access"]),  # issue 21: an ayant droit's own access
             *DEFAULT_REGISTRY.available(logged_in=True, console=True, supervisor=True),
             # every screen's own keys, on that screen (the palette opened there lists them first)
             *(

@@ -54,6 +54,12 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(
     async with app.run_test(size=(100, 30)) as pilot:
         await open_gaelle(app, pilot, demo_session)
         console = app.screen
+        profile = str(console.query_one("#text-profile").render())  # issue 21: who in the household has an account
+        assert "Comptes du foyer (accès à l'Espace Adhérent) :" in profile
+        assert (
+            "Gaëlle LE GOFF (assuré principal) : actif" in profile
+            and "Nolan LE GOFF (enfant) : pas de compte" in profile
+        )
         assert "Personnes couvertes : Gaëlle LE GOFF (vous), Nolan LE GOFF (enfant)" in screen_text(app)
         await pilot.press("2")  # the member's claims table
         await settle(pilot)

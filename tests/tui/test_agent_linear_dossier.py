@@ -137,6 +137,9 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
         assert f"\n== {title} ==\n" in text
     assert "Personnes couvertes : Gaëlle LE GOFF (vous), Nolan LE GOFF (enfant)\n" in text  # the dashboard's words
     assert "\nBénéficiaire 2 : Nolan LE GOFF ; Enfant ; né(e) le " in text
+    # issue 21: who in the household has an account
+    assert "\nComptes du foyer (accès à l'Espace Adhérent) :\nGaëlle LE GOFF (assuré principal) : actif\n" in text
+    assert "\nNolan LE GOFF (enfant) : pas de compte\n" in text
     assert "\nConnexions récentes : " in text and "\nAucun appel noté.\n" in text
     claims = text.split("\n== Remboursements ==\n", 1)[1]
     assert claims.startswith("58 remboursements ; Dépensé : ") and claims.splitlines()[0].endswith("; Page 1 sur 2")

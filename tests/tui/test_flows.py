@@ -340,3 +340,12 @@ def test_a_simulation_of_several_lines_shows_each_line_then_the_totals():
         "Santé Socle : 9,00\u00a0€",
         "Reste à charge de l'adhérent : 1,00\u00a0€",
     ]
+
+
+def test_the_dashboard_says_hidden_care_in_words_after_the_contract_banners():
+    """Issue 21: both faces show ``warnings`` first; the confidentiality sentence is one of them."""
+    hidden = "Les soins de Samuel ne sont plus visibles ici, à sa demande."
+    dashboard = _dashboard(["dashboard"], ContractState.suspended).model_copy(update={"notices": [hidden]})
+    warnings = build_view(dashboard).warnings
+    assert warnings[-1] == hidden and warnings[0].startswith("Attention : Santé Socle")
+    assert build_view(_dashboard(["dashboard"])).warnings == ()

@@ -53,7 +53,7 @@ VALIDATION_TO_LOGIN = (
     """== Première connexion – étape 2 sur 3 : Validation ==
 Code reçu par e-mail :
 Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° adhérent ou votre adresse \
-e-mail et le mot de passe choisi.
+e-mail et le mot de passe choisi. L'accès personnel d'un ayant droit se connecte avec son adresse e-mail.
 == Première connexion – étape 3 sur 3 : Bienvenue ==
 """
     + ACCUEIL_AGAIN

@@ -26,6 +26,7 @@ from server.notify.sms import gsm7
 from server.services import lifecycle
 from server.services.claims import list_claims
 from server.services.requests import price_online_claim
+from server.services.viewer import staff
 from tests.server.issue7_world import PDF
 from tui.api.messaging import MessagingApi
 from tui.flows import agent as console
@@ -91,7 +92,7 @@ async def test_the_same_claim_says_the_same_words_everywhere(
     paid = next(t for t in detail if t.startswith("Paiement prévu") or t.startswith("Versé"))
     outputs["détail"] = (status, paid.rsplit(" : ", 1)[0])  # the détail adds the amount
     # the console conseiller renders a member's claims with its own function
-    agent_list = list_claims(demo_session, member, claims_flow.ClaimFilterModel(TODAY).query(), TODAY)
+    agent_list = list_claims(demo_session, staff(member), claims_flow.ClaimFilterModel(TODAY).query(), TODAY)
     agent_line = next(t for t in console.claims_records(agent_list) if claim.reference in t or "Dr Morel" in t)
     outputs["console"] = (_field(agent_line, "Statut"), _field(agent_line, "Paiement"))
     # the CSV export

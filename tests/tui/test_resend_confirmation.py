@@ -120,7 +120,7 @@ Vérification de sécurité : votre réponse :
 Collez ci-dessous le code à 8 chiffres de l'e-mail pour confirmer votre adresse (ou ouvrez son lien).
 Code reçu par e-mail (Entrée pour plus tard) :
 Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° adhérent ou votre adresse \
-e-mail et le mot de passe choisi.
+e-mail et le mot de passe choisi. L'accès personnel d'un ayant droit se connecte avec son adresse e-mail.
 """
     + ACCUEIL_AGAIN
     + """== Connexion ==

@@ -11,13 +11,16 @@ from models.schemas.profile import (
     BankAccountIn,
     BankAccounts,
     Card,
+    CarePrivacy,
     ChangeResult,
     ContractDocuments,
     ContractLife,
     Contributions,
     Family,
+    FamilyAccessDone,
     FamilyAdd,
     FamilyRemove,
+    MyAccess,
     NoemieActivation,
     PendingStarted,
     Preferences,
@@ -115,6 +118,20 @@ class ProfileApi:
 
     async def family(self) -> Family:
         return self.api._parse(await self._get("/me/family"), Family)
+
+    # issue 21: an ayant droit's own access, opened or closed by the assuré principal; the beneficiary's page
+    async def open_family_access(self, beneficiary_id: int) -> FamilyAccessDone:
+        return self.api._parse(await self._send("POST", f"/me/family/{beneficiary_id}/access"), FamilyAccessDone)
+
+    async def close_family_access(self, beneficiary_id: int) -> FamilyAccessDone:
+        return self.api._parse(await self._send("DELETE", f"/me/family/{beneficiary_id}/access"), FamilyAccessDone)
+
+    async def my_access(self) -> MyAccess:
+        return self.api._parse(await self._get("/me/access"), MyAccess)
+
+    async def set_care_privacy(self, private: bool) -> MyAccess:
+        body = CarePrivacy(private=private).model_dump(mode="json")
+        return self.api._parse(await self._send("PUT", "/me/access/privacy", body), MyAccess)
 
     async def contributions(self) -> Contributions:
         return self.api._parse(await self._get("/me/contributions"), Contributions)

@@ -151,7 +151,8 @@ TERMS_MISSING = "Pour créer votre compte, acceptez les conditions générales d
 CONFIRM_CODE_LABEL = "Code reçu par e-mail"
 WELCOME = (
     "Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° adhérent ou votre "
-    "adresse e-mail et le mot de passe choisi."
+    "adresse e-mail et le mot de passe choisi. L'accès personnel d'un ayant droit se connecte avec son "
+    "adresse e-mail."
 )
 
 
@@ -300,7 +301,9 @@ class ActivationFlow:
         if not value:
             return Result(problems=[FieldError("code", "Collez le code reçu par e-mail.")])
         try:
-            await self.api.confirm_email(self.member_number, value)
+            # the address just given names the very account, also an ayant droit's own access (issue 21),
+            # whose n° adhérent is the assuré principal's; « Renvoyer l'e-mail » knows only the identifier
+            await self.api.confirm_email(self.email or self.member_number, value)
         except errors.ApiError as exc:
             return Result(problems=[FieldError("code", exc.message)])
         self.step = ActivationStep.WELCOME

@@ -163,6 +163,15 @@ ACTIONS: tuple[Action, ...] = (
         area="profile",
         short="Profil",
     ),
+    # issue 21: an ayant droit's own access reaches this instead of « Mon profil »
+    Action(
+        "access",
+        ("c",),
+        "Mon accès : ma carte et la confidentialité de mes soins",
+        context=SESSION,
+        area="access",
+        short="Mon accès",
+    ),
     Action("refresh", ("ctrl+r", "f5"), "Actualiser l'écran", context=SESSION, short="Actualiser"),
     Action("logout", ("ctrl+l",), "Se déconnecter", context=SESSION, short="Déconnexion"),
     Action(
@@ -453,6 +462,9 @@ _PROFILE_ACTIONS = (
     ("family_add", "family", "j", "Ajouter un conjoint ou un enfant"),
     ("family_remove", "family", "x", "Retirer un ayant droit"),
     ("noemie", "family", "n", "Demander la télétransmission (NOEMIE)"),
+    ("family_access_open", "family", "o", "Ouvrir l'accès personnel d'un ayant droit majeur"),
+    ("family_access_close", "family", "w", "Fermer l'accès personnel d'un ayant droit"),
+    ("care_privacy", "access", "v", "Masquer ou montrer mes soins à l'assuré principal"),
     ("card_pdf", "card", "k", "Enregistrer la carte en PDF"),
     ("card_duplicate", "card", "u", "Demander un duplicata de la carte"),
     ("certificate_pdf", "documents", "k", "Enregistrer l'attestation d'adhésion (PDF)"),

@@ -201,6 +201,20 @@ def profile_lines(d: Dossier, *, long_dates: bool = False) -> list[str]:
         f"né(e) le {_dates(long_dates)(b.birth_date)}"
         for n, b in enumerate(p.beneficiaries, start=1)
     ]
+    return lines + household_lines(d)
+
+
+def household_lines(d: Dossier) -> list[str]:
+    """Issue 21: who in the household has their own access to the Espace Adhérent, and its state."""
+    if not d.household_accounts:
+        return []
+    lines = ["Comptes du foyer (accès à l'Espace Adhérent) :"]
+    for person in d.household_accounts:
+        state = status_words(person.access).lower() if person.access is not None else "pas de compte"
+        line = f"  {person.name} ({status_words(person.relationship).lower()}) : {state}"
+        if person.care_private:
+            line += " ; soins masqués à l'assuré principal, à sa demande"
+        lines.append(line)
     return lines
 
 

@@ -83,12 +83,15 @@ class DashboardView:
     alerts: tuple[str, ...] = ()
     """The server's contract banners (garanties suspendues with the amount due and how to pay, échéance
     impayée, contrat résilié, portabilité ending), already in French."""
+    notices: tuple[str, ...] = ()
+    """Issue 21: care hidden at a beneficiary's request, in words, on both sides."""
 
     @property
     def warnings(self) -> tuple[str, ...]:
+        """The banners both faces show first: the contract's, then the confidentiality sentences."""
         if self.alerts:  # the server's banners already tell the suspension, with the amount due
-            return self.alerts
-        return tuple(c.warning for c in self.contracts if c.warning)
+            return self.alerts + self.notices
+        return tuple(c.warning for c in self.contracts if c.warning) + self.notices
 
 
 def claim_record(claim: ClaimSummary, *, long_dates: bool = False) -> Record:
@@ -143,4 +146,5 @@ def build_view(
             for s in contract_services.distinct(s for c in dashboard.contracts for s in c.services)
         ),
         alerts=tuple(f"Attention : {a.message}" for a in dashboard.alerts),
+        notices=tuple(dashboard.notices),
     )

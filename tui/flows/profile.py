@@ -22,7 +22,15 @@ from models.domain.contact import ContactError, validate_bic, validate_iban
 from models.domain.dates import format_date
 from models.domain.identifiers import spaced_nir
 from models.domain.money import format_eur
-from models.schemas.common import ContractKind, DocumentType, NoemieLinkState, Relationship, RequestStatus, Sex
+from models.schemas.common import (
+    AccountState,
+    ContractKind,
+    DocumentType,
+    NoemieLinkState,
+    Relationship,
+    RequestStatus,
+    Sex,
+)
 from models.schemas.profile import (
     NO_STEP_UP_CODE_PENDING,
     Address,
@@ -72,6 +80,14 @@ SECTIONS: tuple[Section, ...] = (
     Section("security", "Sécurité"),
 )
 HEADING = "Mon profil"
+# issue 21: the page of an ayant droit's own access (the same screen, fewer sections: nothing of the
+# assuré principal's — no coordonnées, RIB, family, cotisations or contract)
+BENEFICIARY_SECTIONS: tuple[Section, ...] = (
+    Section("access", "Mon accès et mes soins"),
+    Section("card", "Carte de tiers payant"),
+    Section("security", "Sécurité"),
+)
+BENEFICIARY_HEADING = "Mon accès"
 LOADING = "Chargement…"
 SECURITY_LINES = [
     "Votre mot de passe, votre application d'authentification, vos appareils de confiance et vos sessions :",
@@ -218,13 +234,15 @@ async def section_lines(api: ProfileApi, section: str, *, width: int = 76, boxed
         return lines
     if section == "family":
         family = await api.family()
-        lines = []
+        lines = list(family.notices)  # « Les soins de Samuel ne sont plus visibles ici, à sa demande. »
         for m in family.members:
             who = "vous" if m.relationship is Relationship.member else status_words(m.relationship).lower()
             lines.append(f"{m.first_name} {m.last_name} ({who}), {born_word(m.sex)} le {format_date(m.birth_date)}")
             if m.nir_masked:
                 lines.append(f"  NIR {m.nir_masked}")
             lines.append(f"  {status_words(m.noemie)}")
+            if m.relationship is not Relationship.member:
+                lines.append(f"  {access_words(m)}")
         if family.employer_message:
             lines.append(family.employer_message)
         for r in family.requests:
@@ -244,6 +262,14 @@ async def section_lines(api: ProfileApi, section: str, *, width: int = 76, boxed
         return lines
     if section == "card":
         return draw_card(await api.card(), width, boxed=boxed)
+    if section == "access":
+        mine = await api.my_access()
+        return [
+            f"Accès personnel de {mine.first_name} {mine.last_name}, ayant droit du contrat de {mine.principal_name}.",
+            "Vous y voyez vos remboursements, vos garanties, votre carte et vos messages ; ni les données ni les "
+            "soins des autres personnes du contrat.",
+            mine.message,
+        ]
     if section == "documents":
         docs = await api.documents()
         return [f"{d.title} : {d.description}{DOCUMENT_WHERE.get(d.path, '')}" for d in docs.items]
@@ -261,6 +287,15 @@ async def section_lines(api: ProfileApi, section: str, *, width: int = 76, boxed
     if section == "data":
         return DATA_LINES + access_lines((await api.dossier_accesses()).items)
     return SECURITY_LINES
+
+
+def access_words(m: Any) -> str:
+    """An ayant droit's own access in words (issue 21): its state, or why there can be none."""
+    if m.access is not None:
+        return f"Accès personnel : {status_words(m.access).lower()}"
+    if m.access_allowed:
+        return "Accès personnel : aucun (vous pouvez lui en ouvrir un)"
+    return f"Accès personnel : aucun – {m.access_refusal}"
 
 
 def check_rib(iban: str, bic: str) -> str | None:
@@ -801,6 +836,82 @@ async def _family_remove(api: ProfileApi, face: Face, keys: Keys) -> None:
     await _send_and_say(face, lambda: api.family_remove(body, key=keys("family_remove")))
 
 
+OPENABLE = (None, AccountState.never_activated, AccountState.disabled)
+
+
+def _pick_form(title: str, intro: str, people: tuple[tuple[str, str], ...]) -> Form:
+    return Form(title, (intro,), (Ask("beneficiary", "Pour qui", CHOICE, people),))
+
+
+async def _open_access(api: ProfileApi, face: Face) -> None:
+    """Issue 21: the assuré principal opens an adult ayant droit's own access; the code goes by post."""
+    family = await api.family()
+    people = tuple(
+        (str(m.id), f"{m.first_name} {m.last_name}")
+        for m in family.members
+        if m.access_allowed and m.access in OPENABLE
+    )
+    if not people:
+        face.say(
+            "Aucun ayant droit majeur sans accès personnel : un accès est réservé aux ayants droit de 18 ans et "
+            "plus (conjoint, enfant majeur). " + NOTHING_SENT
+        )
+        return
+    values = await face.form(
+        _pick_form(
+            "Ouvrir un accès personnel",
+            "Son code d'accès lui est envoyé par courrier, à son nom ; il ou elle l'active dans « Première "
+            "connexion » avec sa propre adresse e-mail et ne voit que ses propres soins.",
+            people,
+        )
+    )
+    if values is None:
+        return
+    name = dict(people)[values["beneficiary"]]
+    if not await face.confirm(f"Ouvrir un accès personnel pour {name} ?"):
+        face.say(NOTHING_SENT)
+        return
+    await _send_and_say(face, lambda: api.open_family_access(int(values["beneficiary"])))
+
+
+async def _close_access(api: ProfileApi, face: Face) -> None:
+    family = await api.family()
+    people = tuple(
+        (str(m.id), f"{m.first_name} {m.last_name}")
+        for m in family.members
+        if m.access is not None and m.access is not AccountState.disabled
+    )
+    if not people:
+        face.say("Aucun ayant droit n'a d'accès personnel ouvert. " + NOTHING_SENT)
+        return
+    values = await face.form(_pick_form("Fermer un accès personnel", "Ses sessions sont terminées aussitôt.", people))
+    if values is None:
+        return
+    name = dict(people)[values["beneficiary"]]
+    if not await face.confirm(f"Fermer l'accès personnel de {name} ?"):
+        face.say(NOTHING_SENT)
+        return
+    await _send_and_say(face, lambda: api.close_family_access(int(values["beneficiary"])))
+
+
+async def _care_privacy(api: ProfileApi, face: Face) -> None:
+    """Issue 21, the beneficiary's side: hide their care from the assuré principal, or show it again."""
+    mine = await api.my_access()
+    if mine.care_private:
+        question = f"Montrer de nouveau vos soins à {mine.principal_name} ?"
+    else:
+        question = (
+            f"Ne plus montrer vos soins à {mine.principal_name} ? Vos remboursements et vos plafonds consommés "
+            "n'apparaîtront plus dans son espace ; vous pourrez revenir sur ce choix."
+        )
+    if not await face.confirm(question):
+        face.say("Rien n'a changé.")
+        return
+    done = await _send(face, lambda: api.set_care_privacy(not mine.care_private))
+    if done is not None:
+        face.say(done.message)
+
+
 async def _noemie(api: ProfileApi, face: Face, keys: Keys) -> None:
     family = await api.family()
     people = tuple(
@@ -909,6 +1020,12 @@ async def run(action_id: str, api: ProfileApi, face: Face, *, today: date, keys:
         await _family_remove(api, face, keys)
     elif action_id == "noemie":
         await _noemie(api, face, keys)
+    elif action_id == "family_access_open":
+        await _open_access(api, face)
+    elif action_id == "family_access_close":
+        await _close_access(api, face)
+    elif action_id == "care_privacy":
+        await _care_privacy(api, face)
     elif action_id == "card_duplicate":
         await _send_and_say(face, lambda: api.card_duplicate(key=keys("card_duplicate")))
     elif action_id in DOWNLOADS:

@@ -44,6 +44,8 @@ async def _show(client: LinearClient, session: AuthenticatedSession, model: flow
         client.error(exc.message)
         return None
     client.heading(flow.heading(result))
+    for notice in result.notices:  # issue 21: care hidden at a beneficiary's request, said in words
+        client.say(notice)
     client.say("Filtres : " + model.sentence(options))
     client.say(flow.totals_line(result.totals) + f" ; {flow.page_line(result)}")
     if not result.items:

@@ -852,6 +852,11 @@ class LinearClient:
             from tui.linear.profile import run_profile
 
             await run_profile(self, session)
+        elif action.id == "access":  # issue 21
+            from tui.flows.profile import BENEFICIARY_HEADING, BENEFICIARY_SECTIONS
+            from tui.linear.profile import run_profile
+
+            await run_profile(self, session, BENEFICIARY_SECTIONS, BENEFICIARY_HEADING)
         elif action.id == "guarantees_pdf":
             await linear_guarantees.save_pdf(self, session)
         elif action.id == "saved_simulations":

@@ -101,15 +101,21 @@ async def _act(client: LinearClient, session: AuthenticatedSession, api: Profile
         await client.security(session)
 
 
-async def run_profile(client: LinearClient, session: AuthenticatedSession) -> None:
+async def run_profile(
+    client: LinearClient,
+    session: AuthenticatedSession,
+    sections: tuple[flow.Section, ...] = flow.SECTIONS,
+    heading: str = flow.HEADING,
+) -> None:
+    """« Mon profil », or (issue 21) « Mon accès » of an ayant droit's own access (``flow.BENEFICIARY_SECTIONS``)."""
     api = ProfileApi(session.api)
     while True:
-        client.heading(flow.HEADING)
-        titles = [s.title for s in flow.SECTIONS]
+        client.heading(heading)
+        titles = [s.title for s in sections]
         index = await client.pick("Quelle rubrique ?", [*titles, BACK])
-        if index >= len(flow.SECTIONS):
+        if index >= len(sections):
             return
-        section = flow.SECTIONS[index]
+        section = sections[index]
         client.heading(section.title)
         try:
             for line in await flow.section_lines(api, section.id, boxed=False):

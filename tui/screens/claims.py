@@ -192,7 +192,8 @@ class ClaimsScreen(Screen[None]):
         totals = flow.totals_line(result.totals)
         if result.pages > 1:
             totals += f" ; {flow.page_line(result)} (+ / − : changer de page)"
-        self.query_one("#claims-totals", Static).update(totals)
+        # issue 21: care hidden at a beneficiary's request, said in words above the totals
+        self.query_one("#claims-totals", Static).update("\n".join([*result.notices, totals]))
         if result.items:
             self.status.clear()
         else:

@@ -44,18 +44,26 @@ class ProfileScreen(Screen[None]):
             super().__init__()
             self.error = error
 
-    def __init__(self, session: AuthenticatedSession) -> None:
+    def __init__(
+        self,
+        session: AuthenticatedSession,
+        sections: tuple[flow.Section, ...] = flow.SECTIONS,
+        heading: str = flow.HEADING,
+    ) -> None:
+        """``sections``/``heading``: « Mon profil », or (issue 21) « Mon accès » of an ayant droit's own access."""
         super().__init__(id="profile")
         self.session = session
         self.api = ProfileApi(session.api)
-        self.section = flow.SECTIONS[0].id
+        self.sections = sections
+        self.heading = heading
+        self.section = sections[0].id
         self.notice: str | None = None  # what the last action said, kept when the section is reloaded
 
     def compose(self) -> ComposeResult:
-        yield Static(flow.HEADING, classes="heading", markup=False)
+        yield Static(self.heading, classes="heading", markup=False)
         yield StatusLine(id="profile-status")
         with Horizontal():
-            yield OptionList(*[Option(s.title, id=s.id) for s in flow.SECTIONS], id="profile-sections")
+            yield OptionList(*[Option(s.title, id=s.id) for s in self.sections], id="profile-sections")
             with VerticalScroll(id="profile-body"):
                 yield Static("", id="profile-lines", markup=False)
         yield Footer(compact=True)
@@ -77,7 +85,7 @@ class ProfileScreen(Screen[None]):
         actions = flow.actions_of(self.section)
         if not actions:
             return
-        title = next(s.title for s in flow.SECTIONS if s.id == self.section)
+        title = next(s.title for s in self.sections if s.id == self.section)
 
         def picked(action_id: str | None) -> None:
             if action_id:
@@ -129,7 +137,7 @@ class ProfileScreen(Screen[None]):
             self.query_one(StatusLine).info(self.notice)
         else:
             self.query_one(StatusLine).clear()
-        title = next(s.title for s in flow.SECTIONS if s.id == message.section)
+        title = next(s.title for s in self.sections if s.id == message.section)
         self.query_one("#profile-lines", Static).update("\n".join([title, "", *message.lines]))
 
     @on(Failed)

@@ -2,7 +2,7 @@
 conventions the mutuelle knows (sector, OPTAM), which neither open file carries
 
 Revision ID: 0012
-Revises: 0010 (0011 belongs to another change; the chain is set when both are merged)
+Revises: 0011 (family access, issue 21: chained when both met on side-h5)
 Create Date: 2026-12-06 07:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

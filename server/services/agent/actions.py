@@ -7,8 +7,6 @@ address typed during the call."""
 
 from __future__ import annotations
 
-import secrets
-import string
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -40,7 +38,6 @@ from server.errors import ApiError
 from server.notify.outbox import Attachment, enqueue_mail
 from server.pdf.card import card_pdf
 from server.pdf.certificate import certificate_pdf
-from server.security.crypto import access_code_hash
 from server.services import contacts, guarantees, mails, messaging, profile_contract, profile_family, throttle
 from server.services.account import CONFIRMATION, RESET, _issue_mail_token
 from server.services.agent.common import done_for, locked_until, member_account
@@ -50,7 +47,6 @@ from server.services.contacts import contact_since
 from server.settings import Settings
 
 SIGNATURE = mails.SIGNATURE
-ACCESS_CODE_LETTERS = 8
 
 
 def _why(body: ActionReason) -> dict[str, Any]:
@@ -164,10 +160,6 @@ def send_reset_link(
     return _done(event.id, "reset_link", f"Lien de réinitialisation envoyé à {to} (valable 24 h, une fois).", True)
 
 
-def _new_access_code() -> str:
-    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(ACCESS_CODE_LETTERS))
-
-
 def resend_activation(
     session: Session,
     clock: Clock,
@@ -208,22 +200,18 @@ def resend_activation(
             created_at=clock.now(),
         )
         session.add(account)
-    code = _new_access_code()
-    member.access_code_hash = access_code_hash(settings, code)
-    session.add(member)
-    address = "\n".join(
-        p for p in (member.address_line1, member.address_line2, f"{member.postal_code} {member.city}") if p
-    )
-    enqueue_mail(
+    mails.post_access_code(
         session,
         clock,
+        settings,
+        member,
+        member,
         to=f"courrier+{member.member_number}@{settings.sms_sink_domain}",
         subject=f"Courrier : nouveau code d'accès pour {member.first_name} {member.last_name}",
-        body=(
-            f"{member.first_name} {member.last_name}\n{address}\n\nMadame, Monsieur,\n\nVoici votre code d'accès à "
-            f"l'Espace Adhérent : {code}\nPour activer votre espace, saisissez votre n° adhérent "
-            f"({member.member_number}) et ce code dans « Première connexion ». L'ancien code ne fonctionne plus."
-            + SIGNATURE
+        letter=lambda code: (
+            f"Voici votre code d'accès à l'Espace Adhérent : {code}\nPour activer votre espace, saisissez votre n° "
+            f"adhérent ({member.member_number}) et ce code dans « Première connexion ». L'ancien code ne fonctionne "
+            "plus."
         ),
     )
     _tell(

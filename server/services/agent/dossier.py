@@ -58,9 +58,10 @@ from models.tables import (
 )
 from server.clock import PARIS, Clock, paris_today
 from server.services import claims as claims_service
+from server.services import family_access, messaging
 from server.services import guarantees as guarantees_service
-from server.services import messaging
 from server.services import requests as requests_service
+from server.services import viewer as viewers
 from server.services.agent.common import account_words, at_words, done_for, member_account
 from server.services.agent.identity import level_words
 from server.services.agent.levels import require
@@ -328,6 +329,7 @@ def dossier(
         ),
         contracts=_contracts(session, member.id),
         calls=_calls(session, member.id),
+        household_accounts=family_access.household_overview(session, member, member_account(session, member.id)),
         **_security(session, member_account(session, member.id), now),
     )
     done_for(session, clock, agent, "dossier_opened", member.id, detail={"call_id": call.id}, ip=ip)
@@ -356,24 +358,24 @@ def claims(
     session: Session, clock: Clock, agent: Account, member_id: int, query: ClaimQuery, *, ip: str | None
 ) -> ClaimList:
     member = _read(session, clock, agent, member_id, "claims", ip)
-    return claims_service.list_claims(session, member, query, paris_today(clock))
+    return claims_service.list_claims(session, viewers.staff(member), query, paris_today(clock))
 
 
 def claim(
     session: Session, clock: Clock, agent: Account, member_id: int, claim_id: int, *, ip: str | None
 ) -> ClaimDetail:
     member = _read(session, clock, agent, member_id, "claim", ip, claim_id=claim_id)
-    return claims_service.claim_detail(session, member, claim_id)
+    return claims_service.claim_detail(session, viewers.staff(member), claim_id)
 
 
 def guarantees(session: Session, clock: Clock, agent: Account, member_id: int, *, ip: str | None) -> MyGuarantees:
     member = _read(session, clock, agent, member_id, "guarantees", ip)
-    return guarantees_service.my_guarantees(session, member, paris_today(clock))
+    return guarantees_service.my_guarantees(session, viewers.staff(member), paris_today(clock))
 
 
 def threads(session: Session, clock: Clock, agent: Account, member_id: int, *, ip: str | None) -> Inbox:
     member = _read(session, clock, agent, member_id, "threads", ip)
-    return messaging.inbox(session, clock, member)
+    return messaging.inbox(session, clock, viewers.staff(member))
 
 
 def thread(
@@ -388,7 +390,7 @@ def thread(
 ) -> ThreadDetail:
     """The thread as the member sees it; reading it here marks nothing read for the member."""
     member = _read(session, clock, agent, member_id, "thread", ip, thread_id=thread_id)
-    row = messaging._thread(session, member, thread_id)
+    row = messaging._thread(session, viewers.staff(member), thread_id)
     return messaging._detail(session, clock, settings, row, messaging._member_account_ids(session, member.id or 0))
 
 
