@@ -292,6 +292,22 @@ class ScriptedInput(io.StringIO):
         return (answer() if callable(answer) else answer) + "\n"
 
 
+async def run_linear_scripted(
+    api: ApiClient, token_store: Any, answers_for: Callable[[io.StringIO], list[Any]]
+) -> tuple[str, str]:
+    """The linear client (no demo mailbox) on the answers ``answers_for(stdout)`` gives (some computed when
+    asked, from what was printed); its standard output and error, once it has ended with status 0."""
+    from tui.linear import LinearClient
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    stdin = ScriptedInput(answers_for(stdout))
+    code = await LinearClient(
+        api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store, demo_maildir=None
+    ).run()
+    assert code == 0
+    return stdout.getvalue(), stderr.getvalue()
+
+
 def menu_number(out: io.StringIO, label: str) -> Callable[[], str]:
     """The answer that picks ``label`` in the menu being asked, when asked: the entry's own words (a menu
     already read is only reminded in one line, so a number found in the output could be another menu's;

@@ -12,23 +12,14 @@ from fixtures.world import DEMO_PASSWORD
 from models.schemas.common import AccountState
 from models.tables import Account
 from tests.tui.transcripts import ACCUEIL, ACCUEIL_AGAIN, code_then_not_trusted
-from tui.linear import LinearClient
 
-from .conftest import ScriptedInput, challenge_answer, log_in_api, menu_number
+from .conftest import challenge_answer, log_in_api, menu_number, run_linear_scripted
 
 NEW_PASSWORD = "Glycine-Bleue-2027?"
 NATHALIE_EMAIL = "nathalie.rousseau@example.fr"
 
 
-async def _run(api, token_store, answers_for) -> tuple[str, str]:
-    """``answers_for(stdout)`` gives the answers (some computed when asked, from what was printed)."""
-    stdout, stderr = io.StringIO(), io.StringIO()
-    stdin = ScriptedInput(answers_for(stdout))
-    code = await LinearClient(
-        api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store, demo_maildir=None
-    ).run()
-    assert code == 0
-    return stdout.getvalue(), stderr.getvalue()
+_run = run_linear_scripted
 
 
 ACTIVATION = (

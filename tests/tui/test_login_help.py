@@ -5,20 +5,17 @@ leads to « Mot de passe oublié », which the test walks to its first step."""
 
 from __future__ import annotations
 
-import io
-
 from textual.widgets import Button, Input, OptionList, Static
 
 from tests.tui.transcripts import ACCUEIL
 from tui.app import EspaceApp
 from tui.flows import login_help
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY
-from tui.linear import LinearClient
 from tui.screens.account import ForgotPasswordScreen
 from tui.screens.login import LoginScreen
 from tui.screens.login_help import LoginHelpScreen
 
-from .conftest import ScriptedInput, menu_number, settle
+from .conftest import menu_number, run_linear_scripted, settle
 
 SEED_QUESTIONS = (
     "Je n'ai pas reçu le code",
@@ -120,14 +117,7 @@ async def test_the_login_screen_button_opens_the_help_and_escape_goes_back(api, 
         assert app.screen is login
 
 
-async def _run(api, token_store, answers_for) -> tuple[str, str]:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    stdin = ScriptedInput(answers_for(stdout))
-    code = await LinearClient(
-        api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store, demo_maildir=None
-    ).run()
-    assert code == 0
-    return stdout.getvalue(), stderr.getvalue()
+_run = run_linear_scripted
 
 
 async def test_linear_help_answers_then_opens_identifier_recovery(api, token_store):

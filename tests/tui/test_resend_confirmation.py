@@ -4,8 +4,6 @@ his address; he asks for a new mail, pastes its 8-digit code read from the outbo
 
 from __future__ import annotations
 
-import io
-
 from textual.widgets import Input, Static
 
 from fixtures.world import DEMO_PASSWORD
@@ -13,12 +11,11 @@ from tests.tui.transcripts import ACCUEIL, ACCUEIL_AGAIN, code_then_not_trusted
 from tui.app import EspaceApp
 from tui.flows import account as flows
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY
-from tui.linear import LinearClient
 from tui.screens.confirmation import ResendConfirmationScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.login import LoginScreen
 
-from .conftest import ScriptedInput, challenge_answer, menu_number, settle, solve_challenge
+from .conftest import challenge_answer, menu_number, run_linear_scripted, settle, solve_challenge
 
 KEVIN = "1209934"
 KEVIN_EMAIL = "kevin.nguyen@example.fr"
@@ -72,14 +69,7 @@ async def test_kevin_resends_confirms_with_the_code_then_logs_in(api, token_stor
         assert "Kévin" in text(app)
 
 
-async def _run(api, token_store, answers_for) -> tuple[str, str]:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    stdin = ScriptedInput(answers_for(stdout))
-    code = await LinearClient(
-        api, stdin=stdin, stdout=stdout, stderr=stderr, token_store=token_store, demo_maildir=None
-    ).run()
-    assert code == 0
-    return stdout.getvalue(), stderr.getvalue()
+_run = run_linear_scripted
 
 
 async def test_linear_kevin_resends_confirms_then_logs_in(api, token_store, read_code, fixed_challenges):
