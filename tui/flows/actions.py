@@ -42,6 +42,10 @@ class Action:
     live, so that the same key may serve two sections."""
     call: str | None = None
     """The Textual action the binding runs when it is not the id's last part ("answer(True)", "app.pop_screen")."""
+    priority: bool = False
+    """Live on every screen, modal ones included, before the focused field sees the key: Textual's priority
+    bindings walk the whole chain, where a modal screen hides the app's ordinary ones (issue 19: a demo
+    helper must reach the code screen and the forms that wait for a code)."""
 
     @property
     def footer_label(self) -> str:
@@ -544,7 +548,7 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
 )
 
 DEMO_ACTIONS: tuple[Action, ...] = (
-    Action("demo_mailbox", ("f9",), "Boîte aux lettres de démonstration", short="Courriels démo"),
+    Action("demo_mailbox", ("f9",), "Boîte aux lettres de démonstration", short="Courriels démo", priority=True),
 )
 """Registered only in demo mode (the demo launcher sets ESPACE_DEMO_MAILDIR)."""
 
