@@ -444,6 +444,7 @@ class EspaceApp(App[int]):
     def _back_with_identifier(self, identifier: str | None) -> None:
         screen = self.screen
         if identifier and isinstance(screen, LoginScreen):
+            screen.status.clear()  # issue 19: what was said before (a refusal) is not about this login
             screen.query_one("#identifier").value = identifier  # type: ignore[attr-defined]
             screen.query_one("#password").focus()
 

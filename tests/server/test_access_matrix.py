@@ -35,6 +35,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/auth/challenge"): EVERYONE_OK,
     ("POST", "/api/v1/auth/second-factor"): row(401, 401, 401, 401, 401),  # unknown pending login
     ("POST", "/api/v1/auth/second-factor/resend"): row(401, 401, 401, 401, 401),
+    # issue 19: trust the device after the code, in one's own session (unknown pending login: 409; staff never)
+    ("POST", "/api/v1/auth/second-factor/trust"): row(401, 409, 409, 403, 403),
     ("POST", "/api/v1/auth/activation/code"): row(422, 422, 422, 422, 422),  # no human check in the body
     ("POST", "/api/v1/auth/activation/identity"): row(422, 422, 422, 422, 422),
     ("GET", "/api/v1/auth/confirm-email"): EVERYONE_OK,
@@ -141,6 +143,7 @@ def world(make):
             ("POST", "/api/v1/simulations"): SIMULATION,
             ("POST", "/api/v1/auth/second-factor"): {"pending_id": "inconnu", "code": "123456"},
             ("POST", "/api/v1/auth/second-factor/resend"): {"pending_id": "inconnu"},
+            ("POST", "/api/v1/auth/second-factor/trust"): {"pending_id": "inconnu"},
             ("POST", "/api/v1/auth/activation/code"): {
                 "member_number": member_a.member_number,
                 "access_code": "lavandes",

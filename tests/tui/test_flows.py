@@ -287,9 +287,9 @@ async def test_login_flow_step_by_step_against_the_server(api, coralie, read_cod
     assert not outcome.ok and outcome.pending is not None and flow.step is Step.CODE
     assert outcome.message == "Un code à 6 chiffres a été envoyé par e-mail à c****l@example.fr."
     assert flow.answer("12") == "Le code reçu compte 6 chiffres."
-    assert flow.answer(read_code(coralie.member_number)) is None and flow.step is Step.TRUST
-    flow.choose_trust(False)
-    outcome = await flow.send_code()
+    assert flow.answer(read_code(coralie.member_number)) is None and flow.step is Step.SEND_CODE
+    assert (await flow.send_code()).ask_trust and flow.step is Step.TRUST
+    outcome = await flow.choose_trust(False)
     assert outcome.ok and outcome.message == (
         "Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Vous êtes connecté·e."
     )

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         Terms,
         TotpEnrollment,
         TrustedDeviceOut,
+        TrustedDeviceToken,
     )
     from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions, ClaimQuery
     from models.schemas.dashboard import Dashboard
@@ -61,6 +62,7 @@ PATHS = {
     "login": "/auth/login",
     "second_factor": "/auth/second-factor",
     "resend": "/auth/second-factor/resend",
+    "trust_device": "/auth/second-factor/trust",
     "activate_code": "/auth/activation/code",
     "activate_identity": "/auth/activation/identity",
     "confirm_email": "/auth/confirm-email",
@@ -305,6 +307,15 @@ class ApiClient:
         result = self._parse(response, SecondFactorResult)
         self._install_session(result.session)
         return result
+
+    async def trust_device(self, pending_id: str, device_name: str | None = None) -> TrustedDeviceToken:
+        """« Se fier à cet appareil ? » answered yes once the code was accepted (the session's own login)."""
+        from models.schemas import auth as schemas
+        from models.schemas.auth import TrustedDeviceToken
+
+        body = schemas.TrustDeviceRequest(pending_id=pending_id, device_name=device_name)
+        response = await self._request("POST", PATHS["trust_device"], json=body.model_dump(mode="json"), auth=True)
+        return self._parse(response, TrustedDeviceToken)
 
     async def resend_code(self, pending_id: str, method: SecondFactorMethod | None = None) -> PendingLogin:
         from models.schemas import auth as schemas
