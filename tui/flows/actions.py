@@ -432,11 +432,12 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
     *_on(
         "claims",
         ("open", ("enter",), "Voir le détail du remboursement", "Détail", False),
-        ("search", ("slash",), "Chercher un acte (texte)", "Chercher", True),
+        ("search", ("slash",), "Chercher (acte, personne, statut, professionnel, montant)", "Chercher", True),
         ("status", ("s",), "Filtrer par statut", "Statut", True),
         ("person", ("f",), "Filtrer par bénéficiaire", "Pour", True),
         ("category", ("c",), "Filtrer par poste de soins", "Poste", True),
         ("period", ("p",), "Changer la période", "Période", True),
+        ("dates", ("d",), "Choisir les dates : du … au …", "Dates", False),
         ("payee", ("v",), "Filtrer par destinataire du paiement (versé à)", "Versé à", True),
         ("regularisation", ("g",), "Seulement les régularisations (trop-perçus)", "Régul.", False),
         ("amount", ("a",), "Filtrer par montant dépensé (de … à …)", "Montant", False),
