@@ -53,6 +53,13 @@ if TYPE_CHECKING:
 DEFAULT_SERVER = "http://127.0.0.1:8765"
 API_PREFIX = "/api/v1"
 USER_AGENT = "espace-tui/0.1"
+KEEPALIVE_EXPIRY = 4.0
+"""Seconds an idle pooled connection is reused (issue 19): below the server's own keep-alive (uvicorn closes
+an idle connection after 5 s, `timeout_keep_alive`), so the client lets go of it first."""
+REPLAYABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+"""Requests that may be sent twice without doing anything twice (HTTP's idempotent methods). A POST, even
+with its Idempotency-Key, is not replayed behind the member's back: its form says the answer was lost and
+sends it again with the same key when asked (tui.flows.retry)."""
 
 Model = TypeVar("Model", bound="BaseModel")
 
@@ -204,6 +211,7 @@ class ApiClient:
                 timeout=httpx.Timeout(self._timeout),
                 headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
                 follow_redirects=False,
+                limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
             )
         return self._http_client
 
@@ -583,12 +591,24 @@ class ApiClient:
             if self._token is None:
                 raise errors.NotAuthenticated()
             headers["Authorization"] = f"Bearer {self._token}"
-        try:
-            response = await self._http.request(method, API_PREFIX + path, json=json, headers=headers, params=params)
-        except httpx.TimeoutException as exc:
-            raise errors.TimeoutError() from exc
-        except httpx.TransportError as exc:  # connection refused, DNS, TLS, reset…
-            raise errors.NetworkError() from exc
+        replayable = method.upper() in REPLAYABLE_METHODS
+        for attempt in (1, 2):
+            try:
+                response = await self._http.request(
+                    method, API_PREFIX + path, json=json, headers=headers, params=params
+                )
+                break
+            except httpx.TimeoutException as exc:
+                raise errors.TimeoutError() from exc
+            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                # issue 19: a kept-alive connection the server closed as the request left (« Server
+                # disconnected without sending a response »): the request never ran, or may run twice
+                # harmlessly — sent once more, on a new connection. A real outage fails again, and says so.
+                if attempt == 1 and replayable:
+                    continue
+                raise errors.NetworkError() from exc
+            except httpx.TransportError as exc:  # connection refused, DNS, TLS, reset…
+                raise errors.NetworkError() from exc
         if response.is_success:
             if auth:
                 self._last_activity = self.clock.now()
