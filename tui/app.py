@@ -326,6 +326,7 @@ class EspaceApp(App[int]):
             console=staff,
             supervisor=staff and info is not None and info.role == "supervisor",
             screen=getattr(screen or self.screen, "ACTION_SCREEN", None),  # issue 10: this screen's own keys
+            section=getattr(screen or self.screen, "section", None),  # the profile's keys of the section shown
         )
         return sorted(actions, key=lambda a: a.context != SCREEN)  # the screen's keys first, then the others
 
