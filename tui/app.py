@@ -369,8 +369,11 @@ class EspaceApp(App[int]):
             self._logout(self.session)
 
     def action_refresh(self) -> None:
-        if (dashboard := on_dashboard(self.screen)) is not None:
-            dashboard.refresh_data()
+        """Ctrl+R / F5: the screen shown reads its data again — the dashboard, the console and its dossier
+        (issue 19: the dossier did not follow what others changed until it was opened again)."""
+        refresh = getattr(self.screen, "refresh_data", None)
+        if callable(refresh):
+            refresh()
 
     def action_dashboard(self) -> None:
         self.action_refresh()

@@ -314,3 +314,20 @@ async def test_one_act_is_not_told_about_several_and_the_result_comes_into_view(
         assert "Résultat de la simulation" in str(result.render())
         body = screen.query_one("#simulator-body")
         assert body.scroll_offset.y > 0 and body.region.y <= result.region.y < body.region.bottom
+
+
+async def test_ctrl_r_reads_the_dossier_again(api, token_store, julien_token, gaelle, demo_session):
+    """Issue 19: what changed on the server (here her mobile, as another conseiller would change it) shows
+    on Ctrl+R, without opening the dossier again."""
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_gaelle(app, pilot, demo_session)
+        gaelle.mobile = "0699887766"
+        demo_session.add(gaelle)
+        demo_session.commit()
+        await pilot.press("5")  # profil et bénéficiaires
+        await settle(pilot)
+        assert "06 99 88 77 66" not in screen_text(app) and "0699887766" not in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "06 99 88 77 66" in screen_text(app) or "0699887766" in screen_text(app)

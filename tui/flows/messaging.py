@@ -26,6 +26,9 @@ from tui.flows.clock import paris
 from tui.flows.retry import Submission
 
 DateFormat = Callable[[date], str]
+POLL_SECONDS = 60.0
+"""How often what others change (a conseiller's answer, the conseillers' queue) is read again while its
+screen is shown (issue 19): often enough to notice, rarely enough to cost nothing (one small GET)."""
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ACCEPTED_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 NEW = 0  # the draft key of a new message

@@ -288,6 +288,12 @@ class QueueScreen(SendingScreen):
 
     def on_mount(self) -> None:
         self.load()
+        self.poll_timer = self.set_interval(messaging_flow.POLL_SECONDS, self.poll, name="poll")
+
+    def poll(self) -> None:
+        """The timer's call: the queue read again (others take and answer items) while it is shown."""
+        if self.app.screen is self:
+            self.load()
 
     @work(exclusive=True, exit_on_error=False)
     async def load(self) -> None:
@@ -306,11 +312,12 @@ class QueueScreen(SendingScreen):
         elif message.kind == "queue":
             self.items = list(message.payload.items)
             options = self.query_one("#queue", OptionList)
+            was = options.highlighted or 0  # a reload (a poll) keeps the conseiller's place in the file
             options.clear_options()
             options.add_options([Option(flow.queue_line(i), id=f"{i.kind}-{i.id}") for i in self.items])
             options.focus()
             if self.items:
-                options.highlighted = 0
+                options.highlighted = min(was, len(self.items) - 1)
             status.update(f"{len(self.items)} élément(s) en attente.")
         elif message.kind == "thread":
             self.query_one("#queue-detail", Static).update("\n".join(flow.thread_lines(message.payload)))
@@ -593,6 +600,15 @@ class AgentConsoleScreen(SendingScreen):
         elif message.kind == "ended":
             self.call = None
             self.action_agent_search(keep_status=True)
+
+    def refresh_data(self) -> None:
+        """Ctrl+R / F5 (issue 19): the dossier and its section shown read again, as after an action."""
+        if self.member_id is None:
+            return
+        self.status.info("Actualisation du dossier…")
+        self._keep_status = True
+        self.loaded = set()
+        self._load_dossier(self.member_id)
 
     def _show_call(self, call: CallOut | None) -> None:
         self.call = call
