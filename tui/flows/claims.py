@@ -495,7 +495,8 @@ def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Se
             Section(
                 "Documents joints",
                 tuple(
-                    f"{d.filename} ({_size(d.size)}, déposé le {dates(d.created_at.date())})" for d in detail.documents
+                    f"{d.filename} ({wording.size_words(d.size)}, déposé le {dates(d.created_at.date())})"
+                    for d in detail.documents
                 ),
             )
         )
@@ -504,14 +505,6 @@ def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Se
 
 def _first_lower(text: str) -> str:
     return text[:1].lower() + text[1:]
-
-
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} octets"
-    if size < 1024 * 1024:
-        return f"{round(size / 1024)} Ko"
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 def detail_text(detail: ClaimDetail, *, long_dates: bool = False) -> list[str]:

@@ -174,17 +174,9 @@ def message_lines(thread: ThreadDetail, dates: DateFormat = format_date) -> list
         if not m.read:
             head += " (nouveau)"
         block = [head, *m.body.splitlines()]
-        block += [f"Pièce jointe : {a.filename} ({_size(a.size)})" for a in m.attachments]
+        block += [f"Pièce jointe : {a.filename} ({wording.size_words(a.size)})" for a in m.attachments]
         blocks.append(block)
     return blocks
-
-
-def _size(size: int) -> str:
-    return (
-        f"{size / 1024:.0f} Ko".replace(".", ",")
-        if size < 1024 * 1024
-        else f"{size / 1048576:.1f} Mo".replace(".", ",")
-    )
 
 
 def request_line(r: RequestSummary, dates: DateFormat = format_date) -> str:
