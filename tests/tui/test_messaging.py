@@ -177,3 +177,16 @@ async def test_the_inbox_polls_what_a_conseiller_changes(
         await settle(app, pilot)
         after = str(screen.query_one("#inbox-summary").render())
         assert after != before and "non lu" in after
+
+
+def test_the_file_picker_starts_in_the_folder_typed_else_documents_else_home(tmp_path):
+    """Issue 19: never in the program's folder."""
+    home = tmp_path / "camille"
+    home.mkdir()
+    assert flow.picker_start("", home) == home
+    (home / "Documents").mkdir()
+    assert flow.picker_start("", home) == home / "Documents"
+    assert flow.picker_start("relative/nowhere", home) == home / "Documents"
+    (tmp_path / "scans").mkdir()
+    assert flow.picker_start(str(tmp_path / "scans"), home) == tmp_path / "scans"
+    assert flow.picker_start(str(tmp_path / "scans" / "facture.pdf"), home) == tmp_path / "scans"

@@ -179,6 +179,18 @@ def message_lines(thread: ThreadDetail, dates: DateFormat = format_date) -> list
     return blocks
 
 
+def picker_start(typed: str, home: Path | None = None) -> Path:
+    """Where the file picker opens (issue 19): the folder typed (or the typed file's), else the member's
+    Documents folder, else their home — never the program's own folder."""
+    path = Path(os.path.expanduser(typed.strip())) if typed.strip() else None
+    for candidate in (path, path.parent if path is not None else None):
+        if candidate is not None and candidate.is_absolute() and candidate.is_dir():
+            return candidate
+    base = home or Path.home()
+    documents = base / "Documents"
+    return documents if documents.is_dir() else base
+
+
 def request_line(r: RequestSummary, dates: DateFormat = format_date) -> str:
     parts = [
         f"{r.reference} : {r.title}",
