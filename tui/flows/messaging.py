@@ -39,7 +39,7 @@ NOTIFICATIONS_HEADING = "Notifications"
 NO_THREADS = "Aucun message pour l'instant. Écrivez-nous : nous répondons sous 48 h ouvrées."
 NO_REQUESTS = "Aucune démarche pour l'instant."
 NO_NOTIFICATIONS = "Aucune notification."
-SENT = "Message envoyé. Un accusé de réception vous est adressé par email."
+SENT = "Message envoyé. Un accusé de réception vous est adressé par e-mail."
 DRAFT_KEPT = "votre message est gardé"
 
 
@@ -219,7 +219,7 @@ def request_detail_lines(r: RequestDetail, dates: DateFormat = format_date) -> l
     if r.answer:
         lines.append(f"Réponse : {r.answer}")
     elif r.status in (RequestStatus.received, RequestStatus.in_progress):
-        lines.append("Réponse : pas encore (vous serez prévenu par une notification et un email)")
+        lines.append("Réponse : pas encore (vous serez prévenu par une notification et un e-mail)")
     lines += [f"Document : {d.filename}" for d in r.documents]
     return lines
 
