@@ -27,7 +27,7 @@ from tui.flows import login as login_flow
 from tui.flows import mailbox
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, SCREEN, SESSION, Action
 from tui.flows.clock import Clock, SystemClock
-from tui.flows.config import THEMES, ClientConfig
+from tui.flows.config import THEME_WORDS, THEMES, ClientConfig
 from tui.flows.login import RESUMING, AuthenticatedSession
 from tui.screens.login import LoginScreen
 from tui.screens.welcome import WelcomeScreen
@@ -543,7 +543,7 @@ class EspaceApp(App[int]):
     def action_theme(self) -> None:
         current = self.theme if self.theme in THEMES else THEMES[0]
         self.theme = THEMES[(THEMES.index(current) + 1) % len(THEMES)]
-        self.notify(f"Thème : {self.theme}", timeout=3)
+        self.notify(f"Thème : {THEME_WORDS.get(self.theme, self.theme)}", timeout=3)
 
     async def action_quit(self) -> None:
         self.exit(0)

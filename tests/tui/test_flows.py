@@ -339,3 +339,18 @@ def test_a_simulation_of_several_lines_shows_each_line_then_the_totals():
         "Santé Socle : 9,00\u00a0€",
         "Reste à charge de l'adhérent : 1,00\u00a0€",
     ]
+
+
+async def test_themes_are_named_in_french(api, token_store):
+    """Issue 19: F2 says « Thème : couleurs du terminal, fond sombre », never « ansi-dark »."""
+    from tui.app import EspaceApp
+    from tui.flows.config import THEME_WORDS, THEMES
+
+    assert set(THEME_WORDS) == set(THEMES)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_theme()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said[-1] == f"Thème : {THEME_WORDS[app.theme]}" and "-" not in said[-1]
