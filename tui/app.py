@@ -27,7 +27,7 @@ from tui.flows import login as login_flow
 from tui.flows import mailbox
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, SCREEN, SESSION, Action
 from tui.flows.clock import Clock, SystemClock
-from tui.flows.config import THEMES, ClientConfig
+from tui.flows.config import THEME_WORDS, THEMES, ClientConfig
 from tui.flows.login import RESUMING, AuthenticatedSession
 from tui.screens.login import LoginScreen
 from tui.screens.welcome import WelcomeScreen
@@ -326,6 +326,7 @@ class EspaceApp(App[int]):
             console=staff,
             supervisor=staff and info is not None and info.role == "supervisor",
             screen=getattr(screen or self.screen, "ACTION_SCREEN", None),  # issue 10: this screen's own keys
+            section=getattr(screen or self.screen, "section", None),  # the profile's keys of the section shown
         )
         return sorted(actions, key=lambda a: a.context != SCREEN)  # the screen's keys first, then the others
 
@@ -368,8 +369,11 @@ class EspaceApp(App[int]):
             self._logout(self.session)
 
     def action_refresh(self) -> None:
-        if (dashboard := on_dashboard(self.screen)) is not None:
-            dashboard.refresh_data()
+        """Ctrl+R / F5: the screen shown reads its data again — the dashboard, the console and its dossier
+        (issue 19: the dossier did not follow what others changed until it was opened again)."""
+        refresh = getattr(self.screen, "refresh_data", None)
+        if callable(refresh):
+            refresh()
 
     def action_dashboard(self) -> None:
         self.action_refresh()
@@ -444,6 +448,7 @@ class EspaceApp(App[int]):
     def _back_with_identifier(self, identifier: str | None) -> None:
         screen = self.screen
         if identifier and isinstance(screen, LoginScreen):
+            screen.status.clear()  # issue 19: what was said before (a refusal) is not about this login
             screen.query_one("#identifier").value = identifier  # type: ignore[attr-defined]
             screen.query_one("#password").focus()
 
@@ -570,7 +575,7 @@ class EspaceApp(App[int]):
     def action_theme(self) -> None:
         current = self.theme if self.theme in THEMES else THEMES[0]
         self.theme = THEMES[(THEMES.index(current) + 1) % len(THEMES)]
-        self.notify(f"Thème : {self.theme}", timeout=3)
+        self.notify(f"Thème : {THEME_WORDS.get(self.theme, self.theme)}", timeout=3)
 
     async def action_quit(self) -> None:
         self.exit(0)

@@ -18,6 +18,7 @@ def binding_for(action: Action, run: str | None = None, *, show: bool | None = N
         show=action.footer if show is None else show,
         tooltip=action.description,
         id=action.id,
+        priority=action.priority,
     )
 
 
@@ -60,15 +61,16 @@ def anonymous_bindings(registry: Registry = DEFAULT_REGISTRY) -> list[Binding]:
     return [binding_for(action, f"app.{action.id}") for action in registry.actions if action.context == ANONYMOUS]
 
 
-def install_extra_bindings(node: DOMNode, registry: Registry, *, prefix: str = "", modal: bool = False) -> None:
-    """Bind on one node the actions of `registry` that the class-level bindings lack (the demo-only
-    actions): they exist only in the registry that has them, never as a hidden binding elsewhere."""
+def install_extra_bindings(node: DOMNode, registry: Registry) -> None:
+    """Bind on the app the actions of `registry` that the class-level bindings lack (the demo-only
+    actions): they exist only in the registry that has them, never as a hidden binding elsewhere. Being
+    priority bindings, they are live on every screen, modal ones included (see `Action.priority`)."""
     known = {a.id for a in DEFAULT_REGISTRY.actions}
-    extra = [a for a in registry.actions if a.id not in known and (not modal or a.context == EVERYWHERE)]
+    extra = [a for a in registry.actions if a.id not in known]
     if not extra:
         return
     mapping = {key: list(bindings) for key, bindings in node._bindings.key_to_bindings.items()}
     node._bindings = BindingsMap.from_keys(mapping)
     for action in extra:
-        for single in Binding.make_bindings([binding_for(action, f"{prefix}{action.id}")]):
+        for single in Binding.make_bindings([binding_for(action)]):
             node._bindings._add_binding(single)

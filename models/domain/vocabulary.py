@@ -229,7 +229,7 @@ WORDS: dict[str, dict[str, str]] = {
         "termination": "Résiliation",
     },
     "RequestStatus": {
-        "received": "Reçue (accusé de réception envoyé par email)",
+        "received": "Reçue (accusé de réception envoyé par e-mail)",
         "in_progress": "En cours de traitement",
         "accepted": "Acceptée",
         "refused": "Refusée",

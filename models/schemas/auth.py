@@ -94,6 +94,19 @@ class SecondFactorResult(BaseModel):
     trusted_device_expires_at: datetime | None = None
 
 
+class TrustDeviceRequest(BaseModel):
+    """« Se fier à cet appareil ? » answered yes, once the code was accepted (issue 19: the question comes
+    after the code is checked): the pending login whose code opened this session."""
+
+    pending_id: str = Field(min_length=1, max_length=64)
+    device_name: str | None = Field(default=None, max_length=100)
+
+
+class TrustedDeviceToken(BaseModel):
+    trusted_device_token: str = Field(description="À garder côté client ; jamais affiché")
+    trusted_device_expires_at: datetime
+
+
 class ResendRequest(BaseModel):
     pending_id: str = Field(min_length=1, max_length=64)
     method: SecondFactorMethod | None = Field(default=None, description="Autre moyen ; par défaut le même")

@@ -36,7 +36,9 @@ from models.schemas.auth import (
     Terms,
     TotpConfirmRequest,
     TotpEnrollment,
+    TrustDeviceRequest,
     TrustedDeviceOut,
+    TrustedDeviceToken,
 )
 from server.deps import ClientIp, ClockDep, CurrentAuth, CurrentAuthEvenExpired, SessionDep, SettingsDep
 from server.errors import ApiError, error_responses
@@ -91,6 +93,24 @@ def second_factor(
     user_agent: UserAgent = None,
 ) -> SecondFactorResult:
     return service.second_factor(session, clock, settings, body, ip=ip, user_agent=user_agent)
+
+
+@router.post(
+    "/auth/second-factor/trust",
+    response_model=TrustedDeviceToken,
+    responses=error_responses(401, 403, 409, 422),
+    summary="Se fier à cet appareil, une fois le code accepté",
+)
+def trust_device(
+    body: TrustDeviceRequest,
+    current: CurrentAuthEvenExpired,
+    session: SessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    ip: ClientIp,
+    user_agent: UserAgent = None,
+) -> TrustedDeviceToken:
+    return service.trust_after_second_factor(session, clock, settings, current, body, ip=ip, user_agent=user_agent)
 
 
 @router.post(

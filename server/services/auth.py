@@ -31,6 +31,8 @@ from models.schemas.auth import (
     SessionExtended,
     SessionInfo,
     SessionOut,
+    TrustDeviceRequest,
+    TrustedDeviceToken,
 )
 from models.schemas.common import AccountState, Role
 from models.schemas.errors import ErrorDetail
@@ -52,6 +54,12 @@ PASSWORD_EXPIRED_MESSAGE = (
 )
 CODE_REFUSED = "Code incorrect ou expiré."
 PENDING_ENDED = "Trop de codes erronés ou connexion expirée : reconnectez-vous avec votre mot de passe."
+TRUST_TOO_LATE = (
+    "Cet appareil ne peut plus être ajouté à vos appareils de confiance pour cette connexion : "
+    "répondez « Oui » à la question lors de votre prochaine connexion."
+)
+TRUST_QUESTION_WINDOW = timedelta(minutes=10)
+"""How long after the code was accepted « Se fier à cet appareil ? » may still be answered yes."""
 # Written at most this often, so that reading pages does not write a row each time.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 CAN_LOG_IN = {AccountState.active, AccountState.password_expired, AccountState.locked}
@@ -501,21 +509,69 @@ def second_factor(
     out = create_session(session, clock, settings, account, ip=ip, user_agent=user_agent)
     result = SecondFactorResult(session=out)
     if request.trust_device and trust_device_allowed(account):
-        token = new_token()
-        device = TrustedDevice(
-            account_id=account.id,
-            token_hash=hash_token(token),
-            name=(request.device_name or user_agent or "Terminal")[:100],
-            created_at=now,
-            expires_at=now + settings.trusted_device_lifetime,
-        )
-        session.add(device)
-        result.trusted_device_token = token
-        result.trusted_device_expires_at = device.expires_at
-        audit.record(session, clock, "trusted_device_added", actor_account_id=account.id, ip=ip)
+        trusted = _add_trusted_device(session, clock, settings, account, request.device_name or user_agent, ip=ip)
+        result.trusted_device_token = trusted.trusted_device_token
+        result.trusted_device_expires_at = trusted.trusted_device_expires_at
     audit.record(session, clock, "login_success", actor_account_id=account.id, detail={"via": row.method}, ip=ip)
     session.commit()
     return result
+
+
+def _add_trusted_device(
+    session: Session, clock: Clock, settings: Settings, account: Account, name: str | None, *, ip: str | None
+) -> TrustedDeviceToken:
+    assert account.id is not None
+    now = clock.now()
+    token = new_token()
+    device = TrustedDevice(
+        account_id=account.id,
+        token_hash=hash_token(token),
+        name=(name or "Terminal")[:100],
+        created_at=now,
+        expires_at=now + settings.trusted_device_lifetime,
+    )
+    session.add(device)
+    audit.record(session, clock, "trusted_device_added", actor_account_id=account.id, ip=ip)
+    return TrustedDeviceToken(trusted_device_token=token, trusted_device_expires_at=device.expires_at)
+
+
+def trust_after_second_factor(
+    session: Session,
+    clock: Clock,
+    settings: Settings,
+    current: Authenticated,
+    request: TrustDeviceRequest,
+    *,
+    ip: str | None = None,
+    user_agent: str | None = None,
+) -> TrustedDeviceToken:
+    """« Se fier à cet appareil ? » answered yes after the code was accepted: only by the session's own
+    account, with the pending login whose code it just gave (a secret only that client holds), within
+    `TRUST_QUESTION_WINDOW` of the code, once (the pending row is ended by a conditional UPDATE), and never
+    for a conseiller."""
+    now = clock.now()
+    account = current.account
+    if not trust_device_allowed(account):
+        raise forbidden(
+            "trust_not_allowed",
+            "Un conseiller donne son second facteur à chaque connexion : pas d'appareil de confiance.",
+        )
+    row = session.get(PendingLoginRow, hash_token(request.pending_id))
+    if (
+        row is None
+        or row.account_id != account.id
+        or row.consumed_at is None
+        or now - row.consumed_at > TRUST_QUESTION_WINDOW
+    ):
+        raise ApiError(409, "trust_too_late", TRUST_TOO_LATE)
+    answered = session.execute(
+        sa.update(PT).where(PT.c.id_hash == row.id_hash, PT.c.ended_at.is_(None)).values(ended_at=now)
+    ).rowcount
+    if answered != 1:
+        raise ApiError(409, "trust_too_late", TRUST_TOO_LATE)
+    trusted = _add_trusted_device(session, clock, settings, account, request.device_name or user_agent, ip=ip)
+    session.commit()
+    return trusted
 
 
 # --- sessions ------------------------------------------------------------------------------------

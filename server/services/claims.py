@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -23,7 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, bindparam, case, exists, func, or_
 from sqlmodel import Session, col, select
 
-from models.domain import vocabulary
+from models.domain import search, vocabulary
 from models.domain.dates import add_years
 from models.domain.states import FINAL, UNDECIDED
 from models.schemas.claims import (
@@ -70,12 +69,6 @@ def claim_not_found() -> ApiError:
 
 def payment_not_found() -> ApiError:
     return ApiError(404, "payment_not_found", "Ce paiement n'existe pas ou ne concerne pas votre foyer.")
-
-
-def fold(text: str) -> str:
-    """For the text filter: case and accents ignored ("echographie" finds "Échographie")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
 def _money(value: Any) -> Decimal:
@@ -192,24 +185,50 @@ def _claim_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
 
 
 @lru_cache(maxsize=64)
-def _labels_statement(shape: _Shape) -> Any:
+def _lines_statement(shape: _Shape) -> Any:
     return (
-        select(ClaimLine.act, ClaimLine.label)
+        select(ClaimLine.claim_id, ClaimLine.act, ClaimLine.label)
         .join(Claim, Claim.id == ClaimLine.claim_id)  # type: ignore[arg-type]
         .where(*_claim_conditions(shape))
-        .distinct()
     )
 
 
-def _matching_labels(connection: Connection, shape: _Shape, params: dict[str, Any], text: str) -> list[str]:
-    """The act labels of this household (within the other filters) that contain the text, folded.
+def _matching_ids(connection: Connection, shape: _Shape, params: dict[str, Any], text: str) -> list[int]:
+    """The claims of this household (within the other filters) whose words, as the list shows them,
+    hold every searched word (`models.domain.search`): label, acts, person, status, professional, amounts.
 
-    Folding is done here in Python, identically on SQLite and PostgreSQL (neither folds accents the
-    same way by itself); the household has a few dozen distinct labels."""
-    wanted = fold(text)
-    claim_only = _Shape(shape.date_from, shape.date_to, shape.beneficiary, shape.category, shape.status)
-    pairs = connection.execute(_labels_statement(claim_only), params)
-    return sorted({label for act, label in pairs if wanted in fold(label) or wanted in fold(act)})
+    Matched here in Python, identically on SQLite and PostgreSQL; a household has a few hundred claims
+    at most in a period, and the search is typed by a person."""
+    unfiltered = replace(shape, text=False, paged=False, sort=ClaimSortKey.care_date, order=SortOrder.desc)
+    rows = connection.execute(_list_statement(unfiltered), params).all()
+    claim_only = _Shape(  # the viewer's rule too: the lines of care hidden from them are not even read
+        shape.date_from,
+        shape.date_to,
+        shape.beneficiary,
+        shape.category,
+        shape.status,
+        own=shape.own,
+        hidden=shape.hidden,
+    )
+    lines: dict[int, list[str]] = {}
+    for claim_id, act, label in connection.execute(_lines_statement(claim_only), params):
+        lines.setdefault(claim_id, []).extend((act, label))
+    payments = _latest_payments(connection, [row.id for row in rows])
+    found = []
+    for row in rows:
+        _payee, payee_label, payment_state, _date, _suffix = payments.get(row.id, NO_PAYMENT)
+        words = search.claim_words(
+            label=row.label,
+            line_labels=lines.get(row.id, ()),
+            beneficiary_name=f"{row.first_name} {row.last_name}",
+            status=ClaimStatus(row.status),
+            payment_state=payment_state,
+            professionals=(row.provider_name, payee_label),
+            amounts=[_money(getattr(row, name)) for name in AMOUNTS],
+        )
+        if search.matches(text, words):
+            found.append(row.id)
+    return found
 
 
 def _regularisation_exists() -> ColumnElement[bool]:
@@ -234,6 +253,7 @@ ITEM_COLUMNS = (
     "care_category",
     "status",
     "rejection_reason",
+    "provider_name",  # for the search over the words shown (`_matching_ids`), not in the list's items
     *AMOUNTS,
     "regularisation",
 )
@@ -266,10 +286,8 @@ def _list_statement(shape: _Shape) -> Any:
         where.append(regularisation if shape.regularisation else ~regularisation)
     if shape.payee:
         where.append(exists().where(Payment.claim_id == Claim.id, Payment.payee == bindparam("payee")))
-    if shape.text:
-        inner = ClaimLine.__table__.alias("text_line")  # type: ignore[attr-defined]
-        labels = inner.c.label.in_(bindparam("labels", expanding=True))
-        where.append(exists().where(inner.c.claim_id == Claim.id, labels))
+    if shape.text:  # the claims whose words hold the search (`_matching_ids`)
+        where.append(col(Claim.id).in_(bindparam("text_ids", expanding=True)))
     item_columns: dict[str, Any] = {
         "id": col(Claim.id),
         "reference": col(Claim.reference),
@@ -281,6 +299,7 @@ def _list_statement(shape: _Shape) -> Any:
         "care_category": col(Claim.care_category),
         "status": col(Claim.status),
         "rejection_reason": col(Claim.rejection_reason),
+        "provider_name": col(Claim.provider_name),
         **sums,
         "regularisation": regularisation,
     }
@@ -384,6 +403,7 @@ def _items(connection: Connection, rows: Sequence[Any]) -> list[ClaimListItem]:
             care_category,
             status,
             rejection_reason,
+            _provider_name,
             charged,
             amo_paid,
             amc_paid,
@@ -418,11 +438,11 @@ def _items(connection: Connection, rows: Sequence[Any]) -> list[ClaimListItem]:
 
 
 def _prepared(connection: Connection, viewer: Viewer, filters: ClaimFilters, shape: _Shape) -> dict[str, Any] | None:
-    """The parameters of the filter; None when the text matches no act of the household (nothing to run)."""
+    """The parameters of the filter; None when the text matches no claim of the household (nothing to run)."""
     params = _params(viewer, filters)
     if filters.text:
-        params["labels"] = _matching_labels(connection, shape, params, filters.text)
-        if not params["labels"]:
+        params["text_ids"] = _matching_ids(connection, shape, params, filters.text)
+        if not params["text_ids"]:
             return None
     return params
 

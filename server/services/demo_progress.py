@@ -67,7 +67,7 @@ def _answer(row: MemberRequest) -> tuple[RequestStatus, str]:
             f"{how} {value}"
             for how, value in (
                 ("par fax au", details.get("admission_fax")),
-                ("par email à", details.get("admission_email")),
+                ("par e-mail à", details.get("admission_email")),
             )
             if value
         )

@@ -359,8 +359,8 @@ def create_hospital_cover(
     if fax is None and email is None:
         raise _field_error(
             "admission_fax",
-            "le fax ou l'email du service d'admission est obligatoire",
-            "Il est nécessaire de saisir au moins le fax ou l'email du service d'admission afin de "
+            "le fax ou l'e-mail du service d'admission est obligatoire",
+            "Il est nécessaire de saisir au moins le fax ou l'e-mail du service d'admission afin de "
             "pouvoir envoyer la demande.",
         )
     if email is not None and ("@" not in email or "." not in email.rsplit("@", 1)[-1]):

@@ -49,6 +49,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/api/v1/auth/challenge"): EVERYONE_OK,
     ("POST", "/api/v1/auth/second-factor"): row(401, 401, 401, 401, 401),  # unknown pending login
     ("POST", "/api/v1/auth/second-factor/resend"): row(401, 401, 401, 401, 401),
+    # issue 19: trust the device after the code, in one's own session (unknown pending login: 409; staff never)
+    ("POST", "/api/v1/auth/second-factor/trust"): row(401, 409, 409, 403, 403),
     ("POST", "/api/v1/auth/activation/code"): row(422, 422, 422, 422, 422),  # no human check in the body
     ("POST", "/api/v1/auth/activation/identity"): row(422, 422, 422, 422, 422),
     ("GET", "/api/v1/auth/confirm-email"): EVERYONE_OK,
@@ -124,6 +126,7 @@ BENEFICIARY_A: dict[tuple[str, str], int] = {
     ("GET", "/api/v1/me/threads/{thread_id}"): 404,  # member A's conversation
     ("POST", "/api/v1/me/threads/{thread_id}/messages"): 404,
     ("GET", "/api/v1/me/documents/{document_id}"): 404,  # member A's attachment
+    ("POST", "/api/v1/auth/second-factor/trust"): 409,  # trusting his own device, as any member (none pending)
 }
 for key, status in BENEFICIARY_A.items():
     MATRIX[key] = {**MATRIX[key], "beneficiary_a": status}
@@ -203,6 +206,7 @@ def world(make):
             ("POST", "/api/v1/simulations"): SIMULATION,
             ("POST", "/api/v1/auth/second-factor"): {"pending_id": "inconnu", "code": "123456"},
             ("POST", "/api/v1/auth/second-factor/resend"): {"pending_id": "inconnu"},
+            ("POST", "/api/v1/auth/second-factor/trust"): {"pending_id": "inconnu"},
             ("POST", "/api/v1/auth/activation/code"): {
                 "member_number": member_a.member_number,
                 "access_code": "lavandes",

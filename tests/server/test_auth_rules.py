@@ -294,3 +294,56 @@ async def test_login_fully_helper_still_works_for_members(client, make, db_sessi
     member = make.member(member_number="41000040", email="helper@exemple.fr")
     make.account(member)
     assert (await login_fully(client, db_session, "41000040", PASSWORD, "helper@exemple.fr"))["session"]["token"]
+
+
+# --- « Se fier à cet appareil ? » once the code is accepted (issue 19) ------------------------------
+
+TRUST = "/api/v1/auth/second-factor/trust"
+
+
+async def _pending_then_session(client, db_session, number: str, email: str) -> tuple[str, str]:
+    """A login whose code was accepted: the pending login's id and the session's token."""
+    first = (await client.post(LOGIN, json={"identifier": number, "password": PASSWORD})).json()
+    pending_id = first["pending"]["id"]
+    done = await client.post(SECOND, json={"pending_id": pending_id, "code": code_in(last_mail(db_session, email))})
+    assert done.status_code == 200, done.text
+    assert done.json()["trusted_device_token"] is None
+    return pending_id, done.json()["session"]["token"]
+
+
+async def test_trust_after_the_code_once_by_the_same_account_within_ten_minutes(client, make, db_session, clock):
+    for number, email in (("41000040", "confiance@exemple.fr"), ("41000041", "autre@exemple.fr")):
+        make.account(make.member(member_number=number, email=email))
+    pending_id, token = await _pending_then_session(client, db_session, "41000040", "confiance@exemple.fr")
+    _, other_token = await _pending_then_session(client, db_session, "41000041", "autre@exemple.fr")
+    body = {"pending_id": pending_id, "device_name": "Terminal"}
+    assert (await client.post(TRUST, json=body)).status_code == 401  # a session is needed
+    stolen = await client.post(TRUST, json=body, headers={"Authorization": f"Bearer {other_token}"})
+    assert stolen.status_code == 409  # another account's login trusts nothing
+    mine = {"Authorization": f"Bearer {token}"}
+    trusted = await client.post(TRUST, json=body, headers=mine)
+    assert trusted.status_code == 200, trusted.text
+    assert (await client.post(TRUST, json=body, headers=mine)).status_code == 409  # once
+    device_token = trusted.json()["trusted_device_token"]
+    again = await client.post(
+        LOGIN, json={"identifier": "41000040", "password": PASSWORD, "trusted_device_token": device_token}
+    )
+    assert again.json()["status"] == "authenticated"  # the device skips the code from now on
+    late_pending, late_token = await _pending_then_session(client, db_session, "41000040", "confiance@exemple.fr")
+    clock.advance(minutes=11)
+    late = await client.post(
+        TRUST, json={"pending_id": late_pending}, headers={"Authorization": f"Bearer {late_token}"}
+    )
+    assert late.status_code == 409 and "prochaine connexion" in late.json()["message"]
+
+
+async def test_staff_cannot_trust_a_device_after_the_code(client, make, settings, db_session, clock):
+    staff = _with_totp(make, settings, make.account(role=Role.agent, login_email="poste@mutuelle.example"))
+    first = (await client.post(LOGIN, json={"identifier": staff.login_email, "password": PASSWORD})).json()
+    done = await client.post(
+        SECOND, json={"pending_id": first["pending"]["id"], "code": pyotp.TOTP(SECRET).at(clock.now())}
+    )
+    headers = {"Authorization": f"Bearer {done.json()['session']['token']}"}
+    refused = await client.post(TRUST, json={"pending_id": first["pending"]["id"]}, headers=headers)
+    assert refused.status_code == 403
+    assert db_session.exec(select(TrustedDevice).where(TrustedDevice.account_id == staff.id)).first() is None

@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from models.domain import vocabulary
+from models.domain.money import format_eur
 from models.schemas.claims import ClaimQuery, ClaimSortKey, SortOrder
 from models.schemas.common import ClaimStatus, Payee, PaymentKind, PaymentState, Relationship, Sex
 from models.tables import Beneficiary, Claim, ClaimLine, ClaimLineAmc, Payment
@@ -185,6 +187,24 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)).strip()
 
 
+def shown_words(r: Ref) -> str:
+    """Issue 19: what the list shows of a claim, folded — its label, acts, person, status word, who was
+    paid, and its amounts as the list writes them and as people type them."""
+    payee = {Payee.member: "vous", Payee.provider: "votre pharmacien"}
+    amounts = [r.charged, r.amo, r.amc, r.rac]
+    words = [
+        "Frais de santé",
+        *(word for pair in r.labels for word in pair),
+        f"{r.beneficiary_first} {r.beneficiary_last}",
+        vocabulary.claim_status_words(r.status),
+        *(payee[p] for p in r.payees),
+        *(f"{a:.2f}".replace(".", ",") for a in amounts),
+        *(f"{a:.2f}" for a in amounts),
+        *(format_eur(a).replace("\u00a0", " ").replace("\u202f", " ") for a in amounts),
+    ]
+    return " | ".join(fold(w) for w in words)
+
+
 def reference_filter(refs: list[Ref], q: ClaimQuery) -> list[Ref]:
     """The straightforward filter: one plain condition after another, over Python objects."""
     date_from, date_to = q.date_from, q.date_to
@@ -210,10 +230,8 @@ def reference_filter(refs: list[Ref], q: ClaimQuery) -> list[Ref]:
             continue
         if q.payee is not None and q.payee not in r.payees:
             continue
-        if q.text and q.text.strip():
-            wanted = fold(q.text)
-            if not any(wanted in fold(label) or wanted in fold(act) for act, label in r.labels):
-                continue
+        if q.text and q.text.strip() and not all(word in shown_words(r) for word in fold(q.text).split()):
+            continue
         out.append(r)
     return out
 
@@ -260,7 +278,10 @@ def queries(draw, beneficiary_ids: list[int]) -> ClaimQuery:
             st.one_of(
                 st.none(),
                 st.sampled_from(
-                    ["", "  ", "echo", "ÉCHO", "médicaments", "MEDIC", "consultation", "monture", "ph7", "xyz", "65 %"]
+                    [
+                        *("", "  ", "echo", "ÉCHO", "médicaments", "MEDIC", "consultation", "monture", "ph7", "xyz"),
+                        *("65 %", "frais de sant", "FRAIS échographie", "remboursé", "rejete", "zoé", "pharmacien"),
+                    ]
                 ),
             )
         ),

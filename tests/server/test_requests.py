@@ -91,7 +91,7 @@ async def test_ask_for_a_reimbursement_creates_a_claim_received(client, alice, d
 async def test_hospital_cover_needs_fax_or_email_and_a_valid_finess(client, alice):
     url = f"{BASE}/hospital-covers"
     none = await client.post(url, json=hospital(alice, admission_fax=None), headers=alice["headers"])
-    assert none.status_code == 422 and "au moins le fax ou l'email" in none.json()["message"]
+    assert none.status_code == 422 and "au moins le fax ou l'e-mail" in none.json()["message"]
     bad = await client.post(url, json=hospital(alice, finess="750712185"), headers=alice["headers"])
     assert bad.status_code == 422 and bad.json()["details"][0]["field"] == "finess"
     short = await client.post(url, json=hospital(alice, finess="12345"), headers=alice["headers"])

@@ -111,11 +111,13 @@ def test_every_action_is_reachable_from_the_palette():
             *DEFAULT_REGISTRY.available(logged_in=True, areas=AUDIT_SUPERVISOR_AREAS),
             *DEFAULT_REGISTRY.available(logged_in=True, areas=["access"]),  # issue 21: an ayant droit's own access
             *DEFAULT_REGISTRY.available(logged_in=True, console=True, supervisor=True),
-            # every screen's own keys, on that screen (the palette opened there lists them first)
+            *DEFAULT_REGISTRY.available(logged_in=True, console=True, supervisor=True, screen="agent_queue"),
+            # every screen's own keys, on that screen (and section: the profile's), listed there first
             *(
                 a
                 for a in ACTIONS
-                if a.context == SCREEN and a in DEFAULT_REGISTRY.available(logged_in=True, screen=a.screen)
+                if a.context == SCREEN
+                and a in DEFAULT_REGISTRY.available(logged_in=True, screen=a.screen, section=a.section)
             ),
         )
     }
@@ -433,7 +435,7 @@ async def test_linear_mode_warns_at_a_question_inside_a_flow_too(api, token_stor
     text = out.getvalue()
     assert text.count("Sans activité, votre session se terminera à ") == 1
     claims = text.split("== Mes remboursements", 1)[1]  # the main menu has 18 entries too (issue 21)
-    after = claims.split("Votre choix (1 à 18) :\n", 1)[1].splitlines()  # answered after a long pause
+    after = claims.split("Votre choix (1 à 19) :\n", 1)[1].splitlines()  # answered after a long pause
     assert after[0].startswith("Sans activité, votre session se terminera à ")  # said before the next question
     assert after[1:5] == [
         "== Votre session va bientôt expirer ==",
@@ -481,13 +483,14 @@ async def test_a_remapped_screen_key_works_and_help_and_palette_list_the_screen_
         assert screen.model.sort != before
         hits = {str(hit.display): hit.help async for hit in RegistryCommands(screen).discover()}
         assert hits["Changer le tri"] == "Touche : k"
-        assert "Filtrer par statut" in hits and "Mes remboursements" in hits
+        assert "Filtrer par statut" in hits
+        assert "Mes remboursements" not in hits  # issue 19: the dashboard's keys are not live here
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         lines = help_lines(app.screen.actions)
         assert lines[0] == "Entrée : Voir le détail du remboursement"  # this screen's keys first
-        assert "k : Changer le tri" in lines and "r : Mes remboursements" in lines
+        assert "k : Changer le tri" in lines and "r : Mes remboursements" not in lines
 
 
 async def test_the_text_cursor_does_not_blink(api, token_store):

@@ -43,9 +43,10 @@ async def _login_with_code(api, read_code, store: MemoryTokenStore, trust: bool)
     assert outcome.message == "Un code à 6 chiffres a été envoyé par e-mail à c****l@example.fr."
     assert login_flow.code_validity(outcome.pending) == "Code valable jusqu'à 10 h 10."
     assert flow.answer("12") == "Le code reçu compte 6 chiffres."
-    assert flow.answer(read_code(CORALIE)) is None and flow.step is Step.TRUST
-    flow.choose_trust(trust)
-    return await flow.send_code()
+    assert flow.answer(read_code(CORALIE)) is None and flow.step is Step.SEND_CODE
+    accepted = await flow.send_code()  # issue 19: the code is checked first, then the question
+    assert accepted.ask_trust and accepted.message == "Code accepté." and flow.step is Step.TRUST
+    return await flow.choose_trust(trust)
 
 
 async def test_login_with_code_then_trusted_device_skips_the_code(api, read_code):
@@ -76,10 +77,10 @@ async def test_wrong_code_goes_back_to_the_code_and_resend_counts(api, read_code
     flow.fill(CORALIE, PASSWORD)
     await flow.submit()
     wrong = "000000" if read_code(CORALIE) != "000000" else "111111"
-    assert flow.enter_code(wrong) is None
-    flow.choose_trust(False)
+    assert flow.enter_code(wrong) is None and flow.step is Step.SEND_CODE  # no question before the check
     refused = await flow.send_code()
     assert refused.session is None and refused.field == "code" and flow.step is Step.CODE
+    assert not refused.ask_trust and refused.message == "Code incorrect ou expiré."
     early = await flow.resend()
     assert early.message == "Patientez 30 secondes avant de demander un nouveau code."
     for moving in (clock, client_clock):
@@ -87,8 +88,9 @@ async def test_wrong_code_goes_back_to_the_code_and_resend_counts(api, read_code
     resent = await flow.resend()
     assert resent.message.startswith("Nouveau code envoyé. Un code à 6 chiffres a été envoyé par e-mail")
     assert login_flow.resends_sentence(flow.pending) == "Renvois possibles : 2 renvois restants."
-    assert flow.enter_code(read_code(CORALIE)) is None and flow.step is Step.SEND_CODE  # trust answered once
-    assert (await flow.send_code()).session is not None
+    assert flow.enter_code(read_code(CORALIE)) is None and flow.step is Step.SEND_CODE
+    accepted = await flow.send_code()
+    assert accepted.session is not None and accepted.ask_trust
 
 
 async def test_a_failure_brings_the_human_check_then_lockout_then_reset_unlocks(api, read_code):
@@ -184,8 +186,8 @@ async def _session(api, read_code, trust: bool = False):
     flow.fill(CORALIE, PASSWORD)
     await flow.submit()
     flow.enter_code(read_code(CORALIE))
-    flow.choose_trust(trust)
-    return (await flow.send_code()).session
+    await flow.send_code()
+    return (await flow.choose_trust(trust)).session
 
 
 async def test_expiry_watch_warns_once_and_extend_pushes_it_back(api, read_code, clock, client_clock):

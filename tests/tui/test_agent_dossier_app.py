@@ -138,7 +138,7 @@ async def add_act(app, pilot, poste: str, search: str, charged: str, excess: str
     await pilot.press(*search)
     await pilot.pause()
     screen.query_one("#acts", OptionList).focus()
-    await pilot.press("down", "enter")
+    await pilot.press("enter")  # issue 19: the first act found is highlighted as one types
     await pilot.pause()
     screen.query_one("#charged", Input).value = charged
     if excess is not None:
@@ -291,3 +291,49 @@ def test_access_section_snapshot_of_a_locked_member(api, token_store, julien_tok
         assert "Blocages :\n  " in text and "Compte : verrouillé jusqu'à" in text
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_one_act_is_not_told_about_several_and_the_result_comes_into_view(
+    api, token_store, julien_token, gaelle, demo_session
+):
+    """Issue 19: one act with « Je ne sais pas » is asked for a precise case beside the question, without a
+    word about « plusieurs actes »; the result, below the buttons, is scrolled into view at 80×24."""
+    nolan = demo_session.exec(
+        select(Beneficiary).where(Beneficiary.member_id == gaelle.id, Beneficiary.first_name == "Nolan")
+    ).one()
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_gaelle(app, pilot, demo_session)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#who", Select).value = nolan.id
+        screen.query_one("#reason", Input).value = "Combien pour Nolan ?"
+        await add_act(app, pilot, "soins_courants", "specialiste", "50", "nsp", "#simulate")
+        said = str(screen.query_one("#excess-error", Static).render())
+        assert said.startswith("Erreur : La simulation d'un conseiller porte sur un cas précis")
+        assert "plusieurs actes" not in screen.status.text and app.focused is screen.query_one("#excess")
+        screen.query_one("#excess", Select).value = "non"
+        screen.query_one("#simulate", Button).press()
+        await settle(pilot)
+        result = screen.query_one("#result", Static)
+        assert "Résultat de la simulation" in str(result.render())
+        body = screen.query_one("#simulator-body")
+        assert body.scroll_offset.y > 0 and body.region.y <= result.region.y < body.region.bottom
+
+
+async def test_ctrl_r_reads_the_dossier_again(api, token_store, julien_token, gaelle, demo_session):
+    """Issue 19: what changed on the server (here her mobile, as another conseiller would change it) shows
+    on Ctrl+R, without opening the dossier again."""
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_gaelle(app, pilot, demo_session)
+        gaelle.mobile = "0699887766"
+        demo_session.add(gaelle)
+        demo_session.commit()
+        await pilot.press("5")  # profil et bénéficiaires
+        await settle(pilot)
+        assert "06 99 88 77 66" not in screen_text(app) and "0699887766" not in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "06 99 88 77 66" in screen_text(app) or "0699887766" in screen_text(app)

@@ -236,8 +236,8 @@ async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api
         token_store,
         [out, answers],
         errors=(
-            "Erreur : Pour simuler plusieurs actes, répondez Oui ou Non aux questions sur les dépassements "
-            "d'honoraires et l'OPTAM : « Je ne sais pas » donne une fourchette, pas un acte parmi d'autres.\n"
+            "Erreur : La simulation d'un conseiller porte sur un cas précis : répondez Oui ou Non à la question "
+            "sur les dépassements d'honoraires (et sur l'OPTAM) ; « Je ne sais pas » donnerait une fourchette.\n"
             "Erreur : Un motif (3 caractères au moins) est obligatoire.\n"
         ),
     )

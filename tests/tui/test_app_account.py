@@ -110,12 +110,14 @@ async def test_a_wrong_code_is_said_and_the_right_one_still_works(api, coralie, 
         await settle(pilot)
         code = read_code(coralie.member_number)
         wrong = "000000" if code != "000000" else "111111"
-        await pilot.press(*wrong, "enter", "n")
+        await pilot.press(*wrong, "enter")
         await settle(pilot)
-        assert isinstance(app.screen, CodeScreen)
+        assert isinstance(app.screen, CodeScreen)  # issue 19: no « Se fier à cet appareil ? » for a wrong code
         assert "Erreur" in str(app.screen.query_one("#account-status").render())
         app.screen.query_one("#code", Input).value = ""
         await pilot.press(*code, "enter")
+        await settle(pilot)
+        await pilot.press("n")  # « Se fier à cet appareil ? » once the code is accepted
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
 
@@ -341,3 +343,21 @@ async def test_demo_mailbox_with_the_variable(api, token_store, monkeypatch, tmp
         await pilot.pause()
         assert app.screen.id == "demo-mailbox"
         assert "314159" in text(app)
+
+
+async def test_the_login_screen_starts_clean_after_an_activation(api, token_store):
+    """Issue 19: a refusal on the login screen is not still said when the member comes back from the
+    activation with their identifier."""
+    app = EspaceApp(api, token_store=token_store, demo_maildir=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"1204587", "enter", *"Faux-mot-de-passe-1!", "enter")
+        await settle(pilot)
+        assert "incorrect" in status(app)
+        app.action_activate()
+        await pilot.pause()
+        assert isinstance(app.screen, ActivationScreen)
+        app.screen.dismiss("1203356")
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert status(app) == "" and app.screen.query_one("#identifier", Input).value == "1203356"

@@ -87,8 +87,35 @@ def test_each_key_changes_one_filter_and_goes_back_to_page_one():
     assert (query.date_from, query.date_to) == (date(2025, 11, 23), TODAY)
     assert (query.amount_min, query.amount_max, query.text) == (Decimal("20"), Decimal("100.5"), "écho")
     assert query.payee is Payee.provider and query.regularisation is True
-    cleared = model.cleared()
-    assert cleared.sentence(OPTIONS) == "Période : 24 derniers mois ; Tri : montant dépensé, décroissant"
+    cleared = model.cleared()  # issue 19: everything, the sort included
+    assert cleared.sentence(OPTIONS) == "Période : 24 derniers mois ; Tri : date des soins, décroissant"
+    assert cleared == flow.ClaimFilterModel(TODAY)
+
+
+def test_a_period_of_ones_own_dates():
+    """Issue 19: « du … au … » beside the presets; `p` goes back to the presets, `x` to the default."""
+    model = flow.ClaimFilterModel(TODAY).next_page(3).with_dates("du 1/2/2026 au 31.03.2026")
+    query = model.query()
+    assert (query.date_from, query.date_to, model.page) == (date(2026, 2, 1), date(2026, 3, 31), 1)
+    assert model.sentence(OPTIONS).startswith("Période : du 01/02/2026 au 31/03/2026 ;")
+    assert model.with_dates("du 01/01/2026").period.date_to == TODAY
+    assert model.with_dates("au 31/03/2026").period.date_from == date(2020, 1, 1)  # the seven years kept
+    assert model.next_period().period.label == "24 derniers mois"
+    assert model.cleared().period.label == model.with_dates("").period.label == "24 derniers mois"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("hier", "date de début illisible : « hier »"),
+        ("du 31/03/2026 au 01/01/2026", "la date de fin précède la date de début"),
+        ("du 30/02/2026", "date de début illisible"),
+        ("au", "dates illisibles"),
+    ],
+)
+def test_unreadable_dates_say_so_in_french(text, said):
+    with pytest.raises(flow.DateRangeError, match=said):
+        flow.ClaimFilterModel(TODAY).with_dates(text)
 
 
 def test_cycles_come_back_to_everything():
@@ -528,3 +555,47 @@ def test_claim_detail_120x40(snap_compare, api, token_store, resume_as):
     resume_as(CORALIE)
     app = EspaceApp(api, token_store=token_store)
     assert snap_compare(app, terminal_size=(120, 40), run_before=_to_claims(detail=True))
+
+
+async def test_search_finds_the_words_the_list_shows_and_x_resets_everything(api, token_store, resume_as):
+    """Issue 19: `/ optique` and `/ frais de sant` find « Équipement optique » and « Frais de santé »;
+    « du … au … » chooses the dates; `x` brings back the list as it opened, its sort included."""
+    resume_as(LEA)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_claims(app, pilot)
+        everything = screen.result.totals.count
+        await pilot.press("slash", *"optique", "enter")
+        await settle(app, pilot)
+        labels = {i.label for i in screen.result.items}
+        assert "Équipement optique" in labels and screen.result.totals.count < everything
+        await pilot.press("slash", "ctrl+u", *"REJETE", "enter")  # the field keeps the last search
+        await settle(app, pilot)
+        assert screen.result.totals.count >= 1
+        assert {i.status for i in screen.result.items} == {ClaimStatus.rejected}
+        await pilot.press("o", "d", *"hier", "enter")
+        await settle(app, pilot)
+        assert "Erreur : Date de début illisible : « hier »" in texts(app)
+        await pilot.press("ctrl+u", *"du 01/01/2026 au 30/06/2026", "enter")
+        await settle(app, pilot)
+        assert "Période : du 01/01/2026 au 30/06/2026" in texts(app)
+        assert all(date(2026, 1, 1) <= i.care_date <= date(2026, 6, 30) for i in screen.result.items)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert screen.model == flow.ClaimFilterModel(TODAY)
+        assert "Filtres : Période : 24 derniers mois ; Tri : date des soins, décroissant" in texts(app)
+        assert screen.result.totals.count == everything
+
+
+async def test_search_frais_de_sant_and_an_amount_as_typed(api, token_store, resume_as):
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_claims(app, pilot)
+        await pilot.press("slash", *"frais de sant", "enter")
+        await settle(app, pilot)
+        assert screen.result.totals.count >= 1
+        assert {i.label for i in screen.result.items} == {"Frais de santé"}
+        await pilot.press("slash", "ctrl+u", *"6.94", "enter")
+        await settle(app, pilot)
+        assert Decimal("6.94") in {i.amc_paid for i in screen.result.items}

@@ -48,8 +48,8 @@ async def test_linear_list_search_detail_and_export(api, demo_session, demo_make
         "89 remboursements ; Dépensé : 5\u00a0010,39\u00a0€ ; Sécurité sociale : 1\u00a0414,37\u00a0€ ; "
         "Mutuelle : 2\u00a0197,95\u00a0€ ; Reste à charge : 1\u00a0297,11\u00a0€ ; Page 1 sur 2",
         "== Mes remboursements : que voulez-vous faire ? ==",
-        "Votre choix (1 à 18) :",
-        "Texte de l'acte (vide : tous) :",
+        "Votre choix (1 à 19) :",
+        "Chercher (acte, personne, statut, professionnel, montant ; vide : tous) :",
         "Filtres appliqués : Période : 24 derniers mois ; Texte : « monture » ; Tri : date des soins, décroissant",
         "== Mes remboursements (3) ==",
         "Numéro du remboursement (1 à 3) :",
@@ -74,7 +74,7 @@ async def test_linear_list_search_detail_and_export(api, demo_session, demo_make
     records = [line for line in lines if line.startswith("1. Date : ")]
     assert records[-1].startswith("1. Date : 29 octobre 2026 ; Pour : Léa RIMON ; Acte : Équipement optique ; ")
     assert "Statut : Rejeté – Renouvellement de l'équipement optique" in records[-1]
-    assert err == "Erreur : choix invalide : « 42 ». Tapez un nombre de 1 à 18.\n"
+    assert err == "Erreur : choix invalide : « 42 ». Tapez un nombre de 1 à 19.\n"
     assert not any("\x1b" in line for line in lines)  # no cursor movement, no colour codes
 
 
@@ -83,6 +83,10 @@ async def test_linear_wrong_amount_and_annual_statement(api, demo_session, demo_
     answers = [
         _choice("amount"),
         "beaucoup",
+        _choice("dates"),
+        "hier",
+        _choice("dates"),
+        "du 01/01/2026 au 30/06/2026",
         _choice("annual_statement"),
         "1990",
         _choice("annual_statement"),
@@ -93,8 +97,11 @@ async def test_linear_wrong_amount_and_annual_statement(api, demo_session, demo_
     assert err.splitlines() == [
         "Erreur : montant illisible : « beaucoup » n'est pas un montant ; écrivez par exemple « 20-100 », « 20- » ou "
         "« -100 » (en euros)",
+        "Erreur : date de début illisible : « hier » ; écrivez par exemple « du 01/01/2026 au 31/03/2026 », "
+        "« du 01/01/2026 » ou « au 31/03/2026 »",
         "Erreur : année invalide : « 1990 ». Choisissez entre 2020 et 2026.",
     ]
+    assert "Filtres appliqués : Période : du 01/01/2026 au 30/06/2026 ; Tri : date des soins, décroissant" in out
     assert f"Relevé annuel 2025 enregistré : {tmp_path / 'releve-annuel-2025.pdf'}" in out.splitlines()
 
 

@@ -288,9 +288,9 @@ async def test_login_flow_step_by_step_against_the_server(api, coralie, read_cod
     assert not outcome.ok and outcome.pending is not None and flow.step is Step.CODE
     assert outcome.message == "Un code à 6 chiffres a été envoyé par e-mail à c****l@example.fr."
     assert flow.answer("12") == "Le code reçu compte 6 chiffres."
-    assert flow.answer(read_code(coralie.member_number)) is None and flow.step is Step.TRUST
-    flow.choose_trust(False)
-    outcome = await flow.send_code()
+    assert flow.answer(read_code(coralie.member_number)) is None and flow.step is Step.SEND_CODE
+    assert (await flow.send_code()).ask_trust and flow.step is Step.TRUST
+    outcome = await flow.choose_trust(False)
     assert outcome.ok and outcome.message == (
         "Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Connexion réussie."
     )
@@ -349,3 +349,18 @@ def test_the_dashboard_says_hidden_care_in_words_after_the_contract_banners():
     warnings = build_view(dashboard).warnings
     assert warnings[-1] == hidden and warnings[0].startswith("Attention : Santé Socle")
     assert build_view(_dashboard(["dashboard"])).warnings == ()
+
+
+async def test_themes_are_named_in_french(api, token_store):
+    """Issue 19: F2 says « Thème : couleurs du terminal, fond sombre », never « ansi-dark »."""
+    from tui.app import EspaceApp
+    from tui.flows.config import THEME_WORDS, THEMES
+
+    assert set(THEME_WORDS) == set(THEMES)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_theme()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said[-1] == f"Thème : {THEME_WORDS[app.theme]}" and "-" not in said[-1]

@@ -40,6 +40,7 @@ def downloads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 async def _linear(api, token_store, token: str, answers) -> tuple[str, str]:
+    token_store.persistent = True  # kept as a keyring keeps it: the session outlives the run (used after)
     token_store.set(api.base_url, token)
     stdout, stderr = io.StringIO(), io.StringIO()
     stdin = ScriptedInput([a(stdout) if callable(a) else a for a in answers])

@@ -75,8 +75,8 @@ def test_linear_mode_without_server_exits_cleanly(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stderr == (
-        "Erreur : Le serveur ne répond pas. Vérifiez que le service est démarré (espace serve) puis réessayez.\n"
+    assert result.stderr == (  # cut at 80 characters for a braille display (tui.linear.speech)
+        "Erreur : Le serveur ne répond pas. Vérifiez que le service est démarré (espace\n  serve) puis réessayez.\n"
     )
     assert result.stdout.startswith("Espace Adhérent – mode linéaire\n")
     assert "trousseau" in result.stdout  # says plainly the session is kept in memory only

@@ -178,3 +178,41 @@ def test_drafts_are_kept_per_thread_for_the_session():
     assert drafts.has(flow.NEW) and not drafts.has(12)
     drafts.discard(flow.NEW)
     assert not drafts.has(flow.NEW)
+
+
+async def test_the_inbox_polls_what_a_conseiller_changes(
+    api, token_store, coralie_token, demo_session, clock, settings
+):
+    """Issue 19: a conseiller's answer shows without F5: the screen reads its inbox again every
+    `POLL_SECONDS` (the timer's call, made here at once: no sleeping), only while it is shown."""
+    from models.tables import Member
+
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MessagingScreen) and screen.poll_timer._interval == flow.POLL_SECONDS
+        before = str(screen.query_one("#inbox-summary").render())
+        member = demo_session.exec(select(Member).where(Member.member_number == "1204587")).one()
+        thread = demo_session.exec(select(MessageThread).where(MessageThread.member_id == member.id)).first()
+        server_messaging.answer_thread(demo_session, clock, settings, thread, "Votre dossier est complet.", None)
+        demo_session.commit()
+        screen.poll()
+        await settle(app, pilot)
+        after = str(screen.query_one("#inbox-summary").render())
+        assert after != before and "non lu" in after
+
+
+def test_the_file_picker_starts_in_the_folder_typed_else_documents_else_home(tmp_path):
+    """Issue 19: never in the program's folder."""
+    home = tmp_path / "camille"
+    home.mkdir()
+    assert flow.picker_start("", home) == home
+    (home / "Documents").mkdir()
+    assert flow.picker_start("", home) == home / "Documents"
+    assert flow.picker_start("relative/nowhere", home) == home / "Documents"
+    (tmp_path / "scans").mkdir()
+    assert flow.picker_start(str(tmp_path / "scans"), home) == tmp_path / "scans"
+    assert flow.picker_start(str(tmp_path / "scans" / "facture.pdf"), home) == tmp_path / "scans"

@@ -132,3 +132,18 @@ async def test_the_same_claim_says_the_same_words_everywhere(
     assert (await MessagingApi(api).request(created.id)).status.value == "accepted"
     assert demo_session.get(Payment, payment.id).state.value == "planned"
     assert client_clock.today() < payment.payment_date  # never a planned date in the past
+
+
+def test_a_small_file_is_less_than_1_ko_never_0():
+    """Issue 19: one way to say a file's size, in the claims' documents, the messages and the console."""
+    from tui.flows.wording import size_words
+
+    assert [size_words(n) for n in (0, 300, 1023, 1024, 1536, 200 * 1024, 3 * 1024 * 1024 // 2)] == [
+        "moins de 1 Ko",
+        "moins de 1 Ko",
+        "moins de 1 Ko",
+        "1 Ko",
+        "2 Ko",
+        "200 Ko",
+        "1,5 Mo",
+    ]

@@ -91,7 +91,7 @@ def test_hospital_cover_checks_finess_locally_and_needs_fax_or_email():
         forms.build(state("new_hospital", **base, finess="750712185"), CTX)
     assert caught.value.errors["finess"].endswith("la clé de contrôle (dernier chiffre) ne correspond pas.")
     assert caught.value.errors["admission_fax"].endswith(
-        "il est nécessaire de saisir au moins le fax ou l'email du service d'admission."
+        "il est nécessaire de saisir au moins le fax ou l'e-mail du service d'admission."
     )
     body = forms.build(state("new_hospital", **base, finess="75 071 218 4", admission_email="adm@chu.fr"), CTX)
     assert isinstance(body, HospitalCoverCreate) and body.finess == "750712184" and body.admission_fax is None
@@ -272,7 +272,7 @@ async def test_a_form_with_errors_says_them_and_sends_nothing(api, token_store, 
         await settle(pilot)
         text = screen_text(app)
         assert "Erreur : N° FINESS de l'hôpital ou de la clinique : n° FINESS invalide" in text
-        assert "au moins le fax ou l'email du service d'admission" in text
+        assert "au moins le fax ou l'e-mail du service d'admission" in text
     assert len(demo_session.exec(select(MemberRequest)).all()) == before
 
 
@@ -354,7 +354,7 @@ async def test_linear_transcript_of_a_reimbursement_request(api, token_store, co
     assert "Erreur : Date des soins : écrivez la date au format JJ/MM/AAAA" in errors
     assert "Fichier ajouté : " in transcript
     assert "Démarche envoyée : Remboursement : Séance d'ostéopathie, référence D2026-" in transcript
-    assert "statut « Reçue (accusé de réception envoyé par email) »" in transcript
+    assert "statut « Reçue (accusé de réception envoyé par e-mail) »" in transcript
     assert "« Mes remboursements », au statut « Reçu »" in transcript
     assert "\x1b" not in transcript
 
@@ -378,7 +378,7 @@ async def test_linear_transcript_of_a_hospital_cover_request(api, token_store, c
     print(errors)
     assert "== Prise en charge hospitalière ==" in transcript
     assert "Erreur : N° FINESS de l'hôpital ou de la clinique : n° FINESS invalide" in errors
-    assert "au moins le fax ou l'email du service d'admission" in errors
+    assert "au moins le fax ou l'e-mail du service d'admission" in errors
     assert "Démarche envoyée : Prise en charge" in transcript or "Démarche envoyée : " in transcript
 
 
@@ -394,7 +394,7 @@ def _created(demo_session, kind: str) -> MemberRequest:
 
 CORALIE_FAMILY = "1. Coralie VIDAL\n2. Enzo VIDAL\n3. Lina VIDAL\nVotre choix (1 à 3) :\n"
 ACKNOWLEDGED = (
-    "statut « Reçue (accusé de réception envoyé par email) ». Un accusé de réception vous est adressé par email ; "
+    "statut « Reçue (accusé de réception envoyé par e-mail) ». Un accusé de réception vous est adressé par e-mail ; "
     "suivez-la dans « Mes démarches ».\n"
 )
 
@@ -422,7 +422,7 @@ async def test_linear_transcript_of_a_document_upload(api, token_store, coralie_
     )
     assert _form_part(transcript, "Dépôt de documents").replace(str(tmp_path), "<tmp>") == (
         "== Dépôt de documents ==\n"
-        "Un seul type de demande par envoi. Un accusé de réception vous est adressé par email.\n"
+        "Un seul type de demande par envoi. Un accusé de réception vous est adressé par e-mail.\n"
         "== Catégorie ==\n"
         "1. Remboursement de soins\n2. Assurance Maladie et famille\n3. Mon adhésion\n4. Accident\n5. Autre\n"
         "Votre choix (1 à 5) :\n"

@@ -112,3 +112,53 @@ async def test_missing_fields_are_said_before_anything_is_sent(api, token_store,
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.status.text.startswith("Erreur : Choisissez la personne soignée.")
+
+
+async def test_errors_beside_their_field_type_to_select_and_a_fresh_result(api, token_store, lea_token):
+    """Issue 19: the first field has the focus on opening; each error is said under its field, which gets
+    the focus (« 1e5 » refused in French); typing an act then Entrée takes the first act found (no Down
+    first); the result is brought into view, and a new attempt clears it."""
+    token_store.set(api.base_url, lea_token)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SimulatorScreen) and app.focused is screen.query_one("#who")
+        screen.query_one("#simulate").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert str(screen.query_one("#who-error").render()) == "Erreur : Choisissez la personne soignée."
+        assert str(screen.query_one("#search-error").render()) == "Erreur : Choisissez l'acte dans la liste."
+        assert app.focused is screen.query_one("#who")  # the first wrong field
+        await pilot.press("enter", "down", "down", "enter")  # Samuel
+        screen.query_one("#search").focus()
+        await pilot.press(*"specialiste", "enter")
+        await pilot.pause()
+        assert screen.form.act is not None and screen.form.act.code == "CS"
+        assert app.focused is screen.query_one("#charged")
+        await pilot.press(*"1e5")
+        screen.query_one("#excess", Select).value = "non"
+        screen.query_one("#simulate").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        said = str(screen.query_one("#charged-error").render())
+        assert said.startswith("Erreur : Montant facturé : « 1e5 » n'est pas un montant")
+        assert app.focused is screen.query_one("#charged")
+        assert screen.query_one("#who-error").has_class("-hidden")  # corrected: no longer said
+        await pilot.press("ctrl+u", *"80")
+        screen.query_one("#simulate").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        result = screen.query_one("#result", Static)
+        assert "Reste à votre charge" in str(result.render())
+        body = screen.query_one("#simulator-body")
+        assert body.scroll_offset.y > 0 and result.region.y < body.region.bottom  # scrolled into view
+        assert screen.query_one("#charged-error").has_class("-hidden")
+        screen.query_one("#charged").focus()
+        await pilot.press("ctrl+u", *"abc")
+        screen.query_one("#simulate").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert str(result.render()) == "" and screen.query_one("#save").disabled  # the old result is gone

@@ -21,7 +21,7 @@ Votre choix (1 à 8) :
 
 
 def code_then_not_trusted(masked_email: str) -> str:
-    """The second-factor step by e-mail, answered « Non merci » to « Se fier à cet appareil ? »."""
+    """The second-factor step by e-mail, the code checked, then « Non merci » to « Se fier à cet appareil ? »."""
     return f"""\
 == Code de connexion ==
 Un code à 6 chiffres a été envoyé par e-mail à {masked_email}.
@@ -29,12 +29,13 @@ Code valable jusqu'à 10 h 10.
 Renvois possibles : 3 renvois restants.
 Ou tapez « r » pour renvoyer un code ou « a » pour le recevoir autrement.
 Code reçu (6 chiffres) :
+Vérification du code…
+Code accepté.
 Sur un appareil de confiance, le code n'est plus demandé pendant 3 mois. Répondez « Non merci » sur un \
 ordinateur partagé.
 == Se fier à cet appareil ? ==
 1. Oui
 2. Non merci
 Votre choix (1 à 2) :
-Vérification du code…
 Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Connexion réussie.
 """

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         Terms,
         TotpEnrollment,
         TrustedDeviceOut,
+        TrustedDeviceToken,
     )
     from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions, ClaimQuery
     from models.schemas.dashboard import Dashboard
@@ -52,6 +53,13 @@ if TYPE_CHECKING:
 DEFAULT_SERVER = "http://127.0.0.1:8765"
 API_PREFIX = "/api/v1"
 USER_AGENT = "espace-tui/0.1"
+KEEPALIVE_EXPIRY = 4.0
+"""Seconds an idle pooled connection is reused (issue 19): below the server's own keep-alive (uvicorn closes
+an idle connection after 5 s, `timeout_keep_alive`), so the client lets go of it first."""
+REPLAYABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+"""Requests that may be sent twice without doing anything twice (HTTP's idempotent methods). A POST, even
+with its Idempotency-Key, is not replayed behind the member's back: its form says the answer was lost and
+sends it again with the same key when asked (tui.flows.retry)."""
 
 Model = TypeVar("Model", bound="BaseModel")
 
@@ -61,6 +69,7 @@ PATHS = {
     "login": "/auth/login",
     "second_factor": "/auth/second-factor",
     "resend": "/auth/second-factor/resend",
+    "trust_device": "/auth/second-factor/trust",
     "activate_code": "/auth/activation/code",
     "activate_identity": "/auth/activation/identity",
     "confirm_email": "/auth/confirm-email",
@@ -206,6 +215,7 @@ class ApiClient:
                 timeout=httpx.Timeout(self._timeout),
                 headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
                 follow_redirects=False,
+                limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
             )
         return self._http_client
 
@@ -309,6 +319,15 @@ class ApiClient:
         result = self._parse(response, SecondFactorResult)
         self._install_session(result.session)
         return result
+
+    async def trust_device(self, pending_id: str, device_name: str | None = None) -> TrustedDeviceToken:
+        """« Se fier à cet appareil ? » answered yes once the code was accepted (the session's own login)."""
+        from models.schemas import auth as schemas
+        from models.schemas.auth import TrustedDeviceToken
+
+        body = schemas.TrustDeviceRequest(pending_id=pending_id, device_name=device_name)
+        response = await self._request("POST", PATHS["trust_device"], json=body.model_dump(mode="json"), auth=True)
+        return self._parse(response, TrustedDeviceToken)
 
     async def resend_code(self, pending_id: str, method: SecondFactorMethod | None = None) -> PendingLogin:
         from models.schemas import auth as schemas
@@ -577,12 +596,24 @@ class ApiClient:
             if self._token is None:
                 raise errors.NotAuthenticated()
             headers["Authorization"] = f"Bearer {self._token}"
-        try:
-            response = await self._http.request(method, API_PREFIX + path, json=json, headers=headers, params=params)
-        except httpx.TimeoutException as exc:
-            raise errors.TimeoutError() from exc
-        except httpx.TransportError as exc:  # connection refused, DNS, TLS, reset…
-            raise errors.NetworkError() from exc
+        replayable = method.upper() in REPLAYABLE_METHODS
+        for attempt in (1, 2):
+            try:
+                response = await self._http.request(
+                    method, API_PREFIX + path, json=json, headers=headers, params=params
+                )
+                break
+            except httpx.TimeoutException as exc:
+                raise errors.TimeoutError() from exc
+            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                # issue 19: a kept-alive connection the server closed as the request left (« Server
+                # disconnected without sending a response »): the request never ran, or may run twice
+                # harmlessly — sent once more, on a new connection. A real outage fails again, and says so.
+                if attempt == 1 and replayable:
+                    continue
+                raise errors.NetworkError() from exc
+            except httpx.TransportError as exc:  # connection refused, DNS, TLS, reset…
+                raise errors.NetworkError() from exc
         if response.is_success:
             if auth:
                 self._last_activity = self.clock.now()

@@ -45,6 +45,11 @@ class Action:
     spoken: str | None = None
     """The entry's words in the linear mode's menus, when the description speaks of keys (which do nothing there)."""
 
+    priority: bool = False
+    """Live on every screen, modal ones included, before the focused field sees the key: Textual's priority
+    bindings walk the whole chain, where a modal screen hides the app's ordinary ones (issue 19: a demo
+    helper must reach the code screen and the forms that wait for a code)."""
+
     @property
     def menu_label(self) -> str:
         return self.spoken or self.description
@@ -63,7 +68,8 @@ class Action:
 
 
 ACTIONS: tuple[Action, ...] = (
-    Action("dashboard", ("t",), "Tableau de bord", context=SESSION, area="dashboard"),
+    # issue 19: the footer fits 80 columns with F1 and the palette's key; what it leaves out is in the help (F1)
+    Action("dashboard", ("t",), "Tableau de bord", context=SESSION, area="dashboard", footer=False),
     Action("claims", ("r",), "Mes remboursements", context=SESSION, area="claims", short="Remboursements"),
     Action("guarantees", ("g",), "Mes garanties", context=SESSION, area="guarantees", short="Garanties"),
     Action("simulator", ("s",), "Simuler un remboursement", context=SESSION, area="simulator", short="Simulateur"),
@@ -101,8 +107,17 @@ ACTIONS: tuple[Action, ...] = (
         context=SESSION,
         area="requests",
         short="Démarches",
+        footer=False,
     ),
-    Action("notifications", ("n",), "Mes notifications", context=SESSION, area="notifications", short="Notifications"),
+    Action(
+        "notifications",
+        ("n",),
+        "Mes notifications",
+        context=SESSION,
+        area="notifications",
+        short="Notifications",
+        footer=False,
+    ),
     # issue 21: the care finder
     Action(
         "directory",
@@ -162,6 +177,7 @@ ACTIONS: tuple[Action, ...] = (
         context=SESSION,
         area="profile",
         short="Profil",
+        footer=False,
     ),
     # issue 21: an ayant droit's own access reaches this instead of « Mon profil »
     Action(
@@ -171,9 +187,10 @@ ACTIONS: tuple[Action, ...] = (
         context=SESSION,
         area="access",
         short="Mon accès",
+        footer=False,  # in the help, the palette and the reduced menu: the footer fits 80 columns
     ),
-    Action("refresh", ("ctrl+r", "f5"), "Actualiser l'écran", context=SESSION, short="Actualiser"),
-    Action("logout", ("ctrl+l",), "Se déconnecter", context=SESSION, short="Déconnexion"),
+    Action("refresh", ("ctrl+r", "f5"), "Actualiser l'écran", context=SESSION, short="Actualiser", footer=False),
+    Action("logout", ("ctrl+l",), "Se déconnecter", context=SESSION, short="Déconnexion", footer=False),
     Action(
         "help",
         ("f1", "question_mark"),
@@ -197,7 +214,7 @@ ACTIONS: tuple[Action, ...] = (
         footer=False,
         linear=False,
     ),
-    Action("quit", ("q", "ctrl+q"), "Quitter", short="Quitter"),
+    Action("quit", ("q", "ctrl+q"), "Quitter", short="Quitter", footer=False),
     # issue 4: the account (keys that work while typing in a field: F-keys)
     Action("activate", ("f3",), "Première connexion : activer mon compte", context=ANONYMOUS, short="1re connexion"),
     Action("forgot_password", ("f4",), "Mot de passe oublié ?", context=ANONYMOUS, short="Mot de passe oublié"),
@@ -226,9 +243,14 @@ ACTIONS: tuple[Action, ...] = (
         context=ANONYMOUS,
         short="Aide à la connexion",
     ),
-    Action("change_password", ("f7",), "Changer mon mot de passe", context=SESSION, short="Mot de passe"),
+    Action("change_password", ("f7",), "Changer mon mot de passe", context=SESSION, short="Mot de passe", footer=False),
     Action(
-        "security", ("f8",), "Mes appareils de confiance et mes sessions ouvertes", context=SESSION, short="Appareils"
+        "security",
+        ("f8",),
+        "Mes appareils de confiance et mes sessions ouvertes",
+        context=SESSION,
+        short="Appareils",
+        footer=False,
     ),
     Action(
         "totp_enroll",
@@ -245,13 +267,14 @@ AGENT_ACTIONS: tuple[Action, ...] = (
     Action(
         "agent_search", ("ctrl+f",), "Nouvel appel : qui appelle ? (recherche)", context=AGENT, short="Nouvel appel"
     ),
-    Action("agent_unlock", ("u",), "Débloquer l'accès de l'adhérent", context=AGENT, short="Débloquer"),
+    Action("agent_unlock", ("u",), "Débloquer l'accès de l'adhérent", context=AGENT, short="Débloquer", footer=False),
     Action(
         "agent_reset_link",
         ("l",),
         "Envoyer un lien de réinitialisation du mot de passe",
         context=AGENT,
         short="Lien mdp",
+        footer=False,
     ),
     Action(
         "agent_activation",
@@ -259,11 +282,24 @@ AGENT_ACTIONS: tuple[Action, ...] = (
         "Renvoyer l'activation (e-mail, ou code d'accès par courrier)",
         context=AGENT,
         short="Activation",
+        footer=False,
     ),
     Action(
-        "agent_revoke", ("x",), "Déconnecter appareils de confiance et sessions", context=AGENT, short="Déconnecter"
+        "agent_revoke",
+        ("x",),
+        "Déconnecter appareils de confiance et sessions",
+        context=AGENT,
+        short="Déconnecter",
+        footer=False,
     ),
-    Action("agent_contact", ("c",), "Changer l'e-mail ou le mobile de l'adhérent", context=AGENT, short="Coordonnées"),
+    Action(
+        "agent_contact",
+        ("c",),
+        "Changer l'e-mail ou le mobile de l'adhérent",
+        context=AGENT,
+        short="Coordonnées",
+        footer=False,
+    ),
     Action(
         "agent_send_document",
         ("e",),
@@ -342,6 +378,7 @@ AGENT_ACTIONS: tuple[Action, ...] = (
         context=AGENT,
         screen="queue",
         short="Pièces jointes",
+        footer=False,
     ),
     Action(
         "agent_note",
@@ -448,7 +485,7 @@ def _on(screen: str, *rows: tuple, **common: object) -> tuple[Action, ...]:
     return tuple(actions)
 
 
-_TO_DASHBOARD = ("back", ("escape",), "Revenir au tableau de bord", "Retour au tableau de bord", True, "app.pop_screen")
+_TO_DASHBOARD = ("back", ("escape",), "Revenir au tableau de bord", "Retour", True, "app.pop_screen")
 _BACK = ("back", ("escape",), "Revenir à l'écran précédent", "Retour", True)
 
 # Mon profil: each section's actions (the same key may serve two sections, only one is shown at a time).
@@ -474,16 +511,42 @@ _PROFILE_ACTIONS = (
     ("data_export", "data", "k", "Enregistrer mes données (JSON)"),
 )
 
+# Said in the help and the palette only: the family section's footer fits 80 columns without it.
+_PROFILE_HELP_ONLY = frozenset({"family_access_close"})
+
+# Their footer words (issue 19: a section's keys fit 80 columns beside Retour and F1); the help says them whole.
+_PROFILE_SHORT = {
+    "email": "E-mail",
+    "mobile": "Mobile",
+    "address": "Adresse",
+    "preferences": "Préférences",
+    "rib_reimbursement": "RIB remboursement",
+    "rib_direct_debit": "RIB prélèvement",
+    "family_add": "Ajouter",
+    "family_remove": "Retirer",
+    "noemie": "Télétransmission",
+    "family_access_open": "Accès",
+    "care_privacy": "Confidentialité",
+    "card_pdf": "Carte PDF",
+    "card_duplicate": "Duplicata",
+    "certificate_pdf": "Attestation PDF",
+    "reglement_pdf": "Règlement PDF",
+    "retirement": "Retraite",
+    "termination": "Résilier",
+    "data_export": "Mes données",
+}
+
 SCREEN_ACTIONS: tuple[Action, ...] = (
     *_on(
         "claims",
         ("open", ("enter",), "Voir le détail du remboursement", "Détail", False),
-        ("search", ("slash",), "Chercher un acte (texte)", "Chercher", True),
+        ("search", ("slash",), "Chercher (acte, personne, statut, professionnel, montant)", "Chercher", True),
         ("status", ("s",), "Filtrer par statut", "Statut", True),
-        ("person", ("f",), "Filtrer par bénéficiaire", "Pour", True),
-        ("category", ("c",), "Filtrer par poste de soins", "Poste", True),
+        ("person", ("f",), "Filtrer par bénéficiaire", "Pour", False),
+        ("category", ("c",), "Filtrer par poste de soins", "Poste", False),
         ("period", ("p",), "Changer la période", "Période", True),
-        ("payee", ("v",), "Filtrer par destinataire du paiement (versé à)", "Versé à", True),
+        ("dates", ("d",), "Choisir les dates : du … au …", "Dates", False),
+        ("payee", ("v",), "Filtrer par destinataire du paiement (versé à)", "Versé à", False),
         ("regularisation", ("g",), "Seulement les régularisations (trop-perçus)", "Régul.", False),
         ("amount", ("a",), "Filtrer par montant dépensé (de … à …)", "Montant", False),
         ("sort", ("o",), "Changer le tri", "Trier", True),
@@ -491,8 +554,8 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         ("clear", ("x",), "Effacer les filtres", "Effacer", True),
         ("next_page", ("plus", "pagedown"), "Page suivante", "Page +", False),
         ("previous_page", ("minus", "pageup"), "Page précédente", "Page −", False),
-        ("export_csv", ("e",), "Exporter la liste en CSV (tableur)", "CSV", True),
-        ("period_statement", ("l",), "Relevé de prestations de la période (PDF)", "Relevé", True),
+        ("export_csv", ("e",), "Exporter la liste en CSV (tableur)", "CSV", False),
+        ("period_statement", ("l",), "Relevé de prestations de la période (PDF)", "Relevé", False),
         ("annual_statement", ("y",), "Relevé annuel des prestations (PDF)", "Annuel", False),
         ("back", ("escape",), "Revenir au tableau de bord", "Retour", True),
     ),
@@ -536,7 +599,15 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         "profile",
         _TO_DASHBOARD,
         *(
-            (id_, (key,), label, None, True, f"profile_action('{id_}')", section)
+            (
+                id_,
+                (key,),
+                label,
+                _PROFILE_SHORT.get(id_),
+                id_ not in _PROFILE_HELP_ONLY,
+                f"profile_action('{id_}')",
+                section,
+            )
             for id_, section, key, label in _PROFILE_ACTIONS
         ),
     ),
@@ -562,8 +633,8 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         "composer",
         ("back", ("escape",), "Revenir (le brouillon est gardé)", "Retour", True),
         ("send", ("ctrl+s",), "Envoyer le message", "Envoyer", True),
-        ("attach", ("ctrl+j",), "Joindre le fichier indiqué", "Joindre le fichier", True),
-        ("drop_attachment", ("ctrl+d",), "Retirer la dernière pièce jointe", "Retirer la dernière pièce", True),
+        ("attach", ("ctrl+j",), "Joindre le fichier indiqué", "Joindre", True),
+        ("drop_attachment", ("ctrl+d",), "Retirer la dernière pièce jointe", "Retirer", True),
     ),
     *_on("requests", _BACK, ("new_request", ("plus",), "Nouvelle démarche", None, True)),
     *_on("notifications", _BACK),
@@ -572,7 +643,7 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         "request_form",
         _BACK,
         ("send", ("ctrl+s",), "Envoyer la démarche", "Envoyer", True),
-        ("drop_attachment", ("ctrl+d",), "Retirer la dernière pièce jointe", "Retirer la dernière pièce", True),
+        ("drop_attachment", ("ctrl+d",), "Retirer la dernière pièce jointe", "Retirer", True),
     ),
     *_on("file_picker", ("cancel", ("escape",), "Annuler le choix du fichier", "Annuler", True, "dismiss_none")),
     *_on("account", ("close", ("escape",), "Revenir à l'écran précédent", "Retour", True)),
@@ -600,7 +671,7 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
 )
 
 DEMO_ACTIONS: tuple[Action, ...] = (
-    Action("demo_mailbox", ("f9",), "Boîte aux lettres de démonstration", short="Courriels démo"),
+    Action("demo_mailbox", ("f9",), "Boîte aux lettres de démonstration", short="Courriels démo", priority=True),
 )
 """Registered only in demo mode (the demo launcher sets ESPACE_DEMO_MAILDIR)."""
 
@@ -727,30 +798,35 @@ class Registry:
         console: bool = False,
         supervisor: bool = False,
         screen: str | None = None,
+        section: str | None = None,
     ) -> tuple[Action, ...]:
-        """The actions a person can use now: session actions once logged in, areas the server lists; in
-        the console conseiller (``console``), its actions instead of the member areas."""
+        """The actions a person can use now, each key once (issue 19): session actions once logged in, on
+        the dashboard (elsewhere the app leaves them off), areas the server lists; in the console
+        conseiller (``console``), its actions instead of the member areas; a sectioned screen's keys of
+        the ``section`` shown; a key the screen binds itself is its own (the app's action loses it)."""
         area_set = set(areas) if areas is not None else None
+        on_dashboard = screen in (None, "dashboard")
         result = []
         for action in self.actions:
             if action.context == SCREEN:  # the current screen's own keys, listed first by the help
-                if screen is not None and action.screen == screen:
+                if screen is not None and action.screen == screen and action.section in (None, section):
                     result.append(action)
                 continue
-            if action.context == AGENT:
-                if console and (supervisor or not action.supervisor):
+            if action.context == AGENT:  # the console's keys on the console, the queue's on the queue
+                own_screen = screen is None if action.screen is None else screen == f"agent_{action.screen}"
+                if console and own_screen and (supervisor or not action.supervisor):
                     result.append(action)
                 continue
             if console and action.area is not None:
                 continue
-            if action.context == SESSION and not logged_in:
+            if action.context == SESSION and (not logged_in or not on_dashboard):
                 continue
             if action.context == ANONYMOUS and logged_in:
                 continue
             if action.area is not None and (area_set is None or action.area not in area_set):
                 continue
             result.append(action)
-        return tuple(result)
+        return _shadowed(result)
 
     def keymap(self) -> dict[str, str]:
         """Binding id -> comma-separated keys, the shape Textual's `App.set_keymap` takes."""
@@ -778,6 +854,21 @@ class Registry:
             return self
         known = {a.id for a in self.actions}
         return Registry(self.actions + tuple(a for a in DEMO_ACTIONS if a.id not in known))
+
+
+def _shadowed(actions: list[Action]) -> tuple[Action, ...]:
+    """A key bound by the screen runs the screen's action (Textual looks at the screen before the app):
+    the app's action keeps its other keys, or is left out when it has none."""
+    own = {key for action in actions if action.context == SCREEN for key in action.keys}
+    result = []
+    for action in actions:
+        if action.context != SCREEN and own.intersection(action.keys):
+            keys = tuple(key for key in action.keys if key not in own)
+            if not keys:
+                continue
+            action = replace(action, keys=keys)
+        result.append(action)
+    return tuple(result)
 
 
 DEFAULT_REGISTRY = Registry()

@@ -38,7 +38,7 @@ from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
 from tui.flows.clock import paris
 from tui.flows.retry import is_unreachable, kept_sentence
-from tui.flows.wording import born_word, claim_status_words, inline_words, status_words
+from tui.flows.wording import born_word, claim_status_words, inline_words, size_words, status_words
 
 PARIS_HINT = "JJ/MM/AAAA"
 KIND = {kind: inline_words(kind, "console") for kind in ContractKind}  # words: tui.flows.wording
@@ -296,9 +296,7 @@ def thread_lines(t: QueueThread) -> list[str]:
         # the member's own view names the member « Vous »: to the conseiller, it is the member
         author = t.item.member_name if m.get("from_member") else m.get("author_name", "")
         lines.append(f"{author} : {m.get('body', '')}")
-        lines += [
-            f"Pièce jointe : {a['filename']} ({messaging_flow._size(a['size'])})" for a in m.get("attachments") or []
-        ]
+        lines += [f"Pièce jointe : {a['filename']} ({size_words(a['size'])})" for a in m.get("attachments") or []]
     if t.notes:
         lines.append("")
         lines.append("Notes internes (hors de sa messagerie ; communiquées s'il demande ses données) :")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from models.domain import money, vocabulary
-from models.domain.dates import format_date, format_date_long
+from models.domain.dates import format_date, format_date_long, parse_date
 from models.domain.money import format_eur, format_percent, read_typed_amount
 from models.schemas.claims import (
     DEFAULT_MONTHS,
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 HEADING = "Mes remboursements"
 LOADING = "Chargement des remboursements…"
+SEARCH_PROMPT = "Chercher (acte, personne, statut, professionnel, montant ; vide : tous)"
+DATES_PROMPT = "Dates : du JJ/MM/AAAA au JJ/MM/AAAA (vide : la période par défaut)"
 NO_CLAIMS = "Aucun remboursement ne correspond à ces filtres."
 WHY_HEADING = "Pourquoi ce reste à charge ?"
 PAGE_SIZE = 50
@@ -107,6 +109,39 @@ def period_presets(today: date) -> tuple[Period, ...]:
     )
 
 
+class DateRangeError(ValueError):
+    """A French sentence for a date range that cannot be read."""
+
+
+DATE_RANGE_HINT = "écrivez par exemple « du 01/01/2026 au 31/03/2026 », « du 01/01/2026 » ou « au 31/03/2026 »"
+_DATE_RANGE_SEPARATOR = re.compile(r"\s*(?:\bau\b|\bà\b|–|\s-\s)\s*", re.IGNORECASE)
+
+
+def parse_date_range(text: str, today: date) -> Period:
+    """« du 01/01/2026 au 31/03/2026 », « du 01/01/2026 » (until today), « au 31/03/2026 » (from the first
+    claim kept, seven years): a period of the member's own choosing."""
+    body = re.sub(r"^\s*du\s+", "", text.strip(), flags=re.IGNORECASE)
+    parts = _DATE_RANGE_SEPARATOR.split(f" {body}", maxsplit=1)
+    start_text, end_text = parts[0], parts[1] if len(parts) > 1 else ""
+    if not start_text.strip() and not end_text.strip():
+        raise DateRangeError(f"dates illisibles : {DATE_RANGE_HINT}")
+    bounds: list[date | None] = []
+    for typed, which in ((start_text, "date de début"), (end_text, "date de fin")):
+        if not typed.strip():
+            bounds.append(None)
+            continue
+        day = parse_date(typed)
+        if day is None:
+            raise DateRangeError(f"{which} illisible : « {typed.strip()} » ; {DATE_RANGE_HINT}")
+        bounds.append(day)
+    start, end = bounds
+    start = start or date(today.year - 6, 1, 1)
+    end = end or today
+    if end < start:
+        raise DateRangeError("la date de fin précède la date de début")
+    return Period(f"du {format_date(start)} au {format_date(end)}", start, end)
+
+
 class AmountError(ValueError):
     """A French sentence for an amount range that cannot be read."""
 
@@ -160,6 +195,8 @@ class ClaimFilterModel:
 
     today: date
     period_index: int = 0
+    custom_period: Period | None = None
+    """« du … au … » typed by the member (issue 19); replaces the presets until the next preset or a reset."""
     beneficiary_id: int | None = None
     care_category: str | None = None
     status: tuple[ClaimStatus, ...] = ()
@@ -178,10 +215,18 @@ class ClaimFilterModel:
 
     @property
     def period(self) -> Period:
-        return period_presets(self.today)[self.period_index]
+        return self.custom_period or period_presets(self.today)[self.period_index]
 
     def next_period(self) -> ClaimFilterModel:
+        if self.custom_period is not None:  # from one's own dates, the presets start again at the first
+            return self._new(custom_period=None, period_index=0)
         return self._new(period_index=(self.period_index + 1) % len(period_presets(self.today)))
+
+    def with_dates(self, text: str) -> ClaimFilterModel:
+        """A period typed « du … au … »; empty: back to the default period."""
+        if not text.strip():
+            return self._new(custom_period=None, period_index=0)
+        return self._new(custom_period=parse_date_range(text, self.today))
 
     def next_status(self) -> ClaimFilterModel:
         return self._new(status=_cycle(STATUS_CYCLE, self.status))
@@ -214,7 +259,8 @@ class ClaimFilterModel:
         return self._new(order=SortOrder.asc if self.order is SortOrder.desc else SortOrder.desc)
 
     def cleared(self) -> ClaimFilterModel:
-        return ClaimFilterModel(self.today, sort=self.sort, order=self.order, page_size=self.page_size)
+        """Everything back as on opening, the sort included (issue 19: `x` resets everything)."""
+        return ClaimFilterModel(self.today, page_size=self.page_size)
 
     def next_page(self, pages: int) -> ClaimFilterModel:
         return replace(self, page=min(self.page + 1, max(1, pages)))
@@ -449,7 +495,8 @@ def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Se
             Section(
                 "Documents joints",
                 tuple(
-                    f"{d.filename} ({_size(d.size)}, déposé le {dates(d.created_at.date())})" for d in detail.documents
+                    f"{d.filename} ({wording.size_words(d.size)}, déposé le {dates(d.created_at.date())})"
+                    for d in detail.documents
                 ),
             )
         )
@@ -458,14 +505,6 @@ def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Se
 
 def _first_lower(text: str) -> str:
     return text[:1].lower() + text[1:]
-
-
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} octets"
-    if size < 1024 * 1024:
-        return f"{round(size / 1024)} Ko"
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
 def detail_text(detail: ClaimDetail, *, long_dates: bool = False) -> list[str]:

@@ -32,6 +32,13 @@ from tui.flows.actions import (
 
 THEMES = ("textual-dark", "ansi-dark", "ansi-light", "contraste")
 DEFAULT_THEME = "textual-dark"
+THEME_WORDS = {
+    "textual-dark": "sombre",
+    "ansi-dark": "couleurs du terminal, fond sombre",
+    "ansi-light": "couleurs du terminal, fond clair",
+    "contraste": "fort contraste",
+}
+"""What a theme is called for people (issue 19: never « textual-dark »); the config file takes the names."""
 
 
 @dataclass
@@ -100,7 +107,8 @@ def parse_config(text: str, base: Registry = DEFAULT_REGISTRY) -> ClientConfig:
         if theme in THEMES:
             config.theme = theme
         else:
-            config.warnings.append(f"Thème inconnu : « {theme} ». Thèmes possibles : {', '.join(THEMES)}.")
+            possible = ", ".join(f"{name} ({THEME_WORDS[name]})" for name in THEMES)
+            config.warnings.append(f"Thème inconnu : « {theme} ». Thèmes possibles : {possible}.")
     return config
 
 

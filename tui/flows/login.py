@@ -8,7 +8,7 @@ password is forgotten.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -41,6 +41,7 @@ CODE_LABEL = "Code reçu (6 chiffres)"
 CODE_LABEL_TOTP = "Code de votre application d'authentification (6 chiffres) ou code de secours"
 CODE_MISSING = "Indiquez le code reçu."
 CODE_CHECKING = "Vérification du code…"
+CODE_ACCEPTED = "Code accepté."
 TRUST_QUESTION = "Se fier à cet appareil ?"
 TRUST_EXPLAIN = (
     "Sur un appareil de confiance, le code n'est plus demandé pendant 3 mois. "
@@ -163,6 +164,8 @@ class LoginOutcome:
     """Set when the next attempt needs a human check: ask this question."""
     password_expired: bool = False
     """The session is restricted: only the password change is allowed."""
+    ask_trust: bool = False
+    """The code was accepted: « Se fier à cet appareil ? » comes now (`LoginFlow.choose_trust`)."""
 
     @property
     def ok(self) -> bool:
@@ -184,7 +187,8 @@ def check(identifier: str, password: str) -> list[FieldError]:
 
 class LoginFlow:
     """Identifier, password (and the human check when the server asks for it), then, when the server
-    asks for it, the second factor: the code, then "Se fier à cet appareil ?", then the code is sent."""
+    asks for it, the second factor: the code, checked by the server, then « Se fier à cet appareil ? »
+    (issue 19: never asked before the code is known to be right)."""
 
     def __init__(self, api: ApiClient, store: TokenStore | None = None) -> None:
         self.api = api
@@ -197,6 +201,7 @@ class LoginFlow:
         self.pending: PendingLogin | None = None
         self._code = ""
         self.trust: bool | None = None
+        self._verified: tuple[str, LoginOutcome] | None = None  # the accepted code's login, until trusted
         self.remember = False
         self._memory_notice_given = False
         if is_open(store):  # the full-screen client's keyring may still be opening: it recalls it later
@@ -323,23 +328,18 @@ class LoginFlow:
         if not totp and not (code.isdigit() and len(code) == 6):
             return "Le code reçu compte 6 chiffres."
         self._code = code
-        # « Se fier à cet appareil ? » only when the server would honour it (never for a conseiller)
-        ask_trust = self.trust is None and self.pending is not None and self.pending.trust_device_allowed
-        self.step = Step.TRUST if ask_trust else Step.SEND_CODE
+        self.step = Step.SEND_CODE
         return None
 
-    def choose_trust(self, trust: bool) -> None:
-        self.trust = trust
-        self.step = Step.SEND_CODE
-
     async def send_code(self) -> LoginOutcome:
+        """The code to the server; once accepted, the session is open and, where the server would honour
+        it (never for a conseiller), the outcome asks « Se fier à cet appareil ? » (`choose_trust`)."""
         if self.step is not Step.SEND_CODE or self.pending is None:
-            raise RuntimeError("enter the code and answer the trust question first")
+            raise RuntimeError("enter the code first")
         code, self._code = self._code, ""
+        pending = self.pending
         try:
-            result = await self.api.second_factor(
-                self.pending.id, code, trust_device=bool(self.trust), device_name=DEVICE_NAME if self.trust else None
-            )
+            result = await self.api.second_factor(pending.id, code)
         except (errors.InvalidCredentials, errors.ValidationFailed) as exc:
             self.step = Step.CODE
             return LoginOutcome(message=exc.message, field="code", pending=self.pending)
@@ -351,23 +351,32 @@ class LoginFlow:
         except errors.ApiError as exc:
             self.step = Step.CODE
             return LoginOutcome(message=exc.message, field="code", pending=self.pending)
+        outcome = self._authenticated(result.session)
+        if self.trust is None and pending.trust_device_allowed:
+            self._verified = (pending.id, outcome)
+            self.step = Step.TRUST
+            return replace(outcome, message=CODE_ACCEPTED, ask_trust=True)
+        return outcome
+
+    async def choose_trust(self, trust: bool) -> LoginOutcome:
+        """The answer to « Se fier à cet appareil ? », after the code was accepted: the session stands
+        whatever happens here; a device the server cannot add is said, not a failed login."""
+        if self.step is not Step.TRUST or self._verified is None:
+            raise RuntimeError("the code must be accepted first")
+        (pending_id, outcome), self._verified = self._verified, None
+        self.trust, self.step = trust, Step.DONE
+        if not trust:
+            return replace(outcome, message=f"{NOT_TRUSTED} {outcome.message}")
         from models.domain.dates import format_date_long
 
-        outcome = self._authenticated(result.session)
-        notes = [outcome.message]
-        if self.trust and result.trusted_device_token:
-            if self.store is not None:
-                self.store.set_item(self.api.base_url, device_item(self.identifier), result.trusted_device_token)
-            until = result.trusted_device_expires_at
-            notes.insert(
-                0,
-                TRUSTED.format(date=format_date_long(until.astimezone(paris()).date()))
-                if until
-                else "Cet appareil est maintenant un appareil de confiance.",
-            )
-        elif self.trust is False:
-            notes.insert(0, NOT_TRUSTED)
-        return LoginOutcome(session=outcome.session, message=" ".join(notes), password_expired=outcome.password_expired)
+        try:
+            trusted = await self.api.trust_device(pending_id, DEVICE_NAME)
+        except errors.ApiError as exc:
+            return replace(outcome, message=f"{exc.message} {outcome.message}")
+        if self.store is not None:
+            self.store.set_item(self.api.base_url, device_item(self.identifier), trusted.trusted_device_token)
+        until = trusted.trusted_device_expires_at.astimezone(paris()).date()
+        return replace(outcome, message=f"{TRUSTED.format(date=format_date_long(until))} {outcome.message}")
 
     async def resend(self, method: SecondFactorMethod | None = None) -> LoginOutcome:
         """ "Renvoyer un code" (or another channel): the old code stops working. A refusal names the

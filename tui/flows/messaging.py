@@ -26,6 +26,9 @@ from tui.flows.clock import paris
 from tui.flows.retry import Submission
 
 DateFormat = Callable[[date], str]
+POLL_SECONDS = 60.0
+"""How often what others change (a conseiller's answer, the conseillers' queue) is read again while its
+screen is shown (issue 19): often enough to notice, rarely enough to cost nothing (one small GET)."""
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ACCEPTED_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 NEW = 0  # the draft key of a new message
@@ -36,7 +39,7 @@ NOTIFICATIONS_HEADING = "Notifications"
 NO_THREADS = "Aucun message pour l'instant. Écrivez-nous : nous répondons sous 48 h ouvrées."
 NO_REQUESTS = "Aucune démarche pour l'instant."
 NO_NOTIFICATIONS = "Aucune notification."
-SENT = "Message envoyé. Un accusé de réception vous est adressé par email."
+SENT = "Message envoyé. Un accusé de réception vous est adressé par e-mail."
 DRAFT_KEPT = "votre message est gardé"
 
 
@@ -171,17 +174,21 @@ def message_lines(thread: ThreadDetail, dates: DateFormat = format_date) -> list
         if not m.read:
             head += " (nouveau)"
         block = [head, *m.body.splitlines()]
-        block += [f"Pièce jointe : {a.filename} ({_size(a.size)})" for a in m.attachments]
+        block += [f"Pièce jointe : {a.filename} ({wording.size_words(a.size)})" for a in m.attachments]
         blocks.append(block)
     return blocks
 
 
-def _size(size: int) -> str:
-    return (
-        f"{size / 1024:.0f} Ko".replace(".", ",")
-        if size < 1024 * 1024
-        else f"{size / 1048576:.1f} Mo".replace(".", ",")
-    )
+def picker_start(typed: str, home: Path | None = None) -> Path:
+    """Where the file picker opens (issue 19): the folder typed (or the typed file's), else the member's
+    Documents folder, else their home — never the program's own folder."""
+    path = Path(os.path.expanduser(typed.strip())) if typed.strip() else None
+    for candidate in (path, path.parent if path is not None else None):
+        if candidate is not None and candidate.is_absolute() and candidate.is_dir():
+            return candidate
+    base = home or Path.home()
+    documents = base / "Documents"
+    return documents if documents.is_dir() else base
 
 
 def request_line(r: RequestSummary, dates: DateFormat = format_date) -> str:
@@ -212,7 +219,7 @@ def request_detail_lines(r: RequestDetail, dates: DateFormat = format_date) -> l
     if r.answer:
         lines.append(f"Réponse : {r.answer}")
     elif r.status in (RequestStatus.received, RequestStatus.in_progress):
-        lines.append("Réponse : pas encore (vous serez prévenu par une notification et un email)")
+        lines.append("Réponse : pas encore (vous serez prévenu par une notification et un e-mail)")
     lines += [f"Document : {d.filename}" for d in r.documents]
     return lines
 

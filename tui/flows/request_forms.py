@@ -193,7 +193,7 @@ def forms(ctx: FormContext) -> tuple[FormSpec, ...]:
             RequestKind.document,
             "new_document",
             "Dépôt de documents",
-            "Un seul type de demande par envoi. Un accusé de réception vous est adressé par email.",
+            "Un seul type de demande par envoi. Un accusé de réception vous est adressé par e-mail.",
             (
                 Field("category", "Catégorie", CHOICE, choices=tuple((c, w) for c, w, _ in DOCUMENT_CATEGORIES)),
                 Field("document_type", "Type de document", CHOICE, choices=_words(DocumentType)),
@@ -228,7 +228,7 @@ def forms(ctx: FormContext) -> tuple[FormSpec, ...]:
             "new_hospital",
             "Prise en charge hospitalière",
             "La prise en charge est envoyée par nos soins à l'établissement. Il est nécessaire de saisir au "
-            "moins le fax ou l'email du service d'admission.",
+            "moins le fax ou l'e-mail du service d'admission.",
             (
                 Field("member_number", "N° adhérent", max_length=20),
                 Field("beneficiary", "Personne hospitalisée", CHOICE, choices=people),
@@ -428,9 +428,9 @@ def build(state: FormState, ctx: FormContext) -> BaseModel:
         if fax and len(re.sub(r"\D", "", fax)) != 10:
             c.fail("admission_fax", "un numéro à 10 chiffres, par exemple 04 73 75 00 00.")
         if email and not _EMAIL.match(email):
-            c.fail("admission_email", "une adresse email, par exemple admissions@chu.fr.")
+            c.fail("admission_email", "une adresse e-mail, par exemple admissions@chu.fr.")
         if not fax and not email:
-            c.fail("admission_fax", "il est nécessaire de saisir au moins le fax ou l'email du service d'admission.")
+            c.fail("admission_fax", "il est nécessaire de saisir au moins le fax ou l'e-mail du service d'admission.")
         if not c.errors:
             body = HospitalCoverCreate(
                 member_number=number,
@@ -472,7 +472,7 @@ def created_lines(detail: RequestDetail) -> list[str]:
     """What to say once the démarche exists: its reference, its status, and a devis's estimate."""
     lines = [
         f"Démarche envoyée : {detail.title}, référence {detail.reference}, statut "
-        f"« {wording.status_words(detail.status)} ». Un accusé de réception vous est adressé par email ; "
+        f"« {wording.status_words(detail.status)} ». Un accusé de réception vous est adressé par e-mail ; "
         "suivez-la dans « Mes démarches »."
     ]
     if detail.estimate is not None:  # totals over the estimated lines only, the others named with why

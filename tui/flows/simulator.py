@@ -121,6 +121,14 @@ def parse_euros(text: str) -> Decimal | None:
 
 
 SAVE_KEPT = "votre simulation est gardée"
+ONE_CASE = (
+    "La simulation d'un conseiller porte sur un cas précis : répondez Oui ou Non à la question sur les "
+    "dépassements d'honoraires (et sur l'OPTAM) ; « Je ne sais pas » donnerait une fourchette."
+)
+SEVERAL_ACTS = (
+    "Pour simuler plusieurs actes, répondez Oui ou Non aux questions sur les dépassements "
+    "d'honoraires et l'OPTAM : « Je ne sais pas » donne une fourchette, pas un acte parmi d'autres."
+)
 
 
 @dataclass
@@ -162,20 +170,27 @@ class SimulatorForm:
     def asks_optam(self) -> bool:
         return self.asks_excess and self.excess == YES
 
-    def problems(self) -> list[str]:
-        """What is missing or wrong, in French, in the order of the form."""
+    def field_problems(self) -> list[tuple[str, str]]:
+        """What is missing or wrong, in French, in the order of the form, each with its field ("who",
+        "search", "charged", "br", "basket"): the full-screen form says it beside that field (issue 19)."""
         found = []
         if self.beneficiary_id is None:
-            found.append("Choisissez la personne soignée.")
+            found.append(("who", "Choisissez la personne soignée."))
         if self.act is None:
-            found.append("Choisissez l'acte dans la liste.")
+            found.append(("search", "Choisissez l'acte dans la liste."))
         if parse_euros(self.charged) is None:
-            found.append(f"Montant facturé : {amount_problem(self.charged)}.")
+            found.append(("charged", f"Montant facturé : {amount_problem(self.charged)}."))
         if self.act is not None and self.act.needs_br and parse_euros(self.br) is None:
-            found.append(f"Base de remboursement (elle figure sur la feuille de soins) : {amount_problem(self.br)}.")
+            found.append(
+                ("br", f"Base de remboursement (elle figure sur la feuille de soins) : {amount_problem(self.br)}.")
+            )
         if self.act is not None and self.act.baskets and self.basket is None:
-            found.append("Choisissez le panier.")
+            found.append(("basket", "Choisissez le panier."))
         return found
+
+    def problems(self) -> list[str]:
+        """The same, as sentences (the linear mode asks the fields again in order)."""
+        return [message for _, message in self.field_problems()]
 
     def scenarios(self) -> list[dict[str, Any]]:
         """The member-form request(s): one, or two (OPTAM and not) when the member does not know."""
@@ -206,20 +221,25 @@ class CareEvent:
 
     def add(self, form: SimulatorForm) -> str | None:
         """Add the form's act, or say in French what is missing; the form is then ready for the next act."""
-        problems = form.problems()
+        problems = self.add_problems(form)
+        return " ".join(message for _, message in problems) if problems else None
+
+    def add_problems(self, form: SimulatorForm) -> list[tuple[str, str]]:
+        """Add the form's act, or say what is missing, field by field (see `SimulatorForm.field_problems`)."""
+        problems = form.field_problems()
         if problems:
-            return " ".join(problems)
+            return problems
         scenarios = form.scenarios()
         if len(scenarios) > 1:  # a range is one act simulated twice, not an act of the care
-            return (
-                "Pour simuler plusieurs actes, répondez Oui ou Non aux questions sur les dépassements "
-                "d'honoraires et l'OPTAM : « Je ne sais pas » donne une fourchette, pas un acte parmi d'autres."
-            )
+            field = "optam" if form.excess == YES else "excess"
+            if not self.lines:  # one act so far: nothing about « plusieurs actes » (issue 19)
+                return [(field, ONE_CASE)]
+            return [(field, SEVERAL_ACTS)]
         assert form.act is not None
         self.labels.append(form.act.label)
         self.lines.append(scenarios[0])
         form.act, form.charged, form.br, form.basket = None, "", "", None
-        return None
+        return []
 
     def summary(self) -> str:
         acts = zip(self.labels, self.lines, strict=True)

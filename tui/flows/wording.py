@@ -35,6 +35,15 @@ if TYPE_CHECKING:  # Pydantic is not loaded at start-up (issue 11)
 DateFormat = Callable[[date], str]
 
 
+def size_words(size: int) -> str:
+    """A file's size as people read it (issue 19): « moins de 1 Ko », « 12 Ko », « 1,5 Mo » — never « 0 Ko »."""
+    if size < 1024:
+        return "moins de 1 Ko"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} Ko"
+    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
+
+
 def born_word(sex: Sex | None) -> str:
     """« né » or « née » when the sex is known; « né(e) » only when it is not."""
     if sex is None:

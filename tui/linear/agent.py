@@ -73,7 +73,12 @@ class Console:
         info = session.session
         self.supervisor = info is not None and info.role == Role.supervisor
         self.name = info.display_name if info is not None else ""
-        available = client.registry.available(logged_in=True, console=True, supervisor=self.supervisor)
+        registry = client.registry
+        # the console's actions and, for its queue menu, the queue's (issue 19: each on its own screen)
+        available = [
+            *registry.available(logged_in=True, console=True, supervisor=self.supervisor),
+            *registry.available(logged_in=True, console=True, supervisor=self.supervisor, screen="agent_queue"),
+        ]
         self.actions = {a.id: a for a in available}
         self.face = LinearFace(client)
         self.current: CallOut | None = None  # the call in progress: its level lasts as long as it does

@@ -20,6 +20,7 @@ MENU = (
     ("person", "Filtrer par bénéficiaire (au choix suivant)"),
     ("category", "Filtrer par poste de soins (au choix suivant)"),
     ("period", "Changer la période (au choix suivant)"),
+    ("dates", "Choisir les dates (du … au …)"),
     ("payee", "Filtrer par destinataire du paiement (au choix suivant)"),
     ("regularisation", "Seulement les régularisations (oui / non)"),
     ("amount", "Filtrer par montant dépensé"),
@@ -143,8 +144,14 @@ async def run_claims(client: LinearClient, session: AuthenticatedSession) -> Non
             except flow.AmountError as exc:
                 client.error(str(exc))
                 continue
+        elif action == "dates":
+            try:
+                new = model.with_dates(await client.prompt(flow.DATES_PROMPT))
+            except flow.DateRangeError as exc:
+                client.error(str(exc))
+                continue
         elif action == "search":
-            new = model.with_text(await client.prompt("Texte de l'acte (vide : tous)"))
+            new = model.with_text(await client.prompt(flow.SEARCH_PROMPT))
         elif action == "sort":
             new = model.next_sort()
         elif action == "reverse":

@@ -476,12 +476,13 @@ class LinearClient:
             if problem:
                 self.error(problem)
                 continue
-            if flow.step is Step.TRUST:
-                self.say(login_flow.TRUST_EXPLAIN)
-                answer = await self.pick(login_flow.TRUST_QUESTION, [login_flow.TRUST_YES, login_flow.TRUST_NO])
-                flow.choose_trust(answer == 0)
             self.say(login_flow.CODE_CHECKING)
             result = await flow.send_code()
+            if result.ask_trust:  # the code is right: now the question
+                self.say(result.message)
+                self.say(login_flow.TRUST_EXPLAIN)
+                answer = await self.pick(login_flow.TRUST_QUESTION, [login_flow.TRUST_YES, login_flow.TRUST_NO])
+                result = await flow.choose_trust(answer == 0)
             if result.session is not None or not result.retry_possible:
                 return result
             self.error(result.message)

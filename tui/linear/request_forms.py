@@ -88,7 +88,7 @@ async def fill_and_send(client: Any, api: MessagingApi, state: forms.FormState, 
                 client.error(sentence)
             client.say("Corrigez les champs signalés :")
             wrong = set(exc.errors)
-            if "admission_fax" in wrong:  # « au moins le fax ou l'email »: both are asked again
+            if "admission_fax" in wrong:  # « au moins le fax ou l'e-mail »: both are asked again
                 wrong.add("admission_email")
             to_ask = [f for f in state.spec.fields if f.name in wrong]
     else:

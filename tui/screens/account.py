@@ -221,20 +221,20 @@ class CodeScreen(AccountScreen):
             self.field("code").focus()
             return
         self.field("code").value = ""
-        if self.flow.step is Step.TRUST:
-            self.app.push_screen(TrustScreen(id="trust"), self._trusted)
-        else:
-            self._send()
-
-    def _trusted(self, trust: bool | None) -> None:
-        self.flow.choose_trust(bool(trust))
-        self._send()
-
-    def _send(self) -> None:
         self.status.info(login_flow.CODE_CHECKING)
         self.run_flow(self.flow.send_code, self._sent)
 
+    def _trusted(self, trust: bool | None) -> None:
+        self.run_flow(lambda: self.flow.choose_trust(bool(trust)), self._logged_in)
+
+    def _logged_in(self, outcome: LoginOutcome) -> None:
+        self.dismiss(outcome)
+
     def _sent(self, outcome: LoginOutcome) -> None:
+        if outcome.ask_trust:  # the code is right: now, and only now, the question
+            self.status.info(outcome.message)
+            self.app.push_screen(TrustScreen(id="trust"), self._trusted)
+            return
         if outcome.session is not None:
             self.dismiss(outcome)
             return

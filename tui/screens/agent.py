@@ -33,7 +33,7 @@ from tui.flows import simulator as simulator_flow
 from tui.flows.actions import DEFAULT_REGISTRY, keys_label
 from tui.screens.claims import ClaimDetailScreen
 from tui.screens.profile_forms import ScreenFace
-from tui.screens.simulator import SimulatorScreen
+from tui.screens.simulator import SimulatorScreen, error_slot
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Label, Static
 
@@ -164,6 +164,7 @@ class ConsoleSimulatorScreen(SimulatorScreen):
             Static("", id="event", markup=False),
             Label("Motif (dit par l'adhérent)"),
             Input(id="reason"),
+            error_slot("reason"),
             Label("Ticket (facultatif)"),
             Input(id="ticket"),
             before=buttons,
@@ -175,9 +176,7 @@ class ConsoleSimulatorScreen(SimulatorScreen):
     @on(Button.Pressed, "#add")
     def _add(self) -> None:
         self._read_amounts()
-        problem = self.event.add(self.form)
-        if problem:
-            self.status.error(problem)
+        if self.show_problems(self.event.add_problems(self.form)):
             return
         self.status.info("Acte ajouté : choisissez le suivant, ou Simuler.")
         self.query_one("#event", Static).update(self.event.summary())
@@ -186,15 +185,15 @@ class ConsoleSimulatorScreen(SimulatorScreen):
 
     def _start(self) -> None:
         """« Simuler »: the acts added, and the one still in the form (when there is one)."""
-        if self.form.act is not None or not self.event.lines:
-            problem = self.event.add(self.form)
-            if problem:
-                self.status.error(problem)
-                return
+        if (self.form.act is not None or not self.event.lines) and self.show_problems(
+            self.event.add_problems(self.form)
+        ):
+            return
         reason = self.query_one("#reason", Input).value.strip()
         if len(reason) < 3:
-            self.status.error("Un motif (3 caractères au moins) est obligatoire.")
+            self.show_problems([("reason", "Un motif (3 caractères au moins) est obligatoire.")])
             return
+        self.show_problems([])
         self.status.info("Simulation en cours…")
         ticket = self.query_one("#ticket", Input).value.strip() or None
         self._simulate_event(list(self.event.lines), list(self.event.labels), reason, ticket)
@@ -215,7 +214,9 @@ class ConsoleSimulatorScreen(SimulatorScreen):
     def _simulated(self, message: Simulated) -> None:
         self.status.clear()
         self.query_one("#event", Static).update("")
-        self.query_one("#result", Static).update("\n".join(message.lines))
+        result = self.query_one("#result", Static)
+        result.update("\n".join(message.lines))
+        self.call_after_refresh(result.scroll_visible, top=True)  # below the buttons: brought into view
 
 
 # --- the queue -----------------------------------------------------------------------------------
@@ -287,6 +288,12 @@ class QueueScreen(SendingScreen):
 
     def on_mount(self) -> None:
         self.load()
+        self.poll_timer = self.set_interval(messaging_flow.POLL_SECONDS, self.poll, name="poll")
+
+    def poll(self) -> None:
+        """The timer's call: the queue read again (others take and answer items) while it is shown."""
+        if self.app.screen is self:
+            self.load()
 
     @work(exclusive=True, exit_on_error=False)
     async def load(self) -> None:
@@ -305,11 +312,12 @@ class QueueScreen(SendingScreen):
         elif message.kind == "queue":
             self.items = list(message.payload.items)
             options = self.query_one("#queue", OptionList)
+            was = options.highlighted or 0  # a reload (a poll) keeps the conseiller's place in the file
             options.clear_options()
             options.add_options([Option(flow.queue_line(i), id=f"{i.kind}-{i.id}") for i in self.items])
             options.focus()
             if self.items:
-                options.highlighted = 0
+                options.highlighted = min(was, len(self.items) - 1)
             status.update(f"{len(self.items)} élément(s) en attente.")
         elif message.kind == "thread":
             self.query_one("#queue-detail", Static).update("\n".join(flow.thread_lines(message.payload)))
@@ -592,6 +600,15 @@ class AgentConsoleScreen(SendingScreen):
         elif message.kind == "ended":
             self.call = None
             self.action_agent_search(keep_status=True)
+
+    def refresh_data(self) -> None:
+        """Ctrl+R / F5 (issue 19): the dossier and its section shown read again, as after an action."""
+        if self.member_id is None:
+            return
+        self.status.info("Actualisation du dossier…")
+        self._keep_status = True
+        self.loaded = set()
+        self._load_dossier(self.member_id)
 
     def _show_call(self, call: CallOut | None) -> None:
         self.call = call

@@ -31,6 +31,9 @@ from tui.widgets.fast_table import FastTable
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Static
 
+INPUTS = ("#claims-search", "#claims-amount", "#claims-dates")
+"""The one-line fields the screen opens under its filters (search, amounts, dates)."""
+
 
 class _Failed(Message):
     def __init__(self, error: errors.ApiError, what: str) -> None:
@@ -105,8 +108,9 @@ class ClaimsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(flow.HEADING, id="heading", classes="heading", markup=False)
         yield Static("", id="claims-filters", markup=False)
-        yield Input(placeholder="Texte de l'acte, puis Entrée (Échap : annuler)", id="claims-search")
+        yield Input(placeholder=f"{flow.SEARCH_PROMPT}, puis Entrée", id="claims-search")
         yield Input(placeholder="Montant dépensé : 20-100, 20- ou -100, puis Entrée", id="claims-amount")
+        yield Input(placeholder=f"{flow.DATES_PROMPT}, puis Entrée", id="claims-dates")
         yield StatusLine(id="claims-status")
         # the plain cells drawn directly: a filter key repaints a whole page (tui.widgets.fast_table)
         yield FastTable(id="claims-table", cursor_type="row", zebra_stripes=True)
@@ -128,7 +132,7 @@ class ClaimsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._set_columns()
-        for input_id in ("#claims-search", "#claims-amount"):
+        for input_id in INPUTS:
             self.query_one(input_id, Input).display = False
         self._show_filters()
         self.query_one(DataTable).focus()
@@ -293,8 +297,11 @@ class ClaimsScreen(Screen[None]):
     def action_amount(self) -> None:
         self._open_input("#claims-amount", "")
 
+    def action_dates(self) -> None:
+        self._open_input("#claims-dates", "")
+
     def _close_inputs(self) -> None:
-        for input_id in ("#claims-search", "#claims-amount"):
+        for input_id in INPUTS:
             self.query_one(input_id, Input).display = False
         self.table.focus()
 
@@ -313,8 +320,18 @@ class ClaimsScreen(Screen[None]):
         self._close_inputs()
         self.apply(model)
 
+    @on(Input.Submitted, "#claims-dates")
+    def _dates_submitted(self, event: Input.Submitted) -> None:
+        try:
+            model = self.model.with_dates(event.value)
+        except flow.DateRangeError as exc:
+            self.status.error(str(exc).capitalize())
+            return
+        self._close_inputs()
+        self.apply(model)
+
     def action_back(self) -> None:
-        if any(self.query_one(i, Input).display for i in ("#claims-search", "#claims-amount")):
+        if any(self.query_one(i, Input).display for i in INPUTS):
             self._close_inputs()
             return
         self.dismiss()

@@ -15,7 +15,7 @@ from textual.widgets import Button, Checkbox, Input
 
 from tui.api.client import ApiClient
 from tui.api.token_store import TokenStore, device_item, is_open, load_items
-from tui.bindings import anonymous_bindings, install_extra_bindings, modal_bindings
+from tui.bindings import anonymous_bindings, modal_bindings
 from tui.flows import login as login_flow
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, Registry, keys_label
 from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome
@@ -66,7 +66,6 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
         identifier: str | None = None,
     ) -> None:
         super().__init__(id="login")
-        install_extra_bindings(self, registry, prefix="app.", modal=True)
         self.registry = registry
         self.api = api
         self.flow = LoginFlow(api, token_store)

@@ -86,9 +86,15 @@ class MessagingScreen(_ApiScreen):
 
     def on_mount(self) -> None:
         self.action_reload()
+        self.poll_timer = self.set_interval(flow.POLL_SECONDS, self.poll, name="poll")
 
     def on_screen_resume(self) -> None:
         self.action_reload()
+
+    def poll(self) -> None:
+        """The timer's call: the inbox read again, quietly, while this screen is the one shown."""
+        if self.app.screen is self:
+            self._load()
 
     def action_reload(self) -> None:
         self.status.info("Chargement de vos messages…")
@@ -107,6 +113,7 @@ class MessagingScreen(_ApiScreen):
         self.status.clear()
         self.query_one("#inbox-summary", Static).update(flow.inbox_summary(inbox))
         threads = self.query_one("#threads", ListView)
+        was = threads.index or 0  # a reload (a poll) keeps the member's place in the list
         await threads.clear()
         if not inbox.threads:
             self.status.info(flow.NO_THREADS)
@@ -114,7 +121,7 @@ class MessagingScreen(_ApiScreen):
             ListItem(Label(flow.thread_line(t), markup=False), id=f"thread-{t.id}") for t in inbox.threads
         )
         if inbox.threads:
-            threads.index = 0
+            threads.index = min(was, len(inbox.threads) - 1)
         threads.focus()
 
     @on(ListView.Selected, "#threads")

@@ -27,9 +27,15 @@ from tui.widgets.text import Label, Static
 ANSWERS = [(label, key) for key, label in flow.ANSWERS]
 
 
+def error_slot(field: str) -> Static:
+    """Where a field's error is said, right under it (issue 19: not at the top of a form scrolled away)."""
+    return Static("", id=f"{field}-error", classes="field-error -hidden", markup=False)
+
+
 class SimulatorScreen(Screen[None]):
     BINDINGS = screen_bindings("simulator")
     ACTION_SCREEN = "simulator"
+    AUTO_FOCUS = "#who"  # the first field, so that typing starts the form
 
     class People(Message):
         def __init__(self, people: list[tuple[int, str]]) -> None:
@@ -77,25 +83,32 @@ class SimulatorScreen(Screen[None]):
             yield StatusLine(id="simulator-status")
             yield Label("Pour qui ?")
             yield Select[int]([], prompt="Choisir la personne", id="who")
+            yield error_slot("who")
             yield Label("Poste de soins")
             yield Select[str]([(label, key) for key, label in flow.POSTES], prompt="Choisir le poste", id="poste")
             yield Label("Acte (tapez quelques lettres pour chercher)")
             yield Input(placeholder="ex. spécialiste, couronne, monture", id="search")
             yield OptionList(id="acts")
+            yield error_slot("search")
             yield Label(flow.AMOUNT_QUESTION)
             yield Input(placeholder="ex. 60 ou 60,50", id="charged")
+            yield error_slot("charged")
             with Vertical(id="br-box", classes="-hidden"):
                 yield Label(flow.BR_QUESTION)
                 yield Input(id="br")
+                yield error_slot("br")
             with Vertical(id="basket-box", classes="-hidden"):
                 yield Label(flow.BASKET_QUESTION)
                 yield Select[str]([], prompt="Choisir le panier", id="basket")
+                yield error_slot("basket")
             with Vertical(id="excess-box", classes="-hidden"):
                 yield Label(flow.EXCESS_QUESTION)
                 yield Select[str](ANSWERS, prompt="Oui / Non / Je ne sais pas", id="excess")
+                yield error_slot("excess")
             with Vertical(id="optam-box", classes="-hidden"):
                 yield Label(flow.OPTAM_QUESTION)
                 yield Select[str](ANSWERS, prompt="Oui / Non / Je ne sais pas", id="optam")
+                yield error_slot("optam")
             with Horizontal(id="simulator-buttons"):
                 yield Button("Simuler", id="simulate", variant="primary")
                 yield Button("Enregistrer", id="save", disabled=True)
@@ -170,6 +183,14 @@ class SimulatorScreen(Screen[None]):
         acts = self.query_one("#acts", OptionList)
         acts.clear_options()
         acts.add_options([Option(a.label, id=a.code) for a in self.found])
+        if self.found:  # type-to-select: the first act found is the choice until another is highlighted
+            acts.highlighted = 0
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        """Entrée in the search: the act highlighted is taken, on to the amount (no Down needed first)."""
+        if self.form.act is not None:
+            self.query_one("#charged", Input).focus()
 
     @on(OptionList.OptionHighlighted, "#acts")
     @on(OptionList.OptionSelected, "#acts")
@@ -203,7 +224,32 @@ class SimulatorScreen(Screen[None]):
     @on(Button.Pressed, "#simulate")
     def _submit(self) -> None:
         self._read_amounts()
+        self.clear_result()  # a new attempt: the previous result would read as this one's
         self._start()
+
+    def clear_result(self) -> None:
+        self.last = []
+        self.query_one("#result", Static).update("")
+        self.query_one("#saved", Static).update("")
+        self.query_one("#save", Button).disabled = True
+
+    def show_problems(self, problems: list[tuple[str, str]]) -> bool:
+        """Each problem said under its field, the first wrong field focused and scrolled into view; the
+        status line says them too. True when there was something to correct."""
+        for slot in self.query(".field-error").results(Static):
+            slot.update("")
+            slot.add_class("-hidden")
+        if not problems:
+            return False
+        for field, message in problems:
+            slot = self.query_one(f"#{field}-error", Static)
+            slot.update(f"Erreur : {message}")
+            slot.remove_class("-hidden")
+        first = self.query_one(f"#{problems[0][0]}")
+        first.focus()
+        self.call_after_refresh(self.query_one(f"#{problems[0][0]}-error").scroll_visible)
+        self.status.error(" ".join(message for _, message in problems))
+        return True
 
     def _read_amounts(self) -> None:
         self.form.charged = self.query_one("#charged", Input).value
@@ -211,9 +257,7 @@ class SimulatorScreen(Screen[None]):
 
     def _start(self) -> None:
         """« Simuler »: the member's act (the console adds the acts of one care, `ConsoleSimulatorScreen`)."""
-        problems = self.form.problems()
-        if problems:
-            self.status.error(" ".join(problems))
+        if self.show_problems(self.form.field_problems()):
             return
         self.status.info("Simulation en cours…")
         self._simulate(self.form.scenarios())
@@ -229,8 +273,10 @@ class SimulatorScreen(Screen[None]):
         view = flow.result_view(message.scenarios, message.results)
         self.last = message.scenarios
         self.status.clear()
-        self.query_one("#result", Static).update("\n".join(flow.result_lines(view)))
+        result = self.query_one("#result", Static)
+        result.update("\n".join(flow.result_lines(view)))
         self.query_one("#save", Button).disabled = False
+        self.call_after_refresh(result.scroll_visible, top=True)  # below the buttons: brought into view
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:

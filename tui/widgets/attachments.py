@@ -159,10 +159,7 @@ class AttachmentPicker(Vertical):
             self._refresh(f"Pièce jointe retirée : {os.path.basename(removed)}.")
 
     def action_browse(self) -> None:
-        typed = os.path.expanduser(self.query_one(Input).value.strip())
-        start = typed if typed and os.path.isdir(typed) else os.path.dirname(typed) or os.getcwd()
-        if not os.path.isdir(start):
-            start = os.getcwd()
+        start = str(flow.picker_start(self.query_one(Input).value))
 
         def picked(path: str | None) -> None:
             if path:
