@@ -60,7 +60,8 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(
             "Gaëlle LE GOFF (assuré principal) : actif" in profile
             and "Nolan LE GOFF (enfant) : pas de compte" in profile
         )
-        assert "Personnes couvertes : Gaëlle LE GOFF (vous), Nolan LE GOFF (enfant)" in screen_text(app)
+        # issue 19: the console speaks of the member, not to them
+        assert "Personnes couvertes : Gaëlle LE GOFF (assuré principal), Nolan LE GOFF (enfant)" in screen_text(app)
         await pilot.press("2")  # the member's claims table
         await settle(pilot)
         table = console.query_one("#dossier-claims")

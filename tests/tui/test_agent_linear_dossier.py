@@ -135,7 +135,8 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
     assert "== Dossier et actions pour Gaëlle LE GOFF ==\n1. Dossier : contrats et garanties\n" in text
     for title in ("Contrats et garanties", "Profil", "Connexions et appareils", "Appels", "Remboursements"):
         assert f"\n== {title} ==\n" in text
-    assert "Personnes couvertes : Gaëlle LE GOFF (vous), Nolan LE GOFF (enfant)\n" in text  # the dashboard's words
+    assert "Personnes couvertes : Gaëlle LE GOFF (assuré principal), Nolan LE GOFF (enfant)\n" in text  # of her
+    assert "(vous)" not in text and "votre employeur" not in text  # the console speaks of the member
     assert "\nBénéficiaire 2 : Nolan LE GOFF ; Enfant ; né(e) le " in text
     # issue 21: who in the household has an account
     assert "\nComptes du foyer (accès à l'Espace Adhérent) :\nGaëlle LE GOFF (assuré principal) : actif\n" in text

@@ -38,7 +38,7 @@ from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
 from tui.flows.clock import paris
 from tui.flows.retry import is_unreachable, kept_sentence
-from tui.flows.wording import born_word, claim_status_words, inline_words, size_words, status_words
+from tui.flows.wording import CONSOLE, born_word, claim_status_words, inline_words, size_words, status_words
 
 PARIS_HINT = "JJ/MM/AAAA"
 KIND = {kind: inline_words(kind, "console") for kind in ContractKind}  # words: tui.flows.wording
@@ -140,7 +140,7 @@ def contracts_lines(d: Dossier, guarantees: MyGuarantees | None, *, long_dates: 
     person's ceilings (bar and sentence), the next équipement, each contract's postes."""
     lines: list[str] = []
     for contract in d.contracts:
-        view = dashboard_flow.contract_view(contract, long_dates=long_dates)
+        view = dashboard_flow.contract_view(contract, long_dates=long_dates, voice=CONSOLE)
         lines += [v for v in (view.warning, f"Contrat : {view.title}", view.sentence, view.people) if v]
         # the services the member may ask about on the phone (assistance, téléconsultation…), how to reach each
         lines.append(f"  {contract_services.HEADING} :" if contract.services else f"  {contract_services.NONE}")

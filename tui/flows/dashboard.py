@@ -108,15 +108,17 @@ def claim_record(claim: ClaimSummary, *, long_dates: bool = False) -> Record:
     )
 
 
-def contract_view(contract: ContractSummary, *, long_dates: bool = False) -> ContractView:
+def contract_view(
+    contract: ContractSummary, *, long_dates: bool = False, voice: wording.Voice = wording.MEMBER
+) -> ContractView:
     dates = format_date_long if long_dates else format_date
     warning = None
     if contract.state is ContractState.suspended:
-        warning = f"Attention : {contract.name} – " + wording.contract_state_sentence(contract, dates) + "."
+        warning = f"Attention : {contract.name} – " + wording.contract_state_sentence(contract, dates, voice) + "."
     return ContractView(
         title=contract.name,
-        sentence=wording.contract_sentence(contract, dates),
-        people=wording.beneficiaries_sentence(contract),
+        sentence=wording.contract_sentence(contract, dates, voice),
+        people=wording.beneficiaries_sentence(contract, voice),
         warning=warning,
     )
 

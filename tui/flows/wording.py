@@ -9,6 +9,7 @@ A status says who got the money; a rejection says why and what to do next.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -75,43 +76,57 @@ def person_name(beneficiary: BeneficiarySummary) -> str:
     return f"{beneficiary.first_name} {beneficiary.last_name}"
 
 
-def contract_state_sentence(contract: ContractSummary, dates: DateFormat = format_date) -> str:
+@dataclass(frozen=True)
+class Voice:
+    """Who the contract sentences speak to: the member (« vos soins ») or, in the console, of the member
+    (« ses soins »): a conseiller reads them about someone else (issue 19)."""
+
+    your: str
+    your_plural: str
+    principal: str
+
+
+MEMBER = Voice("votre", "vos", "vous")
+CONSOLE = Voice("son", "ses", "assuré principal")
+
+
+def contract_state_sentence(contract: ContractSummary, dates: DateFormat = format_date, voice: Voice = MEMBER) -> str:
     state = contract.state
     if state is ContractState.active:
         return f"Actif depuis le {dates(contract.start_date)}"
     if state is ContractState.suspended:
         return (
-            "Garanties suspendues : des cotisations sont impayées et vos soins ne sont plus remboursés "
-            "jusqu'au paiement ; contactez le service adhérent pour régulariser"
+            f"Garanties suspendues : des cotisations sont impayées et {voice.your_plural} soins ne sont plus "
+            "remboursés jusqu'au paiement ; contactez le service adhérent pour régulariser"
         )
     if state is ContractState.terminated:
         end = f" le {dates(contract.end_date)}" if contract.end_date else ""
-        return f"Résilié{end} : vos soins postérieurs ne sont plus remboursés"
+        return f"Résilié{end} : {voice.your_plural} soins postérieurs ne sont plus remboursés"
     end = f" jusqu'au {dates(contract.end_date)}" if contract.end_date else ""
-    return f"Portabilité : vos garanties sont maintenues après votre départ de l'employeur{end}"
+    return f"Portabilité : {voice.your_plural} garanties sont maintenues après {voice.your} départ de l'employeur{end}"
 
 
-def contract_kind_sentence(contract: ContractSummary) -> str:
+def contract_kind_sentence(contract: ContractSummary, voice: Voice = MEMBER) -> str:
     if contract.kind is ContractKind.collective and contract.employer:
-        return f"Contrat collectif (par votre employeur, {contract.employer})"
+        return f"Contrat collectif (par {voice.your} employeur, {contract.employer})"
     return status_words(contract.kind)
 
 
-def contract_sentence(contract: ContractSummary, dates: DateFormat = format_date) -> str:
+def contract_sentence(contract: ContractSummary, dates: DateFormat = format_date, voice: Voice = MEMBER) -> str:
     """One sentence: "Santé Socle : Contrat collectif (par votre employeur, Michelin) ; Actif depuis le …"."""
-    parts = [contract_kind_sentence(contract)]
+    parts = [contract_kind_sentence(contract, voice)]
     if contract.level is ContractLevel.supplementary:
         parts.append(status_words(contract.level))
-    parts.append(contract_state_sentence(contract, dates))
+    parts.append(contract_state_sentence(contract, dates, voice))
     return f"{contract.name} : " + " ; ".join(parts)
 
 
-def beneficiaries_sentence(contract: ContractSummary) -> str:
+def beneficiaries_sentence(contract: ContractSummary, voice: Voice = MEMBER) -> str:
     if not contract.beneficiaries:
         return "Personnes couvertes : aucune"
     people = [
         f"{person_name(b)} ("
-        + ("vous" if b.relationship is Relationship.member else status_words(b.relationship).lower())
+        + (voice.principal if b.relationship is Relationship.member else status_words(b.relationship).lower())
         + ")"
         for b in contract.beneficiaries
     ]
