@@ -33,6 +33,7 @@ from tui.screens.login import LoginScreen
 from tui.screens.welcome import WelcomeScreen
 from tui.widgets.cursor import focus_cursor, own_cursor
 from tui.widgets.loaded import is_loaded_instance
+from tui.widgets.palette import FrenchCommandPalette
 
 # Start-up speed (issue 11): only what paints the login screen is imported here. Every other screen, the
 # reimbursement engine, httpx and Pydantic are imported where they are first needed (a test checks it).
@@ -360,7 +361,7 @@ class EspaceApp(App[int]):
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="Chercher une action…", id="--command-palette"))
+            self.push_screen(FrenchCommandPalette(placeholder="Chercher une action…", id="--command-palette"))
 
     def action_logout(self) -> None:
         if self.session is not None:

@@ -141,6 +141,30 @@ async def test_the_palette_shows_every_available_action_with_its_key(api, token_
         assert all(hit.help and hit.help.startswith("Touche : ") for hit in hits)
 
 
+async def test_the_palette_says_in_french_when_nothing_matches(api, token_store, resume_as):
+    """Issue 19: not Textual's « No matches found »."""
+    from textual.command import CommandList
+
+    from tui.widgets.palette import NO_MATCHES, FrenchCommandPalette
+
+    resume_as(CORALIE)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, FrenchCommandPalette)
+        await pilot.press(*"xqzw")
+        await pilot.pause()
+        palette = app.screen
+        assert palette._no_matches_timer is not None  # counting down, as Textual's palette does
+        palette.show_no_matches("xqzw")  # what the countdown calls, without waiting for it
+        await pilot.pause()
+        options = app.screen.query_one(CommandList)
+        prompts = [str(options.get_option_at_index(i).prompt.renderable) for i in range(options.option_count)]
+        assert prompts == [NO_MATCHES]
+
+
 # -- the one status function ----------------------------------------------------------------------------
 
 
