@@ -158,7 +158,7 @@ async def test_the_command_palette_lists_the_registry(api, coralie, token_store,
         assert "Se déconnecter" in found  # fuzzy: other actions may match "déconn" too
         await pilot.press("ctrl+p")
         await pilot.pause()
-        assert app.screen.__class__.__name__ == "CommandPalette"
+        assert app.screen.__class__.__name__ == "FrenchCommandPalette"  # Textual's, speaking French
         await pilot.press(*"déconnecter", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, LoginScreen)
