@@ -16,7 +16,7 @@ from tui.flows.menus import Kind, read_answer
 from tui.linear import LinearClient
 from tui.linear.client import CANCELLED, INTERRUPTED, REAUTH_INTRO
 
-from .conftest import ScriptedInput
+from .conftest import ScriptedInput, challenge_answer
 
 MENU = ["Tableau de bord", "Mes remboursements", "Mes garanties", "Messagerie", "Retour"]
 
@@ -109,7 +109,9 @@ async def test_an_expired_session_is_renewed_where_the_member_was_and_the_reques
             lambda: read_code(coralie.member_number),
             "2",
             end_session_on_the_server,
+            "pas le bon",  # a wrong password first: said, then asked again, the request still waiting
             coralie.password,  # only the password: the identifier stays Coralie's
+            challenge_answer(out),  # after a refusal, the server asks its human check
             lambda: read_code(coralie.member_number),
             "2",
         ]
@@ -120,4 +122,6 @@ async def test_an_expired_session_is_renewed_where_the_member_was_and_the_reques
     renewed = text.split(REAUTH_INTRO, 1)[1]
     assert renewed.startswith("\n== Connexion ==\nMot de passe :")  # no identifier question
     assert "== Mes garanties" in renewed  # the request that met the expiry, sent again
-    assert "Vous n'êtes pas connecté" not in text and err.getvalue() == ""
+    assert "Aucune session ouverte" not in text
+    assert err.getvalue().startswith("Erreur : Identifiant ou mot de passe incorrect.")  # the wrong one, said
+    assert renewed.count("== Connexion ==\nMot de passe :") == 2  # asked again, still without the identifier
