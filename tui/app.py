@@ -22,13 +22,14 @@ from textual.theme import Theme
 
 from tui.api.token_store import MemoryTokenStore, OpeningTokenStore, TokenStore, is_open
 from tui.bindings import bindings_from_registry, install_extra_bindings
+from tui.clock import Clock, SystemClock
 from tui.commands import RegistryCommands
 from tui.flows import login as login_flow
 from tui.flows import mailbox
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, SCREEN, SESSION, Action
-from tui.flows.clock import Clock, SystemClock
 from tui.flows.config import THEME_WORDS, THEMES, ClientConfig
-from tui.flows.login import RESUMING, AuthenticatedSession
+from tui.flows.login import RESUMING
+from tui.flows.session import AuthenticatedSession
 from tui.screens.login import LoginScreen
 from tui.screens.welcome import WelcomeScreen
 from tui.widgets.cursor import focus_cursor, own_cursor

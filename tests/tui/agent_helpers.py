@@ -11,7 +11,7 @@ from sqlmodel import Session
 from tests.tui.conftest import identity_answers, settle
 from tests.tui.profile_helpers import on_form, type_text, until
 from tui.screens.agent import AgentConsoleScreen
-from tui.screens.profile_forms import ConfirmScreen, ProfileFormScreen
+from tui.screens.forms import ConfirmScreen, FormScreen
 from tui.widgets.status import StatusLine
 
 
@@ -25,7 +25,7 @@ def screen_text(app: Any) -> str:
 
 
 def form_status(app: Any) -> str:
-    return app.screen.query_one("#profile-form-status", StatusLine).text
+    return app.screen.query_one("#form-status", StatusLine).text
 
 
 def console_status(app: Any) -> str:
@@ -39,7 +39,7 @@ def identity_title(hit: Any) -> str:
 
 async def answer_questions(app: Any, pilot: Any, answers: dict[str, str], *, reason: str = "") -> None:
     """The identity form: each question the server asked, in its order, then the optional reason."""
-    await until(pilot, lambda: isinstance(app.screen, ProfileFormScreen) and "identité" in app.screen.form.title)
+    await until(pilot, lambda: isinstance(app.screen, FormScreen) and "identité" in app.screen.form.title)
     for ask in app.screen.form.asks:
         await type_text(pilot, reason if ask.name == "reason" else answers[ask.name])
         await pilot.press("enter")

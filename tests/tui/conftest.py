@@ -29,7 +29,7 @@ from server.settings import Settings
 from tests.conftest import TEST_NOW, Factory
 from tui.api.client import ApiClient
 from tui.api.token_store import MemoryTokenStore
-from tui.flows.clock import FrozenClock
+from tui.clock import FrozenClock
 
 SERVER = "http://testserver"
 
@@ -322,6 +322,22 @@ def menu_number(out: io.StringIO, label: str) -> Callable[[], str]:
         raise AssertionError(f"« {label} » is not in the menu")
 
     return find
+
+
+def recap_send(out: io.StringIO) -> Callable[[], str]:
+    """Entrée at the recap read before a form is sent (``tui.linear.face``): checks that the question being
+    asked is that recap, so that a script cannot send a form without it having been read back."""
+
+    def send() -> str:
+        asking = out.getvalue().rsplit("\n", 1)[-1]
+        assert "« modifier »" in asking, f"not at a recap: {asking!r}"
+        return ""
+
+    return send
+
+
+SEND = ("send",)
+"""In a script of ``run_linear``-style answers: Entrée at the recap (``recap_send``)."""
 
 
 def challenge_answer(out: io.StringIO) -> Callable[[], str]:

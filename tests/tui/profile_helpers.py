@@ -13,10 +13,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from models.tables import MailOutbox, Member
-from tests.tui.conftest import ScriptedInput, menu_number, settle
+from tests.tui.conftest import SEND, ScriptedInput, menu_number, recap_send, settle
 from tui.app import EspaceApp
 from tui.linear import LinearClient
-from tui.screens.profile_forms import ProfileFormScreen
+from tui.screens.forms import FormScreen
 from tui.widgets.status import StatusLine
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -63,7 +63,7 @@ async def send_a_rib(app: Any, pilot: Any) -> None:
 
 
 def on_form(app: Any, title: str) -> bool:
-    return isinstance(app.screen, ProfileFormScreen) and app.screen.form.title == title
+    return isinstance(app.screen, FormScreen) and app.screen.form.title == title
 
 
 def status_of(app: Any) -> str:
@@ -108,9 +108,12 @@ def in_order(lines: list[str], expected: list[str]) -> None:
 
 async def run_linear(api: Any, token_store: Any, answers: list[Any]) -> tuple[list[str], str]:
     """The linear client on ``answers``, where an answer may be ``("menu", label)`` (the number of that
-    label in the latest menu printed) or a callable (called when the question is asked)."""
+    label in the latest menu printed), ``SEND`` (Entrée at a form's recap) or a callable (called when the
+    question is asked)."""
     stdout, stderr = io.StringIO(), io.StringIO()
-    resolved = [menu_number(stdout, a[1]) if isinstance(a, tuple) else a for a in answers]
+    resolved = [
+        recap_send(stdout) if a == SEND else menu_number(stdout, a[1]) if isinstance(a, tuple) else a for a in answers
+    ]
     client = LinearClient(api, stdin=ScriptedInput(resolved), stdout=stdout, stderr=stderr, token_store=token_store)
     await client.run()
     return stdout.getvalue().splitlines(), stderr.getvalue()

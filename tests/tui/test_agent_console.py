@@ -28,7 +28,7 @@ from tests.tui.profile_helpers import on_form, type_text, until
 from tui.api.client import ApiClient
 from tui.app import EspaceApp
 from tui.screens.agent import AgentConsoleScreen, QueueScreen
-from tui.screens.profile_forms import ConfirmScreen
+from tui.screens.forms import ConfirmScreen
 
 JULIEN = "julien.roche@mutuelle-demo.example"
 SOPHIE_79 = "3810522"

@@ -10,7 +10,7 @@ from tests.conftest import PASSWORD
 from tui.api import errors
 from tui.api.client import ApiClient, check_server_url, is_loopback_host
 from tui.api.token_store import KeyringTokenStore, MemoryTokenStore, _usable
-from tui.flows.clock import FrozenClock
+from tui.clock import FrozenClock
 
 from .conftest import unreachable_api
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 from models.tables import Account, Member
 from tests.tui.test_claims import CORALIE, link_document
 from tui.flows import claims as flow
-from tui.flows.login import AuthenticatedSession
+from tui.flows.session import AuthenticatedSession
 from tui.linear import LinearClient
 from tui.linear.claims import MENU, run_claims
 

@@ -20,8 +20,8 @@ from tests.tui.profile_helpers import in_order, in_section, lines_of, on_form, r
 from tui.app import EspaceApp
 from tui.screens.account import ActivationScreen
 from tui.screens.dashboard import DashboardScreen
+from tui.screens.forms import ConfirmScreen, FormScreen
 from tui.screens.login import LoginScreen
-from tui.screens.profile_forms import ConfirmScreen, ProfileFormScreen
 from tui.widgets.status import StatusLine
 
 LEA = "3810274"
@@ -58,8 +58,8 @@ async def test_the_principal_opens_samuels_access_from_the_family_section(api, t
         form = app.screen
         await pilot.press("ctrl+s")  # nobody chosen yet: said, nothing sent
         await pilot.pause()
-        assert "Champ obligatoire : Pour qui." in form.query_one("#profile-form-status", StatusLine).text
-        assert isinstance(app.screen, ProfileFormScreen)
+        assert "Champ obligatoire : Pour qui." in form.query_one("#form-status", StatusLine).text
+        assert isinstance(app.screen, FormScreen)
         await pilot.press("enter", "down", "enter")  # the Select: « Samuel RIMON », the only adult without one
         assert form.values()["beneficiary"] == str(samuel(demo_session).id)
         await pilot.press("ctrl+s")

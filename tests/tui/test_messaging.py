@@ -12,6 +12,7 @@ from models.tables import Account, MessageThread
 from server.services import messaging as server_messaging
 from tests.server.issue7_world import PDF
 from tui.app import EspaceApp
+from tui.flows import attachments
 from tui.flows import messaging as flow
 from tui.linear import LinearClient
 from tui.screens.messaging import ComposerScreen, MessagingScreen, ThreadScreen
@@ -164,12 +165,12 @@ def test_attachment_from_a_path_and_completion(tmp_path):
     (tmp_path / "facture.pdf").write_bytes(PDF)
     (tmp_path / "notes.txt").write_text("x")
     prefix = str(tmp_path) + "/"
-    assert flow.complete_path(prefix) == [f"{prefix}facture.pdf", f"{prefix}scans/"]
-    assert flow.complete_path(prefix + "fa") == [f"{prefix}facture.pdf"]
-    upload = flow.load_attachment(prefix + "facture.pdf")
+    assert attachments.complete_path(prefix) == [f"{prefix}facture.pdf", f"{prefix}scans/"]
+    assert attachments.complete_path(prefix + "fa") == [f"{prefix}facture.pdf"]
+    upload = attachments.load_attachment(prefix + "facture.pdf")
     assert upload.filename == "facture.pdf"
-    with pytest.raises(flow.AttachmentError, match="PDF, JPEG ou PNG"):
-        flow.load_attachment(prefix + "notes.txt")
+    with pytest.raises(attachments.AttachmentError, match="PDF, JPEG ou PNG"):
+        attachments.load_attachment(prefix + "notes.txt")
 
 
 def test_drafts_are_kept_per_thread_for_the_session():
@@ -209,10 +210,10 @@ def test_the_file_picker_starts_in_the_folder_typed_else_documents_else_home(tmp
     """Issue 19: never in the program's folder."""
     home = tmp_path / "camille"
     home.mkdir()
-    assert flow.picker_start("", home) == home
+    assert attachments.picker_start("", home) == home
     (home / "Documents").mkdir()
-    assert flow.picker_start("", home) == home / "Documents"
-    assert flow.picker_start("relative/nowhere", home) == home / "Documents"
+    assert attachments.picker_start("", home) == home / "Documents"
+    assert attachments.picker_start("relative/nowhere", home) == home / "Documents"
     (tmp_path / "scans").mkdir()
-    assert flow.picker_start(str(tmp_path / "scans"), home) == tmp_path / "scans"
-    assert flow.picker_start(str(tmp_path / "scans" / "facture.pdf"), home) == tmp_path / "scans"
+    assert attachments.picker_start(str(tmp_path / "scans"), home) == tmp_path / "scans"
+    assert attachments.picker_start(str(tmp_path / "scans" / "facture.pdf"), home) == tmp_path / "scans"

@@ -25,7 +25,7 @@ from tests.tui.profile_helpers import (
     until,
 )
 from tui.app import EspaceApp
-from tui.screens.profile_forms import ProfileFormScreen
+from tui.screens.forms import FormScreen
 from tui.widgets.status import StatusLine
 
 
@@ -42,7 +42,7 @@ async def test_rib_change_with_the_step_up_code(api, token_store, log_in_as, rea
         await until(pilot, lambda: on_form(app, "RIB de remboursement"))
         await type_text(pilot, "FR7630006000011234567890188")
         await pilot.pause()
-        assert "la clé de l'IBAN" in app.screen.query_one("#profile-form-status", StatusLine).text
+        assert "la clé de l'IBAN" in app.screen.query_one("#form-status", StatusLine).text
         await pilot.press("backspace", "9", "enter")
         await type_text(pilot, "AGRIFRPP")
         await pilot.press("enter")
@@ -87,7 +87,7 @@ async def test_step_up_window_is_the_servers_setting(api, token_store, log_in_as
     async with in_section(api, token_store, "bank") as (app, pilot):
         assert "qui vous laisse ensuite 7 minutes pour enregistrer le RIB" in lines_of(app)
         await fill_the_rib_form(app, pilot)
-        intro = [str(w.render()) for w in app.screen.query("#profile-form > Static")]
+        intro = [str(w.render()) for w in app.screen.query("#form > Static")]
         assert "Le code permet de modifier un RIB, votre adresse e-mail ou votre mobile pendant 7 minutes." in intro
 
 
@@ -102,7 +102,7 @@ async def fill_add_a_child(pilot) -> None:
     await pilot.press("enter")  # « Ajouter un conjoint ou un enfant »
     await until(pilot, lambda: on_form(app, "Ajouter un ayant droit"))
     form = app.screen
-    assert isinstance(form, ProfileFormScreen) and form.form.title == "Ajouter un ayant droit"
+    assert isinstance(form, FormScreen) and form.form.title == "Ajouter un ayant droit"
     await pilot.press("enter", "down", "enter")  # the Select opens on « Choisir », ↓ « Enfant », Entrée
     await pilot.press("tab")
     await type_text(pilot, "Jules")
@@ -124,10 +124,10 @@ async def test_add_a_child_on_an_individual_contract(api, token_store, log_in_as
     async with app.run_test(size=(80, 24)) as pilot:
         await fill_add_a_child(pilot)
         files = app.screen
-        assert isinstance(files, ProfileFormScreen) and files.form.title == "Justificatifs"
+        assert isinstance(files, FormScreen) and files.form.title == "Justificatifs"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "Joignez : acte de naissance" in files.query_one("#profile-form-status", StatusLine).text
+        assert "Joignez : acte de naissance" in files.query_one("#form-status", StatusLine).text
         await type_text(pilot, str(birth))
         await pilot.press("enter")  # joins the file
         await pilot.press("ctrl+s")
@@ -165,7 +165,7 @@ def _keys(*keys: str, form: str | None = None):
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
-            if isinstance(pilot.app.screen, ProfileFormScreen):
+            if isinstance(pilot.app.screen, FormScreen):
                 await pilot.pause()
             else:
                 await settle(pilot)

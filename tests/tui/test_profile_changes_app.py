@@ -25,7 +25,7 @@ from tests.tui.profile_helpers import (
     type_text,
     until,
 )
-from tui.screens.profile_forms import ConfirmScreen
+from tui.screens.forms import ConfirmScreen
 
 
 async def _pick_first(pilot) -> None:

@@ -199,7 +199,7 @@ PROFILE_KEPT = "Le serveur ne répond pas : votre demande est gardée, vous pouv
 async def test_profile_request_kept_and_sent_again_with_the_same_key(
     demo_app, client_clock, token_store, log_in_as, demo_session, tmp_path
 ):
-    from tui.screens.profile_forms import ConfirmScreen
+    from tui.screens.forms import ConfirmScreen
 
     from .profile_helpers import PDF, status_of, type_text, until
     from .test_profile_actions_app import fill_add_a_child
@@ -341,7 +341,7 @@ NEW_EMAIL, NEW_MOBILE = "coralie.v@example.org", "0781223344"
 async def test_a_new_email_whose_answer_was_lost_is_sent_again_and_gets_one_code(
     demo_app, client_clock, token_store, api, log_in_as, read_code, demo_session
 ):
-    from tui.screens.profile_forms import ConfirmScreen
+    from tui.screens.forms import ConfirmScreen
 
     from .profile_helpers import back_on_profile, in_section, mails_to, member, on_form, status_of, type_text, until
 
@@ -398,7 +398,7 @@ async def test_the_console_keeps_the_form_when_a_send_got_no_answer(
 ):
     from models.schemas.common import AccountState
     from models.tables import Account, AuditEvent
-    from tui.screens.profile_forms import ConfirmScreen
+    from tui.screens.forms import ConfirmScreen
 
     from .agent_helpers import console_status, fill_form
     from .profile_helpers import until
@@ -438,7 +438,7 @@ def step_up_codes_sent(session) -> int:
 async def test_a_step_up_whose_answer_was_lost_is_asked_again_and_sends_one_code(
     demo_app, client_clock, token_store, log_in_as, read_code, demo_session
 ):
-    from tui.screens.profile_forms import ConfirmScreen
+    from tui.screens.forms import ConfirmScreen
 
     from .profile_helpers import in_section, on_form, send_a_rib, status_of, type_text, until
 
@@ -487,7 +487,7 @@ async def test_linear_a_step_up_whose_answer_was_lost_sends_one_code(
 async def test_an_email_confirmation_whose_answer_was_lost_is_sent_again_and_confirmed_once(
     demo_app, client_clock, token_store, api, log_in_as, read_code, demo_session
 ):
-    from tui.screens.profile_forms import ConfirmScreen
+    from tui.screens.forms import ConfirmScreen
 
     from .profile_helpers import back_on_profile, in_section, mails_to, member, on_form, status_of, type_text, until
 

@@ -37,12 +37,12 @@ from tui.screens import (
     confirmation,
     dashboard,
     directory,
+    forms,
     guarantees,
     login,
     login_help,
     messaging,
     profile,
-    profile_forms,
     request_forms,
     simulator,
     welcome,
@@ -130,11 +130,11 @@ FACTORIES: dict[str, tuple[bool | str, Factory]] = {
     "SavedSimulationsScreen": (True, lambda app, tmp: simulator.SavedSimulationsScreen(app.session)),
     "DirectoryScreen": (True, lambda app, tmp: directory.DirectoryScreen(app.session.api, app.session)),  # issue 21
     "ProfileScreen": (True, lambda app, tmp: profile.ProfileScreen(app.session)),
-    "ProfileFormScreen": (True, lambda app, tmp: profile_forms.ProfileFormScreen(profile_flow.family_add_form())),
-    "ConfirmScreen": (True, lambda app, tmp: profile_forms.ConfirmScreen("Retirer cet ayant droit ?")),
-    "ActionMenuScreen": (
+    "FormScreen": (True, lambda app, tmp: forms.FormScreen(profile_flow.family_add_form())),
+    "ConfirmScreen": (True, lambda app, tmp: forms.ConfirmScreen("Retirer cet ayant droit ?")),
+    "PickScreen": (
         True,
-        lambda app, tmp: profile_forms.ActionMenuScreen("Coordonnées", profile_flow.actions_of("contact")),
+        lambda app, tmp: forms.PickScreen("Coordonnées", profile_flow.actions_of("contact")),
     ),
     "MessagingScreen": (True, lambda app, tmp: messaging.MessagingScreen(app.session.api, messaging_flow.Drafts())),
     "ThreadScreen": (True, lambda app, tmp: messaging.ThreadScreen(app.session.api, messaging_flow.Drafts(), 0)),
@@ -155,7 +155,10 @@ FACTORIES: dict[str, tuple[bool | str, Factory]] = {
     # the console conseiller
     "AgentConsoleScreen": (SUPERVISOR, lambda app, tmp: _shown(app, agent.AgentConsoleScreen)),  # staff land there
     "QueueScreen": (SUPERVISOR, lambda app, tmp: agent.QueueScreen(AgentApi(app.session.api))),
-    "FormScreen": (SUPERVISOR, lambda app, tmp: agent.FormScreen("Noter l'appel", [("motif", "Motif", "")])),
+    "ConsoleFormScreen": (
+        SUPERVISOR,
+        lambda app, tmp: agent.ConsoleFormScreen("Noter l'appel", [("motif", "Motif", "")]),
+    ),
     "TextScreen": (SUPERVISOR, lambda app, tmp: agent.TextScreen(["Simulation : 6,94 €"])),
     "ConsoleSimulatorScreen": (
         SUPERVISOR,

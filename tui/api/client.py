@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from models.schemas.login_codes import PASSWORD_EXPIRED_CODE, LoginStatus
 from tui.api import errors
-from tui.flows.clock import Clock, SystemClock
+from tui.clock import Clock, SystemClock
 
 # httpx, Pydantic and the schemas are imported where they are first used, not here: the client must
 # paint its login screen before any of them is needed (issue 11, start-up speed; a test checks it).

@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # Pydantic is not loaded at start-up (issue 11)
     from models.schemas.errors import ErrorDetail
 
 __all__ = [
+    "UNEXPECTED",
     "AccountBlocked",
     "ApiError",
     "Forbidden",
@@ -27,6 +28,11 @@ __all__ = [
     "UnexpectedResponse",
     "ValidationFailed",
 ]
+
+# Said when the client itself fails (a bug): never a traceback on the screen.
+UNEXPECTED = (
+    "Une erreur inattendue est survenue dans le client. Réessayez ; si cela persiste, contactez le service adhérent."
+)
 
 
 class ApiError(Exception):

@@ -32,7 +32,7 @@ from models.schemas.auth import (
 )
 from tui.api import errors
 from tui.api.client import ApiClient
-from tui.flows.clock import paris
+from tui.clock import paris
 from tui.flows.login import FieldError, clock_time
 from tui.flows.password import PolicyCheck, default_policy
 

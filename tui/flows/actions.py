@@ -612,7 +612,7 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         ),
     ),
     *_on(
-        "profile_form",
+        "form",
         ("submit", ("ctrl+s",), "Envoyer le formulaire", "Envoyer", True),
         ("cancel", ("escape",), "Annuler : rien n'est envoyé", "Annuler", True),
     ),
@@ -621,7 +621,7 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         ("yes", ("o",), "Répondre oui", "Oui", True, "answer(True)"),
         ("no", ("n", "escape"), "Répondre non", "Non", True, "answer(False)"),
     ),
-    *_on("action_menu", ("back", ("escape",), "Revenir au profil sans rien faire", "Retour", True, "dismiss_none")),
+    *_on("pick", ("back", ("escape",), "Revenir au profil sans rien faire", "Retour", True, "dismiss_none")),
     *_on(
         "messaging",
         _BACK,

@@ -30,13 +30,13 @@ from models.schemas.common import ContractKind, ContractState
 from models.schemas.guarantees import MyGuarantees
 from models.schemas.messaging import ThreadDetail
 from models.schemas.simulation import SimulationResult
+from tui.clock import paris
 from tui.flows import claims as claims_flow
 from tui.flows import contract_services
 from tui.flows import dashboard as dashboard_flow
 from tui.flows import guarantees as guarantees_flow
 from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
-from tui.flows.clock import paris
 from tui.flows.retry import is_unreachable, kept_sentence
 from tui.flows.wording import CONSOLE, born_word, claim_status_words, inline_words, size_words, status_words
 

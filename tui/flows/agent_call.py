@@ -20,7 +20,7 @@ from models.schemas.agent import CallLogCreate, CallOutcome, StaffCreate
 from tui.api import errors
 from tui.flows.agent import ALERTS, CALLERS, OUTCOMES, audit_lines, check_lines, flagged_lines, hit_line, staff_lines
 from tui.flows.claims import download_dir, save_download, saved_sentence
-from tui.flows.profile import CHOICE, CODE, LONG, Ask, Face, Form, Values
+from tui.flows.forms import CHOICE, CODE, LONG, Ask, Face, Form, Values
 from tui.flows.retry import send_kept
 
 if TYPE_CHECKING:

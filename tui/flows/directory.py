@@ -13,7 +13,7 @@ from models.domain.vocabulary import SECTOR_UNKNOWN, status_words
 from models.schemas.directory import DirectoryHit, DirectoryKind, DirectoryPage, DirectoryQuery
 from tui.api import errors
 from tui.api.directory import DirectoryApi
-from tui.flows.profile import CHOICE, Ask, Face, Form, Values, problem
+from tui.flows.forms import CHOICE, Ask, Face, Form, Values, problem
 
 HEADING = "Trouver un professionnel de santé"
 PAGE_SIZE = 10
@@ -71,6 +71,7 @@ def search_form(previous: Values | None = None) -> Form:
         ),
         check=_check,
         submit="Rechercher",
+        recap=False,  # a search sends nothing and changes nothing: its answers are read back as the results
     )
 
 

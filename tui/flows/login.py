@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from models.schemas.login_codes import CHALLENGE_REQUIRED_FIELD, SecondFactorMethod
 from tui.api import errors
 from tui.api.token_store import IDENTIFIER, REMEMBER_MEMORY_ONLY, TokenStore, device_item, is_open
-from tui.flows.clock import paris
+from tui.clock import paris
+from tui.flows.session import AuthenticatedSession
 
 # Start-up (issue 11): the login form is painted before Pydantic, the enumerations of
 # `models.schemas.common`, `tui.flows.wording` and the date formats are loaded; the functions that word a
@@ -56,10 +57,6 @@ RESENDING = "Envoi d'un nouveau code…"
 NO_RESEND_LEFT = "Plus aucun renvoi possible : recommencez la connexion pour recevoir un nouveau code."
 PASSWORD_EXPIRED_NOTICE = "Votre mot de passe a expiré : choisissez-en un nouveau pour accéder à votre espace."
 DEVICE_NAME = "Client terminal Espace Adhérent"
-
-UNEXPECTED = (
-    "Une erreur inattendue est survenue dans le client. Réessayez ; si cela persiste, contactez le service adhérent."
-)
 
 
 class Step(Enum):
@@ -139,15 +136,6 @@ class Prompt:
 class FieldError:
     field: str
     message: str
-
-
-@dataclass(frozen=True)
-class AuthenticatedSession:
-    """The result of the flow: the API client, now holding the token, and the session's facts."""
-
-    api: ApiClient
-    session: SessionOut | None
-    """None when the session was resumed from the token store (the server knows the rest)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.flows.clock import paris
+from tui.clock import paris
 
 # `mailbox`, `email` and the date formats are imported when the mailbox is read: the app only asks
 # `demo_maildir` at start.

@@ -9,28 +9,23 @@ and sending it again reuses the key, so the server records the message once.
 
 from __future__ import annotations
 
-import base64
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from models.domain.dates import format_date
 from models.schemas.common import RequestStatus, ThreadCategory, ThreadStatus
-from models.schemas.messaging import Inbox, ThreadDetail, ThreadSummary, UploadedFile
+from models.schemas.messaging import Inbox, ThreadDetail, ThreadSummary
 from models.schemas.notifications import NotificationList, NotificationOut
 from models.schemas.requests import RequestDetail, RequestSummary
+from tui.clock import paris
 from tui.flows import wording
-from tui.flows.clock import paris
 from tui.flows.retry import Submission
 
 DateFormat = Callable[[date], str]
 POLL_SECONDS = 60.0
 """How often what others change (a conseiller's answer, the conseillers' queue) is read again while its
 screen is shown (issue 19): often enough to notice, rarely enough to cost nothing (one small GET)."""
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ACCEPTED_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 NEW = 0  # the draft key of a new message
 
 MESSAGING_HEADING = "Messagerie"
@@ -41,10 +36,6 @@ NO_REQUESTS = "Aucune démarche pour l'instant."
 NO_NOTIFICATIONS = "Aucune notification."
 SENT = "Message envoyé. Un accusé de réception vous est adressé par e-mail."
 DRAFT_KEPT = "votre message est gardé"
-
-
-class AttachmentError(ValueError):
-    """A French sentence: what is wrong with the file and what to do."""
 
 
 @dataclass
@@ -75,48 +66,6 @@ class Drafts:
 
     def has(self, key: int) -> bool:
         return key in self._drafts and not self._drafts[key].empty
-
-
-def load_attachment(path: str) -> UploadedFile:
-    """The file at ``path`` (``~`` allowed) as an upload; only its base name is sent (the server renames it)."""
-    target = Path(os.path.expanduser(path.strip()))
-    if not path.strip():
-        raise AttachmentError("Indiquez le chemin du fichier à joindre.")
-    if not target.is_file():
-        raise AttachmentError(f"Fichier introuvable : {target}. Vérifiez le chemin (Tab complète le nom).")
-    if target.suffix.lower() not in ACCEPTED_SUFFIXES:
-        raise AttachmentError("Seuls les fichiers PDF, JPEG ou PNG sont acceptés.")
-    size = target.stat().st_size
-    if size > MAX_ATTACHMENT_BYTES:
-        raise AttachmentError("Fichier trop volumineux : 10 Mo au plus. Réduisez la résolution du scan.")
-    try:
-        content = target.read_bytes()
-    except OSError as exc:
-        raise AttachmentError(f"Le fichier n'a pas pu être lu : {exc.strerror or exc}.") from exc
-    return UploadedFile(filename=target.name, content_base64=base64.b64encode(content).decode())
-
-
-def complete_path(prefix: str, limit: int = 50) -> list[str]:
-    """Completions of a path being typed: directories end with "/", files are PDF, JPEG or PNG."""
-    expanded = os.path.expanduser(prefix) if prefix else ""
-    directory, start = os.path.split(expanded)
-    base = Path(directory or ".")
-    try:
-        entries = sorted(base.iterdir(), key=lambda p: p.name.lower())
-    except OSError:
-        return []
-    shown_dir = prefix[: len(prefix) - len(start)]
-    out = []
-    for entry in entries:
-        if not entry.name.startswith(start) or (entry.name.startswith(".") and not start.startswith(".")):
-            continue
-        if entry.is_dir():
-            out.append(f"{shown_dir}{entry.name}/")
-        elif entry.suffix.lower() in ACCEPTED_SUFFIXES:
-            out.append(f"{shown_dir}{entry.name}")
-        if len(out) >= limit:
-            break
-    return out
 
 
 def _day(at: datetime, dates: DateFormat) -> str:
@@ -177,18 +126,6 @@ def message_lines(thread: ThreadDetail, dates: DateFormat = format_date) -> list
         block += [f"Pièce jointe : {a.filename} ({wording.size_words(a.size)})" for a in m.attachments]
         blocks.append(block)
     return blocks
-
-
-def picker_start(typed: str, home: Path | None = None) -> Path:
-    """Where the file picker opens (issue 19): the folder typed (or the typed file's), else the member's
-    Documents folder, else their home — never the program's own folder."""
-    path = Path(os.path.expanduser(typed.strip())) if typed.strip() else None
-    for candidate in (path, path.parent if path is not None else None):
-        if candidate is not None and candidate.is_absolute() and candidate.is_dir():
-            return candidate
-    base = home or Path.home()
-    documents = base / "Documents"
-    return documents if documents.is_dir() else base
 
 
 def request_line(r: RequestSummary, dates: DateFormat = format_date) -> str:

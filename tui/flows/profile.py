@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from models.domain.contact import ContactError, validate_bic, validate_iban
 from models.domain.dates import format_date
@@ -52,11 +52,24 @@ from models.schemas.profile import (
 )
 from tui.api import errors
 from tui.api.profile import ProfileApi
+from tui.clock import paris
 from tui.flows import retry
 from tui.flows.actions import SCREEN_ACTIONS
+from tui.flows.attachments import load_attachment
 from tui.flows.claims import download_dir, save_download, saved_sentence
-from tui.flows.clock import paris
-from tui.flows.messaging import AttachmentError, load_attachment
+from tui.flows.forms import (
+    CHOICE,
+    CODE,
+    DATE,
+    DATE_HINT,
+    FILE,
+    LONG,
+    NOTHING_SENT,
+    Ask,
+    Face,
+    Form,
+    Values,
+)
 from tui.flows.request_forms import parse_date
 from tui.flows.wording import born_word, instalment_words, status_words
 
@@ -325,73 +338,6 @@ def check_rib_typed(values: dict[str, Any]) -> str | None:
 
 # -- the actions: forms, a face, one coroutine per action ---------------------------------------------------
 
-TEXT, CHOICE, FILE, CODE, DATE, LONG = "text", "choice", "file", "code", "date", "long"
-DATE_HINT = "JJ/MM/AAAA, par exemple 15/07/2025"
-Values = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Ask:
-    """One field: ``choices`` are (value, words); a FILE field holds a list of paths (``limit`` files)."""
-
-    name: str
-    label: str
-    kind: str = TEXT
-    choices: tuple[tuple[str, str], ...] = ()
-    required: bool = True
-    hint: str = ""
-    default: str = ""
-    limit: int = 1
-    when: Callable[[Values], bool] | None = None  # asked only when this holds for the answers so far
-
-
-@dataclass(frozen=True)
-class Form:
-    title: str
-    intro: tuple[str, ...]
-    asks: tuple[Ask, ...]
-    check: Callable[[Values], str | None] | None = None  # also run as the member types
-    submit: str = "Valider"
-
-
-class Face(Protocol):
-    async def form(self, form: Form) -> Values | None:
-        """The answers once ``problem(form, answers)`` is None; None when the member gives up."""
-
-    async def confirm(self, question: str) -> bool: ...
-
-    def say(self, text: str) -> None: ...
-
-    def error(self, text: str) -> None:
-        """What went wrong, said as an error; the flow goes on (a wrong code is asked again)."""
-
-
-def problem(form: Form, values: Values) -> str | None:
-    """The French message of the first problem of a filled form (both faces call it before sending)."""
-    for ask in form.asks:
-        if ask.when is not None and not ask.when(values):
-            continue
-        value = values.get(ask.name, [] if ask.kind == FILE else "")
-        if ask.kind == FILE:
-            if ask.required and not value:
-                return f"Joignez : {ask.label.lower()} (PDF, JPEG ou PNG)."
-            for path in value:
-                try:
-                    load_attachment(path)
-                except AttachmentError as exc:
-                    return str(exc)
-            continue
-        text = str(value).strip()
-        if not text:
-            if ask.required:
-                return f"Champ obligatoire : {ask.label}."
-            continue
-        if ask.kind == CHOICE and text not in {v for v, _ in ask.choices}:
-            return f"{ask.label} : choisissez parmi " + ", ".join(w for _, w in ask.choices) + "."
-        if ask.kind == DATE and parse_date(text) is None:
-            return f"{ask.label} : date non valable ({DATE_HINT})."
-    return form.check(values) if form.check else None
-
 
 @dataclass(frozen=True)
 class ProfileAction:
@@ -417,7 +363,6 @@ DOWNLOADS: dict[str, tuple[str, str, str]] = {  # action id: (API path, file nam
     ),
     "data_export": ("/me/data-export", "mes-donnees.json", "Fichier « Mes données »"),
 }
-NOTHING_SENT = "Rien n'a été envoyé."
 
 
 def actions_of(section: str) -> list[ProfileAction]:

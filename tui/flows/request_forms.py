@@ -33,7 +33,7 @@ from models.schemas.requests import (
     RequestDetail,
 )
 from tui.flows import wording
-from tui.flows.messaging import AttachmentError, load_attachment
+from tui.flows.attachments import AttachmentError, load_attachment
 from tui.flows.retry import Submission
 
 MAX_FILES = 5

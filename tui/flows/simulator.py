@@ -20,7 +20,7 @@ from models.schemas.guarantees import BeneficiaryCover, SavedSimulationOut
 from models.schemas.simulation import SimulationResult
 from tui.api import errors
 from tui.api.client import ApiClient
-from tui.flows.clock import paris
+from tui.clock import paris
 from tui.flows.retry import Submission
 
 HEADING = "Simulateur de remboursement"

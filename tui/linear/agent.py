@@ -23,10 +23,10 @@ from tui.flows import simulator as simulator_flow
 from tui.flows.actions import Action
 from tui.linear import guarantees as linear_simulator
 from tui.linear.ending import EndOfInput
-from tui.linear.profile import LinearFace
+from tui.linear.face import LinearFace
 
 if TYPE_CHECKING:
-    from tui.flows.login import AuthenticatedSession
+    from tui.flows.session import AuthenticatedSession
     from tui.linear.client import LinearClient
 
 TOP = (

@@ -10,7 +10,7 @@ from models.domain.dates import format_date_long
 from models.schemas.claims import ClaimDetail
 from tui.api import errors
 from tui.flows import claims as flow
-from tui.flows.login import AuthenticatedSession
+from tui.flows.session import AuthenticatedSession
 
 if TYPE_CHECKING:
     from tui.linear.client import LinearClient

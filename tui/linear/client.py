@@ -26,13 +26,14 @@ from tui.flows import login as login_flow
 from tui.flows import login_help, mailbox, menus
 from tui.flows.actions import DEFAULT_REGISTRY, Action, Registry
 from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, SERVICES_HEADING, build_view
-from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome, Step
+from tui.flows.login import LoginFlow, LoginOutcome, Step
 from tui.flows.password import RULES_SUMMARY
+from tui.flows.session import AuthenticatedSession
 from tui.linear import claims as linear_claims
 from tui.linear import guarantees as linear_guarantees
 from tui.linear import messaging as linear_messaging
 from tui.linear import speech
-from tui.linear.ending import Cancelled, EndOfInput
+from tui.linear.ending import Back, Cancelled, EndOfInput
 
 T = TypeVar("T")
 
@@ -299,7 +300,7 @@ class LinearClient:
                         self.say(line)
                 elif answer.kind is menus.Kind.BACK:
                     if not top:
-                        raise Cancelled
+                        raise Back
                     self.say(AT_TOP)
                 else:
                     self.error(answer.problem)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from tui.api.directory import DirectoryApi
 from tui.flows import directory as flow
-from tui.flows.login import AuthenticatedSession
+from tui.flows.session import AuthenticatedSession
+from tui.linear.face import LinearFace
 from tui.linear.guarantees import run_simulator
-from tui.linear.profile import LinearFace
 
 if TYPE_CHECKING:
     from tui.linear.client import LinearClient

@@ -9,3 +9,8 @@ class EndOfInput(Exception):
 class Cancelled(Exception):
     """Ctrl+C, or Ctrl+D in a question: the current form or flow ends and nothing is sent. Caught by the
     menu that started it, which says so and asks again."""
+
+
+class Back(Cancelled):
+    """« 0 » or « retour » in a menu that has no « Retour » entry: that menu is left. A flow that offered
+    the menu through ``Face.pick`` gets None and goes on (one step back); anywhere else it ends the flow."""

@@ -9,7 +9,7 @@ from tui.api import errors
 from tui.flows import contract_services, retry
 from tui.flows import guarantees as guarantees_flow
 from tui.flows import simulator as flow
-from tui.flows.login import AuthenticatedSession
+from tui.flows.session import AuthenticatedSession
 
 if TYPE_CHECKING:
     from tui.linear.client import LinearClient

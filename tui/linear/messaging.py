@@ -10,9 +10,9 @@ from models.schemas.common import ThreadCategory
 from models.schemas.messaging import MessageCreate, ThreadCreate
 from tui.api import errors
 from tui.api.messaging import MessagingApi
+from tui.flows import attachments, retry, wording
 from tui.flows import messaging as flow
-from tui.flows import retry, wording
-from tui.flows.login import AuthenticatedSession
+from tui.flows.session import AuthenticatedSession
 
 BACK = "Revenir au menu"
 WRITE = "Écrire un nouveau message"
@@ -74,8 +74,8 @@ async def write(client: Any, api: MessagingApi, key: int) -> None:
         if not path:
             break
         try:
-            files.append(flow.load_attachment(path))
-        except flow.AttachmentError as exc:
+            files.append(attachments.load_attachment(path))
+        except attachments.AttachmentError as exc:
             client.error(str(exc))
             continue
         draft.attachments.append(path)

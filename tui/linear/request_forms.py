@@ -9,9 +9,9 @@ from typing import Any
 from models.domain.dates import format_date_long
 from tui.api import errors
 from tui.api.messaging import MessagingApi
+from tui.clock import SystemClock
 from tui.flows import request_forms as forms
-from tui.flows.clock import SystemClock
-from tui.flows.login import AuthenticatedSession
+from tui.flows.session import AuthenticatedSession
 
 ABANDON = "Abandonner (rien n'est envoyé)"
 MAX_ROUNDS = 5

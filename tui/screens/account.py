@@ -25,6 +25,7 @@ from textual.widgets import Button, Checkbox, Input, OptionList
 from textual.worker import WorkerState
 
 from models.schemas.auth import SecondFactorMethod
+from tui.api import errors
 from tui.api.client import ApiClient
 from tui.bindings import modal_bindings, screen_bindings
 from tui.flows import account as flows
@@ -114,7 +115,7 @@ class AccountScreen(ModalScreen[Any]):
 
     def on_worker_state_changed(self, event) -> None:  # a bug in the client: say so, do not crash
         if event.state is WorkerState.ERROR and event.worker.group == "account":
-            self.status.error(login_flow.UNEXPECTED)
+            self.status.error(errors.UNEXPECTED)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -32,7 +32,7 @@ from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
 from tui.flows.actions import DEFAULT_REGISTRY, keys_label
 from tui.screens.claims import ClaimDetailScreen
-from tui.screens.profile_forms import ScreenFace
+from tui.screens.forms import ScreenFace
 from tui.screens.simulator import SimulatorScreen, error_slot
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Label, Static
@@ -61,7 +61,7 @@ def _error_text(exc: Exception) -> str:
 # --- modals --------------------------------------------------------------------------------------
 
 
-class FormScreen(ModalScreen[dict[str, str] | None]):
+class ConsoleFormScreen(ModalScreen[dict[str, str] | None]):
     """A short form: labelled inputs, Entrée passes to the next field and submits on the last, Échap cancels."""
 
     # A modal hides the app's bindings: F1, the palette and Quitter bound here too (registry ids).
@@ -84,9 +84,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self.typed = values or {}  # what was typed before a send the server did not answer
         self.error = error
 
-    def again(self, sentence: str) -> FormScreen:
+    def again(self, sentence: str) -> ConsoleFormScreen:
         """The same form, filled in with what was typed, saying why it is back (``sentence``)."""
-        return FormScreen(self.title_text, self.fields, self.note, values=self.typed, error=sentence)
+        return ConsoleFormScreen(self.title_text, self.fields, self.note, values=self.typed, error=sentence)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="agent-form"):
@@ -230,9 +230,9 @@ class SendingScreen(Screen[None]):
     with what was typed, saying that nothing was lost and that sending again will not do it twice
     (``AgentApi`` sends the same body with the same Idempotency-Key). Issue 11, Faults."""
 
-    _sending: tuple[FormScreen, Answered] | None = None  # the form whose answer is being handled
+    _sending: tuple[ConsoleFormScreen, Answered] | None = None  # the form whose answer is being handled
 
-    def _ask(self, form: FormScreen, then: Answered) -> None:
+    def _ask(self, form: ConsoleFormScreen, then: Answered) -> None:
         def answered(values: dict[str, str] | None) -> None:
             self._sending = (form, then) if values else None
             try:
@@ -247,7 +247,7 @@ class SendingScreen(Screen[None]):
 
     @work(exit_on_error=False)
     async def _send_worker(
-        self, call: Any, done: Callable[[Any], None], form: tuple[FormScreen, Answered] | None
+        self, call: Any, done: Callable[[Any], None], form: tuple[ConsoleFormScreen, Answered] | None
     ) -> None:
         try:
             result = await call
@@ -260,7 +260,7 @@ class SendingScreen(Screen[None]):
             return
         done(result)
 
-    def _reopen(self, status: Static, kept: tuple[tuple[FormScreen, Answered], str]) -> None:
+    def _reopen(self, status: Static, kept: tuple[tuple[ConsoleFormScreen, Answered], str]) -> None:
         (form, then), sentence = kept
         status.update(sentence)
         self._ask(form.again(sentence), then)
@@ -379,10 +379,10 @@ class QueueScreen(SendingScreen):
                 fields.append(
                     ("outcome", "Issue : f (fondée), p (partielle), r (refusée : le médiateur est nommé)", "f/p/r")
                 )
-            self._ask(FormScreen("Répondre", fields), partial(self._answered, item))
+            self._ask(ConsoleFormScreen("Répondre", fields), partial(self._answered, item))
         else:
             fields = [("accept", "Accepter ? o/n", "o"), ("body", "Réponse (motif d'un refus)", "")]
-            self._ask(FormScreen("Traiter la démarche", fields), partial(self._decided, item))
+            self._ask(ConsoleFormScreen("Traiter la démarche", fields), partial(self._decided, item))
 
     def _answered(self, item: QueueItem, values: dict[str, str] | None) -> None:
         if not values or not values.get("body", "").strip():
@@ -413,7 +413,7 @@ class QueueScreen(SendingScreen):
         item = self._selected_item()
         if item is not None:
             self._ask(
-                FormScreen(flow.NOTE_TITLE, [("body", "Note", flow.NOTE_HINT)]),
+                ConsoleFormScreen(flow.NOTE_TITLE, [("body", "Note", flow.NOTE_HINT)]),
                 partial(self._noted, item),
             )
 

@@ -22,10 +22,11 @@ from textual.worker import Worker, WorkerState
 from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions
 from tui.api import errors
 from tui.api.client import Download
+from tui.api.errors import UNEXPECTED
 from tui.bindings import help_binding, screen_bindings
 from tui.flows import claims as flow
 from tui.flows import wording
-from tui.flows.login import UNEXPECTED, AuthenticatedSession
+from tui.flows.session import AuthenticatedSession
 from tui.screens.help import HelpScreen
 from tui.widgets.fast_table import FastTable
 from tui.widgets.status import StatusLine

@@ -15,6 +15,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from tui.api import errors
+from tui.api.errors import UNEXPECTED
 from tui.bindings import screen_bindings
 from tui.flows.actions import DEFAULT_REGISTRY, Registry, keys_label
 from tui.flows.dashboard import (
@@ -27,7 +28,7 @@ from tui.flows.dashboard import (
     DashboardView,
     build_view,
 )
-from tui.flows.login import UNEXPECTED, AuthenticatedSession
+from tui.flows.session import AuthenticatedSession
 from tui.widgets.records import RecordLines
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Static

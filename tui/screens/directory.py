@@ -23,9 +23,9 @@ from tui.api.client import ApiClient
 from tui.api.directory import DirectoryApi
 from tui.bindings import screen_bindings
 from tui.flows import directory as flow
-from tui.flows import profile as forms
-from tui.flows.login import AuthenticatedSession
-from tui.screens.profile_forms import ScreenFace
+from tui.flows import forms
+from tui.flows.session import AuthenticatedSession
+from tui.screens.forms import ScreenFace
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Label, Static
 

@@ -24,7 +24,7 @@ from tui.flows.guarantees import (
     build_view,
     save_table_pdf,
 )
-from tui.flows.login import AuthenticatedSession
+from tui.flows.session import AuthenticatedSession
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Static
 

@@ -13,12 +13,14 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input
 
+from tui.api import errors
 from tui.api.client import ApiClient
 from tui.api.token_store import TokenStore, device_item, is_open, load_items
 from tui.bindings import anonymous_bindings, modal_bindings
 from tui.flows import login as login_flow
 from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, Registry, keys_label
-from tui.flows.login import AuthenticatedSession, LoginFlow, LoginOutcome
+from tui.flows.login import LoginFlow, LoginOutcome
+from tui.flows.session import AuthenticatedSession
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Label, Static
 
@@ -249,4 +251,4 @@ class LoginScreen(ModalScreen[AuthenticatedSession]):
 
         if event.state is WorkerState.ERROR and event.worker.group == "login":
             self.query_one("#submit", Button).disabled = False
-            self.status.error(login_flow.UNEXPECTED)
+            self.status.error(errors.UNEXPECTED)

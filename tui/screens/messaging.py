@@ -23,8 +23,8 @@ from tui.api import errors
 from tui.api.client import ApiClient
 from tui.api.messaging import MessagingApi
 from tui.bindings import screen_bindings
+from tui.flows import attachments, retry, wording
 from tui.flows import messaging as flow
-from tui.flows import retry, wording
 from tui.widgets.attachments import AttachmentPicker
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Label, Static
@@ -252,8 +252,8 @@ class ComposerScreen(_ApiScreen):
     def action_send(self) -> None:
         self._save_draft()
         try:
-            files = [flow.load_attachment(p) for p in self.draft.attachments]
-        except flow.AttachmentError as exc:
+            files = [attachments.load_attachment(p) for p in self.draft.attachments]
+        except attachments.AttachmentError as exc:
             self.status.error(str(exc))
             return
         if not self.draft.body.strip():

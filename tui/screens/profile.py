@@ -18,9 +18,9 @@ from tui.api import errors
 from tui.api.profile import ProfileApi
 from tui.bindings import screen_bindings
 from tui.flows import profile as flow
-from tui.flows.login import AuthenticatedSession
-from tui.flows.messaging import AttachmentError
-from tui.screens.profile_forms import ActionMenuScreen, ScreenFace
+from tui.flows.attachments import AttachmentError
+from tui.flows.session import AuthenticatedSession
+from tui.screens.forms import PickScreen, ScreenFace
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Static
 
@@ -87,11 +87,12 @@ class ProfileScreen(Screen[None]):
             return
         title = next(s.title for s in self.sections if s.id == self.section)
 
-        def picked(action_id: str | None) -> None:
-            if action_id:
-                self._run_action(action_id)
+        def picked(index: int | None) -> None:
+            if index is not None:
+                self._run_action(actions[index].id)
 
-        self.app.push_screen(ActionMenuScreen(title, actions), picked)
+        labels = [f"{a.label} (touche {a.key})" for a in actions]
+        self.app.push_screen(PickScreen(f"{title} : que voulez-vous faire ?", labels), picked)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "profile_action" and parameters:

@@ -20,7 +20,7 @@ from tui.api import errors
 from tui.bindings import screen_bindings
 from tui.flows import retry
 from tui.flows import simulator as flow
-from tui.flows.login import AuthenticatedSession
+from tui.flows.session import AuthenticatedSession
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Label, Static
 

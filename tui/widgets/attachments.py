@@ -21,7 +21,7 @@ from textual.suggester import Suggester
 from textual.widgets import DirectoryTree, Footer, Input
 
 from tui.bindings import help_binding, screen_bindings
-from tui.flows import messaging as flow
+from tui.flows import attachments
 from tui.widgets.text import Static
 
 
@@ -32,7 +32,7 @@ class PathSuggester(Suggester):
         super().__init__(use_cache=False, case_sensitive=True)
 
     async def get_suggestion(self, value: str) -> str | None:
-        options = flow.complete_path(value, limit=1)
+        options = attachments.complete_path(value, limit=1)
         return options[0] if options else None
 
 
@@ -41,7 +41,7 @@ class _AcceptedFiles(DirectoryTree):
         return [
             p
             for p in paths
-            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in flow.ACCEPTED_SUFFIXES)
+            if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in attachments.ACCEPTED_SUFFIXES)
         ]
 
 
@@ -144,8 +144,8 @@ class AttachmentPicker(Vertical):
             self.post_message(self.Problem(f"{self.limit} fichier{'s' if self.limit > 1 else ''} au plus."))
             return False
         try:
-            flow.load_attachment(value)
-        except flow.AttachmentError as exc:
+            attachments.load_attachment(value)
+        except attachments.AttachmentError as exc:
             self.post_message(self.Problem(str(exc)))
             return False
         self.paths.append(value)
@@ -159,7 +159,7 @@ class AttachmentPicker(Vertical):
             self._refresh(f"Pièce jointe retirée : {os.path.basename(removed)}.")
 
     def action_browse(self) -> None:
-        start = str(flow.picker_start(self.query_one(Input).value))
+        start = str(attachments.picker_start(self.query_one(Input).value))
 
         def picked(path: str | None) -> None:
             if path:

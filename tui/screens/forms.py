@@ -1,10 +1,12 @@
-"""The full-screen face of the profile's actions (``tui.flows.profile.Face``): a modal form built from a
-flow ``Form`` (text fields, choices, the shared attachment widget for files), checked by the flow as the
-member types (``Form.check``) and before it is sent (``flow.problem``); a yes/no modal; and ``ScreenFace``,
+"""The full-screen face of the flow model (``tui.flows.forms.Face``): a modal form built from a flow
+``Form`` (a visible label over every field, choices, the shared attachment widget for files), checked by the
+flow as the user types (``Form.check``) and before it is sent (``forms.first_problem``: the sentence is written
+under the wrong field and the cursor put there); a yes/no modal; a list to pick from; and ``ScreenFace``,
 which pushes them from the screen's worker and says the outcome on the screen's status line."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from textual import on
@@ -16,23 +18,23 @@ from textual.widgets import Footer, Input, OptionList, Select
 from textual.widgets.option_list import Option
 
 from tui.bindings import help_binding, screen_bindings
-from tui.flows import profile as flow
+from tui.flows import forms as flow
 from tui.widgets.attachments import AttachmentPicker
-from tui.widgets.status import StatusLine
+from tui.widgets.status import ERROR_PREFIX, StatusLine
 from tui.widgets.text import Label, Static
 
 
-class ProfileFormScreen(ModalScreen[dict[str, Any] | None]):
+class FormScreen(ModalScreen[dict[str, Any] | None]):
     """Tab moves between fields, Entrée goes to the next field (on the last one it sends), Ctrl+S sends,
     Échap cancels. A problem is said in words on the form's status line; nothing is sent until it is gone."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("profile_form"), help_binding(show=False)]
-    ACTION_SCREEN = "profile_form"
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("form"), help_binding(show=False)]
+    ACTION_SCREEN = "form"
     DEFAULT_CSS = """
-    ProfileFormScreen { align: center middle; }
-    #profile-form { width: 76; height: auto; max-height: 22; border: round $accent; padding: 0 1; }
-    #profile-form-fields { height: auto; max-height: 14; }
-    #profile-form Label { margin-top: 1; }
+    FormScreen { align: center middle; }
+    #form { width: 76; height: auto; max-height: 22; border: round $accent; padding: 0 1; }
+    #form-fields { height: auto; max-height: 14; }
+    #form Label { margin-top: 1; }
     """
 
     def __init__(self, form: flow.Form) -> None:
@@ -41,11 +43,11 @@ class ProfileFormScreen(ModalScreen[dict[str, Any] | None]):
         self.files: dict[str, list[str]] = {a.name: [] for a in form.asks if a.kind == flow.FILE}
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="profile-form"):
+        with Vertical(id="form"):
             yield Static(f"== {self.form.title} ==", classes="heading", markup=False)
             for line in self.form.intro:
                 yield Static(line, markup=False)
-            with VerticalScroll(id="profile-form-fields"):
+            with VerticalScroll(id="form-fields"):
                 for ask in self.form.asks:
                     label = ask.label + ("" if ask.required else " (facultatif)")
                     yield Label(label + (f" – {ask.hint}" if ask.hint else ""), markup=False)
@@ -63,7 +65,8 @@ class ProfileFormScreen(ModalScreen[dict[str, Any] | None]):
                         )
                     else:
                         yield Input(value=ask.default, id=f"field-{ask.name}", placeholder=ask.hint or ask.label)
-            yield StatusLine(id="profile-form-status")
+                    yield Static("", id=f"error-{ask.name}", classes="field-error -hidden", markup=False)
+            yield StatusLine(id="form-status")
             yield Static(f"Ctrl+S : {self.form.submit.lower()} ; Échap : annuler", markup=False)
         yield Footer(compact=True)
 
@@ -82,13 +85,24 @@ class ProfileFormScreen(ModalScreen[dict[str, Any] | None]):
                 values[ask.name] = self.query_one(f"#field-{ask.name}", Input).value
         return values
 
-    def _typed(self) -> None:
-        problem = self.form.check(self.values()) if self.form.check else None
-        status = self.query_one("#profile-form-status", StatusLine)
-        if problem:
-            status.error(problem)
-        else:
+    def _show_problem(self, problem: flow.Problem | None) -> None:
+        """The sentence under its field (and on the status line, which a screen reader announces)."""
+        for slot in self.query(".field-error").results(Static):
+            slot.update("")
+            slot.add_class("-hidden")
+        status = self.query_one("#form-status", StatusLine)
+        if problem is None:
             status.clear()
+            return
+        status.error(problem.message)
+        if problem.field is not None:
+            slot = self.query_one(f"#error-{problem.field}", Static)
+            slot.update(ERROR_PREFIX + problem.message)
+            slot.remove_class("-hidden")
+
+    def _typed(self) -> None:
+        found = flow.as_problem(self.form.check(self.values()), None) if self.form.check else None
+        self._show_problem(found)
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -107,17 +121,19 @@ class ProfileFormScreen(ModalScreen[dict[str, Any] | None]):
 
     @on(AttachmentPicker.Problem)
     def _file_problem(self, event: AttachmentPicker.Problem) -> None:
-        self.query_one("#profile-form-status", StatusLine).error(event.text)
+        self.query_one("#form-status", StatusLine).error(event.text)
 
     @on(AttachmentPicker.Changed)
     def _file_changed(self, event: AttachmentPicker.Changed) -> None:
-        self.query_one("#profile-form-status", StatusLine).info(event.text)
+        self.query_one("#form-status", StatusLine).info(event.text)
 
     def action_submit(self) -> None:
         values = self.values()
-        problem = flow.problem(self.form, values)
+        problem = flow.first_problem(self.form, values)
+        self._show_problem(problem)
         if problem:
-            self.query_one("#profile-form-status", StatusLine).error(problem)
+            if problem.field is not None:
+                self.query_one(f"#field-{problem.field}").focus()
             return
         self.dismiss(values)
 
@@ -132,8 +148,8 @@ class ConfirmScreen(ModalScreen[bool]):
     ACTION_SCREEN = "confirm"
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    #profile-confirm { width: 70; height: auto; border: round $warning; padding: 0 1; }
-    #profile-confirm OptionList { height: auto; }
+    #confirm { width: 70; height: auto; border: round $warning; padding: 0 1; }
+    #confirm OptionList { height: auto; }
     """
 
     def __init__(self, question: str) -> None:
@@ -141,7 +157,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="profile-confirm"):
+        with Vertical(id="confirm"):
             yield Static(self.question, markup=False)
             yield OptionList(Option("Non", id="no"), Option("Oui", id="yes"), id="confirm-options")
         yield Footer(compact=True)
@@ -157,26 +173,27 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class ActionMenuScreen(ModalScreen[str | None]):
-    """The actions of a section (Entrée on a section): arrows, Entrée; Échap goes back."""
+class PickScreen(ModalScreen[int | None]):
+    """One choice among a few (the actions of a profile section, a conseiller's choice…): arrows, Entrée;
+    Échap goes back. Answers the index of the option, None for back."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("action_menu"), help_binding(show=False)]
-    ACTION_SCREEN = "action_menu"
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("pick"), help_binding(show=False)]
+    ACTION_SCREEN = "pick"
     DEFAULT_CSS = """
-    ActionMenuScreen { align: center middle; }
-    #profile-actions-menu { width: 70; height: auto; border: round $accent; padding: 0 1; }
-    #profile-actions-menu OptionList { height: auto; }
+    PickScreen { align: center middle; }
+    #pick { width: 70; height: auto; border: round $accent; padding: 0 1; }
+    #pick OptionList { height: auto; }
     """
 
-    def __init__(self, title: str, actions: list[flow.ProfileAction]) -> None:
+    def __init__(self, question: str, options: Sequence[str]) -> None:
         super().__init__()
-        self.title_text = title
-        self.actions = actions
+        self.question = question
+        self.options = list(options)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="profile-actions-menu"):
-            yield Static(f"== {self.title_text} : que voulez-vous faire ? ==", classes="heading", markup=False)
-            yield OptionList(*[Option(f"{a.label} (touche {a.key})", id=a.id) for a in self.actions])
+        with Vertical(id="pick"):
+            yield Static(f"== {self.question} ==", classes="heading", markup=False)
+            yield OptionList(*[Option(words, id=str(n)) for n, words in enumerate(self.options)])
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -184,7 +201,7 @@ class ActionMenuScreen(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.dismiss(int(event.option.id or 0))
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
@@ -199,10 +216,13 @@ class ScreenFace:
         self.said: list[str] = []
 
     async def form(self, form: flow.Form) -> dict[str, Any] | None:
-        return await self.screen.app.push_screen_wait(ProfileFormScreen(form))
+        return await self.screen.app.push_screen_wait(FormScreen(form))
 
     async def confirm(self, question: str) -> bool:
         return bool(await self.screen.app.push_screen_wait(ConfirmScreen(question)))
+
+    async def pick(self, question: str, options: Sequence[str]) -> int | None:
+        return await self.screen.app.push_screen_wait(PickScreen(question, options))
 
     def say(self, text: str) -> None:
         self.said.append(text)

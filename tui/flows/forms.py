@@ -1,0 +1,152 @@
+"""The one flow model of both front ends (issue 18): a form is declared once here — its fields, how each is
+checked, which field a problem belongs to, the recap read before sending — and a ``Face`` renders it: the
+full-screen client as a modal form (``tui.screens.forms``), the linear mode as one question per line
+(``tui.linear.face``). A flow is a coroutine that asks through a ``Face`` and never knows which one it has.
+
+Why a problem names its field: the linear mode asks again only the wrong field, with what was typed offered
+back (Entrée keeps it), and the full-screen form writes the sentence under that field and puts the cursor
+there; a problem of the whole form (``field`` None) is shown with the recap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from models.domain.dates import parse_date
+from tui.flows.attachments import AttachmentError, load_attachment
+
+TEXT, CHOICE, FILE, CODE, DATE, LONG = "text", "choice", "file", "code", "date", "long"
+DATE_HINT = "JJ/MM/AAAA, par exemple 15/07/2025"
+NOTHING_SENT = "Rien n'a été envoyé."
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong, in French, and the field it belongs to (None: the form as a whole)."""
+
+    message: str
+    field: str | None = None
+
+
+Check = Callable[[Values], "str | Problem | None"]
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One field: ``choices`` are (value, words); a FILE field holds a list of paths (``limit`` files)."""
+
+    name: str
+    label: str
+    kind: str = TEXT
+    choices: tuple[tuple[str, str], ...] = ()
+    required: bool = True
+    hint: str = ""
+    default: str = ""
+    limit: int = 1
+    when: Callable[[Values], bool] | None = None  # asked only when this holds for the answers so far
+
+
+@dataclass(frozen=True)
+class Form:
+    title: str
+    intro: tuple[str, ...]
+    asks: tuple[Ask, ...]
+    check: Check | None = None  # also run as the user types; a str problem belongs to the field last answered
+    submit: str = "Valider"
+    recap: bool = True
+    """Read the answers back before sending, with « modifier N » (linear mode), when two fields or more were
+    asked: one answer was just heard, reading it back again helps no one (a code, a « Pour qui »). Off for a
+    form that sends and changes nothing (a search)."""
+
+
+class Face(Protocol):
+    """What a flow may do with the person in front of it, whichever front end that is."""
+
+    async def form(self, form: Form) -> Values | None:
+        """The answers once ``first_problem(form, answers)`` is None; None when the user gives up."""
+
+    async def confirm(self, question: str) -> bool: ...
+
+    async def pick(self, question: str, options: Sequence[str]) -> int | None:
+        """The index of the option chosen; None when the user goes back."""
+
+    def say(self, text: str) -> None: ...
+
+    def error(self, text: str) -> None:
+        """What went wrong, said as an error; the flow goes on (a wrong code is asked again)."""
+
+
+def asked(form: Form, values: Values) -> list[Ask]:
+    """The fields asked for these answers (a field whose ``when`` fails is not asked)."""
+    return [ask for ask in form.asks if ask.when is None or ask.when(values)]
+
+
+def field_problem(ask: Ask, value: Any) -> str | None:
+    """The French problem of one answer on its own (required, a known choice, a date, readable files)."""
+    if ask.kind == FILE:
+        paths = list(value or [])
+        if ask.required and not paths:
+            return f"Joignez : {ask.label.lower()} (PDF, JPEG ou PNG)."
+        for path in paths:
+            try:
+                load_attachment(path)
+            except AttachmentError as exc:
+                return str(exc)
+        return None
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return f"Champ obligatoire : {ask.label}." if ask.required else None
+    if ask.kind == CHOICE and text not in {v for v, _ in ask.choices}:
+        return f"{ask.label} : choisissez parmi " + ", ".join(w for _, w in ask.choices) + "."
+    if ask.kind == DATE and parse_date(text) is None:
+        return f"{ask.label} : date non valable ({DATE_HINT})."
+    return None
+
+
+def as_problem(found: str | Problem | None, field: str | None) -> Problem | None:
+    if found is None or isinstance(found, Problem):
+        return found
+    return Problem(found, field)
+
+
+def first_problem(form: Form, values: Values) -> Problem | None:
+    """The first problem of a filled form, with its field (both faces call it before sending)."""
+    for ask in asked(form, values):
+        default: Any = [] if ask.kind == FILE else ""
+        if message := field_problem(ask, values.get(ask.name, default)):
+            return Problem(message, ask.name)
+    return as_problem(form.check(values), None) if form.check else None
+
+
+def problem(form: Form, values: Values) -> str | None:
+    """The French message of the first problem of a filled form."""
+    found = first_problem(form, values)
+    return found.message if found else None
+
+
+def answer_words(ask: Ask, value: Any) -> str:
+    """An answer as the recap reads it: a choice by its words, files by their names, a code masked."""
+    if ask.kind == FILE:
+        names = [str(path).rstrip("/").rsplit("/", 1)[-1] for path in value or []]
+        return ", ".join(names) if names else "aucun fichier"
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return "(vide)"
+    if ask.kind == CHOICE:
+        return dict(ask.choices).get(text, text)
+    if ask.kind == CODE:
+        return "(masqué)"
+    return text
+
+
+def wants_recap(form: Form, values: Values) -> bool:
+    return form.recap and len(asked(form, values)) >= 2
+
+
+def recap_lines(form: Form, values: Values) -> list[str]:
+    """« 1. Objet : Remboursement de lunettes » — one numbered line per field asked, in the order asked."""
+    return [
+        f"{n}. {ask.label} : {answer_words(ask, values.get(ask.name))}" for n, ask in enumerate(asked(form, values), 1)
+    ]
