@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 from models.tables import BankAccount, MemberRequest
+from tests.tui.conftest import SEND
 from tests.tui.profile_helpers import PDF, PROFILE, in_order, run_linear
 
 
@@ -29,6 +30,7 @@ def _rib_answers(for_whom: str, code) -> list:
         "AGRIFRPP",
         "Coralie Vidal",
         ("menu", for_whom),
+        SEND,  # the recap read back: Entrée
         code,
     ]
 
@@ -104,6 +106,7 @@ async def test_linear_add_a_child_on_an_individual_contract(linear, log_in_as, d
             "02/03/2026",
             ("menu", "Masculin"),
             "",
+            SEND,
             str(birth),
             ("menu", "Retour"),
         ]
@@ -157,6 +160,7 @@ async def test_linear_preferences_and_card_saved(linear, log_in_as, tmp_path, mo
             ("menu", "Par courrier"),
             ("menu", "Non"),
             ("menu", "Oui"),
+            SEND,
             ("menu", "Carte de tiers payant"),
             ("menu", "Enregistrer la carte en PDF"),
             ("menu", "Retour"),

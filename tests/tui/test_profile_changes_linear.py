@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from models.schemas.common import NoemieLinkState, RequestKind
 from models.tables import Beneficiary, MemberRequest, MessageThread
+from tests.tui.conftest import SEND
 from tests.tui.profile_helpers import PDF, PROFILE, in_order, mails_to, member, run_linear, sms_code
 
 
@@ -33,6 +34,7 @@ async def test_linear_address_change_with_a_justificatif(linear, log_in_as, demo
             "",
             "38000",
             "Grenoble",
+            SEND,
             str(proof),
             ("menu", "Retour"),
         ]
@@ -135,6 +137,7 @@ async def test_linear_remove_an_ayant_droit(linear, log_in_as, demo_session):
             ("menu", "Monique GIRAUD"),
             "Couverte par la mutuelle de son employeur",
             "",
+            SEND,
             ("menu", "Oui"),
             ("menu", "Retour"),
         ]
@@ -164,6 +167,7 @@ async def test_linear_noemie_request(linear, log_in_as, demo_session, tmp_path):
             ("menu", "Demander la télétransmission (NOEMIE)"),
             ("menu", "Léa RIMON"),
             str(attestation),
+            SEND,
             ("menu", "Ayants droit et télétransmission"),
             ("menu", "Retour"),
             ("menu", "Retour"),
@@ -195,6 +199,7 @@ async def test_linear_future_retiree_question(linear, log_in_as, demo_session):
             ("menu", "Santé Salariés"),
             "30/06/2027",
             "Puis-je garder mes garanties ?",
+            SEND,
             ("menu", "Retour"),
         ]
     )
@@ -221,6 +226,7 @@ async def test_linear_termination_online(linear, log_in_as, demo_session):
             ("menu", "Résilier mon contrat en ligne"),
             ("menu", "Santé Retraités"),
             "Je rejoins la mutuelle de ma fille",
+            SEND,
             ("menu", "Oui"),
             ("menu", "Retour"),
         ]

@@ -61,10 +61,10 @@ async def test_linear_profile_card_and_contributions(api, token_store, coralie):
 
 async def test_linear_rib_with_a_wrong_code_then_no_code_is_left_unchanged(api, token_store, coralie):
     """A wrong code is said as an error and the code is asked again (the RIB typed is kept); the member then
-    gives up (Entrée on an empty code) and nothing is changed."""
+    gives up (« annuler » at the code) and nothing is changed."""
     menu = PROFILE
-    rib = ["FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP", "Coralie Vidal", "1"]
-    answers = [menu, "3", "1", *rib, "000000", "", "11"]
+    rib = ["FR76 3000 6000 0112 3456 7890 189", "AGRIFRPP", "Coralie Vidal", "1", ""]  # "": Entrée at the recap
+    answers = [menu, "3", "1", *rib, "000000", "annuler", "11"]
     out, err = await _run(api, token_store, coralie, answers)
     assert "Un code a été envoyé" in out
     assert "Code incorrect ou expiré" in err

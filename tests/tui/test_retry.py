@@ -242,6 +242,7 @@ async def test_linear_profile_request_kept_and_sent_again_with_the_same_key(
         "02/03/2026",
         pick("Masculin"),
         "",
+        "",  # Entrée at the recap
         str(birth),
         pick("Oui"),  # « La renvoyer maintenant ? »
         pick("Retour"),
@@ -472,6 +473,7 @@ async def test_linear_a_step_up_whose_answer_was_lost_sends_one_code(
         ("menu", "Changer le RIB de remboursement"),
         *NEW_RIB,
         ("menu", "Tout le contrat"),
+        "",  # Entrée at the recap
         ("menu", "Oui"),  # « La renvoyer maintenant ? »
         lambda: read_code("1204587"),  # read when asked: the code of the one SMS
         ("menu", "Retour"),

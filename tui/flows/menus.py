@@ -23,6 +23,8 @@ COMMANDS_HELP = (
     "0 ou « retour » : revenir en arrière. « r » : relire le menu. « ? » ou « aide » : cette aide.",
     "Ctrl+C : annuler la question en cours (rien n'est envoyé).",
     "Ctrl+D : dans un formulaire, l'annuler ; au menu principal, quitter.",
+    "Dans un formulaire : « annuler » à une question l'abandonne ; avant l'envoi, les réponses sont relues,"
+    " « modifier » et un numéro en change une.",
 )
 
 

@@ -39,6 +39,15 @@ def changed_line(text: str, count: int) -> int | None:
     return None
 
 
+GIVE_UP = "annuler"
+"""Typed alone at any question of a form: the form is left and nothing is sent (the flow says what stays
+unchanged). Ctrl+C does the same from anywhere; an empty answer to a required field only asks it again."""
+
+
+class _GaveUp(Exception):
+    pass
+
+
 class LinearFace:
     """``forms.Face`` for the linear mode."""
 
@@ -61,6 +70,12 @@ class LinearFace:
             return None
 
     async def form(self, form: forms.Form) -> forms.Values | None:
+        try:
+            return await self._form(form)
+        except _GaveUp:
+            return None
+
+    async def _form(self, form: forms.Form) -> forms.Values | None:
         self.client.heading(form.title)
         for line in form.intro:
             self.client.say(line)
@@ -140,7 +155,10 @@ class LinearFace:
         else:
             prompt = ask.label + (f" ({ask.hint})" if ask.hint else "")
             prompt += f" (Entrée : {ask.default})" if ask.default else ""
-            values[ask.name] = (await self.client.prompt(prompt)).strip() or ask.default
+            answer = (await self.client.prompt(prompt)).strip()
+            if answer.lower() == GIVE_UP:
+                raise _GaveUp
+            values[ask.name] = answer or ask.default
 
     async def _files(self, ask: forms.Ask) -> list[str]:
         paths: list[str] = []
@@ -149,6 +167,8 @@ class LinearFace:
             path = (await self.client.prompt(f"{ask.label} : chemin du fichier PDF, JPEG ou PNG{suffix}")).strip()
             if not path:
                 break
+            if path.lower() == GIVE_UP:
+                raise _GaveUp
             try:
                 load_attachment(path)
             except AttachmentError as exc:
