@@ -10,6 +10,7 @@ from tui.api import errors
 from tui.api.profile import ProfileApi
 from tui.flows import profile as flow
 from tui.flows.session import AuthenticatedSession
+from tui.linear import account as linear_account
 from tui.linear.face import LinearFace
 
 if TYPE_CHECKING:
@@ -30,9 +31,9 @@ async def _act(client: LinearClient, session: AuthenticatedSession, api: Profile
     if index < len(actions):
         await flow.run(actions[index].id, api, LinearFace(client), today=session.api.clock.today())
     elif labels[index] == SECURITY[0]:
-        await client.change_password(session)
+        await linear_account.change_password(client, session)
     else:
-        await client.security(session)
+        await linear_account.security(client, session)
 
 
 async def run_profile(
