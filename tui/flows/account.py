@@ -911,7 +911,7 @@ def not_me_form(flow: NotMeFlow, given: Values | None = None) -> Form:
         () if given else (NOT_ME_INTRO,),
         (NOT_ME_NUMBER, NOT_ME_CODE),
         check=lambda v: first_problem_of(flow.check(v.get("identifier", ""), v.get("code", ""))),
-        submit=NOT_ME_BUTTON,
+        submit="Valider",  # not the button's « Annuler le changement »: « annuler » leaves a linear form
         given=given or {},
     )
 
