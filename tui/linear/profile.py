@@ -20,8 +20,14 @@ BACK = "Retour"
 SECURITY = ("Changer mon mot de passe", "Mes appareils de confiance et mes sessions")
 
 
-async def _act(client: LinearClient, session: AuthenticatedSession, api: ProfileApi, section: str) -> None:
-    actions = flow.actions_of(section)
+async def _act(
+    client: LinearClient,
+    session: AuthenticatedSession,
+    api: ProfileApi,
+    section: str,
+    sections: tuple[flow.Section, ...],
+) -> None:
+    actions = flow.actions_of(section, sections)
     labels = [a.label for a in actions] + (list(SECURITY) if section == "security" else [])
     if not labels:
         return
@@ -55,6 +61,6 @@ async def run_profile(
         try:
             for line in await flow.section_lines(api, section.id, boxed=False):
                 client.say(line)
-            await _act(client, session, api, section.id)
+            await _act(client, session, api, section.id, sections)
         except errors.ApiError as exc:
             client.error(exc.message)
