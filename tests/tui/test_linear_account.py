@@ -69,6 +69,8 @@ Récapitulatif avant envoi :
 VALIDATION_TO_LOGIN = (
     """== Première connexion – étape 2 sur 3 : Validation ==
 Code reçu par e-mail :
+== Première connexion – étape 2 sur 3 : Validation ==
+Code reçu par e-mail :
 Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° adhérent ou votre adresse \
 e-mail et le mot de passe choisi. L'accès personnel d'un ayant droit se connecte avec son adresse e-mail.
 == Première connexion – étape 3 sur 3 : Bienvenue ==
@@ -92,7 +94,7 @@ async def test_linear_activation_of_nathalie_then_login_with_the_code(api, token
     its field — a code d'accès with a digit (what was typed offered back), a password the policy refuses
     (asked again alone, never echoed), a wrong answer to the human check refused by the server (only the new
     question asked: the n° adhérent, the code, the e-mail and the password kept) — then the confirmation
-    code from the outbox, Bienvenue, and her first login (the identifier kept, « Non merci »)."""
+    code (a wrong one first, asked again alone), Bienvenue, and her first login (the identifier kept, « Non merci »)."""
 
     def answers(out):
         return [
@@ -110,6 +112,7 @@ async def test_linear_activation_of_nathalie_then_login_with_the_code(api, token
             recap_send(out),
             challenge_answer(out),
             recap_send(out),
+            "00000000",  # a wrong confirmation code: only it is asked again
             lambda: read_code(NATHALIE_EMAIL),
             "1",
             "",
@@ -135,6 +138,7 @@ async def test_linear_activation_of_nathalie_then_login_with_the_code(api, token
         "Ajoutez au moins un caractère spécial (par exemple ! ? - _ @), ou allez jusqu'à 14 caractères.\n"
         "Erreur : La réponse à la question de vérification est manquante ou erronée : demandez une nouvelle "
         "question.\n"
+        "Erreur : Ce lien ou ce code n'est pas valable (déjà utilisé, expiré ou erroné) : demandez-en un nouveau.\n"
     )
     assert "court" not in out and NEW_PASSWORD not in out  # never echoed, never read back
     assert out.endswith("Au revoir.\n") and "\x1b" not in out
