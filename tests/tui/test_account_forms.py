@@ -121,3 +121,67 @@ async def test_a_password_is_read_without_echo_never_offered_back_and_masked_in_
     assert "court" not in text and "Glycine" not in text
     assert err.getvalue().startswith("Erreur : Le mot de passe ne respecte pas les règles")
     assert forms.answer_words(flows.NEW_PASSWORD, "secret") == "(masqué)"
+
+
+class ScriptedFace:
+    """A face that answers each form from a script (the answers of the fields it asks), and keeps what it
+    was shown and told."""
+
+    def __init__(self, answers: list[forms.Values]) -> None:
+        self.answers = answers
+        self.shown: list[forms.Form] = []
+        self.said: list[str] = []
+        self.errors: list[str] = []
+
+    async def form(self, form: forms.Form) -> forms.Values | None:
+        self.shown.append(form)
+        return {**form.given, **self.answers.pop(0)}
+
+    async def confirm(self, question: str) -> bool:
+        return True
+
+    async def pick(self, question: str, options: Any) -> int | None:
+        return 0
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+
+    def error(self, text: str) -> None:
+        self.errors.append(text)
+
+
+async def test_a_refusal_of_the_whole_form_with_nothing_to_ask_again_is_not_sent_again():
+    """The server down (a problem of no field) on a form without a recap whose answers are all kept: said
+    once, then the member is back where they chose it — not a loop of sendings."""
+    sent: list[forms.Values] = []
+
+    async def send(values: forms.Values) -> flows.Result:
+        sent.append(values)
+        return flows.Result(problems=[flows.FieldError("form", "Le serveur ne répond pas.")])
+
+    face = ScriptedFace([{"identifier": "1204587"}])
+    build = lambda given: forms.Form("Essai", (), (flows.IDENTIFIER,), recap=False, given=given)  # noqa: E731
+    assert await flows.run_form(face, build, send) is None
+    assert sent == [{"identifier": "1204587"}] and face.errors == ["Le serveur ne répond pas."]
+
+
+async def test_a_refused_current_password_is_asked_again_alone_three_times_at_most(api):
+    """Each refusal keeps the new password (not asked again) and asks the current one; after three, the form
+    is left and the member told their password is unchanged."""
+    flow = flows.ChangePasswordFlow(api)
+    refusals = 0
+
+    async def refuse(current: str, new: str, confirmation: str) -> flows.Result:
+        nonlocal refusals
+        refusals += 1
+        return flows.Result(problems=[flows.FieldError("current_password", "Mot de passe actuel incorrect.")])
+
+    flow.submit = refuse  # type: ignore[method-assign]
+    strong = "Glycine-Bleue-2027?"
+    first = {"current_password": "a", "new_password": strong, "confirmation": strong}
+    face = ScriptedFace([first, {"current_password": "b"}, {"current_password": "c"}])
+    assert not await flows.run_change_password(flow, face)
+    assert refusals == 3
+    kept = ["confirmation", "new_password"]
+    assert [sorted(f.given) for f in face.shown] == [[], kept, kept]
+    assert face.said == [flows.CHANGE_TRIES_OVER]

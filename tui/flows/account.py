@@ -34,6 +34,7 @@ from models.schemas.auth import (
 from tui.api import errors
 from tui.api.client import ApiClient
 from tui.clock import paris
+from tui.flows import forms
 from tui.flows import login as login_flow
 from tui.flows.forms import CHOICE, CODE, SECRET, Ask, Face, Form, Problem, Values
 from tui.flows.login import FieldError, clock_time
@@ -971,18 +972,50 @@ def kept_answers(
     return {name: value for name, value in values.items() if name not in wrong}
 
 
+def asks_something(form: Form) -> bool:
+    """Whether the face has anything to ask or read back: a field not answered yet, or a recap."""
+    return forms.wants_recap(form, form.given) or any(a.name not in form.given for a in forms.asked(form, form.given))
+
+
+async def run_form(
+    face: Face,
+    build: Callable[[Values], Form],
+    send: Callable[[Values], Awaitable[Result]],
+    *,
+    password: str = "password",
+    whole: str | None = None,
+    tries: int = 0,
+    say_done: bool = True,
+) -> Result | None:
+    """``build(given)`` asked through ``face`` and sent until the server takes it: the accepted Result (its
+    sentence said unless ``say_done`` is off: the next step's form says it). After a refusal, only the
+    wrong fields are asked again (``kept_answers``). None when the member gives up, or when the server
+    refused the form as a whole and there is nothing to ask again (no loop against a server that is down);
+    the last refusal after ``tries`` of them."""
+    given: Values = {}
+    refused = 0
+    while True:
+        form = build(given)
+        if refused and not asks_something(form):
+            return None
+        values = await face.form(form)
+        if values is None:
+            return None
+        result = await send(values)
+        if result.ok:
+            if say_done:
+                face.say(result.message)
+            return result
+        refused += 1
+        given = kept_answers(face, result, values, password=password, whole=whole)
+        if tries and refused >= tries:
+            return result
+
+
 async def run_activation_infos(flow: ActivationFlow, face: Face) -> bool:
     """Mes infos until the server takes them (its sentence said); False when the member gives up."""
-    given: Values = {}
-    while True:
-        values = await face.form(activation_form(flow, given))
-        if values is None:
-            return False
-        result = await flow.submit(infos_of(values))
-        if result.ok:
-            face.say(result.message)
-            return True
-        given = kept_answers(face, result, values)
+    done = await run_form(face, lambda given: activation_form(flow, given), lambda v: flow.submit(infos_of(v)))
+    return done is not None
 
 
 async def run_code(face: Face, form: Form, confirm: Callable[[str], Awaitable[Result]]) -> bool:
@@ -1003,56 +1036,43 @@ async def run_code(face: Face, form: Form, confirm: Callable[[str], Awaitable[Re
 
 
 async def run_request(flow: ResendConfirmationFlow | ResetFlow, face: Face, title: str, intro: str) -> bool:
-    """The identifier and the human check until the server takes them; False when given up."""
-    given: Values = {}
-    while True:
-        values = await face.form(request_form(flow, title, intro, given))
-        if values is None:
-            return False
-        result = await flow.request(values["identifier"], values.get("challenge", ""))
-        if result.ok:
-            return True
-        given = kept_answers(face, result, values)
+    """The identifier and the human check until the server takes them (said by the next step); False when
+    given up."""
+    done = await run_form(
+        face,
+        lambda given: request_form(flow, title, intro, given),
+        lambda v: flow.request(v["identifier"], v.get("challenge", "")),
+        say_done=False,
+    )
+    return done is not None
 
 
 async def run_reset(flow: ResetFlow, face: Face) -> bool:
     """The code and the new password until the server takes them (only the wrong one asked again)."""
-    given: Values = {}
-    while True:
-        values = await face.form(reset_form(flow, given))
-        if values is None:
-            return False
-        result = await flow.reset(values["code"], values["new_password"], values["confirmation"])
-        if result.ok:
-            face.say(result.message)
-            return True
-        given = kept_answers(face, result, values, password="new_password", whole="code")
+    done = await run_form(
+        face,
+        lambda given: reset_form(flow, given),
+        lambda v: flow.reset(v["code"], v["new_password"], v["confirmation"]),
+        password="new_password",
+        whole="code",  # « ce code n'est pas valable »: the code typed again, the new password kept
+    )
+    return done is not None
 
 
 async def run_recover(flow: RecoverFlow, face: Face) -> bool:
-    given: Values = {}
-    while True:
-        values = await face.form(recover_form(flow, given))
-        if values is None:
-            return False
-        result = await flow.submit(values["last_name"], values["first_name"], values["birth_date"], values["nir"])
-        if result.ok:
-            face.say(result.message)
-            return True
-        given = kept_answers(face, result, values)
+    done = await run_form(
+        face,
+        lambda given: recover_form(flow, given),
+        lambda v: flow.submit(v["last_name"], v["first_name"], v["birth_date"], v["nir"]),
+    )
+    return done is not None
 
 
 async def run_not_me(flow: NotMeFlow, face: Face) -> bool:
-    given: Values = {}
-    while True:
-        values = await face.form(not_me_form(flow, given))
-        if values is None:
-            return False
-        result = await flow.submit(values["identifier"], values["code"])
-        if result.ok:
-            face.say(result.message)
-            return True
-        given = kept_answers(face, result, values, whole="code")
+    done = await run_form(
+        face, lambda given: not_me_form(flow, given), lambda v: flow.submit(v["identifier"], v["code"]), whole="code"
+    )
+    return done is not None
 
 
 CHANGE_TRIES = 3
@@ -1061,16 +1081,13 @@ CHANGE_TRIES_OVER = "Mot de passe inchangé : après 3 essais, retour au menu ; 
 
 
 async def run_change_password(flow: ChangePasswordFlow, face: Face) -> bool:
-    given: Values = {}
-    for _ in range(CHANGE_TRIES):
-        values = await face.form(change_form(flow, given))
-        if values is None:
-            face.say(CHANGE_GIVEN_UP)
-            return False
-        result = await flow.submit(values["current_password"], values["new_password"], values["confirmation"])
-        if result.ok:
-            face.say(result.message)
-            return True
-        given = kept_answers(face, result, values, password="new_password")
-    face.say(CHANGE_TRIES_OVER)
-    return False
+    done = await run_form(
+        face,
+        lambda given: change_form(flow, given),
+        lambda v: flow.submit(v["current_password"], v["new_password"], v["confirmation"]),
+        password="new_password",
+        tries=CHANGE_TRIES,
+    )
+    if done is None or not done.ok:
+        face.say(CHANGE_GIVEN_UP if done is None else CHANGE_TRIES_OVER)
+    return done is not None and done.ok
