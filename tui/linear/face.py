@@ -86,7 +86,7 @@ class LinearFace:
             self.client.say(line)
         values: forms.Values = dict(form.given)
         for ask in form.asks:
-            if ask.name not in values and (ask.when is None or ask.when(values)):
+            if ask.name not in form.given and (ask.when is None or ask.when(values)):
                 await self._ask_until_right(form, ask, values)
         while True:
             found = forms.first_problem(form, values)
