@@ -3,6 +3,9 @@ Validation → Bienvenue), Renvoyer l'e-mail de confirmation, Mot de passe oubli
 Changer mon mot de passe, the session-expiry warning, Mes appareils de confiance and the open sessions, and
 the enrolment of an authenticator app.
 
+Their forms are declared once, at the end of this module (issue 18): the fields' words, order and checks,
+asked by the linear mode through a ``Face`` (``run_form``…) and laid out by the full-screen account screens.
+
 Each flow checks locally what can be checked (an early French message: the NIR key, a date, the
 password policy as the member types), then calls the API and says in words what happened. Anonymous
 requests that could reveal whether an account exists always get the same answer from the server; the
