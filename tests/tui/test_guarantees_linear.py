@@ -42,7 +42,7 @@ async def test_linear_guarantees(api, token_store, lea_token):
     assert "Zoé : prochain équipement remboursable à partir du 25 août 2027 (lunettes du 25 août 2026)\n" in out
     assert (
         "Optique : 100,00\u00a0€ utilisés sur 100,00\u00a0€ pour l'équipement du 24 septembre 2025 "
-        "(Équipement optique classe B, Santé Premium)\n"
+        "(Équipement optique — tarifs libres, Santé Premium)\n"
     ) in out
     assert "█" not in out and "\x1b" not in out  # no bar drawing, no colour in the linear mode
 

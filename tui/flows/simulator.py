@@ -49,14 +49,12 @@ OPTAM_QUESTION = (
 YES, NO, UNKNOWN = "oui", "non", "nsp"
 ANSWERS: tuple[tuple[str, str], ...] = ((YES, "Oui"), (NO, "Non"), (UNKNOWN, "Je ne sais pas"))
 BASKET_QUESTION = "Quel panier ?"
-BASKETS = {
-    "PROTHESE": (
-        ("100-sante", "100 % Santé (sans reste à charge)"),
-        ("maitrise", "Tarif maîtrisé"),
-        ("libre", "Tarif libre"),
-    ),
-    "optique": (("100-sante", "100 % Santé (classe A, sans reste à charge)"), ("libre", "Tarif libre (classe B)")),
-    "AUDIO": (("100-sante", "100 % Santé (classe I, sans reste à charge)"), ("libre", "Tarif libre (classe II)")),
+_FULL = ("100-sante", "100 % Santé (sans reste à charge)")
+_FREE = ("libre", "Tarif libre")
+BASKETS = {  # in words: no « classe A / B », « classe I / II » (issue 19)
+    "PROTHESE": (_FULL, ("maitrise", "Tarif maîtrisé"), _FREE),
+    "optique": (_FULL, _FREE),
+    "AUDIO": (_FULL, _FREE),
 }
 BR_QUESTION = "Base de remboursement indiquée sur la feuille de soins ou le devis (en euros)"
 AMOUNT_QUESTION = "Montant facturé (en euros)"
