@@ -130,7 +130,7 @@ async def test_errors_beside_their_field_type_to_select_and_a_fresh_result(api, 
         await pilot.press("enter")
         await pilot.pause()
         assert str(screen.query_one("#who-error").render()) == "Erreur : Choisissez la personne soignée."
-        assert str(screen.query_one("#search-error").render()) == "Erreur : Choisissez l'acte dans la liste."
+        assert str(screen.query_one("#act-error").render()) == "Erreur : Choisissez l'acte dans la liste."
         assert app.focused is screen.query_one("#who")  # the first wrong field
         await pilot.press("enter", "down", "down", "enter")  # Samuel
         screen.query_one("#search").focus()
