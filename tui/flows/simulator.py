@@ -400,6 +400,14 @@ class CareEvent:
         form.act, form.charged, form.br, form.basket = None, "", "", None
         return []
 
+    def item_lines(self) -> list[str]:
+        """The summary for the ear: the count, then one short line per item (no line over 80 characters)."""
+        acts = zip(self.labels, self.lines, strict=True)
+        return [
+            f"{self.title} ({len(self.lines)}) :",
+            *(f"{n}. {label}, {format_eur(Decimal(line['charged']))}" for n, (label, line) in enumerate(acts, 1)),
+        ]
+
     def summary(self) -> str:
         acts = zip(self.labels, self.lines, strict=True)
         return f"{self.title} ({len(self.lines)}) : " + " ; ".join(
@@ -500,7 +508,7 @@ def care_lines(view: CareView) -> list[str]:
 
 
 GLASSES_TITLE = "Éléments des lunettes"
-MORE_ITEMS = "Ajouter un autre élément de ces lunettes (monture ou verre) ?"
+MORE_ITEMS = "Ajouter un élément à ces lunettes ?"  # short: the menu reminder stays under 80
 NEXT_ITEM = "Élément suivant des lunettes"
 NOT_SAVED_SEVERAL = "Une simulation de plusieurs éléments ne s'enregistre pas dans votre espace."
 
@@ -545,10 +553,25 @@ def care_of(form: SimulatorForm, glasses: CareEvent | None) -> CareEvent | None:
     return glasses if len(glasses.lines) > 1 else None
 
 
+async def _simulate_items(api: ApiClient, lines: list[dict[str, Any]]) -> list[SimulationResult]:
+    """The items of one pair of glasses, one request per panier, the results back in the items' order: the
+    items of a panier share its ceilings (the contrat responsable's, the forfait par équipement), while a
+    100 % Santé item and a tarif libre one are paid by different guarantee lines — often of different
+    contracts, which one request cannot mix — and share no ceiling."""
+    groups: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        groups.setdefault(str(line.get("basket")), []).append(index)
+    results: dict[int, SimulationResult] = {}
+    for indexes in groups.values():
+        answered = await api.simulate_care([lines[i] for i in indexes])
+        results.update(zip(indexes, answered, strict=True))
+    return [results[i] for i in range(len(lines))]
+
+
 async def simulate(api: ApiClient, form: SimulatorForm, glasses: CareEvent | None = None) -> Outcome:
     """One act (two requests for a range), or the items of one pair of glasses in one request."""
     if glasses is not None and len(glasses.lines) > 1:
-        results = await api.simulate_care(list(glasses.lines))
+        results = await _simulate_items(api, list(glasses.lines))
         return Outcome(list(glasses.lines), results, several=care_view(item_headings(glasses), results))
     requests = form.scenarios() if glasses is None or not glasses.lines else list(glasses.lines)
     results = [await api.simulate(request) for request in requests]
@@ -585,7 +608,8 @@ async def ask_simulation(
         item = SimulatorForm(beneficiary_id=form.beneficiary_id)
         item.take(answers, item_questions)
         glasses.add(item)
-        face.say(glasses.summary())
+        for line in glasses.item_lines():
+            face.say(line)
     return glasses
 
 
