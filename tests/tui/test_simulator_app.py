@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from textual.widgets import OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from models.tables import Account
 from tui.app import EspaceApp
@@ -162,3 +162,64 @@ async def test_errors_beside_their_field_type_to_select_and_a_fresh_result(api, 
         await pilot.press("enter")
         await pilot.pause()
         assert str(result.render()) == "" and screen.query_one("#save").disabled  # the old result is gone
+
+
+async def add_item(pilot, search: str, charged: str, basket: str, button: str) -> None:
+    """One item of the glasses: found by a few letters, Entrée takes the first act found, the amount, the
+    panier, then ``button``."""
+    screen = pilot.app.screen
+    screen.query_one("#search").focus()
+    await pilot.press(*search, "enter")
+    await pilot.pause()
+    await pilot.press(*charged)
+    screen.query_one("#basket", Select).value = basket
+    await pilot.pause()
+    screen.query_one(button).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_glasses_of_several_items_in_one_simulation(api, token_store, lea_token):
+    """Issue 19: « Ajouter aux lunettes » appears for an optical act; each item added is listed, the form
+    ready for the next (a wrong amount said under its field first); « Simuler » gives each item, then the
+    totals; a simulation of several items is not offered for saving."""
+    token_store.set(api.base_url, lea_token)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SimulatorScreen)
+        add = screen.query_one("#add-item")
+        assert add.has_class("-hidden")  # not for a consultation
+        await pilot.press("enter", "down", "down", "enter")  # Samuel
+        screen.query_one("#poste", Select).value = "optique"
+        await pilot.pause()
+        await add_item(pilot, "monture", "150", "libre", "#add-item")
+        assert not add.has_class("-hidden")
+        glasses = screen.query_one("#glasses", Static)
+        assert str(glasses.render()) == "Éléments des lunettes (1) : Monture de lunettes, tarif libre, 150,00\u00a0€"
+        assert screen.query_one("#charged", Input).value == "" and app.focused is screen.query_one("#search")
+        await add_item(pilot, "verre simple", "abc", "libre", "#add-item")
+        said = str(screen.query_one("#charged-error").render())
+        assert said.startswith("Erreur : Montant facturé : « abc » n'est pas un montant")
+        assert app.focused is screen.query_one("#charged")
+        await pilot.press("ctrl+u", *"60")
+        screen.query_one("#add-item").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert str(glasses.render()).startswith("Éléments des lunettes (2) : ")
+        await add_item(pilot, "verre complexe", "200", "100-sante", "#simulate")
+        result = str(screen.query_one("#result", Static).render())
+        assert result.startswith(
+            "Résultat de la simulation\nÉlément 1 : Monture de lunettes, tarif libre, 150,00\u00a0€\n"
+        )
+        assert "\nÉlément 2 : Verre simple, tarif libre, 60,00\u00a0€\n" in result
+        assert "\nÉlément 3 : Verre complexe, 100 % Santé, 200,00\u00a0€\n" in result
+        assert (
+            "\nTotal : Sécurité sociale : 9,96\u00a0€ ; Mutuelle : 205,04\u00a0€ ; "
+            "Reste à votre charge : 195,00\u00a0€\n" in result
+        )
+        assert result.endswith("Une simulation de plusieurs éléments ne s'enregistre pas dans votre espace.")
+        assert screen.query_one("#save").disabled and glasses.has_class("-hidden")  # the next one starts afresh
