@@ -11,6 +11,7 @@ from models.tables import Account
 from tui.app import EspaceApp
 from tui.screens.guarantees import GuaranteesScreen
 from tui.screens.simulator import SimulatorScreen
+from tui.widgets.text import Label
 
 
 @pytest.fixture
@@ -126,6 +127,8 @@ async def test_errors_beside_their_field_type_to_select_and_a_fresh_result(api, 
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SimulatorScreen) and app.focused is screen.query_one("#who")
+        labels = {str(label.render()) for label in screen.query(Label)}
+        assert {ask.label for ask in screen.questions.asks() if ask.name != "act"} <= labels  # the declaration's
         screen.query_one("#simulate").focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -223,3 +226,32 @@ async def test_glasses_of_several_items_in_one_simulation(api, token_store, lea_
         )
         assert result.endswith("Une simulation de plusieurs éléments ne s'enregistre pas dans votre espace.")
         assert screen.query_one("#save").disabled and glasses.has_class("-hidden")  # the next one starts afresh
+
+
+def test_the_simulators_questions_are_declared_once():
+    """Issue 18: the questions live in ``flow.Questions``; the linear module asks nothing of its own (it goes
+    through its Face) and each field's problem names the field the screen writes it under."""
+    from datetime import date
+    from pathlib import Path
+
+    from tui.flows import simulator as flow
+    from tui.flows.forms import resolved
+    from tui.linear import guarantees as linear
+
+    source = Path(linear.__file__).read_text(encoding="utf-8")
+    assert ".pick(" not in source and ".prompt(" not in source
+    questions = flow.Questions(flow.acts(date(2026, 11, 20)), ((7, "Samuel RIMON"),))
+    asks = {ask.name: ask for ask in questions.asks()}
+    crown = {flow.WHO: "7", flow.POSTE: "dentaire", flow.ACT: "PROTHESE"}
+    assert not asks[flow.BR].when(crown) and asks[flow.BASKET].when(crown)  # type: ignore[misc]
+    assert [k for k, _ in resolved(asks[flow.BASKET], crown).choices] == ["100-sante", "maitrise", "libre"]
+    specialist = {flow.WHO: "7", flow.ACT: "CS", flow.EXCESS: flow.NO}
+    assert asks[flow.EXCESS].when(specialist) and not asks[flow.OPTAM].when(specialist)  # type: ignore[misc]
+    assert asks[flow.OPTAM].when({**specialist, flow.EXCESS: flow.YES})  # type: ignore[misc]
+    problems = questions.problems({flow.POSTE: "optique", flow.SEARCH: "couronne", flow.CHARGED: "1e5"})
+    assert [(p.field, p.message.split(" : ")[0]) for p in problems] == [
+        (flow.WHO, "Choisissez la personne soignée."),
+        (flow.SEARCH, "Aucun acte ne correspond à « couronne » dans ce poste"),
+        (flow.CHARGED, "Montant facturé"),
+    ]
+    assert questions.form("Simulateur").recap is False  # a simulation changes nothing: no recap
