@@ -542,17 +542,6 @@ class Outcome:
         return result_lines(self.single)
 
 
-def care_of(form: SimulatorForm, glasses: CareEvent | None) -> CareEvent | None:
-    """The items of glasses to simulate together: those added, and the one still in the form (when it is
-    filled in); None for one act alone (which may be a range: two scenarios)."""
-    if glasses is None or not glasses.lines:
-        return None
-    if form.act is not None:
-        problems = glasses.add_problems(form)
-        assert not problems, problems  # the caller checked the form first
-    return glasses if len(glasses.lines) > 1 else None
-
-
 async def _simulate_items(api: ApiClient, lines: list[dict[str, Any]]) -> list[SimulationResult]:
     """The items of one pair of glasses, one request per panier, the results back in the items' order: the
     items of a panier share its ceilings (the contrat responsable's, the forfait par équipement), while a
@@ -569,7 +558,7 @@ async def _simulate_items(api: ApiClient, lines: list[dict[str, Any]]) -> list[S
 
 
 async def simulate(api: ApiClient, form: SimulatorForm, glasses: CareEvent | None = None) -> Outcome:
-    """One act (two requests for a range), or the items of one pair of glasses in one request."""
+    """One act (two requests for a range), or the items of one pair of glasses (``_simulate_items``)."""
     if glasses is not None and len(glasses.lines) > 1:
         results = await _simulate_items(api, list(glasses.lines))
         return Outcome(list(glasses.lines), results, several=care_view(item_headings(glasses), results))
