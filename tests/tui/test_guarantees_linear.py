@@ -185,3 +185,11 @@ async def test_linear_glasses_of_several_items_are_simulated_together(api, token
     ) in result
     assert "Enregistrer cette simulation" not in transcript
     assert max(len(line) for line in transcript.split("== Résultat de la simulation ==")[0].splitlines()) <= 80
+
+
+async def test_linear_a_simulation_given_up_says_so(api, token_store, lea_token):
+    """« annuler » at any question of the simulator leaves it: nothing is computed, the menu comes back."""
+    out, err = await _run(api, token_store, lea_token, ["Simuler un remboursement", "2", "1", "annuler"])
+    assert err == ""
+    assert "Simulation abandonnée : rien n'a été calculé.\n== Que voulez-vous faire ? ==" in out
+    assert "Simulation en cours" not in out

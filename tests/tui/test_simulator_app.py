@@ -255,3 +255,5 @@ def test_the_simulators_questions_are_declared_once():
         (flow.CHARGED, "Montant facturé"),
     ]
     assert questions.form("Simulateur").recap is False  # a simulation changes nothing: no recap
+    optics = questions.found({flow.POSTE: "optique"})
+    assert len(optics) == 4 and questions.found({flow.POSTE: "optique", flow.SEARCH: "Tout"}) == optics
