@@ -243,11 +243,11 @@ def test_the_simulators_questions_are_declared_once():
     questions = flow.Questions(flow.acts(date(2026, 11, 20)), ((7, "Samuel RIMON"),))
     asks = {ask.name: ask for ask in questions.asks()}
     crown = {flow.WHO: "7", flow.POSTE: "dentaire", flow.ACT: "PROTHESE"}
-    assert not asks[flow.BR].when(crown) and asks[flow.BASKET].when(crown)  # type: ignore[misc]
+    assert not asks[flow.BR].when(crown) and asks[flow.BASKET].when(crown)
     assert [k for k, _ in resolved(asks[flow.BASKET], crown).choices] == ["100-sante", "maitrise", "libre"]
     specialist = {flow.WHO: "7", flow.ACT: "CS", flow.EXCESS: flow.NO}
-    assert asks[flow.EXCESS].when(specialist) and not asks[flow.OPTAM].when(specialist)  # type: ignore[misc]
-    assert asks[flow.OPTAM].when({**specialist, flow.EXCESS: flow.YES})  # type: ignore[misc]
+    assert asks[flow.EXCESS].when(specialist) and not asks[flow.OPTAM].when(specialist)
+    assert asks[flow.OPTAM].when({**specialist, flow.EXCESS: flow.YES})
     problems = questions.problems({flow.POSTE: "optique", flow.SEARCH: "couronne", flow.CHARGED: "1e5"})
     assert [(p.field, p.message.split(" : ")[0]) for p in problems] == [
         (flow.WHO, "Choisissez la personne soignée."),

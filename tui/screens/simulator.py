@@ -26,7 +26,6 @@ from tui.flows.session import AuthenticatedSession
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Label, Static
 
-SLOTS = {flow.ACT: "act"}
 FOCUS = {flow.ACT: "search"}  # a missing act: back to the search, the list of acts below it
 WIDGETS = {flow.ACT: "acts"}
 
@@ -111,7 +110,7 @@ class SimulatorScreen(Screen[None]):
                     if ask.name != flow.ACT:  # the list of acts goes on under the search's label
                         yield Label(ask.label)
                     yield field_widget(ask)
-                    yield error_slot(SLOTS.get(ask.name, ask.name))
+                    yield error_slot(ask.name)
             if self.glasses is not None:
                 yield Static("", id="glasses", classes="-hidden", markup=False)  # the items added
             with Horizontal(id="simulator-buttons"):
@@ -257,12 +256,12 @@ class SimulatorScreen(Screen[None]):
         if not problems:
             return False
         for field, message in problems:
-            slot = self.query_one(f"#{SLOTS.get(field, field)}-error", Static)
+            slot = self.query_one(f"#{field}-error", Static)
             slot.update(f"Erreur : {message}")
             slot.remove_class("-hidden")
         first = problems[0][0]
         self.query_one(f"#{FOCUS.get(first, first)}").focus()
-        self.call_after_refresh(self.query_one(f"#{SLOTS.get(first, first)}-error").scroll_visible)
+        self.call_after_refresh(self.query_one(f"#{first}-error").scroll_visible)
         self.status.error(" ".join(message for _, message in problems))
         return True
 
