@@ -255,5 +255,12 @@ def test_the_simulators_questions_are_declared_once():
         (flow.CHARGED, "Montant facturé"),
     ]
     assert questions.form("Simulateur").recap is False  # a simulation changes nothing: no recap
+    glasses, frame = (
+        flow.CareEvent(),
+        flow.SimulatorForm(7, act=questions.act_of({flow.ACT: "MONTURE"}), charged="90", basket="libre"),
+    )
+    assert flow.item_problems(glasses, frame) == [] and glasses.add(frame) is None
+    visit = flow.SimulatorForm(7, act=questions.act_of({flow.ACT: "CS"}), charged="30", excess=flow.NO)
+    assert flow.item_problems(glasses, visit) == [(flow.ACT, flow.GLASSES_ONLY)]  # not one more item of glasses
     optics = questions.found({flow.POSTE: "optique"})
     assert len(optics) == 4 and questions.found({flow.POSTE: "optique", flow.SEARCH: "Tout"}) == optics

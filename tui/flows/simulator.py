@@ -513,6 +513,16 @@ NEXT_ITEM = "Élément suivant des lunettes"
 NOT_SAVED_SEVERAL = "Une simulation de plusieurs éléments ne s'enregistre pas dans votre espace."
 
 
+GLASSES_ONLY = "Des lunettes réunissent une monture et des verres : choisissez un acte du poste Optique, ou Simuler."
+
+
+def item_problems(glasses: CareEvent, form: SimulatorForm) -> list[tuple[str, str]]:
+    """Why the form's act cannot be one more item of the glasses (an act of another poste)."""
+    if glasses.lines and form.act is not None and form.act.poste != OPTICS:
+        return [(ACT, GLASSES_ONLY)]
+    return []
+
+
 def item_headings(event: CareEvent) -> list[str]:
     """« Élément 1 : Monture de lunettes, tarif libre, 150,00 € »."""
     return [

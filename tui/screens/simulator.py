@@ -280,7 +280,7 @@ class SimulatorScreen(Screen[None]):
         glasses = self.glasses
         if glasses is not None and glasses.lines and self.form.act is None:
             self.show_problems([])  # the items added are the glasses: the empty form is not one more
-        elif self.show_problems(self._problems()):
+        elif self.show_problems(self._problems() or flow.item_problems(glasses or flow.CareEvent(), self.form)):
             return
         elif glasses is not None and glasses.lines:
             glasses.add(self.form)
@@ -296,7 +296,7 @@ class SimulatorScreen(Screen[None]):
         """« Ajouter aux lunettes »: this item kept, the form ready for the next one (issue 19)."""
         assert self.glasses is not None
         self._read_amounts()
-        if self.show_problems(self._problems()):
+        if self.show_problems(self._problems() or flow.item_problems(self.glasses, self.form)):
             return
         self.glasses.add(self.form)
         glasses = self.query_one("#glasses", Static)
