@@ -10,7 +10,7 @@ there; a problem of the whole form (``field`` None) is shown with the recap."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from models.domain.dates import parse_date
@@ -51,6 +51,9 @@ class Ask:
     before: str = ""
     """Said just before the field the first time it is asked (the password rules, the human-check question,
     the CGU before the box to tick): what the answer depends on, heard right before giving it."""
+    options: Callable[[Values], tuple[tuple[str, str], ...]] | None = None
+    """A choice whose values depend on the answers so far (the acts a search found, the paniers of an act):
+    ``choices`` computed when the field is asked (``resolved``)."""
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,14 @@ class Face(Protocol):
         """What went wrong, said as an error; the flow goes on (a wrong code is asked again)."""
 
 
+def resolved(ask: Ask, values: Values) -> Ask:
+    """The field with its choices for these answers (``options``); the field itself when they are fixed."""
+    return ask if ask.options is None else replace(ask, choices=ask.options(values))
+
+
 def asked(form: Form, values: Values) -> list[Ask]:
-    """The fields asked for these answers (a field whose ``when`` fails is not asked)."""
-    return [ask for ask in form.asks if ask.when is None or ask.when(values)]
+    """The fields asked for these answers (a field whose ``when`` fails is not asked), choices resolved."""
+    return [resolved(ask, values) for ask in form.asks if ask.when is None or ask.when(values)]
 
 
 def field_problem(ask: Ask, value: Any) -> str | None:

@@ -87,7 +87,7 @@ class LinearFace:
         values: forms.Values = dict(form.given)
         for ask in form.asks:
             if ask.name not in form.given and (ask.when is None or ask.when(values)):
-                await self._ask_until_right(form, ask, values)
+                await self._ask_until_right(form, forms.resolved(ask, values), values)
         while True:
             found = forms.first_problem(form, values)
             if found is not None:
