@@ -448,13 +448,17 @@ def _prepared(connection: Connection, viewer: Viewer, filters: ClaimFilters, sha
 
 
 def list_claims(session: Session, viewer: Viewer, query: ClaimQuery, today: date) -> ClaimList:
-    """One page of the household's claims for the filter, sorted, with the totals of the whole filter:
-    one statement for both, then one for the page's latest payments."""
+    """One page of the household's claims for the filter, sorted, with the totals of the whole filter."""
+    return claims_page(session.connection(), viewer, query, today)
+
+
+def claims_page(connection: Connection, viewer: Viewer, query: ClaimQuery, today: date) -> ClaimList:
+    """``list_claims`` on a Core connection (the member's page needs no ORM session): one statement for the
+    page and the totals, then one for the page's latest payments."""
     sort, order = query.sort, query.order
     page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
     page = max(1, query.page)
     applied = effective_filters(query.filters(), today)
-    connection = session.connection()
     shape = _Shape.of(viewer, applied, sort, order, paged=True)
     params = _prepared(connection, viewer, applied, shape)
     rows: Sequence[Any] = []
