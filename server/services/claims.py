@@ -193,12 +193,15 @@ def _lines_statement(shape: _Shape) -> Any:
     )
 
 
-def _matching_ids(connection: Connection, shape: _Shape, params: dict[str, Any], text: str) -> list[int]:
+def _matching_ids(
+    connection: Connection, shape: _Shape, params: dict[str, Any], text: str
+) -> tuple[list[int], dict[int, Sequence[Any]]]:
     """The claims of this household (within the other filters) whose words, as the list shows them,
     hold every searched word (`models.domain.search`): label, acts, person, status, professional, amounts.
 
     Matched here in Python, identically on SQLite and PostgreSQL; a household has a few hundred claims
-    at most in a period, and the search is typed by a person."""
+    at most in a period, and the search is typed by a person. Also gives the latest payment of each claim it
+    read (``_latest_payments``): the page's are among them."""
     unfiltered = replace(shape, text=False, paged=False, sort=ClaimSortKey.care_date, order=SortOrder.desc)
     rows = connection.execute(_list_statement(unfiltered), params).all()
     claim_only = _Shape(  # the viewer's rule too: the lines of care hidden from them are not even read
@@ -213,22 +216,24 @@ def _matching_ids(connection: Connection, shape: _Shape, params: dict[str, Any],
     lines: dict[int, list[str]] = {}
     for claim_id, act, label in connection.execute(_lines_statement(claim_only), params):
         lines.setdefault(claim_id, []).extend((act, label))
-    payments = _latest_payments(connection, [row.id for row in rows])
+    payments = _latest_payments(connection, [row[0] for row in rows])
+    matches = search.matcher(text)
     found = []
-    for row in rows:
-        _payee, payee_label, payment_state, _date, _suffix = payments.get(row.id, NO_PAYMENT)
+    for row in rows:  # by position (``ITEM_COLUMNS``), as ``_items``
+        claim_id, _ref, _day, _bid, first_name, last_name, label, _cat, status, _why, provider_name = row[:_AMOUNTS_AT]
+        _payee, payee_label, payment_state, _date, _suffix = payments.get(claim_id, NO_PAYMENT)
         words = search.claim_words(
-            label=row.label,
-            line_labels=lines.get(row.id, ()),
-            beneficiary_name=f"{row.first_name} {row.last_name}",
-            status=ClaimStatus(row.status),
+            label=label,
+            line_labels=lines.get(claim_id, ()),
+            beneficiary_name=f"{first_name} {last_name}",
+            status=ClaimStatus(status),
             payment_state=payment_state,
-            professionals=(row.provider_name, payee_label),
-            amounts=[_money(getattr(row, name)) for name in AMOUNTS],
+            professionals=(provider_name, payee_label),
+            amounts=[_money(value) for value in row[_AMOUNTS_AT : _AMOUNTS_AT + len(AMOUNTS)]],
         )
-        if search.matches(text, words):
-            found.append(row.id)
-    return found
+        if matches(words):
+            found.append(claim_id)
+    return found, payments
 
 
 def _regularisation_exists() -> ColumnElement[bool]:
@@ -257,6 +262,7 @@ ITEM_COLUMNS = (
     *AMOUNTS,
     "regularisation",
 )
+_AMOUNTS_AT = ITEM_COLUMNS.index(AMOUNTS[0])
 TOTALS_AT = len(ITEM_COLUMNS)  # then, on a page: the filter's count and its sums, in AMOUNTS order
 
 
@@ -388,8 +394,12 @@ def _latest_payments(connection: Connection, claim_ids: Sequence[int]) -> dict[i
 NO_PAYMENT = (None, None, None, None, None)
 
 
-def _items(connection: Connection, rows: Sequence[Any]) -> list[ClaimListItem]:
-    payments = _latest_payments(connection, [row[0] for row in rows])
+def _items(
+    connection: Connection, rows: Sequence[Any], payments: dict[int, Sequence[Any]] | None = None
+) -> list[ClaimListItem]:
+    """``payments``: the latest payments already read (the text search's), else read here."""
+    if payments is None:
+        payments = _latest_payments(connection, [row[0] for row in rows])
     items = []
     for row in rows:
         (
@@ -437,14 +447,16 @@ def _items(connection: Connection, rows: Sequence[Any]) -> list[ClaimListItem]:
     return items
 
 
-def _prepared(connection: Connection, viewer: Viewer, filters: ClaimFilters, shape: _Shape) -> dict[str, Any] | None:
-    """The parameters of the filter; None when the text matches no claim of the household (nothing to run)."""
+def _prepared(
+    connection: Connection, viewer: Viewer, filters: ClaimFilters, shape: _Shape
+) -> tuple[dict[str, Any] | None, dict[int, Sequence[Any]] | None]:
+    """The parameters of the filter, None when the text matches no claim of the household (nothing to run);
+    and, after a text search, the latest payments it read."""
     params = _params(viewer, filters)
     if filters.text:
-        params["text_ids"] = _matching_ids(connection, shape, params, filters.text)
-        if not params["text_ids"]:
-            return None
-    return params
+        params["text_ids"], payments = _matching_ids(connection, shape, params, filters.text)
+        return (params if params["text_ids"] else None), payments
+    return params, None
 
 
 def list_claims(session: Session, viewer: Viewer, query: ClaimQuery, today: date) -> ClaimList:
@@ -460,7 +472,7 @@ def claims_page(connection: Connection, viewer: Viewer, query: ClaimQuery, today
     page = max(1, query.page)
     applied = effective_filters(query.filters(), today)
     shape = _Shape.of(viewer, applied, sort, order, paged=True)
-    params = _prepared(connection, viewer, applied, shape)
+    params, payments = _prepared(connection, viewer, applied, shape)
     rows: Sequence[Any] = []
     totals = ClaimTotals(count=0, charged=ZERO, amo_paid=ZERO, amc_paid=ZERO, out_of_pocket=ZERO)
     if params is not None:
@@ -480,7 +492,7 @@ def claims_page(connection: Connection, viewer: Viewer, query: ClaimQuery, today
             out_of_pocket=_money(sums[3]),
         )
     return ClaimList(
-        items=_items(connection, rows),
+        items=_items(connection, rows, payments),
         totals=totals,
         page=page,
         page_size=page_size,
@@ -499,9 +511,9 @@ def all_claims(
     applied = effective_filters(query.filters(), today)
     connection = session.connection()
     shape = _Shape.of(viewer, applied, query.sort, query.order, paged=False)
-    params = _prepared(connection, viewer, applied, shape)
+    params, payments = _prepared(connection, viewer, applied, shape)
     rows = connection.execute(_list_statement(shape), params).all() if params is not None else []
-    return applied, _items(connection, rows)
+    return applied, _items(connection, rows, payments)
 
 
 def options(session: Session, viewer: Viewer, today: date) -> ClaimOptions:
