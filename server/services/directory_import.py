@@ -5,7 +5,8 @@ All or nothing: the old rows are deleted and the new ones written in the caller'
 see the old directory until the commit and a malformed line (named by its number, in French) leaves it as it
 was. The rows go in batches through the bulk writer the generator uses (server.bulk: executemany on SQLite,
 COPY on PostgreSQL); on SQLite the secondary indexes are dropped first and built once at the end, inside the
-same transaction (one sort each instead of a million random insertions: see bench/directory_bench.py).
+same transaction (one sort each instead of a million random insertions: see bench/directory_bench.py), and the
+FTS5 index of the search words is rebuilt from the new rows.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy import Connection, Engine
 
 from models.domain import directory as files
 from models.tables import DirectoryConvention, DirectoryEstablishment, DirectoryPractitioner
+from models.tables.directory import WORD_INDEXES
 from server.bulk import insert_rows
 
 BATCH_ROWS = 20_000
@@ -284,4 +286,8 @@ def _replace(connection: Connection, table: sa.Table, columns: tuple[str, ...], 
         written += len(batch)
     for index in indexes:
         index.create(connection)
+    if dialect == "sqlite" and (words := WORD_INDEXES.get(table.name)):
+        # The FTS5 index of the search words reads the table's rows (external content): built again from them,
+        # once, in the same transaction (PostgreSQL's GIN index follows the rows by itself).
+        connection.exec_driver_sql(f"INSERT INTO {words}({words}) VALUES ('rebuild')")
     return written
