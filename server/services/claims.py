@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, case, exists, func, or_
+from sqlalchemy import ColumnElement, Connection, bindparam, case, exists, func, literal_column, or_
 from sqlmodel import Session, col, select
 
 from models.domain import search, vocabulary
@@ -266,12 +266,19 @@ _AMOUNTS_AT = ITEM_COLUMNS.index(AMOUNTS[0])
 TOTALS_AT = len(ITEM_COLUMNS)  # then, on a page: the filter's count and its sums, in AMOUNTS order
 
 
+def _is_final(status: Any) -> ColumnElement[bool]:
+    """The status is one the mutuelle has decided (remboursé or rejeté). The statuses written in the statement
+    (our own enumeration's values, no input): a list of values would be an "expanding" parameter, its SQL
+    rendered again at every run of the page's statement (measured: a tenth of a millisecond)."""
+    return status.in_([literal_column(f"'{s.value}'") for s in sorted(FINAL)])
+
+
 def _decided(name: str, total: Any) -> Any:
     """In the totals, what was spent counts for every claim; the shares only for a claim the mutuelle has
     decided (remboursé or rejeté): before that they are « à venir », never a sum that looks paid."""
     if name == "charged":
         return total
-    return case((col(Claim.status).in_([s.value for s in FINAL]), total), else_=0)
+    return case((_is_final(col(Claim.status)), total), else_=0)
 
 
 @lru_cache(maxsize=512)
@@ -345,7 +352,7 @@ def _totals_statement(shape: _Shape) -> Any:
     """The totals alone: only for a page past the last one, whose statement returns no row to carry them."""
     sub = _list_statement(replace(shape, paged=False, sort=ClaimSortKey.care_date, order=SortOrder.desc))
     sub = sub.order_by(None).subquery("filtered")
-    decided = sub.c.status.in_([s.value for s in FINAL])
+    decided = _is_final(sub.c.status)
     return select(
         func.count(),
         *(func.sum(sub.c[name] if name == "charged" else case((decided, sub.c[name]), else_=0)) for name in AMOUNTS),
