@@ -127,6 +127,7 @@ class _Shape:
     sort: ClaimSortKey = ClaimSortKey.care_date
     order: SortOrder = SortOrder.desc
     paged: bool = True
+    text_slots: int = 0  # the text search's claims: that many placeholders (``_id_slots``), 0 an expanding list
 
     @classmethod
     def of(cls, viewer: Viewer, filters: ClaimFilters, sort: ClaimSortKey, order: SortOrder, *, paged: bool) -> _Shape:
@@ -300,7 +301,8 @@ def _list_statement(shape: _Shape) -> Any:
     if shape.payee:
         where.append(exists().where(Payment.claim_id == Claim.id, Payment.payee == bindparam("payee")))
     if shape.text:  # the claims whose words hold the search (`_matching_ids`)
-        where.append(col(Claim.id).in_(bindparam("text_ids", expanding=True)))
+        slots = [bindparam(f"text{i}") for i in range(shape.text_slots)]
+        where.append(col(Claim.id).in_(slots or bindparam("text_ids", expanding=True)))
     item_columns: dict[str, Any] = {
         "id": col(Claim.id),
         "reference": col(Claim.reference),
@@ -359,14 +361,26 @@ def _totals_statement(shape: _Shape) -> Any:
     ).select_from(sub)
 
 
-PAYMENT_SLOTS = 50  # a page's claims are looked up with a multiple of this many placeholders
+ID_SLOTS = 50  # a list of claims is sent with a multiple of this many placeholders…
+SLOTTED_IDS = 1_000  # …up to this many claims (a household's, within a period); beyond (an export), expanding
 
 
-@lru_cache(maxsize=8)
+def _id_slots(count: int) -> int:
+    """How many placeholders for ``count`` claims: a multiple of ``ID_SLOTS``, so that a statement is compiled
+    once per size and reused (measured, an "expanding" IN list rendered again on every run cost ~0.1 ms a
+    page); 0 beyond ``SLOTTED_IDS``: an expanding list."""
+    return -(-count // ID_SLOTS) * ID_SLOTS if count <= SLOTTED_IDS else 0
+
+
+def _slotted(prefix: str, ids: Sequence[int], slots: int) -> dict[str, int]:
+    """The values of ``slots`` placeholders ``prefix0``… for ``ids``, filled up with a repeated id."""
+    return {f"{prefix}{i}": ids[min(i, len(ids) - 1)] for i in range(slots)}
+
+
+@lru_cache(maxsize=32)
 def _payments_statement(slots: int) -> Any:
-    """The claims' payments, latest last. ``slots`` > 0: that many placeholders (``id0``…), filled up with a
-    repeated id — one statement compiled once per page size; measured, an "expanding" IN list rendered again
-    on every run cost ~0.1 ms a page. 0: an expanding list, for the export's thousands of claims."""
+    """The claims' payments, latest last. ``slots`` > 0: that many placeholders (``id0``…, ``_id_slots``);
+    0: an expanding list, for the export's thousands of claims."""
     ids = [bindparam(f"id{i}") for i in range(slots)] if slots else bindparam("ids", expanding=True)
     return (
         select(
@@ -387,10 +401,8 @@ def _latest_payments(connection: Connection, claim_ids: Sequence[int]) -> dict[i
     latest: dict[int, Sequence[Any]] = {}
     if not claim_ids:
         return latest
-    if len(claim_ids) <= MAX_PAGE_SIZE:
-        slots = -(-len(claim_ids) // PAYMENT_SLOTS) * PAYMENT_SLOTS
-        padded = [*claim_ids, *[claim_ids[0]] * (slots - len(claim_ids))]
-        rows = connection.execute(_payments_statement(slots), {f"id{i}": v for i, v in enumerate(padded)})
+    if slots := _id_slots(len(claim_ids)):
+        rows = connection.execute(_payments_statement(slots), _slotted("id", claim_ids, slots))
     else:
         rows = connection.execute(_payments_statement(0), {"ids": list(claim_ids)})
     for claim_id, *payment in rows:
@@ -456,14 +468,18 @@ def _items(
 
 def _prepared(
     connection: Connection, viewer: Viewer, filters: ClaimFilters, shape: _Shape
-) -> tuple[dict[str, Any] | None, dict[int, Sequence[Any]] | None]:
-    """The parameters of the filter, None when the text matches no claim of the household (nothing to run);
-    and, after a text search, the latest payments it read."""
+) -> tuple[_Shape, dict[str, Any] | None, dict[int, Sequence[Any]] | None]:
+    """The shape and the parameters of the filter (None when the text matches no claim of the household: nothing
+    to run); and, after a text search, the latest payments it read."""
     params = _params(viewer, filters)
-    if filters.text:
-        params["text_ids"], payments = _matching_ids(connection, shape, params, filters.text)
-        return (params if params["text_ids"] else None), payments
-    return params, None
+    if not filters.text:
+        return shape, params, None
+    found, payments = _matching_ids(connection, shape, params, filters.text)
+    if not found:
+        return shape, None, payments
+    slots = _id_slots(len(found))
+    params.update(_slotted("text", found, slots) if slots else {"text_ids": found})
+    return replace(shape, text_slots=slots), params, payments
 
 
 def list_claims(session: Session, viewer: Viewer, query: ClaimQuery, today: date) -> ClaimList:
@@ -479,7 +495,7 @@ def claims_page(connection: Connection, viewer: Viewer, query: ClaimQuery, today
     page = max(1, query.page)
     applied = effective_filters(query.filters(), today)
     shape = _Shape.of(viewer, applied, sort, order, paged=True)
-    params, payments = _prepared(connection, viewer, applied, shape)
+    shape, params, payments = _prepared(connection, viewer, applied, shape)
     rows: Sequence[Any] = []
     totals = ClaimTotals(count=0, charged=ZERO, amo_paid=ZERO, amc_paid=ZERO, out_of_pocket=ZERO)
     if params is not None:
@@ -518,7 +534,7 @@ def all_claims(
     applied = effective_filters(query.filters(), today)
     connection = session.connection()
     shape = _Shape.of(viewer, applied, query.sort, query.order, paged=False)
-    params, payments = _prepared(connection, viewer, applied, shape)
+    shape, params, payments = _prepared(connection, viewer, applied, shape)
     rows = connection.execute(_list_statement(shape), params).all() if params is not None else []
     return applied, _items(connection, rows, payments)
 
