@@ -19,7 +19,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, case, exists, func, literal_column, or_
+from sqlalchemy import ColumnElement, Connection, String, bindparam, case, exists, func, literal_column, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from models.domain import search, vocabulary
@@ -128,6 +130,7 @@ class _Shape:
     order: SortOrder = SortOrder.desc
     paged: bool = True
     text_slots: int = 0  # the text search's claims: that many placeholders (``_id_slots``), 0 an expanding list
+    line_words: bool = False  # the text search's statement: each claim's acts and their labels, in one column
 
     @classmethod
     def of(cls, viewer: Viewer, filters: ClaimFilters, sort: ClaimSortKey, order: SortOrder, *, paged: bool) -> _Shape:
@@ -185,13 +188,24 @@ def _claim_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
     return conditions
 
 
-@lru_cache(maxsize=64)
-def _lines_statement(shape: _Shape) -> Any:
-    return (
-        select(ClaimLine.claim_id, ClaimLine.act, ClaimLine.label)
-        .join(Claim, Claim.id == ClaimLine.claim_id)  # type: ignore[arg-type]
-        .where(*_claim_conditions(shape))
-    )
+class _LineWords(FunctionElement[str]):
+    """A claim's acts and their labels in one text, « act | label | act | label… », aggregated over its lines
+    (SQLite's group_concat, PostgreSQL's string_agg, the separator written in the statement: SQLAlchemy's
+    aggregate_strings sends it as a parameter rendered again at every run). For the search over the words shown,
+    it reads as those words one by one: the search's words hold no space, and folding only narrows spaces."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_LineWords)
+def _line_words_sqlite(element: _LineWords, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ' | ')"
+
+
+@compiles(_LineWords, "postgresql")
+def _line_words_postgresql(element: _LineWords, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ' | ')"
 
 
 def _matching_ids(
@@ -203,20 +217,10 @@ def _matching_ids(
     Matched here in Python, identically on SQLite and PostgreSQL; a household has a few hundred claims
     at most in a period, and the search is typed by a person. Also gives the latest payment of each claim it
     read (``_latest_payments``): the page's are among them."""
-    unfiltered = replace(shape, text=False, paged=False, sort=ClaimSortKey.care_date, order=SortOrder.desc)
-    rows = connection.execute(_list_statement(unfiltered), params).all()
-    claim_only = _Shape(  # the viewer's rule too: the lines of care hidden from them are not even read
-        shape.date_from,
-        shape.date_to,
-        shape.beneficiary,
-        shape.category,
-        shape.status,
-        own=shape.own,
-        hidden=shape.hidden,
+    unfiltered = replace(
+        shape, text=False, paged=False, sort=ClaimSortKey.care_date, order=SortOrder.desc, line_words=True
     )
-    lines: dict[int, list[str]] = {}
-    for claim_id, act, label in connection.execute(_lines_statement(claim_only), params):
-        lines.setdefault(claim_id, []).extend((act, label))
+    rows = connection.execute(_list_statement(unfiltered), params).all()
     payments = _latest_payments(connection, [row[0] for row in rows])
     matches = search.matcher(text)
     found = []
@@ -225,7 +229,7 @@ def _matching_ids(
         _payee, payee_label, payment_state, _date, _suffix = payments.get(claim_id, NO_PAYMENT)
         words = search.claim_words(
             label=label,
-            line_labels=lines.get(claim_id, ()),
+            line_labels=(row[-1],) if row[-1] is not None else (),  # « act | label | act | label… »
             beneficiary_name=f"{first_name} {last_name}",
             status=ClaimStatus(status),
             payment_state=payment_state,
@@ -320,6 +324,9 @@ def _list_statement(shape: _Shape) -> Any:
     }
     assert tuple(item_columns) == ITEM_COLUMNS  # the order ``_items`` unpacks
     columns: list[Any] = [expression.label(name) for name, expression in item_columns.items()]
+    if shape.line_words:  # the search's statement (``_matching_ids``): last, the acts and labels of the claim
+        separator = literal_column("' | '")
+        columns.append(_LineWords(col(ClaimLine.act).concat(separator).concat(col(ClaimLine.label))).label("lines"))
     if shape.paged:  # then TOTAL_COLUMNS
         columns.append(func.count().over().label("total_count"))
         columns.extend(func.sum(_decided(name, total)).over().label(f"total_{name}") for name, total in sums.items())

@@ -88,3 +88,12 @@ def test_fold_is_its_definition(text):
 @example("é", ["e", "\u0301"])
 def test_matching_is_its_definition(query, words):
     assert search.matches(query, words) == _matches_by_definition(query, words)
+
+
+@given(WORDISH, st.lists(WORDISH, max_size=6), st.integers(min_value=0, max_value=6))
+@example("e |", ["e ", "", "x"], 1)
+def test_words_joined_by_the_separator_match_as_one_by_one(query, words, cut):
+    """The claims service reads a claim's acts and labels as one text « act | label | act… » (aggregated by the
+    database): searching it finds what searching the words one by one finds."""
+    joined = [*words[:cut], " | ".join(words[cut:])] if words[cut:] else words
+    assert search.matches(query, joined) == search.matches(query, words)
