@@ -82,6 +82,7 @@ class ImportReport:
     kind: str
     rows: int = 0
     elapsed: float = 0.0
+    word_index: float = 0.0  # of ``elapsed``: rebuilding SQLite's FTS5 index of the search words
 
     def summary(self) -> str:
         return f"Annuaire : {self.rows:,} {KIND_WORDS[self.kind]} importés en {self.elapsed:.1f} s.".replace(",", " ")
@@ -261,7 +262,7 @@ def load(connection: Connection, path: Path, *, progress: bool = False, out: IO[
                     rows, columns = _establishment_rows(lines, first, tick), ESTABLISHMENT_COLUMNS
                 else:
                     rows, columns = _convention_rows(lines, tick), ("rpps", "sector")
-                report.rows = _replace(connection, table, columns, rows)
+                report.rows, report.word_index = _replace(connection, table, columns, rows)
             except files.DirectoryLineError as exc:
                 raise DirectoryImportError(f"{exc} {NOTHING_LOADED}") from None
             bar.update(task, completed=path.stat().st_size)
@@ -269,8 +270,9 @@ def load(connection: Connection, path: Path, *, progress: bool = False, out: IO[
     return report
 
 
-def _replace(connection: Connection, table: sa.Table, columns: tuple[str, ...], rows: Any) -> int:
-    """Delete the table's rows and write the new ones, the secondary indexes built once at the end."""
+def _replace(connection: Connection, table: sa.Table, columns: tuple[str, ...], rows: Any) -> tuple[int, float]:
+    """Delete the table's rows and write the new ones, the secondary indexes built once at the end. Gives the
+    rows written and the seconds spent rebuilding the FTS5 index of the search words."""
     driver = connection.connection.driver_connection
     dialect = connection.dialect.name
     # SQLite: a writer never blocks readers (WAL), so the indexes can be dropped and built once after the load
@@ -286,8 +288,9 @@ def _replace(connection: Connection, table: sa.Table, columns: tuple[str, ...], 
         written += len(batch)
     for index in indexes:
         index.create(connection)
+    started = time.perf_counter()
     if dialect == "sqlite" and (words := WORD_INDEXES.get(table.name)):
         # The FTS5 index of the search words reads the table's rows (external content): built again from them,
         # once, in the same transaction (PostgreSQL's GIN index follows the rows by itself).
         connection.exec_driver_sql(f"INSERT INTO {words}({words}) VALUES ('rebuild')")
-    return written
+    return written, time.perf_counter() - started
