@@ -206,6 +206,7 @@ def test_a_read_meets_a_dropped_connection_and_is_answered(database_url):
 # --- a page that only reads ----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("engine")  # the tables migrated: run alone or first on its worker, it found none
 def test_a_read_takes_no_lock_and_no_transaction(database_url):
     """SQLite: a read's transaction is deferred, so another connection may write meanwhile (a BEGIN IMMEDIATE
     would queue every page behind every writer). PostgreSQL: a read runs in autocommit, no transaction open
