@@ -18,7 +18,7 @@ from models.tables import Account, AuditEvent, CallLog, IdentityCheck, Member
 from tests.tui.transcripts import ACCUEIL_AGAIN
 from tui.linear import LinearClient
 
-from .conftest import ScriptedInput, identity_answers, menu_number
+from .conftest import ScriptedInput, identity_answers, menu_number, recap_send
 
 JULIEN = "julien.roche@mutuelle-demo.example"
 ISABELLE = "isabelle.morin@mutuelle-demo.example"
@@ -61,15 +61,18 @@ def whole_call(out: io.StringIO, clock, right: dict[str, str]) -> list:
         hit_number(out, 1979),
         menu_number(out, "L'adhérent"),
         *answers_of(right, birth_date="31/02/1979"),  # a typo: said, asked again with every answer kept
+        recap_send(out),
         "18/04/1979",
         "",
         "",
         "",
+        recap_send(out),
         menu_number(out, ACCESS),  # locked: the demo world's wrong passwords say why
         menu_number(out, "Débloquer l'accès de l'adhérent"),
         "ab",  # too short: said, and asked again with it offered back
         "Bloquée après 3 essais",
         "",
+        recap_send(out),
         menu_number(out, "Oui"),
         menu_number(out, ACCESS),  # read again after the unlock: no longer locked
         menu_number(out, "Noter l'appel (motif, issue, note) et le terminer"),
@@ -77,6 +80,7 @@ def whole_call(out: io.StringIO, clock, right: dict[str, str]) -> list:
         menu_number(out, "Résolu pendant l'appel"),
         "Débloquée, reconnexion faite",
         "T-42",
+        recap_send(out),
         menu_number(out, "Se déconnecter"),
     ]
 
@@ -162,7 +166,9 @@ async def test_a_failed_check_opens_read_only_with_a_written_reason(api, token_s
             "1",
             menu_number(stdout, "Un tuteur ou un curateur"),
             "M. Martin, son fils",
+            recap_send(stdout),  # « Qui est en ligne » and a name: read back before the call opens
             *answers_of(right, birth_date="19/04/1979"),
+            recap_send(stdout),
             menu_number(stdout, "Ouvrir en lecture seule sur motif écrit (signalé au superviseur)"),
             "urgent",  # too short: said, asked again with it offered back
             "Appel du fils, mesure de tutelle en cours : jugement à recevoir",
@@ -254,11 +260,9 @@ async def test_a_conseiller_is_warned_of_the_sessions_end_in_the_middle_of_a_cal
             "9,99",
             "0000",
             "",  # no reason: the dossier stays closed
+            recap_send(stdout),
             menu_number(stdout, "Ne pas ouvrir le dossier"),
-            "",  # « Noter l'appel » without a motif: not logged…
-            menu_number(stdout, "Suite à donner"),
-            "",
-            "",
+            "annuler",  # « Noter l'appel » given up at its motif: not logged…
             menu_number(stdout, "Oui"),  # … « Terminer l'appel sans le noter ? »
             menu_number(stdout, "Quitter"),
         ]

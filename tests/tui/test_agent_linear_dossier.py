@@ -31,7 +31,7 @@ from server.clock import paris_today
 from server.services import guarantees
 from tui.linear import LinearClient
 
-from .conftest import ScriptedInput, code_from_outbox, identity_answers, menu_number
+from .conftest import ScriptedInput, code_from_outbox, identity_answers, menu_number, recap_send
 from .test_agent_linear import JULIEN, NEW_CALL, answers_of, login, whole_call
 
 SECTIONS = (
@@ -53,6 +53,7 @@ def gaelle_call(out: io.StringIO, clock, right: dict[str, str]) -> list:
         "1",
         menu_number(out, "L'adhérent"),
         *answers_of(right),
+        recap_send(out),
     ]
 
 
@@ -72,7 +73,7 @@ async def run(api, token_store, answers: list, errors: str = "") -> str:
 
 
 def act(out: io.StringIO, action: str, *fields, reason: str = "Demande de l'adhérente") -> list:
-    return [menu_number(out, action), *fields, reason, "", menu_number(out, "Oui")]
+    return [menu_number(out, action), *fields, reason, "", recap_send(out), menu_number(out, "Oui")]
 
 
 async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_store, demo_session, clock):
@@ -103,13 +104,15 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
             menu_number(out, "Aucun"),
             "Demande de l'adhérente",
             "",
+            recap_send(out),
             menu_number(out, "Oui"),
             menu_number(out, "Carte de tiers payant"),
             menu_number(out, "Un professionnel du réseau (n° FINESS)"),
             "630000149",
             menu_number(out, "Aucun"),
+            "",  # Entrée keeps the reason typed the first time
             "",
-            "",
+            recap_send(out),
             menu_number(out, "Oui"),
         ),
         *act(

@@ -563,6 +563,7 @@ def audit_form(staff: list[tuple[str, str]], actions: list[tuple[str, str]], typ
         ),
         check=dates,
         submit="Lire le journal",
+        recap=False,  # filters of a reading: nothing is sent nor changed, nothing to read back
     )
     return _keep(form, typed or {})
 
