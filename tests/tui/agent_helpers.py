@@ -79,3 +79,34 @@ async def fill_form(app: Any, pilot: Any, title: str, confirm: bool = True, **va
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, AgentConsoleScreen))
+
+
+def field_error(app: Any, name: str) -> str:
+    """The sentence written under a field of the form on screen ("" when none is shown)."""
+    from tui.widgets.text import Static
+
+    slot = app.screen.query_one(f"#error-{name}", Static)
+    return "" if slot.has_class("-hidden") else str(slot.render())
+
+
+def a_demarche_waiting(session: Session, clock: Any, member_number: str) -> int:
+    """A démarche of ``member_number`` received a moment ago, in the queue (the demo world has none): its id."""
+    from sqlmodel import select
+
+    from models.schemas.common import RequestKind, RequestStatus
+    from models.tables import Member, MemberRequest
+
+    member = session.exec(select(Member).where(Member.member_number == member_number)).one()
+    now = clock.now()
+    request = MemberRequest(
+        reference="D2026-QUEUE1",
+        member_id=member.id or 0,
+        kind=RequestKind.document,
+        status=RequestStatus.received,
+        title="Dépôt : RIB",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(request)
+    session.commit()
+    return request.id or 0

@@ -228,10 +228,10 @@ async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api
         "50",
         menu_number(out, "Non"),
         menu_number(out, "Non"),  # no other act
-        "",  # no motif: asked again
+        "ok",  # a motif too short: said, asked again with it offered back
         "Combien pour Nolan ?",
         "T-7",
-        menu_number(out, "Oui, confirmer"),
+        recap_send(out),  # the motif and the ticket read back before the simulation is sent
         menu_number(out, "Fin de l'appel sans le noter : revenir à l'accueil de la console"),
         menu_number(out, "Quitter"),
     ]
@@ -242,10 +242,12 @@ async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api
         errors=(
             "Erreur : La simulation d'un conseiller porte sur un cas précis : répondez Oui ou Non à la question "
             "sur les dépassements d'honoraires (et sur l'OPTAM) ; « Je ne sais pas » donnerait une fourchette.\n"
-            "Erreur : Un motif (3 caractères au moins) est obligatoire.\n"
+            "Erreur : Motif : 3 caractères au moins (il est écrit au journal, « pour » l'adhérent).\n"
         ),
     )
     asked = text.split(f"\n== {SIMULATION} ==\n", 1)[1]
+    assert "(Entrée : ok)" in asked  # the motif typed is offered back, not thrown away
+    assert "\n1. Motif (dit par l'appelant) : Combien pour Nolan ?\n2. Référence de ticket : T-7\n" in asked
     assert asked.startswith("== Pour qui ? ==\n1. Gaëlle LE GOFF\n2. Nolan LE GOFF\n")  # names, not numbers
     assert "Code de l'acte" not in text and "\n== Quel poste de soins ? ==\n" in asked
     assert asked.count("Votre médecin pratique-t-il des dépassements d'honoraires ?") == 3  # once asked again

@@ -69,8 +69,10 @@ def unsent_sentence(error: Exception) -> str | None:
 
 
 def reason_problem(reason: str) -> str | None:
+    """The one rule of a conseiller's motif, in both faces, for an action and a simulation alike (the server
+    writes it to the audit log and checks it again)."""
     if len(reason.strip()) < MIN_REASON:
-        return "Un motif (3 caractères au moins) est obligatoire."
+        return f"Motif : {MIN_REASON} caractères au moins (il est écrit au journal, « pour » l'adhérent)."
     return None
 
 

@@ -18,9 +18,19 @@ from models.domain.audit_words import ACTION_WORDS
 from models.domain.dates import parse_date
 from models.schemas.agent import CallLogCreate, CallOutcome, StaffCreate
 from tui.api import errors
-from tui.flows.agent import ALERTS, CALLERS, OUTCOMES, audit_lines, check_lines, flagged_lines, hit_line, staff_lines
+from tui.flows.agent import (
+    ALERTS,
+    CALLERS,
+    OUTCOMES,
+    audit_lines,
+    check_lines,
+    flagged_lines,
+    hit_line,
+    reason_problem,
+    staff_lines,
+)
 from tui.flows.claims import download_dir, save_download, saved_sentence
-from tui.flows.forms import CHOICE, CODE, LONG, Ask, Face, Form, Values
+from tui.flows.forms import CHOICE, CODE, LONG, Ask, Face, Form, Problem, Values
 from tui.flows.retry import send_kept
 
 if TYPE_CHECKING:
@@ -31,8 +41,8 @@ if TYPE_CHECKING:
 NOTHING_SENT = "Annulé : rien n'a été envoyé."
 ANSWERS_KEPT = "les réponses sont gardées"
 REASON = Ask("reason", "Motif (dit par l'appelant)", hint="3 caractères au moins")
-TICKET = Ask("ticket", "Référence de ticket", required=False)
-MIN_REASON = 3
+TICKET_MAX = 50  # the server's limit (CallLogCreate, an action's body): said before sending
+TICKET = Ask("ticket", "Référence de ticket", required=False, hint=f"{TICKET_MAX} caractères au plus")
 LEVEL_NEEDED = {  # said before sending, in the server's terms; the server checks it again
     "read": "ouvrez l'appel et vérifiez l'identité (ou écrivez un motif : lecture seule)",
     "identity": "posez d'abord les questions de vérification d'identité",
@@ -40,7 +50,7 @@ LEVEL_NEEDED = {  # said before sending, in the server's terms; the server check
 }
 
 
-def _keep(form: Form, typed: Values) -> Form:
+def keep(form: Form, typed: Values) -> Form:
     """The same form, filled in with what was typed (nothing typed is thrown away)."""
     return replace(
         form, asks=tuple(replace(a, default=str(typed[a.name])) if typed.get(a.name) else a for a in form.asks)
@@ -48,9 +58,21 @@ def _keep(form: Form, typed: Values) -> Form:
 
 
 def _reason_problem(values: Values) -> str | None:
-    if len(str(values.get("reason", "")).strip()) < MIN_REASON:
-        return f"Motif : {MIN_REASON} caractères au moins (il est écrit au journal, « pour » l'adhérent)."
+    return reason_problem(str(values.get("reason") or ""))
+
+
+def _ticket_problem(values: Values) -> Problem | None:
+    if len(str(values.get("ticket") or "").strip()) > TICKET_MAX:
+        return Problem(f"Référence de ticket : {TICKET_MAX} caractères au plus.", "ticket")
     return None
+
+
+def _typed_reason_problem(values: Values) -> str | Problem | None:
+    """The motif's rule as the form is filled (an empty motif is the required field's problem, said as such),
+    then the ticket's."""
+    if str(values.get("reason") or "").strip() and (problem := _reason_problem(values)) is not None:
+        return Problem(problem, "reason")
+    return _ticket_problem(values)
 
 
 CALLER_CHOICES = tuple((kind.value, words.capitalize()) for kind, words in CALLERS)
@@ -98,9 +120,10 @@ def log_form(typed: Values | None = None) -> Form:
             Ask("note", "Note pour le prochain conseiller", LONG, required=False),
             TICKET,
         ),
+        check=_ticket_problem,
         submit="Noter et terminer l'appel",
     )
-    return _keep(form, typed or {})
+    return keep(form, typed or {})
 
 
 async def end(api: AgentApi, face: Face, call: CallOut, *, log: bool = True) -> bool:
@@ -167,7 +190,7 @@ def identity_form(call: CallOut, typed: Values | None = None) -> Form:
         (*asks, reason),
         submit="Vérifier",
     )
-    return _keep(form, typed or {})
+    return keep(form, typed or {})
 
 
 async def verify(api: AgentApi, face: Face, call: CallOut) -> CallOut:
@@ -239,7 +262,7 @@ async def _read_only(api: AgentApi, face: Face, call: CallOut) -> CallOut:
             (Ask("reason", "Motif", LONG, hint="10 caractères au moins"),),
             submit="Ouvrir en lecture seule",
         )
-        values = await face.form(_keep(form, typed))
+        values = await face.form(keep(form, typed))
         if values is None:
             return call
         typed = values
@@ -455,10 +478,21 @@ def action_form(action: str, ctx: Context, typed: Values | None = None) -> Form:
         declared.title,
         (declared.intro,) if declared.intro else (),
         (*declared.build(ctx), REASON, TICKET),
-        check=lambda v: _reason_problem(v) if str(v.get("reason", "")).strip() else None,
+        check=_typed_reason_problem,
         submit="Envoyer",
     )
-    return _keep(form, typed or {})
+    return keep(form, typed or {})
+
+
+def simulation_form() -> Form:
+    """What a simulation for the member is sent with, once its acts are asked (the simulator's own questions)."""
+    return Form(
+        "Envoyer la simulation",
+        ("Elle ne change rien au dossier ; l'adhérent en reçoit le résumé par e-mail.",),
+        (REASON, TICKET),
+        check=_typed_reason_problem,
+        submit="Simuler",
+    )
 
 
 def allowed_or_why(call: CallOut | None, action: str) -> str | None:
@@ -544,11 +578,11 @@ async def _contact_code(api: AgentApi, face: Face, call: CallOut, channel: str) 
 
 
 def audit_form(staff: list[tuple[str, str]], actions: list[tuple[str, str]], typed: Values | None = None) -> Form:
-    def dates(values: Values) -> str | None:
+    def dates(values: Values) -> Problem | None:
         for name, label in (("date_from", "Du"), ("date_to", "Au")):
             text = str(values.get(name) or "").strip()
             if text and parse_date(text) is None:
-                return f"{label} : une date JJ/MM/AAAA, par exemple 23/11/2026."
+                return Problem(f"{label} : une date JJ/MM/AAAA, par exemple 23/11/2026.", name)
         return None
 
     form = Form(
@@ -565,7 +599,7 @@ def audit_form(staff: list[tuple[str, str]], actions: list[tuple[str, str]], typ
         submit="Lire le journal",
         recap=False,  # filters of a reading: nothing is sent nor changed, nothing to read back
     )
-    return _keep(form, typed or {})
+    return keep(form, typed or {})
 
 
 def audit_filters(values: Values) -> dict[str, Any]:
@@ -595,7 +629,7 @@ def staff_form(typed: Values | None = None) -> Form:
         ),
         submit="Créer le compte",
     )
-    return _keep(form, typed or {})
+    return keep(form, typed or {})
 
 
 def reopen_form() -> Form:
@@ -603,7 +637,7 @@ def reopen_form() -> Form:
         "Rouvrir le canal téléphonique",
         ("Les vérifications manquées ne comptent plus après la réouverture.",),
         (Ask("reason", "Pourquoi", LONG, hint="ex. l'adhérent s'est présenté en agence avec sa pièce d'identité"),),
-        check=lambda v: _reason_problem(v) if str(v.get("reason", "")).strip() else None,
+        check=_typed_reason_problem,
         submit="Rouvrir",
     )
 
