@@ -100,17 +100,10 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
         *(
             menu_number(out, "Carte de tiers payant"),
             menu_number(out, "Un professionnel du réseau (n° FINESS)"),
-            "6300001",  # a FINESS number too short: the server says so, the form comes back kept
-            menu_number(out, "Aucun"),
-            "Demande de l'adhérente",
-            "",
-            recap_send(out),
-            menu_number(out, "Oui"),
-            menu_number(out, "Carte de tiers payant"),
-            menu_number(out, "Un professionnel du réseau (n° FINESS)"),
+            "6300001",  # a FINESS number too short: said at once, and only it asked again
             "630000149",
             menu_number(out, "Aucun"),
-            "",  # Entrée keeps the reason typed the first time
+            "Demande de l'adhérente",
             "",
             recap_send(out),
             menu_number(out, "Oui"),
@@ -136,6 +129,12 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
     ]
     text = await run(api, token_store, [out, answers], errors=FINESS_TOO_SHORT)
     assert "== Dossier et actions pour Gaëlle LE GOFF ==\n1. Dossier : contrats et garanties\n" in text
+    card = text.split("== Envoyer la carte de tiers payant ou l'attestation ==\n", 1)[1].split("Confirmer :", 1)[0]
+    assert card.count("== Document ==") == 1 and card.count("== À qui ==") == 1  # the choices not asked again
+    assert (
+        "N° FINESS du professionnel (9 caractères ; l'adresse est celle que la mutuelle a pour lui) (Entrée : 6300001)"
+        in card
+    )
     for title in ("Contrats et garanties", "Profil", "Connexions et appareils", "Appels", "Remboursements"):
         assert f"\n== {title} ==\n" in text
     assert "Personnes couvertes : Gaëlle LE GOFF (assuré principal), Nolan LE GOFF (enfant)\n" in text  # of her

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from models.domain import contact as contact_rules
+from models.domain import finess as finess_rules
 from models.domain.audit_words import ACTION_WORDS
 from models.domain.dates import parse_date
 from models.schemas.agent import CallLogCreate, CallOutcome, StaffCreate
@@ -360,8 +362,9 @@ class ActionForm:
     operation: str  # the levels table's operation (``server.services.agent.levels``)
     title: str
     build: Callable[[Context], tuple[Ask, ...]]
-    body: Callable[[Values], dict[str, object] | str]  # the request's extra fields, or a French problem
+    body: Callable[[Values], dict[str, object]]  # the request's extra fields
     intro: str = ""
+    check: Callable[[Values], Problem | None] | None = None  # a field's rule said before sending (server's too)
 
 
 def _no_extra(_: Values) -> dict[str, object]:
@@ -374,29 +377,45 @@ def _alert_body(values: Values) -> dict[str, object]:
     return {"kind": kind, "clear": clear, **({"note": note} if note else {})}
 
 
-def _thread_body(values: Values) -> dict[str, object] | str:
-    if not str(values.get("subject", "")).strip() or not str(values.get("body", "")).strip():
-        return "L'objet et le message sont obligatoires."
+def _thread_body(values: Values) -> dict[str, object]:
     return {"subject": values["subject"].strip(), "body": values["body"].strip()}
 
 
-def _contact_body(values: Values) -> dict[str, object] | str:
-    value = str(values.get("value", "")).strip()
-    if not value:
-        return "Indiquez le nouvel e-mail ou le nouveau mobile."
-    return {"email" if values.get("channel") == "email" else "mobile": value}
+def _contact_body(values: Values) -> dict[str, object]:
+    return {"email" if values.get("channel") == "email" else "mobile": str(values["value"]).strip()}
 
 
-def _document_body(values: Values) -> dict[str, object] | str:
+def _contact_problem(values: Values) -> Problem | None:
+    """The new e-mail or mobile checked as the member's own profile checks it (``models.domain.contact``)."""
+    value = str(values.get("value") or "").strip()
+    if not value or not values.get("channel"):  # empty: the required field's problem
+        return None
+    try:
+        (contact_rules.validate_email if values["channel"] == "email" else contact_rules.validate_mobile)(value)
+    except contact_rules.ContactError as exc:
+        return Problem(f"Nouvelle valeur : {exc}.", "value")
+    return None
+
+
+def _document_body(values: Values) -> dict[str, object]:
     body: dict[str, object] = {"document": values["document"]}
     if values.get("recipient") == "professional":
-        finess = str(values.get("finess", "")).strip()
-        if not finess:
-            return "Indiquez le n° FINESS du professionnel (9 caractères)."
-        body["finess"] = finess
+        body["finess"] = str(values["finess"]).strip()
     if values.get("document") == "card" and str(values.get("beneficiary") or "").strip():
         body["beneficiary_id"] = int(values["beneficiary"])
     return body
+
+
+def _document_problem(values: Values) -> Problem | None:
+    """The professional's n° FINESS: 9 characters and its key (``models.domain.finess``, as the server)."""
+    number = str(values.get("finess") or "").strip()
+    if values.get("recipient") != "professional" or not number:
+        return None
+    try:
+        finess_rules.validate(number)
+    except finess_rules.InvalidFiness as exc:
+        return Problem(f"N° FINESS : {exc}.", "finess")
+    return None
 
 
 def _document_asks(ctx: Context) -> tuple[Ask, ...]:
@@ -465,20 +484,29 @@ ACTION_FORMS: dict[str, ActionForm] = {
             Ask("value", "Nouvelle valeur", hint="l'adresse ou le numéro"),
         ),
         _contact_body,
+        check=_contact_problem,
     ),
     "send_document": ActionForm(
-        "send_document", "Envoyer la carte de tiers payant ou l'attestation", _document_asks, _document_body
+        "send_document",
+        "Envoyer la carte de tiers payant ou l'attestation",
+        _document_asks,
+        _document_body,
+        check=_document_problem,
     ),
 }
 
 
 def action_form(action: str, ctx: Context, typed: Values | None = None) -> Form:
     declared = ACTION_FORMS[action]
+
+    def check(values: Values) -> str | Problem | None:
+        return (declared.check(values) if declared.check else None) or _typed_reason_problem(values)
+
     form = Form(
         declared.title,
         (declared.intro,) if declared.intro else (),
         (*declared.build(ctx), REASON, TICKET),
-        check=_typed_reason_problem,
+        check=check,
         submit="Envoyer",
     )
     return keep(form, typed or {})
@@ -521,12 +549,8 @@ async def act(api: AgentApi, face: Face, call: CallOut | None, action: str, ctx:
         if values is None:
             face.say(NOTHING_SENT)
             return None
-        typed = values
-        problem = _reason_problem(values)
+        typed = values  # every field checked by the face (the form's check included)
         extra = declared.body(values)
-        if problem or isinstance(extra, str):
-            face.error(problem or str(extra))
-            continue
         who = f"{call.summary.first_name} {call.summary.last_name}"
         if not await face.confirm(f"Confirmer : « {declared.title} » pour {who} ?"):
             face.say(NOTHING_SENT)
