@@ -110,3 +110,29 @@ def a_demarche_waiting(session: Session, clock: Any, member_number: str) -> int:
     session.add(request)
     session.commit()
     return request.id or 0
+
+
+def close_phone_channel(session: Session, clock: Any, member_number: str, agent_email: str) -> int:
+    """Three identity checks missed by ``agent_email`` on the member in the last hours: the phone channel is
+    closed (``settings.phone_channel_max_failures``). The member's id."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from models.tables import Account, IdentityCheck, Member
+
+    member = session.exec(select(Member).where(Member.member_number == member_number)).one()
+    agent = session.exec(select(Account).where(Account.login_email == agent_email)).one()
+    for hours in (3, 2, 1):
+        session.add(
+            IdentityCheck(
+                agent_account_id=agent.id or 0,
+                member_id=member.id or 0,
+                caller_kind="member",
+                method="questions",
+                checks={"birth_date": False},
+                created_at=clock.now() - timedelta(hours=hours),
+            )
+        )
+    session.commit()
+    return member.id or 0

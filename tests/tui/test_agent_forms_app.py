@@ -12,7 +12,14 @@ from datetime import timedelta
 from sqlmodel import select
 
 from models.tables import Account, AuditEvent, CallLog, InternalNote, Member, MemberRequest, MessageThread
-from tests.tui.agent_helpers import a_demarche_waiting, answer_questions, console_status, field_error, screen_text
+from tests.tui.agent_helpers import (
+    a_demarche_waiting,
+    answer_questions,
+    close_phone_channel,
+    console_status,
+    field_error,
+    screen_text,
+)
 from tests.tui.conftest import identity_answers, settle
 from tests.tui.profile_helpers import on_form, type_text, until
 from tui.app import EspaceApp
@@ -179,3 +186,64 @@ async def test_the_supervisor_reads_the_audit_of_one_conseiller_a_wrong_date_fir
     rows = [line for line in text.splitlines() if line.startswith("Le : ")]
     assert rows and all("Conseiller : Julien ROCHE (conseiller) ; " in row for row in rows)
     assert any("Bloquée après 3 essais" in row for row in rows) and "Contrôle du superviseur" not in text
+
+
+def supervisor_app(api, token_store, demo_session, demo_make) -> EspaceApp:
+    isabelle = demo_session.exec(select(Account).where(Account.login_email == ISABELLE)).one()
+    token_store.set(api.base_url, demo_make.session_token(isabelle))
+    return EspaceApp(api, token_store=token_store)
+
+
+async def test_the_supervisor_creates_a_conseiller_a_wrong_email_first(api, token_store, demo_session, demo_make):
+    app = supervisor_app(api, token_store, demo_session, demo_make)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "C")
+        await until(pilot, lambda: on_form(app, "Comptes conseillers"))
+        app.screen.query_one("#field-choice").value = "create"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: on_form(app, "Créer un compte conseiller"))
+        await type_text(pilot, "Paul DURAND")
+        await pilot.press("enter")
+        await type_text(pilot, "paul.durand@mutuelle-demo")
+        app.screen.query_one("#field-role").value = "agent"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "E-mail professionnel : le domaine après le @" in field_error(app, "email"))
+        assert field_focused(app, "email") and field_error(app, "display_name") == ""
+        await type_text(pilot, ".example")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Compte créé pour Paul DURAND" in console_status(app))
+    demo_session.expire_all()
+    account = demo_session.exec(select(Account).where(Account.login_email == "paul.durand@mutuelle-demo.example")).one()
+    assert account.role == "agent"
+
+
+async def test_the_supervisor_reopens_a_closed_phone_channel_a_too_short_reason_first(
+    api, token_store, demo_session, demo_make, clock, settings
+):
+    from server.services.agent.identity import phone_channel_closed
+
+    member_id = close_phone_channel(demo_session, clock, SOPHIE_79, JULIEN)
+    app = supervisor_app(api, token_store, demo_session, demo_make)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "V")
+        await until(pilot, lambda: on_form(app, "Dossiers signalés"))
+        app.screen.query_one("#field-choice").value = str(member_id)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: on_form(app, "Rouvrir le canal téléphonique"))
+        await type_text(pilot, "ok")
+        await until(pilot, lambda: "Motif : 3 caractères au moins" in field_error(app, "reason"))  # as typed
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert on_form(app, "Rouvrir le canal téléphonique") and phone_channel_closed(
+            demo_session, clock, settings, member_id
+        )
+        await type_text(pilot, " : pièce d'identité vue en agence")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, AgentConsoleScreen) and "Erreur" not in console_status(app))
+        await settle(pilot)
+    demo_session.expire_all()
+    assert not phone_channel_closed(demo_session, clock, settings, member_id)
+    reopened = demo_session.exec(select(AuditEvent).where(AuditEvent.action == "phone_channel_reopened")).one()
+    assert reopened.detail["reason"] == "ok : pièce d'identité vue en agence"

@@ -10,13 +10,13 @@ import io
 
 from sqlmodel import select
 
-from fixtures.world import AGENT_TOTP
+from fixtures.world import AGENT_TOTP, SUPERVISOR_TOTP
 from models.tables import Account, AuditEvent, CallLog, InternalNote, Member, MemberRequest, MessageThread
 from server.services.agent.queue import queue
-from tests.tui.agent_helpers import a_demarche_waiting
+from tests.tui.agent_helpers import a_demarche_waiting, close_phone_channel
 
 from .conftest import identity_answers, menu_number, recap_send, run_linear_scripted
-from .test_agent_linear import JULIEN, NEW_CALL, answers_of, login
+from .test_agent_linear import ISABELLE, JULIEN, NEW_CALL, answers_of, login
 
 SOPHIE = "3810522"
 LONG_TICKET = "INC-" + "4" * 50  # 54 characters: the server keeps 50
@@ -163,3 +163,65 @@ async def test_an_internal_note_an_empty_note_said_first(api, token_store, demo_
     demo_session.expire_all()
     notes = demo_session.exec(select(InternalNote).where(InternalNote.thread_id == thread.id)).all()
     assert [n.body for n in notes] == ["Rappeler lundi"]
+
+
+async def test_the_supervisor_creates_a_conseiller_a_wrong_email_asked_again_alone(
+    api, token_store, demo_session, clock
+):
+    def script(out: io.StringIO) -> list:
+        return [
+            *login(out, ISABELLE, SUPERVISOR_TOTP, clock),
+            menu_number(out, "Comptes conseillers : créer, désactiver (superviseur)"),
+            menu_number(out, "Créer un compte conseiller"),
+            "Paul DURAND",
+            "paul.durand@mutuelle-demo",  # no domain ending: said, and only the e-mail asked again
+            "paul.durand@mutuelle-demo.example",
+            menu_number(out, "Conseiller"),
+            recap_send(out),
+            menu_number(out, "Quitter"),
+        ]
+
+    out, err = await run_linear_scripted(api, token_store, script)
+    print(out)
+    assert err == "Erreur : E-mail professionnel : le domaine après le @ doit être complet (ex. exemple.fr).\n"
+    asked = out.split("== Créer un compte conseiller ==\n", 1)[1]
+    assert asked.count("\nNom affiché (Prénom NOM) :") == 1
+    assert "E-mail professionnel (Entrée : paul.durand@mutuelle-demo) :" in asked
+    assert "\n2. E-mail professionnel : paul.durand@mutuelle-demo.example\n3. Rôle : Conseiller\n" in asked
+    assert "Compte créé pour Paul DURAND" in asked
+    demo_session.expire_all()
+    account = demo_session.exec(select(Account).where(Account.login_email == "paul.durand@mutuelle-demo.example")).one()
+    assert account.role == "agent"
+
+
+FLAGGED = "Dossiers ouverts sur motif et canaux téléphoniques fermés (superviseur)"
+
+
+async def test_the_supervisor_reopens_a_closed_phone_channel_a_too_short_reason_first(
+    api, token_store, demo_session, clock, settings
+):
+    from server.services.agent.identity import phone_channel_closed
+
+    member_id = close_phone_channel(demo_session, clock, SOPHIE, JULIEN)
+
+    def script(out: io.StringIO) -> list:
+        return [
+            *login(out, ISABELLE, SUPERVISOR_TOTP, clock),
+            menu_number(out, FLAGGED),
+            menu_number(out, "Seulement lire la liste"),  # a choice, not an empty field: nothing else asked
+            menu_number(out, FLAGGED),
+            menu_number(out, "Rouvrir le canal de MARTIN Sophie"),
+            "ok",  # too short: said, asked again with it offered back
+            "ok : pièce d'identité vue en agence",
+            menu_number(out, "Quitter"),
+        ]
+
+    out, err = await run_linear_scripted(api, token_store, script)
+    print(out)
+    assert err == "Erreur : Motif : 3 caractères au moins (il est écrit au journal, « pour » l'adhérent).\n"
+    assert "(Entrée : ok) :" in out.split("== Rouvrir le canal téléphonique ==\n", 1)[1]
+    assert out.count("== Rouvrir le canal téléphonique ==") == 1  # not after « Seulement lire la liste »
+    demo_session.expire_all()
+    assert not phone_channel_closed(demo_session, clock, settings, member_id)
+    reopened = demo_session.exec(select(AuditEvent).where(AuditEvent.action == "phone_channel_reopened")).one()
+    assert reopened.detail["reason"] == "ok : pièce d'identité vue en agence"

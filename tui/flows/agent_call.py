@@ -639,6 +639,19 @@ def audit_filters(values: Values) -> dict[str, Any]:
     return filters
 
 
+def _staff_email_problem(values: Values) -> Problem | None:
+    """The work address checked as every e-mail of the portal is (``models.domain.contact``); the server checks
+    it again, and that no account has it yet."""
+    email = str(values.get("email") or "").strip()
+    if not email:  # the required field's problem
+        return None
+    try:
+        contact_rules.validate_email(email)
+    except contact_rules.ContactError as exc:
+        return Problem(f"E-mail professionnel : {exc}.", "email")
+    return None
+
+
 def staff_form(typed: Values | None = None) -> Form:
     form = Form(
         "Créer un compte conseiller",
@@ -651,6 +664,7 @@ def staff_form(typed: Values | None = None) -> Form:
             Ask("email", "E-mail professionnel"),
             Ask("role", "Rôle", CHOICE, choices=(("agent", "Conseiller"), ("supervisor", "Superviseur"))),
         ),
+        check=_staff_email_problem,
         submit="Créer le compte",
     )
     return keep(form, typed or {})
@@ -693,6 +707,9 @@ async def audit(api: AgentApi, face: Face) -> list[str] | None:
     return None
 
 
+READ_ONLY = "read"
+
+
 async def flagged(api: AgentApi, face: Face) -> list[str]:
     """The dossiers opened on a written reason and the closed phone channels, in words; a closed channel can be
     reopened from here. The lines, to show when nothing was chosen."""
@@ -702,11 +719,11 @@ async def flagged(api: AgentApi, face: Face) -> list[str]:
     if not closed:
         return lines
     choices = (
-        ("", "Seulement lire la liste"),
+        (READ_ONLY, "Seulement lire la liste"),  # a value: an empty one would be a required field left empty
         *((str(c.member_id), f"Rouvrir le canal de {c.member_name}") for c in closed),
     )
     values = await face.form(choice_form("Dossiers signalés", lines, "Que faire ?", choices))
-    if values is None or not values.get("choice"):
+    if values is None or values.get("choice") in ("", READ_ONLY):
         return []
     reason = await face.form(reopen_form())
     if reason is not None:
