@@ -98,6 +98,7 @@ async def test_a_whole_call_in_the_linear_mode(api, token_store, demo_session, c
         "Erreur : Motif : 3 caractères au moins (il est écrit au journal, « pour » l'adhérent).",
     ]
     assert "== Console conseiller – Julien ROCHE (conseiller) ==" in out
+    assert "== Rechercher l'adhérent ==\nRecherche (n° adhérent, nom prénom (date de naissance), NIR," in out
     results = out.split("== Résultats (2) ==\n", 1)[1].splitlines()[:2]
     assert all(line.split(". ", 1)[1].startswith("Nom : MARTIN Sophie ; Né(e) en : ") for line in results)
     assert {"1979", "1992"} == {line.split("Né(e) en : ")[1][:4] for line in results}  # homonyms told apart

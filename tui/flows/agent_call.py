@@ -102,6 +102,24 @@ def caller_form() -> Form:
     )
 
 
+def search_form() -> Form:
+    """The linear console's search (the full screen searches as it is typed, on the console itself)."""
+    return Form(
+        "Rechercher l'adhérent",
+        (),
+        (
+            Ask(
+                "query",
+                "Recherche",
+                required=False,
+                hint="n° adhérent, nom prénom (date de naissance), NIR, e-mail ou mobile ; Entrée : abandonner",
+            ),
+        ),
+        submit="Rechercher",
+        recap=False,  # a search sends nothing and changes nothing
+    )
+
+
 def call_lines(call: CallOut) -> list[str]:
     """The call before the check: only what tells homonyms apart, the level, and the questions to ask."""
     lines = [hit_line(call.summary), f"Vérification : {call.level_words}"]

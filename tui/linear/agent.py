@@ -59,7 +59,6 @@ END_CALL = "Fin de l'appel sans le noter : revenir à l'accueil de la console"
 BACK = "Retour"
 BACK_TO_DOSSIER = "Retour au dossier"
 CLAIM_DETAIL = "Voir le détail d'un remboursement (par son numéro)"
-SEARCH_PROMPT = "Recherche : n° adhérent, nom prénom (date de naissance), NIR, e-mail ou mobile"
 
 
 class Console:
@@ -146,8 +145,9 @@ class Console:
 
     async def find(self) -> MemberHit | None:
         while True:
-            query = (await self.c.prompt(SEARCH_PROMPT)).strip()
-            if not query:
+            values = await self.face.form(agent_call.search_form())
+            query = str((values or {}).get("query") or "").strip()
+            if not query:  # Entrée or « annuler »: no call
                 return None
             found = await self._try(self.api.search(query))
             if found is None:
