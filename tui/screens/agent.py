@@ -24,7 +24,7 @@ from tui.api import errors
 from tui.api.agent import AgentApi, MemberReader
 from tui.bindings import agent_bindings, modal_bindings, screen_bindings
 from tui.flows import agent as flow
-from tui.flows import agent_call, agent_queue
+from tui.flows import agent_call, agent_queue, forms
 from tui.flows import claims as claims_flow
 from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
@@ -68,6 +68,11 @@ class TextScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+def _field_words(ask: forms.Ask) -> str:
+    """A field's label as the forms of the flow model show it: « (facultatif) », then its hint."""
+    return ask.label + ("" if ask.required else " (facultatif)") + (f" – {ask.hint}" if ask.hint else "")
+
+
 class ConsoleSimulatorScreen(SimulatorScreen):
     """The console's simulation (« s » on a dossier): the member's simulator form, for one of the dossier's
     people, with the several acts of one care (« Ajouter l'acte »), a motif and a ticket; the result gives
@@ -90,11 +95,12 @@ class ConsoleSimulatorScreen(SimulatorScreen):
         body, buttons = self.query_one("#simulator-body"), self.query_one("#simulator-buttons")
         await body.mount(
             Static("", id="event", markup=False),
-            Label("Motif (dit par l'adhérent)"),
+            Label(_field_words(agent_call.REASON), markup=False),
             Input(id="reason"),
             error_slot("reason"),
-            Label("Ticket (facultatif)"),
+            Label(_field_words(agent_call.TICKET), markup=False),
             Input(id="ticket"),
+            error_slot("ticket"),
             before=buttons,
         )
         await buttons.mount(Button("Ajouter l'acte", id="add"), before="#simulate")
@@ -117,13 +123,14 @@ class ConsoleSimulatorScreen(SimulatorScreen):
             self.event.add_problems(self.form)
         ):
             return
-        reason = self.query_one("#reason", Input).value.strip()
-        if (problem := flow.reason_problem(reason)) is not None:  # the rule of every motif (tui.flows.agent)
-            self.show_problems([("reason", problem)])
+        # the motif and the ticket of the linear mode's form, with its rules (tui.flows.agent_call.simulation_form)
+        values = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("reason", "ticket")}
+        if (problem := forms.first_problem(agent_call.simulation_form(), values)) is not None:
+            self.show_problems([(problem.field or "reason", problem.message)])
             return
         self.show_problems([])
         self.status.info("Simulation en cours…")
-        ticket = self.query_one("#ticket", Input).value.strip() or None
+        reason, ticket = values["reason"], values["ticket"] or None
         self._simulate_event(list(self.event.lines), list(self.event.labels), reason, ticket)
         self.event = simulator_flow.CareEvent()
 
