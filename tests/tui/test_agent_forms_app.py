@@ -11,7 +11,16 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from models.tables import Account, AuditEvent, CallLog, InternalNote, Member, MemberRequest, MessageThread
+from models.tables import (
+    Account,
+    AuditEvent,
+    CallLog,
+    InternalNote,
+    Member,
+    MemberRequest,
+    MessageThread,
+    QueueAssignment,
+)
 from tests.tui.agent_helpers import (
     a_demarche_waiting,
     answer_questions,
@@ -23,6 +32,7 @@ from tests.tui.agent_helpers import (
 from tests.tui.conftest import identity_answers, settle
 from tests.tui.profile_helpers import on_form, type_text, until
 from tui.app import EspaceApp
+from tui.flows.agent_queue import TAKEN
 from tui.screens.agent import AgentConsoleScreen, QueueScreen, TextScreen
 
 from .test_agent_console import JULIEN, SOPHIE_79, julien_token, sophie79  # noqa: F401  (fixtures)
@@ -138,6 +148,8 @@ async def test_an_internal_note_is_written_an_empty_note_said_first(api, token_s
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         item = await open_queue_item(app, pilot, lambda i: i.kind == "thread" and i.category != "reclamation")
+        await pilot.press("p")  # « Prendre » first: no form, the same words as the linear mode
+        await until(pilot, lambda: TAKEN in app.screen.status.text)
         await pilot.press("i")
         await until(pilot, lambda: on_form(app, "Note interne (hors de la messagerie de l'adhérent)"))
         await pilot.press("ctrl+s")
@@ -148,6 +160,8 @@ async def test_an_internal_note_is_written_an_empty_note_said_first(api, token_s
     demo_session.expire_all()
     notes = demo_session.exec(select(InternalNote).where(InternalNote.thread_id == item.id)).all()
     assert [n.body for n in notes] == ["Rappeler lundi"]
+    taken = demo_session.exec(select(QueueAssignment).where(QueueAssignment.item_id == item.id)).one()
+    assert (taken.item_kind, taken.agent_account_id) == ("thread", julien_token.id)
 
 
 async def test_the_supervisor_reads_the_audit_of_one_conseiller_a_wrong_date_first(

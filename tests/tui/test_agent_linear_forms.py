@@ -11,9 +11,19 @@ import io
 from sqlmodel import select
 
 from fixtures.world import AGENT_TOTP, SUPERVISOR_TOTP
-from models.tables import Account, AuditEvent, CallLog, InternalNote, Member, MemberRequest, MessageThread
+from models.tables import (
+    Account,
+    AuditEvent,
+    CallLog,
+    InternalNote,
+    Member,
+    MemberRequest,
+    MessageThread,
+    QueueAssignment,
+)
 from server.services.agent.queue import queue
 from tests.tui.agent_helpers import a_demarche_waiting, close_phone_channel
+from tui.flows.agent_queue import TAKEN
 
 from .conftest import identity_answers, menu_number, recap_send, run_linear_scripted
 from .test_agent_linear import ISABELLE, JULIEN, NEW_CALL, answers_of, login
@@ -150,7 +160,10 @@ async def test_an_internal_note_an_empty_note_said_first(api, token_store, demo_
 
     def script(out: io.StringIO) -> list:
         return [
-            *in_the_queue(out, clock, number, note, "", "Rappeler lundi"),
+            *in_the_queue(out, clock, number, "Prendre l'élément de la file (l'attribuer à moi)"),
+            menu_number(out, note),
+            "",
+            "Rappeler lundi",
             menu_number(out, "Retour"),
             "",
             menu_number(out, "Quitter"),
@@ -160,9 +173,12 @@ async def test_an_internal_note_an_empty_note_said_first(api, token_store, demo_
     print(out)
     assert err == "Erreur : Champ obligatoire : Note.\n"
     assert "Note interne ajoutée.\n" in out and "« modifier »" not in out  # one field: nothing to read back
+    assert f"\n{TAKEN}\n" in out  # « Prendre »: the same words as the full screen
     demo_session.expire_all()
     notes = demo_session.exec(select(InternalNote).where(InternalNote.thread_id == thread.id)).all()
     assert [n.body for n in notes] == ["Rappeler lundi"]
+    taken = demo_session.exec(select(QueueAssignment).where(QueueAssignment.item_id == thread.id)).one()
+    assert (taken.item_kind, taken.agent_account_id) == ("thread", julien.id)
 
 
 async def test_the_supervisor_creates_a_conseiller_a_wrong_email_asked_again_alone(

@@ -30,6 +30,7 @@ COMPLAINT_OUTCOMES: tuple[tuple[str, str], ...] = (
 )
 DECISIONS = (("accept", "Accepter"), ("refuse", "Refuser"))
 NOTE_ADDED = "Note interne ajoutée."
+TAKEN = "Attribué à vous : les autres conseillers le voient pris."
 Sent = TypeVar("Sent")
 
 
@@ -115,6 +116,12 @@ async def decide(api: AgentApi, face: Face, item: QueueItem) -> str | None:
 
     done = await _sent(face, decision_form, send, "votre réponse est gardée")
     return done.message if done is not None else None
+
+
+async def take(api: AgentApi, item: QueueItem) -> str:
+    """« Prendre »: the item is assigned to the conseiller (no form); what both faces say."""
+    await api.assign(item.kind, item.id)
+    return TAKEN
 
 
 async def note(api: AgentApi, face: Face, item: QueueItem) -> str | None:

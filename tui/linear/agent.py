@@ -381,8 +381,8 @@ class Console:
                 return
             action_id = actions[index].id
             if action_id == "agent_take":
-                if await self._try(self.api.assign(item.kind, item.id)) is not None:
-                    self.c.say("Attribué à vous.")
+                if (said := await self._try(agent_queue.take(self.api, item))) is not None:
+                    self.c.say(said)
             elif action_id == "agent_attachments":
                 messages = detail.messages if item.kind == "thread" else []
                 for sentence in await self._try(agent_call.save_attachments(self.api, messages)) or []:

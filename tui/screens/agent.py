@@ -267,11 +267,7 @@ class QueueScreen(Screen[None]):
     def action_agent_take(self) -> None:
         item = self._selected_item()
         if item is not None:
-            self._run(self._take(item))
-
-    async def _take(self, item: QueueItem) -> str:
-        await self.agent.assign(item.kind, item.id)
-        return "Attribué à moi."
+            self._run(agent_queue.take(self.agent, item))
 
     def action_agent_answer(self) -> None:
         """A conversation answered (a réclamation with its issue), a démarche decided: ``tui.flows.agent_queue``."""
