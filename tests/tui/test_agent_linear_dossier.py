@@ -101,10 +101,13 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
             menu_number(out, "Carte de tiers payant"),
             menu_number(out, "Un professionnel du réseau (n° FINESS)"),
             "6300001",  # a FINESS number too short: said at once, and only it asked again
-            "630000149",
+            UNKNOWN_FINESS,  # a right number, of no professional of the network: the server says so…
             menu_number(out, "Aucun"),
             "Demande de l'adhérente",
             "",
+            recap_send(out),
+            menu_number(out, "Oui"),
+            "630000149",  # … and only the FINESS number is asked again, the other answers kept
             recap_send(out),
             menu_number(out, "Oui"),
         ),
@@ -127,10 +130,13 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
         menu_number(out, "Fin de l'appel sans le noter : revenir à l'accueil de la console"),
         menu_number(out, "Quitter"),
     ]
-    text = await run(api, token_store, [out, answers], errors=FINESS_TOO_SHORT)
+    text = await run(api, token_store, [out, answers], errors=FINESS_TOO_SHORT + FINESS_UNKNOWN)
     assert "== Dossier et actions pour Gaëlle LE GOFF ==\n1. Dossier : contrats et garanties\n" in text
     card = text.split("== Envoyer la carte de tiers payant ou l'attestation ==\n", 1)[1].split("Confirmer :", 1)[0]
     assert card.count("== Document ==") == 1 and card.count("== À qui ==") == 1  # the choices not asked again
+    refused = text.split("== Envoyer la carte de tiers payant ou l'attestation ==\n")[2].split("Confirmer :", 1)[0]
+    assert f"(Entrée : {UNKNOWN_FINESS}) :" in refused and "== Document ==" not in refused
+    assert "\n5. Motif (dit par l'appelant) : Demande de l'adhérente\n" in refused  # kept, read back
     assert (
         "N° FINESS du professionnel (9 caractères ; l'adresse est celle que la mutuelle a pour lui) (Entrée : 6300001)"
         in card
@@ -183,6 +189,12 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
 
 
 SIMULATION = "Simuler un remboursement sur le contrat de l'adhérent"
+UNKNOWN_FINESS = "630000008"  # its check digit is right; no professional of the network has it
+FINESS_UNKNOWN = (
+    f"Erreur : N° FINESS {UNKNOWN_FINESS} : ce professionnel n'est pas dans le réseau de tiers payant : nous "
+    "n'avons pas d'adresse vérifiée pour lui. L'adhérent peut télécharger le document dans son Espace Adhérent "
+    "et le transmettre lui-même.\n"
+)
 FINESS_TOO_SHORT = (
     "Erreur : N° FINESS : le n° FINESS compte 9 caractères : 9 chiffres (2A ou 2B en tête pour la Corse).\n"
 )

@@ -59,6 +59,18 @@ def keep(form: Form, typed: Values) -> Form:
     )
 
 
+def refused_again(form: Form, typed: Values, refused: errors.ApiError | None) -> Form:
+    """The form once more, everything typed kept; after a refusal of the server that names fields of the form
+    (``answers.birth_date``, ``finess``), the other answers are given — not asked again, read back in the
+    recap — and only the fields named are asked, what was typed offered back."""
+    kept = keep(form, typed)
+    names = {ask.name for ask in form.asks}
+    wrong = {d.field.rsplit(".", 1)[-1] for d in (refused.details if refused else ()) if d.field} & names
+    if not wrong:
+        return kept
+    return replace(kept, given={k: v for k, v in typed.items() if k in names and k not in wrong})
+
+
 def _reason_problem(values: Values) -> str | None:
     return reason_problem(str(values.get("reason") or ""))
 
@@ -217,11 +229,12 @@ async def verify(api: AgentApi, face: Face, call: CallOut) -> CallOut:
     """The server's questions until they pass, a written reason opens the dossier read-only, or the conseiller
     stops; a typo is said and asked again with every answer kept (it is not counted)."""
     typed: Values = {}
+    refused: errors.ApiError | None = None
     while call.phone_channel_open:
-        values = await face.form(identity_form(call, typed))
+        values = await face.form(refused_again(identity_form(call), typed, refused))
         if values is None:
             return call
-        typed = values
+        typed, refused = values, None
         answers = {q.key.value: str(values.get(q.key.value, "")) for q in call.questions}
         reason = str(values.get("reason") or "").strip() or None
         try:
@@ -230,6 +243,7 @@ async def verify(api: AgentApi, face: Face, call: CallOut) -> CallOut:
             face.error(exc.message)
             if exc.code == "phone_channel_closed":
                 return call
+            refused = exc  # a typo: only that answer asked again (it was not counted)
             continue
         if result is None:
             return call
@@ -562,12 +576,13 @@ async def act(api: AgentApi, face: Face, call: CallOut | None, action: str, ctx:
         return None
     declared = ACTION_FORMS[action]
     typed: Values = {}
+    refused: errors.ApiError | None = None
     while True:
-        values = await face.form(action_form(action, ctx, typed))
+        values = await face.form(refused_again(action_form(action, ctx), typed, refused))
         if values is None:
             face.say(NOTHING_SENT)
             return None
-        typed = values  # every field checked by the face (the form's check included)
+        typed, refused = values, None  # every field checked by the face (the form's check included)
         extra = declared.body(values)
         who = f"{call.summary.first_name} {call.summary.last_name}"
         if not await face.confirm(f"Confirmer : « {declared.title} » pour {who} ?"):
@@ -579,7 +594,8 @@ async def act(api: AgentApi, face: Face, call: CallOut | None, action: str, ctx:
         except errors.ApiError as exc:
             face.error(exc.message)
             if exc.status == 422:
-                continue  # one field is wrong: the form comes back with everything typed
+                refused = exc  # one field is wrong: the form comes back with everything typed, that field asked
+                continue
             return None
         if done is not None:
             face.say(done.message)
