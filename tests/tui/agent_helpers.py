@@ -79,3 +79,60 @@ async def fill_form(app: Any, pilot: Any, title: str, confirm: bool = True, **va
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, AgentConsoleScreen))
+
+
+def field_error(app: Any, name: str) -> str:
+    """The sentence written under a field of the form on screen ("" when none is shown)."""
+    from tui.widgets.text import Static
+
+    slot = app.screen.query_one(f"#error-{name}", Static)
+    return "" if slot.has_class("-hidden") else str(slot.render())
+
+
+def a_demarche_waiting(session: Session, clock: Any, member_number: str) -> int:
+    """A démarche of ``member_number`` received a moment ago, in the queue (the demo world has none): its id."""
+    from sqlmodel import select
+
+    from models.schemas.common import RequestKind, RequestStatus
+    from models.tables import Member, MemberRequest
+
+    member = session.exec(select(Member).where(Member.member_number == member_number)).one()
+    now = clock.now()
+    request = MemberRequest(
+        reference="D2026-QUEUE1",
+        member_id=member.id or 0,
+        kind=RequestKind.document,
+        status=RequestStatus.received,
+        title="Dépôt : RIB",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(request)
+    session.commit()
+    return request.id or 0
+
+
+def close_phone_channel(session: Session, clock: Any, member_number: str, agent_email: str) -> int:
+    """Three identity checks missed by ``agent_email`` on the member in the last hours: the phone channel is
+    closed (``settings.phone_channel_max_failures``). The member's id."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from models.tables import Account, IdentityCheck, Member
+
+    member = session.exec(select(Member).where(Member.member_number == member_number)).one()
+    agent = session.exec(select(Account).where(Account.login_email == agent_email)).one()
+    for hours in (3, 2, 1):
+        session.add(
+            IdentityCheck(
+                agent_account_id=agent.id or 0,
+                member_id=member.id or 0,
+                caller_kind="member",
+                method="questions",
+                checks={"birth_date": False},
+                created_at=clock.now() - timedelta(hours=hours),
+            )
+        )
+    session.commit()
+    return member.id or 0

@@ -18,6 +18,7 @@ from models.tables import Account, AuditEvent, CallLog, MailOutbox, Member, Mess
 from tests.tui.agent_helpers import (
     answer_questions,
     console_status,
+    field_error,
     form_status,
     open_call,
     open_dossier,
@@ -96,7 +97,9 @@ async def test_a_whole_call_search_check_unlock_strong_card_log_then_the_queue(
         await pilot.press("enter", "enter")
         await until(pilot, lambda: "3 caractères au moins" in form_status(app) and on_form(app, "Débloquer l'accès"))
         assert app.screen.query_one("#field-reason").value == "ab"
-        await pilot.press("shift+tab", "end")  # back to the reason, kept as typed
+        assert "Motif : 3 caractères au moins" in field_error(app, "reason")  # under the field
+        assert app.focused is not None and app.focused.id == "field-reason"  # the cursor put back there
+        await pilot.press("end")  # the reason kept as typed
         await type_text(pilot, "c : bloquée après 3 essais")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -124,8 +127,12 @@ async def test_a_whole_call_search_check_unlock_strong_card_log_then_the_queue(
         await until(pilot, lambda: "Champ obligatoire" in form_status(app))
         app.screen.query_one("#field-document").value = "card"
         app.screen.query_one("#field-recipient").value = "professional"
-        app.screen.query_one("#field-finess").value = "630000149"
+        app.screen.query_one("#field-finess").value = "6300001"  # too short: said under it, nothing sent
         app.screen.query_one("#field-reason").value = "Hospitalisation demain"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "N° FINESS : le n° FINESS compte 9 caractères" in field_error(app, "finess"))
+        assert app.focused is not None and app.focused.id == "field-finess"
+        app.screen.query_one("#field-finess").value = "630000149"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("o")

@@ -176,7 +176,12 @@ async def test_a_simulation_of_several_acts_shows_each_act_and_the_totals(
             screen.query_one("#event", Static).render()
         )
         await add_act(app, pilot, "soins_courants", "specialiste", "50", "non", "#simulate")
-        assert screen.status.text.startswith("Erreur : Un motif")  # nothing sent without a motif
+        assert screen.status.text.startswith("Erreur : Champ obligatoire : Motif")  # nothing sent without a motif
+        screen.query_one("#reason", Input).value = "ok"
+        screen.query_one("#simulate", Button).press()
+        await settle(pilot)
+        assert "Motif : 3 caractères au moins" in str(screen.query_one("#reason-error", Static).render())
+        assert screen.focused is screen.query_one("#reason", Input)  # the cursor put on the motif
         screen.query_one("#reason", Input).value = "Combien pour Nolan ?"
         screen.query_one("#simulate", Button).press()
         await settle(pilot)

@@ -18,7 +18,7 @@ from models.tables import Account, AuditEvent, CallLog, IdentityCheck, Member
 from tests.tui.transcripts import ACCUEIL_AGAIN
 from tui.linear import LinearClient
 
-from .conftest import ScriptedInput, identity_answers, menu_number
+from .conftest import ScriptedInput, identity_answers, menu_number, recap_send
 
 JULIEN = "julien.roche@mutuelle-demo.example"
 ISABELLE = "isabelle.morin@mutuelle-demo.example"
@@ -60,16 +60,16 @@ def whole_call(out: io.StringIO, clock, right: dict[str, str]) -> list:
         "martin so",
         hit_number(out, 1979),
         menu_number(out, "L'adhérent"),
-        *answers_of(right, birth_date="31/02/1979"),  # a typo: said, asked again with every answer kept
+        *answers_of(right, birth_date="31/02/1979"),  # a typo: said, only it asked again, the others kept
+        recap_send(out),
         "18/04/1979",
-        "",
-        "",
-        "",
+        recap_send(out),
         menu_number(out, ACCESS),  # locked: the demo world's wrong passwords say why
         menu_number(out, "Débloquer l'accès de l'adhérent"),
         "ab",  # too short: said, and asked again with it offered back
         "Bloquée après 3 essais",
         "",
+        recap_send(out),
         menu_number(out, "Oui"),
         menu_number(out, ACCESS),  # read again after the unlock: no longer locked
         menu_number(out, "Noter l'appel (motif, issue, note) et le terminer"),
@@ -77,6 +77,7 @@ def whole_call(out: io.StringIO, clock, right: dict[str, str]) -> list:
         menu_number(out, "Résolu pendant l'appel"),
         "Débloquée, reconnexion faite",
         "T-42",
+        recap_send(out),
         menu_number(out, "Se déconnecter"),
     ]
 
@@ -94,17 +95,17 @@ async def test_a_whole_call_in_the_linear_mode(api, token_store, demo_session, c
         "Erreur : Motif : 3 caractères au moins (il est écrit au journal, « pour » l'adhérent).",
     ]
     assert "== Console conseiller – Julien ROCHE (conseiller) ==" in out
+    assert "== Rechercher l'adhérent ==\nRecherche (n° adhérent, nom prénom (date de naissance), NIR," in out
     results = out.split("== Résultats (2) ==\n", 1)[1].splitlines()[:2]
     assert all(line.split(". ", 1)[1].startswith("Nom : MARTIN Sophie ; Né(e) en : ") for line in results)
     assert {"1979", "1992"} == {line.split("Né(e) en : ")[1][:4] for line in results}  # homonyms told apart
     assert "Département : 38 ;" in out and "Grenoble" not in out.split("== Qui appelle ? ==")[0]
     assert "== Qui est en ligne ==\n1. L'adhérent\n2. Un ayant droit\n3. Un tuteur ou un curateur\n" in out
     assert "Questions à poser (demandez, ne lisez rien) : Date de naissance de l'adhérent ; Montant" in out
-    asked_again = out.split("== Vérifier l'identité — MARTIN Sophie (n° 3810522) ==")[2]
-    assert (
-        "(Entrée : 31/02/1979)" in asked_again
-        and "(Entrée : " + identity_answers(demo_session, "3810522")["paid_amount"] + ")" in asked_again
-    )
+    asked_again = out.split("== Vérifier l'identité — MARTIN Sophie (n° 3810522) ==")[2].split("Récapitulatif")
+    assert "(Entrée : 31/02/1979)" in asked_again[0] and asked_again[0].count("(Entrée : ") == 1  # it alone
+    paid = identity_answers(demo_session, "3810522")["paid_amount"]
+    assert f" : {paid}\n" in asked_again[1]  # the other answers kept, read back before sending
     assert "[x] Montant d'un remboursement versé : concordant\n" in out
     assert "== Dossier de Sophie MARTIN ==\nNom : MARTIN Sophie\nNée le : 18 avril 1979\nN° adhérent : 3810522\n" in out
     assert "\nCompte : verrouillé jusqu'à " in out and "RIB rejeté" in out
@@ -162,7 +163,9 @@ async def test_a_failed_check_opens_read_only_with_a_written_reason(api, token_s
             "1",
             menu_number(stdout, "Un tuteur ou un curateur"),
             "M. Martin, son fils",
+            recap_send(stdout),  # « Qui est en ligne » and a name: read back before the call opens
             *answers_of(right, birth_date="19/04/1979"),
+            recap_send(stdout),
             menu_number(stdout, "Ouvrir en lecture seule sur motif écrit (signalé au superviseur)"),
             "urgent",  # too short: said, asked again with it offered back
             "Appel du fils, mesure de tutelle en cours : jugement à recevoir",
@@ -254,11 +257,9 @@ async def test_a_conseiller_is_warned_of_the_sessions_end_in_the_middle_of_a_cal
             "9,99",
             "0000",
             "",  # no reason: the dossier stays closed
+            recap_send(stdout),
             menu_number(stdout, "Ne pas ouvrir le dossier"),
-            "",  # « Noter l'appel » without a motif: not logged…
-            menu_number(stdout, "Suite à donner"),
-            "",
-            "",
+            "annuler",  # « Noter l'appel » given up at its motif: not logged…
             menu_number(stdout, "Oui"),  # … « Terminer l'appel sans le noter ? »
             menu_number(stdout, "Quitter"),
         ]

@@ -31,7 +31,7 @@ from server.clock import paris_today
 from server.services import guarantees
 from tui.linear import LinearClient
 
-from .conftest import ScriptedInput, code_from_outbox, identity_answers, menu_number
+from .conftest import ScriptedInput, code_from_outbox, identity_answers, menu_number, recap_send
 from .test_agent_linear import JULIEN, NEW_CALL, answers_of, login, whole_call
 
 SECTIONS = (
@@ -53,6 +53,7 @@ def gaelle_call(out: io.StringIO, clock, right: dict[str, str]) -> list:
         "1",
         menu_number(out, "L'adhérent"),
         *answers_of(right),
+        recap_send(out),
     ]
 
 
@@ -72,7 +73,7 @@ async def run(api, token_store, answers: list, errors: str = "") -> str:
 
 
 def act(out: io.StringIO, action: str, *fields, reason: str = "Demande de l'adhérente") -> list:
-    return [menu_number(out, action), *fields, reason, "", menu_number(out, "Oui")]
+    return [menu_number(out, action), *fields, reason, "", recap_send(out), menu_number(out, "Oui")]
 
 
 async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_store, demo_session, clock):
@@ -99,17 +100,15 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
         *(
             menu_number(out, "Carte de tiers payant"),
             menu_number(out, "Un professionnel du réseau (n° FINESS)"),
-            "6300001",  # a FINESS number too short: the server says so, the form comes back kept
+            "6300001",  # a FINESS number too short: said at once, and only it asked again
+            UNKNOWN_FINESS,  # a right number, of no professional of the network: the server says so…
             menu_number(out, "Aucun"),
             "Demande de l'adhérente",
             "",
+            recap_send(out),
             menu_number(out, "Oui"),
-            menu_number(out, "Carte de tiers payant"),
-            menu_number(out, "Un professionnel du réseau (n° FINESS)"),
-            "630000149",
-            menu_number(out, "Aucun"),
-            "",
-            "",
+            "630000149",  # … and only the FINESS number is asked again, the other answers kept
+            recap_send(out),
             menu_number(out, "Oui"),
         ),
         *act(
@@ -131,8 +130,17 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
         menu_number(out, "Fin de l'appel sans le noter : revenir à l'accueil de la console"),
         menu_number(out, "Quitter"),
     ]
-    text = await run(api, token_store, [out, answers], errors=FINESS_TOO_SHORT)
+    text = await run(api, token_store, [out, answers], errors=FINESS_TOO_SHORT + FINESS_UNKNOWN)
     assert "== Dossier et actions pour Gaëlle LE GOFF ==\n1. Dossier : contrats et garanties\n" in text
+    card = text.split("== Envoyer la carte de tiers payant ou l'attestation ==\n", 1)[1].split("Confirmer :", 1)[0]
+    assert card.count("== Document ==") == 1 and card.count("== À qui ==") == 1  # the choices not asked again
+    refused = text.split("== Envoyer la carte de tiers payant ou l'attestation ==\n")[2].split("Confirmer :", 1)[0]
+    assert f"(Entrée : {UNKNOWN_FINESS}) :" in refused and "== Document ==" not in refused
+    assert "\n5. Motif (dit par l'appelant) : Demande de l'adhérente\n" in refused  # kept, read back
+    assert (
+        "N° FINESS du professionnel (9 caractères ; l'adresse est celle que la mutuelle a pour lui) (Entrée : 6300001)"
+        in card
+    )
     for title in ("Contrats et garanties", "Profil", "Connexions et appareils", "Appels", "Remboursements"):
         assert f"\n== {title} ==\n" in text
     assert "Personnes couvertes : Gaëlle LE GOFF (assuré principal), Nolan LE GOFF (enfant)\n" in text  # of her
@@ -181,6 +189,12 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
 
 
 SIMULATION = "Simuler un remboursement sur le contrat de l'adhérent"
+UNKNOWN_FINESS = "630000008"  # its check digit is right; no professional of the network has it
+FINESS_UNKNOWN = (
+    f"Erreur : N° FINESS {UNKNOWN_FINESS} : ce professionnel n'est pas dans le réseau de tiers payant : nous "
+    "n'avons pas d'adresse vérifiée pour lui. L'adhérent peut télécharger le document dans son Espace Adhérent "
+    "et le transmettre lui-même.\n"
+)
 FINESS_TOO_SHORT = (
     "Erreur : N° FINESS : le n° FINESS compte 9 caractères : 9 chiffres (2A ou 2B en tête pour la Corse).\n"
 )
@@ -225,10 +239,10 @@ async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api
         "50",
         menu_number(out, "Non"),
         menu_number(out, "Non"),  # no other act
-        "",  # no motif: asked again
+        "ok",  # a motif too short: said, asked again with it offered back
         "Combien pour Nolan ?",
         "T-7",
-        menu_number(out, "Oui, confirmer"),
+        recap_send(out),  # the motif and the ticket read back before the simulation is sent
         menu_number(out, "Fin de l'appel sans le noter : revenir à l'accueil de la console"),
         menu_number(out, "Quitter"),
     ]
@@ -239,10 +253,12 @@ async def test_a_simulation_of_several_acts_asked_like_the_members_simulator(api
         errors=(
             "Erreur : La simulation d'un conseiller porte sur un cas précis : répondez Oui ou Non à la question "
             "sur les dépassements d'honoraires (et sur l'OPTAM) ; « Je ne sais pas » donnerait une fourchette.\n"
-            "Erreur : Un motif (3 caractères au moins) est obligatoire.\n"
+            "Erreur : Motif : 3 caractères au moins (il est écrit au journal, « pour » l'adhérent).\n"
         ),
     )
     asked = text.split(f"\n== {SIMULATION} ==\n", 1)[1]
+    assert "(Entrée : ok)" in asked  # the motif typed is offered back, not thrown away
+    assert "\n1. Motif (dit par l'appelant) : Combien pour Nolan ?\n2. Référence de ticket : T-7\n" in asked
     assert asked.startswith("== Pour qui ? ==\n1. Gaëlle LE GOFF\n2. Nolan LE GOFF\n")  # names, not numbers
     assert "Code de l'acte" not in text and "\n== Quel poste de soins ? ==\n" in asked
     assert asked.count("Votre médecin pratique-t-il des dépassements d'honoraires ?") == 3  # once asked again

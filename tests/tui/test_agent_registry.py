@@ -68,3 +68,23 @@ async def test_the_console_palette_and_help_list_the_registry(api, token_store, 
         await settle(pilot)
         assert isinstance(app.screen, AgentConsoleScreen)
         assert "Aucun appel en cours à noter." in screen_text(app)
+
+
+def test_the_consoles_forms_are_declared_once_in_the_flows():
+    """Issue 18: the console's forms (call, log, actions, queue, supervision) are declared in tui.flows
+    (agent_call, agent_queue) and rendered by the faces; neither the full-screen console nor the linear one
+    declares a field, a form or a form screen of its own. The linear console asks a question of its own only
+    to choose a line of a list by its number."""
+    import inspect
+    import re
+
+    import tui.linear.agent as linear_console
+    import tui.screens.agent as screen_console
+
+    for module in (linear_console, screen_console):
+        source = inspect.getsource(module)
+        assert not re.search(r"\b(Ask|Form)\(", source), module.__name__
+        assert "ConsoleFormScreen" not in source and "ModalScreen[dict" not in source
+    questions = re.findall(r"self\.c\.prompt\((f?\"[^\"]*|\w+)", inspect.getsource(linear_console))
+    assert questions and all(q in ("question",) or q.startswith('f"Numéro') for q in questions), questions
+    assert 'f"Numéro du résultat' in inspect.getsource(linear_console)

@@ -57,7 +57,7 @@ ISABELLE = "isabelle.morin@mutuelle-demo.example"  # the demo's supervisor
 TEXTUAL_ACTIONS = {b.action for b in Screen.BINDINGS}
 
 # Bases that only their subclasses make complete (a flow to set, a heading to give): no screen of their own.
-ABSTRACT = {"ChallengeRequestScreen", "SendingScreen"}  # bases that are never shown themselves
+ABSTRACT = {"ChallengeRequestScreen"}  # bases that are never shown themselves
 
 
 def client_screens() -> dict[str, type[Screen]]:
@@ -155,10 +155,6 @@ FACTORIES: dict[str, tuple[bool | str, Factory]] = {
     # the console conseiller
     "AgentConsoleScreen": (SUPERVISOR, lambda app, tmp: _shown(app, agent.AgentConsoleScreen)),  # staff land there
     "QueueScreen": (SUPERVISOR, lambda app, tmp: agent.QueueScreen(AgentApi(app.session.api))),
-    "ConsoleFormScreen": (
-        SUPERVISOR,
-        lambda app, tmp: agent.ConsoleFormScreen("Noter l'appel", [("motif", "Motif", "")]),
-    ),
     "TextScreen": (SUPERVISOR, lambda app, tmp: agent.TextScreen(["Simulation : 6,94 €"])),
     "ConsoleSimulatorScreen": (
         SUPERVISOR,

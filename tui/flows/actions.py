@@ -664,7 +664,6 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
     ),
     *_on("help", ("close", ("escape", "f1", "question_mark", "q"), "Fermer l'aide", None, True)),
     # the console conseiller's own screens (its actions on the member are the AGENT ones above)
-    *_on("agent_form", ("cancel", ("escape",), "Annuler : rien n'est fait ni envoyé", "Annuler", True)),
     *_on("agent_text", ("close", ("escape",), "Fermer et revenir à la console", "Fermer", True)),
     *_on("agent_simulator", ("back", ("escape",), "Revenir à la console", "Retour", True, "app.pop_screen")),
     *_on("agent_queue", ("back", ("escape",), "Revenir à la console", "Retour", True)),

@@ -36,7 +36,6 @@ from tui.flows import dashboard as dashboard_flow
 from tui.flows import guarantees as guarantees_flow
 from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
-from tui.flows.retry import is_unreachable, kept_sentence
 from tui.flows.wording import CONSOLE, born_word, claim_status_words, inline_words, size_words, status_words
 
 PARIS_HINT = "JJ/MM/AAAA"
@@ -57,19 +56,13 @@ ALERTS: tuple[tuple[str, bool, str], ...] = (
 MIN_REASON = 3
 NOTE_TITLE = "Note interne (hors de la messagerie de l'adhérent)"
 NOTE_HINT = "écrite comme s'il la lisait : elle figure dans « Mes données » s'il les demande (RGPD)"
-FORM_KEPT = "rien n'est perdu, le formulaire garde ce que vous avez saisi"
-FORM_AGAIN = "renvoyez-le (Entrée sur le dernier champ)"
-
-
-def unsent_sentence(error: Exception) -> str | None:
-    """What to say when a send got no answer (the form is shown again, filled in): None for any other
-    error. ``tui.api.agent`` sends the same body again with the same Idempotency-Key."""
-    return kept_sentence(error, FORM_KEPT, FORM_AGAIN) if is_unreachable(error) else None
 
 
 def reason_problem(reason: str) -> str | None:
+    """The one rule of a conseiller's motif, in both faces, for an action and a simulation alike (the server
+    writes it to the audit log and checks it again)."""
     if len(reason.strip()) < MIN_REASON:
-        return "Un motif (3 caractères au moins) est obligatoire."
+        return f"Motif : {MIN_REASON} caractères au moins (il est écrit au journal, « pour » l'adhérent)."
     return None
 
 

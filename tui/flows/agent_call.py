@@ -14,13 +14,25 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from models.domain import contact as contact_rules
+from models.domain import finess as finess_rules
 from models.domain.audit_words import ACTION_WORDS
 from models.domain.dates import parse_date
 from models.schemas.agent import CallLogCreate, CallOutcome, StaffCreate
 from tui.api import errors
-from tui.flows.agent import ALERTS, CALLERS, OUTCOMES, audit_lines, check_lines, flagged_lines, hit_line, staff_lines
+from tui.flows.agent import (
+    ALERTS,
+    CALLERS,
+    OUTCOMES,
+    audit_lines,
+    check_lines,
+    flagged_lines,
+    hit_line,
+    reason_problem,
+    staff_lines,
+)
 from tui.flows.claims import download_dir, save_download, saved_sentence
-from tui.flows.forms import CHOICE, CODE, LONG, Ask, Face, Form, Values
+from tui.flows.forms import CHOICE, CODE, LONG, Ask, Face, Form, Problem, Values
 from tui.flows.retry import send_kept
 
 if TYPE_CHECKING:
@@ -31,8 +43,8 @@ if TYPE_CHECKING:
 NOTHING_SENT = "Annulé : rien n'a été envoyé."
 ANSWERS_KEPT = "les réponses sont gardées"
 REASON = Ask("reason", "Motif (dit par l'appelant)", hint="3 caractères au moins")
-TICKET = Ask("ticket", "Référence de ticket", required=False)
-MIN_REASON = 3
+TICKET_MAX = 50  # the server's limit (CallLogCreate, an action's body): said before sending
+TICKET = Ask("ticket", "Référence de ticket", required=False, hint=f"{TICKET_MAX} caractères au plus")
 LEVEL_NEEDED = {  # said before sending, in the server's terms; the server checks it again
     "read": "ouvrez l'appel et vérifiez l'identité (ou écrivez un motif : lecture seule)",
     "identity": "posez d'abord les questions de vérification d'identité",
@@ -40,17 +52,41 @@ LEVEL_NEEDED = {  # said before sending, in the server's terms; the server check
 }
 
 
-def _keep(form: Form, typed: Values) -> Form:
+def keep(form: Form, typed: Values) -> Form:
     """The same form, filled in with what was typed (nothing typed is thrown away)."""
     return replace(
         form, asks=tuple(replace(a, default=str(typed[a.name])) if typed.get(a.name) else a for a in form.asks)
     )
 
 
+def refused_again(form: Form, typed: Values, refused: errors.ApiError | None) -> Form:
+    """The form once more, everything typed kept; after a refusal of the server that names fields of the form
+    (``answers.birth_date``, ``finess``), the other answers are given — not asked again, read back in the
+    recap — and only the fields named are asked, what was typed offered back."""
+    kept = keep(form, typed)
+    names = {ask.name for ask in form.asks}
+    wrong = {d.field.rsplit(".", 1)[-1] for d in (refused.details if refused else ()) if d.field} & names
+    if not wrong:
+        return kept
+    return replace(kept, given={k: v for k, v in typed.items() if k in names and k not in wrong})
+
+
 def _reason_problem(values: Values) -> str | None:
-    if len(str(values.get("reason", "")).strip()) < MIN_REASON:
-        return f"Motif : {MIN_REASON} caractères au moins (il est écrit au journal, « pour » l'adhérent)."
+    return reason_problem(str(values.get("reason") or ""))
+
+
+def _ticket_problem(values: Values) -> Problem | None:
+    if len(str(values.get("ticket") or "").strip()) > TICKET_MAX:
+        return Problem(f"Référence de ticket : {TICKET_MAX} caractères au plus.", "ticket")
     return None
+
+
+def _typed_reason_problem(values: Values) -> str | Problem | None:
+    """The motif's rule as the form is filled (an empty motif is the required field's problem, said as such),
+    then the ticket's."""
+    if str(values.get("reason") or "").strip() and (problem := _reason_problem(values)) is not None:
+        return Problem(problem, "reason")
+    return _ticket_problem(values)
 
 
 CALLER_CHOICES = tuple((kind.value, words.capitalize()) for kind, words in CALLERS)
@@ -78,6 +114,24 @@ def caller_form() -> Form:
     )
 
 
+def search_form() -> Form:
+    """The linear console's search (the full screen searches as it is typed, on the console itself)."""
+    return Form(
+        "Rechercher l'adhérent",
+        (),
+        (
+            Ask(
+                "query",
+                "Recherche",
+                required=False,
+                hint="n° adhérent, nom prénom (date de naissance), NIR, e-mail ou mobile ; Entrée : abandonner",
+            ),
+        ),
+        submit="Rechercher",
+        recap=False,  # a search sends nothing and changes nothing
+    )
+
+
 def call_lines(call: CallOut) -> list[str]:
     """The call before the check: only what tells homonyms apart, the level, and the questions to ask."""
     lines = [hit_line(call.summary), f"Vérification : {call.level_words}"]
@@ -98,9 +152,10 @@ def log_form(typed: Values | None = None) -> Form:
             Ask("note", "Note pour le prochain conseiller", LONG, required=False),
             TICKET,
         ),
+        check=_ticket_problem,
         submit="Noter et terminer l'appel",
     )
-    return _keep(form, typed or {})
+    return keep(form, typed or {})
 
 
 async def end(api: AgentApi, face: Face, call: CallOut, *, log: bool = True) -> bool:
@@ -167,18 +222,19 @@ def identity_form(call: CallOut, typed: Values | None = None) -> Form:
         (*asks, reason),
         submit="Vérifier",
     )
-    return _keep(form, typed or {})
+    return keep(form, typed or {})
 
 
 async def verify(api: AgentApi, face: Face, call: CallOut) -> CallOut:
     """The server's questions until they pass, a written reason opens the dossier read-only, or the conseiller
     stops; a typo is said and asked again with every answer kept (it is not counted)."""
     typed: Values = {}
+    refused: errors.ApiError | None = None
     while call.phone_channel_open:
-        values = await face.form(identity_form(call, typed))
+        values = await face.form(refused_again(identity_form(call), typed, refused))
         if values is None:
             return call
-        typed = values
+        typed, refused = values, None
         answers = {q.key.value: str(values.get(q.key.value, "")) for q in call.questions}
         reason = str(values.get("reason") or "").strip() or None
         try:
@@ -187,6 +243,7 @@ async def verify(api: AgentApi, face: Face, call: CallOut) -> CallOut:
             face.error(exc.message)
             if exc.code == "phone_channel_closed":
                 return call
+            refused = exc  # a typo: only that answer asked again (it was not counted)
             continue
         if result is None:
             return call
@@ -239,7 +296,7 @@ async def _read_only(api: AgentApi, face: Face, call: CallOut) -> CallOut:
             (Ask("reason", "Motif", LONG, hint="10 caractères au moins"),),
             submit="Ouvrir en lecture seule",
         )
-        values = await face.form(_keep(form, typed))
+        values = await face.form(keep(form, typed))
         if values is None:
             return call
         typed = values
@@ -337,8 +394,9 @@ class ActionForm:
     operation: str  # the levels table's operation (``server.services.agent.levels``)
     title: str
     build: Callable[[Context], tuple[Ask, ...]]
-    body: Callable[[Values], dict[str, object] | str]  # the request's extra fields, or a French problem
+    body: Callable[[Values], dict[str, object]]  # the request's extra fields
     intro: str = ""
+    check: Callable[[Values], Problem | None] | None = None  # a field's rule said before sending (server's too)
 
 
 def _no_extra(_: Values) -> dict[str, object]:
@@ -351,29 +409,45 @@ def _alert_body(values: Values) -> dict[str, object]:
     return {"kind": kind, "clear": clear, **({"note": note} if note else {})}
 
 
-def _thread_body(values: Values) -> dict[str, object] | str:
-    if not str(values.get("subject", "")).strip() or not str(values.get("body", "")).strip():
-        return "L'objet et le message sont obligatoires."
+def _thread_body(values: Values) -> dict[str, object]:
     return {"subject": values["subject"].strip(), "body": values["body"].strip()}
 
 
-def _contact_body(values: Values) -> dict[str, object] | str:
-    value = str(values.get("value", "")).strip()
-    if not value:
-        return "Indiquez le nouvel e-mail ou le nouveau mobile."
-    return {"email" if values.get("channel") == "email" else "mobile": value}
+def _contact_body(values: Values) -> dict[str, object]:
+    return {"email" if values.get("channel") == "email" else "mobile": str(values["value"]).strip()}
 
 
-def _document_body(values: Values) -> dict[str, object] | str:
+def _contact_problem(values: Values) -> Problem | None:
+    """The new e-mail or mobile checked as the member's own profile checks it (``models.domain.contact``)."""
+    value = str(values.get("value") or "").strip()
+    if not value or not values.get("channel"):  # empty: the required field's problem
+        return None
+    try:
+        (contact_rules.validate_email if values["channel"] == "email" else contact_rules.validate_mobile)(value)
+    except contact_rules.ContactError as exc:
+        return Problem(f"Nouvelle valeur : {exc}.", "value")
+    return None
+
+
+def _document_body(values: Values) -> dict[str, object]:
     body: dict[str, object] = {"document": values["document"]}
     if values.get("recipient") == "professional":
-        finess = str(values.get("finess", "")).strip()
-        if not finess:
-            return "Indiquez le n° FINESS du professionnel (9 caractères)."
-        body["finess"] = finess
+        body["finess"] = str(values["finess"]).strip()
     if values.get("document") == "card" and str(values.get("beneficiary") or "").strip():
         body["beneficiary_id"] = int(values["beneficiary"])
     return body
+
+
+def _document_problem(values: Values) -> Problem | None:
+    """The professional's n° FINESS: 9 characters and its key (``models.domain.finess``, as the server)."""
+    number = str(values.get("finess") or "").strip()
+    if values.get("recipient") != "professional" or not number:
+        return None
+    try:
+        finess_rules.validate(number)
+    except finess_rules.InvalidFiness as exc:
+        return Problem(f"N° FINESS : {exc}.", "finess")
+    return None
 
 
 def _document_asks(ctx: Context) -> tuple[Ask, ...]:
@@ -442,23 +516,43 @@ ACTION_FORMS: dict[str, ActionForm] = {
             Ask("value", "Nouvelle valeur", hint="l'adresse ou le numéro"),
         ),
         _contact_body,
+        check=_contact_problem,
     ),
     "send_document": ActionForm(
-        "send_document", "Envoyer la carte de tiers payant ou l'attestation", _document_asks, _document_body
+        "send_document",
+        "Envoyer la carte de tiers payant ou l'attestation",
+        _document_asks,
+        _document_body,
+        check=_document_problem,
     ),
 }
 
 
 def action_form(action: str, ctx: Context, typed: Values | None = None) -> Form:
     declared = ACTION_FORMS[action]
+
+    def check(values: Values) -> str | Problem | None:
+        return (declared.check(values) if declared.check else None) or _typed_reason_problem(values)
+
     form = Form(
         declared.title,
         (declared.intro,) if declared.intro else (),
         (*declared.build(ctx), REASON, TICKET),
-        check=lambda v: _reason_problem(v) if str(v.get("reason", "")).strip() else None,
+        check=check,
         submit="Envoyer",
     )
-    return _keep(form, typed or {})
+    return keep(form, typed or {})
+
+
+def simulation_form() -> Form:
+    """What a simulation for the member is sent with, once its acts are asked (the simulator's own questions)."""
+    return Form(
+        "Envoyer la simulation",
+        ("Elle ne change rien au dossier ; l'adhérent en reçoit le résumé par e-mail.",),
+        (REASON, TICKET),
+        check=_typed_reason_problem,
+        submit="Simuler",
+    )
 
 
 def allowed_or_why(call: CallOut | None, action: str) -> str | None:
@@ -482,17 +576,14 @@ async def act(api: AgentApi, face: Face, call: CallOut | None, action: str, ctx:
         return None
     declared = ACTION_FORMS[action]
     typed: Values = {}
+    refused: errors.ApiError | None = None
     while True:
-        values = await face.form(action_form(action, ctx, typed))
+        values = await face.form(refused_again(action_form(action, ctx), typed, refused))
         if values is None:
             face.say(NOTHING_SENT)
             return None
-        typed = values
-        problem = _reason_problem(values)
+        typed, refused = values, None  # every field checked by the face (the form's check included)
         extra = declared.body(values)
-        if problem or isinstance(extra, str):
-            face.error(problem or str(extra))
-            continue
         who = f"{call.summary.first_name} {call.summary.last_name}"
         if not await face.confirm(f"Confirmer : « {declared.title} » pour {who} ?"):
             face.say(NOTHING_SENT)
@@ -503,7 +594,8 @@ async def act(api: AgentApi, face: Face, call: CallOut | None, action: str, ctx:
         except errors.ApiError as exc:
             face.error(exc.message)
             if exc.status == 422:
-                continue  # one field is wrong: the form comes back with everything typed
+                refused = exc  # one field is wrong: the form comes back with everything typed, that field asked
+                continue
             return None
         if done is not None:
             face.say(done.message)
@@ -544,11 +636,11 @@ async def _contact_code(api: AgentApi, face: Face, call: CallOut, channel: str) 
 
 
 def audit_form(staff: list[tuple[str, str]], actions: list[tuple[str, str]], typed: Values | None = None) -> Form:
-    def dates(values: Values) -> str | None:
+    def dates(values: Values) -> Problem | None:
         for name, label in (("date_from", "Du"), ("date_to", "Au")):
             text = str(values.get(name) or "").strip()
             if text and parse_date(text) is None:
-                return f"{label} : une date JJ/MM/AAAA, par exemple 23/11/2026."
+                return Problem(f"{label} : une date JJ/MM/AAAA, par exemple 23/11/2026.", name)
         return None
 
     form = Form(
@@ -563,8 +655,9 @@ def audit_form(staff: list[tuple[str, str]], actions: list[tuple[str, str]], typ
         ),
         check=dates,
         submit="Lire le journal",
+        recap=False,  # filters of a reading: nothing is sent nor changed, nothing to read back
     )
-    return _keep(form, typed or {})
+    return keep(form, typed or {})
 
 
 def audit_filters(values: Values) -> dict[str, Any]:
@@ -580,6 +673,19 @@ def audit_filters(values: Values) -> dict[str, Any]:
     return filters
 
 
+def _staff_email_problem(values: Values) -> Problem | None:
+    """The work address checked as every e-mail of the portal is (``models.domain.contact``); the server checks
+    it again, and that no account has it yet."""
+    email = str(values.get("email") or "").strip()
+    if not email:  # the required field's problem
+        return None
+    try:
+        contact_rules.validate_email(email)
+    except contact_rules.ContactError as exc:
+        return Problem(f"E-mail professionnel : {exc}.", "email")
+    return None
+
+
 def staff_form(typed: Values | None = None) -> Form:
     form = Form(
         "Créer un compte conseiller",
@@ -592,9 +698,10 @@ def staff_form(typed: Values | None = None) -> Form:
             Ask("email", "E-mail professionnel"),
             Ask("role", "Rôle", CHOICE, choices=(("agent", "Conseiller"), ("supervisor", "Superviseur"))),
         ),
+        check=_staff_email_problem,
         submit="Créer le compte",
     )
-    return _keep(form, typed or {})
+    return keep(form, typed or {})
 
 
 def reopen_form() -> Form:
@@ -602,7 +709,7 @@ def reopen_form() -> Form:
         "Rouvrir le canal téléphonique",
         ("Les vérifications manquées ne comptent plus après la réouverture.",),
         (Ask("reason", "Pourquoi", LONG, hint="ex. l'adhérent s'est présenté en agence avec sa pièce d'identité"),),
-        check=lambda v: _reason_problem(v) if str(v.get("reason", "")).strip() else None,
+        check=_typed_reason_problem,
         submit="Rouvrir",
     )
 
@@ -634,6 +741,9 @@ async def audit(api: AgentApi, face: Face) -> list[str] | None:
     return None
 
 
+READ_ONLY = "read"
+
+
 async def flagged(api: AgentApi, face: Face) -> list[str]:
     """The dossiers opened on a written reason and the closed phone channels, in words; a closed channel can be
     reopened from here. The lines, to show when nothing was chosen."""
@@ -643,11 +753,11 @@ async def flagged(api: AgentApi, face: Face) -> list[str]:
     if not closed:
         return lines
     choices = (
-        ("", "Seulement lire la liste"),
+        (READ_ONLY, "Seulement lire la liste"),  # a value: an empty one would be a required field left empty
         *((str(c.member_id), f"Rouvrir le canal de {c.member_name}") for c in closed),
     )
     values = await face.form(choice_form("Dossiers signalés", lines, "Que faire ?", choices))
-    if values is None or not values.get("choice"):
+    if values is None or values.get("choice") in ("", READ_ONLY):
         return []
     reason = await face.form(reopen_form())
     if reason is not None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from models.domain.dates import format_date_long
-from models.schemas.agent import AgentAnswer, CallOut, MemberHit, RequestDecision
-from models.schemas.common import ComplaintOutcome, Role, ThreadCategory
+from models.schemas.agent import CallOut, MemberHit
+from models.schemas.common import Role
 from tui.api import errors
 from tui.api.agent import AgentApi
 from tui.flows import agent as flow
-from tui.flows import agent_call
+from tui.flows import agent_call, agent_queue
 from tui.flows import claims as claims_flow
 from tui.flows import login as login_flow
 from tui.flows import messaging as messaging_flow
@@ -59,10 +59,6 @@ END_CALL = "Fin de l'appel sans le noter : revenir à l'accueil de la console"
 BACK = "Retour"
 BACK_TO_DOSSIER = "Retour au dossier"
 CLAIM_DETAIL = "Voir le détail d'un remboursement (par son numéro)"
-SKIP = "Entrée pour passer"
-NOTE_PROMPT = f"{flow.NOTE_TITLE} ({flow.NOTE_HINT})"
-REASON = "Motif (dit par l'appelant)"
-SEARCH_PROMPT = "Recherche : n° adhérent, nom prénom (date de naissance), NIR, e-mail ou mobile"
 
 
 class Console:
@@ -149,8 +145,9 @@ class Console:
 
     async def find(self) -> MemberHit | None:
         while True:
-            query = (await self.c.prompt(SEARCH_PROMPT)).strip()
-            if not query:
+            values = await self.face.form(agent_call.search_form())
+            query = str((values or {}).get("query") or "").strip()
+            if not query:  # Entrée or « annuler »: no call
                 return None
             found = await self._try(self.api.search(query))
             if found is None:
@@ -308,13 +305,6 @@ class Console:
         request = await self._try(self.api.member_request(member_id, item_id))
         return messaging_flow.request_detail_lines(request, format_date_long) if request is not None else []
 
-    async def _confirm(self, hit: MemberHit, action: Action) -> bool:
-        question = f"Confirmer : « {action.description} » pour {hit.first_name} {hit.last_name} ?"
-        if await self.c.pick(question, ["Oui, confirmer", "Non, annuler"]) != 0:
-            self.c.say("Annulé : rien n'a été fait.")
-            return False
-        return True
-
     async def simulate(self, hit: MemberHit, action: Action, people: list[tuple[int, str]]) -> None:
         """The member's simulator questions for one of the dossier's people, act after act of one care (a
         range cannot be one act of it: the OPTAM question is asked again), then the motif, the ticket and
@@ -333,16 +323,14 @@ class Console:
                 self.c.error(problem)
                 await linear_simulator.ask_doctor(self.c, form)
             self.c.say(event.summary())
-            if await self.c.pick("Ajouter un autre acte ?", ["Oui", "Non"]) != 0:
+            if not await self.face.confirm("Ajouter un autre acte ?"):
                 break
-        reason = await self.c.prompt(REASON)
-        while (problem := flow.reason_problem(reason)) is not None:  # asked again: the acts are kept
-            self.c.error(problem)
-            reason = await self.c.prompt(REASON)
-        ticket = (await self.c.prompt(f"Référence de ticket ({SKIP})")).strip() or None
-        if not await self._confirm(hit, action):
+        values = await self.face.form(agent_call.simulation_form())  # read back before it is sent
+        if values is None:
+            self.c.say(agent_call.NOTHING_SENT)
             return
-        done = await self._try(self.api.simulate(hit.id, reason.strip(), event.lines, ticket))
+        ticket = str(values.get("ticket") or "").strip() or None
+        done = await self._try(self.api.simulate(hit.id, str(values["reason"]).strip(), event.lines, ticket))
         if done is not None:
             self.c.say(done.message)
             for line in flow.simulation_lines(done.result, event.labels):
@@ -393,46 +381,19 @@ class Console:
                 return
             action_id = actions[index].id
             if action_id == "agent_take":
-                if await self._try(self.api.assign(item.kind, item.id)) is not None:
-                    self.c.say("Attribué à vous.")
+                if (said := await self._try(agent_queue.take(self.api, item))) is not None:
+                    self.c.say(said)
             elif action_id == "agent_attachments":
                 messages = detail.messages if item.kind == "thread" else []
                 for sentence in await self._try(agent_call.save_attachments(self.api, messages)) or []:
                     self.c.say(sentence)
             elif action_id == "agent_note":
-                text = (await self.c.prompt(NOTE_PROMPT)).strip()
-                if text and await self._try(self.api.note(item.kind, item.id, text)) is not None:
-                    self.c.say("Note interne ajoutée.")
+                if (said := await self._try(agent_queue.note(self.api, self.face, item))) is not None:
+                    self.c.say(said)
             else:  # answered or decided, the item leaves the queue: back to the list, read again
-                await (self.answer(item) if item.kind == "thread" else self.decide(item))
+                if (said := await self._try(agent_queue.handle(self.api, self.face, item))) is not None:
+                    self.c.say(said)
                 return
-
-    async def answer(self, item: Any) -> None:
-        body = (await self.c.prompt("Réponse à l'adhérent")).strip()
-        outcome = None
-        if item.category == ThreadCategory.reclamation:
-            options = [
-                (ComplaintOutcome.upheld, "Fondée"),
-                (ComplaintOutcome.partial, "Partiellement fondée"),
-                (ComplaintOutcome.refused, "Refusée (le médiateur est nommé dans la réponse)"),
-            ]
-            outcome = options[await self.c.pick("Issue de la réclamation", [w for _, w in options])][0]
-        if not body:
-            self.c.error("La réponse est vide : rien n'est envoyé.")
-            return
-        done = await self._try(self.api.answer(item.id, AgentAnswer(body=body, outcome=outcome)))
-        if done is not None:
-            self.c.say(done.message)
-
-    async def decide(self, item: Any) -> None:
-        accept = await self.c.pick("Décision", ["Accepter", "Refuser"]) == 0
-        answer = (await self.c.prompt("Réponse à l'adhérent (le motif, pour un refus)")).strip()
-        if len(answer) < 3:
-            self.c.error("Écrivez une réponse (3 caractères au moins).")
-            return
-        done = await self._try(self.api.decide(item.id, RequestDecision(accept=accept, answer=answer)))
-        if done is not None:
-            self.c.say(done.message)
 
     # -- supervision ---------------------------------------------------------------------------------
 

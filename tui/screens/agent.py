@@ -7,26 +7,24 @@ switched while it was on its way). The words come from ``tui.flows.agent``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, OptionList, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from models.schemas.agent import AgentAnswer, CallOut, MemberHit, QueueItem
-from models.schemas.common import ComplaintOutcome, ThreadCategory
+from models.schemas.agent import CallOut, MemberHit, QueueItem
 from tui.api import errors
 from tui.api.agent import AgentApi, MemberReader
 from tui.bindings import agent_bindings, modal_bindings, screen_bindings
 from tui.flows import agent as flow
-from tui.flows import agent_call
+from tui.flows import agent_call, agent_queue, forms
 from tui.flows import claims as claims_flow
 from tui.flows import messaging as messaging_flow
 from tui.flows import simulator as simulator_flow
@@ -47,81 +45,11 @@ class Result(Message):
         self.member_id = member_id  # the member a dossier answer is about: dropped if the call moved on
 
 
-class _Said:
-    """What a queue action that creates nothing says (files saved): the ``message`` the status line shows."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
 def _error_text(exc: Exception) -> str:
     return str(exc) or "Erreur inattendue."
 
 
 # --- modals --------------------------------------------------------------------------------------
-
-
-class ConsoleFormScreen(ModalScreen[dict[str, str] | None]):
-    """A short form: labelled inputs, Entrée passes to the next field and submits on the last, Échap cancels."""
-
-    # A modal hides the app's bindings: F1, the palette and Quitter bound here too (registry ids).
-    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("agent_form"), *modal_bindings()]
-    ACTION_SCREEN = "agent_form"
-
-    def __init__(
-        self,
-        title: str,
-        fields: list[tuple[str, str, str]],
-        note: str = "",
-        *,
-        values: dict[str, str] | None = None,
-        error: str = "",
-    ) -> None:
-        super().__init__()
-        self.title_text = title
-        self.fields = fields  # (id, label, placeholder)
-        self.note = note
-        self.typed = values or {}  # what was typed before a send the server did not answer
-        self.error = error
-
-    def again(self, sentence: str) -> ConsoleFormScreen:
-        """The same form, filled in with what was typed, saying why it is back (``sentence``)."""
-        return ConsoleFormScreen(self.title_text, self.fields, self.note, values=self.typed, error=sentence)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="agent-form"):
-            yield Label(self.title_text, id="form-title")
-            if self.note:
-                yield Static(self.note, id="form-note")
-            for field_id, label, placeholder in self.fields:
-                yield Label(label)
-                yield Input(self.typed.get(field_id, ""), placeholder=placeholder, id=field_id)
-            yield Static(self.error, id="form-error")
-
-    def on_mount(self) -> None:
-        self.query(Input).first().focus()
-
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        inputs = list(self.query(Input))
-        index = inputs.index(event.input)
-        if index + 1 < len(inputs):
-            inputs[index + 1].focus()
-        else:
-            self.submit()
-
-    def values(self) -> dict[str, str]:
-        return {i.id or "": i.value for i in self.query(Input)}
-
-    def submit(self) -> None:
-        self.typed = self.values()
-        self.dismiss(self.typed)
-
-    def show_error(self, text: str) -> None:
-        self.query_one("#form-error", Static).update(text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class TextScreen(ModalScreen[None]):
@@ -138,6 +66,11 @@ class TextScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _field_words(ask: forms.Ask) -> str:
+    """A field's label as the forms of the flow model show it: « (facultatif) », then its hint."""
+    return ask.label + ("" if ask.required else " (facultatif)") + (f" – {ask.hint}" if ask.hint else "")
 
 
 class ConsoleSimulatorScreen(SimulatorScreen):
@@ -162,11 +95,12 @@ class ConsoleSimulatorScreen(SimulatorScreen):
         body, buttons = self.query_one("#simulator-body"), self.query_one("#simulator-buttons")
         await body.mount(
             Static("", id="event", markup=False),
-            Label("Motif (dit par l'adhérent)"),
+            Label(_field_words(agent_call.REASON), markup=False),
             Input(id="reason"),
             error_slot("reason"),
-            Label("Ticket (facultatif)"),
+            Label(_field_words(agent_call.TICKET), markup=False),
             Input(id="ticket"),
+            error_slot("ticket"),
             before=buttons,
         )
         await buttons.mount(Button("Ajouter l'acte", id="add"), before="#simulate")
@@ -189,13 +123,14 @@ class ConsoleSimulatorScreen(SimulatorScreen):
             self.event.add_problems(self.form)
         ):
             return
-        reason = self.query_one("#reason", Input).value.strip()
-        if len(reason) < 3:
-            self.show_problems([("reason", "Un motif (3 caractères au moins) est obligatoire.")])
+        # the motif and the ticket of the linear mode's form, with its rules (tui.flows.agent_call.simulation_form)
+        values = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("reason", "ticket")}
+        if (problem := forms.first_problem(agent_call.simulation_form(), values)) is not None:
+            self.show_problems([(problem.field or "reason", problem.message)])
             return
         self.show_problems([])
         self.status.info("Simulation en cours…")
-        ticket = self.query_one("#ticket", Input).value.strip() or None
+        reason, ticket = values["reason"], values["ticket"] or None
         self._simulate_event(list(self.event.lines), list(self.event.labels), reason, ticket)
         self.event = simulator_flow.CareEvent()
 
@@ -222,51 +157,7 @@ class ConsoleSimulatorScreen(SimulatorScreen):
 # --- the queue -----------------------------------------------------------------------------------
 
 
-Answered = Callable[[dict[str, str] | None], None]
-
-
-class SendingScreen(Screen[None]):
-    """A screen whose forms send something: when the server does not answer, the form comes back filled in
-    with what was typed, saying that nothing was lost and that sending again will not do it twice
-    (``AgentApi`` sends the same body with the same Idempotency-Key). Issue 11, Faults."""
-
-    _sending: tuple[ConsoleFormScreen, Answered] | None = None  # the form whose answer is being handled
-
-    def _ask(self, form: ConsoleFormScreen, then: Answered) -> None:
-        def answered(values: dict[str, str] | None) -> None:
-            self._sending = (form, then) if values else None
-            try:
-                then(values)  # starts the send (``_send``), which takes the form along
-            finally:
-                self._sending = None
-
-        self.app.push_screen(form, answered)
-
-    def _send(self, call: Any, done: Callable[[Any], None]) -> None:
-        self._send_worker(call, done, self._sending)
-
-    @work(exit_on_error=False)
-    async def _send_worker(
-        self, call: Any, done: Callable[[Any], None], form: tuple[ConsoleFormScreen, Answered] | None
-    ) -> None:
-        try:
-            result = await call
-        except errors.ApiError as exc:
-            sentence = flow.unsent_sentence(exc)
-            if sentence is not None and form is not None:
-                self.post_message(Result("kept", (form, sentence)))
-            else:
-                self.post_message(Result("error", error=_error_text(exc)))
-            return
-        done(result)
-
-    def _reopen(self, status: Static, kept: tuple[tuple[ConsoleFormScreen, Answered], str]) -> None:
-        (form, then), sentence = kept
-        status.update(sentence)
-        self._ask(form.again(sentence), then)
-
-
-class QueueScreen(SendingScreen):
+class QueueScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *screen_bindings("agent_queue"),
         *agent_bindings(screen="queue"),  # prendre, répondre, note interne: from the registry
@@ -278,12 +169,13 @@ class QueueScreen(SendingScreen):
         self.agent = agent
         self.items: list[QueueItem] = []
         self.current: QueueItem | None = None
+        self._said: str | None = None  # what an answer said, kept on the status line as the queue is read again
 
     def compose(self) -> ComposeResult:
         yield Label("File : messages par échéance, réclamations, rendez-vous, démarches", id="queue-title")
         yield OptionList(id="queue")
         yield VerticalScroll(Static("", id="queue-detail"))
-        yield Static("", id="queue-status")
+        yield StatusLine(id="queue-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -302,13 +194,15 @@ class QueueScreen(SendingScreen):
         except errors.ApiError as exc:
             self.post_message(Result("error", error=_error_text(exc)))
 
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#queue-status", StatusLine)
+
     @on(Result)
     def _result(self, message: Result) -> None:
-        status = self.query_one("#queue-status", Static)
+        status = self.status
         if message.error:
-            status.update(message.error)
-        elif message.kind == "kept":
-            self._reopen(status, message.payload)
+            status.error(message.error)
         elif message.kind == "queue":
             self.items = list(message.payload.items)
             options = self.query_one("#queue", OptionList)
@@ -318,11 +212,17 @@ class QueueScreen(SendingScreen):
             options.focus()
             if self.items:
                 options.highlighted = min(was, len(self.items) - 1)
-            status.update(f"{len(self.items)} élément(s) en attente.")
+            status.info(" ".join(filter(None, (self._said, f"{len(self.items)} élément(s) en attente."))))
+            self._said = None
+        elif message.kind == "left":  # answered or decided: the item left the queue, which is read again
+            self._said = message.payload
+            self.current = None
+            self.query_one("#queue-detail", Static).update("")
+            self.load()
         elif message.kind == "thread":
             self.query_one("#queue-detail", Static).update("\n".join(flow.thread_lines(message.payload)))
         elif message.kind == "done":
-            status.update(message.payload)
+            status.info(message.payload)
             if self.current is not None:
                 self._open(self.current)
 
@@ -367,65 +267,42 @@ class QueueScreen(SendingScreen):
     def action_agent_take(self) -> None:
         item = self._selected_item()
         if item is not None:
-            self._run(self.agent.assign(item.kind, item.id), "Attribué à moi.")
+            self._run(agent_queue.take(self.agent, item))
 
     def action_agent_answer(self) -> None:
+        """A conversation answered (a réclamation with its issue), a démarche decided: ``tui.flows.agent_queue``."""
         item = self._selected_item()
-        if item is None:
-            return
-        if item.kind == "thread":
-            fields = [("body", "Réponse à l'adhérent", "")]
-            if item.category == ThreadCategory.reclamation:
-                fields.append(
-                    ("outcome", "Issue : f (fondée), p (partielle), r (refusée : le médiateur est nommé)", "f/p/r")
-                )
-            self._ask(ConsoleFormScreen("Répondre", fields), partial(self._answered, item))
-        else:
-            fields = [("accept", "Accepter ? o/n", "o"), ("body", "Réponse (motif d'un refus)", "")]
-            self._ask(ConsoleFormScreen("Traiter la démarche", fields), partial(self._decided, item))
-
-    def _answered(self, item: QueueItem, values: dict[str, str] | None) -> None:
-        if not values or not values.get("body", "").strip():
-            return
-        outcome = {"f": ComplaintOutcome.upheld, "p": ComplaintOutcome.partial, "r": ComplaintOutcome.refused}.get(
-            values.get("outcome", "").strip().lower()[:1]
-        )
-        self._run(self.agent.answer(item.id, AgentAnswer(body=values["body"], outcome=outcome)), None)
-
-    def _decided(self, item: QueueItem, values: dict[str, str] | None) -> None:
-        from models.schemas.agent import RequestDecision
-
-        if not values or len(values.get("body", "").strip()) < 3:
-            return
-        accept = values.get("accept", "o").strip().lower().startswith("o")
-        self._run(self.agent.decide(item.id, RequestDecision(accept=accept, answer=values["body"])), None)
+        if item is not None:
+            self._run(agent_queue.handle(self.agent, self._face(), item), left=True)
 
     def action_agent_attachments(self) -> None:
         item = self._selected_item()
         if item is not None and item.kind == "thread":
-            self._run(self._save_attachments(item), None)
+            self._run(self._save_attachments(item))
 
-    async def _save_attachments(self, item: QueueItem) -> Any:
+    async def _save_attachments(self, item: QueueItem) -> str:
         thread = await self.agent.thread(item.id)
-        return _Said(" ".join(await agent_call.save_attachments(self.agent, thread.messages)))
+        return " ".join(await agent_call.save_attachments(self.agent, thread.messages))
 
     def action_agent_note(self) -> None:
         item = self._selected_item()
         if item is not None:
-            self._ask(
-                ConsoleFormScreen(flow.NOTE_TITLE, [("body", "Note", flow.NOTE_HINT)]),
-                partial(self._noted, item),
-            )
+            self._run(agent_queue.note(self.agent, self._face(), item))
 
-    def _noted(self, item: QueueItem, values: dict[str, str] | None) -> None:
-        if values and values.get("body", "").strip():
-            self._run(self.agent.note(item.kind, item.id, values["body"]), "Note interne ajoutée.")
+    def _face(self) -> ScreenFace:
+        return ScreenFace(self, self.status)
 
-    def _run(self, call: Any, done_words: str | None) -> None:
-        def done(result: Any) -> None:
-            self.post_message(Result("done", done_words or getattr(result, "message", "Fait.")))
-
-        self._send(call, done)
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def _run(self, flow_run: Awaitable[str | None], *, left: bool = False) -> None:
+        """A queue action's flow (its forms pushed from this worker); what it says once done, then the item
+        read again — or the queue, when the item ``left`` it (answered, decided)."""
+        try:
+            said = await flow_run
+        except errors.ApiError as exc:
+            self.post_message(Result("error", error=_error_text(exc)))
+            return
+        if said is not None:
+            self.post_message(Result("left" if left else "done", said))
 
 
 # --- the console ---------------------------------------------------------------------------------
@@ -448,7 +325,7 @@ DOSSIER_HELP = (
 )
 
 
-class AgentConsoleScreen(SendingScreen):
+class AgentConsoleScreen(Screen[None]):
     # The registry's console actions (context "agent"); the palette and the help list them through the app.
     BINDINGS: ClassVar[list[BindingType]] = agent_bindings()
 
@@ -568,9 +445,6 @@ class AgentConsoleScreen(SendingScreen):
             return  # about the previous caller: never drawn under this one's banner
         if message.error:
             status.error(message.error)
-            return
-        if message.kind == "kept":
-            self._reopen(status, message.payload)
             return
         if message.kind == "hits":
             self.hits = list(message.payload.hits)
