@@ -11,7 +11,7 @@ from tests.tui.test_claims import CORALIE, link_document
 from tui.flows import claims as flow
 from tui.flows.session import AuthenticatedSession
 from tui.linear import LinearClient
-from tui.linear.claims import MENU, run_claims
+from tui.linear.claims import run_claims
 
 LEA = "3810274"
 
@@ -25,7 +25,8 @@ def _session(api, demo_session, demo_make, member_number: str) -> AuthenticatedS
 
 
 def _choice(action: str) -> str:
-    return str([a for a, _ in MENU].index(action) + 1)
+    """The number of a registry action in the linear menu."""
+    return str([a.id for a in flow.menu_actions()].index(f"claims.{action}") + 1)
 
 
 async def _run(api, demo_session, demo_make, answers: list[str]) -> tuple[str, str]:
