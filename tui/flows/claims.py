@@ -43,8 +43,6 @@ if TYPE_CHECKING:
 
 HEADING = "Mes remboursements"
 LOADING = "Chargement des remboursements…"
-SEARCH_PROMPT = "Chercher (acte, personne, statut, professionnel, montant ; vide : tous)"
-DATES_PROMPT = "Dates : du JJ/MM/AAAA au JJ/MM/AAAA (vide : la période par défaut)"
 NO_CLAIMS = "Aucun remboursement ne correspond à ces filtres."
 WHY_HEADING = "Pourquoi ce reste à charge ?"
 PAGE_SIZE = 50
