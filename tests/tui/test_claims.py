@@ -19,7 +19,9 @@ from models.schemas.claims import (
     BeneficiaryChoice,
     CategoryChoice,
     ClaimDetail,
+    ClaimFilters,
     ClaimLineDetail,
+    ClaimList,
     ClaimOptions,
     ClaimSortKey,
     ClaimTotals,
@@ -34,6 +36,7 @@ from tests.conftest import TEST_NOW
 from tui.app import EspaceApp
 from tui.flows import claims as flow
 from tui.flows.actions import DEFAULT_REGISTRY
+from tui.flows.forms import Problem
 from tui.screens.claims import ClaimDetailScreen, ClaimsScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.forms import FormScreen, PickScreen
@@ -130,6 +133,62 @@ def test_cycles_come_back_to_everything():
     assert model.reversed().order is SortOrder.asc
     assert model.previous_page().page == 1
     assert model.next_page(1).page == 1
+
+
+def test_each_filter_offers_its_values_the_current_one_said():
+    model = flow.ClaimFilterModel(TODAY).with_beneficiary(2)
+    assert flow.filter_choices("claims.person", model, OPTIONS) == [
+        "Tous les bénéficiaires",
+        "Léa RIMON",
+        "Zoé RIMON (actuel)",
+    ]
+    assert flow.filter_choices("claims.period", model, OPTIONS)[-1] == flow.CUSTOM_DATES
+    assert flow.filter_choices("claims.sort", model, OPTIONS)[:2] == ["Date des soins (actuel)", "Montant dépensé"]
+    assert flow.status_choice_words((ClaimStatus.processing, ClaimStatus.received)) == "En traitement ou reçu"
+    chosen = model.with_sort(ClaimSortKey.beneficiary)
+    assert (chosen.sort, chosen.order) == (ClaimSortKey.beneficiary, SortOrder.asc)  # names read A to Z
+    assert model.next_page(3).with_status((ClaimStatus.paid,)).page == 1  # a new filter: page 1
+
+
+def test_the_dates_form_checks_each_date_and_names_the_wrong_one():
+    form = flow.dates_form(TODAY)
+    assert form.asks[1].default == "23/11/2026"  # the end is today unless changed
+    assert form.check({"date_from": "01/12/2026"}) == Problem(
+        "La date de début est après aujourd'hui (23/11/2026).", "date_from"
+    )
+    assert form.check({"date_from": "01/07/2026", "date_to": "30/06/2026"}) == Problem(
+        "La date de fin précède la date de début (01/07/2026).", "date_to"
+    )
+    assert form.check({"date_from": "01/07/2026", "date_to": "31/13/2026"}) is None  # the field's own check says it
+    assert form.check({"date_from": "01/07/2026", "date_to": "30/09/2026"}) is None
+    assert flow.ClaimFilterModel(TODAY).with_range(date(2026, 7, 1), date(2026, 9, 30)).period.words == (
+        "du 01/07/2026 au 30/09/2026"
+    )
+
+
+@pytest.mark.parametrize(("typed", "number"), [("3", 3), (" détail 12 ", 12), ("Detail 2", 2), ("trois", None)])
+def test_a_claim_is_asked_by_its_number(typed, number):
+    assert flow.claim_number(typed) == number
+
+
+def test_the_summary_says_how_many_over_what_period_and_the_page():
+    model = flow.ClaimFilterModel(TODAY)
+    totals = ClaimTotals(
+        count=75, charged=Decimal(0), amo_paid=Decimal(0), amc_paid=Decimal(0), out_of_pocket=Decimal(0)
+    )
+    listed = ClaimList(
+        items=[],
+        totals=totals,
+        page=1,
+        page_size=50,
+        pages=2,
+        sort=model.sort,
+        order=model.order,
+        filters=ClaimFilters(),
+    )
+    assert flow.summary_line(listed, model) == "75 remboursements sur 24 mois, page 1 sur 2."
+    one_page = listed.model_copy(update={"pages": 1, "totals": totals.model_copy(update={"count": 1})})
+    assert flow.summary_line(one_page, model.with_period(3)) == f"1 remboursement en {TODAY.year}."
 
 
 @pytest.mark.parametrize(
