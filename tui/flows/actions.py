@@ -575,8 +575,8 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         _dispatched(
             _on(
                 "claims",
-                ("read", ("L",), "Lire la liste : une ligne par remboursement", "Liste", False, "focus_table"),
                 ("open", ("enter",), "Voir le détail du remboursement", "Détail", False),
+                ("read", ("L",), "Lire la liste : une ligne par remboursement", "Liste", False, "focus_table"),
                 ("search", ("slash",), "Chercher (acte, personne, statut, professionnel, montant)", "Chercher", True),
                 ("status", ("s",), "Filtrer par statut", "Statut", True),
                 ("person", ("f",), "Filtrer par bénéficiaire", "Pour", False),
