@@ -446,7 +446,7 @@ async def test_linear_mode_warns_at_a_question_inside_a_flow_too(api, token_stor
     stdin = ScriptedInput(
         [
             menu_number(out, "Mes remboursements"),
-            idle_then("Filtrer par montant dépensé"),  # no request before the next question
+            idle_then("Filtrer par montant dépensé (de … à …)"),  # no request before the next question
             "1",  # Prolonger
             "",  # Montant dépensé : tous
             menu_number(out, "Revenir au menu principal"),
@@ -458,16 +458,17 @@ async def test_linear_mode_warns_at_a_question_inside_a_flow_too(api, token_stor
     text = out.getvalue()
     assert text.count("Sans activité, votre session se terminera à ") == 1
     claims = text.split("== Mes remboursements", 1)[1]  # the main menu has 18 entries too (issue 21)
-    after = claims.split("Votre choix (1 à 19) :\n", 1)[1].splitlines()  # answered after a long pause
-    assert after[0].startswith("Sans activité, votre session se terminera à ")  # said before the next question
-    assert after[1:5] == [
+    after = claims.split("Votre choix (1 à 20) :\n", 1)[1].splitlines()  # answered after a long pause
+    assert after[0] == "== Filtrer par montant dépensé =="  # the flow's form (issue 18), then its question
+    assert after[1].startswith("Sans activité, votre session se terminera à ")  # said before the next question
+    assert after[2:6] == [
         "== Votre session va bientôt expirer ==",
         "1. Prolonger",
         "2. Ne pas prolonger",
         "Votre choix (1 à 2) :",
     ]
-    assert after[5].startswith("Session prolongée jusqu'à ")
-    assert after[6] == "Montant dépensé (20-100, 20- ou -100 ; vide : tous) :"  # then the question, as before
+    assert after[6].startswith("Session prolongée jusqu'à ")
+    assert after[7] == "Montant dépensé (20-100, 20- ou -100 ; vide : tous) :"  # then the question, as before
     assert api.seconds_before_idle_expiry() > 80
     assert err.getvalue() == ""
 
@@ -501,7 +502,12 @@ async def test_a_remapped_screen_key_works_and_help_and_palette_list_the_screen_
         await pilot.press("o")  # the old key does nothing now
         await settle(app, pilot)
         assert screen.model.sort == before
-        await pilot.press("k")
+        await pilot.press("k")  # the flow's list of sorts (issue 18): the next one chosen
+        for _ in range(50):
+            await pilot.pause()
+            if app.screen is not screen:
+                break
+        await pilot.press("down", "enter")
         await settle(app, pilot)
         assert screen.model.sort != before
         hits = {str(hit.display): hit.help async for hit in RegistryCommands(screen).discover()}

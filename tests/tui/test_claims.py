@@ -13,13 +13,15 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from models.schemas.claims import (
     BeneficiaryChoice,
     CategoryChoice,
     ClaimDetail,
+    ClaimFilters,
     ClaimLineDetail,
+    ClaimList,
     ClaimOptions,
     ClaimSortKey,
     ClaimTotals,
@@ -34,8 +36,10 @@ from tests.conftest import TEST_NOW
 from tui.app import EspaceApp
 from tui.flows import claims as flow
 from tui.flows.actions import DEFAULT_REGISTRY
+from tui.flows.forms import Problem
 from tui.screens.claims import ClaimDetailScreen, ClaimsScreen
 from tui.screens.dashboard import DashboardScreen
+from tui.screens.forms import FormScreen, PickScreen
 
 TODAY = TEST_NOW.date()
 LEA = "3810274"  # Léa RIMON: régularisation, tiers payant, rejet, dossiers en cours
@@ -129,6 +133,62 @@ def test_cycles_come_back_to_everything():
     assert model.reversed().order is SortOrder.asc
     assert model.previous_page().page == 1
     assert model.next_page(1).page == 1
+
+
+def test_each_filter_offers_its_values_the_current_one_said():
+    model = flow.ClaimFilterModel(TODAY).with_beneficiary(2)
+    assert flow.filter_choices("claims.person", model, OPTIONS) == [
+        "Tous les bénéficiaires",
+        "Léa RIMON",
+        "Zoé RIMON (actuel)",
+    ]
+    assert flow.filter_choices("claims.period", model, OPTIONS)[-1] == flow.CUSTOM_DATES
+    assert flow.filter_choices("claims.sort", model, OPTIONS)[:2] == ["Date des soins (actuel)", "Montant dépensé"]
+    assert flow.status_choice_words((ClaimStatus.processing, ClaimStatus.received)) == "En traitement ou reçu"
+    chosen = model.with_sort(ClaimSortKey.beneficiary)
+    assert (chosen.sort, chosen.order) == (ClaimSortKey.beneficiary, SortOrder.asc)  # names read A to Z
+    assert model.next_page(3).with_status((ClaimStatus.paid,)).page == 1  # a new filter: page 1
+
+
+def test_the_dates_form_checks_each_date_and_names_the_wrong_one():
+    form = flow.dates_form(TODAY)
+    assert form.asks[1].default == "23/11/2026"  # the end is today unless changed
+    assert form.check({"date_from": "01/12/2026"}) == Problem(
+        "La date de début est après aujourd'hui (23/11/2026).", "date_from"
+    )
+    assert form.check({"date_from": "01/07/2026", "date_to": "30/06/2026"}) == Problem(
+        "La date de fin précède la date de début (01/07/2026).", "date_to"
+    )
+    assert form.check({"date_from": "01/07/2026", "date_to": "31/13/2026"}) is None  # the field's own check says it
+    assert form.check({"date_from": "01/07/2026", "date_to": "30/09/2026"}) is None
+    assert flow.ClaimFilterModel(TODAY).with_range(date(2026, 7, 1), date(2026, 9, 30)).period.words == (
+        "du 01/07/2026 au 30/09/2026"
+    )
+
+
+@pytest.mark.parametrize(("typed", "number"), [("3", 3), (" détail 12 ", 12), ("Detail 2", 2), ("trois", None)])
+def test_a_claim_is_asked_by_its_number(typed, number):
+    assert flow.claim_number(typed) == number
+
+
+def test_the_summary_says_how_many_over_what_period_and_the_page():
+    model = flow.ClaimFilterModel(TODAY)
+    totals = ClaimTotals(
+        count=75, charged=Decimal(0), amo_paid=Decimal(0), amc_paid=Decimal(0), out_of_pocket=Decimal(0)
+    )
+    listed = ClaimList(
+        items=[],
+        totals=totals,
+        page=1,
+        page_size=50,
+        pages=2,
+        sort=model.sort,
+        order=model.order,
+        filters=ClaimFilters(),
+    )
+    assert flow.summary_line(listed, model) == "75 remboursements sur 24 mois, page 1 sur 2."
+    one_page = listed.model_copy(update={"pages": 1, "totals": totals.model_copy(update={"count": 1})})
+    assert flow.summary_line(one_page, model.with_period(3)) == f"1 remboursement en {TODAY.year}."
 
 
 @pytest.mark.parametrize(
@@ -361,23 +421,50 @@ async def test_r_opens_the_list_with_filters_and_totals_in_words(api, token_stor
         assert screen.model.page == 1 and len(table_rows(app)) == 50
 
 
-async def test_filter_keys_change_the_list_and_the_filter_bar(api, token_store, resume_as):
+async def modal(app, pilot, key: str) -> None:
+    """A key whose flow asks something: its worker waits on the modal, so wait for the modal, not the worker."""
+    await pilot.press(key)
+    for _ in range(50):
+        await pilot.pause()
+        if isinstance(app.screen, (PickScreen, FormScreen)):
+            return
+    raise AssertionError(f"no question after {key}")
+
+
+async def pick(app, pilot, key: str, downs: int) -> list[str]:
+    """A filter's key opens the list of its values (the flow's, as in the linear mode): the one ``downs``
+    below the first is chosen with Entrée; answers the values as shown."""
+    await modal(app, pilot, key)
+    assert isinstance(app.screen, PickScreen)
+    shown = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+    await pilot.press(*["down"] * downs, "enter")
+    await settle(app, pilot)
+    return shown
+
+
+async def test_filter_keys_offer_their_values_and_change_the_list(api, token_store, resume_as):
     resume_as(LEA)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_claims(app, pilot)
         everything = screen.result.totals.count
-        await pilot.press("s")
-        await settle(app, pilot)
+        shown = await pick(app, pilot, "s", 1)
+        assert shown == [
+            "Tous les statuts (actuel)",
+            "Remboursé",
+            "En traitement ou reçu",
+            "En attente de justificatif",
+            "Rejeté",
+        ]
         assert "Statut : Remboursé" in texts(app)
         assert {r[-1] for r in table_rows(app)} == {"✓ Remboursé"}
         assert screen.result.totals.count < everything
-        await pilot.press("s", "s", "s")  # en traitement ou reçu, en attente, rejeté
-        await settle(app, pilot)
+        assert (await pick(app, pilot, "s", 4))[1] == "Remboursé (actuel)"
         assert "Statut : Rejeté" in texts(app)
         assert {r[-1] for r in table_rows(app)} == {"✗ Rejeté"}
-        await pilot.press("x", "g")
+        await pilot.press("x")
         await settle(app, pilot)
+        await pick(app, pilot, "g", 1)
         assert "Avec régularisation (trop-perçu)" in texts(app)
         rows = table_rows(app)
         assert rows and all(r[1].endswith("(régularisé)") for r in rows)
@@ -385,8 +472,9 @@ async def test_filter_keys_change_the_list_and_the_filter_bar(api, token_store, 
         await settle(app, pilot)
         assert "Texte : « monture »" in texts(app)
         assert screen.result.totals.count >= 1
-        await pilot.press("x", "o")
+        await pilot.press("x")
         await settle(app, pilot)
+        await pick(app, pilot, "o", 1)
         charged = [i.charged for i in screen.result.items]
         assert charged == sorted(charged, reverse=True)
         assert "Tri : montant dépensé, décroissant" in texts(app)
@@ -398,12 +486,14 @@ async def test_a_wrong_amount_is_said_and_the_list_stays(api, token_store, resum
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_claims(app, pilot)
         before = screen.result.totals.count
-        await pilot.press("a", *"cent", "enter")
-        await settle(app, pilot)
+        await modal(app, pilot, "a")
+        await pilot.press(*"cent", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)  # still open, the sentence under the field
         assert "Erreur : Montant illisible" in texts(app)
-        await pilot.press("escape")
-        await pilot.press("a", *"30-", "enter")
+        await pilot.press("ctrl+u", *"30-", "enter")
         await settle(app, pilot)
+        assert isinstance(app.screen, ClaimsScreen)
         assert "Montant dépensé : au moins 30,00\u00a0€" in texts(app)
         assert screen.result.totals.count < before
         assert all(i.charged >= 30 for i in screen.result.items)
@@ -456,7 +546,7 @@ async def test_exports_show_progress_then_the_saved_path(api, token_store, resum
         await pilot.press("e")
         await settle(app, pilot)
         [csv_file] = downloads.glob("*.csv")
-        assert said == ["Export CSV en cours…", f"Fichier CSV enregistré : {csv_file}"]  # progress, then the path
+        assert said == ["Fichier CSV : préparation en cours…", f"Fichier CSV enregistré : {csv_file}"]
         assert f"Fichier CSV enregistré : {csv_file}" in screen.status.text
         rows = list(csv.reader(io.StringIO(csv_file.read_bytes().decode("utf-8-sig")), delimiter=";"))
         assert len(rows) - 1 == screen.result.totals.count
@@ -464,10 +554,8 @@ async def test_exports_show_progress_then_the_saved_path(api, token_store, resum
         await settle(app, pilot)
         [pdf] = downloads.glob("releve-prestations-*.pdf")
         assert f"Relevé de prestations enregistré : {pdf}" in screen.status.text
-        await pilot.press("y")
-        await pilot.pause()
-        await pilot.press("down", "enter")  # the year before this one
-        await settle(app, pilot)
+        years = await pick(app, pilot, "y", 1)  # the year before this one
+        assert years[:2] == [f"Année {TODAY.year}", f"Année {TODAY.year - 1}"]
         annual = downloads / f"releve-annuel-{TODAY.year - 1}.pdf"
         assert annual.read_bytes().startswith(b"%PDF")
         await pilot.press("enter")
@@ -501,7 +589,7 @@ async def test_j_saves_the_linked_documents_of_a_claim(api, token_store, resume_
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_first_detail(app, pilot)
         assert "Documents joints" in texts(app) and filename in texts(app)
-        assert screen.check_action("documents", ()) is True  # j is offered in the footer
+        assert screen.check_action("flow", ("claim.documents",)) is True  # j is offered in the footer
         await pilot.press("j")
         await settle(app, pilot)
         saved = downloads / filename
@@ -515,8 +603,9 @@ async def test_j_is_not_offered_without_linked_documents(api, token_store, resum
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_first_detail(app, pilot)
         assert screen.detail is not None and screen.detail.documents == []
-        assert screen.check_action("documents", ()) is False  # hidden from the footer
-        screen.action_documents()
+        assert screen.check_action("flow", ("claim.documents",)) is False  # hidden from the footer
+        screen.action_flow("claim.documents")
+        await settle(app, pilot)
         assert screen.status.text == flow.NO_DOCUMENTS
 
 
@@ -565,18 +654,24 @@ async def test_search_finds_the_words_the_list_shows_and_x_resets_everything(api
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_claims(app, pilot)
         everything = screen.result.totals.count
-        await pilot.press("slash", *"optique", "enter")
+        await modal(app, pilot, "slash")
+        await pilot.press(*"optique", "enter")
         await settle(app, pilot)
         labels = {i.label for i in screen.result.items}
         assert "Équipement optique" in labels and screen.result.totals.count < everything
-        await pilot.press("slash", "ctrl+u", *"REJETE", "enter")  # the field keeps the last search
+        await modal(app, pilot, "slash")
+        await pilot.press(*"REJETE", "enter")
         await settle(app, pilot)
         assert screen.result.totals.count >= 1
         assert {i.status for i in screen.result.items} == {ClaimStatus.rejected}
-        await pilot.press("o", "d", *"hier", "enter")
-        await settle(app, pilot)
-        assert "Erreur : Date de début illisible : « hier »" in texts(app)
-        await pilot.press("ctrl+u", *"du 01/01/2026 au 30/06/2026", "enter")
+        await pick(app, pilot, "o", 1)
+        await modal(app, pilot, "d")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.values()["date_to"] == "23/11/2026"  # today unless changed
+        await pilot.press(*"hier", "enter", "enter")  # the end: today, kept
+        await pilot.pause()
+        assert app.screen is form and "Erreur : Date de début : date non valable" in texts(app)
+        await pilot.press("ctrl+u", *"01/01/2026", "enter", "ctrl+u", *"30/06/2026", "enter")
         await settle(app, pilot)
         assert "Période : du 01/01/2026 au 30/06/2026" in texts(app)
         assert all(date(2026, 1, 1) <= i.care_date <= date(2026, 6, 30) for i in screen.result.items)
@@ -592,10 +687,12 @@ async def test_search_frais_de_sant_and_an_amount_as_typed(api, token_store, res
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_claims(app, pilot)
-        await pilot.press("slash", *"frais de sant", "enter")
+        await modal(app, pilot, "slash")
+        await pilot.press(*"frais de sant", "enter")
         await settle(app, pilot)
         assert screen.result.totals.count >= 1
         assert {i.label for i in screen.result.items} == {"Frais de santé"}
-        await pilot.press("slash", "ctrl+u", *"6.94", "enter")
+        await modal(app, pilot, "slash")
+        await pilot.press(*"6.94", "enter")
         await settle(app, pilot)
         assert Decimal("6.94") in {i.amc_paid for i in screen.result.items}

@@ -124,7 +124,6 @@ FACTORIES: dict[str, tuple[bool | str, Factory]] = {
     "DashboardScreen": (True, lambda app, tmp: _shown(app, dashboard.DashboardScreen)),  # where a session lands
     "ClaimsScreen": (True, lambda app, tmp: claims.ClaimsScreen(app.session, app.clock.today())),
     "ClaimDetailScreen": (True, lambda app, tmp: claims.ClaimDetailScreen(app.session, 0)),  # not found: said
-    "YearScreen": (True, lambda app, tmp: claims.YearScreen([2025, 2024])),
     "GuaranteesScreen": (True, lambda app, tmp: guarantees.GuaranteesScreen(app.session)),
     "SimulatorScreen": (True, lambda app, tmp: simulator.SimulatorScreen(app.session)),
     "SavedSimulationsScreen": (True, lambda app, tmp: simulator.SavedSimulationsScreen(app.session)),

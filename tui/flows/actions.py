@@ -536,36 +536,83 @@ _PROFILE_SHORT = {
     "data_export": "Mes données",
 }
 
+
+def _spoken(
+    actions: tuple[Action, ...], words: Mapping[str, str], hidden: frozenset[str] = frozenset()
+) -> tuple[Action, ...]:
+    """A screen's actions with their linear-mode words (``Action.spoken``, by method), and those the linear
+    mode does not offer (``hidden``: a key that has no meaning without a screen)."""
+    return tuple(
+        replace(a, spoken=words.get(_name(a), a.spoken), linear=a.linear and _name(a) not in hidden) for a in actions
+    )
+
+
+def _name(action: Action) -> str:
+    return action.id.split(".", 1)[1]
+
+
+def _dispatched(actions: tuple[Action, ...], on_screen: frozenset[str]) -> tuple[Action, ...]:
+    """Keys that run the flow's one dispatch (``flow('claims.status')`` on the screen, ``tui.flows.claims.run``),
+    the same one the linear mode's menu runs; ``on_screen``: those the screen answers itself (Échap, Entrée on
+    a row, the cursor put on the table, the détail loaded again)."""
+    return tuple(a if _name(a) in on_screen else replace(a, call=f"flow('{a.id}')") for a in actions)
+
+
+# Mes remboursements in the linear mode (issue 18): the same actions, said without keys nor a cursor.
+_CLAIMS_SPOKEN = {
+    "read": "Lire la page : une ligne par remboursement",
+    "open": "Détail d'un remboursement (son numéro)",
+    "back": "Revenir au menu principal",
+}
+_CLAIM_SPOKEN = {
+    "payment_statement": "Enregistrer le relevé de prestations du paiement (PDF)",
+    "documents": "Enregistrer les documents joints",
+    "back": "Revenir à la liste des remboursements",
+}
+
 SCREEN_ACTIONS: tuple[Action, ...] = (
-    *_on(
-        "claims",
-        ("open", ("enter",), "Voir le détail du remboursement", "Détail", False),
-        ("search", ("slash",), "Chercher (acte, personne, statut, professionnel, montant)", "Chercher", True),
-        ("status", ("s",), "Filtrer par statut", "Statut", True),
-        ("person", ("f",), "Filtrer par bénéficiaire", "Pour", False),
-        ("category", ("c",), "Filtrer par poste de soins", "Poste", False),
-        ("period", ("p",), "Changer la période", "Période", True),
-        ("dates", ("d",), "Choisir les dates : du … au …", "Dates", False),
-        ("payee", ("v",), "Filtrer par destinataire du paiement (versé à)", "Versé à", False),
-        ("regularisation", ("g",), "Seulement les régularisations (trop-perçus)", "Régul.", False),
-        ("amount", ("a",), "Filtrer par montant dépensé (de … à …)", "Montant", False),
-        ("sort", ("o",), "Changer le tri", "Trier", True),
-        ("reverse", ("i",), "Inverser l'ordre du tri", "Inverser", False),
-        ("clear", ("x",), "Effacer les filtres", "Effacer", True),
-        ("next_page", ("plus", "pagedown"), "Page suivante", "Page +", False),
-        ("previous_page", ("minus", "pageup"), "Page précédente", "Page −", False),
-        ("export_csv", ("e",), "Exporter la liste en CSV (tableur)", "CSV", False),
-        ("period_statement", ("l",), "Relevé de prestations de la période (PDF)", "Relevé", False),
-        ("annual_statement", ("y",), "Relevé annuel des prestations (PDF)", "Annuel", False),
-        ("back", ("escape",), "Revenir au tableau de bord", "Retour", True),
+    *_spoken(
+        _dispatched(
+            _on(
+                "claims",
+                ("open", ("enter",), "Voir le détail du remboursement", "Détail", False),
+                ("read", ("L",), "Lire la liste : une ligne par remboursement", "Liste", False, "focus_table"),
+                ("search", ("slash",), "Chercher (acte, personne, statut, professionnel, montant)", "Chercher", True),
+                ("status", ("s",), "Filtrer par statut", "Statut", True),
+                ("person", ("f",), "Filtrer par bénéficiaire", "Pour", False),
+                ("category", ("c",), "Filtrer par poste de soins", "Poste", False),
+                ("period", ("p",), "Changer la période", "Période", True),
+                ("dates", ("d",), "Choisir les dates : du … au …", "Dates", False),
+                ("payee", ("v",), "Filtrer par destinataire du paiement (versé à)", "Versé à", False),
+                ("regularisation", ("g",), "Filtrer les régularisations (trop-perçus)", "Régul.", False),
+                ("amount", ("a",), "Filtrer par montant dépensé (de … à …)", "Montant", False),
+                ("sort", ("o",), "Changer le tri", "Trier", True),
+                ("reverse", ("i",), "Inverser l'ordre du tri", "Inverser", False),
+                ("clear", ("x",), "Effacer les filtres", "Effacer", True),
+                ("next_page", ("plus", "pagedown"), "Page suivante", "Page +", False),
+                ("previous_page", ("minus", "pageup"), "Page précédente", "Page −", False),
+                ("export_csv", ("e",), "Exporter la liste en CSV (tableur)", "CSV", False),
+                ("period_statement", ("l",), "Relevé de prestations de la période (PDF)", "Relevé", False),
+                ("annual_statement", ("y",), "Relevé annuel des prestations (PDF)", "Annuel", False),
+                ("back", ("escape",), "Revenir au tableau de bord", "Retour", True),
+            ),
+            frozenset({"read", "open", "back"}),
+        ),
+        _CLAIMS_SPOKEN,
     ),
-    *_on("year", ("cancel", ("escape",), "Annuler le choix de l'année", "Annuler", True, "dismiss_none")),
-    *_on(
-        "claim",
-        ("back", ("escape",), "Revenir à la liste des remboursements", "Retour", True),
-        ("payment_statement", ("d",), "Relevé de prestations du paiement (PDF)", "Relevé PDF", True),
-        ("documents", ("j",), "Enregistrer les documents joints à ce remboursement", "Documents joints", True),
-        ("refresh", ("ctrl+r", "f5"), "Actualiser le détail", "Actualiser", False),
+    *_spoken(
+        _dispatched(
+            _on(
+                "claim",
+                ("back", ("escape",), "Revenir à la liste des remboursements", "Retour", True),
+                ("payment_statement", ("d",), "Relevé de prestations du paiement (PDF)", "Relevé PDF", True),
+                ("documents", ("j",), "Enregistrer les documents joints à ce remboursement", "Documents joints", True),
+                ("refresh", ("ctrl+r", "f5"), "Actualiser le détail", "Actualiser", False),
+            ),
+            frozenset({"back", "refresh"}),
+        ),
+        _CLAIM_SPOKEN,
+        frozenset({"refresh"}),  # the linear détail is read when asked: nothing on screen to refresh
     ),
     *_on(
         "dashboard",
@@ -621,7 +668,7 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         ("yes", ("o",), "Répondre oui", "Oui", True, "answer(True)"),
         ("no", ("n", "escape"), "Répondre non", "Non", True, "answer(False)"),
     ),
-    *_on("pick", ("back", ("escape",), "Revenir au profil sans rien faire", "Retour", True, "dismiss_none")),
+    *_on("pick", ("back", ("escape",), "Revenir sans rien choisir", "Retour", True, "dismiss_none")),
     *_on(
         "messaging",
         _BACK,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -36,14 +36,13 @@ from models.schemas.common import ClaimStatus, Payee, PaymentKind, PaymentState
 from tui.flows import wording
 from tui.flows.actions import SCREEN_ACTIONS, Action
 from tui.flows.dashboard import LabelledField
+from tui.flows.forms import DATE, Ask, Face, Form, Problem, Values
 
 if TYPE_CHECKING:
     from tui.api.client import Download
 
 HEADING = "Mes remboursements"
 LOADING = "Chargement des remboursements…"
-SEARCH_PROMPT = "Chercher (acte, personne, statut, professionnel, montant ; vide : tous)"
-DATES_PROMPT = "Dates : du JJ/MM/AAAA au JJ/MM/AAAA (vide : la période par défaut)"
 NO_CLAIMS = "Aucun remboursement ne correspond à ces filtres."
 WHY_HEADING = "Pourquoi ce reste à charge ?"
 PAGE_SIZE = 50
@@ -95,17 +94,25 @@ class Period:
     label: str
     date_from: date | None
     date_to: date | None
+    span: str = ""
+    """How the summary says it (« 75 remboursements sur 24 mois »); the label when empty."""
+
+    @property
+    def words(self) -> str:
+        return self.span or self.label
 
 
 def period_presets(today: date) -> tuple[Period, ...]:
     """The periods offered by the period key, in order; the first one is the server's default."""
     return (
-        Period(f"{DEFAULT_MONTHS} derniers mois", None, None),
-        Period("12 derniers mois", months_before(today, 12), today),
-        Period("3 derniers mois", months_before(today, 3), today),
-        Period(f"Année {today.year}", date(today.year, 1, 1), date(today.year, 12, 31)),
-        Period(f"Année {today.year - 1}", date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
-        Period("7 dernières années", date(today.year - 6, 1, 1), today),
+        Period(f"{DEFAULT_MONTHS} derniers mois", None, None, f"sur {DEFAULT_MONTHS} mois"),
+        Period("12 derniers mois", months_before(today, 12), today, "sur 12 mois"),
+        Period("3 derniers mois", months_before(today, 3), today, "sur 3 mois"),
+        Period(f"Année {today.year}", date(today.year, 1, 1), date(today.year, 12, 31), f"en {today.year}"),
+        Period(
+            f"Année {today.year - 1}", date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), f"en {today.year - 1}"
+        ),
+        Period("7 dernières années", date(today.year - 6, 1, 1), today, "sur 7 ans"),
     )
 
 
@@ -228,6 +235,34 @@ class ClaimFilterModel:
             return self._new(custom_period=None, period_index=0)
         return self._new(custom_period=parse_date_range(text, self.today))
 
+    def with_period(self, index: int) -> ClaimFilterModel:
+        """One of ``period_presets`` (by its place), instead of one's own dates."""
+        return self._new(custom_period=None, period_index=index)
+
+    def with_range(self, start: date, end: date) -> ClaimFilterModel:
+        """One's own dates, given as two dates (the « du … au … » form, ``dates_form``)."""
+        return self._new(custom_period=Period(f"du {format_date(start)} au {format_date(end)}", start, end))
+
+    def with_status(self, status: tuple[ClaimStatus, ...]) -> ClaimFilterModel:
+        return self._new(status=tuple(status))
+
+    def with_beneficiary(self, beneficiary_id: int | None) -> ClaimFilterModel:
+        return self._new(beneficiary_id=beneficiary_id)
+
+    def with_category(self, code: str | None) -> ClaimFilterModel:
+        return self._new(care_category=code)
+
+    def with_payee(self, payee: Payee | None) -> ClaimFilterModel:
+        return self._new(payee=payee)
+
+    def with_regularisation(self, only: bool | None) -> ClaimFilterModel:
+        return self._new(regularisation=only or None)
+
+    def with_sort(self, sort: ClaimSortKey) -> ClaimFilterModel:
+        """A name or a status reads best A to Z; amounts and dates, the largest or newest first."""
+        order = SortOrder.asc if sort is ClaimSortKey.beneficiary or sort is ClaimSortKey.status else SortOrder.desc
+        return self._new(sort=sort, order=order)
+
     def next_status(self) -> ClaimFilterModel:
         return self._new(status=_cycle(STATUS_CYCLE, self.status))
 
@@ -251,9 +286,7 @@ class ClaimFilterModel:
         return self._new(amount_min=low, amount_max=high)
 
     def next_sort(self) -> ClaimFilterModel:
-        sort = _cycle(SORT_CYCLE, self.sort)
-        order = SortOrder.asc if sort is ClaimSortKey.beneficiary or sort is ClaimSortKey.status else SortOrder.desc
-        return self._new(sort=sort, order=order)
+        return self.with_sort(_cycle(SORT_CYCLE, self.sort))  # type: ignore[arg-type]
 
     def reversed(self) -> ClaimFilterModel:
         return self._new(order=SortOrder.asc if self.order is SortOrder.desc else SortOrder.desc)
@@ -367,13 +400,26 @@ def row_cells(item: ClaimListItem, width: int = WIDE_FROM) -> tuple[str, ...]:
     )
 
 
-def totals_line(totals: ClaimTotals) -> str:
-    count = totals.count
-    what = "Aucun remboursement" if count == 0 else f"{count} remboursement{'s' if count > 1 else ''}"
+def count_words(count: int) -> str:
+    return "Aucun remboursement" if count == 0 else f"{count} remboursement{'s' if count > 1 else ''}"
+
+
+def amounts_line(totals: ClaimTotals) -> str:
     return (
-        f"{what} ; Dépensé : {format_eur(totals.charged)} ; Sécurité sociale : {format_eur(totals.amo_paid)} ; "
+        f"Dépensé : {format_eur(totals.charged)} ; Sécurité sociale : {format_eur(totals.amo_paid)} ; "
         f"Mutuelle : {format_eur(totals.amc_paid)} ; Reste à charge : {format_eur(totals.out_of_pocket)}"
     )
+
+
+def totals_line(totals: ClaimTotals) -> str:
+    return f"{count_words(totals.count)} ; {amounts_line(totals)}"
+
+
+def summary_line(result: ClaimList, model: ClaimFilterModel) -> str:
+    """What a list is, before any of it is read (issue 18, « lists for the ear »): « 75 remboursements sur
+    24 mois, page 1 sur 2. » — the page only when there are several."""
+    page = f", page {result.page} sur {result.pages}" if result.pages > 1 else ""
+    return f"{count_words(result.totals.count)} {model.period.words}{page}."
 
 
 def page_line(result: ClaimList) -> str:
@@ -400,6 +446,33 @@ def list_record(item: ClaimListItem, dates: Callable[[date], str] = format_date)
     if item.regularisation:
         fields.append(LabelledField("Régularisation", "oui (trop-perçu)"))
     return " ; ".join(str(f) for f in fields)
+
+
+def short_status(item: ClaimListItem) -> str:
+    """The status in words with the amount reimbursed (Sécurité sociale and mutuelle) once decided:
+    « remboursé 18,82 € », « rejeté », « en traitement »."""
+    reimbursed = item.amo_paid + item.amc_paid
+    if item.payment_state is PaymentState.returned:
+        return f"{_first_lower(wording.RETURNED_TRANSFER)}, {format_eur(reimbursed)}"
+    words = wording.inline_words(item.status)
+    if item.status is ClaimStatus.paid:
+        return f"{words} {format_eur(reimbursed)}"
+    if item.status is ClaimStatus.rejected and reimbursed:
+        return f"{words}, {format_eur(reimbursed)} remboursés"
+    return words
+
+
+def short_line(number: int, item: ClaimListItem, dates: Callable[[date], str] = format_date_long) -> str:
+    """One claim in one short line (the linear mode's list): « 3. 18 novembre 2026, Frais de santé,
+    Coralie : remboursé 18,82 € » — the rest is in its détail (« détail 3 »)."""
+    suffix = " (régularisé)" if item.regularisation else ""
+    person = item.beneficiary_name.split(" ")[0]
+    return f"{number}. {dates(item.care_date)}, {item.label}{suffix}, {person} : {short_status(item)}"
+
+
+def first_number(result: ClaimList) -> int:
+    """The number the page's first claim is read with (numbers run on from page to page)."""
+    return (result.page - 1) * result.page_size + 1
 
 
 # -- the détail ---------------------------------------------------------------------------------------------
@@ -431,13 +504,16 @@ def statement_payment(detail: ClaimDetail) -> PaymentDetail | None:
     return payments[-1] if payments else None
 
 
-def detail_sections(detail: ClaimDetail, *, long_dates: bool = False) -> list[Section]:
-    """The détail as labelled lines, readable at 80 columns and line by line."""
+def detail_sections(detail: ClaimDetail, *, long_dates: bool = False, icons: bool = True) -> list[Section]:
+    """The détail as labelled lines, readable at 80 columns and line by line; ``icons`` off for the ear (a
+    screen reader would say « coche » before « Remboursé »)."""
     dates = format_date_long if long_dates else format_date
     totals = detail.totals
     transfers = [p for p in detail.payments if p.kind is PaymentKind.payment]
     returned = bool(transfers) and transfers[-1].state is PaymentState.returned
     status = f"! {wording.RETURNED_TRANSFER}" if returned else status_cell(detail.status)
+    if not icons:
+        status = wording.RETURNED_TRANSFER if returned else wording.status_words(detail.status)
     summary = [
         f"Référence : {detail.reference}",
         f"Date des soins : {dates(detail.care_date)}",
@@ -507,10 +583,10 @@ def _first_lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def detail_text(detail: ClaimDetail, *, long_dates: bool = False) -> list[str]:
+def detail_text(detail: ClaimDetail, *, long_dates: bool = False, icons: bool = True) -> list[str]:
     """Every line of the détail, headings as "== … ==" (the linear mode prints this)."""
     out: list[str] = []
-    for section in detail_sections(detail, long_dates=long_dates):
+    for section in detail_sections(detail, long_dates=long_dates, icons=icons):
         out.append(f"== {section.title} ==")
         out.extend(section.lines)
     return out
@@ -569,3 +645,339 @@ async def save_documents(api: DocumentSource, detail: ClaimDetail, directory: Pa
         path = save_download(download.content, download.filename, target)
         sentences.append(saved_sentence(path, DOCUMENT_WHAT))
     return sentences
+
+
+# -- one dispatch for both faces (issue 18) ------------------------------------------------------------------
+# Every action of Mes remboursements — the registry's "claims.…" (the list) and "claim.…" (one claim) — runs
+# here and asks what it needs through a ``Face``: the full screen's keys and the linear mode's numbered menu
+# both call ``run``, so a filter's values, a form's checks and an export's sentences exist once.
+
+MENU_QUESTION = "Mes remboursements : que voulez-vous faire ?"
+DETAIL_QUESTION = "Ce remboursement : que voulez-vous faire ?"
+LIST_BACK = "claims.back"
+DETAIL_BACK = "claim.back"
+DETAIL_ACTIONS: tuple[Action, ...] = tuple(a for a in SCREEN_ACTIONS if a.screen == "claim")
+CURRENT = " (actuel)"
+"""Beside the value a filter has now, in the list of its values."""
+CUSTOM_DATES = "Choisir les dates : du … au …"
+FIRST_PAGE = "Vous êtes à la première page."
+LAST_PAGE = "Vous êtes à la dernière page."
+UNCHANGED = "Rien n'a changé : les mêmes filtres."
+READ_HINT = "Le détail d'un remboursement : « détail », puis son numéro."
+BY_YEAR = "Relevé annuel des prestations : quelle année ?"
+
+
+def menu_actions() -> tuple[Action, ...]:
+    """The linear mode's menu of the list: the registry's claims actions offered there, in its order."""
+    return tuple(a for a in CLAIMS_ACTIONS if a.linear)
+
+
+def detail_actions(detail: ClaimDetail) -> tuple[Action, ...]:
+    """What can be done with this claim, « Revenir » last: the relevé only when a payment has one, the
+    documents only when some are linked (the full screen hides the same keys)."""
+    live = {"claim.payment_statement": statement_payment(detail) is not None, "claim.documents": bool(detail.documents)}
+    back = [a for a in DETAIL_ACTIONS if a.id == DETAIL_BACK]
+    return (*(a for a in DETAIL_ACTIONS if a.linear and live.get(a.id, False)), *back)
+
+
+@dataclass
+class ClaimsState:
+    """What the face shows now: the filters, the claims' options, the page loaded, the claim opened."""
+
+    model: ClaimFilterModel
+    options: ClaimOptions | None = None
+    result: ClaimList | None = None
+    detail: ClaimDetail | None = None
+    selected: int | None = None
+    """The claim under the full screen's cursor: « Voir le détail » opens it without asking its number."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A new filter (the face loads the list again) or a claim to show; neither when all was said."""
+
+    model: ClaimFilterModel | None = None
+    claim_id: int | None = None
+
+
+Choice = tuple[object, str]
+
+
+def status_choice_words(status: Sequence[ClaimStatus]) -> str:
+    if not status:
+        return "Tous les statuts"
+    first, *others = status
+    return " ou ".join([wording.status_words(first), *(wording.inline_words(s) for s in others)])
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class ValueFilter:
+    """A filter offered as the list of its values (never « au choix suivant »)."""
+
+    question: str
+    choices: Callable[[ClaimFilterModel, ClaimOptions | None], list[Choice]]
+    current: Callable[[ClaimFilterModel], object]
+    apply: Callable[[ClaimFilterModel, object], ClaimFilterModel]
+
+
+def _period_choices(model: ClaimFilterModel, _options: ClaimOptions | None) -> list[Choice]:
+    presets: list[Choice] = [(n, p.label) for n, p in enumerate(period_presets(model.today))]
+    return [*presets, ("dates", CUSTOM_DATES)]
+
+
+VALUE_FILTERS: dict[str, ValueFilter] = {
+    "claims.status": ValueFilter(
+        "Filtrer par statut : lequel ?",
+        lambda m, o: [(s, status_choice_words(s)) for s in STATUS_CYCLE],
+        lambda m: m.status,
+        lambda m, v: m.with_status(v),  # type: ignore[arg-type]
+    ),
+    "claims.person": ValueFilter(
+        "Filtrer par bénéficiaire : qui ?",
+        lambda m, o: [(None, "Tous les bénéficiaires"), *((b.id, b.name) for b in (o.beneficiaries if o else []))],
+        lambda m: m.beneficiary_id,
+        lambda m, v: m.with_beneficiary(v),  # type: ignore[arg-type]
+    ),
+    "claims.category": ValueFilter(
+        "Filtrer par poste de soins : lequel ?",
+        lambda m, o: [
+            (None, "Tous les postes de soins"),
+            *((c.code, c.label) for c in (o.care_categories if o else [])),
+        ],
+        lambda m: m.care_category,
+        lambda m, v: m.with_category(v),  # type: ignore[arg-type]
+    ),
+    "claims.payee": ValueFilter(
+        "Filtrer par destinataire du paiement : lequel ?",
+        lambda m, o: [(None, "Tous les paiements"), *((p, wording.status_words(p)) for p in Payee)],
+        lambda m: m.payee,
+        lambda m, v: m.with_payee(v),  # type: ignore[arg-type]
+    ),
+    "claims.regularisation": ValueFilter(
+        "Régularisations (trop-perçus) : lesquelles ?",
+        lambda m, o: [(None, "Tous les remboursements"), (True, "Seulement les régularisations (trop-perçus)")],
+        lambda m: m.regularisation,
+        lambda m, v: m.with_regularisation(v),  # type: ignore[arg-type]
+    ),
+    "claims.sort": ValueFilter(
+        "Trier par : quoi ?",
+        lambda m, o: [(k, _capital(SORT_WORDS[k])) for k in SORT_CYCLE],
+        lambda m: m.sort,
+        lambda m, v: m.with_sort(v),  # type: ignore[arg-type]
+    ),
+    "claims.period": ValueFilter(
+        "Quelle période ?",
+        _period_choices,
+        lambda m: "dates" if m.custom_period is not None else m.period_index,
+        lambda m, v: m.with_period(v),  # type: ignore[arg-type]
+    ),
+}
+
+
+def filter_choices(action_id: str, model: ClaimFilterModel, options: ClaimOptions | None) -> list[str]:
+    """The values of one filter in words, the current one said so."""
+    value_filter = VALUE_FILTERS[action_id]
+    now = value_filter.current(model)
+    return [words + (CURRENT if value == now else "") for value, words in value_filter.choices(model, options)]
+
+
+# The forms of the list, declared once (a search, amounts, two dates, a claim's number).
+
+
+def search_form() -> Form:
+    hint = "acte, personne, statut, professionnel, montant ; vide : tous"
+    return Form("Chercher", (), (Ask("text", "Chercher", hint=hint, required=False),), submit="Chercher", recap=False)
+
+
+def _amount_check(values: Values) -> Problem | None:
+    try:
+        parse_amount_range(str(values.get("amount") or ""))
+    except AmountError as exc:
+        return Problem(_capital(str(exc)) + ".", "amount")
+    return None
+
+
+def amount_form() -> Form:
+    ask = Ask("amount", "Montant dépensé", hint="20-100, 20- ou -100 ; vide : tous", required=False)
+    return Form("Filtrer par montant dépensé", (), (ask,), check=_amount_check, submit="Filtrer", recap=False)
+
+
+def dates_form(today: date) -> Form:
+    """« du … au … » as two dates, each checked as typed; the end is today unless changed."""
+
+    def check(values: Values) -> Problem | None:
+        start, end = parse_date(str(values.get("date_from") or "")), parse_date(str(values.get("date_to") or ""))
+        if start is not None and start > today:
+            return Problem(f"La date de début est après aujourd'hui ({format_date(today)}).", "date_from")
+        if start is not None and end is not None and end < start:
+            return Problem(f"La date de fin précède la date de début ({format_date(start)}).", "date_to")
+        return None
+
+    return Form(
+        CUSTOM_DATES,
+        ("Les remboursements dont les soins sont entre ces deux dates, comprises.",),
+        (
+            Ask("date_from", "Date de début", kind=DATE, hint="JJ/MM/AAAA"),
+            Ask("date_to", "Date de fin", kind=DATE, hint="JJ/MM/AAAA", default=format_date(today)),
+        ),
+        check=check,
+        submit="Filtrer",
+        recap=False,
+    )
+
+
+_NUMBER = re.compile(r"^\s*(?:d[ée]tail\s*)?(\d+)\s*$", re.IGNORECASE)
+
+
+def claim_number(text: str) -> int | None:
+    """« 3 » or « détail 3 » -> 3."""
+    found = _NUMBER.match(text)
+    return int(found.group(1)) if found else None
+
+
+def number_form(result: ClaimList) -> Form:
+    first, last = first_number(result), first_number(result) + len(result.items) - 1
+
+    def check(values: Values) -> Problem | None:
+        typed = str(values.get("number") or "").strip()
+        number = claim_number(typed)
+        if number is None or not first <= number <= last:
+            return Problem(f"Numéro invalide : « {typed} ». Tapez un nombre de {first} à {last}.", "number")
+        return None
+
+    ask = Ask("number", f"Numéro du remboursement ({first} à {last})")
+    return Form("Détail d'un remboursement", (), (ask,), check=check, submit="Voir", recap=False)
+
+
+class ClaimsApi(Protocol):
+    async def claims_csv(self, query: ClaimQuery) -> Download: ...
+    async def period_statement(self, date_from: date | None, date_to: date | None) -> Download: ...
+    async def annual_statement(self, year: int) -> Download: ...
+    async def payment_statement(self, payment_id: int) -> Download: ...
+    async def member_document(self, document_id: int, filename: str) -> Download: ...
+
+
+async def save_with(face: Face, call: Awaitable[Download], what: str) -> None:
+    """Say that it is under way, then where it was saved (never over an existing file)."""
+    face.say(f"{what} : préparation en cours…")
+    download = await call
+    face.say(saved_sentence(save_download(download.content, download.filename, download_dir()), what))
+
+
+def say_page(face: Face, result: ClaimList | None) -> None:
+    """The page's claims, one short line each, numbered as « détail N » asks them."""
+    if result is None or not result.items:
+        face.say(NO_CLAIMS)
+        return
+    for number, item in enumerate(result.items, start=first_number(result)):
+        face.say(short_line(number, item))
+    face.say(READ_HINT)
+
+
+async def run(action_id: str, api: ClaimsApi, face: Face, state: ClaimsState) -> Outcome:
+    """One action of Mes remboursements, from its question to what it changed. API errors
+    (``tui.api.errors.ApiError``) are left to the face, which says them in French."""
+    model = state.model
+    if action_id in VALUE_FILTERS:
+        value_filter = VALUE_FILTERS[action_id]
+        values = [value for value, _words in value_filter.choices(model, state.options)]
+        index = await face.pick(value_filter.question, filter_choices(action_id, model, state.options))
+        if index is None:
+            return Outcome()
+        if values[index] == "dates":
+            return await run("claims.dates", api, face, state)
+        return Outcome(value_filter.apply(model, values[index]))
+    if action_id == "claims.dates":
+        answers = await face.form(dates_form(model.today))
+        if answers is None:
+            return Outcome()
+        start, end = parse_date(answers["date_from"]), parse_date(answers["date_to"])
+        assert start is not None and end is not None  # the form checked them
+        return Outcome(model.with_range(start, end))
+    if action_id == "claims.search":
+        answers = await face.form(search_form())
+        return Outcome(model.with_text(answers["text"])) if answers is not None else Outcome()
+    if action_id == "claims.amount":
+        answers = await face.form(amount_form())
+        return Outcome(model.with_amounts(answers["amount"])) if answers is not None else Outcome()
+    if action_id == "claims.reverse":
+        return Outcome(model.reversed())
+    if action_id == "claims.clear":
+        return Outcome(model.cleared())
+    if action_id in ("claims.next_page", "claims.previous_page"):
+        return _page(action_id, face, state)
+    if action_id == "claims.read":
+        say_page(face, state.result)
+        return Outcome()
+    if action_id == "claims.open":
+        return await _open(face, state)
+    if action_id.startswith(("claims.", "claim.")) and action_id not in (LIST_BACK, DETAIL_BACK):
+        await _export(action_id, api, face, state)
+        return Outcome()
+    if action_id in (LIST_BACK, DETAIL_BACK):
+        return Outcome()
+    raise KeyError(action_id)
+
+
+def _page(action_id: str, face: Face, state: ClaimsState) -> Outcome:
+    model, pages = state.model, state.result.pages if state.result else 1
+    if action_id == "claims.next_page":
+        if model.page >= pages:
+            face.say(LAST_PAGE)
+            return Outcome()
+        return Outcome(model.next_page(pages))
+    if model.page <= 1:
+        face.say(FIRST_PAGE)
+        return Outcome()
+    return Outcome(model.previous_page())
+
+
+async def _open(face: Face, state: ClaimsState) -> Outcome:
+    if state.selected is not None:
+        return Outcome(claim_id=state.selected)
+    result = state.result
+    if result is None or not result.items:
+        face.say(NO_CLAIMS)
+        return Outcome()
+    answers = await face.form(number_form(result))
+    if answers is None:
+        return Outcome()
+    number = claim_number(answers["number"])
+    assert number is not None  # the form checked it
+    return Outcome(claim_id=result.items[number - first_number(result)].id)
+
+
+async def _export(action_id: str, api: ClaimsApi, face: Face, state: ClaimsState) -> None:
+    model, detail = state.model, state.detail
+    if action_id == "claims.export_csv":
+        await save_with(face, api.claims_csv(model.query()), "Fichier CSV")
+    elif action_id == "claims.period_statement":
+        period = model.period
+        start = period.date_from or (state.options.default_date_from if state.options else None)
+        await save_with(face, api.period_statement(start, period.date_to), "Relevé de prestations")
+    elif action_id == "claims.annual_statement":
+        options = state.options
+        years = options.statement_years if options else [model.today.year - n for n in range(7)]
+        index = await face.pick(BY_YEAR, [f"Année {year}" for year in years])
+        if index is not None:
+            await save_with(face, api.annual_statement(years[index]), f"Relevé annuel {years[index]}")
+    elif action_id == "claim.payment_statement":
+        payment = statement_payment(detail) if detail else None
+        if detail is None or payment is None:
+            # why there is none, by the claim's state (a rejected claim will never have one)
+            face.say(wording.no_statement_sentence(detail.status) if detail else NO_DOCUMENTS)
+            return
+        await save_with(face, api.payment_statement(payment.id), "Relevé de prestations")
+    elif action_id == "claim.documents":
+        if detail is None or not detail.documents:
+            face.say(NO_DOCUMENTS)
+            return
+        face.say("Documents joints : enregistrement en cours…")
+        for sentence in await save_documents(api, detail):
+            face.say(sentence)
+    else:
+        raise KeyError(action_id)

@@ -1,11 +1,12 @@
 """Mes remboursements: the keyboard-driven table with its filter bar written out and its totals line, and
 the détail of a claim as labelled lines. Rules and words come from `tui.flows.claims`; the screens only
-lay them out. Every HTTP call runs in a worker that posts a message; handlers change the widgets."""
+lay them out. A key runs the flow's one dispatch (``flow.run``, as the linear mode's menu does) in a worker
+with a ``ScreenFace``: a filter's values in a list, a form in a modal, a sentence on the status line. Every
+HTTP call runs in a worker that posts a message; handlers change the widgets."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,26 +15,21 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, OptionList
-from textual.widgets.option_list import Option
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
 from models.schemas.claims import ClaimDetail, ClaimList, ClaimOptions
 from tui.api import errors
-from tui.api.client import Download
 from tui.api.errors import UNEXPECTED
 from tui.bindings import help_binding, screen_bindings
 from tui.flows import claims as flow
-from tui.flows import wording
 from tui.flows.session import AuthenticatedSession
+from tui.screens.forms import ScreenFace
 from tui.screens.help import HelpScreen
 from tui.widgets.fast_table import FastTable
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Static
-
-INPUTS = ("#claims-search", "#claims-amount", "#claims-dates")
-"""The one-line fields the screen opens under its filters (search, amounts, dates)."""
 
 
 class _Failed(Message):
@@ -43,39 +39,12 @@ class _Failed(Message):
         self.what = what
 
 
-class _Saved(Message):
-    def __init__(self, sentence: str) -> None:
+class _Done(Message):
+    """What an action of the flow changed (``flow.Outcome``)."""
+
+    def __init__(self, outcome: flow.Outcome) -> None:
         super().__init__()
-        self.sentence = sentence
-
-
-async def _save(download: Download, what: str) -> str:
-    path: Path = flow.save_download(download.content, download.filename, flow.download_dir())
-    return flow.saved_sentence(path, what)
-
-
-class YearScreen(ModalScreen[int | None]):
-    """Choose the year of the relevé annuel (the last 7)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("year"), help_binding(show=False)]
-    ACTION_SCREEN = "year"
-
-    def __init__(self, years: list[int]) -> None:
-        super().__init__(id="year-choice")
-        self.years = years
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="year-box"):
-            yield Static("Relevé annuel des prestations : quelle année ?", id="year-title", markup=False)
-            yield OptionList(*(Option(f"Année {y}", id=str(y)) for y in self.years), id="years")
-            yield Static("Entrée : télécharger ; Échap : annuler", markup=False)
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id or 0))
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        self.outcome = outcome
 
 
 class ClaimsScreen(Screen[None]):
@@ -109,9 +78,6 @@ class ClaimsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(flow.HEADING, id="heading", classes="heading", markup=False)
         yield Static("", id="claims-filters", markup=False)
-        yield Input(placeholder=f"{flow.SEARCH_PROMPT}, puis Entrée", id="claims-search")
-        yield Input(placeholder="Montant dépensé : 20-100, 20- ou -100, puis Entrée", id="claims-amount")
-        yield Input(placeholder=f"{flow.DATES_PROMPT}, puis Entrée", id="claims-dates")
         yield StatusLine(id="claims-status")
         # the plain cells drawn directly: a filter key repaints a whole page (tui.widgets.fast_table)
         yield FastTable(id="claims-table", cursor_type="row", zebra_stripes=True)
@@ -133,8 +99,6 @@ class ClaimsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._set_columns()
-        for input_id in INPUTS:
-            self.query_one(input_id, Input).display = False
         self._show_filters()
         self.query_one(DataTable).focus()
         self._load_options()
@@ -219,11 +183,6 @@ class ClaimsScreen(Screen[None]):
                 return
         self.status.error(message.error.message)
 
-    @on(_Saved)
-    def _saved(self, message: _Saved) -> None:
-        self.status.info(message.sentence)
-        self.notify(message.sentence, timeout=8)
-
     def action_help(self) -> None:
         """F1 here lists this screen's keys first, then the application's (both from the registry)."""
         available = getattr(self.app, "available_actions", list)
@@ -241,152 +200,51 @@ class ClaimsScreen(Screen[None]):
             self.app.push_screen(ClaimDetailScreen(self.session, int(event.row_key.value)))
 
     def action_open(self) -> None:
-        table = self.table
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if key is not None:
-                self.app.push_screen(ClaimDetailScreen(self.session, int(key)))
+        self.action_flow("claims.open")  # the claim under the cursor (the linear mode asks its number)
 
-    # -- filters and sort -----------------------------------------------------------------------------
-
-    def action_status(self) -> None:
-        self.apply(self.model.next_status())
-
-    def action_person(self) -> None:
-        if self.options is not None:
-            self.apply(self.model.next_beneficiary(self.options))
-
-    def action_category(self) -> None:
-        if self.options is not None:
-            self.apply(self.model.next_category(self.options))
-
-    def action_period(self) -> None:
-        self.apply(self.model.next_period())
-
-    def action_payee(self) -> None:
-        self.apply(self.model.next_payee())
-
-    def action_regularisation(self) -> None:
-        self.apply(self.model.toggle_regularisation())
-
-    def action_sort(self) -> None:
-        self.apply(self.model.next_sort())
-
-    def action_reverse(self) -> None:
-        self.apply(self.model.reversed())
-
-    def action_clear(self) -> None:
-        self.apply(self.model.cleared())
-
-    def action_next_page(self) -> None:
-        if self.result is not None and self.model.page < self.result.pages:
-            self.apply(self.model.next_page(self.result.pages))
-
-    def action_previous_page(self) -> None:
-        if self.model.page > 1:
-            self.apply(self.model.previous_page())
-
-    def _open_input(self, input_id: str, value: str) -> None:
-        field = self.query_one(input_id, Input)
-        field.value = value
-        field.display = True
-        field.focus()
-
-    def action_search(self) -> None:
-        self._open_input("#claims-search", self.model.text)
-
-    def action_amount(self) -> None:
-        self._open_input("#claims-amount", "")
-
-    def action_dates(self) -> None:
-        self._open_input("#claims-dates", "")
-
-    def _close_inputs(self) -> None:
-        for input_id in INPUTS:
-            self.query_one(input_id, Input).display = False
+    def action_focus_table(self) -> None:
+        """« Lire la liste »: the cursor on the table, its summary said (a screen reader reads it)."""
         self.table.focus()
+        if self.result is not None:
+            self.status.info(flow.summary_line(self.result, self.model))
 
-    @on(Input.Submitted, "#claims-search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        self._close_inputs()
-        self.apply(self.model.with_text(event.value))
+    # -- every other key: the flow's one dispatch ---------------------------------------------------
 
-    @on(Input.Submitted, "#claims-amount")
-    def _amount_submitted(self, event: Input.Submitted) -> None:
+    def _cursor_claim(self) -> int | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def action_flow(self, action_id: str) -> None:
+        self._flow(action_id)
+
+    @work(exclusive=True, group="claims-action", exit_on_error=False)
+    async def _flow(self, action_id: str) -> None:
+        state = flow.ClaimsState(self.model, self.options, self.result, selected=self._cursor_claim())
         try:
-            model = self.model.with_amounts(event.value)
-        except flow.AmountError as exc:
-            self.status.error(str(exc).capitalize())
+            outcome = await flow.run(action_id, self.session.api, ScreenFace(self, self.status), state)
+        except errors.ApiError as exc:
+            self.post_message(_Failed(exc, action_id))
             return
-        self._close_inputs()
-        self.apply(model)
+        finally:
+            self.table.focus()
+        self.post_message(_Done(outcome))
 
-    @on(Input.Submitted, "#claims-dates")
-    def _dates_submitted(self, event: Input.Submitted) -> None:
-        try:
-            model = self.model.with_dates(event.value)
-        except flow.DateRangeError as exc:
-            self.status.error(str(exc).capitalize())
-            return
-        self._close_inputs()
-        self.apply(model)
+    @on(_Done)
+    def _done(self, message: _Done) -> None:
+        outcome = message.outcome
+        if outcome.claim_id is not None:
+            self.app.push_screen(ClaimDetailScreen(self.session, outcome.claim_id))
+        elif outcome.model is not None and outcome.model != self.model:
+            self.apply(outcome.model)
 
     def action_back(self) -> None:
-        if any(self.query_one(i, Input).display for i in INPUTS):
-            self._close_inputs()
-            return
         self.dismiss()
 
     def action_refresh(self) -> None:
         self.reload()
-
-    # -- exports --------------------------------------------------------------------------------------
-
-    def action_export_csv(self) -> None:
-        self.status.info("Export CSV en cours…")
-        self._export_csv(self.model)
-
-    @work(exclusive=True, group="claims-export", exit_on_error=False)
-    async def _export_csv(self, model: flow.ClaimFilterModel) -> None:
-        try:
-            download = await self.session.api.claims_csv(model.query())
-        except errors.ApiError as exc:
-            self.post_message(_Failed(exc, "export"))
-            return
-        self.post_message(_Saved(await _save(download, "Fichier CSV")))
-
-    def action_period_statement(self) -> None:
-        self.status.info("Préparation du relevé de prestations de la période…")
-        period = self.model.period
-        date_from = period.date_from or (self.options.default_date_from if self.options else None)
-        self._period_statement(date_from, period.date_to)
-
-    @work(exclusive=True, group="claims-export", exit_on_error=False)
-    async def _period_statement(self, date_from: date | None, date_to: date | None) -> None:
-        try:
-            download = await self.session.api.period_statement(date_from, date_to)
-        except errors.ApiError as exc:
-            self.post_message(_Failed(exc, "statement"))
-            return
-        self.post_message(_Saved(await _save(download, "Relevé de prestations")))
-
-    def action_annual_statement(self) -> None:
-        years = self.options.statement_years if self.options else [self.model.today.year - i for i in range(7)]
-        self.app.push_screen(YearScreen(years), self._year_chosen)
-
-    def _year_chosen(self, year: int | None) -> None:
-        if year:
-            self.status.info(f"Préparation du relevé annuel {year}…")
-            self._annual_statement(year)
-
-    @work(exclusive=True, group="claims-export", exit_on_error=False)
-    async def _annual_statement(self, year: int) -> None:
-        try:
-            download = await self.session.api.annual_statement(year)
-        except errors.ApiError as exc:
-            self.post_message(_Failed(exc, "statement"))
-            return
-        self.post_message(_Saved(await _save(download, f"Relevé annuel {year}")))
 
 
 class ClaimDetailScreen(Screen[None]):
@@ -437,7 +295,7 @@ class ClaimDetailScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # j is offered (footer, help) only for a claim that has linked documents
-        if action == "documents":
+        if action == "flow" and parameters == ("claim.documents",):
             return bool(self.detail and self.detail.documents)
         return True
 
@@ -466,11 +324,6 @@ class ClaimDetailScreen(Screen[None]):
                 return
         self.status.error(message.error.message)
 
-    @on(_Saved)
-    def _saved(self, message: _Saved) -> None:
-        self.status.info(message.sentence)
-        self.notify(message.sentence, timeout=8)
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and str(event.worker.group).startswith("claim"):
             self.status.error(UNEXPECTED)
@@ -478,36 +331,14 @@ class ClaimDetailScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss()
 
-    def action_payment_statement(self) -> None:
-        payment = flow.statement_payment(self.detail) if self.detail else None
-        if payment is None:
-            # why there is none, by the claim's state (a rejected claim will never have one)
-            self.status.info(wording.no_statement_sentence(self.detail.status) if self.detail else UNEXPECTED)
-            return
-        self.status.info("Préparation du relevé de prestations…")
-        self._statement(payment.id)
+    def action_flow(self, action_id: str) -> None:
+        self._flow(action_id)
 
-    @work(exclusive=True, group="claim-statement", exit_on_error=False)
-    async def _statement(self, payment_id: int) -> None:
+    @work(exclusive=True, group="claim-action", exit_on_error=False)
+    async def _flow(self, action_id: str) -> None:
+        today = self.session.api.clock.today()
+        state = flow.ClaimsState(flow.ClaimFilterModel(today), detail=self.detail)
         try:
-            download = await self.session.api.payment_statement(payment_id)
+            await flow.run(action_id, self.session.api, ScreenFace(self, self.status), state)
         except errors.ApiError as exc:
-            self.post_message(_Failed(exc, "statement"))
-            return
-        self.post_message(_Saved(await _save(download, "Relevé de prestations")))
-
-    def action_documents(self) -> None:
-        if not (self.detail and self.detail.documents):
-            self.status.info(flow.NO_DOCUMENTS)
-            return
-        self.status.info("Enregistrement des documents joints…")
-        self._documents(self.detail)
-
-    @work(exclusive=True, group="claim-documents", exit_on_error=False)
-    async def _documents(self, detail: ClaimDetail) -> None:
-        try:
-            sentences = await flow.save_documents(self.session.api, detail)
-        except errors.ApiError as exc:
-            self.post_message(_Failed(exc, "documents"))
-            return
-        self.post_message(_Saved("\n".join(sentences)))
+            self.post_message(_Failed(exc, action_id))
