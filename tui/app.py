@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App
@@ -35,6 +35,7 @@ from tui.screens.welcome import WelcomeScreen
 from tui.widgets.cursor import focus_cursor, own_cursor
 from tui.widgets.loaded import is_loaded_instance
 from tui.widgets.palette import FrenchCommandPalette
+from tui.widgets.type_ahead import TypeAhead
 
 # Start-up speed (issue 11): only what paints the login screen is imported here. Every other screen, the
 # reimbursement engine, httpx and Pydantic are imported where they are first needed (a test checks it).
@@ -129,6 +130,27 @@ class EspaceApp(App[int]):
         self.areas: list[str] = []
         self.register_theme(HIGH_CONTRAST)
         self.theme = self.config.theme
+        self.type_ahead = TypeAhead(self, self._deliver_key)
+
+    # -- type-ahead (issue 19, item 8): keys typed while a screen opens are kept for it ------------------
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        pushed = super().push_screen(screen, *args, **kwargs)
+        self.type_ahead.hold(self.screen)  # the screen just pushed (a name resolves to its instance)
+        return pushed
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self.type_ahead.keep(event):
+                await self._deliver_key(event)
+            return
+        await super().on_event(event)
+
+    async def _deliver_key(self, event: events.Key) -> None:
+        target = self.focused or self.screen  # where Textual forwards a key no priority binding takes
+        await super().on_event(event)
+        if event.is_forwarded:
+            self.type_ahead.follow(target)
 
     # -- the terminal cursor follows the focus (braille displays track it) ---------------------------
 
