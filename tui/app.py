@@ -26,7 +26,7 @@ from tui.clock import Clock, SystemClock
 from tui.commands import RegistryCommands
 from tui.flows import login as login_flow
 from tui.flows import mailbox
-from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, SCREEN, SESSION, Action
+from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, QUIT_QUESTION, SCREEN, SESSION, Action
 from tui.flows.config import THEME_WORDS, THEMES, ClientConfig
 from tui.flows.login import RESUMING
 from tui.flows.session import AuthenticatedSession
@@ -138,6 +138,15 @@ class EspaceApp(App[int]):
         pushed = super().push_screen(screen, *args, **kwargs)
         self.type_ahead.hold(self.screen)  # the screen just pushed (a name resolves to its instance)
         return pushed
+
+    def pop_screen(self) -> Any:
+        """Échap returns where the user came from (issue 19, item 10): a screen opened only on the way to
+        another (the claims list under the détail that key 1 opened from the dashboard) has its
+        ``return_through`` set, and leaves with the screen it led to."""
+        popped = super().pop_screen()
+        if getattr(self.screen, "return_through", False) and len(self.screen_stack) > 2:
+            return super().pop_screen()
+        return popped
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -410,7 +419,9 @@ class EspaceApp(App[int]):
         from tui.screens.claims import ClaimsScreen
 
         if self.session is not None and on_dashboard(self.screen) is not None:
-            self.push_screen(ClaimsScreen(self.session, self.clock.today(), open_claim_id=claim_id))
+            screen = ClaimsScreen(self.session, self.clock.today(), open_claim_id=claim_id)
+            screen.return_through = claim_id is not None  # Échap on that détail: back to the dashboard
+            self.push_screen(screen)
 
     # -- issue 7: messagerie, démarches, notifications ----------------------------------------------
 
@@ -602,4 +613,15 @@ class EspaceApp(App[int]):
         self.notify(f"Thème : {THEME_WORDS.get(self.theme, self.theme)}", timeout=3)
 
     async def action_quit(self) -> None:
-        self.exit(0)
+        """Issue 19: what was typed and not sent is not lost on one key — asked first (Entrée: non)."""
+        from tui.screens.forms import ConfirmScreen
+        from tui.widgets.typed import has_typed
+
+        if isinstance(self.screen, ConfirmScreen) or not has_typed(self.screen_stack):
+            self.exit(0)
+            return
+        self.push_screen(ConfirmScreen(QUIT_QUESTION), self._quit_answered)
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        if yes:
+            self.exit(0)

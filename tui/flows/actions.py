@@ -214,7 +214,7 @@ ACTIONS: tuple[Action, ...] = (
         footer=False,
         linear=False,
     ),
-    Action("quit", ("q", "ctrl+q"), "Quitter", short="Quitter", footer=False),
+    Action("quit", ("q", "ctrl+q"), "Quitter", short="Quitter", footer=False),  # asks first (QUIT_QUESTION)
     # issue 4: the account (keys that work while typing in a field: F-keys)
     Action("activate", ("f3",), "Première connexion : activer mon compte", context=ANONYMOUS, short="1re connexion"),
     Action("forgot_password", ("f4",), "Mot de passe oublié ?", context=ANONYMOUS, short="Mot de passe oublié"),
@@ -669,6 +669,9 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
     *_on("agent_simulator", ("back", ("escape",), "Revenir à la console", "Retour", True, "app.pop_screen")),
     *_on("agent_queue", ("back", ("escape",), "Revenir à la console", "Retour", True)),
 )
+
+QUIT_QUESTION = "Quitter ? Ce que vous avez saisi sera perdu."
+"""Asked by « Quitter » when a field on screen holds something not sent (issue 19); otherwise it quits at once."""
 
 DEMO_ACTIONS: tuple[Action, ...] = (
     Action("demo_mailbox", ("f9",), "Boîte aux lettres de démonstration", short="Courriels démo", priority=True),
