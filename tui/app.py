@@ -33,6 +33,7 @@ from tui.flows.session import AuthenticatedSession
 from tui.screens.login import LoginScreen
 from tui.screens.welcome import WelcomeScreen
 from tui.widgets.cursor import focus_cursor, own_cursor
+from tui.widgets.french import speak_french
 from tui.widgets.loaded import is_loaded_instance
 from tui.widgets.palette import FrenchCommandPalette
 from tui.widgets.type_ahead import TypeAhead
@@ -135,6 +136,7 @@ class EspaceApp(App[int]):
     # -- type-ahead (issue 19, item 8): keys typed while a screen opens are kept for it ------------------
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        speak_french()  # Textual's own binding words, for the widgets of the modules loaded by now (item 9)
         pushed = super().push_screen(screen, *args, **kwargs)
         self.type_ahead.hold(self.screen)  # the screen just pushed (a name resolves to its instance)
         return pushed
