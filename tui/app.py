@@ -145,10 +145,21 @@ class EspaceApp(App[int]):
         """Échap returns where the user came from (issue 19, item 10): a screen opened only on the way to
         another (the claims list under the détail that key 1 opened from the dashboard) has its
         ``return_through`` set, and leaves with the screen it led to."""
+        leaving = self.screen
         popped = super().pop_screen()
         if getattr(self.screen, "return_through", False) and len(self.screen_stack) > 2:
-            return super().pop_screen()
+            popped = super().pop_screen()
+        if not leaving.is_modal:  # back into view (a modal's own action says what it did, and reloads itself)
+            self.call_later(self._back_in_view, self.screen)
         return popped
+
+    def _back_in_view(self, screen: object) -> None:
+        """Issue 19, item 6: a data screen shown again reads its data again (what was done meanwhile, on
+        the screen it led to or by someone else, shows at once) — unless it left the screen meanwhile
+        (logout pops every screen)."""
+        refresh = getattr(screen, "refresh_data", None)
+        if screen is self.screen and self.session is not None and callable(refresh):
+            refresh()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -363,13 +374,20 @@ class EspaceApp(App[int]):
             screen=getattr(screen or self.screen, "ACTION_SCREEN", None),  # issue 10: this screen's own keys
             section=getattr(screen or self.screen, "section", None),  # the profile's keys of the section shown
         )
+        if self._refreshable(screen or self.screen) and all(a.id != "refresh" for a in actions):
+            actions = (*actions, self.registry["refresh"])  # Ctrl+R: on every data screen (issue 19)
         return sorted(actions, key=lambda a: a.context != SCREEN)  # the screen's keys first, then the others
+
+    def _refreshable(self, screen: object) -> bool:
+        return self.session is not None and callable(getattr(screen, "refresh_data", None))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         try:
             declared = self.registry[action]
         except KeyError:
             return True  # Textual's own actions
+        if action == "refresh":  # issue 19: on every screen that implements the hook, once logged in
+            return self._refreshable(self.screen)
         if declared.context == SESSION:
             if self.session is None or on_dashboard(self.screen) is None:
                 # issue 9: logout, help from the console
@@ -404,8 +422,8 @@ class EspaceApp(App[int]):
             self._logout(self.session)
 
     def action_refresh(self) -> None:
-        """Ctrl+R / F5: the screen shown reads its data again — the dashboard, the console and its dossier
-        (issue 19: the dossier did not follow what others changed until it was opened again)."""
+        """Ctrl+R / F5: the screen shown reads its data again, through the hook every data screen implements,
+        ``refresh_data`` (issue 19: the dossier did not follow what others changed until it was opened again)."""
         refresh = getattr(self.screen, "refresh_data", None)
         if callable(refresh):
             refresh()

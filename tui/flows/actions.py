@@ -189,7 +189,16 @@ ACTIONS: tuple[Action, ...] = (
         short="Mon accès",
         footer=False,  # in the help, the palette and the reduced menu: the footer fits 80 columns
     ),
-    Action("refresh", ("ctrl+r", "f5"), "Actualiser l'écran", context=SESSION, short="Actualiser", footer=False),
+    # issue 19: one key on every screen that shows data (each implements ``refresh_data``), modal ones included
+    Action(
+        "refresh",
+        ("ctrl+r", "f5"),
+        "Actualiser l'écran",
+        context=SESSION,
+        short="Actualiser",
+        footer=False,
+        priority=True,
+    ),
     Action("logout", ("ctrl+l",), "Se déconnecter", context=SESSION, short="Déconnexion", footer=False),
     Action(
         "help",
@@ -565,7 +574,6 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         ("back", ("escape",), "Revenir à la liste des remboursements", "Retour", True),
         ("payment_statement", ("d",), "Relevé de prestations du paiement (PDF)", "Relevé PDF", True),
         ("documents", ("j",), "Enregistrer les documents joints à ce remboursement", "Documents joints", True),
-        ("refresh", ("ctrl+r", "f5"), "Actualiser le détail", "Actualiser", False),
     ),
     *_on(
         "dashboard",
@@ -626,7 +634,6 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         "messaging",
         _BACK,
         ("write", ("e",), "Écrire un message", None, True),
-        ("reload", ("f5",), "Actualiser la liste des messages", "Actualiser", False),
     ),
     *_on("thread", _BACK, ("reply", ("e",), "Répondre dans cette conversation", "Répondre", True, "write")),
     *_on(

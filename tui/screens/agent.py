@@ -290,6 +290,9 @@ class QueueScreen(SendingScreen):
         self.load()
         self.poll_timer = self.set_interval(messaging_flow.POLL_SECONDS, self.poll, name="poll")
 
+    def refresh_data(self) -> None:  # Ctrl+R (issue 19)
+        self.load()
+
     def poll(self) -> None:
         """The timer's call: the queue read again (others take and answer items) while it is shown."""
         if self.app.screen is self:
@@ -318,11 +321,14 @@ class QueueScreen(SendingScreen):
             options.focus()
             if self.items:
                 options.highlighted = min(was, len(self.items) - 1)
-            status.update(f"{len(self.items)} élément(s) en attente.")
+            status.update(getattr(self, "done_words", None) or f"{len(self.items)} élément(s) en attente.")
+            self.done_words = None
         elif message.kind == "thread":
             self.query_one("#queue-detail", Static).update("\n".join(flow.thread_lines(message.payload)))
         elif message.kind == "done":
             status.update(message.payload)
+            self.done_words = message.payload  # kept over the count the reload below would say
+            self.load()  # issue 19: what was answered leaves the file (or shows its new state) at once
             if self.current is not None:
                 self._open(self.current)
 

@@ -337,7 +337,7 @@ class ClaimsScreen(Screen[None]):
             return
         self.dismiss()
 
-    def action_refresh(self) -> None:
+    def refresh_data(self) -> None:  # Ctrl+R, and back into view (issue 19)
         self.reload()
 
     # -- exports --------------------------------------------------------------------------------------
@@ -422,9 +422,6 @@ class ClaimDetailScreen(Screen[None]):
     def refresh_data(self) -> None:
         self.status.info("Chargement du détail…")
         self._load()
-
-    def action_refresh(self) -> None:
-        self.refresh_data()
 
     @work(exclusive=True, group="claim-detail", exit_on_error=False)
     async def _load(self) -> None:
