@@ -26,7 +26,7 @@ from tui.clock import Clock, SystemClock
 from tui.commands import RegistryCommands
 from tui.flows import login as login_flow
 from tui.flows import mailbox
-from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, QUIT_QUESTION, SCREEN, SESSION, Action
+from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, QUIT_QUESTION, SCREEN, SESSION, Action, keys_label
 from tui.flows.config import THEME_WORDS, THEMES, ClientConfig
 from tui.flows.login import RESUMING
 from tui.flows.session import AuthenticatedSession
@@ -641,6 +641,10 @@ class EspaceApp(App[int]):
             self.exit(0)
             return
         self.push_screen(ConfirmScreen(QUIT_QUESTION), self._quit_answered)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C, which many press to quit: Textual answers in English (« Press q to quit the app »)."""
+        self.notify(f"Pour quitter : {keys_label(self.registry['quit'].keys)}.", title="Quitter ?")
 
     def _quit_answered(self, yes: bool | None) -> None:
         if yes:

@@ -77,3 +77,14 @@ async def test_an_open_select_list_says_how_to_close_it_in_french(api, token_sto
         await pilot.pause()
         shown = [b.description for _, b, _, _ in app.screen.active_bindings.values() if b.show]
         assert "Fermer la liste" in shown and "Dismiss menu" not in shown
+
+
+async def test_ctrl_c_says_how_to_quit_in_french(api, token_store):
+    """Textual's own answer to Ctrl+C is « Press q to quit the app » under « Do you want to quit? »."""
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        app.action_help_quit()
+        await pilot.pause()
+        [notice] = list(app._notifications)
+        assert (notice.title, notice.message) == ("Quitter ?", "Pour quitter : q ou Ctrl+Q.")
