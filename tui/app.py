@@ -149,7 +149,9 @@ class EspaceApp(App[int]):
         popped = super().pop_screen()
         if getattr(self.screen, "return_through", False) and len(self.screen_stack) > 2:
             popped = super().pop_screen()
-        if not leaving.is_modal:  # back into view (a modal's own action says what it did, and reloads itself)
+        if not (leaving.is_modal or getattr(leaving, "READ_ONLY", False)):
+            # back into view: read again, unless what covered it changed nothing (a modal's action says what
+            # it did and reloads its screen itself; a READ_ONLY screen, a claim's détail, only showed)
             self.call_later(self._back_in_view, self.screen)
         return popped
 

@@ -392,6 +392,7 @@ class ClaimsScreen(Screen[None]):
 class ClaimDetailScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = screen_bindings("claim")
     ACTION_SCREEN = "claim"
+    READ_ONLY = True  # back from a détail, the list or the dossier under it is not read again (each read is audited)
 
     class Loaded(Message):
         def __init__(self, detail: ClaimDetail) -> None:
