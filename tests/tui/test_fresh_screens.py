@@ -110,3 +110,28 @@ async def test_the_dossier_reads_again_when_the_queue_gives_way_to_it(
         await settle(pilot)
         assert isinstance(app.screen, AgentConsoleScreen)
         assert "06 99 88 77 66" in screen_text(app) or "0699887766" in screen_text(app)
+
+
+async def test_an_answered_reclamation_leaves_the_file_at_once(api, token_store, julien_token, demo_session):
+    """Thomas PETIT's réclamation is late; once answered from the file, it is no longer listed « EN RETARD »
+    (the file read again after the action, not at the next poll)."""
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "f")  # out of the search field, where « f » is a letter
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        late = next(i for i in app.screen.items if i.category == "reclamation" and i.overdue)
+        app.screen.query_one("#queue").highlighted = app.screen.items.index(late)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        app.screen.query_one("#body").value = "Votre réclamation est fondée : nous réexaminons le dossier."
+        app.screen.query_one("#outcome").value = "f"
+        app.screen.submit()
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert all(i.id != late.id or i.kind != late.kind for i in app.screen.items)
+        listed = "\n".join(screen_text(app).splitlines())
+        assert f"EN RETARD — Réclamation — {late.member_name}" not in listed

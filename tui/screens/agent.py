@@ -278,6 +278,7 @@ class QueueScreen(SendingScreen):
         self.agent = agent
         self.items: list[QueueItem] = []
         self.current: QueueItem | None = None
+        self.done_words: str | None = None  # what an action said, kept over the count the file's reload says
 
     def compose(self) -> ComposeResult:
         yield Label("File : messages par échéance, réclamations, rendez-vous, démarches", id="queue-title")
@@ -321,16 +322,25 @@ class QueueScreen(SendingScreen):
             options.focus()
             if self.items:
                 options.highlighted = min(was, len(self.items) - 1)
-            status.update(getattr(self, "done_words", None) or f"{len(self.items)} élément(s) en attente.")
+            status.update(self.done_words or f"{len(self.items)} élément(s) en attente.")
+            if self.done_words and self.current is not None:
+                self._after_action(self.current)
             self.done_words = None
         elif message.kind == "thread":
             self.query_one("#queue-detail", Static).update("\n".join(flow.thread_lines(message.payload)))
         elif message.kind == "done":
             status.update(message.payload)
-            self.done_words = message.payload  # kept over the count the reload below would say
+            self.done_words = message.payload
             self.load()  # issue 19: what was answered leaves the file (or shows its new state) at once
-            if self.current is not None:
-                self._open(self.current)
+
+    def _after_action(self, item: QueueItem) -> None:
+        """The item acted on, as it is now: gone from the file once answered (its détail with it), else read
+        again (a note, an assignment)."""
+        if any((i.kind, i.id) == (item.kind, item.id) for i in self.items):
+            self._open(item)
+        else:
+            self.current = None
+            self.query_one("#queue-detail", Static).update("")
 
     @on(OptionList.OptionSelected, "#queue")
     def _selected(self, event: OptionList.OptionSelected) -> None:
