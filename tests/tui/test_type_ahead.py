@@ -8,7 +8,9 @@ from textual.widgets import Input
 from tui.app import EspaceApp
 from tui.flows.forms import Ask, Form
 from tui.screens.forms import FormScreen
+from tui.screens.dashboard import DashboardScreen
 from tui.screens.login import LoginScreen
+from tui.screens.messaging import ThreadScreen
 
 from .conftest import settle
 
@@ -71,3 +73,16 @@ async def test_a_form_pushed_then_typed_into_at_once_gets_each_answer_in_its_fie
         burst(app, "ctrl+s")
         await settle(pilot)
         assert answers == [{"last_name": "RIMON", "first_name": "Léa", "birth_date": "12/03/1990"}]
+
+
+async def test_keys_typed_while_a_list_loads_wait_for_it(api, token_store, log_in_as, coralie):
+    """« m » then Entrée at once: the Entrée waits for the inbox's first reading, then opens its first
+    conversation (it did nothing on the empty list, and was lost)."""
+    await log_in_as(coralie.member_number)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        burst(app, "m", "\r")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)

@@ -12,13 +12,16 @@ So the app hands the widgets one key at a time. After a key is forwarded, a mark
 path (the widget, its parents, the screen, the app) and round again, twice through each queue so that what
 the key posted there (the bubbled key, then ``Submitted`` from the binding the app ran) is handled first; once
 the marker is back on the app, after the focus moves queued meanwhile, the next key goes. A pushed screen
-holds the keys the same way until it has mounted and the focus moves of its ``on_mount`` have run. Keys read
+holds the keys the same way until it has mounted, the focus moves of its ``on_mount`` have run and the first
+data it reads has arrived (at most ``GIVE_UP_SECONDS``: Échap is not held up by a slow server). Keys read
 while waiting are kept here, then given back in the order typed, before any key read after them. Typing at
 human speed, nothing waits: a key is done long before the next arrives.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
     from textual.timer import Timer
+    from textual.worker import Worker
 
 GIVE_UP_SECONDS = 1.0
 """A marker lost with its widget (a key that closed the screen it was typed in) would hold the keys for
@@ -51,6 +55,7 @@ class TypeAhead:
         self.opening: list[Screen[object]] = []
         self.kept: list[events.Key] = []
         self.in_flight: _Marker | None = None  # the marker following the key being handled, if any
+        self._loading: set[asyncio.Future[None]] = set()
         self._valve: Timer | None = None
 
     # -- holding ------------------------------------------------------------------------------------------
@@ -110,6 +115,25 @@ class TypeAhead:
     # -- giving back ----------------------------------------------------------------------------------------
 
     async def _opened(self, screen: Screen[object]) -> None:
+        """Mounted and focused. A screen still reading its first data (a worker its ``on_mount`` started) holds
+        the keys until that has arrived: the list it fills is what a Bas then Entrée typed ahead are for."""
+        loading = [w for w in self.app.workers if w.node is screen and not w.is_finished]
+        if loading and screen in self.opening:
+            waiting = asyncio.ensure_future(self._after_loading(screen, loading))
+            self._loading.add(waiting)  # kept until done (a task only weakly referenced may vanish)
+            waiting.add_done_callback(self._loading.discard)
+            return
+        await self._ready(screen)
+
+    async def _after_loading(self, screen: Screen[object], workers: list[Worker[object]]) -> None:
+        for worker in workers:
+            with contextlib.suppress(Exception):  # failed or cancelled: the screen says so itself; keys go on
+                await worker.wait()
+        # after the message the worker posted to the screen, then after the focus moves its handler queued
+        if not screen.call_later(self.app.call_later, self._ready, screen):
+            self.app.call_later(self._ready, screen)
+
+    async def _ready(self, screen: Screen[object]) -> None:
         if screen in self.opening:
             self.opening.remove(screen)
         await self._release()
