@@ -7,8 +7,8 @@ from textual.widgets import Input
 
 from tui.app import EspaceApp
 from tui.flows.forms import Ask, Form
-from tui.screens.forms import FormScreen
 from tui.screens.dashboard import DashboardScreen
+from tui.screens.forms import FormScreen
 from tui.screens.login import LoginScreen
 from tui.screens.messaging import ThreadScreen
 
