@@ -25,7 +25,7 @@ from models.schemas.requests import (
 )
 from models.schemas.simulation import SimulationResult
 from server.clock import Clock, SystemClock
-from server.db import SessionScope, create_db_engine, read_engine, session_scope_for
+from server.db import SessionScope, connections_of, create_db_engine, read_engine, session_scope_for
 from server.errors import install_error_handlers
 from server.http_headers import SecurityHeaders
 from server.logs import configure_logging
@@ -134,6 +134,7 @@ def create_app(
     ``settings.database_url``. ``read_scope``: the sessions of the requests that only read (``read_engine``);
     by default ``session_scope``'s when that is given, else the read engine's."""
     configure_logging(settings.log_level)
+    read_connections = None
     if session_scope is None:
         engine = engine or create_db_engine(
             settings.database_url,
@@ -143,7 +144,9 @@ def create_app(
             pool_recycle=settings.db_pool_recycle_seconds,
         )
         session_scope = session_scope_for(engine)
-        read_scope = read_scope or session_scope_for(read_engine(engine))
+        if read_scope is None:
+            reads = read_engine(engine)
+            read_scope, read_connections = session_scope_for(reads), reads.connect
     docs = docs_enabled(settings)
     app = FastAPI(
         title=API_TITLE,
@@ -160,6 +163,8 @@ def create_app(
     app.state.engine = engine
     app.state.session_scope = session_scope
     app.state.read_scope = read_scope or session_scope
+    # the pages that read on a Core connection (``RequestContext.reading``)
+    app.state.read_connections = read_connections or connections_of(app.state.read_scope)
     install_error_handlers(app)
     app.include_router(api_router)
     app.openapi = _openapi(app)  # type: ignore[method-assign]

@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
@@ -16,6 +16,7 @@ from server.errors import nul_refused
 from server.settings import normalise_database_url
 
 SessionScope = Callable[[], AbstractContextManager[Session]]
+ConnectionScope = Callable[[], AbstractContextManager[Connection]]
 T = TypeVar("T")
 
 # The execution option of the engine that read-only requests use (``read_engine``).
@@ -115,6 +116,18 @@ def session_scope_for(engine: Engine) -> SessionScope:
     def scope() -> Iterator[Session]:
         with Session(engine, expire_on_commit=False) as session:
             yield session
+
+    return scope
+
+
+def connections_of(sessions: SessionScope) -> ConnectionScope:
+    """Core connections for the pages that only read, taken from sessions: the tests' sessions are bound to
+    their transaction, and a page then reads inside it (production uses ``read_engine(engine).connect``)."""
+
+    @contextmanager
+    def scope() -> Iterator[Connection]:
+        with sessions() as session:
+            yield session.connection()
 
     return scope
 

@@ -217,3 +217,18 @@ def describe(line: str | Guarantee, *, label: str = "") -> str:
         Kind.SANTE_100: ("" if named else f"{SANTE_100_WORDS} : ")
         + "prise en charge jusqu'au prix limite, sans reste à charge",
     }[g.kind]
+
+
+def table_words(line: str | Guarantee) -> str:
+    """The line as a member reads it beside its description (« au tableau »): a percentage as printed on
+    the table (« 150% BR », which the description explains), a forfait in words — « forfait de 350 € par
+    an », never « hors RO » or « RO inclus »: whether the Sécurité sociale is included is said by
+    ``describe``. An unreadable line is shown as it is."""
+    try:
+        g = parse(line) if isinstance(line, str) else line
+    except NotationError:
+        return str(line)
+    if not g.is_forfait:
+        return str(g)
+    period = _PERIOD_WORDS[g.period] if g.period else ""
+    return f"forfait de {_number_text(g.value, money=True)}{NBSP}€{period}"

@@ -41,7 +41,7 @@ from typing import Any
 
 from models.domain.dates import add_years, format_date
 from models.domain.money import ZERO, format_eur, format_percent, round_half_up, to_json_amount
-from models.domain.notation import Guarantee, Kind, Period, describe
+from models.domain.notation import Guarantee, Kind, Period, describe, table_words
 from models.domain.request import (
     InvalidRequest,
     Refusal,
@@ -53,7 +53,7 @@ from models.domain.tariffs import OPTICS_KINDS, ActTariff, TariffError, TariffSe
 from models.domain.vocabulary import ACT_LABELS, DEDUCTION_LABELS
 
 NON_OPTAM_SECTORS = ("2", "3")
-DEFAULT_NAMES = ("base", "surcomplementaire")
+DEFAULT_NAMES = ("base", "surcomplémentaire")  # shown: « Votre contrat « surcomplémentaire » … »
 _EXEMPTION_WORDS = {"maternite": "maternité", "c2s": "complémentaire santé solidaire"}
 
 
@@ -428,7 +428,8 @@ def _simulate_line(
                     request.already_used[index] if index < len(request.already_used) else ZERO
                 )
             remaining = max(ZERO, _forfait(g, request.quantity) - state.ceilings_used[ceiling_key])
-            bounds.append((remaining, f"Il reste {format_eur(remaining)} sur le plafond de la garantie « {g} »"))
+            left = f"Il reste {format_eur(remaining)} sur le plafond de la garantie ({table_words(g)})"
+            bounds.append((remaining, left))
         amount = own
         for bound, text in bounds:
             if bound < amount:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401 - registers every table
+from server.migrate import compared
 from server.migrations.render import render_item
 
 config = context.config
@@ -26,6 +27,7 @@ def _configure(connection: Connection) -> None:
         render_item=render_item,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=compared,
     )
 
 

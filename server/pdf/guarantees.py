@@ -8,6 +8,7 @@ from datetime import date
 
 from models.domain.dates import format_date
 from models.domain.money import format_eur
+from models.domain.notation import table_words
 from models.domain.vocabulary import contract_service_reach, contract_service_title, inline_words
 from models.schemas.common import ContractLevel, Relationship
 from models.schemas.guarantees import CeilingUse, EquipmentRenewal, MyGuarantees
@@ -84,7 +85,12 @@ def guarantees_pdf(member: Member, guarantees: MyGuarantees, holder: MemberBlock
             layout.table(
                 LINE_COLUMNS,
                 [
-                    [line.label, line.notation, line.description, line.example.sentence if line.example else "–"]
+                    [
+                        line.label,
+                        table_words(line.notation),
+                        line.description,
+                        line.example.sentence if line.example else "–",
+                    ]
                     for line in category.lines
                 ],
             )
@@ -112,7 +118,7 @@ def guarantees_pdf(member: Member, guarantees: MyGuarantees, holder: MemberBlock
                 CEILING_COLUMNS,
                 [
                     [
-                        f"{c.category_label} – {c.line_label} ({c.notation}, {c.contract_name})",
+                        f"{c.category_label} – {c.line_label} ({table_words(c.notation)}, {c.contract_name})",
                         format_eur(c.used),
                         format_eur(c.remaining),
                         ceiling_period_words(c),

@@ -37,7 +37,7 @@ async def my_claims(context: MemberContext, query: Annotated[ClaimQuery, Query()
     # async + one hop to the thread pool for authentication and the database work: FastAPI then checks the
     # response on the event loop instead of in a second thread-pool hop (the most used list of the app)
     today = context.today
-    return await context.as_member(lambda call: service.list_claims(call.session, call.viewer, query, today))
+    return await context.reading(lambda call: service.claims_page(call.connection, call.viewer, query, today))
 
 
 @router.get(

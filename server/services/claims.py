@@ -19,7 +19,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, case, exists, func, or_
+from sqlalchemy import ColumnElement, Connection, String, bindparam, case, exists, func, literal_column, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from models.domain import search, vocabulary
@@ -127,6 +129,8 @@ class _Shape:
     sort: ClaimSortKey = ClaimSortKey.care_date
     order: SortOrder = SortOrder.desc
     paged: bool = True
+    text_slots: int = 0  # the text search's claims: that many placeholders (``_id_slots``), 0 an expanding list
+    line_words: bool = False  # the text search's statement: each claim's acts and their labels, in one column
 
     @classmethod
     def of(cls, viewer: Viewer, filters: ClaimFilters, sort: ClaimSortKey, order: SortOrder, *, paged: bool) -> _Shape:
@@ -184,51 +188,57 @@ def _claim_conditions(shape: _Shape) -> list[ColumnElement[bool]]:
     return conditions
 
 
-@lru_cache(maxsize=64)
-def _lines_statement(shape: _Shape) -> Any:
-    return (
-        select(ClaimLine.claim_id, ClaimLine.act, ClaimLine.label)
-        .join(Claim, Claim.id == ClaimLine.claim_id)  # type: ignore[arg-type]
-        .where(*_claim_conditions(shape))
-    )
+class _LineWords(FunctionElement[str]):
+    """A claim's acts and their labels in one text, « act | label | act | label… », aggregated over its lines
+    (SQLite's group_concat, PostgreSQL's string_agg, the separator written in the statement: SQLAlchemy's
+    aggregate_strings sends it as a parameter rendered again at every run). For the search over the words shown,
+    it reads as those words one by one: the search's words hold no space, and folding only narrows spaces."""
+
+    type = String()
+    inherit_cache = True
 
 
-def _matching_ids(connection: Connection, shape: _Shape, params: dict[str, Any], text: str) -> list[int]:
+@compiles(_LineWords)
+def _line_words_sqlite(element: _LineWords, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ' | ')"
+
+
+@compiles(_LineWords, "postgresql")
+def _line_words_postgresql(element: _LineWords, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ' | ')"
+
+
+def _matching_ids(
+    connection: Connection, shape: _Shape, params: dict[str, Any], text: str
+) -> tuple[list[int], dict[int, Sequence[Any]]]:
     """The claims of this household (within the other filters) whose words, as the list shows them,
     hold every searched word (`models.domain.search`): label, acts, person, status, professional, amounts.
 
     Matched here in Python, identically on SQLite and PostgreSQL; a household has a few hundred claims
-    at most in a period, and the search is typed by a person."""
-    unfiltered = replace(shape, text=False, paged=False, sort=ClaimSortKey.care_date, order=SortOrder.desc)
-    rows = connection.execute(_list_statement(unfiltered), params).all()
-    claim_only = _Shape(  # the viewer's rule too: the lines of care hidden from them are not even read
-        shape.date_from,
-        shape.date_to,
-        shape.beneficiary,
-        shape.category,
-        shape.status,
-        own=shape.own,
-        hidden=shape.hidden,
+    at most in a period, and the search is typed by a person. Also gives the latest payment of each claim it
+    read (``_latest_payments``): the page's are among them."""
+    unfiltered = replace(
+        shape, text=False, paged=False, sort=ClaimSortKey.care_date, order=SortOrder.desc, line_words=True
     )
-    lines: dict[int, list[str]] = {}
-    for claim_id, act, label in connection.execute(_lines_statement(claim_only), params):
-        lines.setdefault(claim_id, []).extend((act, label))
-    payments = _latest_payments(connection, [row.id for row in rows])
+    rows = connection.execute(_list_statement(unfiltered), params).all()
+    payments = _latest_payments(connection, [row[0] for row in rows])
+    matches = search.matcher(text)
     found = []
-    for row in rows:
-        _payee, payee_label, payment_state, _date, _suffix = payments.get(row.id, NO_PAYMENT)
+    for row in rows:  # by position (``ITEM_COLUMNS``), as ``_items``
+        claim_id, _ref, _day, _bid, first_name, last_name, label, _cat, status, _why, provider_name = row[:_AMOUNTS_AT]
+        _payee, payee_label, payment_state, _date, _suffix = payments.get(claim_id, NO_PAYMENT)
         words = search.claim_words(
-            label=row.label,
-            line_labels=lines.get(row.id, ()),
-            beneficiary_name=f"{row.first_name} {row.last_name}",
-            status=ClaimStatus(row.status),
+            label=label,
+            line_labels=(row[-1],) if row[-1] is not None else (),  # « act | label | act | label… »
+            beneficiary_name=f"{first_name} {last_name}",
+            status=ClaimStatus(status),
             payment_state=payment_state,
-            professionals=(row.provider_name, payee_label),
-            amounts=[_money(getattr(row, name)) for name in AMOUNTS],
+            professionals=(provider_name, payee_label),
+            amounts=[_money(value) for value in row[_AMOUNTS_AT : _AMOUNTS_AT + len(AMOUNTS)]],
         )
-        if search.matches(text, words):
-            found.append(row.id)
-    return found
+        if matches(words):
+            found.append(claim_id)
+    return found, payments
 
 
 def _regularisation_exists() -> ColumnElement[bool]:
@@ -257,7 +267,15 @@ ITEM_COLUMNS = (
     *AMOUNTS,
     "regularisation",
 )
+_AMOUNTS_AT = ITEM_COLUMNS.index(AMOUNTS[0])
 TOTALS_AT = len(ITEM_COLUMNS)  # then, on a page: the filter's count and its sums, in AMOUNTS order
+
+
+def _is_final(status: Any) -> ColumnElement[bool]:
+    """The status is one the mutuelle has decided (remboursé or rejeté). The statuses written in the statement
+    (our own enumeration's values, no input): a list of values would be an "expanding" parameter, its SQL
+    rendered again at every run of the page's statement (measured: a tenth of a millisecond)."""
+    return status.in_([literal_column(f"'{s.value}'") for s in sorted(FINAL)])
 
 
 def _decided(name: str, total: Any) -> Any:
@@ -265,7 +283,7 @@ def _decided(name: str, total: Any) -> Any:
     decided (remboursé or rejeté): before that they are « à venir », never a sum that looks paid."""
     if name == "charged":
         return total
-    return case((col(Claim.status).in_([s.value for s in FINAL]), total), else_=0)
+    return case((_is_final(col(Claim.status)), total), else_=0)
 
 
 @lru_cache(maxsize=512)
@@ -287,7 +305,8 @@ def _list_statement(shape: _Shape) -> Any:
     if shape.payee:
         where.append(exists().where(Payment.claim_id == Claim.id, Payment.payee == bindparam("payee")))
     if shape.text:  # the claims whose words hold the search (`_matching_ids`)
-        where.append(col(Claim.id).in_(bindparam("text_ids", expanding=True)))
+        slots = [bindparam(f"text{i}") for i in range(shape.text_slots)]
+        where.append(col(Claim.id).in_(slots or bindparam("text_ids", expanding=True)))
     item_columns: dict[str, Any] = {
         "id": col(Claim.id),
         "reference": col(Claim.reference),
@@ -305,6 +324,9 @@ def _list_statement(shape: _Shape) -> Any:
     }
     assert tuple(item_columns) == ITEM_COLUMNS  # the order ``_items`` unpacks
     columns: list[Any] = [expression.label(name) for name, expression in item_columns.items()]
+    if shape.line_words:  # the search's statement (``_matching_ids``): last, the acts and labels of the claim
+        separator = literal_column("' | '")
+        columns.append(_LineWords(col(ClaimLine.act).concat(separator).concat(col(ClaimLine.label))).label("lines"))
     if shape.paged:  # then TOTAL_COLUMNS
         columns.append(func.count().over().label("total_count"))
         columns.extend(func.sum(_decided(name, total)).over().label(f"total_{name}") for name, total in sums.items())
@@ -339,21 +361,33 @@ def _totals_statement(shape: _Shape) -> Any:
     """The totals alone: only for a page past the last one, whose statement returns no row to carry them."""
     sub = _list_statement(replace(shape, paged=False, sort=ClaimSortKey.care_date, order=SortOrder.desc))
     sub = sub.order_by(None).subquery("filtered")
-    decided = sub.c.status.in_([s.value for s in FINAL])
+    decided = _is_final(sub.c.status)
     return select(
         func.count(),
         *(func.sum(sub.c[name] if name == "charged" else case((decided, sub.c[name]), else_=0)) for name in AMOUNTS),
     ).select_from(sub)
 
 
-PAYMENT_SLOTS = 50  # a page's claims are looked up with a multiple of this many placeholders
+ID_SLOTS = 50  # a list of claims is sent with a multiple of this many placeholders…
+SLOTTED_IDS = 1_000  # …up to this many claims (a household's, within a period); beyond (an export), expanding
 
 
-@lru_cache(maxsize=8)
+def _id_slots(count: int) -> int:
+    """How many placeholders for ``count`` claims: a multiple of ``ID_SLOTS``, so that a statement is compiled
+    once per size and reused (measured, an "expanding" IN list rendered again on every run cost ~0.1 ms a
+    page); 0 beyond ``SLOTTED_IDS``: an expanding list."""
+    return -(-count // ID_SLOTS) * ID_SLOTS if count <= SLOTTED_IDS else 0
+
+
+def _slotted(prefix: str, ids: Sequence[int], slots: int) -> dict[str, int]:
+    """The values of ``slots`` placeholders ``prefix0``… for ``ids``, filled up with a repeated id."""
+    return {f"{prefix}{i}": ids[min(i, len(ids) - 1)] for i in range(slots)}
+
+
+@lru_cache(maxsize=32)
 def _payments_statement(slots: int) -> Any:
-    """The claims' payments, latest last. ``slots`` > 0: that many placeholders (``id0``…), filled up with a
-    repeated id — one statement compiled once per page size; measured, an "expanding" IN list rendered again
-    on every run cost ~0.1 ms a page. 0: an expanding list, for the export's thousands of claims."""
+    """The claims' payments, latest last. ``slots`` > 0: that many placeholders (``id0``…, ``_id_slots``);
+    0: an expanding list, for the export's thousands of claims."""
     ids = [bindparam(f"id{i}") for i in range(slots)] if slots else bindparam("ids", expanding=True)
     return (
         select(
@@ -374,10 +408,8 @@ def _latest_payments(connection: Connection, claim_ids: Sequence[int]) -> dict[i
     latest: dict[int, Sequence[Any]] = {}
     if not claim_ids:
         return latest
-    if len(claim_ids) <= MAX_PAGE_SIZE:
-        slots = -(-len(claim_ids) // PAYMENT_SLOTS) * PAYMENT_SLOTS
-        padded = [*claim_ids, *[claim_ids[0]] * (slots - len(claim_ids))]
-        rows = connection.execute(_payments_statement(slots), {f"id{i}": v for i, v in enumerate(padded)})
+    if slots := _id_slots(len(claim_ids)):
+        rows = connection.execute(_payments_statement(slots), _slotted("id", claim_ids, slots))
     else:
         rows = connection.execute(_payments_statement(0), {"ids": list(claim_ids)})
     for claim_id, *payment in rows:
@@ -388,8 +420,12 @@ def _latest_payments(connection: Connection, claim_ids: Sequence[int]) -> dict[i
 NO_PAYMENT = (None, None, None, None, None)
 
 
-def _items(connection: Connection, rows: Sequence[Any]) -> list[ClaimListItem]:
-    payments = _latest_payments(connection, [row[0] for row in rows])
+def _items(
+    connection: Connection, rows: Sequence[Any], payments: dict[int, Sequence[Any]] | None = None
+) -> list[ClaimListItem]:
+    """``payments``: the latest payments already read (the text search's), else read here."""
+    if payments is None:
+        payments = _latest_payments(connection, [row[0] for row in rows])
     items = []
     for row in rows:
         (
@@ -437,26 +473,36 @@ def _items(connection: Connection, rows: Sequence[Any]) -> list[ClaimListItem]:
     return items
 
 
-def _prepared(connection: Connection, viewer: Viewer, filters: ClaimFilters, shape: _Shape) -> dict[str, Any] | None:
-    """The parameters of the filter; None when the text matches no claim of the household (nothing to run)."""
+def _prepared(
+    connection: Connection, viewer: Viewer, filters: ClaimFilters, shape: _Shape
+) -> tuple[_Shape, dict[str, Any] | None, dict[int, Sequence[Any]] | None]:
+    """The shape and the parameters of the filter (None when the text matches no claim of the household: nothing
+    to run); and, after a text search, the latest payments it read."""
     params = _params(viewer, filters)
-    if filters.text:
-        params["text_ids"] = _matching_ids(connection, shape, params, filters.text)
-        if not params["text_ids"]:
-            return None
-    return params
+    if not filters.text:
+        return shape, params, None
+    found, payments = _matching_ids(connection, shape, params, filters.text)
+    if not found:
+        return shape, None, payments
+    slots = _id_slots(len(found))
+    params.update(_slotted("text", found, slots) if slots else {"text_ids": found})
+    return replace(shape, text_slots=slots), params, payments
 
 
 def list_claims(session: Session, viewer: Viewer, query: ClaimQuery, today: date) -> ClaimList:
-    """One page of the household's claims for the filter, sorted, with the totals of the whole filter:
-    one statement for both, then one for the page's latest payments."""
+    """One page of the household's claims for the filter, sorted, with the totals of the whole filter."""
+    return claims_page(session.connection(), viewer, query, today)
+
+
+def claims_page(connection: Connection, viewer: Viewer, query: ClaimQuery, today: date) -> ClaimList:
+    """``list_claims`` on a Core connection (the member's page needs no ORM session): one statement for the
+    page and the totals, then one for the page's latest payments."""
     sort, order = query.sort, query.order
     page_size = max(1, min(query.page_size, MAX_PAGE_SIZE))
     page = max(1, query.page)
     applied = effective_filters(query.filters(), today)
-    connection = session.connection()
     shape = _Shape.of(viewer, applied, sort, order, paged=True)
-    params = _prepared(connection, viewer, applied, shape)
+    shape, params, payments = _prepared(connection, viewer, applied, shape)
     rows: Sequence[Any] = []
     totals = ClaimTotals(count=0, charged=ZERO, amo_paid=ZERO, amc_paid=ZERO, out_of_pocket=ZERO)
     if params is not None:
@@ -476,7 +522,7 @@ def list_claims(session: Session, viewer: Viewer, query: ClaimQuery, today: date
             out_of_pocket=_money(sums[3]),
         )
     return ClaimList(
-        items=_items(connection, rows),
+        items=_items(connection, rows, payments),
         totals=totals,
         page=page,
         page_size=page_size,
@@ -495,9 +541,9 @@ def all_claims(
     applied = effective_filters(query.filters(), today)
     connection = session.connection()
     shape = _Shape.of(viewer, applied, query.sort, query.order, paged=False)
-    params = _prepared(connection, viewer, applied, shape)
+    shape, params, payments = _prepared(connection, viewer, applied, shape)
     rows = connection.execute(_list_statement(shape), params).all() if params is not None else []
-    return applied, _items(connection, rows)
+    return applied, _items(connection, rows, payments)
 
 
 def options(session: Session, viewer: Viewer, today: date) -> ClaimOptions:

@@ -1,6 +1,8 @@
 """The care finder's search (issue 21), for members and conseillers alike: practitioners or establishments by
 name, profession or speciality (``q``) and town or postcode (``where``), accents and case ignored, a page
-at a time. The words are compared with the folded columns the import wrote (``search_text``, ``town_key``)."""
+at a time. The words are compared with the folded columns the import wrote (``search_text``, ``town_key``): each
+searched word must begin a word of the row (« cardio » finds « Cardiologie », « martin » « Saint-Martin »), found
+through the index of those words, never by reading the whole table."""
 
 from __future__ import annotations
 
@@ -12,14 +14,28 @@ from sqlmodel import Session, col, func, select
 from models.domain import directory as words
 from models.schemas.directory import DirectoryHit, DirectoryKind, DirectoryPage, DirectoryQuery
 from models.tables import DirectoryConvention, DirectoryEstablishment, DirectoryPractitioner
+from models.tables.directory import WORD_INDEXES
 from server.errors import ApiError
 
 _DEPARTEMENT = re.compile(r"^(\d{2}|2[ab]|97\d)$")
 _POSTCODE = re.compile(r"^\d{5}$")
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def _words_condition(
+    table: type[DirectoryPractitioner] | type[DirectoryEstablishment], terms: list[str], dialect: str
+) -> sa.ColumnElement:
+    """The rows where every searched word begins a word of ``search_text``, through the index of its words
+    (migration 0014): SQLite's FTS5 table, PostgreSQL's GIN index over ``to_tsvector('simple', search_text)`` —
+    the same words on both, since ``search_text`` and the terms are folded to [0-9a-z] words. The terms, folded,
+    hold nothing but those characters: they cannot change the query's syntax."""
+    if dialect == "postgresql":
+        simple = sa.literal_column("'simple'")  # a constant, as in the index's expression
+        tsquery = " & ".join(f"{term}:*" for term in terms)
+        return func.to_tsvector(simple, col(table.search_text)).op("@@")(func.to_tsquery(simple, tsquery))
+    fts = WORD_INDEXES[table.__tablename__]  # type: ignore[index]
+    match = " AND ".join(f'"{term}"*' for term in terms)
+    rows = sa.select(sa.column("rowid")).select_from(sa.table(fts)).where(sa.literal_column(fts).op("MATCH")(match))
+    return col(table.id).in_(rows)
 
 
 def _where_clause(table: type[DirectoryPractitioner] | type[DirectoryEstablishment], where: str) -> sa.ColumnElement:
@@ -45,9 +61,9 @@ def _check(query: DirectoryQuery) -> None:
 def search(session: Session, query: DirectoryQuery) -> DirectoryPage:
     _check(query)
     table = DirectoryPractitioner if query.kind == DirectoryKind.practitioner else DirectoryEstablishment
-    conditions: list[sa.ColumnElement] = [
-        col(table.search_text).like(_like(term), escape="\\") for term in words.search_words(query.q)
-    ]
+    terms = words.search_words(query.q)
+    dialect = session.get_bind().dialect.name
+    conditions: list[sa.ColumnElement] = [_words_condition(table, terms, dialect)] if terms else []
     if query.where.strip():
         conditions.append(_where_clause(table, query.where))
     total = session.exec(select(func.count()).select_from(table).where(*conditions)).one()

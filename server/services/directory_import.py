@@ -5,7 +5,8 @@ All or nothing: the old rows are deleted and the new ones written in the caller'
 see the old directory until the commit and a malformed line (named by its number, in French) leaves it as it
 was. The rows go in batches through the bulk writer the generator uses (server.bulk: executemany on SQLite,
 COPY on PostgreSQL); on SQLite the secondary indexes are dropped first and built once at the end, inside the
-same transaction (one sort each instead of a million random insertions: see bench/directory_bench.py).
+same transaction (one sort each instead of a million random insertions: see bench/directory_bench.py), and the
+FTS5 index of the search words is rebuilt from the new rows.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy import Connection, Engine
 
 from models.domain import directory as files
 from models.tables import DirectoryConvention, DirectoryEstablishment, DirectoryPractitioner
+from models.tables.directory import WORD_INDEXES
 from server.bulk import insert_rows
 
 BATCH_ROWS = 20_000
@@ -80,6 +82,7 @@ class ImportReport:
     kind: str
     rows: int = 0
     elapsed: float = 0.0
+    word_index: float = 0.0  # of ``elapsed``: rebuilding SQLite's FTS5 index of the search words
 
     def summary(self) -> str:
         return f"Annuaire : {self.rows:,} {KIND_WORDS[self.kind]} importés en {self.elapsed:.1f} s.".replace(",", " ")
@@ -259,7 +262,7 @@ def load(connection: Connection, path: Path, *, progress: bool = False, out: IO[
                     rows, columns = _establishment_rows(lines, first, tick), ESTABLISHMENT_COLUMNS
                 else:
                     rows, columns = _convention_rows(lines, tick), ("rpps", "sector")
-                report.rows = _replace(connection, table, columns, rows)
+                report.rows, report.word_index = _replace(connection, table, columns, rows)
             except files.DirectoryLineError as exc:
                 raise DirectoryImportError(f"{exc} {NOTHING_LOADED}") from None
             bar.update(task, completed=path.stat().st_size)
@@ -267,8 +270,9 @@ def load(connection: Connection, path: Path, *, progress: bool = False, out: IO[
     return report
 
 
-def _replace(connection: Connection, table: sa.Table, columns: tuple[str, ...], rows: Any) -> int:
-    """Delete the table's rows and write the new ones, the secondary indexes built once at the end."""
+def _replace(connection: Connection, table: sa.Table, columns: tuple[str, ...], rows: Any) -> tuple[int, float]:
+    """Delete the table's rows and write the new ones, the secondary indexes built once at the end. Gives the
+    rows written and the seconds spent rebuilding the FTS5 index of the search words."""
     driver = connection.connection.driver_connection
     dialect = connection.dialect.name
     # SQLite: a writer never blocks readers (WAL), so the indexes can be dropped and built once after the load
@@ -284,4 +288,9 @@ def _replace(connection: Connection, table: sa.Table, columns: tuple[str, ...], 
         written += len(batch)
     for index in indexes:
         index.create(connection)
-    return written
+    started = time.perf_counter()
+    if dialect == "sqlite" and (words := WORD_INDEXES.get(table.name)):
+        # The FTS5 index of the search words reads the table's rows (external content): built again from them,
+        # once, in the same transaction (PostgreSQL's GIN index follows the rows by itself).
+        connection.exec_driver_sql(f"INSERT INTO {words}({words}) VALUES ('rebuild')")
+    return written, time.perf_counter() - started

@@ -74,16 +74,18 @@ def hidden_from_principal(session: Session, member_id: int) -> tuple[Beneficiary
     return tuple(rows)
 
 
-def principal(session: Session, member: Member) -> Viewer:
+def principal(session: Session, member: Member, *, hides_care: bool = True) -> Viewer:
+    """``hides_care`` False: the caller's statement found no beneficiary hiding their care (no lookup)."""
     assert member.id is not None
-    return Viewer(member=member, hidden=hidden_from_principal(session, member.id))
+    return Viewer(member=member, hidden=hidden_from_principal(session, member.id) if hides_care else ())
 
 
-def for_account(session: Session, account: Account) -> Viewer | None:
-    """The viewer behind a member-side account, or None (staff, or an account without a household)."""
+def for_account(session: Session, account: Account, *, hides_care: bool = True) -> Viewer | None:
+    """The viewer behind a member-side account, or None (staff, or an account without a household).
+    ``hides_care``: as ``principal``."""
     if account.member_id is not None:
         member = session.get(Member, account.member_id)
-        return principal(session, member) if member is not None else None
+        return principal(session, member, hides_care=hides_care) if member is not None else None
     if account.beneficiary_id is None:
         return None
     beneficiary = session.get(Beneficiary, account.beneficiary_id)

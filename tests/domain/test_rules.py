@@ -219,7 +219,7 @@ def test_stacked_contracts_pay_in_order_within_what_is_left():
     result = run(act="CS", charged="80", sector="2-optam", guarantees=["100% BR", "200% BR"])
     assert [(p.contract, p.amount) for p in result.amc] == [
         ("base", D("9.45")),
-        ("surcomplementaire", D("31.50")),
+        ("surcomplémentaire", D("31.50")),
     ]
     assert result.amo_gross + result.amc_paid == D("63.00")
     named = simulate(

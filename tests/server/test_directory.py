@@ -5,9 +5,12 @@ criterion."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, event
 
 from fixtures.demo import DIRECTORY_SAMPLES
 from models.domain.directory import NO_CRITERION, TOO_SHORT
@@ -117,3 +120,55 @@ async def test_a_conseiller_searches_too(client: Any, make: Any, member_headers:
 async def test_without_a_session_the_directory_is_closed(client: Any, member_headers: dict[str, str]) -> None:
     response = await client.get("/api/v1/directory", params={"q": "fabre"})
     assert response.status_code == 401
+
+
+# --- the words' index (issue 21's leftover: a search by name read the whole table) --------------------------------
+
+
+async def test_a_searched_word_begins_a_word_of_the_row(client: Any, member_headers: dict[str, str]) -> None:
+    """Each word typed is looked for at the start of the words shown — name, first name, profession, speciality,
+    site — accents and case ignored (the words' index holds whole words: the middle of a word is not a start)."""
+    assert _names(await _search(client, member_headers, q="castel")) == ["Hélène CASTELLANI"] * 2
+    assert _names(await _search(client, member_headers, q="CASTELLANI Hél")) == ["Hélène CASTELLANI"] * 2
+    assert _names(await _search(client, member_headers, q="européen")) == ["Hélène CASTELLANI", "Marc PEYRON"]  # a site
+    assert (await _search(client, member_headers, q="tellani"))["total"] == 0
+    assert (await _search(client, member_headers, q="castellani bensaid"))["total"] == 0  # every word, one row
+
+
+@contextmanager
+def _statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    seen: list[tuple[str, Any]] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if "directory_practitioner" in statement and statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+@pytest.mark.parametrize("params", [{"q": "castellani"}, {"q": "cardio", "where": "Marseille"}])
+async def test_the_searched_words_go_through_their_index(
+    client: Any, engine: Engine, db_session: Any, member_headers: dict[str, str], params: dict[str, str]
+) -> None:
+    """The plan of the search's statements (the count and the page), not a timing: on SQLite the words are read
+    from their FTS5 table and the practitioners by id, never by reading the whole table; on PostgreSQL the GIN index
+    of the words answers the words' condition (sequential scans turned off to ask whether it can: on a sample of
+    29 rows the planner rightly prefers to read them all)."""
+    with _statements(engine) as seen:
+        assert (await _search(client, member_headers, **params))["total"] > 0
+    assert len(seen) == 2, seen  # the count, the page
+    connection = db_session.connection()
+    for statement, parameters in seen:
+        if engine.dialect.name == "sqlite":
+            plan = [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+            assert any("directory_practitioner_fts VIRTUAL TABLE INDEX" in step for step in plan), plan
+            assert not any(step.startswith("SCAN directory_practitioner") and "fts" not in step for step in plan), plan
+        else:
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = [row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)]
+            assert any("ix_directory_practitioner_words" in step for step in plan), plan
+            assert not any("Seq Scan on directory_practitioner" in step for step in plan), plan

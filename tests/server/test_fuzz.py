@@ -74,7 +74,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(path_regex
 @pytest.fixture
 def fuzz_app(app, fuzz_tokens):
     saved = dict(vars(APP.state)["_state"])
-    for name in ("settings", "clock", "session_scope", "read_scope", "engine"):
+    for name in ("settings", "clock", "session_scope", "read_scope", "read_connections", "engine"):
         setattr(APP.state, name, getattr(app.state, name))
     yield APP
     vars(APP.state)["_state"].update(saved)

@@ -132,7 +132,8 @@ async def test_the_pdf_holds_the_lines_and_the_euro_amounts_as_text(client, fami
     assert "Tableau de garanties" in text
     assert "Léa RIMON" in text
     assert "Santé Socle (C40SOCLE)" in text and "Santé Premium (C40ZPREMIUM) – surcomplémentaire" in text
-    assert "150% BR" in text and "forfait 350 € hors RO /an" in text
+    assert "150% BR" in text and "forfait de 350 € par an" in flat
+    assert "hors RO" not in flat and "RO inclus" not in flat  # the forfaits in words
     assert "jusqu'à 150 % de la base de remboursement" in flat
     assert re.search(r"14,75[\n ]€", text)  # the example's reste à charge, euro sign intact
     assert "120,00 € 230,00 € année 2026" in text  # used and left of the dental ceiling

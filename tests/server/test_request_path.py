@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +16,9 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import select
 
-from models.tables import AuthSession
+from models.schemas.common import AccountState, Relationship, Sex
+from models.tables import AuthSession, Beneficiary
+from server import deps
 from server.db import create_db_engine, read_engine, retry_once_if_dropped, session_scope_for
 from server.security.tokens import hash_token
 from server.services.auth import LAST_SEEN_RESOLUTION, revoke_everything
@@ -57,18 +59,18 @@ def member_token(make):
     return make.session_token(make.account(member))
 
 
-async def test_a_claims_page_runs_four_statements(client, engine, member_token):
-    """The caller (session + account + member), the care hidden from the assuré principal at a beneficiary's
-    request (issue 21: the viewer), the page with the filter's totals, the page's payments: four statements.
-    Fails if the auth chain goes back to one lookup per row (it was session, account, member)."""
+async def test_a_claims_page_runs_three_statements(client, engine, member_token):
+    """The caller (session + account + member, and whether a beneficiary hides their care: issue 21), the page
+    with the filter's totals, the page's payments: three statements. Fails if the auth chain goes back to one
+    lookup per row (it was session, account, member, then the hidden care)."""
     assert (await client.get(CLAIMS, headers=bearer(member_token))).status_code == 200  # warm (first-use setup)
     with statements(engine) as seen:
         response = await client.get(CLAIMS, headers=bearer(member_token))
     assert response.status_code == 200 and response.json()["totals"]["count"] == 3
-    assert len(seen) == 4, seen
-    assert "care_private_since" in seen[1], seen
+    assert len(seen) == 3, seen
     caller = seen[0]
     assert all(re.search(rf"\b{table}\b", caller) for table in ("auth_session", "account", "member")), caller
+    assert "care_private_since" in caller, caller
     assert not any(_reads_caller_tables(s) for s in seen[1:]), seen
 
 
@@ -204,6 +206,7 @@ def test_a_read_meets_a_dropped_connection_and_is_answered(database_url):
 # --- a page that only reads ----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("engine")  # the tables migrated: run alone or first on its worker, it found none
 def test_a_read_takes_no_lock_and_no_transaction(database_url):
     """SQLite: a read's transaction is deferred, so another connection may write meanwhile (a BEGIN IMMEDIATE
     would queue every page behind every writer). PostgreSQL: a read runs in autocommit, no transaction open
@@ -238,3 +241,93 @@ def test_a_pages_payments_whatever_its_size(db_session, make):
     for asked in (ids[:1], ids * 17, ids * 67):  # 50 and 100 placeholders; 201 ids: the expanding list
         got = _latest_payments(connection, asked)
         assert {k: list(v) for k, v in got.items()} == {i: expected[i] for i in set(asked)}
+
+
+# --- the quick way in of Mes remboursements (``RequestContext.reading``) -------------------------------------
+
+
+def _expire_password(make, account, _session, _token):
+    account.state = AccountState.password_expired
+    make._save(account)
+
+
+def _old_password(make, account, _session, _token):
+    account.password_changed_at = make.clock.now() - make.settings.member_password_max_age - timedelta(days=1)
+    make._save(account)
+
+
+def _state(state):
+    def change(make, account, _session, _token):
+        account.state = state
+        make._save(account)
+
+    return change
+
+
+def _clock(delta):
+    def change(make, _account, _session, _token):
+        make.clock.advance(delta)
+
+    return change
+
+
+def _revoke(make, _account, auth_session, _token):
+    auth_session.revoked_at = make.clock.now()
+    make._save(auth_session)
+
+
+def _hide_a_beneficiarys_care(make, account, _session, _token):
+    beneficiary = Beneficiary(
+        member_id=account.member_id,
+        relationship=Relationship.spouse,
+        first_name="Samuel",
+        last_name="Durand",
+        birth_date=date(1982, 3, 4),
+        sex=Sex.male,
+        care_private_since=make.clock.now(),
+    )
+    make._save(beneficiary)
+
+
+CASES = {
+    "nothing to do": lambda *_: None,
+    "last seen over a minute ago": _clock(LAST_SEEN_RESOLUTION + timedelta(seconds=1)),
+    "idle too long": _clock(timedelta(minutes=16)),
+    "past the absolute lifetime": _clock(timedelta(hours=13)),
+    "revoked": _revoke,
+    "password expired (state)": _expire_password,
+    "password too old": _old_password,
+    "account locked": _state(AccountState.locked),
+    "account disabled": _state(AccountState.disabled),
+    "account never activated": _state(AccountState.never_activated),
+    "e-mail unconfirmed": _state(AccountState.email_unconfirmed),
+    "a beneficiary hides their care": _hide_a_beneficiarys_care,
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+async def test_the_quick_way_in_answers_as_the_full_way(client, db_session, make, monkeypatch, case):
+    """Mes remboursements reads its caller with one Core statement and goes the full way (``authenticate``,
+    the viewer) whenever that statement finds something to do or to say. Whatever the caller's situation, the
+    answer is the full way's: the same status and body, the same session row afterwards. Fails if the quick
+    way lets through a session the full way refuses, or forgets the last-seen time or the hidden care."""
+    answers = []
+    for quick in (True, False):
+        make.clock.set(TEST_NOW)
+        member = make.member()
+        contract = make.contract(member)
+        make.claim(member, contract=contract, care_date=TEST_NOW.date() - timedelta(days=10))
+        account = make.account(member)
+        token = make.session_token(account)
+        auth_session = db_session.exec(select(AuthSession).where(AuthSession.token_hash == hash_token(token))).one()
+        CASES[case](make, account, auth_session, token)
+        if not quick:
+            monkeypatch.setattr(deps, "quick_principal", lambda *_: None)
+        response = await client.get(CLAIMS, headers=bearer(token))
+        monkeypatch.undo()
+        db_session.refresh(auth_session)
+        body = response.json()
+        for item in body.get("items", []):
+            item.pop("id"), item.pop("reference"), item.pop("beneficiary_id")
+        answers.append((response.status_code, body, auth_session.last_seen_at == make.clock.now()))
+    assert answers[0] == answers[1], case

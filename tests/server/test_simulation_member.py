@@ -279,7 +279,7 @@ async def test_the_annual_ceiling_left_is_what_this_year_s_claims_did_not_use(cl
     )
     assert body == expected
     assert body["amc_paid"] == "230.00"
-    assert "Il reste 230,00\u00a0€ sur le plafond de la garantie « forfait 350 € hors RO /an »" in body["explanation"]
+    assert "Il reste 230,00\u00a0€ sur le plafond de la garantie (forfait de 350\u00a0€ par an)" in body["explanation"]
     # Zoé's ceiling is her own: untouched
     zoe = await _member_simulation(
         client, family, act="PROTHESE", charged="900", basket="libre", beneficiary_id=str(family["zoe"].id)

@@ -20,7 +20,7 @@ from tui.linear.request_forms import fill_and_send
 from tui.screens.request_forms import RequestFormScreen
 
 NB = "\u00a0"
-CEILING = "Il reste 0,00 € sur le plafond de la garantie « forfait 350 € hors RO /an »"
+CEILING = "Il reste 0,00 € sur le plafond de la garantie (forfait de 350 € par an)"
 
 
 async def _simulated(api, act: str, charged: str, beneficiary_id: int):

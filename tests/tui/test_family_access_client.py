@@ -20,7 +20,7 @@ from tests.tui.profile_helpers import in_order, in_section, lines_of, on_form, r
 from tui.app import EspaceApp
 from tui.screens.account import ActivationScreen
 from tui.screens.dashboard import DashboardScreen
-from tui.screens.forms import ConfirmScreen, FormScreen
+from tui.screens.forms import ConfirmScreen, FormScreen, PickScreen
 from tui.screens.login import LoginScreen
 from tui.widgets.status import StatusLine
 
@@ -210,3 +210,87 @@ async def test_linear_principal_opens_an_access_after_a_wrong_number(api, token_
         ],
     )
     assert len(letter_code(demo_session, samuel(demo_session))) == 8
+
+
+DUPLICATA = "Demander un duplicata de la carte"
+CARD_PDF = "Enregistrer la carte en PDF"
+
+
+def _as_lea(api, token_store, demo_make, demo_session) -> None:
+    lea = demo_session.exec(
+        select(Account).join(Member, Member.id == Account.member_id).where(Member.member_number == LEA)
+    ).one()
+    token_store.set(api.base_url, demo_make.session_token(lea))
+
+
+async def _card_offers(app: EspaceApp, pilot) -> list[str]:
+    """The actions the card section offers (Entrée on it), and whether its duplicata key is live."""
+    screen = app.screen
+    assert screen.section == "card"
+    live = screen.check_action("profile_action", ("card_duplicate",))
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, PickScreen))
+    offered = list(app.screen.options)
+    await pilot.press("escape")
+    await until(pilot, lambda: app.screen is screen)
+    return offered + (["touche u active"] if live else [])
+
+
+async def test_the_card_duplicata_is_not_offered_to_a_beneficiarys_own_access(api, token_store, samuel_logged_in):
+    """Issue 21: the server refuses the duplicata (403) to an ayant droit's own access: Samuel's card
+    section offers the PDF only (no « u » key, nothing in the list); Léa's offers both (next test)."""
+    app = EspaceApp(api, token_store=token_store, demo_maildir=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await settle(pilot)
+        await pilot.press("c")  # « Mon accès »
+        await until(pilot, lambda: app.screen.id == "profile")
+        await settle(pilot)
+        await pilot.press("down")  # Carte de tiers payant
+        await settle(pilot)
+        assert await _card_offers(app, pilot) == [f"{CARD_PDF} (touche k)"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.screen.id == "profile" and "duplicata" not in status_of(app).lower()
+
+
+async def test_the_principals_card_section_offers_the_duplicata(api, token_store, log_in_as):
+    await log_in_as(LEA)
+    async with in_section(api, token_store, "card") as (app, pilot):
+        offered = await _card_offers(app, pilot)
+        assert offered == [f"{CARD_PDF} (touche k)", f"{DUPLICATA} (touche u)", "touche u active"]
+
+
+async def test_linear_the_card_duplicata_is_offered_to_the_principal_only(
+    api, token_store, samuel_logged_in, demo_make, demo_session
+):
+    lines, err = await run_linear(
+        api,
+        token_store,
+        [
+            ("menu", "Mon accès : ma carte et la confidentialité de mes soins"),
+            ("menu", "Carte de tiers payant"),
+            ("menu", "Retour"),
+            ("menu", "Retour"),
+            ("menu", "Quitter"),
+        ],
+    )
+    assert err == ""
+    actions = lines[lines.index("== Que voulez-vous faire ? ==", lines.index("== Carte de tiers payant ==")) :]
+    assert actions[1:3] == [f"1. {CARD_PDF}", "2. Retour"]
+    assert not any(DUPLICATA in line for line in lines)
+    _as_lea(api, token_store, demo_make, demo_session)
+    lines, err = await run_linear(
+        api,
+        token_store,
+        [
+            ("menu", "Mon profil : coordonnées, RIB, famille, carte, documents, mes données"),
+            ("menu", "Carte de tiers payant"),
+            ("menu", "Retour"),
+            ("menu", "Retour"),
+            ("menu", "Quitter"),
+        ],
+    )
+    assert err == ""
+    actions = lines[lines.index("== Que voulez-vous faire ? ==", lines.index("== Carte de tiers payant ==")) :]
+    assert actions[1:4] == [f"1. {CARD_PDF}", f"2. {DUPLICATA}", "3. Retour"]

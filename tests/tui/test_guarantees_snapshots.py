@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
+from textual.widgets import Button, Input, Select
 
-from models.tables import Account
+from models.tables import Account, Beneficiary
 from tui.app import EspaceApp
 
 
@@ -36,3 +37,28 @@ def test_guarantees_80x24(snap_compare, api, token_store, lea_token):
 def test_simulator_80x24(snap_compare, api, token_store, lea_token):
     token_store.set(api.base_url, lea_token)
     assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=_open("s"))
+
+
+def test_simulator_glasses_80x24(snap_compare, api, token_store, lea_token, demo_session):
+    """One item of Samuel's glasses added: the list of items above the buttons, « Ajouter aux lunettes »."""
+    samuel = demo_session.exec(select(Beneficiary).where(Beneficiary.first_name == "Samuel")).one()
+
+    async def run_before(pilot) -> None:
+        await _open("s")(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#who", Select).value = samuel.id
+        screen.query_one("#poste", Select).value = "optique"
+        screen.query_one("#search", Input).value = "monture"
+        await pilot.pause()
+        screen.query_one("#charged", Input).value = "150"
+        screen.query_one("#basket", Select).value = "libre"
+        await pilot.pause()
+        screen.query_one("#add-item", Button).press()
+        await pilot.pause()
+        screen.query_one("#simulator-body").scroll_end(animate=False)
+        for _ in range(3):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+    token_store.set(api.base_url, lea_token)
+    assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=run_before)

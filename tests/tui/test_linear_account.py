@@ -12,8 +12,9 @@ from fixtures.world import DEMO_PASSWORD
 from models.schemas.common import AccountState
 from models.tables import Account
 from tests.tui.transcripts import ACCUEIL, ACCUEIL_AGAIN, code_then_not_trusted
+from tui.flows.account import FORGOT_INTRO
 
-from .conftest import challenge_answer, log_in_api, menu_number, run_linear_scripted
+from .conftest import challenge_answer, log_in_api, menu_number, recap_send, run_linear_scripted
 
 NEW_PASSWORD = "Glycine-Bleue-2027?"
 NATHALIE_EMAIL = "nathalie.rousseau@example.fr"
@@ -35,13 +36,40 @@ Votre choix (1 à 2) :
 Pour votre première connexion, nous avons besoin de quelques informations pour créer votre compte. Elles \
 figurent sur votre carte de tiers payant et sur le courrier de bienvenue.
 N° adhérent (chiffres seulement) :
-Code d'accès (8 lettres) :
-Adresse e-mail :
+Code d'accès (8 lettres, sur le courrier de bienvenue) :
+Code d'accès (8 lettres, sur le courrier de bienvenue) (Entrée : lavande5) :
+Adresse e-mail (elle servira aussi d'identifiant) :
+Règles du mot de passe : Au moins 12 caractères avec une majuscule, une minuscule, un chiffre et un caractère \
+spécial (ou 14 caractères sans caractère spécial) ; sans accent ; sans votre n° adhérent, nom ni date de naissance.
+Choisissez votre mot de passe :
+Choisissez votre mot de passe :
+Confirmez le mot de passe :
+Conditions générales d'utilisation de l'Espace Adhérent (version 2026-01)
 """
 )
 
+RECAP = """\
+Récapitulatif avant envoi :
+1. N° adhérent : 1203356
+2. Code d'accès : lavandes
+3. Adresse e-mail : nathalie.rousseau@example.fr
+4. Choisissez votre mot de passe : (masqué)
+5. Confirmez le mot de passe : (masqué)
+6. J'ai lu et j'accepte les conditions générales d'utilisation : Oui
+"""
+
+REFUSED_CHECK_ASKED_AGAIN = """\
+Entrée : créer mon compte ; « modifier » et le numéro d'une ligne ; « annuler » :
+== Première connexion – étape 1 sur 3 : Mes infos ==
+Vérification de sécurité (pour s'assurer qu'une personne se connecte) : Quel jour vient juste après le samedi ?
+Vérification de sécurité : votre réponse :
+Récapitulatif avant envoi :
+"""
+
 VALIDATION_TO_LOGIN = (
     """== Première connexion – étape 2 sur 3 : Validation ==
+Code reçu par e-mail :
+== Première connexion – étape 2 sur 3 : Validation ==
 Code reçu par e-mail :
 Votre compte est activé. Vous pouvez maintenant vous connecter avec votre n° adhérent ou votre adresse \
 e-mail et le mot de passe choisi. L'accès personnel d'un ayant droit se connecte avec son adresse e-mail.
@@ -62,28 +90,29 @@ N° adhérent : 1203356
 
 
 async def test_linear_activation_of_nathalie_then_login_with_the_code(api, token_store, read_code, fixed_challenges):
-    """Nathalie ROUSSEAU (1203356), never activated, code d'accès « lavandes »: a password the policy
-    refuses, then the right one, the confirmation code from the outbox, Bienvenue, then her first login
-    (the identifier kept, the second-factor code from the outbox, « Non merci »)."""
+    """Nathalie ROUSSEAU (1203356), never activated, code d'accès « lavandes »: each mistake asks again only
+    its field — a code d'accès with a digit (what was typed offered back), a password the policy refuses
+    (asked again alone, never echoed), a wrong answer to the human check refused by the server (only the new
+    question asked: the n° adhérent, the code, the e-mail and the password kept) — then the confirmation
+    code (a wrong one first, asked again alone), Bienvenue, and her first login (the identifier kept, « Non merci »)."""
 
     def answers(out):
         return [
             "2",
             "1",
             "1203356",
+            "lavande5",
             "lavandes",
             NATHALIE_EMAIL,
             "court",
-            "court",
-            "1",
-            challenge_answer(out),
-            "",
-            "",
-            "",
             NEW_PASSWORD,
             NEW_PASSWORD,
             "1",
+            "999",
+            recap_send(out),
             challenge_answer(out),
+            recap_send(out),
+            "00000000",  # a wrong confirmation code: only it is asked again
             lambda: read_code(NATHALIE_EMAIL),
             "1",
             "",
@@ -95,13 +124,23 @@ async def test_linear_activation_of_nathalie_then_login_with_the_code(api, token
 
     out, err = await _run(api, token_store, answers)
     assert out.startswith(ACTIVATION), out
-    assert "À corriger : Ajoutez au moins une lettre majuscule." in out
-    assert err.startswith("Erreur : ")
-    assert err.splitlines()[0] == "Erreur : " + err.splitlines()[0].removeprefix("Erreur : ")
-    assert out.count("À corriger :") == 4 and out.count("Le mot de passe respecte toutes les règles.") == 1
-    assert out.count("Vérification de sécurité (pour s'assurer qu'une personne se connecte) : Combien font") == 2
+    assert out.count(RECAP) == 2
+    assert RECAP + "7. Vérification de sécurité : votre réponse : 999\n" + REFUSED_CHECK_ASKED_AGAIN in out
+    assert out.count("N° adhérent (chiffres seulement) :") == 1 and out.count("Adresse e-mail (elle") == 1
+    assert out.count("Choisissez votre mot de passe :\n") == 2 and out.count("Confirmez le mot de passe :\n") == 1
+    assert out.count("Vérification de sécurité (pour s'assurer qu'une personne se connecte) :") == 2
     assert f"Un e-mail de confirmation vous a été envoyé à {NATHALIE_EMAIL}." in out
     assert VALIDATION_TO_LOGIN in out
+    assert err == (
+        "Erreur : Le code d'accès ne contient que des lettres (exemple : abcdefgh).\n"
+        "Erreur : Le mot de passe ne respecte pas les règles : Le mot de passe doit faire au moins 12 caractères "
+        "(ou 14 sans caractère spécial). Ajoutez au moins une lettre majuscule. Ajoutez au moins un chiffre. "
+        "Ajoutez au moins un caractère spécial (par exemple ! ? - _ @), ou allez jusqu'à 14 caractères.\n"
+        "Erreur : La réponse à la question de vérification est manquante ou erronée : demandez une nouvelle "
+        "question.\n"
+        "Erreur : Ce lien ou ce code n'est pas valable (déjà utilisé, expiré ou erroné) : demandez-en un nouveau.\n"
+    )
+    assert "court" not in out and NEW_PASSWORD not in out  # never echoed, never read back
     assert out.endswith("Au revoir.\n") and "\x1b" not in out
 
 
@@ -169,9 +208,64 @@ async def test_linear_three_bad_passwords_lock_then_reset_then_login(
     assert err.count("Erreur : Identifiant ou mot de passe incorrect. Après 3 essais, l'accès est bloqué") == 2
     assert err.count("Erreur : Après 3 essais, l'accès est suspendu 15 minutes ; si ce compte existe") == 2
     assert "== Mot de passe oublié ==" in out
-    assert "Le mot de passe respecte toutes les règles." in out
+    assert out.count("Nouveau mot de passe :\n") == 1 and out.count("Confirmez le nouveau mot de passe :\n") == 1
     assert "Votre mot de passe est changé et votre compte débloqué." in out
     assert "Cet appareil n'est pas retenu : le code sera demandé à la prochaine connexion. Connexion réussie." in out
+    assert "Bienvenue dans votre espace, Coralie" in out
+
+
+FORGOT = """\
+== Mot de passe oublié : nouveau mot de passe ==
+Si un compte correspond, un e-mail vous a été envoyé. Collez ci-dessous le code qu'il contient.
+Code reçu par e-mail :
+Règles du mot de passe : Au moins 12 caractères avec une majuscule, une minuscule, un chiffre et un caractère \
+spécial (ou 14 caractères sans caractère spécial) ; sans accent ; sans votre n° adhérent, nom ni date de naissance.
+Nouveau mot de passe :
+Nouveau mot de passe :
+Confirmez le nouveau mot de passe :
+== Mot de passe oublié : nouveau mot de passe ==
+Code reçu par e-mail :
+Votre mot de passe est changé et votre compte débloqué. Connectez-vous avec votre nouveau mot de passe ; le \
+code de connexion vous sera demandé.
+"""
+
+
+async def test_linear_forgotten_password_asks_again_only_the_wrong_field(
+    api, coralie, token_store, read_code, fixed_challenges
+):
+    """Mot de passe oublié: a new password the policy refuses is asked again alone (never echoed); a code the
+    server refuses (mistyped) is asked again alone, the new password kept; then Coralie logs in with it."""
+    number = coralie.member_number
+
+    def answers(out):
+        return [
+            menu_number(out, "Mot de passe oublié ?"),
+            number,
+            challenge_answer(out),
+            "12345678",
+            "court",
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+            lambda: read_code(number),
+            menu_number(out, "Se connecter"),
+            "",
+            NEW_PASSWORD,
+            lambda: read_code(number),
+            "2",
+            menu_number(out, "Quitter"),
+        ]
+
+    out, err = await _run(api, token_store, answers)
+    assert "== Mot de passe oublié ==\n" + FORGOT_INTRO in out
+    assert out.count("N° adhérent ou adresse e-mail :") == 1
+    assert FORGOT in out, out
+    assert err.splitlines() == [
+        "Erreur : Le mot de passe ne respecte pas les règles : Le mot de passe doit faire au moins 12 caractères "
+        "(ou 14 sans caractère spécial). Ajoutez au moins une lettre majuscule. Ajoutez au moins un chiffre. "
+        "Ajoutez au moins un caractère spécial (par exemple ! ? - _ @), ou allez jusqu'à 14 caractères.",
+        "Erreur : Ce lien ou ce code n'est pas valable (déjà utilisé, expiré ou erroné) : demandez-en un nouveau.",
+    ]
+    assert "court" not in out and NEW_PASSWORD not in out
     assert "Bienvenue dans votre espace, Coralie" in out
 
 

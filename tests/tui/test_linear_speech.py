@@ -25,8 +25,14 @@ def test_the_rules_one_by_one():
     assert spoken("envoyé à c****l@example.fr ou au 06 ** ** ** 12") == (
         "envoyé à c (masqué) l@example.fr ou au 06 (masqué) 12"
     )
-    assert spoken("N° adhérent : 1204587") == "N° adhérent : 1 2 0 4 5 8 7"
-    assert spoken("Montant : 1 204 587,00 €") == "Montant : 1 204 587,00 €"  # an amount is a number
+    assert spoken("N° adhérent : 1204587") == "numéro adhérent : 1 2 0 4 5 8 7"
+    assert spoken("Montant : 1\u202f204\u202f587,00\u00a0€") == "Montant : 1\u202f204\u202f587 euros"  # a number
+    assert spoken("N° AMC : 775 659 923 ; NIR : 1 10 12 63 113 530 45") == (
+        "numéro AMC : 7 7 5 6 5 9 9 2 3 ; NIR : 1, 10, 12, 63, 113, 530, 45"
+    )
+    assert spoken("Remboursé : 6,94 € ; 0,50 € ; 1,00 € ; 1,05 €") == (
+        "Remboursé : 6 euros 94 ; 50 centimes ; 1 euro ; 1 euro 05"
+    )
     said: set[str] = set()
     assert lines_of("150 % BR", None, said) == ["150 % BR (base de remboursement)"]
     assert lines_of("100 % BR", None, said) == ["100 % BR"]
@@ -60,6 +66,7 @@ async def test_a_whole_session_reads_well(api, coralie, token_store, read_code):
     client = LinearClient(api, stdin=stdin, stdout=out, stderr=err, token_store=token_store, for_speech=True)
     assert await client.run() == 0
     text = out.getvalue() + err.getvalue()
+    print(text)  # `pytest -s` shows the transcript, e.g. to hear it: python -m bench.espeak_transcript
     lines = text.splitlines()
     assert "== Mes garanties" in text and "Carte de tiers payant, valable du " in text and "== Aide ==" in text
     assert "\x1b" not in text and not BOX.search(text)
@@ -67,7 +74,8 @@ async def test_a_whole_session_reads_well(api, coralie, token_store, read_code):
     assert not too_long, too_long
     assert "·e" not in text and "****" not in text and "…8145" not in text
     assert "se terminant par 8145" in text and "jusqu'à 10 heures 10" in text
-    assert "N° adhérent : 1 2 0 4 5 8 7" in text
+    assert "numéro adhérent : 1 2 0 4 5 8 7" in text and "N°" not in text
+    assert "Remboursé : 6 euros 94" in text and "6,94" not in text
     assert text.count("BR (base de remboursement)") == 1 and text.count("NIR (numéro de sécurité sociale)") == 1
     assert text.count("== Que voulez-vous faire ? ==\n1. Tableau de bord") == 1  # read once, then reminded
     assert "== Que voulez-vous faire ? == (" in text

@@ -77,7 +77,7 @@ def test_line_editing_ctrl_c_and_ctrl_d_under_a_terminal():
     term = Terminal()
     term.until("Votre choix (1 à 8) : ")
     term.type("1\r")
-    term.until("N° adhérent ou adresse e-mail : ")
+    term.until("numéro adhérent ou adresse e-mail : ")
     term.type(f"120458{LEFT}7\r")  # a typo corrected with the left arrow: 1204578, not 120458^[[D7
     term.until("Mot de passe : ")
     term.type(CTRL_C)  # at once: the question is cancelled, nothing was sent

@@ -76,45 +76,47 @@ async def test_linear_transcript_of_my_devices_and_sessions(api, token_store, de
 
 
 async def test_linear_transcript_of_a_refused_password_change(api, token_store, demo_session, demo_make):
-    """A wrong current password, then two empty rounds: each problem on stderr, in words, then the menu."""
+    """A wrong current password refused by the server: only it is asked again (the new one kept, never
+    echoed); refused again, then an empty answer, then « annuler »: each problem on stderr, in words."""
     _resume(demo_session, demo_make, token_store, api, CORALIE)
     strong = "Nouveau-mot-2-passe!"
     out, err = await _run(
         api,
         token_store,
-        [_menu("Changer mon mot de passe"), "pas-le-bon", strong, strong, "", "", "", "", "", "", _menu("Quitter")],
-    )
-    empty_round = (
-        "Mot de passe actuel :\n" + RULES + "Nouveau mot de passe :\n"
-        "À corriger : Le mot de passe doit faire au moins 12 caractères (ou 14 sans caractère spécial).\n"
-        "À corriger : Ajoutez au moins une lettre majuscule.\n"
-        "À corriger : Ajoutez au moins une lettre minuscule.\n"
-        "À corriger : Ajoutez au moins un chiffre.\n"
-        "À corriger : Ajoutez au moins un caractère spécial (par exemple ! ? - _ @), ou allez jusqu'à 14 "
-        "caractères.\n"
-        "Confirmez le nouveau mot de passe :\n"
+        [
+            _menu("Changer mon mot de passe"),
+            "pas-le-bon",
+            strong,
+            strong,
+            "encore-faux",
+            "",
+            "annuler",
+            _menu("Quitter"),
+        ],
     )
     assert _between(out, "== Changer mon mot de passe ==") == (
         "== Changer mon mot de passe ==\n"
         "Mot de passe actuel :\n" + RULES + "Nouveau mot de passe :\n"
-        "Le mot de passe respecte toutes les règles.\n"
         "Confirmez le nouveau mot de passe :\n"
-        + empty_round
-        + empty_round
-        + "Mot de passe inchangé : après 3 essais, retour au menu ; votre mot de passe actuel reste valable.\n"
+        "== Changer mon mot de passe ==\n"
+        "Mot de passe actuel :\n"
+        "== Changer mon mot de passe ==\n"
+        "Mot de passe actuel :\n"
+        "Mot de passe actuel :\n"
+        "Mot de passe inchangé : votre mot de passe actuel reste valable.\n"
     )
-    assert err == (
+    wrong = (
         "Erreur : Le mot de passe actuel est incorrect : retapez-le, ou, si vous l'avez oublié, déconnectez-vous "
         "et choisissez « Mot de passe oublié ? ».\n"
-        + "Erreur : Indiquez votre mot de passe actuel.\nErreur : Choisissez un mot de passe.\n"
-        * 2
     )
-    assert strong not in out  # never echoed
+    assert err == wrong * 2 + "Erreur : Champ obligatoire : Mot de passe actuel.\n"
+    assert strong not in out and "pas-le-bon" not in out  # never echoed
 
 
 async def test_linear_transcript_of_identifiant_oublie(api, token_store):
-    """A NIR with letters is refused in words on stderr; the right answers get the same sentence whether or
-    not an account matches (nothing shown here); an empty name is the way back to the Accueil."""
+    """A NIR with letters is refused in words on stderr and asked again alone (what was typed offered back);
+    the answers read back; the same sentence whether or not an account matches (nothing shown here);
+    « annuler » is the way back to the Accueil."""
     out, err = await _run(
         api,
         token_store,
@@ -124,29 +126,33 @@ async def test_linear_transcript_of_identifiant_oublie(api, token_store):
             "Coralie",
             "14/03/1988",
             "2880363ABC",
-            "VIDAL",
-            "Coralie",
-            "14/03/1988",
             "288036311341227",
-            _menu("Identifiant oublié ?"),
             "",
+            _menu("Identifiant oublié ?"),
+            "annuler",
             _menu("Quitter"),
         ],
     )
-    questions = "Nom :\nPrénom :\nDate de naissance (JJ/MM/AAAA) :\nN° de sécurité sociale (15 caractères) :\n"
     heading = (
         "== Retrouver mon identifiant ==\n"
         "Indiquez votre nom, votre prénom, votre date de naissance et votre n° de sécurité sociale : si un compte "
         "correspond, votre n° adhérent vous est envoyé par e-mail (jamais affiché ici).\n"
-        "Entrée sans rien écrire au nom : revenir à l'accueil.\n"
+        "Nom :\n"
     )
     first, second = out.split("== Retrouver mon identifiant ==")[1:3]
     assert "== Retrouver mon identifiant ==" + first.split("== Accueil ==")[0] == (
-        heading + questions + questions + "Si un compte correspond, votre identifiant vous a été envoyé par e-mail.\n"
+        heading + "Prénom :\nDate de naissance (JJ/MM/AAAA) :\n"
+        "N° de sécurité sociale (15 caractères avec la clé) :\n"
+        "N° de sécurité sociale (15 caractères avec la clé) (Entrée : 2880363ABC) :\n"
+        "Récapitulatif avant envoi :\n"
+        "1. Nom : VIDAL\n"
+        "2. Prénom : Coralie\n"
+        "3. Date de naissance : 14/03/1988\n"
+        "4. N° de sécurité sociale : 288036311341227\n"
+        "Entrée : recevoir mon identifiant par e-mail ; « modifier » et le numéro d'une ligne ; « annuler » :\n"
+        "Si un compte correspond, votre identifiant vous a été envoyé par e-mail.\n"
     )
-    assert "== Retrouver mon identifiant ==" + second.split("== Accueil ==")[0] == (
-        heading + "Nom :\nRetour à l'accueil.\n"
-    )
+    assert "== Retrouver mon identifiant ==" + second.split("== Accueil ==")[0] == (heading + "Retour à l'accueil.\n")
     assert err == (
         "Erreur : N° de sécurité sociale : Le numéro de sécurité sociale ne contient que des chiffres (et 2A ou "
         "2B pour la Corse).\n"
@@ -159,14 +165,14 @@ def _totp_code(out: io.StringIO, at) -> str:
 
 
 async def test_linear_transcript_of_the_authenticator_app(api, token_store, demo_session, demo_make, clock):
-    """A wrong code is refused on stderr; an empty one leaves without activating; then the code of the
-    application (from the secret said in words) activates it, and the 10 recovery codes are said once."""
+    """A wrong code is refused on stderr and asked again; « annuler » leaves without activating; then the code
+    of the application (from the secret said in words) activates it, and the 10 recovery codes are said once."""
     _resume(demo_session, demo_make, token_store, api, CORALIE)
     totp = _menu("Activer une application d'authentification")
     out, err = await _run(
         api,
         token_store,
-        [totp, "123", "", totp, lambda out: _totp_code(out, clock.now()), _menu("Quitter")],
+        [totp, "123", "annuler", totp, lambda out: _totp_code(out, clock.now()), _menu("Quitter")],
     )
     parts = out.split("== Application d'authentification ==")[1:3]
     first, second = (part.split("== Que voulez-vous faire ? ==")[0] for part in parts)
@@ -177,14 +183,14 @@ async def test_linear_transcript_of_the_authenticator_app(api, token_store, demo
         "indiquez le code à 6 chiffres qu'elle affiche.\n"
     )  # no « Scannez ce QR code » where no QR code is shown
     assert rest == (
-        "Entrée sans rien écrire : abandonner (rien n'est activé).\n"
+        "« annuler » à la question : abandonner (rien n'est activé).\n"
         "Code affiché par l'application (6 chiffres) :\n"
-        "Code affiché par l'application (6 chiffres) :\n"
+        "Code affiché par l'application (6 chiffres) (Entrée : 123) :\n"
         "Application d'authentification non activée : le code vous reste envoyé par e-mail ou SMS.\n"
     )
     lines = secret_line.split(second, maxsplit=1)[-1].splitlines()
     assert lines[:2] == [
-        "Entrée sans rien écrire : abandonner (rien n'est activé).",
+        "« annuler » à la question : abandonner (rien n'est activé).",
         "Code affiché par l'application (6 chiffres) :",
     ]
     assert lines[2] == "Application d'authentification activée : elle vous donnera désormais le code de connexion."

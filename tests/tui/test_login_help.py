@@ -128,7 +128,7 @@ async def test_linear_help_answers_then_opens_identifier_recovery(api, token_sto
             menu_number(out, "Revenir aux questions"),
             menu_number(out, "Mon identifiant ne marche pas"),
             menu_number(out, "Identifiant oublié ?"),
-            "",  # no name: back to the Accueil menu
+            "annuler",  # the form given up: back to the Accueil menu
             menu_number(out, "Quitter"),
         ]
 

@@ -23,7 +23,7 @@ from tui.linear import LinearClient
 from tui.screens.account import NotMeScreen
 from tui.screens.login import LoginScreen
 
-from .conftest import ScriptedInput, menu_number, settle
+from .conftest import ScriptedInput, menu_number, recap_send, settle
 
 CORALIE = "1204587"
 OLD = "coralie.vidal@example.fr"
@@ -105,8 +105,9 @@ async def test_not_me_in_the_linear_mode(api, token_store, revert_code, demo_ses
             menu_number(out, "Ce n'est pas moi : annuler un changement d'e-mail ou de mobile"),
             CORALIE,
             "00000000",
-            CORALIE,
-            revert_code,
+            recap_send(out),
+            revert_code,  # only the code asked again: the n° adhérent is kept
+            recap_send(out),
             menu_number(out, "Quitter"),
         ]
 
@@ -117,7 +118,8 @@ async def test_not_me_in_the_linear_mode(api, token_store, revert_code, demo_ses
     assert code == 0
     out, err = stdout.getvalue(), stderr.getvalue()
     assert "== Ce n'est pas moi ==" in out and flows.NOT_ME_INTRO in out
-    assert "N° adhérent :" in out and f"{flows.NOT_ME_CODE_LABEL} :" in out
+    assert out.count("\nN° adhérent :") == 1 and out.count(f"\n{flows.NOT_ME_CODE_LABEL} :\n") == 2
+    assert "1. N° adhérent : 1204587\n2. Code du message (8 chiffres) : (masqué)\n" in out, out
     assert "Ce lien ou ce code n'est pas valable" in err  # the wrong code, said as an error
     assert "Le changement est annulé" in out and flows.NOT_ME_NEXT in out
     assert undone(demo_session)

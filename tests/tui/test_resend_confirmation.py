@@ -104,6 +104,7 @@ N° adhérent ou adresse e-mail :
 Vérification de sécurité (pour s'assurer qu'une personne se connecte) : Combien font six plus neuf ? Répondez \
 en chiffres.
 Vérification de sécurité : votre réponse :
+== Renvoyer l'e-mail de confirmation ==
 """
     + SERVER_MESSAGE
     + """

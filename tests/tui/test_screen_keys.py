@@ -134,7 +134,6 @@ FACTORIES: dict[str, tuple[bool | str, Factory]] = {
     "ConfirmScreen": (True, lambda app, tmp: forms.ConfirmScreen("Retirer cet ayant droit ?")),
     "PickScreen": (
         True,
-        # the options' words, as the profile passes them (a ProfileAction itself cannot be drawn)
         lambda app, tmp: forms.PickScreen("Coordonnées", [a.label for a in profile_flow.actions_of("contact")]),
     ),
     "MessagingScreen": (True, lambda app, tmp: messaging.MessagingScreen(app.session.api, messaging_flow.Drafts())),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from textual.widgets import OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from models.tables import Account
 from tui.app import EspaceApp
 from tui.screens.guarantees import GuaranteesScreen
 from tui.screens.simulator import SimulatorScreen
+from tui.widgets.text import Label
 
 
 @pytest.fixture
@@ -126,11 +127,13 @@ async def test_errors_beside_their_field_type_to_select_and_a_fresh_result(api, 
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SimulatorScreen) and app.focused is screen.query_one("#who")
+        labels = {str(label.render()) for label in screen.query(Label)}
+        assert {ask.label for ask in screen.questions.asks() if ask.name != "act"} <= labels  # the declaration's
         screen.query_one("#simulate").focus()
         await pilot.press("enter")
         await pilot.pause()
         assert str(screen.query_one("#who-error").render()) == "Erreur : Choisissez la personne soignée."
-        assert str(screen.query_one("#search-error").render()) == "Erreur : Choisissez l'acte dans la liste."
+        assert str(screen.query_one("#act-error").render()) == "Erreur : Choisissez l'acte dans la liste."
         assert app.focused is screen.query_one("#who")  # the first wrong field
         await pilot.press("enter", "down", "down", "enter")  # Samuel
         screen.query_one("#search").focus()
@@ -162,3 +165,102 @@ async def test_errors_beside_their_field_type_to_select_and_a_fresh_result(api, 
         await pilot.press("enter")
         await pilot.pause()
         assert str(result.render()) == "" and screen.query_one("#save").disabled  # the old result is gone
+
+
+async def add_item(pilot, search: str, charged: str, basket: str, button: str) -> None:
+    """One item of the glasses: found by a few letters, Entrée takes the first act found, the amount, the
+    panier, then ``button``."""
+    screen = pilot.app.screen
+    screen.query_one("#search").focus()
+    await pilot.press(*search, "enter")
+    await pilot.pause()
+    await pilot.press(*charged)
+    screen.query_one("#basket", Select).value = basket
+    await pilot.pause()
+    screen.query_one(button).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_glasses_of_several_items_in_one_simulation(api, token_store, lea_token):
+    """Issue 19: « Ajouter aux lunettes » appears for an optical act; each item added is listed, the form
+    ready for the next (a wrong amount said under its field first); « Simuler » gives each item, then the
+    totals; a simulation of several items is not offered for saving."""
+    token_store.set(api.base_url, lea_token)
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SimulatorScreen)
+        add = screen.query_one("#add-item")
+        assert add.has_class("-hidden")  # not for a consultation
+        await pilot.press("enter", "down", "down", "enter")  # Samuel
+        screen.query_one("#poste", Select).value = "optique"
+        await pilot.pause()
+        await add_item(pilot, "monture", "150", "libre", "#add-item")
+        assert not add.has_class("-hidden")
+        glasses = screen.query_one("#glasses", Static)
+        assert str(glasses.render()) == "Éléments des lunettes (1) : Monture de lunettes, tarif libre, 150,00\u00a0€"
+        assert screen.query_one("#charged", Input).value == "" and app.focused is screen.query_one("#search")
+        await add_item(pilot, "verre simple", "abc", "libre", "#add-item")
+        said = str(screen.query_one("#charged-error").render())
+        assert said.startswith("Erreur : Montant facturé : « abc » n'est pas un montant")
+        assert app.focused is screen.query_one("#charged")
+        await pilot.press("ctrl+u", *"60")
+        screen.query_one("#add-item").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert str(glasses.render()).startswith("Éléments des lunettes (2) : ")
+        await add_item(pilot, "verre complexe", "200", "100-sante", "#simulate")
+        result = str(screen.query_one("#result", Static).render())
+        assert result.startswith(
+            "Résultat de la simulation\nÉlément 1 : Monture de lunettes, tarif libre, 150,00\u00a0€\n"
+        )
+        assert "\nÉlément 2 : Verre simple, tarif libre, 60,00\u00a0€\n" in result
+        assert "\nÉlément 3 : Verre complexe, 100 % Santé, 200,00\u00a0€\n" in result
+        assert (
+            "\nTotal : Sécurité sociale : 9,96\u00a0€ ; Mutuelle : 205,04\u00a0€ ; "
+            "Reste à votre charge : 195,00\u00a0€\n" in result
+        )
+        assert result.endswith("Une simulation de plusieurs éléments ne s'enregistre pas dans votre espace.")
+        assert screen.query_one("#save").disabled and glasses.has_class("-hidden")  # the next one starts afresh
+
+
+def test_the_simulators_questions_are_declared_once():
+    """Issue 18: the questions live in ``flow.Questions``; the linear module asks nothing of its own (it goes
+    through its Face) and each field's problem names the field the screen writes it under."""
+    from datetime import date
+    from pathlib import Path
+
+    from tui.flows import simulator as flow
+    from tui.flows.forms import resolved
+    from tui.linear import guarantees as linear
+
+    source = Path(linear.__file__).read_text(encoding="utf-8")
+    assert ".pick(" not in source and ".prompt(" not in source
+    questions = flow.Questions(flow.acts(date(2026, 11, 20)), ((7, "Samuel RIMON"),))
+    asks = {ask.name: ask for ask in questions.asks()}
+    crown = {flow.WHO: "7", flow.POSTE: "dentaire", flow.ACT: "PROTHESE"}
+    assert not asks[flow.BR].when(crown) and asks[flow.BASKET].when(crown)
+    assert [k for k, _ in resolved(asks[flow.BASKET], crown).choices] == ["100-sante", "maitrise", "libre"]
+    specialist = {flow.WHO: "7", flow.ACT: "CS", flow.EXCESS: flow.NO}
+    assert asks[flow.EXCESS].when(specialist) and not asks[flow.OPTAM].when(specialist)
+    assert asks[flow.OPTAM].when({**specialist, flow.EXCESS: flow.YES})
+    problems = questions.problems({flow.POSTE: "optique", flow.SEARCH: "couronne", flow.CHARGED: "1e5"})
+    assert [(p.field, p.message.split(" : ")[0]) for p in problems] == [
+        (flow.WHO, "Choisissez la personne soignée."),
+        (flow.SEARCH, "Aucun acte ne correspond à « couronne » dans ce poste"),
+        (flow.CHARGED, "Montant facturé"),
+    ]
+    assert questions.form("Simulateur").recap is False  # a simulation changes nothing: no recap
+    glasses, frame = (
+        flow.CareEvent(),
+        flow.SimulatorForm(7, act=questions.act_of({flow.ACT: "MONTURE"}), charged="90", basket="libre"),
+    )
+    assert flow.item_problems(glasses, frame) == [] and glasses.add(frame) is None
+    visit = flow.SimulatorForm(7, act=questions.act_of({flow.ACT: "CS"}), charged="30", excess=flow.NO)
+    assert flow.item_problems(glasses, visit) == [(flow.ACT, flow.GLASSES_ONLY)]  # not one more item of glasses
+    optics = questions.found({flow.POSTE: "optique"})
+    assert len(optics) == 4 and questions.found({flow.POSTE: "optique", flow.SEARCH: "Tout"}) == optics

@@ -500,6 +500,14 @@ class ApiClient:
         response = await self._request("POST", "/simulations", json=request, auth=self._token is not None)
         return self._parse(response, SimulationResult)
 
+    async def simulate_care(self, requests: list[dict[str, Any]]) -> list[SimulationResult]:
+        """Several lines of one care (the items of one pair of glasses), simulated together so that they share
+        the ceilings of the équipement: one result per line, in order."""
+        from models.schemas.simulation import SimulationResult
+
+        response = await self._request("POST", "/simulations", json=requests, auth=self._token is not None)
+        return self._parse_list(response, SimulationResult)
+
     async def save_simulation(self, scenarios: list[dict[str, Any]], key: str | None = None) -> SavedSimulationOut:
         """``key``: the Idempotency-Key, the same when the same simulation is saved again after a network
         error (``tui.flows.retry.Submission``), so it is saved once."""

@@ -3,6 +3,9 @@ Validation → Bienvenue), Renvoyer l'e-mail de confirmation, Mot de passe oubli
 Changer mon mot de passe, the session-expiry warning, Mes appareils de confiance and the open sessions, and
 the enrolment of an authenticator app.
 
+Their forms are declared once, at the end of this module (issue 18): the fields' words, order and checks,
+asked by the linear mode through a ``Face`` (``run_form``…) and laid out by the full-screen account screens.
+
 Each flow checks locally what can be checked (an early French message: the NIR key, a date, the
 password policy as the member types), then calls the API and says in words what happened. Anonymous
 requests that could reveal whether an account exists always get the same answer from the server; the
@@ -11,6 +14,7 @@ flows repeat it as is.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,8 +37,11 @@ from models.schemas.auth import (
 from tui.api import errors
 from tui.api.client import ApiClient
 from tui.clock import paris
+from tui.flows import forms
+from tui.flows import login as login_flow
+from tui.flows.forms import CHOICE, CODE, SECRET, Ask, Face, Form, Problem, Values
 from tui.flows.login import FieldError, clock_time
-from tui.flows.password import PolicyCheck, default_policy
+from tui.flows.password import RULES_SUMMARY, PolicyCheck, default_policy
 
 # -- shared checks -------------------------------------------------------------------------------------
 
@@ -325,15 +332,19 @@ class _ChallengedRequest:
             return Result(problems=[FieldError("form", exc.message)])
         return Result()
 
-    async def _send(
-        self, identifier: str, challenge_answer: str, call: Callable[..., Awaitable[Accepted]]
-    ) -> Accepted | Result:
-        """``call(identifier, challenge_id=…, challenge_answer=…)``'s answer, or a Result with the problems."""
+    def check_request(self, identifier: str, challenge_answer: str) -> list[FieldError]:
         problems = []
         if not identifier.strip():
             problems.append(FieldError("identifier", "Indiquez votre n° adhérent ou votre adresse e-mail."))
         if self.challenge is not None and not challenge_answer.strip():
             problems.append(FieldError("challenge", "Répondez à la question de vérification de sécurité."))
+        return problems
+
+    async def _send(
+        self, identifier: str, challenge_answer: str, call: Callable[..., Awaitable[Accepted]]
+    ) -> Accepted | Result:
+        """``call(identifier, challenge_id=…, challenge_answer=…)``'s answer, or a Result with the problems."""
+        problems = self.check_request(identifier, challenge_answer)
         if problems:
             return Result(problems=problems)
         challenge, self.challenge = self.challenge, None  # single use
@@ -439,10 +450,13 @@ class ResetFlow(_ChallengedRequest):
         self.step = ResetStep.CODE
         return Result(message=FORGOT_SENT)
 
+    def check_reset(self, code: str, new_password: str, confirmation: str) -> list[FieldError]:
+        problems = [] if "".join(code.split()) else [FieldError("code", "Collez le code reçu par e-mail.")]
+        return problems + check_new_password(new_password, confirmation, self.policy)
+
     async def reset(self, code: str, new_password: str, confirmation: str) -> Result:
         value = "".join(code.split())
-        problems = [] if value else [FieldError("code", "Collez le code reçu par e-mail.")]
-        problems.extend(check_new_password(new_password, confirmation, self.policy))
+        problems = self.check_reset(code, new_password, confirmation)
         if problems:
             return Result(problems=problems)
         try:
@@ -569,11 +583,14 @@ class ChangePasswordFlow:
     def policy(self) -> PolicyCheck:
         return self._policy or default_policy()
 
-    async def submit(self, current: str, new_password: str, confirmation: str) -> Result:
+    def check(self, current: str, new_password: str, confirmation: str) -> list[FieldError]:
         problems = [] if current else [FieldError("current_password", "Indiquez votre mot de passe actuel.")]
-        problems.extend(check_new_password(new_password, confirmation, self.policy))
-        if not problems and current == new_password:
+        if current and current == new_password:  # before the confirmation: the field order, both faces
             problems.append(FieldError("new_password", "Le nouveau mot de passe doit être différent de l'actuel."))
+        return problems + check_new_password(new_password, confirmation, self.policy)
+
+    async def submit(self, current: str, new_password: str, confirmation: str) -> Result:
+        problems = self.check(current, new_password, confirmation)
         if problems:
             return Result(problems=problems)
         try:
@@ -706,6 +723,7 @@ TOTP_CODES_WARNING = (
     "affichés. Chacun remplace une seule fois le code de l'application si vous perdez votre téléphone."
 )
 TOTP_DONE = "Application d'authentification activée : elle vous donnera désormais le code de connexion."
+TOTP_CODE_PROBLEM = "Le code de l'application compte 6 chiffres."
 
 
 def group_secret(secret: str) -> str:
@@ -726,12 +744,353 @@ class TotpFlow:
             return Result(problems=[FieldError("form", exc.message)])
         return Result(message=TOTP_INTRO)
 
+    @staticmethod
+    def check(code: str) -> list[FieldError]:
+        value = "".join(code.split())
+        return [] if value.isdigit() and len(value) == 6 else [FieldError("code", TOTP_CODE_PROBLEM)]
+
     async def confirm(self, code: str) -> Result:
         value = "".join(code.split())
-        if not (value.isdigit() and len(value) == 6):
-            return Result(problems=[FieldError("code", "Le code de l'application compte 6 chiffres.")])
+        if problems := self.check(code):
+            return Result(problems=problems)
         try:
             self.recovery_codes = (await self.api.totp_confirm(value)).recovery_codes
         except errors.ApiError as exc:
             return Result(problems=[FieldError("code", exc.message)])
         return Result(message=TOTP_DONE)
+
+
+# -- the forms, declared once (issue 18) -----------------------------------------------------------------
+# Each field's words, order and checks, for both faces: the linear mode asks them through a `Face` (the
+# runners below), the full-screen account screens lay out the same fields with the same labels
+# (`label_of`) and send them to the same flow methods, whose checks (`ActivationFlow.check`…) are the
+# forms' checks. A refusal by the server asks again only the field it names, the other answers kept.
+
+YES_NO = (("oui", "Oui"), ("non", "Non"))
+RULES_BEFORE = f"Règles du mot de passe : {RULES_SUMMARY}"
+
+MEMBER_NUMBER = Ask("member_number", "N° adhérent", hint="chiffres seulement")
+ACCESS_CODE = Ask("access_code", "Code d'accès", hint="8 lettres, sur le courrier de bienvenue")
+LAST_NAME = Ask("last_name", "Nom")
+FIRST_NAME = Ask("first_name", "Prénom")
+BIRTH_DATE = Ask("birth_date", "Date de naissance", hint="JJ/MM/AAAA")
+NIR = Ask("nir", "N° de sécurité sociale", hint="15 caractères avec la clé")
+EMAIL = Ask("email", "Adresse e-mail", hint="elle servira aussi d'identifiant")
+PASSWORD = Ask("password", "Choisissez votre mot de passe", SECRET, before=RULES_BEFORE)
+CONFIRMATION = Ask("confirmation", "Confirmez le mot de passe", SECRET)
+EMAILED_CODE = Ask("code", CONFIRM_CODE_LABEL, CODE)
+IDENTIFIER = Ask("identifier", login_flow.IDENTIFIER_LABEL)
+NEW_PASSWORD = Ask("new_password", "Nouveau mot de passe", SECRET, before=RULES_BEFORE)
+NEW_CONFIRMATION = Ask("confirmation", "Confirmez le nouveau mot de passe", SECRET)
+CURRENT_PASSWORD = Ask("current_password", "Mot de passe actuel", SECRET)
+NOT_ME_NUMBER = Ask("identifier", "N° adhérent")
+NOT_ME_CODE = Ask("code", NOT_ME_CODE_LABEL, CODE)
+TOTP_CODE = Ask("code", "Code affiché par l'application", CODE, hint="6 chiffres")
+IDENTITY = (LAST_NAME, FIRST_NAME, BIRTH_DATE, NIR)
+LATER = "Entrée pour plus tard"
+FORGOT_CODE_TITLE = f"{FORGOT_TITLE} : nouveau mot de passe"
+CHANGE_GIVEN_UP = "Mot de passe inchangé : votre mot de passe actuel reste valable."
+
+
+def label_of(ask: Ask) -> str:
+    """The words over a field on the full screen, the question in the linear mode: « N° adhérent (chiffres
+    seulement) »."""
+    return f"{ask.label} ({ask.hint})" if ask.hint else ask.label
+
+
+def challenge_ask(challenge: HumanChallenge) -> Ask:
+    """The human check: its question said first, then the answer asked (the question changes each time)."""
+    return Ask("challenge", login_flow.CHALLENGE_LABEL, before=f"{login_flow.CHALLENGE_INTRO} {challenge.question}")
+
+
+def terms_ask(terms: Terms | None) -> Ask:
+    text = f"{terms.title} (version {terms.version})\n{terms.text}" if terms else ""
+    return Ask("accept_terms", TERMS_ACCEPT_LABEL, CHOICE, YES_NO, before=text)
+
+
+def first_problem_of(problems: Sequence[FieldError]) -> Problem | None:
+    """A flow's first problem as the form model says it (the field named as the form's field)."""
+    return Problem(problems[0].message, ask_name(problems[0].field)) if problems else None
+
+
+def ask_name(field_name: str, password: str = "password") -> str | None:
+    """The form field a problem belongs to: the server says « password.min_length » and
+    « challenge_answer »; « form » is the form as a whole (None)."""
+    if field_name.startswith("password."):
+        return password
+    if field_name == "challenge_answer":
+        return "challenge"
+    return None if field_name == "form" else field_name
+
+
+def infos_of(values: Values) -> ActivationInfos:
+    text = {name: str(values.get(name) or "") for name in ("member_number", "access_code", "email", "challenge")}
+    return ActivationInfos(
+        member_number=text["member_number"],
+        access_code=text["access_code"],
+        last_name=str(values.get("last_name") or ""),
+        first_name=str(values.get("first_name") or ""),
+        birth_date=str(values.get("birth_date") or ""),
+        nir=str(values.get("nir") or ""),
+        email=text["email"],
+        password=str(values.get("password") or ""),
+        confirmation=str(values.get("confirmation") or ""),
+        accept_terms=values.get("accept_terms") == "oui",
+        challenge_answer=text["challenge"],
+    )
+
+
+def activation_form(flow: ActivationFlow, given: Values | None = None) -> Form:
+    """Mes infos: the n° adhérent, the code d'accès or the identity, the e-mail, the password twice, the CGU
+    and the human check, in the order of the full-screen form."""
+    identity = flow.mode is ActivationMode.IDENTITY
+    asks = (
+        MEMBER_NUMBER,
+        *(IDENTITY if identity else (ACCESS_CODE,)),
+        EMAIL,
+        PASSWORD,
+        CONFIRMATION,
+        terms_ask(flow.terms),
+        *((challenge_ask(flow.challenge),) if flow.challenge is not None else ()),
+    )
+    return Form(
+        flow.heading,
+        () if given else (ACTIVATION_INTRO,),
+        asks,
+        check=lambda values: first_problem_of(flow.check(infos_of(values))),
+        submit="Créer mon compte",
+        given=given or {},
+    )
+
+
+def request_form(flow: ResendConfirmationFlow | ResetFlow, title: str, intro: str, given: Values | None) -> Form:
+    """The identifier and the human check (Mot de passe oublié, Renvoyer l'e-mail de confirmation). No recap:
+    as at the login, nothing is changed yet, an e-mail is only asked for."""
+    asks = (IDENTIFIER, *((challenge_ask(flow.challenge),) if flow.challenge is not None else ()))
+    return Form(
+        title,
+        () if given else (intro,),
+        asks,
+        check=lambda v: first_problem_of(flow.check_request(v.get("identifier", ""), v.get("challenge", ""))),
+        submit="Recevoir un e-mail",
+        recap=False,
+        given=given or {},
+    )
+
+
+def reset_form(flow: ResetFlow, given: Values | None = None) -> Form:
+    """The code of the e-mail and the new password twice. No recap: a code and two passwords, all masked,
+    read back would say nothing."""
+    return Form(
+        FORGOT_CODE_TITLE,
+        () if given else (FORGOT_SENT,),
+        (EMAILED_CODE, NEW_PASSWORD, NEW_CONFIRMATION),
+        check=lambda v: first_problem_of(
+            flow.check_reset(v.get("code", ""), v.get("new_password", ""), v.get("confirmation", ""))
+        ),
+        submit="Changer mon mot de passe",
+        recap=False,
+        given=given or {},
+    )
+
+
+def recover_form(flow: RecoverFlow, given: Values | None = None) -> Form:
+    def check(v: Values) -> Problem | None:
+        names = ("last_name", "first_name", "birth_date", "nir")
+        return first_problem_of(flow.check(*(str(v.get(name, "")) for name in names)))
+
+    return Form(
+        RECOVER_TITLE,
+        () if given else (RECOVER_INTRO,),
+        IDENTITY,
+        check=check,
+        submit="Recevoir mon identifiant par e-mail",
+        given=given or {},
+    )
+
+
+def not_me_form(flow: NotMeFlow, given: Values | None = None) -> Form:
+    return Form(
+        NOT_ME_TITLE,
+        () if given else (NOT_ME_INTRO,),
+        (NOT_ME_NUMBER, NOT_ME_CODE),
+        check=lambda v: first_problem_of(flow.check(v.get("identifier", ""), v.get("code", ""))),
+        submit="Valider",  # not the button's « Annuler le changement »: « annuler » leaves a linear form
+        given=given or {},
+    )
+
+
+def change_form(flow: ChangePasswordFlow, given: Values | None = None) -> Form:
+    """No recap: three masked answers read back would say nothing; « annuler » leaves at any question."""
+    return Form(
+        CHANGE_TITLE,
+        (CHANGE_FORCED,) if flow.forced and not given else (),
+        (CURRENT_PASSWORD, NEW_PASSWORD, NEW_CONFIRMATION),
+        check=lambda v: first_problem_of(
+            flow.check(v.get("current_password", ""), v.get("new_password", ""), v.get("confirmation", ""))
+        ),
+        submit="Changer mon mot de passe",
+        recap=False,
+        given=given or {},
+    )
+
+
+def totp_form(intro: tuple[str, ...]) -> Form:
+    """``intro``: what the face shows of the secret (a QR code on the full screen, the secret in words)."""
+    return Form(TOTP_TITLE, intro, (TOTP_CODE,), check=lambda v: first_problem_of(TotpFlow.check(v.get("code", ""))))
+
+
+def code_form(title: str, intro: tuple[str, ...], ask: Ask) -> Form:
+    return Form(title, intro, (ask,))
+
+
+def resend_code_form(server_message: str) -> Form:
+    """The code of the e-mail sent again; Entrée leaves it for later (the link of the e-mail works too)."""
+    later = dataclasses.replace(EMAILED_CODE, required=False, hint=LATER)
+    return code_form(RESEND_CONFIRMATION_TITLE, (server_message, RESEND_CONFIRMATION_PASTE), later)
+
+
+# -- the runners: a form asked through a face until the server accepts it --------------------------------
+
+
+def kept_answers(
+    face: Face,
+    result: Result,
+    values: Values,
+    *,
+    password: str = "password",
+    whole: str | None = None,
+) -> Values:
+    """The server refused: its problems said, the answers kept but the wrong ones (a wrong password with
+    its confirmation, and the human check, whose question is single use). ``whole``: the field a problem
+    of the whole form belongs to (a refused code)."""
+    wrong = {"challenge"}
+    for found in result.problems:
+        face.error(found.message)
+        name = ask_name(found.field, password) or whole
+        if name is not None:
+            wrong.add(name)
+    if wrong & {"password", "new_password"}:
+        wrong.add("confirmation")
+    return {name: value for name, value in values.items() if name not in wrong}
+
+
+def asks_something(form: Form) -> bool:
+    """Whether the face has anything to ask or read back: a field not answered yet, or a recap."""
+    return forms.wants_recap(form, form.given) or any(a.name not in form.given for a in forms.asked(form, form.given))
+
+
+async def run_form(
+    face: Face,
+    build: Callable[[Values], Form],
+    send: Callable[[Values], Awaitable[Result]],
+    *,
+    password: str = "password",
+    whole: str | None = None,
+    tries: int = 0,
+    say_done: bool = True,
+) -> Result | None:
+    """``build(given)`` asked through ``face`` and sent until the server takes it: the accepted Result (its
+    sentence said unless ``say_done`` is off: the next step's form says it). After a refusal, only the
+    wrong fields are asked again (``kept_answers``). None when the member gives up, or when the server
+    refused the form as a whole and there is nothing to ask again (no loop against a server that is down);
+    the last refusal after ``tries`` of them."""
+    given: Values = {}
+    refused = 0
+    while True:
+        form = build(given)
+        if refused and not asks_something(form):
+            return None
+        values = await face.form(form)
+        if values is None:
+            return None
+        result = await send(values)
+        if result.ok:
+            if say_done:
+                face.say(result.message)
+            return result
+        refused += 1
+        given = kept_answers(face, result, values, password=password, whole=whole)
+        if tries and refused >= tries:
+            return result
+
+
+async def run_activation_infos(flow: ActivationFlow, face: Face) -> bool:
+    """Mes infos until the server takes them (its sentence said); False when the member gives up."""
+    done = await run_form(face, lambda given: activation_form(flow, given), lambda v: flow.submit(infos_of(v)))
+    return done is not None
+
+
+async def run_code(face: Face, form: Form, confirm: Callable[[str], Awaitable[Result]]) -> bool:
+    """A one-code form asked until ``confirm`` takes the code (its sentence said); False when given up (or,
+    for a code that is not required, left empty: « plus tard »)."""
+    name = form.asks[0].name
+    while True:
+        values = await face.form(form)
+        if values is None or not str(values.get(name) or "").strip():
+            return False
+        result = await confirm(values[name])
+        if result.ok:
+            face.say(result.message)
+            return True
+        for found in result.problems:
+            face.error(found.message)
+        form = dataclasses.replace(form, intro=())  # said once
+
+
+async def run_request(flow: ResendConfirmationFlow | ResetFlow, face: Face, title: str, intro: str) -> bool:
+    """The identifier and the human check until the server takes them (said by the next step); False when
+    given up."""
+    done = await run_form(
+        face,
+        lambda given: request_form(flow, title, intro, given),
+        lambda v: flow.request(v["identifier"], v.get("challenge", "")),
+        say_done=False,
+    )
+    return done is not None
+
+
+async def run_reset(flow: ResetFlow, face: Face) -> bool:
+    """The code and the new password until the server takes them (only the wrong one asked again)."""
+    done = await run_form(
+        face,
+        lambda given: reset_form(flow, given),
+        lambda v: flow.reset(v["code"], v["new_password"], v["confirmation"]),
+        password="new_password",
+        whole="code",  # « ce code n'est pas valable »: the code typed again, the new password kept
+    )
+    return done is not None
+
+
+async def run_recover(flow: RecoverFlow, face: Face) -> bool:
+    done = await run_form(
+        face,
+        lambda given: recover_form(flow, given),
+        lambda v: flow.submit(v["last_name"], v["first_name"], v["birth_date"], v["nir"]),
+    )
+    return done is not None
+
+
+async def run_not_me(flow: NotMeFlow, face: Face) -> bool:
+    done = await run_form(
+        face, lambda given: not_me_form(flow, given), lambda v: flow.submit(v["identifier"], v["code"]), whole="code"
+    )
+    return done is not None
+
+
+CHANGE_TRIES = 3
+"""Refusals by the server before the form is left (a wrong current password guessed at)."""
+CHANGE_TRIES_OVER = "Mot de passe inchangé : après 3 essais, retour au menu ; votre mot de passe actuel reste valable."
+
+
+async def run_change_password(flow: ChangePasswordFlow, face: Face) -> bool:
+    done = await run_form(
+        face,
+        lambda given: change_form(flow, given),
+        lambda v: flow.submit(v["current_password"], v["new_password"], v["confirmation"]),
+        password="new_password",
+        tries=CHANGE_TRIES,
+    )
+    if done is None or not done.ok:
+        face.say(CHANGE_GIVEN_UP if done is None else CHANGE_TRIES_OVER)
+    return done is not None and done.ok

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
 
 from models.domain.audit_words import QUESTION_WORDS
 from models.domain.dates import format_date, format_date_long
@@ -385,16 +384,9 @@ def simulation_lines(result: object, labels: list[str] | None = None) -> list[st
     rows = [SimulationResult.model_validate(r) for r in (result if isinstance(result, list) else [result])]
     if len(rows) == 1:
         return simulator_flow.result_lines(simulator_flow.result_view([{}], rows, rest=AGENT_REST))
-    lines: list[str] = []
-    for number, row in enumerate(rows, start=1):
-        body = simulator_flow.result_lines(simulator_flow.result_view([{}], [row], rest=AGENT_REST))[1:]
-        label = labels[number - 1] if labels and len(labels) == len(rows) else ""
-        lines += [f"Acte {number} : {label}" if label else f"Ligne {number}", *(f"  {line}" for line in body)]
-    totals = {
-        words: format_eur(sum((Decimal(getattr(r, key)) for r in rows), Decimal("0.00")))
-        for key, words in (("amo_paid", "Sécurité sociale"), ("amc_paid", "Mutuelle"), ("out_of_pocket", AGENT_REST))
-    }
-    return [simulator_flow.RESULT_HEADING, *lines, "Total : " + " ; ".join(f"{w} : {a}" for w, a in totals.items())]
+    named = labels if labels and len(labels) == len(rows) else [""] * len(rows)
+    headings = [f"Acte {n} : {label}" if label else f"Ligne {n}" for n, label in enumerate(named, start=1)]
+    return simulator_flow.care_lines(simulator_flow.care_view(headings, rows, rest=AGENT_REST))
 
 
 # --- supervision ---------------------------------------------------------------------------------

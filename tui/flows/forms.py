@@ -10,13 +10,15 @@ there; a problem of the whole form (``field`` None) is shown with the recap."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from models.domain.dates import parse_date
 from tui.flows.attachments import AttachmentError, load_attachment
 
 TEXT, CHOICE, FILE, CODE, DATE, LONG = "text", "choice", "file", "code", "date", "long"
+SECRET = "secret"
+"""A password: typed without echo, never offered back after a mistake, masked in the recap."""
 DATE_HINT = "JJ/MM/AAAA, par exemple 15/07/2025"
 NOTHING_SENT = "Rien n'a été envoyé."
 Values = dict[str, Any]
@@ -46,6 +48,12 @@ class Ask:
     default: str = ""
     limit: int = 1
     when: Callable[[Values], bool] | None = None  # asked only when this holds for the answers so far
+    before: str = ""
+    """Said just before the field the first time it is asked (the password rules, the human-check question,
+    the CGU before the box to tick): what the answer depends on, heard right before giving it."""
+    options: Callable[[Values], tuple[tuple[str, str], ...]] | None = None
+    """A choice whose values depend on the answers so far (the acts a search found, the paniers of an act):
+    ``choices`` computed when the field is asked (``resolved``)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,9 @@ class Form:
     """Read the answers back before sending, with « modifier N » (linear mode), when two fields or more were
     asked: one answer was just heard, reading it back again helps no one (a code, a « Pour qui »). Off for a
     form that sends and changes nothing (a search)."""
+    given: Values = field(default_factory=dict)
+    """Answers already given and still right (the server refused another field of this form): not asked
+    again, read back in the recap and changeable there; the full-screen form shows them filled in."""
 
 
 class Face(Protocol):
@@ -78,9 +89,14 @@ class Face(Protocol):
         """What went wrong, said as an error; the flow goes on (a wrong code is asked again)."""
 
 
+def resolved(ask: Ask, values: Values) -> Ask:
+    """The field with its choices for these answers (``options``); the field itself when they are fixed."""
+    return ask if ask.options is None else replace(ask, choices=ask.options(values))
+
+
 def asked(form: Form, values: Values) -> list[Ask]:
-    """The fields asked for these answers (a field whose ``when`` fails is not asked)."""
-    return [ask for ask in form.asks if ask.when is None or ask.when(values)]
+    """The fields asked for these answers (a field whose ``when`` fails is not asked), choices resolved."""
+    return [resolved(ask, values) for ask in form.asks if ask.when is None or ask.when(values)]
 
 
 def field_problem(ask: Ask, value: Any) -> str | None:
@@ -136,7 +152,7 @@ def answer_words(ask: Ask, value: Any) -> str:
         return "(vide)"
     if ask.kind == CHOICE:
         return dict(ask.choices).get(text, text)
-    if ask.kind == CODE:
+    if ask.kind in (CODE, SECRET):
         return "(masqué)"
     return text
 

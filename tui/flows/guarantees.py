@@ -12,6 +12,7 @@ from pathlib import Path
 
 from models.domain.dates import format_date, format_date_long
 from models.domain.money import format_eur
+from models.domain.notation import table_words
 from models.schemas.common import ContractLevel, ContractState, Relationship
 from models.schemas.guarantees import CeilingUse, ContractGuarantees, EquipmentRenewal, MyGuarantees
 from tui.api import errors
@@ -116,7 +117,12 @@ def _contract(contract: ContractGuarantees, dates: Callable[[date], str]) -> Con
         CategoryView(
             category.label,
             tuple(
-                LineView(line.label, line.description, line.notation, line.example.sentence if line.example else None)
+                LineView(
+                    line.label,
+                    line.description,
+                    table_words(line.notation),  # « forfait de 350 € par an », never « hors RO »
+                    line.example.sentence if line.example else None,
+                )
                 for line in category.lines
             ),
         )

@@ -78,6 +78,9 @@ from tui.flows.wording import born_word, instalment_words, status_words
 class Section:
     id: str
     title: str
+    actions: tuple[str, ...] | None = None
+    """The actions offered in this section to this viewer (None: all the section's): the server refuses
+    the others to them, so neither face offers them."""
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -95,9 +98,11 @@ SECTIONS: tuple[Section, ...] = (
 HEADING = "Mon profil"
 # issue 21: the page of an ayant droit's own access (the same screen, fewer sections: nothing of the
 # assuré principal's — no coordonnées, RIB, family, cotisations or contract)
+# The card's duplicata is the assuré principal's request (the server answers 403 to an ayant droit's own
+# access): the beneficiary's card section offers the PDF only.
 BENEFICIARY_SECTIONS: tuple[Section, ...] = (
     Section("access", "Mon accès et mes soins"),
-    Section("card", "Carte de tiers payant"),
+    Section("card", "Carte de tiers payant", actions=("card_pdf",)),
     Section("security", "Sécurité"),
 )
 BENEFICIARY_HEADING = "Mon accès"
@@ -365,8 +370,11 @@ DOWNLOADS: dict[str, tuple[str, str, str]] = {  # action id: (API path, file nam
 }
 
 
-def actions_of(section: str) -> list[ProfileAction]:
-    return [a for a in ACTIONS if a.section == section]
+def actions_of(section: str, sections: tuple[Section, ...] = SECTIONS) -> list[ProfileAction]:
+    """The actions of a section offered to the viewer whose page has these ``sections`` (« Mon profil »
+    of the assuré principal by default; ``BENEFICIARY_SECTIONS`` for an ayant droit's own access)."""
+    offered = next((s.actions for s in sections if s.id == section), None)
+    return [a for a in ACTIONS if a.section == section and (offered is None or a.id in offered)]
 
 
 def action(action_id: str) -> ProfileAction:

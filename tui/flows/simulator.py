@@ -1,12 +1,19 @@
 """The simulateur de reste à charge as a Textual-free flow: what to ask (the beneficiary, the poste,
 the act from a searchable French list, the amount, and the question a member can answer instead of
-"secteur 2 OPTAM"), what to check, what to send, and the result in words. Both faces use it."""
+"secteur 2 OPTAM"), what to check, what to send, and the result in words. Both faces use it.
+
+The questions are declared once (issue 18), as the ``forms.Ask`` of ``Questions``: the linear mode asks
+them through its ``Face`` (``ask_simulation``: only a wrong answer is asked again, no recap — a simulation
+sends nothing that changes data), the full-screen simulator builds its in-screen form from the same
+fields (labels, hints, choices, which field is shown when) and says the same problems under them.
+Glasses are several items of one équipement (a frame, two lenses, lenses of different paniers): they are
+simulated together, so that they share the équipement's ceilings (issue 19)."""
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
@@ -21,6 +28,8 @@ from models.schemas.simulation import SimulationResult
 from tui.api import errors
 from tui.api.client import ApiClient
 from tui.clock import paris
+from tui.flows import retry
+from tui.flows.forms import CHOICE, Ask, Face, Form, Problem, Values
 from tui.flows.retry import Submission
 
 HEADING = "Simulateur de remboursement"
@@ -49,17 +58,36 @@ OPTAM_QUESTION = (
 YES, NO, UNKNOWN = "oui", "non", "nsp"
 ANSWERS: tuple[tuple[str, str], ...] = ((YES, "Oui"), (NO, "Non"), (UNKNOWN, "Je ne sais pas"))
 BASKET_QUESTION = "Quel panier ?"
-BASKETS = {
-    "PROTHESE": (
-        ("100-sante", "100 % Santé (sans reste à charge)"),
-        ("maitrise", "Tarif maîtrisé"),
-        ("libre", "Tarif libre"),
-    ),
-    "optique": (("100-sante", "100 % Santé (classe A, sans reste à charge)"), ("libre", "Tarif libre (classe B)")),
-    "AUDIO": (("100-sante", "100 % Santé (classe I, sans reste à charge)"), ("libre", "Tarif libre (classe II)")),
+_FULL = ("100-sante", "100 % Santé (sans reste à charge)")
+_FREE = ("libre", "Tarif libre")
+BASKETS = {  # in words: no « classe A / B », « classe I / II » (issue 19)
+    "PROTHESE": (_FULL, ("maitrise", "Tarif maîtrisé"), _FREE),
+    "optique": (_FULL, _FREE),
+    "AUDIO": (_FULL, _FREE),
 }
-BR_QUESTION = "Base de remboursement indiquée sur la feuille de soins ou le devis (en euros)"
-AMOUNT_QUESTION = "Montant facturé (en euros)"
+BR_QUESTION = "Base de remboursement en euros"
+BR_HINT = "indiquée sur la feuille de soins ou le devis"
+AMOUNT_QUESTION = "Montant facturé en euros"
+BR_WHAT = "Base de remboursement (elle figure sur la feuille de soins)"
+AMOUNT_HINT = "par exemple 60 ou 60,50"
+WHO_QUESTION = "Pour qui ?"
+POSTE_QUESTION = "Quel poste de soins ?"
+SEARCH_QUESTION = "Rechercher l'acte"
+SEARCH_HINT = "quelques lettres, ou rien pour tout voir"
+SEARCH_ALL = "tout"  # typed after a search that found nothing (Entrée would keep that search)
+ACT_QUESTION = "Quel acte ?"
+WHO, POSTE, SEARCH, ACT, CHARGED, BR, BASKET, EXCESS, OPTAM = (
+    "who",
+    "poste",
+    "search",
+    "act",
+    "charged",
+    "br",
+    "basket",
+    "excess",
+    "optam",
+)
+OPTICS = "optique"
 
 
 def _fold(text: str) -> str:
@@ -120,6 +148,110 @@ def parse_euros(text: str) -> Decimal | None:
         return None
 
 
+def _amount_sentence(what: str, text: str) -> str | None:
+    """« Montant facturé : « 1e5 » n'est pas un montant… » — or None when the amount reads."""
+    if not str(text or "").strip():
+        return f"{what} : indiquez-le en euros, {AMOUNT_HINT}."
+    problem = amount_problem(str(text))
+    return f"{what} : {problem}." if problem else None
+
+
+def _not_found(text: str) -> str:
+    return f"Aucun acte ne correspond à « {text.strip()} » dans ce poste : essayez un autre mot, ou « {SEARCH_ALL} »."
+
+
+def doctor_asks(when: Callable[[Values], bool]) -> tuple[Ask, Ask]:
+    """Dépassements d'honoraires, then OPTAM when there are some: asked for a doctor's act (``when``)."""
+    return (
+        Ask(EXCESS, EXCESS_QUESTION, CHOICE, ANSWERS, when=when),
+        Ask(OPTAM, OPTAM_QUESTION, CHOICE, ANSWERS, when=lambda v: when(v) and v.get(EXCESS) == YES),
+    )
+
+
+@dataclass(frozen=True)
+class Questions:
+    """The simulator's questions for one act, declared once for both faces (issue 18). ``people``: whom the
+    simulation may be for (asked first); ``known_sector``: the practitioner's sector from the care finder
+    (the questions on dépassements are then not asked); ``poste``: fixed, not asked (the next item of an
+    optical équipement)."""
+
+    known: tuple[ActChoice, ...]
+    people: tuple[tuple[int, str], ...] = ()
+    known_sector: str | None = None
+    poste: str | None = None
+
+    def act_of(self, values: Values) -> ActChoice | None:
+        code = values.get(ACT)
+        return next((a for a in self.known if a.code == code), None) if code else None
+
+    def found(self, values: Values) -> tuple[ActChoice, ...]:
+        """The acts of the poste chosen whose label holds the words searched (all of them for « tout »)."""
+        text = str(values.get(SEARCH) or "")
+        if _fold(text).strip() == SEARCH_ALL:
+            text = ""
+        return search(self.known, self.poste or values.get(POSTE) or None, text)
+
+    def _doctor(self, values: Values) -> bool:
+        act = self.act_of(values)
+        return act is not None and act.doctor and self.known_sector is None
+
+    @property
+    def who(self) -> Ask:
+        return Ask(WHO, WHO_QUESTION, CHOICE, tuple((str(pid), name) for pid, name in self.people))
+
+    def asks(self, *, who: bool = True) -> tuple[Ask, ...]:
+        """In the order asked; ``when`` says which are asked for the answers so far."""
+        head = (self.who,) if who else ()
+        poste = () if self.poste else (Ask(POSTE, POSTE_QUESTION, CHOICE, POSTES),)
+        return (
+            *head,
+            *poste,
+            Ask(SEARCH, SEARCH_QUESTION, hint=SEARCH_HINT, required=False),
+            Ask(ACT, ACT_QUESTION, CHOICE, options=lambda v: tuple((a.code, a.label) for a in self.found(v))),
+            Ask(CHARGED, AMOUNT_QUESTION, hint=AMOUNT_HINT),
+            Ask(BR, BR_QUESTION, hint=BR_HINT, when=lambda v: bool((act := self.act_of(v)) and act.needs_br)),
+            Ask(
+                BASKET,
+                BASKET_QUESTION,
+                CHOICE,
+                options=lambda v: act.baskets if (act := self.act_of(v)) else (),
+                when=lambda v: bool((act := self.act_of(v)) and act.baskets),
+            ),
+            *doctor_asks(self._doctor),
+        )
+
+    def problems(self, values: Values, *, who: bool = True) -> list[Problem]:
+        """Everything missing or wrong, in the order of the form, each with its field: the full-screen form
+        says each under its field, the linear mode asks the first wrong field again."""
+        found: list[Problem] = []
+        if who and not values.get(WHO):
+            found.append(Problem("Choisissez la personne soignée.", WHO))
+        act = self.act_of(values)
+        if act is None:
+            text = str(values.get(SEARCH) or "")
+            if text.strip() and not self.found(values):
+                found.append(Problem(_not_found(text), SEARCH))
+            else:
+                found.append(Problem("Choisissez l'acte dans la liste.", ACT))
+        if said := _amount_sentence("Montant facturé", values.get(CHARGED, "")):
+            found.append(Problem(said, CHARGED))
+        br = _amount_sentence(BR_WHAT, values.get(BR, "")) if act is not None and act.needs_br else None
+        if br:
+            found.append(Problem(br, BR))
+        if act is not None and act.baskets and values.get(BASKET) not in {key for key, _ in act.baskets}:
+            found.append(Problem("Choisissez le panier.", BASKET))
+        return found
+
+    def form(self, title: str, intro: tuple[str, ...] = (), *, who: bool = True) -> Form:
+        """No recap: a simulation sends nothing that changes data (only the wrong answer is asked again)."""
+
+        def check(values: Values) -> Problem | None:
+            problems = self.problems(values, who=who)
+            return problems[0] if problems else None
+
+        return Form(title, intro, self.asks(who=who), check=check, submit="Simuler", recap=False)
+
+
 SAVE_KEPT = "votre simulation est gardée"
 ONE_CASE = (
     "La simulation d'un conseiller porte sur un cas précis : répondez Oui ou Non à la question sur les "
@@ -170,23 +302,41 @@ class SimulatorForm:
     def asks_optam(self) -> bool:
         return self.asks_excess and self.excess == YES
 
+    def questions(self, known: tuple[ActChoice, ...] = ()) -> Questions:
+        """The questions this form answers (``known``: the acts to choose from; the act chosen is known)."""
+        acts = known if self.act is None or self.act in known else (*known, self.act)
+        return Questions(tuple(acts), known_sector=self.known_sector)
+
+    def values(self) -> Values:
+        """The answers as the declared questions name them (``Questions``)."""
+        return {
+            WHO: "" if self.beneficiary_id is None else str(self.beneficiary_id),
+            POSTE: self.poste or "",
+            ACT: self.act.code if self.act else "",
+            CHARGED: self.charged,
+            BR: self.br,
+            BASKET: self.basket or "",
+            EXCESS: self.excess or "",
+            OPTAM: self.optam or "",
+        }
+
+    def take(self, values: Values, questions: Questions) -> None:
+        """The answers of the declared form, kept as this form's fields (a field not asked stays empty)."""
+        if values.get(WHO):
+            self.beneficiary_id = int(values[WHO])
+        self.poste = questions.poste or values.get(POSTE) or None
+        self.act = questions.act_of(values)
+        self.charged = str(values.get(CHARGED) or "")
+        act = self.act
+        self.br = str(values.get(BR) or "") if act is not None and act.needs_br else ""
+        self.basket = (values.get(BASKET) or None) if act is not None and act.baskets else None
+        self.excess = (values.get(EXCESS) or None) if self.asks_excess else None
+        self.optam = (values.get(OPTAM) or None) if self.asks_optam else None
+
     def field_problems(self) -> list[tuple[str, str]]:
-        """What is missing or wrong, in French, in the order of the form, each with its field ("who",
-        "search", "charged", "br", "basket"): the full-screen form says it beside that field (issue 19)."""
-        found = []
-        if self.beneficiary_id is None:
-            found.append(("who", "Choisissez la personne soignée."))
-        if self.act is None:
-            found.append(("search", "Choisissez l'acte dans la liste."))
-        if parse_euros(self.charged) is None:
-            found.append(("charged", f"Montant facturé : {amount_problem(self.charged)}."))
-        if self.act is not None and self.act.needs_br and parse_euros(self.br) is None:
-            found.append(
-                ("br", f"Base de remboursement (elle figure sur la feuille de soins) : {amount_problem(self.br)}.")
-            )
-        if self.act is not None and self.act.baskets and self.basket is None:
-            found.append(("basket", "Choisissez le panier."))
-        return found
+        """What is missing or wrong, in French, in the order of the form, each with its field (the declared
+        questions' names, ``Questions.problems``): the full-screen form says it beside that field (issue 19)."""
+        return [(p.field or "", p.message) for p in self.questions().problems(self.values())]
 
     def problems(self) -> list[str]:
         """The same, as sentences (the linear mode asks the fields again in order)."""
@@ -211,6 +361,15 @@ class SimulatorForm:
         return [{**base, "sector": sector} for sector in sectors(self.excess, self.optam)]
 
 
+BASKET_WORDS = {"100-sante": "100 % Santé", "maitrise": "tarif maîtrisé", "libre": "tarif libre"}
+
+
+def item_label(form: SimulatorForm) -> str:
+    """« Verre simple, tarif libre »: the act, and its panier when it has one (two lenses may differ)."""
+    assert form.act is not None
+    return form.act.label + (f", {BASKET_WORDS.get(form.basket, form.basket)}" if form.basket else "")
+
+
 @dataclass
 class CareEvent:
     """Several acts of one care (the console's simulation): each act the form describes is added as one
@@ -218,6 +377,7 @@ class CareEvent:
 
     labels: list[str] = field(default_factory=list)
     lines: list[dict[str, Any]] = field(default_factory=list)
+    title: str = "Actes ajoutés"
 
     def add(self, form: SimulatorForm) -> str | None:
         """Add the form's act, or say in French what is missing; the form is then ready for the next act."""
@@ -235,15 +395,22 @@ class CareEvent:
             if not self.lines:  # one act so far: nothing about « plusieurs actes » (issue 19)
                 return [(field, ONE_CASE)]
             return [(field, SEVERAL_ACTS)]
-        assert form.act is not None
-        self.labels.append(form.act.label)
+        self.labels.append(item_label(form))
         self.lines.append(scenarios[0])
         form.act, form.charged, form.br, form.basket = None, "", "", None
         return []
 
+    def item_lines(self) -> list[str]:
+        """The summary for the ear: the count, then one short line per item (no line over 80 characters)."""
+        acts = zip(self.labels, self.lines, strict=True)
+        return [
+            f"{self.title} ({len(self.lines)}) :",
+            *(f"{n}. {label}, {format_eur(Decimal(line['charged']))}" for n, (label, line) in enumerate(acts, 1)),
+        ]
+
     def summary(self) -> str:
         acts = zip(self.labels, self.lines, strict=True)
-        return f"Actes ajoutés ({len(self.lines)}) : " + " ; ".join(
+        return f"{self.title} ({len(self.lines)}) : " + " ; ".join(
             f"{label}, {format_eur(Decimal(line['charged']))}" for label, line in acts
         )
 
@@ -309,6 +476,189 @@ def result_lines(view: ResultView) -> list[str]:
         lines.append(f"{heading} :")
         lines.extend(f"  {s}" for s in sentences)
     return lines
+
+
+TOTALS = (("amo_paid", "Sécurité sociale"), ("amc_paid", "Mutuelle"), ("out_of_pocket", None))
+
+
+@dataclass(frozen=True)
+class CareView:
+    """Several lines of one care simulated together: each with its heading and its own figures, then the
+    totals (« Sécurité sociale », « Mutuelle », what remains to pay)."""
+
+    items: tuple[tuple[str, ResultView], ...]
+    totals: tuple[str, ...]
+
+
+def care_view(headings: Sequence[str], results: Sequence[SimulationResult], *, rest: str = MEMBER_REST) -> CareView:
+    items = tuple((h, result_view([{}], [r], rest=rest)) for h, r in zip(headings, results, strict=True))
+    totals = tuple(
+        f"{words or rest} : {format_eur(sum((Decimal(getattr(r, key)) for r in results), Decimal('0.00')))}"
+        for key, words in TOTALS
+    )
+    return CareView(items, totals)
+
+
+def care_lines(view: CareView) -> list[str]:
+    """The result as text (the screen, the console): each line's heading, its figures indented, the totals."""
+    lines = [RESULT_HEADING]
+    for heading, item in view.items:
+        lines += [heading, *(f"  {line}" for line in result_lines(item)[1:])]
+    return [*lines, "Total : " + " ; ".join(view.totals)]
+
+
+GLASSES_TITLE = "Éléments des lunettes"
+MORE_ITEMS = "Ajouter un élément à ces lunettes ?"  # short: the menu reminder stays under 80
+NEXT_ITEM = "Élément suivant des lunettes"
+NOT_SAVED_SEVERAL = "Une simulation de plusieurs éléments ne s'enregistre pas dans votre espace."
+
+
+GLASSES_ONLY = "Des lunettes réunissent une monture et des verres : choisissez un acte du poste Optique, ou Simuler."
+
+
+def item_problems(glasses: CareEvent, form: SimulatorForm) -> list[tuple[str, str]]:
+    """Why the form's act cannot be one more item of the glasses (an act of another poste)."""
+    if glasses.lines and form.act is not None and form.act.poste != OPTICS:
+        return [(ACT, GLASSES_ONLY)]
+    return []
+
+
+def item_headings(event: CareEvent) -> list[str]:
+    """« Élément 1 : Monture de lunettes, tarif libre, 150,00 € »."""
+    return [
+        f"Élément {n} : {label}, {format_eur(Decimal(line['charged']))}"
+        for n, (label, line) in enumerate(zip(event.labels, event.lines, strict=True), start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A simulation done: what was sent, the engine's answers, and the words to show."""
+
+    requests: list[dict[str, Any]]
+    results: list[SimulationResult]
+    single: ResultView | None = None
+    several: CareView | None = None
+
+    @property
+    def can_save(self) -> bool:
+        """Only one act is kept in « Mes simulations enregistrées » (the server keeps one act a simulation)."""
+        return self.several is None
+
+    def lines(self) -> list[str]:
+        if self.several is not None:
+            return [*care_lines(self.several), NOT_SAVED_SEVERAL]
+        assert self.single is not None
+        return result_lines(self.single)
+
+
+async def _simulate_items(api: ApiClient, lines: list[dict[str, Any]]) -> list[SimulationResult]:
+    """The items of one pair of glasses, one request per panier, the results back in the items' order: the
+    items of a panier share its ceilings (the contrat responsable's, the forfait par équipement), while a
+    100 % Santé item and a tarif libre one are paid by different guarantee lines — often of different
+    contracts, which one request cannot mix — and share no ceiling."""
+    groups: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        groups.setdefault(str(line.get("basket")), []).append(index)
+    results: dict[int, SimulationResult] = {}
+    for indexes in groups.values():
+        answered = await api.simulate_care([lines[i] for i in indexes])
+        results.update(zip(indexes, answered, strict=True))
+    return [results[i] for i in range(len(lines))]
+
+
+async def simulate(api: ApiClient, form: SimulatorForm, glasses: CareEvent | None = None) -> Outcome:
+    """One act (two requests for a range), or the items of one pair of glasses (``_simulate_items``)."""
+    if glasses is not None and len(glasses.lines) > 1:
+        results = await _simulate_items(api, list(glasses.lines))
+        return Outcome(list(glasses.lines), results, several=care_view(item_headings(glasses), results))
+    requests = form.scenarios() if glasses is None or not glasses.lines else list(glasses.lines)
+    results = [await api.simulate(request) for request in requests]
+    return Outcome(requests, results, single=result_view(requests, results))
+
+
+# -- asked through a Face (the linear mode) -------------------------------------------------------------
+
+ACT_TITLE = "Acte à simuler"
+GIVEN_UP = "Simulation abandonnée : rien n'a été calculé."
+SAVE_QUESTION = "Enregistrer cette simulation dans votre espace ?"
+SAVED = "Simulation enregistrée dans votre espace."
+
+
+async def ask_simulation(
+    face: Face, questions: Questions, form: SimulatorForm, intro: tuple[str, ...] = ()
+) -> CareEvent | None:
+    """The member's questions into ``form``; for glasses, the next items too (« Ajouter un autre élément »),
+    each with only the questions of an item. The glasses' items (none for one act), or None when given up."""
+    values = await face.form(questions.form(HEADING, intro))
+    if values is None:
+        return None
+    form.take(values, questions)
+    glasses = CareEvent(title=GLASSES_TITLE)
+    if form.act is None or form.act.poste != OPTICS:
+        return glasses
+    item_questions = replace(questions, poste=OPTICS)
+    while await face.confirm(MORE_ITEMS):
+        if not glasses.lines:
+            glasses.add(replace(form))  # the first item, as asked (``add`` empties the form it is given)
+        answers = await face.form(item_questions.form(NEXT_ITEM, who=False))
+        if answers is None:
+            break
+        item = SimulatorForm(beneficiary_id=form.beneficiary_id)
+        item.take(answers, item_questions)
+        glasses.add(item)
+        for line in glasses.item_lines():
+            face.say(line)
+    return glasses
+
+
+async def ask_who(face: Face, questions: Questions, form: SimulatorForm) -> bool:
+    """« Pour qui ? » alone (the console asks it once for all the acts of one care); False: back."""
+    who = questions.who
+    index = await face.pick(who.label, [words for _, words in who.choices])
+    if index is None:
+        return False
+    form.beneficiary_id = int(who.choices[index][0])
+    return True
+
+
+async def ask_act(face: Face, questions: Questions, form: SimulatorForm) -> bool:
+    """The questions of one act (no « Pour qui ? »): the console asks them for each act of one care."""
+    values = await face.form(questions.form(ACT_TITLE, who=False))
+    if values is None:
+        return False
+    form.take(values, questions)
+    return True
+
+
+async def ask_doctor(face: Face, form: SimulatorForm) -> None:
+    """Dépassements d'honoraires, then OPTAM, asked again (the console: « Je ne sais pas » is not one act)."""
+    if not form.asks_excess:
+        return
+    values = await face.form(Form("Dépassements d'honoraires", (), doctor_asks(lambda _: True), recap=False))
+    if values is not None:
+        form.excess = values.get(EXCESS) or None
+        form.optam = (values.get(OPTAM) or None) if form.asks_optam else None
+
+
+async def offer_save(api: ApiClient, face: Face, form: SimulatorForm, requests: list[dict[str, Any]]) -> bool:
+    """« Enregistrer ? »; when the server does not answer, asked again and sent with the same key (saved
+    once). True when saved."""
+    question = SAVE_QUESTION
+    while await face.confirm(question):
+        try:
+            await api.save_simulation(requests, form.save_key(requests))
+        except errors.ApiError as exc:
+            if not retry.is_unreachable(exc):
+                face.error(exc.message)
+                return False
+            face.error(retry.kept_sentence(exc, SAVE_KEPT))
+            question = "L'enregistrer maintenant ?"  # the same simulation, with the same key
+            continue
+        form.saving.done()
+        face.say(SAVED)
+        return True
+    return False
 
 
 def beneficiary_choices(people: Sequence[BeneficiaryCover | BeneficiarySummary]) -> list[tuple[int, str]]:

@@ -27,8 +27,8 @@ from tui.flows import login_help, mailbox, menus
 from tui.flows.actions import DEFAULT_REGISTRY, Action, Registry
 from tui.flows.dashboard import NO_CLAIMS, NO_CONTRACT, SERVICES_HEADING, build_view
 from tui.flows.login import LoginFlow, LoginOutcome, Step
-from tui.flows.password import RULES_SUMMARY
 from tui.flows.session import AuthenticatedSession
+from tui.linear import account as linear_account
 from tui.linear import claims as linear_claims
 from tui.linear import guarantees as linear_guarantees
 from tui.linear import messaging as linear_messaging
@@ -43,15 +43,6 @@ GOODBYE = "Au revoir."
 
 
 EXPIRY_LATER = "Ne pas prolonger"
-RECOVER_LEAVE = "Entrée sans rien écrire au nom : revenir à l'accueil."
-BACK_TO_WELCOME = "Retour à l'accueil."
-TOTP_LINEAR_INTRO = (
-    "Dans votre application d'authentification, ajoutez un compte avec la clé (le secret) ci-dessous, puis "
-    "indiquez le code à 6 chiffres qu'elle affiche."
-)
-TOTP_LEAVE = "Entrée sans rien écrire : abandonner (rien n'est activé)."
-TOTP_NOT_ENABLED = "Application d'authentification non activée : le code vous reste envoyé par e-mail ou SMS."
-PASSWORD_UNCHANGED = "Mot de passe inchangé : après 3 essais, retour au menu ; votre mot de passe actuel reste valable."
 EXPIRY_NOT_EXTENDED = "Session non prolongée : sans activité, il faudra vous reconnecter."
 CANCELLED = "Annulé : rien n'a été envoyé."
 INTERRUPTED = "Interrompu : si la demande était déjà partie, vérifiez-la avant de la refaire."
@@ -392,15 +383,15 @@ class LinearClient:
                 return await self.log_in(flow)
             return await self._welcome_action(flow, remedy) if remedy else None
         if action == "activate":
-            flow.identifier = await self.activate() or flow.identifier
+            flow.identifier = await linear_account.activate(self) or flow.identifier
         elif action == "forgot_password":
-            flow.identifier = await self.forgot_password() or flow.identifier
+            flow.identifier = await linear_account.forgot_password(self) or flow.identifier
         elif action == "forgot_identifier":
-            await self.forgot_identifier()
+            await linear_account.forgot_identifier(self)
         elif action == "not_me":
-            flow.identifier = await self.not_me() or flow.identifier
+            flow.identifier = await linear_account.not_me(self) or flow.identifier
         elif action == "resend_confirmation":
-            flow.identifier = await self.resend_confirmation() or flow.identifier
+            flow.identifier = await linear_account.resend_confirmation(self) or flow.identifier
         elif action == "demo_mailbox":
             self.show_mailbox()
         return None
@@ -435,7 +426,9 @@ class LinearClient:
                 self.say(outcome.message)
                 self._identifier = flow.identifier
                 outcome.session.api.reauthenticate = self._reauthenticate
-                if outcome.password_expired and not await self.change_password(outcome.session, forced=True):
+                if outcome.password_expired and not await linear_account.change_password(
+                    self, outcome.session, forced=True
+                ):
                     await login_flow.logout(outcome.session, self.token_store)
                     return None
                 return outcome.session
@@ -487,197 +480,6 @@ class LinearClient:
             if result.session is not None or not result.retry_possible:
                 return result
             self.error(result.message)
-
-    async def activate(self) -> str | None:
-        """Première connexion, in 3 steps; returns the member number once the account is activated."""
-        api = self.api
-        mode_index = await self.pick(
-            flows.ACTIVATION_TITLE,
-            ["Avec mon code d'accès (courrier de bienvenue)", "Avec mon identité (n° de sécurité sociale)"],
-        )
-        mode = flows.ActivationMode.CODE if mode_index == 0 else flows.ActivationMode.IDENTITY
-        flow = flows.ActivationFlow(api, mode, today=api.clock.today())
-        self.heading(flow.heading)
-        self.say(flows.ACTIVATION_INTRO)
-        if not self.show_result(await flow.load()):
-            return None
-        infos = flows.ActivationInfos()
-        while flow.step is flows.ActivationStep.INFOS:
-            infos.member_number = await self.prompt_field(
-                "N° adhérent (chiffres seulement)", infos.member_number or None
-            )
-            if mode is flows.ActivationMode.CODE:
-                infos.access_code = await self.prompt_field("Code d'accès (8 lettres)", infos.access_code or None)
-            else:
-                infos.last_name = await self.prompt_field("Nom", infos.last_name or None)
-                infos.first_name = await self.prompt_field("Prénom", infos.first_name or None)
-                infos.birth_date = await self.prompt_field("Date de naissance (JJ/MM/AAAA)", infos.birth_date or None)
-                infos.nir = await self.prompt_field("N° de sécurité sociale (15 caractères)", infos.nir or None)
-                nir_problem = flows.check_nir(infos.nir)
-                if nir_problem:
-                    self.error(nir_problem)
-            infos.email = await self.prompt_field("Adresse e-mail", infos.email or None)
-            self.say(f"Règles du mot de passe : {RULES_SUMMARY}")
-            infos.password = await self.prompt_secret("Choisissez votre mot de passe")
-            for line in flows.policy_lines(flow.policy_for(infos)(infos.password)):
-                self.say(line)
-            infos.confirmation = await self.prompt_secret("Confirmez le mot de passe")
-            if flow.terms is not None:
-                self.heading(f"{flow.terms.title} (version {flow.terms.version})")
-                self.say(flow.terms.text)
-            infos.accept_terms = await self.pick(flows.TERMS_ACCEPT_LABEL + " ?", ["Oui", "Non"]) == 0
-            if flow.challenge is not None:
-                self.say(f"{login_flow.CHALLENGE_INTRO} {flow.challenge.question}")
-                infos.challenge_answer = await self.prompt(login_flow.CHALLENGE_LABEL)
-            result = await flow.submit(infos)
-            if not self.show_result(result):
-                continue
-        self.heading(flow.heading)
-        while flow.step is flows.ActivationStep.VALIDATION:
-            self.show_result(await flow.confirm(await self.prompt(flows.CONFIRM_CODE_LABEL)))
-        self.heading(flow.heading)
-        return flow.member_number
-
-    async def forgot_password(self) -> str | None:
-        flow = flows.ResetFlow(self.api)
-        self.heading(flows.FORGOT_TITLE)
-        self.say(flows.FORGOT_INTRO)
-        if not self.show_result(await flow.load()):
-            return None
-        while flow.step is flows.ResetStep.IDENTIFIER:
-            identifier = await self.prompt(login_flow.IDENTIFIER_LABEL)
-            answer = ""
-            if flow.challenge is not None:
-                self.say(f"{login_flow.CHALLENGE_INTRO} {flow.challenge.question}")
-                answer = await self.prompt(login_flow.CHALLENGE_LABEL)
-            self.show_result(await flow.request(identifier, answer))
-        while flow.step is flows.ResetStep.CODE:
-            code = await self.prompt("Code reçu par e-mail")
-            self.say(f"Règles du mot de passe : {RULES_SUMMARY}")
-            new = await self.prompt_secret("Nouveau mot de passe")
-            for line in flows.policy_lines(flow.policy(new)):
-                self.say(line)
-            confirmation = await self.prompt_secret("Confirmez le nouveau mot de passe")
-            self.show_result(await flow.reset(code, new, confirmation))
-        return flow.identifier
-
-    async def resend_confirmation(self) -> str | None:
-        """Renvoyer l'e-mail de confirmation, then the code pasted (the activation's confirm step); returns
-        the identifier once the address is confirmed."""
-        flow = flows.ResendConfirmationFlow(self.api)
-        self.heading(flows.RESEND_CONFIRMATION_TITLE)
-        self.say(flows.RESEND_CONFIRMATION_INTRO)
-        if not self.show_result(await flow.load()):
-            return None
-        while flow.step is flows.ResendConfirmationStep.IDENTIFIER:
-            identifier = await self.prompt(login_flow.IDENTIFIER_LABEL)
-            answer = ""
-            if flow.challenge is not None:
-                self.say(f"{login_flow.CHALLENGE_INTRO} {flow.challenge.question}")
-                answer = await self.prompt(login_flow.CHALLENGE_LABEL)
-            self.show_result(await flow.request(identifier, answer))
-        self.say(flows.RESEND_CONFIRMATION_PASTE)
-        while flow.step is flows.ResendConfirmationStep.CODE:
-            code = await self.prompt(f"{flows.CONFIRM_CODE_LABEL} (Entrée pour plus tard)")
-            if not code.strip():
-                return None
-            self.show_result(await flow.confirm(code))
-        return flow.identifier
-
-    async def forgot_identifier(self) -> None:
-        flow = flows.RecoverFlow(self.api, today=self.api.clock.today())
-        self.heading(flows.RECOVER_TITLE)
-        self.say(flows.RECOVER_INTRO)
-        self.say(RECOVER_LEAVE)
-        while not flow.done:
-            name = await self.prompt("Nom")
-            if not name.strip():  # a way out: the flow asks again until it is answered
-                self.say(BACK_TO_WELCOME)
-                return
-            values = [name] + [
-                await self.prompt(label)
-                for label in ("Prénom", "Date de naissance (JJ/MM/AAAA)", "N° de sécurité sociale (15 caractères)")
-            ]
-            self.show_result(await flow.submit(*values))
-
-    async def not_me(self) -> str | None:
-        """« Ce n'est pas moi »: the n° adhérent and the code, until the server accepts them; Entrée on an empty
-        n° adhérent goes back. Returns the n° adhérent once the change is undone."""
-        flow = flows.NotMeFlow(self.api)
-        self.heading(flows.NOT_ME_TITLE)
-        self.say(flows.NOT_ME_INTRO)
-        self.say("Entrée sans rien écrire au n° adhérent : revenir à l'accueil.")
-        while not flow.done:
-            identifier = await self.prompt("N° adhérent")
-            if not identifier.strip():
-                self.say(BACK_TO_WELCOME)
-                return None
-            code = await self.prompt(flows.NOT_ME_CODE_LABEL)
-            self.show_result(await flow.submit(identifier, code))
-        return flow.identifier
-
-    async def change_password(self, session: AuthenticatedSession, *, forced: bool = False) -> bool:
-        flow = flows.ChangePasswordFlow(session.api, forced=forced)
-        self.heading(flows.CHANGE_TITLE)
-        if forced:
-            self.say(flows.CHANGE_FORCED)
-        for _ in range(3):
-            current = await self.prompt_secret("Mot de passe actuel")
-            self.say(f"Règles du mot de passe : {RULES_SUMMARY}")
-            new = await self.prompt_secret("Nouveau mot de passe")
-            for line in flows.policy_lines(flow.policy(new)):
-                self.say(line)
-            confirmation = await self.prompt_secret("Confirmez le nouveau mot de passe")
-            if self.show_result(await flow.submit(current, new, confirmation)):
-                return True
-        self.say(PASSWORD_UNCHANGED)
-        return False
-
-    async def security(self, session: AuthenticatedSession) -> None:
-        view = await flows.load_security(session.api)
-        if view.error:
-            self.error(view.error)
-            return
-        self.heading(f"{flows.DEVICES_TITLE} ({len(view.devices)})")
-        if not view.devices:
-            self.say(flows.NO_DEVICES)
-        for device in view.devices:
-            self.say(flows.device_line(device))
-        self.heading(f"{flows.SESSIONS_TITLE} ({len(view.sessions)})")
-        for item in view.sessions:
-            self.say(flows.session_line(item))
-        options = [f"Retirer l'appareil « {d.name} »" for d in view.devices]
-        others = [s for s in view.sessions if not s.current]
-        options += [f"Fermer la session : {flows.session_line(s)}" for s in others]
-        if not options:
-            return
-        index = await self.pick("Retirer un appareil ou fermer une session ?", [*options, "Retour"])
-        if index < len(view.devices):
-            self.show_result(await flows.revoke_device(session.api, view.devices[index]))
-        elif index < len(options):
-            self.show_result(await flows.revoke_session(session.api, others[index - len(view.devices)]))
-
-    async def totp(self, session: AuthenticatedSession) -> None:
-        flow = flows.TotpFlow(session.api)
-        self.heading(flows.TOTP_TITLE)
-        started = await flow.start()
-        if not started.ok:
-            self.show_result(started)
-            return
-        self.say(TOTP_LINEAR_INTRO)  # no QR code here (the full-screen client shows one): the secret, in words
-        assert flow.enrollment is not None
-        self.say(f"Secret (à saisir à la main dans l'application) : {flows.group_secret(flow.enrollment.secret)}")
-        self.say(TOTP_LEAVE)
-        while not flow.recovery_codes:
-            code = await self.prompt("Code affiché par l'application (6 chiffres)")
-            if not code.strip():  # a way out: nothing is activated
-                self.say(TOTP_NOT_ENABLED)
-                return
-            if not self.show_result(await flow.confirm(code)):
-                continue
-        self.say(flows.TOTP_CODES_WARNING)
-        for code in flow.recovery_codes:
-            self.say(code)
 
     def show_mailbox(self) -> None:
         if self.demo_maildir is None:
@@ -797,7 +599,7 @@ class LinearClient:
         areas = await self.show_dashboard(session)
         while True:
             if session.api.password_expired:  # a 403 password_expired from any route
-                if not await self.change_password(session, forced=True):
+                if not await linear_account.change_password(self, session, forced=True):
                     self.say(await login_flow.logout(session, self.token_store))
                     return "logout"
                 areas = await self.show_dashboard(session)
@@ -827,11 +629,11 @@ class LinearClient:
         if action.id == "help":
             self.show_help(actions)
         elif action.id == "change_password":
-            await self.change_password(session)
+            await linear_account.change_password(self, session)
         elif action.id == "security":
-            await self.security(session)
+            await linear_account.security(self, session)
         elif action.id == "totp_enroll":
-            await self.totp(session)
+            await linear_account.totp(self, session)
         elif action.id == "demo_mailbox":
             self.show_mailbox()
         elif action.id == "messaging":  # issue 7

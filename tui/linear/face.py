@@ -44,6 +44,11 @@ GIVE_UP = "annuler"
 unchanged). Ctrl+C does the same from anywhere; an empty answer to a required field only asks it again."""
 
 
+_NOT_OFFERED_BACK = (forms.CHOICE, forms.FILE, forms.SECRET)
+"""Kinds whose wrong answer is not offered back: a choice is a menu again, files are asked one by one, a
+password is never shown (it is typed again)."""
+
+
 class _GaveUp(Exception):
     pass
 
@@ -79,10 +84,10 @@ class LinearFace:
         self.client.heading(form.title)
         for line in form.intro:
             self.client.say(line)
-        values: forms.Values = {}
+        values: forms.Values = dict(form.given)
         for ask in form.asks:
-            if ask.when is None or ask.when(values):
-                await self._ask_until_right(form, ask, values)
+            if ask.name not in form.given and (ask.when is None or ask.when(values)):
+                await self._ask_until_right(form, forms.resolved(ask, values), values)
         while True:
             found = forms.first_problem(form, values)
             if found is not None:
@@ -129,10 +134,10 @@ class LinearFace:
         """Ask one field until its answer is right on its own and for the form's check; the wrong answer is
         offered back (Entrée keeps it), except a choice (a menu again) and files (asked one by one)."""
         previous = values.get(ask.name)
+        if ask.before and ask.name not in values:
+            self.client.say(ask.before)
         current = (
-            ask
-            if previous in (None, "", []) or ask.kind in (forms.CHOICE, forms.FILE)
-            else replace(ask, default=str(previous))
+            ask if previous in (None, "", []) or ask.kind in _NOT_OFFERED_BACK else replace(ask, default=str(previous))
         )
         while True:
             await self._ask(current, values)
@@ -143,7 +148,7 @@ class LinearFace:
             if found is None:
                 return
             self.client.error(found)
-            if ask.kind not in (forms.CHOICE, forms.FILE):
+            if ask.kind not in _NOT_OFFERED_BACK:
                 current = replace(ask, default=str(values.get(ask.name) or ""))
 
     async def _ask(self, ask: forms.Ask, values: forms.Values) -> None:
@@ -155,6 +160,12 @@ class LinearFace:
         else:
             prompt = ask.label + (f" ({ask.hint})" if ask.hint else "")
             prompt += f" (Entrée : {ask.default})" if ask.default else ""
+            if ask.kind == forms.SECRET:  # never echoed, and kept as typed (spaces belong to a password)
+                answer = await self.client.prompt_secret(prompt)
+                if answer.strip().lower() == GIVE_UP:
+                    raise _GaveUp
+                values[ask.name] = answer
+                return
             answer = (await self.client.prompt(prompt)).strip()
             if answer.lower() == GIVE_UP:
                 raise _GaveUp

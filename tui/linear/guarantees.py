@@ -1,15 +1,18 @@
 """The linear face of Mes garanties and of the simulator (flows `tui.flows.guarantees` and
-`tui.flows.simulator`): headings, one labelled line per record, numbered choices, no bar drawing."""
+`tui.flows.simulator`): headings, one labelled line per record, no bar drawing. A thin renderer: the
+simulator's questions, menus and checks are the flow's, asked through a ``LinearFace`` (issue 18)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from tui.api import errors
-from tui.flows import contract_services, retry
+from tui.flows import contract_services
 from tui.flows import guarantees as guarantees_flow
 from tui.flows import simulator as flow
 from tui.flows.session import AuthenticatedSession
+from tui.linear.ending import Back
+from tui.linear.face import LinearFace
 
 if TYPE_CHECKING:
     from tui.linear.client import LinearClient
@@ -50,100 +53,81 @@ async def show_guarantees(client: LinearClient, session: AuthenticatedSession) -
             client.say(sentence)
 
 
-async def _pick(client: LinearClient, heading: str, options: list[str]) -> int:
-    return await client.pick(heading, options)
+def _face(client: LinearClient) -> LinearFace:
+    return LinearFace(client)
 
 
 async def ask_who(client: LinearClient, form: flow.SimulatorForm, people: list[tuple[int, str]]) -> None:
-    """« Pour qui ? » among the people covered, by their names."""
-    form.beneficiary_id = people[await _pick(client, "Pour qui ?", [name for _, name in people])][0]
+    """« Pour qui ? » among the people covered, by their names (the console's simulation)."""
+    if not await flow.ask_who(_face(client), flow.Questions((), people=tuple(people)), form):
+        raise Back
 
 
 async def ask_act(client: LinearClient, form: flow.SimulatorForm, known: tuple[flow.ActChoice, ...]) -> None:
-    """The questions of one act, into ``form``: the poste, the act found by a few letters, the amount, the
-    base de remboursement and the panier when the act has them, then the doctor's dépassements. The
-    member's simulator asks them once; the console's asks them for each act of one care."""
-    form.poste = flow.POSTES[await _pick(client, "Quel poste de soins ?", [label for _, label in flow.POSTES])][0]
-    while form.act is None:
-        text = await client.prompt("Rechercher l'acte (quelques lettres, Entrée pour tout voir)")
-        found = flow.search(known, form.poste, text)
-        if not found:
-            client.error(f"aucun acte ne correspond à « {text} » dans ce poste. Essayez un autre mot.")
-            continue
-        form.act = found[await _pick(client, f"Actes trouvés ({len(found)})", [a.label for a in found])]
-    while flow.parse_euros(form.charged) is None:
-        form.charged = await client.prompt(flow.AMOUNT_QUESTION)
-        if flow.parse_euros(form.charged) is None:
-            client.error(f"{flow.amount_problem(form.charged)}.")
-    if form.act.needs_br:
-        while flow.parse_euros(form.br) is None:
-            form.br = await client.prompt(flow.BR_QUESTION)
-            if flow.parse_euros(form.br) is None:
-                client.error(f"{flow.amount_problem(form.br)}.")
-    if form.act.baskets:
-        form.basket = form.act.baskets[await _pick(client, flow.BASKET_QUESTION, [b for _, b in form.act.baskets])][0]
-    await ask_doctor(client, form)
+    """The declared questions of one act (``flow.Questions``), asked for each act of the console's care;
+    « annuler » goes back (``Back``)."""
+    if not await flow.ask_act(_face(client), flow.Questions(known, known_sector=form.known_sector), form):
+        raise Back
 
 
 async def ask_doctor(client: LinearClient, form: flow.SimulatorForm) -> None:
-    """Dépassements d'honoraires, then OPTAM when there are some: only for a doctor's act."""
-    answers = [label for _, label in flow.ANSWERS]
-    if form.asks_excess:
-        form.excess = flow.ANSWERS[await _pick(client, flow.EXCESS_QUESTION, answers)][0]
-        if form.asks_optam:
-            form.optam = flow.ANSWERS[await _pick(client, flow.OPTAM_QUESTION, answers)][0]
+    await flow.ask_doctor(_face(client), form)
+
+
+def _say_result(client: LinearClient, outcome: flow.Outcome) -> None:
+    client.heading(flow.RESULT_HEADING)
+    views = outcome.several.items if outcome.several else [("", outcome.single)] if outcome.single else []
+    for heading, view in views:
+        if heading:
+            client.say(f"-- {heading} --")
+        for line in (*view.notes, *view.figures):
+            client.say(line)
+        for detail, sentences in view.explanations:
+            client.say(f"{detail} :" if heading else f"-- {detail} --")
+            for sentence in sentences:
+                client.say(sentence)
+    if outcome.several:
+        client.say("-- Total --")
+        for line in outcome.several.totals:
+            client.say(line)
+        client.say(flow.NOT_SAVED_SEVERAL)
 
 
 async def run_simulator(
     client: LinearClient, session: AuthenticatedSession, *, known_sector: str | None = None, practitioner: str = ""
 ) -> None:
-    """``known_sector``, ``practitioner``: « Simuler » from the care finder (issue 21)."""
+    """``known_sector``, ``practitioner``: « Simuler » from the care finder (issue 21). The questions and
+    their checks are the flow's (``flow.ask_simulation`` through a ``LinearFace``)."""
     api = session.api
-    client.heading(flow.HEADING)
     try:
         people = (await api.guarantees()).beneficiaries
     except errors.ApiError as exc:
+        client.heading(flow.HEADING)
         client.error(exc.message)
         return
     if not people:
+        client.heading(flow.HEADING)
         client.say("Aucune personne couverte par vos contrats : la simulation n'est pas possible.")
         return
     form = flow.SimulatorForm(known_sector=known_sector, practitioner=practitioner)
-    if note := form.sector_note():
-        client.say(note)
-    await ask_who(client, form, flow.beneficiary_choices(people))
-    await ask_act(client, form, flow.acts(api.clock.now().date()))
-    scenarios = form.scenarios()
+    questions = flow.Questions(
+        flow.acts(api.clock.now().date()), tuple(flow.beneficiary_choices(people)), known_sector=known_sector
+    )
+    face = _face(client)
+    note = form.sector_note()
+    glasses = await flow.ask_simulation(face, questions, form, (note,) if note else ())
+    if glasses is None:
+        client.say(flow.GIVEN_UP)
+        return
     client.say("Simulation en cours…")
     try:
-        results = [await api.simulate(request) for request in scenarios]
+        outcome = await flow.simulate(api, form, glasses)
     except errors.ApiError as exc:
         client.error(exc.message)
         return
-    view = flow.result_view(scenarios, results)
-    client.heading("Résultat de la simulation")
-    for note in view.notes:
-        client.say(note)
-    for figure in view.figures:
-        client.say(figure)
-    for heading, sentences in view.explanations:
-        client.say(f"-- {heading} --")
-        for sentence in sentences:
-            client.say(sentence)
-    question = "Enregistrer cette simulation dans votre espace ?"
-    while await _pick(client, question, ["Oui", "Non"]) == 0:
-        try:
-            await api.save_simulation(scenarios, form.save_key(scenarios))
-        except errors.ApiError as exc:
-            if not retry.is_unreachable(exc):
-                client.error(exc.message)
-                return
-            client.error(retry.kept_sentence(exc, flow.SAVE_KEPT))
-            question = "L'enregistrer maintenant ?"  # the same simulation, with the same key
-            continue
-        client.say("Simulation enregistrée dans votre espace.")
+    _say_result(client, outcome)
+    if outcome.can_save and await flow.offer_save(api, face, form, outcome.requests):
         await show_saved(client, session)
-        return
 
 
 async def show_saved(client: LinearClient, session: AuthenticatedSession) -> None:

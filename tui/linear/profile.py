@@ -10,6 +10,7 @@ from tui.api import errors
 from tui.api.profile import ProfileApi
 from tui.flows import profile as flow
 from tui.flows.session import AuthenticatedSession
+from tui.linear import account as linear_account
 from tui.linear.face import LinearFace
 
 if TYPE_CHECKING:
@@ -19,8 +20,14 @@ BACK = "Retour"
 SECURITY = ("Changer mon mot de passe", "Mes appareils de confiance et mes sessions")
 
 
-async def _act(client: LinearClient, session: AuthenticatedSession, api: ProfileApi, section: str) -> None:
-    actions = flow.actions_of(section)
+async def _act(
+    client: LinearClient,
+    session: AuthenticatedSession,
+    api: ProfileApi,
+    section: str,
+    sections: tuple[flow.Section, ...],
+) -> None:
+    actions = flow.actions_of(section, sections)
     labels = [a.label for a in actions] + (list(SECURITY) if section == "security" else [])
     if not labels:
         return
@@ -30,9 +37,9 @@ async def _act(client: LinearClient, session: AuthenticatedSession, api: Profile
     if index < len(actions):
         await flow.run(actions[index].id, api, LinearFace(client), today=session.api.clock.today())
     elif labels[index] == SECURITY[0]:
-        await client.change_password(session)
+        await linear_account.change_password(client, session)
     else:
-        await client.security(session)
+        await linear_account.security(client, session)
 
 
 async def run_profile(
@@ -54,6 +61,6 @@ async def run_profile(
         try:
             for line in await flow.section_lines(api, section.id, boxed=False):
                 client.say(line)
-            await _act(client, session, api, section.id)
+            await _act(client, session, api, section.id, sections)
         except errors.ApiError as exc:
             client.error(exc.message)

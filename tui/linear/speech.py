@@ -3,8 +3,9 @@
 A screen reader reads « 1204587 » as « un million deux cent quatre mille… », « 10 h 10 » as « dix ache
 dix », « …8145 » without its meaning and « c****l » as four « astérisque »; a 40-cell braille display
 needs several pans for a line of 120 characters. So, in this mode only (the full-screen client keeps the
-written forms): identifiers read digit by digit, times in words, masked values said as masked, and lines
-cut at 80 characters between words, a continuation line starting with two spaces."""
+written forms): identifiers read digit by digit, times in words, masked values said as masked, amounts as
+« 6 euros 94 », « N° » as « numéro », and lines cut at 80 characters between words, a continuation line
+starting with two spaces. Checked by ear with espeak-ng's French voice (``python -m bench.espeak_transcript``)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,11 @@ _TIME = re.compile(r"\b(\d{1,2}) h (\d{2})\b")
 _HOUR = re.compile(r"\b(\d{1,2}) h\b(?! \d)")
 _LAST_DIGITS = re.compile(r"…(\d{2,})")
 _MASK = re.compile(r"\*+(?:\s\*+)*")
-_IDENTIFIER = re.compile(r"(?i)(\bn° (?:adhérent|amc)\s*:?\s*)(\d{6,})")
+_IDENTIFIER = re.compile(r"(?i)(\bn° (?:adhérent|amc)\s*:?\s*)(\d(?: ?\d){5,})")
+_NIR = re.compile(r"(\bNIR\s*:?\s*)(\d{1,3}(?: \d{1,3}){3,})")
+_NUMBER_SIGN = re.compile(r"(?i)\bn°\s?")
+_SPACE = "[ \u00a0\u202f]"
+_EUROS = re.compile(rf"(?<![\d,])(\d{{1,3}}(?:{_SPACE}\d{{3}})*),(\d{{2}}){_SPACE}?€")
 
 
 def _hours(hours: str) -> str:
@@ -28,7 +33,23 @@ def _hours(hours: str) -> str:
 
 
 def _digits(match: re.Match[str]) -> str:
-    return match.group(1) + " ".join(match.group(2))
+    return match.group(1) + " ".join(match.group(2).replace(" ", ""))
+
+
+def _nir_groups(match: re.Match[str]) -> str:
+    """« 1 10 12 63 113 530 45 » was heard « … soixante-trois millions cent treize mille… » (espeak-ng):
+    the groups of the NIR read one by one, a comma between them."""
+    return match.group(1) + ", ".join(match.group(2).split(" "))
+
+
+def _euros(match: re.Match[str]) -> str:
+    """« 6,94 € » -> « 6 euros 94 », as a person says it (espeak-ng said « six virgule quatre-vingt-quatorze
+    euros »); « 0,50 € » -> « 50 centimes », « 1,00 € » -> « 1 euro »."""
+    whole, cents = match.group(1), match.group(2)
+    if re.sub(r"\D", "", whole) == "0":
+        return f"{int(cents)} centime" + ("s" if int(cents) > 1 else "")
+    words = whole + (" euro" if re.sub(r"\D", "", whole) == "1" else " euros")
+    return words if cents == "00" else f"{words} {cents}"
 
 
 def spoken(line: str) -> str:
@@ -36,7 +57,11 @@ def spoken(line: str) -> str:
     line = _HOUR.sub(lambda m: _hours(m.group(1)), line)
     line = _LAST_DIGITS.sub(r"se terminant par \1", line)
     line = _MASK.sub(" (masqué) ", line).replace("  ", " ")
-    return _IDENTIFIER.sub(_digits, line)
+    line = _IDENTIFIER.sub(_digits, line)
+    line = _NIR.sub(_nir_groups, line)
+    line = _EUROS.sub(_euros, line)
+    # « N° » is read « enne » by espeak-ng's French voice (checked): the word, as a person says it
+    return _NUMBER_SIGN.sub("numéro ", line)
 
 
 ABBREVIATIONS = {

@@ -31,6 +31,7 @@ from tui.bindings import modal_bindings, screen_bindings
 from tui.flows import account as flows
 from tui.flows import login as login_flow
 from tui.flows import mailbox
+from tui.flows.forms import SECRET, Ask
 from tui.flows.login import LoginFlow, LoginOutcome, Step
 from tui.flows.password import RULES_SUMMARY, PolicyCheck
 from tui.widgets.status import StatusLine
@@ -124,6 +125,25 @@ class AccountScreen(ModalScreen[Any]):
 def password_input(name: str) -> Input:
     # Paste allowed (Textual's Input accepts it); never a per-character entry.
     return Input(id=name, password=True, select_on_focus=False, max_length=128)
+
+
+def field_widgets(ask: Ask, value: str = "", *, max_length: int = 100) -> ComposeResult:
+    """A field declared in ``tui.flows.account``: its words over it (those the linear mode asks), then the
+    input; a password masked."""
+    yield Label(flows.label_of(ask))
+    if ask.kind == SECRET:
+        yield password_input(ask.name)
+    else:
+        yield Input(value, id=ask.name, select_on_focus=False, max_length=max_length)
+
+
+def challenge_widgets(asks: tuple[Ask, ...]) -> ComposeResult:
+    """The human check: its question (the declared field's ``before``) over the answer; the question is
+    loaded once the screen is shown."""
+    ask = next((a for a in asks if a.name == "challenge"), None)
+    question = ask.before if ask else f"{login_flow.CHALLENGE_INTRO} Chargement de la question…"
+    yield Static(question, id="challenge-question", markup=False)
+    yield Input(id="challenge", select_on_focus=False, max_length=100)
 
 
 class PolicyLines(Static):
@@ -275,6 +295,19 @@ class CodeScreen(AccountScreen):
         self.dismiss(LoginOutcome(message="Connexion abandonnée : recommencez quand vous voulez."))
 
 
+ACTIVATION_LENGTHS = {
+    "member_number": 16,
+    "access_code": 32,
+    "last_name": 100,
+    "first_name": 100,
+    "birth_date": 10,
+    "nir": 21,
+    "email": 254,
+    "password": 128,
+    "confirmation": 128,
+}
+
+
 def _terms_label(on: bool) -> str:
     return f"{flows.TERMS_ACCEPT_LABEL} : {'oui' if on else 'non'}"
 
@@ -300,8 +333,7 @@ class ActivationScreen(AccountScreen):
             yield from self._infos()
         elif flow.step is flows.ActivationStep.VALIDATION:
             yield Static(flow.sent_message(), id="sent", markup=False)
-            yield Label(flows.CONFIRM_CODE_LABEL)
-            yield Input(id="code", select_on_focus=False, max_length=32)
+            yield from field_widgets(flows.EMAILED_CODE, max_length=32)
             yield Button("Confirmer mon adresse", id="confirm", variant="primary")
         else:
             yield Static(flows.WELCOME, id="welcome", markup=False)
@@ -317,37 +349,16 @@ class ActivationScreen(AccountScreen):
             else "J'ai un code d'accès : l'utiliser",
             id="switch-mode",
         )
-        yield Label("N° adhérent (chiffres seulement)")
-        yield Input(infos.member_number, id="member_number", select_on_focus=False, max_length=16)
-        if identity:
-            yield Label("Nom")
-            yield Input(infos.last_name, id="last_name", select_on_focus=False, max_length=100)
-            yield Label("Prénom")
-            yield Input(infos.first_name, id="first_name", select_on_focus=False, max_length=100)
-            yield Label("Date de naissance (JJ/MM/AAAA)")
-            yield Input(infos.birth_date, id="birth_date", select_on_focus=False, max_length=10)
-            yield Label("N° de sécurité sociale (15 caractères avec la clé)")
-            yield Input(infos.nir, id="nir", select_on_focus=False, max_length=21)
-        else:
-            yield Label("Code d'accès (8 lettres, sur le courrier de bienvenue)")
-            yield Input(infos.access_code, id="access_code", select_on_focus=False, max_length=32)
-        yield Label("Adresse e-mail (elle servira aussi d'identifiant)")
-        yield Input(infos.email, id="email", select_on_focus=False, max_length=254)
-        yield Label("Choisissez votre mot de passe")
-        yield password_input("password")
-        yield PolicyLines()
-        yield Label("Confirmez le mot de passe")
-        yield password_input("confirmation")
-        terms = flow.terms
-        yield Static(
-            f"{terms.title} (version {terms.version})\n{terms.text}" if terms else "Conditions générales d'utilisation",
-            id="terms",
-            markup=False,
-        )
-        yield Checkbox(_terms_label(infos.accept_terms), infos.accept_terms, id="accept_terms")
-        question = flow.challenge.question if flow.challenge else "Chargement de la question…"
-        yield Static(f"{login_flow.CHALLENGE_INTRO} {question}", id="challenge-question", markup=False)
-        yield Input(id="challenge", select_on_focus=False, max_length=100)
+        asks = flows.activation_form(flow).asks
+        for ask in asks:
+            if ask.name == "accept_terms":
+                yield Static(ask.before or "Conditions générales d'utilisation", id="terms", markup=False)
+                yield Checkbox(_terms_label(infos.accept_terms), infos.accept_terms, id="accept_terms")
+            elif ask.name != "challenge":
+                yield from field_widgets(ask, str(getattr(infos, ask.name)), max_length=ACTIVATION_LENGTHS[ask.name])
+            if ask.name == "password":
+                yield PolicyLines()
+        yield from challenge_widgets(asks)
         yield Button("Créer mon compte", id="create", variant="primary")
 
     def on_mount(self) -> None:
@@ -515,6 +526,13 @@ class ChallengeRequestScreen(AccountScreen):
             return
         self.show_result(result)
 
+    def request_fields(self, title: str, intro: str) -> ComposeResult:
+        """The intro, the identifier and the human check, as declared (``flows.request_form``)."""
+        asks = flows.request_form(self.flow, title, intro, None).asks
+        yield Static(intro, markup=False)
+        yield from field_widgets(asks[0], self.identifier, max_length=254)
+        yield from challenge_widgets(asks)
+
     def _submit_code(self) -> None:
         """The last step, which differs per screen (new password, or the confirmation code)."""
         raise NotImplementedError(f"{type(self).__name__} must say what its last step submits")
@@ -539,22 +557,14 @@ class ForgotPasswordScreen(ChallengeRequestScreen):
     def body(self) -> ComposeResult:
         step = self.flow.step
         if step is flows.ResetStep.IDENTIFIER:
-            yield Static(flows.FORGOT_INTRO, markup=False)
-            yield Label(login_flow.IDENTIFIER_LABEL)
-            yield Input(self.identifier, id="identifier", select_on_focus=False, max_length=254)
-            question = self.flow.challenge.question if self.flow.challenge else "Chargement de la question…"
-            yield Static(f"{login_flow.CHALLENGE_INTRO} {question}", id="challenge-question", markup=False)
-            yield Input(id="challenge", select_on_focus=False, max_length=100)
+            yield from self.request_fields(flows.FORGOT_TITLE, flows.FORGOT_INTRO)
             yield Button("Recevoir un e-mail", id="request", variant="primary")
         elif step is flows.ResetStep.CODE:
             yield Static(flows.FORGOT_SENT, id="sent", markup=False)
-            yield Label("Code reçu par e-mail")
-            yield Input(id="code", select_on_focus=False, max_length=32)
-            yield Label("Nouveau mot de passe")
-            yield password_input("new_password")
-            yield PolicyLines()
-            yield Label("Confirmez le nouveau mot de passe")
-            yield password_input("confirmation")
+            for ask in flows.reset_form(self.flow).asks:
+                yield from field_widgets(ask, max_length=32)
+                if ask.name == "new_password":
+                    yield PolicyLines()
             yield Button("Changer mon mot de passe", id="reset", variant="primary")
         else:
             yield Static(flows.RESET_DONE, id="done", markup=False)
@@ -589,14 +599,8 @@ class RecoverIdentifierScreen(AccountScreen):
 
     def body(self) -> ComposeResult:
         yield Static(flows.RECOVER_INTRO, markup=False)
-        yield Label("Nom")
-        yield Input(id="last_name", select_on_focus=False, max_length=100)
-        yield Label("Prénom")
-        yield Input(id="first_name", select_on_focus=False, max_length=100)
-        yield Label("Date de naissance (JJ/MM/AAAA)")
-        yield Input(id="birth_date", select_on_focus=False, max_length=10)
-        yield Label("N° de sécurité sociale (15 caractères avec la clé)")
-        yield Input(id="nir", select_on_focus=False, max_length=21)
+        for ask in flows.recover_form(self.flow).asks:
+            yield from field_widgets(ask, max_length=ACTIVATION_LENGTHS[ask.name])
         yield Button("Recevoir mon identifiant par e-mail", id="recover", variant="primary")
 
     @on(Input.Submitted)
@@ -634,10 +638,8 @@ class NotMeScreen(AccountScreen):
             yield Button("Me connecter", id="to-login", variant="primary")
             return
         yield Static(flows.NOT_ME_INTRO, markup=False)
-        yield Label("N° adhérent")
-        yield Input(self.identifier, id="identifier", select_on_focus=False, max_length=16)
-        yield Label(flows.NOT_ME_CODE_LABEL)
-        yield Input(id="code", select_on_focus=False, max_length=16)
+        for ask in flows.not_me_form(self.flow).asks:
+            yield from field_widgets(ask, self.identifier if ask.name == "identifier" else "", max_length=16)
         yield Button(flows.NOT_ME_BUTTON, id="revert", variant="warning")
 
     @on(Input.Submitted)
@@ -683,13 +685,10 @@ class ChangePasswordScreen(AccountScreen):
             yield Static(flows.CHANGE_FORCED, id="forced", classes="warning", markup=False)
 
     def body(self) -> ComposeResult:
-        yield Label("Mot de passe actuel")
-        yield password_input("current_password")
-        yield Label("Nouveau mot de passe")
-        yield password_input("new_password")
-        yield PolicyLines()
-        yield Label("Confirmez le nouveau mot de passe")
-        yield password_input("confirmation")
+        for ask in flows.change_form(self.flow).asks:
+            yield from field_widgets(ask)
+            if ask.name == "new_password":
+                yield PolicyLines()
         yield Button("Changer mon mot de passe", id="change", variant="primary")
 
     @on(Input.Changed, "#new_password")
@@ -846,8 +845,7 @@ class TotpScreen(AccountScreen):
         yield Static(
             f"Secret (à saisir à la main) : {flows.group_secret(flow.enrollment.secret)}", id="secret", markup=False
         )
-        yield Label("Code affiché par l'application (6 chiffres)")
-        yield Input(id="code", select_on_focus=False, max_length=6)
+        yield from field_widgets(flows.TOTP_CODE, max_length=6)
         yield Button("Activer", id="confirm", variant="primary")
         yield Static("\n".join(flow.enrollment.qr_lines), id="qr", markup=False)
 

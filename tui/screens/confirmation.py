@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from tui.api.client import ApiClient
 from tui.flows import account as flows
-from tui.flows import login as login_flow
-from tui.screens.account import ChallengeRequestScreen
-from tui.widgets.text import Label, Static
+from tui.screens.account import ChallengeRequestScreen, field_widgets
+from tui.widgets.text import Static
 
 Step = flows.ResendConfirmationStep
 
@@ -31,17 +30,11 @@ class ResendConfirmationScreen(ChallengeRequestScreen):
     def body(self) -> ComposeResult:
         step = self.flow.step
         if step is Step.IDENTIFIER:
-            yield Static(flows.RESEND_CONFIRMATION_INTRO, markup=False)
-            yield Label(login_flow.IDENTIFIER_LABEL)
-            yield Input(self.identifier, id="identifier", select_on_focus=False, max_length=254)
-            question = self.flow.challenge.question if self.flow.challenge else "Chargement de la question…"
-            yield Static(f"{login_flow.CHALLENGE_INTRO} {question}", id="challenge-question", markup=False)
-            yield Input(id="challenge", select_on_focus=False, max_length=100)
+            yield from self.request_fields(flows.RESEND_CONFIRMATION_TITLE, flows.RESEND_CONFIRMATION_INTRO)
             yield Button("Renvoyer l'e-mail", id="request", variant="primary")
         elif step is Step.CODE:
             yield Static(f"{self.flow.server_message}\n{flows.RESEND_CONFIRMATION_PASTE}", id="sent", markup=False)
-            yield Label(flows.CONFIRM_CODE_LABEL)
-            yield Input(id="code", select_on_focus=False, max_length=32)
+            yield from field_widgets(flows.EMAILED_CODE, max_length=32)
             yield Button("Confirmer mon adresse", id="confirm", variant="primary")
         else:
             yield Static(flows.WELCOME, id="welcome", markup=False)

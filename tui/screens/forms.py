@@ -40,7 +40,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def __init__(self, form: flow.Form) -> None:
         super().__init__()
         self.form = form
-        self.files: dict[str, list[str]] = {a.name: [] for a in form.asks if a.kind == flow.FILE}
+        self.files: dict[str, list[str]] = {
+            a.name: list(form.given.get(a.name) or []) for a in form.asks if a.kind == flow.FILE
+        }
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
@@ -49,12 +51,14 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 yield Static(line, markup=False)
             with VerticalScroll(id="form-fields"):
                 for ask in self.form.asks:
+                    if ask.before:
+                        yield Static(ask.before, markup=False)
                     label = ask.label + ("" if ask.required else " (facultatif)")
                     yield Label(label + (f" – {ask.hint}" if ask.hint else ""), markup=False)
                     if ask.kind == flow.CHOICE:
                         yield Select(
                             [(words, value) for value, words in ask.choices],
-                            value=ask.default if ask.default else Select.NULL,
+                            value=self.form.given.get(ask.name, ask.default) or Select.NULL,
                             allow_blank=not ask.required or not ask.default,
                             prompt="Choisir (Entrée)",
                             id=f"field-{ask.name}",
@@ -64,7 +68,12 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                             self.files[ask.name], limit=ask.limit, input_id=f"field-{ask.name}", id=f"files-{ask.name}"
                         )
                     else:
-                        yield Input(value=ask.default, id=f"field-{ask.name}", placeholder=ask.hint or ask.label)
+                        yield Input(
+                            value=str(self.form.given.get(ask.name, ask.default)),
+                            id=f"field-{ask.name}",
+                            placeholder=ask.hint or ask.label,
+                            password=ask.kind == flow.SECRET,
+                        )
                     yield Static("", id=f"error-{ask.name}", classes="field-error -hidden", markup=False)
             yield StatusLine(id="form-status")
             yield Static(f"Ctrl+S : {self.form.submit.lower()} ; Échap : annuler", markup=False)

@@ -85,7 +85,7 @@ class ProfileScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#profile-sections")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        actions = flow.actions_of(self.section)
+        actions = flow.actions_of(self.section, self.sections)
         if not actions:
             return
         title = next(s.title for s in self.sections if s.id == self.section)
@@ -99,11 +99,12 @@ class ProfileScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "profile_action" and parameters:
-            return flow.action(str(parameters[0])).section == self.section
+            return str(parameters[0]) in {a.id for a in flow.actions_of(self.section, self.sections)}
         return True
 
     def action_profile_action(self, action_id: str) -> None:
-        self._run_action(action_id)
+        if action_id in {a.id for a in flow.actions_of(self.section, self.sections)}:  # the palette too
+            self._run_action(action_id)
 
     @work(exclusive=True, group="profile-action", exit_on_error=False)
     async def _run_action(self, action_id: str) -> None:

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, OptionList, Select
 from textual.widgets.option_list import Option
 
@@ -20,11 +21,13 @@ from tui.api import errors
 from tui.bindings import screen_bindings
 from tui.flows import retry
 from tui.flows import simulator as flow
+from tui.flows.forms import CHOICE, Ask, resolved
 from tui.flows.session import AuthenticatedSession
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Label, Static
 
-ANSWERS = [(label, key) for key, label in flow.ANSWERS]
+FOCUS = {flow.ACT: "search"}  # a missing act: back to the search, the list of acts below it
+WIDGETS = {flow.ACT: "acts"}
 
 
 def error_slot(field: str) -> Static:
@@ -32,10 +35,26 @@ def error_slot(field: str) -> Static:
     return Static("", id=f"{field}-error", classes="field-error -hidden", markup=False)
 
 
+def field_widget(ask: Ask) -> Widget:
+    """The widget of one declared question (``flow.Questions``): a list for the act (filtered by the search
+    above it, the first act found taken as one types), a drop-down for a choice, a field for a text."""
+    name = WIDGETS.get(ask.name, ask.name)
+    if ask.name == flow.ACT:
+        return OptionList(id=name)
+    if ask.kind == CHOICE:
+        words = [w for _, w in ask.choices]
+        prompt = " / ".join(words) if 0 < len(words) <= 3 else "Choisir (Entrée)"
+        return Select([(w, v) for v, w in ask.choices], prompt=prompt, id=name)
+    return Input(placeholder=ask.hint, id=name)
+
+
 class SimulatorScreen(Screen[None]):
     BINDINGS = screen_bindings("simulator")
     ACTION_SCREEN = "simulator"
     AUTO_FOCUS = "#who"  # the first field, so that typing starts the form
+    DEFAULT_CSS = """
+    SimulatorScreen .sim-field { height: auto; }
+    """
 
     class People(Message):
         def __init__(self, people: list[tuple[int, str]]) -> None:
@@ -43,10 +62,9 @@ class SimulatorScreen(Screen[None]):
             self.people = people
 
     class Done(Message):
-        def __init__(self, scenarios: list[dict[str, Any]], results: list[Any]) -> None:
+        def __init__(self, outcome: flow.Outcome) -> None:
             super().__init__()
-            self.scenarios = scenarios
-            self.results = results
+            self.outcome = outcome
 
     class Saved(Message):
         def __init__(self, lines: list[str]) -> None:
@@ -74,44 +92,32 @@ class SimulatorScreen(Screen[None]):
         self.session = session
         self.form = flow.SimulatorForm(known_sector=known_sector, practitioner=practitioner)
         self.known = flow.acts(today or session.api.clock.now().date())  # type: ignore[union-attr]
+        self.questions = flow.Questions(self.known, known_sector=known_sector)
         self.found: tuple[flow.ActChoice, ...] = ()
         self.last: list[dict[str, Any]] = []
+        # the member's glasses, several items simulated together (the console adds the acts of a care instead)
+        self.glasses: flow.CareEvent | None = flow.CareEvent(title=flow.GLASSES_TITLE) if session else None
 
     def compose(self) -> ComposeResult:
+        """The fields of the declared questions (``flow.Questions``), each with its label over it and its
+        error under it; a field asked only for some answers (``when``) is shown only then."""
         with VerticalScroll(id="simulator-body"):
             yield Static(flow.HEADING, classes="heading", markup=False)
             yield StatusLine(id="simulator-status")
-            yield Label("Pour qui ?")
-            yield Select[int]([], prompt="Choisir la personne", id="who")
-            yield error_slot("who")
-            yield Label("Poste de soins")
-            yield Select[str]([(label, key) for key, label in flow.POSTES], prompt="Choisir le poste", id="poste")
-            yield Label("Acte (tapez quelques lettres pour chercher)")
-            yield Input(placeholder="ex. spécialiste, couronne, monture", id="search")
-            yield OptionList(id="acts")
-            yield error_slot("search")
-            yield Label(flow.AMOUNT_QUESTION)
-            yield Input(placeholder="ex. 60 ou 60,50", id="charged")
-            yield error_slot("charged")
-            with Vertical(id="br-box", classes="-hidden"):
-                yield Label(flow.BR_QUESTION)
-                yield Input(id="br")
-                yield error_slot("br")
-            with Vertical(id="basket-box", classes="-hidden"):
-                yield Label(flow.BASKET_QUESTION)
-                yield Select[str]([], prompt="Choisir le panier", id="basket")
-                yield error_slot("basket")
-            with Vertical(id="excess-box", classes="-hidden"):
-                yield Label(flow.EXCESS_QUESTION)
-                yield Select[str](ANSWERS, prompt="Oui / Non / Je ne sais pas", id="excess")
-                yield error_slot("excess")
-            with Vertical(id="optam-box", classes="-hidden"):
-                yield Label(flow.OPTAM_QUESTION)
-                yield Select[str](ANSWERS, prompt="Oui / Non / Je ne sais pas", id="optam")
-                yield error_slot("optam")
+            for ask in self.questions.asks():
+                hidden = "" if ask.when is None else " -hidden"
+                with Vertical(id=f"{ask.name}-box", classes="sim-field" + hidden):
+                    if ask.name != flow.ACT:  # the list of acts goes on under the search's label
+                        yield Label(ask.label)
+                    yield field_widget(ask)
+                    yield error_slot(ask.name)
+            if self.glasses is not None:
+                yield Static("", id="glasses", classes="-hidden", markup=False)  # the items added
             with Horizontal(id="simulator-buttons"):
                 yield Button("Simuler", id="simulate", variant="primary")
                 yield Button("Enregistrer", id="save", disabled=True)
+                if self.glasses is not None:
+                    yield Button("Ajouter aux lunettes", id="add-item", classes="-hidden")
             yield Static("", id="result", markup=False)
             yield Static("", id="saved", markup=False)
         yield Footer(compact=True)
@@ -138,14 +144,14 @@ class SimulatorScreen(Screen[None]):
         self.post_message(self.People(flow.beneficiary_choices(data.beneficiaries)))
 
     @work(exclusive=True, group="simulator", exit_on_error=False)
-    async def _simulate(self, scenarios: list[dict[str, Any]]) -> None:
+    async def _simulate(self, form: flow.SimulatorForm, glasses: flow.CareEvent | None) -> None:
         assert self.session is not None
         try:
-            results = [await self.session.api.simulate(s) for s in scenarios]
+            outcome = await flow.simulate(self.session.api, form, glasses)
         except errors.ApiError as exc:
             self.post_message(self.Failed(exc))
             return
-        self.post_message(self.Done(scenarios, results))
+        self.post_message(self.Done(outcome))
 
     @work(exclusive=True, group="simulator", exit_on_error=False)
     async def _save(self, scenarios: list[dict[str, Any]]) -> None:
@@ -179,12 +185,15 @@ class SimulatorScreen(Screen[None]):
         self._refresh_acts()
 
     def _refresh_acts(self) -> None:
-        self.found = flow.search(self.known, self.form.poste, self.query_one("#search", Input).value)
+        self.found = self.questions.found({flow.POSTE: self.form.poste, flow.SEARCH: self._search_text()})
         acts = self.query_one("#acts", OptionList)
         acts.clear_options()
         acts.add_options([Option(a.label, id=a.code) for a in self.found])
         if self.found:  # type-to-select: the first act found is the choice until another is highlighted
             acts.highlighted = 0
+
+    def _search_text(self) -> str:
+        return self.query_one("#search", Input).value
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
@@ -196,14 +205,11 @@ class SimulatorScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#acts")
     def _act(self, event: OptionList.OptionHighlighted | OptionList.OptionSelected) -> None:
         self.form.act = next((a for a in self.found if a.code == event.option.id), None)
-        act = self.form.act
-        self.query_one("#br-box").set_class(not (act and act.needs_br), "-hidden")
-        self.query_one("#basket-box").set_class(not (act and act.baskets), "-hidden")
-        if act and act.baskets:
-            self.query_one("#basket", Select).set_options([(label, key) for key, label in act.baskets])
         self.form.basket = None
-        self.query_one("#excess-box").set_class(not self.form.asks_excess, "-hidden")
-        self._show_optam()
+        basket = next(a for a in self.questions.asks() if a.name == flow.BASKET)
+        choices = resolved(basket, self.form.values()).choices
+        self.query_one("#basket", Select).set_options([(words, key) for key, words in choices])
+        self._show_fields()
 
     @on(Select.Changed, "#basket")
     def _basket(self, event: Select.Changed) -> None:
@@ -212,14 +218,22 @@ class SimulatorScreen(Screen[None]):
     @on(Select.Changed, "#excess")
     def _excess(self, event: Select.Changed) -> None:
         self.form.excess = None if event.value is Select.NULL else str(event.value)
-        self._show_optam()
+        self._show_fields()
 
     @on(Select.Changed, "#optam")
     def _optam(self, event: Select.Changed) -> None:
         self.form.optam = None if event.value is Select.NULL else str(event.value)
 
-    def _show_optam(self) -> None:
-        self.query_one("#optam-box").set_class(not self.form.asks_optam, "-hidden")
+    def _show_fields(self) -> None:
+        """Each field whose question is asked only for some answers (``when``), shown for these answers."""
+        values = self.form.values()
+        for ask in self.questions.asks():
+            if ask.when is not None:
+                self.query_one(f"#{ask.name}-box").set_class(not ask.when(values), "-hidden")
+        if self.glasses is not None:
+            act = self.form.act
+            optics = (act is not None and act.poste == flow.OPTICS) or bool(self.glasses.lines)
+            self.query_one("#add-item", Button).set_class(not optics, "-hidden")
 
     @on(Button.Pressed, "#simulate")
     def _submit(self) -> None:
@@ -245,9 +259,9 @@ class SimulatorScreen(Screen[None]):
             slot = self.query_one(f"#{field}-error", Static)
             slot.update(f"Erreur : {message}")
             slot.remove_class("-hidden")
-        first = self.query_one(f"#{problems[0][0]}")
-        first.focus()
-        self.call_after_refresh(self.query_one(f"#{problems[0][0]}-error").scroll_visible)
+        first = problems[0][0]
+        self.query_one(f"#{FOCUS.get(first, first)}").focus()
+        self.call_after_refresh(self.query_one(f"#{first}-error").scroll_visible)
         self.status.error(" ".join(message for _, message in problems))
         return True
 
@@ -255,12 +269,48 @@ class SimulatorScreen(Screen[None]):
         self.form.charged = self.query_one("#charged", Input).value
         self.form.br = self.query_one("#br", Input).value
 
+    def _problems(self) -> list[tuple[str, str]]:
+        """The declared checks on what the form holds, the search included (« aucun acte ne correspond »)."""
+        values = {**self.form.values(), flow.SEARCH: self._search_text()}
+        return [(p.field or "", p.message) for p in self.questions.problems(values)]
+
     def _start(self) -> None:
-        """« Simuler »: the member's act (the console adds the acts of one care, `ConsoleSimulatorScreen`)."""
-        if self.show_problems(self.form.field_problems()):
+        """« Simuler »: the member's act, or the items of the glasses (the console adds the acts of one care,
+        `ConsoleSimulatorScreen`)."""
+        glasses = self.glasses
+        if glasses is not None and glasses.lines and self.form.act is None:
+            self.show_problems([])  # the items added are the glasses: the empty form is not one more
+        elif self.show_problems(self._problems() or flow.item_problems(glasses or flow.CareEvent(), self.form)):
             return
+        elif glasses is not None and glasses.lines:
+            glasses.add(self.form)
         self.status.info("Simulation en cours…")
-        self._simulate(self.form.scenarios())
+        self._simulate(self.form, glasses)
+        if glasses is not None and glasses.lines:
+            self.glasses = flow.CareEvent(title=flow.GLASSES_TITLE)  # the next simulation starts afresh
+            self.query_one("#glasses", Static).add_class("-hidden")
+            self._clear_act()
+
+    @on(Button.Pressed, "#add-item")
+    def _add_item(self) -> None:
+        """« Ajouter aux lunettes »: this item kept, the form ready for the next one (issue 19)."""
+        assert self.glasses is not None
+        self._read_amounts()
+        if self.show_problems(self._problems() or flow.item_problems(self.glasses, self.form)):
+            return
+        self.glasses.add(self.form)
+        glasses = self.query_one("#glasses", Static)
+        glasses.update(self.glasses.summary())
+        glasses.remove_class("-hidden")
+        self.status.info("Élément ajouté aux lunettes : choisissez le suivant, ou Simuler.")
+        self._clear_act()
+        self.query_one("#search", Input).focus()
+
+    def _clear_act(self) -> None:
+        for widget_id in ("#charged", "#br", "#search"):
+            self.query_one(widget_id, Input).value = ""
+        self.query_one("#basket", Select).clear()
+        self._show_fields()
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -270,17 +320,17 @@ class SimulatorScreen(Screen[None]):
 
     @on(Done)
     def _done(self, message: Done) -> None:
-        view = flow.result_view(message.scenarios, message.results)
-        self.last = message.scenarios
+        outcome = message.outcome
+        self.last = outcome.requests if outcome.can_save else []
         self.status.clear()
         result = self.query_one("#result", Static)
-        result.update("\n".join(flow.result_lines(view)))
-        self.query_one("#save", Button).disabled = False
+        result.update("\n".join(outcome.lines()))
+        self.query_one("#save", Button).disabled = not outcome.can_save
         self.call_after_refresh(result.scroll_visible, top=True)  # below the buttons: brought into view
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
-        self.status.info("Simulation enregistrée dans votre espace.")
+        self.status.info(flow.SAVED)
         self.query_one("#saved", Static).update("\n".join(message.lines))
 
     @on(Failed)
