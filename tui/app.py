@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App
@@ -26,15 +26,17 @@ from tui.clock import Clock, SystemClock
 from tui.commands import RegistryCommands
 from tui.flows import login as login_flow
 from tui.flows import mailbox
-from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, SCREEN, SESSION, Action
+from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, QUIT_QUESTION, SCREEN, SESSION, Action, keys_label
 from tui.flows.config import THEME_WORDS, THEMES, ClientConfig
 from tui.flows.login import RESUMING
 from tui.flows.session import AuthenticatedSession
 from tui.screens.login import LoginScreen
 from tui.screens.welcome import WelcomeScreen
 from tui.widgets.cursor import focus_cursor, own_cursor
+from tui.widgets.french import speak_french
 from tui.widgets.loaded import is_loaded_instance
 from tui.widgets.palette import FrenchCommandPalette
+from tui.widgets.type_ahead import TypeAhead
 
 # Start-up speed (issue 11): only what paints the login screen is imported here. Every other screen, the
 # reimbursement engine, httpx and Pydantic are imported where they are first needed (a test checks it).
@@ -129,6 +131,50 @@ class EspaceApp(App[int]):
         self.areas: list[str] = []
         self.register_theme(HIGH_CONTRAST)
         self.theme = self.config.theme
+        self.type_ahead = TypeAhead(self, self._deliver_key)
+
+    # -- type-ahead (issue 19, item 8): keys typed while a screen opens are kept for it ------------------
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        speak_french()  # Textual's own binding words, for the widgets of the modules loaded by now (item 9)
+        pushed = super().push_screen(screen, *args, **kwargs)
+        self.type_ahead.hold(self.screen)  # the screen just pushed (a name resolves to its instance)
+        return pushed
+
+    def pop_screen(self) -> Any:
+        """Échap returns where the user came from (issue 19, item 10): a screen opened only on the way to
+        another (the claims list under the détail that key 1 opened from the dashboard) has its
+        ``return_through`` set, and leaves with the screen it led to."""
+        leaving = self.screen
+        popped = super().pop_screen()
+        if getattr(self.screen, "return_through", False) and len(self.screen_stack) > 2:
+            popped = super().pop_screen()
+        if not (leaving.is_modal or getattr(leaving, "READ_ONLY", False)):
+            # back into view: read again, unless what covered it changed nothing (a modal's action says what
+            # it did and reloads its screen itself; a READ_ONLY screen, a claim's détail, only showed)
+            self.call_later(self._back_in_view, self.screen)
+        return popped
+
+    def _back_in_view(self, screen: object) -> None:
+        """Issue 19, item 6: a data screen shown again reads its data again (what was done meanwhile, on
+        the screen it led to or by someone else, shows at once) — unless it left the screen meanwhile
+        (logout pops every screen)."""
+        refresh = getattr(screen, "refresh_data", None)
+        if screen is self.screen and self.session is not None and callable(refresh):
+            refresh()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self.type_ahead.keep(event):
+                await self._deliver_key(event)
+            return
+        await super().on_event(event)
+
+    async def _deliver_key(self, event: events.Key) -> None:
+        target = self.focused or self.screen  # where Textual forwards a key no priority binding takes
+        await super().on_event(event)
+        if event.is_forwarded:
+            self.type_ahead.follow(target)
 
     # -- the terminal cursor follows the focus (braille displays track it) ---------------------------
 
@@ -330,13 +376,20 @@ class EspaceApp(App[int]):
             screen=getattr(screen or self.screen, "ACTION_SCREEN", None),  # issue 10: this screen's own keys
             section=getattr(screen or self.screen, "section", None),  # the profile's keys of the section shown
         )
+        if self._refreshable(screen or self.screen) and all(a.id != "refresh" for a in actions):
+            actions = (*actions, self.registry["refresh"])  # Ctrl+R: on every data screen (issue 19)
         return sorted(actions, key=lambda a: a.context != SCREEN)  # the screen's keys first, then the others
+
+    def _refreshable(self, screen: object) -> bool:
+        return self.session is not None and callable(getattr(screen, "refresh_data", None))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         try:
             declared = self.registry[action]
         except KeyError:
             return True  # Textual's own actions
+        if action == "refresh":  # issue 19: on every screen that implements the hook, once logged in
+            return self._refreshable(self.screen)
         if declared.context == SESSION:
             if self.session is None or on_dashboard(self.screen) is None:
                 # issue 9: logout, help from the console
@@ -371,8 +424,8 @@ class EspaceApp(App[int]):
             self._logout(self.session)
 
     def action_refresh(self) -> None:
-        """Ctrl+R / F5: the screen shown reads its data again — the dashboard, the console and its dossier
-        (issue 19: the dossier did not follow what others changed until it was opened again)."""
+        """Ctrl+R / F5: the screen shown reads its data again, through the hook every data screen implements,
+        ``refresh_data`` (issue 19: the dossier did not follow what others changed until it was opened again)."""
         refresh = getattr(self.screen, "refresh_data", None)
         if callable(refresh):
             refresh()
@@ -388,7 +441,9 @@ class EspaceApp(App[int]):
         from tui.screens.claims import ClaimsScreen
 
         if self.session is not None and on_dashboard(self.screen) is not None:
-            self.push_screen(ClaimsScreen(self.session, self.clock.today(), open_claim_id=claim_id))
+            screen = ClaimsScreen(self.session, self.clock.today(), open_claim_id=claim_id)
+            screen.return_through = claim_id is not None  # Échap on that détail: back to the dashboard
+            self.push_screen(screen)
 
     # -- issue 7: messagerie, démarches, notifications ----------------------------------------------
 
@@ -580,4 +635,19 @@ class EspaceApp(App[int]):
         self.notify(f"Thème : {THEME_WORDS.get(self.theme, self.theme)}", timeout=3)
 
     async def action_quit(self) -> None:
-        self.exit(0)
+        """Issue 19: what was typed and not sent is not lost on one key — asked first (Entrée: non)."""
+        from tui.screens.forms import ConfirmScreen
+        from tui.widgets.typed import has_typed
+
+        if isinstance(self.screen, ConfirmScreen) or not has_typed(self.screen_stack):
+            self.exit(0)
+            return
+        self.push_screen(ConfirmScreen(QUIT_QUESTION), self._quit_answered)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C, which many press to quit: Textual answers in English (« Press q to quit the app »)."""
+        self.notify(f"Pour quitter : {keys_label(self.registry['quit'].keys)}.", title="Quitter ?")
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        if yes:
+            self.exit(0)

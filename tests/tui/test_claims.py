@@ -530,9 +530,9 @@ async def test_the_dashboards_latest_reimbursements_open_here(api, token_store, 
         await settle(app, pilot)
         assert isinstance(app.screen, ClaimDetailScreen)
         assert "Remboursé par votre mutuelle : 6,94\u00a0€" in texts(app)
-        await pilot.press("escape")
+        await pilot.press("escape")  # issue 19: back where the member came from
         await pilot.pause()
-        assert isinstance(app.screen, ClaimsScreen)
+        assert isinstance(app.screen, DashboardScreen)
 
 
 async def test_exports_show_progress_then_the_saved_path(api, token_store, resume_as, downloads):

@@ -189,7 +189,16 @@ ACTIONS: tuple[Action, ...] = (
         short="Mon accès",
         footer=False,  # in the help, the palette and the reduced menu: the footer fits 80 columns
     ),
-    Action("refresh", ("ctrl+r", "f5"), "Actualiser l'écran", context=SESSION, short="Actualiser", footer=False),
+    # issue 19: one key on every screen that shows data (each implements ``refresh_data``), modal ones included
+    Action(
+        "refresh",
+        ("ctrl+r", "f5"),
+        "Actualiser l'écran",
+        context=SESSION,
+        short="Actualiser",
+        footer=False,
+        priority=True,
+    ),
     Action("logout", ("ctrl+l",), "Se déconnecter", context=SESSION, short="Déconnexion", footer=False),
     Action(
         "help",
@@ -214,7 +223,7 @@ ACTIONS: tuple[Action, ...] = (
         footer=False,
         linear=False,
     ),
-    Action("quit", ("q", "ctrl+q"), "Quitter", short="Quitter", footer=False),
+    Action("quit", ("q", "ctrl+q"), "Quitter", short="Quitter", footer=False),  # asks first (QUIT_QUESTION)
     # issue 4: the account (keys that work while typing in a field: F-keys)
     Action("activate", ("f3",), "Première connexion : activer mon compte", context=ANONYMOUS, short="1re connexion"),
     Action("forgot_password", ("f4",), "Mot de passe oublié ?", context=ANONYMOUS, short="Mot de passe oublié"),
@@ -607,12 +616,10 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
                 ("back", ("escape",), "Revenir à la liste des remboursements", "Retour", True),
                 ("payment_statement", ("d",), "Relevé de prestations du paiement (PDF)", "Relevé PDF", True),
                 ("documents", ("j",), "Enregistrer les documents joints à ce remboursement", "Documents joints", True),
-                ("refresh", ("ctrl+r", "f5"), "Actualiser le détail", "Actualiser", False),
             ),
-            frozenset({"back", "refresh"}),
+            frozenset({"back"}),
         ),
         _CLAIM_SPOKEN,
-        frozenset({"refresh"}),  # the linear détail is read when asked: nothing on screen to refresh
     ),
     *_on(
         "dashboard",
@@ -673,7 +680,6 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
         "messaging",
         _BACK,
         ("write", ("e",), "Écrire un message", None, True),
-        ("reload", ("f5",), "Actualiser la liste des messages", "Actualiser", False),
     ),
     *_on("thread", _BACK, ("reply", ("e",), "Répondre dans cette conversation", "Répondre", True, "write")),
     *_on(
@@ -715,6 +721,9 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
     *_on("agent_simulator", ("back", ("escape",), "Revenir à la console", "Retour", True, "app.pop_screen")),
     *_on("agent_queue", ("back", ("escape",), "Revenir à la console", "Retour", True)),
 )
+
+QUIT_QUESTION = "Quitter ? Ce que vous avez saisi sera perdu."
+"""Asked by « Quitter » when a field on screen holds something not sent (issue 19); otherwise it quits at once."""
 
 DEMO_ACTIONS: tuple[Action, ...] = (
     Action("demo_mailbox", ("f9",), "Boîte aux lettres de démonstration", short="Courriels démo", priority=True),

@@ -781,6 +781,9 @@ class SecurityScreen(AccountScreen):
     def on_mount(self) -> None:
         self._load()
 
+    def refresh_data(self) -> None:  # Ctrl+R (issue 19)
+        self._load()
+
     def _load(self, message: str | None = None) -> None:
         async def call() -> flows.SecurityView:
             return await flows.load_security(self.api)

@@ -182,6 +182,9 @@ class QueueScreen(Screen[None]):
         self.load()
         self.poll_timer = self.set_interval(messaging_flow.POLL_SECONDS, self.poll, name="poll")
 
+    def refresh_data(self) -> None:  # Ctrl+R (issue 19)
+        self.load()
+
     def poll(self) -> None:
         """The timer's call: the queue read again (others take and answer items) while it is shown."""
         if self.app.screen is self:
@@ -213,6 +216,8 @@ class QueueScreen(Screen[None]):
             if self.items:
                 options.highlighted = min(was, len(self.items) - 1)
             status.info(" ".join(filter(None, (self._said, f"{len(self.items)} élément(s) en attente."))))
+            if self._said and self.current is not None:
+                self._after_action(self.current)
             self._said = None
         elif message.kind == "left":  # answered or decided: the item left the queue, which is read again
             self._said = message.payload
@@ -221,10 +226,18 @@ class QueueScreen(Screen[None]):
             self.load()
         elif message.kind == "thread":
             self.query_one("#queue-detail", Static).update("\n".join(flow.thread_lines(message.payload)))
-        elif message.kind == "done":
-            status.info(message.payload)
-            if self.current is not None:
-                self._open(self.current)
+        elif message.kind == "done":  # a note, an assignment: the file read again shows the item as it is now
+            self._said = message.payload
+            self.load()
+
+    def _after_action(self, item: QueueItem) -> None:
+        """The item acted on, as it is now: gone from the file once answered (its détail with it), else read
+        again (a note, an assignment)."""
+        if any((i.kind, i.id) == (item.kind, item.id) for i in self.items):
+            self._open(item)
+        else:
+            self.current = None
+            self.query_one("#queue-detail", Static).update("")
 
     @on(OptionList.OptionSelected, "#queue")
     def _selected(self, event: OptionList.OptionSelected) -> None:

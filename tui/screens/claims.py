@@ -243,13 +243,14 @@ class ClaimsScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss()
 
-    def action_refresh(self) -> None:
+    def refresh_data(self) -> None:  # Ctrl+R, and back into view (issue 19)
         self.reload()
 
 
 class ClaimDetailScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = screen_bindings("claim")
     ACTION_SCREEN = "claim"
+    READ_ONLY = True  # back from a détail, the list or the dossier under it is not read again (each read is audited)
 
     class Loaded(Message):
         def __init__(self, detail: ClaimDetail) -> None:
@@ -280,9 +281,6 @@ class ClaimDetailScreen(Screen[None]):
     def refresh_data(self) -> None:
         self.status.info("Chargement du détail…")
         self._load()
-
-    def action_refresh(self) -> None:
-        self.refresh_data()
 
     @work(exclusive=True, group="claim-detail", exit_on_error=False)
     async def _load(self) -> None:

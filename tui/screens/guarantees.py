@@ -63,10 +63,13 @@ class GuaranteesScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(StatusLine).info(LOADING)
-        self._load()
+        self.refresh_data()
         if self.download_on_mount:
             self.action_download_pdf()
+
+    def refresh_data(self) -> None:  # Ctrl+R, and back into view (issue 19)
+        self.query_one(StatusLine).info(LOADING)
+        self._load()
 
     def action_download_pdf(self) -> None:
         """Key G (action ``guarantees_pdf``): the PDF of the table into the downloads folder."""

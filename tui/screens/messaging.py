@@ -88,7 +88,7 @@ class MessagingScreen(_ApiScreen):
         self.action_reload()
         self.poll_timer = self.set_interval(flow.POLL_SECONDS, self.poll, name="poll")
 
-    def on_screen_resume(self) -> None:
+    def refresh_data(self) -> None:  # Ctrl+R, and back into view (issue 19)
         self.action_reload()
 
     def poll(self) -> None:
@@ -152,7 +152,7 @@ class ThreadScreen(_ApiScreen):
     def on_mount(self) -> None:
         self._load()
 
-    def on_screen_resume(self) -> None:
+    def refresh_data(self) -> None:  # Ctrl+R, and back into view (issue 19)
         self._load()
 
     @work(exclusive=True, group="thread", exit_on_error=False)
@@ -305,7 +305,7 @@ class RequestsScreen(_ApiScreen):
     def on_mount(self) -> None:
         self._load()
 
-    def on_screen_resume(self) -> None:
+    def refresh_data(self) -> None:  # Ctrl+R, and back into view (issue 19)
         self._load()
 
     def action_new_request(self) -> None:
@@ -325,6 +325,7 @@ class RequestsScreen(_ApiScreen):
     async def _loaded(self, message: _Loaded) -> None:
         payload = message.payload
         if hasattr(payload, "items"):
+            self.status.clear()  # « Aucune démarche » said before must not stay above the démarches now listed
             listing = self.query_one("#requests", ListView)
             await listing.clear()
             if not payload.items:
@@ -364,6 +365,9 @@ class NotificationsScreen(_ApiScreen):
     def on_mount(self) -> None:
         self._load()
 
+    def refresh_data(self) -> None:  # Ctrl+R, and back into view (issue 19)
+        self._load()
+
     @work(exclusive=True, group="notifications", exit_on_error=False)
     async def _load(self, mark: int | None = None) -> None:
         try:
@@ -376,6 +380,7 @@ class NotificationsScreen(_ApiScreen):
     @on(_Loaded)
     async def _loaded(self, message: _Loaded) -> None:
         items = message.payload
+        self.status.clear()
         self.query_one("#notifications-summary", Static).update(flow.notifications_summary(items))
         listing = self.query_one("#notifications", ListView)
         index = listing.index

@@ -72,6 +72,9 @@ class ProfileScreen(Screen[None]):
         self.query_one(OptionList).focus()
         self._load(self.section)
 
+    def refresh_data(self) -> None:  # Ctrl+R, and back into view (issue 19)
+        self._load(self.section)
+
     @on(OptionList.OptionHighlighted, "#profile-sections")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id and event.option.id != self.section:

@@ -364,6 +364,9 @@ class SavedSimulationsScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:  # Ctrl+R, and back into view (issue 19)
         self.query_one(StatusLine).info(flow.SAVED_LOADING)
         self._load()
 

@@ -82,7 +82,8 @@ def _thread_item(
         thread_status=thread.status,
         received_at=thread.created_at,
         due_at=due,
-        overdue=due is not None and due < now,
+        # issue 19: late only while it waits — an answered réclamation no longer says « EN RETARD »
+        overdue=thread.status in WAITING_THREADS and due is not None and due < now,
         preferred_slots=thread.preferred_slots,
         assigned_to=who[1] if who else None,
         assigned_to_me=who is not None and who[0] == me,
