@@ -9,7 +9,7 @@ there; a problem of the whole form (``field`` None) is shown with the recap."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -17,6 +17,10 @@ from models.domain.dates import parse_date
 from tui.flows.attachments import AttachmentError, load_attachment
 
 TEXT, CHOICE, FILE, CODE, DATE, LONG = "text", "choice", "file", "code", "date", "long"
+LINES = "lines"
+"""Several lines of text (a message, a reply): a text area in full screen; in the linear mode the lines are
+read one by one until an empty line (issue 19: replies are multi-line). LONG stays one line, as its forms'
+scripts expect."""
 DATE_HINT = "JJ/MM/AAAA, par exemple 15/07/2025"
 NOTHING_SENT = "Rien n'a été envoyé."
 Values = dict[str, Any]
@@ -34,6 +38,22 @@ Check = Callable[[Values], "str | Problem | None"]
 
 
 @dataclass(frozen=True)
+class Found:
+    """One answer a ``lookup`` found (an establishment of the directory): how a list shows it, and the
+    answers choosing it fills in — this field and others (its name and its FINESS number)."""
+
+    words: str
+    values: dict[str, str]
+
+
+class LookupFailed(Exception):
+    """The lookup could not be made (the server did not answer): said in French, what was typed is kept."""
+
+
+Lookup = Callable[[str], Awaitable[Sequence[Found]]]
+
+
+@dataclass(frozen=True)
 class Ask:
     """One field: ``choices`` are (value, words); a FILE field holds a list of paths (``limit`` files)."""
 
@@ -46,6 +66,10 @@ class Ask:
     default: str = ""
     limit: int = 1
     when: Callable[[Values], bool] | None = None  # asked only when this holds for the answers so far
+    lookup: Lookup | None = None
+    """What was typed can be searched (the directory, for an establishment): the linear mode searches it as
+    soon as it is typed and offers a numbered list, the full-screen form on Entrée in the field; the choice
+    fills this field and the others its ``Found`` names. Typing without choosing keeps what was typed."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +83,9 @@ class Form:
     """Read the answers back before sending, with « modifier N » (linear mode), when two fields or more were
     asked: one answer was just heard, reading it back again helps no one (a code, a « Pour qui »). Off for a
     form that sends and changes nothing (a search)."""
+    final: Check | None = None
+    """A rule across fields checked only once the form is filled, not as the user types (« au moins le fax
+    ou l'e-mail »: said while the first field is typed, it would be an error before any was made)."""
 
 
 class Face(Protocol):
@@ -117,7 +144,10 @@ def first_problem(form: Form, values: Values) -> Problem | None:
         default: Any = [] if ask.kind == FILE else ""
         if message := field_problem(ask, values.get(ask.name, default)):
             return Problem(message, ask.name)
-    return as_problem(form.check(values), None) if form.check else None
+    found = as_problem(form.check(values), None) if form.check else None
+    if found is None and form.final is not None:
+        found = as_problem(form.final(values), None)
+    return found
 
 
 def problem(form: Form, values: Values) -> str | None:
@@ -138,6 +168,8 @@ def answer_words(ask: Ask, value: Any) -> str:
         return dict(ask.choices).get(text, text)
     if ask.kind == CODE:
         return "(masqué)"
+    if ask.kind == LINES:  # one recap line: the lines of a message joined, as a screen reader reads them
+        return " / ".join(line.strip() for line in text.splitlines() if line.strip())
     return text
 
 
