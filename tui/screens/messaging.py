@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -203,8 +203,10 @@ class ComposerScreen(FormScreen, inherit_bindings=False):
         self.api, self.drafts, self.key = api, drafts, key
         self.files["attachments"] = self.draft.attachments  # the picker shows the draft's files and adds to them
 
-    def on_mount(self) -> None:
-        # a reply starts in the message; a new message at its subject (the category has its default)
+    def on_mount(self, event: events.Mount) -> None:
+        # a reply starts in the message; a new message at its subject (the category has its default) —
+        # instead of the form's first field (the base handler would run after this one)
+        event.prevent_default()
         self.query_one("#field-subject" if self.key == flow.NEW else "#field-body").focus()
 
     def action_back(self) -> None:
