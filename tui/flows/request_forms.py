@@ -69,7 +69,6 @@ AMOUNT_HINT = "en euros, par exemple 62,50"
 NEW_REQUEST = "+ Nouvelle démarche"
 KEPT = "votre démarche est gardée"
 FOUND_LIMIT = 10
-RETRY_SAFE = "Votre demande porte un numéro unique : en la renvoyant, elle ne sera jamais enregistrée deux fois."
 
 
 @dataclass(frozen=True)
@@ -574,11 +573,6 @@ async def run(api: ApiClient, face: Face, action_id: str | None, today: date) ->
     for line in created_lines(detail):
         face.say(line)
     return detail
-
-
-def network_failure(message: str) -> str:
-    """What to say when the answer was lost: it may or may not have arrived; sending again is safe."""
-    return f"{message} Rien n'est perdu : renvoyez le formulaire. {RETRY_SAFE}"
 
 
 def created_lines(detail: RequestDetail) -> list[str]:
