@@ -10,13 +10,14 @@ import io
 from sqlmodel import select
 
 from models.tables import MemberRequest
-from tests.tui.conftest import settle
+from tests.tui.conftest import ScriptedInput, recap_send, settle
+from tests.tui.profile_helpers import until
 from tests.tui.test_request_forms import choose, screen_text
-from tui.api.messaging import MessagingApi
 from tui.app import EspaceApp
 from tui.flows import request_forms as forms
 from tui.linear import LinearClient
-from tui.linear.request_forms import fill_and_send
+from tui.linear.face import LinearFace
+from tui.screens.forms import FormScreen, PickScreen
 from tui.screens.request_forms import RequestFormScreen
 
 NB = "\u00a0"
@@ -41,23 +42,24 @@ async def test_a_one_line_devis_is_sent_after_a_wrong_amount_and_says_the_consum
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("V")  # the devis, from the tableau de bord
-        await settle(pilot)
-        assert isinstance(app.screen, RequestFormScreen)
-        await choose(pilot, "domain", 1)  # Dentaire
-        await choose(pilot, "beneficiary", 1)  # Coralie
-        app.screen.query_one("#provider_name").focus()
+        await until(pilot, lambda: isinstance(app.screen, PickScreen))  # the domain first
+        await pilot.press("enter")  # Dentaire
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await choose(pilot, "field-beneficiary", 1)  # Coralie
+        app.screen.query_one("#field-provider_name").focus()
         await pilot.press(*"Cabinet dentaire Jaude")
-        await choose(pilot, "line1_act", 1)  # Couronne dentaire
-        app.screen.query_one("#line1_amount").focus()
+        await choose(pilot, "field-line1_act", 1)  # Couronne dentaire
+        app.screen.query_one("#field-line1_amount").focus()
         await pilot.press(*"1e5")  # the mistake first
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        text = screen_text(app)
-        assert "Erreur : Ligne 1 : montant : « 1e5 » n'est pas un montant" in text
-        assert "Erreur : Ligne 2" not in text  # the optional lines left empty are not errors
-        assert app.screen.focused is app.screen.query_one("#line1_amount")  # back on the field to correct
-        await pilot.press(*["backspace"] * 3, *"700")
+        await pilot.pause()
+        error = str(app.screen.query_one("#error-line1_amount").render())
+        assert error.startswith("Erreur : Ligne 1 : montant : « 1e5 » n'est pas un montant")
+        assert str(app.screen.query_one("#error-line2_amount").render()) == ""  # the optional lines: no error
+        assert app.focused is app.screen.query_one("#field-line1_amount")  # back on the field to correct
+        await pilot.press("end", *["backspace"] * 3, *"700")
         await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, RequestFormScreen))
         await settle(pilot)
         text = screen_text(app).replace(NB, " ")
         assert "Démarche envoyée : Devis dentaire : Cabinet dentaire Jaude" in text
@@ -76,24 +78,23 @@ async def test_a_one_line_devis_is_sent_after_a_wrong_amount_and_says_the_consum
 async def test_linear_devis_with_one_line_and_a_consumed_ceiling(api, token_store, log_in_as, coralie, demo_session):
     token = await log_in_as(coralie.member_number)
     api.use_token(token)
-    dashboard = await api.dashboard()
-    ctx = forms.FormContext.from_dashboard(dashboard, api.clock.today())
-    state = forms.FormState(forms.form_for("new_quote", ctx))
+    stdout, stderr = io.StringIO(), io.StringIO()
     answers = [
         "1",  # Dentaire
         "1",  # Coralie
         "Cabinet dentaire Jaude",
         "1",  # Couronne dentaire
-        "-700",  # the mistake first: a negative amount
-        "3",  # Aucun (ligne vide): the other lines are not asked
+        "-700",  # the mistake first: a negative amount, asked again at once
+        "700",
+        "3",  # Aucun: the other lines are not asked
         "",  # no file
-        "700",  # the amount, asked again alone
+        recap_send(stdout),
     ]
-    stdout, stderr = io.StringIO(), io.StringIO()
-    client = LinearClient(api, stdin=io.StringIO("\n".join(answers) + "\n"), stdout=stdout, stderr=stderr)
-    assert await fill_and_send(client, MessagingApi(api), state, ctx)
+    client = LinearClient(api, stdin=ScriptedInput(answers), stdout=stdout, stderr=stderr)
+    assert await forms.run(api, LinearFace(client), "new_quote", api.clock.today()) is not None
     said, errors = stdout.getvalue().replace(NB, " "), stderr.getvalue().replace(NB, " ")
     assert "Ligne 1 : montant : « -700 » : un montant ne peut pas être négatif" in errors
+    assert "Ligne 1 : montant (en euros, par exemple 62,50) (Entrée : -700) :" in said
     assert "== Ligne 3 : acte ==" not in said  # after « Aucun », no further line
     assert "la mutuelle vous rembourserait 0,00 €, la Sécurité sociale 72,00 €" in said
     assert "Couronne dentaire : 700,00 € ; mutuelle 0,00 €" in said and CEILING in said

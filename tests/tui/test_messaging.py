@@ -7,12 +7,15 @@ import io
 
 import pytest
 from sqlmodel import select
+from textual.widgets import TextArea
 
-from models.tables import Account, MessageThread
+from models.tables import Account, Message, MessageThread
 from server.services import messaging as server_messaging
 from tests.server.issue7_world import PDF
+from tests.tui.conftest import SEND, ScriptedInput, recap_send
+from tests.tui.profile_helpers import until
 from tui.app import EspaceApp
-from tui.flows import attachments
+from tui.flows import attachments, forms
 from tui.flows import messaging as flow
 from tui.linear import LinearClient
 from tui.screens.messaging import ComposerScreen, MessagingScreen, ThreadScreen
@@ -24,6 +27,11 @@ def screen_text(app) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(Static)) + "\n".join(
         str(w.render()) for w in app.screen.query(Label)
     )
+
+
+def bodies(session, thread) -> list[str]:
+    session.expire_all()
+    return [m.body for m in session.exec(select(Message).where(Message.thread_id == thread.id).order_by(Message.id))]
 
 
 async def settle(app, pilot) -> None:
@@ -43,6 +51,8 @@ def coralie_token(demo_session, demo_make, coralie, api, token_store):
 async def test_write_a_message_with_an_attachment_then_read_the_answer(
     api, token_store, coralie_token, tmp_path, demo_session, clock, settings
 ):
+    """The composer is the flow's form: an empty message first (the error under the message, the cursor
+    there), Échap keeps the draft, the message on several lines, sent with its attachment."""
     attachment = tmp_path / "facture-osteo.pdf"
     attachment.write_bytes(PDF)
     app = EspaceApp(api, token_store=token_store)
@@ -53,26 +63,35 @@ async def test_write_a_message_with_an_attachment_then_read_the_answer(
         assert isinstance(app.screen, MessagingScreen)
         assert "Détail de mon remboursement" in screen_text(app)
         await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        await until(pilot, lambda: app.focused is app.screen.query_one("#field-subject"))
+        await pilot.press(*"Ostéopathie", "ctrl+s")  # no message yet: nothing sent
         await pilot.pause()
         assert isinstance(app.screen, ComposerScreen)
-        await pilot.press(*"Ostéopathie", "tab", "tab", *"Bonjour, voici ma facture.", "tab")
+        assert str(app.screen.query_one("#error-body").render()) == "Erreur : Champ obligatoire : Votre message."
+        assert app.focused is app.screen.query_one("#field-body")
+        await pilot.press(*"Bonjour,", "enter", *"voici ma facture.")
+        app.screen.query_one("#field-attachments").focus()
         await pilot.press(*str(attachment), "enter")
         await pilot.pause()
         assert "facture-osteo.pdf" in screen_text(app)
         await pilot.press("escape")  # leave: the draft is kept
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, MessagingScreen))
+        await settle(app, pilot)
         assert isinstance(app.screen, MessagingScreen)
         assert app.drafts.has(flow.NEW)
         await pilot.press("e")
-        await pilot.pause()
-        assert app.screen.query_one("#subject").value == "Ostéopathie"
+        await until(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        assert app.screen.query_one("#field-subject").value == "Ostéopathie"
+        assert app.screen.query_one("#field-body").text == "Bonjour,\nvoici ma facture."
         await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, MessagingScreen))
         await settle(app, pilot)
-        assert isinstance(app.screen, MessagingScreen)
         assert not app.drafts.has(flow.NEW)
         assert "Ostéopathie" in screen_text(app)
 
         thread = demo_session.exec(select(MessageThread).where(MessageThread.subject == "Ostéopathie")).one()
+        assert bodies(demo_session, thread) == ["Bonjour,\nvoici ma facture."]  # the lines kept
         server_messaging.answer_thread(
             demo_session, clock, settings, thread, "Bien reçu, remboursement en cours.", None
         )
@@ -87,6 +106,15 @@ async def test_write_a_message_with_an_attachment_then_read_the_answer(
         assert "Bien reçu, remboursement en cours." in text
         assert "Pièce jointe : piece-jointe-" in text and ".pdf" in text
         assert "Statut : Réponse reçue" in text
+        await pilot.press("e")  # the reply: several lines in a text area
+        await until(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        assert isinstance(app.screen, ComposerScreen) and isinstance(app.focused, TextArea)
+        await pilot.press(*"Merci.", "enter", *"Bonne journée.", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ThreadScreen))
+        await settle(app, pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        assert "Bonne journée." in screen_text(app)
+    assert bodies(demo_session, thread)[-1] == "Merci.\nBonne journée."
 
 
 async def test_the_composer_labels_every_field_and_says_the_completion_in_words(
@@ -101,12 +129,13 @@ async def test_the_composer_labels_every_field_and_says_the_completion_in_words(
         await pilot.press("m")
         await settle(app, pilot)
         await pilot.press("e")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ComposerScreen))
         labels = [str(label.render()) for label in app.screen.query("Label")]
-        assert {"Catégorie", "Sujet", "Votre message", "Pièces jointes (facultatif)"} <= set(labels)
+        assert {"Catégorie", "Sujet", "Votre message"} <= set(labels)
+        assert "Pièces jointes (facultatif) – jusqu'à 5 fichiers" in labels
         suggestion = app.screen.query_one(".attachment-suggestion")
         assert not suggestion.display
-        app.screen.query_one("#attachment").focus()
+        app.screen.query_one("#field-attachments").focus()
         await pilot.press(*f"{tmp_path}/ord")
         await pilot.pause()
         assert suggestion.display and str(suggestion.render()) == f"Tab complète : {tmp_path}/ordonnance.pdf"
@@ -124,40 +153,95 @@ def test_messaging_screen_snapshot(snap_compare, api, token_store, coralie_token
     assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=open_inbox)
 
 
-async def test_linear_transcript_of_the_messagerie(api, coralie, token_store, coralie_token, tmp_path):
-    attachment = tmp_path / "devis.png"
-    attachment.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
-    inbox_choice = "MENU"
-    stdin_lines = [
-        inbox_choice,
-        "2",
-        "1",
-        "Question",
-        "Bonjour, une question.",
-        "/nulle/part.pdf",
-        str(attachment),
-        "",
-        "4",
-    ]
+async def _messagerie(api, token_store, coralie_token, answers) -> tuple[str, str]:
     stdout, stderr = io.StringIO(), io.StringIO()
     client = LinearClient(api, stdin=io.StringIO(""), stdout=stdout, stderr=stderr, token_store=token_store)
     api.use_token(coralie_token)
     menu = [a.id for a in client.menu_actions((await api.dashboard()).areas)]
-    stdin_lines[0] = str(menu.index("messaging") + 1)
-    stdin_lines.append(str(menu.index("quit") + 1))
-    client.stdin = io.StringIO("\n".join(stdin_lines) + "\n")
+    script = [str(menu.index("messaging") + 1), *answers, str(menu.index("quit") + 1)]
+    client.stdin = ScriptedInput([recap_send(stdout) if a == SEND else a for a in script])
     assert await client.run() == 0
     out = stdout.getvalue()
-    start = out.index("== Messagerie (")
-    transcript = out[start:]
-    print(transcript)
-    print(stderr.getvalue())
-    assert "Détail de mon remboursement" in transcript
-    assert "Pièce jointe ajoutée : " in transcript and "devis.png" in transcript
-    assert flow.SENT in transcript
-    assert "Réponse sous 48 h ouvrées : au plus tard le 25 novembre 2026" in transcript
-    assert "Erreur : Fichier introuvable : /nulle/part.pdf" in stderr.getvalue()
     assert "\x1b" not in out
+    return out[out.index("== Messagerie (") :], stderr.getvalue()
+
+
+async def test_linear_transcript_of_the_messagerie(api, coralie, token_store, coralie_token, tmp_path, demo_session):
+    """A new message: the category, the subject, the message on several lines (an empty line ends it), a
+    wrong path first then an attachment; the recap, « modifier 2 » for the subject alone, then sent."""
+    attachment = tmp_path / "devis.png"
+    attachment.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
+    answers = [
+        "2",  # Écrire un nouveau message (after the one conversation)
+        "1",  # Question
+        "Question",
+        "Bonjour,",
+        "une question sur mon devis.",
+        "",  # the empty line ends the message
+        "/nulle/part.pdf",
+        str(attachment),
+        "",
+        "modifier 2",
+        "Question sur un devis",
+        SEND,
+        "4",  # back (two conversations now)
+    ]
+    transcript, errors = await _messagerie(api, token_store, coralie_token, answers)
+    part = transcript.split("== Nouveau message ==", 1)[1].replace(str(tmp_path), "<tmp>")
+    body = "Votre message (plusieurs lignes possibles, une ligne vide pour finir) :\n"
+    more = "Ligne suivante (vide pour finir) :\n"
+    assert part.startswith("\nNous répondons sous 48 h ouvrées.\n== Catégorie ==\n"), part
+    assert "Sujet (Entrée : Question) :\n" in part
+    assert body + more * 2 in part
+    files = "Pièces jointes : chemin du fichier PDF, JPEG ou PNG (Entrée : aucun) :\n"
+    assert files * 2 + "Pièce jointe ajoutée : <tmp>/devis.png.\n" + files in part
+    assert ("3. Votre message : Bonjour, / une question sur mon devis.\n4. Pièces jointes : devis.png\n") in part
+    assert "1. Catégorie : Question sur un remboursement\n2. Sujet : Question sur un devis\n" in part
+    assert flow.SENT in part
+    assert "Réponse sous 48 h ouvrées : au plus tard le 25 novembre 2026" in part
+    assert errors == "Erreur : Fichier introuvable : /nulle/part.pdf. Vérifiez le chemin (Tab complète le nom).\n"
+    thread = demo_session.exec(select(MessageThread).where(MessageThread.subject == "Question sur un devis")).one()
+    assert bodies(demo_session, thread) == ["Bonjour,\nune question sur mon devis."]
+
+
+async def test_linear_reply_is_several_lines_and_read_back_before_it_is_sent(
+    api, coralie, token_store, coralie_token, demo_session
+):
+    """A reply: an empty message first (asked again), then two lines; the recap, then sent."""
+    answers = [
+        "1",  # the conversation
+        "1",  # Répondre
+        "",  # nothing: required, asked again
+        "Merci pour votre réponse.",
+        "Je vous envoie le document demain.",
+        "",
+        "",  # no attachment
+        SEND,
+        "3",  # back
+    ]
+    transcript, errors = await _messagerie(api, token_store, coralie_token, answers)
+    part = transcript.split("== Répondre ==", 1)[1]
+    body = "Votre message (plusieurs lignes possibles, une ligne vide pour finir) :\n"
+    assert part.startswith("\n" + body + body + "Ligne suivante (vide pour finir) :\n" * 2)
+    assert "1. Votre message : Merci pour votre réponse. / Je vous envoie le document demain.\n" in part
+    assert flow.SENT in part
+    assert errors == "Erreur : Champ obligatoire : Votre message.\n"
+    demo_session.expire_all()
+    thread = demo_session.exec(
+        select(MessageThread).where(MessageThread.subject.contains("Détail de mon remboursement"))
+    ).one()
+    assert bodies(demo_session, thread)[-1] == "Merci pour votre réponse.\nJe vous envoie le document demain."
+
+
+def test_the_composer_is_one_form_read_back_before_sending():
+    new = flow.composer_form(flow.NEW, flow.Draft(subject="Lunettes"))
+    assert [a.name for a in new.asks] == ["category", "subject", "slots", "body", "attachments"]
+    assert next(a for a in new.asks if a.name == "body").kind == forms.LINES and new.recap
+    assert forms.first_problem(new, {"category": "question", "subject": "Lunettes", "body": "", "attachments": []}) == (
+        forms.Problem("Champ obligatoire : Votre message.", "body")
+    )
+    reply = flow.composer_form(12, flow.Draft())
+    assert [a.name for a in reply.asks] == ["body", "attachments"] and reply.title == "Répondre"
 
 
 def test_attachment_from_a_path_and_completion(tmp_path):

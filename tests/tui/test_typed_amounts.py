@@ -26,37 +26,31 @@ REFUSED = {
 }
 
 
-def _reimbursement(amount: str) -> forms.FormState:
-    state = forms.FormState(forms.form_for("new_reimbursement", CTX))
-    state.values.update(basis="paid_invoice", beneficiary="1", care_date="15/11/2026", label="Soin", amount=amount)
-    return state
+def _reimbursement(amount: str) -> dict:
+    return {"basis": "paid_invoice", "beneficiary": "1", "care_date": "15/11/2026", "label": "Soin", "amount": amount}
 
 
-def _quote(amount: str) -> forms.FormState:
-    state = forms.FormState(forms.form_for("new_quote", CTX))
-    state.values.update(
-        domain="dental", beneficiary="1", provider_name="Dr Martin", line1_act="PROTHESE", line1_amount=amount
-    )
-    return state
+def _quote(amount: str) -> dict:
+    return {"beneficiary": "1", "provider_name": "Dr Martin", "line1_act": "PROTHESE", "line1_amount": amount}
 
 
-def _form_error(state: forms.FormState, name: str) -> str | None:
-    try:
-        forms.build(state, CTX)
-    except forms.FormErrors as exc:
-        return exc.errors.get(name)
-    return None
+def _form_error(action_id: str, values: dict, name: str) -> str | None:
+    """The démarche form's own check of the answer (the flow model runs it as the answer is given)."""
+    form = forms.request_form(action_id, CTX, first="dental" if action_id == "new_quote" else "")
+    assert form.check is not None
+    found = form.check(values)
+    return found.message if found is not None and found.field == name else None
 
 
 def _readers():
     """Every form's reading of one typed amount: (value or None, the message shown when refused)."""
 
     def demarche(text):
-        error = _form_error(_reimbursement(text), "amount")
+        error = _form_error("new_reimbursement", _reimbursement(text), "amount")
         return (None, error) if error else (read_typed_amount(text), None)
 
     def quote(text):
-        error = _form_error(_quote(text), "line1_amount")
+        error = _form_error("new_quote", _quote(text), "line1_amount")
         return (None, error) if error else (read_typed_amount(text), None)
 
     def simulator(text):

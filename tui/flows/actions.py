@@ -694,9 +694,7 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
     *_on("new_request", _BACK),
     *_on(
         "request_form",
-        _BACK,
-        ("send", ("ctrl+s",), "Envoyer la démarche", "Envoyer", True),
-        ("drop_attachment", ("ctrl+d",), "Retirer la dernière pièce jointe", "Retirer", True),
+        _BACK,  # the démarche's own keys are the form's (Ctrl+S sends, Échap cancels): tui.screens.forms
     ),
     *_on("file_picker", ("cancel", ("escape",), "Annuler le choix du fichier", "Annuler", True, "dismiss_none")),
     *_on("account", ("close", ("escape",), "Revenir à l'écran précédent", "Retour", True)),

@@ -9,7 +9,7 @@ there; a problem of the whole form (``field`` None) is shown with the recap."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -19,6 +19,10 @@ from tui.flows.attachments import AttachmentError, load_attachment
 TEXT, CHOICE, FILE, CODE, DATE, LONG = "text", "choice", "file", "code", "date", "long"
 SECRET = "secret"
 """A password: typed without echo, never offered back after a mistake, masked in the recap."""
+LINES = "lines"
+"""Several lines of text (a message, a reply): a text area in full screen; in the linear mode the lines are
+read one by one until an empty line (issue 19: replies are multi-line). LONG stays one line, as its forms'
+scripts expect."""
 DATE_HINT = "JJ/MM/AAAA, par exemple 15/07/2025"
 NOTHING_SENT = "Rien n'a été envoyé."
 Values = dict[str, Any]
@@ -33,6 +37,22 @@ class Problem:
 
 
 Check = Callable[[Values], "str | Problem | None"]
+
+
+@dataclass(frozen=True)
+class Found:
+    """One answer a ``lookup`` found (an establishment of the directory): how a list shows it, and the
+    answers choosing it fills in — this field and others (its name and its FINESS number)."""
+
+    words: str
+    values: dict[str, str]
+
+
+class LookupFailed(Exception):
+    """The lookup could not be made (the server did not answer): said in French, what was typed is kept."""
+
+
+Lookup = Callable[[str], Awaitable[Sequence[Found]]]
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,10 @@ class Ask:
     options: Callable[[Values], tuple[tuple[str, str], ...]] | None = None
     """A choice whose values depend on the answers so far (the acts a search found, the paniers of an act):
     ``choices`` computed when the field is asked (``resolved``)."""
+    lookup: Lookup | None = None
+    """What was typed can be searched (the directory, for an establishment): the linear mode searches it as
+    soon as it is typed and offers a numbered list, the full-screen form on Entrée in the field; the choice
+    fills this field and the others its ``Found`` names. Typing without choosing keeps what was typed."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,9 @@ class Form:
     given: Values = field(default_factory=dict)
     """Answers already given and still right (the server refused another field of this form): not asked
     again, read back in the recap and changeable there; the full-screen form shows them filled in."""
+    final: Check | None = None
+    """A rule across fields checked only once the form is filled, not as the user types (« au moins le fax
+    ou l'e-mail »: said while the first field is typed, it would be an error before any was made)."""
 
 
 class Face(Protocol):
@@ -133,7 +160,10 @@ def first_problem(form: Form, values: Values) -> Problem | None:
         default: Any = [] if ask.kind == FILE else ""
         if message := field_problem(ask, values.get(ask.name, default)):
             return Problem(message, ask.name)
-    return as_problem(form.check(values), None) if form.check else None
+    found = as_problem(form.check(values), None) if form.check else None
+    if found is None and form.final is not None:
+        found = as_problem(form.final(values), None)
+    return found
 
 
 def problem(form: Form, values: Values) -> str | None:
@@ -154,6 +184,8 @@ def answer_words(ask: Ask, value: Any) -> str:
         return dict(ask.choices).get(text, text)
     if ask.kind in (CODE, SECRET):
         return "(masqué)"
+    if ask.kind == LINES:  # one recap line: the lines of a message joined, as a screen reader reads them
+        return " / ".join(line.strip() for line in text.splitlines() if line.strip())
     return text
 
 

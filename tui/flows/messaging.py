@@ -1,6 +1,11 @@
 """Messagerie, "Mes démarches" and notifications, without Textual: what to show (labelled lines), the
 drafts the composer keeps, and attachments read from a path (with completion). Both front ends use it.
 
+The composer (a new message: category, subject, slots, body, attachments; a reply: body, attachments) is
+one ``forms.Form`` (``composer_form``), asked by ``write`` through a ``Face`` (issue 18): the full-screen
+form and the linear questions render it, with the recap read before it is sent in the linear mode. The body
+is several lines (``forms.LINES``, issue 19).
+
 Drafts live in memory for the session (a ``Drafts`` object held by the app): leaving the composer keeps
 what was typed; quitting the client forgets it (nothing written to disk). A draft also holds the
 ``Idempotency-Key`` of its sending (``tui.flows.retry``): when the server does not answer, the draft stays
@@ -15,11 +20,15 @@ from datetime import date, datetime
 
 from models.domain.dates import format_date
 from models.schemas.common import RequestStatus, ThreadCategory, ThreadStatus
-from models.schemas.messaging import Inbox, ThreadDetail, ThreadSummary
+from models.schemas.messaging import Inbox, MessageCreate, ThreadCreate, ThreadDetail, ThreadSummary
 from models.schemas.notifications import NotificationList, NotificationOut
 from models.schemas.requests import RequestDetail, RequestSummary
+from tui.api import errors
+from tui.api.messaging import MessagingApi
 from tui.clock import paris
-from tui.flows import wording
+from tui.flows import retry, wording
+from tui.flows.attachments import load_attachment
+from tui.flows.forms import CHOICE, FILE, LINES, NOTHING_SENT, Ask, Face, Form, Values
 from tui.flows.retry import Submission
 
 DateFormat = Callable[[date], str]
@@ -36,6 +45,11 @@ NO_REQUESTS = "Aucune démarche pour l'instant."
 NO_NOTIFICATIONS = "Aucune notification."
 SENT = "Message envoyé. Un accusé de réception vous est adressé par e-mail."
 DRAFT_KEPT = "votre message est gardé"
+DRAFT_SAVED = "Brouillon conservé pour cette session."
+MAX_ATTACHMENTS = 5
+NEW_MESSAGE = "Nouveau message"
+REPLY = "Répondre"
+SEND_AGAIN = "Renvoyer le même message maintenant ?"
 
 
 @dataclass
@@ -168,3 +182,106 @@ def notification_line(n: NotificationOut, dates: DateFormat = format_date) -> st
 
 def notifications_summary(items: NotificationList) -> str:
     return f"{len(items.items)} notification(s), dont {items.unread} non lue(s)"
+
+
+# -- the composer -------------------------------------------------------------------------------------------
+
+CATEGORIES = tuple((c.value, wording.status_words(c)) for c in ThreadCategory)
+
+
+def _check(values: Values) -> str | None:
+    # the server's limits (models.schemas.messaging), said before sending
+    for name, label, limit in (("subject", "Sujet", 200), ("slots", "Créneaux", 300), ("body", "Message", 5000)):
+        if len(str(values.get(name) or "")) > limit:
+            return f"{label} : {limit} caractères au plus."
+    return None
+
+
+def composer_form(key: int, draft: Draft) -> Form:
+    """A new message (``key`` NEW) or the reply to the thread ``key``, started from its draft."""
+    asks: tuple[Ask, ...] = ()
+    if key == NEW:
+        asks = (
+            Ask("category", "Catégorie", CHOICE, choices=CATEGORIES, default=draft.category.value),
+            Ask("subject", "Sujet", default=draft.subject),
+            Ask(
+                "slots",
+                "Créneaux où vous rappeler",
+                required=False,
+                hint="par exemple : mardi matin",
+                default=draft.slots,
+                when=lambda v: v.get("category") == ThreadCategory.appointment.value,
+            ),
+        )
+    asks += (
+        Ask("body", "Votre message", LINES, default=draft.body),
+        Ask(
+            "attachments",
+            "Pièces jointes",
+            FILE,
+            required=False,
+            hint=f"jusqu'à {MAX_ATTACHMENTS} fichiers",
+            limit=MAX_ATTACHMENTS,
+        ),
+    )
+    intro = ("Nous répondons sous 48 h ouvrées.",) if key == NEW else ()
+    return Form(NEW_MESSAGE if key == NEW else REPLY, intro, asks, check=_check, submit="Envoyer")
+
+
+def keep(draft: Draft, values: Values) -> None:
+    """What was typed, into the draft (kept until it is sent, even when the server does not answer)."""
+    if values.get("category"):
+        draft.category = ThreadCategory(values["category"])
+    draft.subject = str(values.get("subject", draft.subject) or "")
+    draft.slots = str(values.get("slots", draft.slots) or "")
+    draft.body = str(values.get("body", draft.body) or "")
+    draft.attachments = list(values.get("attachments", draft.attachments) or [])
+
+
+def message_body(key: int, draft: Draft) -> ThreadCreate | MessageCreate:
+    files = [load_attachment(path) for path in draft.attachments]
+    if key == NEW:
+        slots = draft.slots.strip() if draft.category == ThreadCategory.appointment else ""
+        return ThreadCreate(
+            subject=draft.subject.strip(),
+            category=draft.category,
+            body=draft.body.strip(),
+            preferred_slots=slots or None,
+            attachments=files,
+        )
+    return MessageCreate(body=draft.body.strip(), attachments=files)
+
+
+async def write(api: MessagingApi, face: Face, drafts: Drafts, key: int) -> ThreadDetail | None:
+    """Ask the composer, send the message (again with the same Idempotency-Key when the server did not
+    answer: recorded once), and say it; the thread as it now is, or None when nothing was sent."""
+    draft = drafts.get(key)
+    values = await face.form(composer_form(key, draft))
+    if values is None:
+        face.say(DRAFT_SAVED if drafts.has(key) else NOTHING_SENT)
+        return None
+    keep(draft, values)
+    body = message_body(key, draft)
+
+    async def send() -> ThreadDetail:
+        idempotency_key = draft.submission.key_for(body)  # the same while the same message is sent again
+        if isinstance(body, ThreadCreate):
+            return await api.create_thread(body, idempotency_key)
+        return await api.reply(key, body, idempotency_key)
+
+    while True:
+        try:
+            thread = await send()
+            break
+        except errors.SessionExpired:
+            raise
+        except errors.ApiError as exc:
+            if not retry.is_unreachable(exc):
+                face.error(f"{exc.message} ({DRAFT_KEPT}).")
+                return None
+            if not await face.confirm(f"{retry.kept_sentence(exc, DRAFT_KEPT)} {SEND_AGAIN}"):
+                face.say(DRAFT_SAVED)
+                return None
+    drafts.discard(key)
+    face.say(SENT)
+    return thread

@@ -39,6 +39,8 @@ def changed_line(text: str, count: int) -> int | None:
     return None
 
 
+LINES_CONVENTION = "plusieurs lignes possibles, une ligne vide pour finir"
+NEXT_LINE = "Ligne suivante (vide pour finir)"
 GIVE_UP = "annuler"
 """Typed alone at any question of a form: the form is left and nothing is sent (the flow says what stays
 unchanged). Ctrl+C does the same from anywhere; an empty answer to a required field only asks it again."""
@@ -157,6 +159,8 @@ class LinearFace:
             values[ask.name] = options[await self.client.pick(ask.label, [words for _, words in options])][0]
         elif ask.kind == forms.FILE:
             values[ask.name] = await self._files(ask)
+        elif ask.kind == forms.LINES:
+            values[ask.name] = await self._lines(ask)
         else:
             prompt = ask.label + (f" ({ask.hint})" if ask.hint else "")
             prompt += f" (Entrée : {ask.default})" if ask.default else ""
@@ -170,6 +174,40 @@ class LinearFace:
             if answer.lower() == GIVE_UP:
                 raise _GaveUp
             values[ask.name] = answer or ask.default
+            if answer and ask.lookup is not None:
+                await self._lookup(ask, answer, values)
+
+    async def _lines(self, ask: forms.Ask) -> str:
+        """Several lines, until an empty one (the convention is said in the question); an empty first line
+        keeps what was written before, when there was something."""
+        kept = f" ; Entrée seule : garder le texte déjà écrit ({len(ask.default.splitlines())} ligne(s))"
+        prompt = f"{ask.label} ({ask.hint + ' ; ' if ask.hint else ''}{LINES_CONVENTION}"
+        prompt += (kept if ask.default else "") + ")"
+        lines: list[str] = []
+        while True:
+            line = (await self.client.prompt(prompt if not lines else NEXT_LINE)).rstrip()
+            if not lines and line.strip().lower() == GIVE_UP:
+                raise _GaveUp
+            if not line.strip():
+                return "\n".join(lines) if lines else ask.default
+            lines.append(line)
+
+    async def _lookup(self, ask: forms.Ask, typed: str, values: forms.Values) -> None:
+        """What was typed searched (the directory), then chosen from a numbered list or kept as typed."""
+        assert ask.lookup is not None
+        try:
+            found = list(await ask.lookup(typed))
+        except forms.LookupFailed as exc:
+            self.client.error(f"{exc} « {typed} » est gardé tel que saisi.")
+            return
+        if not found:
+            self.client.say(f"Aucun résultat pour « {typed} » : gardé tel que saisi.")
+            return
+        options = [f.words for f in found] + [f"Aucun de ceux-ci : garder « {typed} »"]
+        index = await self.pick(f"{ask.label} : lequel ?", options)
+        if index is not None and index < len(found):
+            values.update(found[index].values)
+            self.client.say(f"Choisi : {found[index].words}")
 
     async def _files(self, ask: forms.Ask) -> list[str]:
         paths: list[str] = []

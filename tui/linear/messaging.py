@@ -1,23 +1,20 @@
 """The linear mode's messagerie, "Mes démarches" and notifications: same flows as the full screen
-(``tui.flows.messaging``), as numbered menus and labelled lines; dates read out in full."""
+(``tui.flows.messaging``), as numbered lists and labelled lines; dates read out in full. The composer and
+the démarches are the flows' forms, asked by the ``LinearFace``: nothing is asked here."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from models.domain.dates import format_date_long
-from models.schemas.common import ThreadCategory
-from models.schemas.messaging import MessageCreate, ThreadCreate
 from tui.api import errors
 from tui.api.messaging import MessagingApi
-from tui.flows import attachments, retry, wording
 from tui.flows import messaging as flow
 from tui.flows.session import AuthenticatedSession
+from tui.linear.face import LinearFace
 
 BACK = "Revenir au menu"
 WRITE = "Écrire un nouveau message"
-SEND_AGAIN = "Renvoyer le même message"
-LATER = "Plus tard (le brouillon est gardé)"
 
 
 async def show_inbox(client: Any, session: AuthenticatedSession) -> None:
@@ -60,59 +57,13 @@ async def read_thread(client: Any, api: MessagingApi, thread_id: int) -> None:
 
 
 async def write(client: Any, api: MessagingApi, key: int) -> None:
-    draft = client.drafts.get(key) if hasattr(client, "drafts") else flow.Draft()
-    if key == flow.NEW:
-        categories = list(ThreadCategory)
-        draft.category = categories[await client.pick("Catégorie", [wording.status_words(c) for c in categories])]
-        draft.subject = await client.prompt_field("Sujet", draft.subject or None)
-        if draft.category == ThreadCategory.appointment:
-            draft.slots = await client.prompt_field("Créneaux où vous rappeler", draft.slots or None)
-    draft.body = await client.prompt_field("Votre message (une ligne)", draft.body or None)
-    files = []
-    while True:
-        path = (await client.prompt("Chemin d'une pièce jointe (PDF, JPEG ou PNG ; Entrée : aucune de plus)")).strip()
-        if not path:
-            break
-        try:
-            files.append(attachments.load_attachment(path))
-        except attachments.AttachmentError as exc:
-            client.error(str(exc))
-            continue
-        draft.attachments.append(path)
-        client.say(f"Pièce jointe ajoutée : {path}")
-    if not draft.body.strip():
-        client.error("message vide : rien n'a été envoyé (le brouillon est gardé).")
-        return
-    if key == flow.NEW:
-        body: ThreadCreate | MessageCreate = ThreadCreate(
-            subject=draft.subject.strip() or "(sans sujet)",
-            category=draft.category,
-            body=draft.body,
-            preferred_slots=draft.slots.strip() or None,
-            attachments=files,
-        )
-    else:
-        body = MessageCreate(body=draft.body, attachments=files)
-    while True:
-        idempotency_key = draft.submission.key_for(body)  # the same while the same message is sent again
-        try:
-            if isinstance(body, ThreadCreate):
-                thread = await api.create_thread(body, idempotency_key)
-            else:
-                thread = await api.reply(key, body, idempotency_key)
-            break
-        except errors.ApiError as exc:
-            if not retry.is_unreachable(exc):
-                client.error(f"{exc.message} (le brouillon est gardé).")
-                return
-            client.error(retry.kept_sentence(exc, flow.DRAFT_KEPT))
-            if await client.pick("Et maintenant ?", [SEND_AGAIN, LATER]) != 0:
-                return
-    if hasattr(client, "drafts"):
-        client.drafts.discard(key)
-    client.say(flow.SENT)
-    for line in flow.thread_lines(thread, format_date_long)[1:]:
-        client.say(line)
+    """The composer of ``tui.flows.messaging`` asked by the ``LinearFace`` (a recap before sending)."""
+    if not hasattr(client, "drafts"):
+        client.drafts = flow.Drafts()  # kept in memory for the session
+    thread = await flow.write(api, LinearFace(client), client.drafts, key)
+    if thread is not None:
+        for line in flow.thread_lines(thread, format_date_long)[1:]:
+            client.say(line)
 
 
 async def show_requests(client: Any, session: AuthenticatedSession) -> None:

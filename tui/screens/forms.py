@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Select
+from textual.widgets import Footer, Input, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
 from tui.bindings import help_binding, screen_bindings
@@ -35,6 +35,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     #form { width: 76; height: auto; max-height: 22; border: round $accent; padding: 0 1; }
     #form-fields { height: auto; max-height: 14; }
     #form Label { margin-top: 1; }
+    #form TextArea { height: 5; }
     """
 
     def __init__(self, form: flow.Form) -> None:
@@ -67,6 +68,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                         yield AttachmentPicker(
                             self.files[ask.name], limit=ask.limit, input_id=f"field-{ask.name}", id=f"files-{ask.name}"
                         )
+                    elif ask.kind == flow.LINES:  # several lines: Entrée starts a new one, Ctrl+S sends
+                        yield TextArea(ask.default, id=f"field-{ask.name}", show_line_numbers=False)
                     else:
                         yield Input(
                             value=str(self.form.given.get(ask.name, ask.default)),
@@ -90,6 +93,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             elif ask.kind == flow.CHOICE:
                 chosen = self.query_one(f"#field-{ask.name}", Select).value
                 values[ask.name] = "" if chosen is Select.NULL else str(chosen)
+            elif ask.kind == flow.LINES:
+                values[ask.name] = self.query_one(f"#field-{ask.name}", TextArea).text
             else:
                 values[ask.name] = self.query_one(f"#field-{ask.name}", Input).value
         return values
@@ -115,18 +120,48 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
     @on(Input.Changed)
     @on(Select.Changed)
-    def _changed(self, event: Input.Changed | Select.Changed) -> None:
+    @on(TextArea.Changed)
+    def _changed(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
         if isinstance(event, Input.Changed) and not (event.input.id or "").startswith("field-"):
             return
         self._typed()
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
+        ask = next((a for a in self.form.asks if f"field-{a.name}" == event.input.id), None)
+        if ask is not None and ask.lookup is not None and event.value.strip():
+            self._search(ask, event.value.strip())  # Entrée in a searchable field: the list to choose from
+            return
         fields = [w for w in self.query("Input, Select") if w.id and w.id.startswith("field-")]
         if fields and event.input is fields[-1]:
             self.action_submit()
         else:
             self.focus_next()
+
+    @work(exclusive=True, group="form-lookup", exit_on_error=False)
+    async def _search(self, ask: flow.Ask, typed: str) -> None:
+        """The lookup of a field (the directory), a list to choose from, the choice written in the fields."""
+        assert ask.lookup is not None
+        status = self.query_one("#form-status", StatusLine)
+        status.info(f"Recherche de « {typed} »…")
+        try:
+            found = list(await ask.lookup(typed))
+        except flow.LookupFailed as exc:
+            status.error(f"{exc} « {typed} » est gardé tel que saisi.")
+            return
+        if not found:
+            status.info(f"Aucun résultat pour « {typed} » : gardé tel que saisi.")
+            self.focus_next()
+            return
+        options = [f.words for f in found] + [f"Aucun de ceux-ci : garder « {typed} »"]
+        index = await self.app.push_screen_wait(PickScreen(f"{ask.label} : lequel ?", options))
+        if index is not None and index < len(found):
+            for name, value in found[index].values.items():
+                for field in self.query(f"#field-{name}").results(Input):
+                    field.value = value
+            status.info(f"Choisi : {found[index].words}")
+        self.query_one(f"#field-{ask.name}").focus()
+        self.focus_next()
 
     @on(AttachmentPicker.Problem)
     def _file_problem(self, event: AttachmentPicker.Problem) -> None:

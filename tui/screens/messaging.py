@@ -2,29 +2,29 @@
 
 The words come from ``tui.flows.messaging``; every HTTP call runs in a worker that posts a message; the
 handlers update the widgets. All by keyboard: Entrée opens, ``e`` writes (or answers), Échap goes back,
-Ctrl+S sends; in the composer the attachment path completes with Tab (``Input`` suggestions).
+Ctrl+S sends; in the composer the attachment path completes with Tab (``Input`` suggestions). The composer
+is the flow's form (``flow.composer_form``) on the shared ``FormScreen``, asked by ``flow.write``.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ListItem, ListView, Select, TextArea
+from textual.widgets import Footer, ListItem, ListView
 
-from models.schemas.common import ThreadCategory
-from models.schemas.messaging import MessageCreate, ThreadCreate
 from tui.api import errors
 from tui.api.client import ApiClient
 from tui.api.messaging import MessagingApi
-from tui.bindings import screen_bindings
-from tui.flows import attachments, retry, wording
+from tui.bindings import help_binding, screen_bindings
+from tui.flows import attachments, forms, retry
 from tui.flows import messaging as flow
+from tui.screens.forms import FormScreen, ScreenFace
 from tui.widgets.attachments import AttachmentPicker
 from tui.widgets.status import StatusLine
 from tui.widgets.text import Label, Static
@@ -130,7 +130,12 @@ class MessagingScreen(_ApiScreen):
         self.app.push_screen(ThreadScreen(self.api, self.drafts, thread_id))
 
     def action_write(self) -> None:
-        self.app.push_screen(ComposerScreen(self.api, self.drafts, flow.NEW))
+        self._write()
+
+    @work(exclusive=True, group="write", exit_on_error=False)
+    async def _write(self) -> None:
+        if await _write(self, flow.NEW):
+            self.action_reload()
 
 
 class ThreadScreen(_ApiScreen):
@@ -175,65 +180,41 @@ class ThreadScreen(_ApiScreen):
         self.query_one("#thread-body", VerticalScroll).focus()
 
     def action_write(self) -> None:
-        self.app.push_screen(ComposerScreen(self.api, self.drafts, self.thread_id))
+        self._write()
+
+    @work(exclusive=True, group="write", exit_on_error=False)
+    async def _write(self) -> None:
+        if await _write(self, self.thread_id):
+            self._load()
 
 
-class ComposerScreen(_ApiScreen):
-    """A new message (subject, category, slots) or an answer; the draft is kept when leaving (Échap), and
-    when the server does not answer (sent again with the same Idempotency-Key: one message only)."""
+class ComposerScreen(FormScreen, inherit_bindings=False):
+    """The composer of ``tui.flows.messaging`` (``composer_form``: a new message or a reply) on the shared
+    form: a label over each field, the message as several lines, the attachments; Ctrl+S sends (the flow
+    sends, again with the same Idempotency-Key when the server did not answer). Échap keeps the draft for
+    the session — what was typed, attachments included."""
 
-    KEPT = flow.DRAFT_KEPT
-
-    BINDINGS: ClassVar[list[BindingType]] = screen_bindings("composer")
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("composer"), help_binding(show=False)]
     ACTION_SCREEN = "composer"
 
-    def __init__(self, api: ApiClient, drafts: flow.Drafts, key: int) -> None:
-        super().__init__(api, drafts)
-        self.key = key
+    def __init__(self, api: ApiClient, drafts: flow.Drafts, key: int, form: forms.Form | None = None) -> None:
         self.draft = drafts.get(key)
+        super().__init__(form or flow.composer_form(key, self.draft))
+        self.api, self.drafts, self.key = api, drafts, key
+        self.files["attachments"] = self.draft.attachments  # the picker shows the draft's files and adds to them
 
-    def compose(self) -> ComposeResult:
-        new = self.key == flow.NEW
-        yield Static("== Nouveau message ==" if new else "== Répondre ==", classes="heading", markup=False)
-        yield StatusLine(id="composer-status")
-        with VerticalScroll():
-            if new:
-                yield Label("Catégorie")
-                yield Select(
-                    [(wording.status_words(c), c) for c in ThreadCategory],
-                    value=self.draft.category,
-                    allow_blank=False,
-                    id="category",
-                    prompt="Catégorie",
-                )
-                # Visible labels, not placeholders alone: a placeholder vanishes as soon as one types.
-                yield Label("Sujet")
-                yield Input(self.draft.subject, placeholder="Sujet", id="subject", max_length=200)
-                yield Label("Créneaux pour vous rappeler (rendez-vous, facultatif)")
-                yield Input(self.draft.slots, placeholder="ex. mardi matin", id="slots")
-            yield Label("Votre message")
-            yield TextArea(self.draft.body, id="body", show_line_numbers=False)
-            yield Label("Pièces jointes (facultatif)")
-            yield AttachmentPicker(self.draft.attachments, id="attachments")
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        (self.query_one("#subject", Input) if self.key == flow.NEW else self.query_one("#body", TextArea)).focus()
-
-    def _save_draft(self) -> None:
-        if self.key == flow.NEW:
-            self.draft.subject = self.query_one("#subject", Input).value
-            self.draft.slots = self.query_one("#slots", Input).value
-            value = self.query_one("#category", Select).value
-            if isinstance(value, ThreadCategory):
-                self.draft.category = value
-        self.draft.body = self.query_one("#body", TextArea).text
+    def on_mount(self, event: events.Mount) -> None:
+        # a reply starts in the message; a new message at its subject (the category has its default) —
+        # instead of the form's first field (the base handler would run after this one)
+        event.prevent_default()
+        self.query_one("#field-subject" if self.key == flow.NEW else "#field-body").focus()
 
     def action_back(self) -> None:
-        self._save_draft()
-        if not self.draft.empty:
-            self.app.notify("Brouillon conservé pour cette session.")
+        flow.keep(self.draft, self.values())
         self.dismiss(None)
+
+    def action_send(self) -> None:
+        self.action_submit()
 
     def action_attach(self) -> None:
         self.query_one(AttachmentPicker).attach()
@@ -241,53 +222,32 @@ class ComposerScreen(_ApiScreen):
     def action_drop_attachment(self) -> None:
         self.query_one(AttachmentPicker).drop_last()
 
-    @on(AttachmentPicker.Problem)
-    def _attachment_problem(self, message: AttachmentPicker.Problem) -> None:
-        self.status.error(message.text)
 
-    @on(AttachmentPicker.Changed)
-    def _attachment_changed(self, message: AttachmentPicker.Changed) -> None:
-        self.status.info(message.text)
+class _ComposerFace(ScreenFace):
+    """``ScreenFace`` whose form is the ``ComposerScreen`` (it keeps the draft on Échap)."""
 
-    def action_send(self) -> None:
-        self._save_draft()
-        try:
-            files = [attachments.load_attachment(p) for p in self.draft.attachments]
-        except attachments.AttachmentError as exc:
-            self.status.error(str(exc))
-            return
-        if not self.draft.body.strip():
-            self.status.error("Écrivez votre message avant de l'envoyer.")
-            return
-        self.status.info("Envoi en cours…")
-        self._send(files)
+    def __init__(self, screen: _ApiScreen, key: int) -> None:
+        super().__init__(screen, screen.status)
+        self.owner, self.key = screen, key
 
-    @work(exclusive=True, group="send", exit_on_error=False)
-    async def _send(self, files: list[Any]) -> None:
-        d = self.draft
-        try:
-            if self.key == flow.NEW:
-                body = ThreadCreate(
-                    subject=d.subject.strip() or "(sans sujet)",
-                    category=d.category,
-                    body=d.body,
-                    preferred_slots=d.slots.strip() or None,
-                    attachments=files,
-                )
-                result = await self.messaging.create_thread(body, d.submission.key_for(body))
-            else:
-                answer = MessageCreate(body=d.body, attachments=files)
-                result = await self.messaging.reply(self.key, answer, d.submission.key_for(answer))
-        except errors.ApiError as exc:
-            self.post_message(_Failed(exc))
-            return
-        self.post_message(_Loaded(result))
+    async def form(self, form: forms.Form) -> dict[str, Any] | None:
+        owner = self.owner
+        return await owner.app.push_screen_wait(ComposerScreen(owner.api, owner.drafts, self.key, form))
 
-    @on(_Loaded)
-    def _sent(self, message: _Loaded) -> None:
-        self.drafts.discard(self.key)
-        self.app.notify(flow.SENT)
-        self.dismiss(None)
+
+async def _write(screen: _ApiScreen, key: int) -> bool:
+    """The composer's flow from ``screen``'s worker; True once the message was sent."""
+    try:
+        thread = await flow.write(screen.messaging, _ComposerFace(screen, key), screen.drafts, key)
+    except errors.ApiError as exc:
+        screen.post_message(_Failed(exc))
+        return False
+    except attachments.AttachmentError as exc:  # a file gone between the form and the sending
+        screen.status.error(str(exc))
+        return False
+    if thread is not None:
+        screen.app.notify(flow.SENT)
+    return thread is not None
 
 
 class RequestsScreen(_ApiScreen):
