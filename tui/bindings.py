@@ -44,6 +44,12 @@ def help_binding(registry: Registry = DEFAULT_REGISTRY, *, show: bool = True) ->
     return binding_for(registry["help"], "app.help", show=show)
 
 
+def quit_binding(registry: Registry = DEFAULT_REGISTRY) -> Binding:
+    """Q / Ctrl+Q on a modal form, which hides the app's bindings: quitting asks first when something was
+    typed (issue 19), from a form too. In a field, « q » is typed as a letter: the field sees it first."""
+    return binding_for(registry["quit"], "app.quit", show=False)
+
+
 def agent_bindings(registry: Registry = DEFAULT_REGISTRY, *, screen: str | None = None) -> list[Binding]:
     """The console conseiller's actions (context AGENT) bound on one of its screens (``screen``: None for
     the console, "queue" for the file), with the registry's ids, keys, footer labels and descriptions."""

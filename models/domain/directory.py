@@ -107,10 +107,11 @@ _FINESS_NUMBER = re.compile(r"^(\d{2}|2[AB])\d{7}$")
 _RPPS_NUMBER = re.compile(r"^\d{11,12}$")  # 8 + the 11-digit RPPS, or 0 + the 9-digit ADELI: 11 or 12 digits
 _POSTCODE = re.compile(r"^\d{5}$")
 
-# Professions (RPPS « Code profession ») that must offer the 100 % Santé baskets.
+# Professions (RPPS « Code profession ») that must offer the 100 % Santé baskets, said in words: « classe A »,
+# « classe I » are the regulation's names, not a member's (issue 19).
 CENT_POUR_CENT_SANTE = {
-    "26": "propose le 100 % Santé (aides auditives de classe I)",
-    "28": "propose le 100 % Santé (lunettes de classe A)",
+    "26": "propose le 100 % Santé (aides auditives sans reste à charge)",
+    "28": "propose le 100 % Santé (lunettes sans reste à charge)",
     "40": "propose le 100 % Santé (prothèses dentaires du panier sans reste à charge)",
 }
 

@@ -91,7 +91,7 @@ def test_sector_words_and_100_sante() -> None:
     assert files.sector_words(None) == "Secteur non renseigné"
     assert files.sector_words("2-optam").startswith("Secteur 2, adhérent OPTAM")
     assert tuple(SECTOR_WORDS) == SECTORS  # the simulator's sectors, each in words
-    assert files.cent_pour_cent_sante("28") == "propose le 100 % Santé (lunettes de classe A)"
+    assert files.cent_pour_cent_sante("28") == "propose le 100 % Santé (lunettes sans reste à charge)"
     assert files.cent_pour_cent_sante("10") is None
 
 

@@ -74,7 +74,7 @@ async def test_the_sector_optam_and_100_sante_when_known(client: Any, member_hea
     girard = (await _search(client, member_headers, q="giraud"))["items"][0]
     assert (girard["sector"], girard["optam"], girard["sector_words"]) == (None, None, "Secteur non renseigné")
     optician = (await _search(client, member_headers, q="opticien", where="13"))["items"][0]
-    assert optician["cent_pour_cent_sante"] == "propose le 100 % Santé (lunettes de classe A)"
+    assert optician["cent_pour_cent_sante"] == "propose le 100 % Santé (lunettes sans reste à charge)"
     assert girard["cent_pour_cent_sante"] is None
 
 

@@ -46,8 +46,8 @@ async def test_linear_transcript_of_a_search_page_by_page(api, token_store, demo
     ) in flow
     assert (
         "11. Thomas JOURDAN ; Opticien-Lunetier ; OPTIQUE JOURDAN ; 88 Rue DE ROME, 13006 Marseille 6e "
-        "Arrondissement ; tél. 04 91 00 01 02 ; Secteur non renseigné ; propose le 100 % Santé (lunettes de "
-        "classe A)\n"
+        "Arrondissement ; tél. 04 91 00 01 02 ; Secteur non renseigné ; propose le 100 % Santé (lunettes "
+        "sans reste à charge)\n"
     ) in flow
     assert flow.endswith(
         "== Et maintenant ? ==\n"

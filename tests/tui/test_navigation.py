@@ -12,6 +12,7 @@ from tui.screens.forms import ConfirmScreen
 from tui.screens.messaging import ComposerScreen
 
 from .conftest import settle
+from .profile_helpers import until
 
 
 async def logged_in_app(app: EspaceApp, pilot) -> None:
@@ -37,8 +38,7 @@ async def test_quitting_asks_first_when_a_field_holds_something(api, token_store
         await pilot.press("m")
         await settle(pilot)
         await pilot.press("e")
-        await settle(pilot)
-        assert isinstance(app.screen, ComposerScreen)
+        await until(pilot, lambda: isinstance(app.screen, ComposerScreen))  # its worker waits: no settle
         await pilot.press(*"Remboursement osteo", "ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -46,7 +46,7 @@ async def test_quitting_asks_first_when_a_field_holds_something(api, token_store
         await pilot.press("n")  # no: the message is still there
         await pilot.pause()
         assert isinstance(app.screen, ComposerScreen) and app.return_code is None
-        assert app.screen.query_one("#subject", Input).value == "Remboursement osteo"
+        assert app.screen.query_one("#field-subject", Input).value == "Remboursement osteo"
         await pilot.press("ctrl+q", "enter")  # Entrée answers the option shown first: Non
         await pilot.pause()
         assert isinstance(app.screen, ComposerScreen) and app.return_code is None

@@ -543,7 +543,7 @@ def detail_sections(detail: ClaimDetail, *, long_dates: bool = False, icons: boo
     ]
     for number, line in enumerate(detail.lines, start=1):
         rows = [
-            f"Acte : {line.label} (code {line.act})" + (f", quantité {line.quantity}" if line.quantity != 1 else ""),
+            f"Acte : {line.label}" + (f", quantité {line.quantity}" if line.quantity != 1 else ""),
             f"Date des soins : {dates(line.care_date)} ; Pour : {line.beneficiary_name}",
             f"Montant dépensé : {format_eur(line.charged)}",
             f"Base de remboursement : {format_eur(line.br)} ; Taux de la Sécurité sociale : "

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
-from tui.bindings import help_binding, screen_bindings
+from tui.bindings import help_binding, quit_binding, screen_bindings
 from tui.flows import forms as flow
 from tui.widgets.attachments import AttachmentPicker
 from tui.widgets.status import ERROR_PREFIX, StatusLine
@@ -28,7 +28,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     """Tab moves between fields, Entrée goes to the next field (on the last one it sends), Ctrl+S sends,
     Échap cancels. A problem is said in words on the form's status line; nothing is sent until it is gone."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("form"), help_binding(show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("form"), help_binding(show=False), quit_binding()]
     ACTION_SCREEN = "form"
     DEFAULT_CSS = """
     FormScreen { align: center middle; }

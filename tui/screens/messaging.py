@@ -21,7 +21,7 @@ from textual.widgets import Footer, ListItem, ListView
 from tui.api import errors
 from tui.api.client import ApiClient
 from tui.api.messaging import MessagingApi
-from tui.bindings import help_binding, screen_bindings
+from tui.bindings import help_binding, quit_binding, screen_bindings
 from tui.flows import attachments, forms, retry
 from tui.flows import messaging as flow
 from tui.screens.forms import FormScreen, ScreenFace
@@ -194,7 +194,7 @@ class ComposerScreen(FormScreen, inherit_bindings=False):
     sends, again with the same Idempotency-Key when the server did not answer). Échap keeps the draft for
     the session — what was typed, attachments included."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("composer"), help_binding(show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("composer"), help_binding(show=False), quit_binding()]
     ACTION_SCREEN = "composer"
 
     def __init__(self, api: ApiClient, drafts: flow.Drafts, key: int, form: forms.Form | None = None) -> None:
