@@ -52,7 +52,7 @@ password is never shown (it is typed again)."""
 
 
 class _GaveUp(Exception):
-    pass
+    """« annuler » typed at a question: the form is left, ``LinearFace.form`` answers None."""
 
 
 class LinearFace:
