@@ -16,6 +16,7 @@ from tui.screens.messaging import ComposerScreen
 from tui.widgets.french import FRENCH_BINDINGS, speak_french
 
 from .conftest import settle
+from .profile_helpers import until
 
 
 def every_class() -> list[type[DOMNode]]:
@@ -69,9 +70,8 @@ async def test_an_open_select_list_says_how_to_close_it_in_french(api, token_sto
         await pilot.press("m")
         await settle(pilot)
         await pilot.press("e")
-        await settle(pilot)
-        assert isinstance(app.screen, ComposerScreen)
-        app.screen.query_one("#category", Select).focus()
+        await until(pilot, lambda: isinstance(app.screen, ComposerScreen))  # its worker waits: no settle
+        app.screen.query_one("#field-category", Select).focus()
         await pilot.pause()
         await pilot.press("enter")  # the list opens
         await pilot.pause()

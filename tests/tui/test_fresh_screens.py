@@ -22,6 +22,7 @@ from tui.screens.messaging import RequestsScreen
 from tui.screens.request_forms import NewRequestScreen
 
 from .conftest import settle
+from .profile_helpers import on_form, until
 
 
 def test_every_screen_that_loads_data_implements_the_refresh_hook():
@@ -119,18 +120,17 @@ async def test_an_answered_reclamation_leaves_the_file_at_once(api, token_store,
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("tab", "f")  # out of the search field, where « f » is a letter
-        await settle(pilot)
-        assert isinstance(app.screen, QueueScreen)
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen) and app.screen.items)
         late = next(i for i in app.screen.items if i.category == "reclamation" and i.overdue)
         app.screen.query_one("#queue").highlighted = app.screen.items.index(late)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("r")
-        await settle(pilot)
-        app.screen.query_one("#body").value = "Votre réclamation est fondée : nous réexaminons le dossier."
-        app.screen.query_one("#outcome").value = "f"
-        app.screen.submit()
-        await settle(pilot)
+        await until(pilot, lambda: on_form(app, "Répondre à l'adhérent"))  # its worker waits: no settle
+        app.screen.query_one("#field-body").value = "Votre réclamation est fondée : nous réexaminons le dossier."
+        app.screen.query_one("#field-outcome").value = "partial"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, QueueScreen) and "en attente" in app.screen.status.text)
         assert isinstance(app.screen, QueueScreen)
         assert all(i.id != late.id or i.kind != late.kind for i in app.screen.items)
         listed = "\n".join(screen_text(app).splitlines())
