@@ -334,7 +334,8 @@ class ClaimDetailScreen(Screen[None]):
 
     @work(exclusive=True, group="claim-action", exit_on_error=False)
     async def _flow(self, action_id: str) -> None:
-        today = self.session.api.clock.today()
+        # the app's clock: in the console the détail reads through the conseiller's reader, which has none
+        today = self.app.clock.today()  # type: ignore[attr-defined]
         state = flow.ClaimsState(flow.ClaimFilterModel(today), detail=self.detail)
         try:
             await flow.run(action_id, self.session.api, ScreenFace(self, self.status), state)
