@@ -370,7 +370,11 @@ async def measure_client(engine: Engine, url: str, presses: int, *, separate: bo
     from tui.api.client import ApiClient
     from tui.api.token_store import MemoryTokenStore
     from tui.app import EspaceApp
+    from textual.widgets import OptionList
+
+    from tui.flows.claims import CURRENT, CUSTOM_DATES
     from tui.screens.claims import ClaimsScreen
+    from tui.screens.forms import PickScreen
 
     member_id, account_id = busiest_member(engine)
     token = session_tokens(engine, [account_id])[account_id]
@@ -388,6 +392,7 @@ async def measure_client(engine: Engine, url: str, presses: int, *, separate: bo
     client_app = EspaceApp(api, token_store=store, freeze_heap=True)  # as tui.main runs it
     samples: list[float] = []
     keys = ("s", "p", "o", "v", "x")
+    picked = {"s", "p", "o", "v"}  # keys that ask which value before the list changes
     shown: list[float] = []
     original_fill = ClaimsScreen._fill
 
@@ -411,9 +416,23 @@ async def measure_client(engine: Engine, url: str, presses: int, *, separate: bo
             screen = client_app.screen
             assert isinstance(screen, ClaimsScreen), screen
             for n in range(presses + 3):
+                key = keys[n % len(keys)]
+                if key in picked:
+                    # a filter key asks which value (issue 18): the wait measured starts at the Entrée that
+                    # chooses the value after the current one, as a user moves one line down and confirms
+                    await pilot.press(key)
+                    while not isinstance(client_app.screen, PickScreen):
+                        await pilot.pause()
+                    words = client_app.screen.options
+                    current = next(i for i, said in enumerate(words) if said.endswith(CURRENT))
+                    # the next value, but never « Choisir les dates… », which asks a form instead
+                    following = [(current + k) % len(words) for k in range(1, len(words))]
+                    chosen = next(i for i in following if words[i] != CUSTOM_DATES)
+                    client_app.screen.query_one(OptionList).highlighted = chosen
+                    key = "enter"
                 count = len(shown)
                 started = time.perf_counter()
-                await pilot.press(keys[n % len(keys)])
+                await pilot.press(key)
                 while len(shown) == count:
                     await pilot.pause()
                 if n >= 3:  # the first presses warm up
@@ -427,7 +446,7 @@ async def measure_client(engine: Engine, url: str, presses: int, *, separate: bo
     return [
         f"== Client : touche de filtre -> nouvelle liste peinte à l'écran (Pilot, 120×40, adhérent {member_id}, "
         f"le plus de remboursements ; {where}), p50 / p95 en ms ==",
-        f"{figures}   ({len(samples)} appuis : s, p, o, v, x ; {load()})",
+        f"{figures}   ({len(samples)} appuis : s, p, o, v puis Entrée sur la valeur suivante, x ; {load()})",
     ]
 
 
