@@ -364,14 +364,14 @@ async def measure_client(engine: Engine, url: str, presses: int, *, separate: bo
     client's process (ASGI transport) or, ``separate``, a local server process over loopback HTTP, as the
     client is used (then the server's work and its thread hops no longer share the client's event loop
     and GIL: measured, one request alone takes ~6 ms, but 27-40 ms in process while Textual paints)."""
+    from textual.widgets import OptionList
+
     from bench.live import start_server, stop_server
     from server.app import create_app
     from server.settings import Settings
     from tui.api.client import ApiClient
     from tui.api.token_store import MemoryTokenStore
     from tui.app import EspaceApp
-    from textual.widgets import OptionList
-
     from tui.flows.claims import CURRENT, CUSTOM_DATES
     from tui.screens.claims import ClaimsScreen
     from tui.screens.forms import PickScreen

@@ -26,6 +26,7 @@ import fcntl
 import os
 import pty
 import re
+import resource
 import select
 import statistics
 import struct
@@ -200,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Démarrage, processus entier sous un terminal (pty {SIZE[1]}×{SIZE[0]}), {args.runs} exécutions alternées "
         f"de chaque, médianes ; avant : {before} ; après : {after}"
     )
+    # a forked child's ru_maxrss starts at this process's size and survives exec: below it, nothing is measured
+    floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"(mémoire max : plancher de {floor:.1f} Mo, la taille du banc au moment où il lance chaque programme)")
     print(
         f"{'':28} {'→ 1re image':>12} {'→ sortie':>10} {'mémoire max':>12} {'processeur':>11} {'1re image min–max':>18}"
     )
