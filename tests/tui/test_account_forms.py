@@ -127,6 +127,8 @@ class ScriptedFace:
     """A face that answers each form from a script (the answers of the fields it asks), and keeps what it
     was shown and told."""
 
+    reads_back = False
+
     def __init__(self, answers: list[forms.Values]) -> None:
         self.answers = answers
         self.shown: list[forms.Form] = []

@@ -69,8 +69,7 @@ def whole_call(out: io.StringIO, clock, right: dict[str, str]) -> list:
         "ab",  # too short: said, and asked again with it offered back
         "Bloquée après 3 essais",
         "",
-        recap_send(out),
-        menu_number(out, "Oui"),
+        recap_send(out),  # the read-back: Entrée sends, no « Confirmer … ? » after it
         menu_number(out, ACCESS),  # read again after the unlock: no longer locked
         menu_number(out, "Noter l'appel (motif, issue, note) et le terminer"),
         "Accès bloqué",
@@ -110,7 +109,8 @@ async def test_a_whole_call_in_the_linear_mode(api, token_store, demo_session, c
     assert "== Dossier de Sophie MARTIN ==\nNom : MARTIN Sophie\nNée le : 18 avril 1979\nN° adhérent : 3810522\n" in out
     assert "\nCompte : verrouillé jusqu'à " in out and "RIB rejeté" in out
     assert "\nVérification : identité vérifiée à 10 h 00\n" in out
-    assert "== Confirmer : « Débloquer l'accès » pour Sophie MARTIN ? ==\n" in out
+    unlock = out.split("== Débloquer l'accès ==\n")[1].split("\n== ", 1)[0]  # read back once, then sent
+    assert "Récapitulatif avant envoi :\n" in unlock and "Confirmer" not in out
     assert "(Entrée : ab)" in out  # the reason typed is offered again, not thrown away
     assert (
         "Compte débloqué ; appareils de confiance et sessions déconnectés.\nL'adhérent est prévenu par e-mail.\n" in out

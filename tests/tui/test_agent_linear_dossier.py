@@ -30,6 +30,7 @@ from models.tables import (
 from server.clock import paris_today
 from server.services import guarantees
 from tui.linear import LinearClient
+from tui.linear.face import RECAP
 
 from .conftest import ScriptedInput, code_from_outbox, identity_answers, menu_number, recap_send
 from .test_agent_linear import JULIEN, NEW_CALL, answers_of, login, whole_call
@@ -73,7 +74,8 @@ async def run(api, token_store, answers: list, errors: str = "") -> str:
 
 
 def act(out: io.StringIO, action: str, *fields, reason: str = "Demande de l'adhérente") -> list:
-    return [menu_number(out, action), *fields, reason, "", recap_send(out), menu_number(out, "Oui")]
+    # the recap is the read-back: Entrée there sends, no « Confirmer … ? » after it (issue 18)
+    return [menu_number(out, action), *fields, reason, "", recap_send(out)]
 
 
 async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_store, demo_session, clock):
@@ -106,10 +108,8 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
             "Demande de l'adhérente",
             "",
             recap_send(out),
-            menu_number(out, "Oui"),
             "630000149",  # … and only the FINESS number is asked again, the other answers kept
             recap_send(out),
-            menu_number(out, "Oui"),
         ),
         *act(
             out,
@@ -132,9 +132,10 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
     ]
     text = await run(api, token_store, [out, answers], errors=FINESS_TOO_SHORT + FINESS_UNKNOWN)
     assert "== Dossier et actions pour Gaëlle LE GOFF ==\n1. Dossier : contrats et garanties\n" in text
-    card = text.split("== Envoyer la carte de tiers payant ou l'attestation ==\n", 1)[1].split("Confirmer :", 1)[0]
+    card = text.split("== Envoyer la carte de tiers payant ou l'attestation ==\n", 1)[1].split(RECAP, 1)[0]
     assert card.count("== Document ==") == 1 and card.count("== À qui ==") == 1  # the choices not asked again
-    refused = text.split("== Envoyer la carte de tiers payant ou l'attestation ==\n")[2].split("Confirmer :", 1)[0]
+    refused = text.split("== Envoyer la carte de tiers payant ou l'attestation ==\n")[2].split("\n== Dossier et", 1)[0]
+    assert "Confirmer :" not in text  # each action read back once: the recap
     assert f"(Entrée : {UNKNOWN_FINESS}) :" in refused and "== Document ==" not in refused
     assert "\n5. Motif (dit par l'appelant) : Demande de l'adhérente\n" in refused  # kept, read back
     assert (
@@ -162,7 +163,7 @@ async def test_the_dossier_sections_and_the_actions_for_the_member(api, token_st
     assert "== Remboursements, Page 2 sur 2 ==" in page_two and "Remboursements : page précédente" in page_two
     assert "\n== Messages ==\nAucune conversation.\n" in text
     thread = text.rsplit("\n== Messages ==\n", 1)[1]
-    assert thread.startswith("1. Non lu (1) ; Suite à votre appel ; ")  # her message from us, unread
+    assert thread.startswith("1 conversation\n1. Non lu (1) ; Suite à votre appel ; ")  # a summary, then unread
     assert "\nSujet : Suite à votre appel\n" in thread and "\nBonjour, voici le justificatif demandé.\n" in thread
     # the server's side: an audit row each, "done for" Gaëlle, and the emails
     demo_session.expire_all()

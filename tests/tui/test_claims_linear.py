@@ -133,7 +133,7 @@ async def test_the_tour_reads_as_a_summary_then_lines_on_demand(api, demo_sessio
     assert _between(out, "== Détail d'un remboursement ==", "== Répartition ==") == (
         "== Détail d'un remboursement ==\n"
         "Numéro du remboursement (1 à 12) :\n"
-        "Numéro du remboursement (1 à 12) (Entrée : 99) :\n"
+        "Numéro du remboursement (1 à 12) :\n"  # a wrong number is typed again, not offered back
         "== Remboursement du 20 septembre 2026 – Séance de kinésithérapie ==\n"
         "Référence : D38102740140\n"
         "Date des soins : 20 septembre 2026\n"
@@ -265,3 +265,26 @@ async def test_pages_say_where_they_end(api, demo_session, demo_make):
     assert f"{flow.FIRST_PAGE}\n{REMINDER}" in out
     assert "page 2 sur 2.\n" in out and f"{flow.LAST_PAGE}\n{REMINDER}" in out
     assert f"{flow.UNCHANGED}\n{REMINDER}" in out  # « Tous les statuts » as it was: nothing loaded again
+
+
+async def test_detail_and_its_number_typed_at_the_menu(api, demo_session, demo_make):
+    """« détail 99 » at the menu: the number is not on the page, said, and asked (typed again: 2); then
+    « détail 1 » opens claim 1 at once, without the question of its number."""
+    answers = ["détail 99", "2", "2", "détail 1", "2", _choice("back")]
+    out, err = await _run(api, demo_session, demo_make, answers, CORALIE)
+    assert err.splitlines()[0].startswith("Erreur : Numéro invalide : « 99 ». Tapez un nombre de 1 à ")
+    assert len(err.splitlines()) == 1
+    assert out.count("Numéro du remboursement (1 à ") == 1  # asked after « détail 99 » only
+    assert out.count("== Ce remboursement : que voulez-vous faire ? ==") == 2  # two détails opened
+    assert "aucun choix ne commence" not in err
+
+
+def test_only_an_entry_that_takes_a_number_reads_one():
+    from tui.flows.menus import Kind, read_answer
+
+    options = ["Lire la page", "Détail d'un remboursement (son numéro)", "Revenir"]
+    assert read_answer("détail 3", options, frozenset({1})).number == 3
+    assert read_answer("DETAIL 12", options, frozenset({1})).index == 1
+    assert read_answer("2", options, frozenset({1})).number is None  # a menu number stays a menu number
+    assert read_answer("lire 3", options, frozenset({1})).kind is Kind.WRONG  # « Lire » takes no number
+    assert read_answer("détail 3", options).kind is Kind.WRONG  # a menu without numbered entries

@@ -17,10 +17,6 @@ MODEL = {"Form", "Ask"}
 # renders the flow model's forms. Every other linear module asks through the face.
 LINEAR_READERS = {"client.py", "face.py"}
 QUESTIONS = {"prompt", "prompt_secret", "prompt_field", "ask", "ask_field", "ask_secret"}
-# Known and said in the README (« Ce qui ne marche pas ») : the console still asks « Numéro … » to choose a
-# line of a list (a search result, a detail, a queue item) — list navigation the Face has no primitive for
-# yet. The exact count: one more fails, and one fewer asks to shrink this list.
-LIST_LINE_QUESTIONS = {"agent.py": 3}
 
 
 def _calls(path: Path) -> list[ast.Call]:
@@ -54,9 +50,9 @@ def test_linear_modules_ask_through_their_face():
         for call in _calls(path)
         if _name(call) in QUESTIONS
     )
-    assert dict(own_questions) == LIST_LINE_QUESTIONS, (
-        "a form's question belongs to the flow model: ask it through LinearFace"
-    )
+    # none: even the console's « Numéro … » of a search result, a detail or a queue item is a
+    # `forms.number_form`, rendered by the face like any form
+    assert dict(own_questions) == {}, "a form's question belongs to the flow model: ask it through LinearFace"
 
 
 def test_each_form_title_is_declared_once():

@@ -469,6 +469,10 @@ async def test_linear_transcript_of_a_reimbursement_request(api, token_store, co
         + "Le remboursement apparaît aussi dans « Mes remboursements », au statut « Reçu ».\n"
     )
     assert errors == "Erreur : Date des soins : date non valable (JJ/MM/AAAA, par exemple 15/07/2025).\n"
+    # issue 18: the list said in one sentence first, before and after (Coralie had none)
+    assert transcript.startswith("== Mes démarches (0) ==\nAucune démarche pour l'instant.\n== Voir le détail")
+    again = transcript.split("== Mes démarches (1) ==\n", 1)[1]
+    assert again.startswith("1 démarche : 1 reçue\n")
     row = _created(demo_session, "reimbursement")
     assert row.beneficiary_id is not None and row.claim_id is not None
 

@@ -32,7 +32,7 @@ from tui.flows.agent import (
     staff_lines,
 )
 from tui.flows.claims import download_dir, save_download, saved_sentence
-from tui.flows.forms import CHOICE, CODE, LONG, Ask, Face, Form, Problem, Values
+from tui.flows.forms import CHOICE, CODE, LONG, Ask, Face, Form, Problem, Values, confirm_sending
 from tui.flows.retry import send_kept
 
 if TYPE_CHECKING:
@@ -578,14 +578,15 @@ async def act(api: AgentApi, face: Face, call: CallOut | None, action: str, ctx:
     typed: Values = {}
     refused: errors.ApiError | None = None
     while True:
-        values = await face.form(refused_again(action_form(action, ctx), typed, refused))
+        form = refused_again(action_form(action, ctx), typed, refused)
+        values = await face.form(form)
         if values is None:
             face.say(NOTHING_SENT)
             return None
         typed, refused = values, None  # every field checked by the face (the form's check included)
         extra = declared.body(values)
         who = f"{call.summary.first_name} {call.summary.last_name}"
-        if not await face.confirm(f"Confirmer : « {declared.title} » pour {who} ?"):
+        if not await confirm_sending(face, form, values, f"Confirmer : « {declared.title} » pour {who} ?"):
             face.say(NOTHING_SENT)
             return None
         reason, ticket = str(values["reason"]).strip(), str(values.get("ticket") or "").strip() or None

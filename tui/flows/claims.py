@@ -33,10 +33,10 @@ from models.schemas.claims import (
     care_category_label,
 )
 from models.schemas.common import ClaimStatus, Payee, PaymentKind, PaymentState
-from tui.flows import wording
+from tui.flows import forms, wording
 from tui.flows.actions import SCREEN_ACTIONS, Action
 from tui.flows.dashboard import LabelledField
-from tui.flows.forms import DATE, Ask, Face, Form, Problem, Values
+from tui.flows.forms import DATE, Ask, Face, Form, Problem, Values, line_number
 
 if TYPE_CHECKING:
     from tui.api.client import Download
@@ -830,27 +830,14 @@ def dates_form(today: date) -> Form:
     )
 
 
-_NUMBER = re.compile(r"^\s*(?:d[ée]tail\s*)?(\d+)\s*$", re.IGNORECASE)
-
-
 def claim_number(text: str) -> int | None:
     """« 3 » or « détail 3 » -> 3."""
-    found = _NUMBER.match(text)
-    return int(found.group(1)) if found else None
+    return line_number(text)
 
 
 def number_form(result: ClaimList) -> Form:
     first, last = first_number(result), first_number(result) + len(result.items) - 1
-
-    def check(values: Values) -> Problem | None:
-        typed = str(values.get("number") or "").strip()
-        number = claim_number(typed)
-        if number is None or not first <= number <= last:
-            return Problem(f"Numéro invalide : « {typed} ». Tapez un nombre de {first} à {last}.", "number")
-        return None
-
-    ask = Ask("number", f"Numéro du remboursement ({first} à {last})")
-    return Form("Détail d'un remboursement", (), (ask,), check=check, submit="Voir", recap=False)
+    return forms.number_form("Détail d'un remboursement", "Numéro du remboursement", first, last)
 
 
 class ClaimsApi(Protocol):
@@ -913,7 +900,7 @@ async def run(action_id: str, api: ClaimsApi, face: Face, state: ClaimsState) ->
     if action_id == "claims.read":
         say_page(face, state.result)
         return Outcome()
-    if action_id == "claims.open":
+    if action_id == OPEN:
         return await _open(face, state)
     if action_id.startswith(("claims.", "claim.")) and action_id not in (LIST_BACK, DETAIL_BACK):
         await _export(action_id, api, face, state)
@@ -934,6 +921,21 @@ def _page(action_id: str, face: Face, state: ClaimsState) -> Outcome:
         face.say(FIRST_PAGE)
         return Outcome()
     return Outcome(model.previous_page())
+
+
+OPEN = "claims.open"
+
+
+def claim_at(result: ClaimList | None, number: int | None, face: Face) -> int | None:
+    """The id of the claim numbered ``number`` on the page loaded (« détail 3 » typed at the linear menu);
+    None without a number, or with one not on the page (said: the flow then asks it)."""
+    if number is None or result is None or not result.items:
+        return None
+    first = first_number(result)
+    if not first <= number < first + len(result.items):
+        face.error(forms.wrong_number(number, first, first + len(result.items) - 1).message)
+        return None
+    return result.items[number - first].id
 
 
 async def _open(face: Face, state: ClaimsState) -> Outcome:

@@ -9,6 +9,7 @@ there; a problem of the whole form (``field`` None) is shown with the recap."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -19,6 +20,9 @@ from tui.flows.attachments import AttachmentError, load_attachment
 TEXT, CHOICE, FILE, CODE, DATE, LONG = "text", "choice", "file", "code", "date", "long"
 SECRET = "secret"
 """A password: typed without echo, never offered back after a mistake, masked in the recap."""
+NUMBER = "number"
+"""The number of a line of a list just said (« 3 », « détail 3 »): a wrong one is typed again, never offered
+back, so that Entrée alone keeps its meaning (back, or a new search)."""
 LINES = "lines"
 """Several lines of text (a message, a reply): a text area in full screen; in the linear mode the lines are
 read one by one until an empty line (issue 19: replies are multi-line). LONG stays one line, as its forms'
@@ -102,6 +106,11 @@ class Form:
 class Face(Protocol):
     """What a flow may do with the person in front of it, whichever front end that is."""
 
+    reads_back: bool
+    """The face reads a form's answers back before sending, with a choice to send or cancel (the linear
+    recap): a flow does not ask « Confirmer … ? » after it (``confirm_sending``). A full-screen form shows every
+    answer while it is filled: its flow still asks."""
+
     async def form(self, form: Form) -> Values | None:
         """The answers once ``first_problem(form, answers)`` is None; None when the user gives up."""
 
@@ -114,6 +123,49 @@ class Face(Protocol):
 
     def error(self, text: str) -> None:
         """What went wrong, said as an error; the flow goes on (a wrong code is asked again)."""
+
+
+async def confirm_sending(face: Face, form: Form, values: Values, question: str) -> bool:
+    """« Confirmer : … ? » before an action, unless the face has just read the answers back and the user
+    chose to send there: the same action heard twice is one too many (issue 18)."""
+    if face.reads_back and wants_recap(form, values):
+        return True
+    return await face.confirm(question)
+
+
+_LINE_NUMBER = re.compile(r"^\s*(?:d[ée]tail\s*)?(\d+)\s*$", re.IGNORECASE)
+
+
+def line_number(text: str) -> int | None:
+    """« 3 » or « détail 3 » -> 3; None for anything else."""
+    found = _LINE_NUMBER.match(text)
+    return int(found.group(1)) if found else None
+
+
+def wrong_number(typed: object, first: int, last: int) -> Problem:
+    return Problem(f"Numéro invalide : « {typed} ». Tapez un nombre de {first} à {last}.", "number")
+
+
+def number_form(title: str, label: str, first: int, last: int, *, empty: str | None = None) -> Form:
+    """One line of a numbered list, chosen by the number the list said (the linear mode's way to choose a
+    search result, a queue item, a claim). ``empty``: what Entrée alone does, said in the question (« retour »,
+    « nouvelle recherche »); without it a number is required. ``chosen_line`` reads the answer."""
+
+    def check(values: Values) -> Problem | None:
+        typed = str(values.get("number") or "").strip()
+        if not typed and empty is not None:
+            return None
+        number = line_number(typed)
+        return wrong_number(typed, first, last) if number is None or not first <= number <= last else None
+
+    hint = f"{first} à {last}" + (f", Entrée : {empty}" if empty is not None else "")
+    ask = Ask("number", label, NUMBER, hint=hint, required=empty is None)
+    return Form(title, (), (ask,), check=check, submit="Voir", recap=False)
+
+
+def chosen_line(values: Values | None) -> int | None:
+    """The line number a ``number_form`` answered; None when Entrée was pressed alone or the form was left."""
+    return line_number(str((values or {}).get("number") or ""))
 
 
 def resolved(ask: Ask, values: Values) -> Ask:

@@ -7,7 +7,8 @@ menu of the linear mode (and any other line front end) obeys it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from models.domain.identifiers import fold_name
@@ -41,14 +42,26 @@ class MenuAnswer:
     kind: Kind
     index: int = -1
     problem: str = ""
+    number: int | None = None
+    """« détail 3 »: an entry's first letters then a number, for the entry that asks a number (a claim's
+    détail): the number given at once instead of being asked after."""
+
+
+_WORDS_THEN_NUMBER = re.compile(r"^(\D*\D)\s+(\d+)$")
 
 
 def _fold(text: str) -> str:
     return fold_name(text).strip(" .«»")
 
 
-def read_answer(answer: str, options: list[str]) -> MenuAnswer:
-    """What ``answer`` (as typed) means in a menu of ``options``; ``index`` is 0-based."""
+def read_answer(answer: str, options: list[str], numbered: frozenset[int] = frozenset()) -> MenuAnswer:
+    """What ``answer`` (as typed) means in a menu of ``options``; ``index`` is 0-based. ``numbered``: the
+    entries that take a number after their first letters (« détail 3 »)."""
+    words_then_number = _WORDS_THEN_NUMBER.match(_fold(answer))
+    if words_then_number is not None and numbered:
+        chosen = read_answer(words_then_number.group(1), options)
+        if chosen.kind is Kind.CHOSEN and chosen.index in numbered:
+            return replace(chosen, number=int(words_then_number.group(2)))
     typed = _fold(answer)
     count = len(options)
     exact = [i for i, option in enumerate(options) if typed and _fold(option) == typed]

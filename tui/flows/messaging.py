@@ -14,6 +14,7 @@ and sending it again reuses the key, so the server records the message once.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,7 +23,7 @@ from models.domain.dates import format_date
 from models.schemas.common import RequestStatus, ThreadCategory, ThreadStatus
 from models.schemas.messaging import Inbox, MessageCreate, ThreadCreate, ThreadDetail, ThreadSummary
 from models.schemas.notifications import NotificationList, NotificationOut
-from models.schemas.requests import RequestDetail, RequestSummary
+from models.schemas.requests import RequestDetail, RequestList, RequestSummary
 from tui.api import errors
 from tui.api.messaging import MessagingApi
 from tui.clock import paris
@@ -178,6 +179,20 @@ def request_detail_lines(r: RequestDetail, dates: DateFormat = format_date) -> l
 def notification_line(n: NotificationOut, dates: DateFormat = format_date) -> str:
     state = "Lue" if n.read else "Non lue"
     return f"{state} ; {wording.status_words(n.kind)} ; {n.title} ; le {_day(n.created_at, dates)}\n{n.body}"
+
+
+def requests_summary(listing: RequestList) -> str:
+    """« 3 démarches : 1 reçue, 2 en cours de traitement » — said before the list (issue 18: a summary first)."""
+    count = len(listing.items)
+    if not count:
+        return NO_REQUESTS
+    by_status = Counter(r.status for r in listing.items)
+    parts = []
+    for status in RequestStatus:
+        if n := by_status.get(status):
+            words = wording.status_words(status).split(" (")[0].lower()
+            parts.append(f"{n} {words}{'s' if n > 1 and words.endswith('e') else ''}")
+    return f"{count} démarche{'s' if count > 1 else ''} : " + ", ".join(parts)
 
 
 def notifications_summary(items: NotificationList) -> str:

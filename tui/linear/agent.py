@@ -15,7 +15,7 @@ from models.schemas.common import Role
 from tui.api import errors
 from tui.api.agent import AgentApi
 from tui.flows import agent as flow
-from tui.flows import agent_call, agent_queue
+from tui.flows import agent_call, agent_queue, forms
 from tui.flows import claims as claims_flow
 from tui.flows import login as login_flow
 from tui.flows import messaging as messaging_flow
@@ -160,14 +160,15 @@ class Console:
                 self.c.say(flow.hit_record(number, hit))
             if found.truncated:
                 self.c.say("Liste tronquée : ajoutez le prénom ou la date de naissance.")
-            while True:
-                question = f"Numéro du résultat (1 à {len(found.hits)}, Entrée : nouvelle recherche)"
-                answer = (await self.c.prompt(question)).strip()
-                if not answer:
-                    break
-                if answer.isdigit() and 1 <= int(answer) <= len(found.hits):
-                    return found.hits[int(answer) - 1]
-                self.c.error(f"choix invalide : « {answer} ». Tapez un nombre de 1 à {len(found.hits)}.")
+            chosen = forms.chosen_line(
+                await self.face.form(
+                    forms.number_form(
+                        "Choisir un résultat", "Numéro du résultat", 1, len(found.hits), empty="nouvelle recherche"
+                    )
+                )
+            )
+            if chosen is not None:
+                return found.hits[chosen - 1]
 
     async def dossier(self, hit: MemberHit) -> None:
         dossier = await self._try(self.api.dossier(hit.id))
@@ -266,17 +267,20 @@ class Console:
             if inbox is None:
                 return
             ids = [t.id for t in inbox.threads]
+            count = len(ids)
+            summary = f"{count} conversation{'s' if count > 1 else ''}"
             lines = [f"{n}. {messaging_flow.thread_line(t, format_date_long)}" for n, t in enumerate(inbox.threads, 1)]
         else:
             found = await self._try(self.api.member_requests(member_id))
             if found is None:
                 return
             ids = [r.id for r in found.items]
+            summary = messaging_flow.requests_summary(found)
             lines = [f"{n}. {messaging_flow.request_line(r, format_date_long)}" for n, r in enumerate(found.items, 1)]
         if not ids:
             self.c.say({"threads": flow.NO_THREADS, "requests": flow.NO_REQUESTS}[section])
             return
-        for line in lines:
+        for line in [summary, *lines]:  # the summary first (issue 18)
             self.c.say(line)
         await self.details(member_id, section, ids)
 
@@ -285,14 +289,9 @@ class Console:
         if not ids:
             return
         last = first + len(ids) - 1
-        while True:
-            answer = (await self.c.prompt(f"Numéro pour le détail ({first} à {last}, Entrée : retour)")).strip()
-            if not answer:
-                return
-            if not (answer.isdigit() and first <= int(answer) <= last):
-                self.c.error(f"choix invalide : « {answer} ». Tapez un nombre de {first} à {last}.")
-                continue
-            for line in await self.detail(member_id, section, ids[int(answer) - first]):
+        choose = forms.number_form("Voir un détail", "Numéro pour le détail", first, last, empty="retour")
+        while (chosen := forms.chosen_line(await self.face.form(choose))) is not None:
+            for line in await self.detail(member_id, section, ids[chosen - first]):
                 self.c.say(line)
 
     async def detail(self, member_id: int, section: str, item_id: int) -> list[str]:
@@ -349,13 +348,11 @@ class Console:
                 return
             for number, item in enumerate(queue.items, start=1):
                 self.c.say(flow.queue_record(number, item))
-            answer = (await self.c.prompt(f"Numéro de l'élément (1 à {len(queue.items)}, Entrée : retour)")).strip()
-            if not answer:
+            choose = forms.number_form("Ouvrir un élément", "Numéro de l'élément", 1, len(queue.items), empty="retour")
+            chosen = forms.chosen_line(await self.face.form(choose))
+            if chosen is None:
                 return
-            if not (answer.isdigit() and 1 <= int(answer) <= len(queue.items)):
-                self.c.error(f"choix invalide : « {answer} ». Tapez un nombre de 1 à {len(queue.items)}.")
-                continue
-            await self.item(queue.items[int(answer) - 1])
+            await self.item(queue.items[chosen - 1])
 
     async def item(self, item: Any) -> None:
         while True:

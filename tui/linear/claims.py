@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from tui.api import errors
 from tui.flows import claims as flow
 from tui.flows.session import AuthenticatedSession
+from tui.linear.ending import Back
 from tui.linear.face import LinearFace
 
 if TYPE_CHECKING:
@@ -51,10 +52,16 @@ async def run_claims(client: LinearClient, session: AuthenticatedSession) -> Non
     client.heading(flow.HEADING)
     await _show(face, api, state, filters=True)
     actions = flow.menu_actions()
+    # « détail 3 » typed at the menu opens claim 3 at once (the number is not asked after)
+    numbered = frozenset(i for i, a in enumerate(actions) if a.id == flow.OPEN)
     while True:
-        index = await face.pick(flow.MENU_QUESTION, [a.menu_label for a in actions])
-        if index is None or actions[index].id == flow.LIST_BACK:
+        try:
+            index = await client.pick(flow.MENU_QUESTION, [a.menu_label for a in actions], numbered=numbered)
+        except Back:
             return
+        if actions[index].id == flow.LIST_BACK:
+            return
+        state.selected = flow.claim_at(state.result, client.menu_number, face)
         try:
             outcome = await flow.run(actions[index].id, api, face, state)
         except errors.ApiError as exc:

@@ -111,6 +111,8 @@ class LinearClient:
         self._abbreviations_said: set[str] = set()
         self._menus_read: set[tuple[str, tuple[str, ...]]] = set()
         """Menus already read in full: after that, one line reminds them (« r » reads them again)."""
+        self.menu_number: int | None = None
+        """The number typed after the words of the entry last chosen (« détail 3 »), None without one."""
         self._reading = False
         self._interrupted = False
         self._task: asyncio.Task[int] | None = None
@@ -262,12 +264,16 @@ class LinearClient:
         self.say(GOODBYE)
         return 0
 
-    def choose(self, heading: str, options: list[str], *, top: bool = False) -> int:
+    def choose(
+        self, heading: str, options: list[str], *, top: bool = False, numbered: frozenset[int] = frozenset()
+    ) -> int:
         """A numbered menu; returns the index chosen (0-based), asking again after a wrong answer.
 
         Read in full the first time, then as a one-line reminder; the answers of `tui.flows.menus`
         (number, first letters, 0, r, ?). ``top``: a main menu, where Ctrl+D leaves and 0 has nowhere to go;
-        elsewhere 0 without a « Retour » entry cancels the flow."""
+        elsewhere 0 without a « Retour » entry cancels the flow. ``numbered``: entries that take a number
+        typed after their words (« détail 3 »), kept in ``menu_number`` (None when none was typed)."""
+        self.menu_number = None
         key = (heading, tuple(options))
         full = key not in self._menus_read
         self._menus_read.add(key)
@@ -280,8 +286,9 @@ class LinearClient:
                 self.say(menus.reminder(f"== {heading} ==", len(options)))
             full = False
             while True:
-                answer = menus.read_answer(self.ask(f"Votre choix (1 à {len(options)})", menu=top), options)
+                answer = menus.read_answer(self.ask(f"Votre choix (1 à {len(options)})", menu=top), options, numbered)
                 if answer.kind is menus.Kind.CHOSEN:
+                    self.menu_number = answer.number
                     return answer.index
                 if answer.kind is menus.Kind.REPEAT:
                     full = True
@@ -315,9 +322,11 @@ class LinearClient:
         await self._warn_if_due()
         return self.ask_secret(prompt)
 
-    async def pick(self, heading: str, options: list[str], *, top: bool = False) -> int:
+    async def pick(
+        self, heading: str, options: list[str], *, top: bool = False, numbered: frozenset[int] = frozenset()
+    ) -> int:
         await self._warn_if_due()
-        return self.choose(heading, options, top=top)
+        return self.choose(heading, options, top=top, numbered=numbered)
 
     async def prompt_field(self, label: str, default: str | None = None) -> str:
         await self._warn_if_due()

@@ -46,9 +46,10 @@ GIVE_UP = "annuler"
 unchanged). Ctrl+C does the same from anywhere; an empty answer to a required field only asks it again."""
 
 
-_NOT_OFFERED_BACK = (forms.CHOICE, forms.FILE, forms.SECRET)
+_NOT_OFFERED_BACK = (forms.CHOICE, forms.FILE, forms.SECRET, forms.NUMBER)
 """Kinds whose wrong answer is not offered back: a choice is a menu again, files are asked one by one, a
-password is never shown (it is typed again)."""
+password is never shown (it is typed again), a line's number is typed again (Entrée alone keeps its
+meaning: back)."""
 
 
 class _GaveUp(Exception):
@@ -57,6 +58,8 @@ class _GaveUp(Exception):
 
 class LinearFace:
     """``forms.Face`` for the linear mode."""
+
+    reads_back = True  # the recap, with « Entrée : envoyer » and « annuler »
 
     def __init__(self, client: LinearClient) -> None:
         self.client = client

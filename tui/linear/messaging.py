@@ -78,8 +78,7 @@ async def show_requests(client: Any, session: AuthenticatedSession) -> None:
             client.error(exc.message)
             return
         client.heading(f"{flow.REQUESTS_HEADING} ({len(listing.items)})")
-        if not listing.items:
-            client.say(flow.NO_REQUESTS)
+        client.say(flow.requests_summary(listing))  # the summary first, then the lines
         options = [flow.request_line(r, format_date_long) for r in listing.items] + [NEW_REQUEST, BACK]
         choice = await client.pick("Voir le détail d'une démarche, ou en créer une", options)
         if choice == len(options) - 1:

@@ -254,6 +254,8 @@ class PickScreen(ModalScreen[int | None]):
 class ScreenFace:
     """``flow.Face`` over Textual: to be used from a worker of ``screen`` (``push_screen_wait``)."""
 
+    reads_back = False  # the form shows every answer as it is typed; a flow confirms after it
+
     def __init__(self, screen: Screen[Any], status: StatusLine) -> None:
         self.screen = screen
         self.status = status
