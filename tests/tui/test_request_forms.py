@@ -221,6 +221,41 @@ async def test_a_retry_after_a_lost_answer_never_creates_twice(
     assert len([r for r in created if (r.details or {}).get("establishment") == "CHU Estaing"]) == 1
 
 
+async def test_a_field_the_server_refuses_is_asked_again_alone_the_rest_kept(
+    api, coralie_token, tmp_path, demo_session
+):
+    """Issue 18: the server is the authority. A client whose clock runs 7 days ahead accepts a care date the
+    server's calendar says is to come: the server's 422 names ``care_date``; only that date is asked again
+    (what was typed offered back), the other answers kept and read back, and one démarche is created."""
+    invoice = tmp_path / "facture.pdf"
+    invoice.write_bytes(PDF)
+    api.use_token(coralie_token)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    answers = ["1", "1", "27/11/2026", "Séance d'ostéopathie", "62,50", str(invoice), recap_send(stdout)]
+    answers += ["20/11/2026", recap_send(stdout)]
+    client = LinearClient(api, stdin=ScriptedInput(answers), stdout=stdout, stderr=stderr)
+    ahead = date(2026, 11, 30)  # the server's day is 23/11/2026
+    detail = await forms.run(api, LinearFace(client), "new_reimbursement", ahead)
+    out = stdout.getvalue()
+    assert detail is not None and detail.reference
+    assert stderr.getvalue() == (
+        "Erreur : La date des soins ne peut pas être dans le futur. Rien n'a été enregistré.\n"
+    )
+    first, second, _ = out.split("Récapitulatif avant envoi :")
+    assert "Montant payé (en euros, par exemple 62,50) :" in first
+    assert second.split("« annuler » :\n", 1)[1] == (  # after the refusal: the date alone, then the recap
+        "== Demander un remboursement ==\n"
+        "Joignez la facture acquittée, ou le décompte de votre première mutuelle. La demande est suivie dans "
+        "« Mes démarches » et « Mes remboursements ».\n"
+        "Date des soins (JJ/MM/AAAA, par exemple 15/07/2025) (Entrée : 27/11/2026) :\n"
+    )
+    assert "3. Date des soins : 20/11/2026\n4. Soin (en clair) : Séance d'ostéopathie\n" in out
+    assert "6. Justificatif (fichier) : facture.pdf\n" in out.rsplit("Récapitulatif", 1)[1]  # the file kept
+    demo_session.expire_all()
+    created = demo_session.exec(select(MemberRequest).where(MemberRequest.kind == "reimbursement")).all()
+    assert [r.reference for r in created] == [detail.reference]
+
+
 def screen_text(app) -> str:
     from textual.widgets import Label, Static
 

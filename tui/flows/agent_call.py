@@ -10,7 +10,7 @@ kept, the problem said first."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +32,20 @@ from tui.flows.agent import (
     staff_lines,
 )
 from tui.flows.claims import download_dir, save_download, saved_sentence
-from tui.flows.forms import CHOICE, CODE, LONG, Ask, Face, Form, Problem, Values, confirm_sending
+from tui.flows.forms import (
+    CHOICE,
+    CODE,
+    LONG,
+    Ask,
+    Face,
+    Form,
+    Problem,
+    Values,
+    again,
+    confirm_sending,
+    keep,
+    refused_fields,
+)
 from tui.flows.retry import send_kept
 
 if TYPE_CHECKING:
@@ -52,23 +65,9 @@ LEVEL_NEEDED = {  # said before sending, in the server's terms; the server check
 }
 
 
-def keep(form: Form, typed: Values) -> Form:
-    """The same form, filled in with what was typed (nothing typed is thrown away)."""
-    return replace(
-        form, asks=tuple(replace(a, default=str(typed[a.name])) if typed.get(a.name) else a for a in form.asks)
-    )
-
-
 def refused_again(form: Form, typed: Values, refused: errors.ApiError | None) -> Form:
-    """The form once more, everything typed kept; after a refusal of the server that names fields of the form
-    (``answers.birth_date``, ``finess``), the other answers are given — not asked again, read back in the
-    recap — and only the fields named are asked, what was typed offered back."""
-    kept = keep(form, typed)
-    names = {ask.name for ask in form.asks}
-    wrong = {d.field.rsplit(".", 1)[-1] for d in (refused.details if refused else ()) if d.field} & names
-    if not wrong:
-        return kept
-    return replace(kept, given={k: v for k, v in typed.items() if k in names and k not in wrong})
+    """``forms.again`` with the fields a refusal of the server names (``answers.birth_date``, ``finess``)."""
+    return again(form, typed, refused_fields(refused))
 
 
 def _reason_problem(values: Values) -> str | None:

@@ -10,11 +10,12 @@ there; a problem of the whole form (``field`` None) is shown with the recap."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from models.domain.dates import parse_date
+from tui.api import errors
 from tui.flows.attachments import AttachmentError, load_attachment
 
 TEXT, CHOICE, FILE, CODE, DATE, LONG = "text", "choice", "file", "code", "date", "long"
@@ -123,6 +124,32 @@ class Face(Protocol):
 
     def error(self, text: str) -> None:
         """What went wrong, said as an error; the flow goes on (a wrong code is asked again)."""
+
+
+def keep(form: Form, typed: Values) -> Form:
+    """The same form, filled in with what was typed (nothing typed is thrown away)."""
+    return replace(
+        form, asks=tuple(replace(a, default=str(typed[a.name])) if typed.get(a.name) else a for a in form.asks)
+    )
+
+
+def refused_fields(refused: errors.ApiError | None, aliases: Mapping[str, str] | None = None) -> set[str]:
+    """The fields a refusal of the server names: the last part of each detail's path (``answers.birth_date``
+    -> ``birth_date``), through ``aliases`` where the request calls a field otherwise than the form
+    (``beneficiary_id`` -> ``beneficiary``)."""
+    named = {d.field.rsplit(".", 1)[-1] for d in (refused.details if refused else ()) if d.field}
+    return {(aliases or {}).get(name, name) for name in named}
+
+
+def again(form: Form, typed: Values, wrong: set[str]) -> Form:
+    """The form once more, everything typed kept; when fields of the form are ``wrong`` (the server refused
+    them), the other answers are given — not asked again, read back in the recap — and only those fields are
+    asked, what was typed offered back."""
+    kept = keep(form, typed)
+    names = {ask.name for ask in form.asks}
+    if not wrong & names:
+        return kept
+    return replace(kept, given={k: v for k, v in typed.items() if k in names and k not in wrong})
 
 
 async def confirm_sending(face: Face, form: Form, values: Values, question: str) -> bool:

@@ -58,6 +58,8 @@ from tui.flows.forms import (
     LookupFailed,
     Problem,
     Values,
+    again,
+    refused_fields,
 )
 
 __all__ = ["parse_date"]  # the date reader of the client's forms, also imported from here by older flows
@@ -530,9 +532,14 @@ def establishment_lookup(api: DirectoryApi) -> Lookup:
 # -- the flow ---------------------------------------------------------------------------------------------
 
 
+REQUEST_FIELDS = {"beneficiary_id": "beneficiary", "file": "files"}
+"""A request's fields that the forms call otherwise: a refusal of the server names the form's field."""
+
+
 async def run(api: ApiClient, face: Face, action_id: str | None, today: date) -> RequestDetail | None:
     """Choose a démarche (unless given), ask its form, send it (a network error offers to send the same
-    démarche again, with the same Idempotency-Key) and say what was created; None when nothing was."""
+    démarche again, with the same Idempotency-Key; a field the server refuses is asked again alone, the
+    other answers kept) and say what was created; None when nothing was."""
     try:
         ctx = FormContext.from_dashboard(await api.dashboard(), today)
     except errors.SessionExpired:
@@ -554,20 +561,31 @@ async def run(api: ApiClient, face: Face, action_id: str | None, today: date) ->
             return None
         first = spec.choices[index][0]
     lookup = establishment_lookup(DirectoryApi(api)) if action_id == "new_hospital" else None
-    values = await face.form(request_form(action_id, ctx, first=first, lookup=lookup))
-    if values is None:
-        face.say(NOTHING_SENT)
-        return None
-    body = build(action_id, values, ctx, first)
+    declared = request_form(action_id, ctx, first=first, lookup=lookup)
     submission = retry.Submission()
     messaging = MessagingApi(api)
-    try:
-        detail = await retry.send_kept(face, lambda: messaging.create_request(body, submission.key_for(body)), KEPT)
-    except errors.SessionExpired:
-        raise
-    except errors.ApiError as exc:
-        face.error(f"{exc.message} Rien n'a été enregistré.")
-        return None
+    typed: Values = {}
+    wrong: set[str] = set()
+    while True:
+        values = await face.form(again(declared, typed, wrong))
+        if values is None:
+            face.say(NOTHING_SENT)
+            return None
+        body = build(action_id, values, ctx, first)
+        try:
+            detail = await retry.send_kept(
+                face, lambda body=body: messaging.create_request(body, submission.key_for(body)), KEPT
+            )
+        except errors.SessionExpired:
+            raise
+        except errors.ApiError as exc:
+            face.error(f"{exc.message} Rien n'a été enregistré.")
+            wrong = refused_fields(exc, REQUEST_FIELDS) & {ask.name for ask in declared.asks}
+            if exc.status == 422 and wrong:  # the server refused a field: it alone is asked again
+                typed = values
+                continue
+            return None
+        break
     if detail is None:
         return None
     for line in created_lines(detail):
