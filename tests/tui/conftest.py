@@ -209,10 +209,36 @@ def read_code(demo_session: Session) -> CodeReader:
     return lambda identifier: code_from_outbox(demo_session, identifier)
 
 
+def waits_for_the_user(worker: Any) -> bool:
+    """A flow's worker suspended in ``push_screen_wait``: it ends only once the user answers the form or the
+    question it opened, so a test that waited for it would wait for ever."""
+    task = getattr(worker, "_task", None)
+    coroutine = task.get_coro() if task is not None else None
+    while coroutine is not None:
+        code = getattr(coroutine, "cr_code", None)
+        if code is not None and code.co_name == "push_screen_wait":
+            return True
+        coroutine = getattr(coroutine, "cr_await", None)
+    return False
+
+
+SETTLE_TURNS = 1500
+"""Event-loop turns a settle may take (each a ``pilot.pause()``) before it says which worker never ends:
+a failure that names the worker rather than a suite that hangs until CI's limit."""
+
+
 async def settle(pilot: Any, rounds: int = 4) -> None:
-    """Let the workers finish and the messages they post be handled."""
+    """Let the workers finish and the messages they post be handled. A worker waiting for the user's answer
+    to a screen it opened (a flow-model form, a question) is not waited for: the test answers it next."""
+    app = pilot.app
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        for _turn in range(SETTLE_TURNS):
+            busy = [w for w in app.workers if not w.is_finished and not waits_for_the_user(w)]
+            if not busy:
+                break
+            await pilot.pause()
+        else:
+            raise AssertionError(f"workers that never end: {busy} (on {app.screen!r})")
         await pilot.pause()
 
 

@@ -41,7 +41,7 @@ from tui.linear import LinearClient
 from tui.main import wants_linear
 from tui.screens.help import help_lines
 
-from .conftest import ScriptedInput, menu_number
+from .conftest import ScriptedInput, menu_number, settle
 
 TUI = Path(__file__).resolve().parents[2] / "tui"
 LEA = "3810274"
@@ -59,12 +59,6 @@ AUDIT_SUPERVISOR_AREAS = [
     "profile",
     "directory",
 ]
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(4):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 @pytest.fixture
@@ -132,7 +126,7 @@ async def test_the_palette_shows_every_available_action_with_its_key(api, token_
     resume_as(CORALIE)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         provider = RegistryCommands(app.screen)
         hits = [hit async for hit in provider.discover()]
         shown = {str(hit.display) for hit in hits}
@@ -150,7 +144,7 @@ async def test_the_palette_says_in_french_when_nothing_matches(api, token_store,
     resume_as(CORALIE)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, FrenchCommandPalette)
@@ -321,9 +315,9 @@ async def test_the_cursor_follows_the_claims_table_row(api, token_store, resume_
     resume_as(LEA)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("r")
-        await settle(app, pilot)
+        await settle(pilot)
         table = app.screen.query_one(DataTable)
         table.focus()
         await pilot.pause()
@@ -343,10 +337,10 @@ async def test_the_cursor_follows_the_inbox_and_the_notifications(api, token_sto
     resume_as(CORALIE)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         for key, list_id in (("m", "#threads"), ("n", "#notifications")):
             await pilot.press(key)
-            await settle(app, pilot)
+            await settle(pilot)
             listing = app.screen.query_one(list_id, ListView)
             listing.focus()
             await pilot.pause()
@@ -359,16 +353,16 @@ async def test_the_cursor_follows_the_inbox_and_the_notifications(api, token_sto
             else:
                 assert app.cursor_position == listing.content_region.offset
             await pilot.press("escape")
-            await settle(app, pilot)
+            await settle(pilot)
 
 
 async def test_the_cursor_is_on_the_first_visible_line_of_mes_garanties(api, token_store, resume_as):
     resume_as(CORALIE)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("g")
-        await settle(app, pilot)
+        await settle(pilot)
         body = app.screen.query_one("#guarantees-body", VerticalScroll)
         body.focus()
         await pilot.pause()
@@ -379,9 +373,9 @@ async def test_the_cursor_follows_the_console_search_results(api, token_store, r
     resume_as(email=JULIEN)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press(*"martin so")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("enter")  # to the results
         await pilot.pause()
         hits = app.screen.query_one("#hits", OptionList)
@@ -493,14 +487,14 @@ async def test_a_remapped_screen_key_works_and_help_and_palette_list_the_screen_
     resume_as(LEA)
     app = EspaceApp(api, token_store=token_store, config=parse_config('[keys]\nclaims.sort = "k"\n'))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("r")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ClaimsScreen)
         before = screen.model.sort
         await pilot.press("o")  # the old key does nothing now
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.model.sort == before
         await pilot.press("k")  # the flow's list of sorts (issue 18): the next one chosen
         for _ in range(50):
@@ -508,7 +502,7 @@ async def test_a_remapped_screen_key_works_and_help_and_palette_list_the_screen_
             if app.screen is not screen:
                 break
         await pilot.press("down", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.model.sort != before
         hits = {str(hit.display): hit.help async for hit in RegistryCommands(screen).discover()}
         assert hits["Changer le tri"] == "Touche : k"

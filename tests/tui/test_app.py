@@ -11,7 +11,7 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen
 from tui.screens.login import LoginScreen
 
-from .conftest import log_in_api, unreachable_api
+from .conftest import log_in_api, settle, unreachable_api
 
 
 def screen_text(app: EspaceApp) -> str:
@@ -19,12 +19,6 @@ def screen_text(app: EspaceApp) -> str:
     from textual.widgets import Static
 
     return "\n".join(str(w.render()) for w in app.screen.query(Static))
-
-
-async def settle(app: EspaceApp, pilot) -> None:
-    for _ in range(3):  # a login worker, then the dashboard worker it leads to
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_login_by_keys_then_the_dashboard_reads_in_words(api, coralie, token_store, login_through_ui):
@@ -55,7 +49,7 @@ async def test_wrong_password_says_so_in_french_and_keeps_the_identifier(api, co
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press(*coralie.member_number, "enter", *"pas-le-bon", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         status = str(app.screen.query_one("#login-status").render())
         assert status.startswith("Erreur : Identifiant ou mot de passe incorrect")
@@ -83,7 +77,7 @@ async def test_a_network_error_is_a_message_not_a_crash(client_clock, token_stor
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press(*"1000001", "enter", *"secret", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         status = str(app.screen.query_one("#login-status").render())
         assert status == (
@@ -99,7 +93,7 @@ async def test_logout_returns_to_login_and_says_so(api, coralie, token_store, lo
         await login_through_ui(pilot, coralie.member_number, coralie.password)
         token = api.token
         await pilot.press("ctrl+l")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         assert str(app.screen.query_one("#login-status").render()) == "Déconnexion effectuée."
         assert api.token is None and token_store.get(api.base_url) is None
@@ -124,7 +118,7 @@ async def test_a_remapped_key_works_and_the_help_lists_it(api, coralie, token_st
         assert "Ctrl+D : Se déconnecter" in screen_text(app)
         await pilot.press("escape")
         await pilot.press("ctrl+d")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
 
 
@@ -160,7 +154,7 @@ async def test_the_command_palette_lists_the_registry(api, coralie, token_store,
         await pilot.pause()
         assert app.screen.__class__.__name__ == "FrenchCommandPalette"  # Textual's, speaking French
         await pilot.press(*"déconnecter", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
 
 
@@ -171,7 +165,7 @@ async def test_an_expired_session_goes_back_to_login_with_a_message(api, coralie
         await login_through_ui(pilot, coralie.member_number, coralie.password)
         api.use_token("jeton-inconnu")  # as if the server had ended the session
         await pilot.press("f5")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         status = str(app.screen.query_one("#login-status").render())
         assert status == "Erreur : Votre session a expiré. Reconnectez-vous."
@@ -182,7 +176,7 @@ async def test_a_kept_session_is_resumed_at_start(api, coralie, token_store, rea
     token_store.set(api.base_url, api.token)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert "Bienvenue dans votre espace, Coralie" in screen_text(app)
 

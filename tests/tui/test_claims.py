@@ -41,6 +41,8 @@ from tui.screens.claims import ClaimDetailScreen, ClaimsScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.forms import FormScreen, PickScreen
 
+from .conftest import settle
+
 TODAY = TEST_NOW.date()
 LEA = "3810274"  # Léa RIMON: régularisation, tiers payant, rejet, dossiers en cours
 CORALIE = "1204587"
@@ -373,12 +375,6 @@ def downloads(tmp_path, monkeypatch) -> Path:
     return target
 
 
-async def settle(app, pilot) -> None:
-    for _ in range(4):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def texts(app) -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(Static))
 
@@ -389,10 +385,10 @@ def table_rows(app) -> list[list[str]]:
 
 
 async def open_claims(app, pilot) -> ClaimsScreen:
-    await settle(app, pilot)
+    await settle(pilot)
     assert isinstance(app.screen, DashboardScreen)
     await pilot.press("r")
-    await settle(app, pilot)
+    await settle(pilot)
     assert isinstance(app.screen, ClaimsScreen)
     return app.screen
 
@@ -413,11 +409,11 @@ async def test_r_opens_the_list_with_filters_and_totals_in_words(api, token_stor
         assert {r[-1] for r in table_rows(app)} >= {"✓ Remboursé", "… En traitement"}
         assert result.totals.count > 50 and "Page 1 sur 2 (+ / − : changer de page)" in text
         await pilot.press("plus")
-        await settle(app, pilot)
+        await settle(pilot)
         assert len(table_rows(app)) == result.totals.count - 50
         assert "Page 2 sur 2" in texts(app)
         await pilot.press("minus")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.model.page == 1 and len(table_rows(app)) == 50
 
 
@@ -438,7 +434,7 @@ async def pick(app, pilot, key: str, downs: int) -> list[str]:
     assert isinstance(app.screen, PickScreen)
     shown = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
     await pilot.press(*["down"] * downs, "enter")
-    await settle(app, pilot)
+    await settle(pilot)
     return shown
 
 
@@ -463,17 +459,17 @@ async def test_filter_keys_offer_their_values_and_change_the_list(api, token_sto
         assert "Statut : Rejeté" in texts(app)
         assert {r[-1] for r in table_rows(app)} == {"✗ Rejeté"}
         await pilot.press("x")
-        await settle(app, pilot)
+        await settle(pilot)
         await pick(app, pilot, "g", 1)
         assert "Avec régularisation (trop-perçu)" in texts(app)
         rows = table_rows(app)
         assert rows and all(r[1].endswith("(régularisé)") for r in rows)
         await pilot.press("x", "slash", *"monture", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Texte : « monture »" in texts(app)
         assert screen.result.totals.count >= 1
         await pilot.press("x")
-        await settle(app, pilot)
+        await settle(pilot)
         await pick(app, pilot, "o", 1)
         charged = [i.charged for i in screen.result.items]
         assert charged == sorted(charged, reverse=True)
@@ -492,7 +488,7 @@ async def test_a_wrong_amount_is_said_and_the_list_stays(api, token_store, resum
         assert isinstance(app.screen, FormScreen)  # still open, the sentence under the field
         assert "Erreur : Montant illisible" in texts(app)
         await pilot.press("ctrl+u", *"30-", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ClaimsScreen)
         assert "Montant dépensé : au moins 30,00\u00a0€" in texts(app)
         assert screen.result.totals.count < before
@@ -505,7 +501,7 @@ async def test_enter_opens_the_detail_with_the_split_and_the_why(api, token_stor
     async with app.run_test(size=(80, 24)) as pilot:
         await open_claims(app, pilot)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ClaimDetailScreen)
         text = texts(app)
         assert "Remboursement du 18/11/2026 – Frais de santé" in text
@@ -523,11 +519,11 @@ async def test_the_dashboards_latest_reimbursements_open_here(api, token_store, 
     resume_as(CORALIE)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert "Touches 1 à 3 : le détail ; r : tous mes remboursements" in texts(app)
         await pilot.press("1")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ClaimDetailScreen)
         assert "Remboursé par votre mutuelle : 6,94\u00a0€" in texts(app)
         await pilot.press("escape")  # issue 19: back where the member came from
@@ -544,14 +540,14 @@ async def test_exports_show_progress_then_the_saved_path(api, token_store, resum
         info = screen.status.info
         screen.status.info = lambda message: (said.append(message), info(message))  # type: ignore[method-assign]
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         [csv_file] = downloads.glob("*.csv")
         assert said == ["Fichier CSV : préparation en cours…", f"Fichier CSV enregistré : {csv_file}"]
         assert f"Fichier CSV enregistré : {csv_file}" in screen.status.text
         rows = list(csv.reader(io.StringIO(csv_file.read_bytes().decode("utf-8-sig")), delimiter=";"))
         assert len(rows) - 1 == screen.result.totals.count
         await pilot.press("l")
-        await settle(app, pilot)
+        await settle(pilot)
         [pdf] = downloads.glob("releve-prestations-*.pdf")
         assert f"Relevé de prestations enregistré : {pdf}" in screen.status.text
         years = await pick(app, pilot, "y", 1)  # the year before this one
@@ -559,16 +555,16 @@ async def test_exports_show_progress_then_the_saved_path(api, token_store, resum
         annual = downloads / f"releve-annuel-{TODAY.year - 1}.pdf"
         assert annual.read_bytes().startswith(b"%PDF")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("d")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Relevé de prestations enregistré" in app.screen.status.text
 
 
 async def open_first_detail(app, pilot) -> ClaimDetailScreen:
     await open_claims(app, pilot)
     await pilot.press("enter")
-    await settle(app, pilot)
+    await settle(pilot)
     assert isinstance(app.screen, ClaimDetailScreen)
     return app.screen
 
@@ -591,7 +587,7 @@ async def test_j_saves_the_linked_documents_of_a_claim(api, token_store, resume_
         assert "Documents joints" in texts(app) and filename in texts(app)
         assert screen.check_action("flow", ("claim.documents",)) is True  # j is offered in the footer
         await pilot.press("j")
-        await settle(app, pilot)
+        await settle(pilot)
         saved = downloads / filename
         assert saved.read_bytes() == b"%PDF-1.4 facture"
         assert f"Document joint enregistré : {saved}" in screen.status.text
@@ -605,7 +601,7 @@ async def test_j_is_not_offered_without_linked_documents(api, token_store, resum
         assert screen.detail is not None and screen.detail.documents == []
         assert screen.check_action("flow", ("claim.documents",)) is False  # hidden from the footer
         screen.action_flow("claim.documents")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.status.text == flow.NO_DOCUMENTS
 
 
@@ -656,12 +652,12 @@ async def test_search_finds_the_words_the_list_shows_and_x_resets_everything(api
         everything = screen.result.totals.count
         await modal(app, pilot, "slash")
         await pilot.press(*"optique", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         labels = {i.label for i in screen.result.items}
         assert "Équipement optique" in labels and screen.result.totals.count < everything
         await modal(app, pilot, "slash")
         await pilot.press(*"REJETE", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.result.totals.count >= 1
         assert {i.status for i in screen.result.items} == {ClaimStatus.rejected}
         await pick(app, pilot, "o", 1)
@@ -672,11 +668,11 @@ async def test_search_finds_the_words_the_list_shows_and_x_resets_everything(api
         await pilot.pause()
         assert app.screen is form and "Erreur : Date de début : date non valable" in texts(app)
         await pilot.press("ctrl+u", *"01/01/2026", "enter", "ctrl+u", *"30/06/2026", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Période : du 01/01/2026 au 30/06/2026" in texts(app)
         assert all(date(2026, 1, 1) <= i.care_date <= date(2026, 6, 30) for i in screen.result.items)
         await pilot.press("x")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.model == flow.ClaimFilterModel(TODAY)
         assert "Filtres : Période : 24 derniers mois ; Tri : date des soins, décroissant" in texts(app)
         assert screen.result.totals.count == everything
@@ -689,10 +685,10 @@ async def test_search_frais_de_sant_and_an_amount_as_typed(api, token_store, res
         screen = await open_claims(app, pilot)
         await modal(app, pilot, "slash")
         await pilot.press(*"frais de sant", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.result.totals.count >= 1
         assert {i.label for i in screen.result.items} == {"Frais de santé"}
         await modal(app, pilot, "slash")
         await pilot.press(*"6.94", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert Decimal("6.94") in {i.amc_paid for i in screen.result.items}

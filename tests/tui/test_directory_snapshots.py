@@ -10,15 +10,15 @@ from models.tables import Account
 from tui.app import EspaceApp
 from tui.screens.directory import DirectoryScreen
 
+from .conftest import settle
+
 
 def test_directory_results_80x24(snap_compare, api, token_store, demo_session, demo_make):
     account = demo_session.exec(select(Account).where(Account.login_email == "lea.rimon@example.fr")).one()
     token_store.set(api.base_url, demo_make.session_token(account))
 
     async def run_before(pilot) -> None:
-        for _ in range(4):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         await pilot.press("a")
         await pilot.pause()
         screen = pilot.app.screen

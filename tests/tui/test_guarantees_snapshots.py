@@ -9,6 +9,8 @@ from textual.widgets import Button, Input, Select
 from models.tables import Account, Beneficiary
 from tui.app import EspaceApp
 
+from .conftest import settle
+
 
 @pytest.fixture
 def lea_token(demo_session, demo_make):
@@ -18,13 +20,9 @@ def lea_token(demo_session, demo_make):
 
 def _open(key: str):
     async def run_before(pilot) -> None:
-        for _ in range(3):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         await pilot.press(key)
-        for _ in range(3):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
 
     return run_before
 
@@ -56,9 +54,7 @@ def test_simulator_glasses_80x24(snap_compare, api, token_store, lea_token, demo
         screen.query_one("#add-item", Button).press()
         await pilot.pause()
         screen.query_one("#simulator-body").scroll_end(animate=False)
-        for _ in range(3):
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
 
     token_store.set(api.base_url, lea_token)
     assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=run_before)

@@ -22,6 +22,7 @@ from tui.flows import guarantees as guarantees_flow
 from tui.flows import simulator as simulator_flow
 from tui.screens.guarantees import GuaranteesScreen
 
+from .conftest import settle
 from .test_guarantees_linear import _run
 
 JARGON = ("hors RO", "RO inclus", "(code ", "classe A", "classe B", "classe I", "surcomplementaire", "/an")
@@ -71,13 +72,9 @@ async def test_coralies_table_in_full_screen(api, token_store, coralie_token):
     token_store.set(api.base_url, coralie_token)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         await pilot.press("g")
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, GuaranteesScreen)
         text = "\n".join(str(w.render()) for w in app.screen.query(Static))
     assert f"(au tableau : {DENTAL})" in text

@@ -12,7 +12,7 @@ from textual.widgets import TextArea
 from models.tables import Account, Message, MessageThread
 from server.services import messaging as server_messaging
 from tests.server.issue7_world import PDF
-from tests.tui.conftest import SEND, ScriptedInput, recap_send
+from tests.tui.conftest import SEND, ScriptedInput, recap_send, settle
 from tests.tui.profile_helpers import until
 from tui.app import EspaceApp
 from tui.flows import attachments, forms
@@ -34,12 +34,6 @@ def bodies(session, thread) -> list[str]:
     return [m.body for m in session.exec(select(Message).where(Message.thread_id == thread.id).order_by(Message.id))]
 
 
-async def settle(app, pilot) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 @pytest.fixture
 def coralie_token(demo_session, demo_make, coralie, api, token_store):
     account = demo_session.exec(select(Account).where(Account.login_email == coralie.email)).one()
@@ -57,9 +51,9 @@ async def test_write_a_message_with_an_attachment_then_read_the_answer(
     attachment.write_bytes(PDF)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("m")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, MessagingScreen)
         assert "Détail de mon remboursement" in screen_text(app)
         await pilot.press("e")
@@ -77,7 +71,7 @@ async def test_write_a_message_with_an_attachment_then_read_the_answer(
         assert "facture-osteo.pdf" in screen_text(app)
         await pilot.press("escape")  # leave: the draft is kept
         await until(pilot, lambda: isinstance(app.screen, MessagingScreen))
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, MessagingScreen)
         assert app.drafts.has(flow.NEW)
         await pilot.press("e")
@@ -86,7 +80,7 @@ async def test_write_a_message_with_an_attachment_then_read_the_answer(
         assert app.screen.query_one("#field-body").text == "Bonjour,\nvoici ma facture."
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, MessagingScreen))
-        await settle(app, pilot)
+        await settle(pilot)
         assert not app.drafts.has(flow.NEW)
         assert "Ostéopathie" in screen_text(app)
 
@@ -97,10 +91,10 @@ async def test_write_a_message_with_an_attachment_then_read_the_answer(
         )
         demo_session.commit()
         await pilot.press("f5")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Non lu (1) ; Ostéopathie" in screen_text(app)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ThreadScreen)
         text = screen_text(app)
         assert "Bien reçu, remboursement en cours." in text
@@ -111,7 +105,7 @@ async def test_write_a_message_with_an_attachment_then_read_the_answer(
         assert isinstance(app.screen, ComposerScreen) and isinstance(app.focused, TextArea)
         await pilot.press(*"Merci.", "enter", *"Bonne journée.", "ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, ThreadScreen))
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ThreadScreen)
         assert "Bonne journée." in screen_text(app)
     assert bodies(demo_session, thread)[-1] == "Merci.\nBonne journée."
@@ -125,9 +119,9 @@ async def test_the_composer_labels_every_field_and_says_the_completion_in_words(
     (tmp_path / "ordonnance.pdf").write_bytes(PDF)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("m")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, ComposerScreen))
         labels = [str(label.render()) for label in app.screen.query("Label")]
@@ -233,6 +227,43 @@ async def test_linear_reply_is_several_lines_and_read_back_before_it_is_sent(
     assert bodies(demo_session, thread)[-1] == "Merci pour votre réponse.\nJe vous envoie le document demain."
 
 
+async def test_a_reply_left_in_the_linear_mode_is_kept_as_a_draft(
+    api, coralie, token_store, coralie_token, demo_session
+):
+    """Issue 18: « annuler » after two lines of a reply: « Brouillon conservé » and nothing sent; « Répondre »
+    again offers the two lines back (Entrée keeps them), then the reply is sent once."""
+    answers = [
+        "1",  # the conversation
+        "1",  # Répondre
+        "Merci pour votre réponse.",
+        "Je vous envoie le document demain.",
+        "",
+        "annuler",  # at the attachments: the form is left, back to the inbox
+        "1",  # the conversation
+        "1",  # Répondre again
+        "",  # Entrée alone: the two lines kept
+        "",  # no attachment
+        SEND,
+        "3",  # back
+    ]
+    demo_session.expire_all()
+    thread = demo_session.exec(
+        select(MessageThread).where(MessageThread.subject.contains("Détail de mon remboursement"))
+    ).one()
+    before = len(bodies(demo_session, thread))
+    transcript, errors = await _messagerie(api, token_store, coralie_token, answers)
+    left, again = transcript.split("== Répondre ==")[1:3]
+    assert left.split("Pièces jointes", 1)[1].split("\n", 1)[1].startswith(flow.DRAFT_SAVED + "\n== Messagerie (")
+    assert again.startswith(
+        "\nVotre message (plusieurs lignes possibles, une ligne vide pour finir ; Entrée seule : garder le texte "
+        "déjà écrit (2 ligne(s))) :\n"
+    )
+    assert errors == ""
+    demo_session.expire_all()
+    sent = bodies(demo_session, thread)
+    assert len(sent) == before + 1 and sent[-1] == "Merci pour votre réponse.\nJe vous envoie le document demain."
+
+
 def test_the_composer_is_one_form_read_back_before_sending():
     new = flow.composer_form(flow.NEW, flow.Draft(subject="Lunettes"))
     assert [a.name for a in new.asks] == ["category", "subject", "slots", "body", "attachments"]
@@ -274,9 +305,9 @@ async def test_the_inbox_polls_what_a_conseiller_changes(
 
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("m")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, MessagingScreen) and screen.poll_timer._interval == flow.POLL_SECONDS
         before = str(screen.query_one("#inbox-summary").render())
@@ -285,7 +316,7 @@ async def test_the_inbox_polls_what_a_conseiller_changes(
         server_messaging.answer_thread(demo_session, clock, settings, thread, "Votre dossier est complet.", None)
         demo_session.commit()
         screen.poll()
-        await settle(app, pilot)
+        await settle(pilot)
         after = str(screen.query_one("#inbox-summary").render())
         assert after != before and "non lu" in after
 

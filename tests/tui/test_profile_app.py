@@ -10,6 +10,8 @@ from textual.widgets import Static
 from models.tables import Account
 from tui.app import EspaceApp
 
+from .conftest import settle
+
 
 @pytest.fixture
 def coralie(demo_session, demo_make):
@@ -17,40 +19,34 @@ def coralie(demo_session, demo_make):
     return demo_make.session_token(account)
 
 
-async def _settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def test_sections_by_keyboard(api, token_store, coralie):
     token_store.set(api.base_url, coralie)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("p")
-        await _settle(pilot)
+        await settle(pilot)
         lines = str(app.screen.query_one("#profile-lines", Static).render())
         assert "Coordonnées" in lines and "coralie.vidal@example.fr" in lines
         await pilot.press("down", "down", "down")
-        await _settle(pilot)
+        await settle(pilot)
         lines = str(app.screen.query_one("#profile-lines", Static).render())
         assert "passe par votre employeur" in lines
         await pilot.press("down", "down")
-        await _settle(pilot)
+        await settle(pilot)
         lines = str(app.screen.query_one("#profile-lines", Static).render())
         assert "CARTE DE TIERS PAYANT" in lines
         await pilot.press("escape")
-        await _settle(pilot)
+        await settle(pilot)
         assert app.screen.id != "profile"
 
 
 def _open(*keys: str):
     async def run_before(pilot) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         for key in keys:
             await pilot.press(key)
-            await _settle(pilot)
+            await settle(pilot)
 
     return run_before
 

@@ -53,6 +53,8 @@ from tui.screens import (
 from tui.screens.help import HelpScreen, help_lines
 from tui.widgets import attachments
 
+from .conftest import settle
+
 CORALIE = "1204587"
 ISABELLE = "isabelle.morin@mutuelle-demo.example"  # the demo's supervisor
 
@@ -208,17 +210,6 @@ def test_every_screen_that_names_its_keys_has_them_in_the_registry():
     assert named <= registered, named - registered
     # and every screen key of the registry is bound by a screen that names it
     assert registered <= named | {"queue"}, registered - named
-
-
-async def settle(pilot) -> None:
-    """The workers finish; a screen that loads on mount and on resume cancels its own first load (an
-    exclusive worker), which is no failure here."""
-    for _ in range(4):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            continue
-        await pilot.pause()
 
 
 def _bound(screen: Screen) -> list[Binding]:

@@ -13,17 +13,13 @@ from tui.screens.guarantees import GuaranteesScreen
 from tui.screens.simulator import SimulatorScreen
 from tui.widgets.text import Label
 
+from .conftest import settle
+
 
 @pytest.fixture
 def lea_token(demo_session, demo_make):
     account = demo_session.exec(select(Account).where(Account.login_email == "lea.rimon@example.fr")).one()
     return demo_make.session_token(account)
-
-
-async def settle(pilot) -> None:
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def text_of(app) -> str:

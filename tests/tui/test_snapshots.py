@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from tui.app import EspaceApp
 
+from .conftest import settle
+
 
 def _log_in(coralie, login_through_ui):
     async def run_before(pilot) -> None:
@@ -22,8 +24,7 @@ def test_login_error_80x24(snap_compare, api, token_store, coralie, fixed_challe
     async def run_before(pilot) -> None:
         await pilot.pause()
         await pilot.press(*coralie.member_number, "enter", *"mauvais", "enter")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, rounds=1)
 
     assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=run_before)
 

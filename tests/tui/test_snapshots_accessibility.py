@@ -11,6 +11,7 @@ from models.tables import Account, Member
 from tui.app import EspaceApp
 from tui.flows.config import ClientConfig
 
+from .conftest import settle
 from .test_agent_console import JULIEN, open_sophie
 from .test_profile_actions_app import _keys as profile_keys
 
@@ -19,18 +20,12 @@ LEA = "3810274"  # many claims, a régularisation, a rejection
 MODES = ("no_color", "contraste")
 
 
-async def _settle(pilot) -> None:
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def _keys(*keys: str):
     async def run_before(pilot) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         for key in keys:
             await pilot.press(key)
-            await _settle(pilot)
+            await settle(pilot)
 
     return run_before
 
@@ -109,7 +104,7 @@ def test_console_conseiller_80x24(snap_compare, api, token_store, demo_session, 
 
     async def run_before(pilot) -> None:
         await open_sophie(pilot.app, pilot, demo_session)
-        await _settle(pilot)
+        await settle(pilot)
 
     app = _app(api, token_store, monkeypatch, mode)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -31,7 +31,7 @@ from tui.screens.account import CodeScreen, TrustScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.login import LoginScreen
 
-from .conftest import log_in_api
+from .conftest import log_in_api, settle
 
 
 class WatchedStore(MemoryTokenStore):
@@ -108,13 +108,7 @@ async def open_keyring(app: EspaceApp, opener: GatedOpener, pilot) -> None:
     """Let the keyring open, wait (off the loop) until the app has been told, then let everything settle."""
     opener.gate.set()
     assert await asyncio.to_thread(app.token_store.wait_open, 30)
-    await settle(app, pilot)
-
-
-async def settle(app: EspaceApp, pilot) -> None:
-    for _ in range(4):  # the message from the store's thread, the resume worker, the dashboard's own loading
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle(pilot)
 
 
 def test_the_store_opens_once_in_its_thread_and_nothing_waits_for_it():
@@ -274,10 +268,10 @@ async def test_the_ui_loop_never_waits_for_the_keyring_through_a_whole_login(api
         await open_keyring(app, opener, pilot)
         assert isinstance(app.screen, CodeScreen)
         await pilot.press(*read_code(coralie.member_number), "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TrustScreen)
         await pilot.press("o")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         token = api.token
     # the client has exited: what it wrote meanwhile reached the keyring
@@ -302,6 +296,6 @@ async def test_a_trusted_device_is_read_for_an_identifier_typed_by_hand(api, cor
         await pilot.pause()
         await open_keyring(app, opener, pilot)
         await pilot.press(*coralie.member_number, "tab", *coralie.password, "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)  # no code screen: the device is trusted
     assert inner.threads == {"token-store"}

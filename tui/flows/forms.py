@@ -102,6 +102,9 @@ class Form:
     final: Check | None = None
     """A rule across fields checked only once the form is filled, not as the user types (« au moins le fax
     ou l'e-mail »: said while the first field is typed, it would be an error before any was made)."""
+    on_leave: Callable[[Values], None] | None = None
+    """Given what was typed when the user leaves the form without sending it (« annuler », Échap, Ctrl+C):
+    the message composer keeps it as the draft. Both faces call it."""
 
 
 class Face(Protocol):

@@ -240,7 +240,14 @@ def composer_form(key: int, draft: Draft) -> Form:
         ),
     )
     intro = ("Nous répondons sous 48 h ouvrées.",) if key == NEW else ()
-    return Form(NEW_MESSAGE if key == NEW else REPLY, intro, asks, check=_check, submit="Envoyer")
+    return Form(
+        NEW_MESSAGE if key == NEW else REPLY,
+        intro,
+        asks,
+        check=_check,
+        submit="Envoyer",
+        on_leave=lambda typed: keep(draft, typed),  # a message left is a draft, in both faces
+    )
 
 
 def keep(draft: Draft, values: Values) -> None:

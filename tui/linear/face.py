@@ -80,16 +80,22 @@ class LinearFace:
             return None
 
     async def form(self, form: forms.Form) -> forms.Values | None:
+        typed: forms.Values = dict(form.given)
+        sent = False
         try:
-            return await self._form(form)
+            answers = await self._form(form, typed)
+            sent = answers is not None
+            return answers
         except _GaveUp:
             return None
+        finally:  # left by « annuler », « 0 » at a choice, Ctrl+C or Ctrl+D: what was typed is handed over
+            if not sent and form.on_leave is not None:
+                form.on_leave(typed)
 
-    async def _form(self, form: forms.Form) -> forms.Values | None:
+    async def _form(self, form: forms.Form, values: forms.Values) -> forms.Values | None:
         self.client.heading(form.title)
         for line in form.intro:
             self.client.say(line)
-        values: forms.Values = dict(form.given)
         for ask in form.asks:
             if ask.name not in form.given and (ask.when is None or ask.when(values)):
                 await self._ask_until_right(form, forms.resolved(ask, values), values)

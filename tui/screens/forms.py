@@ -182,6 +182,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         self.dismiss(values)
 
     def action_cancel(self) -> None:
+        if self.form.on_leave is not None:
+            self.form.on_leave(self.values())  # the composer keeps it as the draft
         self.dismiss(None)
 
 

@@ -210,8 +210,7 @@ class ComposerScreen(FormScreen, inherit_bindings=False):
         self.query_one("#field-subject" if self.key == flow.NEW else "#field-body").focus()
 
     def action_back(self) -> None:
-        flow.keep(self.draft, self.values())
-        self.dismiss(None)
+        self.action_cancel()  # the composer's form keeps what was typed as the draft (``Form.on_leave``)
 
     def action_send(self) -> None:
         self.action_submit()
