@@ -610,12 +610,12 @@ async def test_j_is_not_offered_without_linked_documents(api, token_store, resum
 
 def _to_claims(detail: bool = False):
     async def run_before(pilot) -> None:
-        await settle(pilot.app, pilot)
+        await settle(pilot)
         await pilot.press("r")
-        await settle(pilot.app, pilot)
+        await settle(pilot)
         if detail:
             await pilot.press("enter")
-            await settle(pilot.app, pilot)
+            await settle(pilot)
 
     return run_before
 

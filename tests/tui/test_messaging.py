@@ -140,9 +140,9 @@ async def test_the_composer_labels_every_field_and_says_the_completion_in_words(
 
 def test_messaging_screen_snapshot(snap_compare, api, token_store, coralie_token):
     async def open_inbox(pilot):
-        await settle(pilot.app, pilot)
+        await settle(pilot)
         await pilot.press("m")
-        await settle(pilot.app, pilot)
+        await settle(pilot)
 
     assert snap_compare(EspaceApp(api, token_store=token_store), terminal_size=(80, 24), run_before=open_inbox)
 
