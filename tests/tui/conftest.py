@@ -227,7 +227,7 @@ SETTLE_TURNS = 1500
 a failure that names the worker rather than a suite that hangs until CI's limit."""
 
 
-async def settle(pilot: Any, rounds: int = 4) -> None:
+async def settle(pilot: Any, *, rounds: int = 4) -> None:
     """Let the workers finish and the messages they post be handled. A worker waiting for the user's answer
     to a screen it opened (a flow-model form, a question) is not waited for: the test answers it next."""
     app = pilot.app
