@@ -17,9 +17,11 @@ from tui.flows import messaging as flow
 from tui.flows import retry
 from tui.linear import LinearClient
 from tui.linear import messaging as linear_messaging
+from tui.screens.forms import ConfirmScreen
 from tui.screens.messaging import ComposerScreen, MessagingScreen, ThreadScreen
 
-from .conftest import SERVER, FailFirstSend, ScriptedInput, menu_number, settle
+from .conftest import SERVER, FailFirstSend, ScriptedInput, menu_number, recap_send, settle
+from .profile_helpers import until
 from .test_agent_console import julien_token, sophie79  # noqa: F401  (fixtures, used by name)
 from .test_messaging import screen_text
 
@@ -76,6 +78,9 @@ def test_a_submission_keeps_its_key_while_the_body_is_the_same():
 async def test_a_new_message_is_kept_and_sent_once_when_the_server_did_not_answer(
     demo_app, client_clock, token_store, coralie_token, demo_session
 ):
+    """The composer sends; the server does not answer: said in words with the question « Renvoyer … ? »,
+    « Non » keeps the message as the draft (Échap-like: the composer opens again with it), « o » then sends
+    it again with the same key: one thread."""
     api, transport = flaky_api(demo_app, client_clock, "/me/threads")
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -83,19 +88,24 @@ async def test_a_new_message_is_kept_and_sent_once_when_the_server_did_not_answe
         await pilot.press("m")
         await settle(pilot)
         await pilot.press("e")
-        await pilot.pause()
-        await pilot.press(*"Lunettes", "tab", "tab", *"Ma monture est-elle prise en charge ?")
+        await until(pilot, lambda: getattr(app.focused, "id", None) == "field-subject")
+        await pilot.press(*"Lunettes", "tab", "tab")  # the subject, the preferred slots, the message
+        await until(pilot, lambda: getattr(app.focused, "id", None) == "field-body")
+        await pilot.press(*"Ma monture est-elle prise en charge ?")
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, ComposerScreen)  # still there, with what was typed
-        assert f"{KEPT_NOW} (Ctrl+S)." in screen_text(app)
-        assert "rien ne sera enregistré deux fois" in screen_text(app)
-        assert app.screen.query_one("#subject").value == "Lunettes"
-        assert app.screen.query_one("#body").text == "Ma monture est-elle prise en charge ?"
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = app.screen.question
+        assert question.startswith(KEPT_NOW) and "rien ne sera enregistré deux fois" in question
+        assert question.endswith(flow.SEND_AGAIN)
+        await pilot.press("n")  # not now: the draft stays
+        await until(pilot, lambda: isinstance(app.screen, MessagingScreen))
+        assert app.drafts.has(flow.NEW) and flow.DRAFT_SAVED in screen_text(app)
+        await pilot.press("e")  # the composer again, with the draft
+        await until(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        assert app.screen.query_one("#field-subject").value == "Lunettes"
+        assert app.screen.query_one("#field-body").text == "Ma monture est-elle prise en charge ?"
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, MessagingScreen)
-        assert not app.drafts.has(flow.NEW)
+        await until(pilot, lambda: isinstance(app.screen, MessagingScreen) and not app.drafts.has(flow.NEW))
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
     assert len(demo_session.exec(select(MessageThread).where(MessageThread.subject == "Lunettes")).all()) == 1
 
@@ -113,15 +123,13 @@ async def test_a_reply_whose_answer_was_lost_is_sent_again_with_the_same_key_and
         await settle(pilot)
         assert isinstance(app.screen, ThreadScreen)
         await pilot.press("e")
-        await pilot.pause()
+        await until(pilot, lambda: getattr(app.focused, "id", None) == "field-body")  # the reply's first field
         await pilot.press(*"Merci, bien reçu.")
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, ComposerScreen)
-        assert LOST_ANSWER in screen_text(app) and "votre message est gardé" in screen_text(app)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert not isinstance(app.screen, ComposerScreen)
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.screen.question.startswith(LOST_ANSWER) and flow.DRAFT_KEPT in app.screen.question
+        await pilot.press("o")  # send it again now
+        await until(pilot, lambda: isinstance(app.screen, ThreadScreen) and not app.drafts.has(app.screen.thread_id))
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
     # the server did record the first send: the second, with the same key, got the same answer back
     assert len(demo_session.exec(select(Message).where(Message.body == "Merci, bien reçu.")).all()) == 1
@@ -132,7 +140,7 @@ async def test_a_reply_whose_answer_was_lost_is_sent_again_with_the_same_key_and
 
 async def linear_session(api: ApiClient, token: str, token_store, answers, menu_item: str) -> tuple[str, str]:
     """Runs the linear client from the main menu's ``menu_item``; an answer may be a function of the output
-    (``menu_number``), called when asked; then quits."""
+    (``menu_number``, ``recap_send``), called when asked; then quits."""
     stdout, stderr = io.StringIO(), io.StringIO()
     client = LinearClient(api, stdin=io.StringIO(""), stdout=stdout, stderr=stderr, token_store=token_store)
     api.use_token(token)
@@ -156,13 +164,15 @@ async def test_linear_a_new_message_is_kept_and_sent_again_with_the_same_key(
         "1",  # the first category
         "Lunettes",
         "Ma monture est-elle prise en charge ?",
+        "",  # the empty line ends the message
         "",  # no attachment
-        pick(linear_messaging.SEND_AGAIN),
+        recap_send,
+        pick("Oui"),  # « … Renvoyer le même message maintenant ? »
         pick(linear_messaging.BACK),
     ]
     out, err = await linear_session(api, coralie_token, token_store, answers, "messaging")
-    assert KEPT_NOW in err and "rien ne sera enregistré deux fois" in err
-    assert flow.SENT in out
+    assert KEPT_NOW in out and "rien ne sera enregistré deux fois" in out and flow.SEND_AGAIN in out
+    assert flow.SENT in out and err == ""
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
     assert len(demo_session.exec(select(MessageThread).where(MessageThread.subject == "Lunettes")).all()) == 1
 
@@ -175,17 +185,20 @@ async def test_linear_a_reply_sent_later_keeps_its_draft_and_its_key(
         "1",  # the first conversation
         pick("Répondre"),
         "Merci, bien reçu.",
-        "",
-        pick(linear_messaging.LATER),  # not now: the draft stays for the session
+        "",  # the empty line ends the message
+        "",  # no attachment
+        recap_send,
+        pick("Non"),  # not now: the draft stays for the session
         "1",
         pick("Répondre"),
         "",  # Entrée keeps the draft's text
-        "",
+        "",  # no attachment
+        recap_send,
         pick(linear_messaging.BACK),
     ]
     out, err = await linear_session(api, coralie_token, token_store, answers, "messaging")
-    assert "votre message est gardé" in err
-    assert flow.SENT in out
+    assert flow.DRAFT_KEPT in out and flow.DRAFT_SAVED in out and err == ""
+    assert out.count(flow.SENT) == 1
     assert len(transport.keys) == 2 and transport.keys[0] == transport.keys[1] is not None
     assert len(demo_session.exec(select(Message).where(Message.body == "Merci, bien reçu.")).all()) == 1
 

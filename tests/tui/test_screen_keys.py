@@ -327,3 +327,14 @@ async def test_the_help_closes_with_the_aide_key_as_remapped_by_the_user(api, to
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen is before
+
+
+def test_tab_moves_between_the_fields_of_every_screen():
+    """A screen that does not inherit Textual's bindings (to bind its own Échap, Ctrl+S) lost Tab and Maj+Tab
+    with them: in the message composer Tab did nothing. Every screen of the client keeps both."""
+    lost = [
+        name
+        for name, cls in client_screens().items()
+        if not {"tab", "shift+tab"} <= set(cls._merge_bindings().key_to_bindings)
+    ]
+    assert lost == []

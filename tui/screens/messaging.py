@@ -194,7 +194,12 @@ class ComposerScreen(FormScreen, inherit_bindings=False):
     sends, again with the same Idempotency-Key when the server did not answer). Échap keeps the draft for
     the session — what was typed, attachments included."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("composer"), help_binding(show=False), quit_binding()]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *Screen.BINDINGS,  # Tab and Maj+Tab between the fields: not inherited with the form's keys
+        *screen_bindings("composer"),
+        help_binding(show=False),
+        quit_binding(),
+    ]
     ACTION_SCREEN = "composer"
 
     def __init__(self, api: ApiClient, drafts: flow.Drafts, key: int, form: forms.Form | None = None) -> None:
