@@ -92,3 +92,27 @@ def test_every_screen_and_section_fits_80_columns_beside_the_palette_key():
                 if screen != "help":  # where F1 closes the help
                     assert any(a.id == "help" and a.footer for a in live), (screen, section)
     assert too_wide == []
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_forms_and_questions_footers_hold_f1(width, api, token_store, resume_coralie):
+    """A modal form, a choice and the composer hide the app's keys: their own footers show F1 too."""
+    from tui.screens.forms import PickScreen
+    from tui.screens.messaging import ComposerScreen
+
+    from .profile_helpers import until
+
+    resume_coralie()
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(width, 24 if width == 80 else 40)) as pilot:
+        await settle(pilot)
+        for area, key, kind in (("r", "s", PickScreen), ("m", "e", ComposerScreen)):
+            await pilot.press(area)
+            await settle(pilot)
+            await pilot.press(key)
+            await until(pilot, lambda kind=kind: isinstance(app.screen, kind))
+            check_footer(app, width, kind.__name__)
+            await pilot.press("escape")
+            await until(pilot, lambda kind=kind: not isinstance(app.screen, kind))
+            await pilot.press("escape")
+            await settle(pilot)

@@ -28,7 +28,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     """Tab moves between fields, Entrée goes to the next field (on the last one it sends), Ctrl+S sends,
     Échap cancels. A problem is said in words on the form's status line; nothing is sent until it is gone."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("form"), help_binding(show=False), quit_binding()]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("form"), help_binding(), quit_binding()]
     ACTION_SCREEN = "form"
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
@@ -190,7 +190,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question: « o » or Entrée on « Oui », « n » or Échap for no."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("confirm"), help_binding(show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("confirm"), help_binding()]
     ACTION_SCREEN = "confirm"
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
@@ -223,7 +223,7 @@ class PickScreen(ModalScreen[int | None]):
     """One choice among a few (the actions of a profile section, a conseiller's choice…): arrows, Entrée;
     Échap goes back. Answers the index of the option, None for back."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("pick"), help_binding(show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("pick"), help_binding()]
     ACTION_SCREEN = "pick"
     DEFAULT_CSS = """
     PickScreen { align: center middle; }

@@ -197,7 +197,7 @@ class ComposerScreen(FormScreen, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         *Screen.BINDINGS,  # Tab and Maj+Tab between the fields: not inherited with the form's keys
         *screen_bindings("composer"),
-        help_binding(show=False),
+        help_binding(),  # F1 in every footer (issue 19)
         quit_binding(),
     ]
     ACTION_SCREEN = "composer"

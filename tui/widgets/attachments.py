@@ -48,7 +48,7 @@ class _AcceptedFiles(DirectoryTree):
 class FilePickerScreen(ModalScreen[str | None]):
     """A directory tree of PDF, JPEG and PNG files: arrows move, Entrée opens a folder or picks a file."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("file_picker"), help_binding(show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [*screen_bindings("file_picker"), help_binding()]
     ACTION_SCREEN = "file_picker"
 
     def __init__(self, start: str) -> None:
