@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App
+from textual.binding import Binding
 from textual.command import CommandPalette, Provider
 from textual.geometry import Offset
 from textual.message import Message
@@ -26,7 +27,16 @@ from tui.clock import Clock, SystemClock
 from tui.commands import RegistryCommands
 from tui.flows import login as login_flow
 from tui.flows import mailbox
-from tui.flows.actions import ANONYMOUS, DEFAULT_REGISTRY, QUIT_QUESTION, SCREEN, SESSION, Action, keys_label
+from tui.flows.actions import (
+    ANONYMOUS,
+    DEFAULT_REGISTRY,
+    QUIT_QUESTION,
+    SCREEN,
+    SESSION,
+    Action,
+    footer_key_label,
+    keys_label,
+)
 from tui.flows.config import THEME_WORDS, THEMES, ClientConfig
 from tui.flows.login import RESUMING
 from tui.flows.session import AuthenticatedSession
@@ -162,6 +172,11 @@ class EspaceApp(App[int]):
         refresh = getattr(screen, "refresh_data", None)
         if screen is self.screen and self.session is not None and callable(refresh):
             refresh()
+
+    def get_key_display(self, binding: Binding) -> str:
+        """The footer names keys in French, as the help does (« Échap », « Entrée », « F1 »), not Textual's
+        « esc », « enter », « f1 » (issue 19: one word for one thing)."""
+        return binding.key_display or footer_key_label(binding.key.split(",")[0])
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:

@@ -34,6 +34,8 @@ def check_footer(app: EspaceApp, width: int, where: str) -> None:
     shown = [(k.key, str(k.description), k.region.right) for k in keys if k.key != "ctrl+p"]
     assert max(right for *_, right in shown) <= room, f"{where}: the footer is cut at {width} columns: {shown}"
     assert any(k.key == "f1" for k in keys), f"{where}: no F1 in the footer"
+    written = {k.key_display for k in keys}
+    assert not written & {"esc", "enter", "⏎", "f1", "tab"}, f"{where}: Textual's key names, not French: {written}"
 
 
 @pytest.mark.parametrize("width", [80, 120])
@@ -62,13 +64,11 @@ async def test_the_console_footer_fits(width, api, token_store, resume_superviso
 
 
 def _footer_width(actions) -> int:
-    """Textual's compact footer: « key label » per binding, one column between; keys as it writes them."""
-    words = {"escape": "esc", "slash": "/", "plus": "+", "minus": "-", "question_mark": "?", "enter": "⏎"}
+    """Textual's compact footer: « key label » per binding, one column between; keys as the app writes them
+    (``EspaceApp.get_key_display``: « Échap », « Entrée », « ^S »)."""
+    from tui.flows.actions import footer_key_label
 
-    def key(name: str) -> str:
-        return words.get(name, name.replace("ctrl+", "^"))
-
-    items = [f"{key(a.keys[0])} {a.footer_label}" for a in actions if a.footer and a.keys]
+    items = [f"{footer_key_label(a.keys[0])} {a.footer_label}" for a in actions if a.footer and a.keys]
     return sum(len(i) for i in items) + len(items) - 1
 
 

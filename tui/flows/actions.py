@@ -531,7 +531,7 @@ _PROFILE_SHORT = {
     "preferences": "Préférences",
     "rib_reimbursement": "RIB remboursement",
     "rib_direct_debit": "RIB prélèvement",
-    "family_add": "Ajouter",
+    "family_add": "Ajout",  # a noun, as « Statut », « Tri »: the footer fits 80 columns
     "family_remove": "Retirer",
     "noemie": "Télétransmission",
     "family_access_open": "Accès",
@@ -595,7 +595,7 @@ SCREEN_ACTIONS: tuple[Action, ...] = (
                 ("payee", ("v",), "Filtrer par destinataire du paiement (versé à)", "Versé à", False),
                 ("regularisation", ("g",), "Filtrer les régularisations (trop-perçus)", "Régul.", False),
                 ("amount", ("a",), "Filtrer par montant dépensé (de … à …)", "Montant", False),
-                ("sort", ("o",), "Changer le tri", "Trier", True),
+                ("sort", ("o",), "Changer le tri", "Tri", True),
                 ("reverse", ("i",), "Inverser l'ordre du tri", "Inverser", False),
                 ("clear", ("x",), "Effacer les filtres", "Effacer", True),
                 ("next_page", ("plus", "pagedown"), "Page suivante", "Page +", False),
@@ -808,6 +808,21 @@ def key_label(key: str) -> str:
     else:
         word = last.replace("_", " ")
     return "+".join([_MODIFIER_WORDS.get(m, m) for m in modifiers] + [word])
+
+
+_FOOTER_WORDS = {"pageup": "PgPréc", "pagedown": "PgSuiv"}
+"""Shorter than the help's words: the footer has 80 columns for a screen's keys."""
+
+
+def footer_key_label(key: str) -> str:
+    """A key as the footer writes it: the help's words (« Échap », « Entrée », « F1 », « Maj+Tab »), Ctrl
+    as a caret as terminals write it (« ^S ») and two page keys shortened, so that a footer fits 80 columns."""
+    *modifiers, last = key.split("+")
+    if last in _FOOTER_WORDS and not modifiers:
+        return _FOOTER_WORDS[last]
+    if modifiers == ["ctrl"]:
+        return "^" + key_label(last).upper()
+    return key_label(key)
 
 
 def keys_label(keys: Iterable[str]) -> str:
