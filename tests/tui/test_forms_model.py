@@ -49,6 +49,7 @@ class ScriptedClient:
         self.out: list[str] = []
         self.errors: list[str] = []
         self.prompts: list[str] = []
+        self.completions: list = []  # what Tab completes with, question by question (None: nothing)
 
     def heading(self, title: str) -> None:
         self.out.append(f"== {title} ==")
@@ -60,8 +61,9 @@ class ScriptedClient:
         self.errors.append(text)
         self.out.append("Erreur : " + text)
 
-    async def prompt(self, prompt: str) -> str:
+    async def prompt(self, prompt: str, *, complete=None) -> str:
         self.prompts.append(prompt)
+        self.completions.append(complete)
         return self.answers.pop(0)
 
     async def pick(self, heading: str, options: Sequence[str], *, top: bool = False) -> int:
@@ -168,3 +170,21 @@ async def test_full_screen_the_sentence_is_under_the_wrong_field_and_the_cursor_
         await pilot.press(*"28/02/2027", "ctrl+s")
         await pilot.pause()
     assert app.answer == {"name": "Léa", "day": "28/02/2027"}
+
+
+async def test_a_files_path_is_completed_by_tab_in_the_linear_mode(tmp_path):
+    """« Tab complète le nom » is true in the linear mode too: the path question is asked with the path
+    completion, which readline's protocol serves one completion at a time."""
+    from tui.flows.attachments import complete_path
+    from tui.linear.client import readline_completer
+
+    (tmp_path / "facture-mars.pdf").write_bytes(b"%PDF-1.4 x")
+    (tmp_path / "factures").mkdir()
+    (tmp_path / "notes.txt").write_text("x")
+    form = Form("Pièce", (), (Ask("files", "Justificatif", forms.FILE),), recap=False)
+    values, client = await _fill([str(tmp_path / "facture-mars.pdf")], form)
+    assert values == {"files": [str(tmp_path / "facture-mars.pdf")]}
+    assert client.completions == [complete_path]
+    completer = readline_completer(complete_path)
+    typed = f"{tmp_path}/fac"
+    assert [completer(typed, n) for n in range(3)] == [f"{typed}ture-mars.pdf", f"{typed}tures/", None]

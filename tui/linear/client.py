@@ -14,7 +14,7 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TextIO, TypeVar
 
@@ -76,6 +76,40 @@ def _enable_line_editing() -> None:
 
             # No bracketed-paste markers around each line: a braille display would show them.
             readline.parse_and_bind("set enable-bracketed-paste off")
+
+
+def readline_completer(complete: Callable[[str], list[str]]) -> Callable[[str, int], str | None]:
+    """Readline's completer protocol (the ``state``-th completion of ``text``, None after the last) over a
+    function that lists completions of the whole line typed (a path: its spaces belong to it)."""
+    found: list[str] = []
+
+    def completer(text: str, state: int) -> str | None:
+        if state == 0:
+            found[:] = complete(text)
+        return found[state] if state < len(found) else None
+
+    return completer
+
+
+@contextlib.contextmanager
+def _completion(complete: Callable[[str], list[str]] | None) -> Iterator[None]:
+    """Tab completes the answer (a file's path) while this question is asked, under readline only."""
+    try:
+        import readline
+    except ImportError:
+        readline = None  # type: ignore[assignment]
+    if complete is None or readline is None:
+        yield
+        return
+    before, delimiters = readline.get_completer(), readline.get_completer_delims()
+    readline.set_completer(readline_completer(complete))
+    readline.set_completer_delims("\t\n")  # the whole line is the text completed
+    readline.parse_and_bind("tab: complete")
+    try:
+        yield
+    finally:
+        readline.set_completer(before)
+        readline.set_completer_delims(delimiters)
 
 
 class LinearClient:
@@ -152,9 +186,10 @@ class LinearClient:
         """``input()`` (with readline) only on the process's own terminal: it reads sys.stdin."""
         return self.stdin is sys.stdin and self.stdout is sys.stdout and self._interactive() and sys.stdout.isatty()
 
-    def ask(self, prompt: str, *, menu: bool = False) -> str:
+    def ask(self, prompt: str, *, menu: bool = False, complete: Callable[[str], list[str]] | None = None) -> str:
         """One line. Ctrl+C cancels the question (`Cancelled`); end of input (Ctrl+D) cancels it too, or,
-        at a main menu (``menu``), leaves (`EndOfInput`)."""
+        at a main menu (``menu``), leaves (`EndOfInput`). ``complete``: what Tab completes the line with
+        (a file's path), on a terminal."""
         interactive = self._interactive()
         prompt = printable(prompt)
         if self.for_speech:  # a long question: its beginning said as lines, the prompt is its last line
@@ -167,7 +202,8 @@ class LinearClient:
             if self._line_editing():
                 _enable_line_editing()
                 try:
-                    line = input(f"{prompt} : ") + "\n"
+                    with _completion(complete):
+                        line = input(f"{prompt} : ") + "\n"
                 except EOFError:
                     line = ""
             else:
@@ -314,9 +350,9 @@ class LinearClient:
         if session is not None and session.api.is_authenticated:
             await self.warn_expiry(session)
 
-    async def prompt(self, prompt: str) -> str:
+    async def prompt(self, prompt: str, *, complete: Callable[[str], list[str]] | None = None) -> str:
         await self._warn_if_due()
-        return self.ask(prompt)
+        return self.ask(prompt, complete=complete)
 
     async def prompt_secret(self, prompt: str) -> str:
         await self._warn_if_due()

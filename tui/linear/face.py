@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tui.flows import forms
-from tui.flows.attachments import AttachmentError, load_attachment
+from tui.flows.attachments import AttachmentError, complete_path, load_attachment
 from tui.linear.ending import Back
 
 if TYPE_CHECKING:
@@ -222,7 +222,8 @@ class LinearFace:
         paths: list[str] = []
         while len(paths) < ask.limit:
             suffix = " (Entrée : aucun)" if not ask.required or paths else ""
-            path = (await self.client.prompt(f"{ask.label} : chemin du fichier PDF, JPEG ou PNG{suffix}")).strip()
+            question = f"{ask.label} : chemin du fichier PDF, JPEG ou PNG{suffix}"
+            path = (await self.client.prompt(question, complete=complete_path)).strip()  # Tab completes it
             if not path:
                 break
             if path.lower() == GIVE_UP:
