@@ -317,6 +317,53 @@ async def test_create_a_reimbursement_request_with_an_attachment_and_see_it_in_m
     assert row.details["amount"] in ("62.50", "62.5")
 
 
+async def test_full_screen_a_field_the_server_refuses_is_written_under_it_the_rest_kept(
+    api, token_store, log_in_as, coralie, tmp_path, demo_session
+):
+    """The same refusal in full screen: the form comes back with every answer, the server's sentence under the
+    care date and the cursor there; it stays until the date is changed, then the démarche is sent once."""
+    from datetime import timedelta
+
+    from tests.conftest import TEST_NOW
+    from tui.clock import FrozenClock
+
+    invoice = tmp_path / "facture.pdf"
+    invoice.write_bytes(PDF)
+    await log_in_as(coralie.member_number)
+    app = EspaceApp(api, token_store=token_store, clock=FrozenClock(TEST_NOW + timedelta(days=7)))  # ahead
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("plus")
+        await until(pilot, lambda: isinstance(app.screen, NewRequestScreen))
+        await pilot.press("enter")  # Demander un remboursement
+        await until(pilot, lambda: isinstance(app.screen, FormScreen))
+        await choose(pilot, "field-basis", 1)
+        await choose(pilot, "field-beneficiary", 1)
+        app.screen.query_one("#field-care_date").focus()
+        await pilot.press(*"27/11/2026", "tab", *"Séance d'ostéopathie", "tab", *"62,50")
+        app.screen.query_one("#field-files").focus()
+        await pilot.press(*str(invoice), "enter")
+        await pilot.pause()
+        first = app.screen
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, FormScreen) and app.screen is not first)
+        await pilot.pause()
+        assert field_error(app, "care_date") == "Erreur : La date des soins ne peut pas être dans le futur."
+        assert app.focused is app.screen.query_one("#field-care_date")
+        assert app.screen.query_one("#field-label").value == "Séance d'ostéopathie"  # the rest kept
+        assert "facture.pdf" in screen_text(app)
+        await pilot.press("ctrl+u", *"20/11/2026")
+        await pilot.pause()
+        assert field_error(app, "care_date") == ""  # changed: the refusal no longer stands
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, RequestsScreen))
+    demo_session.expire_all()
+    rows = demo_session.exec(select(MemberRequest).where(MemberRequest.kind == "reimbursement")).all()
+    assert [r.details["care_date"] for r in rows] == ["2026-11-20"]
+
+
 async def test_the_hospital_form_picks_its_establishment_from_the_care_finder(
     api, token_store, log_in_as, coralie, demo_session
 ):

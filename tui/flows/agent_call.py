@@ -67,7 +67,7 @@ LEVEL_NEEDED = {  # said before sending, in the server's terms; the server check
 
 def refused_again(form: Form, typed: Values, refused: errors.ApiError | None) -> Form:
     """``forms.again`` with the fields a refusal of the server names (``answers.birth_date``, ``finess``)."""
-    return again(form, typed, refused_fields(refused))
+    return again(form, typed, refused_fields(refused), refused.message if refused else "")
 
 
 def _reason_problem(values: Values) -> str | None:

@@ -102,6 +102,9 @@ class Form:
     final: Check | None = None
     """A rule across fields checked only once the form is filled, not as the user types (« au moins le fax
     ou l'e-mail »: said while the first field is typed, it would be an error before any was made)."""
+    refused: Problem | None = None
+    """The server's refusal of the last sending and the field it names: the full-screen form shows it under
+    that field, the cursor there, until that answer changes (the linear face has said it before asking)."""
     on_leave: Callable[[Values], None] | None = None
     """Given what was typed when the user leaves the form without sending it (« annuler », Échap, Ctrl+C):
     the message composer keeps it as the draft. Both faces call it."""
@@ -144,15 +147,16 @@ def refused_fields(refused: errors.ApiError | None, aliases: Mapping[str, str] |
     return {(aliases or {}).get(name, name) for name in named}
 
 
-def again(form: Form, typed: Values, wrong: set[str]) -> Form:
+def again(form: Form, typed: Values, wrong: set[str], refusal: str = "") -> Form:
     """The form once more, everything typed kept; when fields of the form are ``wrong`` (the server refused
-    them), the other answers are given — not asked again, read back in the recap — and only those fields are
-    asked, what was typed offered back."""
+    them, saying ``refusal``), the other answers are given — not asked again, read back in the recap — and
+    only those fields are asked, what was typed offered back, the refusal written under the first."""
     kept = keep(form, typed)
-    names = {ask.name for ask in form.asks}
-    if not wrong & names:
+    names = [ask.name for ask in form.asks if ask.name in wrong]
+    if not names:
         return kept
-    return replace(kept, given={k: v for k, v in typed.items() if k in names and k not in wrong})
+    given = {k: v for k, v in typed.items() if k in {ask.name for ask in form.asks} and k not in wrong}
+    return replace(kept, given=given, refused=Problem(refusal, names[0]) if refusal else None)
 
 
 async def confirm_sending(face: Face, form: Form, values: Values, question: str) -> bool:

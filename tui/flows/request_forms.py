@@ -566,8 +566,9 @@ async def run(api: ApiClient, face: Face, action_id: str | None, today: date) ->
     messaging = MessagingApi(api)
     typed: Values = {}
     wrong: set[str] = set()
+    refusal = ""
     while True:
-        values = await face.form(again(declared, typed, wrong))
+        values = await face.form(again(declared, typed, wrong, refusal))
         if values is None:
             face.say(NOTHING_SENT)
             return None
@@ -582,7 +583,7 @@ async def run(api: ApiClient, face: Face, action_id: str | None, today: date) ->
             face.error(f"{exc.message} Rien n'a été enregistré.")
             wrong = refused_fields(exc, REQUEST_FIELDS) & {ask.name for ask in declared.asks}
             if exc.status == 422 and wrong:  # the server refused a field: it alone is asked again
-                typed = values
+                typed, refusal = values, exc.message
                 continue
             return None
         break

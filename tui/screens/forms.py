@@ -83,7 +83,11 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(f"#field-{self.form.asks[0].name}").focus()
+        refused = self.form.refused
+        first = refused.field if refused is not None and refused.field else self.form.asks[0].name
+        self.query_one(f"#field-{first}").focus()  # after a refusal of the server: the field it names
+        if refused is not None:
+            self._show_problem(refused)
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -116,7 +120,15 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
     def _typed(self) -> None:
         found = flow.as_problem(self.form.check(self.values()), None) if self.form.check else None
-        self._show_problem(found)
+        self._show_problem(found or self._still_refused())
+
+    def _still_refused(self) -> flow.Problem | None:
+        """The server's refusal, while the answer it refused is the one typed before (its field's default)."""
+        refused = self.form.refused
+        if refused is None or refused.field is None:
+            return None
+        ask = next(a for a in self.form.asks if a.name == refused.field)
+        return refused if str(self.values().get(ask.name) or "") == ask.default else None
 
     @on(Input.Changed)
     @on(Select.Changed)
