@@ -199,7 +199,8 @@ FINESS_UNKNOWN = (
 FINESS_TOO_SHORT = (
     "Erreur : N° FINESS : le n° FINESS compte 9 caractères : 9 chiffres (2A ou 2B en tête pour la Corse).\n"
 )
-WHOLE_CALL_ERRORS = (  # the two mistakes the whole call walks (test_agent_linear.whole_call)
+WHOLE_CALL_ERRORS = (  # the three mistakes the whole call walks (test_agent_linear.whole_call)
+    "Erreur : Numéro invalide : « 9 ». Tapez un nombre de 1 à 2.\n"
     "Erreur : Date de naissance de l'adhérent : écrivez la date sous la forme JJ/MM/AAAA. Rien n'a été compté : "
     "corrigez la réponse, puis validez.\n"
     "Erreur : Motif : 3 caractères au moins (il est écrit au journal, « pour » l'adhérent).\n"

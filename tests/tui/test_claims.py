@@ -170,7 +170,9 @@ def test_the_dates_form_checks_each_date_and_names_the_wrong_one():
 
 @pytest.mark.parametrize(("typed", "number"), [("3", 3), (" détail 12 ", 12), ("Detail 2", 2), ("trois", None)])
 def test_a_claim_is_asked_by_its_number(typed, number):
-    assert flow.claim_number(typed) == number
+    from tui.flows.forms import line_number
+
+    assert line_number(typed) == number
 
 
 def test_the_summary_says_how_many_over_what_period_and_the_page():

@@ -36,7 +36,7 @@ from models.schemas.common import ClaimStatus, Payee, PaymentKind, PaymentState
 from tui.flows import forms, wording
 from tui.flows.actions import SCREEN_ACTIONS, Action
 from tui.flows.dashboard import LabelledField
-from tui.flows.forms import DATE, Ask, Face, Form, Problem, Values, line_number
+from tui.flows.forms import DATE, Ask, Face, Form, Problem, Values
 
 if TYPE_CHECKING:
     from tui.api.client import Download
@@ -830,11 +830,6 @@ def dates_form(today: date) -> Form:
     )
 
 
-def claim_number(text: str) -> int | None:
-    """« 3 » or « détail 3 » -> 3."""
-    return line_number(text)
-
-
 def number_form(result: ClaimList) -> Form:
     first, last = first_number(result), first_number(result) + len(result.items) - 1
     return forms.number_form("Détail d'un remboursement", "Numéro du remboursement", first, last)
@@ -945,11 +940,9 @@ async def _open(face: Face, state: ClaimsState) -> Outcome:
     if result is None or not result.items:
         face.say(NO_CLAIMS)
         return Outcome()
-    answers = await face.form(number_form(result))
-    if answers is None:
+    number = forms.chosen_line(await face.form(number_form(result)))
+    if number is None:
         return Outcome()
-    number = claim_number(answers["number"])
-    assert number is not None  # the form checked it
     return Outcome(claim_id=result.items[number - first_number(result)].id)
 
 
