@@ -272,6 +272,20 @@ def field_error(app, name: str) -> str:
     return str(app.screen.query_one(f"#error-{name}").render())
 
 
+async def fill_reimbursement(pilot, care_date: str, amount: str, invoice) -> None:
+    """From « Nouvelle démarche »: « Demander un remboursement », a paid invoice for the first person, an
+    osteopathy session on ``care_date`` for ``amount``, ``invoice`` attached (not sent)."""
+    await pilot.press("enter")  # Demander un remboursement
+    await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+    await choose(pilot, "field-basis", 1)  # facture acquittée
+    await choose(pilot, "field-beneficiary", 1)
+    pilot.app.screen.query_one("#field-care_date").focus()
+    await pilot.press(*care_date, "tab", *"Séance d'ostéopathie", "tab", *amount)
+    pilot.app.screen.query_one("#field-files").focus()
+    await pilot.press(*str(invoice), "enter")
+    await pilot.pause()
+
+
 async def test_create_a_reimbursement_request_with_an_attachment_and_see_it_in_mes_demarches(
     api, token_store, log_in_as, coralie, tmp_path, demo_session
 ):
@@ -289,15 +303,7 @@ async def test_create_a_reimbursement_request_with_an_attachment_and_see_it_in_m
         await pilot.press("plus")
         await pilot.pause()
         assert isinstance(app.screen, NewRequestScreen)
-        await pilot.press("enter")  # Demander un remboursement
-        await until(pilot, lambda: isinstance(app.screen, FormScreen))
-        await choose(pilot, "field-basis", 1)  # facture acquittée
-        await choose(pilot, "field-beneficiary", 1)
-        app.screen.query_one("#field-care_date").focus()
-        await pilot.press(*"15/11/2026", "tab", *"Séance d'ostéopathie", "tab", *"62,505")
-        app.screen.query_one("#field-files").focus()
-        await pilot.press(*str(invoice), "enter")
-        await pilot.pause()
+        await fill_reimbursement(pilot, "15/11/2026", "62,505", invoice)
         assert "facture-osteo.pdf" in screen_text(app)
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -337,15 +343,7 @@ async def test_full_screen_a_field_the_server_refuses_is_written_under_it_the_re
         await settle(pilot)
         await pilot.press("plus")
         await until(pilot, lambda: isinstance(app.screen, NewRequestScreen))
-        await pilot.press("enter")  # Demander un remboursement
-        await until(pilot, lambda: isinstance(app.screen, FormScreen))
-        await choose(pilot, "field-basis", 1)
-        await choose(pilot, "field-beneficiary", 1)
-        app.screen.query_one("#field-care_date").focus()
-        await pilot.press(*"27/11/2026", "tab", *"Séance d'ostéopathie", "tab", *"62,50")
-        app.screen.query_one("#field-files").focus()
-        await pilot.press(*str(invoice), "enter")
-        await pilot.pause()
+        await fill_reimbursement(pilot, "27/11/2026", "62,50", invoice)
         first = app.screen
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, FormScreen) and app.screen is not first)

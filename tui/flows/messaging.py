@@ -101,9 +101,13 @@ def thread_line(thread: ThreadSummary, dates: DateFormat = format_date) -> str:
     return " ; ".join(parts)
 
 
+def conversations(count: int) -> str:
+    """« 1 conversation », « 2 conversations »: the member's inbox and the console say it alike."""
+    return f"{count} conversation{'s' if count > 1 else ''}"
+
+
 def inbox_summary(inbox: Inbox) -> str:
-    count = len(inbox.threads)
-    return f"{count} conversation{'s' if count > 1 else ''} ; " + wording.unread_sentence(inbox.unread_total)
+    return f"{conversations(len(inbox.threads))} ; " + wording.unread_sentence(inbox.unread_total)
 
 
 def thread_lines(thread: ThreadDetail, dates: DateFormat = format_date) -> list[str]:

@@ -267,8 +267,7 @@ class Console:
             if inbox is None:
                 return
             ids = [t.id for t in inbox.threads]
-            count = len(ids)
-            summary = f"{count} conversation{'s' if count > 1 else ''}"
+            summary = messaging_flow.conversations(len(ids))
             lines = [f"{n}. {messaging_flow.thread_line(t, format_date_long)}" for n, t in enumerate(inbox.threads, 1)]
         else:
             found = await self._try(self.api.member_requests(member_id))
