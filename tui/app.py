@@ -651,10 +651,14 @@ class EspaceApp(App[int]):
 
     async def action_quit(self) -> None:
         """Issue 19: what was typed and not sent is not lost on one key — asked first (Entrée: non)."""
-        from tui.screens.forms import ConfirmScreen
         from tui.widgets.typed import has_typed
 
-        if isinstance(self.screen, ConfirmScreen) or not has_typed(self.screen_stack):
+        if not has_typed(self.screen_stack):  # nothing to lose: no form module is loaded just to leave
+            self.exit(0)
+            return
+        from tui.screens.forms import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
             self.exit(0)
             return
         self.push_screen(ConfirmScreen(QUIT_QUESTION), self._quit_answered)

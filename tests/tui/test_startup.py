@@ -54,22 +54,56 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def loaded_at_start() -> set[str]:
+# Launched and left at once, as the start-up bench does (Ctrl+Q on the first frame): leaving with nothing typed
+# loaded the confirmation screen's module, and with it the forms, the attachments and Pydantic (+11 Mo peak).
+PROBE_QUIT = """
+import asyncio, json, sys
+from tui import main
+
+async def launch_and_quit():
+    app = main.full_screen_app(main.ApiClient("http://127.0.0.1:8765"), main.load_config())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the first frame, where the bench presses it
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0, app.return_code
+
+asyncio.run(launch_and_quit())
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_after(probe: str) -> set[str]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
     )
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def heavy_among(loaded: set[str]) -> list[str]:
+    return sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+def loaded_at_start() -> set[str]:
+    return modules_after(PROBE)
+
+
 def test_starting_the_client_loads_no_heavy_module_and_no_other_screen():
     loaded = loaded_at_start()
-    heavy = sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY))
+    heavy = heavy_among(loaded)
     schemas = sorted(m for m in loaded if m.startswith("models.schemas.") and m != "models.schemas.login_codes")
     screens = sorted(m for m in loaded if m.startswith(NOT_AT_START_PREFIXES) and m not in AT_START)
     assert heavy == [], f"imported at start-up, should be imported where first needed: {heavy}"
     assert schemas == [], f"schemas imported at start-up (only models.schemas.login_codes may be): {schemas}"
     assert screens == [], f"screens or flows imported at start-up, import them where they are opened: {screens}"
     assert {"tui.app", "tui.screens.login", "textual.app"} <= loaded  # the probe did import the client
+
+
+def test_quitting_at_once_loads_nothing_heavy_nor_the_forms():
+    """Ctrl+Q with nothing typed leaves without asking: nothing is loaded to decide it (issue 20: peak memory)."""
+    loaded = modules_after(PROBE_QUIT)
+    assert heavy_among(loaded) == [], f"loaded to quit: {heavy_among(loaded)}"
+    assert "tui.screens.forms" not in loaded and "tui.flows.forms" not in loaded
+    assert "tui.app" in loaded
 
 
 async def test_the_welcome_footer_waits_until_the_welcome_screen_itself_is_shown(api):

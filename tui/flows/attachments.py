@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from models.schemas.messaging import UploadedFile
+if TYPE_CHECKING:  # Pydantic comes with the first file read, not with every form (nor with « quitter »)
+    from models.schemas.messaging import UploadedFile
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ACCEPTED_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
@@ -33,6 +35,8 @@ def load_attachment(path: str) -> UploadedFile:
         content = target.read_bytes()
     except OSError as exc:
         raise AttachmentError(f"Le fichier n'a pas pu être lu : {exc.strerror or exc}.") from exc
+    from models.schemas.messaging import UploadedFile
+
     return UploadedFile(filename=target.name, content_base64=base64.b64encode(content).decode())
 
 
