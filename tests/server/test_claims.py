@@ -292,6 +292,41 @@ def queries(draw, beneficiary_ids: list[int]) -> ClaimQuery:
     )
 
 
+DECIDED = (ClaimStatus.paid, ClaimStatus.rejected)
+
+
+def assert_totals_of(result, expected: list[Ref]) -> None:
+    totals = result.totals
+    assert totals.count == len(expected)
+    assert totals.charged == sum((r.charged for r in expected), Decimal("0.00"))
+    # the shares of a claim not decided yet are « à venir »: the totals count them once decided only
+    decided = [r for r in expected if r.status in DECIDED]
+    assert totals.amo_paid == sum((r.amo for r in decided), Decimal("0.00"))
+    assert totals.amc_paid == sum((r.amc for r in decided), Decimal("0.00"))
+    assert totals.out_of_pocket == sum((r.rac for r in decided), Decimal("0.00"))
+
+
+def test_a_text_search_is_paged_sorted_and_totalled_as_the_list(household, db_session):
+    """A search's page is a slice of the claims it found, in the list's order (the database's, names
+    included), and every page carries the totals of all of them, undecided shares left out (issue 20: the
+    search no longer runs the page's statement again). Every sort, both orders, every page of two."""
+    member, _account, refs, _other, _ = household
+    undecided = next(r for r in reference_filter(refs, ClaimQuery()) if r.status not in DECIDED and r.amo)
+    text = undecided.beneficiary_first  # the person's name is a word the list shows: all their claims
+    for sort in ClaimSortKey:
+        for order in SortOrder:
+            expected = reference_sort(reference_filter(refs, ClaimQuery(text=text)), sort, order)
+            assert len(expected) > 4 and undecided in expected
+            seen = []
+            for page in range(1, -(-len(expected) // 2) + 1):
+                query = ClaimQuery(text=text, sort=sort, order=order, page=page, page_size=2)
+                result = service.list_claims(db_session, staff(member), query, TODAY)
+                assert_totals_of(result, expected)
+                assert result.pages == -(-len(expected) // 2)
+                seen += [item.id for item in result.items]
+            assert seen == [r.id for r in expected], (sort, order)
+
+
 @settings(
     derandomize=True,
     database=None,
@@ -307,14 +342,7 @@ def test_filters_sorting_paging_and_totals_match_the_reference(household, db_ses
     expected = reference_sort(reference_filter(refs, q), q.sort, q.order)
     start = (q.page - 1) * q.page_size
     assert [i.id for i in result.items] == [r.id for r in expected[start : start + q.page_size]]
-    totals = result.totals
-    assert totals.count == len(expected)
-    assert totals.charged == sum((r.charged for r in expected), Decimal("0.00"))
-    # the shares of a claim not decided yet are « à venir »: the totals count them once decided only
-    decided = [r for r in expected if r.status in (ClaimStatus.paid, ClaimStatus.rejected)]
-    assert totals.amo_paid == sum((r.amo for r in decided), Decimal("0.00"))
-    assert totals.amc_paid == sum((r.amc for r in decided), Decimal("0.00"))
-    assert totals.out_of_pocket == sum((r.rac for r in decided), Decimal("0.00"))
+    assert_totals_of(result, expected)
     assert result.pages == max(1, -(-len(expected) // q.page_size))
     for item in result.items:
         ref = next(r for r in refs if r.id == item.id)
