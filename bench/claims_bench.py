@@ -12,7 +12,7 @@ load printed before and after. Then, in the client, the time from a key press th
 new list on screen (Textual Pilot, against the real app on the same database).
 
     python -m bench.claims_bench                    # 10 000 members (generated on first run)
-    python -m bench.claims_bench --members 100000   # the issue's size (about a minute to generate)
+    python -m bench.claims_bench --members 100000   # the issue's size (about a minute to generate on SQLite)
     python -m bench.claims_bench --no-postgres --no-client
     python -m bench.claims_bench --quick            # a few members in a throwaway database: checks it works
 """
