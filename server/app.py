@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -212,7 +213,18 @@ def _docs_page(app: FastAPI) -> Callable[[Request], Awaitable[HTMLResponse]]:
 
 def app_factory() -> FastAPI:
     """For ``uvicorn --factory server.app:app_factory``: settings from the environment."""
-    return create_app(Settings())
+    app = create_app(Settings())
+    freeze_startup_heap()
+    return app
+
+
+def freeze_startup_heap() -> None:
+    """What start-up built (FastAPI, Pydantic, SQLAlchemy and our modules: ~245 000 objects tracked by the
+    collector) lives as long as the process: moved out of the collector's reach once, so that a full
+    collection during a request scans what requests made, not all of that (measured: a full collection of the
+    start-up heap takes ~120 ms on the development machine; issue 20)."""
+    gc.collect()
+    gc.freeze()
 
 
 def api_operations(app: FastAPI) -> set[tuple[str, str]]:
