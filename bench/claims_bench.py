@@ -461,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-client", action="store_true")
     parser.add_argument("--no-generate", action="store_true", help="ne pas générer une base qui manque")
     parser.add_argument("--no-analyze", action="store_true", help="base déjà analysée : sans ANALYZE")
-    parser.add_argument("--rounds", type=int, default=3, help="tours de mesure (chaque adhérent, chaque filtre)")
+    parser.add_argument("--rounds", type=int, default=6, help="tours de mesure (chaque adhérent, chaque filtre)")
     parser.add_argument("--sample", type=int, default=40, help="adhérents par tour")
     parser.add_argument("--presses", type=int, default=30, help="appuis de touche mesurés dans le client")
     parser.add_argument(
