@@ -138,6 +138,44 @@ async def test_the_composer_labels_every_field_and_says_the_completion_in_words(
         assert not suggestion.display
 
 
+async def test_the_call_back_slots_are_asked_for_an_appointment_only(api, token_store, coralie_token):
+    """As the linear mode asks « Créneaux où vous rappeler » only for a rendez-vous, the full screen shows it only
+    then: a question does not show it, nor does Tab stop on it; choosing rendez-vous shows it, choosing back
+    hides it again (and what was typed there is not sent with a question: ``flow.send``)."""
+    from textual.widgets import Select
+
+    from models.schemas.common import ThreadCategory
+
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        screen = app.screen
+        slots = screen.query_one("#field-slots")
+
+        def shown() -> bool:
+            return all(w.display for w in screen.query(".ask-slots"))
+
+        assert not slots.display and not any(w.display for w in screen.query(".ask-slots"))
+        assert app.focused is screen.query_one("#field-subject")
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#field-body")  # not the hidden field
+        category = screen.query_one("#field-category", Select)
+        category.value = ThreadCategory.appointment.value
+        await pilot.pause()
+        assert shown()
+        screen.query_one("#field-subject").focus()
+        await pilot.press("tab")
+        assert app.focused is slots
+        await pilot.press(*"mardi matin")
+        category.value = ThreadCategory.question.value  # a mistake: back to a question
+        await pilot.pause()
+        assert not slots.display and screen.values()["slots"] == "mardi matin"  # kept, should it come back
+
+
 def test_messaging_screen_snapshot(snap_compare, api, token_store, coralie_token):
     async def open_inbox(pilot):
         await settle(pilot)

@@ -89,7 +89,7 @@ async def test_a_new_message_is_kept_and_sent_once_when_the_server_did_not_answe
         await settle(pilot)
         await pilot.press("e")
         await until(pilot, lambda: getattr(app.focused, "id", None) == "field-subject")
-        await pilot.press(*"Lunettes", "tab", "tab")  # the subject, the preferred slots, the message
+        await pilot.press(*"Lunettes", "tab")  # the subject, then the message (slots: for an appointment only)
         await until(pilot, lambda: getattr(app.focused, "id", None) == "field-body")
         await pilot.press(*"Ma monture est-elle prise en charge ?")
         await pilot.press("ctrl+s")

@@ -53,9 +53,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             with VerticalScroll(id="form-fields"):
                 for ask in self.form.asks:
                     if ask.before:
-                        yield Static(ask.before, markup=False)
+                        yield Static(ask.before, markup=False, classes=f"ask-{ask.name}")
                     label = ask.label + ("" if ask.required else " (facultatif)")
-                    yield Label(label + (f" – {ask.hint}" if ask.hint else ""), markup=False)
+                    yield Label(label + (f" – {ask.hint}" if ask.hint else ""), markup=False, classes=f"ask-{ask.name}")
                     if ask.kind == flow.CHOICE:
                         yield Select(
                             [(words, value) for value, words in ask.choices],
@@ -63,19 +63,27 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                             allow_blank=not ask.required or not ask.default,
                             prompt="Choisir (Entrée)",
                             id=f"field-{ask.name}",
+                            classes=f"ask-{ask.name}",
                         )
                     elif ask.kind == flow.FILE:
                         yield AttachmentPicker(
-                            self.files[ask.name], limit=ask.limit, input_id=f"field-{ask.name}", id=f"files-{ask.name}"
+                            self.files[ask.name],
+                            limit=ask.limit,
+                            input_id=f"field-{ask.name}",
+                            id=f"files-{ask.name}",
+                            classes=f"ask-{ask.name}",
                         )
                     elif ask.kind == flow.LINES:  # several lines: Entrée starts a new one, Ctrl+S sends
-                        yield TextArea(ask.default, id=f"field-{ask.name}", show_line_numbers=False)
+                        yield TextArea(
+                            ask.default, id=f"field-{ask.name}", show_line_numbers=False, classes=f"ask-{ask.name}"
+                        )
                     else:
                         yield Input(
                             value=str(self.form.given.get(ask.name, ask.default)),
                             id=f"field-{ask.name}",
                             placeholder=ask.hint or ask.label,
                             password=ask.kind == flow.SECRET,
+                            classes=f"ask-{ask.name}",
                         )
                     yield Static("", id=f"error-{ask.name}", classes="field-error -hidden", markup=False)
             yield StatusLine(id="form-status")
@@ -83,6 +91,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._show_asked()
         refused = self.form.refused
         first = refused.field if refused is not None and refused.field else self.form.asks[0].name
         self.query_one(f"#field-{first}").focus()  # after a refusal of the server: the field it names
@@ -118,7 +127,18 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             slot.update(ERROR_PREFIX + problem.message)
             slot.remove_class("-hidden")
 
+    def _show_asked(self) -> None:
+        """A field asked only for some answers (``Ask.when``: the call-back slots, for an appointment) is shown
+        only while they hold — as the linear mode asks it only then; Tab does not stop on a hidden field."""
+        values = self.values()
+        for ask in self.form.asks:
+            if ask.when is not None:
+                shown = ask.when(values)
+                for widget in self.query(f".ask-{ask.name}"):
+                    widget.display = shown
+
     def _typed(self) -> None:
+        self._show_asked()
         found = flow.as_problem(self.form.check(self.values()), None) if self.form.check else None
         self._show_problem(found or self._still_refused())
 

@@ -212,6 +212,7 @@ class ComposerScreen(FormScreen, inherit_bindings=False):
         # a reply starts in the message; a new message at its subject (the category has its default) —
         # instead of the form's first field (the base handler would run after this one)
         event.prevent_default()
+        self._show_asked()  # the call-back slots: for an appointment only
         self.query_one("#field-subject" if self.key == flow.NEW else "#field-body").focus()
 
     def action_back(self) -> None:

@@ -100,8 +100,9 @@ class AttachmentPicker(Vertical):
         placeholder: str = "Chemin d'une pièce jointe (Tab complète, Entrée joint, Ctrl+O parcourt)",
         input_id: str = "attachment",
         id: str | None = None,
+        classes: str | None = None,
     ) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes=classes)
         self.paths = paths if paths is not None else []
         self.limit = limit
         self.placeholder = placeholder
