@@ -7,8 +7,9 @@ import io
 
 import pytest
 from sqlmodel import select
-from textual.widgets import TextArea
+from textual.widgets import Select, TextArea
 
+from models.schemas.common import ThreadCategory
 from models.tables import Account, Message, MessageThread
 from server.services import messaging as server_messaging
 from tests.server.issue7_world import PDF
@@ -32,6 +33,16 @@ def screen_text(app) -> str:
 def bodies(session, thread) -> list[str]:
     session.expire_all()
     return [m.body for m in session.exec(select(Message).where(Message.thread_id == thread.id).order_by(Message.id))]
+
+
+async def open_new_message(pilot) -> None:
+    """From the first screen: the inbox (m), then a new message (e). The composer's worker waits for the user:
+    waited for by its screen, not settled."""
+    await settle(pilot)
+    await pilot.press("m")
+    await settle(pilot)
+    await pilot.press("e")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ComposerScreen))
 
 
 @pytest.fixture
@@ -119,11 +130,7 @@ async def test_the_composer_labels_every_field_and_says_the_completion_in_words(
     (tmp_path / "ordonnance.pdf").write_bytes(PDF)
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        await open_new_message(pilot)
         labels = [str(label.render()) for label in app.screen.query("Label")]
         assert {"Catégorie", "Sujet", "Votre message"} <= set(labels)
         assert "Pièces jointes (facultatif) – jusqu'à 5 fichiers" in labels
@@ -142,31 +149,19 @@ async def test_the_call_back_slots_are_asked_for_an_appointment_only(api, token_
     """As the linear mode asks « Créneaux où vous rappeler » only for a rendez-vous, the full screen shows it only
     then: a question does not show it, nor does Tab stop on it; choosing rendez-vous shows it, choosing back
     hides it again (and what was typed there is not sent with a question: ``flow.send``)."""
-    from textual.widgets import Select
-
-    from models.schemas.common import ThreadCategory
-
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ComposerScreen))
+        await open_new_message(pilot)
         screen = app.screen
         slots = screen.query_one("#field-slots")
-
-        def shown() -> bool:
-            return all(w.display for w in screen.query(".ask-slots"))
-
-        assert not slots.display and not any(w.display for w in screen.query(".ask-slots"))
+        assert not any(w.display for w in screen.query(".ask-slots"))  # its label and its field
         assert app.focused is screen.query_one("#field-subject")
         await pilot.press("tab")
         assert app.focused is screen.query_one("#field-body")  # not the hidden field
         category = screen.query_one("#field-category", Select)
         category.value = ThreadCategory.appointment.value
         await pilot.pause()
-        assert shown()
+        assert all(w.display for w in screen.query(".ask-slots"))
         screen.query_one("#field-subject").focus()
         await pilot.press("tab")
         assert app.focused is slots
