@@ -145,10 +145,11 @@ async def test_the_composer_labels_every_field_and_says_the_completion_in_words(
         assert not suggestion.display
 
 
-async def test_the_call_back_slots_are_asked_for_an_appointment_only(api, token_store, coralie_token):
+async def test_the_call_back_slots_are_asked_for_an_appointment_only(api, token_store, coralie_token, demo_session):
     """As the linear mode asks « Créneaux où vous rappeler » only for a rendez-vous, the full screen shows it only
     then: a question does not show it, nor does Tab stop on it; choosing rendez-vous shows it, choosing back
-    hides it again (and what was typed there is not sent with a question: ``flow.send``)."""
+    hides it again (and what was typed there is not sent with a question: ``flow.send``). For a rendez-vous it
+    is required, as the server requires it: said under the field before anything is sent."""
     app = EspaceApp(api, token_store=token_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_new_message(pilot)
@@ -169,6 +170,20 @@ async def test_the_call_back_slots_are_asked_for_an_appointment_only(api, token_
         category.value = ThreadCategory.question.value  # a mistake: back to a question
         await pilot.pause()
         assert not slots.display and screen.values()["slots"] == "mardi matin"  # kept, should it come back
+        category.value = ThreadCategory.appointment.value
+        await pilot.pause()
+        assert slots.display and slots.value == "mardi matin"
+        slots.value = ""  # another mistake: the slots left empty
+        screen.query_one("#field-subject").value = "Rappel souhaité"
+        screen.query_one("#field-body").text = "Pouvez-vous me rappeler au sujet de mes lunettes ?"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and app.focused is slots  # nothing sent, the cursor in the field
+        assert "obligatoire" in str(screen.query_one("#error-slots").render())
+        await pilot.press(*"mardi matin", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, MessagingScreen))
+    thread = demo_session.exec(select(MessageThread).where(MessageThread.subject == "Rappel souhaité")).one()
+    assert (thread.category, thread.preferred_slots) == (ThreadCategory.appointment, "mardi matin")
 
 
 def test_messaging_screen_snapshot(snap_compare, api, token_store, coralie_token):
@@ -229,6 +244,32 @@ async def test_linear_transcript_of_the_messagerie(api, coralie, token_store, co
     assert errors == "Erreur : Fichier introuvable : /nulle/part.pdf. Vérifiez le chemin (Tab complète le nom).\n"
     thread = demo_session.exec(select(MessageThread).where(MessageThread.subject == "Question sur un devis")).one()
     assert bodies(demo_session, thread) == ["Bonjour,\nune question sur mon devis."]
+
+
+async def test_linear_asks_the_call_back_slots_of_a_rendez_vous_until_given(
+    api, coralie, token_store, coralie_token, demo_session
+):
+    """A rendez-vous: the slots asked (not for a question), required as the server requires them — Entrée alone
+    is said and asked again, nothing sent until they are given."""
+    answers = [
+        "2",  # Écrire un nouveau message
+        "4",  # Rendez-vous téléphonique
+        "Rappel souhaité",
+        "",  # the slots forgotten: required for a rendez-vous
+        "mardi matin",
+        "Pouvez-vous me rappeler ?",
+        "",  # the empty line ends the message
+        "",  # no attachment
+        SEND,
+        "4",  # back (two conversations now)
+    ]
+    transcript, errors = await _messagerie(api, token_store, coralie_token, answers)
+    part = transcript.split("== Nouveau message ==", 1)[1]
+    assert "Sujet :\n" + "Créneaux où vous rappeler (par exemple : mardi matin) :\n" * 2 in part  # asked again
+    assert "3. Créneaux où vous rappeler : mardi matin\n" in part
+    assert errors == "Erreur : Champ obligatoire : Créneaux où vous rappeler.\n"
+    thread = demo_session.exec(select(MessageThread).where(MessageThread.subject == "Rappel souhaité")).one()
+    assert (thread.category, thread.preferred_slots) == (ThreadCategory.appointment, "mardi matin")
 
 
 async def test_linear_reply_is_several_lines_and_read_back_before_it_is_sent(

@@ -225,8 +225,7 @@ def composer_form(key: int, draft: Draft) -> Form:
             Ask("subject", "Sujet", default=draft.subject),
             Ask(
                 "slots",
-                "Créneaux où vous rappeler",
-                required=False,
+                "Créneaux où vous rappeler",  # required for a rendez-vous: the server refuses one without
                 hint="par exemple : mardi matin",
                 default=draft.slots,
                 when=lambda v: v.get("category") == ThreadCategory.appointment.value,
