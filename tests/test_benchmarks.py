@@ -49,3 +49,11 @@ def test_the_directory_bench_runs_in_its_short_mode() -> None:
     assert "objectif ≤ 1.2 s pour 20000 lignes (60 s le million) : " in out
     for search in ("recherche nom « martin »", "recherche « cardiologie » à Marseille", "recherche code postal 75015"):
         assert f"\n{search} : " in out
+
+
+def test_the_start_up_bench_measures_the_form_with_less_of_textual() -> None:
+    """``--variants``: the login form without its modal, without scrolling, alone on screen — the floor the README
+    compares the client's start with (issue 20); each must reach its first frame and end well."""
+    out = _bench("bench.startup_bench", "--quick", "--variants")
+    for label in ("sans fenêtre modale", "sans défilement", "seul écran"):
+        assert f"ratio Textual, formulaire {label} / Textual nu (1re image) : " in out, label
