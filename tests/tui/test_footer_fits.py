@@ -3,6 +3,9 @@ at 80 columns as at 120 — on the member's main screens and the console: nothin
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import pytest
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -19,6 +22,15 @@ MEMBER_SCREENS = {
     "messaging": "m",
     "profile": "p",
 }
+
+
+@contextlib.asynccontextmanager
+async def app_at(width: int, api, token_store) -> AsyncIterator[tuple[EspaceApp, object]]:
+    """The client at ``width`` columns (24 lines at 80, 40 at 120), its first screen settled."""
+    app = EspaceApp(api, token_store=token_store)
+    async with app.run_test(size=(width, 24 if width == 80 else 40)) as pilot:
+        await settle(pilot)
+        yield app, pilot
 
 
 def footer_keys(app: EspaceApp) -> list[FooterKey]:
@@ -41,9 +53,7 @@ def check_footer(app: EspaceApp, width: int, where: str) -> None:
 @pytest.mark.parametrize("width", [80, 120])
 async def test_the_member_footers_fit(width, api, token_store, resume_coralie):
     resume_coralie()
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(width, 24 if width == 80 else 40)) as pilot:
-        await settle(pilot)
+    async with app_at(width, api, token_store) as (app, pilot):
         for name, key in MEMBER_SCREENS.items():
             if key is not None:
                 await pilot.press(key)
@@ -57,9 +67,7 @@ async def test_the_member_footers_fit(width, api, token_store, resume_coralie):
 @pytest.mark.parametrize("width", [80, 120])
 async def test_the_console_footer_fits(width, api, token_store, resume_supervisor):
     resume_supervisor()
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(width, 24 if width == 80 else 40)) as pilot:
-        await settle(pilot)
+    async with app_at(width, api, token_store) as (app, _pilot):
         check_footer(app, width, "console")
 
 
@@ -103,9 +111,7 @@ async def test_the_forms_and_questions_footers_hold_f1(width, api, token_store, 
     from .profile_helpers import until
 
     resume_coralie()
-    app = EspaceApp(api, token_store=token_store)
-    async with app.run_test(size=(width, 24 if width == 80 else 40)) as pilot:
-        await settle(pilot)
+    async with app_at(width, api, token_store) as (app, pilot):
         for area, key, kind in (("r", "s", PickScreen), ("m", "e", ComposerScreen)):
             await pilot.press(area)
             await settle(pilot)

@@ -52,10 +52,11 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 yield Static(line, markup=False)
             with VerticalScroll(id="form-fields"):
                 for ask in self.form.asks:
+                    group = f"ask-{ask.name}"  # its label and field, shown together (``_show_asked``)
                     if ask.before:
-                        yield Static(ask.before, markup=False, classes=f"ask-{ask.name}")
+                        yield Static(ask.before, markup=False, classes=group)
                     label = ask.label + ("" if ask.required else " (facultatif)")
-                    yield Label(label + (f" – {ask.hint}" if ask.hint else ""), markup=False, classes=f"ask-{ask.name}")
+                    yield Label(label + (f" – {ask.hint}" if ask.hint else ""), markup=False, classes=group)
                     if ask.kind == flow.CHOICE:
                         yield Select(
                             [(words, value) for value, words in ask.choices],
@@ -63,7 +64,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                             allow_blank=not ask.required or not ask.default,
                             prompt="Choisir (Entrée)",
                             id=f"field-{ask.name}",
-                            classes=f"ask-{ask.name}",
+                            classes=group,
                         )
                     elif ask.kind == flow.FILE:
                         yield AttachmentPicker(
@@ -71,30 +72,32 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                             limit=ask.limit,
                             input_id=f"field-{ask.name}",
                             id=f"files-{ask.name}",
-                            classes=f"ask-{ask.name}",
+                            classes=group,
                         )
                     elif ask.kind == flow.LINES:  # several lines: Entrée starts a new one, Ctrl+S sends
-                        yield TextArea(
-                            ask.default, id=f"field-{ask.name}", show_line_numbers=False, classes=f"ask-{ask.name}"
-                        )
+                        yield TextArea(ask.default, id=f"field-{ask.name}", show_line_numbers=False, classes=group)
                     else:
                         yield Input(
                             value=str(self.form.given.get(ask.name, ask.default)),
                             id=f"field-{ask.name}",
                             placeholder=ask.hint or ask.label,
                             password=ask.kind == flow.SECRET,
-                            classes=f"ask-{ask.name}",
+                            classes=group,
                         )
                     yield Static("", id=f"error-{ask.name}", classes="field-error -hidden", markup=False)
             yield StatusLine(id="form-status")
             yield Static(f"Ctrl+S : {self.form.submit.lower()} ; Échap : annuler", markup=False)
         yield Footer(compact=True)
 
+    def first_field(self) -> str:
+        """The field the cursor starts in (after a refusal of the server: the field it names instead)."""
+        return self.form.asks[0].name
+
     def on_mount(self) -> None:
-        self._show_asked()
+        self._show_asked(self.values())
         refused = self.form.refused
-        first = refused.field if refused is not None and refused.field else self.form.asks[0].name
-        self.query_one(f"#field-{first}").focus()  # after a refusal of the server: the field it names
+        first = refused.field if refused is not None and refused.field else self.first_field()
+        self.query_one(f"#field-{first}").focus()
         if refused is not None:
             self._show_problem(refused)
 
@@ -127,10 +130,9 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             slot.update(ERROR_PREFIX + problem.message)
             slot.remove_class("-hidden")
 
-    def _show_asked(self) -> None:
+    def _show_asked(self, values: dict[str, Any]) -> None:
         """A field asked only for some answers (``Ask.when``: the call-back slots, for an appointment) is shown
         only while they hold — as the linear mode asks it only then; Tab does not stop on a hidden field."""
-        values = self.values()
         for ask in self.form.asks:
             if ask.when is not None:
                 shown = ask.when(values)
@@ -138,17 +140,18 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                     widget.display = shown
 
     def _typed(self) -> None:
-        self._show_asked()
-        found = flow.as_problem(self.form.check(self.values()), None) if self.form.check else None
-        self._show_problem(found or self._still_refused())
+        values = self.values()
+        self._show_asked(values)
+        found = flow.as_problem(self.form.check(values), None) if self.form.check else None
+        self._show_problem(found or self._still_refused(values))
 
-    def _still_refused(self) -> flow.Problem | None:
+    def _still_refused(self, values: dict[str, Any]) -> flow.Problem | None:
         """The server's refusal, while the answer it refused is the one typed before (its field's default)."""
         refused = self.form.refused
         if refused is None or refused.field is None:
             return None
         ask = next(a for a in self.form.asks if a.name == refused.field)
-        return refused if str(self.values().get(ask.name) or "") == ask.default else None
+        return refused if str(values.get(ask.name) or "") == ask.default else None
 
     @on(Input.Changed)
     @on(Select.Changed)

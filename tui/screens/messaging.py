@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -208,12 +208,9 @@ class ComposerScreen(FormScreen, inherit_bindings=False):
         self.api, self.drafts, self.key = api, drafts, key
         self.files["attachments"] = self.draft.attachments  # the picker shows the draft's files and adds to them
 
-    def on_mount(self, event: events.Mount) -> None:
-        # a reply starts in the message; a new message at its subject (the category has its default) —
-        # instead of the form's first field (the base handler would run after this one)
-        event.prevent_default()
-        self._show_asked()  # the call-back slots: for an appointment only
-        self.query_one("#field-subject" if self.key == flow.NEW else "#field-body").focus()
+    def first_field(self) -> str:
+        # a reply starts in the message; a new message at its subject (the category has its default)
+        return "subject" if self.key == flow.NEW else "body"
 
     def action_back(self) -> None:
         self.action_cancel()  # the composer's form keeps what was typed as the draft (``Form.on_leave``)
